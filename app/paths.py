@@ -1,0 +1,65 @@
+"""Where the program keeps its files; the only module that knows.
+
+Environment variables override every location, so tests and portable installs never touch the
+user's real profile: ``SECRETARIAT_DB`` (database path or URL), ``SECRETARIAT_DATA_DIR`` and
+``SECRETARIAT_CONFIG_DIR``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+APP_NAME = "secretariat"
+DB_FILE_NAME = "secretariat.db"
+
+
+def _dir_from_env(name: str) -> Path | None:
+    value = os.environ.get(name, "").strip()
+    return Path(value).expanduser() if value else None
+
+
+def data_dir() -> Path:
+    override = _dir_from_env("SECRETARIAT_DATA_DIR")
+    if override is not None:
+        return override
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    override = _dir_from_env("SECRETARIAT_CONFIG_DIR")
+    if override is not None:
+        return override
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False))
+
+
+def default_database() -> Path:
+    return data_dir() / DB_FILE_NAME
+
+
+def database_target(cli_value: str | None = None) -> str:
+    """The database to open: ``--db``, then ``SECRETARIAT_DB``, then the embedded default."""
+    if cli_value:
+        return cli_value
+    env = os.environ.get("SECRETARIAT_DB", "").strip()
+    if env:
+        return env
+    return str(default_database())
+
+
+def source_root() -> Path:
+    """The folder holding ``resources/`` (and the packages), from source or from a bundle."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle)
+    return Path(__file__).resolve().parent.parent
+
+
+def resource_path(*parts: str) -> Path:
+    """A file under ``resources/``, wherever the program runs from."""
+    return source_root().joinpath("resources", *parts)

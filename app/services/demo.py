@@ -1,0 +1,100 @@
+"""``secretariat demo``: an empty database filled with the example organization and letters.
+
+The content is data (``resources/demo/demo.json``), taken from the three real letters in the
+project's examples, so a newcomer sees what the program is for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from app.errors import UserError
+from app.paths import resource_path
+from app.services.letters import (
+    Addressee,
+    AttachmentData,
+    LetterCard,
+    ReportData,
+    register_in,
+)
+from app.services.profile import save_journal_in, save_organization_in, save_staff_in
+from app.services.recipients import RecipientData, save_list_in, save_recipient_in
+from app.services.setup import parse_setup
+from db.engine import Database
+from db.models import Letter, LetterAddressee, Organization, Recipient, ReportControl
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    recipients: int
+    letters: int
+
+
+def _card(item: dict[str, Any]) -> LetterCard:
+    report = item.get("report")
+    return LetterCard(
+        journal=item["journal"],
+        subject=item["subject"],
+        addressee=Addressee(**item["addressee"]),
+        date=dt.date.fromisoformat(item["date"]),
+        case=item.get("case", ""),
+        salutation=item.get("salutation"),
+        body=item.get("body", ""),
+        signatory=item.get("signatory"),
+        executor=item.get("executor"),
+        attachments=[AttachmentData(**a) for a in item.get("attachments", [])],
+        report=None
+        if report is None
+        else ReportData(dt.date.fromisoformat(report["due"]), report["columns"], report["rows"]),
+        appendices=item.get("appendices", []),
+    )
+
+
+def load_demo(db: Database) -> DemoResult:
+    data = json.loads(resource_path("demo", "demo.json").read_text(encoding="utf-8"))
+    setup = parse_setup(data["setup"])
+    with db.write() as session:
+        if session.scalar(select(func.count(Organization.id))) or session.scalar(
+            select(func.count(Letter.id))
+        ):
+            raise UserError(
+                "Демонстрационные данные загружаются только в пустую базу данных; "
+                "укажите новый файл через --db"
+            )
+        assert setup.organization is not None
+        save_organization_in(session, setup.organization)
+        for person in setup.staff:
+            save_staff_in(session, person)
+        for journal in setup.journals:
+            save_journal_in(session, journal)
+        for item in data["recipients"]:
+            save_recipient_in(session, RecipientData(**item))
+        for item in data["lists"]:
+            members = [(code, "") for code in item["members"]]
+            save_list_in(session, item["name"], members, heading=item.get("heading", ""))
+        for item in data["letters"]:
+            registered = register_in(session, _card(item), seq=item.get("seq"))
+            _mark_received(session, registered.id, item.get("received", []), registered.date)
+        recipients = int(session.scalar(select(func.count(Recipient.id))) or 0)
+    return DemoResult(recipients=recipients, letters=len(data["letters"]))
+
+
+def _mark_received(session: Any, letter_id: int, codes: list[str], sent: dt.date) -> None:
+    if not codes:
+        return
+    controls = session.execute(
+        select(ReportControl, Recipient.code)
+        .join(LetterAddressee, ReportControl.addressee_id == LetterAddressee.id)
+        .join(Recipient, LetterAddressee.recipient_id == Recipient.id)
+        .where(LetterAddressee.letter_id == letter_id, Recipient.code.in_(codes))
+    ).all()
+    for n, (control, _code) in enumerate(controls):
+        control.state = "received"
+        control.reply_number = f"{120 + n}-исх"
+        control.reply_date = sent + dt.timedelta(days=14 + n)
+        control.received_date = control.reply_date

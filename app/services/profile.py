@@ -1,0 +1,354 @@
+"""Organization profile, staff and journals: what the settings dialog and ``setup`` edit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app import audit
+from app.errors import ConflictError, UserError
+from app.numbering import PERIODS, parse_template, period_key
+from db.engine import Database
+from db.models import Certificate, Journal, JournalCounter, Letter, Organization, Staff
+
+LAYOUTS = ("angular", "flat")
+NUMBER_LINES = ("number_first", "date_first")
+FONT_SIZES = range(12, 15)
+
+
+@dataclass
+class OrganizationData:
+    name: str
+    short_name: str = ""
+    letterhead: list[str] = field(default_factory=list)
+    address: str = ""
+    phone: str = ""
+    fax: str = ""
+    email: str = ""
+    website: str = ""
+    okpo: str = ""
+    ogrn: str = ""
+    inn: str = ""
+    kpp: str = ""
+    medo_id: str = ""
+    layout: str = "angular"
+    number_line: str = "number_first"
+    reply_line: bool = False
+    font_size: int = 14
+    initials_first: bool = True
+    version: int = 0  # 0: not read from the database
+
+    def validate(self) -> None:
+        if not self.name.strip():
+            raise UserError("Наименование организации не заполнено")
+        if self.layout not in LAYOUTS:
+            raise UserError(f"Вид бланка «{self.layout}»: допустимо angular или flat")
+        if self.number_line not in NUMBER_LINES:
+            raise UserError(
+                f"Порядок даты и номера «{self.number_line}»: допустимо number_first или date_first"
+            )
+        if self.font_size not in FONT_SIZES:
+            raise UserError(f"Размер шрифта {self.font_size}: допустимо от 12 до 14 пт")
+
+
+@dataclass
+class CertificateData:
+    serial: str
+    valid_from: dt.date
+    valid_to: dt.date
+    owner: str = ""
+
+    def validate(self, who: str) -> None:
+        if not self.serial.strip():
+            raise UserError(f"{who}: не указан серийный номер сертификата")
+        if self.valid_to < self.valid_from:
+            raise UserError(f"{who}: сертификат заканчивается раньше, чем начинается")
+
+
+@dataclass
+class StaffData:
+    code: str
+    last_name: str
+    first_name: str = ""
+    middle_name: str = ""
+    position: str = ""
+    department: str = ""
+    phone: str = ""
+    email: str = ""
+    active: bool = True
+    certificate: CertificateData | None = None
+    version: int = 0
+
+    def validate(self) -> None:
+        who = f"Сотрудник «{self.code or self.last_name}»"
+        if not self.code.strip():
+            raise UserError(f"{who}: не указан код")
+        if not self.last_name.strip():
+            raise UserError(f"{who}: не указана фамилия")
+        if self.certificate is not None:
+            self.certificate.validate(who)
+
+
+@dataclass
+class JournalData:
+    code: str
+    name: str
+    template: str
+    period: str = "year"
+    department: str = ""
+    active: bool = True
+    next_seq: int | None = None  # next sequence number in the current period
+    version: int = 0
+
+    def validate(self) -> None:
+        who = f"Журнал «{self.code}»"
+        if not self.code.strip():
+            raise UserError("Журнал: не указан код")
+        if not self.name.strip():
+            raise UserError(f"{who}: не указано наименование")
+        try:
+            parse_template(self.template)
+        except UserError as exc:
+            raise UserError(f"{who}: {exc}") from exc
+        if self.period not in PERIODS:
+            raise UserError(f"{who}: период «{self.period}»; допустимо: {', '.join(PERIODS)}")
+        if self.next_seq is not None and self.next_seq < 1:
+            raise UserError(f"{who}: следующий номер должен быть не меньше 1")
+
+
+def _check_version(row_version: int, given: int, what: str) -> None:
+    if given and row_version != given:
+        raise ConflictError(
+            f"{what}: запись изменена в другом окне или на другом рабочем месте; откройте ее заново"
+        )
+
+
+# --- organization -------------------------------------------------------------------------
+
+_ORG_FIELDS = [f.name for f in fields(OrganizationData) if f.name != "version"]
+
+
+def _organization_row(session: Session) -> Organization | None:
+    return session.scalars(select(Organization).order_by(Organization.id).limit(1)).first()
+
+
+def _org_to_data(row: Organization) -> OrganizationData:
+    data = OrganizationData(**{name: getattr(row, name) for name in _ORG_FIELDS})
+    data.letterhead = list(row.letterhead or [])
+    data.version = row.version
+    return data
+
+
+def get_organization(db: Database) -> OrganizationData | None:
+    with db.read() as session:
+        row = _organization_row(session)
+        return None if row is None else _org_to_data(row)
+
+
+def save_organization_in(session: Session, data: OrganizationData) -> OrganizationData:
+    data.validate()
+    row = _organization_row(session)
+    if row is None:
+        row = Organization(name=data.name)
+        session.add(row)
+    else:
+        _check_version(row.version, data.version, "Сведения об организации")
+    for name in _ORG_FIELDS:
+        setattr(row, name, getattr(data, name))
+    session.flush()
+    audit.record(session, "organization", row.id, "saved", name=row.name)
+    return _org_to_data(row)
+
+
+def save_organization(db: Database, data: OrganizationData) -> OrganizationData:
+    with db.write() as session:
+        return save_organization_in(session, data)
+
+
+# --- staff --------------------------------------------------------------------------------
+
+_STAFF_FIELDS = [f.name for f in fields(StaffData) if f.name not in ("certificate", "version")]
+
+
+def _staff_to_data(row: Staff) -> StaffData:
+    data = StaffData(**{name: getattr(row, name) for name in _STAFF_FIELDS})
+    if row.certificates:
+        cert = row.certificates[-1]
+        data.certificate = CertificateData(cert.serial, cert.valid_from, cert.valid_to, cert.owner)
+    data.version = row.version
+    return data
+
+
+def list_staff(db: Database, *, active_only: bool = False) -> list[StaffData]:
+    with db.read() as session:
+        query = select(Staff).order_by(Staff.last_name, Staff.code)
+        if active_only:
+            query = query.where(Staff.active.is_(True))
+        return [_staff_to_data(row) for row in session.scalars(query)]
+
+
+def save_staff_in(session: Session, data: StaffData) -> StaffData:
+    data.validate()
+    row = session.scalars(select(Staff).where(Staff.code == data.code)).first()
+    if row is None:
+        row = Staff(code=data.code, last_name=data.last_name)
+        session.add(row)
+    else:
+        _check_version(row.version, data.version, f"Сотрудник «{data.code}»")
+    for name in _STAFF_FIELDS:
+        setattr(row, name, getattr(data, name))
+    cert = data.certificate
+    if cert is not None and not any(
+        c.serial == cert.serial and c.valid_from == cert.valid_from for c in row.certificates
+    ):
+        row.certificates.append(
+            Certificate(
+                serial=cert.serial,
+                owner=cert.owner,
+                valid_from=cert.valid_from,
+                valid_to=cert.valid_to,
+            )
+        )
+    session.flush()
+    audit.record(session, "staff", row.id, "saved", code=row.code)
+    return _staff_to_data(row)
+
+
+def save_staff(db: Database, data: StaffData) -> StaffData:
+    with db.write() as session:
+        return save_staff_in(session, data)
+
+
+def delete_staff_in(session: Session, code: str) -> bool:
+    """Delete a person, or only deactivate them when letters name them. True when deleted."""
+    row = session.scalars(select(Staff).where(Staff.code == code)).first()
+    if row is None:
+        raise UserError(f"Сотрудник с кодом «{code}» не найден")
+    used = session.scalar(
+        select(func.count(Letter.id)).where(
+            (Letter.signatory_id == row.id) | (Letter.executor_id == row.id)
+        )
+    )
+    if used:
+        row.active = False
+        audit.record(session, "staff", row.id, "deactivated", code=code)
+        return False
+    audit.record(session, "staff", row.id, "deleted", code=code)
+    session.delete(row)
+    return True
+
+
+def delete_staff(db: Database, code: str) -> bool:
+    with db.write() as session:
+        return delete_staff_in(session, code)
+
+
+# --- journals -----------------------------------------------------------------------------
+
+_JOURNAL_FIELDS = ["code", "name", "template", "period", "department", "active"]
+
+
+def _counter(session: Session, journal: Journal, key: str) -> JournalCounter | None:
+    return session.scalars(
+        select(JournalCounter).where(
+            JournalCounter.journal_id == journal.id, JournalCounter.period_key == key
+        )
+    ).first()
+
+
+def _journal_to_data(session: Session, row: Journal, today: dt.date) -> JournalData:
+    data = JournalData(**{name: getattr(row, name) for name in _JOURNAL_FIELDS})
+    counter = _counter(session, row, period_key(today, row.period))
+    data.next_seq = (counter.last_seq if counter else 0) + 1
+    data.version = row.version
+    return data
+
+
+def list_journals(db: Database, *, today: dt.date | None = None) -> list[JournalData]:
+    today = today or dt.date.today()
+    with db.read() as session:
+        rows = session.scalars(select(Journal).order_by(Journal.code)).all()
+        return [_journal_to_data(session, row, today) for row in rows]
+
+
+def _issued_in_period(session: Session, journal: Journal, key: str) -> int:
+    return (
+        session.scalar(
+            select(func.count(Letter.id)).where(
+                Letter.journal_id == journal.id, Letter.period_key == key
+            )
+        )
+        or 0
+    )
+
+
+def save_journal_in(
+    session: Session,
+    data: JournalData,
+    *,
+    today: dt.date | None = None,
+    next_forward_only: bool = False,
+) -> JournalData:
+    data.validate()
+    today = today or dt.date.today()
+    row = session.scalars(select(Journal).where(Journal.code == data.code)).first()
+    if row is None:
+        row = Journal(code=data.code, name=data.name, template=data.template)
+        session.add(row)
+        session.flush()
+    else:
+        _check_version(row.version, data.version, f"Журнал «{data.code}»")
+        changed = row.template != data.template or row.period != data.period
+        if changed and _issued_in_period(session, row, period_key(today, row.period)):
+            raise UserError(
+                f"Журнал «{data.code}»: в текущем периоде уже выданы номера, "
+                "шаблон и период нумерации изменить нельзя"
+            )
+    for name in _JOURNAL_FIELDS:
+        setattr(row, name, getattr(data, name))
+    if data.next_seq is not None:
+        key = period_key(today, data.period)
+        _set_next_seq(session, row, data.next_seq, key, forward_only=next_forward_only)
+    session.flush()
+    audit.record(session, "journal", row.id, "saved", code=row.code, template=row.template)
+    return _journal_to_data(session, row, today)
+
+
+def _set_next_seq(
+    session: Session, journal: Journal, next_seq: int, key: str, *, forward_only: bool
+) -> None:
+    counter = _counter(session, journal, key)
+    if counter is None:
+        counter = JournalCounter(journal_id=journal.id, period_key=key, last_seq=0)
+        session.add(counter)
+    if next_seq - 1 < counter.last_seq:
+        if forward_only:
+            return
+        raise UserError(
+            f"Журнал «{journal.code}»: номер {counter.last_seq} уже выдан, следующий номер "
+            f"не может быть меньше {counter.last_seq + 1}"
+        )
+    counter.last_seq = next_seq - 1
+
+
+def save_journal(db: Database, data: JournalData, *, today: dt.date | None = None) -> JournalData:
+    with db.write() as session:
+        return save_journal_in(session, data, today=today)
+
+
+def delete_journal_in(session: Session, code: str) -> None:
+    row = session.scalars(select(Journal).where(Journal.code == code)).first()
+    if row is None:
+        raise UserError(f"Журнал «{code}» не найден")
+    if session.scalar(select(func.count(Letter.id)).where(Letter.journal_id == row.id)):
+        raise UserError(f"Журнал «{code}»: в нем зарегистрированы письма, удалить нельзя")
+    audit.record(session, "journal", row.id, "deleted", code=code)
+    session.delete(row)
+
+
+def delete_journal(db: Database, code: str) -> None:
+    with db.write() as session:
+        delete_journal_in(session, code)

@@ -1,0 +1,266 @@
+"""``secretariat setup FILE.json``: organization, staff and journals from one file, idempotent.
+
+The format is in ``shared/docs/data-formats.md`` §1. ``//`` comments, as in the documented
+example, are accepted. Everything is validated before anything is written, and the whole file is
+one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.errors import UserError
+from app.services.profile import (
+    CertificateData,
+    JournalData,
+    OrganizationData,
+    StaffData,
+    delete_journal_in,
+    delete_staff_in,
+    save_journal_in,
+    save_organization_in,
+    save_staff_in,
+)
+from db.engine import Database
+
+
+@dataclass(frozen=True)
+class SetupResult:
+    organization: bool
+    staff: int
+    journals: int
+
+
+@dataclass
+class SetupData:
+    organization: OrganizationData | None
+    staff: list[StaffData]
+    journals: list[JournalData]
+    remove_staff: list[str] = field(default_factory=list)
+    remove_journals: list[str] = field(default_factory=list)
+
+
+def strip_json_comments(text: str) -> str:
+    """Remove ``//`` line comments outside strings (``http://`` inside a string stays)."""
+    out: list[str] = []
+    in_string = escaped = False
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if in_string:
+            out.append(ch)
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+            out.append(ch)
+        elif text.startswith("//", i):
+            while i < len(text) and text[i] != "\n":
+                i += 1
+            continue
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def read_json_file(path: Path) -> Any:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"{path}: файл не найден") from None
+    except OSError as exc:
+        raise UserError(f"{path}: не удалось прочитать файл ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: файл не в кодировке UTF-8") from None
+    try:
+        return json.loads(strip_json_comments(text))
+    except json.JSONDecodeError as exc:
+        raise UserError(
+            f"{path}: ошибка JSON в строке {exc.lineno}, позиция {exc.colno}: {exc.msg}"
+        ) from None
+
+
+class _Reader:
+    """Typed access to one JSON object, with messages naming the field."""
+
+    def __init__(self, data: Any, where: str) -> None:
+        if not isinstance(data, dict):
+            raise UserError(f"{where}: ожидается объект {{...}}")
+        self.data = data
+        self.where = where
+
+    def text(self, key: str, default: str | None = "") -> str:
+        value = self.data.get(key, default)
+        if value is None:
+            if default is None:
+                raise UserError(f"{self.where}.{key}: обязательное поле")
+            return ""
+        if not isinstance(value, str):
+            raise UserError(f"{self.where}.{key}: ожидается строка")
+        return value
+
+    def flag(self, key: str, default: bool) -> bool:
+        value = self.data.get(key, default)
+        if not isinstance(value, bool):
+            raise UserError(f"{self.where}.{key}: ожидается true или false")
+        return value
+
+    def integer(self, key: str, default: int | None) -> int | None:
+        value = self.data.get(key, default)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise UserError(f"{self.where}.{key}: ожидается целое число")
+        return value
+
+    def date(self, key: str) -> dt.date:
+        value = self.text(key, None)
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise UserError(f"{self.where}.{key}: «{value}» не дата ГГГГ-ММ-ДД") from None
+
+    def lines(self, key: str) -> list[str]:
+        value = self.data.get(key, [])
+        if isinstance(value, str):
+            return [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise UserError(f"{self.where}.{key}: ожидается список строк")
+        return list(value)
+
+    def items(self, key: str) -> list[Any]:
+        value = self.data.get(key, [])
+        if not isinstance(value, list):
+            raise UserError(f"{self.where}.{key}: ожидается список [...]")
+        return value
+
+
+def _organization(data: Any) -> OrganizationData:
+    r = _Reader(data, "organization")
+    org = OrganizationData(
+        name=r.text("name", None),
+        short_name=r.text("short_name"),
+        letterhead=r.lines("letterhead"),
+        layout=r.text("layout", "angular"),
+        number_line=r.text("number_line", "number_first"),
+        reply_line=r.flag("reply_line", False),
+        font_size=r.integer("font_size", 14) or 14,
+        initials_first=r.flag("initials_first", True),
+    )
+    for key in (
+        "address",
+        "phone",
+        "fax",
+        "email",
+        "website",
+        "okpo",
+        "ogrn",
+        "inn",
+        "kpp",
+        "medo_id",
+    ):
+        setattr(org, key, r.text(key))
+    _validated(org.validate, "organization")
+    return org
+
+
+def _validated(check: Any, where: str) -> None:
+    try:
+        check()
+    except UserError as exc:
+        raise UserError(f"{where}: {exc}") from exc
+
+
+def _staff(data: Any, index: int) -> StaffData:
+    r = _Reader(data, f"staff[{index}]")
+    person = StaffData(
+        code=r.text("code", None),
+        last_name=r.text("last_name", None),
+        first_name=r.text("first_name"),
+        middle_name=r.text("middle_name"),
+        position=r.text("position"),
+        department=r.text("department"),
+        phone=r.text("phone"),
+        email=r.text("email"),
+        active=r.flag("active", True),
+    )
+    if data.get("certificate"):
+        c = _Reader(data["certificate"], f"staff[{index}].certificate")
+        person.certificate = CertificateData(
+            serial=c.text("serial", None),
+            valid_from=c.date("valid_from"),
+            valid_to=c.date("valid_to"),
+            owner=c.text("owner"),
+        )
+    _validated(person.validate, f"staff[{index}]")
+    return person
+
+
+def _journal(data: Any, index: int) -> JournalData:
+    r = _Reader(data, f"journals[{index}]")
+    journal = JournalData(
+        code=r.text("code", None),
+        name=r.text("name", None),
+        template=r.text("template", None),
+        period=r.text("period", "year"),
+        department=r.text("department"),
+        active=r.flag("active", True),
+        next_seq=r.integer("next", None),
+    )
+    _validated(journal.validate, f"journals[{index}]")
+    return journal
+
+
+def parse_setup(data: Any) -> SetupData:
+    root = _Reader(data, "файл настройки")
+    org = _organization(data["organization"]) if "organization" in data else None
+    staff = [_staff(item, i) for i, item in enumerate(root.items("staff"))]
+    journals = [_journal(item, i) for i, item in enumerate(root.items("journals"))]
+    checks = (("staff", [s.code for s in staff]), ("journals", [j.code for j in journals]))
+    for what, codes in checks:
+        dupes = sorted({c for c in codes if codes.count(c) > 1})
+        if dupes:
+            raise UserError(f"{what}: код повторяется: {', '.join(dupes)}")
+    return SetupData(org, staff, journals)
+
+
+def apply_setup(
+    db: Database,
+    setup: SetupData,
+    *,
+    today: dt.date | None = None,
+    next_forward_only: bool = True,
+) -> SetupResult:
+    """Save everything in one transaction.
+
+    By default (a set-up file run again after numbers were issued) a journal's ``next`` only
+    moves its counter forward and is ignored when the journal is already past it; the settings
+    dialog passes ``next_forward_only=False`` to have a backward move refused with a message.
+    """
+    with db.write() as session:
+        for code in setup.remove_staff:
+            delete_staff_in(session, code)
+        for code in setup.remove_journals:
+            delete_journal_in(session, code)
+        if setup.organization is not None:
+            save_organization_in(session, setup.organization)
+        for person in setup.staff:
+            save_staff_in(session, person)
+        for journal in setup.journals:
+            save_journal_in(session, journal, today=today, next_forward_only=next_forward_only)
+    return SetupResult(setup.organization is not None, len(setup.staff), len(setup.journals))
+
+
+def setup_from_file(db: Database, path: Path, *, today: dt.date | None = None) -> SetupResult:
+    return apply_setup(db, parse_setup(read_json_file(path)), today=today)

@@ -1,0 +1,33 @@
+"""Text helpers shared by the services."""
+
+from __future__ import annotations
+
+
+def normalize(text: str) -> str:
+    """Fold text for Russian search: case folded and ё equal to е (SQLite folds ASCII only)."""
+    return text.casefold().replace("ё", "е")
+
+
+def search_blob(*parts: str) -> str:
+    return "\n".join(normalize(p) for p in parts if p)
+
+
+def initials_name(last: str, first: str, middle: str, *, initials_first: bool = True) -> str:
+    """``М.А.\u00a0Протасов``: initials joined to the surname by a non-breaking space."""
+    initials = "".join(_initial(p) for p in (first, middle) if p)
+    if not initials:
+        return last
+    return f"{initials}\u00a0{last}" if initials_first else f"{last}\u00a0{initials}"
+
+
+def _initial(name: str) -> str:
+    name = name.strip()
+    if name.endswith("."):
+        return name
+    if "-" in name:  # Анна-Мария → А.-М.
+        return "-".join(p[:1] + "." for p in name.split("-") if p)
+    return name[:1] + "."
+
+
+def full_name(last: str, first: str, middle: str) -> str:
+    return " ".join(p for p in (last, first, middle) if p)

@@ -1,0 +1,112 @@
+"""Engine and session set-up.
+
+SQLite is the embedded default: WAL, foreign keys on, a busy timeout, ``synchronous=FULL`` (an
+issued number must survive a power cut), and write transactions opened with ``BEGIN IMMEDIATE``
+so that two clerks never both read a counter before either writes it. Reads open a deferred
+transaction and never block writers. Any other SQLAlchemy URL (PostgreSQL) goes through the same
+code without these SQLite-only settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+BUSY_TIMEOUT_MS = 15_000
+
+
+def url_for(target: str | Path) -> str:
+    """A SQLAlchemy URL for a file path or an URL given by the user."""
+    text = str(target)
+    if "://" in text:
+        return text
+    return "sqlite:///" + str(Path(text).expanduser().resolve())
+
+
+def _install_sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, decide when a transaction begins.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if not engine.url.database or engine.url.database == ":memory:":
+            cursor.close()
+            return
+        if not _is_read_only(engine):
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _is_read_only(engine: Engine) -> bool:
+    return bool(engine.url.query.get("mode") == "ro")
+
+
+@dataclass
+class Database:
+    """One database in use: its engine and the session factories for writing and reading."""
+
+    engine: Engine
+    read_engine: Engine
+    write_sessions: sessionmaker[Session]
+    read_sessions: sessionmaker[Session]
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        if not self.is_sqlite or not self.engine.url.database:
+            return None
+        return Path(self.engine.url.database)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction: committed when the block ends, rolled back on any error."""
+        with self.write_sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self.read_sessions() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(target: str | Path, *, echo: bool = False) -> Database:
+    """Create the engine for a path or URL. Does not touch the schema."""
+    url = make_url(url_for(target))
+    if url.get_backend_name() == "sqlite":
+        engine = create_engine(url, echo=echo, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        _install_sqlite_pragmas(engine)
+        reader = engine.execution_options(sqlite_begin="DEFERRED")
+    else:
+        engine = create_engine(url, echo=echo, pool_pre_ping=True)
+        reader = engine
+    return Database(
+        engine=engine,
+        read_engine=reader,
+        write_sessions=sessionmaker(engine, expire_on_commit=False),
+        read_sessions=sessionmaker(reader, expire_on_commit=False),
+    )

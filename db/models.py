@@ -1,0 +1,426 @@
+"""SQLAlchemy models of the whole domain.
+
+The schema is shaped for the complete program (registry, directory, letters, dispatch, report
+control) so that later work adds columns and behaviour instead of rewriting tables. Columns ending
+in ``_norm`` hold text folded for Russian search (``casefold`` and ё→е), because SQLite's ``LIKE``
+and ``lower()`` fold ASCII only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Named constraints keep Alembic batch migrations (which recreate tables on SQLite) deterministic.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Organization(Base):
+    """The organization profile: what the letterhead prints and how letters are laid out."""
+
+    __tablename__ = "organization"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(500))
+    short_name: Mapped[str] = mapped_column(String(200), default="")
+    letterhead: Mapped[list[Any]] = mapped_column(default=list)  # printed lines of the letterhead
+    address: Mapped[str] = mapped_column(String(500), default="")
+    phone: Mapped[str] = mapped_column(String(100), default="")
+    fax: Mapped[str] = mapped_column(String(100), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    website: Mapped[str] = mapped_column(String(200), default="")
+    okpo: Mapped[str] = mapped_column(String(20), default="")
+    ogrn: Mapped[str] = mapped_column(String(20), default="")
+    inn: Mapped[str] = mapped_column(String(20), default="")
+    kpp: Mapped[str] = mapped_column(String(20), default="")
+    medo_id: Mapped[str] = mapped_column(String(100), default="")
+    layout: Mapped[str] = mapped_column(String(20), default="angular")  # angular | flat
+    number_line: Mapped[str] = mapped_column(String(20), default="number_first")
+    reply_line: Mapped[bool] = mapped_column(Boolean, default=False)
+    font_size: Mapped[int] = mapped_column(Integer, default=14)
+    initials_first: Mapped[bool] = mapped_column(Boolean, default=True)
+    logo_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"), nullable=True)
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow, onupdate=_utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Staff(Base):
+    """A person of the organization: signatory, executor or both."""
+
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    last_name: Mapped[str] = mapped_column(String(100))
+    first_name: Mapped[str] = mapped_column(String(100), default="")
+    middle_name: Mapped[str] = mapped_column(String(100), default="")
+    position: Mapped[str] = mapped_column(Text, default="")  # may hold line breaks
+    department: Mapped[str] = mapped_column(String(50), default="")
+    phone: Mapped[str] = mapped_column(String(100), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    certificates: Mapped[list[Certificate]] = relationship(
+        back_populates="staff", cascade="all, delete-orphan", order_by="Certificate.valid_from"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Certificate(Base):
+    """An electronic-signature certificate of a signatory (printed in the signature stamp)."""
+
+    __tablename__ = "certificate"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    serial: Mapped[str] = mapped_column(String(100))
+    owner: Mapped[str] = mapped_column(String(300), default="")
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_to: Mapped[dt.date] = mapped_column(Date)
+
+    staff: Mapped[Staff] = relationship(back_populates="certificates")
+
+
+class Journal(Base):
+    """A registration journal with its number template and sequence period."""
+
+    __tablename__ = "journal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    template: Mapped[str] = mapped_column(String(100))
+    period: Mapped[str] = mapped_column(String(10), default="year")  # year|quarter|month|never
+    department: Mapped[str] = mapped_column(String(50), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    counters: Mapped[list[JournalCounter]] = relationship(
+        back_populates="journal", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class JournalCounter(Base):
+    """The last sequence number issued in one period of a journal.
+
+    Numbers are issued by ``UPDATE ... SET last_seq = last_seq + 1 RETURNING`` inside a write
+    transaction, never by ``MAX(seq) + 1``: that is what keeps concurrent clerks from colliding.
+    """
+
+    __tablename__ = "journal_counter"
+    __table_args__ = (UniqueConstraint("journal_id", "period_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    journal_id: Mapped[int] = mapped_column(ForeignKey("journal.id", ondelete="CASCADE"))
+    period_key: Mapped[str] = mapped_column(String(10))  # "2025", "2025-Q2", "2025-04", "*"
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+    journal: Mapped[Journal] = relationship(back_populates="counters")
+
+
+class Recipient(Base):
+    """An addressee of the directory: an organization, optionally with an official in it."""
+
+    __tablename__ = "recipient"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    organization: Mapped[str] = mapped_column(String(500), default="")
+    position: Mapped[str] = mapped_column(String(500), default="")
+    last_name: Mapped[str] = mapped_column(String(100), default="")
+    first_name: Mapped[str] = mapped_column(String(100), default="")
+    middle_name: Mapped[str] = mapped_column(String(100), default="")
+    gender: Mapped[str] = mapped_column(String(1), default="")  # "m", "f" or "" (unknown)
+    addressee_lines: Mapped[str] = mapped_column(Text, default="")  # dative, one line per row
+    addressee_edited: Mapped[bool] = mapped_column(Boolean, default=False)
+    salutation: Mapped[str] = mapped_column(String(300), default="")
+    salutation_edited: Mapped[bool] = mapped_column(Boolean, default=False)
+    delivery: Mapped[str] = mapped_column(String(30), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    medo_id: Mapped[str] = mapped_column(String(100), default="")
+    address: Mapped[str] = mapped_column(String(500), default="")
+    postcode: Mapped[str] = mapped_column(String(20), default="")
+    phone: Mapped[str] = mapped_column(String(100), default="")
+    search_norm: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class RecipientOfficialHistory(Base):
+    """An official who held the post of a recipient before the current one."""
+
+    __tablename__ = "recipient_official_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient_id: Mapped[int] = mapped_column(
+        ForeignKey("recipient.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[str] = mapped_column(String(500), default="")
+    last_name: Mapped[str] = mapped_column(String(100), default="")
+    first_name: Mapped[str] = mapped_column(String(100), default="")
+    middle_name: Mapped[str] = mapped_column(String(100), default="")
+    addressee_lines: Mapped[str] = mapped_column(Text, default="")
+    salutation: Mapped[str] = mapped_column(String(300), default="")
+    replaced_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+
+
+class DistributionList(Base):
+    """A named group of recipients that a letter can be sent to as one addressee."""
+
+    __tablename__ = "distribution_list"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    heading: Mapped[str] = mapped_column(String(500), default="")  # printed instead of the list
+    note: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    members: Mapped[list[DistributionListMember]] = relationship(
+        back_populates="list",
+        cascade="all, delete-orphan",
+        order_by="DistributionListMember.position",
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class DistributionListMember(Base):
+    __tablename__ = "distribution_list_member"
+    __table_args__ = (UniqueConstraint("list_id", "recipient_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("distribution_list.id", ondelete="CASCADE"))
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("recipient.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    delivery: Mapped[str] = mapped_column(String(30), default="")  # overrides the recipient's
+
+    list: Mapped[DistributionList] = relationship(back_populates="members")
+    recipient: Mapped[Recipient] = relationship()
+
+
+class Letter(Base):
+    """An outgoing letter: a reserved, registered, annulled or cancelled number in a journal."""
+
+    __tablename__ = "letter"
+    __table_args__ = (
+        UniqueConstraint("journal_id", "period_key", "seq"),
+        Index("ix_letter_reg_date_id", "reg_date", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    journal_id: Mapped[int] = mapped_column(ForeignKey("journal.id"))
+    period_key: Mapped[str] = mapped_column(String(10))
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(100), index=True)
+    reg_date: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="registered")
+    case_index: Mapped[str] = mapped_column(String(50), default="")
+    department: Mapped[str] = mapped_column(String(50), default="")
+    correspondent: Mapped[str] = mapped_column(String(64), default="")
+    subject: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    closing: Mapped[str] = mapped_column(String(200), default="")
+    addressee_kind: Mapped[str] = mapped_column(String(20), default="recipient")
+    addressee_text: Mapped[str] = mapped_column(Text, default="")  # as printed on the letter
+    salutation: Mapped[str] = mapped_column(String(300), default="")  # as printed
+    distribution_list_id: Mapped[int | None] = mapped_column(
+        ForeignKey("distribution_list.id"), nullable=True
+    )
+    reply_to_number: Mapped[str] = mapped_column(String(100), default="")
+    reply_to_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    signatory_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
+    signature_kind: Mapped[str] = mapped_column(String(20), default="handwritten")
+    executor_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
+    appendices: Mapped[list[Any]] = mapped_column(default=list)
+    delivery_state: Mapped[str] = mapped_column(String(20), default="not_sent")
+    annul_reason: Mapped[str] = mapped_column(Text, default="")
+    search_norm: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow, onupdate=_utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    journal: Mapped[Journal] = relationship()
+    signatory: Mapped[Staff | None] = relationship(foreign_keys=[signatory_id])
+    executor: Mapped[Staff | None] = relationship(foreign_keys=[executor_id])
+    addressees: Mapped[list[LetterAddressee]] = relationship(
+        back_populates="letter", cascade="all, delete-orphan", order_by="LetterAddressee.position"
+    )
+    attachments: Mapped[list[LetterAttachment]] = relationship(
+        back_populates="letter", cascade="all, delete-orphan", order_by="LetterAttachment.position"
+    )
+    report: Mapped[ReportRequest | None] = relationship(
+        back_populates="letter", cascade="all, delete-orphan", uselist=False
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class LetterAttachment(Base):
+    __tablename__ = "letter_attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letter.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(500))
+    sheets: Mapped[int] = mapped_column(Integer, default=1)
+    copies: Mapped[int] = mapped_column(Integer, default=1)
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"), nullable=True)
+
+    letter: Mapped[Letter] = relationship(back_populates="attachments")
+
+
+class LetterAddressee(Base):
+    """One recipient of a letter, with what was printed for them at registration.
+
+    The addressee lines and the salutation are copied here, so that editing the directory later
+    never rewrites a letter already sent.
+    """
+
+    __tablename__ = "letter_addressee"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letter.id", ondelete="CASCADE"), index=True)
+    recipient_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recipient.id"), nullable=True, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    addressee_lines: Mapped[str] = mapped_column(Text, default="")
+    salutation: Mapped[str] = mapped_column(String(300), default="")
+    delivery: Mapped[str] = mapped_column(String(30), default="")
+    dispatch_state: Mapped[str] = mapped_column(String(20), default="not_sent")
+    dispatched_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    dispatched_by: Mapped[str] = mapped_column(String(100), default="")
+    dispatch_file_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stored_file.id"), nullable=True
+    )
+
+    letter: Mapped[Letter] = relationship(back_populates="addressees")
+    recipient: Mapped[Recipient | None] = relationship()
+    control: Mapped[ReportControl | None] = relationship(
+        back_populates="addressee", cascade="all, delete-orphan", uselist=False
+    )
+
+
+class ReportRequest(Base):
+    """A letter's request for a report by a date, with the columns of the report form."""
+
+    __tablename__ = "report_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letter.id", ondelete="CASCADE"), unique=True)
+    due_date: Mapped[dt.date] = mapped_column(Date, index=True)  # inclusive
+    columns: Mapped[list[Any]] = mapped_column(default=list)
+    form_rows: Mapped[int] = mapped_column(Integer, default=2)
+    closed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    letter: Mapped[Letter] = relationship(back_populates="report")
+
+
+class ReportControl(Base):
+    """The control state of one recipient's report."""
+
+    __tablename__ = "report_control"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    addressee_id: Mapped[int] = mapped_column(
+        ForeignKey("letter_addressee.id", ondelete="CASCADE"), unique=True
+    )
+    # expected | reminded | received | closed | excused ("overdue" is computed, never stored)
+    state: Mapped[str] = mapped_column(String(20), default="expected")
+    due_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # per-recipient override
+    reply_number: Mapped[str] = mapped_column(String(100), default="")
+    reply_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    received_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    reminded_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    addressee: Mapped[LetterAddressee] = relationship(back_populates="control")
+    rows: Mapped[list[ReportRow]] = relationship(
+        back_populates="control", cascade="all, delete-orphan", order_by="ReportRow.row_no"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ReportRow(Base):
+    __tablename__ = "report_row"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    control_id: Mapped[int] = mapped_column(
+        ForeignKey("report_control.id", ondelete="CASCADE"), index=True
+    )
+    row_no: Mapped[int] = mapped_column(Integer)
+    values: Mapped[list[Any]] = mapped_column(default=list)
+
+    control: Mapped[ReportControl] = relationship(back_populates="rows")
+
+
+class StoredFile(Base):
+    """A file kept inside the database (replies, sent copies, logos), with its checksum."""
+
+    __tablename__ = "stored_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    mime: Mapped[str] = mapped_column(String(100), default="application/octet-stream")
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+
+
+class AuditEvent(Base):
+    """Who changed what and when; written in the same transaction as the change."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    os_user: Mapped[str] = mapped_column(String(100), default="")
+    entity: Mapped[str] = mapped_column(String(50))
+    entity_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    action: Mapped[str] = mapped_column(String(50))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
