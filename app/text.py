@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 
 def normalize(text: str) -> str:
     """Fold text for Russian search: case folded and ё equal to е (SQLite folds ASCII only)."""
@@ -31,3 +33,22 @@ def _initial(name: str) -> str:
 
 def full_name(last: str, first: str, middle: str) -> str:
     return " ".join(p for p in (last, first, middle) if p)
+
+
+WEEKDAYS = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
+
+
+def date_ru(date: dt.date | None, *, weekday: bool = False) -> str:
+    """``29.04.2025`` or, with the weekday, ``01.12.2025, пн``."""
+    if date is None:
+        return ""
+    text = f"{date:%d.%m.%Y}"
+    return f"{text}, {WEEKDAYS[date.weekday()]}" if weekday else text
+
+
+def parse_date_ru(text: str) -> dt.date:
+    """``ДД.ММ.ГГГГ`` or ``ГГГГ-ММ-ДД``; ValueError otherwise."""
+    text = text.strip()
+    if "." in text:
+        return dt.datetime.strptime(text, "%d.%m.%Y").date()
+    return dt.date.fromisoformat(text)

@@ -43,6 +43,15 @@ class SetupData:
     remove_staff: list[str] = field(default_factory=list)
     remove_journals: list[str] = field(default_factory=list)
 
+    def check_unique_codes(self) -> None:
+        for what, codes in (
+            ("Сотрудники", [s.code for s in self.staff]),
+            ("Журналы", [j.code for j in self.journals]),
+        ):
+            dupes = sorted({c for c in codes if codes.count(c) > 1})
+            if dupes:
+                raise UserError(f"{what}: код повторяется: {', '.join(dupes)}")
+
 
 def strip_json_comments(text: str) -> str:
     """Remove ``//`` line comments outside strings (``http://`` inside a string stays)."""
@@ -227,12 +236,9 @@ def parse_setup(data: Any) -> SetupData:
     org = _organization(data["organization"]) if "organization" in data else None
     staff = [_staff(item, i) for i, item in enumerate(root.items("staff"))]
     journals = [_journal(item, i) for i, item in enumerate(root.items("journals"))]
-    checks = (("staff", [s.code for s in staff]), ("journals", [j.code for j in journals]))
-    for what, codes in checks:
-        dupes = sorted({c for c in codes if codes.count(c) > 1})
-        if dupes:
-            raise UserError(f"{what}: код повторяется: {', '.join(dupes)}")
-    return SetupData(org, staff, journals)
+    setup = SetupData(org, staff, journals)
+    setup.check_unique_codes()
+    return setup
 
 
 def apply_setup(

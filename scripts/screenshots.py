@@ -1,0 +1,65 @@
+"""Render the main screens to PNG (offscreen) for docs/screenshots/ and for a look at the UI.
+
+Usage: QT_QPA_PLATFORM=offscreen python scripts/screenshots.py [OUT_DIR]
+Works on throw-away databases and settings; never touches the user's profile.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def main() -> int:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="secretariat-shots-"))
+    os.environ["SECRETARIAT_CONFIG_DIR"] = str(tmp / "config")
+    os.environ["SECRETARIAT_DATA_DIR"] = str(tmp / "data")
+
+    from PySide6.QtWidgets import QApplication
+
+    from app.registry import open_registry
+    from app.services.demo import load_demo
+    from ui.dialogs.settings_dialog import SettingsDialog
+    from ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+
+    def shoot(widget, name: str, size: tuple[int, int] = (1280, 720)) -> None:  # type: ignore[no-untyped-def]
+        widget.show()
+        widget.resize(*size)
+        for _ in range(5):
+            app.processEvents()
+        widget.grab().save(str(out / name))
+        print(out / name)
+
+    empty = open_registry(str(tmp / "empty.db"))
+    window = MainWindow(empty)
+    shoot(window, "first-start.png")
+    window.close()
+
+    demo = open_registry(str(tmp / "demo.db"))
+    load_demo(demo)
+    window = MainWindow(demo)
+    for index, name in enumerate(("registry.png", "recipients.png", "reports.png")):
+        window.tabs.setCurrentIndex(index)
+        shoot(window, name)
+    for index, name in enumerate(
+        ("settings-organization.png", "settings-staff.png", "settings-journals.png")
+    ):
+        dialog = SettingsDialog(demo, window)
+        dialog.tabs.setCurrentIndex(index)
+        shoot(dialog, name, (1100, 620))
+        dialog.close()
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

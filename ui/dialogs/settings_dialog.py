@@ -1,0 +1,421 @@
+"""«Сервис → Настройки»: organization profile, staff and journals.
+
+The dialog collects and validates; saving goes through :func:`app.services.setup.apply_setup` as
+one transaction, so a refused value leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import UserError
+from app.numbering import PERIOD_LABELS, PERIODS, format_number, parse_template
+from app.services.profile import (
+    CertificateData,
+    JournalData,
+    OrganizationData,
+    StaffData,
+    get_organization,
+    list_journals,
+    list_staff,
+)
+from app.services.setup import SetupData, apply_setup
+from app.text import date_ru, parse_date_ru
+from db.engine import Database
+
+LAYOUT_CHOICES = (("angular", "Угловой"), ("flat", "Продольный"))
+NUMBER_LINE_CHOICES = (
+    ("number_first", "№ 710/5 от 29.04.2025"),
+    ("date_first", "от 16.01.2025 № 01-12/345"),
+)
+ORG_TEXT_FIELDS = (
+    ("name", "Наименование*"),
+    ("short_name", "Краткое наименование"),
+    ("address", "Почтовый адрес"),
+    ("phone", "Телефон"),
+    ("fax", "Факс"),
+    ("email", "Эл. почта"),
+    ("website", "Сайт"),
+    ("inn", "ИНН"),
+    ("kpp", "КПП"),
+    ("ogrn", "ОГРН"),
+    ("okpo", "ОКПО"),
+    ("medo_id", "Идентификатор МЭДО"),
+)
+STAFF_COLUMNS = (
+    ("code", "Код*"),
+    ("last_name", "Фамилия*"),
+    ("first_name", "Имя"),
+    ("middle_name", "Отчество"),
+    ("position", "Должность"),
+    ("phone", "Телефон"),
+    ("email", "Эл. почта"),
+    ("cert_serial", "Сертификат ЭП"),
+    ("cert_from", "Действует с"),
+    ("cert_to", "Действует по"),
+)
+JOURNAL_COLUMNS = ("Код*", "Наименование*", "Шаблон номера*", "Период", "Следующий №", "Пример")
+EXAMPLE_VALUES = {"case": "12", "dept": "3", "corr": "КОД"}
+VALID = "#1e7b34"
+INVALID = "#b3261e"
+
+
+def _combo(choices: tuple[tuple[str, str], ...], current: str) -> QComboBox:
+    box = QComboBox()
+    for value, label in choices:
+        box.addItem(label, value)
+    box.setCurrentIndex(max(0, box.findData(current)))
+    return box
+
+
+def _cell(table: QTableWidget, row: int, column: int) -> str:
+    item = table.item(row, column)
+    return item.text().strip() if item is not None else ""
+
+
+def _row_of_empty_cells(table: QTableWidget, count: int) -> int:
+    row = table.rowCount()
+    table.insertRow(row)
+    for column in range(count):
+        table.setItem(row, column, QTableWidgetItem(""))
+    return row
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.setWindowTitle("Настройки")
+        self.resize(1100, 620)
+        self._org = get_organization(db)
+        self._staff = {s.code: s for s in list_staff(db)}
+        self._journals = {j.code: j for j in list_journals(db)}
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self._build_organization(), "Организация")
+        self.tabs.addTab(self._build_staff(), "Сотрудники")
+        self.tabs.addTab(self._build_journals(), "Журналы регистрации")
+        self.error_label = QLabel(self)
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #b3261e; font-weight: bold;")
+        self.error_label.hide()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("Сохранить")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+
+    @classmethod
+    def edit(cls, db: Database, parent: QWidget | None = None, *, tab: int = 0) -> bool:
+        """Show the dialog; True when the settings were saved."""
+        dialog = cls(db, parent)
+        dialog.tabs.setCurrentIndex(tab)
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    # --- organization ---------------------------------------------------------------------
+
+    def _build_organization(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        org = self._org or OrganizationData(name="")
+        self.org_edits: dict[str, QLineEdit] = {}
+        for key, label in ORG_TEXT_FIELDS:
+            edit = QLineEdit(getattr(org, key))
+            edit.setObjectName(f"org_{key}")
+            self.org_edits[key] = edit
+            form.addRow(label, edit)
+            if key == "short_name":
+                self.letterhead_edit = QPlainTextEdit("\n".join(org.letterhead))
+                self.letterhead_edit.setObjectName("org_letterhead")
+                self.letterhead_edit.setFixedHeight(64)
+                form.addRow("Строки бланка", self.letterhead_edit)
+        self.layout_combo = _combo(LAYOUT_CHOICES, org.layout)
+        self.number_line_combo = _combo(NUMBER_LINE_CHOICES, org.number_line)
+        self.reply_line_check = QCheckBox("Печатать «на № ___ от ___», если письмо не ответ")
+        self.reply_line_check.setChecked(org.reply_line)
+        self.initials_check = QCheckBox("Инициалы перед фамилией (В.В. Солодову)")
+        self.initials_check.setChecked(org.initials_first)
+        self.font_spin = QSpinBox()
+        self.font_spin.setRange(12, 14)
+        self.font_spin.setSuffix(" пт")
+        self.font_spin.setValue(org.font_size)
+        form.addRow("Вид бланка", self.layout_combo)
+        form.addRow("Дата и номер", self.number_line_combo)
+        form.addRow("", self.reply_line_check)
+        form.addRow("", self.initials_check)
+        form.addRow("Размер шрифта", self.font_spin)
+        return page
+
+    def _collect_organization(self) -> OrganizationData:
+        data = OrganizationData(
+            name=self.org_edits["name"].text().strip(),
+            letterhead=[
+                line.strip()
+                for line in self.letterhead_edit.toPlainText().splitlines()
+                if line.strip()
+            ],
+            layout=self.layout_combo.currentData(),
+            number_line=self.number_line_combo.currentData(),
+            reply_line=self.reply_line_check.isChecked(),
+            font_size=self.font_spin.value(),
+            initials_first=self.initials_check.isChecked(),
+            version=self._org.version if self._org else 0,
+        )
+        for key, _label in ORG_TEXT_FIELDS[1:]:
+            setattr(data, key, self.org_edits[key].text().strip())
+        data.validate()
+        return data
+
+    # --- staff ----------------------------------------------------------------------------
+
+    def _build_staff(self) -> QWidget:
+        page = QWidget()
+        self.staff_table = QTableWidget(0, len(STAFF_COLUMNS))
+        self.staff_table.setObjectName("staff_table")
+        self.staff_table.setHorizontalHeaderLabels([label for _key, label in STAFF_COLUMNS])
+        self.staff_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.staff_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        for person in self._staff.values():
+            self._add_staff_row(person)
+        return self._table_page(page, self.staff_table, self._new_staff_row, "сотрудника")
+
+    def _add_staff_row(self, person: StaffData) -> None:
+        cert = person.certificate
+        values = {
+            "code": person.code,
+            "last_name": person.last_name,
+            "first_name": person.first_name,
+            "middle_name": person.middle_name,
+            "position": person.position.replace("\n", " / "),
+            "phone": person.phone,
+            "email": person.email,
+            "cert_serial": cert.serial if cert else "",
+            "cert_from": date_ru(cert.valid_from) if cert else "",
+            "cert_to": date_ru(cert.valid_to) if cert else "",
+        }
+        row = self.staff_table.rowCount()
+        self.staff_table.insertRow(row)
+        for column, (key, _label) in enumerate(STAFF_COLUMNS):
+            self.staff_table.setItem(row, column, QTableWidgetItem(values[key]))
+
+    def _new_staff_row(self) -> None:
+        row = _row_of_empty_cells(self.staff_table, len(STAFF_COLUMNS))
+        self.staff_table.setCurrentCell(row, 0)
+        self.staff_table.editItem(self.staff_table.item(row, 0))
+
+    def _collect_staff(self) -> list[StaffData]:
+        people: list[StaffData] = []
+        for row in range(self.staff_table.rowCount()):
+            values = {
+                key: _cell(self.staff_table, row, column)
+                for column, (key, _label) in enumerate(STAFF_COLUMNS)
+            }
+            if not any(values.values()):
+                continue
+            old = self._staff.get(values["code"])
+            person = StaffData(
+                code=values["code"],
+                last_name=values["last_name"],
+                first_name=values["first_name"],
+                middle_name=values["middle_name"],
+                position=values["position"].replace(" / ", "\n"),
+                phone=values["phone"],
+                email=values["email"],
+                department=old.department if old else "",
+                version=old.version if old else 0,
+                certificate=self._certificate(values, row),
+            )
+            person.validate()
+            people.append(person)
+        return people
+
+    @staticmethod
+    def _certificate(values: dict[str, str], row: int) -> CertificateData | None:
+        if not (values["cert_serial"] or values["cert_from"] or values["cert_to"]):
+            return None
+        dates: list[dt.date] = []
+        for key in ("cert_from", "cert_to"):
+            try:
+                dates.append(parse_date_ru(values[key]))
+            except ValueError:
+                raise UserError(
+                    f"Сотрудники, строка {row + 1}: «{values[key]}» — не дата ДД.ММ.ГГГГ"
+                ) from None
+        return CertificateData(values["cert_serial"], dates[0], dates[1])
+
+    # --- journals -------------------------------------------------------------------------
+
+    def _build_journals(self) -> QWidget:
+        page = QWidget()
+        self.journal_table = QTableWidget(0, len(JOURNAL_COLUMNS))
+        self.journal_table.setObjectName("journal_table")
+        self.journal_table.setHorizontalHeaderLabels(list(JOURNAL_COLUMNS))
+        header = self.journal_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.journal_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        for journal in self._journals.values():
+            self._add_journal_row(journal)
+        self.journal_table.itemChanged.connect(self._update_example)
+        hint = QLabel(
+            "Шаблон: текст и элементы {seq} (порядковый номер, {seq:4} — с нулями), {year}, "
+            "{yy}, {case} (индекс дела), {dept} (подразделение), {corr} (код корреспондента). "
+            "Ровно один {seq}."
+        )
+        hint.setWordWrap(True)
+        return self._table_page(page, self.journal_table, self._new_journal_row, "журнал", hint)
+
+    def _add_journal_row(self, journal: JournalData) -> None:
+        row = _row_of_empty_cells(self.journal_table, len(JOURNAL_COLUMNS))
+        self.journal_table.blockSignals(True)
+        for column, text in enumerate(
+            (journal.code, journal.name, journal.template, "", str(journal.next_seq or 1), "")
+        ):
+            self.journal_table.item(row, column).setText(text)
+        self.journal_table.item(row, 5).setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self.journal_table.blockSignals(False)
+        period = _combo(tuple((p, PERIOD_LABELS[p]) for p in PERIODS), journal.period)
+        self.journal_table.setCellWidget(row, 3, period)
+        self._update_example(self.journal_table.item(row, 2))
+
+    def _new_journal_row(self) -> None:
+        self._add_journal_row(JournalData(code="", name="", template="{seq}", next_seq=1))
+        row = self.journal_table.rowCount() - 1
+        self.journal_table.setCurrentCell(row, 0)
+        self.journal_table.editItem(self.journal_table.item(row, 0))
+
+    def _update_example(self, item: QTableWidgetItem | None) -> None:
+        if item is None or item.column() not in (2, 4):
+            return
+        row = item.row()
+        example = self.journal_table.item(row, 5)
+        if example is None:
+            return
+        valid = False
+        try:
+            template = parse_template(_cell(self.journal_table, row, 2))
+            seq = int(_cell(self.journal_table, row, 4) or "1")
+            text = format_number(template, seq, dt.date.today(), **EXAMPLE_VALUES)
+            valid = True
+        except UserError as exc:
+            text = str(exc)
+        except ValueError:
+            text = "следующий номер — не число"
+        self.journal_table.blockSignals(True)
+        example.setText(text)
+        example.setForeground(QColor(VALID if valid else INVALID))
+        self.journal_table.blockSignals(False)
+
+    def _collect_journals(self) -> list[JournalData]:
+        journals: list[JournalData] = []
+        for row in range(self.journal_table.rowCount()):
+            code, name, template = (_cell(self.journal_table, row, c) for c in range(3))
+            next_text = _cell(self.journal_table, row, 4)
+            if not (code or name) and template in ("", "{seq}"):
+                continue
+            if not next_text.isdigit():
+                raise UserError(f"Журнал «{code}»: следующий номер «{next_text}» — не число")
+            old = self._journals.get(code)
+            period_box = self.journal_table.cellWidget(row, 3)
+            assert isinstance(period_box, QComboBox)
+            next_seq = int(next_text)
+            journal = JournalData(
+                code=code,
+                name=name,
+                template=template,
+                period=period_box.currentData(),
+                department=old.department if old else "",
+                # only a changed number moves the counter (and a backward move is refused)
+                next_seq=None if old and old.next_seq == next_seq else next_seq,
+                version=old.version if old else 0,
+            )
+            journal.validate()
+            journals.append(journal)
+        return journals
+
+    # --- shared ---------------------------------------------------------------------------
+
+    def _table_page(
+        self,
+        page: QWidget,
+        table: QTableWidget,
+        add: object,
+        what: str,
+        hint: QLabel | None = None,
+    ) -> QWidget:
+        add_button = QPushButton(f"Добавить {what}")
+        remove_button = QPushButton("Удалить выбранное")
+        add_button.clicked.connect(add)
+        remove_button.clicked.connect(lambda: self._remove_selected(table))
+        buttons = QHBoxLayout()
+        buttons.addWidget(add_button)
+        buttons.addWidget(remove_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(page)
+        layout.addWidget(table, 1)
+        if hint is not None:
+            layout.addWidget(hint)
+        layout.addLayout(buttons)
+        return page
+
+    @staticmethod
+    def _remove_selected(table: QTableWidget) -> None:
+        rows = sorted({index.row() for index in table.selectedIndexes()}, reverse=True)
+        for row in rows:
+            table.removeRow(row)
+
+    def collect(self) -> SetupData:
+        """Everything the dialog holds, validated; raises UserError naming the problem."""
+        staff = self._collect_staff()
+        journals = self._collect_journals()
+        setup = SetupData(
+            organization=self._collect_organization(),
+            staff=staff,
+            journals=journals,
+            remove_staff=sorted(set(self._staff) - {s.code for s in staff}),
+            remove_journals=sorted(set(self._journals) - {j.code for j in journals}),
+        )
+        setup.check_unique_codes()
+        return setup
+
+    def show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.show()
+
+    def accept(self) -> None:
+        try:
+            apply_setup(self.db, self.collect(), next_forward_only=False)
+        except UserError as exc:
+            self.show_error(str(exc))
+            return
+        super().accept()

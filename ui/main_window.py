@@ -1,0 +1,210 @@
+"""The main window: builds the tabs, the menus and the status bar, and wires signals."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import UserError
+from app.services.demo import load_demo
+from app.services.maintenance import check_database
+from app.services.profile import get_organization
+from app.services.setup import setup_from_file
+from app.settings import Settings
+from app.version import __version__
+from db.engine import Database
+from ui.dialogs.settings_dialog import SettingsDialog
+from ui.signals import SignalHub
+from ui.tabs.list_tab import ListTab
+from ui.tabs.recipients_tab import RecipientsTab
+from ui.tabs.registry_tab import RegistryTab
+from ui.tabs.reports_tab import ReportsTab
+from ui.welcome_banner import WelcomeBanner
+
+APP_TITLE = "Секретариат"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db: Database, settings: Settings | None = None) -> None:
+        super().__init__()
+        self.db = db
+        self.settings = settings or Settings()
+        self.hub = SignalHub(self)
+        self.setWindowTitle(APP_TITLE)
+        self.resize(1280, 760)
+        self._build_tabs()
+        self._build_central()
+        self._build_menus()
+        self._build_status_bar()
+        self.hub.letters_changed.connect(self.registry_tab.refresh)
+        self.hub.letters_changed.connect(self.reports_tab.refresh)
+        self.hub.recipients_changed.connect(self.recipients_tab.refresh)
+        self.hub.profile_changed.connect(self._update_profile_view)
+        self.hub.everything_changed()
+        self._restore_state()
+
+    # --- building -------------------------------------------------------------------------
+
+    def _build_tabs(self) -> None:
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.registry_tab = RegistryTab(self.db)
+        self.recipients_tab = RecipientsTab(self.db)
+        self.reports_tab = ReportsTab(self.db)
+        self.tabs.addTab(self.registry_tab, "Реестр исходящих")
+        self.tabs.addTab(self.recipients_tab, "Адресаты")
+        self.tabs.addTab(self.reports_tab, "Контроль отчетов")
+
+    def _build_central(self) -> None:
+        self.welcome = WelcomeBanner()
+        self.welcome.fill_requested.connect(self.open_settings)
+        self.welcome.demo_requested.connect(self.load_demo_data)
+        self.welcome.setup_file_requested.connect(self.load_setup_file)
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.welcome)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+
+    def _action(
+        self, text: str, slot: object, shortcut: QKeySequence | str | None = None
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&Файл")
+        file_menu.addAction(self._action("Загрузить файл настройки…", self.load_setup_file))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("Выход", self.close, QKeySequence.StandardKey.Quit))
+        edit_menu = bar.addMenu("&Правка")
+        edit_menu.addAction(self._action("Найти", self.focus_search, QKeySequence.StandardKey.Find))
+        edit_menu.addAction(self._action("Обновить", self.hub.everything_changed, "F5"))
+        service_menu = bar.addMenu("&Сервис")
+        self.settings_action = self._action("Настройки…", self.open_settings, "Ctrl+,")
+        service_menu.addAction(self.settings_action)
+        service_menu.addAction(self._action("Проверить базу данных", self.check_database))
+        self.demo_action = self._action("Загрузить демонстрационные данные", self.load_demo_data)
+        service_menu.addAction(self.demo_action)
+        help_menu = bar.addMenu("Сп&равка")
+        help_menu.addAction(self._action("О программе", self.show_about))
+
+    def _build_status_bar(self) -> None:
+        self.db_label = QLabel(f"База данных: {self._db_display()}")
+        self.db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.statusBar().addPermanentWidget(self.db_label)
+
+    def _db_display(self) -> str:
+        path = self.db.sqlite_path
+        return str(path) if path is not None else self.db.url
+
+    # --- state ----------------------------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        geometry = self.settings.get("main_window/geometry")
+        if isinstance(geometry, str):
+            self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
+        tab = self.settings.get("main_window/tab", 0)
+        if isinstance(tab, int) and 0 <= tab < self.tabs.count():
+            self.tabs.setCurrentIndex(tab)
+
+    def save_state(self) -> None:
+        geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
+        self.settings.set("main_window/geometry", geometry)
+        self.settings.set("main_window/tab", self.tabs.currentIndex())
+        # losing the window position is no reason to stop the clerk from closing
+        with contextlib.suppress(OSError):
+            self.settings.save()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        super().closeEvent(event)
+
+    def _update_profile_view(self) -> None:
+        org = get_organization(self.db)
+        self.welcome.setVisible(org is None)
+        self.demo_action.setEnabled(org is None)
+        name = (org.short_name or org.name) if org else "организация не заполнена"
+        self.setWindowTitle(f"{APP_TITLE} — {name}")
+
+    # --- actions --------------------------------------------------------------------------
+
+    def current_list_tab(self) -> ListTab:
+        tab = self.tabs.currentWidget()
+        assert isinstance(tab, ListTab)
+        return tab
+
+    def focus_search(self) -> None:
+        self.current_list_tab().focus_search()
+
+    def show_error(self, message: str) -> None:
+        QMessageBox.warning(self, APP_TITLE, message)
+
+    def open_settings(self) -> None:
+        if SettingsDialog.edit(self.db, self):
+            self.hub.everything_changed()
+
+    def load_demo_data(self) -> None:
+        try:
+            result = load_demo(self.db)
+        except UserError as exc:
+            self.show_error(str(exc))
+            return
+        self.hub.everything_changed()
+        self.statusBar().showMessage(
+            f"Загружены демонстрационные данные: писем — {result.letters}, "
+            f"адресатов — {result.recipients}",
+            10_000,
+        )
+
+    def load_setup_file(self) -> None:
+        name, _filter = QFileDialog.getOpenFileName(
+            self, "Файл настройки", "", "Файл настройки (*.json);;Все файлы (*)"
+        )
+        if not name:
+            return
+        try:
+            result = setup_from_file(self.db, Path(name))
+        except UserError as exc:
+            self.show_error(str(exc))
+            return
+        self.hub.everything_changed()
+        self.statusBar().showMessage(
+            f"Настройка загружена: сотрудников — {result.staff}, журналов — {result.journals}",
+            10_000,
+        )
+
+    def check_database(self) -> None:
+        report = check_database(self.db)
+        if report.ok:
+            QMessageBox.information(
+                self, APP_TITLE, f"База данных в порядке.\nВерсия схемы: {report.schema}"
+            )
+        else:
+            self.show_error("Найдены ошибки:\n" + "\n".join(report.problems))
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "О программе",
+            f"<b>{APP_TITLE}</b> {__version__}<br>Реестр исходящих писем, адресаты, письма на "
+            f"бланке по ГОСТ Р 7.0.97-2025, контроль отчетов.<br><br>"
+            f"База данных: {self._db_display()}",
+        )
