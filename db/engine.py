@@ -100,7 +100,7 @@ def open_database(target: str | Path, *, echo: bool = False) -> Database:
     if url.get_backend_name() == "sqlite":
         engine = create_engine(url, echo=echo, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _install_sqlite_pragmas(engine)
-        reader = engine.execution_options(sqlite_begin="DEFERRED")
+        reader: Engine = engine.execution_options(sqlite_begin="DEFERRED")
     else:
         engine = create_engine(url, echo=echo, pool_pre_ping=True)
         reader = engine

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, func, insert, select, update
+from sqlalchemy import ColumnElement, and_, case, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
@@ -324,8 +324,8 @@ def register_letter(
 # --- registry listing ---------------------------------------------------------------------
 
 
-def _filters(query: LetterQuery) -> list[object]:
-    conditions: list[object] = []
+def _filters(query: LetterQuery) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
     if query.search.strip():
         for word in normalize(query.search).split():
             conditions.append(Letter.search_norm.contains(word, autoescape=True))

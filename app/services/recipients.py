@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from app import audit
@@ -140,7 +140,7 @@ def count_recipients(db: Database, search: str = "") -> int:
         return int(session.scalar(select(func.count(Recipient.id)).where(_where(search))) or 0)
 
 
-def _where(search: str) -> object:
+def _where(search: str) -> ColumnElement[bool]:
     words = normalize(search).split()
     return and_(
         Recipient.active.is_(True),

@@ -91,6 +91,14 @@ def _combo(choices: tuple[tuple[str, str], ...], current: str) -> QComboBox:
     return box
 
 
+def _item(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
+    item = table.item(row, column)
+    if item is None:
+        item = QTableWidgetItem("")
+        table.setItem(row, column, item)
+    return item
+
+
 def _cell(table: QTableWidget, row: int, column: int) -> str:
     item = table.item(row, column)
     return item.text().strip() if item is not None else ""
@@ -231,7 +239,7 @@ class SettingsDialog(QDialog):
     def _new_staff_row(self) -> None:
         row = _row_of_empty_cells(self.staff_table, len(STAFF_COLUMNS))
         self.staff_table.setCurrentCell(row, 0)
-        self.staff_table.editItem(self.staff_table.item(row, 0))
+        self.staff_table.editItem(_item(self.staff_table, row, 0))
 
     def _collect_staff(self) -> list[StaffData]:
         people: list[StaffData] = []
@@ -301,8 +309,8 @@ class SettingsDialog(QDialog):
         for column, text in enumerate(
             (journal.code, journal.name, journal.template, "", str(journal.next_seq or 1), "")
         ):
-            self.journal_table.item(row, column).setText(text)
-        self.journal_table.item(row, 5).setFlags(Qt.ItemFlag.ItemIsEnabled)
+            _item(self.journal_table, row, column).setText(text)
+        _item(self.journal_table, row, 5).setFlags(Qt.ItemFlag.ItemIsEnabled)
         self.journal_table.blockSignals(False)
         period = _combo(tuple((p, PERIOD_LABELS[p]) for p in PERIODS), journal.period)
         self.journal_table.setCellWidget(row, 3, period)
@@ -312,7 +320,7 @@ class SettingsDialog(QDialog):
         self._add_journal_row(JournalData(code="", name="", template="{seq}", next_seq=1))
         row = self.journal_table.rowCount() - 1
         self.journal_table.setCurrentCell(row, 0)
-        self.journal_table.editItem(self.journal_table.item(row, 0))
+        self.journal_table.editItem(_item(self.journal_table, row, 0))
 
     def _update_example(self, item: QTableWidgetItem | None) -> None:
         if item is None or item.column() not in (2, 4):

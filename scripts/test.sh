@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Install the test extras and run the whole test suite headless (Qt offscreen).
+# Arguments are passed to pytest: scripts/test.sh -m "not slow", scripts/test.sh tests/test_cli.py
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
+bootstrap "[test,build]" binutils   # binutils: objdump, which PyInstaller needs for the bundle test
+cd "$ROOT"
+export QT_QPA_PLATFORM=offscreen
+exec "$VENV/bin/python" -m pytest "$@"

@@ -1,0 +1,44 @@
+"""Every test runs on its own temporary database and settings, never the user's."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def isolated_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SECRETARIAT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("SECRETARIAT_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("SECRETARIAT_DB", str(tmp_path / "registry.db"))
+    return tmp_path
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "registry.db"
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[object]:
+    from app.registry import open_registry
+
+    database = open_registry(str(db_path))
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def demo_db(db: object) -> object:
+    from app.services.demo import load_demo
+
+    load_demo(db)  # type: ignore[arg-type]
+    return db

@@ -1,0 +1,142 @@
+"""The command line, run as a clerk or a script would: a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATA, ROOT
+
+
+def run(*args: str, db: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    if db is not None:
+        env["SECRETARIAT_DB"] = str(db)
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+
+
+def assert_user_error(result: subprocess.CompletedProcess[str], fragment: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("secretariat: ") and fragment in lines[0]
+
+
+def test_version() -> None:
+    from app.version import __version__
+
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"secretariat {__version__}"
+
+
+def test_setup_then_check(db_path: Path) -> None:
+    result = run("--db", str(db_path), "setup", str(DATA / "setup-example.json"))
+    assert result.returncode == 0, result.stderr
+    assert "сотрудников — 1, журналов — 1" in result.stdout
+    check = run("check", db=db_path)
+    assert check.returncode == 0, check.stderr
+    assert check.stdout.strip().splitlines()[-1] == "OK"
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT code, template FROM journal").fetchall() == [
+            ("ИСХ", "{seq}/{case}")
+        ]
+
+
+def test_default_database_lives_in_the_data_folder(isolated_profile: Path) -> None:
+    env_db = os.environ.pop("SECRETARIAT_DB")
+    try:
+        result = run("check")
+    finally:
+        os.environ["SECRETARIAT_DB"] = env_db
+    assert result.returncode == 0, result.stderr
+    assert (isolated_profile / "data" / "secretariat.db").exists()
+
+
+def test_demo_and_letters_list(db_path: Path) -> None:
+    assert run("demo", db=db_path).returncode == 0
+    listing = run("letters", "list", "--format", "json", db=db_path)
+    assert listing.returncode == 0, listing.stderr
+    numbers = [row["number"] for row in json.loads(listing.stdout)]
+    assert numbers == ["1893/5", "710/5", "2174-РСК"]
+    found = run("letters", "list", "--search", "ГУБЕРНАТОРУ", db=db_path)
+    assert "710/5" in found.stdout and "1893/5" not in found.stdout
+    assert_user_error(run("demo", db=db_path), "только в пустую базу")
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("setup", "/no/such/file.json"), "файл не найден"),
+        (("bogus",), "неверные аргументы"),
+        (("letters", "list", "--from", "вчера"), "не дата"),
+    ],
+)
+def test_bad_input_gives_one_line_and_code_2(
+    db_path: Path, args: tuple[str, ...], fragment: str
+) -> None:
+    assert_user_error(run(*args, db=db_path), fragment)
+
+
+def test_invalid_json(db_path: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{ not json", encoding="utf-8")
+    assert_user_error(run("setup", str(bad), db=db_path), "ошибка JSON")
+    assert not db_path.exists()  # validated before the database was touched
+
+
+def test_not_a_database(tmp_path: Path) -> None:
+    fake = tmp_path / "fake.db"
+    fake.write_text("просто текст\n" * 200, encoding="utf-8")
+    assert_user_error(run("check", db=fake), "не является базой данных")
+
+
+def test_newer_database_refused(db_path: Path) -> None:
+    assert run("check", db=db_path).returncode == 0
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = 'ffff'")
+    assert_user_error(run("check", db=db_path), "более новой версией")
+
+
+def test_gui_without_display_is_a_clear_message(db_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "--db", str(db_path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if sys.platform == "linux":
+        assert_user_error(result, "нет графического экрана")
+
+
+def test_gui_starts_and_quits_offscreen(db_path: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", SECRETARIAT_EXIT_AFTER_MS="300")
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "--db", str(db_path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert db_path.exists()

@@ -1,0 +1,184 @@
+"""The window driven through its real widgets (offscreen)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from app.services.profile import get_organization, list_journals, list_staff
+from app.settings import Settings
+from db.engine import Database
+from ui.dialogs.settings_dialog import SettingsDialog
+from ui.main_window import MainWindow
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type character by character; qtbot.keyClicks aborts on Cyrillic (see pitfalls)."""
+    for char in text:
+        QTest.sendKeyEvent(
+            QTest.KeyAction.Click, widget, Qt.Key.Key_unknown, char, Qt.KeyboardModifier.NoModifier
+        )
+
+
+@pytest.fixture
+def window(qtbot: QtBot, db: Database) -> MainWindow:
+    win = MainWindow(db)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+@pytest.fixture(autouse=True)
+def no_modal_boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    shown: list[str] = []
+    for name in ("warning", "information", "critical"):
+        monkeypatch.setattr(QMessageBox, name, lambda _p, _t, text, *a, **k: shown.append(text))
+    return shown
+
+
+def test_first_start_offers_setup_and_demo(window: MainWindow, qtbot: QtBot) -> None:
+    assert window.welcome.isVisible()
+    assert window.registry_tab.model.rowCount() == 0
+    assert str(window.db.sqlite_path) in window.db_label.text()
+    qtbot.mouseClick(window.welcome.demo_button, Qt.MouseButton.LeftButton)
+    assert not window.welcome.isVisible()
+    assert window.registry_tab.model.rowCount() == 3
+    assert window.registry_tab.count_label.text() == "Писем: 3"
+    assert window.recipients_tab.model.total == 91
+    assert window.reports_tab.model.rowCount() == 1
+    assert "Роскачество" in window.windowTitle()
+
+
+def test_tabs_and_menus(window: MainWindow) -> None:
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert titles == ["Реестр исходящих", "Адресаты", "Контроль отчетов"]
+    menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
+    assert menus == ["Файл", "Правка", "Сервис", "Справка"]
+
+
+def test_registry_search_typed_in_russian(demo_db: Database, qtbot: QtBot) -> None:
+    win = MainWindow(demo_db)
+    qtbot.addWidget(win)
+    tab = win.registry_tab
+    tab.search_edit.setFocus()
+    type_text(tab.search_edit, "губернатору")
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=3000)
+    assert tab.model.row_at(0).number == "710/5"
+    assert tab.count_label.text() == "Писем: 1"
+    tab.search_edit.clear()
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 3, timeout=3000)
+
+
+def test_registry_model_is_a_valid_model(demo_db: Database, qtbot: QtBot, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    win = MainWindow(demo_db)
+    qtbot.addWidget(win)
+    qtmodeltester.check(win.registry_tab.model)
+    qtmodeltester.check(win.recipients_tab.model)
+
+
+def test_paged_model_fetches_more_on_demand(demo_db: Database, qtbot: QtBot) -> None:
+    win = MainWindow(demo_db)
+    qtbot.addWidget(win)
+    model = win.recipients_tab.model
+    model._page_size = 20
+    model.reload()
+    assert (model.rowCount(), model.total) == (20, 91)
+    while model.canFetchMore():
+        model.fetchMore()
+    assert model.rowCount() == 91
+
+
+def _save(dialog: SettingsDialog, qtbot: QtBot) -> None:
+    button = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_settings_edit_reaches_the_database(demo_db: Database, qtbot: QtBot) -> None:
+    dialog = SettingsDialog(demo_db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    name = dialog.findChild(QLineEdit, "org_short_name")
+    name.clear()
+    name.setFocus()
+    type_text(name, "Роскачество (тест)")
+    dialog.staff_table.item(0, 4).setText("Заместитель руководителя / по качеству")
+    dialog.journal_table.item(1, 4).setText("2200")
+    with qtbot.waitSignal(dialog.accepted, timeout=2000):
+        _save(dialog, qtbot)
+    org = get_organization(demo_db)
+    assert org is not None and org.short_name == "Роскачество (тест)"
+    staff = {p.code: p for p in list_staff(demo_db)}
+    assert staff[dialog.staff_table.item(0, 0).text()].position == (
+        "Заместитель руководителя\nпо качеству"
+    )
+    assert {j.code: j.next_seq for j in list_journals(demo_db)}["РСК"] == 2200
+
+
+def test_settings_refuse_bad_template_and_date(demo_db: Database, qtbot: QtBot) -> None:
+    dialog = SettingsDialog(demo_db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.journal_table.item(0, 2).setText("{case}-без-номера")
+    assert "ровно один" in dialog.journal_table.item(0, 5).text()  # the live example says why
+    _save(dialog, qtbot)
+    assert dialog.isVisible()
+    assert "ровно один {seq}" in dialog.error_label.text()
+    assert [j.template for j in list_journals(demo_db)] == ["{seq}/{case}", "{seq}-РСК"]
+    dialog.journal_table.item(0, 2).setText("{seq}/{case}")
+    row = next(
+        r
+        for r in range(dialog.staff_table.rowCount())
+        if dialog.staff_table.item(r, 0).text() == "protasov"
+    )
+    dialog.staff_table.item(row, 9).setText("31.02.2026")
+    _save(dialog, qtbot)
+    assert "не дата" in dialog.error_label.text()
+
+
+def test_new_journal_from_settings(db: Database, qtbot: QtBot) -> None:
+    dialog = SettingsDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.findChild(QLineEdit, "org_name").setText("Министерство финансов Камчатского края")
+    dialog._new_journal_row()
+    for column, text in enumerate(("01", "Исходящие", "01-{case}/{seq}")):
+        dialog.journal_table.item(0, column).setText(text)
+    assert dialog.journal_table.item(0, 5).text() == "01-12/1"
+    with qtbot.waitSignal(dialog.accepted, timeout=2000):
+        _save(dialog, qtbot)
+    [journal] = list_journals(db)
+    assert (journal.code, journal.template) == ("01", "01-{case}/{seq}")
+
+
+def test_settings_menu_opens_dialog(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    monkeypatch.setattr(SettingsDialog, "edit", classmethod(lambda cls, *a, **k: calls.append(a)))
+    window.settings_action.trigger()
+    assert len(calls) == 1
+
+
+def test_window_remembers_geometry_and_tab(db: Database, qtbot: QtBot, tmp_path: Path) -> None:
+    settings = Settings(tmp_path / "s.json")
+    first = MainWindow(db, settings)
+    qtbot.addWidget(first)
+    first.resize(700, 500)
+    first.tabs.setCurrentIndex(2)
+    first.close()
+    second = MainWindow(db, Settings(tmp_path / "s.json"))
+    qtbot.addWidget(second)
+    assert second.tabs.currentIndex() == 2
+    assert (second.width(), second.height()) == (700, 500)
+
+
+def test_demo_into_filled_database_is_refused(
+    window: MainWindow, no_modal_boxes: list[str]
+) -> None:
+    window.load_demo_data()
+    window.load_demo_data()
+    assert no_modal_boxes and "только в пустую базу" in no_modal_boxes[-1]

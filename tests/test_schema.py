@@ -1,0 +1,93 @@
+"""Migrations, engine settings, and refusal of databases this program must not open."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect
+
+from app.errors import UserError
+from app.registry import open_registry
+from db.engine import Database
+from db.models import Base
+from db.schema import HEAD_REVISION, known_revisions, schema_state, script_head
+
+
+def test_head_constant_matches_the_migration_scripts() -> None:
+    assert script_head() == HEAD_REVISION
+    assert known_revisions()[-1] == HEAD_REVISION
+
+
+def test_empty_database_is_migrated_to_every_table(db: Database) -> None:
+    tables = set(inspect(db.engine).get_table_names())
+    assert set(Base.metadata.tables) <= tables
+    assert schema_state(db).current == HEAD_REVISION
+
+
+def test_migrations_match_the_models(db: Database) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_sqlite_pragmas(db: Database) -> None:
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_reopening_a_current_database_does_not_load_alembic(db_path: Path) -> None:
+    import subprocess
+    import sys
+
+    open_registry(str(db_path)).dispose()
+    code = (
+        "import sys; from app.registry import open_registry;"
+        f" open_registry({str(db_path)!r});"
+        " print('alembic' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "False", out.stderr
+
+
+def test_database_of_a_newer_program_is_refused(db_path: Path) -> None:
+    open_registry(str(db_path)).dispose()
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    with pytest.raises(UserError, match="более новой версией программы"):
+        open_registry(str(db_path))
+    with sqlite3.connect(db_path) as conn:  # and it was left as it was
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("9999",)
+
+
+def test_garbage_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"This is a letter, not a database." * 100)
+    with pytest.raises(UserError, match="не является базой данных"):
+        open_registry(str(path))
+
+
+def test_database_of_another_program_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+    with pytest.raises(UserError, match="другой программы"):
+        open_registry(str(path))
+
+
+def test_missing_folder_is_a_user_error(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="не существует"):
+        open_registry(str(tmp_path / "no" / "such.db"))
+
+
+def test_foreign_keys_back_on_after_migration(db: Database) -> None:
+    # the migration turns them off on its connection; the pool must not hand that one out so
+    with db.write() as session:
+        assert session.connection().exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
