@@ -63,3 +63,16 @@ def source_root() -> Path:
 def resource_path(*parts: str) -> Path:
     """A file under ``resources/``, wherever the program runs from."""
     return source_root().joinpath("resources", *parts)
+
+
+def bundle_data() -> list[tuple[str, str]]:
+    """(source, destination) folders a frozen bundle must carry as files, for ``build.spec``.
+
+    ``resources/`` is found again through :func:`resource_path`; the migration scripts through
+    ``db.schema.MIGRATIONS_DIR``, which sits beside the (frozen) ``db`` package.
+    """
+    root = Path(__file__).resolve().parent.parent
+    return [
+        (str(root / "resources"), "resources"),
+        (str(root / "db" / "migrations"), "db/migrations"),
+    ]
