@@ -40,6 +40,16 @@ check_python() {
   python3 -c 'import ensurepip, venv' 2>/dev/null || apt_install python3-venv
 }
 
+# The shared libpython the system Python links against; PyInstaller needs it for the bundle.
+libpython_package() {
+  local v
+  v=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+  command -v apt-cache >/dev/null 2>&1 || return 0
+  for name in "libpython$v" "libpython${v}t64"; do
+    if apt-cache show "$name" >/dev/null 2>&1; then echo "$name"; return 0; fi
+  done
+}
+
 # bootstrap EXTRAS [SYSTEM PACKAGES...]: e.g. bootstrap "[test,build]" binutils
 bootstrap() {
   local extras=$1; shift

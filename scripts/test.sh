@@ -3,7 +3,9 @@
 # Arguments are passed to pytest: scripts/test.sh -m "not slow", scripts/test.sh tests/test_cli.py
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
-bootstrap "[test,build]" binutils   # binutils: objdump, which PyInstaller needs for the bundle test
+# binutils (objdump) and the shared libpython: PyInstaller needs both for the bundle test
+# shellcheck disable=SC2046
+bootstrap "[test,build]" binutils $(libpython_package)
 cd "$ROOT"
 export QT_QPA_PLATFORM=offscreen
 exec "$VENV/bin/python" -m pytest "$@"
