@@ -14,6 +14,13 @@ QT_PACKAGES="libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-
 
 say() { printf '\033[1m%s\033[0m\n' "$*" >&2; }
 
+APT_UPDATED=""
+apt_update_once() {
+  [ -n "$APT_UPDATED" ] && return 0
+  "$@" apt-get update -q >/dev/null
+  APT_UPDATED=1
+}
+
 apt_install() {
   command -v dpkg-query >/dev/null 2>&1 || return 0   # not Debian/Ubuntu: nothing to do here
   local missing=() pkg
@@ -28,7 +35,7 @@ apt_install() {
     fi
   fi
   say "Установка системных пакетов: ${missing[*]}"
-  $sudo apt-get update -q >/dev/null
+  apt_update_once $sudo
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends \
     "${missing[@]}" >/dev/null
 }
@@ -45,9 +52,17 @@ libpython_package() {
   local v
   v=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
   command -v apt-cache >/dev/null 2>&1 || return 0
+  [ -e "/usr/lib/x86_64-linux-gnu/libpython$v.so.1.0" ] && return 0
   for name in "libpython$v" "libpython${v}t64"; do
     if apt-cache show "$name" >/dev/null 2>&1; then echo "$name"; return 0; fi
   done
+  # an empty package list (a fresh container) knows no package yet
+  if [ "$(id -u)" = 0 ] && [ -z "$APT_UPDATED" ]; then
+    apt_update_once
+    for name in "libpython$v" "libpython${v}t64"; do
+      if apt-cache show "$name" >/dev/null 2>&1; then echo "$name"; return 0; fi
+    done
+  fi
 }
 
 # bootstrap EXTRAS [SYSTEM PACKAGES...]: e.g. bootstrap "[test,build]" binutils
