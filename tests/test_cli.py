@@ -14,8 +14,10 @@ import pytest
 from tests.conftest import DATA, ROOT
 
 
-def run(*args: str, db: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
+def run(
+    *args: str, db: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ if env is None else env)
     if db is not None:
         env["SECRETARIAT_DB"] = str(db)
     return subprocess.run(
@@ -116,27 +118,13 @@ def test_newer_database_refused(db_path: Path) -> None:
 def test_gui_without_display_is_a_clear_message(db_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     env.pop("QT_QPA_PLATFORM", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "app", "--db", str(db_path)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run("--db", str(db_path), env=env)
     if sys.platform == "linux":
         assert_user_error(result, "нет графического экрана")
 
 
 def test_gui_starts_and_quits_offscreen(db_path: Path) -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", SECRETARIAT_EXIT_AFTER_MS="300")
-    result = subprocess.run(
-        [sys.executable, "-m", "app", "--db", str(db_path)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run("--db", str(db_path), env=env)
     assert result.returncode == 0, result.stderr
     assert db_path.exists()
