@@ -123,7 +123,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_letters_list(args: argparse.Namespace) -> int:
-    from app.services.letters import STATUS_LABELS, LetterQuery, list_letters
+    from app.services.letter_list import LetterQuery, list_letters
+    from app.services.letters import STATUS_LABELS
 
     query = LetterQuery(
         search=args.search, date_from=args.date_from, date_to=args.date_to, journal=args.journal

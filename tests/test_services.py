@@ -8,12 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from app.errors import ConflictError, UserError
+from app.services.letter_list import LetterQuery, count_letters, list_letters
 from app.services.letters import (
     Addressee,
     LetterCard,
-    LetterQuery,
-    count_letters,
-    list_letters,
     register_letter,
 )
 from app.services.maintenance import check_database

@@ -1,4 +1,4 @@
-"""Registration of outgoing letters and the registry listing.
+"""Registration of outgoing letters: register, reserve, cancel, annul, edit.
 
 A number is issued by incrementing the journal's counter row inside the write transaction
 (``BEGIN IMMEDIATE`` on SQLite, a row lock on PostgreSQL), so concurrent clerks never get the same
@@ -10,15 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, and_, case, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from app import audit
-from app.errors import UserError
+from app.errors import ConflictError, UserError
 from app.numbering import format_number, parse_template, period_key
-from app.text import initials_name, normalize, search_blob
+from app.text import date_ru, search_blob
 from db.engine import Database
 from db.models import (
     DistributionList,
@@ -44,6 +44,19 @@ DELIVERY_STATE_LABELS = {
     "partly_sent": "Отправлено частично",
     "sent": "Отправлено",
 }
+SIGNATURE_KINDS = ("handwritten", "electronic")
+AUDITED_FIELDS = (
+    "subject",
+    "body",
+    "closing",
+    "addressee_text",
+    "salutation",
+    "signatory_id",
+    "executor_id",
+    "signature_kind",
+    "reply_to_number",
+    "reply_to_date",
+)
 COLLECTIVE_SALUTATION = "Уважаемые коллеги!"
 BY_LIST = "По списку рассылки"
 MAX_PRINTED_ADDRESSEES = 4
@@ -79,6 +92,7 @@ class LetterCard:
     subject: str
     addressee: Addressee
     date: dt.date | None = None
+    number: str | None = None  # a reserved number to register into
     case: str = ""
     salutation: str | None = None
     body: str = ""
@@ -99,33 +113,6 @@ class RegisteredLetter:
     number: str
     date: dt.date
     journal: str
-
-
-@dataclass(frozen=True)
-class LetterRow:
-    """One line of the registry table."""
-
-    id: int
-    number: str
-    reg_date: dt.date
-    status: str
-    addressee: str
-    subject: str
-    signatory: str
-    executor: str
-    delivery_state: str
-    report_due: dt.date | None
-    reports_received: int
-    reports_total: int
-
-
-@dataclass
-class LetterQuery:
-    search: str = ""
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    journal: str | None = None
-    status: str | None = None
 
 
 # --- numbering ----------------------------------------------------------------------------
@@ -240,78 +227,149 @@ def _addressee_row(recipient: Recipient, delivery: str) -> LetterAddressee:
     )
 
 
-def register_in(
-    session: Session, card: LetterCard, *, today: dt.date | None = None, seq: int | None = None
-) -> RegisteredLetter:
-    """Register a letter inside an open write transaction.
-
-    ``seq`` registers under a given sequence number (a journal brought over from paper or Excel);
-    the counter then continues after it.
-    """
+def _content_of(session: Session, letter: Letter, card: LetterCard) -> None:
+    """Put the card's content (everything but the registration data) on the letter."""
     if not card.subject.strip():
         raise UserError("Не указан заголовок письма")
-    journal = _journal(session, card.journal)
-    date = card.date or today or dt.date.today()
-    template = parse_template(journal.template)
     kind, printed, rows, dlist = _resolve_addressees(session, card)
-    corr = ""
-    if kind == "recipient" and rows[0].recipient_id is not None:
-        corr = session.get(Recipient, rows[0].recipient_id).code or ""  # type: ignore[union-attr]
+    signatory = _staff(session, card.signatory, "Подписант")
+    executor = _staff(session, card.executor, "Исполнитель")
+    if card.signature not in SIGNATURE_KINDS:
+        raise UserError(f"Вид подписи «{card.signature}»: допустимо handwritten или electronic")
+    letter.subject = card.subject.strip()
+    letter.body = card.body
+    letter.closing = card.closing or ""
+    letter.addressee_kind = kind
+    letter.addressee_text = printed
+    letter.salutation = card.salutation or (
+        rows[0].salutation if kind == "recipient" and rows[0].salutation else COLLECTIVE_SALUTATION
+    )
+    letter.distribution_list_id = dlist.id if dlist else None
+    letter.reply_to_number = card.reply_to_number
+    letter.reply_to_date = card.reply_to_date
+    letter.signatory_id = signatory.id if signatory else None
+    letter.signature_kind = card.signature
+    letter.executor_id = executor.id if executor else None
+    letter.appendices = list(card.appendices)
+    _set_addressees(letter, rows)
+    letter.attachments = [
+        LetterAttachment(position=pos, title=a.title, sheets=a.sheets, copies=a.copies)
+        for pos, a in enumerate(card.attachments)
+    ]
+    _set_report(letter, card.report)
+    _refresh_search(letter)
+
+
+def _set_addressees(letter: Letter, rows: list[LetterAddressee]) -> None:
+    """On an edit, recipients that stay keep their row: what was printed, sent and replied."""
+    kept = {row.recipient_id: row for row in letter.addressees if row.recipient_id is not None}
+    merged = [kept.get(row.recipient_id, row) for row in rows]
+    for pos, row in enumerate(merged):
+        row.position = pos
+    letter.addressees = merged
+
+
+def _set_report(letter: Letter, report: ReportData | None) -> None:
+    if report is None:
+        letter.report = None
+        return
+    if letter.report is None:
+        letter.report = ReportRequest(due_date=report.due)
+    letter.report.due_date = report.due
+    letter.report.columns = list(report.columns)
+    letter.report.form_rows = report.rows
+    for row in letter.addressees:
+        if row.control is None:
+            row.control = ReportControl(state="expected")
+
+
+def _refresh_search(letter: Letter) -> None:
+    letter.search_norm = search_blob(
+        letter.number, letter.subject, letter.addressee_text, letter.body
+    )
+
+
+def _correspondent(session: Session, card: LetterCard) -> str:
+    code = card.addressee.recipient or (
+        card.addressee.recipients[0]
+        if card.addressee.recipients and len(card.addressee.recipients) == 1
+        else None
+    )
+    if not code:
+        return ""
+    return _recipient(session, code).code or ""
+
+
+def _new_number(
+    session: Session,
+    journal: Journal,
+    date: dt.date,
+    *,
+    case: str,
+    corr: str,
+    seq: int | None = None,
+) -> Letter:
+    """A letter row holding a freshly issued number (status still to be set)."""
+    template = parse_template(journal.template)
+    # fail on a missing {case} before a number is used up
+    format_number(template, 1, date, case=case, dept=journal.department, corr=corr)
     key = period_key(date, journal.period)
     number_seq = next_seq(session, journal, key, at_least=seq or 0)
     if seq is not None and number_seq != seq:
         raise UserError(f"Журнал «{journal.code}»: номер {seq} за период {key} уже выдан")
     number = format_number(
-        template, number_seq, date, case=card.case, dept=journal.department, corr=corr
+        template, number_seq, date, case=case, dept=journal.department, corr=corr
     )
-    salutation = card.salutation or (
-        rows[0].salutation if kind == "recipient" and rows[0].salutation else COLLECTIVE_SALUTATION
-    )
-    signatory = _staff(session, card.signatory, "Подписант")
-    executor = _staff(session, card.executor, "Исполнитель")
-    letter = Letter(
+    return Letter(
         journal_id=journal.id,
+        journal=journal,
         period_key=key,
         seq=number_seq,
         number=number,
         reg_date=date,
-        status="registered",
-        case_index=card.case,
+        case_index=case,
         department=journal.department,
         correspondent=corr,
-        subject=card.subject,
-        body=card.body,
-        closing=card.closing or "",
-        addressee_kind=kind,
-        addressee_text=printed,
-        salutation=salutation,
-        distribution_list_id=dlist.id if dlist else None,
-        reply_to_number=card.reply_to_number,
-        reply_to_date=card.reply_to_date,
-        signatory_id=signatory.id if signatory else None,
-        signature_kind=card.signature,
-        executor_id=executor.id if executor else None,
-        appendices=list(card.appendices),
         created_by=audit.os_user(),
-        search_norm=search_blob(number, card.subject, printed, card.body),
     )
-    for pos, row in enumerate(rows):
-        row.position = pos
-        letter.addressees.append(row)
-    for pos, att in enumerate(card.attachments):
-        letter.attachments.append(
-            LetterAttachment(position=pos, title=att.title, sheets=att.sheets, copies=att.copies)
-        )
-    if card.report is not None:
-        letter.report = ReportRequest(
-            due_date=card.report.due, columns=list(card.report.columns), form_rows=card.report.rows
-        )
-        for row in letter.addressees:
-            row.control = ReportControl(state="expected")
-    session.add(letter)
+
+
+def register_in(
+    session: Session, card: LetterCard, *, today: dt.date | None = None, seq: int | None = None
+) -> RegisteredLetter:
+    """Register a letter inside an open write transaction.
+
+    With ``card.number`` the letter is registered into that reserved number. ``seq`` registers
+    under a given sequence number (a journal brought over from paper or Excel); the counter then
+    continues after it.
+    """
+    journal = _journal(session, card.journal)
+    if card.number:
+        letter = _reserved(session, journal, card.number)
+        if card.date and period_key(card.date, journal.period) != letter.period_key:
+            raise UserError(
+                f"Номер {card.number} зарезервирован на {date_ru(letter.reg_date)}; "
+                "дата регистрации должна быть в том же периоде нумерации"
+            )
+        letter.reg_date = card.date or letter.reg_date
+    else:
+        date = card.date or today or dt.date.today()
+        corr = _correspondent(session, card)
+        letter = _new_number(session, journal, date, case=card.case, corr=corr, seq=seq)
+        session.add(letter)
+    _content_of(session, letter, card)
+    letter.status = "registered"
     session.flush()
-    audit.record(session, "letter", letter.id, "registered", number=number, date=date.isoformat())
-    return RegisteredLetter(letter.id, number, date, journal.code)
+    audit.record(
+        session,
+        "letter",
+        letter.id,
+        "registered",
+        number=letter.number,
+        date=letter.reg_date.isoformat(),
+        reserved=bool(card.number),
+    )
+    return RegisteredLetter(letter.id, letter.number, letter.reg_date, journal.code)
 
 
 def register_letter(
@@ -321,81 +379,173 @@ def register_letter(
         return register_in(session, card, today=today, seq=seq)
 
 
-# --- registry listing ---------------------------------------------------------------------
+def reserve_number(
+    db: Database,
+    journal_code: str,
+    *,
+    date: dt.date | None = None,
+    case: str = "",
+    note: str = "",
+) -> RegisteredLetter:
+    """Issue a number now for a letter whose text is not final yet."""
+    with db.write() as session:
+        journal = _journal(session, journal_code)
+        letter = _new_number(session, journal, date or dt.date.today(), case=case, corr="")
+        letter.status = "reserved"
+        letter.subject = note
+        _refresh_search(letter)
+        session.add(letter)
+        session.flush()
+        audit.record(session, "letter", letter.id, "reserved", number=letter.number)
+        return RegisteredLetter(letter.id, letter.number, letter.reg_date, journal.code)
 
 
-def _filters(query: LetterQuery) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
-    if query.search.strip():
-        for word in normalize(query.search).split():
-            conditions.append(Letter.search_norm.contains(word, autoescape=True))
-    if query.date_from:
-        conditions.append(Letter.reg_date >= query.date_from)
-    if query.date_to:
-        conditions.append(Letter.reg_date <= query.date_to)
-    if query.journal:
-        conditions.append(Letter.journal.has(Journal.code == query.journal))
-    if query.status:
-        conditions.append(Letter.status == query.status)
-    return conditions
+def _reserved(session: Session, journal: Journal, number: str) -> Letter:
+    letters = session.scalars(
+        select(Letter).where(Letter.journal_id == journal.id, Letter.number == number)
+    ).all()
+    reserved = [x for x in letters if x.status == "reserved"]
+    if not reserved:
+        if letters:
+            raise UserError(
+                f"Номер {number} журнала «{journal.code}» не зарезервирован "
+                f"({STATUS_LABELS[letters[-1].status].lower()})"
+            )
+        raise UserError(f"Номер {number} в журнале «{journal.code}» не найден")
+    return reserved[-1]
 
 
-def count_letters(db: Database, query: LetterQuery | None = None) -> int:
+def find_letter_in(
+    session: Session, number: str, *, year: int | None = None, journal: str | None = None
+) -> Letter:
+    """The letter with a number; numbers restart each period, so a year may be needed."""
+    stmt = select(Letter).where(Letter.number == number)
+    if year is not None:
+        stmt = stmt.where(
+            Letter.reg_date >= dt.date(year, 1, 1), Letter.reg_date <= dt.date(year, 12, 31)
+        )
+    if journal:
+        stmt = stmt.where(Letter.journal.has(Journal.code == journal))
+    found = session.scalars(stmt.order_by(Letter.reg_date)).all()
+    if not found:
+        raise UserError(f"Письмо № {number} не найдено")
+    if len(found) > 1:
+        dates = ", ".join(date_ru(x.reg_date) for x in found)
+        raise UserError(f"Номер {number} встречается несколько раз ({dates}); укажите год")
+    return found[0]
+
+
+def letter_id_by_number(db: Database, number: str, *, year: int | None = None) -> int:
     with db.read() as session:
-        stmt = select(func.count(Letter.id)).where(and_(True, *_filters(query or LetterQuery())))
-        return int(session.scalar(stmt) or 0)
+        return find_letter_in(session, number, year=year).id
 
 
-def list_letters(
-    db: Database, query: LetterQuery | None = None, *, offset: int = 0, limit: int = 200
-) -> list[LetterRow]:
-    """One page of the registry, newest first."""
+def _letter(session: Session, letter_id: int, version: int = 0) -> Letter:
+    letter = session.get(Letter, letter_id)
+    if letter is None:
+        raise UserError("Письмо не найдено")
+    if version and letter.version != version:
+        raise ConflictError(
+            f"Письмо № {letter.number} изменено в другом окне или на другом рабочем месте; "
+            "откройте его заново"
+        )
+    return letter
+
+
+def annul_letter(db: Database, letter_id: int, reason: str) -> str:
+    """Annul a registered letter; its number stays in the journal with the mark and reason."""
+    if not reason.strip():
+        raise UserError("Укажите причину аннулирования")
+    with db.write() as session:
+        letter = _letter(session, letter_id)
+        if letter.status not in ("registered", "reserved"):
+            raise UserError(f"Письмо № {letter.number} уже {STATUS_LABELS[letter.status].lower()}")
+        letter.status = "annulled"
+        letter.annul_reason = reason.strip()
+        audit.record(session, "letter", letter.id, "annulled", reason=letter.annul_reason)
+        return letter.number
+
+
+def cancel_reservation(db: Database, letter_id: int, reason: str = "") -> str:
+    """Cancel a reserved number; it stays visible in the journal as a cancelled reservation."""
+    with db.write() as session:
+        letter = _letter(session, letter_id)
+        if letter.status != "reserved":
+            raise UserError(f"Номер {letter.number} не зарезервирован")
+        letter.status = "cancelled"
+        letter.annul_reason = reason.strip()
+        audit.record(session, "letter", letter.id, "reservation_cancelled", reason=reason)
+        return letter.number
+
+
+def update_letter(db: Database, letter_id: int, card: LetterCard, *, version: int) -> None:
+    """Edit a registered letter's content; number and date stay (see change_registration)."""
+    with db.write() as session:
+        letter = _letter(session, letter_id, version)
+        if letter.status != "registered":
+            raise UserError(
+                f"Письмо № {letter.number} {STATUS_LABELS[letter.status].lower()}; "
+                "изменять можно только зарегистрированное письмо"
+            )
+        before = {k: getattr(letter, k) for k in AUDITED_FIELDS}
+        _content_of(session, letter, card)
+        changed = {
+            k: [str(before[k]), str(getattr(letter, k))]
+            for k in AUDITED_FIELDS
+            if before[k] != getattr(letter, k)
+        }
+        audit.record(session, "letter", letter.id, "edited", changes=changed)
+
+
+def change_registration(
+    db: Database, letter_id: int, *, date: dt.date, version: int, reason: str
+) -> str:
+    """«Изменить регистрационные данные»: move the date within its numbering period."""
+    if not reason.strip():
+        raise UserError("Укажите причину изменения регистрационных данных")
+    with db.write() as session:
+        letter = _letter(session, letter_id, version)
+        if period_key(date, letter.journal.period) != letter.period_key:
+            raise UserError(
+                f"Дата {date_ru(date)} вне периода нумерации {letter.period_key}; "
+                "аннулируйте письмо и зарегистрируйте его заново"
+            )
+        old = letter.reg_date
+        letter.reg_date = date
+        template = parse_template(letter.journal.template)
+        letter.number = format_number(
+            template,
+            letter.seq,
+            date,
+            case=letter.case_index,
+            dept=letter.department,
+            corr=letter.correspondent,
+        )
+        _refresh_search(letter)
+        audit.record(
+            session,
+            "letter",
+            letter.id,
+            "registration_changed",
+            old_date=old.isoformat(),
+            new_date=date.isoformat(),
+            reason=reason.strip(),
+        )
+        return letter.number
+
+
+def similar_today(db: Database, card: LetterCard, *, today: dt.date | None = None) -> list[str]:
+    """Numbers of letters registered the same day with the same heading and addressee."""
+    date = card.date or today or dt.date.today()
     with db.read() as session:
-        letters = session.scalars(
-            select(Letter)
-            .options(selectinload(Letter.signatory), selectinload(Letter.executor))
-            .where(and_(True, *_filters(query or LetterQuery())))
-            .order_by(Letter.reg_date.desc(), Letter.id.desc())
-            .offset(offset)
-            .limit(limit)
-        ).all()
-        progress = _report_progress(session, [letter.id for letter in letters])
-        return [_letter_row(letter, progress.get(letter.id)) for letter in letters]
-
-
-def _report_progress(session: Session, ids: list[int]) -> dict[int, tuple[dt.date, int, int]]:
-    if not ids:
-        return {}
-    received = func.sum(case((ReportControl.state.in_(("received", "closed")), 1), else_=0))
-    stmt = (
-        select(ReportRequest.letter_id, ReportRequest.due_date, received, func.count())
-        .join(LetterAddressee, LetterAddressee.letter_id == ReportRequest.letter_id)
-        .join(ReportControl, ReportControl.addressee_id == LetterAddressee.id)
-        .where(ReportRequest.letter_id.in_(ids))
-        .group_by(ReportRequest.letter_id, ReportRequest.due_date)
-    )
-    return {lid: (due, int(got or 0), int(total)) for lid, due, got, total in session.execute(stmt)}
-
-
-def _person(staff: Staff | None) -> str:
-    if staff is None:
-        return ""
-    return initials_name(staff.last_name, staff.first_name, staff.middle_name)
-
-
-def _letter_row(letter: Letter, progress: tuple[dt.date, int, int] | None) -> LetterRow:
-    due, got, total = progress if progress else (None, 0, 0)
-    return LetterRow(
-        id=letter.id,
-        number=letter.number,
-        reg_date=letter.reg_date,
-        status=letter.status,
-        addressee=letter.addressee_text.replace("\n\n", "; ").replace("\n", " "),
-        subject=letter.subject,
-        signatory=_person(letter.signatory),
-        executor=_person(letter.executor),
-        delivery_state=letter.delivery_state,
-        report_due=due,
-        reports_received=got,
-        reports_total=total,
-    )
+        _kind, printed, _rows, _list = _resolve_addressees(session, card)
+        return list(
+            session.scalars(
+                select(Letter.number).where(
+                    Letter.reg_date == date,
+                    Letter.status == "registered",
+                    Letter.subject == card.subject.strip(),
+                    Letter.addressee_text == printed,
+                )
+            )
+        )

@@ -8,12 +8,12 @@ one transaction.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from app.errors import UserError
+from app.json_input import JsonObject, read_json_file
 from app.services.profile import (
     CertificateData,
     JournalData,
@@ -53,110 +53,8 @@ class SetupData:
                 raise UserError(f"{what}: код повторяется: {', '.join(dupes)}")
 
 
-def strip_json_comments(text: str) -> str:
-    """Remove ``//`` line comments outside strings (``http://`` inside a string stays)."""
-    out: list[str] = []
-    in_string = escaped = False
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if in_string:
-            out.append(ch)
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-            out.append(ch)
-        elif text.startswith("//", i):
-            while i < len(text) and text[i] != "\n":
-                i += 1
-            continue
-        else:
-            out.append(ch)
-        i += 1
-    return "".join(out)
-
-
-def read_json_file(path: Path) -> Any:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"{path}: файл не найден") from None
-    except OSError as exc:
-        raise UserError(f"{path}: не удалось прочитать файл ({exc.strerror})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UserError(f"{path}: файл не в кодировке UTF-8") from None
-    try:
-        return json.loads(strip_json_comments(text))
-    except json.JSONDecodeError as exc:
-        raise UserError(
-            f"{path}: ошибка JSON в строке {exc.lineno}, позиция {exc.colno}: {exc.msg}"
-        ) from None
-
-
-class _Reader:
-    """Typed access to one JSON object, with messages naming the field."""
-
-    def __init__(self, data: Any, where: str) -> None:
-        if not isinstance(data, dict):
-            raise UserError(f"{where}: ожидается объект {{...}}")
-        self.data = data
-        self.where = where
-
-    def text(self, key: str, default: str | None = "") -> str:
-        value = self.data.get(key, default)
-        if value is None:
-            if default is None:
-                raise UserError(f"{self.where}.{key}: обязательное поле")
-            return ""
-        if not isinstance(value, str):
-            raise UserError(f"{self.where}.{key}: ожидается строка")
-        return value
-
-    def flag(self, key: str, default: bool) -> bool:
-        value = self.data.get(key, default)
-        if not isinstance(value, bool):
-            raise UserError(f"{self.where}.{key}: ожидается true или false")
-        return value
-
-    def integer(self, key: str, default: int | None) -> int | None:
-        value = self.data.get(key, default)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise UserError(f"{self.where}.{key}: ожидается целое число")
-        return value
-
-    def date(self, key: str) -> dt.date:
-        value = self.text(key, None)
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise UserError(f"{self.where}.{key}: «{value}» не дата ГГГГ-ММ-ДД") from None
-
-    def lines(self, key: str) -> list[str]:
-        value = self.data.get(key, [])
-        if isinstance(value, str):
-            return [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise UserError(f"{self.where}.{key}: ожидается список строк")
-        return list(value)
-
-    def items(self, key: str) -> list[Any]:
-        value = self.data.get(key, [])
-        if not isinstance(value, list):
-            raise UserError(f"{self.where}.{key}: ожидается список [...]")
-        return value
-
-
 def _organization(data: Any) -> OrganizationData:
-    r = _Reader(data, "organization")
+    r = JsonObject(data, "organization")
     org = OrganizationData(
         name=r.text("name", None),
         short_name=r.text("short_name"),
@@ -192,7 +90,7 @@ def _validated(check: Any, where: str) -> None:
 
 
 def _staff(data: Any, index: int) -> StaffData:
-    r = _Reader(data, f"staff[{index}]")
+    r = JsonObject(data, f"staff[{index}]")
     person = StaffData(
         code=r.text("code", None),
         last_name=r.text("last_name", None),
@@ -205,7 +103,7 @@ def _staff(data: Any, index: int) -> StaffData:
         active=r.flag("active", True),
     )
     if data.get("certificate"):
-        c = _Reader(data["certificate"], f"staff[{index}].certificate")
+        c = JsonObject(data["certificate"], f"staff[{index}].certificate")
         person.certificate = CertificateData(
             serial=c.text("serial", None),
             valid_from=c.date("valid_from"),
@@ -217,7 +115,7 @@ def _staff(data: Any, index: int) -> StaffData:
 
 
 def _journal(data: Any, index: int) -> JournalData:
-    r = _Reader(data, f"journals[{index}]")
+    r = JsonObject(data, f"journals[{index}]")
     journal = JournalData(
         code=r.text("code", None),
         name=r.text("name", None),
@@ -232,7 +130,7 @@ def _journal(data: Any, index: int) -> JournalData:
 
 
 def parse_setup(data: Any) -> SetupData:
-    root = _Reader(data, "файл настройки")
+    root = JsonObject(data, "файл настройки")
     org = _organization(data["organization"]) if "organization" in data else None
     staff = [_staff(item, i) for i, item in enumerate(root.items("staff"))]
     journals = [_journal(item, i) for i, item in enumerate(root.items("journals"))]

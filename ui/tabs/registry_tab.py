@@ -7,14 +7,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
-from app.services.letters import (
-    DELIVERY_STATE_LABELS,
-    STATUS_LABELS,
-    LetterQuery,
-    LetterRow,
-    count_letters,
-    list_letters,
-)
+from app.services.letter_list import LetterQuery, LetterRow, count_letters, list_letters
+from app.services.letters import DELIVERY_STATE_LABELS, STATUS_LABELS
 from app.text import date_ru
 from db.engine import Database
 from ui.table_model import Column

@@ -1,0 +1,112 @@
+"""Reading JSON given by a clerk or a script: comments allowed, every problem named."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from app.errors import UserError
+
+
+def strip_json_comments(text: str) -> str:
+    """Remove ``//`` line comments outside strings (``http://`` inside a string stays)."""
+    out: list[str] = []
+    in_string = escaped = False
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if in_string:
+            out.append(ch)
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+            out.append(ch)
+        elif text.startswith("//", i):
+            while i < len(text) and text[i] != "\n":
+                i += 1
+            continue
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def read_json_file(path: Path) -> Any:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"{path}: файл не найден") from None
+    except OSError as exc:
+        raise UserError(f"{path}: не удалось прочитать файл ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: файл не в кодировке UTF-8") from None
+    try:
+        return json.loads(strip_json_comments(text))
+    except json.JSONDecodeError as exc:
+        raise UserError(
+            f"{path}: ошибка JSON в строке {exc.lineno}, позиция {exc.colno}: {exc.msg}"
+        ) from None
+
+
+class JsonObject:
+    """Typed access to one JSON object, with messages naming the field."""
+
+    def __init__(self, data: Any, where: str) -> None:
+        if not isinstance(data, dict):
+            raise UserError(f"{where}: ожидается объект {{...}}")
+        self.data = data
+        self.where = where
+
+    def text(self, key: str, default: str | None = "") -> str:
+        value = self.data.get(key, default)
+        if value is None:
+            if default is None:
+                raise UserError(f"{self.where}.{key}: обязательное поле")
+            return ""
+        if not isinstance(value, str):
+            raise UserError(f"{self.where}.{key}: ожидается строка")
+        return value
+
+    def flag(self, key: str, default: bool) -> bool:
+        value = self.data.get(key, default)
+        if not isinstance(value, bool):
+            raise UserError(f"{self.where}.{key}: ожидается true или false")
+        return value
+
+    def integer(self, key: str, default: int | None) -> int | None:
+        value = self.data.get(key, default)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise UserError(f"{self.where}.{key}: ожидается целое число")
+        return value
+
+    def date(self, key: str) -> dt.date:
+        value = self.text(key, None)
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise UserError(f"{self.where}.{key}: «{value}» не дата ГГГГ-ММ-ДД") from None
+
+    def lines(self, key: str) -> list[str]:
+        value = self.data.get(key, [])
+        if isinstance(value, str):
+            return [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise UserError(f"{self.where}.{key}: ожидается список строк")
+        return list(value)
+
+    def items(self, key: str) -> list[Any]:
+        value = self.data.get(key, [])
+        if not isinstance(value, list):
+            raise UserError(f"{self.where}.{key}: ожидается список [...]")
+        return value

@@ -1,0 +1,141 @@
+"""The registry listing: one page of letters at a time, filtered and sorted in SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.text import initials_name, normalize
+from db.engine import Database
+from db.models import Journal, Letter, LetterAddressee, ReportControl, ReportRequest, Staff
+
+SORT_KEYS = ("date", "number", "addressee", "subject", "status")
+
+
+@dataclass(frozen=True)
+class LetterRow:
+    """One line of the registry table."""
+
+    id: int
+    journal: str
+    number: str
+    reg_date: dt.date
+    status: str
+    addressee: str
+    subject: str
+    signatory: str
+    executor: str
+    delivery_state: str
+    report_due: dt.date | None
+    reports_received: int
+    reports_total: int
+    annul_reason: str = ""
+
+
+@dataclass
+class LetterQuery:
+    search: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    journal: str | None = None
+    status: str | None = None
+    sort: str = "date"  # one of SORT_KEYS
+    descending: bool = True
+
+
+def _filters(query: LetterQuery) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    for word in normalize(query.search).split():
+        conditions.append(Letter.search_norm.contains(word, autoescape=True))
+    if query.date_from:
+        conditions.append(Letter.reg_date >= query.date_from)
+    if query.date_to:
+        conditions.append(Letter.reg_date <= query.date_to)
+    if query.journal:
+        conditions.append(Letter.journal.has(Journal.code == query.journal))
+    if query.status:
+        conditions.append(Letter.status == query.status)
+    return conditions
+
+
+def _order(query: LetterQuery) -> list[ColumnElement[object]]:
+    columns: dict[str, list[ColumnElement[object]]] = {
+        "date": [Letter.reg_date, Letter.id],  # type: ignore[list-item]
+        "number": [Letter.journal_id, Letter.period_key, Letter.seq],  # type: ignore[list-item]
+        "addressee": [Letter.addressee_text, Letter.id],  # type: ignore[list-item]
+        "subject": [Letter.subject, Letter.id],  # type: ignore[list-item]
+        "status": [Letter.status, Letter.reg_date, Letter.id],  # type: ignore[list-item]
+    }
+    chosen = columns.get(query.sort, columns["date"])
+    return [c.desc() if query.descending else c.asc() for c in chosen]
+
+
+def count_letters(db: Database, query: LetterQuery | None = None) -> int:
+    with db.read() as session:
+        stmt = select(func.count(Letter.id)).where(and_(True, *_filters(query or LetterQuery())))
+        return int(session.scalar(stmt) or 0)
+
+
+def list_letters(
+    db: Database, query: LetterQuery | None = None, *, offset: int = 0, limit: int = 200
+) -> list[LetterRow]:
+    """One page of the registry, newest first unless the query sorts otherwise."""
+    query = query or LetterQuery()
+    with db.read() as session:
+        letters = session.scalars(
+            select(Letter)
+            .options(
+                selectinload(Letter.signatory),
+                selectinload(Letter.executor),
+                selectinload(Letter.journal),
+            )
+            .where(and_(True, *_filters(query)))
+            .order_by(*_order(query))
+            .offset(offset)
+            .limit(limit)
+        ).all()
+        progress = _report_progress(session, [letter.id for letter in letters])
+        return [letter_row(letter, progress.get(letter.id)) for letter in letters]
+
+
+def _report_progress(session: Session, ids: list[int]) -> dict[int, tuple[dt.date, int, int]]:
+    if not ids:
+        return {}
+    received = func.sum(case((ReportControl.state.in_(("received", "closed")), 1), else_=0))
+    stmt = (
+        select(ReportRequest.letter_id, ReportRequest.due_date, received, func.count())
+        .join(LetterAddressee, LetterAddressee.letter_id == ReportRequest.letter_id)
+        .join(ReportControl, ReportControl.addressee_id == LetterAddressee.id)
+        .where(ReportRequest.letter_id.in_(ids))
+        .group_by(ReportRequest.letter_id, ReportRequest.due_date)
+    )
+    return {lid: (due, int(got or 0), int(total)) for lid, due, got, total in session.execute(stmt)}
+
+
+def person_name(staff: Staff | None) -> str:
+    if staff is None:
+        return ""
+    return initials_name(staff.last_name, staff.first_name, staff.middle_name)
+
+
+def letter_row(letter: Letter, progress: tuple[dt.date, int, int] | None = None) -> LetterRow:
+    due, got, total = progress if progress else (None, 0, 0)
+    return LetterRow(
+        id=letter.id,
+        journal=letter.journal.code,
+        number=letter.number,
+        reg_date=letter.reg_date,
+        status=letter.status,
+        addressee=letter.addressee_text.replace("\n\n", "; ").replace("\n", " "),
+        subject=letter.subject,
+        signatory=person_name(letter.signatory),
+        executor=person_name(letter.executor),
+        delivery_state=letter.delivery_state,
+        report_due=due,
+        reports_received=got,
+        reports_total=total,
+        annul_reason=letter.annul_reason,
+    )
