@@ -63,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="заполнить пустую базу демонстрационными данными")
     p.set_defaults(handler=_cmd_demo)
 
+    _add_letters(sub)
+    _add_journal(sub)
+    return parser
+
+
+def _add_letters(sub: Any) -> None:
     letters = sub.add_parser("letters", help="письма реестра")
     lsub = letters.add_subparsers(
         dest="letters_command", metavar="COMMAND", required=True, parser_class=_Parser
@@ -72,10 +78,60 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="date_from", type=_date, metavar="DATE")
     p.add_argument("--to", dest="date_to", type=_date, metavar="DATE")
     p.add_argument("--journal", metavar="CODE")
+    p.add_argument("--status", choices=("registered", "reserved", "annulled", "cancelled"))
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     p.add_argument("--limit", type=int, default=1000)
     p.set_defaults(handler=_cmd_letters_list)
-    return parser
+
+    p = lsub.add_parser("register", help="зарегистрировать письмо по карточке JSON")
+    p.add_argument("card", type=Path, metavar="CARD.json")
+    p.set_defaults(handler=_cmd_letters_register)
+
+    p = lsub.add_parser("reserve", help="зарезервировать номер")
+    p.add_argument("--journal", required=True, metavar="CODE")
+    p.add_argument("--date", type=_date, metavar="DATE")
+    p.add_argument("--case", default="", help="индекс дела, если он есть в шаблоне номера")
+    p.add_argument("--note", default="", help="для чего резерв")
+    p.set_defaults(handler=_cmd_letters_reserve)
+
+    for name, help_text in (
+        ("annul", "аннулировать письмо (номер остается в журнале с отметкой)"),
+        ("cancel", "отменить резерв номера"),
+    ):
+        p = lsub.add_parser(name, help=help_text)
+        p.add_argument("number", metavar="NUMBER")
+        p.add_argument("--year", type=int, help="год, если номер повторяется в разные годы")
+        p.add_argument("--reason", required=name == "annul", default="")
+        p.set_defaults(handler=_cmd_letters_annul if name == "annul" else _cmd_letters_cancel)
+
+    p = lsub.add_parser("show", help="карточка письма")
+    p.add_argument("number", metavar="NUMBER")
+    p.add_argument("--year", type=int, help="год, если номер повторяется в разные годы")
+    p.add_argument("--json", action="store_true", help="в формате карточки для register")
+    p.set_defaults(handler=_cmd_letters_show)
+
+
+def _add_journal(sub: Any) -> None:
+    journal = sub.add_parser("journal", help="журнал регистрации")
+    jsub = journal.add_subparsers(
+        dest="journal_command", metavar="COMMAND", required=True, parser_class=_Parser
+    )
+    p = jsub.add_parser("gaps", help="номера без зарегистрированного письма и причины")
+    p.add_argument("--journal", metavar="CODE")
+    p.set_defaults(handler=_cmd_journal_gaps)
+
+    p = jsub.add_parser("export", help="журнал за период в XLSX или PDF")
+    p.add_argument("--from", dest="date_from", type=_date, required=True, metavar="DATE")
+    p.add_argument("--to", dest="date_to", type=_date, required=True, metavar="DATE")
+    p.add_argument("--journal", metavar="CODE")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx|FILE.pdf")
+    p.set_defaults(handler=_cmd_journal_export)
+
+    p = jsub.add_parser("import", help="перенести журнал из Excel (XLSX/CSV) с его номерами")
+    p.add_argument("file", type=Path, metavar="FILE.xlsx|FILE.csv")
+    p.add_argument("--journal", required=True, metavar="CODE")
+    p.add_argument("--dry-run", action="store_true", help="только показать, что будет загружено")
+    p.set_defaults(handler=_cmd_journal_import)
 
 
 def _open(args: argparse.Namespace) -> Any:
@@ -127,7 +183,11 @@ def _cmd_letters_list(args: argparse.Namespace) -> int:
     from app.services.letters import STATUS_LABELS
 
     query = LetterQuery(
-        search=args.search, date_from=args.date_from, date_to=args.date_to, journal=args.journal
+        search=args.search,
+        date_from=args.date_from,
+        date_to=args.date_to,
+        journal=args.journal,
+        status=args.status,
     )
     rows = list_letters(_open(args), query, limit=args.limit)
     if args.format == "json":
@@ -143,6 +203,113 @@ def _cmd_letters_list(args: argparse.Namespace) -> int:
             status = "" if r.status == "registered" else f" [{STATUS_LABELS[r.status]}]"
             print(f"{r.number}\t{r.reg_date:%d.%m.%Y}\t{r.addressee[:60]}\t{r.subject}{status}")
         print(f"Всего: {len(rows)}")
+    return 0
+
+
+def _cmd_letters_register(args: argparse.Namespace) -> int:
+    from app.json_input import read_json_file
+    from app.services.letter_cards import card_from_json
+    from app.services.letters import register_letter, similar_today
+
+    card = card_from_json(read_json_file(args.card))
+    db = _open(args)
+    twins = [] if card.number else similar_today(db, card)
+    if twins:
+        print(
+            f"{PROG}: внимание: сегодня уже зарегистрировано письмо с тем же заголовком и "
+            f"адресатом: {', '.join(twins)}",
+            file=sys.stderr,
+        )
+    print(register_letter(db, card).number)
+    return 0
+
+
+def _cmd_letters_reserve(args: argparse.Namespace) -> int:
+    from app.services.letters import reserve_number
+
+    reg = reserve_number(_open(args), args.journal, date=args.date, case=args.case, note=args.note)
+    print(reg.number)
+    return 0
+
+
+def _cmd_letters_annul(args: argparse.Namespace) -> int:
+    from app.services.letters import annul_letter, letter_id_by_number
+
+    db = _open(args)
+    number = annul_letter(db, letter_id_by_number(db, args.number, year=args.year), args.reason)
+    print(f"Письмо № {number} аннулировано")
+    return 0
+
+
+def _cmd_letters_cancel(args: argparse.Namespace) -> int:
+    from app.services.letters import cancel_reservation, letter_id_by_number
+
+    db = _open(args)
+    number = cancel_reservation(
+        db, letter_id_by_number(db, args.number, year=args.year), args.reason
+    )
+    print(f"Резерв номера {number} отменен")
+    return 0
+
+
+def _cmd_letters_show(args: argparse.Namespace) -> int:
+    from app.services.letter_cards import show_letter
+    from app.services.letters import STATUS_LABELS
+
+    card = show_letter(_open(args), args.number, year=args.year)
+    if args.json:
+        print(json.dumps(card, ensure_ascii=False, indent=2))
+        return 0
+    reg = card["registration"]
+    print(f"№ {reg['number']} от {dt.date.fromisoformat(card['date']):%d.%m.%Y}")
+    print(f"Журнал: {card['journal']}; состояние: {STATUS_LABELS[reg['status']].lower()}")
+    if reg["annul_reason"]:
+        print(f"Причина: {reg['annul_reason']}")
+    for item in reg["addressees_as_printed"] or [{"lines": "", "delivery": ""}]:
+        if item["lines"]:
+            print("Адресат: " + item["lines"].replace("\n", " / ") + f" ({item['delivery']})")
+    print(f"Заголовок: {card['subject']}")
+    print(f"Подписал: {card['signatory'] or '—'}; исполнитель: {card['executor'] or '—'}")
+    return 0
+
+
+def _cmd_journal_gaps(args: argparse.Namespace) -> int:
+    from app.services.journal import journal_gaps
+
+    gaps = journal_gaps(_open(args), journal=args.journal)
+    for gap in gaps:
+        note = f": {gap.note}" if gap.note else ""
+        print(f"{gap.journal}\t{gap.period}\t{gap.label}\t{gap.reason}{note}")
+    total = sum(max(gap.last_seq, gap.seq) - gap.seq + 1 for gap in gaps)
+    print(f"Номеров без зарегистрированного письма: {total}")
+    return 0
+
+
+def _cmd_journal_export(args: argparse.Namespace) -> int:
+    from app.services.journal import export_journal
+
+    out = export_journal(_open(args), args.date_from, args.date_to, args.out, journal=args.journal)
+    print(f"Журнал записан: {out}")
+    return 0
+
+
+def _cmd_journal_import(args: argparse.Namespace) -> int:
+    from app.services.journal import apply_import, preview_import
+
+    db = _open(args)
+    preview = preview_import(db, args.file, args.journal)
+    print(f"К загрузке: {len(preview.accepted)} строк; отклонено: {len(preview.rejected)}")
+    for line, reason in preview.rejected:
+        print(f"  строка {line}: отклонена — {reason}")
+    for line, reason in preview.warnings:
+        print(f"  строка {line}: {reason}")
+    if preview.rejected:
+        raise UserError(
+            f"{args.file}: есть отклоненные строки ({len(preview.rejected)}); ничего не загружено"
+        )
+    if args.dry_run:
+        return 0
+    print(f"Загружено писем: {apply_import(db, preview)}")
     return 0
 
 

@@ -263,7 +263,9 @@ def _content_of(session: Session, letter: Letter, card: LetterCard) -> None:
 def _set_addressees(letter: Letter, rows: list[LetterAddressee]) -> None:
     """On an edit, recipients that stay keep their row: what was printed, sent and replied."""
     kept = {row.recipient_id: row for row in letter.addressees if row.recipient_id is not None}
-    merged = [kept.get(row.recipient_id, row) for row in rows]
+    merged = [
+        kept.get(row.recipient_id, row) if row.recipient_id is not None else row for row in rows
+    ]
     for pos, row in enumerate(merged):
         row.position = pos
     letter.addressees = merged

@@ -1,0 +1,427 @@
+"""The registration journal as a whole: gaps in numbering, printouts, import from Excel."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from app import audit
+from app.errors import UserError
+from app.exporters.table import Table, TableColumn
+from app.numbering import Template, Token, parse_template, period_key
+from app.services.letter_list import LetterQuery, LetterRow, list_letters
+from app.services.letters import DELIVERY_STATE_LABELS, STATUS_LABELS, next_seq
+from app.text import date_ru, parse_date_ru, search_blob
+from db.engine import Database
+from db.models import Journal, JournalCounter, Letter, Staff
+
+GAP_REASONS = {
+    "reserved": "зарезервирован, письмо не зарегистрировано",
+    "cancelled": "резерв отменен",
+    "annulled": "аннулирован",
+    "missing": "номер не выдавался (пропуск в нумерации)",
+}
+
+
+# --- numbers back to their parts ----------------------------------------------------------
+
+
+def number_pattern(template: Template) -> re.Pattern[str]:
+    """A regex that reads a number made from ``template`` back into its parts."""
+    parts = []
+    for part in template.parts:
+        if isinstance(part, str):
+            parts.append(re.escape(part))
+        else:
+            parts.append(_token_pattern(part))
+    return re.compile("^" + "".join(parts) + "$")
+
+
+def _token_pattern(token: Token) -> str:
+    if token.name == "seq":
+        return rf"(?P<seq>\d{{{max(token.width, 1)},}})"
+    if token.name == "year":
+        return r"(?P<year>\d{4})"
+    if token.name == "yy":
+        return r"(?P<yy>\d{2})"
+    return rf"(?P<{token.name}>.+?)"
+
+
+# --- gaps ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Gap:
+    journal: str
+    period: str
+    seq: int
+    number: str
+    reason: str
+    note: str = ""
+    last_seq: int = 0  # a run of skipped numbers ends here (0: a single number)
+
+    @property
+    def label(self) -> str:
+        if self.number:
+            return self.number
+        if self.last_seq > self.seq:
+            return f"№ {self.seq}–{self.last_seq}"
+        return f"№ {self.seq}"
+
+
+def journal_gaps(db: Database, *, journal: str | None = None) -> list[Gap]:
+    """Numbers with no registered letter, and why: reserved, cancelled, annulled or skipped."""
+    gaps: list[Gap] = []
+    with db.read() as session:
+        stmt = select(JournalCounter, Journal.code).join(Journal)
+        if journal:
+            stmt = stmt.where(Journal.code == journal)
+        for counter, code in session.execute(
+            stmt.order_by(Journal.code, JournalCounter.period_key)
+        ):
+            rows = session.execute(
+                select(Letter.seq, Letter.number, Letter.status, Letter.annul_reason).where(
+                    Letter.journal_id == counter.journal_id,
+                    Letter.period_key == counter.period_key,
+                )
+            ).all()
+            by_seq = {seq: (number, status, reason) for seq, number, status, reason in rows}
+            # numbering continued from paper starts at the first number this program issued
+            first = min(by_seq, default=counter.last_seq + 1)
+            for seq in range(first, counter.last_seq + 1):
+                number, status, reason = by_seq.get(seq, ("", "missing", ""))
+                if status == "registered":
+                    continue
+                last = gaps[-1] if gaps else None
+                if (
+                    status == "missing"
+                    and last is not None
+                    and not last.number
+                    and (last.journal, last.period) == (code, counter.period_key)
+                    and max(last.seq, last.last_seq) == seq - 1
+                ):
+                    gaps[-1] = replace(last, last_seq=seq)  # one line for a run of skipped numbers
+                    continue
+                gaps.append(Gap(code, counter.period_key, seq, number, GAP_REASONS[status], reason))
+    return gaps
+
+
+# --- printout -----------------------------------------------------------------------------
+
+JOURNAL_COLUMNS = [
+    TableColumn("№ п/п", 6),
+    TableColumn("Дата", 14),
+    TableColumn("Рег. номер", 15),
+    TableColumn("Адресат", 35),
+    TableColumn("Заголовок", 46),
+    TableColumn("Подписал", 17),
+    TableColumn("Исполнитель", 18),
+    TableColumn("Отметка о доставке", 14),
+    TableColumn("Отметка о контроле", 18),
+]
+BATCH = 5000
+
+
+def _control_mark(row: LetterRow) -> str:
+    if row.report_due is None:
+        return ""
+    return f"срок {date_ru(row.report_due)}; получено {row.reports_received} из {row.reports_total}"
+
+
+def _subject_mark(row: LetterRow) -> str:
+    if row.status == "registered":
+        return row.subject
+    mark = STATUS_LABELS[row.status].upper()
+    reason = f": {row.annul_reason}" if row.annul_reason else ""
+    return f"[{mark}{reason}] {row.subject}".strip()
+
+
+def journal_table(
+    db: Database, date_from: dt.date, date_to: dt.date, *, journal: str | None = None
+) -> Table:
+    if date_to < date_from:
+        raise UserError("Конец периода раньше начала")
+    query = LetterQuery(
+        date_from=date_from, date_to=date_to, journal=journal, sort="date", descending=False
+    )
+    rows: list[list[str]] = []
+    offset = 0
+    while True:
+        page = list_letters(db, query, offset=offset, limit=BATCH)
+        for row in page:
+            rows.append(
+                [
+                    str(len(rows) + 1),
+                    date_ru(row.reg_date),
+                    row.number,
+                    row.addressee,
+                    _subject_mark(row),
+                    row.signatory,
+                    row.executor,
+                    DELIVERY_STATE_LABELS.get(row.delivery_state, "")
+                    if row.status == "registered"
+                    else "",
+                    _control_mark(row),
+                ]
+            )
+        if len(page) < BATCH:
+            break
+        offset += BATCH
+    where = f", журнал «{journal}»" if journal else ""
+    return Table(
+        title="Журнал регистрации исходящих документов",
+        subtitle=f"с {date_ru(date_from)} по {date_ru(date_to)}{where}; записей: {len(rows)}",
+        columns=JOURNAL_COLUMNS,
+        rows=rows,
+    )
+
+
+def export_journal(
+    db: Database,
+    date_from: dt.date,
+    date_to: dt.date,
+    out: Path,
+    *,
+    journal: str | None = None,
+) -> Path:
+    suffix = out.suffix.lower()
+    if suffix not in (".xlsx", ".pdf"):
+        raise UserError(f"{out}: формат по расширению файла — .xlsx или .pdf")
+    table = journal_table(db, date_from, date_to, journal=journal)
+    if suffix == ".xlsx":
+        from app.exporters.xlsx import write_table_xlsx
+
+        return write_table_xlsx(table, out)
+    from app.exporters.pdf_table import write_table_pdf
+
+    return write_table_pdf(table, out)
+
+
+# --- import -------------------------------------------------------------------------------
+
+IMPORT_HEADERS = {
+    "date": ("дата", "дата регистрации", "date"),
+    "number": ("номер", "рег. номер", "регистрационный номер", "исходящий номер", "number"),
+    "addressee": ("адресат", "кому", "addressee"),
+    "subject": ("заголовок", "краткое содержание", "содержание", "тема", "subject"),
+    "signatory": ("подписал", "подписант", "signatory"),
+    "executor": ("исполнитель", "executor"),
+}
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    line: int
+    date: dt.date
+    number: str
+    seq: int
+    case: str
+    addressee: str
+    subject: str
+    signatory_id: int | None
+    executor_id: int | None
+
+
+@dataclass
+class ImportPreview:
+    journal: str
+    accepted: list[ImportRow] = field(default_factory=list)
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)
+
+
+def read_rows(path: Path) -> list[list[Any]]:
+    """All rows of the first sheet of an XLSX, or of a CSV (UTF-8 or Windows-1251; ; or ,)."""
+    if not path.exists():
+        raise UserError(f"{path}: файл не найден")
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import load_workbook
+
+        try:
+            wb = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            raise UserError(f"{path}: не удалось прочитать XLSX ({exc})") from None
+        ws = wb.worksheets[0]
+        rows = [list(r) for r in ws.iter_rows(values_only=True)]
+        wb.close()
+        return rows
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1251")
+    dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t") if text.strip() else None
+    return [list(r) for r in csv.reader(io.StringIO(text), dialect or csv.excel)]
+
+
+def _header_map(header: list[Any]) -> dict[str, int]:
+    names = [str(h or "").strip().casefold() for h in header]
+    found = {}
+    for key, aliases in IMPORT_HEADERS.items():
+        for i, name in enumerate(names):
+            if name in aliases:
+                found[key] = i
+                break
+    missing = [IMPORT_HEADERS[k][0].capitalize() for k in ("date", "number") if k not in found]
+    if missing:
+        raise UserError(f"В первой строке нет столбцов: {', '.join(missing)}")
+    return found
+
+
+def _cell_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return parse_date_ru(str(value or ""))
+
+
+def preview_import(db: Database, path: Path, journal_code: str) -> ImportPreview:
+    """Check every row against the journal's template and what is already registered."""
+    rows = read_rows(path)
+    if not rows:
+        raise UserError(f"{path}: файл пуст")
+    columns = _header_map(rows[0])
+    preview = ImportPreview(journal=journal_code)
+    with db.read() as session:
+        journal = session.scalars(select(Journal).where(Journal.code == journal_code)).first()
+        if journal is None:
+            raise UserError(f"Журнал с кодом «{journal_code}» не найден")
+        pattern = number_pattern(parse_template(journal.template))
+        staff = {s.last_name.casefold(): s.id for s in session.scalars(select(Staff))}
+        taken = {
+            (key, seq)
+            for key, seq in session.execute(
+                select(Letter.period_key, Letter.seq).where(Letter.journal_id == journal.id)
+            )
+        }
+        for line, values in enumerate(rows[1:], start=2):
+            if not any(str(v or "").strip() for v in values):
+                continue
+            problem = _import_row(preview, journal, pattern, staff, taken, columns, line, values)
+            if problem:
+                preview.rejected.append((line, problem))
+    return preview
+
+
+def _cell(values: list[Any], columns: dict[str, int], key: str) -> str:
+    index = columns.get(key)
+    if index is None or index >= len(values) or values[index] is None:
+        return ""
+    return str(values[index]).strip()
+
+
+def _staff_id(
+    staff: dict[str, int], name: str, preview: ImportPreview, line: int, what: str
+) -> int | None:
+    if not name:
+        return None
+    words = name.replace("\u00a0", " ").replace(".", ". ").split()
+    for word in words:
+        if word.casefold() in staff:
+            return staff[word.casefold()]
+    preview.warnings.append((line, f"{what} «{name}» не найден среди сотрудников"))
+    return None
+
+
+def _import_row(
+    preview: ImportPreview,
+    journal: Journal,
+    pattern: re.Pattern[str],
+    staff: dict[str, int],
+    taken: set[tuple[str, int]],
+    columns: dict[str, int],
+    line: int,
+    values: list[Any],
+) -> str:
+    """Add the row to the preview; return a rejection reason, or "" when accepted."""
+    index = columns["date"]
+    try:
+        date = _cell_date(values[index] if index < len(values) else None)
+    except ValueError:
+        return f"дата «{_cell(values, columns, 'date')}» не распознана (ДД.ММ.ГГГГ)"
+    number = _cell(values, columns, "number")
+    match = pattern.match(number)
+    if match is None:
+        return f"номер «{number}» не соответствует шаблону {journal.template}"
+    parts = match.groupdict()
+    if parts.get("year") and int(parts["year"]) != date.year:
+        return f"год в номере «{number}» не совпадает с датой {date_ru(date)}"
+    key, seq = period_key(date, journal.period), int(parts["seq"])
+    if (key, seq) in taken:
+        return f"номер «{number}» за {key} уже есть в журнале или встречается в файле выше"
+    taken.add((key, seq))
+    preview.accepted.append(
+        ImportRow(
+            line=line,
+            date=date,
+            number=number,
+            seq=seq,
+            case=parts.get("case") or "",
+            addressee=_cell(values, columns, "addressee"),
+            subject=_cell(values, columns, "subject"),
+            signatory_id=_staff_id(
+                staff, _cell(values, columns, "signatory"), preview, line, "Подписант"
+            ),
+            executor_id=_staff_id(
+                staff, _cell(values, columns, "executor"), preview, line, "Исполнитель"
+            ),
+        )
+    )
+    return ""
+
+
+def apply_import(db: Database, preview: ImportPreview) -> int:
+    """Write the accepted rows in one transaction; counters continue after the highest number."""
+    if preview.rejected:
+        raise UserError(
+            f"В файле {len(preview.rejected)} отклоненных строк; исправьте их, ничего не записано"
+        )
+    with db.write() as session:
+        journal = session.scalars(select(Journal).where(Journal.code == preview.journal)).one()
+        highest: dict[str, int] = {}
+        for row in preview.accepted:
+            key = period_key(row.date, journal.period)
+            letter = Letter(
+                journal_id=journal.id,
+                period_key=key,
+                seq=row.seq,
+                number=row.number,
+                reg_date=row.date,
+                status="registered",
+                case_index=row.case,
+                subject=row.subject,
+                addressee_kind="text",
+                addressee_text=row.addressee,
+                signatory_id=row.signatory_id,
+                executor_id=row.executor_id,
+                created_by=audit.os_user(),
+                search_norm=search_blob(row.number, row.subject, row.addressee),
+            )
+            session.add(letter)
+            highest[key] = max(highest.get(key, 0), row.seq)
+        for key, seq in highest.items():
+            current = session.scalar(
+                select(func.max(JournalCounter.last_seq)).where(
+                    JournalCounter.journal_id == journal.id, JournalCounter.period_key == key
+                )
+            )
+            if current is None or current < seq:
+                next_seq(session, journal, key, at_least=seq)
+        session.flush()
+        audit.record(
+            session,
+            "journal",
+            journal.id,
+            "imported",
+            rows=len(preview.accepted),
+            periods=sorted(highest),
+        )
+    return len(preview.accepted)
