@@ -128,3 +128,65 @@ def test_gui_starts_and_quits_offscreen(db_path: Path) -> None:
     result = run("--db", str(db_path), env=env)
     assert result.returncode == 0, result.stderr
     assert db_path.exists()
+
+
+def test_letter_lifecycle_from_the_command_line(db_path: Path, tmp_path: Path) -> None:
+    assert run("demo", db=db_path).returncode == 0
+    card = tmp_path / "card.json"
+    card.write_text((DATA / "card-example.json").read_text(encoding="utf-8"), encoding="utf-8")
+    data_text = card.read_text(encoding="utf-8").replace('"2025-04-29"', '"2025-11-05"')
+    card.write_text(data_text, encoding="utf-8")
+    first = run("letters", "register", str(card), db=db_path)
+    assert (first.returncode, first.stdout.strip(), first.stderr) == (0, "1894/5", "")
+    second = run("letters", "register", str(card), db=db_path)
+    assert second.stdout.strip() == "1895/5"
+    assert "внимание" in second.stderr and "1894/5" in second.stderr  # a warning, not a block
+    reserved = run("letters", "reserve", "--journal", "ИСХ", "--case", "5", db=db_path)
+    assert reserved.returncode == 0
+    annul = run("letters", "annul", "1894/5", "--reason", "ошибка в адресате", db=db_path)
+    assert annul.returncode == 0, annul.stderr
+    shown = json.loads(run("letters", "show", "1895/5", "--json", db=db_path).stdout)
+    assert shown["addressee"] == {"recipient": "kamchatka-governor"}
+    assert shown["salutation"] == "Уважаемый Владимир Викторович!"
+    gaps = run("journal", "gaps", "--journal", "ИСХ", db=db_path).stdout
+    assert "1894/5\tаннулирован: ошибка в адресате" in gaps
+    listed = run("letters", "list", "--status", "annulled", "--format", "csv", db=db_path)
+    assert listed.stdout.splitlines()[1].startswith("1894/5;2025-11-05;annulled")
+    out = tmp_path / "journal.xlsx"
+    exported = run("journal", "export", "--from", "2025-01-01", "--to", "2025-12-31",
+                   "--out", str(out), db=db_path)  # fmt: skip
+    assert exported.returncode == 0 and out.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("letters", "annul", "9999/5", "--reason", "x"), "не найдено"),
+        (("letters", "annul", "710/5"), "неверные аргументы"),
+        (("letters", "reserve", "--journal", "НЕТ"), "Журнал с кодом «НЕТ» не найден"),
+        (("letters", "reserve", "--journal", "ИСХ"), "индекс дела"),
+        (("journal", "export", "--from", "2025-01-01", "--to", "2024-01-01", "--out", "j.pdf"),
+         "раньше начала"),
+    ],
+)  # fmt: skip
+def test_registry_commands_refuse_bad_input(
+    db_path: Path, args: tuple[str, ...], fragment: str
+) -> None:
+    assert run("demo", db=db_path).returncode == 0
+    assert_user_error(run(*args, db=db_path), fragment)
+
+
+def test_journal_import_dry_run_and_rejection(db_path: Path, tmp_path: Path) -> None:
+    assert run("demo", db=db_path).returncode == 0
+    good = tmp_path / "good.csv"
+    good.write_text("Дата,Номер,Адресат,Заголовок\n10.01.2026,1-РСК,Минфин,О бюджете\n", "utf-8")
+    dry = run("journal", "import", str(good), "--journal", "РСК", "--dry-run", db=db_path)
+    assert dry.returncode == 0 and "К загрузке: 1 строк" in dry.stdout
+    assert "1-РСК" not in run("letters", "list", db=db_path).stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Дата;Номер\n10.01.2026;1-РСК\nвчера;2-РСК\n", "utf-8")
+    result = run("journal", "import", str(bad), "--journal", "РСК", db=db_path)
+    assert_user_error(result, "ничего не загружено")
+    assert "строка 3: отклонена" in result.stdout
+    done = run("journal", "import", str(good), "--journal", "РСК", db=db_path)
+    assert "Загружено писем: 1" in done.stdout

@@ -50,8 +50,8 @@ def _report(data: Any, where: str) -> ReportData | None:
     if data is None:
         return None
     r = JsonObject(data, where)
-    rows = r.integer("rows", 2) or 0
-    if rows < 0 or rows > 1000:
+    rows = r.integer("rows", 2)
+    if rows is None or rows < 0 or rows > 1000:
         raise UserError(f"{where}.rows: от 0 до 1000")
     return ReportData(due=r.date("due"), columns=r.lines("columns"), rows=rows)
 
@@ -60,8 +60,8 @@ def _attachments(items: list[Any]) -> list[AttachmentData]:
     out = []
     for i, item in enumerate(items):
         r = JsonObject(item, f"attachments[{i}]")
-        sheets, copies = r.integer("sheets", 1) or 1, r.integer("copies", 1) or 1
-        if sheets < 1 or copies < 1:
+        sheets, copies = r.integer("sheets", 1), r.integer("copies", 1)
+        if sheets is None or copies is None or sheets < 1 or copies < 1:
             raise UserError(f"attachments[{i}]: листов и экземпляров должно быть не меньше 1")
         out.append(AttachmentData(title=r.text("title", None), sheets=sheets, copies=copies))
     return out
