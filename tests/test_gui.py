@@ -17,6 +17,12 @@ from ui.dialogs.settings_dialog import SettingsDialog
 from ui.main_window import MainWindow
 
 
+def settle(qtbot: QtBot, window: MainWindow) -> None:
+    """Wait until every tab has shown the result of its background refresh."""
+    tabs = (window.registry_tab, window.recipients_tab, window.reports_tab)
+    qtbot.waitUntil(lambda: not any(t.background.is_busy() for t in tabs), timeout=5000)
+
+
 def type_text(widget: QWidget, text: str) -> None:
     """Type character by character; qtbot.keyClicks aborts on Cyrillic (see pitfalls)."""
     for char in text:
@@ -47,6 +53,7 @@ def test_first_start_offers_setup_and_demo(window: MainWindow, qtbot: QtBot) -> 
     assert window.registry_tab.model.rowCount() == 0
     assert str(window.db.sqlite_path) in window.db_label.text()
     qtbot.mouseClick(window.welcome.demo_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     assert not window.welcome.isVisible()
     assert window.registry_tab.model.rowCount() == 3
     assert window.registry_tab.count_label.text() == "Писем: 3"
@@ -65,6 +72,7 @@ def test_tabs_and_menus(window: MainWindow) -> None:
 def test_registry_search_typed_in_russian(demo_db: Database, qtbot: QtBot) -> None:
     win = MainWindow(demo_db)
     qtbot.addWidget(win)
+    settle(qtbot, win)
     tab = win.registry_tab
     tab.search_edit.setFocus()
     type_text(tab.search_edit, "губернатору")
@@ -78,6 +86,7 @@ def test_registry_search_typed_in_russian(demo_db: Database, qtbot: QtBot) -> No
 def test_registry_model_is_a_valid_model(demo_db: Database, qtbot: QtBot, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     win = MainWindow(demo_db)
     qtbot.addWidget(win)
+    settle(qtbot, win)
     qtmodeltester.check(win.registry_tab.model)
     qtmodeltester.check(win.recipients_tab.model)
 
@@ -85,6 +94,7 @@ def test_registry_model_is_a_valid_model(demo_db: Database, qtbot: QtBot, qtmode
 def test_paged_model_fetches_more_on_demand(demo_db: Database, qtbot: QtBot) -> None:
     win = MainWindow(demo_db)
     qtbot.addWidget(win)
+    settle(qtbot, win)
     model = win.recipients_tab.model
     model._page_size = 20
     model.reload()

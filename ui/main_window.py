@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -19,12 +21,16 @@ from PySide6.QtWidgets import (
 
 from app.errors import UserError
 from app.services.demo import load_demo
+from app.services.journal import export_journal
+from app.services.letters import annul_letter
 from app.services.maintenance import check_database
 from app.services.profile import get_organization
 from app.services.setup import setup_from_file
 from app.settings import Settings
+from app.text import date_ru
 from app.version import __version__
 from db.engine import Database
+from ui.dialogs.letter_dialog import LetterDialog
 from ui.dialogs.settings_dialog import SettingsDialog
 from ui.signals import SignalHub
 from ui.tabs.list_tab import ListTab
@@ -52,6 +58,11 @@ class MainWindow(QMainWindow):
         self.hub.letters_changed.connect(self.reports_tab.refresh)
         self.hub.recipients_changed.connect(self.recipients_tab.refresh)
         self.hub.profile_changed.connect(self._update_profile_view)
+        self.hub.profile_changed.connect(self.registry_tab.reload_journals)
+        self.registry_tab.new_letter_requested.connect(self.new_letter)
+        self.registry_tab.open_requested.connect(self.open_letter)
+        self.registry_tab.annul_requested.connect(self.annul_letter)
+        self.registry_tab.export_requested.connect(self.export_journal)
         self.hub.everything_changed()
         self._restore_state()
 
@@ -94,6 +105,12 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&Файл")
+        self.new_letter_action = self._action("Новое письмо…", self.new_letter, "Ctrl+N")
+        file_menu.addAction(self.new_letter_action)
+        file_menu.addAction(
+            self._action("Печать журнала за период…", self.export_journal, "Ctrl+P")
+        )
+        file_menu.addSeparator()
         file_menu.addAction(self._action("Загрузить файл настройки…", self.load_setup_file))
         file_menu.addSeparator()
         file_menu.addAction(self._action("Выход", self.close, QKeySequence.StandardKey.Quit))
@@ -163,6 +180,50 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         if SettingsDialog.edit(self.db, self):
             self.hub.everything_changed()
+
+    def new_letter(self) -> None:
+        registered = LetterDialog.register_new(self.db, self)
+        if registered is None:
+            return
+        self.hub.letters_changed.emit()
+        self.statusBar().showMessage(
+            f"Письмо зарегистрировано: № {registered.number} от {date_ru(registered.date)}", 15_000
+        )
+
+    def open_letter(self, letter_id: int) -> None:
+        if LetterDialog.open_card(self.db, letter_id, self):
+            self.hub.letters_changed.emit()
+
+    def annul_letter(self, letter_id: int) -> None:
+        reason, ok = QInputDialog.getText(self, APP_TITLE, "Причина аннулирования:")
+        if not ok:
+            return
+        try:
+            number = annul_letter(self.db, letter_id, reason)
+        except UserError as exc:
+            self.show_error(str(exc))
+            return
+        self.hub.letters_changed.emit()
+        self.statusBar().showMessage(f"Письмо № {number} аннулировано", 15_000)
+
+    def export_journal(self) -> None:
+        query = self.registry_tab.make_query()
+        start = query.date_from or dt.date(dt.date.today().year, 1, 1)
+        end = query.date_to or dt.date.today()
+        name, _filter = QFileDialog.getSaveFileName(
+            self,
+            "Журнал регистрации",
+            f"журнал-{start:%Y-%m-%d}-{end:%Y-%m-%d}.pdf",
+            "PDF (*.pdf);;Excel (*.xlsx)",
+        )
+        if not name:
+            return
+        try:
+            path = export_journal(self.db, start, end, Path(name), journal=query.journal)
+        except UserError as exc:
+            self.show_error(str(exc))
+            return
+        self.statusBar().showMessage(f"Журнал записан: {path}", 15_000)
 
     def load_demo_data(self) -> None:
         try:

@@ -46,10 +46,18 @@ class PagedTableModel(QAbstractTableModel):
     def total(self) -> int:
         return self._total
 
+    @property
+    def page_size(self) -> int:
+        return self._page_size
+
     def reload(self) -> None:
+        self.set_rows(self._fetch(0, self._page_size), self._count())
+
+    def set_rows(self, rows: list[Any], total: int) -> None:
+        """Show the first page (fetched elsewhere, e.g. off the UI thread) and the total."""
         self.beginResetModel()
-        self._rows = self._fetch(0, self._page_size)
-        self._total = max(self._count(), len(self._rows))
+        self._rows = list(rows)
+        self._total = max(total, len(self._rows))
         self.endResetModel()
 
     def row_at(self, row: int) -> Any:

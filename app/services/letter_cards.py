@@ -157,6 +157,7 @@ def card_to_json(session: Session, letter: Letter) -> dict[str, Any]:
             for row in letter.addressees
         ],
         "registered_by": letter.created_by,
+        "version": letter.version,
     }
     return card
 

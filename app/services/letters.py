@@ -551,3 +551,27 @@ def similar_today(db: Database, card: LetterCard, *, today: dt.date | None = Non
                 )
             )
         )
+
+
+def preview_number(
+    db: Database, journal_code: str, date: dt.date, *, case: str = "", corr: str = ""
+) -> str:
+    """The number the next registration in this journal would get (nothing is issued)."""
+    with db.read() as session:
+        journal = _journal(session, journal_code)
+        key = period_key(date, journal.period)
+        last = session.scalar(
+            select(JournalCounter.last_seq).where(
+                JournalCounter.journal_id == journal.id, JournalCounter.period_key == key
+            )
+        )
+        template = parse_template(journal.template)
+        return format_number(
+            template, (last or 0) + 1, date, case=case, dept=journal.department, corr=corr
+        )
+
+
+def journal_needs(db: Database, journal_code: str) -> frozenset[str]:
+    """Which of {case}, {dept}, {corr} the journal's template uses."""
+    with db.read() as session:
+        return parse_template(_journal(session, journal_code).template).needs

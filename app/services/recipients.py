@@ -189,3 +189,25 @@ def _list_names(session: Session, ids: list[int]) -> dict[int, list[str]]:
     for rid, name in session.execute(stmt):
         out.setdefault(rid, []).append(name)
     return out
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A recipient or list offered by a search-as-you-type field."""
+
+    code: str
+    label: str
+
+
+def recipient_choices(db: Database, search: str, *, limit: int = 30) -> list[Choice]:
+    rows = list_recipients(db, search, limit=limit)
+    return [
+        Choice(r.code, " — ".join(p for p in (r.addressee_lines.replace("\n", " "), r.code) if p))
+        for r in rows
+        if r.code
+    ]
+
+
+def list_names(db: Database) -> list[str]:
+    with db.read() as session:
+        return list(session.scalars(select(DistributionList.name).order_by(DistributionList.name)))

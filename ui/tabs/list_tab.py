@@ -1,31 +1,39 @@
-"""The common shape of a tab: a search field, a count of matches and a paged table."""
+"""The common shape of a tab: a filter bar, a count of matches and a paged table.
+
+The first page and the count are fetched off the UI thread, so typing in the search field never
+freezes the window; a newer search drops the result of an older one.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from ui.background import Background, message_of
 from ui.table_model import Column, PagedTableModel
 
 SEARCH_DELAY_MS = 200
 
 
 class ListTab(QWidget):
-    """Subclasses give the columns and the two service calls: a page of rows and their count."""
+    """Subclasses give the columns, a query built from the filter widgets, and two service
+    calls run with that query: a page of rows and their count."""
 
     search_placeholder = ""
     count_text = "Найдено: {count}"
+    refreshed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -33,6 +41,8 @@ class ListTab(QWidget):
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setPlaceholderText(self.search_placeholder)
         self.count_label = QLabel(self)
+        self.background = Background(self)
+        self._query: Any = None
         self.model = PagedTableModel(self.columns(), self._fetch_page, self._count)
         self.table = QTableView(self)
         self._build_table()
@@ -49,10 +59,14 @@ class ListTab(QWidget):
     def columns(self) -> list[Column]:
         raise NotImplementedError
 
-    def fetch(self, search: str, offset: int, limit: int) -> list[Any]:
+    def make_query(self) -> Any:
+        """The filters as a plain value, read from the widgets on the UI thread."""
+        return self.search_edit.text()
+
+    def fetch(self, query: Any, offset: int, limit: int) -> list[Any]:
         raise NotImplementedError
 
-    def count(self, search: str) -> int:
+    def count(self, query: Any) -> int:
         raise NotImplementedError
 
     def extra_filters(self) -> list[QWidget]:
@@ -61,10 +75,10 @@ class ListTab(QWidget):
     # --- shared behaviour -----------------------------------------------------------------
 
     def _fetch_page(self, offset: int, limit: int) -> list[Any]:
-        return self.fetch(self.search_edit.text(), offset, limit)
+        return self.fetch(self._query, offset, limit)
 
     def _count(self) -> int:
-        return self.count(self.search_edit.text())
+        return self.count(self._query)
 
     def _build_table(self) -> None:
         self.table.setModel(self.model)
@@ -79,6 +93,23 @@ class ListTab(QWidget):
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
+
+    def _column_menu(self, pos: QPoint) -> None:
+        menu = self.column_menu()
+        menu.exec(self.table.horizontalHeader().mapToGlobal(pos))
+
+    def column_menu(self) -> QMenu:
+        """Show or hide columns (the header's context menu)."""
+        menu = QMenu(self)
+        for column in range(self.model.columnCount()):
+            title = self.model.headerData(column, Qt.Orientation.Horizontal)
+            action = menu.addAction(str(title))
+            action.setCheckable(True)
+            action.setChecked(not self.table.isColumnHidden(column))
+            action.toggled.connect(lambda shown, c=column: self.table.setColumnHidden(c, not shown))
+        return menu
 
     def _build_layout(self) -> None:
         bar = QHBoxLayout()
@@ -95,10 +126,33 @@ class ListTab(QWidget):
             self.table.setColumnWidth(column, width)
 
     def refresh(self) -> None:
+        """Fetch the first page and the count in the background, then show them."""
         self._search_timer.stop()
-        self.model.reload()
+        query = self.make_query()
+        page = self.model.page_size
+
+        def work() -> tuple[Any, list[Any], int]:
+            return query, self.fetch(query, 0, page), self.count(query)
+
+        self.count_label.setText("Поиск…")
+        self.background.run("refresh", work, self._show, self._failed)
+
+    def _show(self, result: tuple[Any, list[Any], int]) -> None:
+        self._query, rows, total = result
+        self.model.set_rows(rows, total)
         self.count_label.setText(self.count_text.format(count=self.model.total))
+        self.refreshed.emit()
+
+    def _failed(self, error: Exception) -> None:
+        self.count_label.setText(message_of(error))
 
     def focus_search(self) -> None:
         self.search_edit.setFocus()
         self.search_edit.selectAll()
+
+    def hidden_columns(self) -> list[int]:
+        return [c for c in range(self.model.columnCount()) if self.table.isColumnHidden(c)]
+
+    def set_hidden_columns(self, columns: list[int]) -> None:
+        for c in range(self.model.columnCount()):
+            self.table.setColumnHidden(c, c in columns)

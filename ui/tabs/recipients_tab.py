@@ -33,8 +33,9 @@ class RecipientsTab(ListTab):
             Column("Списки рассылки", lambda r: r.lists),
         ]
 
-    def fetch(self, search: str, offset: int, limit: int) -> list[Any]:
+    def fetch(self, query: Any, offset: int, limit: int) -> list[Any]:
+        search = str(query or "")
         return list_recipients(self.db, search, offset=offset, limit=limit)
 
-    def count(self, search: str) -> int:
-        return count_recipients(self.db, search)
+    def count(self, query: Any) -> int:
+        return count_recipients(self.db, str(query or ""))

@@ -1,54 +1,167 @@
-"""«Реестр исходящих»: the registered letters, newest first, searchable."""
+"""«Реестр исходящих»: the letters of every journal, newest first, filtered as you type."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QDate, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QComboBox, QDateEdit, QMenu, QPushButton, QWidget
 
 from app.services.letter_list import LetterQuery, LetterRow, count_letters, list_letters
 from app.services.letters import DELIVERY_STATE_LABELS, STATUS_LABELS
+from app.services.profile import list_journals
 from app.text import date_ru
 from db.engine import Database
 from ui.table_model import Column
 from ui.tabs.list_tab import ListTab
 
 OVERDUE = "#b3261e"
+RESERVED = "#1f5fa8"
 DIMMED = "#7a7a7a"
+PERIODS = (
+    ("all", "За все время"),
+    ("today", "Сегодня"),
+    ("month", "Текущий месяц"),
+    ("year", "Текущий год"),
+    ("last_year", "Прошлый год"),
+    ("custom", "Период…"),
+)
+STATUSES: tuple[tuple[str | None, str], ...] = (
+    (None, "Все состояния"),
+    ("registered", "Зарегистрированные"),
+    ("reserved", "Зарезервированные"),
+    ("annulled", "Аннулированные"),
+    ("cancelled", "Отмененные резервы"),
+)
+SORTABLE = {0: "number", 1: "date", 2: "addressee", 3: "subject", 6: "status"}
+
+
+def period_range(kind: str, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    if kind == "today":
+        return today, today
+    if kind == "month":
+        return today.replace(day=1), today
+    if kind == "year":
+        return dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
+    if kind == "last_year":
+        return dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)
+    return None, None
 
 
 def _report(row: LetterRow) -> str:
-    if not row.reports_total:
-        return ""
-    return f"{row.reports_received} из {row.reports_total}"
+    return f"{row.reports_received} из {row.reports_total}" if row.reports_total else ""
 
 
 def _report_colour(row: LetterRow) -> str | None:
     late = row.report_due is not None and row.report_due < dt.date.today()
-    if late and row.reports_received < row.reports_total:
-        return OVERDUE
-    return None
+    return OVERDUE if late and row.reports_received < row.reports_total else None
 
 
 def _status_colour(row: LetterRow) -> str | None:
+    if row.status == "reserved":
+        return RESERVED
     return DIMMED if row.status in ("annulled", "cancelled") else None
 
 
 def _delivery(row: LetterRow) -> str:
     if row.status != "registered":
-        return STATUS_LABELS[row.status]
+        reason = f": {row.annul_reason}" if row.annul_reason else ""
+        return STATUS_LABELS[row.status] + reason
     return DELIVERY_STATE_LABELS.get(row.delivery_state, row.delivery_state)
 
 
 class RegistryTab(ListTab):
     search_placeholder = "Поиск по номеру, заголовку, адресату и тексту письма"
     count_text = "Писем: {count}"
+    new_letter_requested = Signal()
+    open_requested = Signal(int)
+    annul_requested = Signal(int)
+    export_requested = Signal()
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         self.db = db
         super().__init__(parent)
-        self.set_column_widths([90, 95, 300, 360, 120, 120, 120, 120])
+        self.set_column_widths([90, 95, 300, 360, 120, 120, 150, 120])
+        self._setup_sorting()
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._row_menu)
+        self.table.doubleClicked.connect(
+            lambda index: self.open_requested.emit(self._id(index.row()))
+        )
+        self._add_row_shortcuts()
+        self.reload_journals()
+
+    # --- filters --------------------------------------------------------------------------
+
+    def extra_filters(self) -> list[QWidget]:
+        self.period_combo = QComboBox()
+        for value, label in PERIODS:
+            self.period_combo.addItem(label, value)
+        today = QDate.currentDate()
+        self.from_edit = QDateEdit(QDate(today.year(), 1, 1))
+        self.to_edit = QDateEdit(today)
+        for edit in (self.from_edit, self.to_edit):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd.MM.yyyy")
+            edit.setVisible(False)
+            edit.dateChanged.connect(self.refresh)
+        self.journal_filter = QComboBox()
+        self.status_filter = QComboBox()
+        for status, label in STATUSES:
+            self.status_filter.addItem(label, status)
+        self.period_combo.currentIndexChanged.connect(self._period_changed)
+        self.journal_filter.currentIndexChanged.connect(self.refresh)
+        self.status_filter.currentIndexChanged.connect(self.refresh)
+        self.new_button = QPushButton("Новое письмо")
+        self.new_button.setToolTip("Ctrl+N")
+        self.new_button.clicked.connect(self.new_letter_requested)
+        return [self.period_combo, self.from_edit, self.to_edit, self.journal_filter,
+                self.status_filter, self.new_button]  # fmt: skip
+
+    def reload_journals(self) -> None:
+        current = self.journal_filter.currentData()
+        self.journal_filter.blockSignals(True)
+        self.journal_filter.clear()
+        self.journal_filter.addItem("Все журналы", None)
+        for journal in list_journals(self.db):
+            self.journal_filter.addItem(journal.code, journal.code)
+        self.journal_filter.setCurrentIndex(max(0, self.journal_filter.findData(current)))
+        self.journal_filter.blockSignals(False)
+
+    def _period_changed(self) -> None:
+        custom = self.period_combo.currentData() == "custom"
+        self.from_edit.setVisible(custom)
+        self.to_edit.setVisible(custom)
+        self.refresh()
+
+    def _setup_sorting(self) -> None:
+        header = self.table.horizontalHeader()
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)
+        header.sortIndicatorChanged.connect(self.refresh)
+
+    def make_query(self) -> LetterQuery:
+        kind = self.period_combo.currentData()
+        if kind == "custom":
+            start = self.from_edit.date().toPython()
+            end = self.to_edit.date().toPython()
+        else:
+            start, end = period_range(kind, dt.date.today())
+        header = self.table.horizontalHeader()
+        return LetterQuery(
+            search=self.search_edit.text(),
+            date_from=start,  # type: ignore[arg-type]
+            date_to=end,  # type: ignore[arg-type]
+            journal=self.journal_filter.currentData(),
+            status=self.status_filter.currentData(),
+            sort=SORTABLE.get(header.sortIndicatorSection(), "date"),
+            descending=header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder,
+        )
+
+    # --- rows -----------------------------------------------------------------------------
 
     def columns(self) -> list[Column]:
         struck = lambda r: r.status == "annulled"  # noqa: E731
@@ -59,7 +172,7 @@ class RegistryTab(ListTab):
             Column("Заголовок", lambda r: r.subject, foreground=_status_colour),
             Column("Подписал", lambda r: r.signatory),
             Column("Исполнитель", lambda r: r.executor),
-            Column("Доставка", _delivery, foreground=_status_colour),
+            Column("Доставка / состояние", _delivery, foreground=_status_colour),
             Column(
                 "Срок отчета",
                 lambda r: date_ru(r.report_due, weekday=True),
@@ -68,8 +181,70 @@ class RegistryTab(ListTab):
             Column("Отчеты", _report, foreground=_report_colour),
         ]
 
-    def fetch(self, search: str, offset: int, limit: int) -> list[Any]:
-        return list_letters(self.db, LetterQuery(search=search), offset=offset, limit=limit)
+    def fetch(self, query: Any, offset: int, limit: int) -> list[Any]:
+        return list_letters(self.db, query, offset=offset, limit=limit)
 
-    def count(self, search: str) -> int:
-        return count_letters(self.db, LetterQuery(search=search))
+    def count(self, query: Any) -> int:
+        return count_letters(self.db, query)
+
+    def _id(self, row: int) -> int:
+        return int(self.model.row_at(row).id)
+
+    def selected_row(self) -> LetterRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    # --- context menu and shortcuts -------------------------------------------------------
+
+    def _add_row_shortcuts(self) -> None:
+        self.open_action = self._row_action("Открыть карточку", "Return", self._open_selected)
+        self.copy_action = self._row_action(
+            "Копировать номер", QKeySequence.StandardKey.Copy, self.copy_number
+        )
+        self.annul_action = self._row_action("Аннулировать…", "Ctrl+Delete", self._annul_selected)
+        self.export_action = QAction("Печать журнала за период…", self)
+        self.export_action.triggered.connect(self.export_requested)
+
+    def _row_action(self, text: str, key: Any, slot: Any) -> QAction:
+        action = QAction(text, self.table)
+        action.setShortcut(QKeySequence(key))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        action.triggered.connect(slot)
+        self.table.addAction(action)
+        return action
+
+    def row_menu(self) -> QMenu:
+        row = self.selected_row()
+        menu = QMenu(self)
+        for action in (self.open_action, self.copy_action, self.annul_action):
+            menu.addAction(action)
+            action.setEnabled(row is not None)
+        if row is not None:
+            self.annul_action.setEnabled(row.status in ("registered", "reserved"))
+        menu.addSeparator()
+        menu.addAction(self.export_action)
+        return menu
+
+    def _row_menu(self, pos: QPoint) -> None:
+        self.row_menu().exec(self.table.viewport().mapToGlobal(pos))
+
+    def _open_selected(self) -> None:
+        row = self.selected_row()
+        if row is not None:
+            self.open_requested.emit(row.id)
+
+    def _annul_selected(self) -> None:
+        row = self.selected_row()
+        if row is not None and row.status in ("registered", "reserved"):
+            self.annul_requested.emit(row.id)
+
+    def copy_number(self) -> None:
+        row = self.selected_row()
+        if row is not None:
+            QGuiApplication.clipboard().setText(row.number)
+
+    def select_letter(self, letter_id: int) -> None:
+        for row in range(self.model.rowCount()):
+            if self._id(row) == letter_id:
+                self.table.selectRow(row)
+                return

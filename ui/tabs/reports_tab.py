@@ -55,10 +55,10 @@ class ReportsTab(ListTab):
             r for r in self._rows if all(w in normalize(f"{r.number} {r.subject}") for w in words)
         ]
 
-    def fetch(self, search: str, offset: int, limit: int) -> list[Any]:
+    def fetch(self, query: Any, offset: int, limit: int) -> list[Any]:
         if offset == 0:  # a few hundred letters at most are on control at once
             self._rows = list_controls(self.db)
-        return self._matching(search)[offset : offset + limit]
+        return self._matching(str(query or ""))[offset : offset + limit]
 
-    def count(self, search: str) -> int:
-        return len(self._matching(search))
+    def count(self, query: Any) -> int:
+        return len(self._matching(str(query or "")))

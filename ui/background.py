@@ -1,0 +1,82 @@
+"""Run slow work off the UI thread and call back on it (success or failure).
+
+Worker code never touches widgets: it returns a value, and the callbacks run on the UI thread.
+A newer request under the same key makes the older one's result stale; it is dropped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from app.errors import UserError
+
+
+class _Relay(QObject):
+    finished = Signal(object, object)  # result, error
+
+
+class _Job(QRunnable):
+    def __init__(self, work: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self.work = work
+        self.relay = relay
+
+    def run(self) -> None:
+        try:
+            result, error = self.work(), None
+        except Exception as exc:  # delivered to the UI thread, shown there
+            result, error = None, exc
+        # RuntimeError: the widget that asked was closed meanwhile; nobody wants the result
+        with contextlib.suppress(RuntimeError):
+            self.relay.finished.emit(result, error)
+
+
+class Background(QObject):
+    """One per widget: ``run(key, work, on_done, on_error)``; only the newest per key is kept."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._generation: dict[str, int] = {}
+        self._relays: set[_Relay] = set()
+        self.pool = QThreadPool.globalInstance()
+
+    def run(
+        self,
+        key: str,
+        work: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[Exception], None] | None = None,
+    ) -> None:
+        generation = self._generation.get(key, 0) + 1
+        self._generation[key] = generation
+        relay = _Relay(self)  # destroyed with this object, so a late result is dropped
+        self._relays.add(relay)
+
+        def finished(result: Any, error: Exception | None) -> None:
+            self._relays.discard(relay)
+            relay.deleteLater()
+            if self._generation.get(key) != generation:
+                return  # a newer request superseded this one
+            if error is None:
+                on_done(result)
+            elif on_error is not None:
+                on_error(error)
+            else:
+                raise error
+
+        relay.finished.connect(finished)
+        self.pool.start(_Job(work, relay))
+
+    def is_busy(self) -> bool:
+        return bool(self._relays)
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        return self.pool.waitForDone(msecs)
+
+
+def message_of(error: Exception) -> str:
+    return str(error) if isinstance(error, UserError) else f"Ошибка: {error}"

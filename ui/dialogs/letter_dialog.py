@@ -1,0 +1,571 @@
+"""«Новое письмо» and the letter card: collect a letter, show the number it will get, register.
+
+The dialog collects and validates; registration, reservation and edits go through the letters
+service, one transaction each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QDate, QStringListModel, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import UserError
+from app.services.letter_cards import letter_card
+from app.services.letters import (
+    Addressee,
+    AttachmentData,
+    LetterCard,
+    RegisteredLetter,
+    ReportData,
+    annul_letter,
+    change_registration,
+    journal_needs,
+    preview_number,
+    register_letter,
+    reserve_number,
+    similar_today,
+    update_letter,
+)
+from app.services.profile import list_journals, list_staff
+from app.services.recipients import list_names, recipient_choices
+from app.text import WEEKDAYS, initials_name
+from db.engine import Database
+
+ADDRESSEE_MODES = (
+    ("recipients", "Из справочника"),
+    ("list", "Список рассылки"),
+    ("text", "Текст (например, «Руководителям органов управления образованием»)"),
+)
+ERROR_STYLE = "color: #b3261e;"
+TITLE = "Письмо"
+
+
+def _to_date(value: QDate) -> dt.date:
+    return dt.date(value.year(), value.month(), value.day())
+
+
+def _qdate(value: dt.date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+def _date_edit(value: dt.date) -> QDateEdit:
+    edit = QDateEdit(_qdate(value))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd.MM.yyyy")
+    return edit
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+class LetterDialog(QDialog):
+    def __init__(
+        self, db: Database, parent: QWidget | None = None, *, letter_id: int | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.letter_id = letter_id
+        self.result_letter: RegisteredLetter | None = None
+        self._card: dict[str, Any] = letter_card(db, letter_id) if letter_id else {}
+        self.setWindowTitle("Новое письмо" if letter_id is None else "Карточка письма")
+        self.resize(980, 760)
+        self.errors: dict[str, QLabel] = {}
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._build_registration())
+        layout.addWidget(self._build_addressee())
+        layout.addWidget(self._build_content(), 1)
+        layout.addWidget(self._build_control())
+        self.form_error = _error_label()
+        layout.addWidget(self.form_error)
+        layout.addLayout(self._build_buttons())
+        self._fill_from_card()
+        self._update_number()
+
+    # --- building -------------------------------------------------------------------------
+
+    def _build_registration(self) -> QGroupBox:
+        box = QGroupBox("Регистрация")
+        grid = QGridLayout(box)
+        self.journal_combo = QComboBox()
+        for journal in list_journals(self.db):
+            if journal.active:
+                self.journal_combo.addItem(f"{journal.code} — {journal.name}", journal.code)
+        self.date_edit = _date_edit(dt.date.today())
+        self.case_edit = QLineEdit()
+        self.case_edit.setPlaceholderText("по номенклатуре дел")
+        self.number_label = QLabel()
+        self.number_label.setObjectName("number_preview")
+        self.number_label.setStyleSheet("font-size: 15px; font-weight: bold;")
+        grid.addWidget(QLabel("Журнал"), 0, 0)
+        grid.addWidget(self.journal_combo, 0, 1)
+        grid.addWidget(QLabel("Дата"), 0, 2)
+        grid.addWidget(self.date_edit, 0, 3)
+        grid.addWidget(QLabel("Индекс дела"), 0, 4)
+        grid.addWidget(self.case_edit, 0, 5)
+        grid.addWidget(self.number_label, 1, 0, 1, 6)
+        self.journal_combo.currentIndexChanged.connect(self._update_number)
+        self.date_edit.dateChanged.connect(self._update_number)
+        self.case_edit.textChanged.connect(self._update_number)
+        if self.letter_id is not None:
+            for widget in (self.journal_combo, self.date_edit, self.case_edit):
+                widget.setEnabled(False)
+        return box
+
+    def _build_addressee(self) -> QGroupBox:
+        box = QGroupBox("Адресат")
+        form = QFormLayout(box)
+        self.mode_combo = QComboBox()
+        for value, label in ADDRESSEE_MODES:
+            self.mode_combo.addItem(label, value)
+        self.recipient_edit = QLineEdit()
+        self.recipient_edit.setObjectName("recipient_search")
+        self.recipient_edit.setPlaceholderText("начните вводить организацию, должность, фамилию")
+        self._choices: dict[str, str] = {}
+        self._completion = QStringListModel(self)
+        completer = QCompleter(self._completion, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.recipient_edit.setCompleter(completer)
+        self.recipient_edit.textEdited.connect(self._search_recipients)
+        completer.activated.connect(self._add_recipient)
+        self.recipient_list = QListWidget()
+        self.recipient_list.setMaximumHeight(84)
+        remove = QPushButton("Убрать")
+        remove.clicked.connect(
+            lambda: [self.recipient_list.takeItem(self.recipient_list.row(i))
+                     for i in self.recipient_list.selectedItems()]
+        )  # fmt: skip
+        self.list_combo = QComboBox()
+        self.list_combo.addItems(list_names(self.db))
+        self.text_edit = QPlainTextEdit()
+        self.text_edit.setMaximumHeight(56)
+        self.salutation_edit = QLineEdit()
+        self.salutation_edit.setPlaceholderText("по адресату (Уважаемый …! / Уважаемые коллеги!)")
+        self.recipients_row = QWidget()
+        row = QHBoxLayout(self.recipients_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        column = QVBoxLayout()
+        column.addWidget(self.recipient_edit)
+        column.addWidget(self.recipient_list)
+        row.addLayout(column, 1)
+        row.addWidget(remove, 0, Qt.AlignmentFlag.AlignTop)
+        form.addRow("Способ", self.mode_combo)
+        form.addRow("Адресаты", self.recipients_row)
+        form.addRow("Список", self.list_combo)
+        form.addRow("Текст", self.text_edit)
+        self.errors["addressee"] = _error_label()
+        form.addRow("", self.errors["addressee"])
+        form.addRow("Обращение", self.salutation_edit)
+        self._form = form
+        self.mode_combo.currentIndexChanged.connect(self._show_mode)
+        self._show_mode()
+        return box
+
+    def _build_content(self) -> QGroupBox:
+        box = QGroupBox("Содержание")
+        form = QFormLayout(box)
+        self.subject_edit = QLineEdit()
+        self.subject_edit.setObjectName("subject")
+        self.subject_edit.setPlaceholderText("О … (обязательно)")
+        self.errors["subject"] = _error_label()
+        self.body_edit = QPlainTextEdit()
+        self.body_edit.setPlaceholderText(
+            "Абзацы через пустую строку; «- » — маркированный список, «1. » — нумерованный"
+        )
+        self.closing_edit = QLineEdit()
+        self.closing_edit.setPlaceholderText("например, «С уважением,»")
+        self.attachments_edit = QPlainTextEdit()
+        self.attachments_edit.setMaximumHeight(48)
+        self.attachments_edit.setPlaceholderText("по строке на приложение: Название; листов; экз.")
+        self.errors["attachments"] = _error_label()
+        people = QHBoxLayout()
+        self.signatory_combo = self._staff_combo()
+        self.signature_combo = QComboBox()
+        self.signature_combo.addItem("собственноручная", "handwritten")
+        self.signature_combo.addItem("электронная подпись", "electronic")
+        self.executor_combo = self._staff_combo()
+        for label, widget in (
+            ("Подписал", self.signatory_combo),
+            ("Подпись", self.signature_combo),
+            ("Исполнитель", self.executor_combo),
+        ):
+            people.addWidget(QLabel(label))
+            people.addWidget(widget, 1)
+        form.addRow("Заголовок*", self.subject_edit)
+        form.addRow("", self.errors["subject"])
+        form.addRow("Текст", self.body_edit)
+        form.addRow("Заключение", self.closing_edit)
+        form.addRow("Приложения", self.attachments_edit)
+        form.addRow("", self.errors["attachments"])
+        form.addRow(people)
+        return box
+
+    def _build_control(self) -> QGroupBox:
+        box = QGroupBox("Запросить отчет")
+        box.setCheckable(True)
+        box.setChecked(False)
+        self.report_box = box
+        row = QHBoxLayout(box)
+        self.due_edit = _date_edit(dt.date.today() + dt.timedelta(days=14))
+        self.due_weekday = QLabel()
+        self.columns_edit = QLineEdit()
+        self.columns_edit.setPlaceholderText("графы отчетной формы через «;»")
+        self.rows_spin = QSpinBox()
+        self.rows_spin.setRange(0, 1000)
+        self.rows_spin.setValue(2)
+        for widget in (
+            QLabel("Срок до"),
+            self.due_edit,
+            self.due_weekday,
+            QLabel("Графы"),
+            self.columns_edit,
+            QLabel("Строк"),
+            self.rows_spin,
+        ):
+            row.addWidget(widget, 1 if widget is self.columns_edit else 0)  # fmt: skip
+        self.due_edit.dateChanged.connect(self._update_weekday)
+        self._update_weekday()
+        return box
+
+    def _build_buttons(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.register_button = QPushButton(
+            "Зарегистрировать" if self.letter_id is None else "Сохранить"
+        )
+        self.register_button.setDefault(True)
+        self.register_button.clicked.connect(self.register)
+        shortcut = QShortcut(QKeySequence("Ctrl+Return"), self)
+        shortcut.activated.connect(self.register)
+        cancel = QPushButton("Отмена")
+        cancel.clicked.connect(self.reject)
+        if self.letter_id is None:
+            self.reserve_button = QPushButton("Зарезервировать номер")
+            self.reserve_button.clicked.connect(self.reserve)
+            row.addWidget(self.reserve_button)
+        else:
+            self.change_button = QPushButton("Изменить регистрационные данные…")
+            self.change_button.clicked.connect(self.change_registration)
+            self.annul_button = QPushButton("Аннулировать…")
+            self.annul_button.clicked.connect(self.annul)
+            row.addWidget(self.change_button)
+            row.addWidget(self.annul_button)
+        row.addStretch(1)
+        row.addWidget(self.register_button)
+        row.addWidget(cancel)
+        return row
+
+    def _staff_combo(self) -> QComboBox:
+        combo = QComboBox()
+        combo.addItem("—", None)
+        for person in list_staff(self.db, active_only=True):
+            name = initials_name(person.last_name, person.first_name, person.middle_name)
+            combo.addItem(f"{name}, {person.position.splitlines()[0] if person.position else ''}"
+                          .rstrip(", "), person.code)  # fmt: skip
+        return combo
+
+    # --- live behaviour -------------------------------------------------------------------
+
+    def _show_mode(self) -> None:
+        mode = self.mode_combo.currentData()
+        for widget, wanted in (
+            (self.recipients_row, "recipients"),
+            (self.list_combo, "list"),
+            (self.text_edit, "text"),
+        ):
+            self._form.setRowVisible(widget, mode == wanted)
+
+    def _search_recipients(self, text: str) -> None:
+        choices = recipient_choices(self.db, text) if len(text.strip()) >= 2 else []
+        self._choices = {c.label: c.code for c in choices}
+        self._completion.setStringList(list(self._choices))
+
+    def _add_recipient(self, label: str) -> None:
+        code = self._choices.get(label)
+        if code and code not in self.recipient_codes():
+            self.recipient_list.addItem(label)
+            self.recipient_list.item(self.recipient_list.count() - 1).setData(
+                Qt.ItemDataRole.UserRole, code
+            )
+        self.recipient_edit.clear()
+        self._update_number()
+
+    def recipient_codes(self) -> list[str]:
+        return [
+            str(self.recipient_list.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(self.recipient_list.count())
+        ]
+
+    def _update_number(self) -> None:
+        if self.letter_id is not None:
+            reg = self._card["registration"]
+            self.number_label.setText(f"Номер: {reg['number']} ({self._status_text()})")
+            return
+        code = self.journal_combo.currentData()
+        if code is None:
+            self.number_label.setText("Нет журналов: добавьте журнал в «Сервис → Настройки»")
+            return
+        codes = self.recipient_codes()
+        corr = codes[0] if len(codes) == 1 else ""
+        try:
+            number = preview_number(
+                self.db, code, _to_date(self.date_edit.date()), case=self.case_edit.text().strip(),
+                corr=corr,
+            )  # fmt: skip
+            self.number_label.setText(f"Будет присвоен номер: {number}")
+            self.number_label.setStyleSheet("font-size: 15px; font-weight: bold;")
+        except UserError as exc:
+            self.number_label.setText(str(exc))
+            self.number_label.setStyleSheet(f"font-size: 15px; {ERROR_STYLE}")
+        self.case_edit.setEnabled("case" in journal_needs(self.db, code))
+
+    def _status_text(self) -> str:
+        from app.services.letters import STATUS_LABELS
+
+        status = self._card["registration"]["status"]
+        return STATUS_LABELS[status].lower()
+
+    def _update_weekday(self) -> None:
+        due = _to_date(self.due_edit.date())
+        warn = " — выходной день" if due.weekday() >= 5 else ""
+        self.due_weekday.setText(f"{WEEKDAYS[due.weekday()]}{warn}")
+
+    # --- reading the form -----------------------------------------------------------------
+
+    def _addressee(self) -> Addressee:
+        mode = self.mode_combo.currentData()
+        if mode == "list":
+            if not self.list_combo.currentText():
+                raise _FieldError("addressee", "Нет списков рассылки")
+            return Addressee(list=self.list_combo.currentText())
+        if mode == "text":
+            text = self.text_edit.toPlainText().strip()
+            if not text:
+                raise _FieldError("addressee", "Введите адресата")
+            return Addressee(text=text)
+        codes = self.recipient_codes()
+        if not codes:
+            raise _FieldError("addressee", "Выберите адресата из справочника")
+        return Addressee(recipient=codes[0]) if len(codes) == 1 else Addressee(recipients=codes)
+
+    def _attachments(self) -> list[AttachmentData]:
+        items = []
+        for n, line in enumerate(self.attachments_edit.toPlainText().splitlines(), start=1):
+            if not line.strip():
+                continue
+            title, *numbers = (p.strip() for p in line.split(";"))
+            if not all(x.isdigit() and int(x) > 0 for x in numbers) or len(numbers) > 2:
+                raise _FieldError("attachments", f"Строка {n}: «Название; листов; экз.»")
+            sheets, copies = (int(x) for x in [*numbers, "1", "1"][:2])
+            items.append(AttachmentData(title, sheets, copies))
+        return items
+
+    def _report(self) -> ReportData | None:
+        if not self.report_box.isChecked():
+            return None
+        columns = [c.strip() for c in self.columns_edit.text().split(";") if c.strip()]
+        return ReportData(_to_date(self.due_edit.date()), columns, self.rows_spin.value())
+
+    def collect(self) -> LetterCard:
+        """The card the form describes; raises _FieldError naming the field."""
+        for label in self.errors.values():
+            label.hide()
+        subject = self.subject_edit.text().strip()
+        if not subject:
+            raise _FieldError("subject", "Заголовок обязателен и начинается с «О» или «Об»")
+        return LetterCard(
+            journal=self.journal_combo.currentData() or "",
+            subject=subject,
+            addressee=self._addressee(),
+            date=_to_date(self.date_edit.date()),
+            number=self._card.get("number"),
+            case=self.case_edit.text().strip(),
+            salutation=self.salutation_edit.text().strip() or None,
+            body=self.body_edit.toPlainText(),
+            closing=self.closing_edit.text().strip() or None,
+            attachments=self._attachments(),
+            signatory=self.signatory_combo.currentData(),
+            signature=self.signature_combo.currentData(),
+            executor=self.executor_combo.currentData(),
+            report=self._report(),
+            appendices=list(self._card.get("appendices", [])),
+        )
+
+    def _fill_from_card(self) -> None:
+        card = self._card
+        if not card:
+            return
+        self.journal_combo.setCurrentIndex(max(0, self.journal_combo.findData(card["journal"])))
+        self.date_edit.setDate(_qdate(dt.date.fromisoformat(card["date"])))
+        self.case_edit.setText(card["case"])
+        self.subject_edit.setText(card["subject"])
+        self.body_edit.setPlainText(card["body"])
+        self.closing_edit.setText(card["closing"] or "")
+        self.salutation_edit.setText(card["salutation"] or "")
+        self._fill_addressee(card["addressee"], card["registration"]["addressees_as_printed"])
+        self.attachments_edit.setPlainText(
+            "\n".join(f"{a['title']}; {a['sheets']}; {a['copies']}" for a in card["attachments"])
+        )
+        for combo, value in ((self.signatory_combo, card["signatory"]),
+                             (self.executor_combo, card["executor"]),
+                             (self.signature_combo, card["signature"])):  # fmt: skip
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+        if card["report"]:
+            self.report_box.setChecked(True)
+            self.due_edit.setDate(_qdate(dt.date.fromisoformat(card["report"]["due"])))
+            self.columns_edit.setText("; ".join(card["report"]["columns"]))
+            self.rows_spin.setValue(card["report"]["rows"])
+        if card["registration"]["status"] != "registered":
+            self.register_button.setEnabled(card["registration"]["status"] == "reserved")
+            self.annul_button.setEnabled(card["registration"]["status"] == "reserved")
+            self.change_button.setEnabled(False)
+
+    def _fill_addressee(self, addressee: dict[str, Any], printed: list[dict[str, str]]) -> None:
+        mode = next(iter(addressee)) if addressee else "text"
+        mode = "recipients" if mode in ("recipient", "recipients") else mode
+        self.mode_combo.setCurrentIndex(self.mode_combo.findData(mode))
+        if mode == "list":
+            self.list_combo.setCurrentText(addressee["list"])
+        elif mode == "text":
+            self.text_edit.setPlainText(addressee.get("text", ""))
+        else:
+            codes = addressee.get("recipients") or [addressee["recipient"]]
+            for code, item in zip(codes, printed, strict=False):
+                self.recipient_list.addItem(f"{item['lines'].replace(chr(10), ' ')} — {code}")
+                self.recipient_list.item(self.recipient_list.count() - 1).setData(
+                    Qt.ItemDataRole.UserRole, code
+                )
+
+    # --- actions --------------------------------------------------------------------------
+
+    def _show_error(self, exc: Exception) -> None:
+        if isinstance(exc, _FieldError):
+            self.errors[exc.field].setText(exc.message)
+            self.errors[exc.field].show()
+        else:
+            self.form_error.setText(str(exc))
+            self.form_error.show()
+
+    def register(self) -> None:
+        self.form_error.hide()
+        try:
+            card = self.collect()
+            if self.letter_id is not None and self._card["registration"]["status"] == "registered":
+                update_letter(self.db, self.letter_id, card, version=self._card_version())
+                self.accept()
+                return
+            if not card.number and not self._confirm_twin(card):
+                return
+            self.result_letter = register_letter(self.db, card)
+        except UserError as exc:
+            self._show_error(exc)
+            return
+        self.accept()
+
+    def _card_version(self) -> int:
+        return int(self._card["registration"].get("version", 0))
+
+    def _confirm_twin(self, card: LetterCard) -> bool:
+        twins = similar_today(self.db, card)
+        if not twins:
+            return True
+        answer = QMessageBox.question(
+            self,
+            TITLE,
+            f"Сегодня уже зарегистрировано письмо с тем же заголовком и адресатом: "
+            f"{', '.join(twins)}.\nЗарегистрировать еще одно?",
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def reserve(self) -> None:
+        code = self.journal_combo.currentData()
+        try:
+            if code is None:
+                raise UserError("Нет журнала для резервирования")
+            self.result_letter = reserve_number(
+                self.db, code, date=_to_date(self.date_edit.date()),
+                case=self.case_edit.text().strip(), note=self.subject_edit.text().strip(),
+            )  # fmt: skip
+        except UserError as exc:
+            self._show_error(exc)
+            return
+        self.accept()
+
+    def annul(self) -> None:
+        assert self.letter_id is not None
+        reason, ok = QInputDialog.getText(self, TITLE, "Причина аннулирования:")
+        if not ok:
+            return
+        try:
+            annul_letter(self.db, self.letter_id, reason)
+        except UserError as exc:
+            self._show_error(exc)
+            return
+        self.accept()
+
+    def change_registration(self) -> None:
+        assert self.letter_id is not None
+        text, ok = QInputDialog.getText(
+            self, TITLE, "Новая дата регистрации (ДД.ММ.ГГГГ) и причина через «;»:"
+        )
+        if not ok:
+            return
+        date_text, _, reason = text.partition(";")
+        try:
+            from app.text import parse_date_ru
+
+            try:
+                date = parse_date_ru(date_text)
+            except ValueError:
+                raise UserError(f"«{date_text.strip()}» — не дата ДД.ММ.ГГГГ") from None
+            change_registration(
+                self.db, self.letter_id, date=date, version=self._card_version(), reason=reason
+            )
+        except UserError as exc:
+            self._show_error(exc)
+            return
+        self.accept()
+
+    @classmethod
+    def register_new(cls, db: Database, parent: QWidget | None = None) -> RegisteredLetter | None:
+        dialog = cls(db, parent)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            return dialog.result_letter
+        return None
+
+    @classmethod
+    def open_card(cls, db: Database, letter_id: int, parent: QWidget | None = None) -> bool:
+        return cls(db, parent, letter_id=letter_id).exec() == QDialog.DialogCode.Accepted
+
+
+class _FieldError(UserError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
