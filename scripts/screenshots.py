@@ -26,6 +26,7 @@ def main() -> int:
 
     from app.registry import open_registry
     from app.services.demo import load_demo
+    from ui.dialogs.letter_dialog import LetterDialog
     from ui.dialogs.settings_dialog import SettingsDialog
     from ui.main_window import MainWindow
 
@@ -41,12 +42,16 @@ def main() -> int:
 
     empty = open_registry(str(tmp / "empty.db"))
     window = MainWindow(empty)
+    window.registry_tab.background.wait()
     shoot(window, "first-start.png")
     window.close()
 
     demo = open_registry(str(tmp / "demo.db"))
     load_demo(demo)
     window = MainWindow(demo)
+    for tab in (window.registry_tab, window.recipients_tab, window.reports_tab):
+        tab.background.wait()
+        app.processEvents()
     for index, name in enumerate(("registry.png", "recipients.png", "reports.png")):
         window.tabs.setCurrentIndex(index)
         shoot(window, name)
@@ -57,6 +62,23 @@ def main() -> int:
         dialog.tabs.setCurrentIndex(index)
         shoot(dialog, name, (1100, 620))
         dialog.close()
+    dialog = LetterDialog(demo, window)
+    dialog.case_edit.setText("5")
+    dialog._search_recipients("губернатор")
+    dialog._add_recipient(next(iter(dialog._choices)))
+    dialog.subject_edit.setText("О поддержке Конкурса «Лидер качества»")
+    dialog.body_edit.setPlainText(
+        "Роскачество в целях реализации задач, поставленных Президентом Российской Федерации, "
+        "проводит ежегодный Всероссийский конкурс «Лидер качества».\n\n"
+        "Прошу Вас поддержать информационную кампанию Конкурса."
+    )
+    dialog.signatory_combo.setCurrentIndex(dialog.signatory_combo.findData("protasov"))
+    dialog.executor_combo.setCurrentIndex(dialog.executor_combo.findData("starchikova"))
+    shoot(dialog, "new-letter.png", (980, 760))
+    dialog.close()
+    card = LetterDialog(demo, window, letter_id=window.registry_tab.model.row_at(0).id)
+    shoot(card, "letter-card.png", (980, 760))
+    card.close()
     window.close()
     return 0
 

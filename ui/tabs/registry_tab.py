@@ -83,7 +83,7 @@ class RegistryTab(ListTab):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         self.db = db
         super().__init__(parent)
-        self.set_column_widths([90, 95, 300, 360, 120, 120, 150, 120])
+        self.set_column_widths([80, 88, 250, 320, 105, 115, 135, 115])
         self._setup_sorting()
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._row_menu)
