@@ -105,7 +105,7 @@ def generate(db_path: Path, count: int) -> float:
     now = dt.datetime.now().isoformat(sep=" ")
     batch: list[tuple[Any, ...]] = []
     for i in range(count):
-        year = 1996 + i // per_year
+        year = 1990 + i // per_year  # 1990–2019: clear of the demo letters (2024, 2025)
         seq = i % per_year + 1
         day = dt.date(year, 1, 1) + dt.timedelta(days=(seq * 365) // per_year)
         number = f"{seq}/{rng.randint(1, 30)}"
