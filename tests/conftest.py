@@ -42,3 +42,18 @@ def demo_db(db: object) -> object:
 
     load_demo(db)  # type: ignore[arg-type]
     return db
+
+
+def make_card(**fields: object) -> object:
+    """A letter card to the Kamchatka governor in journal ИСХ; ``fields`` override the defaults."""
+    from app.services.letters import Addressee, LetterCard
+
+    base: dict[str, object] = {
+        "journal": "ИСХ",
+        "subject": "О поддержке Конкурса «Лидер качества»",
+        "addressee": Addressee(recipient="kamchatka-governor"),
+        "case": "5",
+        "signatory": "protasov",
+    }
+    base.update(fields)
+    return LetterCard(**base)  # type: ignore[arg-type]

@@ -24,7 +24,6 @@ from app.services.journal import (
 from app.services.letter_cards import card_from_json, letter_card, show_letter
 from app.services.letter_list import LetterQuery, count_letters, list_letters
 from app.services.letters import (
-    Addressee,
     LetterCard,
     annul_letter,
     cancel_reservation,
@@ -36,23 +35,13 @@ from app.services.letters import (
 )
 from db.engine import Database
 from db.models import AuditEvent, Letter
-from tests.conftest import DATA
+from tests.conftest import DATA, make_card
 
 DAY = dt.date(2025, 11, 5)
 
 
 def card(**kw: object) -> LetterCard:
-    base: dict[str, object] = {
-        "journal": "ИСХ",
-        "subject": "О поддержке Конкурса «Лидер качества»",
-        "addressee": Addressee(recipient="kamchatka-governor"),
-        "case": "5",
-        "date": DAY,
-        "signatory": "protasov",
-        "executor": "starchikova",
-    }
-    base.update(kw)
-    return LetterCard(**base)  # type: ignore[arg-type]
+    return make_card(**{"date": DAY, "executor": "starchikova", **kw})  # type: ignore[return-value]
 
 
 def test_reserve_then_register_into_the_reservation(demo_db: Database) -> None:

@@ -29,18 +29,11 @@ from app.services.recipients import count_recipients, list_recipients
 from app.services.reports import list_controls
 from db.engine import Database
 from db.models import LetterAddressee, Recipient
+from tests.conftest import make_card
 
 
 def card(**kw: object) -> LetterCard:
-    base: dict[str, object] = {
-        "journal": "ИСХ",
-        "subject": "О тестовом письме",
-        "addressee": Addressee(recipient="kamchatka-governor"),
-        "case": "5",
-        "signatory": "protasov",
-    }
-    base.update(kw)
-    return LetterCard(**base)  # type: ignore[arg-type]
+    return make_card(**{"subject": "О тестовом письме", **kw})  # type: ignore[return-value]
 
 
 def test_demo_content(demo_db: Database) -> None:
