@@ -16,7 +16,9 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 
 from db.engine import Database
 
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
+# tables kept by SQLite itself or by FTS5, not described by the models
+UNMODELLED_PREFIXES = ("sqlite_", "letter_fts")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -56,7 +58,7 @@ def current_revision(db: Database) -> str | None:
         with db.read_engine.connect() as conn:
             names = set(inspect(conn).get_table_names())
             if "alembic_version" not in names:
-                if names - {"sqlite_sequence"}:
+                if {n for n in names if not n.startswith(UNMODELLED_PREFIXES)}:
                     raise ForeignDatabaseError(", ".join(sorted(names)[:5]))
                 return None
             row = conn.execute(text("SELECT version_num FROM alembic_version")).first()

@@ -129,3 +129,20 @@ def test_staff_named_in_letters_is_deactivated_not_deleted(demo_db: Database) ->
     people = {p.code: p for p in list_staff(demo_db)}
     assert people["protasov"].active is False
     assert list_letters(demo_db)[1].signatory == "М.А.\u00a0Протасов"
+
+
+def test_search_index_follows_edits_and_odd_input(demo_db: Database) -> None:
+    from app.services.letters import update_letter
+    from db.models import Letter
+
+    reg = register_letter(demo_db, card(subject="О закупке бумаги", date=dt.date(2025, 11, 3)))
+    assert count_letters(demo_db, LetterQuery(search="бумаги")) == 1
+    with demo_db.read() as s:
+        version = s.get(Letter, reg.id).version  # type: ignore[union-attr]
+    update_letter(demo_db, reg.id, card(subject="О закупке картриджей"), version=version)
+    assert count_letters(demo_db, LetterQuery(search="бумаги")) == 0
+    assert count_letters(demo_db, LetterQuery(search="картридж")) == 1
+    assert count_letters(demo_db, LetterQuery(search="о")) >= 3  # short words: plain LIKE
+    for odd in ('"', "«Лидер", "AND OR NOT", "*", "(", "a'b"):
+        count_letters(demo_db, LetterQuery(search=odd))  # no syntax error reaches the clerk
+    assert count_letters(demo_db, LetterQuery(search="«лидер")) == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, Integer, and_, case, column, func, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from app.text import initials_name, normalize
@@ -46,10 +46,25 @@ class LetterQuery:
     descending: bool = True
 
 
-def _filters(query: LetterQuery) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
-    for word in normalize(query.search).split():
-        conditions.append(Letter.search_norm.contains(word, autoescape=True))
+FTS_MIN_WORD = 3  # the trigram index answers words of three characters and more
+
+
+def _search(words: list[str], sqlite: bool) -> list[ColumnElement[bool]]:
+    """Every word must occur in the letter's folded text, anywhere (a substring match)."""
+    indexed = [w for w in words if sqlite and len(w) >= FTS_MIN_WORD]
+    conditions = [
+        Letter.search_norm.contains(w, autoescape=True) for w in words if w not in indexed
+    ]
+    if indexed:
+        phrase = " AND ".join('"' + w.replace('"', '""') + '"' for w in indexed)
+        matches = text("SELECT rowid FROM letter_fts WHERE letter_fts MATCH :phrase")
+        rowid = column("rowid", Integer)
+        conditions.append(Letter.id.in_(matches.bindparams(phrase=phrase).columns(rowid)))
+    return conditions
+
+
+def _filters(query: LetterQuery, *, sqlite: bool = False) -> list[ColumnElement[bool]]:
+    conditions = _search(normalize(query.search).split(), sqlite)
     if query.date_from:
         conditions.append(Letter.reg_date >= query.date_from)
     if query.date_to:
@@ -75,7 +90,8 @@ def _order(query: LetterQuery) -> list[ColumnElement[object]]:
 
 def count_letters(db: Database, query: LetterQuery | None = None) -> int:
     with db.read() as session:
-        stmt = select(func.count(Letter.id)).where(and_(True, *_filters(query or LetterQuery())))
+        conditions = _filters(query or LetterQuery(), sqlite=db.is_sqlite)
+        stmt = select(func.count(Letter.id)).where(and_(True, *conditions))
         return int(session.scalar(stmt) or 0)
 
 
@@ -92,7 +108,7 @@ def list_letters(
                 selectinload(Letter.executor),
                 selectinload(Letter.journal),
             )
-            .where(and_(True, *_filters(query)))
+            .where(and_(True, *_filters(query, sqlite=db.is_sqlite)))
             .order_by(*_order(query))
             .offset(offset)
             .limit(limit)

@@ -13,9 +13,16 @@ if connection is None:  # pragma: no cover - only for `alembic revision --autoge
 
     connection = create_engine(config.get_main_option("sqlalchemy.url") or "sqlite://").connect()
 
+
+def include_name(name: str | None, type_: str, _parent: object) -> bool:
+    # the full-text index (a virtual table and its shadow tables) lives outside the models
+    return not (type_ == "table" and name is not None and name.startswith("letter_fts"))
+
+
 context.configure(
     connection=connection,
     target_metadata=Base.metadata,
+    include_name=include_name,
     render_as_batch=True,  # SQLite cannot ALTER most things; batch mode recreates tables
     compare_type=True,
 )
