@@ -31,13 +31,19 @@ def type_text(widget: QWidget, text: str) -> None:
         )
 
 
-@pytest.fixture
-def window(qtbot: QtBot, db: Database) -> MainWindow:
+def shown_window(qtbot: QtBot, db: Database) -> MainWindow:
+    """The main window on ``db``, exposed, with every tab's first refresh done."""
     win = MainWindow(db)
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
+    settle(qtbot, win)
     return win
+
+
+@pytest.fixture
+def window(qtbot: QtBot, db: Database) -> MainWindow:
+    return shown_window(qtbot, db)
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from app.services.letter_cards import show_letter
 from app.services.letter_list import LetterQuery, count_letters
 from db.engine import Database
-from tests.test_gui import settle, type_text
+from tests.test_gui import settle, shown_window, type_text
 from ui.dialogs.letter_dialog import LetterDialog
 from ui.main_window import MainWindow
 
@@ -21,12 +21,7 @@ YEAR = dt.date.today().year
 
 @pytest.fixture
 def window(qtbot: QtBot, demo_db: Database) -> MainWindow:
-    win = MainWindow(demo_db)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    settle(qtbot, win)
-    return win
+    return shown_window(qtbot, demo_db)
 
 
 @pytest.fixture
