@@ -7,11 +7,10 @@ file is ignored rather than stopping the program.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from app.files import replace_atomically
 from app.paths import config_dir
 
 SETTINGS_FILE = "settings.json"
@@ -37,18 +36,6 @@ class Settings:
         self._values[key] = value
 
     def save(self) -> None:
-        write_atomically(self.path, json.dumps(self._values, ensure_ascii=False, indent=2))
-
-
-def write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        text = json.dumps(self._values, ensure_ascii=False, indent=2)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        replace_atomically(self.path, lambda tmp: tmp.write_text(text, encoding="utf-8"))

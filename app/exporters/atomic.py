@@ -1,16 +1,12 @@
-"""Write a file through a temporary file in the same folder, renamed only when complete.
-
-A failed export (full disk, a bug, a cancelled mailing) never leaves half a file behind.
-"""
+"""Exports go through :func:`app.files.replace_atomically`; OS errors become clerk messages."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from app.errors import UserError
+from app.files import replace_atomically
 
 
 def write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
@@ -18,18 +14,7 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
     path = Path(path)
     if not path.parent.is_dir():
         raise UserError(f"{path}: папка {path.parent} не существует")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
     try:
-        write(tmp)
-        with tmp.open("rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        return replace_atomically(path, write)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise UserError(f"{path}: не удалось записать файл ({exc.strerror or exc})") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path

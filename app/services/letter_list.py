@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Integer, and_, case, column, func, select, text
 from sqlalchemy.orm import Session, selectinload
 
+from app.services.reports import DONE_STATES
 from app.text import initials_name, normalize
 from db.engine import Database
 from db.models import Journal, Letter, LetterAddressee, ReportControl, ReportRequest, Staff
@@ -120,7 +121,7 @@ def list_letters(
 def _report_progress(session: Session, ids: list[int]) -> dict[int, tuple[dt.date, int, int]]:
     if not ids:
         return {}
-    received = func.sum(case((ReportControl.state.in_(("received", "closed")), 1), else_=0))
+    received = func.sum(case((ReportControl.state.in_(DONE_STATES), 1), else_=0))
     stmt = (
         select(ReportRequest.letter_id, ReportRequest.due_date, received, func.count())
         .join(LetterAddressee, LetterAddressee.letter_id == ReportRequest.letter_id)

@@ -291,15 +291,12 @@ def _refresh_search(letter: Letter) -> None:
     )
 
 
-def _correspondent(session: Session, card: LetterCard) -> str:
-    code = card.addressee.recipient or (
-        card.addressee.recipients[0]
-        if card.addressee.recipients and len(card.addressee.recipients) == 1
-        else None
-    )
-    if not code:
-        return ""
-    return _recipient(session, code).code or ""
+def _correspondent(card: LetterCard) -> str:
+    """{corr} of the number: the code of the single recipient (checked with the addressees)."""
+    spec = card.addressee
+    if spec.recipient:
+        return spec.recipient
+    return spec.recipients[0] if spec.recipients and len(spec.recipients) == 1 else ""
 
 
 def _new_number(
@@ -356,7 +353,7 @@ def register_in(
         letter.reg_date = card.date or letter.reg_date
     else:
         date = card.date or today or dt.date.today()
-        corr = _correspondent(session, card)
+        corr = _correspondent(card)
         letter = _new_number(session, journal, date, case=card.case, corr=corr, seq=seq)
         session.add(letter)
     _content_of(session, letter, card)

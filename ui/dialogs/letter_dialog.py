@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from app.errors import UserError
 from app.services.letter_cards import letter_card
 from app.services.letters import (
+    STATUS_LABELS,
     Addressee,
     AttachmentData,
     LetterCard,
@@ -107,7 +108,7 @@ class LetterDialog(QDialog):
         layout.addWidget(self.form_error)
         layout.addLayout(self._build_buttons())
         self._fill_from_card()
-        self._update_number()
+        self._journal_changed()
 
     # --- building -------------------------------------------------------------------------
 
@@ -131,7 +132,7 @@ class LetterDialog(QDialog):
         grid.addWidget(QLabel("Индекс дела"), 0, 4)
         grid.addWidget(self.case_edit, 0, 5)
         grid.addWidget(self.number_label, 1, 0, 1, 6)
-        self.journal_combo.currentIndexChanged.connect(self._update_number)
+        self.journal_combo.currentIndexChanged.connect(self._journal_changed)
         self.date_edit.dateChanged.connect(self._update_number)
         self.case_edit.textChanged.connect(self._update_number)
         if self.letter_id is not None:
@@ -344,11 +345,14 @@ class LetterDialog(QDialog):
         except UserError as exc:
             self.number_label.setText(str(exc))
             self.number_label.setStyleSheet(f"font-size: 15px; {ERROR_STYLE}")
-        self.case_edit.setEnabled("case" in journal_needs(self.db, code))
+
+    def _journal_changed(self) -> None:
+        code = self.journal_combo.currentData()
+        if code is not None and self.letter_id is None:
+            self.case_edit.setEnabled("case" in journal_needs(self.db, code))
+        self._update_number()
 
     def _status_text(self) -> str:
-        from app.services.letters import STATUS_LABELS
-
         status = self._card["registration"]["status"]
         return STATUS_LABELS[status].lower()
 
