@@ -10,6 +10,7 @@ import argparse
 import csv
 import datetime as dt
 import json
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -132,6 +133,48 @@ def _add_journal(sub: Any) -> None:
     p.add_argument("--journal", required=True, metavar="CODE")
     p.add_argument("--dry-run", action="store_true", help="только показать, что будет загружено")
     p.set_defaults(handler=_cmd_journal_import)
+
+    _add_recipient_commands(sub)
+
+
+def _add_recipient_commands(sub: Any) -> None:
+    recipients = sub.add_parser("recipients", help="справочник адресатов")
+    rsub = recipients.add_subparsers(
+        dest="recipients_command", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    p = rsub.add_parser("import", help="загрузить адресатов из CSV или XLSX")
+    p.add_argument("file", type=Path, metavar="FILE.csv|FILE.xlsx")
+    p.add_argument("--dry-run", action="store_true", help="только показать, что изменится")
+    p.add_argument(
+        "--skip-rejected",
+        action="store_true",
+        help="загрузить принятые строки, пропустив ошибочные",
+    )
+    p.set_defaults(handler=_cmd_recipients_import)
+    p = rsub.add_parser("export", help="выгрузить справочник в CSV или XLSX")
+    p.add_argument("file", type=Path, metavar="FILE.csv|FILE.xlsx")
+    p.set_defaults(handler=_cmd_recipients_export)
+    p = rsub.add_parser("list", help="список адресатов")
+    p.add_argument("--search", default="", metavar="TEXT")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.set_defaults(handler=_cmd_recipients_list)
+    p = rsub.add_parser("show", help="карточка адресата")
+    p.add_argument("code", metavar="CODE")
+    p.set_defaults(handler=_cmd_recipients_show)
+
+    lists = sub.add_parser("lists", help="списки рассылки")
+    lsub = lists.add_subparsers(
+        dest="lists_command", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    p = lsub.add_parser("list", help="все списки рассылки")
+    p.set_defaults(handler=_cmd_lists_list)
+    p = lsub.add_parser("show", help="участники списка по порядку")
+    p.add_argument("name", metavar="NAME")
+    p.set_defaults(handler=_cmd_lists_show)
+    p = lsub.add_parser("export", help="выгрузить список в CSV или XLSX")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("file", type=Path, metavar="FILE.csv|FILE.xlsx")
+    p.set_defaults(handler=_cmd_lists_export)
 
 
 def _open(args: argparse.Namespace) -> Any:
@@ -313,6 +356,124 @@ def _cmd_journal_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_recipients_import(args: argparse.Namespace) -> int:
+    from app.services.recipient_io import apply_import, plan_import
+
+    db = _open(args)
+    plan = plan_import(db, args.file)
+    print(f"{args.file}: {plan.summary}")
+    if plan.ignored_columns:
+        print(f"  пропущены столбцы: {', '.join(plan.ignored_columns)}")
+    for row in plan.rows:
+        if row.action == "update":
+            print(f"  строка {row.line}: обновить {row.label} ({', '.join(row.changes)})")
+    for line, reason in plan.rejected:
+        print(f"  строка {line}: отклонена — {reason}")
+    if plan.new_lists:
+        print(f"  новые списки рассылки: {'; '.join(plan.new_lists)}")
+    if plan.rejected and not args.skip_rejected:
+        raise UserError(
+            f"{args.file}: есть отклоненные строки ({len(plan.rejected)}); ничего не загружено "
+            "(--skip-rejected загрузит остальные)"
+        )
+    if args.dry_run:
+        return 0
+    result = apply_import(db, plan)
+    print(
+        f"Загружено: добавлено {result.added}, обновлено {result.updated}, "
+        f"без изменений {result.unchanged}"
+    )
+    return 0
+
+
+def _cmd_recipients_export(args: argparse.Namespace) -> int:
+    from app.services.recipient_io import export_recipients
+
+    count = export_recipients(_open(args), args.file)
+    print(f"Выгружено адресатов: {count} → {args.file}")
+    return 0
+
+
+def _cmd_recipients_list(args: argparse.Namespace) -> int:
+    from app.services.recipients import list_recipients
+
+    rows = list_recipients(_open(args), args.search, limit=None)
+    if args.format == "json":
+        print(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        writer = csv.writer(sys.stdout, delimiter=";")
+        writer.writerow(["code", "organization", "official", "addressee", "delivery", "lists"])
+        for r in rows:
+            writer.writerow(
+                [r.code, r.organization, r.official, r.addressee_lines, r.delivery, r.lists]
+            )
+    else:
+        for r in rows:
+            print(f"{r.code}\t{r.addressee_lines.replace(chr(10), ' / ')}\t{r.delivery}")
+        print(f"Всего: {len(rows)}")
+    return 0
+
+
+def _cmd_recipients_show(args: argparse.Namespace) -> int:
+    from app.services.recipients import GENDER_LABELS, get_recipient
+
+    detail = get_recipient(_open(args), args.code)
+    d = detail.data
+    person = " ".join(p for p in (d.last_name, d.first_name, d.middle_name) if p)
+    for label, value in (
+        ("Код", d.code),
+        ("Организация", d.organization),
+        ("Должность", d.position.replace("\n", " ")),
+        ("Должностное лицо", person),
+        ("Пол", GENDER_LABELS[d.gender] if person else ""),
+        ("Способ доставки", d.delivery),
+        ("Электронная почта", d.email),
+        ("МЭДО", d.medo_id),
+        ("Адрес", " ".join(p for p in (d.postcode, d.address) if p)),
+        ("Телефон", d.phone),
+        ("Списки рассылки", "; ".join(d.lists)),
+    ):
+        if value:
+            print(f"{label}: {value}")
+    edited = " (изменено вручную)" if detail.addressee_edited else ""
+    print(f"Адресат{edited}:")
+    for line in (d.addressee_lines or "").splitlines():
+        print(f"    {line}")
+    edited = " (изменено вручную)" if detail.salutation_edited else ""
+    print(f"Обращение{edited}: {d.salutation}")
+    for item in detail.history:
+        print(f"Ранее: {item}")
+    print(f"Писем этому адресату: {detail.letters}")
+    return 0
+
+
+def _cmd_lists_list(args: argparse.Namespace) -> int:
+    from app.services.distribution_lists import list_lists
+
+    for item in list_lists(_open(args)):
+        print(f"{item.name}\t{item.size}")
+    return 0
+
+
+def _cmd_lists_show(args: argparse.Namespace) -> int:
+    from app.services.distribution_lists import list_members
+
+    members = list_members(_open(args), args.name)
+    print(args.name)
+    for n, m in enumerate(members, start=1):
+        print(f"{n}.\t{m.addressee}\t{m.effective_delivery}\t{m.code}")
+    print(f"Всего: {len(members)}")
+    return 0
+
+
+def _cmd_lists_export(args: argparse.Namespace) -> int:
+    from app.services.recipient_io import export_recipients
+
+    count = export_recipients(_open(args), args.file, list_name=args.name)
+    print(f"Выгружено участников списка: {count} → {args.file}")
+    return 0
+
+
 def _report_crash() -> None:
     from app.paths import data_dir
 
@@ -342,6 +503,9 @@ def main(argv: Sequence[str] | None = None, *, run_gui: GuiRunner | None = None)
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `secretariat lists show … | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception:
         _report_crash()
         return 1

@@ -14,12 +14,14 @@ def search_blob(*parts: str) -> str:
     return "\n".join(normalize(p) for p in parts if p)
 
 
-def initials_name(last: str, first: str, middle: str, *, initials_first: bool = True) -> str:
+def initials_name(
+    last: str, first: str, middle: str, *, initials_first: bool = True, sep: str = "\u00a0"
+) -> str:
     """``М.А.\u00a0Протасов``: initials joined to the surname by a non-breaking space."""
-    initials = "".join(_initial(p) for p in (first, middle) if p)
+    initials = "".join(_initial(p) for p in (first, middle) if p.strip())
     if not initials:
         return last
-    return f"{initials}\u00a0{last}" if initials_first else f"{last}\u00a0{initials}"
+    return f"{initials}{sep}{last}" if initials_first else f"{last}{sep}{initials}"
 
 
 def _initial(name: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from app.exporters.atomic import write_atomically
 from app.exporters.table import Table
@@ -10,7 +11,11 @@ from app.exporters.table import Table
 EXCEL_WIDTH_PER_UNIT = 1.0
 
 
-def write_table_xlsx(table: Table, path: Path) -> Path:
+def write_table_xlsx(table: Table, path: Path, *, title_row: bool = True) -> Path:
+    """The table on one sheet; without ``title_row`` the header is row 1 (a file to re-import).
+
+    Text is always stored as text: a value starting with ``=`` is not turned into a formula.
+    """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
@@ -21,10 +26,11 @@ def write_table_xlsx(table: Table, path: Path) -> Path:
         for index, column in enumerate(table.columns, start=1):
             letter = _column_letter(index)
             ws.column_dimensions[letter].width = column.width * EXCEL_WIDTH_PER_UNIT
-        ws.freeze_panes = "A3"
-        title = WriteOnlyCell(ws, value=table.title)
-        title.font = Font(bold=True, size=13)
-        ws.append([title])
+        ws.freeze_panes = "A3" if title_row else "A2"
+        if title_row:
+            title = WriteOnlyCell(ws, value=table.title)
+            title.font = Font(bold=True, size=13)
+            ws.append([title])
         header = []
         for column in table.columns:
             cell = WriteOnlyCell(ws, value=column.title)
@@ -33,7 +39,7 @@ def write_table_xlsx(table: Table, path: Path) -> Path:
             header.append(cell)
         ws.append(header)
         for row in table.rows:
-            ws.append(row)
+            ws.append([_text_cell(ws, v) for v in row])
         wb.save(tmp)
 
     return write_atomically(path, write)
@@ -43,3 +49,14 @@ def _column_letter(index: int) -> str:
     from openpyxl.utils import get_column_letter
 
     return str(get_column_letter(index))
+
+
+def _text_cell(ws: Any, value: Any) -> Any:
+    """A string that openpyxl would store as a formula goes in as a text cell."""
+    if isinstance(value, str) and value.startswith("="):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        return cell
+    return value

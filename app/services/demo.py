@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from app.errors import UserError
 from app.paths import resource_path
+from app.services.distribution_lists import save_list_in
 from app.services.letters import (
     Addressee,
     AttachmentData,
@@ -23,7 +24,8 @@ from app.services.letters import (
     register_in,
 )
 from app.services.profile import save_journal_in, save_organization_in, save_staff_in
-from app.services.recipients import RecipientData, save_list_in, save_recipient_in
+from app.services.recipient_io import apply_import_in, plan_import_in
+from app.services.recipients import RecipientData, save_recipient_in
 from app.services.setup import parse_setup
 from db.engine import Database
 from db.models import Letter, LetterAddressee, Organization, Recipient, ReportControl
@@ -75,8 +77,11 @@ def load_demo(db: Database) -> DemoResult:
         for item in data["recipients"]:
             save_recipient_in(session, RecipientData(**item))
         for item in data["lists"]:
-            members = [(code, "") for code in item["members"]]
-            save_list_in(session, item["name"], members, heading=item.get("heading", ""))
+            if "file" in item:  # the same sample file a clerk can import
+                apply_import_in(session, plan_import_in(session, resource_path(item["file"])))
+            else:
+                members = [(code, "") for code in item["members"]]
+                save_list_in(session, item["name"], members, heading=item.get("heading", ""))
         for item in data["letters"]:
             registered = register_in(session, _card(item), seq=item.get("seq"))
             _mark_received(session, registered.id, item.get("received", []), registered.date)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,6 +16,7 @@ from app.exporters.table import Table, TableColumn
 from app.numbering import Template, Token, parse_template, period_key
 from app.services.letter_list import LetterQuery, LetterRow, list_letters
 from app.services.letters import DELIVERY_STATE_LABELS, STATUS_LABELS, next_seq
+from app.tabular import read_rows
 from app.text import date_ru, parse_date_ru, search_blob
 from db.engine import Database
 from db.models import Journal, JournalCounter, Letter, Staff
@@ -235,30 +234,6 @@ class ImportPreview:
     accepted: list[ImportRow] = field(default_factory=list)
     rejected: list[tuple[int, str]] = field(default_factory=list)
     warnings: list[tuple[int, str]] = field(default_factory=list)
-
-
-def read_rows(path: Path) -> list[list[Any]]:
-    """All rows of the first sheet of an XLSX, or of a CSV (UTF-8 or Windows-1251; ; or ,)."""
-    if not path.exists():
-        raise UserError(f"{path}: файл не найден")
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
-
-        try:
-            wb = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise UserError(f"{path}: не удалось прочитать XLSX ({exc})") from None
-        ws = wb.worksheets[0]
-        rows = [list(r) for r in ws.iter_rows(values_only=True)]
-        wb.close()
-        return rows
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1251")
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t") if text.strip() else None
-    return [list(r) for r in csv.reader(io.StringIO(text), dialect or csv.excel)]
 
 
 def _header_map(header: list[Any]) -> dict[str, int]:

@@ -1,27 +1,48 @@
-"""The recipient directory and distribution lists.
+"""The recipient directory: organizations and their officials, with the printed addressee lines.
 
-Declension of names and positions into the dative comes with the directory's own issue; until
-then the printed lines are taken as given, or the organization's name (nominative) is used.
+The addressee lines (dative) and the salutation are derived from the names (see
+:mod:`app.declension`) and stored; a clerk may edit either, and an edit is marked so that no later
+derivation overwrites it. Replacing the official of a post keeps the previous one in history;
+letters keep what they printed in their own rows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from app import audit
+from app import audit, declension
 from app.errors import UserError
 from app.text import full_name, normalize, search_blob
 from db.engine import Database
-from db.models import DistributionList, DistributionListMember, Recipient
+from db.models import (
+    DistributionList,
+    DistributionListMember,
+    LetterAddressee,
+    Organization,
+    Recipient,
+    RecipientOfficialHistory,
+)
 
 DELIVERY_METHODS = ("МЭДО", "Электронная почта", "Почта", "Курьер", "Факс")
+GENDER_LABELS = {"": "не указан", "m": "мужской", "f": "женский"}
+
+#: Fields of a recipient a clerk types (the derived ones and the lists are handled apart).
+PERSON_FIELDS = ("position", "last_name", "first_name", "middle_name")
 
 
 @dataclass
 class RecipientData:
+    """A recipient as typed or imported.
+
+    ``addressee_lines`` / ``salutation``: ``None`` keeps a clerk's edit or derives; a text equal
+    to the derived one is not an edit; any other text is stored as an edit. ``rederive`` drops
+    earlier edits and derives again.
+    """
+
     code: str | None = None
     organization: str = ""
     position: str = ""
@@ -29,8 +50,8 @@ class RecipientData:
     first_name: str = ""
     middle_name: str = ""
     gender: str = ""
-    addressee_lines: str = ""
-    salutation: str = ""
+    addressee_lines: str | None = None
+    salutation: str | None = None
     delivery: str = ""
     email: str = ""
     medo_id: str = ""
@@ -38,18 +59,78 @@ class RecipientData:
     postcode: str = ""
     phone: str = ""
     lists: list[str] = field(default_factory=list)
+    rederive: bool = False
+
+    def clean(self) -> RecipientData:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, str) and f.name not in ("addressee_lines", "salutation"):
+                setattr(self, f.name, value.strip())
+        self.code = (self.code or "").strip() or None
+        return self
+
+    def problems(self) -> list[str]:
+        """Every reason the record cannot be saved, in Russian (empty when it can)."""
+        out = []
+        if not (self.organization.strip() or self.last_name.strip()):
+            out.append("нужна организация или фамилия должностного лица")
+        if self.delivery and self.delivery not in DELIVERY_METHODS:
+            out.append(
+                f"способ доставки «{self.delivery}»; допустимо: {', '.join(DELIVERY_METHODS)}"
+            )
+        if self.gender not in GENDER_LABELS:
+            out.append(f"пол «{self.gender}»; допустимо: м, ж или пусто")
+        if self.email and ("@" not in self.email or " " in self.email):
+            out.append(f"адрес электронной почты «{self.email}» неверен")
+        if self.postcode and not (self.postcode.isdigit() and len(self.postcode) == 6):
+            out.append(f"почтовый индекс «{self.postcode}»: нужно 6 цифр")
+        if self.code and len(self.code) > 64:
+            out.append("код длиннее 64 знаков")
+        return out
 
     def validate(self) -> None:
-        who = f"Адресат «{self.code or self.organization or self.last_name}»"
-        if not (self.organization.strip() or self.last_name.strip()):
-            raise UserError(f"{who}: нужна организация или фамилия должностного лица")
-        if self.delivery and self.delivery not in DELIVERY_METHODS:
-            raise UserError(
-                f"{who}: способ доставки «{self.delivery}»; "
-                f"допустимо: {', '.join(DELIVERY_METHODS)}"
-            )
-        if self.gender not in ("", "m", "f"):
-            raise UserError(f"{who}: пол «{self.gender}»; допустимо m, f или пусто")
+        problems = self.problems()
+        if problems:
+            who = self.code or self.organization or self.last_name or "без названия"
+            raise UserError(f"Адресат «{who}»: {'; '.join(problems)}")
+
+
+@dataclass(frozen=True)
+class Derived:
+    """What the directory prints for a recipient when nobody has edited it."""
+
+    addressee_lines: str
+    salutation: str
+    gender: str
+
+
+def derive(data: RecipientData, *, initials_first: bool = True) -> Derived:
+    gender = data.gender or declension.gender_from_names(
+        data.last_name, data.first_name, data.middle_name
+    )
+    lines = declension.addressee_lines(
+        data.organization,
+        data.position,
+        data.last_name,
+        data.first_name,
+        data.middle_name,
+        gender,
+        initials_first=initials_first,
+    )
+    if data.last_name or data.first_name:
+        greeting = declension.salutation(data.last_name, data.first_name, data.middle_name, gender)
+    else:
+        greeting = declension.COLLECTIVE_SALUTATION
+    return Derived(lines, greeting, gender)
+
+
+def initials_first_in(session: Session) -> bool:
+    value = session.scalar(select(Organization.initials_first).limit(1))
+    return True if value is None else bool(value)
+
+
+def derive_in(session: Session, data: RecipientData) -> Derived:
+    return derive(data, initials_first=initials_first_in(session))
 
 
 @dataclass(frozen=True)
@@ -65,68 +146,255 @@ class RecipientRow:
     lists: str
 
 
-_FIELDS = [f.name for f in fields(RecipientData) if f.name != "lists"]
+_PLAIN_FIELDS = (
+    "organization",
+    "position",
+    "last_name",
+    "first_name",
+    "middle_name",
+    "gender",
+    "delivery",
+    "email",
+    "medo_id",
+    "address",
+    "postcode",
+    "phone",
+)
 
 
-def _find(session: Session, data: RecipientData) -> Recipient | None:
+class Directory:
+    """Lookups of one session, loaded once: an import of 50,000 rows must not query per row."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.by_code: dict[str, Recipient] = {}
+        self.by_person: dict[tuple[str, str], Recipient] = {}
+        for row in session.scalars(select(Recipient).where(Recipient.active.is_(True))):
+            self.remember(row)
+        self.initials_first = initials_first_in(session)
+
+    @staticmethod
+    def person_key(organization: str, last: str, first: str, middle: str) -> tuple[str, str]:
+        return normalize(organization).strip(), normalize(full_name(last, first, middle))
+
+    def remember(self, row: Recipient) -> None:
+        if row.code:
+            self.by_code[row.code] = row
+        key = self.person_key(row.organization, row.last_name, row.first_name, row.middle_name)
+        self.by_person.setdefault(key, row)
+
+    def find(self, data: RecipientData) -> Recipient | None:
+        if data.code and data.code in self.by_code:
+            return self.by_code[data.code]
+        key = self.person_key(data.organization, data.last_name, data.first_name, data.middle_name)
+        found = self.by_person.get(key)
+        if found is not None and data.code and found.code and found.code != data.code:
+            return None  # another recipient with its own code: a new one, not this
+        return found
+
+
+def planned_values(
+    row: Recipient | None, data: RecipientData, derived: Derived
+) -> dict[str, object]:
+    """The stored values ``data`` gives ``row`` (None: a new recipient)."""
+    values: dict[str, object] = {name: getattr(data, name) for name in _PLAIN_FIELDS}
+    values["gender"] = data.gender or derived.gender
+    person_changed = row is not None and _person(row) != _person_of(data)
+    keep_edits = row is not None and not data.rederive and not person_changed
+    for name, flag, fresh in (
+        ("addressee_lines", "addressee_edited", derived.addressee_lines),
+        ("salutation", "salutation_edited", derived.salutation),
+    ):
+        given = getattr(data, name)
+        if given is not None and given.strip() and _plain(given) != _plain(fresh):
+            values[name], values[flag] = given.strip(), True
+        elif given is None and keep_edits and row is not None and getattr(row, flag):
+            values[name], values[flag] = getattr(row, name), True
+        else:
+            values[name], values[flag] = fresh, False
     if data.code:
-        return session.scalars(select(Recipient).where(Recipient.code == data.code)).first()
-    return session.scalars(
-        select(Recipient).where(
-            Recipient.organization == data.organization,
-            Recipient.last_name == data.last_name,
-            Recipient.first_name == data.first_name,
-            Recipient.middle_name == data.middle_name,
-        )
-    ).first()
+        values["code"] = data.code
+    return values
 
 
-def save_recipient_in(session: Session, data: RecipientData) -> int:
-    """Create or update (by code, else by organization and full name); returns the id."""
-    data.validate()
-    row = _find(session, data)
+def _plain(text: str) -> str:
+    """Text compared as printed: a non-breaking space is a space, line ends are ``\n``."""
+    return "\n".join(" ".join(line.split()) for line in text.strip().splitlines())
+
+
+def _person(row: Recipient) -> tuple[str, ...]:
+    return tuple(normalize(getattr(row, n)) for n in PERSON_FIELDS[1:])
+
+
+def _person_of(data: RecipientData) -> tuple[str, ...]:
+    return tuple(normalize(getattr(data, n)) for n in PERSON_FIELDS[1:])
+
+
+def changed_fields(row: Recipient, values: dict[str, object]) -> list[str]:
+    return [name for name, value in values.items() if getattr(row, name) != value]
+
+
+def save_recipient_in(
+    session: Session,
+    data: RecipientData,
+    *,
+    directory: Directory | None = None,
+    quiet: bool = False,
+) -> int:
+    """Create or update (by code, else by organization and full name); returns the id.
+
+    A different person in an existing post is a replacement: the previous official goes to
+    history and the derived lines start afresh.
+    """
+    data.clean().validate()
+    directory = directory or Directory(session)
+    row = directory.find(data)
+    derived = derive(data, initials_first=directory.initials_first)
+    values = planned_values(row, data, derived)
     if row is None:
         row = Recipient()
         session.add(row)
-    for name in _FIELDS:
-        setattr(row, name, getattr(data, name))
-    row.addressee_edited = bool(data.addressee_lines)
-    row.salutation_edited = bool(data.salutation)
-    row.search_norm = search_blob(
-        data.code or "",
-        data.organization,
-        data.position,
-        full_name(data.last_name, data.first_name, data.middle_name),
-        data.email,
-    )
+    elif row.last_name and _person(row) != _person_of(data):
+        session.add(
+            RecipientOfficialHistory(
+                recipient_id=row.id,
+                position=row.position,
+                last_name=row.last_name,
+                first_name=row.first_name,
+                middle_name=row.middle_name,
+                addressee_lines=row.addressee_lines,
+                salutation=row.salutation,
+            )
+        )
+    elif not changed_fields(row, values) and not data.lists:
+        return row.id
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.search_norm = _search_norm(row)
     session.flush()
-    audit.record(session, "recipient", row.id, "saved", code=row.code)
+    if not row.code:
+        row.code = _free_code(session, row.id)
+    directory.remember(row)
+    if data.lists:
+        add_to_lists_in(session, row, data.lists)
+    if not quiet:
+        audit.record(session, "recipient", row.id, "saved", code=row.code)
     return row.id
 
 
-def save_list_in(
-    session: Session, name: str, members: list[tuple[str, str]], *, heading: str = ""
-) -> int:
-    """Create or replace a distribution list; members are (recipient code, delivery) pairs."""
-    if not name.strip():
-        raise UserError("Не указано название списка рассылки")
-    dlist = session.scalars(select(DistributionList).where(DistributionList.name == name)).first()
-    if dlist is None:
-        dlist = DistributionList(name=name)
-        session.add(dlist)
-    dlist.heading = heading
-    dlist.members.clear()
-    session.flush()
-    for pos, (code, delivery) in enumerate(members):
-        recipient = session.scalars(select(Recipient).where(Recipient.code == code)).first()
-        if recipient is None:
-            raise UserError(f"Список «{name}»: адресат с кодом «{code}» не найден")
-        dlist.members.append(
-            DistributionListMember(recipient_id=recipient.id, position=pos, delivery=delivery)
+def _search_norm(row: Recipient) -> str:
+    return search_blob(
+        row.code or "",
+        row.organization,
+        row.position,
+        full_name(row.last_name, row.first_name, row.middle_name),
+        row.addressee_lines,
+        row.email,
+        row.medo_id,
+    )
+
+
+def _free_code(session: Session, recipient_id: int) -> str:
+    code = f"R{recipient_id:05d}"
+    while session.scalar(select(Recipient.id).where(Recipient.code == code)) is not None:
+        code += "a"
+    return code
+
+
+def add_to_lists_in(session: Session, row: Recipient, names: Iterable[str]) -> None:
+    for name in names:
+        name = name.strip()
+        if not name:
+            continue
+        dlist = session.scalars(
+            select(DistributionList).where(DistributionList.name == name)
+        ).first()
+        if dlist is None:
+            dlist = DistributionList(name=name, heading=name)
+            session.add(dlist)
+            session.flush()
+        exists = session.scalar(
+            select(DistributionListMember.id).where(
+                DistributionListMember.list_id == dlist.id,
+                DistributionListMember.recipient_id == row.id,
+            )
         )
-    session.flush()
-    audit.record(session, "distribution_list", dlist.id, "saved", name=name, size=len(members))
-    return dlist.id
+        if exists is None:
+            last = session.scalar(
+                select(func.max(DistributionListMember.position)).where(
+                    DistributionListMember.list_id == dlist.id
+                )
+            )
+            session.add(
+                DistributionListMember(
+                    list_id=dlist.id, recipient_id=row.id, position=(last or 0) + 1, delivery=""
+                )
+            )
+            session.flush()
+
+
+def save_recipient(db: Database, data: RecipientData) -> int:
+    with db.write() as session:
+        return save_recipient_in(session, data)
+
+
+def deactivate_recipient(db: Database, recipient_id: int) -> None:
+    """Remove from the directory and its lists; letters keep their copy of what they printed."""
+    with db.write() as session:
+        row = session.get(Recipient, recipient_id)
+        if row is None:
+            raise UserError("Адресат не найден")
+        session.execute(
+            delete(DistributionListMember).where(DistributionListMember.recipient_id == row.id)
+        )
+        row.active = False
+        audit.record(session, "recipient", row.id, "removed", code=row.code)
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecipientDetail:
+    id: int
+    data: RecipientData
+    addressee_edited: bool
+    salutation_edited: bool
+    history: list[str]
+    letters: int
+
+
+def get_recipient(db: Database, ref: int | str) -> RecipientDetail:
+    """By id or by code."""
+    with db.read() as session:
+        if isinstance(ref, int):
+            row = session.get(Recipient, ref)
+        else:
+            row = session.scalars(select(Recipient).where(Recipient.code == ref)).first()
+        if row is None or not row.active:
+            raise UserError(f"Адресат «{ref}» не найден")
+        data = RecipientData(
+            code=row.code,
+            addressee_lines=row.addressee_lines,
+            salutation=row.salutation,
+            lists=_list_names(session, [row.id]).get(row.id, []),
+            **{name: getattr(row, name) for name in _PLAIN_FIELDS},
+        )
+        history = [
+            f"{h.replaced_at:%d.%m.%Y}: "
+            + " ".join(p for p in (h.position, full_name(h.last_name, h.first_name, h.middle_name)))
+            for h in session.scalars(
+                select(RecipientOfficialHistory)
+                .where(RecipientOfficialHistory.recipient_id == row.id)
+                .order_by(RecipientOfficialHistory.replaced_at.desc())
+            )
+        ]
+        letters = session.scalar(
+            select(func.count(LetterAddressee.id)).where(LetterAddressee.recipient_id == row.id)
+        )
+        return RecipientDetail(
+            row.id, data, row.addressee_edited, row.salutation_edited, history, int(letters or 0)
+        )
 
 
 def _official(row: Recipient) -> str:
@@ -149,45 +417,50 @@ def _where(search: str) -> ColumnElement[bool]:
 
 
 def list_recipients(
-    db: Database, search: str = "", *, offset: int = 0, limit: int = 500
+    db: Database, search: str = "", *, offset: int = 0, limit: int | None = 500
 ) -> list[RecipientRow]:
     with db.read() as session:
-        rows = session.scalars(
-            select(Recipient)
-            .where(_where(search))
-            .order_by(Recipient.organization, Recipient.last_name, Recipient.id)
-            .offset(offset)
-            .limit(limit)
-        ).all()
-        names = _list_names(session, [r.id for r in rows])
-        return [
-            RecipientRow(
-                id=r.id,
-                code=r.code or "",
-                organization=r.organization,
-                official=_official(r),
-                addressee_lines=r.addressee_lines or r.organization,
-                salutation=r.salutation,
-                delivery=r.delivery,
-                email=r.email,
-                lists="; ".join(names.get(r.id, [])),
-            )
-            for r in rows
-        ]
+        return recipient_rows_in(session, search, offset=offset, limit=limit)
+
+
+def recipient_rows_in(
+    session: Session, search: str = "", *, offset: int = 0, limit: int | None = 500
+) -> list[RecipientRow]:
+    stmt = (
+        select(Recipient)
+        .where(_where(search))
+        .order_by(Recipient.organization, Recipient.last_name, Recipient.id)
+        .offset(offset)
+    )
+    rows = session.scalars(stmt if limit is None else stmt.limit(limit)).all()
+    names = _list_names(session, [r.id for r in rows])
+    return [
+        RecipientRow(
+            id=r.id,
+            code=r.code or "",
+            organization=r.organization,
+            official=_official(r),
+            addressee_lines=r.addressee_lines or r.organization,
+            salutation=r.salutation,
+            delivery=r.delivery,
+            email=r.email,
+            lists="; ".join(names.get(r.id, [])),
+        )
+        for r in rows
+    ]
 
 
 def _list_names(session: Session, ids: list[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
-    if not ids:
-        return out
-    stmt = (
-        select(DistributionListMember.recipient_id, DistributionList.name)
-        .join(DistributionList)
-        .where(DistributionListMember.recipient_id.in_(ids))
-        .order_by(DistributionList.name)
-    )
-    for rid, name in session.execute(stmt):
-        out.setdefault(rid, []).append(name)
+    for chunk in range(0, len(ids), 500):
+        stmt = (
+            select(DistributionListMember.recipient_id, DistributionList.name)
+            .join(DistributionList)
+            .where(DistributionListMember.recipient_id.in_(ids[chunk : chunk + 500]))
+            .order_by(DistributionList.name)
+        )
+        for rid, name in session.execute(stmt):
+            out.setdefault(rid, []).append(name)
     return out
 
 
@@ -208,6 +481,75 @@ def recipient_choices(db: Database, search: str, *, limit: int = 30) -> list[Cho
     ]
 
 
-def list_names(db: Database) -> list[str]:
+# --- duplicates -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    label: str
+    ids: list[int]
+    codes: list[str]
+
+
+def find_duplicates(db: Database) -> list[DuplicateGroup]:
+    """Recipients with the same organization and the same person (case and ё ignored)."""
     with db.read() as session:
-        return list(session.scalars(select(DistributionList.name).order_by(DistributionList.name)))
+        groups: dict[tuple[str, str], list[Recipient]] = {}
+        for row in session.scalars(
+            select(Recipient).where(Recipient.active.is_(True)).order_by(Recipient.id)
+        ):
+            key = Directory.person_key(
+                row.organization, row.last_name, row.first_name, row.middle_name
+            )
+            groups.setdefault(key, []).append(row)
+        return [
+            DuplicateGroup(
+                label=" — ".join(p for p in (rows[0].organization, _official(rows[0])) if p),
+                ids=[r.id for r in rows],
+                codes=[r.code or "" for r in rows],
+            )
+            for rows in groups.values()
+            if len(rows) > 1
+        ]
+
+
+def merge_recipients(db: Database, keep_id: int, other_ids: list[int]) -> None:
+    """Fold duplicates into one: letters, lists and history move to the kept recipient."""
+    others = [i for i in other_ids if i != keep_id]
+    with db.write() as session:
+        keep = session.get(Recipient, keep_id)
+        if keep is None or not others:
+            raise UserError("Нечего объединять")
+        member_of = set(
+            session.scalars(
+                select(DistributionListMember.list_id).where(
+                    DistributionListMember.recipient_id == keep_id
+                )
+            )
+        )
+        for other_id in others:
+            other = session.get(Recipient, other_id)
+            if other is None:
+                raise UserError("Адресат для объединения не найден")
+            for name in _PLAIN_FIELDS:
+                if not getattr(keep, name) and getattr(other, name):
+                    setattr(keep, name, getattr(other, name))
+            moved = session.scalars(
+                select(DistributionListMember).where(
+                    DistributionListMember.recipient_id == other_id
+                )
+            ).all()
+            for member in moved:
+                if member.list_id in member_of:
+                    session.delete(member)
+                else:
+                    member.recipient_id = keep_id
+                    member_of.add(member.list_id)
+            for model in (LetterAddressee, RecipientOfficialHistory):
+                session.execute(
+                    update(model).where(model.recipient_id == other_id).values(recipient_id=keep_id)
+                )
+            session.flush()
+            session.delete(other)
+        keep.search_norm = _search_norm(keep)
+        audit.record(session, "recipient", keep_id, "merged", merged=others)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import UserError
+from app.services.distribution_lists import list_names
 from app.services.letter_cards import letter_card
 from app.services.letters import (
     STATUS_LABELS,
@@ -51,7 +52,7 @@ from app.services.letters import (
     update_letter,
 )
 from app.services.profile import list_journals, list_staff
-from app.services.recipients import list_names, recipient_choices
+from app.services.recipients import recipient_choices
 from app.text import WEEKDAYS, initials_name
 from db.engine import Database
 

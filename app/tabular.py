@@ -1,0 +1,132 @@
+"""Reading a table a clerk brings from Excel: XLSX (first sheet) or CSV in any usual dress.
+
+CSV comes in UTF-8 with or without a BOM or in Windows-1251, separated by ``;`` (Russian Excel),
+``,`` or a tab. Every failure becomes one :class:`UserError` that names the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+from app.errors import UserError
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+_DELIMITERS = ";,\t"
+
+
+def read_rows(path: Path) -> list[list[Any]]:
+    """All rows of the first sheet of an XLSX, or of a CSV; trailing empty rows dropped."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"{path}: файл не найден")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        rows = _read_xlsx(path)
+    elif path.suffix.lower() in (".csv", ".txt", ".tsv"):
+        rows = _read_csv(path)
+    else:
+        raise UserError(f"{path}: нужен файл CSV или XLSX")
+    while rows and not any(_filled(v) for v in rows[-1]):
+        rows.pop()
+    return rows
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and str(value).strip() != ""
+
+
+def _read_xlsx(path: Path) -> list[list[Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+        try:
+            if not wb.worksheets:
+                return []
+            return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+        finally:
+            wb.close()
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise UserError(f"{path}: не удалось прочитать XLSX ({type(exc).__name__})") from None
+
+
+def decode_text(raw: bytes, path: Path) -> str:
+    """UTF-8 (BOM or not) first, Windows-1251 when it is not UTF-8."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("cp1251")
+        except UnicodeDecodeError:
+            raise UserError(
+                f"{path}: кодировка не распознана (ожидается UTF-8 или Windows-1251)"
+            ) from None
+    if "\x00" in text:
+        raise UserError(f"{path}: это не текстовый файл CSV (двоичные данные)")
+    return text
+
+
+def _delimiter(text: str) -> str:
+    sample = "\n".join(text.splitlines()[:50])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
+    except csv.Error:
+        first = sample.splitlines()[0] if sample else ""
+        counts = {d: first.count(d) for d in _DELIMITERS}
+        best = max(counts, key=lambda d: counts[d])
+        return best if counts[best] else ";"
+
+
+def _read_csv(path: Path) -> list[list[Any]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"{path}: не удалось прочитать файл ({exc.strerror or exc})") from None
+    text = decode_text(raw, path)
+    if not text.strip():
+        return []
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+        return [list(r) for r in reader]
+    except csv.Error as exc:
+        raise UserError(f"{path}: ошибка разбора CSV ({exc})") from None
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: numbers without a trailing ``.0``, dates as ДД.ММ.ГГГГ, a guarding
+    apostrophe before ``=+-@`` (written by our exports) removed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return f"{value:%d.%m.%Y}"
+    text = str(value).strip()
+    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_STARTS:
+        text = text[1:]
+    return text
+
+
+def guard_formula(text: str) -> str:
+    """Text for a CSV cell that Excel shows as text, never runs as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    """UTF-8 with BOM and ``;`` (what Russian Excel opens directly); atomically."""
+    from app.exporters.atomic import write_atomically
+
+    def write(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+            out = csv.writer(fh, delimiter=";", quoting=csv.QUOTE_MINIMAL)
+            out.writerow(header)
+            out.writerows([[guard_formula(c) for c in row] for row in rows])
+
+    return write_atomically(path, write)
