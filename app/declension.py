@@ -20,6 +20,7 @@ from app.text import initials_name
 if TYPE_CHECKING:
     from pymorphy3 import MorphAnalyzer
     from pymorphy3.analyzer import Parse
+    from pytrovich.detector import PetrovichGenderDetector
     from pytrovich.maker import PetrovichDeclinationMaker
 
 COLLECTIVE_SALUTATION = "Уважаемые коллеги!"
@@ -44,6 +45,13 @@ def _petrovich() -> PetrovichDeclinationMaker:
     return PetrovichDeclinationMaker()
 
 
+@lru_cache(maxsize=1)
+def _gender_detector() -> PetrovichGenderDetector:
+    from pytrovich.detector import PetrovichGenderDetector
+
+    return PetrovichGenderDetector()
+
+
 # --- gender -----------------------------------------------------------------------------------
 
 
@@ -56,11 +64,10 @@ def gender_from_names(last: str, first: str, middle: str) -> str:
         return "f"
     name = first.strip()
     if len(name) > 2 and not name.endswith("."):
-        from pytrovich.detector import PetrovichGenderDetector
         from pytrovich.enums import Gender
 
         try:
-            found = PetrovichGenderDetector().detect(firstname=name)
+            found = _gender_detector().detect(firstname=name)
         except (KeyError, ValueError):
             found = Gender.ANDROGYNOUS
         if found is Gender.MALE:
@@ -78,6 +85,7 @@ def gender_from_names(last: str, first: str, middle: str) -> str:
 # --- names ------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8192)
 def surname_dative(last: str, gender: str) -> str:
     """The surname in the dative; unknown gender is declined as male (the clerk may override)."""
     if not last.strip():
@@ -181,6 +189,7 @@ def _decline_title(words: list[str], case: str, *, person_only: bool) -> dict[in
     return out if out else None
 
 
+@lru_cache(maxsize=8192)
 def decline_position(position: str, case: str = "datv") -> str:
     """A position from the nominative into ``case`` (dative by default)."""
     tokens = _TOKEN.split(position)
@@ -200,6 +209,7 @@ def decline_position(position: str, case: str = "datv") -> str:
     return "".join(tokens)
 
 
+@lru_cache(maxsize=8192)
 def _is_bare_title(position: str) -> bool:
     """True when the position is only a title (``Генеральный директор``), without whose."""
     words = [t for t in _TOKEN.split(position) if t and not t.isspace() and not _TOKEN.fullmatch(t)]

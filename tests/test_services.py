@@ -40,7 +40,7 @@ def test_demo_content(demo_db: Database) -> None:
     rows = list_letters(demo_db)
     assert [r.number for r in rows] == ["1893/5", "710/5", "2174-РСК"]
     governor = rows[1]
-    assert governor.addressee == "Губернатору Камчатского края В.В.\u00a0Солодову"
+    assert governor.addressee == "Губернатору Камчатского края В.В. Солодову"
     assert governor.signatory == "М.А.\u00a0Протасов"
     assert count_recipients(demo_db) == 91
     [control] = list_controls(demo_db, today=dt.date(2025, 12, 2))
@@ -67,7 +67,7 @@ def test_printed_addressee_survives_directory_edit(demo_db: Database) -> None:
         rec.addressee_lines = "Губернатору Камчатского края\nИ.И.\u00a0Иванову"
     with demo_db.read() as s:
         row = s.scalars(select(LetterAddressee).where(LetterAddressee.letter_id == reg.id)).one()
-        assert row.addressee_lines.endswith("В.В.\u00a0Солодову")
+        assert row.addressee_lines.endswith("В.В. Солодову")
         assert row.salutation == "Уважаемый Владимир Викторович!"
 
 

@@ -25,7 +25,7 @@ from app.services.recipients import (
     changed_fields,
     derive,
     planned_values,
-    save_recipient_in,
+    stage_recipient_in,
 )
 from app.tabular import cell_text, read_rows, write_csv
 from db.engine import Database
@@ -75,6 +75,7 @@ FIELD_LABELS = {c.key: c.title for c in COLUMNS} | {
     "addressee_lines": "Адресат",
     "addressee_edited": "Адресат (правка)",
     "salutation_edited": "Обращение (правка)",
+    "active": "восстановлен в справочнике",
 }
 
 
@@ -255,9 +256,10 @@ def apply_import_in(session: Session, plan: ImportPlan) -> ImportResult:
     directory = Directory(session)
     for planned in todo:
         try:
-            save_recipient_in(session, planned.data, directory=directory, quiet=True)
+            stage_recipient_in(session, planned.data, directory)
         except UserError as exc:
             raise UserError(f"{plan.path}, строка {planned.line}: {exc}") from None
+    directory.finish()
     audit.record(
         session,
         "recipient",

@@ -8,7 +8,6 @@ letters keep what they printed in their own rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 
 from sqlalchemy import ColumnElement, and_, delete, func, select, update
@@ -169,9 +168,34 @@ class Directory:
         self.session = session
         self.by_code: dict[str, Recipient] = {}
         self.by_person: dict[tuple[str, str], Recipient] = {}
-        for row in session.scalars(select(Recipient).where(Recipient.active.is_(True))):
+        self.pending: list[tuple[Recipient, list[str]]] = []
+        self._lists: dict[str, _ListState] = {}
+        for row in session.scalars(select(Recipient).order_by(Recipient.active.desc())):
             self.remember(row)
         self.initials_first = initials_first_in(session)
+
+    def finish(self) -> None:
+        """Flush the staged rows in one go, give codes to new ones, add list memberships."""
+        self.session.flush()
+        for row, _lists in self.pending:
+            if not row.code:
+                code = f"R{row.id:05d}"
+                while code in self.by_code:
+                    code += "a"
+                row.code = code
+                self.by_code[code] = row
+                row.search_norm = _search_norm(row)
+        for row, names in self.pending:
+            for name in names:
+                if name.strip():
+                    self._list(name.strip()).add(self.session, row.id)
+        self.pending.clear()
+        self.session.flush()
+
+    def _list(self, name: str) -> _ListState:
+        if name not in self._lists:
+            self._lists[name] = _ListState(self.session, name)
+        return self._lists[name]
 
     @staticmethod
     def person_key(organization: str, last: str, first: str, middle: str) -> tuple[str, str]:
@@ -181,7 +205,8 @@ class Directory:
         if row.code:
             self.by_code[row.code] = row
         key = self.person_key(row.organization, row.last_name, row.first_name, row.middle_name)
-        self.by_person.setdefault(key, row)
+        if row.active or key not in self.by_person:
+            self.by_person[key] = row
 
     def find(self, data: RecipientData) -> Recipient | None:
         if data.code and data.code in self.by_code:
@@ -214,6 +239,7 @@ def planned_values(
             values[name], values[flag] = fresh, False
     if data.code:
         values["code"] = data.code
+    values["active"] = True
     return values
 
 
@@ -234,20 +260,13 @@ def changed_fields(row: Recipient, values: dict[str, object]) -> list[str]:
     return [name for name, value in values.items() if getattr(row, name) != value]
 
 
-def save_recipient_in(
-    session: Session,
-    data: RecipientData,
-    *,
-    directory: Directory | None = None,
-    quiet: bool = False,
-) -> int:
-    """Create or update (by code, else by organization and full name); returns the id.
+def stage_recipient_in(session: Session, data: RecipientData, directory: Directory) -> Recipient:
+    """Put ``data`` into the session without flushing (``directory.finish()`` completes it).
 
-    A different person in an existing post is a replacement: the previous official goes to
-    history and the derived lines start afresh.
+    Found by code, else by organization and full name. A different person in an existing post is
+    a replacement: the previous official goes to history and the derived lines start afresh.
     """
     data.clean().validate()
-    directory = directory or Directory(session)
     row = directory.find(data)
     derived = derive(data, initials_first=directory.initials_first)
     values = planned_values(row, data, derived)
@@ -267,17 +286,23 @@ def save_recipient_in(
             )
         )
     elif not changed_fields(row, values) and not data.lists:
-        return row.id
+        return row
     for name, value in values.items():
         setattr(row, name, value)
     row.search_norm = _search_norm(row)
-    session.flush()
-    if not row.code:
-        row.code = _free_code(session, row.id)
     directory.remember(row)
-    if data.lists:
-        add_to_lists_in(session, row, data.lists)
-    if not quiet:
+    directory.pending.append((row, data.lists))
+    return row
+
+
+def save_recipient_in(
+    session: Session, data: RecipientData, *, directory: Directory | None = None
+) -> int:
+    """Create or update one recipient (see :func:`stage_recipient_in`); returns the id."""
+    directory = directory or Directory(session)
+    row = stage_recipient_in(session, data, directory)
+    if directory.pending:
+        directory.finish()
         audit.record(session, "recipient", row.id, "saved", code=row.code)
     return row.id
 
@@ -294,18 +319,10 @@ def _search_norm(row: Recipient) -> str:
     )
 
 
-def _free_code(session: Session, recipient_id: int) -> str:
-    code = f"R{recipient_id:05d}"
-    while session.scalar(select(Recipient.id).where(Recipient.code == code)) is not None:
-        code += "a"
-    return code
+class _ListState:
+    """A distribution list as an import adds to it: members known, next position counted."""
 
-
-def add_to_lists_in(session: Session, row: Recipient, names: Iterable[str]) -> None:
-    for name in names:
-        name = name.strip()
-        if not name:
-            continue
+    def __init__(self, session: Session, name: str) -> None:
         dlist = session.scalars(
             select(DistributionList).where(DistributionList.name == name)
         ).first()
@@ -313,24 +330,25 @@ def add_to_lists_in(session: Session, row: Recipient, names: Iterable[str]) -> N
             dlist = DistributionList(name=name, heading=name)
             session.add(dlist)
             session.flush()
-        exists = session.scalar(
-            select(DistributionListMember.id).where(
-                DistributionListMember.list_id == dlist.id,
-                DistributionListMember.recipient_id == row.id,
+        self.id = dlist.id
+        rows = session.execute(
+            select(DistributionListMember.recipient_id, DistributionListMember.position).where(
+                DistributionListMember.list_id == dlist.id
+            )
+        ).all()
+        self.members = {r for r, _ in rows}
+        self.next = max((p for _, p in rows), default=-1) + 1
+
+    def add(self, session: Session, recipient_id: int) -> None:
+        if recipient_id in self.members:
+            return
+        self.members.add(recipient_id)
+        session.add(
+            DistributionListMember(
+                list_id=self.id, recipient_id=recipient_id, position=self.next, delivery=""
             )
         )
-        if exists is None:
-            last = session.scalar(
-                select(func.max(DistributionListMember.position)).where(
-                    DistributionListMember.list_id == dlist.id
-                )
-            )
-            session.add(
-                DistributionListMember(
-                    list_id=dlist.id, recipient_id=row.id, position=(last or 0) + 1, delivery=""
-                )
-            )
-            session.flush()
+        self.next += 1
 
 
 def save_recipient(db: Database, data: RecipientData) -> int:
