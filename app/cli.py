@@ -415,7 +415,7 @@ def _cmd_recipients_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_recipients_show(args: argparse.Namespace) -> int:
-    from app.services.recipients import GENDER_LABELS, get_recipient
+    from app.services.recipients import get_recipient
 
     detail = get_recipient(_open(args), args.code)
     d = detail.data
@@ -425,7 +425,10 @@ def _cmd_recipients_show(args: argparse.Namespace) -> int:
         ("Организация", d.organization),
         ("Должность", d.position.replace("\n", " ")),
         ("Должностное лицо", person),
-        ("Пол", GENDER_LABELS[d.gender] if person else ""),
+        (
+            "Пол",
+            _gender_label(d.gender, d.last_name, d.first_name, d.middle_name) if person else "",
+        ),
         ("Способ доставки", d.delivery),
         ("Электронная почта", d.email),
         ("МЭДО", d.medo_id),
@@ -445,6 +448,15 @@ def _cmd_recipients_show(args: argparse.Namespace) -> int:
         print(f"Ранее: {item}")
     print(f"Писем этому адресату: {detail.letters}")
     return 0
+
+
+def _gender_label(gender: str, last: str, first: str, middle: str) -> str:
+    from app.declension import gender_from_names
+    from app.services.recipients import GENDER_LABELS
+
+    if gender:
+        return GENDER_LABELS[gender]
+    return f"{GENDER_LABELS[gender_from_names(last, first, middle)]} (по имени и отчеству)"
 
 
 def _cmd_lists_list(args: argparse.Namespace) -> int:

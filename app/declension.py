@@ -108,15 +108,18 @@ def person_dative(
 
 
 def salutation(last: str, first: str, middle: str, gender: str) -> str:
-    """``Уважаемый Владимир Викторович!``; by surname when only initials are known."""
+    """``Уважаемый Владимир Викторович!``; ``Уважаемый господин Бендер!`` without a patronymic
+    (initials only, or a foreign name)."""
     gender = gender or gender_from_names(last, first, middle)
     first, middle, last = first.strip(), middle.strip(), last.strip()
     if not (first or last):
         return COLLECTIVE_SALUTATION
     word = "Уважаемая" if gender == "f" else "Уважаемый"
-    if first and not first.endswith(".") and len(first) > 1:
-        name = " ".join(p for p in (first, middle) if p and not p.endswith("."))
-        return f"{word} {name}!"
+    def full(part: str) -> bool:
+        return len(part) > 1 and not part.endswith(".")
+
+    if full(first) and (full(middle) or not last):
+        return f"{word} {' '.join(p for p in (first, middle) if full(p))}!"
     title = "госпожа" if gender == "f" else "господин"
     return f"{word} {title} {last}!"
 

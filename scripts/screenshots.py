@@ -30,7 +30,10 @@ def main() -> int:
     from ui.dialogs.settings_dialog import SettingsDialog
     from ui.main_window import MainWindow
 
+    from ui.translations import install_russian
+
     app = QApplication.instance() or QApplication([])
+    install_russian(app)
 
     def shoot(widget, name: str, size: tuple[int, int] = (1280, 720)) -> None:  # type: ignore[no-untyped-def]
         widget.show()
@@ -54,7 +57,21 @@ def main() -> int:
         app.processEvents()
     for index, name in enumerate(("registry.png", "recipients.png", "reports.png")):
         window.tabs.setCurrentIndex(index)
+        if name == "recipients.png":
+            window.recipients_tab.table.selectRow(0)
+            window.recipients_tab.new_recipient()
+            editor = window.recipients_tab.editor
+            editor.organization_edit.setText("Министерство финансов Камчатского края")
+            editor.position_edit.setPlainText("Первый заместитель министра финансов")
+            editor.last_edit.setText("Сорокина")
+            editor.first_edit.setText("Ольга")
+            editor.middle_edit.setText("Николаевна")
+            editor.delivery_combo.setCurrentText("МЭДО")
         shoot(window, name)
+    window.tabs.setCurrentIndex(1)
+    window.recipients_tab.side.setCurrentIndex(1)
+    shoot(window, "recipients-lists.png")
+    window.recipients_tab.side.setCurrentIndex(0)
     for index, name in enumerate(
         ("settings-organization.png", "settings-staff.png", "settings-journals.png")
     ):
@@ -62,6 +79,22 @@ def main() -> int:
         dialog.tabs.setCurrentIndex(index)
         shoot(dialog, name, (1100, 620))
         dialog.close()
+    from ui.dialogs.import_dialog import ImportDialog
+
+    from app.services.recipient_io import plan_import
+
+    sample = tmp / "Адресаты-регионы.csv"
+    rows = (Path(__file__).resolve().parent.parent / "resources" / "samples"
+            / "regional-executive-bodies.csv").read_text(encoding="utf-8-sig").splitlines()
+    rows[3] = rows[3].replace("МЭДО", "Курьер")
+    rows += [
+        "minfin-kam;Министерство финансов Камчатского края;МЭДО;",
+        "bad-1;Мэрия города;Голубиная почта;",
+    ]
+    sample.write_text("\n".join(rows), encoding="cp1251")
+    preview = ImportDialog(demo, plan_import(demo, sample), window)
+    shoot(preview, "recipients-import-preview.png", (980, 620))
+    preview.close()
     dialog = LetterDialog(demo, window)
     dialog.case_edit.setText("5")
     dialog._search_recipients("губернатор")

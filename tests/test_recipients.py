@@ -40,7 +40,7 @@ def test_lines_and_salutation_are_derived(db) -> None:
     detail = get_recipient(db, "minfin-kam")
     assert detail.data.addressee_lines == "Министру финансов Камчатского края\nО.Н. Сорокиной"
     assert detail.data.salutation == "Уважаемая Ольга Николаевна!"
-    assert detail.data.gender == "f"
+    assert detail.data.gender == ""  # not overridden: from the patronymic each time
     assert not detail.addressee_edited and not detail.salutation_edited
 
 

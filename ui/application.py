@@ -29,9 +29,11 @@ def run(db_target: str | None) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from ui.main_window import APP_TITLE, MainWindow
+    from ui.translations import install_russian
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_TITLE)
+    install_russian(app)
     try:
         db = open_registry(db_target)
     except UserError as exc:

@@ -63,6 +63,12 @@ class MainWindow(QMainWindow):
         self.registry_tab.open_requested.connect(self.open_letter)
         self.registry_tab.annul_requested.connect(self.annul_letter)
         self.registry_tab.export_requested.connect(self.export_journal)
+        self.recipients_tab.letter_to_recipient_requested.connect(
+            lambda code: self.new_letter({"recipient": code})
+        )
+        self.recipients_tab.letter_to_list_requested.connect(
+            lambda name: self.new_letter({"list": name})
+        )
         self.hub.everything_changed()
         self._restore_state()
 
@@ -111,6 +117,9 @@ class MainWindow(QMainWindow):
             self._action("Печать журнала за период…", self.export_journal, "Ctrl+P")
         )
         file_menu.addSeparator()
+        file_menu.addAction(
+            self._action("Загрузить адресатов (CSV, XLSX)…", self.recipients_tab.import_file)
+        )
         file_menu.addAction(self._action("Загрузить файл настройки…", self.load_setup_file))
         file_menu.addSeparator()
         file_menu.addAction(self._action("Выход", self.close, QKeySequence.StandardKey.Quit))
@@ -181,8 +190,10 @@ class MainWindow(QMainWindow):
         if SettingsDialog.edit(self.db, self):
             self.hub.everything_changed()
 
-    def new_letter(self) -> None:
-        registered = LetterDialog.register_new(self.db, self)
+    def new_letter(self, addressee: dict[str, str] | None = None) -> None:
+        registered = LetterDialog.register_new(
+            self.db, self, addressee if isinstance(addressee, dict) else None
+        )
         if registered is None:
             return
         self.hub.letters_changed.emit()

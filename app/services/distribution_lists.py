@@ -32,6 +32,7 @@ class MemberRow:
     addressee: str  # the printed lines on one line
     delivery: str  # the member's own method, or "" for the recipient's
     effective_delivery: str
+    recipient_delivery: str
     email: str
     medo_id: str
 
@@ -75,6 +76,7 @@ def list_members(db: Database, name: str) -> list[MemberRow]:
                 ),
                 delivery=m.delivery,
                 effective_delivery=m.delivery or m.recipient.delivery,
+                recipient_delivery=m.recipient.delivery,
                 email=m.recipient.email,
                 medo_id=m.recipient.medo_id,
             )

@@ -59,6 +59,7 @@ class RecipientData:
     phone: str = ""
     lists: list[str] = field(default_factory=list)
     rederive: bool = False
+    id: int | None = None  # the recipient edited, when known (its code may change)
 
     def clean(self) -> RecipientData:
         for f in fields(self):
@@ -209,6 +210,11 @@ class Directory:
             self.by_person[key] = row
 
     def find(self, data: RecipientData) -> Recipient | None:
+        if data.id is not None:
+            row = self.session.get(Recipient, data.id)
+            if row is None:
+                raise UserError("Адресат не найден: возможно, его удалили на другом рабочем месте")
+            return row
         if data.code and data.code in self.by_code:
             return self.by_code[data.code]
         key = self.person_key(data.organization, data.last_name, data.first_name, data.middle_name)
@@ -223,7 +229,7 @@ def planned_values(
 ) -> dict[str, object]:
     """The stored values ``data`` gives ``row`` (None: a new recipient)."""
     values: dict[str, object] = {name: getattr(data, name) for name in _PLAIN_FIELDS}
-    values["gender"] = data.gender or derived.gender
+    values["gender"] = data.gender  # only a clerk's override; otherwise from the patronymic
     person_changed = row is not None and _person(row) != _person_of(data)
     keep_edits = row is not None and not data.rederive and not person_changed
     for name, flag, fresh in (
@@ -268,6 +274,9 @@ def stage_recipient_in(session: Session, data: RecipientData, directory: Directo
     """
     data.clean().validate()
     row = directory.find(data)
+    taken = directory.by_code.get(data.code or "")
+    if taken is not None and row is not None and taken is not row:
+        raise UserError(f"Код «{data.code}» уже у другого адресата")
     derived = derive(data, initials_first=directory.initials_first)
     values = planned_values(row, data, derived)
     if row is None:

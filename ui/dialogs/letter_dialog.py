@@ -90,7 +90,12 @@ def _error_label() -> QLabel:
 
 class LetterDialog(QDialog):
     def __init__(
-        self, db: Database, parent: QWidget | None = None, *, letter_id: int | None = None
+        self,
+        db: Database,
+        parent: QWidget | None = None,
+        *,
+        letter_id: int | None = None,
+        addressee: dict[str, str] | None = None,
     ) -> None:
         super().__init__(parent)
         self.db = db
@@ -109,6 +114,8 @@ class LetterDialog(QDialog):
         layout.addWidget(self.form_error)
         layout.addLayout(self._build_buttons())
         self._fill_from_card()
+        if addressee and letter_id is None:
+            self._fill_addressee(addressee, self._printed_for(addressee))
         self._journal_changed()
 
     # --- building -------------------------------------------------------------------------
@@ -558,9 +565,19 @@ class LetterDialog(QDialog):
             return
         self.accept()
 
+    def _printed_for(self, addressee: dict[str, str]) -> list[dict[str, str]]:
+        code = addressee.get("recipient")
+        if not code:
+            return []
+        choices = [c for c in recipient_choices(self.db, code) if c.code == code]
+        return [{"lines": choices[0].label.rsplit(" — ", 1)[0] if choices else code}]
+
     @classmethod
-    def register_new(cls, db: Database, parent: QWidget | None = None) -> RegisteredLetter | None:
-        dialog = cls(db, parent)
+    def register_new(
+        cls, db: Database, parent: QWidget | None = None, addressee: dict[str, str] | None = None
+    ) -> RegisteredLetter | None:
+        """The new-letter dialog; ``addressee`` pre-fills it (``{"list": NAME}`` and the like)."""
+        dialog = cls(db, parent, addressee=addressee)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             return dialog.result_letter
         return None

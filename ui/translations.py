@@ -1,0 +1,17 @@
+"""Qt's own texts (standard buttons, context menus of text fields) in Russian."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication
+
+
+def install_russian(app: QApplication) -> bool:
+    """Load ``qtbase_ru`` shipped with PySide6; True when found."""
+    QLocale.setDefault(QLocale(QLocale.Language.Russian, QLocale.Country.Russia))
+    translator = QTranslator(app)
+    path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(QLocale(QLocale.Language.Russian), "qtbase", "_", path):
+        app.installTranslator(translator)
+        return True
+    return False
