@@ -34,8 +34,10 @@ _ACTING = {"исполняющий", "исполняющая", "временно
 @lru_cache(maxsize=1)
 def _morph() -> MorphAnalyzer:
     import pymorphy3
+    import pymorphy3_dicts_ru
 
-    return pymorphy3.MorphAnalyzer()
+    # The path given outright: a frozen bundle has no entry-point metadata to find it by.
+    return pymorphy3.MorphAnalyzer(path=pymorphy3_dicts_ru.get_path(), lang="ru")
 
 
 @lru_cache(maxsize=1)
@@ -115,6 +117,7 @@ def salutation(last: str, first: str, middle: str, gender: str) -> str:
     if not (first or last):
         return COLLECTIVE_SALUTATION
     word = "Уважаемая" if gender == "f" else "Уважаемый"
+
     def full(part: str) -> bool:
         return len(part) > 1 and not part.endswith(".")
 
@@ -217,7 +220,7 @@ def _is_bare_title(position: str) -> bool:
     """True when the position is only a title (``Генеральный директор``), without whose."""
     words = [t for t in _TOKEN.split(position) if t and not t.isspace() and not _TOKEN.fullmatch(t)]
     changes = _decline_title(words, "datv", person_only=False)
-    return bool(changes) and max(changes) == len(words) - 1
+    return changes is not None and bool(changes) and max(changes) == len(words) - 1
 
 
 def addressee_lines(

@@ -29,7 +29,6 @@ def main() -> int:
     from ui.dialogs.letter_dialog import LetterDialog
     from ui.dialogs.settings_dialog import SettingsDialog
     from ui.main_window import MainWindow
-
     from ui.translations import install_russian
 
     app = QApplication.instance() or QApplication([])
@@ -79,13 +78,20 @@ def main() -> int:
         dialog.tabs.setCurrentIndex(index)
         shoot(dialog, name, (1100, 620))
         dialog.close()
+    from app.services.recipient_io import plan_import
     from ui.dialogs.import_dialog import ImportDialog
 
-    from app.services.recipient_io import plan_import
-
     sample = tmp / "Адресаты-регионы.csv"
-    rows = (Path(__file__).resolve().parent.parent / "resources" / "samples"
-            / "regional-executive-bodies.csv").read_text(encoding="utf-8-sig").splitlines()
+    rows = (
+        (
+            Path(__file__).resolve().parent.parent
+            / "resources"
+            / "samples"
+            / "regional-executive-bodies.csv"
+        )
+        .read_text(encoding="utf-8-sig")
+        .splitlines()
+    )
     rows[3] = rows[3].replace("МЭДО", "Курьер")
     rows += [
         "minfin-kam;Министерство финансов Камчатского края;МЭДО;",

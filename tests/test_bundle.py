@@ -47,6 +47,13 @@ def test_bundle_runs_version_check_and_demo(tmp_path: Path) -> None:
     demo = run("--db", str(db), "demo")  # reads resources/demo/demo.json from the bundle
     assert demo.returncode == 0, demo.stderr
     assert "писем — 3" in demo.stdout
+    sample = tmp_path / "new.csv"  # declension dictionaries made it into the bundle
+    sample.write_text("Организация;Должность;Фамилия;Имя;Отчество\n"
+                      "Минфин;Первый заместитель министра;Сорокина;Ольга;Николаевна\n",
+                      encoding="utf-8")  # fmt: skip
+    assert run("--db", str(db), "recipients", "import", str(sample)).returncode == 0
+    shown = run("--db", str(db), "recipients", "list", "--search", "сорокин")
+    assert "Первому заместителю министра / О.Н. Сорокиной" in shown.stdout, shown.stderr
     window = subprocess.run(
         [str(exe), "--db", str(db)],
         env=dict(os.environ, QT_QPA_PLATFORM="offscreen", SECRETARIAT_EXIT_AFTER_MS="500"),

@@ -117,7 +117,7 @@ def test_list_reorder_and_letter_to_the_list(
     win.recipients_tab.side.setCurrentWidget(panel)
     assert panel.name() == REGIONS
     panel.members.setCurrentRow(1)
-    panel.move(-1)
+    panel.move_member(-1)
     panel.members.setCurrentRow(0)
     panel.delivery_combo.setCurrentIndex(panel.delivery_combo.findData("Курьер"))
     panel.delivery_combo.activated.emit(panel.delivery_combo.currentIndex())

@@ -49,7 +49,12 @@ class ListsPanel(QWidget):
         self._dirty = False
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
-        self.list_combo = QComboBox(objectName="list_combo")
+        self.list_combo = QComboBox()
+        self.list_combo.setObjectName("list_combo")
+        self.list_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.list_combo.setMinimumContentsLength(24)
         self.list_combo.currentIndexChanged.connect(self._load_members)
         new = QPushButton("Новый…")
         new.clicked.connect(self.new_list)
@@ -68,7 +73,8 @@ class ListsPanel(QWidget):
         heading.addWidget(QLabel("Адресат в письме:"))
         heading.addWidget(self.heading_edit, 1)
         layout.addLayout(heading)
-        self.members = QListWidget(objectName="list_members")
+        self.members = QListWidget()
+        self.members.setObjectName("list_members")
         self.members.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.members.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.members.model().rowsMoved.connect(self._renumber)
@@ -82,10 +88,10 @@ class ListsPanel(QWidget):
         up, down = QPushButton("↑"), QPushButton("↓")
         up.setToolTip("Выше (Ctrl+↑)")
         down.setToolTip("Ниже (Ctrl+↓)")
-        up.clicked.connect(lambda: self.move(-1))
-        down.clicked.connect(lambda: self.move(1))
-        QShortcut(QKeySequence("Ctrl+Up"), self.members, lambda: self.move(-1))
-        QShortcut(QKeySequence("Ctrl+Down"), self.members, lambda: self.move(1))
+        up.clicked.connect(lambda: self.move_member(-1))
+        down.clicked.connect(lambda: self.move_member(1))
+        QShortcut(QKeySequence("Ctrl+Up"), self.members, lambda: self.move_member(-1))
+        QShortcut(QKeySequence("Ctrl+Down"), self.members, lambda: self.move_member(1))
         QShortcut(QKeySequence.StandardKey.Delete, self.members, self.remove_selected)
         for widget in (self.add_button, remove_member, up, down):
             row.addWidget(widget)
@@ -130,6 +136,7 @@ class ListsPanel(QWidget):
         self.members.clear()
         name = self.name()
         self.heading_edit.setText(str(self.list_combo.currentData() or ""))
+        self.heading_edit.setCursorPosition(0)
         if name:
             for m in list_members(self.db, name):
                 self._append(m.recipient_id, m.addressee, m.delivery, m.recipient_delivery)
@@ -187,7 +194,7 @@ class ListsPanel(QWidget):
             self.members.takeItem(self.members.row(item))
         self._renumber(True)
 
-    def move(self, step: int) -> None:
+    def move_member(self, step: int) -> None:
         row = self.members.currentRow()
         target = row + step
         if row < 0 or not 0 <= target < self.members.count():

@@ -104,13 +104,18 @@ class RecipientEditor(QWidget):
         self.title.setStyleSheet("font-weight: bold; font-size: 14px;")
         layout.addWidget(self.title)
         form = QFormLayout()
-        self.organization_edit = QLineEdit(objectName="organization")
-        self.position_edit = QPlainTextEdit(objectName="position")
+        self.organization_edit = QLineEdit()
+        self.organization_edit.setObjectName("organization")
+        self.position_edit = QPlainTextEdit()
+        self.position_edit.setObjectName("position")
         self.position_edit.setMaximumHeight(52)
         self.position_edit.setTabChangesFocus(True)
-        self.last_edit = QLineEdit(objectName="last_name")
-        self.first_edit = QLineEdit(objectName="first_name")
-        self.middle_edit = QLineEdit(objectName="middle_name")
+        self.last_edit = QLineEdit()
+        self.last_edit.setObjectName("last_name")
+        self.first_edit = QLineEdit()
+        self.first_edit.setObjectName("first_name")
+        self.middle_edit = QLineEdit()
+        self.middle_edit.setObjectName("middle_name")
         names = QHBoxLayout()
         for edit, hint in ((self.last_edit, "Фамилия"), (self.first_edit, "Имя или инициал"),
                            (self.middle_edit, "Отчество")):  # fmt: skip
@@ -150,7 +155,8 @@ class RecipientEditor(QWidget):
         self.history_label = QLabel(wordWrap=True)
         self.history_label.setStyleSheet("color: #555;")
         layout.addWidget(self.history_label)
-        self.error_label = QLabel(wordWrap=True, objectName="recipient_error")
+        self.error_label = QLabel(wordWrap=True)
+        self.error_label.setObjectName("recipient_error")
         self.error_label.setStyleSheet("color: #b00020;")
         layout.addWidget(self.error_label)
         buttons = QHBoxLayout()
@@ -176,12 +182,14 @@ class RecipientEditor(QWidget):
     def _build_preview(self) -> QGroupBox:
         box = QGroupBox("Как будет напечатано")
         form = QFormLayout(box)
-        self.lines_edit = QPlainTextEdit(objectName="addressee_preview")
+        self.lines_edit = QPlainTextEdit()
+        self.lines_edit.setObjectName("addressee_preview")
         self.lines_edit.setMaximumHeight(86)
         font = QFont("Liberation Serif")
         font.setPointSize(12)
         self.lines_edit.setFont(font)
-        self.salutation_edit = QLineEdit(objectName="salutation_preview")
+        self.salutation_edit = QLineEdit()
+        self.salutation_edit.setObjectName("salutation_preview")
         self.salutation_edit.setFont(font)
         self.salutation_edit.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.lines = self._preview_row(form, "Адресат", self.lines_edit)
@@ -267,9 +275,10 @@ class RecipientEditor(QWidget):
         self.middle_edit.setText(d.middle_name)
         self.gender_combo.setCurrentIndex(max(0, self.gender_combo.findData(d.gender)))
         self.delivery_combo.setCurrentIndex(max(0, self.delivery_combo.findData(d.delivery)))
-        for edit, value in ((self.email_edit, d.email), (self.medo_edit, d.medo_id),
-                            (self.postcode_edit, d.postcode), (self.address_edit, d.address),
-                            (self.phone_edit, d.phone), (self.code_edit, d.code or "")):  # fmt: skip
+        pairs = ((self.email_edit, d.email), (self.medo_edit, d.medo_id),
+                 (self.postcode_edit, d.postcode), (self.address_edit, d.address),
+                 (self.phone_edit, d.phone), (self.code_edit, d.code or ""))  # fmt: skip
+        for edit, value in pairs:
             edit.setText(value)
         self.lines.load(d.addressee_lines or "", detail.addressee_edited)
         self.salutation.load(d.salutation or "", detail.salutation_edited)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 
-def install_russian(app: QApplication) -> bool:
+def install_russian(app: QCoreApplication) -> bool:
     """Load ``qtbase_ru`` shipped with PySide6; True when found."""
     QLocale.setDefault(QLocale(QLocale.Language.Russian, QLocale.Country.Russia))
     translator = QTranslator(app)

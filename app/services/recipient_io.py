@@ -93,6 +93,7 @@ class ImportPlan:
     path: Path
     rows: list[PlannedRow] = field(default_factory=list)
     rejected: list[tuple[int, str]] = field(default_factory=list)
+    labels: dict[int, str] = field(default_factory=dict)  # of rejected rows, by line
     ignored_columns: list[str] = field(default_factory=list)
     new_lists: list[str] = field(default_factory=list)
 
@@ -204,6 +205,7 @@ def plan_import_in(session: Session, path: Path) -> ImportPlan:
             continue
         data, problems = _row_data(values, columns)
         if problems:
+            plan.labels[line] = _label(data)
             plan.rejected.append((line, "; ".join(problems)))
             continue
         key = data.code or Directory.person_key(

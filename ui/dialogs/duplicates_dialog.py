@@ -37,7 +37,8 @@ class DuplicatesDialog(QDialog):
                 wordWrap=True,
             )
         )
-        self.tree = QTreeWidget(objectName="duplicates")
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("duplicates")
         self.tree.setHeaderLabels(["Адресат", "Код"])
         self.tree.setColumnWidth(0, 560)
         layout.addWidget(self.tree, 1)
@@ -59,24 +60,26 @@ class DuplicatesDialog(QDialog):
                 parent.addChild(child)
             self.tree.addTopLevelItem(parent)
             parent.setExpanded(True)
-        if groups:
-            first = self.tree.topLevelItem(0).child(0)
+        top = self.tree.topLevelItem(0)
+        first = top.child(0) if top is not None else None
+        if first is not None:
             self.tree.setCurrentItem(first)
         self.merge_button.setEnabled(bool(groups))
         self.setWindowTitle(f"{TITLE}: групп {len(groups)}" if groups else f"{TITLE}: нет")
 
     def merge_selected(self) -> None:
         item = self.tree.currentItem()
-        if item is None:
-            return
-        if item.parent() is None:
+        if item is not None and item.parent() is None:
             item = item.child(0)
-        group = item.parent()
+        group = item.parent() if item is not None else None
+        if item is None or group is None:
+            return
+        children = [group.child(i) for i in range(group.childCount())]
         keep = int(item.data(0, Qt.ItemDataRole.UserRole))
         others = [
-            int(group.child(i).data(0, Qt.ItemDataRole.UserRole))
-            for i in range(group.childCount())
-            if group.child(i) is not item
+            int(child.data(0, Qt.ItemDataRole.UserRole))
+            for child in children
+            if child is not None and child is not item
         ]
         try:
             merge_recipients(self.db, keep, others)

@@ -55,7 +55,7 @@ class ImportDialog(QDialog):
         self.table.setColumnWidth(0, 70)
         self.table.setColumnWidth(1, 120)
         self.table.setColumnWidth(3, 360)
-        rows = [(line, "reject", "", reason) for line, reason in plan.rejected]
+        rows = [(line, "reject", plan.labels.get(line, ""), why) for line, why in plan.rejected]
         rows += [(r.line, r.action, r.label, ", ".join(r.changes)) for r in plan.rows]
         rows.sort(key=lambda r: (r[1] == "same", r[0]))
         self.table.setRowCount(len(rows))

@@ -128,7 +128,8 @@ class RecipientsTab(ListTab):
     def _after_refresh(self) -> None:
         with self.db.read() as session:
             self.editor.initials_first = initials_first_in(session)
-        self.lists.set_current_recipient(self.selected_row().id if self.selected_row() else None)
+        row = self.selected_row()
+        self.lists.set_current_recipient(row.id if row else None)
 
     def new_recipient(self) -> None:
         self.table.clearSelection()
