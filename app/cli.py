@@ -378,11 +378,7 @@ def _cmd_recipients_import(args: argparse.Namespace) -> int:
         )
     if args.dry_run:
         return 0
-    result = apply_import(db, plan)
-    print(
-        f"Загружено: добавлено {result.added}, обновлено {result.updated}, "
-        f"без изменений {result.unchanged}"
-    )
+    print(f"Загружено: {apply_import(db, plan).summary}")
     return 0
 
 

@@ -114,6 +114,10 @@ class ImportResult:
     updated: int
     unchanged: int
 
+    @property
+    def summary(self) -> str:
+        return f"добавлено {self.added}, обновлено {self.updated}, без изменений {self.unchanged}"
+
 
 def _header(row: list[Any], path: Path) -> tuple[dict[str, int], list[str]]:
     columns: dict[str, int] = {}

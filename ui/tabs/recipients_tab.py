@@ -170,9 +170,7 @@ class RecipientsTab(ListTab):
             return
         self._saved(0)
         self.window().statusBar().showMessage(  # type: ignore[attr-defined]
-            f"Адресаты загружены: добавлено {result.added}, обновлено {result.updated}, "
-            f"без изменений {result.unchanged}",
-            15_000,
+            f"Адресаты загружены: {result.summary}", 15_000
         )
 
     def export_file(self) -> None:
