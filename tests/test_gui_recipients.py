@@ -136,3 +136,20 @@ def test_list_reorder_and_letter_to_the_list(
     assert [m.code for m in members[:2]] == ["region-02", "region-01"]
     assert members[0].effective_delivery == "Курьер"
     assert opened == [{"mode": "list", "list": REGIONS}]
+
+
+def test_duplicates_are_merged_from_the_dialog(demo_db: Database, qtbot: QtBot) -> None:
+    from app.services.recipients import RecipientData, find_duplicates, save_recipient
+    from ui.dialogs.duplicates_dialog import DuplicatesDialog
+
+    twin = RecipientData(code="kam-2", organization="Правительство Камчатского края",
+                         position="Губернатор Камчатского края", last_name="СОЛОДОВ",
+                         first_name="Владимир", middle_name="Викторович")  # fmt: skip
+    save_recipient(demo_db, twin)
+    dialog = DuplicatesDialog(demo_db)
+    qtbot.addWidget(dialog)
+    assert dialog.tree.topLevelItemCount() == 1
+    dialog.merge_button.click()
+    assert find_duplicates(demo_db) == []
+    assert dialog.tree.topLevelItemCount() == 0
+    assert get_recipient(demo_db, "kamchatka-governor").letters == 1

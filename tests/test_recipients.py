@@ -63,12 +63,20 @@ def test_text_equal_to_derived_is_not_an_edit(db) -> None:
 
 
 def test_initials_after_surname_follow_the_profile(demo_db) -> None:
-    from db.models import Organization
+    from app.services.profile import get_organization, save_organization
 
-    with demo_db.write() as session:
-        session.scalars(select(Organization)).one().initials_first = False
     save_recipient(demo_db, _copy())
+    org = get_organization(demo_db)
+    assert org is not None
+    org.initials_first = False
+    save_organization(demo_db, org)
     assert get_recipient(demo_db, "minfin-kam").data.addressee_lines.endswith("Сорокиной О.Н.")
+    assert get_recipient(demo_db, "kamchatka-governor").data.addressee_lines.endswith(
+        "Солодову В.В."
+    )
+    save_recipient(demo_db, _copy(code="other", last_name="Лапина", first_name="Т.",
+                                  middle_name="В."))  # fmt: skip
+    assert get_recipient(demo_db, "other").data.addressee_lines.endswith("Лапиной Т.В.")
 
 
 def test_replacing_the_official_keeps_history_and_letters(demo_db) -> None:

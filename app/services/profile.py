@@ -156,9 +156,14 @@ def save_organization_in(session: Session, data: OrganizationData) -> Organizati
         session.add(row)
     else:
         _check_version(row.version, data.version, "Сведения об организации")
+    order_changed = row.initials_first != data.initials_first and row.id is not None
     for name in _ORG_FIELDS:
         setattr(row, name, getattr(data, name))
     session.flush()
+    if order_changed:  # «В.В. Солодову» ↔ «Солодову В.В.» in every block nobody edited
+        from app.services.recipients import rederive_all_in
+
+        rederive_all_in(session)
     audit.record(session, "organization", row.id, "saved", name=row.name)
     return _org_to_data(row)
 

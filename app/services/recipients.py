@@ -360,6 +360,21 @@ class _ListState:
         self.next += 1
 
 
+def rederive_all_in(session: Session) -> int:
+    """Derive again every addressee block and salutation that no clerk edited; returns how
+    many changed (after a change of the profile's order of initials)."""
+    initials_first = initials_first_in(session)
+    changed = 0
+    for row in session.scalars(select(Recipient).where(Recipient.active.is_(True))):
+        data = RecipientData(**{name: getattr(row, name) for name in _PLAIN_FIELDS})
+        derived = derive(data, initials_first=initials_first)
+        if not row.addressee_edited and row.addressee_lines != derived.addressee_lines:
+            row.addressee_lines = derived.addressee_lines
+            row.search_norm = _search_norm(row)
+            changed += 1
+    return changed
+
+
 def save_recipient(db: Database, data: RecipientData) -> int:
     with db.write() as session:
         return save_recipient_in(session, data)
