@@ -153,3 +153,21 @@ def test_duplicates_are_merged_from_the_dialog(demo_db: Database, qtbot: QtBot) 
     assert find_duplicates(demo_db) == []
     assert dialog.tree.topLevelItemCount() == 0
     assert get_recipient(demo_db, "kamchatka-governor").letters == 1
+
+
+def test_new_and_renamed_list(
+    demo_db: Database, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from app.services.distribution_lists import list_names
+
+    win = _open_tab(qtbot, demo_db)
+    panel = win.recipients_tab.lists
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Партнеры", True))
+    panel.new_list()
+    assert panel.name() == "Партнеры" and panel.members.count() == 0
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Партнеры 2026", True))
+    panel.rename_list()
+    assert panel.name() == "Партнеры 2026"
+    assert "Партнеры 2026" in list_names(demo_db) and "Партнеры" not in list_names(demo_db)

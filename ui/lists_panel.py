@@ -3,6 +3,8 @@ member, and «Написать письмо по списку»."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -223,12 +225,17 @@ class ListsPanel(QWidget):
     def save(self) -> bool:
         if not self.name():
             return False
+        name, members, heading = self.name(), self.member_ids(), self.heading_edit.text()
+        return self._apply(lambda: set_members(self.db, name, members, heading=heading), name)
+
+    def _apply(self, change: Callable[[], object], select: str) -> bool:
+        """Run a change of the lists; show its refusal, or reload showing ``select``."""
         try:
-            set_members(self.db, self.name(), self.member_ids(), heading=self.heading_edit.text())
+            change()
         except UserError as exc:
             QMessageBox.warning(self, TITLE, str(exc))
             return False
-        self.reload(self.name())
+        self.reload(select)
         self.changed.emit()
         return True
 
@@ -243,13 +250,7 @@ class ListsPanel(QWidget):
         name, ok = QInputDialog.getText(self, TITLE, "Название нового списка:")
         if not ok or not name.strip():
             return
-        try:
-            set_members(self.db, name, [], heading=name)
-        except UserError as exc:
-            QMessageBox.warning(self, TITLE, str(exc))
-            return
-        self.reload(name.strip())
-        self.changed.emit()
+        self._apply(lambda: set_members(self.db, name, [], heading=name), name.strip())
 
     def rename_list(self) -> None:
         old = self.name()
@@ -259,13 +260,7 @@ class ListsPanel(QWidget):
         if not ok:
             return
         heading = self.heading_edit.text() if self.heading_edit.text() != old else new
-        try:
-            rename_list(self.db, old, new, heading)
-        except UserError as exc:
-            QMessageBox.warning(self, TITLE, str(exc))
-            return
-        self.reload(new.strip())
-        self.changed.emit()
+        self._apply(lambda: rename_list(self.db, old, new, heading), new.strip())
 
     def delete_list(self) -> None:
         name = self.name()
