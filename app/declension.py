@@ -168,19 +168,16 @@ def _decline_title(words: list[str], case: str, *, person_only: bool) -> dict[in
             continue
         noun = _nominative(word, noun=True)
         adjective = _nominative(word, noun=False)
-        following = words[i + 1].casefold() if i + 1 < len(words) else ""
-        noun_follows = bool(following) and _nominative(words[i + 1], noun=True) is not None
+        following = words[i + 1] if i + 1 < len(words) else ""
+        noun_follows = bool(following) and _nominative(following, noun=True) is not None
         if adjective is not None and (low in _ACTING or noun is None or noun_follows):
             form = _inflect(adjective, word, case)
             if form is None:
                 return None
             out[i] = form
-            if following == "обязанности" or low.startswith("исполняющ"):
+            if following.casefold() == "обязанности" or low.startswith("исполняющ"):
                 return out  # «Исполняющему обязанности министра»
-            if not following or (
-                _nominative(words[i + 1], noun=True) is None
-                and (_nominative(words[i + 1], noun=False) is None)
-            ):
+            if not noun_follows and (not following or _nominative(following, noun=False) is None):
                 return out  # a substantive adjective is the head: «Уполномоченному по …»
             continue
         if noun is not None:
@@ -195,6 +192,10 @@ def _decline_title(words: list[str], case: str, *, person_only: bool) -> dict[in
     return out if out else None
 
 
+def _is_word(token: str) -> bool:
+    return bool(token) and not token.isspace() and not _TOKEN.fullmatch(token)
+
+
 @lru_cache(maxsize=8192)
 def decline_position(position: str, case: str = "datv") -> str:
     """A position from the nominative into ``case`` (dative by default)."""
@@ -203,7 +204,7 @@ def decline_position(position: str, case: str = "datv") -> str:
     for index, token in enumerate(tokens):
         if token in _DASHES:
             titles.append([])
-        elif token and not token.isspace() and not _TOKEN.fullmatch(token):
+        elif _is_word(token):
             titles[-1].append(index)
     for number, indices in enumerate(titles):
         words = [tokens[i] for i in indices]
@@ -218,7 +219,7 @@ def decline_position(position: str, case: str = "datv") -> str:
 @lru_cache(maxsize=8192)
 def _is_bare_title(position: str) -> bool:
     """True when the position is only a title (``Генеральный директор``), without whose."""
-    words = [t for t in _TOKEN.split(position) if t and not t.isspace() and not _TOKEN.fullmatch(t)]
+    words = [t for t in _TOKEN.split(position) if _is_word(t)]
     changes = _decline_title(words, "datv", person_only=False)
     return changes is not None and bool(changes) and max(changes) == len(words) - 1
 

@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.hub.recipients_changed.connect(self.recipients_tab.refresh)
         self.hub.profile_changed.connect(self._update_profile_view)
         self.hub.profile_changed.connect(self.registry_tab.reload_journals)
+        self.hub.profile_changed.connect(self.recipients_tab.reload_profile)
         self.registry_tab.new_letter_requested.connect(self.new_letter)
         self.registry_tab.open_requested.connect(self.open_letter)
         self.registry_tab.annul_requested.connect(self.annul_letter)

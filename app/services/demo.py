@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 
 from app.errors import UserError
 from app.paths import resource_path
-from app.services.distribution_lists import save_list_in
 from app.services.letters import (
     Addressee,
     AttachmentData,
@@ -76,12 +75,8 @@ def load_demo(db: Database) -> DemoResult:
             save_journal_in(session, journal)
         for item in data["recipients"]:
             save_recipient_in(session, RecipientData(**item))
-        for item in data["lists"]:
-            if "file" in item:  # the same sample file a clerk can import
-                apply_import_in(session, plan_import_in(session, resource_path(item["file"])))
-            else:
-                members = [(code, "") for code in item["members"]]
-                save_list_in(session, item["name"], members, heading=item.get("heading", ""))
+        for name in data["recipient_files"]:  # the same sample files a clerk can import
+            apply_import_in(session, plan_import_in(session, resource_path(name)))
         for item in data["letters"]:
             registered = register_in(session, _card(item), seq=item.get("seq"))
             _mark_received(session, registered.id, item.get("received", []), registered.date)

@@ -14,7 +14,7 @@ from app import audit
 from app.errors import UserError
 from app.services.recipients import DELIVERY_METHODS
 from db.engine import Database
-from db.models import DistributionList, DistributionListMember, Recipient
+from db.models import DistributionList, DistributionListMember
 
 
 @dataclass(frozen=True)
@@ -82,19 +82,6 @@ def list_members(db: Database, name: str) -> list[MemberRow]:
             )
             for m in dlist.members
         ]
-
-
-def save_list_in(
-    session: Session, name: str, members: list[tuple[str, str]], *, heading: str = ""
-) -> int:
-    """Create or replace a list; members are (recipient code, delivery) pairs in order."""
-    ids = []
-    for code, delivery in members:
-        recipient_id = session.scalar(select(Recipient.id).where(Recipient.code == code))
-        if recipient_id is None:
-            raise UserError(f"Список «{name}»: адресат с кодом «{code}» не найден")
-        ids.append((recipient_id, delivery))
-    return set_members_in(session, name, ids, heading=heading)
 
 
 def set_members_in(

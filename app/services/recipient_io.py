@@ -24,12 +24,13 @@ from app.services.recipients import (
     RecipientData,
     changed_fields,
     derive,
+    list_names_by_recipient,
     planned_values,
     stage_recipient_in,
 )
 from app.tabular import cell_text, read_rows, write_csv
 from db.engine import Database
-from db.models import DistributionList, DistributionListMember, Recipient
+from db.models import DistributionList, Recipient
 
 
 @dataclass(frozen=True)
@@ -198,7 +199,7 @@ def plan_import_in(session: Session, path: Path) -> ImportPlan:
     seen: dict[object, int] = {}
     directory = Directory(session)
     known_lists = set(session.scalars(select(DistributionList.name)))
-    membership = _membership(session)
+    membership = list_names_by_recipient(session)
     for line, raw in enumerate(rows[1:], start=2):
         values = [cell_text(v) for v in raw]
         if not any(values):
@@ -227,17 +228,8 @@ def plan_import_in(session: Session, path: Path) -> ImportPlan:
     return plan
 
 
-def _membership(session: Session) -> dict[int, set[str]]:
-    out: dict[int, set[str]] = {}
-    for rid, name in session.execute(
-        select(DistributionListMember.recipient_id, DistributionList.name).join(DistributionList)
-    ):
-        out.setdefault(rid, set()).add(name)
-    return out
-
-
 def _plan_row(
-    directory: Directory, membership: dict[int, set[str]], line: int, data: RecipientData
+    directory: Directory, membership: dict[int, list[str]], line: int, data: RecipientData
 ) -> PlannedRow:
     row = directory.find(data)
     derived = derive(data, initials_first=directory.initials_first)
@@ -245,7 +237,7 @@ def _plan_row(
     if row is None:
         return PlannedRow(line, "add", data, _label(data))
     changes = changed_fields(row, values)
-    if set(data.lists) - membership.get(row.id, set()):
+    if set(data.lists) - set(membership.get(row.id, [])):
         changes.append("lists")
     action = "update" if changes else "same"
     return PlannedRow(line, action, data, _label(data), [FIELD_LABELS.get(c, c) for c in changes])
@@ -301,13 +293,7 @@ def export_table(db: Database, *, list_name: str | None = None) -> Table:
                 raise UserError(f"Список рассылки «{list_name}» не найден")
             recipients = [m.recipient for m in dlist.members]
             title = list_name
-        lists: dict[int, list[str]] = {}
-        for rid, name in session.execute(
-            select(DistributionListMember.recipient_id, DistributionList.name)
-            .join(DistributionList)
-            .order_by(DistributionList.name)
-        ):
-            lists.setdefault(rid, []).append(name)
+        lists = list_names_by_recipient(session)
         rows = [_export_row(r, lists.get(r.id, [])) for r in recipients]
     return Table(title, [TableColumn(c.title, c.width) for c in COLUMNS], rows)
 

@@ -129,8 +129,10 @@ def initials_first_in(session: Session) -> bool:
     return True if value is None else bool(value)
 
 
-def derive_in(session: Session, data: RecipientData) -> Derived:
-    return derive(data, initials_first=initials_first_in(session))
+def initials_first(db: Database) -> bool:
+    """Whether the organization prints «В.В. Солодову» (True) or «Солодову В.В.»."""
+    with db.read() as session:
+        return initials_first_in(session)
 
 
 @dataclass(frozen=True)
@@ -419,7 +421,7 @@ def get_recipient(db: Database, ref: int | str) -> RecipientDetail:
             code=row.code,
             addressee_lines=row.addressee_lines,
             salutation=row.salutation,
-            lists=_list_names(session, [row.id]).get(row.id, []),
+            lists=list_names_by_recipient(session, [row.id]).get(row.id, []),
             **{name: getattr(row, name) for name in _PLAIN_FIELDS},
         )
         history = [
@@ -475,7 +477,7 @@ def recipient_rows_in(
         .offset(offset)
     )
     rows = session.scalars(stmt if limit is None else stmt.limit(limit)).all()
-    names = _list_names(session, [r.id for r in rows])
+    names = list_names_by_recipient(session, [r.id for r in rows])
     return [
         RecipientRow(
             id=r.id,
@@ -492,16 +494,20 @@ def recipient_rows_in(
     ]
 
 
-def _list_names(session: Session, ids: list[int]) -> dict[int, list[str]]:
+def list_names_by_recipient(session: Session, ids: list[int] | None = None) -> dict[int, list[str]]:
+    """Names of the distribution lists each recipient is in (of ``ids``, or of everyone)."""
+    stmt = (
+        select(DistributionListMember.recipient_id, DistributionList.name)
+        .join(DistributionList)
+        .order_by(DistributionList.name)
+    )
+    chunks = [stmt] if ids is None else [
+        stmt.where(DistributionListMember.recipient_id.in_(ids[i : i + 500]))
+        for i in range(0, len(ids), 500)
+    ]  # fmt: skip
     out: dict[int, list[str]] = {}
-    for chunk in range(0, len(ids), 500):
-        stmt = (
-            select(DistributionListMember.recipient_id, DistributionList.name)
-            .join(DistributionList)
-            .where(DistributionListMember.recipient_id.in_(ids[chunk : chunk + 500]))
-            .order_by(DistributionList.name)
-        )
-        for rid, name in session.execute(stmt):
+    for chunk in chunks:
+        for rid, name in session.execute(chunk):
             out.setdefault(rid, []).append(name)
     return out
 

@@ -25,7 +25,7 @@ from app.services.recipients import (
     RecipientRow,
     count_recipients,
     deactivate_recipient,
-    initials_first_in,
+    initials_first,
     list_recipients,
 )
 from db.engine import Database
@@ -125,9 +125,12 @@ class RecipientsTab(ListTab):
         if row is not None:
             self.editor.load(row.id)
 
+    def reload_profile(self) -> None:
+        """The order of initials the preview uses follows the organization's profile."""
+        self.editor.initials_first = initials_first(self.db)
+        self.editor.update_preview()
+
     def _after_refresh(self) -> None:
-        with self.db.read() as session:
-            self.editor.initials_first = initials_first_in(session)
         row = self.selected_row()
         self.lists.set_current_recipient(row.id if row else None)
 
