@@ -1,0 +1,269 @@
+"""Letters out of the registry: the letter as printed (PDF, DOCX), personalised copies, the
+report form as XLSX. Reads the registry once, builds page descriptions, hands them to a writer.
+
+A mailing writes into a temporary folder beside the target and moves the files in only when all
+are written: a cancelled or failed export leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import UserError
+from app.letter_layout import Copy, Letterhead, LetterPage, LetterSource, Person, build_page
+from db.engine import Database
+from db.models import DistributionList, Letter, Organization, Staff, StoredFile
+
+FORMATS = ("pdf", "docx")
+Progress = Callable[[int, int], bool]  # (done, total) → False to cancel
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+class ExportCancelled(UserError):
+    def __init__(self) -> None:
+        super().__init__("Выгрузка отменена; файлы не записаны")
+
+
+def safe_name(text: str, limit: int = 80) -> str:
+    """A file name from a letter number or an addressee: «1893/5» → «1893-5»."""
+    name = _UNSAFE.sub("-", text).strip(" .-")
+    name = re.sub(r"\s+", " ", name)
+    return name[:limit].rstrip(" .-") or "письмо"
+
+
+def _person(staff: Staff | None) -> Person | None:
+    if staff is None:
+        return None
+    cert = None
+    if staff.certificates:
+        c = max(staff.certificates, key=lambda x: x.valid_to)
+        cert = (c.serial, c.owner, c.valid_from, c.valid_to)
+    return Person(
+        staff.last_name,
+        staff.first_name,
+        staff.middle_name,
+        staff.position,
+        staff.phone,
+        staff.email,
+        cert,
+    )
+
+
+def letter_source(session: Session, letter: Letter) -> LetterSource:
+    report = letter.report
+    list_title = ""
+    if letter.distribution_list_id is not None:
+        dlist = session.get(DistributionList, letter.distribution_list_id)
+        list_title = (dlist.heading or dlist.name) if dlist else ""
+    copies = tuple(
+        Copy(lines=row.addressee_lines, salutation=row.salutation, delivery=row.delivery)
+        for row in letter.addressees
+    )
+    return LetterSource(
+        number=letter.number,
+        date=letter.reg_date,
+        subject=letter.subject,
+        body=letter.body,
+        closing=letter.closing,
+        addressee_text=letter.addressee_text,
+        salutation=letter.salutation,
+        reply_to_number=letter.reply_to_number,
+        reply_to_date=letter.reply_to_date,
+        attachments=tuple((a.title, a.sheets, a.copies) for a in letter.attachments),
+        signatory=_person(letter.signatory),
+        electronic_signature=letter.signature_kind == "electronic",
+        executor=_person(letter.executor),
+        report_columns=tuple(report.columns) if report else (),
+        report_rows=report.form_rows if report else 0,
+        appendices=tuple(letter.appendices or ()),
+        copies=copies,
+        list_title=list_title,
+    )
+
+
+@dataclass(frozen=True)
+class Profile:
+    head: Letterhead
+    initials_first: bool
+    font_file: str  # the organization's own TTF for the PDF; "" for the bundled serif
+
+
+def letter_profile(session: Session) -> Profile:
+    org = session.scalars(select(Organization).order_by(Organization.id).limit(1)).first()
+    if org is None:
+        raise UserError("Сведения об организации не заполнены (Настройки → Организация)")
+    logo = b""
+    if org.logo_file_id is not None:
+        stored = session.get(StoredFile, org.logo_file_id)
+        logo = stored.content if stored else b""
+    extra = org.extra or {}
+    head = Letterhead(
+        name=org.name,
+        letterhead=tuple(org.letterhead or ()),
+        short_name=org.short_name,
+        address=org.address,
+        phone=org.phone,
+        fax=org.fax,
+        email=org.email,
+        website=org.website,
+        okpo=org.okpo,
+        ogrn=org.ogrn,
+        inn=org.inn,
+        kpp=org.kpp,
+        layout=org.layout,
+        number_line=org.number_line,
+        reply_line=org.reply_line,
+        font_size=org.font_size,
+        date_words=bool(extra.get("date_words", False)),
+        logo=logo,
+    )
+    return Profile(head, org.initials_first, str(extra.get("font_file", "")))
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Everything a writer needs, read in one transaction."""
+
+    number: str
+    pages: list[LetterPage]  # one (the letter) or one per recipient
+    names: list[str]  # file-name stems, parallel to pages
+    font_file: str
+
+
+def _load(session: Session, letter_id: int) -> tuple[Letter, LetterSource, Profile]:
+    letter = session.get(Letter, letter_id)
+    if letter is None:
+        raise UserError("Письмо не найдено")
+    if letter.status != "registered":
+        raise UserError(
+            f"Письмо № {letter.number} не зарегистрировано (резерв или аннулировано); "
+            "выгружаются только зарегистрированные письма"
+        )
+    return letter, letter_source(session, letter), letter_profile(session)
+
+
+def prepare(db: Database, letter_id: int, *, per_recipient: bool = False) -> Prepared:
+    with db.read() as session:
+        letter, source, profile = _load(session, letter_id)
+        stem = safe_name(f"{letter.number} от {letter.reg_date:%d.%m.%Y}")
+        if not per_recipient:
+            page = build_page(source, profile.head, initials_first=profile.initials_first)
+            return Prepared(letter.number, [page], [stem], profile.font_file)
+        if not source.copies:
+            raise UserError(
+                f"У письма № {letter.number} адресат указан текстом, без адресатов из "
+                "справочника: персональные копии делать не для кого"
+            )
+        pages, names = [], []
+        width = len(str(len(source.copies)))
+        for i, copy in enumerate(source.copies, 1):
+            pages.append(build_page(source, profile.head, copy, initials_first=profile.initials_first))
+            who = safe_name(" ".join(copy.lines.split()), 60)
+            names.append(f"{stem} - {i:0{width}d} {who}")
+        return Prepared(letter.number, pages, names, profile.font_file)
+
+
+def render(prepared: Prepared, fmt: str, pages: list[LetterPage], progress: Callable[[int], bool] | None = None) -> bytes:
+    """One file's bytes: the given pages in the given format."""
+    if fmt == "pdf":
+        from app.exporters.letter_pdf import Cancelled, render_letters_pdf
+
+        try:
+            return render_letters_pdf(pages, font=prepared.font_file or None, progress=progress)
+        except Cancelled:
+            raise ExportCancelled() from None
+    if fmt == "docx":
+        from app.exporters.letter_docx import render_letters_docx
+
+        return render_letters_docx(pages)
+    raise UserError(f"Формат «{fmt}»: допустимо {', '.join(FORMATS)}")
+
+
+def preview_pdf(db: Database, letter_id: int) -> bytes:
+    """The letter as it will print: the bytes of its PDF, for the preview and the printer."""
+    prepared = prepare(db, letter_id)
+    return render(prepared, "pdf", prepared.pages)
+
+
+def _check_format(fmt: str) -> str:
+    fmt = fmt.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise UserError(f"Формат «{fmt}»: допустимо {', '.join(FORMATS)}")
+    return fmt
+
+
+def export_letter(
+    db: Database,
+    letter_id: int,
+    fmt: str,
+    out: Path,
+    *,
+    per_recipient: bool = False,
+    merge: bool = False,
+    progress: Progress | None = None,
+) -> list[Path]:
+    """Write the letter (or its personalised copies) and return the files written.
+
+    ``out`` is the file for a single letter or a merged mailing, the folder for separate copies.
+    """
+    from app.exporters.atomic import write_atomically
+
+    fmt = _check_format(fmt)
+    if merge and fmt != "pdf":
+        raise UserError("Объединить копии в один файл можно только в PDF")
+    prepared = prepare(db, letter_id, per_recipient=per_recipient)
+    total = len(prepared.pages)
+
+    def tick(done: int) -> bool:
+        return progress is None or progress(done, total)
+
+    out = Path(out)
+    if not per_recipient or merge:
+        if out.is_dir():
+            out = out / f"{prepared.names[0] if not per_recipient else safe_name(prepared.number)}.{fmt}"
+        data = render(prepared, fmt, prepared.pages, tick)
+        return [write_atomically(out, lambda tmp: tmp.write_bytes(data))]
+    return _write_folder(prepared, fmt, out, tick)
+
+
+def _write_folder(prepared: Prepared, fmt: str, folder: Path, tick: Callable[[int], bool]) -> list[Path]:
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"{folder}: это файл; для отдельных копий укажите папку")
+    if not folder.parent.is_dir():
+        raise UserError(f"{folder}: папка {folder.parent} не существует")
+    folder.mkdir(exist_ok=True)
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".export-", dir=folder))
+    except OSError as exc:
+        raise UserError(f"{folder}: не удалось записать файлы ({exc.strerror or exc})") from exc
+    written: list[Path] = []
+    try:
+        for i, (page, name) in enumerate(zip(prepared.pages, prepared.names, strict=True)):
+            if not tick(i):
+                raise ExportCancelled()
+            (staging / f"{name}.{fmt}").write_bytes(render(prepared, fmt, [page]))
+        if not tick(len(prepared.pages)):
+            raise ExportCancelled()
+        for file in sorted(staging.iterdir()):
+            target = folder / file.name
+            file.replace(target)
+            written.append(target)
+    except OSError as exc:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise UserError(f"{folder}: не удалось записать файлы ({exc.strerror or exc})") from exc
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return written
