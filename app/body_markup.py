@@ -50,20 +50,27 @@ def parse_body(body: str) -> list[Block]:
     blocks: list[Block] = []
     for chunk in re.split(r"\n\s*\n", body.replace("\r\n", "\n").strip()):
         plain: list[str] = []
-
-        def flush() -> None:
-            if plain:
-                blocks.append(Block(spans("\n".join(plain))))
-                plain.clear()
-
         for line in chunk.split("\n"):
-            if bullet := BULLET.match(line):
-                flush()
-                blocks.append(Block(spans(bullet.group(1)), "bullet", "–"))
-            elif numbered := NUMBERED.match(line):
-                flush()
-                blocks.append(Block(spans(numbered.group(2)), "numbered", numbered.group(1)))
+            item = _list_item(line)
+            if item is not None:
+                _flush(plain, blocks)
+                blocks.append(item)
             elif line.strip():
                 plain.append(line.strip())
-        flush()
+        _flush(plain, blocks)
     return blocks
+
+
+def _list_item(line: str) -> Block | None:
+    if bullet := BULLET.match(line):
+        return Block(spans(bullet.group(1)), "bullet", "–")
+    if numbered := NUMBERED.match(line):
+        return Block(spans(numbered.group(2)), "numbered", numbered.group(1))
+    return None
+
+
+def _flush(plain: list[str], blocks: list[Block]) -> None:
+    """Lines gathered so far become one paragraph (single breaks kept)."""
+    if plain:
+        blocks.append(Block(spans("\n".join(plain))))
+        plain.clear()

@@ -111,6 +111,21 @@ def _add_letters(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="в формате карточки для register")
     p.set_defaults(handler=_cmd_letters_show)
 
+    p = lsub.add_parser("export", help="письмо на бланке в PDF или DOCX; персональные копии")
+    p.add_argument("number", metavar="NUMBER")
+    p.add_argument("--year", type=int, help="год, если номер повторяется в разные годы")
+    p.add_argument("--format", choices=("pdf", "docx"), help="по умолчанию по расширению --out")
+    p.add_argument("--out", type=Path, required=True, metavar="PATH", help="файл или папка")
+    p.add_argument("--per-recipient", action="store_true", help="отдельная копия каждому адресату")
+    p.add_argument("--merge", action="store_true", help="копии одним файлом PDF")
+    p.set_defaults(handler=_cmd_letters_export)
+
+    p = lsub.add_parser("report-form", help="отчетная форма письма в XLSX для заполнения")
+    p.add_argument("number", metavar="NUMBER")
+    p.add_argument("--year", type=int, help="год, если номер повторяется в разные годы")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx")
+    p.set_defaults(handler=_cmd_letters_report_form)
+
 
 def _add_journal(sub: Any) -> None:
     journal = sub.add_parser("journal", help="журнал регистрации")
@@ -325,6 +340,38 @@ def _cmd_journal_gaps(args: argparse.Namespace) -> int:
         print(f"{gap.journal}\t{gap.period}\t{gap.label}\t{gap.reason}{note}")
     total = sum(max(gap.last_seq, gap.seq) - gap.seq + 1 for gap in gaps)
     print(f"Номеров без зарегистрированного письма: {total}")
+    return 0
+
+
+def _cmd_letters_export(args: argparse.Namespace) -> int:
+    from app.services.letter_export import export_letter
+    from app.services.letters import letter_id_by_number
+
+    fmt = args.format or args.out.suffix.lower().lstrip(".")
+    if fmt not in ("pdf", "docx"):
+        if args.per_recipient and not args.merge:
+            fmt = "pdf"
+        else:
+            raise UserError("Укажите --format pdf или docx (или расширение файла в --out)")
+    db = _open(args)
+    letter_id = letter_id_by_number(db, args.number, year=args.year)
+    written = export_letter(
+        db, letter_id, fmt, args.out, per_recipient=args.per_recipient, merge=args.merge
+    )
+    if len(written) == 1:
+        print(f"Письмо записано: {written[0]}")
+    else:
+        print(f"Персональных копий записано: {len(written)} в {written[0].parent}")
+    return 0
+
+
+def _cmd_letters_report_form(args: argparse.Namespace) -> int:
+    from app.services.letter_export import export_report_form
+    from app.services.letters import letter_id_by_number
+
+    db = _open(args)
+    out = export_report_form(db, letter_id_by_number(db, args.number, year=args.year), args.out)
+    print(f"Отчетная форма записана: {out}")
     return 0
 
 

@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass, field
 
 from app.body_markup import Block, parse_body
+from app.declension import COLLECTIVE_SALUTATION
 from app.text import date_ru, full_name, initials_name
 
 NBSP = "\u00a0"
-BY_LIST = "По списку рассылки"
-COLLECTIVE_SALUTATION = "Уважаемые коллеги!"
+BY_LIST = "По списку рассылки"  # the addressee of a letter to more than four
 MONTHS_GENITIVE = (
     "января",
     "февраля",
@@ -322,7 +322,9 @@ def _distribution(source: LetterSource) -> AppendixTable:
         (f"{i}.", bind_initials(copy.name or " ".join(copy.lines.split())), copy.delivery)
         for i, copy in enumerate(source.copies, 1)
     )
-    return AppendixTable(("№ п/п", "Адресат", "Способ доставки"), (0.7, 6.0, 2.0), rows, (True, False, False))
+    return AppendixTable(
+        ("№ п/п", "Адресат", "Способ доставки"), (0.7, 6.0, 2.0), rows, (True, False, False)
+    )
 
 
 def appendix_kinds(source: LetterSource, personal: bool) -> list[str]:
@@ -342,7 +344,9 @@ def appendix_kinds(source: LetterSource, personal: bool) -> list[str]:
 def appendices_of(source: LetterSource, personal: bool) -> tuple[Appendix, ...]:
     out = []
     for n, kind in enumerate(appendix_kinds(source, personal), 1):
-        caption = f"Приложение №{NBSP}{n} к письму от{NBSP}{date_ru(source.date)} №{NBSP}{source.number}"
+        caption = (
+            f"Приложение №{NBSP}{n} к письму от{NBSP}{date_ru(source.date)} №{NBSP}{source.number}"
+        )
         if kind == "report_form":
             table = _report_form(source)
             wide = len(table.columns) > LANDSCAPE_COLUMNS

@@ -190,3 +190,68 @@ def test_journal_import_dry_run_and_rejection(db_path: Path, tmp_path: Path) -> 
     assert "строка 3: отклонена" in result.stdout
     done = run("journal", "import", str(good), "--journal", "РСК", db=db_path)
     assert "Загружено писем: 1" in done.stdout
+
+
+def test_letters_export_from_the_command_line(db_path: Path, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    assert run("demo", db=db_path).returncode == 0
+    result = run("letters", "export", "710/5", "--out", str(tmp_path / "a.pdf"), db=db_path)
+    assert result.returncode == 0, result.stderr
+    text = PdfReader(str(tmp_path / "a.pdf")).pages[0].extract_text()
+    assert "Губернатору Камчатского края" in text
+    result = run(
+        "letters",
+        "export",
+        "1893/5",
+        "--per-recipient",
+        "--merge",
+        "--out",
+        str(tmp_path / "m.pdf"),
+        db=db_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(PdfReader(str(tmp_path / "m.pdf")).pages) == 89 * 3
+    result = run(
+        "letters",
+        "export",
+        "1893/5",
+        "--per-recipient",
+        "--format",
+        "docx",
+        "--out",
+        str(tmp_path / "copies"),
+        db=db_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "89" in result.stdout
+    assert len(list((tmp_path / "copies").glob("*.docx"))) == 89
+    assert (
+        run(
+            "letters", "report-form", "1893/5", "--out", str(tmp_path / "f.xlsx"), db=db_path
+        ).returncode
+        == 0
+    )
+    assert_user_error(
+        run("letters", "export", "1893/5", "--out", str(tmp_path / "x.odt"), db=db_path),
+        "--format",
+    )
+    assert_user_error(
+        run(
+            "letters",
+            "export",
+            "1893/5",
+            "--format",
+            "docx",
+            "--per-recipient",
+            "--merge",
+            "--out",
+            str(tmp_path / "x.docx"),
+            db=db_path,
+        ),
+        "только в PDF",
+    )
+    assert_user_error(
+        run("letters", "export", "2174-РСК", "--per-recipient", "--out", str(tmp_path), db=db_path),
+        "персональные копии",
+    )

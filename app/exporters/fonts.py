@@ -33,8 +33,12 @@ def register_fonts() -> str:
     return SERIF
 
 
-FACE_SUFFIXES = {"": ("Regular", ""), "-Bold": ("Bold",), "-Italic": ("Italic",),
-                 "-BoldItalic": ("BoldItalic", "Bold Italic", "BI")}
+FACE_SUFFIXES = {
+    "": ("Regular", ""),
+    "-Bold": ("Bold",),
+    "-Italic": ("Italic",),
+    "-BoldItalic": ("BoldItalic", "Bold Italic", "BI"),
+}
 
 
 @cache
@@ -71,7 +75,10 @@ def font_family(regular: str | None = None) -> str:
             raise UserError(f"Шрифт {found or path} не читается: {exc}") from exc
         faces[suffix] = family + suffix
     pdfmetrics.registerFontFamily(
-        family, normal=faces[""], bold=faces["-Bold"], italic=faces["-Italic"],
+        family,
+        normal=faces[""],
+        bold=faces["-Bold"],
+        italic=faces["-Italic"],
         boldItalic=faces["-BoldItalic"],
     )
     return family

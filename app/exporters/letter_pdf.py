@@ -78,8 +78,12 @@ def _styles(page: Page, family: str) -> _Styles:
         firstLineIndent=page.indent * mm,
         leading=size * page.line_spacing,
     )
-    small = ParagraphStyle("small", parent=plain, fontSize=page.small_size, leading=page.small_size * 1.2)
-    cell = ParagraphStyle("cell", parent=plain, fontSize=page.table_size, leading=page.table_size * 1.15)
+    small = ParagraphStyle(
+        "small", parent=plain, fontSize=page.small_size, leading=page.small_size * 1.2
+    )
+    cell = ParagraphStyle(
+        "cell", parent=plain, fontSize=page.table_size, leading=page.table_size * 1.15
+    )
     return _Styles(
         text=text,
         plain=plain,
@@ -97,7 +101,11 @@ def _styles(page: Page, family: str) -> _Styles:
         cell_centre=ParagraphStyle("cell_c", parent=cell, alignment=TA_CENTER),
         stamp=ParagraphStyle("stamp", parent=plain, fontSize=8, leading=9.5),
         stamp_head=ParagraphStyle(
-            "stamp_h", parent=plain, fontSize=8, leading=9.5, alignment=TA_CENTER,
+            "stamp_h",
+            parent=plain,
+            fontSize=8,
+            leading=9.5,
+            alignment=TA_CENTER,
             fontName=f"{family}-Bold",
         ),
     )
@@ -155,7 +163,10 @@ class _Story:
     def numbers(self) -> list[Any]:
         from reportlab.platypus import Spacer
 
-        out: list[Any] = [Spacer(1, 4 * self.mm), self._para(_escape(self.p.number_line), self.st.plain)]
+        out: list[Any] = [
+            Spacer(1, 4 * self.mm),
+            self._para(_escape(self.p.number_line), self.st.plain),
+        ]
         if self.p.reply_line:
             out.append(self._para(_escape(self.p.reply_line), self.st.plain))
         return out
@@ -179,11 +190,11 @@ class _Story:
         right_w = self.text_width - left_w - gap
         if p.layout == "flat":
             top = self._grid(
-                [[self.organization(True)]], [self.text_width], [("ALIGN", (0, 0), (-1, -1), "CENTER")]
+                [[self.organization(True)]],
+                [self.text_width],
+                [("ALIGN", (0, 0), (-1, -1), "CENTER")],
             )
-            row = self._grid(
-                [[self.numbers(), "", self.addressee()]], [left_w, gap, right_w], []
-            )
+            row = self._grid([[self.numbers(), "", self.addressee()]], [left_w, gap, right_w], [])
             return [top, Spacer(1, 2 * mm), row]
         left = self.organization(False) + self.numbers()
         return [self._grid([[left, "", self.addressee()]], [left_w, gap, right_w], [])]
@@ -312,7 +323,7 @@ class _Story:
 def _at_bottom_class() -> type:
     from reportlab.platypus import Flowable
 
-    class AtBottom(Flowable):  # type: ignore[misc]
+    class AtBottom(Flowable):
         """Takes the rest of the frame and draws its content at the frame's bottom; when there
         is no room left it asks for its own height, so platypus moves it to the next page."""
 
@@ -336,7 +347,7 @@ def _at_bottom_class() -> type:
     return AtBottom
 
 
-def _AtBottom(content: Any, band: Callable[[], float]) -> Any:  # noqa: N802 - a factory
+def _AtBottom(content: Any, band: Callable[[], float]) -> Any:
     return _at_bottom_class()(content, band)
 
 
@@ -347,7 +358,7 @@ class _Marker:
     def make(doc: Any, index: int, qr: str, progress: Progress | None) -> Any:
         from reportlab.platypus import Flowable
 
-        class CopyStart(Flowable):  # type: ignore[misc]
+        class CopyStart(Flowable):
             def wrap(self, _w: float, _h: float) -> tuple[float, float]:
                 return 0, 0
 
@@ -419,18 +430,38 @@ def render_letters_pdf(
     frame_w = width - (geo.left + geo.right) * mm
     band = (geo.qr_size + 3) * mm
     first_frame = Frame(
-        geo.left * mm, (geo.bottom * mm) + band, frame_w, height - (geo.top + geo.bottom) * mm - band,
-        leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="first",
+        geo.left * mm,
+        (geo.bottom * mm) + band,
+        frame_w,
+        height - (geo.top + geo.bottom) * mm - band,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="first",
     )
     later_frame = Frame(
-        geo.left * mm, geo.bottom * mm, frame_w, height - (geo.top + geo.bottom) * mm,
-        leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="later",
+        geo.left * mm,
+        geo.bottom * mm,
+        frame_w,
+        height - (geo.top + geo.bottom) * mm,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="later",
     )
 
     wide_frame = Frame(
-        geo.left * mm, geo.bottom * mm, height - (geo.left + geo.right) * mm,
+        geo.left * mm,
+        geo.bottom * mm,
+        height - (geo.left + geo.right) * mm,
         width - (geo.top + geo.bottom) * mm,
-        leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="wide",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="wide",
     )
 
     def on_first(canvas: Any, d: Any) -> None:

@@ -165,13 +165,20 @@ def prepare(db: Database, letter_id: int, *, per_recipient: bool = False) -> Pre
         pages, names = [], []
         width = len(str(len(source.copies)))
         for i, copy in enumerate(source.copies, 1):
-            pages.append(build_page(source, profile.head, copy, initials_first=profile.initials_first))
+            pages.append(
+                build_page(source, profile.head, copy, initials_first=profile.initials_first)
+            )
             who = safe_name(" ".join(copy.lines.split()), 60)
             names.append(f"{stem} - {i:0{width}d} {who}")
         return Prepared(letter.number, pages, names, profile.font_file)
 
 
-def render(prepared: Prepared, fmt: str, pages: list[LetterPage], progress: Callable[[int], bool] | None = None) -> bytes:
+def render(
+    prepared: Prepared,
+    fmt: str,
+    pages: list[LetterPage],
+    progress: Callable[[int], bool] | None = None,
+) -> bytes:
     """One file's bytes: the given pages in the given format."""
     if fmt == "pdf":
         from app.exporters.letter_pdf import Cancelled, render_letters_pdf
@@ -228,13 +235,22 @@ def export_letter(
     out = Path(out)
     if not per_recipient or merge:
         if out.is_dir():
-            out = out / f"{prepared.names[0] if not per_recipient else safe_name(prepared.number)}.{fmt}"
+            out = (
+                out
+                / f"{prepared.names[0] if not per_recipient else safe_name(prepared.number)}.{fmt}"
+            )
         data = render(prepared, fmt, prepared.pages, tick)
-        return [write_atomically(out, lambda tmp: tmp.write_bytes(data))]
+
+        def write(tmp: Path) -> None:
+            tmp.write_bytes(data)
+
+        return [write_atomically(out, write)]
     return _write_folder(prepared, fmt, out, tick)
 
 
-def _write_folder(prepared: Prepared, fmt: str, folder: Path, tick: Callable[[int], bool]) -> list[Path]:
+def _write_folder(
+    prepared: Prepared, fmt: str, folder: Path, tick: Callable[[int], bool]
+) -> list[Path]:
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{folder}: это файл; для отдельных копий укажите папку")
     if not folder.parent.is_dir():
@@ -267,3 +283,25 @@ def _write_folder(prepared: Prepared, fmt: str, folder: Path, tick: Callable[[in
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return written
+
+
+def export_report_form(db: Database, letter_id: int, out: Path) -> Path:
+    """The report form of the letter as an XLSX the recipients fill in (header in row 2)."""
+    from app.exporters.table import Table, TableColumn
+    from app.exporters.xlsx import write_table_xlsx
+    from app.letter_layout import appendices_of
+
+    with db.read() as session:
+        _letter, source, _profile = _load(session, letter_id)
+    form = next((a for a in appendices_of(source, personal=True) if a.kind == "report_form"), None)
+    if form is None:
+        raise UserError(f"В письме № {source.number} нет отчетной формы (столбцов отчета)")
+    if Path(out).suffix.lower() != ".xlsx":
+        raise UserError(f"{out}: отчетная форма записывается в XLSX")
+    columns = [
+        TableColumn(title, 8 if i == 0 else max(14.0, 9 * w))
+        for i, (title, w) in enumerate(zip(form.table.columns, form.table.widths, strict=True))
+    ]
+    rows = [list(row) for row in form.table.rows]
+    table = Table(f"{form.title}. {form.caption}", columns, rows)
+    return write_table_xlsx(table, Path(out))

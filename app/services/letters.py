@@ -16,7 +16,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app import audit
+from app.declension import COLLECTIVE_SALUTATION
 from app.errors import ConflictError, UserError
+from app.letter_layout import BY_LIST
 from app.numbering import format_number, parse_template, period_key
 from app.text import date_ru, search_blob
 from db.engine import Database
@@ -57,8 +59,6 @@ AUDITED_FIELDS = (
     "reply_to_number",
     "reply_to_date",
 )
-COLLECTIVE_SALUTATION = "Уважаемые коллеги!"
-BY_LIST = "По списку рассылки"
 MAX_PRINTED_ADDRESSEES = 4
 
 

@@ -1,0 +1,433 @@
+"""Letters to DOCX with python-docx: renders :class:`app.letter_layout.LetterPage` and nothing else.
+
+An ordinary editable document: named paragraph styles carry the type (Times New Roman in all four
+font slots, Russian language), the letterhead and signature are borderless tables, page numbers
+are a PAGE field in the header from page 2, the QR code sits in the first page's footer, the
+executor mark is a frame anchored to the bottom of the last page of the letter.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from app.body_markup import Block
+from app.exporters.qr import qr_png
+from app.letter_layout import Appendix, LetterPage, Page
+
+FONT = "Times New Roman"
+TEXT, REQUISITE, CENTRED, ORGANIZATION, REFERENCE = (
+    "Текст письма",
+    "Реквизит",
+    "Обращение",
+    "Наименование организации",
+    "Справочные данные",
+)
+EXECUTOR, CELL, CELL_HEAD, STAMP, CAPTION = (
+    "Отметка об исполнителе",
+    "Текст таблицы",
+    "Заголовок таблицы",
+    "Отметка об ЭП",
+    "Гриф приложения",
+)
+
+
+def _fonts(rpr: Any, size: float | None = None) -> None:
+    """All four font slots of a ``w:rPr`` to Times New Roman, theme fonts dropped, Russian."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    _font_slots(fonts)
+    for tag in ("w:sz", "w:szCs", "w:lang"):
+        node = rpr.find(qn(tag))
+        if node is not None:
+            rpr.remove(node)
+    if size is not None:
+        for tag in ("w:sz", "w:szCs"):
+            node = OxmlElement(tag)
+            node.set(qn("w:val"), str(int(size * 2)))
+            rpr.append(node)
+    lang = OxmlElement("w:lang")
+    for slot in ("val", "eastAsia", "bidi"):
+        lang.set(qn(f"w:{slot}"), "ru-RU")
+    rpr.append(lang)
+
+
+def _font_slots(fonts: Any) -> None:
+    from docx.oxml.ns import qn
+
+    for attr in list(fonts.attrib):
+        del fonts.attrib[attr]  # theme fonts (asciiTheme, cstheme, …) would override the name
+    for slot in ("ascii", "hAnsi", "cs", "eastAsia"):
+        fonts.set(qn(f"w:{slot}"), FONT)
+
+
+def _styles(doc: Any, geo: Page) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt
+
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    _fonts(defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")), geo.font_size)
+    normal = doc.styles["Normal"]
+    _fonts(normal.element.get_or_add_rPr(), geo.font_size)
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.space_before = Pt(0)
+    normal.paragraph_format.line_spacing = 1.0
+
+    def add(name: str, size: float, align: Any = None, bold: bool = False) -> Any:
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = normal
+        style.quick_style = True
+        _fonts(style.element.get_or_add_rPr(), size)
+        style.font.bold = bold or None
+        if align is not None:
+            style.paragraph_format.alignment = align
+        return style
+
+    text = add(TEXT, geo.font_size, WD_ALIGN_PARAGRAPH.JUSTIFY)
+    text.paragraph_format.first_line_indent = Mm(geo.indent)
+    text.paragraph_format.line_spacing = geo.line_spacing
+    add(REQUISITE, geo.font_size, WD_ALIGN_PARAGRAPH.LEFT)
+    add(CENTRED, geo.font_size, WD_ALIGN_PARAGRAPH.CENTER)
+    add(ORGANIZATION, geo.font_size, WD_ALIGN_PARAGRAPH.CENTER, bold=True)
+    add(REFERENCE, geo.small_size, WD_ALIGN_PARAGRAPH.CENTER)
+    add(EXECUTOR, geo.small_size, WD_ALIGN_PARAGRAPH.LEFT)
+    add(CELL, geo.table_size, WD_ALIGN_PARAGRAPH.LEFT)
+    add(CELL_HEAD, geo.table_size, WD_ALIGN_PARAGRAPH.CENTER, bold=True)
+    add(STAMP, 8, WD_ALIGN_PARAGRAPH.LEFT)
+    add(CAPTION, geo.font_size, WD_ALIGN_PARAGRAPH.LEFT)
+    for fonts in doc.styles.element.iter(qn("w:rFonts")):  # the template's own styles too
+        _font_slots(fonts)
+
+
+def _para(container: Any, text: str, style: str, *, first: bool = False) -> Any:
+    """A paragraph with line breaks; ``first`` reuses the empty paragraph a new cell has."""
+    p = container.paragraphs[0] if first and container.paragraphs else container.add_paragraph()
+    p.style = style
+    _lines_into(p, text)
+    return p
+
+
+def _lines_into(p: Any, text: str, bold: bool = False) -> None:
+    for i, line in enumerate(text.split("\n")):
+        run = p.add_run()
+        if i:
+            run.add_break()
+        run.add_text(line)
+        if bold:
+            run.bold = True
+
+
+def _qn(tag: str) -> str:
+    from docx.oxml.ns import qn
+
+    return qn(tag)
+
+
+def _block(doc: Any, block: Block) -> None:
+    p = doc.add_paragraph(style=TEXT)
+    if block.label:
+        p.add_run(block.label + "\u00a0")
+    for span in block.spans:
+        _lines_into(p, span.text, span.bold)
+
+
+def _fixed_table(container: Any, rows: int, widths_mm: list[float], borders: bool) -> Any:
+    from docx.oxml import OxmlElement
+    from docx.shared import Mm
+
+    table = container.add_table(rows=rows, cols=len(widths_mm))
+    table.autofit = False
+    if borders:
+        table.style = "Table Grid"
+    tbl_pr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(_qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    grid = table._tbl.tblGrid
+    for col, width in zip(grid.findall(_qn("w:gridCol")), widths_mm, strict=True):
+        col.set(_qn("w:w"), str(int(Mm(width).twips)))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_mm, strict=True):
+            cell.width = Mm(width)
+    if not borders:
+        margins = OxmlElement("w:tblCellMar")
+        for side in ("left", "right"):
+            node = OxmlElement(f"w:{side}")
+            node.set(_qn("w:w"), "0")
+            node.set(_qn("w:type"), "dxa")
+            margins.append(node)
+        tbl_pr.append(margins)
+    return table
+
+
+def _page_field(paragraph: Any) -> None:
+    from docx.oxml import OxmlElement
+
+    for kind, text in (
+        ("begin", None),
+        (None, "PAGE"),
+        ("separate", None),
+        (None, "2"),
+        ("end", None),
+    ):
+        run = paragraph.add_run()
+        if kind:
+            node = OxmlElement("w:fldChar")
+            node.set(_qn("w:fldCharType"), kind)
+        elif text == "PAGE":
+            node = OxmlElement("w:instrText")
+            node.set(_qn("xml:space"), "preserve")
+            node.text = " PAGE "
+        else:
+            run.text = text or ""
+            continue
+        run._r.append(node)
+
+
+def _frame_at_bottom(p: Any) -> None:
+    """The paragraph becomes (part of) a frame at the bottom-left of the text area."""
+    from docx.oxml import OxmlElement
+
+    frame = OxmlElement("w:framePr")
+    for key, value in (
+        ("w:wrap", "around"),
+        ("w:vAnchor", "margin"),
+        ("w:hAnchor", "margin"),
+        ("w:xAlign", "left"),
+        ("w:yAlign", "bottom"),
+        ("w:w", str(int(90 * 56.7))),
+    ):
+        frame.set(_qn(key), value)
+    ppr = p._p.get_or_add_pPr()
+    ppr.insert(0, frame)
+
+
+def _section_geometry(section: Any, geo: Page, landscape: bool) -> None:
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm
+
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width = Mm(geo.height if landscape else geo.width)
+    section.page_height = Mm(geo.width if landscape else geo.height)
+    section.left_margin, section.right_margin = Mm(geo.left), Mm(geo.right)
+    section.top_margin, section.bottom_margin = Mm(geo.top), Mm(geo.bottom)
+    section.header_distance = Mm(10)
+    section.footer_distance = Mm(10)
+
+
+class _Writer:
+    def __init__(self, doc: Any, page: LetterPage) -> None:
+        self.doc, self.p, self.geo = doc, page, page.page
+        self.text_width = self.geo.width - self.geo.left - self.geo.right
+
+    def head(self) -> None:
+        p, geo = self.p, self.geo
+        gap = geo.addressee_left - geo.block_width
+        widths = [geo.block_width, gap, self.text_width - geo.addressee_left]
+        if p.layout == "flat":
+            self.organization(self.doc)
+        table = _fixed_table(self.doc, 1, widths, borders=False)
+        left, _gap, right = table.rows[0].cells
+        first = True
+        if p.layout != "flat":
+            self.organization(left, first=True)
+            first = False
+        self.numbers(left, first)
+        for i, block in enumerate(p.addressee):
+            para = _para(right, "\n".join(block), REQUISITE, first=i == 0)
+            if i:
+                para.paragraph_format.space_before = _pt(10)
+
+    def organization(self, container: Any, first: bool = False) -> None:
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+        if self.p.logo:
+            from docx.shared import Mm
+
+            pic = container.paragraphs[0] if first else container.add_paragraph()
+            pic.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            pic.add_run().add_picture(io.BytesIO(self.p.logo), height=Mm(18))
+            first = False
+        for line in self.p.organization:
+            _para(container, line, ORGANIZATION, first=first)
+            first = False
+        if self.p.reference:
+            ref = _para(container, "\n".join(self.p.reference), REFERENCE)
+            ref.paragraph_format.space_before = _pt(4)
+
+    def numbers(self, cell: Any, first: bool) -> None:
+        line = _para(cell, self.p.number_line, REQUISITE, first=first)
+        line.paragraph_format.space_before = _pt(0 if first else 11)
+        if self.p.reply_line:
+            _para(cell, self.p.reply_line, REQUISITE)
+
+    def text(self) -> None:
+        from docx.shared import Mm
+
+        p, doc = self.p, self.doc
+        heading = _para(doc, p.heading, REQUISITE)
+        heading.paragraph_format.space_before = _pt(22)
+        if p.layout == "angular":
+            heading.paragraph_format.right_indent = Mm(self.text_width - self.geo.block_width)
+        if p.salutation:
+            greeting = _para(doc, p.salutation, CENTRED)
+            greeting.paragraph_format.space_before = _pt(22)
+            greeting.paragraph_format.space_after = _pt(16)
+        for block in p.body:
+            _block(doc, block)
+        if p.closing:
+            _para(doc, p.closing, REQUISITE).paragraph_format.space_before = _pt(11)
+        if p.attachment:
+            _para(doc, "\n".join(p.attachment), REQUISITE).paragraph_format.space_before = _pt(16)
+
+    def signature(self) -> None:
+        sig = self.p.signature
+        if sig is None:
+            return
+        from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+        spacer = self.doc.add_paragraph(style=REQUISITE)
+        spacer.paragraph_format.space_before = _pt(10)
+        table = _fixed_table(self.doc, 1, [85, self.text_width - 130, 45], borders=False)
+        position, middle, name = table.rows[0].cells
+        _para(position, "\n".join(sig.position), REQUISITE, first=True)
+        _para(name, sig.name, REQUISITE, first=True).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        for cell in (position, middle, name):
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
+        if sig.stamp:
+            stamp = _fixed_table(middle, len(sig.stamp.lines), [66], borders=True)
+            for i, (row, line) in enumerate(zip(stamp.rows, sig.stamp.lines, strict=True)):
+                para = _para(row.cells[0], line, STAMP, first=True)
+                if i == 0:
+                    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                    para.runs[0].bold = True
+            _inner_borders_off(stamp)
+
+    def executor(self) -> None:
+        for line in self.p.executor:
+            _frame_at_bottom(_para(self.doc, line, EXECUTOR))
+
+    def appendix(self, appendix: Appendix) -> None:
+        from docx.enum.section import WD_SECTION
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Mm
+
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        _section_geometry(section, self.geo, appendix.landscape)
+        section.different_first_page_header_footer = False
+        width = (
+            (self.geo.height if appendix.landscape else self.geo.width)
+            - self.geo.left
+            - self.geo.right
+        )
+        caption = _para(self.doc, appendix.caption, CAPTION)
+        caption.paragraph_format.left_indent = Mm(width - self.geo.block_width)
+        title = _para(self.doc, appendix.title, CENTRED)
+        title.runs[0].bold = True
+        title.paragraph_format.space_before = _pt(18)
+        title.paragraph_format.space_after = _pt(10)
+        table = appendix.table
+        total = sum(table.widths)
+        widths = [width * w / total for w in table.widths]
+        grid = _fixed_table(self.doc, 1 + len(table.rows), widths, borders=True)
+        _repeat_header(grid.rows[0])
+        numeric = table.numeric or tuple(False for _ in table.columns)
+        for cell, text in zip(grid.rows[0].cells, table.columns, strict=True):
+            _para(cell, text, CELL_HEAD, first=True)
+        for row, values in zip(grid.rows[1:], table.rows, strict=True):
+            if table.row_height:
+                row.height = Mm(table.row_height)
+            for i, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
+                para = _para(cell, text, CELL, first=True)
+                if numeric[i]:
+                    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    def write(self) -> None:
+        self.head()
+        self.text()
+        self.signature()
+        self.executor()
+        for appendix in self.p.appendices:
+            self.appendix(appendix)
+
+
+def _pt(value: float) -> Any:
+    from docx.shared import Pt
+
+    return Pt(value)
+
+
+def _repeat_header(row: Any) -> None:
+    from docx.oxml import OxmlElement
+
+    trpr = row._tr.get_or_add_trPr()
+    node = OxmlElement("w:tblHeader")
+    node.set(_qn("w:val"), "true")
+    trpr.append(node)
+
+
+def _inner_borders_off(table: Any) -> None:
+    """The stamp is one frame: outer border only."""
+    from docx.oxml import OxmlElement
+
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right"):
+        node = OxmlElement(f"w:{side}")
+        for key, value in (("w:val", "single"), ("w:sz", "8"), ("w:color", "1F3A93")):
+            node.set(_qn(key), value)
+        borders.append(node)
+    for side in ("insideH", "insideV"):
+        node = OxmlElement(f"w:{side}")
+        node.set(_qn("w:val"), "nil")
+        borders.append(node)
+    table._tbl.tblPr.append(borders)
+    table.style = None
+
+
+def _first_section(doc: Any, page: LetterPage) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm
+
+    section = doc.sections[0]
+    _section_geometry(section, page.page, landscape=False)
+    section.different_first_page_header_footer = True
+    header = section.header.paragraphs[0]
+    header.style = CENTRED
+    _page_field(header)
+    footer = section.first_page_footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    footer.add_run().add_picture(io.BytesIO(qr_png(page.qr)), width=Mm(page.page.qr_size))
+
+
+def render_letter_docx(page: LetterPage) -> bytes:
+    """One letter copy as the bytes of a DOCX file."""
+    from docx import Document
+
+    doc = Document()
+    doc.core_properties.title = page.title
+    doc.core_properties.author = "Секретариат"
+    doc.core_properties.language = "ru-RU"
+    _styles(doc, page.page)
+    body = doc.element.body
+    for child in list(body):
+        if child.tag != _qn("w:sectPr"):
+            body.remove(child)
+    _first_section(doc, page)
+    _Writer(doc, page).write()
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def render_letters_docx(pages: list[LetterPage]) -> bytes:
+    if len(pages) != 1:
+        raise ValueError("a DOCX holds one letter copy; write copies as separate files")
+    return render_letter_docx(pages[0])
