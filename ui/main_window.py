@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self.registry_tab.new_letter_requested.connect(self.new_letter)
         self.registry_tab.open_requested.connect(self.open_letter)
         self.registry_tab.annul_requested.connect(self.annul_letter)
+        self.registry_tab.letter_requested.connect(self.letter_output)
         self.registry_tab.export_requested.connect(self.export_journal)
         self.recipients_tab.letter_to_recipient_requested.connect(
             lambda code: self.new_letter({"recipient": code})
@@ -205,6 +206,12 @@ class MainWindow(QMainWindow):
     def open_letter(self, letter_id: int) -> None:
         if LetterDialog.open_card(self.db, letter_id, self):
             self.hub.letters_changed.emit()
+
+    def letter_output(self, kind: str, letter_id: int) -> None:
+        """Preview, print, save or personalise a registered letter (from the registry)."""
+        from ui.letter_output import run_letter_output
+
+        run_letter_output(self.db, kind, letter_id, self)
 
     def annul_letter(self, letter_id: int) -> None:
         reason, ok = QInputDialog.getText(self, APP_TITLE, "Причина аннулирования:")

@@ -194,6 +194,19 @@ def render(
     raise UserError(f"Формат «{fmt}»: допустимо {', '.join(FORMATS)}")
 
 
+def copy_count(db: Database, letter_id: int) -> int:
+    """How many personalised copies the letter makes (its addressees from the directory)."""
+    from sqlalchemy import func
+
+    from db.models import LetterAddressee
+
+    with db.read() as session:
+        count = session.scalar(
+            select(func.count(LetterAddressee.id)).where(LetterAddressee.letter_id == letter_id)
+        )
+        return int(count or 0)
+
+
 def preview_pdf(db: Database, letter_id: int) -> bytes:
     """The letter as it will print: the bytes of its PDF, for the preview and the printer."""
     prepared = prepare(db, letter_id)

@@ -286,10 +286,32 @@ class LetterDialog(QDialog):
             self.annul_button.clicked.connect(self.annul)
             row.addWidget(self.change_button)
             row.addWidget(self.annul_button)
+            row.addWidget(self._output_button())
         row.addStretch(1)
         row.addWidget(self.register_button)
         row.addWidget(cancel)
         return row
+
+    def _output_button(self) -> QPushButton:
+        """«Письмо ▾»: preview, print, save and personalised copies of the saved letter."""
+        from PySide6.QtWidgets import QMenu
+
+        from ui.letter_output import run_letter_output
+
+        self.output_button = QPushButton("Письмо")
+        menu = QMenu(self.output_button)
+        for label, kind in (
+            ("Просмотр…", "preview"),
+            ("Печать…", "print"),
+            ("Сохранить как PDF или DOCX…", "save"),
+            ("Персональные копии…", "mailing"),
+        ):
+            action = menu.addAction(label)
+            action.triggered.connect(
+                lambda _=False, k=kind: run_letter_output(self.db, k, self.letter_id or 0, self)
+            )
+        self.output_button.setMenu(menu)
+        return self.output_button
 
     def _staff_combo(self) -> QComboBox:
         combo = QComboBox()
@@ -458,6 +480,7 @@ class LetterDialog(QDialog):
             self.register_button.setEnabled(card["registration"]["status"] == "reserved")
             self.annul_button.setEnabled(card["registration"]["status"] == "reserved")
             self.change_button.setEnabled(False)
+            self.output_button.setEnabled(False)
 
     def _fill_addressee(self, addressee: dict[str, Any], printed: list[dict[str, str]]) -> None:
         mode = next(iter(addressee)) if addressee else "text"

@@ -78,6 +78,7 @@ class RegistryTab(ListTab):
     new_letter_requested = Signal()
     open_requested = Signal(int)
     annul_requested = Signal(int)
+    letter_requested = Signal(str, int)  # "preview" | "print" | "save" | "mailing", letter id
     export_requested = Signal()
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
@@ -202,6 +203,20 @@ class RegistryTab(ListTab):
             "Копировать номер", QKeySequence.StandardKey.Copy, self.copy_number
         )
         self.annul_action = self._row_action("Аннулировать…", "Ctrl+Delete", self._annul_selected)
+        self.preview_action = self._row_action(
+            "Просмотр письма…", "F3", lambda: self._letter_action("preview")
+        )
+        self.print_action = self._row_action(
+            "Печать письма…", QKeySequence.StandardKey.Print, lambda: self._letter_action("print")
+        )
+        self.save_action = self._row_action(
+            "Сохранить как PDF или DOCX…",
+            QKeySequence.StandardKey.Save,
+            lambda: self._letter_action("save"),
+        )
+        self.mailing_action = self._row_action(
+            "Персональные копии…", "Ctrl+Shift+M", lambda: self._letter_action("mailing")
+        )
         self.export_action = QAction("Печать журнала за период…", self)
         self.export_action.triggered.connect(self.export_requested)
 
@@ -222,6 +237,11 @@ class RegistryTab(ListTab):
         if row is not None:
             self.annul_action.setEnabled(row.status in ("registered", "reserved"))
         menu.addSeparator()
+        letter_actions = (self.preview_action, self.print_action, self.save_action)
+        for action in (*letter_actions, self.mailing_action):
+            menu.addAction(action)
+            action.setEnabled(row is not None and row.status == "registered")
+        menu.addSeparator()
         menu.addAction(self.export_action)
         return menu
 
@@ -232,6 +252,11 @@ class RegistryTab(ListTab):
         row = self.selected_row()
         if row is not None:
             self.open_requested.emit(row.id)
+
+    def _letter_action(self, kind: str) -> None:
+        row = self.selected_row()
+        if row is not None and row.status == "registered":
+            self.letter_requested.emit(kind, row.id)
 
     def _annul_selected(self) -> None:
         row = self.selected_row()

@@ -1,0 +1,154 @@
+"""«Просмотр»: the letter as it will print, with «Печать» and «Сохранить как»."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import UserError
+from app.services.letter_export import export_letter, preview_pdf, safe_name
+from db.engine import Database
+from ui.background import message_of
+from ui.pdf_pages import page_images, print_pdf
+
+ZOOMS = (60, 75, 90, 110, 130, 160)
+
+
+def save_letter_as(db: Database, letter_id: int, number: str, parent: QWidget) -> Path | None:
+    """Ask for a file (PDF or DOCX by the chosen filter) and write the letter there."""
+    path, chosen = QFileDialog.getSaveFileName(
+        parent,
+        "Сохранить письмо",
+        f"{safe_name(number)}.pdf",
+        "Документ PDF (*.pdf);;Документ Word (*.docx)",
+    )
+    if not path:
+        return None
+    target = Path(path)
+    fmt = "docx" if "docx" in chosen or target.suffix.lower() == ".docx" else "pdf"
+    if target.suffix.lower() != f".{fmt}":
+        target = target.with_suffix(f".{fmt}")
+    try:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            export_letter(db, letter_id, fmt, target)
+        finally:
+            QApplication.restoreOverrideCursor()
+    except (UserError, OSError) as exc:
+        QMessageBox.warning(parent, "Сохранение письма", message_of(exc))
+        return None
+    return target
+
+
+def print_letter(data: bytes, parent: QWidget, printer: QPrinter | None = None) -> int:
+    """The system print dialog, then every page; 0 when the clerk cancelled."""
+    printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle("Печать письма")
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return 0
+    try:
+        return print_pdf(data, printer)
+    except OSError as exc:
+        QMessageBox.warning(parent, "Печать", f"Не удалось напечатать: {exc}")
+        return 0
+
+
+class PreviewDialog(QDialog):
+    def __init__(self, db: Database, letter_id: int, number: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.db, self.letter_id, self.number = db, letter_id, number
+        self.setWindowTitle(f"Письмо № {number} — просмотр")
+        self.resize(900, 1000)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.pdf = preview_pdf(db, letter_id)
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.zoom = 2  # index in ZOOMS
+        self.pages = QWidget()
+        self.pages.setStyleSheet("background: #8a8f96;")
+        self.pages_layout = QVBoxLayout(self.pages)
+        self.pages_layout.setSpacing(14)
+        self.pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        scroll = QScrollArea()
+        scroll.setWidget(self.pages)
+        scroll.setWidgetResizable(True)
+        self.scroll_area = scroll
+
+        self.info = QLabel()
+        self.print_button = QPushButton("Печать…")
+        self.print_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Print))
+        self.print_button.clicked.connect(self.print_letter)
+        self.save_button = QPushButton("Сохранить как…")
+        self.save_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))
+        self.save_button.clicked.connect(self.save_as)
+        zoom_out, zoom_in = QPushButton("−"), QPushButton("+")
+        zoom_out.setToolTip("Уменьшить (Ctrl+−)")
+        zoom_in.setToolTip("Увеличить (Ctrl++)")
+        zoom_out.clicked.connect(lambda: self.set_zoom(self.zoom - 1))
+        zoom_in.clicked.connect(lambda: self.set_zoom(self.zoom + 1))
+        QShortcut(
+            QKeySequence(QKeySequence.StandardKey.ZoomIn),
+            self,
+            lambda: self.set_zoom(self.zoom + 1),
+        )
+        QShortcut(
+            QKeySequence(QKeySequence.StandardKey.ZoomOut),
+            self,
+            lambda: self.set_zoom(self.zoom - 1),
+        )
+        close = QPushButton("Закрыть")
+        close.clicked.connect(self.reject)
+        bar = QHBoxLayout()
+        for widget in (zoom_out, zoom_in, self.info):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        for widget in (self.print_button, self.save_button, close):
+            bar.addWidget(widget)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(bar)
+        self.page_labels: list[QLabel] = []
+        self.show_pages()
+
+    def set_zoom(self, index: int) -> None:
+        index = max(0, min(len(ZOOMS) - 1, index))
+        if index != self.zoom:
+            self.zoom = index
+            self.show_pages()
+
+    def show_pages(self) -> None:
+        for label in self.page_labels:
+            label.deleteLater()
+        self.page_labels = []
+        dpi = 96 * ZOOMS[self.zoom] / 100
+        for image in page_images(self.pdf, dpi):
+            label = QLabel()
+            label.setPixmap(QPixmap.fromImage(image))
+            label.setStyleSheet("background: white; border: 1px solid #5c6168;")
+            self.pages_layout.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
+            self.page_labels.append(label)
+        pages = len(self.page_labels)
+        self.info.setText(f"Страниц: {pages}   Масштаб: {ZOOMS[self.zoom]} %")
+
+    def print_letter(self) -> None:
+        print_letter(self.pdf, self)
+
+    def save_as(self) -> None:
+        save_letter_as(self.db, self.letter_id, self.number, self)
