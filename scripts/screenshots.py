@@ -118,8 +118,38 @@ def main() -> int:
     card = LetterDialog(demo, window, letter_id=window.registry_tab.model.row_at(0).id)
     shoot(card, "letter-card.png", (980, 760))
     card.close()
+    _letters(demo, window, shoot, out)
     window.close()
     return 0
+
+
+def _letters(demo, window, shoot, out: Path) -> None:  # type: ignore[no-untyped-def]
+    """The letter preview dialog, the mailing dialog, and every PDF page of the three fixture
+    letters (to compare with shared/examples/letters/)."""
+    from app.services.letter_export import preview_pdf
+    from app.services.letters import letter_id_by_number
+    from ui.dialogs.mailing_dialog import MailingDialog
+    from ui.dialogs.preview_dialog import PreviewDialog
+    from ui.pdf_pages import page_images
+
+    governor = letter_id_by_number(demo, "710/5")
+    preview = PreviewDialog(demo, governor, "710/5", window)
+    shoot(preview, "letter-preview.png", (900, 1000))
+    preview.close()
+    listed = letter_id_by_number(demo, "1893/5")
+    mailing = MailingDialog(demo, listed, "1893/5", 89, window, folder=Path.home() / "Письма")
+    mailing.progress.setValue(37)
+    shoot(mailing, "letter-mailing.png", (620, 220))
+    mailing.close()
+    for number, stem in (
+        ("710/5", "letter-710-5"),
+        ("2174-РСК", "letter-2174-rsk"),
+        ("1893/5", "letter-1893-5"),
+    ):
+        for page, image in enumerate(page_images(preview_pdf(demo, letter_id_by_number(demo, number)), 110), 1):
+            name = out / f"{stem}-page{page}.png"
+            image.save(str(name))
+            print(name)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,136 @@
+"""Letters to PDF and DOCX, against LibreOffice converting the same DOCX, in one run.
+
+Usage: python -m bench.letters [--repeat R] [--out FILE.json] [--no-libreoffice]
+
+Works on a temporary demo database (the three example letters; the 89-recipient mailing is the
+2025 Quality Day letter). Prints one table and writes JSON. Not part of the test suite.
+LibreOffice (``libreoffice-writer-nogui``) runs headless with its own profile, one call for all
+89 DOCX files, as a clerk's alternative route to the same PDFs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def _timed(fn: Callable[[], Any], repeat: int) -> dict[str, float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    return {"median_ms": round(statistics.median(times), 1), "p95_ms": round(p95, 1)}
+
+
+def _libreoffice(docx_dir: Path, out_dir: Path) -> dict[str, Any] | None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        return None
+    files = sorted(str(p) for p in docx_dir.glob("*.docx"))
+    profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
+    cmd = [
+        soffice,
+        f"-env:UserInstallation=file://{profile}",
+        "--headless",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(out_dir),
+        *files,
+    ]
+    subprocess.run(cmd[:2] + ["--headless", "--terminate_after_init"], capture_output=True)
+    start = time.perf_counter()
+    subprocess.run(cmd, capture_output=True, check=True)
+    elapsed = (time.perf_counter() - start) * 1000
+    shutil.rmtree(profile, ignore_errors=True)
+    return {"files": len(files), "pdfs": len(list(out_dir.glob("*.pdf"))), "ms": round(elapsed)}
+
+
+def run(repeat: int, with_libreoffice: bool) -> dict[str, Any]:
+    tmp = Path(tempfile.mkdtemp(prefix="bench-letters-"))
+    os.environ["SECRETARIAT_DATA_DIR"] = str(tmp / "data")
+    os.environ["SECRETARIAT_CONFIG_DIR"] = str(tmp / "config")
+    from app.registry import open_registry
+    from app.services.demo import load_demo
+    from app.services.letter_export import export_letter, prepare, render
+    from app.services.letters import letter_id_by_number
+
+    db = open_registry(str(tmp / "bench.db"))
+    load_demo(db)
+    one = letter_id_by_number(db, "710/5")
+    mailing = letter_id_by_number(db, "1893/5")
+    single = prepare(db, one)
+    render(single, "pdf", single.pages)  # fonts registered, modules imported: not timed
+    render(single, "docx", single.pages)
+    results: dict[str, Any] = {
+        "one letter to PDF (render)": _timed(lambda: render(single, "pdf", single.pages), repeat),
+        "one letter to DOCX (render)": _timed(
+            lambda: render(single, "docx", single.pages), repeat
+        ),
+        "one letter to PDF file (read + render + write)": _timed(
+            lambda: export_letter(db, one, "pdf", tmp / "one.pdf"), repeat
+        ),
+    }
+    count = len(prepare(db, mailing, per_recipient=True).pages)
+    results["mailing recipients"] = count
+    merged = tmp / "merged.pdf"
+    results[f"{count} letters, merged PDF"] = _timed(
+        lambda: export_letter(db, mailing, "pdf", merged, per_recipient=True, merge=True),
+        max(3, repeat // 2),
+    )
+    results[f"{count} letters, separate PDF files"] = _timed(
+        lambda: export_letter(db, mailing, "pdf", tmp / "pdf", per_recipient=True),
+        max(3, repeat // 2),
+    )
+    docx_dir = tmp / "docx"
+    results[f"{count} letters, separate DOCX files"] = _timed(
+        lambda: export_letter(db, mailing, "docx", docx_dir, per_recipient=True),
+        max(3, repeat // 2),
+    )
+    results["merged PDF size, KB"] = round(merged.stat().st_size / 1024)
+    if with_libreoffice:
+        lo = _libreoffice(docx_dir, tmp / "lo")
+        results["LibreOffice, 89 DOCX → PDF in one call"] = lo
+        if lo:
+            ours = results[f"{count} letters, merged PDF"]["median_ms"]
+            results["LibreOffice route / ours (merged PDF)"] = round(lo["ms"] / ours, 1)
+    shutil.rmtree(tmp, ignore_errors=True)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.letters")
+    parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("--out", type=Path, default=Path("bench/results/letters.json"))
+    parser.add_argument("--no-libreoffice", action="store_true")
+    args = parser.parse_args(argv)
+    results = run(args.repeat, not args.no_libreoffice)
+    width = max(len(k) for k in results)
+    for key, value in results.items():
+        if isinstance(value, dict) and "median_ms" in value:
+            shown = f"{value['median_ms']:>9.1f} ms median, p95 {value['p95_ms']:.1f} ms"
+        elif isinstance(value, dict):
+            shown = f"{value['ms']:>9} ms ({value['pdfs']} PDF of {value['files']} DOCX)"
+        else:
+            shown = f"{value!s:>9}"
+        print(f"{key:<{width}}  {shown}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
