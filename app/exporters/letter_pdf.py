@@ -372,14 +372,27 @@ class _Marker:
 
 
 def _qr(canvas: Any, payload: str, x: float, y: float, size: float) -> None:
-    """The QR code as vector rectangles, one per run of dark modules."""
-    runs, modules = qr_runs(payload)
-    cell = size / modules
-    path = canvas.beginPath()
-    for row, start, length in runs:
-        path.rect(x + start * cell, y + size - (row + 1) * cell, length * cell, cell)
-    canvas.setFillColorRGB(0, 0, 0)
-    canvas.drawPath(path, stroke=0, fill=1)
+    """The QR code as vector rectangles (one per run of dark modules), drawn once per document
+    as a form and placed on every first page that shows the same payload."""
+    import hashlib
+
+    name = "qr" + hashlib.sha1(payload.encode()).hexdigest()[:12]
+    forms = canvas.__dict__.setdefault("_letter_qr_forms", set())
+    if name not in forms:
+        runs, modules = qr_runs(payload)
+        cell = size / modules
+        canvas.beginForm(name, lowerx=0, lowery=0, upperx=size, uppery=size)
+        path = canvas.beginPath()
+        for row, start, length in runs:
+            path.rect(start * cell, size - (row + 1) * cell, length * cell, cell)
+        canvas.setFillColorRGB(0, 0, 0)
+        canvas.drawPath(path, stroke=0, fill=1)
+        canvas.endForm()
+        forms.add(name)
+    canvas.saveState()
+    canvas.translate(x, y)
+    canvas.doForm(name)
+    canvas.restoreState()
 
 
 def write_letters_pdf(
