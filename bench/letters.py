@@ -51,7 +51,7 @@ def _libreoffice(docx_dir: Path, out_dir: Path) -> dict[str, Any] | None:
         str(out_dir),
         *files,
     ]
-    subprocess.run(cmd[:2] + ["--headless", "--terminate_after_init"], capture_output=True)
+    subprocess.run([*cmd[:2], "--headless", "--terminate_after_init"], capture_output=True)
     start = time.perf_counter()
     subprocess.run(cmd, capture_output=True, check=True)
     elapsed = (time.perf_counter() - start) * 1000
@@ -77,9 +77,7 @@ def run(repeat: int, with_libreoffice: bool) -> dict[str, Any]:
     render(single, "docx", single.pages)
     results: dict[str, Any] = {
         "one letter to PDF (render)": _timed(lambda: render(single, "pdf", single.pages), repeat),
-        "one letter to DOCX (render)": _timed(
-            lambda: render(single, "docx", single.pages), repeat
-        ),
+        "one letter to DOCX (render)": _timed(lambda: render(single, "docx", single.pages), repeat),
         "one letter to PDF file (read + render + write)": _timed(
             lambda: export_letter(db, one, "pdf", tmp / "one.pdf"), repeat
         ),

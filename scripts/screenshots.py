@@ -146,7 +146,9 @@ def _letters(demo, window, shoot, out: Path) -> None:  # type: ignore[no-untyped
         ("2174-РСК", "letter-2174-rsk"),
         ("1893/5", "letter-1893-5"),
     ):
-        for page, image in enumerate(page_images(preview_pdf(demo, letter_id_by_number(demo, number)), 110), 1):
+        for page, image in enumerate(
+            page_images(preview_pdf(demo, letter_id_by_number(demo, number)), 110), 1
+        ):
             name = out / f"{stem}-page{page}.png"
             image.save(str(name))
             print(name)

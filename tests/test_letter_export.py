@@ -322,3 +322,34 @@ def test_golden_pdf(demo_db: Any, path: Path) -> None:
         pytest.skip(f"references made with reportlab {version}, this is {reportlab.Version}")
     [data] = render(demo_db, fixture(path)["number"], "pdf")
     _golden(f"{path.stem}.pdf", data)
+
+
+def test_date_in_words_and_the_organizations_own_font(demo_db: Any, tmp_path: Path) -> None:
+    import shutil
+
+    from pypdf import PdfReader
+
+    from app.errors import UserError
+    from app.services.profile import get_organization, save_organization
+
+    font = tmp_path / "fonts" / "OrgSerif-Regular.ttf"
+    font.parent.mkdir()
+    shutil.copy(ROOT / "resources" / "fonts" / "LiberationSerif-Bold.ttf", font)
+    org = get_organization(demo_db)
+    assert org is not None
+    org.date_words, org.font_file = True, str(font)
+    save_organization(demo_db, org)
+    [data] = render(demo_db, "710/5", "pdf")
+    assert "№ 710/5 от «29» апреля 2025 г." in " ".join(pdf_text(data))
+    names = {
+        str(f.get_object()["/BaseFont"])
+        for page in PdfReader(io.BytesIO(data)).pages
+        for f in page["/Resources"]["/Font"].values()
+    }
+    assert names and all("LiberationSerif-Bold" in n for n in names), names  # the given file
+    org = get_organization(demo_db)
+    assert org is not None and org.date_words and org.font_file == str(font)
+    org.font_file = str(tmp_path / "missing.ttf")
+    save_organization(demo_db, org)
+    with pytest.raises(UserError, match="не найден"):
+        render(demo_db, "710/5", "pdf")

@@ -116,7 +116,7 @@ class MainWindow(QMainWindow):
         self.new_letter_action = self._action("Новое письмо…", self.new_letter, "Ctrl+N")
         file_menu.addAction(self.new_letter_action)
         file_menu.addAction(
-            self._action("Печать журнала за период…", self.export_journal, "Ctrl+P")
+            self._action("Печать журнала за период…", self.export_journal, "Ctrl+Shift+P")
         )
         file_menu.addSeparator()
         file_menu.addAction(

@@ -39,6 +39,8 @@ class OrganizationData:
     reply_line: bool = False
     font_size: int = 14
     initials_first: bool = True
+    date_words: bool = False  # «22» октября 2024 г. on the number line
+    font_file: str = ""  # the organization's own TTF for PDF letters; "" = Liberation Serif
     version: int = 0  # 0: not read from the database
 
     def validate(self) -> None:
@@ -52,6 +54,8 @@ class OrganizationData:
             )
         if self.font_size not in FONT_SIZES:
             raise UserError(f"Размер шрифта {self.font_size}: допустимо от 12 до 14 пт")
+        if self.font_file and not self.font_file.lower().endswith((".ttf", ".otf")):
+            raise UserError(f"Шрифт «{self.font_file}»: укажите файл TTF")
 
 
 @dataclass
@@ -128,7 +132,10 @@ def _check_version(row_version: int, given: int, what: str) -> None:
 
 # --- organization -------------------------------------------------------------------------
 
-_ORG_FIELDS = [f.name for f in fields(OrganizationData) if f.name != "version"]
+_ORG_EXTRA = ("date_words", "font_file")  # kept in the row's ``extra`` JSON
+_ORG_FIELDS = [
+    f.name for f in fields(OrganizationData) if f.name != "version" and f.name not in _ORG_EXTRA
+]
 
 
 def _organization_row(session: Session) -> Organization | None:
@@ -138,6 +145,9 @@ def _organization_row(session: Session) -> Organization | None:
 def _org_to_data(row: Organization) -> OrganizationData:
     data = OrganizationData(**{name: getattr(row, name) for name in _ORG_FIELDS})
     data.letterhead = list(row.letterhead or [])
+    extra = row.extra or {}
+    data.date_words = bool(extra.get("date_words", False))
+    data.font_file = str(extra.get("font_file", ""))
     data.version = row.version
     return data
 
@@ -159,6 +169,7 @@ def save_organization_in(session: Session, data: OrganizationData) -> Organizati
     order_changed = row.initials_first != data.initials_first and row.id is not None
     for name in _ORG_FIELDS:
         setattr(row, name, getattr(data, name))
+    row.extra = {**(row.extra or {}), **{name: getattr(data, name) for name in _ORG_EXTRA}}
     session.flush()
     if order_changed:  # «В.В. Солодову» ↔ «Солодову В.В.» in every block nobody edited
         from app.services.recipients import rederive_all_in

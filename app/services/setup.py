@@ -64,6 +64,8 @@ def _organization(data: Any) -> OrganizationData:
         reply_line=r.flag("reply_line", False),
         font_size=r.integer("font_size", 14) or 14,
         initials_first=r.flag("initials_first", True),
+        date_words=r.flag("date_words", False),
+        font_file=r.text("font_file"),
     )
     for key in (
         "address",

@@ -175,11 +175,19 @@ class SettingsDialog(QDialog):
         self.font_spin.setRange(12, 14)
         self.font_spin.setSuffix(" пт")
         self.font_spin.setValue(org.font_size)
+        self.date_words_check = QCheckBox("Дата словами («22» октября 2024 г.)")
+        self.date_words_check.setChecked(org.date_words)
+        self.font_file_edit = QLineEdit(org.font_file)
+        self.font_file_edit.setPlaceholderText(
+            "Liberation Serif (встроенный); или путь к TTF, например PTAstraSerif-Regular.ttf"
+        )
         form.addRow("Вид бланка", self.layout_combo)
         form.addRow("Дата и номер", self.number_line_combo)
         form.addRow("", self.reply_line_check)
         form.addRow("", self.initials_check)
+        form.addRow("", self.date_words_check)
         form.addRow("Размер шрифта", self.font_spin)
+        form.addRow("Шрифт PDF", self.font_file_edit)
         return page
 
     def _collect_organization(self) -> OrganizationData:
@@ -195,6 +203,8 @@ class SettingsDialog(QDialog):
             reply_line=self.reply_line_check.isChecked(),
             font_size=self.font_spin.value(),
             initials_first=self.initials_check.isChecked(),
+            date_words=self.date_words_check.isChecked(),
+            font_file=self.font_file_edit.text().strip(),
             version=self._org.version if self._org else 0,
         )
         for key, _label in ORG_TEXT_FIELDS[1:]:
