@@ -442,39 +442,19 @@ def render_letters_pdf(
     doc.copy_start, doc.copy_qr = 1, first.qr
     frame_w = width - (geo.left + geo.right) * mm
     band = (geo.qr_size + 3) * mm
-    first_frame = Frame(
-        geo.left * mm,
-        (geo.bottom * mm) + band,
-        frame_w,
-        height - (geo.top + geo.bottom) * mm - band,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="first",
-    )
-    later_frame = Frame(
-        geo.left * mm,
-        geo.bottom * mm,
-        frame_w,
-        height - (geo.top + geo.bottom) * mm,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="later",
-    )
 
-    wide_frame = Frame(
-        geo.left * mm,
+    def frame(y: float, w: float, h: float, name: str) -> Any:
+        padding = {"leftPadding": 0, "rightPadding": 0, "topPadding": 0, "bottomPadding": 0}
+        return Frame(geo.left * mm, y, w, h, id=name, **padding)
+
+    inner_h = height - (geo.top + geo.bottom) * mm
+    first_frame = frame(geo.bottom * mm + band, frame_w, inner_h - band, "first")
+    later_frame = frame(geo.bottom * mm, frame_w, inner_h, "later")
+    wide_frame = frame(
         geo.bottom * mm,
         height - (geo.left + geo.right) * mm,
         width - (geo.top + geo.bottom) * mm,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="wide",
+        "wide",
     )
 
     def on_first(canvas: Any, d: Any) -> None:

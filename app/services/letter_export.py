@@ -11,7 +11,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import UserError
 from app.letter_layout import Copy, Letterhead, LetterPage, LetterSource, Person, build_page
+from app.services.profile import org_to_data
 from db.engine import Database
 from db.models import DistributionList, Letter, Organization, Staff, StoredFile
 
@@ -104,28 +105,14 @@ def letter_profile(session: Session) -> Profile:
     if org.logo_file_id is not None:
         stored = session.get(StoredFile, org.logo_file_id)
         logo = stored.content if stored else b""
-    extra = org.extra or {}
+    data = org_to_data(org)
+    names = {f.name for f in fields(Letterhead)} - {"letterhead", "logo"}
     head = Letterhead(
-        name=org.name,
-        letterhead=tuple(org.letterhead or ()),
-        short_name=org.short_name,
-        address=org.address,
-        phone=org.phone,
-        fax=org.fax,
-        email=org.email,
-        website=org.website,
-        okpo=org.okpo,
-        ogrn=org.ogrn,
-        inn=org.inn,
-        kpp=org.kpp,
-        layout=org.layout,
-        number_line=org.number_line,
-        reply_line=org.reply_line,
-        font_size=org.font_size,
-        date_words=bool(extra.get("date_words", False)),
+        letterhead=tuple(data.letterhead),
         logo=logo,
+        **{name: getattr(data, name) for name in names},
     )
-    return Profile(head, org.initials_first, str(extra.get("font_file", "")))
+    return Profile(head, data.initials_first, data.font_file)
 
 
 @dataclass(frozen=True)

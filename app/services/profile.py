@@ -142,7 +142,7 @@ def _organization_row(session: Session) -> Organization | None:
     return session.scalars(select(Organization).order_by(Organization.id).limit(1)).first()
 
 
-def _org_to_data(row: Organization) -> OrganizationData:
+def org_to_data(row: Organization) -> OrganizationData:
     data = OrganizationData(**{name: getattr(row, name) for name in _ORG_FIELDS})
     data.letterhead = list(row.letterhead or [])
     extra = row.extra or {}
@@ -155,7 +155,7 @@ def _org_to_data(row: Organization) -> OrganizationData:
 def get_organization(db: Database) -> OrganizationData | None:
     with db.read() as session:
         row = _organization_row(session)
-        return None if row is None else _org_to_data(row)
+        return None if row is None else org_to_data(row)
 
 
 def save_organization_in(session: Session, data: OrganizationData) -> OrganizationData:
@@ -176,7 +176,7 @@ def save_organization_in(session: Session, data: OrganizationData) -> Organizati
 
         rederive_all_in(session)
     audit.record(session, "organization", row.id, "saved", name=row.name)
-    return _org_to_data(row)
+    return org_to_data(row)
 
 
 def save_organization(db: Database, data: OrganizationData) -> OrganizationData:
