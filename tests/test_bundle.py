@@ -54,6 +54,11 @@ def test_bundle_runs_version_check_and_demo(tmp_path: Path) -> None:
     assert run("--db", str(db), "recipients", "import", str(sample)).returncode == 0
     shown = run("--db", str(db), "recipients", "list", "--search", "сорокин")
     assert "Первому заместителю министра / О.Н. Сорокиной" in shown.stdout, shown.stderr
+    for suffix in ("pdf", "docx"):  # fonts, the DOCX template and the QR encoder are inside
+        letter = tmp_path / f"letter.{suffix}"
+        exported = run("--db", str(db), "letters", "export", "1893/5", "--out", str(letter))
+        assert exported.returncode == 0, exported.stderr
+        assert letter.stat().st_size > 20_000
     window = subprocess.run(
         [str(exe), "--db", str(db)],
         env=dict(os.environ, QT_QPA_PLATFORM="offscreen", SECRETARIAT_EXIT_AFTER_MS="500"),
