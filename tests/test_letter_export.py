@@ -353,3 +353,30 @@ def test_date_in_words_and_the_organizations_own_font(demo_db: Any, tmp_path: Pa
     save_organization(demo_db, org)
     with pytest.raises(UserError, match="не найден"):
         render(demo_db, "710/5", "pdf")
+
+
+def test_emblem_on_the_letterhead(demo_db: Any, tmp_path: Path) -> None:
+    from PIL import Image
+    from pypdf import PdfReader
+
+    from app.errors import UserError
+    from app.services.profile import get_organization, save_organization
+
+    emblem = tmp_path / "emblem.png"
+    Image.new("RGB", (120, 140), (180, 20, 20)).save(emblem)
+    org = get_organization(demo_db)
+    assert org is not None
+    org.logo = emblem.read_bytes()
+    save_organization(demo_db, org)
+    [data] = render(demo_db, "710/5", "pdf")
+    images = PdfReader(io.BytesIO(data)).pages[0].images
+    assert len(images) == 1
+    [docx] = render(demo_db, "710/5", "docx")
+    with zipfile.ZipFile(io.BytesIO(docx)) as zf:
+        media = [n for n in zf.namelist() if n.startswith("word/media/")]
+    assert len(media) == 2  # the emblem and the QR code
+    org = get_organization(demo_db)
+    assert org is not None
+    org.logo = b"GIF89a"
+    with pytest.raises(UserError, match="PNG или JPEG"):
+        save_organization(demo_db, org)

@@ -12,7 +12,15 @@ from app import audit
 from app.errors import ConflictError, UserError
 from app.numbering import PERIODS, parse_template, period_key
 from db.engine import Database
-from db.models import Certificate, Journal, JournalCounter, Letter, Organization, Staff
+from db.models import (
+    Certificate,
+    Journal,
+    JournalCounter,
+    Letter,
+    Organization,
+    Staff,
+    StoredFile,
+)
 
 LAYOUTS = ("angular", "flat")
 NUMBER_LINES = ("number_first", "date_first")
@@ -41,6 +49,7 @@ class OrganizationData:
     initials_first: bool = True
     date_words: bool = False  # «22» октября 2024 г. on the number line
     font_file: str = ""  # the organization's own TTF for PDF letters; "" = Liberation Serif
+    logo: bytes = b""  # a new emblem image (PNG/JPEG) to store; b"" keeps the current one
     version: int = 0  # 0: not read from the database
 
     def validate(self) -> None:
@@ -134,8 +143,11 @@ def _check_version(row_version: int, given: int, what: str) -> None:
 
 _ORG_EXTRA = ("date_words", "font_file")  # kept in the row's ``extra`` JSON
 _ORG_FIELDS = [
-    f.name for f in fields(OrganizationData) if f.name != "version" and f.name not in _ORG_EXTRA
+    f.name
+    for f in fields(OrganizationData)
+    if f.name not in ("version", "logo") and f.name not in _ORG_EXTRA
 ]
+LOGO_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
 def _organization_row(session: Session) -> Organization | None:
@@ -170,6 +182,8 @@ def save_organization_in(session: Session, data: OrganizationData) -> Organizati
     for name in _ORG_FIELDS:
         setattr(row, name, getattr(data, name))
     row.extra = {**(row.extra or {}), **{name: getattr(data, name) for name in _ORG_EXTRA}}
+    if data.logo:
+        row.logo_file_id = _store_logo(session, data.logo)
     session.flush()
     if order_changed:  # «В.В. Солодову» ↔ «Солодову В.В.» in every block nobody edited
         from app.services.recipients import rederive_all_in
@@ -177,6 +191,24 @@ def save_organization_in(session: Session, data: OrganizationData) -> Organizati
         rederive_all_in(session)
     audit.record(session, "organization", row.id, "saved", name=row.name)
     return org_to_data(row)
+
+
+def _store_logo(session: Session, content: bytes) -> int:
+    import hashlib
+
+    mime = next((m for sig, m in LOGO_SIGNATURES.items() if content.startswith(sig)), None)
+    if mime is None:
+        raise UserError("Эмблема: нужен файл PNG или JPEG")
+    stored = StoredFile(
+        name="emblem",
+        mime=mime,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+    )
+    session.add(stored)
+    session.flush()
+    return stored.id
 
 
 def save_organization(db: Database, data: OrganizationData) -> OrganizationData:

@@ -67,6 +67,11 @@ def _organization(data: Any) -> OrganizationData:
         date_words=r.flag("date_words", False),
         font_file=r.text("font_file"),
     )
+    if logo := r.text("logo"):
+        try:
+            org.logo = Path(logo).expanduser().read_bytes()
+        except OSError as exc:
+            raise UserError(f"organization.logo: файл {logo} не читается ({exc.strerror})") from exc
     for key in (
         "address",
         "phone",

@@ -188,7 +188,23 @@ class SettingsDialog(QDialog):
         form.addRow("", self.date_words_check)
         form.addRow("Размер шрифта", self.font_spin)
         form.addRow("Шрифт PDF", self.font_file_edit)
+        self._logo = b""
+        self.logo_button = QPushButton("Выбрать эмблему (PNG, JPEG)…")
+        self.logo_button.clicked.connect(self._choose_logo)
+        form.addRow("Эмблема на бланке", self.logo_button)
         return page
+
+    def _choose_logo(self) -> None:
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Эмблема для бланка", "", "Изображения (*.png *.jpg *.jpeg)"
+        )
+        if path:
+            self._logo = Path(path).read_bytes()
+            self.logo_button.setText(f"Эмблема: {Path(path).name}")
 
     def _collect_organization(self) -> OrganizationData:
         data = OrganizationData(
@@ -205,6 +221,7 @@ class SettingsDialog(QDialog):
             initials_first=self.initials_check.isChecked(),
             date_words=self.date_words_check.isChecked(),
             font_file=self.font_file_edit.text().strip(),
+            logo=self._logo,
             version=self._org.version if self._org else 0,
         )
         for key, _label in ORG_TEXT_FIELDS[1:]:
