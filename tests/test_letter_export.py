@@ -380,3 +380,14 @@ def test_emblem_on_the_letterhead(demo_db: Any, tmp_path: Path) -> None:
     org.logo = b"GIF89a"
     with pytest.raises(UserError, match="PNG или JPEG"):
         save_organization(demo_db, org)
+
+
+def test_exported_file_gets_the_usual_permissions(demo_db: Any, tmp_path: Path) -> None:
+    from app.services.letter_export import export_letter
+
+    umask = os.umask(0o022)
+    try:
+        [out] = export_letter(demo_db, letter_id(demo_db, "710/5"), "pdf", tmp_path / "a.pdf")
+    finally:
+        os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o644
