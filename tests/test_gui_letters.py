@@ -118,6 +118,31 @@ def test_mailing_runs_with_progress_and_cancel_leaves_nothing(
     assert "Записано файлов: 1" in dialog.status.text()
     assert dialog.progress.value() == 89
     assert dialog.files[0].suffix == ".pdf" and dialog.files[0].stat().st_size > 100_000
+    assert dialog.print_button.isEnabled()
+
+
+def test_mailing_prints_every_copy(
+    qtbot: QtBot, demo_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pypdf import PdfReader
+
+    printed = tmp_path / "printed.pdf"
+
+    def accept(dialog: QPrintDialog) -> int:
+        printer = dialog.printer()
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(printed))
+        printer.setResolution(72)
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(QPrintDialog, "exec", accept)
+    lid = letter_id_by_number(demo_db, "1893/5")
+    dialog = MailingDialog(demo_db, lid, "1893/5", 89, folder=tmp_path)
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.print_button.isEnabled(), timeout=60_000)
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    assert len(PdfReader(str(printed)).pages) == 89 * 3
 
 
 def test_card_of_a_registered_letter_offers_the_letter_menu(

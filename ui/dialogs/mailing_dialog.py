@@ -103,7 +103,12 @@ class MailingDialog(QDialog):
         self.start_button.clicked.connect(self.start)
         self.cancel_button = QPushButton("Закрыть")
         self.cancel_button.clicked.connect(self.cancel)
+        self.print_button = QPushButton("Печать…")
+        self.print_button.setToolTip("Напечатать записанный файл со всеми копиями")
+        self.print_button.setEnabled(False)
+        self.print_button.clicked.connect(self.print_mailing)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.print_button)
         buttons.addStretch(1)
         buttons.addWidget(self.start_button)
         buttons.addWidget(self.cancel_button)
@@ -136,6 +141,7 @@ class MailingDialog(QDialog):
             self.status.setText("Укажите, куда записать копии")
             return
         self.start_button.setEnabled(False)
+        self.print_button.setEnabled(False)
         self.kind.setEnabled(False)
         self.cancel_button.setText("Отмена")
         self.status.setText("Идет запись…")
@@ -164,6 +170,14 @@ class MailingDialog(QDialog):
         self.status.setStyleSheet("")
         where = self.files[0] if len(self.files) == 1 else self.files[0].parent
         self.status.setText(f"Записано файлов: {len(self.files)} — {where}")
+        self.print_button.setEnabled(len(self.files) == 1 and self.files[0].suffix == ".pdf")
+
+    def print_mailing(self) -> None:
+        """The merged PDF through the system print dialog, page by page."""
+        from ui.dialogs.preview_dialog import print_letter
+
+        if self.files:
+            print_letter(self.files[0].read_bytes(), self)
 
     def cancel(self) -> None:
         if self.worker is not None:
