@@ -33,6 +33,19 @@ def action(window: MainWindow, text: str) -> Any:
     return found
 
 
+def print_to(monkeypatch: pytest.MonkeyPatch, out: Path, dpi: int) -> None:
+    """The print dialog answers «Печать» with a PDF printer writing ``out``."""
+
+    def accept(dialog: QPrintDialog) -> int:
+        printer = dialog.printer()
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(out))
+        printer.setResolution(dpi)
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(QPrintDialog, "exec", accept)
+
+
 def test_preview_shows_the_pages_and_zooms(qtbot: QtBot, demo_db: Database) -> None:
     dialog = PreviewDialog(demo_db, letter_id_by_number(demo_db, "1893/5"), "1893/5")
     qtbot.addWidget(dialog)
@@ -63,15 +76,7 @@ def test_print_from_the_registry_sends_every_page(
     from pypdf import PdfReader
 
     out = tmp_path / "printed.pdf"
-
-    def accept(dialog: QPrintDialog) -> int:
-        printer = dialog.printer()
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(out))
-        printer.setResolution(150)
-        return QDialog.DialogCode.Accepted.value
-
-    monkeypatch.setattr(QPrintDialog, "exec", accept)
+    print_to(monkeypatch, out, 150)
     window = shown_window(qtbot, demo_db)
     select(window, "2174-РСК")
     action(window, "Печать письма…").trigger()
@@ -127,15 +132,7 @@ def test_mailing_prints_every_copy(
     from pypdf import PdfReader
 
     printed = tmp_path / "printed.pdf"
-
-    def accept(dialog: QPrintDialog) -> int:
-        printer = dialog.printer()
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(printed))
-        printer.setResolution(72)
-        return QDialog.DialogCode.Accepted.value
-
-    monkeypatch.setattr(QPrintDialog, "exec", accept)
+    print_to(monkeypatch, printed, 72)
     lid = letter_id_by_number(demo_db, "1893/5")
     dialog = MailingDialog(demo_db, lid, "1893/5", 89, folder=tmp_path)
     qtbot.addWidget(dialog)
