@@ -9,11 +9,9 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from app.body_markup import Block
-from app.exporters.atomic import write_atomically
 from app.exporters.fonts import font_family
 from app.exporters.qr import qr_runs
 from app.letter_layout import Appendix, LetterPage, Page, Signature
@@ -143,7 +141,7 @@ class _Story:
         table.setStyle(TableStyle(base + style))
         return table
 
-    def organization(self, centred_full: bool) -> list[Any]:
+    def organization(self) -> list[Any]:
         from reportlab.platypus import Image, Spacer
 
         p, st, mm = self.p, self.st, self.mm
@@ -157,7 +155,6 @@ class _Story:
         out += [self._para(_escape(line), st.bold_centre) for line in p.organization]
         if p.reference:
             out += [Spacer(1, 1.5 * mm), self._para(_lines(p.reference), st.small_centre)]
-        del centred_full
         return out
 
     def numbers(self) -> list[Any]:
@@ -190,13 +187,13 @@ class _Story:
         right_w = self.text_width - left_w - gap
         if p.layout == "flat":
             top = self._grid(
-                [[self.organization(True)]],
+                [[self.organization()]],
                 [self.text_width],
                 [("ALIGN", (0, 0), (-1, -1), "CENTER")],
             )
             row = self._grid([[self.numbers(), "", self.addressee()]], [left_w, gap, right_w], [])
             return [top, Spacer(1, 2 * mm), row]
-        left = self.organization(False) + self.numbers()
+        left = self.organization() + self.numbers()
         return [self._grid([[left, "", self.addressee()]], [left_w, gap, right_w], [])]
 
     def heading(self) -> list[Any]:
@@ -393,24 +390,6 @@ def _qr(canvas: Any, payload: str, x: float, y: float, size: float) -> None:
     canvas.translate(x, y)
     canvas.doForm(name)
     canvas.restoreState()
-
-
-def write_letters_pdf(
-    pages: Iterable[LetterPage],
-    path: Path,
-    *,
-    font: str | None = None,
-    progress: Progress | None = None,
-) -> Path:
-    """Write one or many letter copies as one PDF, atomically."""
-    pages = list(pages)
-    if not pages:
-        raise ValueError("no pages")
-
-    def write(tmp: Path) -> None:
-        tmp.write_bytes(render_letters_pdf(pages, font=font, progress=progress))
-
-    return write_atomically(path, write)
 
 
 def render_letters_pdf(
