@@ -58,7 +58,6 @@ class Copy:
     lines: str  # addressee lines, one per row
     salutation: str = ""
     delivery: str = ""
-    name: str = ""  # a short name for the distribution list and file names
 
 
 @dataclass(frozen=True)
@@ -319,7 +318,7 @@ def _column_weight(title: str) -> float:
 
 def _distribution(source: LetterSource) -> AppendixTable:
     rows = tuple(
-        (f"{i}.", bind_initials(copy.name or " ".join(copy.lines.split())), copy.delivery)
+        (f"{i}.", bind_initials(" ".join(copy.lines.split())), copy.delivery)
         for i, copy in enumerate(source.copies, 1)
     )
     return AppendixTable(

@@ -1,5 +1,7 @@
 """Letters to PDF with reportlab: renders :class:`app.letter_layout.LetterPage` and nothing else.
 
+Imported only when a letter is written (reportlab is not paid for at start-up).
+
 Several pages descriptions go into one document (a merged mailing): each copy starts on a new
 page with the first-page template (QR code, no page number), and its page numbers restart.
 """
@@ -10,6 +12,8 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from reportlab.platypus import Flowable
 
 from app.body_markup import Block
 from app.exporters.fonts import font_family
@@ -317,55 +321,44 @@ class _Story:
         return out
 
 
-def _at_bottom_class() -> type:
-    from reportlab.platypus import Flowable
+class _AtBottom(Flowable):
+    """Takes the rest of the frame and draws its content at the frame's bottom; when there is no
+    room left it asks for its own height, so platypus moves it to the next page."""
 
-    class AtBottom(Flowable):
-        """Takes the rest of the frame and draws its content at the frame's bottom; when there
-        is no room left it asks for its own height, so platypus moves it to the next page."""
+    def __init__(self, content: Any, band: Callable[[], float]) -> None:
+        super().__init__()
+        self.content, self.band = content, band
+        self.below = 0.0
 
-        def __init__(self, content: Any, band: Callable[[], float]) -> None:
-            super().__init__()
-            self.content, self.band = content, band
+    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+        _w, inner = self.content.wrap(avail_w * 0.6, avail_h)
+        self.below = self.band()
+        self.width = avail_w
+        self.height = avail_h if inner <= avail_h + self.below else inner
+        if self.height != avail_h:
             self.below = 0.0
+        return self.width, self.height
 
-        def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
-            _w, inner = self.content.wrap(avail_w * 0.6, avail_h)
-            self.below = self.band()
-            self.width = avail_w
-            self.height = avail_h if inner <= avail_h + self.below else inner
-            if self.height != avail_h:
-                self.below = 0.0
-            return self.width, self.height
-
-        def draw(self) -> None:
-            self.content.drawOn(self.canv, 0, -self.below)
-
-    return AtBottom
+    def draw(self) -> None:
+        self.content.drawOn(self.canv, 0, -self.below)
 
 
-def _AtBottom(content: Any, band: Callable[[], float]) -> Any:
-    return _at_bottom_class()(content, band)
+class _CopyStart(Flowable):
+    """Zero size: records where a copy starts (its page numbers and QR code) and reports
+    progress, which may cancel the build."""
 
+    def __init__(self, doc: Any, index: int, qr: str, progress: Progress | None) -> None:
+        super().__init__()
+        self.doc, self.index, self.qr, self.progress = doc, index, qr, progress
 
-class _Marker:
-    """Zero-size flowable factory: records where a copy starts (for its page numbers)."""
+    def wrap(self, _w: float, _h: float) -> tuple[float, float]:
+        return 0, 0
 
-    @staticmethod
-    def make(doc: Any, index: int, qr: str, progress: Progress | None) -> Any:
-        from reportlab.platypus import Flowable
-
-        class CopyStart(Flowable):
-            def wrap(self, _w: float, _h: float) -> tuple[float, float]:
-                return 0, 0
-
-            def draw(self) -> None:
-                doc.copy_start = doc.page
-                doc.copy_qr = qr
-                if progress is not None and not progress(index):
-                    raise Cancelled
-
-        return CopyStart()
+    def draw(self) -> None:
+        self.doc.copy_start = self.doc.page
+        self.doc.copy_qr = self.qr
+        if self.progress is not None and not self.progress(self.index):
+            raise Cancelled
 
 
 def _qr(canvas: Any, payload: str, x: float, y: float, size: float) -> None:
@@ -474,7 +467,7 @@ def render_letters_pdf(
     for index, page in enumerate(pages):
         if index:
             story += [NextPageTemplate("first"), PageBreak()]
-        story += [_Marker.make(doc, index, page.qr, progress), NextPageTemplate("later")]
+        story += [_CopyStart(doc, index, page.qr, progress), NextPageTemplate("later")]
         story += _Story(page, styles, family, band_here).flowables()
     doc.build(story)
     if progress is not None and not progress(len(pages)):
