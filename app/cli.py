@@ -66,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_letters(sub)
     _add_journal(sub)
+    from app.cli_reports import add_reports
+
+    add_reports(sub, _Parser, _date, _open)
     return parser
 
 

@@ -14,24 +14,10 @@ from dataclasses import dataclass, field
 
 from app.body_markup import Block, parse_body
 from app.declension import COLLECTIVE_SALUTATION
-from app.text import date_ru, full_name, initials_name
+from app.text import MONTHS_GENITIVE, date_ru, full_name, initials_name
 
 NBSP = "\u00a0"
 BY_LIST = "По списку рассылки"  # the addressee of a letter to more than four
-MONTHS_GENITIVE = (
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-)
 EMPTY_REPLY_LINE = f"На{NBSP}№{NBSP}__________ от{NBSP}__________"
 LANDSCAPE_COLUMNS = 5  # a report form with more columns is printed across the page
 APPENDIX_KINDS = {"report_form": "Отчетная форма", "distribution_list": "Список рассылки"}

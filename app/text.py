@@ -38,6 +38,21 @@ def full_name(last: str, first: str, middle: str) -> str:
 
 
 WEEKDAYS = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
+WEEKDAYS_FULL = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
+MONTHS_GENITIVE = (
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+)
 
 
 def date_ru(date: dt.date | None, *, weekday: bool = False) -> str:
@@ -46,6 +61,11 @@ def date_ru(date: dt.date | None, *, weekday: bool = False) -> str:
         return ""
     text = f"{date:%d.%m.%Y}"
     return f"{text}, {WEEKDAYS[date.weekday()]}" if weekday else text
+
+
+def date_words_ru(date: dt.date) -> str:
+    """``1 декабря 2025 года``: the form the letters use in their text."""
+    return f"{date.day} {MONTHS_GENITIVE[date.month - 1]} {date.year} года"
 
 
 def parse_date_ru(text: str) -> dt.date:

@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -356,6 +357,9 @@ class ReportRequest(Base):
     closed: Mapped[bool] = mapped_column(Boolean, default=False)
 
     letter: Mapped[Letter] = relationship(back_populates="report")
+    due_changes: Mapped[list[ReportDueChange]] = relationship(
+        cascade="all, delete-orphan", order_by="ReportDueChange.id"
+    )
 
 
 class ReportControl(Base):
@@ -375,10 +379,18 @@ class ReportControl(Base):
     received_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     reminded_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # added in 0003: received after the due date in force at receipt; the last reminder letter's
+    # number; why the recipient was excused or taken off control
+    late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    reminder_number: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     addressee: Mapped[LetterAddressee] = relationship(back_populates="control")
     rows: Mapped[list[ReportRow]] = relationship(
         back_populates="control", cascade="all, delete-orphan", order_by="ReportRow.row_no"
+    )
+    files: Mapped[list[ReportReplyFile]] = relationship(
+        cascade="all, delete-orphan", order_by="ReportReplyFile.position"
     )
 
     __mapper_args__ = {"version_id_col": version}
@@ -395,6 +407,40 @@ class ReportRow(Base):
     values: Mapped[list[Any]] = mapped_column(default=list)
 
     control: Mapped[ReportControl] = relationship(back_populates="rows")
+
+
+class ReportReplyFile(Base):
+    """A file received with a reply (the report itself, a covering letter)."""
+
+    __tablename__ = "report_reply_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    control_id: Mapped[int] = mapped_column(
+        ForeignKey("report_control.id", ondelete="CASCADE"), index=True
+    )
+    file_id: Mapped[int] = mapped_column(ForeignKey("stored_file.id"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    file: Mapped[StoredFile] = relationship()
+
+
+class ReportDueChange(Base):
+    """One extension of a due date, for the whole letter (no control) or one recipient."""
+
+    __tablename__ = "report_due_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("report_request.id", ondelete="CASCADE"), index=True
+    )
+    control_id: Mapped[int | None] = mapped_column(
+        ForeignKey("report_control.id", ondelete="CASCADE"), nullable=True
+    )
+    old_due: Mapped[dt.date] = mapped_column(Date)
+    new_due: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    os_user: Mapped[str] = mapped_column(String(100), default="")
 
 
 class StoredFile(Base):

@@ -66,7 +66,7 @@ def _font_slots(fonts: Any) -> None:
         fonts.set(qn(f"w:{slot}"), FONT)
 
 
-def _styles(doc: Any, geo: Page) -> None:
+def apply_styles(doc: Any, geo: Page) -> None:
     from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
@@ -106,7 +106,7 @@ def _styles(doc: Any, geo: Page) -> None:
         _font_slots(fonts)
 
 
-def _para(container: Any, text: str, style: str, *, first: bool = False) -> Any:
+def add_para(container: Any, text: str, style: str, *, first: bool = False) -> Any:
     """A paragraph with line breaks; ``first`` reuses the empty paragraph a new cell has."""
     p = container.paragraphs[0] if first and container.paragraphs else container.add_paragraph()
     p.style = style
@@ -138,7 +138,7 @@ def _block(doc: Any, block: Block) -> None:
         _lines_into(p, span.text, span.bold)
 
 
-def _fixed_table(container: Any, rows: int, widths_mm: list[float], borders: bool) -> Any:
+def fixed_table(container: Any, rows: int, widths_mm: list[float], borders: bool) -> Any:
     from docx.oxml import OxmlElement
     from docx.shared import Mm
 
@@ -209,7 +209,7 @@ def _frame_at_bottom(p: Any) -> None:
     ppr.insert(0, frame)
 
 
-def _section_geometry(section: Any, geo: Page, landscape: bool) -> None:
+def section_geometry(section: Any, geo: Page, landscape: bool) -> None:
     from docx.enum.section import WD_ORIENT
     from docx.shared import Mm
 
@@ -233,7 +233,7 @@ class _Writer:
         widths = [geo.block_width, gap, self.text_width - geo.addressee_left]
         if p.layout == "flat":
             self.organization(self.doc)
-        table = _fixed_table(self.doc, 1, widths, borders=False)
+        table = fixed_table(self.doc, 1, widths, borders=False)
         left, _gap, right = table.rows[0].cells
         first = True
         if p.layout != "flat":
@@ -241,7 +241,7 @@ class _Writer:
             first = False
         self.numbers(left, first)
         for i, block in enumerate(p.addressee):
-            para = _para(right, "\n".join(block), REQUISITE, first=i == 0)
+            para = add_para(right, "\n".join(block), REQUISITE, first=i == 0)
             if i:
                 para.paragraph_format.space_before = _pt(10)
 
@@ -256,36 +256,38 @@ class _Writer:
             pic.add_run().add_picture(io.BytesIO(self.p.logo), height=Mm(18))
             first = False
         for line in self.p.organization:
-            _para(container, line, ORGANIZATION, first=first)
+            add_para(container, line, ORGANIZATION, first=first)
             first = False
         if self.p.reference:
-            ref = _para(container, "\n".join(self.p.reference), REFERENCE)
+            ref = add_para(container, "\n".join(self.p.reference), REFERENCE)
             ref.paragraph_format.space_before = _pt(4)
 
     def numbers(self, cell: Any, first: bool) -> None:
-        line = _para(cell, self.p.number_line, REQUISITE, first=first)
+        line = add_para(cell, self.p.number_line, REQUISITE, first=first)
         line.paragraph_format.space_before = _pt(0 if first else 11)
         if self.p.reply_line:
-            _para(cell, self.p.reply_line, REQUISITE)
+            add_para(cell, self.p.reply_line, REQUISITE)
 
     def text(self) -> None:
         from docx.shared import Mm
 
         p, doc = self.p, self.doc
-        heading = _para(doc, p.heading, REQUISITE)
+        heading = add_para(doc, p.heading, REQUISITE)
         heading.paragraph_format.space_before = _pt(22)
         if p.layout == "angular":
             heading.paragraph_format.right_indent = Mm(self.text_width - self.geo.block_width)
         if p.salutation:
-            greeting = _para(doc, p.salutation, CENTRED)
+            greeting = add_para(doc, p.salutation, CENTRED)
             greeting.paragraph_format.space_before = _pt(22)
             greeting.paragraph_format.space_after = _pt(16)
         for block in p.body:
             _block(doc, block)
         if p.closing:
-            _para(doc, p.closing, REQUISITE).paragraph_format.space_before = _pt(11)
+            add_para(doc, p.closing, REQUISITE).paragraph_format.space_before = _pt(11)
         if p.attachment:
-            _para(doc, "\n".join(p.attachment), REQUISITE).paragraph_format.space_before = _pt(16)
+            add_para(doc, "\n".join(p.attachment), REQUISITE).paragraph_format.space_before = _pt(
+                16
+            )
 
     def signature(self) -> None:
         sig = self.p.signature
@@ -296,16 +298,16 @@ class _Writer:
 
         spacer = self.doc.add_paragraph(style=REQUISITE)
         spacer.paragraph_format.space_before = _pt(10)
-        table = _fixed_table(self.doc, 1, [85, self.text_width - 130, 45], borders=False)
+        table = fixed_table(self.doc, 1, [85, self.text_width - 130, 45], borders=False)
         position, middle, name = table.rows[0].cells
-        _para(position, "\n".join(sig.position), REQUISITE, first=True)
-        _para(name, sig.name, REQUISITE, first=True).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        add_para(position, "\n".join(sig.position), REQUISITE, first=True)
+        add_para(name, sig.name, REQUISITE, first=True).alignment = WD_ALIGN_PARAGRAPH.RIGHT
         for cell in (position, middle, name):
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
         if sig.stamp:
-            stamp = _fixed_table(middle, len(sig.stamp.lines), [66], borders=True)
+            stamp = fixed_table(middle, len(sig.stamp.lines), [66], borders=True)
             for i, (row, line) in enumerate(zip(stamp.rows, sig.stamp.lines, strict=True)):
-                para = _para(row.cells[0], line, STAMP, first=True)
+                para = add_para(row.cells[0], line, STAMP, first=True)
                 if i == 0:
                     para.alignment = WD_ALIGN_PARAGRAPH.CENTER
                     para.runs[0].bold = True
@@ -313,7 +315,7 @@ class _Writer:
 
     def executor(self) -> None:
         for line in self.p.executor:
-            _frame_at_bottom(_para(self.doc, line, EXECUTOR))
+            _frame_at_bottom(add_para(self.doc, line, EXECUTOR))
 
     def appendix(self, appendix: Appendix) -> None:
         from docx.enum.section import WD_SECTION
@@ -321,32 +323,32 @@ class _Writer:
         from docx.shared import Mm
 
         section = self.doc.add_section(WD_SECTION.NEW_PAGE)
-        _section_geometry(section, self.geo, appendix.landscape)
+        section_geometry(section, self.geo, appendix.landscape)
         section.different_first_page_header_footer = False
         width = (
             (self.geo.height if appendix.landscape else self.geo.width)
             - self.geo.left
             - self.geo.right
         )
-        caption = _para(self.doc, appendix.caption, CAPTION)
+        caption = add_para(self.doc, appendix.caption, CAPTION)
         caption.paragraph_format.left_indent = Mm(width - self.geo.block_width)
-        title = _para(self.doc, appendix.title, CENTRED)
+        title = add_para(self.doc, appendix.title, CENTRED)
         title.runs[0].bold = True
         title.paragraph_format.space_before = _pt(18)
         title.paragraph_format.space_after = _pt(10)
         table = appendix.table
         total = sum(table.widths)
         widths = [width * w / total for w in table.widths]
-        grid = _fixed_table(self.doc, 1 + len(table.rows), widths, borders=True)
-        _repeat_header(grid.rows[0])
+        grid = fixed_table(self.doc, 1 + len(table.rows), widths, borders=True)
+        repeat_header(grid.rows[0])
         numeric = table.numeric or tuple(False for _ in table.columns)
         for cell, text in zip(grid.rows[0].cells, table.columns, strict=True):
-            _para(cell, text, CELL_HEAD, first=True)
+            add_para(cell, text, CELL_HEAD, first=True)
         for row, values in zip(grid.rows[1:], table.rows, strict=True):
             if table.row_height:
                 row.height = Mm(table.row_height)
             for i, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
-                para = _para(cell, text, CELL, first=True)
+                para = add_para(cell, text, CELL, first=True)
                 if numeric[i]:
                     para.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
@@ -365,7 +367,7 @@ def _pt(value: float) -> Any:
     return Pt(value)
 
 
-def _repeat_header(row: Any) -> None:
+def repeat_header(row: Any) -> None:
     from docx.oxml import OxmlElement
 
     trpr = row._tr.get_or_add_trPr()
@@ -397,7 +399,7 @@ def _first_section(doc: Any, page: LetterPage) -> None:
     from docx.shared import Mm
 
     section = doc.sections[0]
-    _section_geometry(section, page.page, landscape=False)
+    section_geometry(section, page.page, landscape=False)
     section.different_first_page_header_footer = True
     header = section.header.paragraphs[0]
     header.style = CENTRED
@@ -415,7 +417,7 @@ def render_letter_docx(page: LetterPage) -> bytes:
     doc.core_properties.title = page.title
     doc.core_properties.author = "Секретариат"
     doc.core_properties.language = "ru-RU"
-    _styles(doc, page.page)
+    apply_styles(doc, page.page)
     body = doc.element.body
     for child in list(body):
         if child.tag != _qn("w:sectPr"):

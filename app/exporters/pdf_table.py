@@ -7,7 +7,7 @@ from typing import Any
 
 from app.exporters.atomic import write_atomically
 from app.exporters.fonts import SERIF, register_fonts
-from app.exporters.table import Table
+from app.exporters.table import Table, cell_text
 
 FONT_SIZE = 9
 
@@ -32,8 +32,20 @@ def write_table_pdf(table: Table, path: Path) -> Path:
         escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         return Paragraph(escaped.replace("\n", "<br/>"), style)
 
+    number = ParagraphStyle("number", parent=cell, alignment=2)
+    bold_number = ParagraphStyle("bold_number", parent=number, fontName=f"{SERIF}-Bold")
+
+    def row_cells(row: list[Any], bold: bool = False) -> list[Any]:
+        styles = [
+            (bold_number if bold else number) if c.numeric else (head if bold else cell)
+            for c in table.columns
+        ]
+        return [para(cell_text(v), style) for v, style in zip(row, styles, strict=False)]
+
     data = [[para(c.title, head) for c in table.columns]]
-    data += [[para(v, cell) for v in row] for row in table.rows]
+    data += [row_cells(row) for row in table.rows]
+    if table.totals is not None:
+        data.append(row_cells(table.totals, bold=True))
     grid = LongTable(data, colWidths=widths, repeatRows=1)
     grid.setStyle(
         TableStyle(
@@ -53,10 +65,13 @@ def write_table_pdf(table: Table, path: Path) -> Path:
             canvas.setFont(SERIF, FONT_SIZE)
             canvas.drawCentredString(page_w / 2, landscape(A4)[1] - 10 * mm, str(doc.page))
 
-    story = [para(table.title, title)]
+    story: list[Any] = [para(table.title, title)]
     if table.subtitle:
         story.append(para(table.subtitle, cell))
     story += [Spacer(1, 4 * mm), grid]
+    if table.notes:
+        story.append(Spacer(1, 4 * mm))
+        story += [para(note, cell) for note in table.notes]
 
     def write(tmp: Path) -> None:
         doc = SimpleDocTemplate(

@@ -1,8 +1,9 @@
-"""A format-neutral table (title, columns, rows) that the XLSX and PDF writers render."""
+"""A format-neutral table (title, columns, rows) that the XLSX, PDF and DOCX writers render."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -10,11 +11,25 @@ class TableColumn:
     title: str
     width: float  # relative width; the writers scale it to the page or to Excel units
     wrap: bool = True
+    numeric: bool = False  # right-aligned; numbers stay numbers in XLSX
 
 
 @dataclass
 class Table:
     title: str
     columns: list[TableColumn]
-    rows: list[list[str]] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)  # text, or numbers in numeric columns
     subtitle: str = ""
+    totals: list[Any] | None = None  # a bold last row («Итого»)
+    notes: list[str] = field(default_factory=list)  # paragraphs after the table
+
+
+def cell_text(value: Any) -> str:
+    """A cell as printed: ``1 200``, ``12,5``; text as it is."""
+    if isinstance(value, bool) or value is None:
+        return "" if value is None else str(value)
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", "\u00a0")
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".").replace(",", "\u00a0").replace(".", ",")
+    return str(value)

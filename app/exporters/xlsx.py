@@ -40,6 +40,17 @@ def write_table_xlsx(table: Table, path: Path, *, title_row: bool = True) -> Pat
         ws.append(header)
         for row in table.rows:
             ws.append([_text_cell(ws, v) for v in row])
+        if table.totals is not None:
+            totals = []
+            for value in table.totals:
+                cell = WriteOnlyCell(ws, value=value)
+                cell.font = Font(bold=True)
+                totals.append(cell)
+            ws.append(totals)
+        if table.notes:
+            ws.append([])
+            for note in table.notes:
+                ws.append([_text_cell(ws, note)])
         wb.save(tmp)
 
     return write_atomically(path, write)

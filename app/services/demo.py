@@ -27,7 +27,7 @@ from app.services.recipient_io import apply_import_in, plan_import_in
 from app.services.recipients import RecipientData, save_recipient_in
 from app.services.setup import parse_setup
 from db.engine import Database
-from db.models import Letter, LetterAddressee, Organization, Recipient, ReportControl
+from db.models import Letter, Organization, Recipient
 
 
 @dataclass(frozen=True)
@@ -79,22 +79,22 @@ def load_demo(db: Database) -> DemoResult:
             apply_import_in(session, plan_import_in(session, resource_path(name)))
         for item in data["letters"]:
             registered = register_in(session, _card(item), seq=item.get("seq"))
-            _mark_received(session, registered.id, item.get("received", []), registered.date)
+            _replies(session, registered.id, item.get("replies", []))
         recipients = int(session.scalar(select(func.count(Recipient.id))) or 0)
     return DemoResult(recipients=recipients, letters=len(data["letters"]))
 
 
-def _mark_received(session: Any, letter_id: int, codes: list[str], sent: dt.date) -> None:
-    if not codes:
+def _replies(session: Any, letter_id: int, replies: list[dict[str, Any]]) -> None:
+    """The replies that came in for a demo letter, registered as a clerk would."""
+    from app.report_form import clean_rows
+    from app.services.report_control import Reply, receive_in
+    from app.services.reports import control_in
+
+    if not replies:
         return
-    controls = session.execute(
-        select(ReportControl, Recipient.code)
-        .join(LetterAddressee, ReportControl.addressee_id == LetterAddressee.id)
-        .join(Recipient, LetterAddressee.recipient_id == Recipient.id)
-        .where(LetterAddressee.letter_id == letter_id, Recipient.code.in_(codes))
-    ).all()
-    for n, (control, _code) in enumerate(controls):
-        control.state = "received"
-        control.reply_number = f"{120 + n}-исх"
-        control.reply_date = sent + dt.timedelta(days=14 + n)
-        control.received_date = control.reply_date
+    columns = control_in(session, letter_id).columns
+    for item in replies:
+        received = dt.date.fromisoformat(item["received"])
+        reply = Reply(item["incoming"], dt.date.fromisoformat(item["date"]), received)
+        rows = clean_rows(columns, item["rows"])
+        receive_in(session, letter_id, item["recipient"], reply, rows, [], received)

@@ -19,7 +19,6 @@ from db.models import (
     Letter,
     Organization,
     Staff,
-    StoredFile,
 )
 
 LAYOUTS = ("angular", "flat")
@@ -194,21 +193,12 @@ def save_organization_in(session: Session, data: OrganizationData) -> Organizati
 
 
 def _store_logo(session: Session, content: bytes) -> int:
-    import hashlib
+    from app.services.stored_files import store_file_in
 
     mime = next((m for sig, m in LOGO_SIGNATURES.items() if content.startswith(sig)), None)
     if mime is None:
         raise UserError("Эмблема: нужен файл PNG или JPEG")
-    stored = StoredFile(
-        name="emblem",
-        mime=mime,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        content=content,
-    )
-    session.add(stored)
-    session.flush()
-    return stored.id
+    return store_file_in(session, "emblem", content, mime).id
 
 
 def save_organization(db: Database, data: OrganizationData) -> OrganizationData:
