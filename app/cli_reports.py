@@ -197,8 +197,12 @@ def _cmd_extend(args: argparse.Namespace) -> int:
     from app.services.report_control import extend_due
 
     db, letter_id = _letter(args)
+    from app.production_calendar import due_date_warning
+
     moved = extend_due(db, letter_id, args.due, args.reason, recipient=args.recipient)
     print(f"Срок продлен до {date_ru(args.due, weekday=True)}; адресатов: {moved}")
+    if warning := due_date_warning(args.due):
+        print(f"Внимание: {warning}")
     return 0
 
 
