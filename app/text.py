@@ -63,6 +63,13 @@ def date_ru(date: dt.date | None, *, weekday: bool = False) -> str:
     return f"{text}, {WEEKDAYS[date.weekday()]}" if weekday else text
 
 
+def wrap_title(title: str, width: int = 18) -> str:
+    """A column title broken into lines for a narrow table header."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(title, width)) or title
+
+
 def date_words_ru(date: dt.date) -> str:
     """``1 декабря 2025 года``: the form the letters use in their text."""
     return f"{date.day} {MONTHS_GENITIVE[date.month - 1]} {date.year} года"

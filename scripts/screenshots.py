@@ -21,6 +21,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="secretariat-shots-"))
     os.environ["SECRETARIAT_CONFIG_DIR"] = str(tmp / "config")
     os.environ["SECRETARIAT_DATA_DIR"] = str(tmp / "data")
+    os.environ["SECRETARIAT_TODAY"] = "2025-12-03"  # the demo letter's reports are two days late
 
     from PySide6.QtWidgets import QApplication
 
@@ -119,8 +120,58 @@ def main() -> int:
     shoot(card, "letter-card.png", (980, 760))
     card.close()
     _letters(demo, window, shoot, out)
+    _reports(demo, window, shoot, tmp)
     window.close()
     return 0
+
+
+def _reports(demo, window, shoot, tmp: Path) -> None:  # type: ignore[no-untyped-def]
+    """The control card of the 89-recipient letter, a reply being registered, an extension."""
+    import datetime as dt
+
+    from app.services.letter_export import export_report_form
+    from app.services.reports import list_controls
+    from ui.dialogs.control_dialog import ControlDialog
+    from ui.dialogs.control_dialogs import ExtendDialog, RemindDialog
+    from ui.dialogs.receive_dialog import ReceiveDialog
+
+    letter_id = list_controls(demo)[0].letter_id
+    card = ControlDialog(demo, letter_id, window)
+    card.select_code("region-01")
+    shoot(card, "report-control-card.png", (1280, 800))
+    card.filter.setCurrentIndex(card.filter.findData("received"))
+    card.close()
+
+    from openpyxl import load_workbook
+
+    form = export_report_form(demo, letter_id, tmp / "форма.xlsx")
+    wb = load_workbook(form)
+    ws = wb.active
+    for col, value in zip("BCDEF", ("Республика Карелия", "Форум «Карелия — качество»",
+                                    "г. Петрозаводск, ПетрГУ", "1", "много"), strict=True):
+        ws[f"{col}3"] = value
+    wb.save(form)
+    assert card.control is not None
+    dialog = ReceiveDialog(demo, card.control, card.control.recipient("region-20"), window)
+    dialog.number_edit.setText("37-1/2")
+    dialog.load_form_file(form)
+    ws["F3"] = 150
+    wb.save(form)
+    dialog.load_form_file(form)
+    dialog.add_row(["Республика Карелия", "Семинар", "г. Сортавала", "2", "много"])
+    shoot(dialog, "report-receive.png", (1100, 640))
+    dialog.close()
+    extend = ExtendDialog(card.control, 0, window)
+    extend.due.set_date(dt.date(2025, 12, 13))
+    extend.reason.setText("письма субъектов с просьбой о продлении")
+    shoot(extend, "report-extend.png", (620, 300))
+    extend.close()
+    remind = RemindDialog(card.control, 0, window)
+    shoot(remind, "report-remind.png", (620, 280))
+    remind.close()
+    window.update_control_notice()
+    window.tabs.setCurrentWidget(window.reports_tab)
+    shoot(window, "reports.png")
 
 
 def _letters(demo, window, shoot, out: Path) -> None:  # type: ignore[no-untyped-def]

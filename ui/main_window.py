@@ -30,6 +30,7 @@ from app.settings import Settings
 from app.text import date_ru
 from app.version import __version__
 from db.engine import Database
+from ui.control_notice_bar import ControlNoticeBar
 from ui.dialogs.letter_dialog import LetterDialog
 from ui.dialogs.settings_dialog import SettingsDialog
 from ui.signals import SignalHub
@@ -71,8 +72,10 @@ class MainWindow(QMainWindow):
         self.recipients_tab.letter_to_list_requested.connect(
             lambda name: self.new_letter({"list": name})
         )
+        self.reports_tab.open_requested.connect(self.open_control)
         self.hub.everything_changed()
         self._restore_state()
+        self.update_control_notice()
 
     # --- building -------------------------------------------------------------------------
 
@@ -87,6 +90,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.reports_tab, "Контроль отчетов")
 
     def _build_central(self) -> None:
+        self.notice = ControlNoticeBar()
+        self.notice.open_requested.connect(self.show_reports)
         self.welcome = WelcomeBanner()
         self.welcome.fill_requested.connect(self.open_settings)
         self.welcome.demo_requested.connect(self.load_demo_data)
@@ -95,6 +100,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addWidget(self.welcome)
+        layout.addWidget(self.notice)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
@@ -184,6 +190,29 @@ class MainWindow(QMainWindow):
 
     def focus_search(self) -> None:
         self.current_list_tab().focus_search()
+
+    def update_control_notice(self) -> None:
+        """At start: a notice when reports are overdue or due within three days."""
+        from app.services.reports import control_notice
+
+        try:
+            self.notice.show_notice(control_notice(self.db).text)
+        except UserError:
+            self.notice.show_notice("")
+
+    def show_reports(self) -> None:
+        self.tabs.setCurrentWidget(self.reports_tab)
+
+    def open_control(self, letter_id: int) -> None:
+        from ui.dialogs.control_dialog import ControlDialog
+
+        dialog = ControlDialog(self.db, letter_id, self)
+        dialog.changed.connect(self.hub.letters_changed)
+        dialog.mailing_requested.connect(
+            lambda reminder_id: self.letter_output("mailing", reminder_id)
+        )
+        dialog.exec()
+        self.update_control_notice()
 
     def show_error(self, message: str) -> None:
         QMessageBox.warning(self, APP_TITLE, message)

@@ -173,14 +173,19 @@ def extend_due(
     reason: str,
     *,
     recipient: str | int | None = None,
+    recipients: list[str | int] | None = None,
     today: dt.date | None = None,
 ) -> int:
-    """Move the due date later, for the whole letter or one recipient; how many were moved.
+    """Move the due date later, for the whole letter or some recipients; how many were moved.
 
     The old date is kept in the history with the reason. For the whole letter, recipients
-    whose own date is earlier than the new one follow it; a later own date stays.
+    whose own date is earlier than the new one follow it; a later own date stays. Several
+    recipients are extended in one transaction: all or none.
     """
     today = today or clock.today()
+    refs = (
+        recipients if recipients is not None else ([recipient] if recipient is not None else None)
+    )
     if not reason.strip():
         raise UserError("Укажите причину продления срока")
     if new_due < today:
@@ -190,37 +195,48 @@ def extend_due(
         if letter.closed:
             raise UserError(f"Письмо № {letter.number} снято с контроля")
         request = _request(session, letter)
-        if recipient is None:
+        if refs is None:
             return _extend_letter(session, letter, request, new_due, reason.strip())
-        control = _control(session, letter, recipient)
-        name = _name(letter, control)
-        if control.state not in OUTSTANDING:
-            raise UserError(f"Отчет адресата «{name}» не ожидается: {_label(control)}")
-        old = control.due_date or request.due_date
-        if new_due <= old:
-            raise UserError(f"Новый срок должен быть позже текущего ({date_ru(old)})")
-        control.due_date = new_due
-        request.due_changes.append(
-            ReportDueChange(
-                control_id=control.id,
-                old_due=old,
-                new_due=new_due,
-                reason=reason.strip(),
-                os_user=audit.os_user(),
-            )
-        )
-        audit.record(
-            session,
-            "report_control",
-            control.id,
-            "extended",
-            letter=letter.number,
-            recipient=name,
-            old_due=old.isoformat(),
-            new_due=new_due.isoformat(),
+        for ref in refs:
+            _extend_one(session, letter, request, _control(session, letter, ref), new_due, reason)
+        return len(refs)
+
+
+def _extend_one(
+    session: Session,
+    letter: LetterControl,
+    request: ReportRequest,
+    control: ReportControl,
+    new_due: dt.date,
+    reason: str,
+) -> None:
+    name = _name(letter, control)
+    if control.state not in OUTSTANDING:
+        raise UserError(f"Отчет адресата «{name}» не ожидается: {_label(control)}")
+    old = control.due_date or request.due_date
+    if new_due <= old:
+        raise UserError(f"«{name}»: новый срок должен быть позже текущего ({date_ru(old)})")
+    control.due_date = new_due
+    request.due_changes.append(
+        ReportDueChange(
+            control_id=control.id,
+            old_due=old,
+            new_due=new_due,
             reason=reason.strip(),
+            os_user=audit.os_user(),
         )
-        return 1
+    )
+    audit.record(
+        session,
+        "report_control",
+        control.id,
+        "extended",
+        letter=letter.number,
+        recipient=name,
+        old_due=old.isoformat(),
+        new_due=new_due.isoformat(),
+        reason=reason.strip(),
+    )
 
 
 def _extend_letter(

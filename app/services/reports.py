@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
@@ -24,6 +26,7 @@ from db.models import (
     ReportReplyFile,
     ReportRequest,
     ReportRow,
+    StoredFile,
 )
 
 OUTSTANDING = ("expected", "reminded")
@@ -421,3 +424,51 @@ def control_notice(db: Database, *, today: dt.date | None = None) -> ControlNoti
         soon=sum(1 for i in items if i.days <= 0),
         letters=len({i.letter_id for i in items}),
     )
+
+
+@dataclass(frozen=True)
+class ReplyFile:
+    file_id: int
+    name: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class ReplyDetail:
+    rows: list[list[Any]]
+    files: list[ReplyFile]
+
+
+def reply_detail(db: Database, control_id: int) -> ReplyDetail:
+    """The rows and files received from one recipient."""
+    with db.read() as session:
+        control = session.get(ReportControl, control_id)
+        if control is None:
+            raise UserError("Адресат не найден")
+        return ReplyDetail(
+            rows=[list(row.values) for row in control.rows],
+            files=[
+                ReplyFile(f.file.id, f.file.name, f.file.size, f.file.sha256) for f in control.files
+            ],
+        )
+
+
+def save_stored_file(db: Database, file_id: int, out: Path) -> Path:
+    """Write a received file out (atomically); its checksum is verified on the way."""
+    import hashlib
+
+    from app.exporters.atomic import write_atomically
+
+    with db.read() as session:
+        stored = session.get(StoredFile, file_id)
+        if stored is None:
+            raise UserError("Файл не найден")
+        content, sha256 = stored.content, stored.sha256
+    if hashlib.sha256(content).hexdigest() != sha256:
+        raise UserError("Файл в базе данных поврежден: контрольная сумма не совпадает")
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(content)
+
+    return write_atomically(Path(out), write)

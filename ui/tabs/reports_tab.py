@@ -1,13 +1,17 @@
-"""«Контроль отчетов»: letters that asked for a report, nearest due date first."""
+"""«Контроль отчетов»: letters that asked for a report, nearest due date first, with counts of
+received, overdue and due-soon replies; a double click opens the letter's control card."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QComboBox, QWidget
 
-from app.services.reports import ControlRow, list_controls
+from app import clock
+from app.services.reports import OVERVIEW_FILTERS, ControlRow, list_controls
 from app.text import date_ru, normalize
 from db.engine import Database
 from ui.table_model import Column
@@ -16,49 +20,139 @@ from ui.tabs.list_tab import ListTab
 OVERDUE = "#b3261e"
 DUE_SOON = "#9a6700"
 DONE = "#1e7b34"
+PERIODS = (
+    ("any", "Любой срок"),
+    ("month", "Срок в этом месяце"),
+    ("next_month", "Срок в следующем месяце"),
+    ("year", "Срок в этом году"),
+    ("last_year", "Срок в прошлом году"),
+)
+
+
+def due_period(kind: str, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    first = today.replace(day=1)
+    if kind == "month":
+        return first, (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    if kind == "next_month":
+        start = (first + dt.timedelta(days=32)).replace(day=1)
+        return start, (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    if kind == "year":
+        return dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
+    if kind == "last_year":
+        return dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)
+    return None, None
 
 
 def _colour(row: ControlRow) -> str | None:
-    if row.outstanding == 0:
+    if row.done:
         return DONE
-    days_left = (row.due_date - dt.date.today()).days
-    if row.overdue or days_left < 0:
+    if row.overdue:
         return OVERDUE
-    return DUE_SOON if days_left <= 7 else None
+    return DUE_SOON if row.due_soon else None
+
+
+def _count_colour(colour: str, value: str) -> Any:
+    return lambda row: colour if getattr(row, value) else None
 
 
 class ReportsTab(ListTab):
     search_placeholder = "Поиск по номеру и заголовку письма"
-    count_text = "Писем на контроле: {count}"
+    count_text = "Писем: {count}"
+    open_requested = Signal(int)
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         self.db = db
         self._rows: list[ControlRow] = []
+        self._loaded_for: Any = None
         super().__init__(parent)
-        self.set_column_widths([90, 95, 420, 130, 90, 90, 100, 90])
+        self.set_column_widths([90, 95, 400, 125, 80, 80, 95, 95, 90])
+        self.table.doubleClicked.connect(lambda index: self._open(index.row()))
+        action = QAction("Открыть карточку контроля", self)
+        action.setShortcut(QKeySequence("Return"))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        action.triggered.connect(self._open_selected)
+        self.table.addAction(action)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+    def extra_filters(self) -> list[QWidget]:
+        self.show_combo = QComboBox()
+        for key, label in OVERVIEW_FILTERS.items():
+            self.show_combo.addItem(label, key)
+        self.period_combo = QComboBox()
+        for key, label in PERIODS:
+            self.period_combo.addItem(label, key)
+        self.show_combo.currentIndexChanged.connect(self.refresh)
+        self.period_combo.currentIndexChanged.connect(self.refresh)
+        return [self.show_combo, self.period_combo]
 
     def columns(self) -> list[Column]:
         return [
             Column("Номер", lambda r: r.number),
             Column("Дата", lambda r: date_ru(r.reg_date)),
             Column("Заголовок", lambda r: r.subject),
-            Column("Срок", lambda r: date_ru(r.due_date, weekday=True), foreground=_colour),
+            Column(
+                "Ближайший срок", lambda r: date_ru(r.next_due, weekday=True), foreground=_colour
+            ),
             Column("Адресатов", lambda r: str(r.total), align_right=True),
-            Column("Получено", lambda r: str(r.received), align_right=True, foreground=_colour),
-            Column("Просрочено", lambda r: str(r.overdue), align_right=True, foreground=_colour),
-            Column("Осталось", lambda r: str(r.outstanding), align_right=True),
+            Column(
+                "Получено",
+                lambda r: str(r.received),
+                align_right=True,
+                foreground=_count_colour(DONE, "received"),
+            ),
+            Column(
+                "Просрочено",
+                lambda r: str(r.overdue),
+                align_right=True,
+                foreground=_count_colour(OVERDUE, "overdue"),
+            ),
+            Column(
+                "Срок ≤ 7 дней",
+                lambda r: str(r.due_soon),
+                align_right=True,
+                foreground=_count_colour(DUE_SOON, "due_soon"),
+            ),
+            Column(
+                "Состояние",
+                lambda r: (
+                    "снято с контроля"
+                    if r.closed
+                    else ("исполнено" if r.done else f"ожидается {r.outstanding}")
+                ),
+                foreground=_colour,
+            ),
         ]
 
-    def _matching(self, search: str) -> list[ControlRow]:
+    def make_query(self) -> Any:
+        show = self.show_combo.currentData() if hasattr(self, "show_combo") else "all"
+        period = self.period_combo.currentData() if hasattr(self, "period_combo") else "any"
+        return (self.search_edit.text(), str(show or "all"), str(period or "any"))
+
+    def _matching(self, query: Any) -> list[ControlRow]:
+        search, show, period = query or ("", "all", "any")
+        key = (show, period)
+        if key != self._loaded_for:  # a few hundred letters at most are on control at once
+            due_from, due_to = due_period(period, clock.today())
+            self._rows = list_controls(self.db, show=show, due_from=due_from, due_to=due_to)
+            self._loaded_for = key
         words = normalize(search).split()
         return [
             r for r in self._rows if all(w in normalize(f"{r.number} {r.subject}") for w in words)
         ]
 
     def fetch(self, query: Any, offset: int, limit: int) -> list[Any]:
-        if offset == 0:  # a few hundred letters at most are on control at once
-            self._rows = list_controls(self.db)
-        return self._matching(str(query or ""))[offset : offset + limit]
+        if offset == 0:
+            self._loaded_for = None  # a new search reads fresh counts
+        return self._matching(query)[offset : offset + limit]
 
     def count(self, query: Any) -> int:
-        return len(self._matching(str(query or "")))
+        return len(self._matching(query))
+
+    def _open(self, row: int) -> None:
+        if 0 <= row < self.model.rowCount():
+            self.open_requested.emit(int(self.model.row_at(row).letter_id))
+
+    def _open_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            self._open(rows[0].row())
