@@ -147,8 +147,17 @@ def _reports(demo, window, shoot, tmp: Path) -> None:  # type: ignore[no-untyped
     form = export_report_form(demo, letter_id, tmp / "форма.xlsx")
     wb = load_workbook(form)
     ws = wb.active
-    for col, value in zip("BCDEF", ("Республика Карелия", "Форум «Карелия — качество»",
-                                    "г. Петрозаводск, ПетрГУ", "1", "много"), strict=True):
+    for col, value in zip(
+        "BCDEF",
+        (
+            "Республика Карелия",
+            "Форум «Карелия — качество»",
+            "г. Петрозаводск, ПетрГУ",
+            "1",
+            "много",
+        ),
+        strict=True,
+    ):
         ws[f"{col}3"] = value
     wb.save(form)
     assert card.control is not None

@@ -150,3 +150,29 @@ def test_closed_letter_disables_the_actions(
     window.reports_tab.show_combo.setCurrentIndex(window.reports_tab.show_combo.findData("done"))
     settle(qtbot, window)
     assert window.reports_tab.model.row_at(0).closed
+
+
+def test_registry_opens_the_control_of_a_letter(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_gui_letters import select
+
+    opened: list[str] = []
+
+    def exec_(dialog: ControlDialog) -> int:
+        assert dialog.control is not None
+        opened.append(dialog.control.number)
+        return 0
+
+    monkeypatch.setattr(ControlDialog, "exec", exec_)
+    tab = window.registry_tab
+    select(window, "710/5")
+    tab.row_menu()
+    assert not tab.control_action.isEnabled()  # no report asked
+    select(window, "1893/5")
+    tab.row_menu()
+    assert tab.control_action.isEnabled()
+    with qtbot.waitSignal(tab.control_requested) as blocker:
+        tab.control_action.trigger()
+    assert blocker.args == [letter_id_by_number(window.db, "1893/5")]
+    assert opened == ["1893/5"]

@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
             lambda name: self.new_letter({"list": name})
         )
         self.reports_tab.open_requested.connect(self.open_control)
+        self.registry_tab.control_requested.connect(self.open_control)
         self.hub.everything_changed()
         self._restore_state()
         self.update_control_notice()

@@ -9,6 +9,7 @@ from PySide6.QtCore import QDate, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QComboBox, QDateEdit, QMenu, QPushButton, QWidget
 
+from app import clock
 from app.services.letter_list import LetterQuery, LetterRow, count_letters, list_letters
 from app.services.letters import DELIVERY_STATE_LABELS, STATUS_LABELS
 from app.services.profile import list_journals
@@ -55,7 +56,7 @@ def _report(row: LetterRow) -> str:
 
 
 def _report_colour(row: LetterRow) -> str | None:
-    late = row.report_due is not None and row.report_due < dt.date.today()
+    late = row.report_due is not None and row.report_due < clock.today()
     return OVERDUE if late and row.reports_received < row.reports_total else None
 
 
@@ -80,6 +81,7 @@ class RegistryTab(ListTab):
     annul_requested = Signal(int)
     letter_requested = Signal(str, int)  # "preview" | "print" | "save" | "mailing", letter id
     export_requested = Signal()
+    control_requested = Signal(int)  # «Контроль отчетов» of a letter with a report request
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         self.db = db
@@ -150,7 +152,7 @@ class RegistryTab(ListTab):
             start = self.from_edit.date().toPython()
             end = self.to_edit.date().toPython()
         else:
-            start, end = period_range(kind, dt.date.today())
+            start, end = period_range(kind, clock.today())
         header = self.table.horizontalHeader()
         return LetterQuery(
             search=self.search_edit.text(),
@@ -217,6 +219,9 @@ class RegistryTab(ListTab):
         self.mailing_action = self._row_action(
             "Персональные копии…", "Ctrl+Shift+M", lambda: self._letter_action("mailing")
         )
+        self.control_action = self._row_action(
+            "Контроль отчетов по письму…", "Ctrl+K", self._control_selected
+        )
         self.export_action = QAction("Печать журнала за период…", self)
         self.export_action.triggered.connect(self.export_requested)
 
@@ -241,6 +246,10 @@ class RegistryTab(ListTab):
         for action in (*letter_actions, self.mailing_action):
             menu.addAction(action)
             action.setEnabled(row is not None and row.status == "registered")
+        menu.addAction(self.control_action)
+        self.control_action.setEnabled(
+            row is not None and row.status == "registered" and bool(row.reports_total)
+        )
         menu.addSeparator()
         menu.addAction(self.export_action)
         return menu
@@ -257,6 +266,11 @@ class RegistryTab(ListTab):
         row = self.selected_row()
         if row is not None and row.status == "registered":
             self.letter_requested.emit(kind, row.id)
+
+    def _control_selected(self) -> None:
+        row = self.selected_row()
+        if row is not None and row.status == "registered" and row.reports_total:
+            self.control_requested.emit(row.id)
 
     def _annul_selected(self) -> None:
         row = self.selected_row()
