@@ -59,6 +59,15 @@ def test_bundle_runs_version_check_and_demo(tmp_path: Path) -> None:
         exported = run("--db", str(db), "letters", "export", "1893/5", "--out", str(letter))
         assert exported.returncode == 0, exported.stderr
         assert letter.stat().st_size > 20_000
+    # the production calendar (holidays' country module and its Russian catalogue) is inside
+    extended = run(
+        "--db", str(db), "reports", "extend", "1893/5", "--due", "2099-11-04", "--reason", "тест"
+    )  # fmt: skip
+    assert "праздничный день (День народного единства)" in extended.stdout, extended.stderr
+    summary = tmp_path / "свод.docx"
+    assert (
+        run("--db", str(db), "reports", "summary", "1893/5", "--out", str(summary)).returncode == 0
+    )
     window = subprocess.run(
         [str(exe), "--db", str(db)],
         env=dict(os.environ, QT_QPA_PLATFORM="offscreen", SECRETARIAT_EXIT_AFTER_MS="500"),
