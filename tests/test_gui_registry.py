@@ -88,7 +88,10 @@ def test_collective_addressee_and_report_request(
     dialog.subject_edit.setText("О проведении Недели качества")
     dialog.report_box.setChecked(True)
     dialog.due_edit.setDate(dialog.due_edit.date().fromString("15.12.2024", "dd.MM.yyyy"))
-    assert dialog.due_weekday.text() == "вс — выходной день"
+    assert dialog.due_weekday.text() == "вс — выходной день (воскресенье)"
+    dialog.due_edit.setDate(dialog.due_edit.date().fromString("04.11.2024", "dd.MM.yyyy"))
+    assert dialog.due_weekday.text() == "пн — праздничный день (День народного единства)"
+    dialog.due_edit.setDate(dialog.due_edit.date().fromString("15.12.2024", "dd.MM.yyyy"))
     dialog.columns_edit.setText("Субъект РФ; Мероприятие")
     with qtbot.waitSignal(dialog.accepted, timeout=3000):
         qtbot.mouseClick(dialog.register_button, Qt.MouseButton.LeftButton)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import UserError
+from app.production_calendar import day_off_reason
 from app.services.distribution_lists import list_names
 from app.services.letter_cards import letter_card
 from app.services.letters import (
@@ -388,8 +389,9 @@ class LetterDialog(QDialog):
 
     def _update_weekday(self) -> None:
         due = _to_date(self.due_edit.date())
-        warn = " — выходной день" if due.weekday() >= 5 else ""
-        self.due_weekday.setText(f"{WEEKDAYS[due.weekday()]}{warn}")
+        reason = day_off_reason(due)
+        self.due_weekday.setText(f"{WEEKDAYS[due.weekday()]}{f' — {reason}' if reason else ''}")
+        self.due_weekday.setStyleSheet("color: #9a6700;" if reason else "")
 
     # --- reading the form -----------------------------------------------------------------
 
