@@ -73,9 +73,9 @@ def report_summary(db: Database, letter_id: int, *, today: dt.date | None = None
 
 def summary_table(summary: Summary) -> Table:
     letter = summary.letter
-    columns = [TableColumn("№ п/п", 5, numeric=True), TableColumn("Адресат", 26)]
+    columns = [TableColumn("№ п/п", 5, numeric=True), TableColumn("Адресат", 22)]
     columns += [
-        TableColumn(title, 10 if numeric else 18, numeric=numeric)
+        TableColumn(title, 13 if numeric else 18, numeric=numeric)
         for title, numeric in zip(summary.columns, summary.numeric, strict=True)
     ]
     total = len(letter.recipients)
