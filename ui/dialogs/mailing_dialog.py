@@ -155,7 +155,11 @@ class MailingDialog(QDialog):
         self.progress.setValue(done)
 
     def _finished(self, files: list[Path] | None, error: Exception | None) -> None:
-        self.worker = None
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            # ``done`` arrives while run() is still returning; dropping the last reference to a
+            # running QThread aborts the process («Destroyed while thread is still running»)
+            worker.wait()
         self.start_button.setEnabled(True)
         self.kind.setEnabled(True)
         self.cancel_button.setText("Закрыть")
