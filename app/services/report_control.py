@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import audit, clock
@@ -56,8 +57,9 @@ def _name(letter: LetterControl, control: ReportControl) -> str:
 
 
 def _request(session: Session, letter: LetterControl) -> ReportRequest:
-    request = session.query(ReportRequest).filter_by(letter_id=letter.letter_id).one()
-    return request
+    return session.scalars(
+        select(ReportRequest).where(ReportRequest.letter_id == letter.letter_id)
+    ).one()
 
 
 def _check_version(control: ReportControl, version: int, name: str) -> None:

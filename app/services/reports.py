@@ -282,19 +282,14 @@ def list_controls(
     with db.read() as session:
         letters = session.execute(stmt).all()
         ids = [lid for lid, *_rest in letters]
-        states: dict[int, list[tuple[str, dt.date | None, bool]]] = {i: [] for i in ids}
+        states: dict[int, list[tuple[str, dt.date | None]]] = {i: [] for i in ids}
         if ids:
-            for lid, state, due, late in session.execute(
-                select(
-                    LetterAddressee.letter_id,
-                    ReportControl.state,
-                    ReportControl.due_date,
-                    ReportControl.late,
-                )
+            for lid, state, due in session.execute(
+                select(LetterAddressee.letter_id, ReportControl.state, ReportControl.due_date)
                 .join(ReportControl, ReportControl.addressee_id == LetterAddressee.id)
                 .where(LetterAddressee.letter_id.in_(ids))
             ):
-                states[lid].append((state, due, late))
+                states[lid].append((state, due))
         rows = [
             _overview_row(lid, number, date, subject, request, states[lid], today)
             for lid, number, date, subject, request in letters
@@ -310,10 +305,10 @@ def _overview_row(
     date: dt.date,
     subject: str,
     request: ReportRequest,
-    states: list[tuple[str, dt.date | None, bool]],
+    states: list[tuple[str, dt.date | None]],
     today: dt.date,
 ) -> ControlRow:
-    dues = [(state, due or request.due_date) for state, due, _late in states]
+    dues = [(state, due or request.due_date) for state, due in states]
     waiting = [due for state, due in dues if state in OUTSTANDING]
     soon = today + dt.timedelta(days=SOON_DAYS)
     return ControlRow(

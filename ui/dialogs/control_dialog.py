@@ -45,7 +45,7 @@ from app.services.reports import (
     reply_detail,
     save_stored_file,
 )
-from app.text import date_ru, wrap_title
+from app.text import WEEKDAYS_FULL, date_ru, wrap_title
 from db.engine import Database
 from ui.background import message_of
 from ui.control_chart import ControlChart
@@ -234,9 +234,10 @@ class ControlDialog(QDialog):
         self.setWindowTitle(f"Контроль отчетов — письмо № {c.number} от {date_ru(c.reg_date)}")
         warning = due_date_warning(c.due)
         extended = f" (продлен {len(c.due_changes)} раз)" if c.due_changes else ""
+        weekday = WEEKDAYS_FULL[c.due.weekday()]
         self.header.setText(
             f"<b>№ {c.number} от {date_ru(c.reg_date)}</b> — {c.subject}<br>"
-            f"Срок представления: <b>{date_ru(c.due)}, {_weekday(c)}</b>{extended}"
+            f"Срок представления: <b>{date_ru(c.due)}, {weekday}</b>{extended}"
             + (f"<br><span style='color:#9a6700'>{warning}</span>" if warning else "")
             + ("<br><b>Письмо снято с контроля</b>" if c.closed else "")
         )
@@ -486,9 +487,3 @@ class ControlDialog(QDialog):
         name, _filter = QFileDialog.getSaveFileName(self, "Сохранить файл ответа", file_name)
         if name:
             self._run(lambda: save_stored_file(self.db, file_id, Path(name)))
-
-
-def _weekday(control: LetterControl) -> str:
-    from app.text import WEEKDAYS_FULL
-
-    return WEEKDAYS_FULL[control.due.weekday()]
