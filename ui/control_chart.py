@@ -10,9 +10,10 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from app.services.reports import LetterControl
+from ui import palette
 
-RECEIVED = "#1e7b34"
-OUTSTANDING = "#b3261e"
+RECEIVED = palette.GOOD
+OUTSTANDING = palette.ERROR
 DUE = "#555555"
 
 

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from app.production_calendar import due_date_warning
 from app.text import WEEKDAYS_FULL
+from ui import palette
 
 
 class DueDateEdit(QWidget):
@@ -21,7 +22,7 @@ class DueDateEdit(QWidget):
         self.edit.setDisplayFormat("dd.MM.yyyy")
         self.weekday = QLabel(self)
         self.warning = QLabel(self)
-        self.warning.setStyleSheet("color: #9a6700;")
+        self.warning.setStyleSheet(f"color: {palette.WARNING};")
         self.warning.setWordWrap(True)
         row = QHBoxLayout()
         row.addWidget(self.edit)

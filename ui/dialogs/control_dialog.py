@@ -47,17 +47,18 @@ from app.services.reports import (
 )
 from app.text import WEEKDAYS_FULL, date_ru, wrap_title
 from db.engine import Database
+from ui import palette
 from ui.background import message_of
 from ui.control_chart import ControlChart
 from ui.dialogs.control_dialogs import ExtendDialog, RemindDialog
 
 STATUS_COLOURS = {
-    "overdue": "#b3261e",
-    "received_in_time": "#1e7b34",
-    "received_late": "#7a5d00",
-    "reminded": "#9a6700",
-    "excused": "#6b6b6b",
-    "closed": "#6b6b6b",
+    "overdue": palette.ERROR,
+    "received_in_time": palette.GOOD,
+    "received_late": palette.LATE_GOOD,
+    "reminded": palette.WARNING,
+    "excused": palette.DIMMED,
+    "closed": palette.DIMMED,
 }
 FILTERS = {
     "all": ("Все адресаты", lambda r: True),
@@ -238,13 +239,14 @@ class ControlDialog(QDialog):
         self.header.setText(
             f"<b>№ {c.number} от {date_ru(c.reg_date)}</b> — {c.subject}<br>"
             f"Срок представления: <b>{date_ru(c.due)}, {weekday}</b>{extended}"
-            + (f"<br><span style='color:#9a6700'>{warning}</span>" if warning else "")
+            + (f"<br><span style='color:{palette.WARNING}'>{warning}</span>" if warning else "")
             + ("<br><b>Письмо снято с контроля</b>" if c.closed else "")
         )
         total = len(c.recipients)
         self.counts.setText(
-            f"Адресатов: <b>{total}</b> · получено: <b style='color:#1e7b34'>{c.received}</b>"
-            f" · просрочено: <b style='color:#b3261e'>{c.overdue}</b>"
+            f"Адресатов: <b>{total}</b>"
+            f" · получено: <b style='color:{palette.GOOD}'>{c.received}</b>"
+            f" · просрочено: <b style='color:{palette.ERROR}'>{c.overdue}</b>"
             f" · ожидается: <b>{c.outstanding}</b>"
             f" · не требуется/сняты: {c.count('excused', 'closed')}"
         )

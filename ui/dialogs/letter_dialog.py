@@ -56,13 +56,14 @@ from app.services.profile import list_journals, list_staff
 from app.services.recipients import recipient_choices
 from app.text import WEEKDAYS, initials_name
 from db.engine import Database
+from ui import palette
 
 ADDRESSEE_MODES = (
     ("recipients", "Из справочника"),
     ("list", "Список рассылки"),
     ("text", "Текст (например, «Руководителям органов управления образованием»)"),
 )
-ERROR_STYLE = "color: #b3261e;"
+ERROR_STYLE = f"color: {palette.ERROR};"
 TITLE = "Письмо"
 
 
@@ -391,7 +392,7 @@ class LetterDialog(QDialog):
         due = _to_date(self.due_edit.date())
         reason = day_off_reason(due)
         self.due_weekday.setText(f"{WEEKDAYS[due.weekday()]}{f' — {reason}' if reason else ''}")
-        self.due_weekday.setStyleSheet("color: #9a6700;" if reason else "")
+        self.due_weekday.setStyleSheet(f"color: {palette.WARNING};" if reason else "")
 
     # --- reading the form -----------------------------------------------------------------
 

@@ -35,6 +35,7 @@ from app.services.report_control import Reply, receive_reply
 from app.services.reports import LetterControl, RecipientControl
 from app.text import wrap_title
 from db.engine import Database
+from ui import palette
 from ui.background import message_of
 
 BAD_CELL = QColor("#f9d6d3")
@@ -80,7 +81,7 @@ class ReceiveDialog(QDialog):
         self.table.setWordWrap(True)
         self.table.itemChanged.connect(self._check_item)
         self.errors = QLabel(self)
-        self.errors.setStyleSheet("color: #b3261e;")
+        self.errors.setStyleSheet(f"color: {palette.ERROR};")
         self.errors.setWordWrap(True)
         self._build()
         self.add_row()

@@ -45,6 +45,7 @@ from app.services.profile import (
 from app.services.setup import SetupData, apply_setup
 from app.text import date_ru, parse_date_ru
 from db.engine import Database
+from ui import palette
 
 LAYOUT_CHOICES = (("angular", "Угловой"), ("flat", "Продольный"))
 NUMBER_LINE_CHOICES = (
@@ -79,8 +80,8 @@ STAFF_COLUMNS = (
 )
 JOURNAL_COLUMNS = ("Код*", "Наименование*", "Шаблон номера*", "Период", "Следующий №", "Пример")
 EXAMPLE_VALUES = {"case": "12", "dept": "3", "corr": "КОД"}
-VALID = "#1e7b34"
-INVALID = "#b3261e"
+VALID = palette.GOOD
+INVALID = palette.ERROR
 
 
 def _combo(choices: tuple[tuple[str, str], ...], current: str) -> QComboBox:
@@ -127,7 +128,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._build_journals(), "Журналы регистрации")
         self.error_label = QLabel(self)
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b3261e; font-weight: bold;")
+        self.error_label.setStyleSheet(f"color: {palette.ERROR}; font-weight: bold;")
         self.error_label.hide()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self

@@ -15,12 +15,13 @@ from app.services.letters import DELIVERY_STATE_LABELS, STATUS_LABELS
 from app.services.profile import list_journals
 from app.text import date_ru
 from db.engine import Database
+from ui import palette
 from ui.table_model import Column
 from ui.tabs.list_tab import ListTab
 
-OVERDUE = "#b3261e"
-RESERVED = "#1f5fa8"
-DIMMED = "#7a7a7a"
+OVERDUE = palette.ERROR
+RESERVED = palette.RESERVED
+DIMMED = palette.DIMMED
 PERIODS = (
     ("all", "За все время"),
     ("today", "Сегодня"),

@@ -14,12 +14,13 @@ from app import clock
 from app.services.reports import OVERVIEW_FILTERS, ControlRow, list_controls
 from app.text import date_ru, normalize
 from db.engine import Database
+from ui import palette
 from ui.table_model import Column
 from ui.tabs.list_tab import ListTab
 
-OVERDUE = "#b3261e"
-DUE_SOON = "#9a6700"
-DONE = "#1e7b34"
+OVERDUE = palette.ERROR
+DUE_SOON = palette.WARNING
+DONE = palette.GOOD
 PERIODS = (
     ("any", "Любой срок"),
     ("month", "Срок в этом месяце"),
