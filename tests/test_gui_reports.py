@@ -176,3 +176,12 @@ def test_registry_opens_the_control_of_a_letter(
         tab.control_action.trigger()
     assert blocker.args == [letter_id_by_number(window.db, "1893/5")]
     assert opened == ["1893/5"]
+
+
+def test_overview_period_filter(qtbot: QtBot, window: MainWindow) -> None:
+    tab = window.reports_tab
+    tab.show_combo.setCurrentIndex(tab.show_combo.findData("all"))
+    for period, letters in (("this_month", 1), ("next_month", 0), ("year", 1), ("last_year", 0)):
+        tab.period_combo.setCurrentIndex(tab.period_combo.findData(period))
+        settle(qtbot, window)
+        assert tab.model.total == letters, period

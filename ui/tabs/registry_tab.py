@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QDate, QPoint, Qt, Signal
@@ -10,6 +9,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QComboBox, QDateEdit, QMenu, QPushButton, QWidget
 
 from app import clock
+from app.periods import period_range
 from app.services.letter_list import LetterQuery, LetterRow, count_letters, list_letters
 from app.services.letters import DELIVERY_STATE_LABELS, STATUS_LABELS
 from app.services.profile import list_journals
@@ -38,18 +38,6 @@ STATUSES: tuple[tuple[str | None, str], ...] = (
     ("cancelled", "Отмененные резервы"),
 )
 SORTABLE = {0: "number", 1: "date", 2: "addressee", 3: "subject", 6: "status"}
-
-
-def period_range(kind: str, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
-    if kind == "today":
-        return today, today
-    if kind == "month":
-        return today.replace(day=1), today
-    if kind == "year":
-        return dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
-    if kind == "last_year":
-        return dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)
-    return None, None
 
 
 def _report(row: LetterRow) -> str:

@@ -3,7 +3,6 @@ received, overdue and due-soon replies; a double click opens the letter's contro
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -11,6 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from app import clock
+from app.periods import period_range
 from app.services.reports import OVERVIEW_FILTERS, ControlRow, list_controls
 from app.text import date_ru, normalize
 from db.engine import Database
@@ -23,25 +23,11 @@ DUE_SOON = palette.WARNING
 DONE = palette.GOOD
 PERIODS = (
     ("any", "Любой срок"),
-    ("month", "Срок в этом месяце"),
+    ("this_month", "Срок в этом месяце"),
     ("next_month", "Срок в следующем месяце"),
     ("year", "Срок в этом году"),
     ("last_year", "Срок в прошлом году"),
 )
-
-
-def due_period(kind: str, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
-    first = today.replace(day=1)
-    if kind == "month":
-        return first, (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-    if kind == "next_month":
-        start = (first + dt.timedelta(days=32)).replace(day=1)
-        return start, (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-    if kind == "year":
-        return dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
-    if kind == "last_year":
-        return dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)
-    return None, None
 
 
 def _colour(row: ControlRow) -> str | None:
@@ -133,7 +119,7 @@ class ReportsTab(ListTab):
         search, show, period = query or ("", "all", "any")
         key = (show, period)
         if key != self._loaded_for:  # a few hundred letters at most are on control at once
-            due_from, due_to = due_period(period, clock.today())
+            due_from, due_to = period_range(period, clock.today())
             self._rows = list_controls(self.db, show=show, due_from=due_from, due_to=due_to)
             self._loaded_for = key
         words = normalize(search).split()
