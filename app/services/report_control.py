@@ -36,14 +36,7 @@ class Reply:
 
 
 def _control(session: Session, letter: LetterControl, ref: str | int) -> ReportControl:
-    if isinstance(ref, int):
-        ids = {r.control_id for r in letter.recipients}
-        if ref not in ids:
-            raise UserError(f"Адресат не указан в письме № {letter.number}")
-        control_id = ref
-    else:
-        control_id = letter.recipient(ref).control_id
-    control = session.get(ReportControl, control_id)
+    control = session.get(ReportControl, letter.recipient(ref).control_id)
     assert control is not None
     return control
 

@@ -138,13 +138,7 @@ def _targets(letter: LetterControl, refs: list[str | int] | None) -> list[Recipi
         return waiting
     targets: list[RecipientControl] = []
     for ref in refs:
-        target = (
-            next((r for r in letter.recipients if r.control_id == ref), None)
-            if isinstance(ref, int)
-            else letter.recipient(ref)
-        )
-        if target is None:
-            raise UserError(f"Адресат не указан в письме № {letter.number}")
+        target = letter.recipient(ref)
         if target.state not in OUTSTANDING:
             raise UserError(
                 f"Адресат «{target.name}»: {target.label.lower()} — напоминание не нужно"

@@ -121,8 +121,14 @@ class LetterControl:
     def outstanding(self) -> int:
         return sum(1 for r in self.recipients if r.outstanding)
 
-    def recipient(self, ref: str) -> RecipientControl:
-        """By the directory code, or by the position number shown in ``reports status``."""
+    def recipient(self, ref: str | int) -> RecipientControl:
+        """By the directory code or the position number shown in ``reports status`` (text), or
+        by the control's id (an int, as the GUI holds it)."""
+        if isinstance(ref, int):
+            found = next((r for r in self.recipients if r.control_id == ref), None)
+            if found is None:
+                raise UserError(f"Адресат не указан в письме № {self.number}")
+            return found
         ref = ref.strip()
         for r in self.recipients:
             if r.code and r.code == ref:
