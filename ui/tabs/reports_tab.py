@@ -38,8 +38,14 @@ def _colour(row: ControlRow) -> str | None:
     return DUE_SOON if row.due_soon else None
 
 
-def _count_colour(colour: str, value: str) -> Any:
-    return lambda row: colour if getattr(row, value) else None
+def _count_column(title: str, field: str, colour: str) -> Column:
+    """A count of recipients, coloured when it is not zero."""
+    return Column(
+        title,
+        lambda row: str(getattr(row, field)),
+        align_right=True,
+        foreground=lambda row: colour if getattr(row, field) else None,
+    )
 
 
 class ReportsTab(ListTab):
@@ -81,24 +87,9 @@ class ReportsTab(ListTab):
                 "Ближайший срок", lambda r: date_ru(r.next_due, weekday=True), foreground=_colour
             ),
             Column("Адресатов", lambda r: str(r.total), align_right=True),
-            Column(
-                "Получено",
-                lambda r: str(r.received),
-                align_right=True,
-                foreground=_count_colour(DONE, "received"),
-            ),
-            Column(
-                "Просрочено",
-                lambda r: str(r.overdue),
-                align_right=True,
-                foreground=_count_colour(OVERDUE, "overdue"),
-            ),
-            Column(
-                "Срок ≤ 7 дней",
-                lambda r: str(r.due_soon),
-                align_right=True,
-                foreground=_count_colour(DUE_SOON, "due_soon"),
-            ),
+            _count_column("Получено", "received", DONE),
+            _count_column("Просрочено", "overdue", OVERDUE),
+            _count_column("Срок ≤ 7 дней", "due_soon", DUE_SOON),
             Column(
                 "Состояние",
                 lambda r: (
