@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import clock
 from app.errors import UserError
 from app.services.demo import load_demo
 from app.services.journal import export_journal
@@ -257,8 +258,8 @@ class MainWindow(QMainWindow):
 
     def export_journal(self) -> None:
         query = self.registry_tab.make_query()
-        start = query.date_from or dt.date(dt.date.today().year, 1, 1)
-        end = query.date_to or dt.date.today()
+        start = query.date_from or dt.date(clock.today().year, 1, 1)
+        end = query.date_to or clock.today()
         name, _filter = QFileDialog.getSaveFileName(
             self,
             "Журнал регистрации",

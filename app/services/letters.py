@@ -15,7 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from app import audit
+from app import audit, clock
 from app.declension import COLLECTIVE_SALUTATION
 from app.errors import ConflictError, UserError
 from app.letter_layout import BY_LIST
@@ -352,7 +352,7 @@ def register_in(
             )
         letter.reg_date = card.date or letter.reg_date
     else:
-        date = card.date or today or dt.date.today()
+        date = card.date or today or clock.today()
         corr = _correspondent(card)
         letter = _new_number(session, journal, date, case=card.case, corr=corr, seq=seq)
         session.add(letter)
@@ -389,7 +389,7 @@ def reserve_number(
     """Issue a number now for a letter whose text is not final yet."""
     with db.write() as session:
         journal = _journal(session, journal_code)
-        letter = _new_number(session, journal, date or dt.date.today(), case=case, corr="")
+        letter = _new_number(session, journal, date or clock.today(), case=case, corr="")
         letter.status = "reserved"
         letter.subject = note
         _refresh_search(letter)
@@ -535,7 +535,7 @@ def change_registration(
 
 def similar_today(db: Database, card: LetterCard, *, today: dt.date | None = None) -> list[str]:
     """Numbers of letters registered the same day with the same heading and addressee."""
-    date = card.date or today or dt.date.today()
+    date = card.date or today or clock.today()
     with db.read() as session:
         _kind, printed, _rows, _list = _resolve_addressees(session, card)
         return list(

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, fields
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app import audit
+from app import audit, clock
 from app.errors import ConflictError, UserError
 from app.numbering import PERIODS, parse_template, period_key
 from db.engine import Database
@@ -306,7 +306,7 @@ def _journal_to_data(session: Session, row: Journal, today: dt.date) -> JournalD
 
 
 def list_journals(db: Database, *, today: dt.date | None = None) -> list[JournalData]:
-    today = today or dt.date.today()
+    today = today or clock.today()
     with db.read() as session:
         rows = session.scalars(select(Journal).order_by(Journal.code)).all()
         return [_journal_to_data(session, row, today) for row in rows]
@@ -331,7 +331,7 @@ def save_journal_in(
     next_forward_only: bool = False,
 ) -> JournalData:
     data.validate()
-    today = today or dt.date.today()
+    today = today or clock.today()
     row = session.scalars(select(Journal).where(Journal.code == data.code)).first()
     if row is None:
         row = Journal(code=data.code, name=data.name, template=data.template)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import clock
 from app.errors import UserError
 from app.production_calendar import day_off_reason
 from app.services.distribution_lists import list_names
@@ -129,7 +130,7 @@ class LetterDialog(QDialog):
         for journal in list_journals(self.db):
             if journal.active:
                 self.journal_combo.addItem(f"{journal.code} — {journal.name}", journal.code)
-        self.date_edit = _date_edit(dt.date.today())
+        self.date_edit = _date_edit(clock.today())
         self.case_edit = QLineEdit()
         self.case_edit.setPlaceholderText("по номенклатуре дел")
         self.number_label = QLabel()
@@ -245,7 +246,7 @@ class LetterDialog(QDialog):
         box.setChecked(False)
         self.report_box = box
         row = QHBoxLayout(box)
-        self.due_edit = _date_edit(dt.date.today() + dt.timedelta(days=14))
+        self.due_edit = _date_edit(clock.today() + dt.timedelta(days=14))
         self.due_weekday = QLabel()
         self.columns_edit = QLineEdit()
         self.columns_edit.setPlaceholderText("графы отчетной формы через «;»")

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import clock
 from app.errors import UserError
 from app.numbering import PERIOD_LABELS, PERIODS, format_number, parse_template
 from app.services.profile import (
@@ -361,7 +362,7 @@ class SettingsDialog(QDialog):
         try:
             template = parse_template(_cell(self.journal_table, row, 2))
             seq = int(_cell(self.journal_table, row, 4) or "1")
-            text = format_number(template, seq, dt.date.today(), **EXAMPLE_VALUES)
+            text = format_number(template, seq, clock.today(), **EXAMPLE_VALUES)
             valid = True
         except UserError as exc:
             text = str(exc)

@@ -91,9 +91,9 @@ class RegistryTab(ListTab):
         self.period_combo = QComboBox()
         for value, label in PERIODS:
             self.period_combo.addItem(label, value)
-        today = QDate.currentDate()
-        self.from_edit = QDateEdit(QDate(today.year(), 1, 1))
-        self.to_edit = QDateEdit(today)
+        today = clock.today()
+        self.from_edit = QDateEdit(QDate(today.year, 1, 1))
+        self.to_edit = QDateEdit(QDate(today.year, today.month, today.day))
         for edit in (self.from_edit, self.to_edit):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("dd.MM.yyyy")
