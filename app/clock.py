@@ -18,3 +18,9 @@ def today() -> dt.date:
         except ValueError:
             pass  # a wrong override must not stop the program; the real date is used
     return dt.date.today()
+
+
+def now() -> dt.datetime:
+    """The workstation's wall-clock time, on :func:`today`'s date (seconds, no time zone)."""
+    current = dt.datetime.now().replace(microsecond=0)
+    return dt.datetime.combine(today(), current.time())

@@ -336,6 +336,8 @@ class LetterAddressee(Base):
     dispatch_file_id: Mapped[int | None] = mapped_column(
         ForeignKey("stored_file.id"), nullable=True
     )
+    dispatch_note: Mapped[str] = mapped_column(Text, default="")  # error or receipt, as told
+    dispatch_uid: Mapped[str] = mapped_column(String(64), default="", index=True)  # МЭДО / e-mail
 
     letter: Mapped[Letter] = relationship(back_populates="addressees")
     recipient: Mapped[Recipient | None] = relationship()
@@ -441,6 +443,32 @@ class ReportDueChange(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
     os_user: Mapped[str] = mapped_column(String(100), default="")
+
+
+class DispatchEvent(Base):
+    """One step of sending one copy: prepared, sent, delivered or failed — never rewritten.
+
+    ``at`` is the workstation's wall-clock time (what the clerk reads on the record and on the
+    post office's list), not UTC.
+    """
+
+    __tablename__ = "dispatch_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letter.id", ondelete="CASCADE"), index=True)
+    addressee_id: Mapped[int] = mapped_column(
+        ForeignKey("letter_addressee.id", ondelete="CASCADE"), index=True
+    )
+    method: Mapped[str] = mapped_column(String(30), default="")
+    state: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(20), default="manual")  # export|smtp|manual|receipt
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    os_user: Mapped[str] = mapped_column(String(100), default="")
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"), nullable=True)
+    file_name: Mapped[str] = mapped_column(String(300), default="")
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    uid: Mapped[str] = mapped_column(String(64), default="")  # МЭДО message uid / Message-ID
+    note: Mapped[str] = mapped_column(Text, default="")
 
 
 class StoredFile(Base):

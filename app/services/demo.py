@@ -77,11 +77,39 @@ def load_demo(db: Database) -> DemoResult:
             save_recipient_in(session, RecipientData(**item))
         for name in data["recipient_files"]:  # the same sample files a clerk can import
             apply_import_in(session, plan_import_in(session, resource_path(name)))
+        _contacts(session, data.get("demo_contacts", {}))
         for item in data["letters"]:
             registered = register_in(session, _card(item), seq=item.get("seq"))
             _replies(session, registered.id, item.get("replies", []))
+            if "dispatch" in item:
+                _dispatched(session, registered.id, item["dispatch"])
         recipients = int(session.scalar(select(func.count(Recipient.id))) or 0)
     return DemoResult(recipients=recipients, letters=len(data["letters"]))
+
+
+def _contacts(session: Any, contacts: dict[str, Any]) -> None:
+    """Demo-only contacts: an invented МЭДО id for every МЭДО recipient, invented e-mails."""
+    import uuid
+
+    for r in session.scalars(select(Recipient)):
+        if r.delivery == "МЭДО" and not r.medo_id:
+            r.medo_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"secretariat-demo:{r.code}"))
+        if r.code in contacts.get("emails", {}):
+            r.email = contacts["emails"][r.code]
+    session.flush()
+
+
+def _dispatched(session: Any, letter_id: int, item: dict[str, Any]) -> None:
+    """A demo letter that already went out: every copy marked as the clerk would."""
+    from app.services.dispatch import Step, dispatch_in, record_in
+
+    at = dt.datetime.fromisoformat(item["at"])
+    copies = dispatch_in(session, letter_id).copies
+    record_in(session, letter_id, [Step(c.addressee_id, "sent", at=at) for c in copies])
+    if item["state"] != "sent":
+        later = at + dt.timedelta(minutes=25)
+        steps = [Step(c.addressee_id, item["state"], "receipt", at=later) for c in copies]
+        record_in(session, letter_id, steps)
 
 
 def _replies(session: Any, letter_id: int, replies: list[dict[str, Any]]) -> None:

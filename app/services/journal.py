@@ -190,17 +190,11 @@ def export_journal(
     *,
     journal: str | None = None,
 ) -> Path:
-    suffix = out.suffix.lower()
-    if suffix not in (".xlsx", ".pdf"):
-        raise UserError(f"{out}: формат по расширению файла — .xlsx или .pdf")
+    from app.exporters.table_file import check_suffix, write_table
+
+    check_suffix(out, "журнал", (".xlsx", ".pdf"))
     table = journal_table(db, date_from, date_to, journal=journal)
-    if suffix == ".xlsx":
-        from app.exporters.xlsx import write_table_xlsx
-
-        return write_table_xlsx(table, out)
-    from app.exporters.pdf_table import write_table_pdf
-
-    return write_table_pdf(table, out)
+    return write_table(table, out, "журнал", (".xlsx", ".pdf"))
 
 
 # --- import -------------------------------------------------------------------------------

@@ -41,10 +41,13 @@ STATUS_LABELS = {
     "annulled": "Аннулировано",
     "cancelled": "Резерв отменен",
 }
-DELIVERY_STATE_LABELS = {
+DELIVERY_STATE_LABELS = {  # the letter's state, from its copies (app.services.dispatch)
     "not_sent": "Не отправлено",
+    "prepared": "Подготовлено к отправке",
     "partly_sent": "Отправлено частично",
     "sent": "Отправлено",
+    "delivered": "Доставлено",
+    "error": "Ошибка доставки",
 }
 SIGNATURE_KINDS = ("handwritten", "electronic")
 AUDITED_FIELDS = (

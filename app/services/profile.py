@@ -48,6 +48,15 @@ class OrganizationData:
     initials_first: bool = True
     date_words: bool = False  # «22» октября 2024 г. on the number line
     font_file: str = ""  # the organization's own TTF for PDF letters; "" = Liberation Serif
+    # dispatch: the sender of e-mails ("" = ``email``), the SMTP server (the password is kept in
+    # the OS keyring, never here), the covering text of e-mails ("" = the built-in one)
+    mail_from: str = ""
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    smtp_login: str = ""
+    email_subject: str = ""
+    email_body: str = ""
     logo: bytes = b""  # a new emblem image (PNG/JPEG) to store; b"" keeps the current one
     version: int = 0  # 0: not read from the database
 
@@ -64,6 +73,12 @@ class OrganizationData:
             raise UserError(f"Размер шрифта {self.font_size}: допустимо от 12 до 14 пт")
         if self.font_file and not self.font_file.lower().endswith((".ttf", ".otf")):
             raise UserError(f"Шрифт «{self.font_file}»: укажите файл TTF")
+        if self.smtp_security not in ("starttls", "ssl", "none"):
+            raise UserError(
+                f"Защита соединения SMTP «{self.smtp_security}»: допустимо starttls, ssl или none"
+            )
+        if not 0 < self.smtp_port < 65536:
+            raise UserError(f"Порт SMTP {self.smtp_port}: допустимо от 1 до 65535")
 
 
 @dataclass
@@ -140,7 +155,18 @@ def _check_version(row_version: int, given: int, what: str) -> None:
 
 # --- organization -------------------------------------------------------------------------
 
-_ORG_EXTRA = ("date_words", "font_file")  # kept in the row's ``extra`` JSON
+_ORG_EXTRA = (  # kept in the row's ``extra`` JSON
+    "date_words",
+    "font_file",
+    "mail_from",
+    "smtp_host",
+    "smtp_port",
+    "smtp_security",
+    "smtp_login",
+    "email_subject",
+    "email_body",
+)
+_ORG_DEFAULTS = OrganizationData(name="")
 _ORG_FIELDS = [
     f.name
     for f in fields(OrganizationData)
@@ -157,8 +183,12 @@ def org_to_data(row: Organization) -> OrganizationData:
     data = OrganizationData(**{name: getattr(row, name) for name in _ORG_FIELDS})
     data.letterhead = list(row.letterhead or [])
     extra = row.extra or {}
-    data.date_words = bool(extra.get("date_words", False))
-    data.font_file = str(extra.get("font_file", ""))
+    for name in _ORG_EXTRA:
+        default = getattr(_ORG_DEFAULTS, name)
+        try:
+            setattr(data, name, type(default)(extra.get(name, default)))
+        except (TypeError, ValueError):  # a hand-edited value of the wrong type
+            setattr(data, name, default)
     data.version = row.version
     return data
 

@@ -11,7 +11,6 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app import clock
-from app.errors import UserError
 from app.exporters.table import Table, TableColumn
 from app.report_form import Value, is_numeric
 from app.services.reports import OUTSTANDING, LetterControl, control_in
@@ -102,15 +101,8 @@ def summary_table(summary: Summary) -> Table:
 def export_summary(
     db: Database, letter_id: int, out: Path, *, today: dt.date | None = None
 ) -> Path:
-    out = Path(out)
-    suffix = out.suffix.lower()
-    if suffix not in (".xlsx", ".docx"):
-        raise UserError(f"{out}: сводный отчет записывается в XLSX или DOCX")
+    from app.exporters.table_file import check_suffix, write_table
+
+    check_suffix(out, "сводный отчет", (".xlsx", ".docx"))
     table = summary_table(report_summary(db, letter_id, today=today))
-    if suffix == ".xlsx":
-        from app.exporters.xlsx import write_table_xlsx
-
-        return write_table_xlsx(table, out)
-    from app.exporters.table_docx import write_table_docx
-
-    return write_table_docx(table, out)
+    return write_table(table, out, "сводный отчет", (".xlsx", ".docx"))

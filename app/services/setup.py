@@ -83,8 +83,15 @@ def _organization(data: Any) -> OrganizationData:
         "inn",
         "kpp",
         "medo_id",
+        "mail_from",
+        "smtp_host",
+        "smtp_security",
+        "smtp_login",
+        "email_subject",
+        "email_body",
     ):
-        setattr(org, key, r.text(key))
+        setattr(org, key, r.text(key, getattr(org, key)))
+    org.smtp_port = r.integer("smtp_port", 587) or 587
     _validated(org.validate, "organization")
     return org
 

@@ -1,0 +1,36 @@
+"""One table to the file the clerk named: the format follows the extension."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.errors import UserError
+from app.exporters.table import Table
+
+SUFFIXES = (".xlsx", ".pdf", ".docx")
+
+
+def check_suffix(out: Path, what: str, allowed: tuple[str, ...] = SUFFIXES) -> str:
+    """The format of ``out`` by its extension, refused with a message before any work."""
+    suffix = Path(out).suffix.lower()
+    if suffix not in allowed:
+        names = " или ".join(s.lstrip(".").upper() for s in allowed)
+        raise UserError(f"{out}: {what} записывается в {names} (по расширению файла)")
+    return suffix
+
+
+def write_table(table: Table, out: Path, what: str, allowed: tuple[str, ...] = SUFFIXES) -> Path:
+    """Write ``table`` to ``out`` (atomically); ``what`` names the document in the message."""
+    out = Path(out)
+    suffix = check_suffix(out, what, allowed)
+    if suffix == ".xlsx":
+        from app.exporters.xlsx import write_table_xlsx
+
+        return write_table_xlsx(table, out)
+    if suffix == ".pdf":
+        from app.exporters.pdf_table import write_table_pdf
+
+        return write_table_pdf(table, out)
+    from app.exporters.table_docx import write_table_docx
+
+    return write_table_docx(table, out)

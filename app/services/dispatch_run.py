@@ -1,0 +1,525 @@
+"""One action for a mailing: every copy goes out by its own method.
+
+- МЭДО: a transport container per recipient (or one for the whole mailing), to be signed and
+  sent in the organization's МЭДО client — the copy becomes «Подготовлено»;
+- e-mail: a ``.eml`` per recipient for any mail client («Подготовлено»), or sent through the
+  organization's SMTP server («Отправлено», or «Ошибка» with the server's reason, per recipient);
+- post: the postal copies merged for printing, their envelopes, and the post office's list
+  (form 103) of the day — the copies become «Отправлено».
+
+A copy that cannot go (no МЭДО id, no e-mail, no postal address) is named with the reason and the
+others still go. Files are written into a staging folder and moved in only when all are written;
+the records are written in one transaction after that. Courier and fax copies are marked by hand.
+"""
+
+from __future__ import annotations
+
+import shutil
+import string
+import tempfile
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import clock
+from app.errors import UserError
+from app.exporters.eml import Mail, build_message, valid_address
+from app.exporters.envelope_pdf import SIZES, EnvelopeAddress, render_envelopes
+from app.exporters.medo import Attachment, MedoLetter, Party, build_package
+from app.services.dispatch import (
+    EMAIL,
+    MEDO,
+    POST,
+    PREPARED_HINT,
+    CopyDispatch,
+    LetterDispatch,
+    Step,
+    dispatch_in,
+    record_in,
+)
+from app.services.letter_export import ExportCancelled, Prepared, prepare, render, safe_name
+from app.services.profile import OrganizationData, org_to_data
+from app.text import date_ru, full_name, initials_name
+from db.engine import Database
+from db.models import Letter, LetterAddressee, Organization, Staff, StoredFile
+
+METHODS = (MEDO, EMAIL, POST)
+FOLDERS = {MEDO: "МЭДО", EMAIL: "Электронная почта", POST: "Почта"}
+DEFAULT_SUBJECT = "Письмо {organization} от {date} № {number}"
+DEFAULT_BODY = (
+    "Добрый день!\n\n"
+    "Направляем письмо {organization} от {date} № {number} «{subject}».\n"
+    "Письмо — во вложении (PDF).\n\n"
+    "С уважением,\n{executor}\n{organization}\n{phone}"
+)
+TEMPLATE_FIELDS = (
+    "number",
+    "date",
+    "subject",
+    "organization",
+    "recipient",
+    "executor",
+    "phone",
+    "email",
+)
+Progress = Callable[[int, int], bool]
+
+
+def check_template(template: str, what: str) -> None:
+    try:
+        names = [name for _text, name, _spec, _conv in string.Formatter().parse(template) if name]
+    except ValueError as exc:
+        raise UserError(f"{what}: ошибка в шаблоне ({exc}); фигурные скобки — для полей") from exc
+    unknown = [n for n in names if n not in TEMPLATE_FIELDS]
+    if unknown:
+        allowed = ", ".join(f"{{{n}}}" for n in TEMPLATE_FIELDS)
+        raise UserError(f"{what}: неизвестное поле {{{unknown[0]}}}; допустимо {allowed}")
+
+
+def covering_text(template: str, values: dict[str, str], what: str) -> str:
+    check_template(template, what)
+    text = template.format(**values)
+    return "\n".join(line.rstrip() for line in text.splitlines()).strip() + "\n"
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What the run needs from the registry, read in one transaction."""
+
+    status: LetterDispatch
+    org: OrganizationData
+    signer: Party
+    executor: tuple[str, str, str]  # name, phone, e-mail
+    persons: dict[int, Party]  # addressee id → the party for the МЭДО passport
+    attachments: list[Attachment]
+
+
+def _staff_name(staff: Staff | None) -> str:
+    if staff is None:
+        return ""
+    return initials_name(staff.last_name, staff.first_name, staff.middle_name, sep=" ")
+
+
+def _person_name(last: str, first: str, middle: str) -> str:
+    """«Протасов Максим Александрович», or «М.А. Протасов» when only initials are known."""
+    if first.strip().endswith(".") or len(first.strip()) <= 1:
+        return initials_name(last, first, middle, sep=" ")
+    return full_name(last, first, middle)
+
+
+def _read(session: Session, letter_id: int) -> _Context:
+    status = dispatch_in(session, letter_id)
+    org_row = session.scalars(select(Organization).order_by(Organization.id).limit(1)).first()
+    if org_row is None:
+        raise UserError("Сведения об организации не заполнены (Настройки → Организация)")
+    org = org_to_data(org_row)
+    letter = session.get(Letter, letter_id)
+    assert letter is not None
+    sig = letter.signatory
+    signer = Party(
+        org.name,
+        org.medo_id,
+        " ".join((sig.position or "").split()) if sig else "",
+        _person_name(sig.last_name, sig.first_name, sig.middle_name) if sig else "",
+    )
+    ex = letter.executor
+    executor = (_staff_name(ex), ex.phone if ex else "", ex.email if ex else "")
+    persons = {}
+    for row in session.scalars(
+        select(LetterAddressee).where(LetterAddressee.letter_id == letter_id)
+    ):
+        r = row.recipient
+        if r is None:
+            persons[row.id] = Party(" ".join(row.addressee_lines.split()))
+            continue
+        persons[row.id] = Party(
+            r.organization or " ".join(row.addressee_lines.split()),
+            r.medo_id,
+            " ".join(r.position.split()),
+            _person_name(r.last_name, r.first_name, r.middle_name),
+        )
+    attachments = []
+    for i, item in enumerate(letter.attachments, 1):
+        if item.file_id is None:
+            continue
+        stored = session.get(StoredFile, item.file_id)
+        if stored is not None:
+            suffix = Path(stored.name).suffix.lower()
+            attachments.append(Attachment(f"attachment{i}{suffix}", stored.content, item.title))
+    return _Context(status, org, signer, executor, persons, attachments)
+
+
+@dataclass
+class Outcome:
+    """What one run did: files written, copies per method, and every copy that did not go."""
+
+    folder: Path
+    files: list[Path] = field(default_factory=list)
+    prepared: dict[str, int] = field(default_factory=dict)  # method → copies prepared
+    sent: dict[str, int] = field(default_factory=dict)  # method → copies sent
+    problems: list[str] = field(default_factory=list)  # «№ 3 Правительство …: нет МЭДО id»
+    skipped: list[str] = field(default_factory=list)  # already sent, or marked by hand
+
+    @property
+    def copies(self) -> int:
+        return sum(self.prepared.values()) + sum(self.sent.values())
+
+
+@dataclass
+class _Run:
+    ctx: _Context
+    prepared: Prepared
+    staging: Path
+    outcome: Outcome
+    steps: list[Step] = field(default_factory=list)
+    staged: list[Path] = field(default_factory=list)
+
+    def write(self, relative: str, content: bytes) -> Path:
+        path = self.staging / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        self.staged.append(path)
+        return path
+
+    def pdf(self, copy: CopyDispatch) -> bytes:
+        return render(self.prepared, "pdf", [self.prepared.pages[copy.position - 1]])
+
+    def name(self, copy: CopyDispatch) -> str:
+        return self.prepared.names[copy.position - 1]
+
+    def problem(self, copy: CopyDispatch, reason: str) -> None:
+        self.outcome.problems.append(f"№ {copy.position} {copy.name}: {reason}")
+
+    def count(self, kind: dict[str, int], method: str) -> None:
+        kind[method] = kind.get(method, 0) + 1
+
+
+def _stem(status: LetterDispatch) -> str:
+    return safe_name(f"{status.number} от {status.reg_date:%d.%m.%Y}")
+
+
+def _medo(run: _Run, copies: list[CopyDispatch], whole: bool) -> None:
+    ctx = run.ctx
+    if not copies:
+        return
+    if not ctx.org.medo_id.strip():
+        for c in copies:
+            run.problem(
+                c, "не указан идентификатор МЭДО организации-отправителя (Настройки → Организация)"
+            )
+        return
+    ready = []
+    for c in copies:
+        if not c.medo_id.strip():
+            run.problem(c, "у адресата нет идентификатора МЭДО (карточка адресата)")
+        else:
+            ready.append(c)
+    groups = [ready] if whole and ready else [[c] for c in ready]
+    for group in groups:
+        uid = str(uuid.uuid4())
+        if whole:
+            pdf = render(run.prepared, "pdf", [run.prepared.pages[-1]])  # the common letter
+            folder = f"{_stem(ctx.status)} - рассылка"
+        else:
+            pdf = run.pdf(group[0])
+            folder = run.name(group[0])
+        letter = MedoLetter(
+            uid=uid,
+            created=clock.now().astimezone(),
+            kind="Письмо",
+            annotation=ctx.status.subject,
+            number=ctx.status.number,
+            date=ctx.status.reg_date,
+            author=Party(ctx.org.name, ctx.org.medo_id),
+            signer=ctx.signer,
+            addressees=[ctx.persons[c.addressee_id] for c in group],
+            pdf=pdf,
+            attachments=ctx.attachments,
+        )
+        package = build_package(letter)
+        for file_name, content in package.items():
+            run.write(f"{FOLDERS[MEDO]}/{folder}/{file_name}", content)
+        for c in group:
+            run.steps.append(
+                Step(
+                    c.addressee_id,
+                    "prepared",
+                    "export",
+                    file_name=letter.zip_name,
+                    content=package[letter.zip_name] if c is group[0] else b"",
+                    uid=uid,
+                    note=PREPARED_HINT[MEDO],
+                )
+            )
+            run.count(run.outcome.prepared, MEDO)
+
+
+def _mail(run: _Run, c: CopyDispatch, sender: str) -> tuple[Mail, str]:
+    ctx = run.ctx
+    org = ctx.org
+    values = {
+        "number": ctx.status.number,
+        "date": date_ru(ctx.status.reg_date),
+        "subject": ctx.status.subject,
+        "organization": org.short_name or org.name,
+        "recipient": c.name,
+        "executor": ctx.executor[0],
+        "phone": ctx.executor[1] or org.phone,
+        "email": ctx.executor[2] or sender,
+    }
+    subject = covering_text(org.email_subject or DEFAULT_SUBJECT, values, "Тема письма").strip()
+    body = covering_text(org.email_body or DEFAULT_BODY, values, "Сопроводительный текст")
+    attachment = f"{safe_name(f'Письмо {ctx.status.number} от {date_ru(ctx.status.reg_date)}')}.pdf"
+    mail = Mail(
+        sender=sender,
+        sender_name=org.short_name or org.name,
+        to=c.email.strip(),
+        to_name=c.name,
+        subject=subject,
+        body=body,
+        attachment_name=attachment,
+        attachment=run.pdf(c),
+        date=clock.now().astimezone(),
+    )
+    return mail, attachment
+
+
+def _email(run: _Run, copies: list[CopyDispatch], send: bool, password: str | None) -> None:
+    if not copies:
+        return
+    org = run.ctx.org
+    sender = (org.mail_from or org.email).strip()
+    if not valid_address(sender):
+        for c in copies:
+            run.problem(c, "не указан адрес отправителя (Настройки → Организация → e-mail)")
+        return
+    messages = {}
+    for c in copies:
+        if not valid_address(c.email):
+            run.problem(c, f"нет адреса электронной почты{f' («{c.email}»)' if c.email else ''}")
+            continue
+        mail, _attachment = _mail(run, c, sender)
+        messages[c.position] = (c, build_message(mail))
+    if not send:
+        for c, message in messages.values():
+            data = message.as_bytes()
+            run.write(f"{FOLDERS[EMAIL]}/{run.name(c)}.eml", data)
+            run.steps.append(
+                Step(
+                    c.addressee_id,
+                    "prepared",
+                    "export",
+                    file_name=f"{run.name(c)}.eml",
+                    content=data,
+                    uid=str(message["Message-ID"]),
+                    note=PREPARED_HINT[EMAIL],
+                )
+            )
+            run.count(run.outcome.prepared, EMAIL)
+        return
+    from app.services.smtp_send import SmtpSettings, send_messages, stored_password
+
+    settings = SmtpSettings(org.smtp_host, org.smtp_port, org.smtp_security, org.smtp_login)
+    settings.validate()
+    secret = stored_password(settings) if password is None else password
+    results = send_messages(settings, secret, {k: m for k, (_c, m) in messages.items()})
+    for key, (c, message) in messages.items():
+        reason = results.get(key, "не отправлено")
+        if reason:
+            run.problem(c, reason)
+            run.steps.append(Step(c.addressee_id, "error", "smtp", note=reason))
+            continue
+        run.steps.append(
+            Step(
+                c.addressee_id,
+                "sent",
+                "smtp",
+                file_name=f"{run.name(c)}.eml",
+                content=message.as_bytes(),
+                uid=str(message["Message-ID"]),
+                note=f"принято сервером {settings.host}",
+            )
+        )
+        run.count(run.outcome.sent, EMAIL)
+
+
+def _post(run: _Run, copies: list[CopyDispatch], envelope: str) -> None:
+    ready = []
+    for c in copies:
+        if not c.address.strip():
+            run.problem(c, "нет почтового адреса (карточка адресата)")
+        elif not c.postcode.strip():
+            run.problem(c, "нет почтового индекса (карточка адресата)")
+        else:
+            ready.append(c)
+    if not ready:
+        return
+    ctx = run.ctx
+    stem = _stem(ctx.status)
+    pages = [run.prepared.pages[c.position - 1] for c in ready]
+    run.write(
+        f"{FOLDERS[POST]}/{stem} - письма для отправки почтой.pdf",
+        render(run.prepared, "pdf", pages),
+    )
+    envelopes = render_envelopes(
+        envelope,
+        ctx.org.short_name or ctx.org.name,
+        ctx.org.address,
+        [EnvelopeAddress(c.lines.splitlines(), c.address, c.postcode) for c in ready],
+    )
+    run.write(f"{FOLDERS[POST]}/{stem} - конверты {envelope}.pdf", envelopes)
+    for c in ready:
+        name = f"{run.name(c)}.pdf"
+        run.steps.append(
+            Step(
+                c.addressee_id, "sent", "export", file_name=name, content=run.pdf(c), note="почтой"
+            )
+        )
+        run.count(run.outcome.sent, POST)
+
+
+def dispatch_letter(
+    db: Database,
+    letter_id: int,
+    out: Path,
+    *,
+    methods: tuple[str, ...] = METHODS,
+    recipients: list[str] | None = None,
+    send: bool = False,
+    password: str | None = None,
+    envelope: str = "DL",
+    medo_whole: bool = False,
+    again: bool = False,
+    progress: Progress | None = None,
+) -> Outcome:
+    """Send every chosen copy by its method; see the module's description."""
+    if envelope not in SIZES:
+        raise UserError(f"Формат конверта «{envelope}»: допустимо {', '.join(SIZES)}")
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise UserError(f"{out}: это файл; укажите папку")
+    if not out.parent.is_dir():
+        raise UserError(f"{out}: папка {out.parent} не существует")
+    with db.read() as session:
+        ctx = _read(session, letter_id)
+    prepared = prepare(db, letter_id, per_recipient=True)
+    if medo_whole:
+        prepared = _with_common(db, letter_id, prepared)
+    outcome = Outcome(out)
+    by_method = _choose(ctx.status, methods, recipients, again, outcome)
+    out.mkdir(exist_ok=True)
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".dispatch-", dir=out))
+    except OSError as exc:
+        raise UserError(f"{out}: не удалось записать файлы ({exc.strerror or exc})") from exc
+    run = _Run(ctx, prepared, staging, outcome)
+    try:
+        total = sum(len(v) for v in by_method.values())
+        if progress is not None and not progress(0, total):
+            raise ExportCancelled()
+        _medo(run, by_method[MEDO], medo_whole)
+        _post(run, by_method[POST], envelope)
+        if progress is not None and not progress(total // 2, total):
+            raise ExportCancelled()
+        _email(run, by_method[EMAIL], send, password)  # last: once sent, nothing is cancelled
+        outcome.files = _commit(db, letter_id, run, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    if outcome.sent.get(POST):
+        from app.services.post_list import export_post_list
+
+        day = clock.today()
+        for suffix in (".xlsx", ".pdf"):
+            name = f"Форма 103 от {day:%d.%m.%Y}{suffix}"
+            outcome.files.append(export_post_list(db, day, out / FOLDERS[POST] / name))
+    if progress is not None:
+        progress(1, 1)
+    return outcome
+
+
+def _choose(
+    status: LetterDispatch,
+    methods: tuple[str, ...],
+    recipients: list[str] | None,
+    again: bool,
+    outcome: Outcome,
+) -> dict[str, list[CopyDispatch]]:
+    chosen = [status.copy(ref) for ref in recipients] if recipients else status.copies
+    by_method: dict[str, list[CopyDispatch]] = {m: [] for m in METHODS}
+    for c in chosen:
+        if c.method not in methods:
+            if c.method not in METHODS:
+                outcome.skipped.append(
+                    f"№ {c.position} {c.name}: {c.method or 'способ не указан'} — отметьте вручную"
+                )
+            continue
+        if c.done and not again:
+            outcome.skipped.append(f"№ {c.position} {c.name}: уже {c.label.lower()}")
+            continue
+        by_method[c.method].append(c)
+    return by_method
+
+
+def _commit(db: Database, letter_id: int, run: _Run, out: Path) -> list[Path]:
+    """Move the staged files in, then record the steps; a failure takes the files back out."""
+    moved: list[Path] = []
+    try:
+        for path in run.staged:
+            target = out / path.relative_to(run.staging)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            path.replace(target)
+            moved.append(target)
+        with db.write() as session:
+            record_in(session, letter_id, run.steps)
+    except OSError as exc:
+        for path in moved:
+            path.unlink(missing_ok=True)
+        raise UserError(f"{out}: не удалось записать файлы ({exc.strerror or exc})") from exc
+    except BaseException:
+        for path in moved:
+            path.unlink(missing_ok=True)
+        raise
+    return moved
+
+
+def _with_common(db: Database, letter_id: int, prepared: Prepared) -> Prepared:
+    common = prepare(db, letter_id)
+    return Prepared(
+        prepared.number,
+        prepared.pages + common.pages,
+        prepared.names + common.names,
+        prepared.font_file,
+    )
+
+
+def envelopes_pdf(db: Database, letter_id: int, size: str, out: Path) -> tuple[Path, int]:
+    """The envelopes of a letter's postal copies, for the printer; no state changes."""
+    from app.exporters.atomic import write_atomically
+
+    if size not in SIZES:
+        raise UserError(f"Формат конверта «{size}»: допустимо {', '.join(SIZES)}")
+    if Path(out).suffix.lower() != ".pdf":
+        raise UserError(f"{out}: конверты записываются в PDF")
+    with db.read() as session:
+        ctx = _read(session, letter_id)
+    postal = [c for c in ctx.status.copies if c.method == POST]
+    if not postal:
+        raise UserError(f"В письме № {ctx.status.number} нет адресатов с доставкой почтой")
+    missing = [f"№ {c.position} {c.name}" for c in postal if not c.address.strip()]
+    if missing:
+        raise UserError(f"Нет почтового адреса: {', '.join(missing)}")
+    data = render_envelopes(
+        size,
+        ctx.org.short_name or ctx.org.name,
+        ctx.org.address,
+        [EnvelopeAddress(c.lines.splitlines(), c.address, c.postcode) for c in postal],
+    )
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(data)
+
+    return write_atomically(Path(out), write), len(postal)
