@@ -69,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli_reports import add_reports
 
     add_reports(sub, _Parser, _date, _open)
+    from app.cli_dispatch import add_dispatch
+
+    add_dispatch(sub, _Parser, _date, _open)
     return parser
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ def write_table_xlsx(table: Table, path: Path, *, title_row: bool = True) -> Pat
 
     def write(tmp: Path) -> None:
         wb = Workbook(write_only=True)
-        ws = wb.create_sheet(title=table.title[:31] or "Лист1")
+        ws = wb.create_sheet(title=sheet_title(table.title))
         for index, column in enumerate(table.columns, start=1):
             letter = _column_letter(index)
             ws.column_dimensions[letter].width = column.width * EXCEL_WIDTH_PER_UNIT
@@ -54,6 +55,12 @@ def write_table_xlsx(table: Table, path: Path, *, title_row: bool = True) -> Pat
         wb.save(tmp)
 
     return write_atomically(path, write)
+
+
+def sheet_title(text: str) -> str:
+    """Excel's sheet name: at most 31 characters, none of ``/ \\ ? * [ ] :``."""
+    name = re.sub(r"[/\\?*\[\]:]", "-", text).strip("' ")[:31].strip()
+    return name or "Лист1"
 
 
 def _column_letter(index: int) -> str:

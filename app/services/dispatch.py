@@ -21,7 +21,7 @@ from app.services.reports import recipient_name
 from app.services.stored_files import store_file_in
 from app.text import date_ru
 from db.engine import Database
-from db.models import DispatchEvent, Letter
+from db.models import DispatchEvent, Letter, LetterAddressee
 
 MEDO = "МЭДО"
 EMAIL = "Электронная почта"
@@ -175,7 +175,7 @@ def dispatch_in(session: Session, letter_id: int) -> LetterDispatch:
     events = session.scalars(
         select(DispatchEvent)
         .where(DispatchEvent.letter_id == letter_id)
-        .order_by(DispatchEvent.at, DispatchEvent.id)
+        .order_by(DispatchEvent.id)  # as recorded (a receipt may tell an earlier time)
     )
     history = [
         DispatchStep(
@@ -352,3 +352,85 @@ def export_dispatch_sheet(db: Database, letter_id: int, out: Path) -> Path:
     return write_table(
         dispatch_table(dispatch_status(db, letter_id)), out, "лист рассылки", (".pdf", ".xlsx")
     )
+
+
+# --- МЭДО receipts ------------------------------------------------------------------------
+
+MESSAGE_NAMESPACES = ("urn:IEDMS:MESSAGE", "http://www.infpres.com/IEDMS")
+
+
+@dataclass(frozen=True)
+class ReceiptResult:
+    number: str
+    recipient: str
+    state: str
+    note: str
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _parse_receipt(path: Path) -> tuple[str, str, bool, str, dt.datetime | None]:
+    """(acknowledged uid, sender's МЭДО id, accepted, error text, time) of a МЭДО receipt."""
+    from xml.etree import ElementTree as ET
+
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError) as exc:
+        raise UserError(f"{path.name}: не читается как квитанция МЭДО (XML): {exc}") from exc
+    ns = root.tag.partition("}")[0].lstrip("{")
+    if _local(root.tag) != "communication" or ns not in MESSAGE_NAMESPACES:
+        raise UserError(f"{path.name}: это не сообщение МЭДО (communication)")
+
+    def attr(element: ET.Element, name: str) -> str:
+        return element.get(f"{{{ns}}}{name}", element.get(name, ""))
+
+    header = root.find(f"{{{ns}}}header")
+    ack = root.find(f"{{{ns}}}acknowledgment")
+    if header is None or ack is None:
+        raise UserError(f"{path.name}: в сообщении нет квитанции (acknowledgment)")
+    source = header.find(f"{{{ns}}}source")
+    accepted = (ack.findtext(f"{{{ns}}}accepted") or "").strip().lower() == "true"
+    errors = [
+        (e.text or "").strip()
+        for e in ack.iter()
+        if _local(e.tag) in ("errorText", "error", "comment") and (e.text or "").strip()
+    ]
+    when = None
+    if text := (ack.findtext(f"{{{ns}}}time") or "").strip():
+        try:
+            when = dt.datetime.fromisoformat(text).replace(tzinfo=None)
+        except ValueError:
+            when = None
+    return (
+        attr(ack, "uid"),
+        attr(source, "uid") if source is not None else "",
+        accepted,
+        ("; ".join(errors)),
+        when,
+    )
+
+
+def apply_receipt(db: Database, path: Path) -> ReceiptResult:
+    """A receipt from the МЭДО client: the copy it answers becomes «Доставлено» or «Ошибка»."""
+    uid, source, accepted, errors, when = _parse_receipt(Path(path))
+    if not uid:
+        raise UserError(f"{Path(path).name}: в квитанции нет идентификатора сообщения")
+    with db.write() as session:
+        rows = list(
+            session.scalars(select(LetterAddressee).where(LetterAddressee.dispatch_uid == uid))
+        )
+        if len(rows) > 1:  # one container for the whole mailing: the receipt's sender tells whom
+            rows = [r for r in rows if r.recipient is not None and r.recipient.medo_id == source]
+        if len(rows) != 1:
+            raise UserError(
+                f"{Path(path).name}: квитанция на сообщение {uid}, которое не найдено среди "
+                "отправленных копий"
+            )
+        row = rows[0]
+        state = "delivered" if accepted else "error"
+        note = "квитанция МЭДО: доставлено" if accepted else f"квитанция МЭДО: {errors or 'отказ'}"
+        record_in(session, row.letter_id, [Step(row.id, state, "receipt", note=note, at=when)])
+        letter = row.letter
+        return ReceiptResult(letter.number, recipient_name(row, row.recipient), state, note)

@@ -162,7 +162,8 @@ class Outcome:
     prepared: dict[str, int] = field(default_factory=dict)  # method → copies prepared
     sent: dict[str, int] = field(default_factory=dict)  # method → copies sent
     problems: list[str] = field(default_factory=list)  # «№ 3 Правительство …: нет МЭДО id»
-    skipped: list[str] = field(default_factory=list)  # already sent, or marked by hand
+    already: list[str] = field(default_factory=list)  # sent before, not sent again
+    manual: list[str] = field(default_factory=list)  # courier, fax: marked by hand
 
     @property
     def copies(self) -> int:
@@ -453,12 +454,12 @@ def _choose(
     for c in chosen:
         if c.method not in methods:
             if c.method not in METHODS:
-                outcome.skipped.append(
+                outcome.manual.append(
                     f"№ {c.position} {c.name}: {c.method or 'способ не указан'} — отметьте вручную"
                 )
             continue
         if c.done and not again:
-            outcome.skipped.append(f"№ {c.position} {c.name}: уже {c.label.lower()}")
+            outcome.already.append(f"№ {c.position} {c.name}: уже {c.label.lower()}")
             continue
         by_method[c.method].append(c)
     return by_method

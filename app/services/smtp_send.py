@@ -40,14 +40,18 @@ class SmtpSettings:
         return f"{self.login}@{self.host}:{self.port}"
 
 
+NO_KEYRING = (
+    "Хранилище паролей ОС недоступно, пароль SMTP хранить негде (нужны Secret Service или "
+    "KWallet в Linux, Диспетчер учетных данных в Windows)"
+)
+
+
 def _keyring() -> object:
     import keyring
-    from keyring.errors import KeyringError
+    from keyring.backends.fail import Keyring as NoKeyring
 
-    try:
-        keyring.get_keyring()
-    except KeyringError as exc:  # pragma: no cover - depends on the desktop
-        raise UserError(f"Хранилище паролей ОС недоступно: {exc}") from exc
+    if isinstance(keyring.get_keyring(), NoKeyring):
+        raise UserError(NO_KEYRING)
     return keyring
 
 
@@ -61,7 +65,7 @@ def stored_password(settings: SmtpSettings) -> str:
     try:
         password = keyring.get_password(KEYRING_SERVICE, settings.account)  # type: ignore[attr-defined]
     except KeyringError as exc:
-        raise UserError(f"Хранилище паролей ОС недоступно: {exc}") from exc
+        raise UserError(f"{NO_KEYRING}: {exc}") from exc
     if password is None:
         raise UserError(
             f"Пароль для {settings.login} на {settings.host} не сохранен: "

@@ -1,0 +1,465 @@
+"""Dispatch: each copy of a mailing goes out by its method and the record shows what went how.
+
+Demo letter 1961/5 goes to four recipients: МЭДО (Минпромторг), e-mail (Правительство ДНР) and
+post (ТПП РФ, РСПП). Every test reads what was written back: the XML of the МЭДО container, the
+MIME of the e-mail, the text and positions in the envelope PDF, the rows of form 103 and of the
+database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import socket
+import zipfile
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from app.errors import UserError
+from app.services.dispatch import (
+    apply_receipt,
+    dispatch_status,
+    export_dispatch_sheet,
+    mark,
+)
+from app.services.dispatch_run import dispatch_letter, envelopes_pdf
+from app.services.letters import letter_id_by_number
+from app.services.post_list import export_post_list
+from db.models import AuditEvent, DispatchEvent, Letter, Recipient, StoredFile
+
+C = "{urn:IEDMS:CONTAINER}"
+M = "{urn:IEDMS:MESSAGE}"
+TODAY = dt.date(2025, 12, 3)
+
+
+@pytest.fixture(autouse=True)
+def program_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SECRETARIAT_TODAY", TODAY.isoformat())
+
+
+@pytest.fixture
+def letter(demo_db: Any) -> int:
+    return letter_id_by_number(demo_db, "1961/5")
+
+
+def _set(db: Any, code: str, **values: str) -> None:
+    with db.write() as session:
+        r = session.scalars(select(Recipient).where(Recipient.code == code)).one()
+        for key, value in values.items():
+            setattr(r, key, value)
+
+
+def test_one_action_sends_every_copy_by_its_method(demo_db: Any, letter: int, tmp_path: Path):
+    out = tmp_path / "out"
+    outcome = dispatch_letter(demo_db, letter, out)
+    assert outcome.prepared == {"МЭДО": 1, "Электронная почта": 1}
+    assert outcome.sent == {"Почта": 2}
+    assert outcome.problems == []
+    names = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    assert len([n for n in names if n.startswith("МЭДО/")]) == 3
+    assert [n for n in names if n.endswith(".eml")] == [
+        "Электронная почта/1961-5 от 02.12.2025 - 2 Правительство Донецкой Народной Республики.eml"
+    ]
+    assert "Почта/Форма 103 от 03.12.2025.xlsx" in names
+    assert "Почта/Форма 103 от 03.12.2025.pdf" in names
+    assert "Почта/1961-5 от 02.12.2025 - конверты DL.pdf" in names
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no staging left
+
+    status = dispatch_status(demo_db, letter)
+    assert [c.state for c in status.copies] == ["prepared", "prepared", "sent", "sent"]
+    assert status.state == "partly_sent"
+    assert all(c.at is not None and c.at.date() == TODAY and c.by for c in status.copies)
+    with demo_db.read() as session:
+        events = session.scalars(select(DispatchEvent).where(DispatchEvent.letter_id == letter))
+        for event in events:  # the file sent, kept with its checksum
+            stored = session.get(StoredFile, event.file_id)
+            assert stored is not None
+            assert hashlib.sha256(stored.content).hexdigest() == event.sha256 == stored.sha256
+        audit = session.scalars(
+            select(AuditEvent).where(AuditEvent.entity == "letter", AuditEvent.action == "dispatch")
+        ).all()
+        assert {a.details["new"] for a in audit if a.entity_id == letter} == {"prepared", "sent"}
+
+    # the МЭДО and e-mail copies confirmed: the registry shows the letter as sent
+    mark(demo_db, letter, ["minpromtorg", "2"], "отправлено")
+    assert dispatch_status(demo_db, letter).state == "sent"
+    with demo_db.read() as session:
+        assert session.get(Letter, letter).delivery_state == "sent"  # type: ignore[union-attr]
+
+    again = dispatch_letter(demo_db, letter, tmp_path / "again")
+    assert again.copies == 0 and len(again.already) == 4
+
+
+def test_medo_container_has_every_required_element(demo_db: Any, letter: int, tmp_path: Path):
+    dispatch_letter(demo_db, letter, tmp_path, methods=("МЭДО",))
+    (folder,) = (tmp_path / "МЭДО").iterdir()
+    envelope = (folder / "envelope.ini").read_bytes()
+    text = envelope.decode("cp1251")
+    assert text.startswith("[ПИСЬМО КП ПС СЗИ]\r\n")
+    assert "ТЕМА=ЭСД МЭДО (№ 1961/5 от 02.12.2025)" in text
+    with pytest.raises(UnicodeDecodeError):
+        envelope.decode("utf-8")  # really Windows-1251
+    medo_id = _recipient(demo_db, "minpromtorg").medo_id
+    assert f"[АДРЕСАТЫ]\r\n0={medo_id}\r\n" in text
+
+    communication = ET.parse(folder / "document.xml").getroot()
+    assert communication.tag == f"{M}communication"
+    assert communication.get(f"{M}version") == "2.7.1"
+    header = communication.find(f"{M}header")
+    assert header is not None and header.get(f"{M}type") == "Транспортный контейнер"
+    uid = header.get(f"{M}uid")
+    source = header.find(f"{M}source")
+    assert source is not None and source.get(f"{M}uid") == "7d4f1c2e-5b8a-4e0f-9c3d-2a6b8e1f4c07"
+    assert communication.findtext(f"{M}container/{M}body") == f"{uid}.zip"
+    assert f"0=document.xml\r\n1={uid}.zip\r\n" in text
+
+    zip_bytes = (folder / f"{uid}.zip").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(zip_bytes)) as archive:
+        assert sorted(archive.namelist()) == ["document.pdf", "passport.xml"]
+        passport = ET.fromstring(archive.read("passport.xml"))
+        pdf = archive.read("document.pdf")
+    assert passport.tag == f"{C}container" and passport.get(f"{C}uid") == uid
+    assert passport.findtext(f"{C}requisites/{C}documentKind") == "Письмо"
+    assert passport.findtext(f"{C}requisites/{C}annotation", "").startswith("О направлении")
+    author = passport.find(f"{C}authors/{C}author")
+    assert author is not None
+    title = author.findtext(f"{C}organization/{C}title", "")
+    assert title.endswith("«Российская система качества»")
+    assert author.findtext(f"{C}registration/{C}number") == "1961/5"
+    assert author.findtext(f"{C}registration/{C}date") == "2025-12-02"
+    assert author.findtext(f"{C}sign/{C}person/{C}name") == "Р.А. Чекушов"
+    (addressee,) = passport.findall(f"{C}addressees/{C}addressee")
+    org = addressee.find(f"{C}organization")
+    assert org is not None and org.get(f"{C}uid") == medo_id
+    assert org.findtext(f"{C}title", "").startswith("Министерство промышленности и торговли")
+    document = passport.find(f"{C}document")
+    assert document is not None and document.get(f"{C}localName") == "document.pdf"
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    assert document.findtext(f"{C}pagesQuantity") == str(pages)
+    assert "Министерство промышленности и" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+    copy = dispatch_status(demo_db, letter).copy("minpromtorg")
+    assert copy.state == "prepared" and copy.uid == uid
+    assert "подпишите" in copy.note
+    with demo_db.read() as session:
+        stored = session.get(StoredFile, copy.file_id)
+        assert stored is not None and stored.sha256 == hashlib.sha256(zip_bytes).hexdigest()
+
+
+def _recipient(db: Any, code: str) -> Recipient:
+    with db.read() as session:
+        return session.scalars(select(Recipient).where(Recipient.code == code)).one()
+
+
+def test_medo_without_an_id_stops_that_recipient_only(demo_db: Any, tmp_path: Path):
+    from app.services.letters import Addressee, register_letter
+    from tests.conftest import make_card
+
+    card = make_card(addressee=Addressee(recipients=["region-01", "region-02"]))
+    number = register_letter(demo_db, card).number  # type: ignore[arg-type]
+    letter = letter_id_by_number(demo_db, number)
+    _set(demo_db, "region-02", medo_id="")
+    outcome = dispatch_letter(demo_db, letter, tmp_path)
+    assert outcome.prepared == {"МЭДО": 1}
+    assert outcome.problems == [
+        "№ 2 Правительство Брянской области: у адресата нет идентификатора МЭДО (карточка адресата)"
+    ]
+    states = [c.state for c in dispatch_status(demo_db, letter).copies]
+    assert states == ["prepared", "not_sent"]
+
+
+def test_medo_whole_mailing_is_one_container_for_all(demo_db: Any, tmp_path: Path):
+    letter = letter_id_by_number(demo_db, "1893/5")
+    mark(demo_db, letter, [], "не отправлено")
+    outcome = dispatch_letter(demo_db, letter, tmp_path, methods=("МЭДО",), medo_whole=True)
+    assert outcome.prepared == {"МЭДО": 85}
+    (folder,) = (tmp_path / "МЭДО").iterdir()
+    text = (folder / "envelope.ini").read_bytes().decode("cp1251")
+    assert "84=" in text and "85=" not in text
+    uid = {c.uid for c in dispatch_status(demo_db, letter).copies if c.method == "МЭДО"}
+    assert len(uid) == 1
+
+
+def test_receipt_marks_delivered_or_error(demo_db: Any, letter: int, tmp_path: Path):
+    dispatch_letter(demo_db, letter, tmp_path / "out", methods=("МЭДО",))
+    copy = dispatch_status(demo_db, letter).copy("minpromtorg")
+    receipt = tmp_path / "receipt.xml"
+    receipt.write_text(_receipt(copy.uid, copy.medo_id, "true"), encoding="utf-8")
+    result = apply_receipt(demo_db, receipt)
+    assert (result.number, result.state) == ("1961/5", "delivered")
+    copy = dispatch_status(demo_db, letter).copy("minpromtorg")
+    assert copy.state == "delivered" and copy.at is not None and copy.at.date() == TODAY
+    last = dispatch_status(demo_db, letter).history[-1]
+    assert (last.state, last.source) == ("delivered", "receipt")
+    assert last.at == dt.datetime(2025, 12, 3, 12, 5)
+
+    receipt.write_text(_receipt(copy.uid, copy.medo_id, "false", "Адресат не найден"), "utf-8")
+    assert apply_receipt(demo_db, receipt).state == "error"
+    assert dispatch_status(demo_db, letter).state == "error"
+    receipt.write_text(_receipt("no-such-uid", "", "true"), encoding="utf-8")
+    with pytest.raises(UserError, match="не найдено среди отправленных копий"):
+        apply_receipt(demo_db, receipt)
+    receipt.write_text("<html/>", encoding="utf-8")
+    with pytest.raises(UserError, match="не сообщение МЭДО"):
+        apply_receipt(demo_db, receipt)
+
+
+def _receipt(uid: str, source: str, accepted: str, error: str = "") -> str:
+    err = f"<c:errorText>{error}</c:errorText>" if error else ""
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<c:communication c:version="2.7.1" xmlns:c="urn:IEDMS:MESSAGE">'
+        f'<c:header c:type="Квитанция" c:uid="r-1" c:created="2025-12-03T12:05:00+03:00">'
+        f'<c:source c:uid="{source}"><c:organization>Минпромторг</c:organization></c:source>'
+        f'</c:header><c:acknowledgment c:uid="{uid}"><c:time>2025-12-03T12:05:00+03:00</c:time>'
+        f"<c:accepted>{accepted}</c:accepted>{err}</c:acknowledgment></c:communication>"
+    )
+
+
+def test_eml_is_rfc5322_with_the_pdf_attached(demo_db: Any, letter: int, tmp_path: Path):
+    dispatch_letter(demo_db, letter, tmp_path, methods=("Электронная почта",))
+    (eml,) = (tmp_path / "Электронная почта").iterdir()
+    raw = eml.read_bytes()
+    raw.decode("ascii")  # 7-bit on the wire: names and subject encoded
+    assert b"\r\n" in raw
+    message = BytesParser(policy=policy.default).parsebytes(raw)
+    assert message["Subject"] == "Письмо Роскачество от 02.12.2025 № 1961/5"
+    # Python's parser keeps the space at a fold between two encoded words twice; mail clients don't
+    to_name = " ".join(message["To"].addresses[0].display_name.split())
+    assert to_name == "Правительство Донецкой Народной Республики"
+    assert message["To"].addresses[0].addr_spec == "kancelyaria@region-40.example"
+    assert message["From"].addresses[0].addr_spec == "info@roskachestvo.gov.ru"
+    body = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "от 02.12.2025 № 1961/5 «О направлении методических рекомендаций" in body
+    assert "А.В. Таболова" in body
+    (attachment,) = list(message.iter_attachments())
+    assert attachment.get_filename() == "Письмо 1961-5 от 02.12.2025.pdf"
+    pdf = attachment.get_content()
+    assert "Правительство Донецкой Народной" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    copy = dispatch_status(demo_db, letter).copy("region-40")
+    assert copy.uid == message["Message-ID"]
+
+
+def test_covering_text_template_is_checked(demo_db: Any, letter: int, tmp_path: Path):
+    from app.services.profile import get_organization, save_organization
+
+    org = get_organization(demo_db)
+    assert org is not None
+    org.email_subject = "Исх. {numbr}"
+    save_organization(demo_db, org)
+    with pytest.raises(UserError, match=r"Тема письма: неизвестное поле \{numbr\}"):
+        dispatch_letter(demo_db, letter, tmp_path, methods=("Электронная почта",))
+    assert not list(tmp_path.rglob("*.eml"))
+    assert dispatch_status(demo_db, letter).copy("region-40").state == "not_sent"
+
+
+class _Handler:
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, options):
+        if address.startswith("refuse@"):
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(BytesParser(policy=policy.default).parsebytes(envelope.content))
+        return "250 Message accepted"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server() -> Any:
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and auth_data.password == b"secret"
+        return AuthResult(success=ok, handled=False)
+
+    handler = _Handler()
+    controller = Controller(
+        handler,
+        hostname="127.0.0.1",
+        port=_free_port(),
+        authenticator=authenticate,
+        auth_require_tls=False,
+    )
+    controller.start()
+    yield controller, handler
+    controller.stop()
+
+
+def _mailing_of_three(db: Any) -> int:
+    from app.services.letters import Addressee, register_letter
+    from tests.conftest import make_card
+
+    _set(db, "region-05", email="refuse@region-05.example")
+    _set(db, "region-84", email="kancelyaria@region-84.example")
+    card = make_card(addressee=Addressee(recipients=["region-05", "region-40", "region-84"]))
+    return letter_id_by_number(db, register_letter(db, card).number)  # type: ignore[arg-type]
+
+
+def _smtp_settings(db: Any, port: int, login: str = "kancelyaria") -> None:
+    from app.services.profile import get_organization, save_organization
+
+    org = get_organization(db)
+    assert org is not None
+    org.smtp_host, org.smtp_port = "127.0.0.1", port
+    org.smtp_security, org.smtp_login = "none", login
+    save_organization(db, org)
+
+
+def test_smtp_sends_each_and_reports_a_refused_address(demo_db: Any, smtp_server: Any, tmp_path):
+    controller, handler = smtp_server
+    letter = _mailing_of_three(demo_db)
+    _smtp_settings(demo_db, controller.port)
+    outcome = dispatch_letter(demo_db, letter, tmp_path, send=True, password="secret")
+    assert outcome.sent == {"Электронная почта": 2}
+    (problem,) = outcome.problems
+    assert problem.startswith("№ 1 Администрация Запорожской области: сервер не принял адрес (550")
+    assert sorted(m["To"].addresses[0].addr_spec for m in handler.messages) == [
+        "kancelyaria@region-40.example",
+        "kancelyaria@region-84.example",
+    ]
+    assert all(m["Subject"].endswith(f"№ {_number(demo_db, letter)}") for m in handler.messages)
+    states = [(c.state, c.note[:24]) for c in dispatch_status(demo_db, letter).copies]
+    assert states[0] == ("error", "сервер не принял адрес (")
+    assert [s for s, _ in states[1:]] == ["sent", "sent"]
+    assert not list(tmp_path.rglob("*.eml"))  # sent, not written
+
+
+def _number(db: Any, letter: int) -> str:
+    return dispatch_status(db, letter).number
+
+
+def test_smtp_refused_login_or_connection_is_reported_per_recipient(
+    demo_db: Any, smtp_server: Any, tmp_path: Path
+):
+    controller, handler = smtp_server
+    letter = _mailing_of_three(demo_db)
+    _smtp_settings(demo_db, controller.port)
+    outcome = dispatch_letter(demo_db, letter, tmp_path, send=True, password="wrong")
+    assert len(outcome.problems) == 3 and "отклонил вход для kancelyaria" in outcome.problems[1]
+    assert handler.messages == []
+    assert {c.state for c in dispatch_status(demo_db, letter).copies} == {"error"}
+
+    _smtp_settings(demo_db, _free_port())  # nobody listens there
+    outcome = dispatch_letter(demo_db, letter, tmp_path, send=True, password="secret", again=True)
+    assert len(outcome.problems) == 3 and "недоступен" in outcome.problems[2]
+
+
+def test_envelopes_put_the_address_in_the_window(demo_db: Any, letter: int, tmp_path: Path):
+    from app.exporters.envelope_pdf import MM, SIZES, recipient_window, sender_window
+
+    for size in SIZES:
+        path, count = envelopes_pdf(demo_db, letter, size, tmp_path / f"{size}.pdf")
+        reader = PdfReader(path)
+        assert count == len(reader.pages) == 2
+        page = reader.pages[0]
+        width, height = SIZES[size]
+        assert round(float(page.mediabox.width) / MM) == round(width)
+        assert round(float(page.mediabox.height) / MM) == round(height)
+        found, postcodes = _positions(page)
+        x, y, w, h = recipient_window(size)
+        ax, ay = found["Ильинка"]
+        assert x - 0.01 <= ax <= x + w and y <= ay <= y + h
+        sx, sy, sw, sh = sender_window(size)
+        ox, oy = found["Орджоникидзе"]
+        assert sx - 0.01 <= ox <= sx + sw and sy <= oy <= sy + sh
+        assert min(postcodes) < x - 0.01 <= max(postcodes)  # in the address, and large lower left
+    with pytest.raises(UserError, match="нет адресатов с доставкой почтой"):
+        envelopes_pdf(demo_db, letter_id_by_number(demo_db, "1893/5"), "DL", tmp_path / "x.pdf")
+
+
+def _positions(page: Any) -> tuple[dict[str, tuple[float, float]], list[float]]:
+    """Where (mm) the street of the address and the sender's street start; x of every postcode."""
+    from app.exporters.envelope_pdf import MM
+
+    found: dict[str, tuple[float, float]] = {}
+    postcodes: list[float] = []
+
+    def visit(text: str, cm: Any, tm: Any, _font: Any, _size: Any) -> None:
+        x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
+        y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
+        if "109012" in text:
+            postcodes.append(x / MM)
+        for key in ("Ильинка", "Орджоникидзе"):
+            if key in text and key not in found:
+                found[key] = (x / MM, y / MM)
+
+    page.extract_text(visitor_text=visit)
+    return found, postcodes
+
+
+def test_form_103_lists_the_postal_copies_of_the_day(demo_db: Any, letter: int, tmp_path: Path):
+    from openpyxl import load_workbook
+
+    with pytest.raises(UserError, match="почтой ничего не отправлено"):
+        export_post_list(demo_db, TODAY, tmp_path / "empty.xlsx")
+    dispatch_letter(demo_db, letter, tmp_path / "out")
+    sheet = load_workbook(export_post_list(demo_db, TODAY, tmp_path / "f103.xlsx")).active
+    rows = [[c for c in row] for row in sheet.iter_rows(min_row=1, values_only=True)]
+    text = "\n".join(" | ".join(str(c) for c in row if c is not None) for row in rows)
+    assert "внутренних почтовых отправлений от 03.12.2025 (ф. 103)" in text
+    assert "1 | Союз «Торгово-промышленная палата Российской Федерации» | 109012" in text
+    assert "2 | Общероссийская общественная организация" in text and "109240" in text
+    assert "№ 1961/5 от 02.12.2025" in text
+    pdf = export_post_list(demo_db, TODAY, tmp_path / "f103.pdf")
+    pdf_text = PdfReader(pdf).pages[0].extract_text()
+    assert "Котельническая наб., д. 17" in pdf_text and "Всего отправлений: 2." in pdf_text
+    with pytest.raises(UserError, match="почтой ничего не отправлено"):
+        export_post_list(demo_db, TODAY + dt.timedelta(days=1), tmp_path / "next.xlsx")
+
+
+def test_dispatch_sheet_and_manual_marks(demo_db: Any, letter: int, tmp_path: Path):
+    with pytest.raises(UserError, match="что за ошибка"):
+        mark(demo_db, letter, ["rspp"], "ошибка")
+    with pytest.raises(UserError, match="нет адресата «nobody»"):
+        mark(demo_db, letter, ["nobody"], "sent")
+    with pytest.raises(UserError, match="Состояние «потеряно»"):
+        mark(demo_db, letter, ["rspp"], "потеряно")
+    mark(demo_db, letter, ["rspp"], "ошибка", "возврат: адресат выбыл")
+    mark(demo_db, letter, ["tpp-rf"], "доставлено")
+    sheet = export_dispatch_sheet(demo_db, letter, tmp_path / "sheet.pdf")
+    text = " ".join(PdfReader(sheet).pages[0].extract_text().split())
+    assert "Лист рассылки письма № 1961/5 от 02.12.2025" in text
+    assert "Ошибка: возврат: адресат выбыл" in text and "Доставлено" in text
+    assert "Отправлено 1 из 4." in text
+    with pytest.raises(UserError, match="лист рассылки записывается в PDF или XLSX"):
+        export_dispatch_sheet(demo_db, letter, tmp_path / "sheet.txt")
+
+
+def test_a_failed_record_leaves_no_files_and_no_states(
+    demo_db: Any, letter: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import app.services.dispatch_run as run
+
+    def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(run, "record_in", broken)
+    with pytest.raises(UserError, match="не удалось записать файлы"):
+        dispatch_letter(demo_db, letter, tmp_path / "out")
+    assert [p for p in (tmp_path / "out").rglob("*") if p.is_file()] == []
+    assert {c.state for c in dispatch_status(demo_db, letter).copies} == {"not_sent"}
+
+
+def test_text_addressee_and_reserved_letters_are_refused(demo_db: Any, tmp_path: Path):
+    letter = letter_id_by_number(demo_db, "2174-РСК")
+    with pytest.raises(UserError, match="адресат указан текстом"):
+        dispatch_letter(demo_db, letter, tmp_path)
