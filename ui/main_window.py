@@ -31,6 +31,7 @@ from app.settings import Settings
 from app.text import date_ru
 from app.version import __version__
 from db.engine import Database
+from ui.background import message_of
 from ui.control_notice_bar import ControlNoticeBar
 from ui.dialogs.letter_dialog import LetterDialog
 from ui.dialogs.settings_dialog import SettingsDialog
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         )
         self.reports_tab.open_requested.connect(self.open_control)
         self.registry_tab.control_requested.connect(self.open_control)
+        self.registry_tab.dispatch_requested.connect(self.open_dispatch)
         self.hub.everything_changed()
         self._restore_state()
         self.update_control_notice()
@@ -215,6 +217,17 @@ class MainWindow(QMainWindow):
         )
         dialog.exec()
         self.update_control_notice()
+
+    def open_dispatch(self, letter_id: int) -> None:
+        from ui.dialogs.dispatch_dialog import DispatchDialog
+
+        try:
+            dialog = DispatchDialog(self.db, letter_id, self)
+        except UserError as exc:
+            self.show_error(message_of(exc))
+            return
+        dialog.changed.connect(self.hub.letters_changed)
+        dialog.exec()
 
     def show_error(self, message: str) -> None:
         QMessageBox.warning(self, APP_TITLE, message)

@@ -127,6 +127,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._build_organization(), "Организация")
         self.tabs.addTab(self._build_staff(), "Сотрудники")
         self.tabs.addTab(self._build_journals(), "Журналы регистрации")
+        self.tabs.addTab(self._build_dispatch(), "Отправка почты")
         self.error_label = QLabel(self)
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(f"color: {palette.ERROR}; font-weight: bold;")
@@ -228,8 +229,78 @@ class SettingsDialog(QDialog):
         )
         for key, _label in ORG_TEXT_FIELDS[1:]:
             setattr(data, key, self.org_edits[key].text().strip())
+        self._collect_dispatch(data)
         data.validate()
         return data
+
+    # --- dispatch -------------------------------------------------------------------------
+
+    def _build_dispatch(self) -> QWidget:
+        from app.services.dispatch_run import DEFAULT_BODY, DEFAULT_SUBJECT, TEMPLATE_FIELDS
+
+        page = QWidget()
+        form = QFormLayout(page)
+        org = self._org or OrganizationData(name="")
+        self.mail_from_edit = QLineEdit(org.mail_from)
+        self.mail_from_edit.setPlaceholderText("как «Эл. почта» организации")
+        self.smtp_host_edit = QLineEdit(org.smtp_host)
+        self.smtp_host_edit.setPlaceholderText(
+            "mail.example.ru; пусто — письма только файлами .eml"
+        )
+        self.smtp_port_spin = QSpinBox()
+        self.smtp_port_spin.setRange(1, 65535)
+        self.smtp_port_spin.setValue(org.smtp_port)
+        self.smtp_security_combo = _combo(
+            (("starttls", "STARTTLS (порт 587)"), ("ssl", "SSL/TLS (порт 465)"), ("none", "Нет")),
+            org.smtp_security,
+        )
+        self.smtp_login_edit = QLineEdit(org.smtp_login)
+        self.smtp_password_edit = QLineEdit()
+        self.smtp_password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.smtp_password_edit.setPlaceholderText(
+            "хранится в хранилище паролей ОС; введите, чтобы заменить"
+        )
+        self.email_subject_edit = QLineEdit(org.email_subject)
+        self.email_subject_edit.setPlaceholderText(DEFAULT_SUBJECT)
+        self.email_body_edit = QPlainTextEdit(org.email_body)
+        self.email_body_edit.setPlaceholderText(DEFAULT_BODY)
+        self.email_body_edit.setFixedHeight(150)
+        fields = QLabel("Поля: " + ", ".join(f"{{{name}}}" for name in TEMPLATE_FIELDS))
+        fields.setWordWrap(True)
+        form.addRow("Адрес отправителя", self.mail_from_edit)
+        form.addRow("Почтовый сервер (SMTP)", self.smtp_host_edit)
+        form.addRow("Порт", self.smtp_port_spin)
+        form.addRow("Защита соединения", self.smtp_security_combo)
+        form.addRow("Логин", self.smtp_login_edit)
+        form.addRow("Пароль", self.smtp_password_edit)
+        form.addRow("Тема письма", self.email_subject_edit)
+        form.addRow("Сопроводительный текст", self.email_body_edit)
+        form.addRow("", fields)
+        return page
+
+    def _collect_dispatch(self, data: OrganizationData) -> None:
+        from app.services.dispatch_run import check_template
+
+        data.mail_from = self.mail_from_edit.text().strip()
+        data.smtp_host = self.smtp_host_edit.text().strip()
+        data.smtp_port = self.smtp_port_spin.value()
+        data.smtp_security = self.smtp_security_combo.currentData()
+        data.smtp_login = self.smtp_login_edit.text().strip()
+        data.email_subject = self.email_subject_edit.text().strip()
+        data.email_body = self.email_body_edit.toPlainText().strip()
+        check_template(data.email_subject, "Тема письма")
+        check_template(data.email_body, "Сопроводительный текст")
+
+    def _store_smtp_password(self, data: OrganizationData) -> None:
+        from app.services.smtp_send import SmtpSettings, store_password
+
+        password = self.smtp_password_edit.text()
+        if password:
+            settings = SmtpSettings(
+                data.smtp_host, data.smtp_port, data.smtp_security, data.smtp_login
+            )
+            store_password(settings, password)
+            self.smtp_password_edit.clear()
 
     # --- staff ----------------------------------------------------------------------------
 
@@ -451,7 +522,10 @@ class SettingsDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            apply_setup(self.db, self.collect(), next_forward_only=False)
+            setup = self.collect()
+            apply_setup(self.db, setup, next_forward_only=False)
+            assert setup.organization is not None
+            self._store_smtp_password(setup.organization)
         except UserError as exc:
             self.show_error(str(exc))
             return

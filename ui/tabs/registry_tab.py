@@ -71,6 +71,7 @@ class RegistryTab(ListTab):
     letter_requested = Signal(str, int)  # "preview" | "print" | "save" | "mailing", letter id
     export_requested = Signal()
     control_requested = Signal(int)  # «Контроль отчетов» of a letter with a report request
+    dispatch_requested = Signal(int)  # «Отправка» of a registered letter
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         self.db = db
@@ -211,6 +212,9 @@ class RegistryTab(ListTab):
         self.control_action = self._row_action(
             "Контроль отчетов по письму…", "Ctrl+K", self._control_selected
         )
+        self.dispatch_action = self._row_action(
+            "Отправка: МЭДО, e-mail, почта…", "Ctrl+D", self._dispatch_selected
+        )
         self.export_action = QAction("Печать журнала за период…", self)
         self.export_action.triggered.connect(self.export_requested)
 
@@ -235,6 +239,8 @@ class RegistryTab(ListTab):
         for action in (*letter_actions, self.mailing_action):
             menu.addAction(action)
             action.setEnabled(row is not None and row.status == "registered")
+        menu.addAction(self.dispatch_action)
+        self.dispatch_action.setEnabled(row is not None and row.status == "registered")
         menu.addAction(self.control_action)
         self.control_action.setEnabled(
             row is not None and row.status == "registered" and bool(row.reports_total)
@@ -260,6 +266,11 @@ class RegistryTab(ListTab):
         row = self.selected_row()
         if row is not None and row.status == "registered" and row.reports_total:
             self.control_requested.emit(row.id)
+
+    def _dispatch_selected(self) -> None:
+        row = self.selected_row()
+        if row is not None and row.status == "registered":
+            self.dispatch_requested.emit(row.id)
 
     def _annul_selected(self) -> None:
         row = self.selected_row()
