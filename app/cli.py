@@ -62,6 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_cmd_check)
 
     p = sub.add_parser("demo", help="заполнить пустую базу демонстрационными данными")
+    p.add_argument(
+        "--mixed-mailing",
+        action="store_true",
+        help="и письмо 1961/5 с рассылкой по МЭДО, e-mail и почтой",
+    )
     p.set_defaults(handler=_cmd_demo)
 
     _add_letters(sub)
@@ -234,7 +239,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from app.services.demo import load_demo
 
-    result = load_demo(_open(args))
+    result = load_demo(_open(args), mixed_mailing=args.mixed_mailing)
     print(
         f"Демонстрационные данные загружены: адресатов — {result.recipients}, "
         f"писем — {result.letters}"

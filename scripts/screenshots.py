@@ -50,7 +50,7 @@ def main() -> int:
     window.close()
 
     demo = open_registry(str(tmp / "demo.db"))
-    load_demo(demo)
+    load_demo(demo, mixed_mailing=True)
     window = MainWindow(demo)
     for tab in (window.registry_tab, window.recipients_tab, window.reports_tab):
         tab.background.wait()
@@ -73,7 +73,12 @@ def main() -> int:
     shoot(window, "recipients-lists.png")
     window.recipients_tab.side.setCurrentIndex(0)
     for index, name in enumerate(
-        ("settings-organization.png", "settings-staff.png", "settings-journals.png")
+        (
+            "settings-organization.png",
+            "settings-staff.png",
+            "settings-journals.png",
+            "settings-dispatch.png",
+        )
     ):
         dialog = SettingsDialog(demo, window)
         dialog.tabs.setCurrentIndex(index)
@@ -121,8 +126,33 @@ def main() -> int:
     card.close()
     _letters(demo, window, shoot, out)
     _reports(demo, window, shoot, tmp)
+    _dispatch(demo, window, shoot, tmp, out)
     window.close()
     return 0
+
+
+def _dispatch(demo, window, shoot, tmp: Path, out: Path) -> None:  # type: ignore[no-untyped-def]
+    """The mixed mailing 1961/5 sent by one action, and one of its DL envelopes."""
+    import pypdfium2
+
+    from app.services.letters import letter_id_by_number
+    from ui.dialogs.dispatch_dialog import DispatchDialog
+
+    letter = letter_id_by_number(demo, "1961/5")
+    dialog = DispatchDialog(demo, letter, window, tmp / "Отправка 1961-5")
+    dialog.send()
+    dialog.background.wait()
+    for _ in range(5):
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.processEvents()
+    dialog.table.selectRow(0)
+    shoot(dialog, "dispatch.png", (1180, 720))
+    dialog.close()
+    envelopes = next((tmp / "Отправка 1961-5" / "Почта").glob("*конверты DL.pdf"))
+    page = pypdfium2.PdfDocument(str(envelopes))[0]
+    page.render(scale=2).to_pil().save(str(out / "dispatch-envelope-dl.png"))
+    print(out / "dispatch-envelope-dl.png")
 
 
 def _reports(demo, window, shoot, tmp: Path) -> None:  # type: ignore[no-untyped-def]

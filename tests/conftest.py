@@ -44,6 +44,15 @@ def demo_db(db: object) -> object:
     return db
 
 
+@pytest.fixture
+def mailing_db(db: object) -> object:
+    """The demo registry with letter 1961/5: МЭДО, e-mail and two copies by post."""
+    from app.services.demo import load_demo
+
+    load_demo(db, mixed_mailing=True)  # type: ignore[arg-type]
+    return db
+
+
 def make_card(**fields: object) -> object:
     """A letter card to the Kamchatka governor in journal ИСХ; ``fields`` override the defaults."""
     from app.services.letters import Addressee, LetterCard

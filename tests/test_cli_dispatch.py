@@ -15,7 +15,7 @@ from tests.test_cli import assert_user_error, run
 @pytest.fixture
 def env(db_path: Path) -> dict[str, str]:
     env = dict(os.environ, SECRETARIAT_DB=str(db_path), SECRETARIAT_TODAY="2025-12-03")
-    assert run("demo", env=env).returncode == 0
+    assert run("demo", "--mixed-mailing", env=env).returncode == 0
     return env
 
 
@@ -118,7 +118,7 @@ def test_email_send_with_the_password_from_the_keyring(
     controller.start()
     try:
         db = ["--db", str(db_path)]
-        assert main([*db, "demo"]) == 0
+        assert main([*db, "demo", "--mixed-mailing"]) == 0
         setup = db_path.parent / "smtp.json"
         setup.write_text(
             json.dumps(

@@ -46,8 +46,8 @@ def program_date(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def letter(demo_db: Any) -> int:
-    return letter_id_by_number(demo_db, "1961/5")
+def letter(mailing_db: Any) -> int:
+    return letter_id_by_number(mailing_db, "1961/5")
 
 
 def _set(db: Any, code: str, **values: str) -> None:
@@ -57,9 +57,9 @@ def _set(db: Any, code: str, **values: str) -> None:
             setattr(r, key, value)
 
 
-def test_one_action_sends_every_copy_by_its_method(demo_db: Any, letter: int, tmp_path: Path):
+def test_one_action_sends_every_copy_by_its_method(mailing_db: Any, letter: int, tmp_path: Path):
     out = tmp_path / "out"
-    outcome = dispatch_letter(demo_db, letter, out)
+    outcome = dispatch_letter(mailing_db, letter, out)
     assert outcome.prepared == {"МЭДО": 1, "Электронная почта": 1}
     assert outcome.sent == {"Почта": 2}
     assert outcome.problems == []
@@ -73,11 +73,11 @@ def test_one_action_sends_every_copy_by_its_method(demo_db: Any, letter: int, tm
     assert "Почта/1961-5 от 02.12.2025 - конверты DL.pdf" in names
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no staging left
 
-    status = dispatch_status(demo_db, letter)
+    status = dispatch_status(mailing_db, letter)
     assert [c.state for c in status.copies] == ["prepared", "prepared", "sent", "sent"]
     assert status.state == "partly_sent"
     assert all(c.at is not None and c.at.date() == TODAY and c.by for c in status.copies)
-    with demo_db.read() as session:
+    with mailing_db.read() as session:
         events = session.scalars(select(DispatchEvent).where(DispatchEvent.letter_id == letter))
         for event in events:  # the file sent, kept with its checksum
             stored = session.get(StoredFile, event.file_id)
@@ -89,17 +89,17 @@ def test_one_action_sends_every_copy_by_its_method(demo_db: Any, letter: int, tm
         assert {a.details["new"] for a in audit if a.entity_id == letter} == {"prepared", "sent"}
 
     # the МЭДО and e-mail copies confirmed: the registry shows the letter as sent
-    mark(demo_db, letter, ["minpromtorg", "2"], "отправлено")
-    assert dispatch_status(demo_db, letter).state == "sent"
-    with demo_db.read() as session:
+    mark(mailing_db, letter, ["minpromtorg", "2"], "отправлено")
+    assert dispatch_status(mailing_db, letter).state == "sent"
+    with mailing_db.read() as session:
         assert session.get(Letter, letter).delivery_state == "sent"  # type: ignore[union-attr]
 
-    again = dispatch_letter(demo_db, letter, tmp_path / "again")
+    again = dispatch_letter(mailing_db, letter, tmp_path / "again")
     assert again.copies == 0 and len(again.already) == 4
 
 
-def test_medo_container_has_every_required_element(demo_db: Any, letter: int, tmp_path: Path):
-    dispatch_letter(demo_db, letter, tmp_path, methods=("МЭДО",))
+def test_medo_container_has_every_required_element(mailing_db: Any, letter: int, tmp_path: Path):
+    dispatch_letter(mailing_db, letter, tmp_path, methods=("МЭДО",))
     (folder,) = (tmp_path / "МЭДО").iterdir()
     envelope = (folder / "envelope.ini").read_bytes()
     text = envelope.decode("cp1251")
@@ -107,7 +107,7 @@ def test_medo_container_has_every_required_element(demo_db: Any, letter: int, tm
     assert "ТЕМА=ЭСД МЭДО (№ 1961/5 от 02.12.2025)" in text
     with pytest.raises(UnicodeDecodeError):
         envelope.decode("utf-8")  # really Windows-1251
-    medo_id = _recipient(demo_db, "minpromtorg").medo_id
+    medo_id = _recipient(mailing_db, "minpromtorg").medo_id
     assert f"[АДРЕСАТЫ]\r\n0={medo_id}\r\n" in text
 
     communication = ET.parse(folder / "document.xml").getroot()
@@ -146,10 +146,10 @@ def test_medo_container_has_every_required_element(demo_db: Any, letter: int, tm
     assert document.findtext(f"{C}pagesQuantity") == str(pages)
     assert "Министерство промышленности и" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
 
-    copy = dispatch_status(demo_db, letter).copy("minpromtorg")
+    copy = dispatch_status(mailing_db, letter).copy("minpromtorg")
     assert copy.state == "prepared" and copy.uid == uid
     assert "подпишите" in copy.note
-    with demo_db.read() as session:
+    with mailing_db.read() as session:
         stored = session.get(StoredFile, copy.file_id)
         assert stored is not None and stored.sha256 == hashlib.sha256(zip_bytes).hexdigest()
 
@@ -159,57 +159,57 @@ def _recipient(db: Any, code: str) -> Recipient:
         return session.scalars(select(Recipient).where(Recipient.code == code)).one()
 
 
-def test_medo_without_an_id_stops_that_recipient_only(demo_db: Any, tmp_path: Path):
+def test_medo_without_an_id_stops_that_recipient_only(mailing_db: Any, tmp_path: Path):
     from app.services.letters import Addressee, register_letter
     from tests.conftest import make_card
 
     card = make_card(addressee=Addressee(recipients=["region-01", "region-02"]))
-    number = register_letter(demo_db, card).number  # type: ignore[arg-type]
-    letter = letter_id_by_number(demo_db, number)
-    _set(demo_db, "region-02", medo_id="")
-    outcome = dispatch_letter(demo_db, letter, tmp_path)
+    number = register_letter(mailing_db, card).number  # type: ignore[arg-type]
+    letter = letter_id_by_number(mailing_db, number)
+    _set(mailing_db, "region-02", medo_id="")
+    outcome = dispatch_letter(mailing_db, letter, tmp_path)
     assert outcome.prepared == {"МЭДО": 1}
     assert outcome.problems == [
         "№ 2 Правительство Брянской области: у адресата нет идентификатора МЭДО (карточка адресата)"
     ]
-    states = [c.state for c in dispatch_status(demo_db, letter).copies]
+    states = [c.state for c in dispatch_status(mailing_db, letter).copies]
     assert states == ["prepared", "not_sent"]
 
 
-def test_medo_whole_mailing_is_one_container_for_all(demo_db: Any, tmp_path: Path):
-    letter = letter_id_by_number(demo_db, "1893/5")
-    mark(demo_db, letter, [], "не отправлено")
-    outcome = dispatch_letter(demo_db, letter, tmp_path, methods=("МЭДО",), medo_whole=True)
+def test_medo_whole_mailing_is_one_container_for_all(mailing_db: Any, tmp_path: Path):
+    letter = letter_id_by_number(mailing_db, "1893/5")
+    mark(mailing_db, letter, [], "не отправлено")
+    outcome = dispatch_letter(mailing_db, letter, tmp_path, methods=("МЭДО",), medo_whole=True)
     assert outcome.prepared == {"МЭДО": 85}
     (folder,) = (tmp_path / "МЭДО").iterdir()
     text = (folder / "envelope.ini").read_bytes().decode("cp1251")
     assert "84=" in text and "85=" not in text
-    uid = {c.uid for c in dispatch_status(demo_db, letter).copies if c.method == "МЭДО"}
+    uid = {c.uid for c in dispatch_status(mailing_db, letter).copies if c.method == "МЭДО"}
     assert len(uid) == 1
 
 
-def test_receipt_marks_delivered_or_error(demo_db: Any, letter: int, tmp_path: Path):
-    dispatch_letter(demo_db, letter, tmp_path / "out", methods=("МЭДО",))
-    copy = dispatch_status(demo_db, letter).copy("minpromtorg")
+def test_receipt_marks_delivered_or_error(mailing_db: Any, letter: int, tmp_path: Path):
+    dispatch_letter(mailing_db, letter, tmp_path / "out", methods=("МЭДО",))
+    copy = dispatch_status(mailing_db, letter).copy("minpromtorg")
     receipt = tmp_path / "receipt.xml"
     receipt.write_text(_receipt(copy.uid, copy.medo_id, "true"), encoding="utf-8")
-    result = apply_receipt(demo_db, receipt)
+    result = apply_receipt(mailing_db, receipt)
     assert (result.number, result.state) == ("1961/5", "delivered")
-    copy = dispatch_status(demo_db, letter).copy("minpromtorg")
+    copy = dispatch_status(mailing_db, letter).copy("minpromtorg")
     assert copy.state == "delivered" and copy.at is not None and copy.at.date() == TODAY
-    last = dispatch_status(demo_db, letter).history[-1]
+    last = dispatch_status(mailing_db, letter).history[-1]
     assert (last.state, last.source) == ("delivered", "receipt")
     assert last.at == dt.datetime(2025, 12, 3, 12, 5)
 
     receipt.write_text(_receipt(copy.uid, copy.medo_id, "false", "Адресат не найден"), "utf-8")
-    assert apply_receipt(demo_db, receipt).state == "error"
-    assert dispatch_status(demo_db, letter).state == "error"
+    assert apply_receipt(mailing_db, receipt).state == "error"
+    assert dispatch_status(mailing_db, letter).state == "error"
     receipt.write_text(_receipt("no-such-uid", "", "true"), encoding="utf-8")
     with pytest.raises(UserError, match="не найдено среди отправленных копий"):
-        apply_receipt(demo_db, receipt)
+        apply_receipt(mailing_db, receipt)
     receipt.write_text("<html/>", encoding="utf-8")
     with pytest.raises(UserError, match="не сообщение МЭДО"):
-        apply_receipt(demo_db, receipt)
+        apply_receipt(mailing_db, receipt)
 
 
 def _receipt(uid: str, source: str, accepted: str, error: str = "") -> str:
@@ -224,8 +224,8 @@ def _receipt(uid: str, source: str, accepted: str, error: str = "") -> str:
     )
 
 
-def test_eml_is_rfc5322_with_the_pdf_attached(demo_db: Any, letter: int, tmp_path: Path):
-    dispatch_letter(demo_db, letter, tmp_path, methods=("Электронная почта",))
+def test_eml_is_rfc5322_with_the_pdf_attached(mailing_db: Any, letter: int, tmp_path: Path):
+    dispatch_letter(mailing_db, letter, tmp_path, methods=("Электронная почта",))
     (eml,) = (tmp_path / "Электронная почта").iterdir()
     raw = eml.read_bytes()
     raw.decode("ascii")  # 7-bit on the wire: names and subject encoded
@@ -244,21 +244,21 @@ def test_eml_is_rfc5322_with_the_pdf_attached(demo_db: Any, letter: int, tmp_pat
     assert attachment.get_filename() == "Письмо 1961-5 от 02.12.2025.pdf"
     pdf = attachment.get_content()
     assert "Правительство Донецкой Народной" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
-    copy = dispatch_status(demo_db, letter).copy("region-40")
+    copy = dispatch_status(mailing_db, letter).copy("region-40")
     assert copy.uid == message["Message-ID"]
 
 
-def test_covering_text_template_is_checked(demo_db: Any, letter: int, tmp_path: Path):
+def test_covering_text_template_is_checked(mailing_db: Any, letter: int, tmp_path: Path):
     from app.services.profile import get_organization, save_organization
 
-    org = get_organization(demo_db)
+    org = get_organization(mailing_db)
     assert org is not None
     org.email_subject = "Исх. {numbr}"
-    save_organization(demo_db, org)
+    save_organization(mailing_db, org)
     with pytest.raises(UserError, match=r"Тема письма: неизвестное поле \{numbr\}"):
-        dispatch_letter(demo_db, letter, tmp_path, methods=("Электронная почта",))
+        dispatch_letter(mailing_db, letter, tmp_path, methods=("Электронная почта",))
     assert not list(tmp_path.rglob("*.eml"))
-    assert dispatch_status(demo_db, letter).copy("region-40").state == "not_sent"
+    assert dispatch_status(mailing_db, letter).copy("region-40").state == "not_sent"
 
 
 class _Handler:
@@ -324,11 +324,11 @@ def _smtp_settings(db: Any, port: int, login: str = "kancelyaria") -> None:
     save_organization(db, org)
 
 
-def test_smtp_sends_each_and_reports_a_refused_address(demo_db: Any, smtp_server: Any, tmp_path):
+def test_smtp_sends_each_and_reports_a_refused_address(mailing_db: Any, smtp_server: Any, tmp_path):
     controller, handler = smtp_server
-    letter = _mailing_of_three(demo_db)
-    _smtp_settings(demo_db, controller.port)
-    outcome = dispatch_letter(demo_db, letter, tmp_path, send=True, password="secret")
+    letter = _mailing_of_three(mailing_db)
+    _smtp_settings(mailing_db, controller.port)
+    outcome = dispatch_letter(mailing_db, letter, tmp_path, send=True, password="secret")
     assert outcome.sent == {"Электронная почта": 2}
     (problem,) = outcome.problems
     assert problem.startswith("№ 1 Администрация Запорожской области: сервер не принял адрес (550")
@@ -336,8 +336,8 @@ def test_smtp_sends_each_and_reports_a_refused_address(demo_db: Any, smtp_server
         "kancelyaria@region-40.example",
         "kancelyaria@region-84.example",
     ]
-    assert all(m["Subject"].endswith(f"№ {_number(demo_db, letter)}") for m in handler.messages)
-    states = [(c.state, c.note[:24]) for c in dispatch_status(demo_db, letter).copies]
+    assert all(m["Subject"].endswith(f"№ {_number(mailing_db, letter)}") for m in handler.messages)
+    states = [(c.state, c.note[:24]) for c in dispatch_status(mailing_db, letter).copies]
     assert states[0] == ("error", "сервер не принял адрес (")
     assert [s for s, _ in states[1:]] == ["sent", "sent"]
     assert not list(tmp_path.rglob("*.eml"))  # sent, not written
@@ -348,26 +348,28 @@ def _number(db: Any, letter: int) -> str:
 
 
 def test_smtp_refused_login_or_connection_is_reported_per_recipient(
-    demo_db: Any, smtp_server: Any, tmp_path: Path
+    mailing_db: Any, smtp_server: Any, tmp_path: Path
 ):
     controller, handler = smtp_server
-    letter = _mailing_of_three(demo_db)
-    _smtp_settings(demo_db, controller.port)
-    outcome = dispatch_letter(demo_db, letter, tmp_path, send=True, password="wrong")
+    letter = _mailing_of_three(mailing_db)
+    _smtp_settings(mailing_db, controller.port)
+    outcome = dispatch_letter(mailing_db, letter, tmp_path, send=True, password="wrong")
     assert len(outcome.problems) == 3 and "отклонил вход для kancelyaria" in outcome.problems[1]
     assert handler.messages == []
-    assert {c.state for c in dispatch_status(demo_db, letter).copies} == {"error"}
+    assert {c.state for c in dispatch_status(mailing_db, letter).copies} == {"error"}
 
-    _smtp_settings(demo_db, _free_port())  # nobody listens there
-    outcome = dispatch_letter(demo_db, letter, tmp_path, send=True, password="secret", again=True)
+    _smtp_settings(mailing_db, _free_port())  # nobody listens there
+    outcome = dispatch_letter(
+        mailing_db, letter, tmp_path, send=True, password="secret", again=True
+    )
     assert len(outcome.problems) == 3 and "недоступен" in outcome.problems[2]
 
 
-def test_envelopes_put_the_address_in_the_window(demo_db: Any, letter: int, tmp_path: Path):
+def test_envelopes_put_the_address_in_the_window(mailing_db: Any, letter: int, tmp_path: Path):
     from app.exporters.envelope_pdf import MM, SIZES, recipient_window, sender_window
 
     for size in SIZES:
-        path, count = envelopes_pdf(demo_db, letter, size, tmp_path / f"{size}.pdf")
+        path, count = envelopes_pdf(mailing_db, letter, size, tmp_path / f"{size}.pdf")
         reader = PdfReader(path)
         assert count == len(reader.pages) == 2
         page = reader.pages[0]
@@ -383,7 +385,9 @@ def test_envelopes_put_the_address_in_the_window(demo_db: Any, letter: int, tmp_
         assert sx - 0.01 <= ox <= sx + sw and sy <= oy <= sy + sh
         assert min(postcodes) < x - 0.01 <= max(postcodes)  # in the address, and large lower left
     with pytest.raises(UserError, match="нет адресатов с доставкой почтой"):
-        envelopes_pdf(demo_db, letter_id_by_number(demo_db, "1893/5"), "DL", tmp_path / "x.pdf")
+        envelopes_pdf(
+            mailing_db, letter_id_by_number(mailing_db, "1893/5"), "DL", tmp_path / "x.pdf"
+        )
 
 
 def _positions(page: Any) -> tuple[dict[str, tuple[float, float]], list[float]]:
@@ -406,46 +410,46 @@ def _positions(page: Any) -> tuple[dict[str, tuple[float, float]], list[float]]:
     return found, postcodes
 
 
-def test_form_103_lists_the_postal_copies_of_the_day(demo_db: Any, letter: int, tmp_path: Path):
+def test_form_103_lists_the_postal_copies_of_the_day(mailing_db: Any, letter: int, tmp_path: Path):
     from openpyxl import load_workbook
 
     with pytest.raises(UserError, match="почтой ничего не отправлено"):
-        export_post_list(demo_db, TODAY, tmp_path / "empty.xlsx")
-    dispatch_letter(demo_db, letter, tmp_path / "out")
-    sheet = load_workbook(export_post_list(demo_db, TODAY, tmp_path / "f103.xlsx")).active
+        export_post_list(mailing_db, TODAY, tmp_path / "empty.xlsx")
+    dispatch_letter(mailing_db, letter, tmp_path / "out")
+    sheet = load_workbook(export_post_list(mailing_db, TODAY, tmp_path / "f103.xlsx")).active
     rows = [[c for c in row] for row in sheet.iter_rows(min_row=1, values_only=True)]
     text = "\n".join(" | ".join(str(c) for c in row if c is not None) for row in rows)
     assert "внутренних почтовых отправлений от 03.12.2025 (ф. 103)" in text
     assert "1 | Союз «Торгово-промышленная палата Российской Федерации» | 109012" in text
     assert "2 | Общероссийская общественная организация" in text and "109240" in text
     assert "№ 1961/5 от 02.12.2025" in text
-    pdf = export_post_list(demo_db, TODAY, tmp_path / "f103.pdf")
+    pdf = export_post_list(mailing_db, TODAY, tmp_path / "f103.pdf")
     pdf_text = PdfReader(pdf).pages[0].extract_text()
     assert "Котельническая наб., д. 17" in pdf_text and "Всего отправлений: 2." in pdf_text
     with pytest.raises(UserError, match="почтой ничего не отправлено"):
-        export_post_list(demo_db, TODAY + dt.timedelta(days=1), tmp_path / "next.xlsx")
+        export_post_list(mailing_db, TODAY + dt.timedelta(days=1), tmp_path / "next.xlsx")
 
 
-def test_dispatch_sheet_and_manual_marks(demo_db: Any, letter: int, tmp_path: Path):
+def test_dispatch_sheet_and_manual_marks(mailing_db: Any, letter: int, tmp_path: Path):
     with pytest.raises(UserError, match="что за ошибка"):
-        mark(demo_db, letter, ["rspp"], "ошибка")
+        mark(mailing_db, letter, ["rspp"], "ошибка")
     with pytest.raises(UserError, match="нет адресата «nobody»"):
-        mark(demo_db, letter, ["nobody"], "sent")
+        mark(mailing_db, letter, ["nobody"], "sent")
     with pytest.raises(UserError, match="Состояние «потеряно»"):
-        mark(demo_db, letter, ["rspp"], "потеряно")
-    mark(demo_db, letter, ["rspp"], "ошибка", "возврат: адресат выбыл")
-    mark(demo_db, letter, ["tpp-rf"], "доставлено")
-    sheet = export_dispatch_sheet(demo_db, letter, tmp_path / "sheet.pdf")
+        mark(mailing_db, letter, ["rspp"], "потеряно")
+    mark(mailing_db, letter, ["rspp"], "ошибка", "возврат: адресат выбыл")
+    mark(mailing_db, letter, ["tpp-rf"], "доставлено")
+    sheet = export_dispatch_sheet(mailing_db, letter, tmp_path / "sheet.pdf")
     text = " ".join(PdfReader(sheet).pages[0].extract_text().split())
     assert "Лист рассылки письма № 1961/5 от 02.12.2025" in text
     assert "Ошибка: возврат: адресат выбыл" in text and "Доставлено" in text
     assert "Отправлено 1 из 4." in text
     with pytest.raises(UserError, match="лист рассылки записывается в PDF или XLSX"):
-        export_dispatch_sheet(demo_db, letter, tmp_path / "sheet.txt")
+        export_dispatch_sheet(mailing_db, letter, tmp_path / "sheet.txt")
 
 
 def test_a_failed_record_leaves_no_files_and_no_states(
-    demo_db: Any, letter: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    mailing_db: Any, letter: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     import app.services.dispatch_run as run
 
@@ -454,12 +458,12 @@ def test_a_failed_record_leaves_no_files_and_no_states(
 
     monkeypatch.setattr(run, "record_in", broken)
     with pytest.raises(UserError, match="не удалось записать файлы"):
-        dispatch_letter(demo_db, letter, tmp_path / "out")
+        dispatch_letter(mailing_db, letter, tmp_path / "out")
     assert [p for p in (tmp_path / "out").rglob("*") if p.is_file()] == []
-    assert {c.state for c in dispatch_status(demo_db, letter).copies} == {"not_sent"}
+    assert {c.state for c in dispatch_status(mailing_db, letter).copies} == {"not_sent"}
 
 
-def test_text_addressee_and_reserved_letters_are_refused(demo_db: Any, tmp_path: Path):
-    letter = letter_id_by_number(demo_db, "2174-РСК")
+def test_text_addressee_and_reserved_letters_are_refused(mailing_db: Any, tmp_path: Path):
+    letter = letter_id_by_number(mailing_db, "2174-РСК")
     with pytest.raises(UserError, match="адресат указан текстом"):
-        dispatch_letter(demo_db, letter, tmp_path)
+        dispatch_letter(mailing_db, letter, tmp_path)

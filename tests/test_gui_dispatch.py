@@ -23,8 +23,8 @@ def december(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, demo_db: Database) -> MainWindow:
-    return shown_window(qtbot, demo_db)
+def window(qtbot: QtBot, mailing_db: Database) -> MainWindow:
+    return shown_window(qtbot, mailing_db)
 
 
 def _registry_state(qtbot: QtBot, window: MainWindow, number: str) -> str:

@@ -56,7 +56,9 @@ def _card(item: dict[str, Any]) -> LetterCard:
     )
 
 
-def load_demo(db: Database) -> DemoResult:
+def load_demo(db: Database, *, mixed_mailing: bool = False) -> DemoResult:
+    """The demo registry; with ``mixed_mailing`` also letter 1961/5, whose four copies go by
+    МЭДО, e-mail and post (two new postal recipients)."""
     data = json.loads(resource_path("demo", "demo.json").read_text(encoding="utf-8"))
     setup = parse_setup(data["setup"])
     with db.write() as session:
@@ -83,8 +85,15 @@ def load_demo(db: Database) -> DemoResult:
             _replies(session, registered.id, item.get("replies", []))
             if "dispatch" in item:
                 _dispatched(session, registered.id, item["dispatch"])
+        letters = len(data["letters"])
+        if mixed_mailing:
+            for item in data["mixed_mailing"]["recipients"]:
+                save_recipient_in(session, RecipientData(**item))
+            item = data["mixed_mailing"]["letter"]
+            register_in(session, _card(item), seq=item.get("seq"))
+            letters += 1
         recipients = int(session.scalar(select(func.count(Recipient.id))) or 0)
-    return DemoResult(recipients=recipients, letters=len(data["letters"]))
+    return DemoResult(recipients=recipients, letters=letters)
 
 
 def _contacts(session: Any, contacts: dict[str, Any]) -> None:

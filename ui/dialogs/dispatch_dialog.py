@@ -231,10 +231,11 @@ class DispatchDialog(QDialog):
             )
             for col, text in enumerate(values):
                 item = QTableWidgetItem(text)
+                item.setToolTip(text if col in (1, 3, 7) else "")
                 if col == 4 and c.state in STATE_COLOURS:
                     item.setForeground(QBrush(QColor(STATE_COLOURS[c.state])))
                 self.table.setItem(r, col, item)
-        for col, width in enumerate((40, 330, 130, 250, 110, 120, 80)):
+        for col, width in enumerate((36, 300, 120, 220, 110, 120, 70)):
             self.table.setColumnWidth(col, width)
         for r in selected:
             if r < len(s.copies):
@@ -260,7 +261,9 @@ class DispatchDialog(QDialog):
                 h.note,
             )
             for col, text in enumerate(values):
-                self.history.setItem(r, col, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                item.setToolTip(h.sha256 if col == 5 else text)
+                self.history.setItem(r, col, item)
         for col, width in enumerate((120, 80, 110, 90, 300, 140)):
             self.history.setColumnWidth(col, width)
 

@@ -313,8 +313,19 @@ class LetterDialog(QDialog):
             action.triggered.connect(
                 lambda _=False, k=kind: run_letter_output(self.db, k, self.letter_id or 0, self)
             )
+        dispatch = menu.addAction("Отправка: копии и их состояние…")
+        dispatch.triggered.connect(self._open_dispatch)
         self.output_button.setMenu(menu)
         return self.output_button
+
+    def _open_dispatch(self) -> None:
+        from ui.dialogs.dispatch_dialog import DispatchDialog
+
+        try:
+            DispatchDialog(self.db, self.letter_id or 0, self).exec()
+        except UserError as exc:
+            self.form_error.setText(str(exc))
+            self.form_error.show()
 
     def _staff_combo(self) -> QComboBox:
         combo = QComboBox()

@@ -266,7 +266,6 @@ class SettingsDialog(QDialog):
         self.email_body_edit.setPlaceholderText(DEFAULT_BODY)
         self.email_body_edit.setFixedHeight(150)
         fields = QLabel("Поля: " + ", ".join(f"{{{name}}}" for name in TEMPLATE_FIELDS))
-        fields.setWordWrap(True)
         form.addRow("Адрес отправителя", self.mail_from_edit)
         form.addRow("Почтовый сервер (SMTP)", self.smtp_host_edit)
         form.addRow("Порт", self.smtp_port_spin)
