@@ -18,3 +18,28 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
         return replace_atomically(path, write)
     except OSError as exc:
         raise UserError(f"{path}: не удалось записать файл ({exc.strerror or exc})") from exc
+
+
+def move_in(
+    staged: list[Path], staging: Path, folder: Path, then: Callable[[], None] | None = None
+) -> list[Path]:
+    """Move files written under ``staging`` to the same places under ``folder``, then call
+    ``then`` (e.g. the database record); if anything fails, the files moved are taken out again."""
+    moved: list[Path] = []
+    try:
+        for path in staged:
+            target = folder / path.relative_to(staging)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            path.replace(target)
+            moved.append(target)
+        if then is not None:
+            then()
+    except OSError as exc:
+        for path in moved:
+            path.unlink(missing_ok=True)
+        raise UserError(f"{folder}: не удалось записать файлы ({exc.strerror or exc})") from exc
+    except BaseException:
+        for path in moved:
+            path.unlink(missing_ok=True)
+        raise
+    return moved

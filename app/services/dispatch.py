@@ -131,14 +131,9 @@ def letter_state(states: list[str]) -> str:
 
 
 def _registered(session: Session, letter_id: int) -> Letter:
-    letter = session.get(Letter, letter_id)
-    if letter is None:
-        raise UserError("Письмо не найдено")
-    if letter.status != "registered":
-        raise UserError(
-            f"Письмо № {letter.number} не зарегистрировано (резерв или аннулировано); "
-            "отправляются только зарегистрированные письма"
-        )
+    from app.services.letter_export import registered_letter_in
+
+    letter = registered_letter_in(session, letter_id, "отправляются")
     if not letter.addressees:
         raise UserError(
             f"У письма № {letter.number} адресат указан текстом, без адресатов из справочника: "

@@ -467,24 +467,13 @@ def _choose(
 
 def _commit(db: Database, letter_id: int, run: _Run, out: Path) -> list[Path]:
     """Move the staged files in, then record the steps; a failure takes the files back out."""
-    moved: list[Path] = []
-    try:
-        for path in run.staged:
-            target = out / path.relative_to(run.staging)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            path.replace(target)
-            moved.append(target)
+    from app.exporters.atomic import move_in
+
+    def record() -> None:
         with db.write() as session:
             record_in(session, letter_id, run.steps)
-    except OSError as exc:
-        for path in moved:
-            path.unlink(missing_ok=True)
-        raise UserError(f"{out}: не удалось записать файлы ({exc.strerror or exc})") from exc
-    except BaseException:
-        for path in moved:
-            path.unlink(missing_ok=True)
-        raise
-    return moved
+
+    return move_in(run.staged, run.staging, out, record)
 
 
 def _with_common(db: Database, letter_id: int, prepared: Prepared) -> Prepared:

@@ -126,15 +126,21 @@ class Prepared:
 
 
 def _load(session: Session, letter_id: int) -> tuple[Letter, LetterSource, Profile]:
+    letter = registered_letter_in(session, letter_id, "выгружаются")
+    return letter, letter_source(session, letter), letter_profile(session)
+
+
+def registered_letter_in(session: Session, letter_id: int, done: str) -> Letter:
+    """The letter, refused unless registered: «… отправляются только зарегистрированные»."""
     letter = session.get(Letter, letter_id)
     if letter is None:
         raise UserError("Письмо не найдено")
     if letter.status != "registered":
         raise UserError(
             f"Письмо № {letter.number} не зарегистрировано (резерв или аннулировано); "
-            "выгружаются только зарегистрированные письма"
+            f"{done} только зарегистрированные письма"
         )
-    return letter, letter_source(session, letter), letter_profile(session)
+    return letter
 
 
 def prepare(db: Database, letter_id: int, *, per_recipient: bool = False) -> Prepared:
@@ -260,7 +266,8 @@ def _write_folder(
         staging = Path(tempfile.mkdtemp(prefix=".export-", dir=folder))
     except OSError as exc:
         raise UserError(f"{folder}: не удалось записать файлы ({exc.strerror or exc})") from exc
-    written: list[Path] = []
+    from app.exporters.atomic import move_in
+
     try:
         for i, (page, name) in enumerate(zip(prepared.pages, prepared.names, strict=True)):
             if not tick(i):
@@ -268,21 +275,11 @@ def _write_folder(
             (staging / f"{name}.{fmt}").write_bytes(render(prepared, fmt, [page]))
         if not tick(len(prepared.pages)):
             raise ExportCancelled()
-        for file in sorted(staging.iterdir()):
-            target = folder / file.name
-            file.replace(target)
-            written.append(target)
+        return move_in(sorted(staging.iterdir()), staging, folder)
     except OSError as exc:
-        for path in written:
-            path.unlink(missing_ok=True)
         raise UserError(f"{folder}: не удалось записать файлы ({exc.strerror or exc})") from exc
-    except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return written
 
 
 def export_report_form(db: Database, letter_id: int, out: Path) -> Path:
