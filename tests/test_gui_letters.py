@@ -153,6 +153,18 @@ def test_card_of_a_registered_letter_offers_the_letter_menu(
     qtbot.addWidget(dialog)
     menu = dialog.output_button.menu()
     labels = [a.text() for a in menu.actions()]
-    assert labels == ["Просмотр…", "Печать…", "Сохранить как PDF или DOCX…", "Персональные копии…"]
+    assert labels == [
+        "Просмотр…",
+        "Печать…",
+        "Сохранить как PDF или DOCX…",
+        "Персональные копии…",
+        "Отправка: копии и их состояние…",
+    ]
     menu.actions()[0].trigger()
     assert shown == ["710/5"]
+    from ui.dialogs.dispatch_dialog import DispatchDialog
+
+    opened: list[str] = []
+    monkeypatch.setattr(DispatchDialog, "exec", lambda self: opened.append(self.status.number) or 0)
+    menu.actions()[4].trigger()
+    assert opened == ["710/5"]
