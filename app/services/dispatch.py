@@ -109,9 +109,6 @@ class LetterDispatch:
     def count(self, *states: str) -> int:
         return sum(1 for c in self.copies if c.state in states)
 
-    def by_method(self, method: str) -> list[CopyDispatch]:
-        return [c for c in self.copies if c.method == method]
-
 
 def letter_state(states: list[str]) -> str:
     """The letter's delivery state from its copies' states."""

@@ -22,7 +22,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import clock
@@ -42,10 +41,10 @@ from app.services.dispatch import (
     record_in,
 )
 from app.services.letter_export import ExportCancelled, Prepared, prepare, render, safe_name
-from app.services.profile import OrganizationData, org_to_data
+from app.services.profile import OrganizationData, org_to_data, organization_in
 from app.text import date_ru, full_name, initials_name
 from db.engine import Database
-from db.models import Letter, LetterAddressee, Organization, Staff, StoredFile
+from db.models import Letter, Staff, StoredFile
 
 METHODS = (MEDO, EMAIL, POST)
 FOLDERS = {MEDO: "МЭДО", EMAIL: "Электронная почта", POST: "Почта"}
@@ -113,10 +112,7 @@ def _person_name(last: str, first: str, middle: str) -> str:
 
 def _read(session: Session, letter_id: int) -> _Context:
     status = dispatch_in(session, letter_id)
-    org_row = session.scalars(select(Organization).order_by(Organization.id).limit(1)).first()
-    if org_row is None:
-        raise UserError("Сведения об организации не заполнены (Настройки → Организация)")
-    org = org_to_data(org_row)
+    org = org_to_data(organization_in(session))
     letter = session.get(Letter, letter_id)
     assert letter is not None
     sig = letter.signatory
@@ -129,9 +125,7 @@ def _read(session: Session, letter_id: int) -> _Context:
     ex = letter.executor
     executor = (_staff_name(ex), ex.phone if ex else "", ex.email if ex else "")
     persons = {}
-    for row in session.scalars(
-        select(LetterAddressee).where(LetterAddressee.letter_id == letter_id)
-    ):
+    for row in letter.addressees:  # loaded already by dispatch_in
         r = row.recipient
         if r is None:
             persons[row.id] = Party(" ".join(row.addressee_lines.split()))
@@ -348,6 +342,16 @@ def _email(run: _Run, copies: list[CopyDispatch], send: bool, password: str | No
         run.count(run.outcome.sent, EMAIL)
 
 
+def _envelopes(ctx: _Context, size: str, copies: list[CopyDispatch]) -> bytes:
+    """One envelope per copy, from the organization to the copy's postal address."""
+    return render_envelopes(
+        size,
+        ctx.org.short_name or ctx.org.name,
+        ctx.org.address,
+        [EnvelopeAddress(c.lines.splitlines(), c.address, c.postcode) for c in copies],
+    )
+
+
 def _post(run: _Run, copies: list[CopyDispatch], envelope: str) -> None:
     ready = []
     for c in copies:
@@ -366,13 +370,7 @@ def _post(run: _Run, copies: list[CopyDispatch], envelope: str) -> None:
         f"{FOLDERS[POST]}/{stem} - письма для отправки почтой.pdf",
         render(run.prepared, "pdf", pages),
     )
-    envelopes = render_envelopes(
-        envelope,
-        ctx.org.short_name or ctx.org.name,
-        ctx.org.address,
-        [EnvelopeAddress(c.lines.splitlines(), c.address, c.postcode) for c in ready],
-    )
-    run.write(f"{FOLDERS[POST]}/{stem} - конверты {envelope}.pdf", envelopes)
+    run.write(f"{FOLDERS[POST]}/{stem} - конверты {envelope}.pdf", _envelopes(ctx, envelope, ready))
     for c in ready:
         name = f"{run.name(c)}.pdf"
         run.steps.append(
@@ -502,12 +500,7 @@ def envelopes_pdf(db: Database, letter_id: int, size: str, out: Path) -> tuple[P
     missing = [f"№ {c.position} {c.name}" for c in postal if not c.address.strip()]
     if missing:
         raise UserError(f"Нет почтового адреса: {', '.join(missing)}")
-    data = render_envelopes(
-        size,
-        ctx.org.short_name or ctx.org.name,
-        ctx.org.address,
-        [EnvelopeAddress(c.lines.splitlines(), c.address, c.postcode) for c in postal],
-    )
+    data = _envelopes(ctx, size, postal)
 
     def write(tmp: Path) -> None:
         tmp.write_bytes(data)

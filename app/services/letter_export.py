@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 
 from app.errors import UserError
 from app.letter_layout import Copy, Letterhead, LetterPage, LetterSource, Person, build_page
-from app.services.profile import org_to_data
+from app.services.profile import org_to_data, organization_in
 from db.engine import Database
-from db.models import DistributionList, Letter, Organization, Staff, StoredFile
+from db.models import DistributionList, Letter, Staff, StoredFile
 
 FORMATS = ("pdf", "docx")
 Progress = Callable[[int, int], bool]  # (done, total) → False to cancel
@@ -98,9 +98,7 @@ class Profile:
 
 
 def letter_profile(session: Session) -> Profile:
-    org = session.scalars(select(Organization).order_by(Organization.id).limit(1)).first()
-    if org is None:
-        raise UserError("Сведения об организации не заполнены (Настройки → Организация)")
+    org = organization_in(session)
     logo = b""
     if org.logo_file_id is not None:
         stored = session.get(StoredFile, org.logo_file_id)

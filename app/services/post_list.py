@@ -12,20 +12,17 @@ from sqlalchemy import select
 from app.errors import UserError
 from app.exporters.table import Table, TableColumn
 from app.services.dispatch import POST
-from app.services.profile import org_to_data
+from app.services.profile import org_to_data, organization_in
 from app.services.reports import recipient_name
 from app.text import date_ru
 from db.engine import Database
-from db.models import Letter, LetterAddressee, Organization
+from db.models import Letter, LetterAddressee
 
 
 def post_list_table(db: Database, day: dt.date) -> Table:
     start = dt.datetime.combine(day, dt.time())
     with db.read() as session:
-        org_row = session.scalars(select(Organization).order_by(Organization.id).limit(1)).first()
-        if org_row is None:
-            raise UserError("Сведения об организации не заполнены (Настройки → Организация)")
-        org = org_to_data(org_row)
+        org = org_to_data(organization_in(session))
         found = session.execute(
             select(LetterAddressee, Letter)
             .join(Letter, Letter.id == LetterAddressee.letter_id)

@@ -179,6 +179,14 @@ def _organization_row(session: Session) -> Organization | None:
     return session.scalars(select(Organization).order_by(Organization.id).limit(1)).first()
 
 
+def organization_in(session: Session) -> Organization:
+    """The organization profile, which letters, mailings and post lists cannot do without."""
+    row = _organization_row(session)
+    if row is None:
+        raise UserError("Сведения об организации не заполнены (Настройки → Организация)")
+    return row
+
+
 def org_to_data(row: Organization) -> OrganizationData:
     data = OrganizationData(**{name: getattr(row, name) for name in _ORG_FIELDS})
     data.letterhead = list(row.letterhead or [])
