@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from app.cli_letter_args import add_letter_command, letter_of
 from app.errors import UserError
 from app.text import date_ru
 
@@ -27,10 +28,7 @@ def add_dispatch(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
     dispatch.set_defaults(open_db=open_db)
 
     def letter_command(name: str, help_text: str) -> Any:
-        p = dsub.add_parser(name, help=help_text)
-        p.add_argument("number", metavar="NUMBER", help="регистрационный номер письма")
-        p.add_argument("--year", type=int, help="год, если номер повторяется в разные годы")
-        return p
+        return add_letter_command(dsub, name, help_text)
 
     def run_options(p: Any) -> None:
         p.add_argument("--recipient", action="append", metavar="CODE", help="только этим адресатам")
@@ -94,18 +92,11 @@ def add_dispatch(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
     p.set_defaults(handler=_cmd_smtp_password)
 
 
-def _letter(args: argparse.Namespace) -> tuple[Any, int]:
-    from app.services.letters import letter_id_by_number
-
-    db = args.open_db(args)
-    return db, letter_id_by_number(db, args.number, year=args.year)
-
-
 def _cmd_status(args: argparse.Namespace) -> int:
     from app.services.dispatch import COPY_STATES, dispatch_status, when_text
     from app.services.letters import DELIVERY_STATE_LABELS
 
-    db, letter_id = _letter(args)
+    db, letter_id = letter_of(args)
     status = dispatch_status(db, letter_id)
     if args.json:
         print(json.dumps(_status_json(status), ensure_ascii=False, indent=2))
@@ -168,7 +159,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from app.services.dispatch import EMAIL, MEDO
     from app.services.dispatch_run import METHODS, dispatch_letter
 
-    db, letter_id = _letter(args)
+    db, letter_id = letter_of(args)
     methods = {None: METHODS, "email": (EMAIL,), "medo": (MEDO,)}[args.methods]
     with tempfile.TemporaryDirectory(prefix="secretariat-") as scratch:
         # e-mail sent through SMTP writes no files: the sent messages are kept in the database
@@ -207,7 +198,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_envelopes(args: argparse.Namespace) -> int:
     from app.services.dispatch_run import envelopes_pdf
 
-    db, letter_id = _letter(args)
+    db, letter_id = letter_of(args)
     out, count = envelopes_pdf(db, letter_id, args.size, args.out)
     print(f"Конверты {args.size}: {count}; файл {out}")
     return 0
@@ -226,7 +217,7 @@ def _cmd_post_list(args: argparse.Namespace) -> int:
 def _cmd_mark(args: argparse.Namespace) -> int:
     from app.services.dispatch import COPY_STATES, mark, parse_state
 
-    db, letter_id = _letter(args)
+    db, letter_id = letter_of(args)
     state = parse_state(args.state)
     status = mark(db, letter_id, args.recipient or [], state, args.note)
     count = len(args.recipient) if args.recipient else len(status.copies)
@@ -253,7 +244,7 @@ def _cmd_receipt(args: argparse.Namespace) -> int:
 def _cmd_sheet(args: argparse.Namespace) -> int:
     from app.services.dispatch import export_dispatch_sheet
 
-    db, letter_id = _letter(args)
+    db, letter_id = letter_of(args)
     print(f"Лист рассылки: {export_dispatch_sheet(db, letter_id, args.out)}")
     return 0
 

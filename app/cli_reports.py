@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from app.cli_letter_args import add_letter_command, letter_of
 from app.text import date_ru
 
 
@@ -19,10 +20,7 @@ def add_reports(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
     reports.set_defaults(open_db=open_db)
 
     def letter_command(name: str, help_text: str) -> Any:
-        p = rsub.add_parser(name, help=help_text)
-        p.add_argument("number", metavar="NUMBER", help="регистрационный номер письма")
-        p.add_argument("--year", type=int, help="год, если номер повторяется в разные годы")
-        return p
+        return add_letter_command(rsub, name, help_text)
 
     p = rsub.add_parser("list", help="письма на контроле, ближайший срок первым")
     p.add_argument("--show", choices=("active", "overdue", "soon", "done", "all"), default="all")
@@ -77,13 +75,6 @@ def add_reports(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
     p.set_defaults(handler=_cmd_overdue)
 
 
-def _letter(args: argparse.Namespace) -> tuple[Any, int]:
-    from app.services.letters import letter_id_by_number
-
-    db = args.open_db(args)
-    return db, letter_id_by_number(db, args.number, year=args.year)
-
-
 def _cmd_list(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
@@ -106,7 +97,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
     from app.production_calendar import due_date_warning
     from app.services.reports import letter_control
 
-    db, letter_id = _letter(args)
+    db, letter_id = letter_of(args)
     control = letter_control(db, letter_id)
     if args.json:
         print(json.dumps(_status_json(control), ensure_ascii=False, indent=2, default=str))
@@ -183,7 +174,7 @@ def _status_json(control: Any) -> dict[str, Any]:
 def _cmd_receive(args: argparse.Namespace) -> int:
     from app.services.report_control import Reply, receive_reply
 
-    db, letter_id = _letter(args)
+    db, letter_id = letter_of(args)
     reply = Reply(args.incoming, args.date, args.received, list(args.file), rows_file=args.rows)
     rows = receive_reply(db, letter_id, args.recipient, reply)
     print(
@@ -196,7 +187,7 @@ def _cmd_receive(args: argparse.Namespace) -> int:
 def _cmd_extend(args: argparse.Namespace) -> int:
     from app.services.report_control import extend_due
 
-    db, letter_id = _letter(args)
+    db, letter_id = letter_of(args)
     from app.production_calendar import due_date_warning
 
     moved = extend_due(db, letter_id, args.due, args.reason, recipient=args.recipient)
@@ -209,7 +200,7 @@ def _cmd_extend(args: argparse.Namespace) -> int:
 def _cmd_remind(args: argparse.Namespace) -> int:
     from app.services.report_reminders import remind
 
-    db, letter_id = _letter(args)
+    db, letter_id = letter_of(args)
     reminder = remind(db, letter_id, recipients=args.recipient, new_due=args.due)
     print(
         f"Напоминание зарегистрировано: № {reminder.number} от {date_ru(reminder.date)}; "
@@ -222,7 +213,7 @@ def _cmd_state(args: argparse.Namespace) -> int:
     from app.services.report_control import set_state
     from app.services.reports import STATE_LABELS
 
-    db, letter_id = _letter(args)
+    db, letter_id = letter_of(args)
     changed = set_state(db, letter_id, args.recipient, args.state, args.reason)
     print(f"{STATE_LABELS[args.state]}: адресатов — {changed}")
     return 0
@@ -231,7 +222,7 @@ def _cmd_state(args: argparse.Namespace) -> int:
 def _cmd_summary(args: argparse.Namespace) -> int:
     from app.services.report_summary import export_summary
 
-    db, letter_id = _letter(args)
+    db, letter_id = letter_of(args)
     out = export_summary(db, letter_id, args.out)
     print(f"Сводный отчет записан: {out}")
     return 0

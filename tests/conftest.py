@@ -53,6 +53,32 @@ def mailing_db(db: object) -> object:
     return db
 
 
+@pytest.fixture
+def memory_keyring() -> Iterator[dict[tuple[str, str], str]]:
+    """The OS keyring replaced by a dict for the test: (service, account) → password."""
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    saved: dict[tuple[str, str], str] = {}
+
+    class Memory(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return saved.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            saved[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            saved.pop((service, username), None)
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(Memory())
+    yield saved
+    keyring.set_keyring(previous)
+
+
 def make_card(**fields: object) -> object:
     """A letter card to the Kamchatka governor in journal ИСХ; ``fields`` override the defaults."""
     from app.services.letters import Addressee, LetterCard

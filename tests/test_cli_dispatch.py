@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 
@@ -83,35 +83,20 @@ def test_medo_refusals_and_receipts(env: dict[str, str], tmp_path: Path) -> None
 
 
 def test_email_send_with_the_password_from_the_keyring(
-    db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    memory_keyring: dict[tuple[str, str], str],
 ) -> None:
     """In one process: the OS keyring is replaced by one in memory, the server runs on loopback."""
     import io
 
-    import keyring
-    from keyring.backend import KeyringBackend
+    from aiosmtpd.controller import Controller
 
     from app.cli import main
     from tests.test_dispatch import _free_port, _Handler
 
-    class Memory(KeyringBackend):
-        priority = 1  # type: ignore[assignment]
-        store: ClassVar[dict[tuple[str, str], str]] = {}
-
-        def get_password(self, service: str, username: str) -> str | None:
-            return self.store.get((service, username))
-
-        def set_password(self, service: str, username: str, password: str) -> None:
-            self.store[(service, username)] = password
-
-        def delete_password(self, service: str, username: str) -> None:
-            self.store.pop((service, username), None)
-
-    from aiosmtpd.controller import Controller
-
     monkeypatch.setenv("SECRETARIAT_TODAY", "2025-12-03")
-    previous = keyring.get_keyring()
-    keyring.set_keyring(Memory())
     handler = _Handler()
     port = _free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port, auth_require_tls=False)
@@ -154,7 +139,6 @@ def test_email_send_with_the_password_from_the_keyring(
         assert main([*db, "setup", str(setup)]) == 0
         monkeypatch.setattr("sys.stdin", io.StringIO("s3cret\n"))
         assert main([*db, "dispatch", "smtp-password"]) == 0
-        assert Memory.store == {("Секретариат: SMTP", f"kancelyaria@127.0.0.1:{port}"): "s3cret"}
+        assert memory_keyring == {("Секретариат: SMTP", f"kancelyaria@127.0.0.1:{port}"): "s3cret"}
     finally:
         controller.stop()
-        keyring.set_keyring(previous)

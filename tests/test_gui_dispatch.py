@@ -128,45 +128,22 @@ def test_text_addressee_letter_says_why_it_cannot_be_dispatched(
 
 
 def test_smtp_password_goes_to_the_keyring(
-    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, window: MainWindow, memory_keyring: dict[tuple[str, str], str]
 ) -> None:
-    import keyring
-    from keyring.backend import KeyringBackend
-
+    from app.services.profile import get_organization
     from ui.dialogs.settings_dialog import SettingsDialog
 
-    saved: dict[tuple[str, str], str] = {}
-
-    class Memory(KeyringBackend):
-        priority = 1  # type: ignore[assignment]
-
-        def get_password(self, service: str, username: str) -> str | None:
-            return saved.get((service, username))
-
-        def set_password(self, service: str, username: str, password: str) -> None:
-            saved[(service, username)] = password
-
-        def delete_password(self, service: str, username: str) -> None:
-            saved.pop((service, username), None)
-
-    previous = keyring.get_keyring()
-    keyring.set_keyring(Memory())
-    try:
-        dialog = SettingsDialog(window.db, window)
-        qtbot.addWidget(dialog)
-        dialog.email_subject_edit.setText("Исх. {nomer}")
-        dialog.smtp_password_edit.setText("пароль")
-        dialog.accept()
-        assert "неизвестное поле {nomer}" in dialog.error_label.text()
-        assert saved == {}
-        dialog.email_subject_edit.setText("Исх. № {number} от {date}")
-        dialog.accept()
-        assert saved == {
-            ("Секретариат: SMTP", "kancelyaria@mail.roskachestvo.gov.ru:587"): "пароль"
-        }
-    finally:
-        keyring.set_keyring(previous)
-    from app.services.profile import get_organization
-
+    dialog = SettingsDialog(window.db, window)
+    qtbot.addWidget(dialog)
+    dialog.email_subject_edit.setText("Исх. {nomer}")
+    dialog.smtp_password_edit.setText("пароль")
+    dialog.accept()
+    assert "неизвестное поле {nomer}" in dialog.error_label.text()
+    assert memory_keyring == {}
+    dialog.email_subject_edit.setText("Исх. № {number} от {date}")
+    dialog.accept()
+    assert memory_keyring == {
+        ("Секретариат: SMTP", "kancelyaria@mail.roskachestvo.gov.ru:587"): "пароль"
+    }
     org = get_organization(window.db)
     assert org is not None and org.email_subject == "Исх. № {number} от {date}"
