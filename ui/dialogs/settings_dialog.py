@@ -239,7 +239,10 @@ class SettingsDialog(QDialog):
         from app.services.dispatch_run import DEFAULT_BODY, DEFAULT_SUBJECT, TEMPLATE_FIELDS
 
         page = QWidget()
-        form = QFormLayout(page)
+        outer = QVBoxLayout(page)
+        form = QFormLayout()
+        outer.addLayout(form)
+        outer.addStretch(1)  # the rows stay together at the top
         org = self._org or OrganizationData(name="")
         self.mail_from_edit = QLineEdit(org.mail_from)
         self.mail_from_edit.setPlaceholderText("как «Эл. почта» организации")
