@@ -22,8 +22,32 @@ def os_user() -> str:
 def record(
     session: Session, entity: str, entity_id: int | None, action: str, **details: Any
 ) -> None:
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite" and bind.url.username:
+        details.setdefault("db_user", bind.url.username)  # who, on a shared server
     session.add(
         AuditEvent(
             os_user=os_user(), entity=entity, entity_id=entity_id, action=action, details=details
         )
     )
+
+
+def changes_of(obj: Any, *, skip: tuple[str, ...] = ("version", "search_norm")) -> dict[str, list[str]]:
+    """Column attributes of ``obj`` changed since it was loaded (call before the flush):
+    ``{name: [old, new]}`` as text, for the audit record."""
+    from sqlalchemy import inspect as sa_inspect
+
+    state = sa_inspect(obj)
+    found: dict[str, list[str]] = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in skip:
+            continue
+        history = state.attrs[attr.key].history
+        if not history.has_changes():
+            continue
+        old = history.deleted[0] if history.deleted else None
+        new = history.added[0] if history.added else None
+        if old == new or (old is None and new in ("", None)):
+            continue
+        found[attr.key] = ["" if old is None else str(old), "" if new is None else str(new)]
+    return found

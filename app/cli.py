@@ -77,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli_dispatch import add_dispatch
 
     add_dispatch(sub, _Parser, _date, _open)
+    from app.cli_maintenance import add_maintenance
+
+    add_maintenance(sub, _date, _open)
     return parser
 
 

@@ -94,6 +94,7 @@ class RecipientEditor(QWidget):
         self.db = db
         self.recipient_id: int | None = None
         self.code = ""
+        self.version = 0
         self.initials_first = True
         self._build()
         self.clear()
@@ -233,6 +234,7 @@ class RecipientEditor(QWidget):
             postcode=self.postcode_edit.text(),
             phone=self.phone_edit.text(),
             id=self.recipient_id,
+            version=self.version,
         ).clean()
 
     def update_preview(self) -> None:
@@ -242,7 +244,7 @@ class RecipientEditor(QWidget):
 
     def clear(self) -> None:
         """An empty card for a new recipient."""
-        self.recipient_id, self.code = None, ""
+        self.recipient_id, self.code, self.version = None, "", 0
         self.title.setText("Новый адресат")
         for edit in (self.organization_edit, self.last_edit, self.first_edit, self.middle_edit,
                      self.email_edit, self.medo_edit, self.postcode_edit, self.address_edit,
@@ -266,7 +268,7 @@ class RecipientEditor(QWidget):
             return
         d = detail.data
         self.clear()
-        self.recipient_id, self.code = detail.id, d.code or ""
+        self.recipient_id, self.code, self.version = detail.id, d.code or "", d.version
         self.title.setText(f"Адресат {self.code}")
         self.organization_edit.setText(d.organization)
         self.position_edit.setPlainText(d.position)

@@ -447,9 +447,12 @@ def _letter(session: Session, letter_id: int, version: int = 0) -> Letter:
     if letter is None:
         raise UserError("Письмо не найдено")
     if version and letter.version != version:
+        from app.services.audit_log import conflict_text
+
         raise ConflictError(
-            f"Письмо № {letter.number} изменено в другом окне или на другом рабочем месте; "
-            "откройте его заново"
+            conflict_text(
+                session, "letter", letter.id, f"Письмо № {letter.number}", version, letter.version
+            )
         )
     return letter
 

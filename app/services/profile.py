@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, fields
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -146,11 +147,11 @@ class JournalData:
             raise UserError(f"{who}: следующий номер должен быть не меньше 1")
 
 
-def _check_version(row_version: int, given: int, what: str) -> None:
-    if given and row_version != given:
-        raise ConflictError(
-            f"{what}: запись изменена в другом окне или на другом рабочем месте; откройте ее заново"
-        )
+def _check_version(session: Session, row: Any, entity: str, given: int, what: str) -> None:
+    if given and row.version != given:
+        from app.services.audit_log import conflict_text
+
+        raise ConflictError(conflict_text(session, entity, row.id, what, given, row.version))
 
 
 # --- organization -------------------------------------------------------------------------
@@ -214,19 +215,20 @@ def save_organization_in(session: Session, data: OrganizationData) -> Organizati
         row = Organization(name=data.name)
         session.add(row)
     else:
-        _check_version(row.version, data.version, "Сведения об организации")
+        _check_version(session, row, "organization", data.version, "Сведения об организации")
     order_changed = row.initials_first != data.initials_first and row.id is not None
     for name in _ORG_FIELDS:
         setattr(row, name, getattr(data, name))
     row.extra = {**(row.extra or {}), **{name: getattr(data, name) for name in _ORG_EXTRA}}
     if data.logo:
         row.logo_file_id = _store_logo(session, data.logo)
+    changes = audit.changes_of(row)
     session.flush()
     if order_changed:  # «В.В. Солодову» ↔ «Солодову В.В.» in every block nobody edited
         from app.services.recipients import rederive_all_in
 
         rederive_all_in(session)
-    audit.record(session, "organization", row.id, "saved", name=row.name)
+    audit.record(session, "organization", row.id, "saved", name=row.name, changes=changes)
     return org_to_data(row)
 
 
@@ -273,9 +275,10 @@ def save_staff_in(session: Session, data: StaffData) -> StaffData:
         row = Staff(code=data.code, last_name=data.last_name)
         session.add(row)
     else:
-        _check_version(row.version, data.version, f"Сотрудник «{data.code}»")
+        _check_version(session, row, "staff", data.version, f"Сотрудник «{data.code}»")
     for name in _STAFF_FIELDS:
         setattr(row, name, getattr(data, name))
+    changes = audit.changes_of(row)
     cert = data.certificate
     if cert is not None and not any(
         c.serial == cert.serial and c.valid_from == cert.valid_from for c in row.certificates
@@ -289,7 +292,7 @@ def save_staff_in(session: Session, data: StaffData) -> StaffData:
             )
         )
     session.flush()
-    audit.record(session, "staff", row.id, "saved", code=row.code)
+    audit.record(session, "staff", row.id, "saved", code=row.code, changes=changes)
     return _staff_to_data(row)
 
 
@@ -376,7 +379,7 @@ def save_journal_in(
         session.add(row)
         session.flush()
     else:
-        _check_version(row.version, data.version, f"Журнал «{data.code}»")
+        _check_version(session, row, "journal", data.version, f"Журнал «{data.code}»")
         changed = row.template != data.template or row.period != data.period
         if changed and _issued_in_period(session, row, period_key(today, row.period)):
             raise UserError(
@@ -388,8 +391,11 @@ def save_journal_in(
     if data.next_seq is not None:
         key = period_key(today, data.period)
         _set_next_seq(session, row, data.next_seq, key, forward_only=next_forward_only)
+    changes = audit.changes_of(row)
     session.flush()
-    audit.record(session, "journal", row.id, "saved", code=row.code, template=row.template)
+    audit.record(
+        session, "journal", row.id, "saved", code=row.code, template=row.template, changes=changes
+    )
     return _journal_to_data(session, row, today)
 
 

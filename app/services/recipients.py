@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, and_, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from app import audit, declension
-from app.errors import UserError
+from app.errors import ConflictError, UserError
 from app.text import full_name, normalize, search_blob
 from db.engine import Database
 from db.models import (
@@ -60,6 +60,7 @@ class RecipientData:
     lists: list[str] = field(default_factory=list)
     rederive: bool = False
     id: int | None = None  # the recipient edited, when known (its code may change)
+    version: int = 0  # the version read for editing; 0: not read (import, new)
 
     def clean(self) -> RecipientData:
         for f in fields(self):
@@ -279,6 +280,19 @@ def stage_recipient_in(session: Session, data: RecipientData, directory: Directo
     taken = directory.by_code.get(data.code or "")
     if taken is not None and row is not None and taken is not row:
         raise UserError(f"Код «{data.code}» уже у другого адресата")
+    if row is not None and data.version and row.version != data.version:
+        from app.services.audit_log import conflict_text
+
+        raise ConflictError(
+            conflict_text(
+                session,
+                "recipient",
+                row.id,
+                f"Адресат «{row.code}»",
+                data.version,
+                row.version,
+            )
+        )
     derived = derive(data, initials_first=directory.initials_first)
     values = planned_values(row, data, derived)
     if row is None:
@@ -313,8 +327,17 @@ def save_recipient_in(
     directory = directory or Directory(session)
     row = stage_recipient_in(session, data, directory)
     if directory.pending:
+        changes = audit.changes_of(row)
+        created = row.id is None
         directory.finish()
-        audit.record(session, "recipient", row.id, "saved", code=row.code)
+        audit.record(
+            session,
+            "recipient",
+            row.id,
+            "created" if created else "saved",
+            code=row.code,
+            changes=changes,
+        )
     return row.id
 
 
@@ -422,6 +445,7 @@ def get_recipient(db: Database, ref: int | str) -> RecipientDetail:
             addressee_lines=row.addressee_lines,
             salutation=row.salutation,
             lists=list_names_by_recipient(session, [row.id]).get(row.id, []),
+            version=row.version,
             **{name: getattr(row, name) for name in _PLAIN_FIELDS},
         )
         history = [

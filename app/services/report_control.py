@@ -55,11 +55,19 @@ def _request(session: Session, letter: LetterControl) -> ReportRequest:
     ).one()
 
 
-def _check_version(control: ReportControl, version: int, name: str) -> None:
+def _check_version(session: Session, control: ReportControl, version: int, name: str) -> None:
     if version and control.version != version:
+        from app.services.audit_log import conflict_text
+
         raise ConflictError(
-            f"Контроль по адресату «{name}» изменен в другом окне или на другом рабочем месте; "
-            "обновите карточку"
+            conflict_text(
+                session,
+                "report_control",
+                control.id,
+                f"Контроль по адресату «{name}»",
+                version,
+                control.version,
+            )
         )
 
 
@@ -118,7 +126,7 @@ def receive_in(
     letter = control_in(session, letter_id, today=today)
     control = _control(session, letter, recipient)
     name = _name(letter, control)
-    _check_version(control, version, name)
+    _check_version(session, control, version, name)
     if letter.closed:
         raise UserError(f"Письмо № {letter.number} снято с контроля")
     if control.state == "received":

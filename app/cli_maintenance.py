@@ -1,0 +1,136 @@
+"""``secretariat backup | restore | migrate-to | audit``: keeping the registry safe."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from app.errors import UserError
+
+
+def add_maintenance(sub: Any, date: Any, open_db: Any) -> None:
+    p = sub.add_parser("backup", help="создать резервную копию базы (или --list: список копий)")
+    p.add_argument("--to", type=Path, metavar="FOLDER", help="папка копий (по умолчанию из настроек)")
+    p.add_argument("--list", action="store_true", help="только показать копии в папке")
+    p.set_defaults(handler=_cmd_backup, open_db=open_db)
+
+    p = sub.add_parser("restore", help="восстановить базу из резервной копии")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("file", nargs="?", type=Path, metavar="FILE.db")
+    where.add_argument("--latest", action="store_true", help="из самой новой копии в папке")
+    p.add_argument("--from-folder", type=Path, metavar="FOLDER", help="папка копий для --latest")
+    p.set_defaults(handler=_cmd_restore)
+
+    p = sub.add_parser(
+        "migrate-to", help="перенести базу SQLite в пустую базу PostgreSQL и сверить"
+    )
+    p.add_argument("url", metavar="postgresql+psycopg://…")
+    p.set_defaults(handler=_cmd_migrate_to, open_db=open_db)
+
+    p = sub.add_parser("audit", help="журнал изменений: кто, когда, что (только чтение)")
+    p.add_argument("--entity", metavar="KIND", help="letter, recipient, journal, control, …")
+    p.add_argument("--user", metavar="NAME")
+    p.add_argument("--search", metavar="TEXT", help="текст в описании изменения")
+    p.add_argument("--from", dest="date_from", type=date, metavar="DATE")
+    p.add_argument("--to", dest="date_to", type=date, metavar="DATE")
+    p.add_argument("--limit", type=int, default=100)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_cmd_audit, open_db=open_db)
+
+
+def _folder(db: Any, given: Path | None) -> Path:
+    from app.services.backup import BACKUP_DIR_SETTING, backup_folder, database_file
+    from app.settings import Settings
+
+    return backup_folder(database_file(db), given or Settings().get(BACKUP_DIR_SETTING))
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    from app.services.backup import create_backup, list_backups
+
+    db = args.open_db(args)
+    folder = _folder(db, args.to)
+    if args.list:
+        backups = list_backups(folder)
+        for b in backups:
+            print(f"{b.path}\t{b.taken:%d.%m.%Y %H:%M:%S}\t{b.kind_label}\t{b.size} байт")
+        print(f"Копий в {folder}: {len(backups)}")
+        return 0
+    info = create_backup(db, folder)
+    db.dispose()
+    print(f"Резервная копия создана: {info.path} ({info.size} байт)")
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from app.paths import database_target
+    from app.services.backup import (
+        BACKUP_DIR_SETTING,
+        backup_folder,
+        latest_backup,
+        restore_backup,
+    )
+    from app.settings import Settings
+
+    target = database_target(args.db)
+    if "://" in target:
+        raise UserError("восстановление из копии — только для встроенной базы SQLite")
+    database = Path(target).expanduser().resolve()
+    if args.latest:
+        # the database may be unreadable: the folder is found without opening it
+        folder = backup_folder(database, args.from_folder or Settings().get(BACKUP_DIR_SETTING))
+        latest = latest_backup(folder)
+        if latest is None:
+            raise UserError(f"В папке {folder} нет резервных копий")
+        source = latest.path
+    else:
+        source = args.file.expanduser().resolve()
+    result = restore_backup(database, source)
+    print(f"База восстановлена из {result.restored_from} (схема {result.revision})")
+    if result.kept_aside:
+        print(f"Прежняя база сохранена: {result.kept_aside}")
+    return 0
+
+
+def _cmd_migrate_to(args: argparse.Namespace) -> int:
+    from app.services.migrate import migrate_to
+
+    report = migrate_to(args.open_db(args), args.url)
+    for table, count in report.counts.items():
+        print(f"{table}\t{count}")
+    print(f"Перенесено в {report.target}: таблиц {len(report.counts)}, строк {report.rows}")
+    print("Счетчики номеров и последовательности сверены: OK")
+    return 0
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from app.services.audit_log import AuditQuery, list_audit
+
+    query = AuditQuery(
+        entity=args.entity or "",
+        user=args.user or "",
+        search=args.search or "",
+        date_from=args.date_from,
+        date_to=args.date_to,
+    )
+    rows = list_audit(args.open_db(args), query, limit=args.limit)
+    if args.json:
+        data = [
+            {
+                "at": r.at.isoformat(sep=" "),
+                "user": r.user,
+                "entity": r.entity,
+                "entity_id": r.entity_id,
+                "action": r.action,
+                "details": r.details,
+            }
+            for r in rows
+        ]
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        return 0
+    for r in rows:
+        print(f"{r.at:%d.%m.%Y %H:%M:%S}\t{r.user}\t{r.what}\t{r.summary}")
+    print(f"Событий: {len(rows)}")
+    return 0

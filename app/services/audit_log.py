@@ -1,0 +1,212 @@
+"""Reading the audit record: the viewer, ``secretariat audit`` and the «what changed» in conflicts.
+
+The program only appends audit events (``app.audit.record``); nothing here or anywhere else
+edits or deletes them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.text import normalize
+from db.engine import Database
+from db.models import AuditEvent
+
+ENTITY_LABELS = {
+    "letter": "Письмо",
+    "recipient": "Адресат",
+    "distribution_list": "Список рассылки",
+    "organization": "Организация",
+    "staff": "Сотрудник",
+    "journal": "Журнал",
+    "report_request": "Запрос отчета",
+    "report_control": "Контроль отчета",
+}
+ACTION_LABELS = {
+    "registered": "зарегистрировано",
+    "reserved": "номер зарезервирован",
+    "annulled": "аннулировано",
+    "reservation_cancelled": "резерв отменен",
+    "edited": "изменено",
+    "registration_changed": "изменены регистрационные данные",
+    "dispatch": "отправка",
+    "saved": "сохранено",
+    "created": "создано",
+    "removed": "удалено",
+    "deleted": "удалено",
+    "deactivated": "выведен из списка",
+    "merged": "объединено",
+    "renamed": "переименовано",
+    "imported": "загружено",
+    "received": "отчет получен",
+    "closed": "контроль снят",
+}
+FIELD_LABELS = {
+    "subject": "заголовок",
+    "body": "текст",
+    "closing": "заключительная фраза",
+    "addressee_text": "адресат",
+    "salutation": "обращение",
+    "signatory_id": "подписал",
+    "executor_id": "исполнитель",
+    "organization": "организация",
+    "position": "должность",
+    "last_name": "фамилия",
+    "first_name": "имя",
+    "middle_name": "отчество",
+    "gender": "пол",
+    "addressee_lines": "адресат",
+    "delivery": "способ доставки",
+    "email": "эл. почта",
+    "medo_id": "МЭДО",
+    "address": "адрес",
+    "postcode": "индекс",
+    "phone": "телефон",
+    "code": "код",
+    "template": "шаблон",
+    "period": "период нумерации",
+    "name": "наименование",
+    "short_name": "краткое наименование",
+}
+_SUMMARY_KEYS = {
+    "number": "№",
+    "letter": "письмо №",
+    "code": "код",
+    "name": "",
+    "recipient": "адресат",
+    "reason": "причина",
+    "method": "способ",
+    "rows": "строк",
+}
+
+
+@dataclass
+class AuditQuery:
+    entity: str = ""
+    user: str = ""
+    search: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    entity_id: int | None = None
+
+
+@dataclass
+class AuditRow:
+    id: int
+    at: dt.datetime
+    user: str
+    entity: str
+    entity_id: int | None
+    action: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def what(self) -> str:
+        entity = ENTITY_LABELS.get(self.entity, self.entity)
+        return f"{entity}: {ACTION_LABELS.get(self.action, self.action)}"
+
+    @property
+    def summary(self) -> str:
+        return describe(self.details)
+
+
+def _short(value: object, width: int = 60) -> str:
+    text = " ".join(str(value).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def describe(details: dict[str, Any]) -> str:
+    """One line for a person: the key facts, then each change as «поле: «было» → «стало»»."""
+    parts = []
+    for key, label in _SUMMARY_KEYS.items():
+        value = details.get(key)
+        if value not in (None, ""):
+            parts.append(f"{label} {_short(value)}".strip())
+    if "old" in details and "new" in details:
+        parts.append(f"{details['old'] or '—'} → {details['new'] or '—'}")
+    if "old_date" in details:
+        parts.append(f"дата {details['old_date']} → {details.get('new_date', '')}")
+    if details.get("old_state"):
+        parts.append(f"было: {details['old_state']}")
+    changes = details.get("changes") or {}
+    if isinstance(changes, dict):
+        for name, pair in changes.items():
+            if isinstance(pair, list | tuple) and len(pair) == 2:
+                label = FIELD_LABELS.get(name, name)
+                parts.append(f"{label}: «{_short(pair[0], 30)}» → «{_short(pair[1], 30)}»")
+    if details.get("db_user"):
+        parts.append(f"пользователь БД {details['db_user']}")
+    return "; ".join(parts)
+
+
+def _rows(session: Session, query: AuditQuery, limit: int | None) -> list[AuditRow]:
+    stmt = select(AuditEvent).order_by(AuditEvent.id.desc())
+    if query.entity:
+        stmt = stmt.where(AuditEvent.entity == query.entity)
+    if query.entity_id is not None:
+        stmt = stmt.where(AuditEvent.entity_id == query.entity_id)
+    if query.user:
+        stmt = stmt.where(AuditEvent.os_user == query.user)
+    if query.date_from:
+        stmt = stmt.where(AuditEvent.at >= dt.datetime.combine(query.date_from, dt.time()))
+    if query.date_to:
+        end = dt.datetime.combine(query.date_to + dt.timedelta(days=1), dt.time())
+        stmt = stmt.where(AuditEvent.at < end)
+    needle = normalize(query.search.strip())
+    found = []
+    # the text filter runs in Python over the folded text (ё = е, any case), on SQLite and
+    # PostgreSQL alike; the other filters narrow the rows in SQL first
+    for event in session.scalars(stmt.execution_options(yield_per=500)):
+        row = AuditRow(
+            event.id,
+            event.at,
+            event.os_user,
+            event.entity,
+            event.entity_id,
+            event.action,
+            dict(event.details or {}),
+        )
+        if needle and needle not in normalize(f"{row.what} {row.summary} {row.details}"):
+            continue
+        found.append(row)
+        if limit is not None and len(found) >= limit:
+            break
+    return found
+
+
+def list_audit(db: Database, query: AuditQuery, *, limit: int | None = 500) -> list[AuditRow]:
+    """Audit events, newest first."""
+    with db.read() as session:
+        return _rows(session, query, limit)
+
+
+def audit_users(db: Database) -> list[str]:
+    with db.read() as session:
+        return list(session.scalars(select(AuditEvent.os_user).distinct().order_by("os_user")))
+
+
+def recent_changes_in(session: Session, entity: str, entity_id: int, count: int) -> str:
+    """The last ``count`` (at most 5) audit events of a record as lines for a conflict message."""
+    rows = _rows(session, AuditQuery(entity=entity, entity_id=entity_id), max(1, min(count, 5)))
+    return "\n".join(
+        f"{r.at:%d.%m.%Y %H:%M}, {r.user}: {ACTION_LABELS.get(r.action, r.action)}"
+        + (f" — {r.summary}" if r.summary else "")
+        for r in rows
+    )
+
+
+def conflict_text(
+    session: Session, entity: str, entity_id: int, what: str, read: int, current: int
+) -> str:
+    """«… changed elsewhere» with who changed what since the version the clerk read."""
+    changes = recent_changes_in(session, entity, entity_id, current - read)
+    message = f"{what}: запись изменена в другом окне или на другом рабочем месте"
+    if changes:
+        message += ":\n" + changes
+    return message + "\nВаши изменения не сохранены: откройте запись заново и повторите их."
+

@@ -1,0 +1,272 @@
+"""Backups of the embedded database: online copies, rotation, a checked restore.
+
+A copy is taken with SQLite's online backup API while the registry stays open (a file copy of a
+WAL database loses what sits in ``-wal``), written to a temporary file, checked with
+``integrity_check`` and only then renamed into place — a full disk leaves no half copy.
+Automatic copies (at start once a day, at exit) are rotated: the newest of each of the last 7
+days and of each of the last 4 weeks are kept; copies the clerk made by hand are never deleted.
+A restore checks the copy first and keeps the current database aside, never deletes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.errors import UserError
+from db.engine import Database
+from db.schema import HEAD_REVISION
+
+BACKUP_DIR_ENV = "SECRETARIAT_BACKUP_DIR"
+BACKUP_DIR_SETTING = "backup/folder"
+KEEP_DAILY = 7
+KEEP_WEEKLY = 4
+KINDS = {"manual": "вручную", "daily": "ежедневная", "exit": "при выходе"}
+AUTOMATIC = ("daily", "exit")
+_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<kind>manual|daily|exit)\.db$")
+_PAGES_PER_STEP = 4096  # ≈16 MB between steps: other clerks' writes are not held up long
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    taken: dt.datetime
+    kind: str
+    size: int
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS.get(self.kind, self.kind)
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    restored_from: Path
+    kept_aside: Path | None
+    revision: str
+
+
+def backup_folder(database: Path, configured: str | Path | None = None) -> Path:
+    """Where copies go: the configured folder, ``SECRETARIAT_BACKUP_DIR``, else ``backups``
+    beside the database file."""
+    if configured:
+        return Path(configured).expanduser()
+    env = os.environ.get(BACKUP_DIR_ENV, "").strip()
+    if env:
+        return Path(env).expanduser()
+    return database.parent / "backups"
+
+
+def database_file(db: Database) -> Path:
+    """The file of the embedded database; a clear message for a server database."""
+    path = db.sqlite_path
+    if path is None:
+        raise UserError(
+            "Резервные копии программа делает только для встроенной базы SQLite; базу на "
+            "сервере PostgreSQL копирует администратор (pg_dump), см. README"
+        )
+    return path
+
+
+def _io_message(exc: BaseException) -> str:
+    text = getattr(exc, "strerror", None) or str(exc)
+    if "full" in text.lower() or "No space" in text:
+        return "на диске нет места"
+    return text
+
+
+def create_backup(
+    db: Database, folder: Path, kind: str = "manual", *, when: dt.datetime | None = None
+) -> BackupInfo:
+    """An online copy of the open database in ``folder``; the database itself is not touched."""
+    source = database_file(db)
+    taken = (when or dt.datetime.now()).replace(microsecond=0)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"{folder}: не удалось создать папку ({_io_message(exc)})") from exc
+    target = folder / f"{source.stem}-{taken:%Y%m%d-%H%M%S}-{kind}.db"
+    tmp = folder / f".{target.name}.tmp"
+    try:
+        _copy_online(source, tmp)
+        _check_file(tmp)
+        with tmp.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except (OSError, sqlite3.Error) as exc:
+        raise UserError(
+            f"Резервная копия не создана: {target} ({_io_message(exc)}); база данных не изменена"
+        ) from exc
+    except UserError as exc:
+        raise UserError(f"Резервная копия не создана: {exc}") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+    return BackupInfo(target, taken, kind, target.stat().st_size)
+
+
+def _copy_online(source: Path, target: Path) -> None:
+    src = sqlite3.connect(f"{source.as_uri()}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst, pages=_PAGES_PER_STEP)
+            dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def _check_file(path: Path) -> str:
+    """The schema revision of a whole database file of this program; UserError otherwise."""
+    try:
+        con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise UserError(f"{path}: файл не открывается ({exc})") from exc
+    try:
+        integrity = [row[0] for row in con.execute("PRAGMA integrity_check")]
+        if integrity != ["ok"]:
+            raise UserError(f"{path}: файл поврежден ({'; '.join(integrity[:3])})")
+        tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master")}
+        if "alembic_version" not in tables or "letter" not in tables:
+            raise UserError(f"{path}: это не база данных программы «Секретариат»")
+        row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise UserError(f"{path}: файл не является базой данных или поврежден ({exc})") from exc
+    finally:
+        con.close()
+    revision = str(row[0]) if row else ""
+    if not revision:
+        raise UserError(f"{path}: в копии нет версии схемы")
+    if revision > HEAD_REVISION:
+        raise UserError(
+            f"{path}: копия сделана более новой версией программы (схема {revision}, "
+            f"эта программа знает до {HEAD_REVISION}); обновите программу"
+        )
+    return revision
+
+
+def check_backup(path: Path) -> str:
+    """Check a copy before it is restored; returns its schema revision."""
+    if not path.is_file():
+        raise UserError(f"{path}: файл не найден")
+    return _check_file(path)
+
+
+def list_backups(folder: Path) -> list[BackupInfo]:
+    """Copies in ``folder``, newest first (files of other names are left alone)."""
+    found: list[BackupInfo] = []
+    if not folder.is_dir():
+        return found
+    for path in folder.iterdir():
+        match = _NAME.match(path.name)
+        if not match or not path.is_file():
+            continue
+        taken = dt.datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S")
+        found.append(BackupInfo(path, taken, match["kind"], path.stat().st_size))
+    found.sort(key=lambda info: info.taken, reverse=True)
+    return found
+
+
+def to_keep(backups: list[BackupInfo]) -> set[Path]:
+    """Automatic copies kept by rotation: the newest of each of the last 7 days that have one
+    and of each of the last 4 ISO weeks that have one; every manual copy."""
+    keep = {b.path for b in backups if b.kind not in AUTOMATIC}
+    automatic = sorted(
+        (b for b in backups if b.kind in AUTOMATIC), key=lambda b: b.taken, reverse=True
+    )
+    for period, limit in (
+        (lambda b: b.taken.date(), KEEP_DAILY),
+        (lambda b: b.taken.isocalendar()[:2], KEEP_WEEKLY),
+    ):
+        seen: list[object] = []
+        for b in automatic:
+            key = period(b)
+            if key in seen:
+                continue
+            if len(seen) == limit:
+                break
+            seen.append(key)
+            keep.add(b.path)
+    return keep
+
+
+def rotate(folder: Path) -> list[Path]:
+    """Delete the automatic copies rotation no longer keeps; returns them."""
+    backups = list_backups(folder)
+    keep = to_keep(backups)
+    removed = []
+    for b in backups:
+        if b.path not in keep:
+            try:
+                b.path.unlink()
+            except OSError:
+                continue  # a copy that cannot be deleted now is tried again next time
+            removed.append(b.path)
+    return removed
+
+
+def automatic_backup(
+    db: Database, folder: Path, kind: str, *, when: dt.datetime | None = None
+) -> BackupInfo | None:
+    """The daily copy (only when none was made today) or the copy at exit; then rotation."""
+    if db.sqlite_path is None:
+        return None
+    when = when or dt.datetime.now()
+    if kind == "daily" and any(
+        b.kind in AUTOMATIC and b.taken.date() == when.date() for b in list_backups(folder)
+    ):
+        return None
+    info = create_backup(db, folder, kind, when=when)
+    rotate(folder)
+    return info
+
+
+def restore_backup(
+    database: Path, backup: Path, *, stamp: dt.datetime | None = None
+) -> RestoreResult:
+    """Replace the (closed) database file by a checked copy; the current file is kept aside.
+
+    The caller closes every connection first. The aside file (with its ``-wal``/``-shm``) is
+    named ``<name>.до-восстановления-<time>``; if the copy cannot be put in place, it goes back.
+    """
+    revision = check_backup(backup)
+    stamp = (stamp or dt.datetime.now()).replace(microsecond=0)
+    aside = database.with_name(f"{database.name}.до-восстановления-{stamp:%Y%m%d-%H%M%S}")
+    tmp = database.with_name(f".{database.name}.restore.tmp")
+    moved: list[tuple[Path, Path]] = []
+    try:
+        _copy_file(backup, tmp)
+        for suffix in ("", "-wal", "-shm"):
+            current = Path(f"{database}{suffix}")
+            if current.exists():
+                target = Path(f"{aside}{suffix}")
+                os.replace(current, target)
+                moved.append((target, current))
+        os.replace(tmp, database)
+    except OSError as exc:
+        for target, current in reversed(moved):
+            os.replace(target, current)
+        raise UserError(
+            f"Восстановление не выполнено ({_io_message(exc)}); база данных не изменена"
+        ) from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+    return RestoreResult(backup, aside if moved else None, revision)
+
+
+def _copy_file(source: Path, target: Path) -> None:
+    with source.open("rb") as src, target.open("wb") as dst:
+        while chunk := src.read(1 << 20):
+            dst.write(chunk)
+        dst.flush()
+        os.fsync(dst.fileno())
+
+
+def latest_backup(folder: Path) -> BackupInfo | None:
+    backups = list_backups(folder)
+    return backups[0] if backups else None
