@@ -3,9 +3,12 @@
 # Arguments are passed to pytest: scripts/test.sh -m "not slow", scripts/test.sh tests/test_cli.py
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
-# binutils (objdump) and the shared libpython: PyInstaller needs both for the bundle test
+# binutils (objdump) and the shared libpython: PyInstaller needs both for the bundle test;
+# postgresql: the tests start a throw-away server of their own (tests/pg_server.py)
 # shellcheck disable=SC2046
-bootstrap "[test,build]" binutils $(libpython_package)
+bootstrap "[test,build,postgresql]" binutils postgresql $(libpython_package)
 cd "$ROOT"
 export QT_QPA_PLATFORM=offscreen
+# where the packages could be installed, a missing PostgreSQL is a failure, not a skip
+if [ "$(id -u)" = 0 ]; then export SECRETARIAT_REQUIRE_PG=1; fi
 exec "$VENV/bin/python" -m pytest "$@"

@@ -1,0 +1,186 @@
+"""The same code on a real PostgreSQL server: schema, concurrent numbering, Russian search,
+conflicts, audit, and ``migrate-to`` from an embedded registry.
+
+The server is Debian's PostgreSQL started in a temporary folder (``tests/pg_server.py``).
+Without PostgreSQL installed the tests are skipped, unless ``SECRETARIAT_REQUIRE_PG=1`` (set by
+the test command when it could install it) makes a missing server a failure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.pg_server import PgServer, start_server
+
+PROCESSES = 8
+EACH = 60
+
+
+@pytest.fixture(scope="module")
+def pg() -> Iterator[PgServer]:
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        server = None
+    else:
+        server = start_server()
+    if server is None:
+        if os.environ.get("SECRETARIAT_REQUIRE_PG") == "1":
+            pytest.fail("PostgreSQL or psycopg is not installed, but the test command requires it")
+        pytest.skip("PostgreSQL is not installed here")
+    yield server
+    server.stop()
+
+
+_counter = iter(range(1, 1000))
+
+
+@pytest.fixture
+def pg_url(pg: PgServer) -> str:
+    return pg.create_database(f"registry{next(_counter)}")
+
+
+@pytest.fixture
+def pg_db(pg_url: str) -> Iterator[object]:
+    from app.registry import open_registry
+
+    db = open_registry(pg_url)
+    yield db
+    db.dispose()
+
+
+def _card(i: int, subject: str = "О проверке") -> object:
+    from app.services.letters import Addressee, LetterCard
+
+    return LetterCard(
+        journal="РСК",
+        subject=f"{subject} {i}",
+        addressee=Addressee(text="Губернатору Костромской области"),
+        date=dt.date(2030, 3, 1),
+    )
+
+
+def _register_many(url: str, count: int, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    from app.registry import open_registry
+    from app.services.letters import register_letter
+
+    db = open_registry(url)
+    queue.put([register_letter(db, _card(i)).number for i in range(count)])  # type: ignore[arg-type]
+    db.dispose()
+
+
+def test_schema_and_check_on_postgresql(pg_db: object) -> None:
+    from app.services.maintenance import check_database
+    from db.schema import HEAD_REVISION, schema_state
+
+    assert schema_state(pg_db).current == HEAD_REVISION  # type: ignore[arg-type]
+    assert check_database(pg_db).ok  # type: ignore[arg-type]
+    with pg_db.engine.connect() as conn:  # type: ignore[attr-defined]
+        indexes = {r[0] for r in conn.exec_driver_sql("SELECT indexname FROM pg_indexes")}
+    assert {"ix_letter_search_trgm", "ix_recipient_search_trgm"} <= indexes
+
+
+def test_eight_processes_get_consecutive_numbers(pg_db: object, pg_url: str) -> None:
+    from app.services.demo import load_demo
+
+    load_demo(pg_db)  # type: ignore[arg-type]
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    workers = [
+        ctx.Process(target=_register_many, args=(pg_url, EACH, queue)) for _ in range(PROCESSES)
+    ]
+    for w in workers:
+        w.start()
+    results = [queue.get(timeout=300) for _ in workers]
+    for w in workers:
+        w.join(timeout=60)
+        assert w.exitcode == 0
+    numbers = [n for batch in results for n in batch]
+    assert len(numbers) == len(set(numbers)) == PROCESSES * EACH
+    seqs = sorted(int(n.removesuffix("-РСК")) for n in numbers)
+    assert seqs == list(range(1, PROCESSES * EACH + 1))
+
+
+def test_russian_search_folds_case_and_yo(pg_db: object) -> None:
+    from app.services.demo import load_demo
+    from app.services.letter_list import LetterQuery, list_letters
+    from app.services.letters import register_letter
+    from app.services.recipients import list_recipients
+
+    load_demo(pg_db)  # type: ignore[arg-type]
+    number = register_letter(pg_db, _card(1, "О ЁЛКЕ на площади")).number  # type: ignore[arg-type]
+    for query in ("губернатору костромской", "о елке", "ЁЛКЕ"):
+        found = [r.number for r in list_letters(pg_db, LetterQuery(search=query))]  # type: ignore[arg-type]
+        assert number in found, query
+    some = list_recipients(pg_db, "")[5]  # type: ignore[arg-type]
+    word = max(some.organization.split(), key=len)
+    found = list_recipients(pg_db, word.upper().replace("Е", "Ё"))  # type: ignore[arg-type]
+    assert some.code in {r.code for r in found}
+
+
+def test_conflict_and_audit_name_the_database_user(pg_db: object, pg: PgServer) -> None:
+    from app.errors import ConflictError
+    from app.services.audit_log import AuditQuery, list_audit
+    from app.services.demo import load_demo
+    from app.services.recipients import get_recipient, list_recipients, save_recipient
+
+    load_demo(pg_db)  # type: ignore[arg-type]
+    code = list_recipients(pg_db, "")[0].code  # type: ignore[arg-type]
+    first = get_recipient(pg_db, code).data  # type: ignore[arg-type]
+    second = get_recipient(pg_db, code).data  # type: ignore[arg-type]
+    first.phone = "+7 (495) 111 22 33"
+    save_recipient(pg_db, first)  # type: ignore[arg-type]
+    second.email = "someone@example.ru"
+    with pytest.raises(ConflictError, match=r"телефон: «.*» → «\+7 \(495\) 111 22 33»"):
+        save_recipient(pg_db, second)  # type: ignore[arg-type]
+    events = list_audit(pg_db, AuditQuery(entity="recipient"))  # type: ignore[arg-type]
+    assert events[0].details["db_user"] == pg.user
+
+
+def test_migrate_to_copies_everything_and_numbering_goes_on(
+    db_path: Path, pg_url: str, tmp_path: Path
+) -> None:
+    from app.registry import open_registry
+    from app.services.demo import load_demo
+    from app.services.letters import register_letter
+
+    sqlite_db = open_registry(str(db_path))
+    load_demo(sqlite_db, mixed_mailing=True)
+    last = register_letter(sqlite_db, _card(1)).number  # type: ignore[arg-type]
+    sqlite_db.dispose()
+    env = {**os.environ, "SECRETARIAT_DB": str(db_path), "QT_QPA_PLATFORM": "offscreen"}
+    run = subprocess.run(
+        [sys.executable, "-m", "app", "migrate-to", pg_url],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "сверены: OK" in run.stdout
+    again = subprocess.run(
+        [sys.executable, "-m", "app", "migrate-to", pg_url],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert again.returncode == 2 and "база не пуста" in again.stderr
+    assert again.stderr.count("\n") == 1  # one line, no traceback
+
+    pg_db = open_registry(pg_url)
+    try:
+        from app.services.letter_list import LetterQuery, list_letters
+
+        copied = {r.number for r in list_letters(pg_db, LetterQuery(), limit=None)}
+        assert {"1893/5", "1961/5", last} <= copied
+        following = register_letter(pg_db, _card(2)).number  # type: ignore[arg-type]
+        assert int(following.removesuffix("-РСК")) == int(last.removesuffix("-РСК")) + 1
+        from app.services.maintenance import check_database
+
+        assert check_database(pg_db).ok
+    finally:
+        pg_db.dispose()
