@@ -23,8 +23,9 @@ def record(
     session: Session, entity: str, entity_id: int | None, action: str, **details: Any
 ) -> None:
     bind = session.get_bind()
-    if bind.dialect.name != "sqlite" and bind.url.username:
-        details.setdefault("db_user", bind.url.username)  # who, on a shared server
+    user = getattr(bind, "url", None) and bind.url.username  # type: ignore[union-attr]
+    if bind.dialect.name != "sqlite" and user:
+        details.setdefault("db_user", user)  # who, on a shared server
     session.add(
         AuditEvent(
             os_user=os_user(), entity=entity, entity_id=entity_id, action=action, details=details
@@ -32,7 +33,9 @@ def record(
     )
 
 
-def changes_of(obj: Any, *, skip: tuple[str, ...] = ("version", "search_norm")) -> dict[str, list[str]]:
+def changes_of(
+    obj: Any, *, skip: tuple[str, ...] = ("version", "search_norm")
+) -> dict[str, list[str]]:
     """Column attributes of ``obj`` changed since it was loaded (call before the flush):
     ``{name: [old, new]}`` as text, for the audit record."""
     from sqlalchemy import inspect as sa_inspect

@@ -18,8 +18,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, NoReturn
 
-from app.errors import UserError
+from app.errors import READ_ONLY_MESSAGE, UserError
 from app.version import __version__
+from db.engine import ReadOnlyDatabaseError
 
 PROG = "secretariat"
 GuiRunner = Callable[[str | None], int]
@@ -569,6 +570,9 @@ def main(argv: Sequence[str] | None = None, *, run_gui: GuiRunner | None = None)
         return handler(args)
     except UserError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
+        return 2
+    except ReadOnlyDatabaseError:
+        print(f"{PROG}: {READ_ONLY_MESSAGE}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -12,7 +12,9 @@ from app.errors import UserError
 
 def add_maintenance(sub: Any, date: Any, open_db: Any) -> None:
     p = sub.add_parser("backup", help="создать резервную копию базы (или --list: список копий)")
-    p.add_argument("--to", type=Path, metavar="FOLDER", help="папка копий (по умолчанию из настроек)")
+    p.add_argument(
+        "--to", type=Path, metavar="FOLDER", help="папка копий (по умолчанию из настроек)"
+    )
     p.add_argument("--list", action="store_true", help="только показать копии в папке")
     p.set_defaults(handler=_cmd_backup, open_db=open_db)
 

@@ -14,3 +14,14 @@ class UserError(Exception):
 
 class ConflictError(UserError):
     """Someone else changed the record since it was read."""
+
+
+class UnusableDatabaseError(UserError):
+    """The database file is damaged, foreign or newer; ``path`` is set for a SQLite file."""
+
+    def __init__(self, message: str, path: object = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+READ_ONLY_MESSAGE = "База данных открыта только для чтения: изменения недоступны"

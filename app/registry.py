@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from app.errors import UserError
+from app.errors import UnusableDatabaseError, UserError
 from app.paths import database_target, default_database
 from db.engine import Database, open_database
 from db.schema import (
@@ -13,6 +14,7 @@ from db.schema import (
     SchemaError,
     SchemaTooNewError,
     ensure_schema,
+    schema_state,
 )
 
 
@@ -25,30 +27,84 @@ def _check_sqlite_path(path: Path, *, is_default: bool) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
 
 
-def open_registry(cli_value: str | None = None, *, migrate: bool = True) -> Database:
-    """Open the database given by ``--db``/``SECRETARIAT_DB``/default and bring its schema up."""
+READ_ONLY_ENV = "SECRETARIAT_READ_ONLY"  # "1": open for reading only (an auditor's copy)
+
+
+def _must_read_only(path: Path, requested: bool) -> bool:
+    """Read-only when asked, or when this user may not write the file or its folder (SQLite
+    needs the folder for its ``-wal`` and ``-shm`` files)."""
+    if requested or os.environ.get(READ_ONLY_ENV, "") == "1":
+        return True
+    if not path.exists():
+        return False
+    return not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+def open_registry(
+    cli_value: str | None = None, *, migrate: bool = True, read_only: bool = False
+) -> Database:
+    """Open the database given by ``--db``/``SECRETARIAT_DB``/default and bring its schema up.
+
+    A database that cannot be written is opened read-only (``Database.read_only``); it must
+    then already be at the program's schema, since it cannot be migrated."""
     target = database_target(cli_value)
     if "://" not in target:
         path = Path(target).expanduser()
         _check_sqlite_path(path, is_default=path == default_database())
-    db = open_database(target)
+        read_only = _must_read_only(path, read_only)
+        if read_only and not path.exists():
+            raise UserError(f"{path}: файл базы данных не найден")
+    else:
+        read_only = False
+    db = open_database(target, read_only=read_only)
     if not migrate:
         return db
     try:
+        if db.read_only:
+            state = schema_state(db)
+            if not state.is_current:
+                db.dispose()
+                raise UserError(
+                    f"{target}: база открыта только для чтения, а ее схема "
+                    f"{state.current or 'пуста'} (нужна {state.head}); обновить ее нельзя"
+                )
+            return db
         ensure_schema(db)
     except SchemaTooNewError as exc:
         db.dispose()
-        raise UserError(
+        raise _unusable(
+            target,
             f"База данных {db.url} создана более новой версией программы "
-            f"(схема {exc.revision}); обновите программу"
+            f"(схема {exc.revision}); обновите программу",
         ) from exc
     except NotADatabaseError as exc:
         db.dispose()
-        raise UserError(f"{target}: файл не является базой данных или поврежден ({exc})") from exc
+        raise _unusable(
+            target, f"{target}: файл не является базой данных или поврежден ({exc})"
+        ) from exc
     except ForeignDatabaseError as exc:
         db.dispose()
-        raise UserError(f"{target}: это база данных другой программы (таблицы: {exc})") from exc
+        raise _unusable(
+            target, f"{target}: это база данных другой программы (таблицы: {exc})"
+        ) from exc
     except SchemaError as exc:
         db.dispose()
         raise UserError(f"{target}: не удалось обновить базу данных: {exc}") from exc
     return db
+
+
+def _unusable(target: str, message: str) -> UnusableDatabaseError:
+    """The error for a database that cannot be used, naming the latest backup when there is one."""
+    if "://" in target:
+        return UnusableDatabaseError(message)
+    from app.services.backup import BACKUP_DIR_SETTING, backup_folder, latest_backup
+    from app.settings import Settings
+
+    path = Path(target).expanduser().resolve()
+    latest = latest_backup(backup_folder(path, Settings().get(BACKUP_DIR_SETTING)))
+    if latest is not None:
+        message += (
+            f"; последняя резервная копия — {latest.taken:%d.%m.%Y %H:%M} "
+            "(восстановить: secretariat restore --latest)"
+        )
+    return UnusableDatabaseError(message, path)

@@ -56,6 +56,10 @@ def _is_read_only(engine: Engine) -> bool:
     return bool(engine.url.query.get("mode") == "ro")
 
 
+class ReadOnlyDatabaseError(Exception):
+    """A write was attempted on a database opened read-only."""
+
+
 @dataclass
 class Database:
     """One database in use: its engine and the session factories for writing and reading."""
@@ -77,11 +81,17 @@ class Database:
     def sqlite_path(self) -> Path | None:
         if not self.is_sqlite or not self.engine.url.database:
             return None
-        return Path(self.engine.url.database)
+        return Path(self.engine.url.database.removeprefix("file:"))
+
+    @property
+    def read_only(self) -> bool:
+        return _is_read_only(self.engine)
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction: committed when the block ends, rolled back on any error."""
+        if self.read_only:
+            raise ReadOnlyDatabaseError(self.url)
         with self.write_sessions.begin() as session:
             yield session
 
@@ -94,9 +104,16 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(target: str | Path, *, echo: bool = False) -> Database:
-    """Create the engine for a path or URL. Does not touch the schema."""
+def open_database(target: str | Path, *, echo: bool = False, read_only: bool = False) -> Database:
+    """Create the engine for a path or URL. Does not touch the schema.
+
+    ``read_only`` (SQLite): the file is opened with ``mode=ro``; :meth:`Database.write` refuses.
+    """
     url = make_url(url_for(target))
+    if read_only and url.get_backend_name() == "sqlite" and url.database:
+        url = url.set(
+            database=f"file:{url.database}", query={**url.query, "mode": "ro", "uri": "true"}
+        )
     if url.get_backend_name() == "sqlite":
         engine = create_engine(url, echo=echo, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _install_sqlite_pragmas(engine)

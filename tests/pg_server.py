@@ -51,8 +51,15 @@ class PgServer:
 
     def stop(self) -> None:
         subprocess.run(
-            [*self.as_user, str(self.bin_dir / "pg_ctl"), "-D", str(self.root / "data"), "-m",
-             "immediate", "stop"],
+            [
+                *self.as_user,
+                str(self.bin_dir / "pg_ctl"),
+                "-D",
+                str(self.root / "data"),
+                "-m",
+                "immediate",
+                "stop",
+            ],
             capture_output=True,
             timeout=60,
         )
@@ -74,16 +81,32 @@ def start_server() -> PgServer | None:
     server = PgServer(root, bin_dir, user, as_user)
     data = root / "data"
     server._run(
-        str(bin_dir / "initdb"), "-D", str(data), "-U", user, "-A", "trust", "-E", "UTF8",
-        "--locale=C.UTF-8", "--no-sync",
+        str(bin_dir / "initdb"),
+        "-D",
+        str(data),
+        "-U",
+        user,
+        "-A",
+        "trust",
+        "-E",
+        "UTF8",
+        "--locale=C.UTF-8",
+        "--no-sync",
     )
     options = (
         f"-k {root} -c listen_addresses='' -c fsync=off -c max_connections=60 "
         "-c shared_buffers=64MB"
     )
     server._run(
-        str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(root / "server.log"), "-o", options,
-        "-w", "start",
+        str(bin_dir / "pg_ctl"),
+        "-D",
+        str(data),
+        "-l",
+        str(root / "server.log"),
+        "-o",
+        options,
+        "-w",
+        "start",
     )
     for _ in range(100):
         if (root / ".s.PGSQL.5432").exists():

@@ -39,7 +39,9 @@ def _register(db: object, subject: str) -> str:
     return register_letter(db, card).number  # type: ignore[arg-type]
 
 
-def test_online_copy_holds_every_committed_letter(demo_db: object, db_path: Path, tmp_path: Path) -> None:
+def test_online_copy_holds_every_committed_letter(
+    demo_db: object, db_path: Path, tmp_path: Path
+) -> None:
     number = _register(demo_db, "О резервном копировании")
     # the letter sits in the -wal file now: a file copy of registry.db alone would lose it
     assert Path(f"{db_path}-wal").stat().st_size > 0
@@ -61,7 +63,7 @@ def test_full_disk_during_backup_leaves_no_file(
 
     monkeypatch.setattr(backup, "_copy_online", full)
     folder = tmp_path / "copies"
-    with pytest.raises(UserError, match="на диске нет места.*база данных не изменена"):
+    with pytest.raises(UserError, match=r"на диске нет места.*база данных не изменена"):
         create_backup(demo_db, folder)  # type: ignore[arg-type]
     assert list(folder.iterdir()) == []
     assert _register(demo_db, "После ошибки")  # the database works on

@@ -24,7 +24,6 @@ EACH = 250
 KILLS = 100
 
 
-
 def _card(i: int) -> LetterCard:
     return LetterCard(
         journal="РСК",

@@ -160,13 +160,21 @@ def test_migrate_to_copies_everything_and_numbering_goes_on(
     env = {**os.environ, "SECRETARIAT_DB": str(db_path), "QT_QPA_PLATFORM": "offscreen"}
     run = subprocess.run(
         [sys.executable, "-m", "app", "migrate-to", pg_url],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert run.returncode == 0, run.stderr
     assert "сверены: OK" in run.stdout
     again = subprocess.run(
         [sys.executable, "-m", "app", "migrate-to", pg_url],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert again.returncode == 2 and "база не пуста" in again.stderr
     assert again.stderr.count("\n") == 1  # one line, no traceback

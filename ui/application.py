@@ -1,20 +1,73 @@
-"""Starting the window: the Qt application, the database, and a clear message when either fails."""
+"""Starting the window: the Qt application, the database, and a clear message when either fails.
+
+A database that cannot be used (damaged, foreign, newer) gets the offer to restore the latest
+backup. The daily backup runs in the background a few seconds after start; the backup at exit
+runs after the window closed. After a restore from the window, the window is built again.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
+from typing import Any
 
-from app.errors import UserError
+from app.errors import UnusableDatabaseError, UserError
 from app.registry import open_registry
 
 EXIT_AFTER_ENV = "SECRETARIAT_EXIT_AFTER_MS"  # for smoke runs on machines without a person
+DAILY_BACKUP_DELAY_MS = 5_000
 
 
 def _has_display() -> bool:
     if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _offer_latest_backup(exc: UnusableDatabaseError, title: str) -> bool:
+    """Ask to restore the newest backup over an unusable database; True when restored."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.services.backup import BACKUP_DIR_SETTING, backup_folder, latest_backup, restore_backup
+    from app.settings import Settings
+
+    latest = None
+    if isinstance(exc.path, Path):
+        latest = latest_backup(backup_folder(exc.path, Settings().get(BACKUP_DIR_SETTING)))
+    if latest is None:
+        QMessageBox.critical(None, title, f"{exc}\n\nРезервных копий не найдено.")
+        return False
+    assert isinstance(exc.path, Path)
+    answer = QMessageBox.question(
+        None,
+        title,
+        f"{exc}\n\nОткрыть последнюю резервную копию от {latest.taken:%d.%m.%Y %H:%M}? "
+        "Текущий файл базы будет сохранен рядом с ней, не удален.",
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return False
+    try:
+        restore_backup(exc.path, latest.path)
+    except UserError as error:
+        QMessageBox.critical(None, title, str(error))
+        return False
+    return True
+
+
+def _automatic_backup(db: Any, kind: str) -> str:
+    """The daily or exit backup; an error message, or "" (no message for a server database)."""
+    from app.services.backup import BACKUP_DIR_SETTING, automatic_backup, backup_folder
+    from app.settings import Settings
+
+    path = db.sqlite_path
+    if path is None or db.read_only:
+        return ""
+    try:
+        automatic_backup(db, backup_folder(path, Settings().get(BACKUP_DIR_SETTING)), kind)
+    except UserError as exc:
+        return str(exc)
+    return ""
 
 
 def run(db_target: str | None) -> int:
@@ -25,26 +78,51 @@ def run(db_target: str | None) -> int:
             file=sys.stderr,
         )
         return 2
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QThreadPool, QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    from ui.background import Background
     from ui.main_window import APP_TITLE, MainWindow
     from ui.translations import install_russian
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_TITLE)
     install_russian(app)
-    try:
-        db = open_registry(db_target)
-    except UserError as exc:
-        QMessageBox.critical(None, APP_TITLE, str(exc))
-        print(f"secretariat: {exc}", file=sys.stderr)
-        return 2
-    window = MainWindow(db)
-    window.show()
-    exit_after = os.environ.get(EXIT_AFTER_ENV, "")
-    if exit_after.isdigit():
-        QTimer.singleShot(int(exit_after), window.close)
-    code = app.exec()
-    db.dispose()
-    return int(code)
+    while True:
+        try:
+            db = open_registry(db_target)
+        except UnusableDatabaseError as exc:
+            print(f"secretariat: {exc}", file=sys.stderr)
+            if _offer_latest_backup(exc, APP_TITLE):
+                continue
+            return 2
+        except UserError as exc:
+            QMessageBox.critical(None, APP_TITLE, str(exc))
+            print(f"secretariat: {exc}", file=sys.stderr)
+            return 2
+        window = MainWindow(db)
+        window.show()
+
+        background = Background(window)
+
+        def daily(window: Any = window, db: Any = db, background: Any = background) -> None:
+            def done(message: object) -> None:
+                if message:
+                    window.statusBar().showMessage(f"Ежедневная копия: {message}", 30_000)
+
+            background.run("daily-backup", lambda: _automatic_backup(db, "daily"), done)
+
+        QTimer.singleShot(DAILY_BACKUP_DELAY_MS, daily)
+        exit_after = os.environ.get(EXIT_AFTER_ENV, "")
+        if exit_after.isdigit():
+            QTimer.singleShot(int(exit_after), window.close)
+        code = app.exec()
+        QThreadPool.globalInstance().waitForDone(120_000)  # a daily copy still being written
+        if window.reopen_requested:
+            db.dispose()
+            continue
+        problem = _automatic_backup(db, "exit")
+        if problem:
+            print(f"secretariat: резервная копия при выходе не создана: {problem}", file=sys.stderr)
+        db.dispose()
+        return int(code)

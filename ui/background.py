@@ -12,7 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from app.errors import UserError
+from app.errors import READ_ONLY_MESSAGE, UserError
+from db.engine import ReadOnlyDatabaseError
 
 
 class _Relay(QObject):
@@ -79,4 +80,6 @@ class Background(QObject):
 
 
 def message_of(error: Exception) -> str:
+    if isinstance(error, ReadOnlyDatabaseError):
+        return READ_ONLY_MESSAGE
     return str(error) if isinstance(error, UserError) else f"Ошибка: {error}"

@@ -32,6 +32,7 @@ from app.services.distribution_lists import (
 )
 from app.services.recipients import DELIVERY_METHODS, get_recipient
 from db.engine import Database
+from ui.read_only import writes
 
 TITLE = "Списки рассылки"
 _ID = Qt.ItemDataRole.UserRole
@@ -67,6 +68,7 @@ class ListsPanel(QWidget):
         top.addWidget(self.list_combo, 1)
         for button in (new, rename, remove):
             top.addWidget(button)
+        writes(new, rename, remove)
         layout.addLayout(top)
         self.heading_edit = QLineEdit()
         self.heading_edit.setPlaceholderText("Как печатать в письме (по умолчанию — название)")
@@ -97,6 +99,7 @@ class ListsPanel(QWidget):
         QShortcut(QKeySequence.StandardKey.Delete, self.members, self.remove_selected)
         for widget in (self.add_button, remove_member, up, down):
             row.addWidget(widget)
+        writes(self.add_button, remove_member, up, down)
         layout.addLayout(row)
         delivery = QHBoxLayout()
         delivery.addWidget(QLabel("Способ доставки участника:"))
@@ -116,6 +119,7 @@ class ListsPanel(QWidget):
         bottom.addWidget(self.status, 1)
         bottom.addWidget(self.save_button)
         bottom.addWidget(self.letter_button)
+        writes(self.save_button, self.letter_button)
         layout.addLayout(bottom)
         self.reload()
 

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
-from app.errors import UserError
+from app.errors import READ_ONLY_MESSAGE, UserError
+from app.services.backup import database_file
 from app.services.demo import load_demo
 from app.services.journal import export_journal
 from app.services.letters import annul_letter
@@ -35,6 +36,7 @@ from ui.background import message_of
 from ui.control_notice_bar import ControlNoticeBar
 from ui.dialogs.letter_dialog import LetterDialog
 from ui.dialogs.settings_dialog import SettingsDialog
+from ui.read_only import lock_writes, writes
 from ui.signals import SignalHub
 from ui.tabs.list_tab import ListTab
 from ui.tabs.recipients_tab import RecipientsTab
@@ -50,6 +52,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.db = db
         self.settings = settings or Settings()
+        self.reopen_requested = False  # set after a restore: the window is built again
         self.hub = SignalHub(self)
         self.setWindowTitle(APP_TITLE)
         self.resize(1280, 760)
@@ -80,6 +83,8 @@ class MainWindow(QMainWindow):
         self.hub.everything_changed()
         self._restore_state()
         self.update_control_notice()
+        if db.read_only:
+            self._enter_read_only()
 
     # --- building -------------------------------------------------------------------------
 
@@ -103,6 +108,18 @@ class MainWindow(QMainWindow):
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
+        self.read_only_banner = QLabel(
+            f"<b>{READ_ONLY_MESSAGE}.</b> Файл базы защищен от записи или открыт с "
+            "SECRETARIAT_READ_ONLY=1; письма можно искать, смотреть, печатать и выгружать."
+        )
+        self.read_only_banner.setObjectName("read_only_banner")
+        self.read_only_banner.setWordWrap(True)
+        self.read_only_banner.setStyleSheet(
+            "#read_only_banner { background: #fff4e0; border: 1px solid #e0a040;"
+            " border-radius: 4px; padding: 6px; }"
+        )
+        self.read_only_banner.hide()
+        layout.addWidget(self.read_only_banner)
         layout.addWidget(self.welcome)
         layout.addWidget(self.notice)
         layout.addWidget(self.tabs, 1)
@@ -129,10 +146,18 @@ class MainWindow(QMainWindow):
             self._action("Печать журнала за период…", self.export_journal, "Ctrl+Shift+P")
         )
         file_menu.addSeparator()
-        file_menu.addAction(
-            self._action("Загрузить адресатов (CSV, XLSX)…", self.recipients_tab.import_file)
+        import_action = self._action(
+            "Загрузить адресатов (CSV, XLSX)…", self.recipients_tab.import_file
         )
-        file_menu.addAction(self._action("Загрузить файл настройки…", self.load_setup_file))
+        setup_action = self._action("Загрузить файл настройки…", self.load_setup_file)
+        file_menu.addAction(import_action)
+        file_menu.addAction(setup_action)
+        file_menu.addSeparator()
+        self.backup_action = self._action(
+            "Создать резервную копию", self.backup_now, "Ctrl+Shift+B"
+        )
+        file_menu.addAction(self.backup_action)
+        file_menu.addAction(self._action("Резервные копии и восстановление…", self.open_backups))
         file_menu.addSeparator()
         file_menu.addAction(self._action("Выход", self.close, QKeySequence.StandardKey.Quit))
         edit_menu = bar.addMenu("&Правка")
@@ -142,8 +167,13 @@ class MainWindow(QMainWindow):
         self.settings_action = self._action("Настройки…", self.open_settings, "Ctrl+,")
         service_menu.addAction(self.settings_action)
         service_menu.addAction(self._action("Проверить базу данных", self.check_database))
+        service_menu.addAction(self._action("Журнал изменений…", self.open_audit, "Ctrl+Shift+J"))
         self.demo_action = self._action("Загрузить демонстрационные данные", self.load_demo_data)
         service_menu.addAction(self.demo_action)
+        writes(
+            self.new_letter_action, import_action, setup_action, self.settings_action,
+            self.demo_action,
+        )  # fmt: skip
         help_menu = bar.addMenu("Сп&равка")
         help_menu.addAction(self._action("О программе", self.show_about))
 
@@ -178,9 +208,15 @@ class MainWindow(QMainWindow):
         self.save_state()
         super().closeEvent(event)
 
+    def _enter_read_only(self) -> None:
+        self.read_only_banner.show()
+        self.welcome.setVisible(False)
+        lock_writes(self)
+        self.db_label.setText(f"База данных (только чтение): {self._db_display()}")
+
     def _update_profile_view(self) -> None:
         org = get_organization(self.db)
-        self.welcome.setVisible(org is None)
+        self.welcome.setVisible(org is None and not self.db.read_only)
         self.demo_action.setEnabled(org is None)
         name = (org.short_name or org.name) if org else "организация не заполнена"
         self.setWindowTitle(f"{APP_TITLE} — {name}")
@@ -317,6 +353,51 @@ class MainWindow(QMainWindow):
             f"Настройка загружена: сотрудников — {result.staff}, журналов — {result.journals}",
             10_000,
         )
+
+    def backup_now(self) -> None:
+        from app.services.backup import BACKUP_DIR_SETTING, backup_folder, create_backup
+
+        try:
+            folder = backup_folder(database_file(self.db), self.settings.get(BACKUP_DIR_SETTING))
+            info = create_backup(self.db, folder)
+        except UserError as exc:
+            self.show_error(str(exc))
+            return
+        self.statusBar().showMessage(f"Резервная копия создана: {info.path}", 15_000)
+
+    def open_backups(self) -> None:
+        from ui.dialogs.backup_dialog import BackupDialog
+
+        try:
+            dialog = BackupDialog(self.db, self.settings, self)
+        except UserError as exc:
+            self.show_error(str(exc))
+            return
+        if dialog.exec() and dialog.chosen is not None:
+            self.restore_from(dialog.chosen)
+
+    def restore_from(self, backup: Path) -> None:
+        """Close the database, put the checked copy in its place, and build the window again."""
+        from app.services.backup import restore_backup
+
+        database = database_file(self.db)
+        self.db.dispose()
+        try:
+            result = restore_backup(database, backup)
+        except UserError as exc:  # nothing was replaced; the engine reconnects on next use
+            self.show_error(str(exc))
+            return
+        self.reopen_requested = True
+        aside = f"\nПрежняя база сохранена: {result.kept_aside}" if result.kept_aside else ""
+        QMessageBox.information(
+            self, APP_TITLE, f"База восстановлена из копии {backup.name}.{aside}"
+        )
+        self.close()
+
+    def open_audit(self) -> None:
+        from ui.dialogs.audit_dialog import AuditDialog
+
+        AuditDialog(self.db, self).exec()
 
     def check_database(self) -> None:
         report = check_database(self.db)

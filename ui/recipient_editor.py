@@ -32,6 +32,7 @@ from app.services.recipients import (
     save_recipient,
 )
 from db.engine import Database
+from ui.read_only import writes
 
 EDITED = "изменено вручную"
 
@@ -168,6 +169,7 @@ class RecipientEditor(QWidget):
         self.letter_button.clicked.connect(lambda: self.write_letter_requested.emit(self.code))
         self.revert_button = QPushButton("Отменить изменения")
         self.revert_button.clicked.connect(self.reload)
+        writes(self.save_button, self.letter_button)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.revert_button)
         buttons.addStretch(1)

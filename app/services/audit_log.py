@@ -98,7 +98,7 @@ class AuditQuery:
 @dataclass
 class AuditRow:
     id: int
-    at: dt.datetime
+    at: dt.datetime  # local time
     user: str
     entity: str
     entity_id: int | None
@@ -137,11 +137,16 @@ def describe(details: dict[str, Any]) -> str:
     if isinstance(changes, dict):
         for name, pair in changes.items():
             if isinstance(pair, list | tuple) and len(pair) == 2:
-                label = FIELD_LABELS.get(name, name)
-                parts.append(f"{label}: «{_short(pair[0], 30)}» → «{_short(pair[1], 30)}»")
+                field_label = FIELD_LABELS.get(name, name)
+                parts.append(f"{field_label}: «{_short(pair[0], 30)}» → «{_short(pair[1], 30)}»")
     if details.get("db_user"):
         parts.append(f"пользователь БД {details['db_user']}")
     return "; ".join(parts)
+
+
+def _utc(day: dt.date) -> dt.datetime:
+    """The start of a local day as the naive UTC time the audit stores."""
+    return dt.datetime.combine(day, dt.time()).astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def _rows(session: Session, query: AuditQuery, limit: int | None) -> list[AuditRow]:
@@ -153,10 +158,9 @@ def _rows(session: Session, query: AuditQuery, limit: int | None) -> list[AuditR
     if query.user:
         stmt = stmt.where(AuditEvent.os_user == query.user)
     if query.date_from:
-        stmt = stmt.where(AuditEvent.at >= dt.datetime.combine(query.date_from, dt.time()))
+        stmt = stmt.where(AuditEvent.at >= _utc(query.date_from))
     if query.date_to:
-        end = dt.datetime.combine(query.date_to + dt.timedelta(days=1), dt.time())
-        stmt = stmt.where(AuditEvent.at < end)
+        stmt = stmt.where(AuditEvent.at < _utc(query.date_to + dt.timedelta(days=1)))
     needle = normalize(query.search.strip())
     found = []
     # the text filter runs in Python over the folded text (ё = е, any case), on SQLite and
@@ -164,7 +168,7 @@ def _rows(session: Session, query: AuditQuery, limit: int | None) -> list[AuditR
     for event in session.scalars(stmt.execution_options(yield_per=500)):
         row = AuditRow(
             event.id,
-            event.at,
+            event.at.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None),
             event.os_user,
             event.entity,
             event.entity_id,
@@ -209,4 +213,3 @@ def conflict_text(
     if changes:
         message += ":\n" + changes
     return message + "\nВаши изменения не сохранены: откройте запись заново и повторите их."
-

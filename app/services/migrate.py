@@ -43,7 +43,7 @@ def _counts(conn: Connection) -> dict[str, int]:
 
 def _counters(conn: Connection) -> list[tuple[object, ...]]:
     table = JournalCounter.__table__
-    rows = conn.execute(select(table).order_by(*table.primary_key.columns, table.c.id))
+    rows = conn.execute(select(table).order_by(table.c.id))
     return [tuple(r) for r in rows]
 
 

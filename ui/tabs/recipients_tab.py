@@ -32,6 +32,7 @@ from db.engine import Database
 from ui.dialogs.duplicates_dialog import DuplicatesDialog
 from ui.dialogs.import_dialog import ImportDialog
 from ui.lists_panel import ListsPanel
+from ui.read_only import writes
 from ui.recipient_editor import RecipientEditor
 from ui.table_model import Column
 from ui.tabs.list_tab import ListTab
@@ -92,6 +93,8 @@ class RecipientsTab(ListTab):
         ):
             button = QPushButton(text)
             button.setToolTip(tip)
+            if text != "Выгрузить…":
+                writes(button)
             button.clicked.connect(slot)
             toolbar.addWidget(button)
         left = QWidget()

@@ -16,6 +16,7 @@ from app.services.profile import list_journals
 from app.text import date_ru
 from db.engine import Database
 from ui import palette
+from ui.read_only import writes
 from ui.table_model import Column
 from ui.tabs.list_tab import ListTab
 
@@ -110,6 +111,7 @@ class RegistryTab(ListTab):
         self.new_button = QPushButton("Новое письмо")
         self.new_button.setToolTip("Ctrl+N")
         self.new_button.clicked.connect(self.new_letter_requested)
+        writes(self.new_button)
         return [self.period_combo, self.from_edit, self.to_edit, self.journal_filter,
                 self.status_filter, self.new_button]  # fmt: skip
 
@@ -215,6 +217,7 @@ class RegistryTab(ListTab):
         self.dispatch_action = self._row_action(
             "Отправка: МЭДО, e-mail, почта…", "Ctrl+D", self._dispatch_selected
         )
+        writes(self.annul_action, self.dispatch_action)
         self.export_action = QAction("Печать журнала за период…", self)
         self.export_action.triggered.connect(self.export_requested)
 
