@@ -7,6 +7,7 @@ stood. OS errors reach the caller unchanged; the temporary file is always remove
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -37,3 +38,20 @@ def _mode_for(path: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+# names Windows keeps for devices, with any extension: «CON», «con.pdf», «LPT1.txt»
+_RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³])(\..*)?$", re.IGNORECASE)
+
+
+def safe_file_name(text: str, limit: int = 80, *, fallback: str = "письмо") -> str:
+    """A file name (without folder) that Windows and Linux both accept, from a letter number or
+    an addressee: «1893/5» → «1893-5»; ``\\ / : * ? " < > |`` and control characters become «-»,
+    trailing dots and spaces go, reserved device names get «_» in front, length is capped."""
+    name = _UNSAFE.sub("-", text)
+    name = re.sub(r"\s+", " ", name).strip(" .-")
+    name = name[:limit].rstrip(" .-")
+    if _RESERVED.match(name):
+        name = f"_{name}"
+    return name or fallback

@@ -30,9 +30,7 @@ def boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     shown: list[str] = []
     for name in ("warning", "information", "critical"):
         monkeypatch.setattr(QMessageBox, name, lambda _p, _t, text, *a, **k: shown.append(text))
-    monkeypatch.setattr(
-        QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes
-    )
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     return shown
 
 

@@ -7,7 +7,6 @@ are written: a cancelled or failed export leaves nothing behind.
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import UserError
+from app.files import safe_file_name
 from app.letter_layout import Copy, Letterhead, LetterPage, LetterSource, Person, build_page
 from app.services.profile import org_to_data, organization_in
 from db.engine import Database
@@ -25,7 +25,6 @@ from db.models import DistributionList, Letter, Staff, StoredFile
 
 FORMATS = ("pdf", "docx")
 Progress = Callable[[int, int], bool]  # (done, total) → False to cancel
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
 class ExportCancelled(UserError):
@@ -35,9 +34,7 @@ class ExportCancelled(UserError):
 
 def safe_name(text: str, limit: int = 80) -> str:
     """A file name from a letter number or an addressee: «1893/5» → «1893-5»."""
-    name = _UNSAFE.sub("-", text).strip(" .-")
-    name = re.sub(r"\s+", " ", name)
-    return name[:limit].rstrip(" .-") or "письмо"
+    return safe_file_name(text, limit)
 
 
 def _person(staff: Staff | None) -> Person | None:
