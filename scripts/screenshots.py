@@ -127,8 +127,48 @@ def main() -> int:
     _letters(demo, window, shoot, out)
     _reports(demo, window, shoot, tmp)
     _dispatch(demo, window, shoot, tmp, out)
+    _safety(demo, window, shoot, tmp, app)
     window.close()
     return 0
+
+
+def _safety(demo, window, shoot, tmp: Path, app) -> None:  # type: ignore[no-untyped-def]
+    """Backups, the audit viewer, and the window on a read-only database."""
+    import datetime as dt
+
+    from app.registry import open_registry
+    from app.services.backup import create_backup
+    from app.services.recipients import get_recipient, list_recipients, save_recipient
+    from ui.dialogs.audit_dialog import AuditDialog
+    from ui.dialogs.backup_dialog import BackupDialog
+    from ui.main_window import MainWindow
+
+    code = list_recipients(demo, "")[0].code
+    data = get_recipient(demo, code).data
+    data.phone = "+7 (4152) 42-00-00"
+    save_recipient(demo, data)
+    folder = tmp / "backups"
+    window.settings.set("backup/folder", str(folder))
+    for days, kind in ((2, "daily"), (1, "exit"), (0, "manual")):
+        when = dt.datetime(2025, 12, 3, 17, 30) - dt.timedelta(days=days)
+        create_backup(demo, folder, kind, when=when)
+    dialog = BackupDialog(demo, window.settings, window)
+    shoot(dialog, "backups.png", (820, 420))
+    dialog.close()
+    audit = AuditDialog(demo, window)
+    audit.from_edit.setDate(audit.from_edit.date().addYears(-5))
+    shoot(audit, "audit.png", (1200, 560))
+    audit.close()
+    os.environ["SECRETARIAT_READ_ONLY"] = "1"
+    read_only = open_registry(str(demo.sqlite_path))
+    del os.environ["SECRETARIAT_READ_ONLY"]
+    viewer = MainWindow(read_only)
+    viewer.registry_tab.background.wait()
+    app.processEvents()
+    viewer.registry_tab.table.selectRow(0)
+    shoot(viewer, "read-only.png")
+    viewer.close()
+    read_only.dispose()
 
 
 def _dispatch(demo, window, shoot, tmp: Path, out: Path) -> None:  # type: ignore[no-untyped-def]

@@ -80,8 +80,11 @@ def test_edit_is_audited_and_keeps_the_number(demo_db: Database) -> None:
     letter = register_letter(demo_db, card())
     version = _version(demo_db, letter.id)
     update_letter(demo_db, letter.id, card(subject="О поддержке Конкурса"), version=version)
-    with pytest.raises(ConflictError):
+    with pytest.raises(ConflictError) as refused:
         update_letter(demo_db, letter.id, card(subject="Другое"), version=version)
+    message = str(refused.value)  # who changed what since the card was read
+    assert "изменено" in message and "заголовок: «" in message
+    assert "» → «О поддержке Конкурса»" in message
     shown = letter_card(demo_db, letter.id)
     assert shown["subject"] == "О поддержке Конкурса"
     assert shown["registration"]["number"] == "1894/5"

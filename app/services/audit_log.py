@@ -112,7 +112,7 @@ class AuditRow:
 
     @property
     def summary(self) -> str:
-        return describe(self.details)
+        return describe(self.details, self.action)
 
 
 def _short(value: object, width: int = 60) -> str:
@@ -120,21 +120,28 @@ def _short(value: object, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def describe(details: dict[str, Any]) -> str:
-    """One line for a person: the key facts, then each change as «поле: «было» → «стало»»."""
+def _state(value: object) -> str:
+    from app.services.dispatch import COPY_STATES
+
+    return COPY_STATES.get(str(value), str(value)) if value else "—"
+
+
+def describe(details: dict[str, Any], action: str = "") -> str:
+    """One line for a person: the key facts, then each change as «поле: «было» → «стало»»
+    (for a record just created, only the key facts)."""
     parts = []
     for key, label in _SUMMARY_KEYS.items():
         value = details.get(key)
         if value not in (None, ""):
             parts.append(f"{label} {_short(value)}".strip())
     if "old" in details and "new" in details:
-        parts.append(f"{details['old'] or '—'} → {details['new'] or '—'}")
+        parts.append(f"{_state(details['old'])} → {_state(details['new'])}")
     if "old_date" in details:
         parts.append(f"дата {details['old_date']} → {details.get('new_date', '')}")
     if details.get("old_state"):
         parts.append(f"было: {details['old_state']}")
     changes = details.get("changes") or {}
-    if isinstance(changes, dict):
+    if isinstance(changes, dict) and action != "created":
         for name, pair in changes.items():
             if isinstance(pair, list | tuple) and len(pair) == 2:
                 field_label = FIELD_LABELS.get(name, name)
