@@ -125,6 +125,13 @@ def test_restore_checks_the_copy_and_keeps_the_current_database(
         restore_backup(db_path, newer)
     assert later in _numbers(db_path)  # refused copies changed nothing
 
+    someone = open_registry(str(db_path))  # another window still has it open
+    assert _numbers(db_path)  # a connection is in the pool now
+    with someone.read() as session:
+        session.connection()
+        with pytest.raises(UserError, match="база открыта в другом окне"):
+            restore_backup(db_path, info.path)
+    someone.dispose()
     result = restore_backup(db_path, info.path)
     assert _numbers(db_path) == before
     assert result.kept_aside is not None and later in _numbers(result.kept_aside)

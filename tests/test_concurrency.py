@@ -33,7 +33,7 @@ def _card(i: int) -> LetterCard:
     )
 
 
-def _register_many(db_path: str, count: int, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+def register_many(db_path: str, count: int, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     db = open_registry(db_path)
     queue.put([register_letter(db, _card(i)).number for i in range(count)])
 
@@ -44,7 +44,7 @@ def _demo(db_path: Path) -> None:
     db.dispose()
 
 
-def _seqs(numbers: list[str]) -> list[int]:
+def seqs_of(numbers: list[str]) -> list[int]:
     return sorted(int(n.removesuffix("-РСК")) for n in numbers)
 
 
@@ -53,7 +53,7 @@ def test_parallel_registration_gives_distinct_consecutive_numbers(db_path: Path)
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
     workers = [
-        ctx.Process(target=_register_many, args=(str(db_path), EACH, queue))
+        ctx.Process(target=register_many, args=(str(db_path), EACH, queue))
         for _ in range(PROCESSES)
     ]
     for w in workers:
@@ -63,7 +63,7 @@ def test_parallel_registration_gives_distinct_consecutive_numbers(db_path: Path)
         w.join(timeout=60)
         assert w.exitcode == 0
     numbers = [n for batch in results for n in batch]
-    assert _seqs(numbers) == list(range(1, PROCESSES * EACH + 1))
+    assert seqs_of(numbers) == list(range(1, PROCESSES * EACH + 1))
 
 
 def _register_forever(db_path: str, conn: Connection) -> None:
@@ -113,4 +113,4 @@ def test_killed_process_loses_nothing_it_reported(db_path: Path) -> None:
     missing = sorted(set(reported) - set(stored))
     assert not missing, f"reported but not stored: {missing[:10]} of {len(reported)}"
     assert len(stored) == len(set(stored))
-    assert _seqs(stored) == list(range(1, len(stored) + 1))  # no number twice, none skipped
+    assert seqs_of(stored) == list(range(1, len(stored) + 1))  # no number twice, none skipped

@@ -20,6 +20,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.pg_server import PgServer, start_server
+from tests.test_concurrency import register_many, seqs_of
 
 PROCESSES = 8
 EACH = 60
@@ -69,15 +70,6 @@ def _card(i: int, subject: str = "О проверке") -> object:
     )
 
 
-def _register_many(url: str, count: int, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
-    from app.registry import open_registry
-    from app.services.letters import register_letter
-
-    db = open_registry(url)
-    queue.put([register_letter(db, _card(i)).number for i in range(count)])  # type: ignore[arg-type]
-    db.dispose()
-
-
 def test_schema_and_check_on_postgresql(pg_db: object) -> None:
     from app.services.maintenance import check_database
     from db.schema import HEAD_REVISION, schema_state
@@ -96,7 +88,7 @@ def test_eight_processes_get_consecutive_numbers(pg_db: object, pg_url: str) -> 
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
     workers = [
-        ctx.Process(target=_register_many, args=(pg_url, EACH, queue)) for _ in range(PROCESSES)
+        ctx.Process(target=register_many, args=(pg_url, EACH, queue)) for _ in range(PROCESSES)
     ]
     for w in workers:
         w.start()
@@ -106,8 +98,7 @@ def test_eight_processes_get_consecutive_numbers(pg_db: object, pg_url: str) -> 
         assert w.exitcode == 0
     numbers = [n for batch in results for n in batch]
     assert len(numbers) == len(set(numbers)) == PROCESSES * EACH
-    seqs = sorted(int(n.removesuffix("-РСК")) for n in numbers)
-    assert seqs == list(range(1, PROCESSES * EACH + 1))
+    assert seqs_of(numbers) == list(range(1, PROCESSES * EACH + 1))
 
 
 def test_russian_search_folds_case_and_yo(pg_db: object) -> None:
@@ -158,24 +149,17 @@ def test_migrate_to_copies_everything_and_numbering_goes_on(
     last = register_letter(sqlite_db, _card(1)).number  # type: ignore[arg-type]
     sqlite_db.dispose()
     env = {**os.environ, "SECRETARIAT_DB": str(db_path), "QT_QPA_PLATFORM": "offscreen"}
-    run = subprocess.run(
-        [sys.executable, "-m", "app", "migrate-to", pg_url],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+
+    def migrate() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "app", "migrate-to", pg_url],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+
+    run = migrate()
     assert run.returncode == 0, run.stderr
     assert "сверены: OK" in run.stdout
-    again = subprocess.run(
-        [sys.executable, "-m", "app", "migrate-to", pg_url],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    again = migrate()
     assert again.returncode == 2 and "база не пуста" in again.stderr
     assert again.stderr.count("\n") == 1  # one line, no traceback
 

@@ -235,6 +235,11 @@ def restore_backup(
     named ``<name>.до-восстановления-<time>``; if the copy cannot be put in place, it goes back.
     """
     revision = check_backup(backup)
+    if _in_use(database):
+        raise UserError(
+            f"{database}: база открыта в другом окне или другой программой; закройте ее и "
+            "повторите восстановление (ничего не изменено)"
+        )
     stamp = (stamp or dt.datetime.now()).replace(microsecond=0)
     aside = database.with_name(f"{database.name}.до-восстановления-{stamp:%Y%m%d-%H%M%S}")
     tmp = database.with_name(f".{database.name}.restore.tmp")
@@ -257,6 +262,25 @@ def restore_backup(
     finally:
         tmp.unlink(missing_ok=True)
     return RestoreResult(backup, aside if moved else None, revision)
+
+
+def _in_use(database: Path) -> bool:
+    """Whether another connection has the database open: leaving WAL mode needs it alone."""
+    if not database.exists():
+        return False
+    try:
+        con = sqlite3.connect(database, timeout=0.5)
+    except sqlite3.Error:
+        return False
+    try:
+        con.execute("PRAGMA journal_mode = DELETE").fetchall()
+    except sqlite3.OperationalError as exc:
+        return "locked" in str(exc) or "busy" in str(exc)
+    except sqlite3.DatabaseError:
+        return False  # damaged: nobody can be working in it
+    finally:
+        con.close()
+    return False
 
 
 def _copy_file(source: Path, target: Path) -> None:
