@@ -43,10 +43,9 @@ def add_maintenance(sub: Any, date: Any, open_db: Any) -> None:
 
 
 def _folder(db: Any, given: Path | None) -> Path:
-    from app.services.backup import BACKUP_DIR_SETTING, backup_folder, database_file
-    from app.settings import Settings
+    from app.services.backup import backup_folder, database_file
 
-    return backup_folder(database_file(db), given or Settings().get(BACKUP_DIR_SETTING))
+    return backup_folder(database_file(db), given)
 
 
 def _cmd_backup(args: argparse.Namespace) -> int:
@@ -68,13 +67,7 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 
 def _cmd_restore(args: argparse.Namespace) -> int:
     from app.paths import database_target
-    from app.services.backup import (
-        BACKUP_DIR_SETTING,
-        backup_folder,
-        latest_backup,
-        restore_backup,
-    )
-    from app.settings import Settings
+    from app.services.backup import backup_folder, latest_backup, restore_backup
 
     target = database_target(args.db)
     if "://" in target:
@@ -82,7 +75,7 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     database = Path(target).expanduser().resolve()
     if args.latest:
         # the database may be unreadable: the folder is found without opening it
-        folder = backup_folder(database, args.from_folder or Settings().get(BACKUP_DIR_SETTING))
+        folder = backup_folder(database, args.from_folder)
         latest = latest_backup(folder)
         if latest is None:
             raise UserError(f"В папке {folder} нет резервных копий")

@@ -17,11 +17,13 @@ class ConflictError(UserError):
 
 
 class UnusableDatabaseError(UserError):
-    """The database file is damaged, foreign or newer; ``path`` is set for a SQLite file."""
+    """The database file is damaged, foreign or newer; for a SQLite file ``path`` is the file and
+    ``latest_backup`` the newest copy found for it (or None)."""
 
-    def __init__(self, message: str, path: object = None) -> None:
+    def __init__(self, message: str, path: object = None, latest_backup: object = None) -> None:
         super().__init__(message)
         self.path = path
+        self.latest_backup = latest_backup
 
 
 READ_ONLY_MESSAGE = "База данных открыта только для чтения: изменения недоступны"

@@ -97,14 +97,13 @@ def _unusable(target: str, message: str) -> UnusableDatabaseError:
     """The error for a database that cannot be used, naming the latest backup when there is one."""
     if "://" in target:
         return UnusableDatabaseError(message)
-    from app.services.backup import BACKUP_DIR_SETTING, backup_folder, latest_backup
-    from app.settings import Settings
+    from app.services.backup import backup_folder, latest_backup
 
     path = Path(target).expanduser().resolve()
-    latest = latest_backup(backup_folder(path, Settings().get(BACKUP_DIR_SETTING)))
+    latest = latest_backup(backup_folder(path))
     if latest is not None:
         message += (
             f"; последняя резервная копия — {latest.taken:%d.%m.%Y %H:%M} "
             "(восстановить: secretariat restore --latest)"
         )
-    return UnusableDatabaseError(message, path)
+    return UnusableDatabaseError(message, path, latest.path if latest else None)

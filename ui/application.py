@@ -29,26 +29,21 @@ def _offer_latest_backup(exc: UnusableDatabaseError, title: str) -> bool:
     """Ask to restore the newest backup over an unusable database; True when restored."""
     from PySide6.QtWidgets import QMessageBox
 
-    from app.services.backup import BACKUP_DIR_SETTING, backup_folder, latest_backup, restore_backup
-    from app.settings import Settings
+    from app.services.backup import restore_backup
 
-    latest = None
-    if isinstance(exc.path, Path):
-        latest = latest_backup(backup_folder(exc.path, Settings().get(BACKUP_DIR_SETTING)))
-    if latest is None:
+    latest = exc.latest_backup
+    if not isinstance(exc.path, Path) or not isinstance(latest, Path):
         QMessageBox.critical(None, title, f"{exc}\n\nРезервных копий не найдено.")
         return False
-    assert isinstance(exc.path, Path)
     answer = QMessageBox.question(
         None,
         title,
-        f"{exc}\n\nОткрыть последнюю резервную копию от {latest.taken:%d.%m.%Y %H:%M}? "
-        "Текущий файл базы будет сохранен рядом с ней, не удален.",
+        f"{exc}\n\nОткрыть эту резервную копию? Текущий файл базы будет сохранен рядом, не удален.",
     )
     if answer != QMessageBox.StandardButton.Yes:
         return False
     try:
-        restore_backup(exc.path, latest.path)
+        restore_backup(exc.path, latest)
     except UserError as error:
         QMessageBox.critical(None, title, str(error))
         return False
@@ -57,14 +52,13 @@ def _offer_latest_backup(exc: UnusableDatabaseError, title: str) -> bool:
 
 def _automatic_backup(db: Any, kind: str) -> str:
     """The daily or exit backup; an error message, or "" (no message for a server database)."""
-    from app.services.backup import BACKUP_DIR_SETTING, automatic_backup, backup_folder
-    from app.settings import Settings
+    from app.services.backup import automatic_backup, backup_folder
 
     path = db.sqlite_path
     if path is None or db.read_only:
         return ""
     try:
-        automatic_backup(db, backup_folder(path, Settings().get(BACKUP_DIR_SETTING)), kind)
+        automatic_backup(db, backup_folder(path), kind)
     except UserError as exc:
         return str(exc)
     return ""

@@ -358,7 +358,8 @@ class MainWindow(QMainWindow):
         from app.services.backup import BACKUP_DIR_SETTING, backup_folder, create_backup
 
         try:
-            folder = backup_folder(database_file(self.db), self.settings.get(BACKUP_DIR_SETTING))
+            chosen = self.settings.get(BACKUP_DIR_SETTING)
+            folder = backup_folder(database_file(self.db), chosen)
             info = create_backup(self.db, folder)
         except UserError as exc:
             self.show_error(str(exc))

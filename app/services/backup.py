@@ -50,9 +50,12 @@ class RestoreResult:
     revision: str
 
 
-def backup_folder(database: Path, configured: str | Path | None = None) -> Path:
-    """Where copies go: the configured folder, ``SECRETARIAT_BACKUP_DIR``, else ``backups``
-    beside the database file."""
+def backup_folder(database: Path, given: str | Path | None = None) -> Path:
+    """Where copies go: the folder given (``--to``), the one chosen in the program (settings),
+    ``SECRETARIAT_BACKUP_DIR``, else ``backups`` beside the database file."""
+    from app.settings import Settings
+
+    configured = given or Settings().get(BACKUP_DIR_SETTING)
     if configured:
         return Path(configured).expanduser()
     env = os.environ.get(BACKUP_DIR_ENV, "").strip()
