@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.errors import ConflictError
 from app.text import normalize
 from db.engine import Database
 from db.models import AuditEvent
@@ -211,12 +212,15 @@ def recent_changes_in(session: Session, entity: str, entity_id: int, count: int)
     )
 
 
-def conflict_text(
-    session: Session, entity: str, entity_id: int, what: str, read: int, current: int
-) -> str:
-    """«… changed elsewhere» with who changed what since the version the clerk read."""
-    changes = recent_changes_in(session, entity, entity_id, current - read)
+def refuse_stale(session: Session, entity: str, row: Any, read: int, what: str) -> None:
+    """Raise ConflictError when ``row`` changed since the clerk read version ``read`` (0: not
+    read, nothing to compare); the message says who changed what since then."""
+    if not read or row.version == read:
+        return
+    changes = recent_changes_in(session, entity, row.id, row.version - read)
     message = f"{what}: запись изменена в другом окне или на другом рабочем месте"
     if changes:
         message += ":\n" + changes
-    return message + "\nВаши изменения не сохранены: откройте запись заново и повторите их."
+    raise ConflictError(
+        message + "\nВаши изменения не сохранены: откройте запись заново и повторите их."
+    )

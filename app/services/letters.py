@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 
 from app import audit, clock
 from app.declension import COLLECTIVE_SALUTATION
-from app.errors import ConflictError, UserError
+from app.errors import UserError
 from app.letter_layout import BY_LIST
 from app.numbering import format_number, parse_template, period_key
+from app.services.audit_log import refuse_stale
 from app.text import date_ru, search_blob
 from db.engine import Database
 from db.models import (
@@ -446,14 +447,7 @@ def _letter(session: Session, letter_id: int, version: int = 0) -> Letter:
     letter = session.get(Letter, letter_id)
     if letter is None:
         raise UserError("Письмо не найдено")
-    if version and letter.version != version:
-        from app.services.audit_log import conflict_text
-
-        raise ConflictError(
-            conflict_text(
-                session, "letter", letter.id, f"Письмо № {letter.number}", version, letter.version
-            )
-        )
+    refuse_stale(session, "letter", letter, version, f"Письмо № {letter.number}")
     return letter
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, fields
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import audit, clock
-from app.errors import ConflictError, UserError
+from app.errors import UserError
 from app.numbering import PERIODS, parse_template, period_key
+from app.services.audit_log import refuse_stale
 from db.engine import Database
 from db.models import (
     Certificate,
@@ -147,13 +147,6 @@ class JournalData:
             raise UserError(f"{who}: следующий номер должен быть не меньше 1")
 
 
-def _check_version(session: Session, row: Any, entity: str, given: int, what: str) -> None:
-    if given and row.version != given:
-        from app.services.audit_log import conflict_text
-
-        raise ConflictError(conflict_text(session, entity, row.id, what, given, row.version))
-
-
 # --- organization -------------------------------------------------------------------------
 
 _ORG_EXTRA = (  # kept in the row's ``extra`` JSON
@@ -215,7 +208,7 @@ def save_organization_in(session: Session, data: OrganizationData) -> Organizati
         row = Organization(name=data.name)
         session.add(row)
     else:
-        _check_version(session, row, "organization", data.version, "Сведения об организации")
+        refuse_stale(session, "organization", row, data.version, "Сведения об организации")
     order_changed = row.initials_first != data.initials_first and row.id is not None
     for name in _ORG_FIELDS:
         setattr(row, name, getattr(data, name))
@@ -275,7 +268,7 @@ def save_staff_in(session: Session, data: StaffData) -> StaffData:
         row = Staff(code=data.code, last_name=data.last_name)
         session.add(row)
     else:
-        _check_version(session, row, "staff", data.version, f"Сотрудник «{data.code}»")
+        refuse_stale(session, "staff", row, data.version, f"Сотрудник «{data.code}»")
     for name in _STAFF_FIELDS:
         setattr(row, name, getattr(data, name))
     changes = audit.changes_of(row)
@@ -379,7 +372,7 @@ def save_journal_in(
         session.add(row)
         session.flush()
     else:
-        _check_version(session, row, "journal", data.version, f"Журнал «{data.code}»")
+        refuse_stale(session, "journal", row, data.version, f"Журнал «{data.code}»")
         changed = row.template != data.template or row.period != data.period
         if changed and _issued_in_period(session, row, period_key(today, row.period)):
             raise UserError(

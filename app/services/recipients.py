@@ -14,7 +14,8 @@ from sqlalchemy import ColumnElement, and_, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from app import audit, declension
-from app.errors import ConflictError, UserError
+from app.errors import UserError
+from app.services.audit_log import refuse_stale
 from app.text import full_name, normalize, search_blob
 from db.engine import Database
 from db.models import (
@@ -280,19 +281,8 @@ def stage_recipient_in(session: Session, data: RecipientData, directory: Directo
     taken = directory.by_code.get(data.code or "")
     if taken is not None and row is not None and taken is not row:
         raise UserError(f"Код «{data.code}» уже у другого адресата")
-    if row is not None and data.version and row.version != data.version:
-        from app.services.audit_log import conflict_text
-
-        raise ConflictError(
-            conflict_text(
-                session,
-                "recipient",
-                row.id,
-                f"Адресат «{row.code}»",
-                data.version,
-                row.version,
-            )
-        )
+    if row is not None:
+        refuse_stale(session, "recipient", row, data.version, f"Адресат «{row.code}»")
     derived = derive(data, initials_first=directory.initials_first)
     values = planned_values(row, data, derived)
     if row is None:

@@ -14,8 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import audit, clock
-from app.errors import ConflictError, UserError
+from app.errors import UserError
 from app.report_form import Value, clean_rows, read_filled_form
+from app.services.audit_log import refuse_stale
 from app.services.reports import OUTSTANDING, STATE_LABELS, LetterControl, control_in
 from app.services.stored_files import read_upload, store_file_in
 from app.text import date_ru
@@ -53,22 +54,6 @@ def _request(session: Session, letter: LetterControl) -> ReportRequest:
     return session.scalars(
         select(ReportRequest).where(ReportRequest.letter_id == letter.letter_id)
     ).one()
-
-
-def _check_version(session: Session, control: ReportControl, version: int, name: str) -> None:
-    if version and control.version != version:
-        from app.services.audit_log import conflict_text
-
-        raise ConflictError(
-            conflict_text(
-                session,
-                "report_control",
-                control.id,
-                f"Контроль по адресату «{name}»",
-                version,
-                control.version,
-            )
-        )
 
 
 def receive_reply(
@@ -126,7 +111,7 @@ def receive_in(
     letter = control_in(session, letter_id, today=today)
     control = _control(session, letter, recipient)
     name = _name(letter, control)
-    _check_version(session, control, version, name)
+    refuse_stale(session, "report_control", control, version, f"Контроль по адресату «{name}»")
     if letter.closed:
         raise UserError(f"Письмо № {letter.number} снято с контроля")
     if control.state == "received":
