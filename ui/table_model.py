@@ -41,6 +41,7 @@ class PagedTableModel(QAbstractTableModel):
         self._page_size = page_size
         self._rows: list[Any] = []
         self._total = 0
+        self._open_ended = False  # the total is a lower bound (the count stopped at a cap)
 
     @property
     def total(self) -> int:
@@ -53,11 +54,18 @@ class PagedTableModel(QAbstractTableModel):
     def reload(self) -> None:
         self.set_rows(self._fetch(0, self._page_size), self._count())
 
-    def set_rows(self, rows: list[Any], total: int) -> None:
-        """Show the first page (fetched elsewhere, e.g. off the UI thread) and the total."""
+    @property
+    def total_is_exact(self) -> bool:
+        return not self._open_ended
+
+    def set_rows(self, rows: list[Any], total: int, *, at_least: bool = False) -> None:
+        """Show the first page (fetched elsewhere, e.g. off the UI thread) and the total;
+        ``at_least``: there may be more rows than ``total`` (pages are fetched until one is
+        short)."""
         self.beginResetModel()
         self._rows = list(rows)
         self._total = max(total, len(self._rows))
+        self._open_ended = at_least and len(self._rows) == self._page_size
         self.endResetModel()
 
     def row_at(self, row: int) -> Any:
@@ -70,18 +78,22 @@ class PagedTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._columns)
 
     def canFetchMore(self, parent: Index = _ROOT) -> bool:
-        return not parent.isValid() and len(self._rows) < self._total
+        more = self._open_ended or len(self._rows) < self._total
+        return not parent.isValid() and more
 
     def fetchMore(self, parent: Index = _ROOT) -> None:
         if parent.isValid():
             return
         page = self._fetch(len(self._rows), self._page_size)
+        if len(page) < self._page_size:
+            self._open_ended = False
         if not page:
             self._total = len(self._rows)
             return
         first = len(self._rows)
         self.beginInsertRows(_ROOT, first, first + len(page) - 1)
         self._rows.extend(page)
+        self._total = max(self._total, len(self._rows))
         self.endInsertRows()
 
     def headerData(

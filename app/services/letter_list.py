@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Integer, and_, case, column, func, select, text
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
 from app.services.reports import DONE_STATES
 from app.text import initials_name, normalize
@@ -48,30 +48,72 @@ class LetterQuery:
 
 
 FTS_MIN_WORD = 3  # the trigram index answers words of three characters and more
+COUNT_CAP = 1_000  # beyond this the count says «более 1 000»: counting every match costs
+SCAN_CHUNK = 400  # index matches examined per step when the newest are wanted first
+OUT_OF_ORDER_LIMIT = 2_000  # letters dated later than their registration order allows
 
 
-def _search(words: list[str], sqlite: bool) -> list[ColumnElement[bool]]:
-    """Every word must occur in the letter's folded text, anywhere (a substring match)."""
-    indexed = [w for w in words if sqlite and len(w) >= FTS_MIN_WORD]
-    conditions = [
-        Letter.search_norm.contains(w, autoescape=True) for w in words if w not in indexed
-    ]
-    if indexed:
-        phrase = " AND ".join('"' + w.replace('"', '""') + '"' for w in indexed)
-        matches = text("SELECT rowid FROM letter_fts WHERE letter_fts MATCH :phrase")
-        rowid = column("rowid", Integer)
-        conditions.append(Letter.id.in_(matches.bindparams(phrase=phrase).columns(rowid)))
+def _words(query: LetterQuery) -> list[str]:
+    return normalize(query.search).split()
+
+
+def _long(words: list[str]) -> list[str]:
+    return [w for w in words if len(w) >= FTS_MIN_WORD]
+
+
+def _phrase(words: list[str]) -> str:
+    return " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
+def _fts_ids(phrase: str) -> ColumnElement[bool]:
+    matches = text("SELECT rowid FROM letter_fts WHERE letter_fts MATCH :phrase")
+    rowid = column("rowid", Integer)
+    return Letter.id.in_(matches.bindparams(phrase=phrase).columns(rowid))
+
+
+def _number_start(search: str) -> ColumnElement[bool]:
+    """Only one or two characters typed: letters whose number begins with them (an index range;
+    no index finds two letters inside a text, and a scan of a large registry takes seconds)."""
+    prefix = search.strip().upper()
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return and_(Letter.number >= prefix, Letter.number < upper)
+
+
+def _search(query: LetterQuery, sqlite: bool, *, indexed: bool = True) -> list[ColumnElement[bool]]:
+    """Every word must occur in the letter's folded text, anywhere (a substring match).
+
+    On SQLite words of three characters and more are looked up in the trigram index (unless
+    ``indexed`` is false: the caller has already taken the ids from it); shorter words are then
+    checked on those letters only. A search of short words alone matches the number's start.
+    """
+    words = _words(query)
+    long = _long(words)
+    if words and not long:
+        return [_number_start(query.search)]
+    fts = long if sqlite else []
+    conditions = [Letter.search_norm.contains(w, autoescape=True) for w in words if w not in fts]
+    if fts and indexed:
+        conditions.append(_fts_ids(_phrase(fts)))
     return conditions
 
 
-def _filters(query: LetterQuery, *, sqlite: bool = False) -> list[ColumnElement[bool]]:
-    conditions = _search(normalize(query.search).split(), sqlite)
+def only_number_start(query: LetterQuery) -> bool:
+    """The search is too short for the text: it matched the beginning of numbers only."""
+    words = _words(query)
+    return bool(words) and not _long(words)
+
+
+def _filters(
+    query: LetterQuery, *, sqlite: bool = False, indexed: bool = True
+) -> list[ColumnElement[bool]]:
+    conditions = _search(query, sqlite, indexed=indexed)
     if query.date_from:
         conditions.append(Letter.reg_date >= query.date_from)
     if query.date_to:
         conditions.append(Letter.reg_date <= query.date_to)
     if query.journal:
-        conditions.append(Letter.journal.has(Journal.code == query.journal))
+        journal_id = select(Journal.id).where(Journal.code == query.journal).scalar_subquery()
+        conditions.append(Letter.journal_id == journal_id)  # the (journal, period, seq) index
     if query.status:
         conditions.append(Letter.status == query.status)
     return conditions
@@ -89,11 +131,64 @@ def _order(query: LetterQuery) -> list[ColumnElement[object]]:
     return [c.desc() if query.descending else c.asc() for c in chosen]
 
 
-def count_letters(db: Database, query: LetterQuery | None = None) -> int:
+def count_letters(db: Database, query: LetterQuery | None = None, *, cap: int | None = None) -> int:
+    """How many letters match; with ``cap``, counting stops at ``cap + 1`` («more than cap»)."""
     with db.read() as session:
         conditions = _filters(query or LetterQuery(), sqlite=db.is_sqlite)
-        stmt = select(func.count(Letter.id)).where(and_(True, *conditions))
+        if cap is None:
+            stmt = select(func.count(Letter.id)).where(and_(True, *conditions))
+        else:
+            some = select(Letter.id).where(and_(True, *conditions)).limit(cap + 1).subquery()
+            stmt = select(func.count()).select_from(some)
         return int(session.scalar(stmt) or 0)
+
+
+def _newest_ids(session: Session, query: LetterQuery, need: int) -> list[int] | None:
+    """Ids of the ``need`` newest matching letters, newest first, without reading every match.
+
+    Matches are taken from the index newest-registered first (ids follow registration), a chunk
+    at a time, until ``need`` pass the other filters. A letter registered earlier but dated
+    later than the oldest of them (a date corrected afterwards) would belong among them too:
+    such letters are looked up by the date index and checked one by one. None when there are
+    too many of those for this to pay; the caller then sorts every match.
+    """
+    phrase = _phrase(_long(_words(query)))
+    rest = _filters(query, sqlite=True, indexed=False)
+    chunk_sql = text(
+        "SELECT rowid FROM letter_fts WHERE letter_fts MATCH :phrase AND rowid < :below "
+        "ORDER BY rowid DESC LIMIT :n"
+    )
+    found: list[tuple[dt.date, int]] = []
+    below = 2**62
+    while len(found) < need:
+        ids = list(session.scalars(chunk_sql, {"phrase": phrase, "below": below, "n": SCAN_CHUNK}))
+        if ids:
+            below = ids[-1]
+            stmt = select(Letter.reg_date, Letter.id).where(Letter.id.in_(ids), *rest)
+            found += [(d, i) for d, i in session.execute(stmt)]
+        if len(ids) < SCAN_CHUNK:  # every match has been seen
+            return [i for _, i in sorted(found, reverse=True)[:need]]
+    found.sort(reverse=True)
+    edge = found[need - 1][0]
+    later = list(
+        session.scalars(
+            select(Letter.id)
+            .where(Letter.reg_date > edge, Letter.id < below)
+            .limit(OUT_OF_ORDER_LIMIT + 1)
+        )
+    )
+    if len(later) > OUT_OF_ORDER_LIMIT:
+        return None
+    if later:
+        # a handful of letters: each checked by its own text, not against every match
+        stmt = select(Letter.reg_date, Letter.id).where(Letter.id.in_(later), *_filters(query))
+        found = sorted(found + [(d, i) for d, i in session.execute(stmt)], reverse=True)
+    return [i for _, i in found[:need]]
+
+
+def _uses_newest_first(db: Database, query: LetterQuery) -> bool:
+    """The registry's usual view of a text search: newest first, on the trigram index."""
+    return db.is_sqlite and query.sort == "date" and query.descending and bool(_long(_words(query)))
 
 
 def list_letters(
@@ -102,18 +197,29 @@ def list_letters(
     """One page of the registry, newest first unless the query sorts otherwise."""
     query = query or LetterQuery()
     with db.read() as session:
-        letters = session.scalars(
-            select(Letter)
-            .options(
-                selectinload(Letter.signatory),
-                selectinload(Letter.executor),
-                selectinload(Letter.journal),
+        stmt = select(Letter).options(
+            defer(Letter.body),  # the table never shows the text; it is most of a row's bytes
+            defer(Letter.search_norm),
+            selectinload(Letter.signatory),
+            selectinload(Letter.executor),
+            selectinload(Letter.journal),
+        )
+        ids = _newest_ids(session, query, offset + limit) if _uses_newest_first(db, query) else None
+        if ids is not None:
+            page = ids[offset : offset + limit]
+            by_id = {
+                letter.id: letter for letter in session.scalars(stmt.where(Letter.id.in_(page)))
+            }
+            letters = [by_id[i] for i in page]
+        else:
+            letters = list(
+                session.scalars(
+                    stmt.where(and_(True, *_filters(query, sqlite=db.is_sqlite)))
+                    .order_by(*_order(query))
+                    .offset(offset)
+                    .limit(limit)
+                )
             )
-            .where(and_(True, *_filters(query, sqlite=db.is_sqlite)))
-            .order_by(*_order(query))
-            .offset(offset)
-            .limit(limit)
-        ).all()
         progress = _report_progress(session, [letter.id for letter in letters])
         return [letter_row(letter, progress.get(letter.id)) for letter in letters]
 

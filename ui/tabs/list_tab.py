@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from ui.background import Background, message_of
 from ui.table_model import Column, PagedTableModel
 
-SEARCH_DELAY_MS = 200
+SEARCH_DELAY_MS = 30  # coalesces a paste or a key held down, not a clerk's typing
 
 
 class ListTab(QWidget):
@@ -33,6 +33,7 @@ class ListTab(QWidget):
 
     search_placeholder = ""
     count_text = "Найдено: {count}"
+    count_cap: int | None = None  # the count stops there; the label then says «более …»
     refreshed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -43,6 +44,8 @@ class ListTab(QWidget):
         self.count_label = QLabel(self)
         self.background = Background(self)
         self._query: Any = None
+        self._in_flight = False  # one search at a time; typing meanwhile queues the newest
+        self._pending = False
         self.model = PagedTableModel(self.columns(), self._fetch_page, self._count)
         self.table = QTableView(self)
         self._build_table()
@@ -126,8 +129,15 @@ class ListTab(QWidget):
             self.table.setColumnWidth(column, width)
 
     def refresh(self) -> None:
-        """Fetch the first page and the count in the background, then show them."""
+        """Fetch the first page and the count in the background, then show them.
+
+        While one search runs, newer requests wait and only the newest runs next (with the
+        filters as they are then): typing fast never piles searches up on the database."""
         self._search_timer.stop()
+        if self._in_flight:
+            self._pending = True
+            return
+        self._in_flight = True
         query = self.make_query()
         page = self.model.page_size
 
@@ -137,13 +147,33 @@ class ListTab(QWidget):
         self.count_label.setText("Поиск…")
         self.background.run("refresh", work, self._show, self._failed)
 
+    def _next(self) -> bool:
+        """After a search: run the newest waiting one; True if there was one."""
+        self._in_flight = False
+        if not self._pending:
+            return False
+        self._pending = False
+        self.refresh()
+        return True
+
+    def count_message(self, query: Any, total: int, exact: bool) -> str:
+        if exact:
+            return self.count_text.format(count=total)
+        bound = f"{self.count_cap or total:,}".replace(",", "\u00a0")
+        return self.count_text.format(count=f"более {bound}")
+
     def _show(self, result: tuple[Any, list[Any], int]) -> None:
+        if self._next():
+            return  # the filters changed meanwhile; that result is on its way
         self._query, rows, total = result
-        self.model.set_rows(rows, total)
-        self.count_label.setText(self.count_text.format(count=self.model.total))
+        capped = self.count_cap is not None and total > self.count_cap
+        self.model.set_rows(rows, total, at_least=capped)
+        self.count_label.setText(self.count_message(self._query, self.model.total, not capped))
         self.refreshed.emit()
 
     def _failed(self, error: Exception) -> None:
+        if self._next():
+            return
         self.count_label.setText(message_of(error))
 
     def focus_search(self) -> None:

@@ -10,7 +10,14 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QMenu, QPushButton, QWidget
 
 from app import clock
 from app.periods import period_range
-from app.services.letter_list import LetterQuery, LetterRow, count_letters, list_letters
+from app.services.letter_list import (
+    COUNT_CAP,
+    LetterQuery,
+    LetterRow,
+    count_letters,
+    list_letters,
+    only_number_start,
+)
 from app.services.letters import DELIVERY_STATE_LABELS, STATUS_LABELS
 from app.services.profile import list_journals
 from app.text import date_ru
@@ -66,6 +73,7 @@ def _delivery(row: LetterRow) -> str:
 class RegistryTab(ListTab):
     search_placeholder = "Поиск по номеру, заголовку, адресату и тексту письма"
     count_text = "Писем: {count}"
+    count_cap = COUNT_CAP
     new_letter_requested = Signal()
     open_requested = Signal(int)
     annul_requested = Signal(int)
@@ -180,7 +188,13 @@ class RegistryTab(ListTab):
         return list_letters(self.db, query, offset=offset, limit=limit)
 
     def count(self, query: Any) -> int:
-        return count_letters(self.db, query)
+        return count_letters(self.db, query, cap=self.count_cap)
+
+    def count_message(self, query: Any, total: int, exact: bool) -> str:
+        message = super().count_message(query, total, exact)
+        if only_number_start(query):
+            message += " — по началу номера; текст ищется от 3 знаков"
+        return message
 
     def _id(self, row: int) -> int:
         return int(self.model.row_at(row).id)

@@ -1,0 +1,267 @@
+"""Generated registry data for the benchmarks: letters of a large ministry and its directory.
+
+Rows are written with plain ``sqlite3`` in batches (the services would take hours for a million
+letters), but they are the rows the services write: folded ``search_norm``, one
+``letter_addressee`` per addressee as printed, report requests with a control per addressee,
+journal counters that continue after the highest number. The FTS triggers index every letter as
+it is inserted.
+
+Shape, per 1,000,000 letters over 30 years (1990–2019, clear of the demo's 2024–2025):
+- journal ИСХ ``{seq}/{case}`` (85 %) and РСК ``{seq}-РСК`` (15 %), ≈33,000 letters a year;
+- 97 % to one addressee from the directory, 3 % mailings to 10–89 of them;
+- every mailing and 2 % of single letters ask for a report (a control per addressee);
+- 1 % annulled; delivery states as an archive has them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+from app.text import full_name, search_blob
+
+FIRST_YEAR, YEARS = 1990, 30
+WORDS = (
+    "качество конкурс неделя день региональный мероприятие информация поддержка отчет форма "
+    "субъект правительство администрация министерство образование проведение организация просим "
+    "направить срок представить сведения результаты приложение участие развитие производитель "
+    "товар услуга потребитель программа проект ресурс публикация ссылка"
+).split()
+SUBJECTS = (
+    "О проведении Недели качества",
+    "О поддержке Конкурса «Лидер качества»",
+    "О представлении отчета",
+    "О направлении информации",
+    "Об участии в Международном форуме",
+    "О предоставлении сведений",
+    "О ёлке для детей сотрудников",
+)
+REGIONS = (
+    "Камчатского края",
+    "Курской области",
+    "Республики Татарстан",
+    "Московской области",
+    "Приморского края",
+    "Новгородской области",
+    "Республики Саха (Якутия)",
+    "Ханты-Мансийского автономного округа – Югры",
+    "Свердловской области",
+    "Краснодарского края",
+)
+BODIES = (
+    ("Министерство образования", "Министр образования", "Министру образования"),
+    ("Министерство промышленности и торговли", "Министр промышленности", "Министру промышленности"),
+    ("Правительство", "Губернатор", "Губернатору"),
+    ("Департамент экономического развития", "Директор департамента", "Директору департамента"),
+    ("Управление Роспотребнадзора по", "Руководитель управления", "Руководителю управления"),
+)
+PEOPLE = (  # last name, dative, first, middle, gender
+    ("Иванов", "Иванову", "Сергей", "Петрович", "m"),
+    ("Солодов", "Солодову", "Владимир", "Викторович", "m"),
+    ("Петрова", "Петровой", "Анна", "Сергеевна", "f"),
+    ("Ёлкин", "Ёлкину", "Алексей", "Иванович", "m"),
+    ("Кузнецова", "Кузнецовой", "Мария", "Олеговна", "f"),
+    ("Смирнов", "Смирнову", "Дмитрий", "Александрович", "m"),
+)
+DELIVERIES = ("МЭДО", "МЭДО", "МЭДО", "Электронная почта", "Почта")
+
+
+def _connect(db_path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA synchronous = OFF")  # a throw-away database: speed over durability
+    conn.execute("PRAGMA cache_size = -200000")
+    return conn
+
+
+def _count(conn: sqlite3.Connection, table: str, where: str = "") -> int:
+    return int(conn.execute(f"SELECT count(*) FROM {table} {where}").fetchone()[0])
+
+
+def generate_recipients(db_path: Path, count: int) -> float:
+    """Add recipients until the directory has ``count`` generated ones; returns seconds."""
+    start = time.perf_counter()
+    conn = _connect(db_path)
+    have = _count(conn, "recipient", "WHERE code LIKE 'gen-%'")
+    rng = random.Random(2 + have)
+    now = dt.datetime.now().isoformat(sep=" ")
+    rows = []
+    for i in range(have, count):
+        org, position, position_dat = rng.choice(BODIES)
+        region = rng.choice(REGIONS)
+        last, last_dat, first, middle, gender = rng.choice(PEOPLE)
+        code = f"gen-{i:07d}"
+        organization = f"{org} {region}"
+        position = f"{position} {region}"
+        lines = f"{position_dat} {region}\n{first[0]}.{middle[0]}.\u00a0{last_dat}"
+        salutation = f"{'Уважаемый' if gender == 'm' else 'Уважаемая'} {first} {middle}!"
+        email = f"{code}@example.gov.ru"
+        blob = search_blob(
+            code, organization, position, full_name(last, first, middle), lines, email, ""
+        )
+        rows.append(
+            (code, organization, position, last, first, middle, gender, lines, salutation,
+             rng.choice(DELIVERIES), email, now, blob)
+        )  # fmt: skip
+    conn.executemany(
+        "INSERT INTO recipient (code, organization, position, last_name, first_name, "
+        "middle_name, gender, addressee_lines, addressee_edited, salutation, salutation_edited, "
+        "delivery, email, medo_id, address, postcode, phone, active, created_at, version, "
+        "search_norm) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?, '', '', '', '', 1, ?, 1, ?)",
+        rows,
+    )
+    conn.commit()
+    conn.close()
+    return time.perf_counter() - start
+
+
+def _body(rng: random.Random) -> str:
+    paragraphs = []
+    for _ in range(rng.randint(3, 6)):
+        words = [rng.choice(WORDS) for _ in range(rng.randint(30, 60))]
+        paragraphs.append(" ".join(words).capitalize() + ".")
+    return "\n\n".join(paragraphs)
+
+
+class _Ids:
+    def __init__(self, conn: sqlite3.Connection, table: str) -> None:
+        self.next = int(conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0])
+
+    def take(self) -> int:
+        self.next += 1
+        return self.next
+
+
+def generate_letters(db_path: Path, count: int, *, progress: bool = False) -> float:
+    """Add generated letters until there are ``count`` of them; returns seconds."""
+    start = time.perf_counter()
+    conn = _connect(db_path)
+    have = _count(conn, "letter", "WHERE created_by = 'bench'")
+    if have >= count:
+        conn.close()
+        return 0.0
+    journals = dict(conn.execute("SELECT code, id FROM journal").fetchall())
+    staff = [row[0] for row in conn.execute("SELECT id FROM staff")]
+    directory = conn.execute(
+        "SELECT id, addressee_lines, salutation, delivery FROM recipient WHERE active = 1"
+    ).fetchall()
+    columns = json_columns()
+    per_year = max(1, -(-count // YEARS))
+    rng = random.Random(1 + have)
+    now = dt.datetime.now().isoformat(sep=" ")
+    letter_ids, addressee_ids = _Ids(conn, "letter"), _Ids(conn, "letter_addressee")
+    counters: dict[tuple[int, str], int] = {}
+    for journal_id, period, last in conn.execute(
+        "SELECT journal_id, period_key, last_seq FROM journal_counter"
+    ):
+        counters[(journal_id, period)] = last
+    letters: list[tuple[Any, ...]] = []
+    addressees: list[tuple[Any, ...]] = []
+    requests: list[tuple[Any, ...]] = []
+    controls: list[tuple[Any, ...]] = []
+
+    def flush() -> None:
+        conn.executemany(
+            "INSERT INTO letter (id, journal_id, period_key, seq, number, reg_date, status, "
+            "case_index, department, correspondent, subject, body, closing, addressee_kind, "
+            "addressee_text, salutation, reply_to_number, signatory_id, signature_kind, "
+            "executor_id, appendices, delivery_state, annul_reason, created_at, created_by, "
+            "updated_at, version, search_norm) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', '', ?, ?, "
+            "'', ?, ?, ?, '', ?, 'handwritten', ?, '[]', ?, ?, ?, 'bench', ?, 1, ?)",
+            letters,
+        )
+        conn.executemany(
+            "INSERT INTO letter_addressee (id, letter_id, recipient_id, position, "
+            "addressee_lines, salutation, delivery, dispatch_state, dispatched_at, dispatched_by, "
+            "dispatch_note, dispatch_uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', '')",
+            addressees,
+        )
+        conn.executemany(
+            "INSERT INTO report_request (letter_id, due_date, columns, form_rows, closed) "
+            "VALUES (?, ?, ?, 3, ?)",
+            requests,
+        )
+        conn.executemany(
+            "INSERT INTO report_control (addressee_id, state, due_date, reply_number, "
+            "reply_date, received_date, version, late, reminder_number, note) "
+            "VALUES (?, ?, NULL, ?, ?, ?, 1, ?, '', '')",
+            controls,
+        )
+        conn.commit()
+        for rows in (letters, addressees, requests, controls):
+            rows.clear()
+
+    for i in range(have, count):
+        year = FIRST_YEAR + min(YEARS - 1, i // per_year)
+        day = dt.date(year, 1, 1) + dt.timedelta(days=(i % per_year) * 365 // per_year)
+        code = "РСК" if rng.random() < 0.15 else "ИСХ"
+        key = (journals[code], str(year))
+        seq = counters[key] = counters.get(key, 0) + 1
+        number = f"{seq}-РСК" if code == "РСК" else f"{seq}/{rng.randint(1, 12):02d}-{rng.randint(1, 40)}"
+        mailing = rng.random() < 0.03
+        chosen = rng.sample(directory, rng.randint(10, 89)) if mailing else [rng.choice(directory)]
+        if mailing:
+            kind, addressee_text = "list", "Руководителям органов исполнительной власти субъектов"
+        else:
+            kind, addressee_text = "recipient", chosen[0][1]
+        annulled = rng.random() < 0.01
+        subject = rng.choice(SUBJECTS)
+        body = _body(rng)
+        letter_id = letter_ids.take()
+        delivery = rng.choice(("delivered", "delivered", "sent", "not_sent"))
+        letters.append(
+            (letter_id, key[0], key[1], seq, number, day.isoformat(),
+             "annulled" if annulled else "registered", f"{rng.randint(1, 12):02d}-{rng.randint(1, 40)}",
+             subject, body, kind, addressee_text, "" if mailing else chosen[0][2],
+             rng.choice(staff), rng.choice(staff), delivery,
+             "Ошибка в реквизитах" if annulled else "", now, now,
+             search_blob(number, subject, addressee_text, body))
+        )  # fmt: skip
+        report = mailing or rng.random() < 0.02
+        if report:
+            due = day + dt.timedelta(days=30)
+            requests.append((letter_id, due.isoformat(), columns, 1))
+        for position, (rid, lines, salutation, method) in enumerate(chosen, start=1):
+            aid = addressee_ids.take()
+            sent_at = None if delivery == "not_sent" else now
+            addressees.append(
+                (aid, letter_id, rid, position, lines, salutation, method, delivery, sent_at)
+            )
+            if report:
+                got = day + dt.timedelta(days=rng.randint(10, 45))
+                controls.append(
+                    (aid, rng.choice(("received", "received", "closed", "excused")),
+                     f"{rng.randint(100, 9999)}", got.isoformat(), got.isoformat(), got > due)
+                )  # fmt: skip
+        if len(letters) == 5_000 or i == count - 1:
+            flush()
+            if progress:
+                print(f"  {i + 1:,} letters, {time.perf_counter() - start:.0f} s", flush=True)
+    conn.executemany(
+        "INSERT INTO journal_counter (journal_id, period_key, last_seq) VALUES (?, ?, ?) "
+        "ON CONFLICT (journal_id, period_key) DO UPDATE SET last_seq = excluded.last_seq",
+        [(j, p, s) for (j, p), s in counters.items()],
+    )
+    conn.commit()
+    conn.execute("ANALYZE")
+    conn.close()
+    return time.perf_counter() - start
+
+
+def json_columns() -> str:
+    import json
+
+    return json.dumps(["Субъект РФ", "Мероприятие", "Количество участников"], ensure_ascii=False)
+
+
+def year_with_most_letters(db_path: Path) -> tuple[int, int]:
+    conn = sqlite3.connect(db_path)
+    year, n = conn.execute(
+        "SELECT substr(reg_date, 1, 4) AS y, count(*) FROM letter GROUP BY y "
+        "ORDER BY count(*) DESC LIMIT 1"
+    ).fetchone()
+    conn.close()
+    return int(year), int(n)

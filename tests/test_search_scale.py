@@ -1,0 +1,88 @@
+"""The registry's search at scale: newest matches first without sorting every match, and a
+count that stops at a cap. Checked against the plain answer (every match sorted by date)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+from sqlalchemy import update
+
+from app.services import letter_list
+from app.services.letter_list import LetterQuery, count_letters, list_letters
+from app.services.letters import register_letter
+from db.engine import Database
+from db.models import Letter
+from tests.conftest import make_card
+
+
+@pytest.fixture
+def shuffled_db(demo_db: Database) -> Database:
+    """40 letters «о проверке» and 20 others; several registered early but dated late."""
+    rng = random.Random(5)
+    for i in range(60):
+        subject = f"О проверке склада {i}" if i % 3 else f"О поставке {i}"
+        register_letter(demo_db, make_card(subject=subject, date=dt.date(2025, 1, 1)))
+    with demo_db.write() as session:
+        for letter in session.query(Letter).filter(Letter.subject.like("О п%")):
+            day = dt.date(2025, 1, 1) + dt.timedelta(days=letter.id % 50)
+            if rng.random() < 0.15:  # a date corrected later, out of registration order
+                day = dt.date(2025, 12, rng.randint(1, 28))
+            session.execute(update(Letter).where(Letter.id == letter.id).values(reg_date=day))
+    return demo_db
+
+
+def _plain(db: Database, query: LetterQuery, offset: int, limit: int) -> list[int]:
+    """Every match sorted by date: the answer the shortcut must give."""
+    saved = letter_list._uses_newest_first
+    letter_list._uses_newest_first = lambda db, query: False  # type: ignore[assignment]
+    try:
+        return [r.id for r in list_letters(db, query, offset=offset, limit=limit)]
+    finally:
+        letter_list._uses_newest_first = saved
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 7, 400])
+@pytest.mark.parametrize("search", ["проверке", "склада 1", "проверке ы", "поставке", "нет такого"])
+def test_newest_first_equals_sorting_every_match(
+    shuffled_db: Database, monkeypatch: pytest.MonkeyPatch, chunk: int, search: str
+) -> None:
+    monkeypatch.setattr(letter_list, "SCAN_CHUNK", chunk)
+    query = LetterQuery(search=search)
+    for offset, limit in ((0, 5), (5, 5), (0, 200), (30, 10)):
+        assert [r.id for r in list_letters(shuffled_db, query, offset=offset, limit=limit)] == (
+            _plain(shuffled_db, query, offset, limit)
+        ), (search, offset, limit)
+
+
+def test_filters_apply_to_the_shortcut(
+    shuffled_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(letter_list, "SCAN_CHUNK", 4)
+    query = LetterQuery(
+        search="проверке", date_from=dt.date(2025, 1, 10), date_to=dt.date(2025, 1, 30)
+    )
+    got = [r.id for r in list_letters(shuffled_db, query, limit=6)]
+    assert got == _plain(shuffled_db, query, 0, 6)
+    rows = list_letters(shuffled_db, query, limit=200)
+    assert rows and all(dt.date(2025, 1, 10) <= r.reg_date <= dt.date(2025, 1, 30) for r in rows)
+
+
+def test_too_many_out_of_order_falls_back(
+    shuffled_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(letter_list, "SCAN_CHUNK", 2)
+    monkeypatch.setattr(letter_list, "OUT_OF_ORDER_LIMIT", 0)
+    query = LetterQuery(search="проверке")
+    assert [r.id for r in list_letters(shuffled_db, query, limit=5)] == _plain(
+        shuffled_db, query, 0, 5
+    )
+
+
+def test_count_stops_at_the_cap(shuffled_db: Database) -> None:
+    query = LetterQuery(search="проверке")
+    assert count_letters(shuffled_db, query) == 40
+    assert count_letters(shuffled_db, query, cap=10) == 11  # «более 10»
+    assert count_letters(shuffled_db, query, cap=40) == 40
+    assert count_letters(shuffled_db, LetterQuery(), cap=10) == 11
