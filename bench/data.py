@@ -25,7 +25,7 @@ from typing import Any
 from app.text import full_name, search_blob
 
 FIRST_YEAR, YEARS = 1990, 30
-WORDS = (
+WORDS = (  # noqa: SIM905
     "качество конкурс неделя день региональный мероприятие информация поддержка отчет форма "
     "субъект правительство администрация министерство образование проведение организация просим "
     "направить срок представить сведения результаты приложение участие развитие производитель "
@@ -200,7 +200,11 @@ def generate_letters(db_path: Path, count: int, *, progress: bool = False) -> fl
         code = "РСК" if rng.random() < 0.15 else "ИСХ"
         key = (journals[code], str(year))
         seq = counters[key] = counters.get(key, 0) + 1
-        number = f"{seq}-РСК" if code == "РСК" else f"{seq}/{rng.randint(1, 12):02d}-{rng.randint(1, 40)}"
+        number = (
+            f"{seq}-РСК"
+            if code == "РСК"
+            else f"{seq}/{rng.randint(1, 12):02d}-{rng.randint(1, 40)}"
+        )
         mailing = rng.random() < 0.03
         chosen = rng.sample(directory, rng.randint(10, 89)) if mailing else [rng.choice(directory)]
         if mailing:
@@ -212,9 +216,10 @@ def generate_letters(db_path: Path, count: int, *, progress: bool = False) -> fl
         body = _body(rng)
         letter_id = letter_ids.take()
         delivery = rng.choice(("delivered", "delivered", "sent", "not_sent"))
+        case = f"{rng.randint(1, 12):02d}-{rng.randint(1, 40)}"
         letters.append(
             (letter_id, key[0], key[1], seq, number, day.isoformat(),
-             "annulled" if annulled else "registered", f"{rng.randint(1, 12):02d}-{rng.randint(1, 40)}",
+             "annulled" if annulled else "registered", case,
              subject, body, kind, addressee_text, "" if mailing else chosen[0][2],
              rng.choice(staff), rng.choice(staff), delivery,
              "Ошибка в реквизитах" if annulled else "", now, now,

@@ -186,6 +186,7 @@ class Recipient(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (Index("ix_recipient_order", "organization", "last_name", "id"),)
 
 
 class RecipientOfficialHistory(Base):

@@ -9,11 +9,18 @@ import random
 import pytest
 from sqlalchemy import update
 
-from app.services import letter_list
+from app.services import letter_list, recipients
 from app.services.letter_list import LetterQuery, count_letters, list_letters
 from app.services.letters import register_letter
+from app.services.recipients import (
+    RecipientData,
+    count_recipients,
+    get_recipient,
+    list_recipients,
+    save_recipient,
+)
 from db.engine import Database
-from db.models import Letter
+from db.models import Letter, Recipient
 from tests.conftest import make_card
 
 
@@ -86,3 +93,48 @@ def test_count_stops_at_the_cap(shuffled_db: Database) -> None:
     assert count_letters(shuffled_db, query, cap=10) == 11  # «более 10»
     assert count_letters(shuffled_db, query, cap=40) == 40
     assert count_letters(shuffled_db, LetterQuery(), cap=10) == 11
+
+
+def _directory(db: Database) -> None:
+    for i in range(30):
+        region = "Курской области" if i % 2 else "Тверской области"
+        save_recipient(
+            db,
+            RecipientData(code=f"r{i:02d}", organization=f"Министерство образования {region}"),
+        )
+
+
+@pytest.mark.parametrize("cap", [3, 1_000])
+@pytest.mark.parametrize("search", ["курской", "образования тверской", "r1", "о курской", "нет"])
+def test_recipient_search_same_by_index_or_scan(
+    demo_db: Database, monkeypatch: pytest.MonkeyPatch, cap: int, search: str
+) -> None:
+    """A rare word is answered from the trigram index, a common one by the ordered scan; the
+    rows are the same as a plain scan gives."""
+    _directory(demo_db)
+    monkeypatch.setattr(recipients, "RECIPIENT_COUNT_CAP", cap)
+    got = [r.code for r in list_recipients(demo_db, search)]
+    words = search.casefold().split()
+    with demo_db.read() as session:
+        rows = session.query(Recipient).filter(Recipient.active.is_(True)).all()
+        plain = sorted(
+            (r for r in rows if all(w in r.search_norm for w in words)),
+            key=lambda r: (r.organization, r.last_name, r.id),
+        )
+    assert got == [r.code for r in plain]
+    assert count_recipients(demo_db, search) == len(plain)
+    assert count_recipients(demo_db, search, cap=2) == min(len(plain), 3)
+
+
+def test_recipient_index_follows_edits(demo_db: Database) -> None:
+    _directory(demo_db)
+    detail = get_recipient(demo_db, "r01")
+    assert count_recipients(demo_db, "энской") == 0
+    save_recipient(
+        demo_db,
+        RecipientData(
+            id=detail.id, code="r01", organization="Министерство образования Энской области"
+        ),
+    )
+    assert [r.code for r in list_recipients(demo_db, "энской")] == ["r01"]
+    assert "r01" not in [r.code for r in list_recipients(demo_db, "курской")]

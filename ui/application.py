@@ -16,6 +16,8 @@ from app.errors import UnusableDatabaseError, UserError
 from app.registry import open_registry
 
 EXIT_AFTER_ENV = "SECRETARIAT_EXIT_AFTER_MS"  # for smoke runs on machines without a person
+# for the benchmark: print «ready» once the registry shows its first page, then quit (no backups)
+STARTUP_PROBE_ENV = "SECRETARIAT_STARTUP_PROBE"
 DAILY_BACKUP_DELAY_MS = 5_000
 
 
@@ -64,6 +66,49 @@ def _automatic_backup(db: Any, kind: str) -> str:
     return ""
 
 
+def peak_memory_mb() -> float:
+    """Peak resident memory of this process (VmHWM), in MB; 0 where /proc is missing."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _probe_startup(window: Any, app: Any) -> None:
+    def shown() -> None:
+        window.registry_tab.refreshed.disconnect(shown)
+        window.repaint()  # the first page painted, not only fetched
+        rows = window.registry_tab.model.rowCount()
+        print(f"ready rows={rows} peak_mb={peak_memory_mb():.1f}", flush=True)
+        app.quit()
+
+    window.registry_tab.refreshed.connect(shown)
+
+
+def _schedule(window: Any, db: Any) -> None:
+    """The daily backup a few seconds after start; the smoke-run exit when asked for."""
+    from PySide6.QtCore import QTimer
+
+    from ui.background import Background
+
+    background = Background(window)
+
+    def daily() -> None:
+        def done(message: object) -> None:
+            if message:
+                window.statusBar().showMessage(f"Ежедневная копия: {message}", 30_000)
+
+        background.run("daily-backup", lambda: _automatic_backup(db, "daily"), done)
+
+    QTimer.singleShot(DAILY_BACKUP_DELAY_MS, daily)
+    exit_after = os.environ.get(EXIT_AFTER_ENV, "")
+    if exit_after.isdigit():
+        QTimer.singleShot(int(exit_after), window.close)
+
+
 def run(db_target: str | None) -> int:
     if not _has_display():
         print(
@@ -72,10 +117,9 @@ def run(db_target: str | None) -> int:
             file=sys.stderr,
         )
         return 2
-    from PySide6.QtCore import QThreadPool, QTimer
+    from PySide6.QtCore import QThreadPool
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from ui.background import Background
     from ui.main_window import APP_TITLE, MainWindow
     from ui.translations import install_russian
 
@@ -96,20 +140,13 @@ def run(db_target: str | None) -> int:
             return 2
         window = MainWindow(db)
         window.show()
-
-        background = Background(window)
-
-        def daily(window: Any = window, db: Any = db, background: Any = background) -> None:
-            def done(message: object) -> None:
-                if message:
-                    window.statusBar().showMessage(f"Ежедневная копия: {message}", 30_000)
-
-            background.run("daily-backup", lambda: _automatic_backup(db, "daily"), done)
-
-        QTimer.singleShot(DAILY_BACKUP_DELAY_MS, daily)
-        exit_after = os.environ.get(EXIT_AFTER_ENV, "")
-        if exit_after.isdigit():
-            QTimer.singleShot(int(exit_after), window.close)
+        if os.environ.get(STARTUP_PROBE_ENV):
+            _probe_startup(window, app)
+            code = app.exec()
+            QThreadPool.globalInstance().waitForDone(30_000)
+            db.dispose()
+            return int(code)
+        _schedule(window, db)
         code = app.exec()
         QThreadPool.globalInstance().waitForDone(120_000)  # a daily copy still being written
         if window.reopen_requested:

@@ -22,20 +22,14 @@ from PySide6.QtWidgets import (
 from app import clock
 from app.errors import READ_ONLY_MESSAGE, UserError
 from app.services.backup import database_file
-from app.services.demo import load_demo
-from app.services.journal import export_journal
 from app.services.letters import annul_letter
-from app.services.maintenance import check_database
 from app.services.profile import get_organization
-from app.services.setup import setup_from_file
 from app.settings import Settings
 from app.text import date_ru
 from app.version import __version__
 from db.engine import Database
 from ui.background import message_of
 from ui.control_notice_bar import ControlNoticeBar
-from ui.dialogs.letter_dialog import LetterDialog
-from ui.dialogs.settings_dialog import SettingsDialog
 from ui.read_only import lock_writes, writes
 from ui.signals import SignalHub
 from ui.tabs.list_tab import ListTab
@@ -269,10 +263,14 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, APP_TITLE, message)
 
     def open_settings(self) -> None:
+        from ui.dialogs.settings_dialog import SettingsDialog
+
         if SettingsDialog.edit(self.db, self):
             self.hub.everything_changed()
 
     def new_letter(self, addressee: dict[str, str] | None = None) -> None:
+        from ui.dialogs.letter_dialog import LetterDialog
+
         registered = LetterDialog.register_new(
             self.db, self, addressee if isinstance(addressee, dict) else None
         )
@@ -284,6 +282,8 @@ class MainWindow(QMainWindow):
         )
 
     def open_letter(self, letter_id: int) -> None:
+        from ui.dialogs.letter_dialog import LetterDialog
+
         if LetterDialog.open_card(self.db, letter_id, self):
             self.hub.letters_changed.emit()
 
@@ -306,6 +306,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Письмо № {number} аннулировано", 15_000)
 
     def export_journal(self) -> None:
+        from app.services.journal import export_journal
+
         query = self.registry_tab.make_query()
         start = query.date_from or dt.date(clock.today().year, 1, 1)
         end = query.date_to or clock.today()
@@ -325,6 +327,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Журнал записан: {path}", 15_000)
 
     def load_demo_data(self) -> None:
+        from app.services.demo import load_demo
+
         try:
             result = load_demo(self.db)
         except UserError as exc:
@@ -338,6 +342,8 @@ class MainWindow(QMainWindow):
         )
 
     def load_setup_file(self) -> None:
+        from app.services.setup import setup_from_file
+
         name, _filter = QFileDialog.getOpenFileName(
             self, "Файл настройки", "", "Файл настройки (*.json);;Все файлы (*)"
         )
@@ -401,6 +407,8 @@ class MainWindow(QMainWindow):
         AuditDialog(self.db, self).exec()
 
     def check_database(self) -> None:
+        from app.services.maintenance import check_database
+
         report = check_database(self.db)
         if report.ok:
             QMessageBox.information(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
-from sqlalchemy import ColumnElement, and_, delete, func, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from app import audit, declension
@@ -461,17 +461,41 @@ def _official(row: Recipient) -> str:
     )
 
 
-def count_recipients(db: Database, search: str = "") -> int:
+RECIPIENT_COUNT_CAP = 1_000  # beyond this the directory says «более 1 000»
+
+
+def count_recipients(db: Database, search: str = "", *, cap: int | None = None) -> int:
+    """Active recipients matching; with ``cap``, counting stops at ``cap + 1``."""
     with db.read() as session:
-        return int(session.scalar(select(func.count(Recipient.id)).where(_where(search))) or 0)
+        where = _where(session, search)
+        if cap is None:
+            return int(session.scalar(select(func.count(Recipient.id)).where(where)) or 0)
+        some = select(Recipient.id).where(where).limit(cap + 1).subquery()
+        return int(session.scalar(select(func.count()).select_from(some)) or 0)
 
 
-def _where(search: str) -> ColumnElement[bool]:
+def _where(session: Session, search: str) -> ColumnElement[bool]:
+    """Active, and every word somewhere in the folded text (a substring match).
+
+    On SQLite, when the trigram index finds at most :data:`RECIPIENT_COUNT_CAP` recipients with
+    the words of three characters and more, only those are looked at. A common word (more
+    matches) is checked row by row instead, in the directory's order, which finds a page of
+    matches after a few hundred rows."""
     words = normalize(search).split()
-    return and_(
-        Recipient.active.is_(True),
-        *(Recipient.search_norm.contains(w, autoescape=True) for w in words),
-    )
+    long = [w for w in words if len(w) >= 3]
+    conditions = [Recipient.active.is_(True)]
+    bind = session.get_bind()
+    if long and bind.dialect.name == "sqlite":
+        phrase = " AND ".join('"' + w.replace('"', '""') + '"' for w in long)
+        ids = session.scalars(
+            text("SELECT rowid FROM recipient_fts WHERE recipient_fts MATCH :p LIMIT :n"),
+            {"p": phrase, "n": RECIPIENT_COUNT_CAP + 1},
+        ).all()
+        if len(ids) <= RECIPIENT_COUNT_CAP:
+            conditions.append(Recipient.id.in_(ids))
+            words = [w for w in words if w not in long]
+    conditions += [Recipient.search_norm.contains(w, autoescape=True) for w in words]
+    return and_(*conditions)
 
 
 def list_recipients(
@@ -486,7 +510,7 @@ def recipient_rows_in(
 ) -> list[RecipientRow]:
     stmt = (
         select(Recipient)
-        .where(_where(search))
+        .where(_where(session, search))
         .order_by(Recipient.organization, Recipient.last_name, Recipient.id)
         .offset(offset)
     )

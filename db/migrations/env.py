@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from db.models import Base
+from db.schema import UNMODELLED_PREFIXES
 
 config = context.config
 connection = config.attributes.get("connection")
@@ -16,7 +17,7 @@ if connection is None:  # pragma: no cover - only for `alembic revision --autoge
 
 def include_name(name: str | None, type_: str, _parent: object) -> bool:
     # the full-text index (a virtual table and its shadow tables) lives outside the models
-    return not (type_ == "table" and name is not None and name.startswith("letter_fts"))
+    return not (type_ == "table" and name is not None and name.startswith(UNMODELLED_PREFIXES))
 
 
 context.configure(

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.errors import UserError
 from app.services.recipient_io import export_recipients
 from app.services.recipients import (
+    RECIPIENT_COUNT_CAP,
     RecipientRow,
     count_recipients,
     deactivate_recipient,
@@ -43,6 +44,7 @@ TITLE = "Адресаты"
 class RecipientsTab(ListTab):
     search_placeholder = "Поиск по организации, должности, фамилии, коду, эл. почте"
     count_text = "Адресатов: {count}"
+    count_cap = RECIPIENT_COUNT_CAP
     changed = Signal()
     letter_to_recipient_requested = Signal(str)  # code
     letter_to_list_requested = Signal(str)  # list name
@@ -78,7 +80,7 @@ class RecipientsTab(ListTab):
         return list_recipients(self.db, str(query or ""), offset=offset, limit=limit)
 
     def count(self, query: Any) -> int:
-        return count_recipients(self.db, str(query or ""))
+        return count_recipients(self.db, str(query or ""), cap=self.count_cap)
 
     def _build_layout(self) -> None:
         toolbar = QHBoxLayout()

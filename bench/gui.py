@@ -1,0 +1,171 @@
+"""Window figures on a registry: cold start, keystroke to updated table, peak memory.
+
+``python -m bench.gui DB [--repeat R]`` prints one JSON object; ``bench.run`` calls it in fresh
+processes so that nothing it imported before counts. Qt runs offscreen.
+
+- Cold start: wall time from launching ``python -m ui.launcher --db DB`` (what ``secretariat``
+  runs) until the window has painted the registry's first page (``SECRETARIAT_STARTUP_PROBE``
+  prints «ready» then), beside ``python -c "import PySide6.QtWidgets"`` alone, the floor.
+- Keystroke: each of the benchmark queries typed a character at a time into the registry's
+  search field, waiting after each key until the table shows that text's result: time from the
+  key event to the table updated (count label set, rows reset), every prefix counted.
+- Peak memory: VmHWM of the window process after all of that.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _stats(times: list[float]) -> dict[str, float]:
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"median_ms": round(statistics.median(ordered), 1), "p95_ms": round(p95, 1)}
+
+
+def _env(db: Path) -> dict[str, str]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    env["SECRETARIAT_DATA_DIR"] = str(db.parent)
+    env.setdefault("SECRETARIAT_CONFIG_DIR", str(db.parent / "config"))
+    return env
+
+
+def cold_start(db: Path, repeat: int) -> dict[str, Any]:
+    """Launch the program ``repeat`` times; the floor is the bare PySide6 import."""
+    env = _env(db)
+    ours, floor, peaks = [], [], []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "ui.launcher", "--db", str(db)],
+            env={**env, "SECRETARIAT_STARTUP_PROBE": "1"},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            cwd=ROOT,
+        )
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        ours.append((time.perf_counter() - start) * 1000)
+        proc.wait(60)
+        if not line.startswith("ready"):
+            raise RuntimeError(f"the window did not report its first page: {line!r}")
+        fields = dict(part.split("=") for part in line.split()[1:])
+        peaks.append(float(fields["peak_mb"]))
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import PySide6.QtWidgets"], env=env, check=True)
+        floor.append((time.perf_counter() - start) * 1000)
+    return {
+        "ours": _stats(ours),
+        "floor_import_pyside6": _stats(floor),
+        "peak_mb_at_first_page": max(peaks),
+    }
+
+
+def keystrokes(db_path: str, queries: list[str]) -> dict[str, Any]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    sys.path.insert(0, str(ROOT))
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from app.registry import open_registry
+    from ui.application import peak_memory_mb
+    from ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    db = open_registry(db_path)
+    window = MainWindow(db)
+    window.show()
+    tab = window.registry_tab
+    loop = QEventLoop()
+
+    def wait_for(text: str) -> None:
+        deadline = QTimer()
+        deadline.setSingleShot(True)
+        deadline.timeout.connect(loop.quit)
+
+        def check() -> None:
+            if tab._query is not None and tab._query.search == text:
+                loop.quit()
+
+        tab.refreshed.connect(check)
+        deadline.start(120_000)
+        check()
+        if not (tab._query is not None and tab._query.search == text):
+            loop.exec()
+        tab.refreshed.disconnect(check)
+
+    from app.services.letter_list import LetterQuery
+
+    wait_for("")
+    all_times: list[float] = []
+    per_query: dict[str, Any] = {}
+    for query in queries:
+        tab.search_edit.clear()
+        wait_for("")
+        times = []
+        for i, char in enumerate(query, start=1):
+            start = time.perf_counter()
+            QTest.sendKeyEvent(
+                QTest.KeyAction.Click, tab.search_edit, Qt.Key.Key_unknown, char,
+                Qt.KeyboardModifier.NoModifier,
+            )  # fmt: skip
+            wait_for(query[:i])
+            app.processEvents()  # the table repainted
+            times.append((time.perf_counter() - start) * 1000)
+        per_query[query] = {"per_key_ms": [round(t, 1) for t in times], **_stats(times)}
+        all_times += times
+    assert isinstance(tab._query, LetterQuery)
+    result = {
+        "keystroke": _stats(all_times),
+        "keystroke_max_ms": round(max(all_times), 1),
+        "queries": per_query,
+        "peak_mb_after_typing": round(peak_memory_mb(), 1),
+    }
+    window.close()
+    db.dispose()
+    return result
+
+
+def typing(db: Path, queries: list[str]) -> dict[str, Any]:
+    """The keystroke figures, measured in a fresh process."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.gui", str(db), "--typing", *queries],
+        env=_env(db),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    return dict(json.loads(proc.stdout.splitlines()[-1]))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.gui")
+    parser.add_argument("db")
+    parser.add_argument("--typing", nargs="+", metavar="QUERY")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
+    if args.typing:
+        result = keystrokes(args.db, args.typing)
+    else:
+        result = cold_start(Path(args.db), args.repeat)
+    print(json.dumps(result, ensure_ascii=False), flush=True)
+    if args.typing:
+        os._exit(0)  # PySide6 can abort while finalizing after a window lived; nothing is left
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
