@@ -375,7 +375,8 @@ class ReportControl(Base):
         ForeignKey("letter_addressee.id", ondelete="CASCADE"), unique=True
     )
     # expected | reminded | received | closed | excused ("overdue" is computed, never stored)
-    state: Mapped[str] = mapped_column(String(20), default="expected")
+    # indexed: the few outstanding controls are found among every control of the archive
+    state: Mapped[str] = mapped_column(String(20), default="expected", index=True)
     due_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # per-recipient override
     reply_number: Mapped[str] = mapped_column(String(100), default="")
     reply_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)

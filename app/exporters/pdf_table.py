@@ -10,6 +10,44 @@ from app.exporters.fonts import SERIF, register_fonts
 from app.exporters.table import Table, cell_text
 
 FONT_SIZE = 9
+PADDING = 3  # points around the text of a cell (the table's default top and bottom too)
+FRAME_PADDING = 6  # SimpleDocTemplate's frame padding, each side
+FILL = 0.97  # share of a page's height planned; the table still splits if a row is taller
+
+
+def pages_of_rows(heights: list[float], header: float, first: float, later: float) -> list[int]:
+    """How many rows go on each page: ``heights`` of the rows, the header row repeated on every
+    page, ``first`` / ``later`` the height available on the first and the following pages.
+
+    One table per page instead of one table for the whole journal: reportlab splits a long
+    table by building the rest of it again at every page, which grows with the square of the
+    rows (33,000 rows took minutes); a page-sized table costs the same on every page."""
+    counts: list[int] = []
+    room, used, count = first * FILL - header, 0.0, 0
+    for height in heights:
+        if count and used + height > room:
+            counts.append(count)
+            room, used, count = later * FILL - header, 0.0, 0
+        used += height
+        count += 1
+    if count or not counts:
+        counts.append(count)
+    return counts
+
+
+def cell_lines(row: list[Any], widths: list[float], font: str) -> list[str]:
+    """Cells as plain text broken into lines here: a table draws those lines directly, while a
+    Paragraph per cell (74,000 in a quarter's journal) is parsed and wrapped three times over."""
+    from reportlab.lib.utils import simpleSplit
+
+    return [
+        "\n".join(
+            line
+            for part in cell_text(value).split("\n")
+            for line in (simpleSplit(part, font, FONT_SIZE, width - 2 * PADDING) or [""])
+        )
+        for value, width in zip(row, widths, strict=False)
+    ]
 
 
 def write_table_pdf(table: Table, path: Path) -> Path:
@@ -17,11 +55,18 @@ def write_table_pdf(table: Table, path: Path) -> Path:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+    from reportlab.platypus import (
+        LongTable,
+        PageBreak,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        TableStyle,
+    )
 
     register_fonts()
-    cell = ParagraphStyle("cell", fontName=SERIF, fontSize=FONT_SIZE, leading=FONT_SIZE * 1.2)
-    head = ParagraphStyle("head", parent=cell, fontName=f"{SERIF}-Bold")
+    leading = FONT_SIZE * 1.2
+    cell = ParagraphStyle("cell", fontName=SERIF, fontSize=FONT_SIZE, leading=leading)
     title = ParagraphStyle("title", fontName=f"{SERIF}-Bold", fontSize=13, leading=16)
     page_w, _page_h = landscape(A4)
     margins = 15 * mm
@@ -32,33 +77,27 @@ def write_table_pdf(table: Table, path: Path) -> Path:
         escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         return Paragraph(escaped.replace("\n", "<br/>"), style)
 
-    number = ParagraphStyle("number", parent=cell, alignment=2)
-    bold_number = ParagraphStyle("bold_number", parent=number, fontName=f"{SERIF}-Bold")
-
-    def row_cells(row: list[Any], bold: bool = False) -> list[Any]:
-        styles = [
-            (bold_number if bold else number) if c.numeric else (head if bold else cell)
-            for c in table.columns
-        ]
-        return [para(cell_text(v), style) for v, style in zip(row, styles, strict=False)]
-
-    data = [[para(c.title, head) for c in table.columns]]
-    data += [row_cells(row) for row in table.rows]
+    bold = f"{SERIF}-Bold"
+    header = cell_lines([c.title for c in table.columns], widths, bold)
+    rows = [cell_lines(row, widths, SERIF) for row in table.rows]
     if table.totals is not None:
-        data.append(row_cells(table.totals, bold=True))
-    grid = LongTable(data, colWidths=widths, repeatRows=1)
-    grid.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), SERIF),
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-            ]
-        )
-    )
+        rows.append(cell_lines(table.totals, widths, bold))
+    numeric = [i for i, c in enumerate(table.columns) if c.numeric]
+    commands: list[Any] = [
+        ("FONTNAME", (0, 0), (-1, -1), SERIF),
+        ("FONTNAME", (0, 0), (-1, 0), bold),
+        ("FONTSIZE", (0, 0), (-1, -1), FONT_SIZE),
+        ("LEADING", (0, 0), (-1, -1), leading),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
+        *(("ALIGN", (i, 1), (i, -1), "RIGHT") for i in numeric),
+    ]
+
+    def height(cells: list[str]) -> float:
+        return 2 * PADDING + leading * max(c.count("\n") + 1 for c in cells)
 
     def number_pages(canvas: Any, doc: Any) -> None:
         if doc.page > 1:
@@ -68,7 +107,22 @@ def write_table_pdf(table: Table, path: Path) -> Path:
     story: list[Any] = [para(table.title, title)]
     if table.subtitle:
         story.append(para(table.subtitle, cell))
-    story += [Spacer(1, 4 * mm), grid]
+    story.append(Spacer(1, 4 * mm))
+    frame = landscape(A4)[1] - 15 * mm - 12 * mm - 2 * FRAME_PADDING
+    above = sum(f.wrap(page_w - 2 * margins - 2 * FRAME_PADDING, frame)[1] for f in story)
+    counts = pages_of_rows([height(r) for r in rows], height(header), frame - above, frame)
+    start = 0
+    for page, count in enumerate(counts):
+        if page:
+            story.append(PageBreak())
+        chunk = [header, *rows[start : start + count]]
+        style = [*commands]
+        if table.totals is not None and start + count == len(rows):
+            style.append(("FONTNAME", (0, -1), (-1, -1), bold))
+        grid = LongTable(chunk, colWidths=widths, repeatRows=1)
+        grid.setStyle(TableStyle(style))
+        story.append(grid)
+        start += count
     if table.notes:
         story.append(Spacer(1, 4 * mm))
         story += [para(note, cell) for note in table.notes]

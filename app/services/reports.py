@@ -281,6 +281,13 @@ def list_controls(
         .join(ReportRequest, ReportRequest.letter_id == Letter.id)
         .where(Letter.status == "registered")
     )
+    if show in ("active", "overdue", "soon"):  # only letters still waiting for a report
+        waiting = (
+            select(LetterAddressee.letter_id)
+            .join(ReportControl, ReportControl.addressee_id == LetterAddressee.id)
+            .where(ReportControl.state.in_(OUTSTANDING))
+        )
+        stmt = stmt.where(Letter.id.in_(waiting))
     if due_from is not None:
         stmt = stmt.where(ReportRequest.due_date >= due_from)
     if due_to is not None:

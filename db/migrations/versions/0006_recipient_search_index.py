@@ -1,10 +1,11 @@
-"""The directory at scale: a trigram index over recipients (SQLite) and their display order.
+"""Scale: a trigram index over recipients (SQLite), their display order, control states.
 
 Like the registry (0002), recipients are searched by substring in the folded ``search_norm``;
 with 100,000 recipients a ``LIKE`` scan takes tens of milliseconds per keystroke. FTS5 with the
 trigram tokenizer answers from an index (PostgreSQL has its ``pg_trgm`` index since 0005). The
 plain index on (organization, last_name, id) gives the directory's order without sorting every
-match of a common word.
+match of a common word. The index on report_control.state finds the few outstanding controls
+among the million of an archive (the control overview shows those by default).
 
 Revision ID: 0006
 Revises: 0005
@@ -38,6 +39,7 @@ STATEMENTS = (
 
 def upgrade() -> None:
     op.create_index("ix_recipient_order", "recipient", ["organization", "last_name", "id"])
+    op.create_index("ix_report_control_state", "report_control", ["state"])
     if op.get_bind().dialect.name != "sqlite":
         return
     for statement in STATEMENTS:
@@ -49,4 +51,5 @@ def downgrade() -> None:
         for name in ("recipient_fts_ai", "recipient_fts_ad", "recipient_fts_au"):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
         op.execute("DROP TABLE IF EXISTS recipient_fts")
+    op.drop_index("ix_report_control_state", "report_control")
     op.drop_index("ix_recipient_order", "recipient")
