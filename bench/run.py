@@ -29,7 +29,12 @@ from app.services.demo import load_demo
 from app.services.journal import export_journal
 from app.services.letter_list import COUNT_CAP, LetterQuery, count_letters, list_letters
 from app.services.letters import Addressee, LetterCard, register_letter
-from app.services.recipients import count_recipients, list_recipients, recipient_choices
+from app.services.recipients import (
+    RECIPIENT_COUNT_CAP,
+    count_recipients,
+    list_recipients,
+    recipient_choices,
+)
 from app.text import normalize
 from bench import gui, letters
 from bench.data import generate_letters, generate_recipients, year_with_most_letters
@@ -107,7 +112,11 @@ def bench_recipients(db_path: Path, repeat: int) -> dict[str, Any]:
     tab, picker, floor = [], [], []
     for q in RECIPIENT_QUERIES:
         tab += _timed(
-            lambda q=q: (count_recipients(db, q), list_recipients(db, q, limit=200)), repeat
+            lambda q=q: (
+                count_recipients(db, q, cap=RECIPIENT_COUNT_CAP),
+                list_recipients(db, q, limit=200),
+            ),
+            repeat,
         )
         picker += _timed(lambda q=q: recipient_choices(db, q), repeat)
         words = normalize(q).split()
@@ -115,7 +124,9 @@ def bench_recipients(db_path: Path, repeat: int) -> dict[str, Any]:
         args = [f"%{w}%" for w in words]
         floor += _timed(
             lambda w=where, a=args: (
-                raw.execute(f"SELECT count(*) FROM recipient WHERE {w}", a).fetchall(),
+                raw.execute(
+                    f"SELECT count(*) FROM (SELECT 1 FROM recipient WHERE {w} LIMIT 1001)", a
+                ).fetchall(),
                 raw.execute(
                     f"SELECT * FROM recipient WHERE {w} ORDER BY organization, last_name, id "
                     "LIMIT 200",

@@ -71,15 +71,21 @@ def _fts_ids(phrase: str) -> ColumnElement[bool]:
     return Letter.id.in_(matches.bindparams(phrase=phrase).columns(rowid))
 
 
-def _number_start(search: str) -> ColumnElement[bool]:
-    """Only one or two characters typed: letters whose number begins with them (an index range;
-    no index finds two letters inside a text, and a scan of a large registry takes seconds)."""
+def _number_start(search: str, *, by_number: bool = True) -> ColumnElement[bool]:
+    """Only one or two characters typed: letters whose number begins with them (no index finds
+    two letters inside a text, and a scan of a large registry takes seconds). ``by_number``: as
+    a range of the number index; otherwise in a form no index serves, so that a page in date
+    order walks the date index and stops after a page instead of sorting every match."""
     prefix = search.strip().upper()
+    if not by_number:
+        return func.substr(Letter.number, 1, len(prefix)) == prefix
     upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
     return and_(Letter.number >= prefix, Letter.number < upper)
 
 
-def _search(query: LetterQuery, sqlite: bool, *, indexed: bool = True) -> list[ColumnElement[bool]]:
+def _search(
+    query: LetterQuery, sqlite: bool, *, indexed: bool = True, by_number: bool = True
+) -> list[ColumnElement[bool]]:
     """Every word must occur in the letter's folded text, anywhere (a substring match).
 
     On SQLite words of three characters and more are looked up in the trigram index (unless
@@ -89,7 +95,7 @@ def _search(query: LetterQuery, sqlite: bool, *, indexed: bool = True) -> list[C
     words = _words(query)
     long = _long(words)
     if words and not long:
-        return [_number_start(query.search)]
+        return [_number_start(query.search, by_number=by_number)]
     fts = long if sqlite else []
     conditions = [Letter.search_norm.contains(w, autoescape=True) for w in words if w not in fts]
     if fts and indexed:
@@ -104,9 +110,9 @@ def only_number_start(query: LetterQuery) -> bool:
 
 
 def _filters(
-    query: LetterQuery, *, sqlite: bool = False, indexed: bool = True
+    query: LetterQuery, *, sqlite: bool = False, indexed: bool = True, by_number: bool = True
 ) -> list[ColumnElement[bool]]:
-    conditions = _search(query, sqlite, indexed=indexed)
+    conditions = _search(query, sqlite, indexed=indexed, by_number=by_number)
     if query.date_from:
         conditions.append(Letter.reg_date >= query.date_from)
     if query.date_to:
@@ -186,6 +192,14 @@ def _newest_ids(session: Session, query: LetterQuery, need: int) -> list[int] | 
     return [i for _, i in found[:need]]
 
 
+def _sparse_number_start(session: Session, query: LetterQuery) -> bool:
+    """A search by the number's start that matches at most :data:`COUNT_CAP` letters."""
+    if not only_number_start(query):
+        return False
+    some = select(Letter.id).where(_number_start(query.search)).limit(COUNT_CAP + 1).subquery()
+    return int(session.scalar(select(func.count()).select_from(some)) or 0) <= COUNT_CAP
+
+
 def _uses_newest_first(db: Database, query: LetterQuery) -> bool:
     """The registry's usual view of a text search: newest first, on the trigram index."""
     return db.is_sqlite and query.sort == "date" and query.descending and bool(_long(_words(query)))
@@ -205,6 +219,8 @@ def list_letters(
             selectinload(Letter.journal),
         )
         ids = _newest_ids(session, query, offset + limit) if _uses_newest_first(db, query) else None
+        # many numbers begin so: walk the dates and stop at a page; few: the number index
+        by_number = ids is None and _sparse_number_start(session, query)
         if ids is not None:
             page = ids[offset : offset + limit]
             by_id = {
@@ -214,7 +230,9 @@ def list_letters(
         else:
             letters = list(
                 session.scalars(
-                    stmt.where(and_(True, *_filters(query, sqlite=db.is_sqlite)))
+                    stmt.where(
+                        and_(True, *_filters(query, sqlite=db.is_sqlite, by_number=by_number))
+                    )
                     .order_by(*_order(query))
                     .offset(offset)
                     .limit(limit)
