@@ -139,14 +139,44 @@ def _order(query: LetterQuery) -> list[ColumnElement[object]]:
 
 def count_letters(db: Database, query: LetterQuery | None = None, *, cap: int | None = None) -> int:
     """How many letters match; with ``cap``, counting stops at ``cap + 1`` («more than cap»)."""
+    query = query or LetterQuery()
     with db.read() as session:
-        conditions = _filters(query or LetterQuery(), sqlite=db.is_sqlite)
+        if cap is not None and db.is_sqlite and _long(_words(query)):
+            return _count_indexed(session, query, cap)
+        conditions = _filters(query, sqlite=db.is_sqlite)
         if cap is None:
             stmt = select(func.count(Letter.id)).where(and_(True, *conditions))
         else:
             some = select(Letter.id).where(and_(True, *conditions)).limit(cap + 1).subquery()
             stmt = select(func.count()).select_from(some)
         return int(session.scalar(stmt) or 0)
+
+
+COUNT_CHUNK = 2_000
+
+
+def _count_indexed(session: Session, query: LetterQuery, cap: int) -> int:
+    """Count matches from the trigram index a chunk at a time, stopping past ``cap``: SQLite
+    would otherwise collect every match of a common word before counting (0.1–0.4 s)."""
+    phrase = _phrase(_long(_words(query)))
+    rest = _filters(query, sqlite=True, indexed=False)
+    chunk_sql = text(
+        "SELECT rowid FROM letter_fts WHERE letter_fts MATCH :phrase AND rowid < :below "
+        "ORDER BY rowid DESC LIMIT :n"
+    )
+    total, below = 0, 2**62
+    while total <= cap:
+        ids = list(session.scalars(chunk_sql, {"phrase": phrase, "below": below, "n": COUNT_CHUNK}))
+        if ids:
+            below = ids[-1]
+            if rest:
+                stmt = select(func.count()).where(Letter.id.in_(ids), *rest)
+                total += int(session.scalar(stmt) or 0)
+            else:
+                total += len(ids)
+        if len(ids) < COUNT_CHUNK:
+            break
+    return min(total, cap + 1)
 
 
 def _newest_ids(session: Session, query: LetterQuery, need: int) -> list[int] | None:
