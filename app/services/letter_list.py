@@ -153,6 +153,15 @@ def count_letters(db: Database, query: LetterQuery | None = None, *, cap: int | 
 
 
 COUNT_CHUNK = 2_000
+_CHUNK_SQL = text(
+    "SELECT rowid FROM letter_fts WHERE letter_fts MATCH :phrase AND rowid < :below "
+    "ORDER BY rowid DESC LIMIT :n"
+)
+
+
+def _index_chunk(session: Session, phrase: str, below: int, n: int) -> list[int]:
+    """Up to ``n`` ids matching ``phrase`` below ``below``, newest registered first."""
+    return list(session.scalars(_CHUNK_SQL, {"phrase": phrase, "below": below, "n": n}))
 
 
 def _count_indexed(session: Session, query: LetterQuery, cap: int) -> int:
@@ -160,13 +169,9 @@ def _count_indexed(session: Session, query: LetterQuery, cap: int) -> int:
     would otherwise collect every match of a common word before counting (0.1–0.4 s)."""
     phrase = _phrase(_long(_words(query)))
     rest = _filters(query, sqlite=True, indexed=False)
-    chunk_sql = text(
-        "SELECT rowid FROM letter_fts WHERE letter_fts MATCH :phrase AND rowid < :below "
-        "ORDER BY rowid DESC LIMIT :n"
-    )
     total, below = 0, 2**62
     while total <= cap:
-        ids = list(session.scalars(chunk_sql, {"phrase": phrase, "below": below, "n": COUNT_CHUNK}))
+        ids = _index_chunk(session, phrase, below, COUNT_CHUNK)
         if ids:
             below = ids[-1]
             if rest:
@@ -190,14 +195,10 @@ def _newest_ids(session: Session, query: LetterQuery, need: int) -> list[int] | 
     """
     phrase = _phrase(_long(_words(query)))
     rest = _filters(query, sqlite=True, indexed=False)
-    chunk_sql = text(
-        "SELECT rowid FROM letter_fts WHERE letter_fts MATCH :phrase AND rowid < :below "
-        "ORDER BY rowid DESC LIMIT :n"
-    )
     found: list[tuple[dt.date, int]] = []
     below = 2**62
     while len(found) < need:
-        ids = list(session.scalars(chunk_sql, {"phrase": phrase, "below": below, "n": SCAN_CHUNK}))
+        ids = _index_chunk(session, phrase, below, SCAN_CHUNK)
         if ids:
             below = ids[-1]
             stmt = select(Letter.reg_date, Letter.id).where(Letter.id.in_(ids), *rest)
