@@ -483,7 +483,7 @@ def _where(session: Session, search: str) -> ColumnElement[bool]:
     matches after a few hundred rows."""
     words = normalize(search).split()
     long = [w for w in words if len(w) >= 3]
-    conditions = [Recipient.active.is_(True)]
+    conditions: list[ColumnElement[bool]] = [Recipient.active.is_(True)]
     bind = session.get_bind()
     if long and bind.dialect.name == "sqlite":
         phrase = " AND ".join('"' + w.replace('"', '""') + '"' for w in long)
