@@ -35,6 +35,7 @@ from app.services.recipients import (
     list_recipients,
     recipient_choices,
 )
+from app.services.search_index import fts_phrase, indexed_words
 from app.text import normalize
 from bench import gui, letters
 from bench.data import generate_letters, generate_recipients, year_with_most_letters
@@ -56,10 +57,6 @@ def _stats(times: list[float]) -> dict[str, float]:
     ordered = sorted(times)
     p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
     return {"median_ms": round(statistics.median(ordered), 2), "p95_ms": round(p95, 2)}
-
-
-def _fts_phrase(q: str) -> str:
-    return " AND ".join('"' + w + '"' for w in normalize(q).split() if len(w) >= 3)
 
 
 def bench_search(db_path: Path, repeat: int) -> dict[str, Any]:
@@ -84,7 +81,7 @@ def bench_search(db_path: Path, repeat: int) -> dict[str, Any]:
             "SELECT id, number, reg_date, addressee_text, subject, status FROM letter "
             f"WHERE {match} ORDER BY reg_date DESC, id DESC LIMIT 200"
         )
-        args = (_fts_phrase(q),)
+        args = (fts_phrase(indexed_words(normalize(q).split())),)
         raw_times = _timed(
             lambda c=sql_count, p=sql_page, a=args: (
                 raw.execute(c, a).fetchall(),

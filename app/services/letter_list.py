@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, Integer, and_, case, column, func, select,
 from sqlalchemy.orm import Session, defer, selectinload
 
 from app.services.reports import DONE_STATES
+from app.services.search_index import capped_count, fts_phrase, indexed_words
 from app.text import initials_name, normalize
 from db.engine import Database
 from db.models import Journal, Letter, LetterAddressee, ReportControl, ReportRequest, Staff
@@ -47,7 +48,6 @@ class LetterQuery:
     descending: bool = True
 
 
-FTS_MIN_WORD = 3  # the trigram index answers words of three characters and more
 COUNT_CAP = 1_000  # beyond this the count says «более 1 000»: counting every match costs
 SCAN_CHUNK = 400  # index matches examined per step when the newest are wanted first
 OUT_OF_ORDER_LIMIT = 2_000  # letters dated later than their registration order allows
@@ -55,14 +55,6 @@ OUT_OF_ORDER_LIMIT = 2_000  # letters dated later than their registration order 
 
 def _words(query: LetterQuery) -> list[str]:
     return normalize(query.search).split()
-
-
-def _long(words: list[str]) -> list[str]:
-    return [w for w in words if len(w) >= FTS_MIN_WORD]
-
-
-def _phrase(words: list[str]) -> str:
-    return " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
 def _fts_ids(phrase: str) -> ColumnElement[bool]:
@@ -93,20 +85,20 @@ def _search(
     checked on those letters only. A search of short words alone matches the number's start.
     """
     words = _words(query)
-    long = _long(words)
+    long = indexed_words(words)
     if words and not long:
         return [_number_start(query.search, by_number=by_number)]
     fts = long if sqlite else []
     conditions = [Letter.search_norm.contains(w, autoescape=True) for w in words if w not in fts]
     if fts and indexed:
-        conditions.append(_fts_ids(_phrase(fts)))
+        conditions.append(_fts_ids(fts_phrase(fts)))
     return conditions
 
 
 def only_number_start(query: LetterQuery) -> bool:
     """The search is too short for the text: it matched the beginning of numbers only."""
     words = _words(query)
-    return bool(words) and not _long(words)
+    return bool(words) and not indexed_words(words)
 
 
 def _filters(
@@ -141,15 +133,13 @@ def count_letters(db: Database, query: LetterQuery | None = None, *, cap: int | 
     """How many letters match; with ``cap``, counting stops at ``cap + 1`` («more than cap»)."""
     query = query or LetterQuery()
     with db.read() as session:
-        if cap is not None and db.is_sqlite and _long(_words(query)):
+        if cap is not None and db.is_sqlite and indexed_words(_words(query)):
             return _count_indexed(session, query, cap)
         conditions = _filters(query, sqlite=db.is_sqlite)
-        if cap is None:
-            stmt = select(func.count(Letter.id)).where(and_(True, *conditions))
-        else:
-            some = select(Letter.id).where(and_(True, *conditions)).limit(cap + 1).subquery()
-            stmt = select(func.count()).select_from(some)
-        return int(session.scalar(stmt) or 0)
+        where = and_(True, *conditions)
+        if cap is not None:
+            return capped_count(session, select(Letter.id).where(where), cap)
+        return int(session.scalar(select(func.count(Letter.id)).where(where)) or 0)
 
 
 COUNT_CHUNK = 2_000
@@ -167,7 +157,7 @@ def _index_chunk(session: Session, phrase: str, below: int, n: int) -> list[int]
 def _count_indexed(session: Session, query: LetterQuery, cap: int) -> int:
     """Count matches from the trigram index a chunk at a time, stopping past ``cap``: SQLite
     would otherwise collect every match of a common word before counting (0.1–0.4 s)."""
-    phrase = _phrase(_long(_words(query)))
+    phrase = fts_phrase(indexed_words(_words(query)))
     rest = _filters(query, sqlite=True, indexed=False)
     total, below = 0, 2**62
     while total <= cap:
@@ -193,7 +183,7 @@ def _newest_ids(session: Session, query: LetterQuery, need: int) -> list[int] | 
     such letters are looked up by the date index and checked one by one. None when there are
     too many of those for this to pay; the caller then sorts every match.
     """
-    phrase = _phrase(_long(_words(query)))
+    phrase = fts_phrase(indexed_words(_words(query)))
     rest = _filters(query, sqlite=True, indexed=False)
     found: list[tuple[dt.date, int]] = []
     below = 2**62
@@ -227,13 +217,14 @@ def _sparse_number_start(session: Session, query: LetterQuery) -> bool:
     """A search by the number's start that matches at most :data:`COUNT_CAP` letters."""
     if not only_number_start(query):
         return False
-    some = select(Letter.id).where(_number_start(query.search)).limit(COUNT_CAP + 1).subquery()
-    return int(session.scalar(select(func.count()).select_from(some)) or 0) <= COUNT_CAP
+    ids = select(Letter.id).where(_number_start(query.search))
+    return capped_count(session, ids, COUNT_CAP) <= COUNT_CAP
 
 
 def _uses_newest_first(db: Database, query: LetterQuery) -> bool:
     """The registry's usual view of a text search: newest first, on the trigram index."""
-    return db.is_sqlite and query.sort == "date" and query.descending and bool(_long(_words(query)))
+    newest = query.sort == "date" and query.descending
+    return db.is_sqlite and newest and bool(indexed_words(_words(query)))
 
 
 def list_letters(

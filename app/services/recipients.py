@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app import audit, declension
 from app.errors import UserError
 from app.services.audit_log import refuse_stale
+from app.services.search_index import capped_count, fts_phrase, indexed_words
 from app.text import full_name, normalize, search_blob
 from db.engine import Database
 from db.models import (
@@ -468,10 +469,9 @@ def count_recipients(db: Database, search: str = "", *, cap: int | None = None) 
     """Active recipients matching; with ``cap``, counting stops at ``cap + 1``."""
     with db.read() as session:
         where = _where(session, search)
-        if cap is None:
-            return int(session.scalar(select(func.count(Recipient.id)).where(where)) or 0)
-        some = select(Recipient.id).where(where).limit(cap + 1).subquery()
-        return int(session.scalar(select(func.count()).select_from(some)) or 0)
+        if cap is not None:
+            return capped_count(session, select(Recipient.id).where(where), cap)
+        return int(session.scalar(select(func.count(Recipient.id)).where(where)) or 0)
 
 
 def _where(session: Session, search: str) -> ColumnElement[bool]:
@@ -482,14 +482,13 @@ def _where(session: Session, search: str) -> ColumnElement[bool]:
     matches) is checked row by row instead, in the directory's order, which finds a page of
     matches after a few hundred rows."""
     words = normalize(search).split()
-    long = [w for w in words if len(w) >= 3]
+    long = indexed_words(words)
     conditions: list[ColumnElement[bool]] = [Recipient.active.is_(True)]
     bind = session.get_bind()
     if long and bind.dialect.name == "sqlite":
-        phrase = " AND ".join('"' + w.replace('"', '""') + '"' for w in long)
         ids = session.scalars(
             text("SELECT rowid FROM recipient_fts WHERE recipient_fts MATCH :p LIMIT :n"),
-            {"p": phrase, "n": RECIPIENT_COUNT_CAP + 1},
+            {"p": fts_phrase(long), "n": RECIPIENT_COUNT_CAP + 1},
         ).all()
         if len(ids) <= RECIPIENT_COUNT_CAP:
             conditions.append(Recipient.id.in_(ids))
