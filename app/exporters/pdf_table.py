@@ -68,8 +68,8 @@ def write_table_pdf(table: Table, path: Path) -> Path:
     leading = FONT_SIZE * 1.2
     cell = ParagraphStyle("cell", fontName=SERIF, fontSize=FONT_SIZE, leading=leading)
     title = ParagraphStyle("title", fontName=f"{SERIF}-Bold", fontSize=13, leading=16)
-    page_w, _page_h = landscape(A4)
-    margins = 15 * mm
+    page_w, page_h = landscape(A4)
+    margins, top, bottom = 15 * mm, 15 * mm, 12 * mm
     total = sum(c.width for c in table.columns)
     widths = [(page_w - 2 * margins) * c.width / total for c in table.columns]
 
@@ -102,13 +102,13 @@ def write_table_pdf(table: Table, path: Path) -> Path:
     def number_pages(canvas: Any, doc: Any) -> None:
         if doc.page > 1:
             canvas.setFont(SERIF, FONT_SIZE)
-            canvas.drawCentredString(page_w / 2, landscape(A4)[1] - 10 * mm, str(doc.page))
+            canvas.drawCentredString(page_w / 2, page_h - 10 * mm, str(doc.page))
 
     story: list[Any] = [para(table.title, title)]
     if table.subtitle:
         story.append(para(table.subtitle, cell))
     story.append(Spacer(1, 4 * mm))
-    frame = landscape(A4)[1] - 15 * mm - 12 * mm - 2 * FRAME_PADDING
+    frame = page_h - top - bottom - 2 * FRAME_PADDING
     above = sum(f.wrap(page_w - 2 * margins - 2 * FRAME_PADDING, frame)[1] for f in story)
     counts = pages_of_rows([height(r) for r in rows], height(header), frame - above, frame)
     start = 0
@@ -133,8 +133,8 @@ def write_table_pdf(table: Table, path: Path) -> Path:
             pagesize=landscape(A4),
             leftMargin=margins,
             rightMargin=margins,
-            topMargin=15 * mm,
-            bottomMargin=12 * mm,
+            topMargin=top,
+            bottomMargin=bottom,
             title=table.title,
             initialFontName=SERIF,
             initialFontSize=FONT_SIZE,
