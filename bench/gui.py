@@ -17,20 +17,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
+from bench.timing import stats
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _stats(times: list[float]) -> dict[str, float]:
-    ordered = sorted(times)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {"median_ms": round(statistics.median(ordered), 1), "p95_ms": round(p95, 1)}
 
 
 def _env(db: Path) -> dict[str, str]:
@@ -66,8 +61,8 @@ def cold_start(db: Path, repeat: int) -> dict[str, Any]:
         subprocess.run([sys.executable, "-c", "import PySide6.QtWidgets"], env=env, check=True)
         floor.append((time.perf_counter() - start) * 1000)
     return {
-        "ours": _stats(ours),
-        "floor_import_pyside6": _stats(floor),
+        "ours": stats(ours),
+        "floor_import_pyside6": stats(floor),
         "peak_mb_at_first_page": max(peaks),
     }
 
@@ -124,11 +119,11 @@ def keystrokes(db_path: str, queries: list[str]) -> dict[str, Any]:
             wait_for(query[:i])
             app.processEvents()  # the table repainted
             times.append((time.perf_counter() - start) * 1000)
-        per_query[query] = {"per_key_ms": [round(t, 1) for t in times], **_stats(times)}
+        per_query[query] = {"per_key_ms": [round(t, 1) for t in times], **stats(times)}
         all_times += times
     assert isinstance(tab._query, LetterQuery)
     result = {
-        "keystroke": _stats(all_times),
+        "keystroke": stats(all_times),
         "keystroke_max_ms": round(max(all_times), 1),
         "queries": per_query,
         "peak_mb_after_typing": round(peak_memory_mb(), 1),

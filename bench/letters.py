@@ -14,7 +14,6 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,16 +22,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench.timing import stats, timed
 
-def _timed(fn: Callable[[], Any], repeat: int) -> dict[str, float]:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-    return {"median_ms": round(statistics.median(times), 1), "p95_ms": round(p95, 1)}
+
+def _time(fn: Callable[[], Any], repeat: int) -> dict[str, float]:
+    return stats(timed(fn, repeat))
 
 
 def _libreoffice(docx_dir: Path, out_dir: Path) -> dict[str, Any] | None:
@@ -76,25 +70,25 @@ def run(repeat: int, with_libreoffice: bool) -> dict[str, Any]:
     render(single, "pdf", single.pages)  # fonts registered, modules imported: not timed
     render(single, "docx", single.pages)
     results: dict[str, Any] = {
-        "one letter to PDF (render)": _timed(lambda: render(single, "pdf", single.pages), repeat),
-        "one letter to DOCX (render)": _timed(lambda: render(single, "docx", single.pages), repeat),
-        "one letter to PDF file (read + render + write)": _timed(
+        "one letter to PDF (render)": _time(lambda: render(single, "pdf", single.pages), repeat),
+        "one letter to DOCX (render)": _time(lambda: render(single, "docx", single.pages), repeat),
+        "one letter to PDF file (read + render + write)": _time(
             lambda: export_letter(db, one, "pdf", tmp / "one.pdf"), repeat
         ),
     }
     count = len(prepare(db, mailing, per_recipient=True).pages)
     results["mailing recipients"] = count
     merged = tmp / "merged.pdf"
-    results[f"{count} letters, merged PDF"] = _timed(
+    results[f"{count} letters, merged PDF"] = _time(
         lambda: export_letter(db, mailing, "pdf", merged, per_recipient=True, merge=True),
         max(3, repeat // 2),
     )
-    results[f"{count} letters, separate PDF files"] = _timed(
+    results[f"{count} letters, separate PDF files"] = _time(
         lambda: export_letter(db, mailing, "pdf", tmp / "pdf", per_recipient=True),
         max(3, repeat // 2),
     )
     docx_dir = tmp / "docx"
-    results[f"{count} letters, separate DOCX files"] = _timed(
+    results[f"{count} letters, separate DOCX files"] = _time(
         lambda: export_letter(db, mailing, "docx", docx_dir, per_recipient=True),
         max(3, repeat // 2),
     )

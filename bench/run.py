@@ -15,7 +15,6 @@ import os
 import platform
 import shutil
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
@@ -39,24 +38,10 @@ from app.services.search_index import fts_phrase, indexed_words
 from app.text import normalize
 from bench import gui, letters
 from bench.data import generate_letters, generate_recipients, year_with_most_letters
+from bench.timing import stats, timed
 
 QUERIES = ("губернатору", "лидер качества", "1893/5", "отчет минпромторг", "ёлка")
 RECIPIENT_QUERIES = ("курской", "иванов", "министру образования", "gen-00042", "ёлкин")
-
-
-def _timed(fn: Any, repeat: int) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return times
-
-
-def _stats(times: list[float]) -> dict[str, float]:
-    ordered = sorted(times)
-    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
-    return {"median_ms": round(statistics.median(ordered), 2), "p95_ms": round(p95, 2)}
 
 
 def bench_search(db_path: Path, repeat: int) -> dict[str, Any]:
@@ -68,7 +53,7 @@ def bench_search(db_path: Path, repeat: int) -> dict[str, Any]:
     per_query = {}
     for q in QUERIES:
         query = LetterQuery(search=q)
-        times = _timed(
+        times = timed(
             lambda query=query: (
                 count_letters(db, query, cap=COUNT_CAP),
                 list_letters(db, query, limit=200),
@@ -82,7 +67,7 @@ def bench_search(db_path: Path, repeat: int) -> dict[str, Any]:
             f"WHERE {match} ORDER BY reg_date DESC, id DESC LIMIT 200"
         )
         args = (fts_phrase(indexed_words(normalize(q).split())),)
-        raw_times = _timed(
+        raw_times = timed(
             lambda c=sql_count, p=sql_page, a=args: (
                 raw.execute(c, a).fetchall(),
                 raw.execute(p, a).fetchall(),
@@ -92,13 +77,13 @@ def bench_search(db_path: Path, repeat: int) -> dict[str, Any]:
         found = count_letters(db, query, cap=COUNT_CAP)
         per_query[q] = {
             "found": f"more than {COUNT_CAP}" if found > COUNT_CAP else found,
-            "ours": _stats(times),
-            "raw_sql": _stats(raw_times),
+            "ours": stats(times),
+            "raw_sql": stats(raw_times),
         }
         ours += times
         floor += raw_times
     db.dispose()
-    return {"all": {"ours": _stats(ours), "raw_sql": _stats(floor)}, "queries": per_query}
+    return {"all": {"ours": stats(ours), "raw_sql": stats(floor)}, "queries": per_query}
 
 
 def bench_recipients(db_path: Path, repeat: int) -> dict[str, Any]:
@@ -108,18 +93,18 @@ def bench_recipients(db_path: Path, repeat: int) -> dict[str, Any]:
     raw = sqlite3.connect(db_path)
     tab, picker, floor = [], [], []
     for q in RECIPIENT_QUERIES:
-        tab += _timed(
+        tab += timed(
             lambda q=q: (
                 count_recipients(db, q, cap=RECIPIENT_COUNT_CAP),
                 list_recipients(db, q, limit=200),
             ),
             repeat,
         )
-        picker += _timed(lambda q=q: recipient_choices(db, q), repeat)
+        picker += timed(lambda q=q: recipient_choices(db, q), repeat)
         words = normalize(q).split()
         where = " AND ".join(["active = 1"] + ["search_norm LIKE ?" for _ in words])
         args = [f"%{w}%" for w in words]
-        floor += _timed(
+        floor += timed(
             lambda w=where, a=args: (
                 raw.execute(
                     f"SELECT count(*) FROM (SELECT 1 FROM recipient WHERE {w} LIMIT 1001)", a
@@ -137,9 +122,9 @@ def bench_recipients(db_path: Path, repeat: int) -> dict[str, Any]:
         "recipients": sqlite3.connect(db_path)
         .execute("SELECT count(*) FROM recipient")
         .fetchone()[0],
-        "tab": _stats(tab),
-        "picker": _stats(picker),
-        "raw_sql": _stats(floor),
+        "tab": stats(tab),
+        "picker": stats(picker),
+        "raw_sql": stats(floor),
     }
 
 
@@ -150,7 +135,7 @@ def bench_first_page(db_path: Path, repeat: int) -> dict[str, float]:
         list_letters(db, limit=200)
         db.dispose()
 
-    return _stats(_timed(first_page, repeat))
+    return stats(timed(first_page, repeat))
 
 
 def bench_journal_export(db_path: Path) -> dict[str, Any]:
@@ -328,7 +313,7 @@ def _rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         rows.append(
             (merged, _ms(lf[merged]),
              f"LibreOffice {lo['ms']:,} ms, ×{lf.get('LibreOffice route / ours (merged PDF)')}"
-             if lo else "LibreOffice not installed", "< 1,500 ms, ≥ 10×")
+             if lo else "LibreOffice not run", "< 1,500 ms, ≥ 10×")
         )  # fmt: skip
     if "journal_export" in r:
         j = r["journal_export"]
