@@ -192,9 +192,13 @@ class RegistryTab(ListTab):
 
     def count_message(self, query: Any, total: int, exact: bool) -> str:
         message = super().count_message(query, total, exact)
-        if only_number_start(query):
-            message += " — по началу номера; текст ищется от 3 знаков"
-        return message
+        short = only_number_start(query)
+        self.count_label.setToolTip(
+            "Одна-две буквы или цифры ищутся в начале номера; текст письма — от 3 знаков"
+            if short
+            else ""
+        )
+        return f"{message} по началу номера" if short else message
 
     def _id(self, row: int) -> int:
         return int(self.model.row_at(row).id)
