@@ -149,6 +149,7 @@ def _add_journal(sub: Any) -> None:
     )
     p = jsub.add_parser("gaps", help="номера без зарегистрированного письма и причины")
     p.add_argument("--journal", metavar="CODE")
+    p.add_argument("--out", type=Path, metavar="FILE.xlsx|FILE.pdf", help="записать список в файл")
     p.set_defaults(handler=_cmd_journal_gaps)
 
     p = jsub.add_parser("export", help="журнал за период в XLSX или PDF")
@@ -347,14 +348,16 @@ def _cmd_letters_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_journal_gaps(args: argparse.Namespace) -> int:
-    from app.services.journal import journal_gaps
+    from app.services.journal import export_gaps, journal_gaps
 
+    if args.out is not None:
+        print(f"Список записан: {export_gaps(_open(args), args.out, journal=args.journal)}")
+        return 0
     gaps = journal_gaps(_open(args), journal=args.journal)
     for gap in gaps:
         note = f": {gap.note}" if gap.note else ""
         print(f"{gap.journal}\t{gap.period}\t{gap.label}\t{gap.reason}{note}")
-    total = sum(max(gap.last_seq, gap.seq) - gap.seq + 1 for gap in gaps)
-    print(f"Номеров без зарегистрированного письма: {total}")
+    print(f"Номеров без зарегистрированного письма: {sum(gap.size for gap in gaps)}")
     return 0
 
 
@@ -408,6 +411,8 @@ def _cmd_journal_import(args: argparse.Namespace) -> int:
         print(f"  строка {line}: отклонена — {reason}")
     for line, reason in preview.warnings:
         print(f"  строка {line}: {reason}")
+    if preview.accepted and not preview.rejected:
+        print("Нумерация продолжится: " + "; ".join(c.label for c in preview.numbering))
     if preview.rejected:
         raise UserError(
             f"{args.file}: есть отклоненные строки ({len(preview.rejected)}); ничего не загружено"

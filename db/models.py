@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -248,6 +249,15 @@ class Letter(Base):
     __table_args__ = (
         UniqueConstraint("journal_id", "period_key", "seq"),
         Index("ix_letter_reg_date_id", "reg_date", "id"),
+        # the few numbers without a registered letter, for ``journal gaps`` (migration 0007)
+        Index(
+            "ix_letter_not_registered",
+            "journal_id",
+            "period_key",
+            "seq",
+            sqlite_where=text("status <> 'registered'"),
+            postgresql_where=text("status <> 'registered'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -189,7 +189,24 @@ def test_journal_import_dry_run_and_rejection(db_path: Path, tmp_path: Path) -> 
     assert_user_error(result, "ничего не загружено")
     assert "строка 3: отклонена" in result.stdout
     done = run("journal", "import", str(good), "--journal", "РСК", db=db_path)
+    assert "Нумерация продолжится: 2026: следующий № 2" in done.stdout
     assert "Загружено писем: 1" in done.stdout
+
+
+def test_journal_gaps_to_a_file(db_path: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    assert run("demo", db=db_path).returncode == 0
+    out = tmp_path / "gaps.xlsx"
+    result = run("journal", "gaps", "--out", str(out), db=db_path)
+    assert result.returncode == 0 and f"Список записан: {out}" in result.stdout
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    assert ("ИСХ", "2025", "№ 711–1892", "номер не выдавался (пропуск в нумерации)") in [
+        row[:4] for row in rows
+    ]
+    assert_user_error(run("journal", "gaps", "--journal", "НЕТ", db=db_path), "«НЕТ» не найден")
+    bad = run("journal", "gaps", "--out", str(tmp_path / "gaps.txt"), db=db_path)
+    assert_user_error(bad, "XLSX или PDF")
 
 
 def test_letters_export_from_the_command_line(db_path: Path, tmp_path: Path) -> None:

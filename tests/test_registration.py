@@ -16,6 +16,7 @@ from app.json_input import strip_json_comments
 from app.numbering import parse_template
 from app.services.journal import (
     apply_import,
+    export_gaps,
     export_journal,
     journal_gaps,
     number_pattern,
@@ -28,13 +29,14 @@ from app.services.letters import (
     annul_letter,
     cancel_reservation,
     change_registration,
+    next_seq,
     register_letter,
     reserve_number,
     similar_today,
     update_letter,
 )
 from db.engine import Database
-from db.models import AuditEvent, Letter
+from db.models import AuditEvent, Journal, Letter
 from tests.conftest import DATA, make_card
 
 DAY = dt.date(2025, 11, 5)
@@ -261,6 +263,58 @@ def test_journal_import_rejects_and_writes_nothing(demo_db: Database, tmp_path: 
     with pytest.raises(UserError, match="ничего не записано"):
         apply_import(demo_db, preview)
     assert count_letters(demo_db) == 3
+
+
+def test_gaps_inside_after_the_last_and_per_journal(demo_db: Database, tmp_path: Path) -> None:
+    path = _journal_csv(
+        tmp_path,
+        ["10.01.2026;1/5;Минфин;О бюджете;;", "11.01.2026;2/5;Минфин;О бюджете;;",
+         "12.01.2026;5/5;Минфин;О бюджете;;", "13.01.2026;9/5;Минфин;О бюджете;;"],
+    )  # fmt: skip
+    apply_import(demo_db, preview_import(demo_db, path, "ИСХ"))
+    reserved = reserve_number(demo_db, "ИСХ", date=dt.date(2026, 1, 14), case="5", note="Минфин")
+    with demo_db.write() as session:  # the clerk moved the next number forward
+        journal = session.scalars(select(Journal).where(Journal.code == "ИСХ")).one()
+        next_seq(session, journal, "2026", at_least=14)
+    gaps = [g for g in journal_gaps(demo_db, journal="ИСХ") if g.period == "2026"]
+    assert [(g.label, g.kind, g.size, g.letter_id) for g in gaps] == [
+        ("№ 3–4", "missing", 2, None),
+        ("№ 6–8", "missing", 3, None),
+        ("10/5", "reserved", 1, reserved.id),
+        ("№ 11–14", "missing", 4, None),
+    ]
+    assert journal_gaps(demo_db, journal="РСК") == []
+    assert {g.journal for g in journal_gaps(demo_db)} == {"ИСХ"}
+    with pytest.raises(UserError, match="«НЕТ» не найден"):
+        journal_gaps(demo_db, journal="НЕТ")
+    out = export_gaps(demo_db, tmp_path / "gaps.pdf", journal="ИСХ")
+    text = PdfReader(str(out)).pages[0].extract_text()
+    assert "Номера без зарегистрированного письма" in text and "№ 6–8" in text
+    assert "журнал «ИСХ»; номеров: 1192" in text  # 711–1892 in 2025 (1,182), 10 in 2026
+    with pytest.raises(UserError, match="XLSX или PDF"):
+        export_gaps(demo_db, tmp_path / "gaps.docx")
+
+
+def test_import_preview_tells_rows_and_numbering(demo_db: Database, tmp_path: Path) -> None:
+    path = _journal_csv(
+        tmp_path,
+        ["10.01.2026;1/5;Минфин;О бюджете;;", "31.02.2026;2/5;Минпромторг;О качестве;;",
+         "05.11.2025;2000/5;Минфин;Позже выданных;;"],
+    )  # fmt: skip
+    preview = preview_import(demo_db, path, "ИСХ")
+    assert preview.cells == {3: ("31.02.2026", "2/5", "Минпромторг", "О качестве")}
+    assert not preview.can_apply
+    path = _journal_csv(tmp_path, ["10.01.2026;1/5;Минфин;О бюджете;;",
+                                   "05.11.2025;2000/5;Минфин;Позже выданных;;"])  # fmt: skip
+    preview = preview_import(demo_db, path, "ИСХ")
+    assert [(c.period, c.last_before, c.last_after) for c in preview.numbering] == [
+        ("2025", 1893, 2000), ("2026", 0, 1)]  # fmt: skip
+    assert preview.numbering[0].label == "2025: следующий № 2001"
+    taken = register_letter(demo_db, card(date=dt.date(2026, 1, 20)))  # another workstation
+    assert taken.number == "1/5"
+    with pytest.raises(UserError, match="«1/5» \\(строка 2\\) уже занят"):
+        apply_import(demo_db, preview)
+    assert count_letters(demo_db, LetterQuery(search="позже выданных")) == 0
 
 
 def test_import_from_xlsx(demo_db: Database, tmp_path: Path) -> None:

@@ -139,12 +139,17 @@ class MainWindow(QMainWindow):
         file_menu.addAction(
             self._action("Печать журнала за период…", self.export_journal, "Ctrl+Shift+P")
         )
+        file_menu.addAction(self._action("Пропуски в нумерации…", self.show_gaps, "Ctrl+Shift+G"))
         file_menu.addSeparator()
         import_action = self._action(
             "Загрузить адресатов (CSV, XLSX)…", self.recipients_tab.import_file
         )
+        journal_import_action = self._action(
+            "Загрузить журнал из Excel (XLSX, CSV)…", self.import_journal
+        )
         setup_action = self._action("Загрузить файл настройки…", self.load_setup_file)
         file_menu.addAction(import_action)
+        file_menu.addAction(journal_import_action)
         file_menu.addAction(setup_action)
         file_menu.addSeparator()
         self.backup_action = self._action(
@@ -165,8 +170,8 @@ class MainWindow(QMainWindow):
         self.demo_action = self._action("Загрузить демонстрационные данные", self.load_demo_data)
         service_menu.addAction(self.demo_action)
         writes(
-            self.new_letter_action, import_action, setup_action, self.settings_action,
-            self.demo_action,
+            self.new_letter_action, import_action, journal_import_action, setup_action,
+            self.settings_action, self.demo_action,
         )  # fmt: skip
         help_menu = bar.addMenu("Сп&равка")
         help_menu.addAction(self._action("О программе", self.show_about))
@@ -325,6 +330,24 @@ class MainWindow(QMainWindow):
             self.show_error(str(exc))
             return
         self.statusBar().showMessage(f"Журнал записан: {path}", 15_000)
+
+    def import_journal(self, path: Path | None = None) -> None:
+        """An Excel journal brought in with its numbers, after a check the clerk confirms."""
+        from ui.dialogs.journal_import_dialog import JournalImportDialog
+
+        journal = self.registry_tab.make_query().journal
+        loaded = JournalImportDialog.run(self.db, self, path if isinstance(path, Path) else None,
+                                         journal)  # fmt: skip
+        if loaded:
+            self.hub.letters_changed.emit()
+            self.statusBar().showMessage(f"Из журнала загружено писем: {loaded}", 15_000)
+
+    def show_gaps(self) -> None:
+        from ui.dialogs.gaps_dialog import GapsDialog
+
+        dialog = GapsDialog(self.db, self.registry_tab.make_query().journal, self)
+        dialog.open_requested.connect(self.open_letter)
+        dialog.exec()
 
     def load_demo_data(self) -> None:
         from app.services.demo import load_demo

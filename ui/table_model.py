@@ -68,6 +68,12 @@ class PagedTableModel(QAbstractTableModel):
         self._open_ended = at_least and len(self._rows) == self._page_size
         self.endResetModel()
 
+    def show_list(self, rows: list[Any]) -> None:
+        """Rows already in memory, shown a page at a time like fetched ones."""
+        self._fetch = lambda offset, limit: rows[offset : offset + limit]
+        self._count = lambda: len(rows)
+        self.set_rows(rows[: self._page_size], len(rows))
+
     def row_at(self, row: int) -> Any:
         return self._rows[row]
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
-from app import audit
+from app import audit, clock
 from app.errors import UserError
 from app.exporters.table import Table, TableColumn
 from app.numbering import Template, Token, parse_template, period_key
@@ -65,6 +66,8 @@ class Gap:
     reason: str
     note: str = ""
     last_seq: int = 0  # a run of skipped numbers ends here (0: a single number)
+    letter_id: int | None = None  # the reserved, cancelled or annulled letter
+    kind: str = "missing"  # a key of GAP_REASONS
 
     @property
     def label(self) -> str:
@@ -74,42 +77,132 @@ class Gap:
             return f"№ {self.seq}–{self.last_seq}"
         return f"№ {self.seq}"
 
+    @property
+    def size(self) -> int:
+        """How many numbers the line stands for."""
+        return max(self.last_seq, self.seq) - self.seq + 1
+
+
+# a literal condition, so that SQLite uses the partial index of migration 0007
+NOT_REGISTERED = text("letter.status <> 'registered'")
+
 
 def journal_gaps(db: Database, *, journal: str | None = None) -> list[Gap]:
-    """Numbers with no registered letter, and why: reserved, cancelled, annulled or skipped."""
-    gaps: list[Gap] = []
+    """Numbers with no registered letter, and why: reserved, cancelled, annulled or skipped.
+
+    Numbering continued from paper starts at the first number this program holds, so the
+    numbers before it are not gaps. Read from indexes only: the unique (journal, period, seq)
+    index tells which periods have holes and where, the partial index which numbers are not
+    registered.
+    """
     with db.read() as session:
-        stmt = select(JournalCounter, Journal.code).join(Journal)
+        journals = select(Journal.id, Journal.code)
         if journal:
-            stmt = stmt.where(Journal.code == journal)
-        for counter, code in session.execute(
-            stmt.order_by(Journal.code, JournalCounter.period_key)
-        ):
-            rows = session.execute(
-                select(Letter.seq, Letter.number, Letter.status, Letter.annul_reason).where(
-                    Letter.journal_id == counter.journal_id,
-                    Letter.period_key == counter.period_key,
+            journals = journals.where(Journal.code == journal)
+        codes: dict[int, str] = {jid: code for jid, code in session.execute(journals)}
+        if journal and not codes:
+            raise UserError(f"Журнал с кодом «{journal}» не найден")
+        in_journals = Letter.journal_id.in_(codes)
+        spans = {
+            (jid, key): (count, low, high)
+            for jid, key, count, low, high in session.execute(
+                select(
+                    Letter.journal_id,
+                    Letter.period_key,
+                    func.count(),
+                    func.min(Letter.seq),
+                    func.max(Letter.seq),
                 )
-            ).all()
-            by_seq = {seq: (number, status, reason) for seq, number, status, reason in rows}
-            # numbering continued from paper starts at the first number this program issued
-            first = min(by_seq, default=counter.last_seq + 1)
-            for seq in range(first, counter.last_seq + 1):
-                number, status, reason = by_seq.get(seq, ("", "missing", ""))
-                if status == "registered":
-                    continue
-                last = gaps[-1] if gaps else None
-                if (
-                    status == "missing"
-                    and last is not None
-                    and not last.number
-                    and (last.journal, last.period) == (code, counter.period_key)
-                    and max(last.seq, last.last_seq) == seq - 1
-                ):
-                    gaps[-1] = replace(last, last_seq=seq)  # one line for a run of skipped numbers
-                    continue
-                gaps.append(Gap(code, counter.period_key, seq, number, GAP_REASONS[status], reason))
+                .where(in_journals)
+                .group_by(Letter.journal_id, Letter.period_key)
+            )
+        }
+        unregistered: dict[tuple[int, str], list[Gap]] = {}
+        for jid, key, seq, letter_id, number, status, reason in session.execute(
+            select(
+                Letter.journal_id,
+                Letter.period_key,
+                Letter.seq,
+                Letter.id,
+                Letter.number,
+                Letter.status,
+                Letter.annul_reason,
+            ).where(in_journals, NOT_REGISTERED)
+        ):
+            gap = Gap(
+                codes[jid], key, seq, number, GAP_REASONS[status], reason,
+                letter_id=letter_id, kind=status,
+            )  # fmt: skip
+            unregistered.setdefault((jid, key), []).append(gap)
+        counters = session.execute(
+            select(
+                JournalCounter.journal_id, JournalCounter.period_key, JournalCounter.last_seq
+            ).where(JournalCounter.journal_id.in_(codes))
+        ).all()
+        gaps: list[Gap] = []
+        for jid, key, last_seq in counters:
+            count, low, high = spans.get((jid, key), (0, 0, 0))
+            if not count:
+                continue
+            period = list(unregistered.get((jid, key), []))
+            if high - low + 1 > count:
+                period += [
+                    _skipped(codes[jid], key, seq + 1, following - 1)
+                    for seq, following in _holes(session, jid, key)
+                ]
+            if last_seq > high:
+                period.append(_skipped(codes[jid], key, high + 1, last_seq))
+            gaps += period
+    gaps.sort(key=lambda g: (g.journal, g.period, g.seq))
     return gaps
+
+
+def _skipped(code: str, period: str, first: int, last: int) -> Gap:
+    run_end = last if last > first else 0
+    return Gap(code, period, first, "", GAP_REASONS["missing"], last_seq=run_end)
+
+
+def _holes(session: Session, journal_id: int, period: str) -> list[tuple[int, int]]:
+    """(seq, next seq) wherever the next number held in the period is not seq + 1."""
+    following = func.lead(Letter.seq).over(order_by=Letter.seq).label("following")
+    inner = (
+        select(Letter.seq, following)
+        .where(Letter.journal_id == journal_id, Letter.period_key == period)
+        .subquery()
+    )
+    rows = session.execute(
+        select(inner.c.seq, inner.c.following).where(inner.c.following > inner.c.seq + 1)
+    )
+    return [(seq, nxt) for seq, nxt in rows]
+
+
+GAP_COLUMNS = [
+    TableColumn("Журнал", 12),
+    TableColumn("Период", 10),
+    TableColumn("Номер", 22),
+    TableColumn("Причина", 45),
+    TableColumn("Примечание", 60),
+]
+
+
+def gaps_table(gaps: list[Gap], *, journal: str | None = None) -> Table:
+    """The gaps as a printable table (the same rows the CLI and the window show)."""
+    where = f"журнал «{journal}»" if journal else "все журналы"
+    total = sum(gap.size for gap in gaps)
+    return Table(
+        title="Номера без зарегистрированного письма",
+        subtitle=f"{where}; номеров: {total}; на {date_ru(clock.today())}",
+        columns=GAP_COLUMNS,
+        rows=[[g.journal, g.period, g.label, g.reason, g.note] for g in gaps],
+    )
+
+
+def export_gaps(db: Database, out: Path, *, journal: str | None = None) -> Path:
+    from app.exporters.table_file import check_suffix, write_table
+
+    check_suffix(out, "список пропусков", (".xlsx", ".pdf"))
+    table = gaps_table(journal_gaps(db, journal=journal), journal=journal)
+    return write_table(table, out, "список пропусков", (".xlsx", ".pdf"))
 
 
 # --- printout -----------------------------------------------------------------------------
@@ -222,12 +315,33 @@ class ImportRow:
     executor_id: int | None
 
 
+@dataclass(frozen=True)
+class Continuation:
+    """How a period's numbering goes on after the import."""
+
+    period: str
+    last_before: int  # the last number issued in the period before the import (0: none)
+    last_after: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.period}: следующий № {self.last_after + 1}"
+
+
 @dataclass
 class ImportPreview:
     journal: str
+    template: str = ""
     accepted: list[ImportRow] = field(default_factory=list)
     rejected: list[tuple[int, str]] = field(default_factory=list)
     warnings: list[tuple[int, str]] = field(default_factory=list)
+    # what the rejected rows said: date, number, addressee, heading (to find them in the file)
+    cells: dict[int, tuple[str, str, str, str]] = field(default_factory=dict)
+    numbering: list[Continuation] = field(default_factory=list)
+
+    @property
+    def can_apply(self) -> bool:
+        return bool(self.accepted) and not self.rejected
 
 
 def _header_map(header: list[Any]) -> dict[str, int]:
@@ -258,11 +372,11 @@ def preview_import(db: Database, path: Path, journal_code: str) -> ImportPreview
     if not rows:
         raise UserError(f"{path}: файл пуст")
     columns = _header_map(rows[0])
-    preview = ImportPreview(journal=journal_code)
     with db.read() as session:
         journal = session.scalars(select(Journal).where(Journal.code == journal_code)).first()
         if journal is None:
             raise UserError(f"Журнал с кодом «{journal_code}» не найден")
+        preview = ImportPreview(journal=journal_code, template=journal.template)
         pattern = number_pattern(parse_template(journal.template))
         staff = {s.last_name.casefold(): s.id for s in session.scalars(select(Staff))}
         taken = {
@@ -277,7 +391,40 @@ def preview_import(db: Database, path: Path, journal_code: str) -> ImportPreview
             problem = _import_row(preview, journal, pattern, staff, taken, columns, line, values)
             if problem:
                 preview.rejected.append((line, problem))
+                preview.cells[line] = _row_texts(values, columns)
+        preview.numbering = _continuation(session, journal, preview.accepted)
     return preview
+
+
+def _row_texts(values: list[Any], columns: dict[str, int]) -> tuple[str, str, str, str]:
+    index = columns["date"]
+    raw = values[index] if index < len(values) else None
+    date = date_ru(raw) if isinstance(raw, dt.date) else _cell(values, columns, "date")
+    return (
+        date,
+        _cell(values, columns, "number"),
+        _cell(values, columns, "addressee"),
+        _cell(values, columns, "subject"),
+    )
+
+
+def _continuation(session: Session, journal: Journal, rows: list[ImportRow]) -> list[Continuation]:
+    highest: dict[str, int] = {}
+    for row in rows:
+        key = period_key(row.date, journal.period)
+        highest[key] = max(highest.get(key, 0), row.seq)
+    counters = dict(
+        session.execute(
+            select(JournalCounter.period_key, JournalCounter.last_seq).where(
+                JournalCounter.journal_id == journal.id,
+                JournalCounter.period_key.in_(highest),
+            )
+        ).all()
+    )
+    return [
+        Continuation(key, counters.get(key, 0), max(seq, counters.get(key, 0)))
+        for key, seq in sorted(highest.items())
+    ]
 
 
 def _cell(values: list[Any], columns: dict[str, int], key: str) -> str:
@@ -347,6 +494,23 @@ def _import_row(
     return ""
 
 
+def _check_still_free(session: Session, journal: Journal, rows: list[ImportRow]) -> None:
+    """Numbers registered on another workstation since the preview was made stop the import."""
+    wanted = {(period_key(row.date, journal.period), row.seq): row for row in rows}
+    periods = {key for key, _ in wanted}
+    for key, seq, number in session.execute(
+        select(Letter.period_key, Letter.seq, Letter.number).where(
+            Letter.journal_id == journal.id, Letter.period_key.in_(periods)
+        )
+    ):
+        if (key, seq) in wanted:
+            row = wanted[(key, seq)]
+            raise UserError(
+                f"Номер «{number}» (строка {row.line}) уже занят письмом, зарегистрированным "
+                "после проверки файла; проверьте файл снова, ничего не записано"
+            )
+
+
 def apply_import(db: Database, preview: ImportPreview) -> int:
     """Write the accepted rows in one transaction; counters continue after the highest number."""
     if preview.rejected:
@@ -355,6 +519,7 @@ def apply_import(db: Database, preview: ImportPreview) -> int:
         )
     with db.write() as session:
         journal = session.scalars(select(Journal).where(Journal.code == preview.journal)).one()
+        _check_still_free(session, journal, preview.accepted)
         highest: dict[str, int] = {}
         for row in preview.accepted:
             key = period_key(row.date, journal.period)
