@@ -128,8 +128,46 @@ def main() -> int:
     _reports(demo, window, shoot, tmp)
     _dispatch(demo, window, shoot, tmp, out)
     _safety(demo, window, shoot, tmp, app)
+    _journal(demo, window, shoot, tmp, app)
     window.close()
     return 0
+
+
+def _journal(demo, window, shoot, tmp: Path, app) -> None:  # type: ignore[no-untyped-def]
+    """The check of an Excel journal before import, and the gaps in numbering."""
+    import datetime as dt
+
+    from app.services.letters import annul_letter, letter_id_by_number, reserve_number
+    from ui.dialogs.gaps_dialog import GapsDialog
+    from ui.dialogs.journal_import_dialog import JournalImportDialog
+
+    sample = tmp / "журнал исходящих 2024.csv"
+    rows = [
+        "Дата;Регистрационный номер;Адресат;Краткое содержание;Подписал;Исполнитель",
+        "09.01.2024;1/5;Министерство финансов Российской Федерации;О бюджетной заявке на 2025 год"
+        ";Протасов М.А.;Старчикова Е.С.",
+        "10.01.2024;2/12;Правительство Москвы;О проведении Дня качества;Протасов М.А.;",
+        "11.01.2024;3/5;Губернатору Курской области;О конкурсе «Лидер качества»;Петров П.П.;",
+        "12.01.2024;4/5;Минпромторг России;О подготовке доклада;Протасов М.А.;Старчикова Е.С.",
+        "12.01.2024;4/5;Минпромторг России;О подготовке доклада (повтор);;",
+        "31.01.2024;б/н;Администрация Курской области;О согласовании;;",
+        "15.01.2024;5/5;Росстандарт;О методических рекомендациях;;",
+    ]
+    sample.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    dialog = JournalImportDialog(demo, sample, "ИСХ", window)
+    dialog.background.wait()
+    app.processEvents()
+    shoot(dialog, "journal-import.png", (1100, 520))
+    dialog.close()
+    day = dt.date(2025, 12, 2)
+    reserve_number(demo, "ИСХ", date=day, case="5", note="письмо в Минфин России, текст согласуется")
+    annul_letter(demo, letter_id_by_number(demo, "710/5"), "ошибка в адресате, направлено повторно")
+    gaps = GapsDialog(demo, None, window)
+    gaps.background.wait()
+    app.processEvents()
+    gaps.table.selectRow(1)
+    shoot(gaps, "journal-gaps.png", (900, 360))
+    gaps.close()
 
 
 def _safety(demo, window, shoot, tmp: Path, app) -> None:  # type: ignore[no-untyped-def]

@@ -54,11 +54,11 @@ def test_import_shows_rejected_rows_then_loads_the_fixed_file(
         shown.append(self)
         _checked(qtbot, self)
         rows = _cells(self)
-        assert rows[0][:4] == ["5", "отклонена", "32.01.2026", "3/5"]  # rejected first, as typed
-        assert "не распознана" in rows[0][6]
-        assert [r[3] for r in rows[1:]] == ["1/5", "2/5", "7/12"]
-        assert rows[2][1] == "загрузить, см. замечание"
-        assert "Иванов И.И." in rows[2][6]
+        assert rows[0][:3] == ["5", "32.01.2026", "3/5"]  # rejected first, as typed
+        assert rows[0][5].startswith("отклонена: дата «32.01.2026» не распознана")
+        assert [r[2] for r in rows[1:]] == ["1/5", "2/5", "7/12"]
+        assert rows[1][5] == "загрузить"
+        assert rows[2][5] == "загрузить; Подписант «Иванов И.И.» не найден среди сотрудников"
         assert "к загрузке — 3, отклонено — 1" in self.summary.text()
         assert "ничего не записано" in self.summary.text()
         assert not self.load_button.isEnabled()  # a journal is loaded whole or not at all
@@ -97,7 +97,7 @@ def test_import_into_another_journal_rechecks(
     dialog.journal_combo.setCurrentIndex(dialog.journal_combo.findData("РСК"))
     _checked(qtbot, dialog)
     assert "отклонено — 3" in dialog.summary.text()  # 1/5 is not a number of {seq}-РСК
-    assert "шаблону {seq}-РСК" in _cells(dialog)[0][6]
+    assert "шаблону {seq}-РСК" in _cells(dialog)[0][5]
     assert not dialog.load_button.isEnabled()
 
 

@@ -259,7 +259,8 @@ def test_journal_import_rejects_and_writes_nothing(demo_db: Database, tmp_path: 
     reasons = dict(preview.rejected)
     assert set(reasons) == {3, 4, 5, 6}
     assert "не распознана" in reasons[3] and "шаблону" in reasons[4]
-    assert "уже есть" in reasons[5] and "уже есть" in reasons[6]
+    assert reasons[5] == "номер «1/5» за 2026 повторяет строку 2"
+    assert reasons[6] == "номер «710/5» за 2025 уже есть в журнале"
     with pytest.raises(UserError, match="ничего не записано"):
         apply_import(demo_db, preview)
     assert count_letters(demo_db) == 3
@@ -277,11 +278,11 @@ def test_gaps_inside_after_the_last_and_per_journal(demo_db: Database, tmp_path:
         journal = session.scalars(select(Journal).where(Journal.code == "ИСХ")).one()
         next_seq(session, journal, "2026", at_least=14)
     gaps = [g for g in journal_gaps(demo_db, journal="ИСХ") if g.period == "2026"]
-    assert [(g.label, g.kind, g.size, g.letter_id) for g in gaps] == [
-        ("№ 3–4", "missing", 2, None),
-        ("№ 6–8", "missing", 3, None),
-        ("10/5", "reserved", 1, reserved.id),
-        ("№ 11–14", "missing", 4, None),
+    assert [(g.label, g.kind, g.size, g.letter_id, g.note) for g in gaps] == [
+        ("№ 3–4", "missing", 2, None, ""),
+        ("№ 6–8", "missing", 3, None, ""),
+        ("10/5", "reserved", 1, reserved.id, "Минфин"),
+        ("№ 11–14", "missing", 4, None, ""),
     ]
     assert journal_gaps(demo_db, journal="РСК") == []
     assert {g.journal for g in journal_gaps(demo_db)} == {"ИСХ"}

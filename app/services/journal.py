@@ -118,7 +118,7 @@ def journal_gaps(db: Database, *, journal: str | None = None) -> list[Gap]:
             )
         }
         unregistered: dict[tuple[int, str], list[Gap]] = {}
-        for jid, key, seq, letter_id, number, status, reason in session.execute(
+        for jid, key, seq, letter_id, number, status, reason, subject in session.execute(
             select(
                 Letter.journal_id,
                 Letter.period_key,
@@ -127,10 +127,13 @@ def journal_gaps(db: Database, *, journal: str | None = None) -> list[Gap]:
                 Letter.number,
                 Letter.status,
                 Letter.annul_reason,
+                Letter.subject,
             ).where(in_journals, NOT_REGISTERED)
         ):
+            # a reservation's note is kept as its heading until the letter is registered
+            note = subject if status == "reserved" else reason
             gap = Gap(
-                codes[jid], key, seq, number, GAP_REASONS[status], reason,
+                codes[jid], key, seq, number, GAP_REASONS[status], note,
                 letter_id=letter_id, kind=status,
             )  # fmt: skip
             unregistered.setdefault((jid, key), []).append(gap)
@@ -379,8 +382,9 @@ def preview_import(db: Database, path: Path, journal_code: str) -> ImportPreview
         preview = ImportPreview(journal=journal_code, template=journal.template)
         pattern = number_pattern(parse_template(journal.template))
         staff = {s.last_name.casefold(): s.id for s in session.scalars(select(Staff))}
+        # (period, seq) → the file's line that holds it, 0 when it is already in the journal
         taken = {
-            (key, seq)
+            (key, seq): 0
             for key, seq in session.execute(
                 select(Letter.period_key, Letter.seq).where(Letter.journal_id == journal.id)
             )
@@ -452,7 +456,7 @@ def _import_row(
     journal: Journal,
     pattern: re.Pattern[str],
     staff: dict[str, int],
-    taken: set[tuple[str, int]],
+    taken: dict[tuple[str, int], int],
     columns: dict[str, int],
     line: int,
     values: list[Any],
@@ -472,8 +476,11 @@ def _import_row(
         return f"год в номере «{number}» не совпадает с датой {date_ru(date)}"
     key, seq = period_key(date, journal.period), int(parts["seq"])
     if (key, seq) in taken:
-        return f"номер «{number}» за {key} уже есть в журнале или встречается в файле выше"
-    taken.add((key, seq))
+        first = taken[(key, seq)]
+        if first:
+            return f"номер «{number}» за {key} повторяет строку {first}"
+        return f"номер «{number}» за {key} уже есть в журнале"
+    taken[(key, seq)] = line
     preview.accepted.append(
         ImportRow(
             line=line,

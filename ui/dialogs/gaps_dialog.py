@@ -78,7 +78,8 @@ class GapsDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        for column, width in enumerate((70, 70, 150, 300)):
+        self.table.setWordWrap(False)
+        for column, width in enumerate((70, 65, 120, 320)):
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _index: self.open_selected())

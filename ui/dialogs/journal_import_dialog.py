@@ -35,7 +35,7 @@ from ui.background import Background, message_of
 from ui.table_model import Column, PagedTableModel
 
 TITLE = "Загрузка журнала из Excel"
-OUTCOMES = {"reject": ("отклонена", "#b00020"), "warn": ("загрузить, см. замечание", "#9a5b00"),
+OUTCOMES = {"reject": ("отклонена", "#b00020"), "warn": ("загрузить", "#9a5b00"),
             "load": ("загрузить", "#1b7a3a")}  # fmt: skip
 
 
@@ -69,19 +69,21 @@ def preview_lines(preview: ImportPreview) -> list[PreviewLine]:
     return lines
 
 
-def _colour(row: PreviewLine) -> str:
-    return OUTCOMES[row.outcome][1]
+def _outcome(row: PreviewLine) -> str:
+    label = OUTCOMES[row.outcome][0]
+    if row.outcome == "warn":
+        return f"загрузить; {row.detail}"
+    return f"{label}: {row.detail}" if row.detail else label
 
 
 COLUMNS = [
     Column("Строка", lambda r: str(r.line), align_right=True),
-    Column("Результат", lambda r: OUTCOMES[r.outcome][0], foreground=_colour),
     Column("Дата", lambda r: r.date),
     Column("Номер", lambda r: r.number),
     Column("Адресат", lambda r: r.addressee),
     Column("Заголовок", lambda r: r.subject),
-    Column("Причина или замечание", lambda r: r.detail, foreground=_colour),
-]  # fmt: skip
+    Column("Результат проверки", _outcome, foreground=lambda r: OUTCOMES[r.outcome][1]),
+]
 
 
 class JournalImportDialog(QDialog):
@@ -124,7 +126,7 @@ class JournalImportDialog(QDialog):
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        for column, width in enumerate((60, 170, 85, 110, 230, 250)):
+        for column, width in enumerate((55, 85, 80, 210, 230)):
             self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
