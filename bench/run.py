@@ -25,7 +25,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.registry import open_registry
 from app.services.demo import load_demo
-from app.services.journal import export_journal
 from app.services.letter_list import COUNT_CAP, LetterQuery, count_letters, list_letters
 from app.services.letters import Addressee, LetterCard, register_letter
 from app.services.recipients import (
@@ -36,8 +35,8 @@ from app.services.recipients import (
 )
 from app.services.search_index import fts_phrase, indexed_words
 from app.text import normalize
-from bench import gui, letters
-from bench.data import generate_letters, generate_recipients, year_with_most_letters
+from bench import gui, journal, letters
+from bench.data import generate_letters, generate_recipients
 from bench.timing import stats, timed
 
 QUERIES = ("губернатору", "лидер качества", "1893/5", "отчет минпромторг", "ёлка")
@@ -136,25 +135,6 @@ def bench_first_page(db_path: Path, repeat: int) -> dict[str, float]:
         db.dispose()
 
     return stats(timed(first_page, repeat))
-
-
-def bench_journal_export(db_path: Path) -> dict[str, Any]:
-    """A year of the journal (the year with most letters) to XLSX and to PDF."""
-    year, rows = year_with_most_letters(db_path)
-    db = open_registry(str(db_path))
-    out: dict[str, Any] = {"year": year, "rows": rows}
-    folder = Path(tempfile.mkdtemp(prefix="bench-journal-"))
-    for suffix in ("xlsx", "pdf"):
-        target = folder / f"journal.{suffix}"
-        start = time.perf_counter()
-        export_journal(db, dt.date(year, 1, 1), dt.date(year, 12, 31), target)
-        out[suffix] = {
-            "s": round(time.perf_counter() - start, 2),
-            "mb": round(target.stat().st_size / 2**20, 1),
-        }
-    db.dispose()
-    shutil.rmtree(folder, ignore_errors=True)
-    return out
 
 
 def _card(i: int) -> LetterCard:
@@ -258,7 +238,9 @@ def main(argv: list[str] | None = None) -> int:
     if "recipients" in args.only:
         results["recipient_search"] = bench_recipients(db_path, args.repeat)
     if "journal" in args.only:
-        results["journal_export"] = bench_journal_export(db_path)
+        results["journal_export"] = journal.export(db_path)
+        results["journal_gaps"] = journal.gaps(db_path, args.repeat)
+        results["journal_import"] = journal.import_year(db_path)
     if "letters" in args.only:
         results["letter_files"] = letters.run(args.repeat, not args.no_libreoffice)
     if "registration" in args.only:
@@ -321,6 +303,16 @@ def _rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                      f"{j['xlsx']['mb']} MB", "< 10 s"))  # fmt: skip
         rows.append((f"journal {j['year']}, {j['rows']:,} rows → PDF", f"{j['pdf']['s']} s",
                      f"{j['pdf']['mb']} MB", "< 15 s"))  # fmt: skip
+    if "journal_gaps" in r:
+        g = r["journal_gaps"]
+        rows.append(("journal gaps, every journal and period", _ms(g["ours"]),
+                     f"{g['lines']:,} lines, {g['numbers']:,} numbers", "< 1,000 ms"))  # fmt: skip
+    if "journal_import" in r:
+        i = r["journal_import"]
+        rows.append((f"Excel journal of {i['rows']:,} rows: check", f"{i['preview_s']} s",
+                     f"rejected {i['rejected']}", "< 10 s"))  # fmt: skip
+        rows.append((f"Excel journal of {i['rows']:,} rows: write", f"{i['apply_s']} s",
+                     f"loaded {i['loaded']:,}", "< 10 s"))  # fmt: skip
     if "window" in r:
         peak = max(r["window"]["peak_mb_at_first_page"], r["typing"]["peak_mb_after_typing"])
         rows.append(("peak memory, window with registry", f"{peak:,.0f} MB",

@@ -160,7 +160,8 @@ def _journal(demo, window, shoot, tmp: Path, app) -> None:  # type: ignore[no-un
     shoot(dialog, "journal-import.png", (1100, 520))
     dialog.close()
     day = dt.date(2025, 12, 2)
-    reserve_number(demo, "ИСХ", date=day, case="5", note="письмо в Минфин России, текст согласуется")
+    note = "письмо в Минфин России, текст согласуется"
+    reserve_number(demo, "ИСХ", date=day, case="5", note=note)
     annul_letter(demo, letter_id_by_number(demo, "710/5"), "ошибка в адресате, направлено повторно")
     gaps = GapsDialog(demo, None, window)
     gaps.background.wait()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from app import audit, clock
@@ -528,26 +528,31 @@ def apply_import(db: Database, preview: ImportPreview) -> int:
         journal = session.scalars(select(Journal).where(Journal.code == preview.journal)).one()
         _check_still_free(session, journal, preview.accepted)
         highest: dict[str, int] = {}
+        who = audit.os_user()
+        values = []
         for row in preview.accepted:
             key = period_key(row.date, journal.period)
-            letter = Letter(
-                journal_id=journal.id,
-                period_key=key,
-                seq=row.seq,
-                number=row.number,
-                reg_date=row.date,
-                status="registered",
-                case_index=row.case,
-                subject=row.subject,
-                addressee_kind="text",
-                addressee_text=row.addressee,
-                signatory_id=row.signatory_id,
-                executor_id=row.executor_id,
-                created_by=audit.os_user(),
-                search_norm=search_blob(row.number, row.subject, row.addressee),
+            values.append(
+                {
+                    "journal_id": journal.id,
+                    "period_key": key,
+                    "seq": row.seq,
+                    "number": row.number,
+                    "reg_date": row.date,
+                    "status": "registered",
+                    "case_index": row.case,
+                    "subject": row.subject,
+                    "addressee_kind": "text",
+                    "addressee_text": row.addressee,
+                    "signatory_id": row.signatory_id,
+                    "executor_id": row.executor_id,
+                    "created_by": who,
+                    "search_norm": search_blob(row.number, row.subject, row.addressee),
+                }
             )
-            session.add(letter)
             highest[key] = max(highest.get(key, 0), row.seq)
+        for start in range(0, len(values), BATCH):  # one statement per batch, not per letter
+            session.execute(insert(Letter), values[start : start + BATCH])
         for key, seq in highest.items():
             current = session.scalar(
                 select(func.max(JournalCounter.last_seq)).where(
