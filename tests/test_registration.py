@@ -318,6 +318,19 @@ def test_import_preview_tells_rows_and_numbering(demo_db: Database, tmp_path: Pa
     assert count_letters(demo_db, LetterQuery(search="позже выданных")) == 0
 
 
+def test_import_keeps_the_parts_of_the_number(demo_db: Database, tmp_path: Path) -> None:
+    from app.services.profile import JournalData, save_journal
+
+    save_journal(demo_db, JournalData("МЭР", "Мэрия", "МЭР-{dept}/{seq:4}", period="quarter"))
+    path = _journal_csv(tmp_path, ["02.04.2026;МЭР-3/0042;Минфин;О бюджете;;"])
+    preview = preview_import(demo_db, path, "МЭР")
+    assert [(c.period, c.last_after) for c in preview.numbering] == [("2026-Q2", 42)]
+    apply_import(demo_db, preview)
+    with demo_db.read() as session:
+        letter = session.scalars(select(Letter).where(Letter.number == "МЭР-3/0042")).one()
+        assert (letter.department, letter.seq, letter.period_key) == ("3", 42, "2026-Q2")
+
+
 def test_import_from_xlsx(demo_db: Database, tmp_path: Path) -> None:
     from openpyxl import Workbook
 

@@ -137,16 +137,18 @@ def journal_gaps(db: Database, *, journal: str | None = None) -> list[Gap]:
                 letter_id=letter_id, kind=status,
             )  # fmt: skip
             unregistered.setdefault((jid, key), []).append(gap)
-        counters = session.execute(
-            select(
-                JournalCounter.journal_id, JournalCounter.period_key, JournalCounter.last_seq
-            ).where(JournalCounter.journal_id.in_(codes))
-        ).all()
+        counters = {
+            (jid, key): last_seq
+            for jid, key, last_seq in session.execute(
+                select(
+                    JournalCounter.journal_id, JournalCounter.period_key, JournalCounter.last_seq
+                ).where(JournalCounter.journal_id.in_(codes))
+            )
+        }
         gaps: list[Gap] = []
-        for jid, key, last_seq in counters:
-            count, low, high = spans.get((jid, key), (0, 0, 0))
-            if not count:
-                continue
+        # a counter without letters was moved forward before the first letter: no gap yet
+        for (jid, key), (count, low, high) in spans.items():
+            last_seq = counters.get((jid, key), high)
             period = list(unregistered.get((jid, key), []))
             if high - low + 1 > count:
                 period += [
@@ -316,6 +318,8 @@ class ImportRow:
     subject: str
     signatory_id: int | None
     executor_id: int | None
+    department: str = ""  # from {dept} of the number
+    correspondent: str = ""  # from {corr}
 
 
 @dataclass(frozen=True)
@@ -488,6 +492,8 @@ def _import_row(
             number=number,
             seq=seq,
             case=parts.get("case") or "",
+            department=parts.get("dept") or "",
+            correspondent=parts.get("corr") or "",
             addressee=_cell(values, columns, "addressee"),
             subject=_cell(values, columns, "subject"),
             signatory_id=_staff_id(
@@ -541,6 +547,8 @@ def apply_import(db: Database, preview: ImportPreview) -> int:
                     "reg_date": row.date,
                     "status": "registered",
                     "case_index": row.case,
+                    "department": row.department,
+                    "correspondent": row.correspondent,
                     "subject": row.subject,
                     "addressee_kind": "text",
                     "addressee_text": row.addressee,
