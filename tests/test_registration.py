@@ -318,6 +318,14 @@ def test_import_preview_tells_rows_and_numbering(demo_db: Database, tmp_path: Pa
     assert count_letters(demo_db, LetterQuery(search="позже выданных")) == 0
 
 
+def test_import_of_a_header_alone_writes_nothing(demo_db: Database, tmp_path: Path) -> None:
+    preview = preview_import(demo_db, _journal_csv(tmp_path, ["", ";;;;;"]), "ИСХ")
+    assert (preview.accepted, preview.rejected, preview.can_apply) == ([], [], False)
+    with pytest.raises(UserError, match="нет строк с письмами"):
+        apply_import(demo_db, preview)
+    assert count_letters(demo_db) == 3
+
+
 def test_import_keeps_the_parts_of_the_number(demo_db: Database, tmp_path: Path) -> None:
     from app.services.profile import JournalData, save_journal
 

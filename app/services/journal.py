@@ -530,6 +530,8 @@ def apply_import(db: Database, preview: ImportPreview) -> int:
         raise UserError(
             f"В файле {len(preview.rejected)} отклоненных строк; исправьте их, ничего не записано"
         )
+    if not preview.accepted:
+        raise UserError("В файле нет строк с письмами; ничего не записано")
     with db.write() as session:
         journal = session.scalars(select(Journal).where(Journal.code == preview.journal)).one()
         _check_still_free(session, journal, preview.accepted)
@@ -559,8 +561,12 @@ def apply_import(db: Database, preview: ImportPreview) -> int:
                 }
             )
             highest[key] = max(highest.get(key, 0), row.seq)
-        for start in range(0, len(values), BATCH):  # one statement per batch, not per letter
-            session.execute(insert(Letter), values[start : start + BATCH])
+        # Multi-row INSERT statements, not one per letter: SQLite's FTS5 flushes its pending
+        # index data at every statement that fires the letter_fts trigger, so a statement per
+        # letter took 77 s for 33,334 rows at a million letters, and 3 s like this.
+        # (With RETURNING, SQLAlchemy sends the rows as "insertmanyvalues" batches of up to
+        # 1,000 rows per statement.)
+        session.scalars(insert(Letter).returning(Letter.id), values).all()
         for key, seq in highest.items():
             current = session.scalar(
                 select(func.max(JournalCounter.last_seq)).where(
