@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QTableView,
     QVBoxLayout,
@@ -28,7 +27,8 @@ from app.services.journal import Gap, export_gaps, journal_gaps
 from app.services.profile import list_journals
 from db.engine import Database
 from ui.background import Background, message_of
-from ui.table_model import Column, PagedTableModel
+from ui.rows_view import rows_view
+from ui.table_model import Column
 
 TITLE = "Пропуски в нумерации"
 KIND_COLOURS = {"reserved": "#9a5b00", "cancelled": "#777777", "annulled": "#b00020",
@@ -71,17 +71,8 @@ class GapsDialog(QDialog):
         self.summary.setObjectName("gaps_summary")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
-        self.model = PagedTableModel(COLUMNS, lambda offset, limit: [], lambda: 0)
-        self.table = QTableView(self)
-        self.table.setObjectName("gaps_rows")
-        self.table.setModel(self.model)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table, self.model = rows_view(self, "gaps_rows", COLUMNS, (70, 65, 120, 320))
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.setWordWrap(False)
-        for column, width in enumerate((70, 65, 120, 320)):
-            self.table.setColumnWidth(column, width)
-        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         layout.addWidget(self.table, 1)

@@ -9,6 +9,7 @@ writing run off the UI thread; a journal of a year has tens of thousands of rows
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,10 +20,8 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +31,8 @@ from app.services.profile import list_journals
 from app.text import date_ru
 from db.engine import Database
 from ui.background import Background, message_of
-from ui.table_model import Column, PagedTableModel
+from ui.rows_view import rows_view
+from ui.table_model import Column
 
 TITLE = "Загрузка журнала из Excel"
 OUTCOMES = {"reject": ("отклонена", "#b00020"), "warn": ("загрузить", "#9a5b00"),
@@ -71,9 +71,9 @@ def preview_lines(preview: ImportPreview) -> list[PreviewLine]:
 
 def _outcome(row: PreviewLine) -> str:
     label = OUTCOMES[row.outcome][0]
-    if row.outcome == "warn":
-        return f"загрузить; {row.detail}"
-    return f"{label}: {row.detail}" if row.detail else label
+    if not row.detail:
+        return label
+    return f"{label}{'; ' if row.outcome == 'warn' else ': '}{row.detail}"
 
 
 COLUMNS = [
@@ -117,18 +117,8 @@ class JournalImportDialog(QDialog):
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.summary)
-        self.model = PagedTableModel(COLUMNS, lambda offset, limit: [], lambda: 0)
         self.rows: list[PreviewLine] = []
-        self.table = QTableView(self)
-        self.table.setObjectName("import_rows")
-        self.table.setModel(self.model)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        for column, width in enumerate((55, 85, 80, 210, 230)):
-            self.table.setColumnWidth(column, width)
-        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.table, self.model = rows_view(self, "import_rows", COLUMNS, (55, 85, 80, 210, 230))
         layout.addWidget(self.table, 1)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.load_button = self.buttons.addButton(
@@ -164,7 +154,9 @@ class JournalImportDialog(QDialog):
         self.preview = preview
         self._show_rows(preview_lines(preview))
         accepted, rejected = len(preview.accepted), len(preview.rejected)
-        parts = [f"<b>{self.path.name}</b>: к загрузке — {accepted}, отклонено — {rejected}"]
+        parts = [
+            f"<b>{html.escape(self.path.name)}</b>: к загрузке — {accepted}, отклонено — {rejected}"
+        ]
         if preview.warnings:
             parts[0] += f", замечаний — {len(preview.warnings)}"
         if rejected:
@@ -175,7 +167,7 @@ class JournalImportDialog(QDialog):
         elif accepted:
             parts.append(
                 "Номера и даты сохранятся как в файле. Нумерация продолжится: "
-                + "; ".join(c.label for c in preview.numbering)
+                + html.escape("; ".join(c.label for c in preview.numbering))
             )
         else:
             parts.append("В файле нет строк с письмами.")
@@ -191,6 +183,8 @@ class JournalImportDialog(QDialog):
         self.model.show_list(rows)
 
     def _say(self, text: str, error: bool = False) -> None:
+        """A plain message (a file name, an error) in the rich-text summary."""
+        text = html.escape(text)
         self.summary.setText(f"<span style='color:#b00020'>{text}</span>" if error else text)
 
     # --- loading --------------------------------------------------------------------------
