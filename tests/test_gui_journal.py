@@ -52,6 +52,7 @@ def test_import_shows_rejected_rows_then_loads_the_fixed_file(
 
     def drive(self: JournalImportDialog) -> int:
         shown.append(self)
+        self.show()
         _checked(qtbot, self)
         rows = _cells(self)
         assert rows[0][:3] == ["5", "32.01.2026", "3/5"]  # rejected first, as typed
@@ -69,6 +70,8 @@ def test_import_shows_rejected_rows_then_loads_the_fixed_file(
         assert "2026: следующий № 8" in self.summary.text()
         assert self.load_button.text() == "Загрузить писем: 4"
         self.load_button.click()
+        self.reject()  # Esc while writing: the dialog stays until the import is done
+        assert self.writing and self.isVisible()
         qtbot.waitUntil(lambda: self.loaded == 4, timeout=10_000)
         return int(self.result())
 

@@ -94,6 +94,7 @@ class JournalImportDialog(QDialog):
         self.db, self.path = db, path
         self.preview: ImportPreview | None = None
         self.loaded = 0
+        self.writing = False  # the import is being written; the dialog stays open until done
         self.background = Background(self)
         self.setWindowTitle(f"{TITLE}: {path.name}")
         self.resize(1100, 640)
@@ -195,15 +196,26 @@ class JournalImportDialog(QDialog):
             return
         for widget in (self.load_button, self.recheck_button, self.journal_combo):
             widget.setEnabled(False)
+        self.writing = True
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(False)
         self._say(f"Загружаю писем: {len(preview.accepted)}…")
         self.background.run("apply", lambda: apply_import(self.db, preview), self._applied,
                             self._apply_failed)  # fmt: skip
 
     def _applied(self, count: int) -> None:
+        self.writing = False
         self.loaded = count
         self.accept()
 
+    def reject(self) -> None:
+        """Esc and «Отмена» wait while the letters are written: the import goes through whole,
+        and the window must report it."""
+        if not self.writing:
+            super().reject()
+
     def _apply_failed(self, error: Exception) -> None:
+        self.writing = False
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(True)
         self.recheck_button.setEnabled(True)
         self.journal_combo.setEnabled(True)
         self._say(message_of(error), True)
