@@ -48,21 +48,24 @@ def seqs_of(numbers: list[str]) -> list[int]:
     return sorted(int(n.removesuffix("-РСК")) for n in numbers)
 
 
-def test_parallel_registration_gives_distinct_consecutive_numbers(db_path: Path) -> None:
-    _demo(db_path)
+def registered_in_parallel(url: str, processes: int, each: int) -> list[str]:
+    """The numbers ``processes`` fresh processes got, each registering ``each`` letters at once
+    on the database at ``url``; every process must end cleanly."""
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
-    workers = [
-        ctx.Process(target=register_many, args=(str(db_path), EACH, queue))
-        for _ in range(PROCESSES)
-    ]
+    workers = [ctx.Process(target=register_many, args=(url, each, queue)) for _ in range(processes)]
     for w in workers:
         w.start()
     results = [queue.get(timeout=300) for _ in workers]
     for w in workers:
         w.join(timeout=60)
         assert w.exitcode == 0
-    numbers = [n for batch in results for n in batch]
+    return [n for batch in results for n in batch]
+
+
+def test_parallel_registration_gives_distinct_consecutive_numbers(db_path: Path) -> None:
+    _demo(db_path)
+    numbers = registered_in_parallel(str(db_path), PROCESSES, EACH)
     assert seqs_of(numbers) == list(range(1, PROCESSES * EACH + 1))
 
 

@@ -9,7 +9,6 @@ the test command when it could install it) makes a missing server a failure.
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import os
 import subprocess
 import sys
@@ -20,7 +19,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.pg_server import PgServer, start_server
-from tests.test_concurrency import register_many, seqs_of
+from tests.test_concurrency import registered_in_parallel, seqs_of
 
 PROCESSES = 8
 EACH = 60
@@ -85,18 +84,7 @@ def test_eight_processes_get_consecutive_numbers(pg_db: object, pg_url: str) -> 
     from app.services.demo import load_demo
 
     load_demo(pg_db)  # type: ignore[arg-type]
-    ctx = multiprocessing.get_context("spawn")
-    queue = ctx.Queue()
-    workers = [
-        ctx.Process(target=register_many, args=(pg_url, EACH, queue)) for _ in range(PROCESSES)
-    ]
-    for w in workers:
-        w.start()
-    results = [queue.get(timeout=300) for _ in workers]
-    for w in workers:
-        w.join(timeout=60)
-        assert w.exitcode == 0
-    numbers = [n for batch in results for n in batch]
+    numbers = registered_in_parallel(pg_url, PROCESSES, EACH)
     assert len(numbers) == len(set(numbers)) == PROCESSES * EACH
     assert seqs_of(numbers) == list(range(1, PROCESSES * EACH + 1))
 
