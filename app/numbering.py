@@ -1,7 +1,12 @@
 """Registration number templates and sequence periods (pure rules, no database).
 
 A template is literal text around tokens: ``{seq}`` or ``{seq:N}`` (zero-padded to N), ``{year}``,
-``{yy}``, ``{case}``, ``{dept}``, ``{corr}``. Exactly one ``{seq}``.
+``{yy}``, ``{mm}`` (month, 01–12), ``{q}`` (quarter, 1–4), ``{case}``, ``{dept}``, ``{corr}``.
+Exactly one ``{seq}``.
+
+A printed number identifies one letter within its journal and year (within the journal, for the
+period ``never``): a period shorter than a year therefore needs its month or quarter in the number
+(:func:`check_period_fits`), and a sequence number has an upper bound (:data:`MAX_SEQ`).
 """
 
 from __future__ import annotations
@@ -14,7 +19,9 @@ from app.errors import UserError
 
 PERIODS = ("year", "quarter", "month", "never")
 PERIOD_LABELS = {"year": "год", "quarter": "квартал", "month": "месяц", "never": "без сброса"}
-TOKENS = ("seq", "year", "yy", "case", "dept", "corr")
+TOKENS = ("seq", "year", "yy", "mm", "q", "case", "dept", "corr")
+# a sane upper bound of a sequence number: set-up, import, reservation and the counter itself
+MAX_SEQ = 9_999_999
 TOKEN_LABELS = {
     "case": "индекс дела",
     "dept": "код подразделения",
@@ -94,6 +101,8 @@ def format_number(
     values = {
         "year": f"{date.year:04d}",
         "yy": f"{date.year % 100:02d}",
+        "mm": f"{date.month:02d}",
+        "q": str((date.month - 1) // 3 + 1),
         "case": case,
         "dept": dept,
         "corr": corr,
@@ -110,6 +119,32 @@ def format_number(
                 raise UserError(f"Для номера нужен {TOKEN_LABELS[part.name]} ({{{part.name}}})")
             out.append(value)
     return "".join(out)
+
+
+# which tokens tell the periods shorter than a year apart inside one year
+_PERIOD_ELEMENTS = {"month": ("mm",), "quarter": ("q", "mm")}
+
+
+def check_period_fits(template: Template, period: str) -> None:
+    """Refuse a period whose numbers would repeat inside a year: numbering that starts again
+    every month or quarter needs the month or quarter in the number."""
+    elements = _PERIOD_ELEMENTS.get(period)
+    if not elements:
+        return
+    names = {p.name for p in template.parts if isinstance(p, Token)}
+    if names.isdisjoint(elements):
+        every = "месяц" if period == "month" else "квартал"
+        what = "{mm} (месяц)" if period == "month" else "{q} (квартал) или {mm} (месяц)"
+        raise UserError(
+            f"нумерация начинается заново каждый {every}, а в номере нет ни месяца, ни "
+            f"квартала: номера повторятся в течение года. Добавьте в шаблон {what} или "
+            "выберите период «год»"
+        )
+
+
+def check_seq(seq: int, what: str = "Номер") -> None:
+    if not 1 <= seq <= MAX_SEQ:
+        raise UserError(f"{what} {seq}: допустимо от 1 до {MAX_SEQ:,}".replace(",", " "))
 
 
 def period_key(date: dt.date, period: str) -> str:

@@ -329,13 +329,13 @@ def test_import_of_a_header_alone_writes_nothing(demo_db: Database, tmp_path: Pa
 def test_import_keeps_the_parts_of_the_number(demo_db: Database, tmp_path: Path) -> None:
     from app.services.profile import JournalData, save_journal
 
-    save_journal(demo_db, JournalData("МЭР", "Мэрия", "МЭР-{dept}/{seq:4}", period="quarter"))
-    path = _journal_csv(tmp_path, ["02.04.2026;МЭР-3/0042;Минфин;О бюджете;;"])
+    save_journal(demo_db, JournalData("МЭР", "Мэрия", "МЭР-{dept}/{q}-{seq:4}", period="quarter"))
+    path = _journal_csv(tmp_path, ["02.04.2026;МЭР-3/2-0042;Минфин;О бюджете;;"])
     preview = preview_import(demo_db, path, "МЭР")
     assert [(c.period, c.last_after) for c in preview.numbering] == [("2026-Q2", 42)]
     apply_import(demo_db, preview)
     with demo_db.read() as session:
-        letter = session.scalars(select(Letter).where(Letter.number == "МЭР-3/0042")).one()
+        letter = session.scalars(select(Letter).where(Letter.number == "МЭР-3/2-0042")).one()
         assert (letter.department, letter.seq, letter.period_key) == ("3", 42, "2026-Q2")
 
 

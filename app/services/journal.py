@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 from app import audit, clock
 from app.errors import UserError
 from app.exporters.table import Table, TableColumn
-from app.numbering import Template, Token, parse_template, period_key
+from app.numbering import MAX_SEQ, Template, Token, parse_template, period_key
+from app.services.counters import next_seq
 from app.services.letter_list import LetterQuery, LetterRow, list_letters
-from app.services.letters import DELIVERY_STATE_LABELS, STATUS_LABELS, next_seq
+from app.services.letters import DELIVERY_STATE_LABELS, STATUS_LABELS
 from app.tabular import read_rows
 from app.text import date_ru, parse_date_ru, search_blob
 from db.engine import Database
@@ -51,6 +52,10 @@ def _token_pattern(token: Token) -> str:
         return r"(?P<year>\d{4})"
     if token.name == "yy":
         return r"(?P<yy>\d{2})"
+    if token.name == "mm":
+        return r"(?P<mm>\d{2})"
+    if token.name == "q":
+        return r"(?P<q>[1-4])"
     return rf"(?P<{token.name}>.+?)"
 
 
@@ -484,6 +489,12 @@ def _import_row(
     parts = match.groupdict()
     if parts.get("year") and int(parts["year"]) != date.year:
         return f"год в номере «{number}» не совпадает с датой {date_ru(date)}"
+    if parts.get("mm") and int(parts["mm"]) != date.month:
+        return f"месяц в номере «{number}» не совпадает с датой {date_ru(date)}"
+    if parts.get("q") and int(parts["q"]) != (date.month - 1) // 3 + 1:
+        return f"квартал в номере «{number}» не совпадает с датой {date_ru(date)}"
+    if len(parts["seq"]) > len(str(MAX_SEQ)) or not 1 <= int(parts["seq"]) <= MAX_SEQ:
+        return f"порядковый номер в «{number}» вне пределов 1…{MAX_SEQ}"
     key, seq = period_key(date, journal.period), int(parts["seq"])
     if (key, seq) in taken:
         first = taken[(key, seq)]

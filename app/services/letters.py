@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import audit, clock
 from app.declension import COLLECTIVE_SALUTATION
 from app.errors import UserError
 from app.letter_layout import BY_LIST
-from app.numbering import format_number, parse_template, period_key
+from app.numbering import check_seq, format_number, parse_template, period_key
 from app.services.audit_log import refuse_stale
+from app.services.counters import continue_after_printed, next_seq, printed_in_year
 from app.text import date_ru, search_blob
 from db.engine import Database
 from db.models import (
@@ -116,54 +116,6 @@ class RegisteredLetter:
     number: str
     date: dt.date
     journal: str
-
-
-# --- numbering ----------------------------------------------------------------------------
-
-
-def _dialect_insert(dialect: str) -> Any:
-    """The upsert-capable insert of the database's dialect (imported when first needed: the
-    PostgreSQL dialect pulls asyncio and asyncpg support, ~60 ms of start-up)."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-
-        return insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return sqlite_insert
-
-
-def next_seq(session: Session, journal: Journal, key: str, *, at_least: int = 0) -> int:
-    """Take the next sequence number of a journal period; ``at_least`` moves the counter up."""
-    dialect = session.get_bind().dialect.name
-    values = {"journal_id": journal.id, "period_key": key, "last_seq": 0}
-    stmt = (_dialect_insert(dialect)(JournalCounter)).values(**values)
-    if dialect in ("postgresql", "sqlite"):
-        session.execute(stmt.on_conflict_do_nothing())
-    elif _counter_missing(session, journal, key):
-        session.execute(insert(JournalCounter).values(**values))
-    new_value = JournalCounter.last_seq + 1
-    if at_least:
-        bigger = func.greatest if dialect == "postgresql" else func.max
-        new_value = bigger(new_value, at_least)
-    seq = session.execute(
-        update(JournalCounter)
-        .where(JournalCounter.journal_id == journal.id, JournalCounter.period_key == key)
-        .values(last_seq=new_value)
-        .returning(JournalCounter.last_seq)
-    ).scalar_one()
-    return int(seq)
-
-
-def _counter_missing(session: Session, journal: Journal, key: str) -> bool:
-    return (
-        session.scalar(
-            select(func.count(JournalCounter.id)).where(
-                JournalCounter.journal_id == journal.id, JournalCounter.period_key == key
-            )
-        )
-        == 0
-    )
 
 
 # --- registration -------------------------------------------------------------------------
@@ -326,12 +278,27 @@ def _new_number(
     # fail on a missing {case} before a number is used up
     format_number(template, 1, date, case=case, dept=journal.department, corr=corr)
     key = period_key(date, journal.period)
+    if seq is not None:
+        check_seq(seq)
     number_seq = next_seq(session, journal, key, at_least=seq or 0)
     if seq is not None and number_seq != seq:
         raise UserError(f"Журнал «{journal.code}»: номер {seq} за период {key} уже выдан")
     number = format_number(
         template, number_seq, date, case=case, dept=journal.department, corr=corr
     )
+    if seq is None and printed_in_year(session, journal, number, date):
+        # a database from before the rule (its period changed without continuing): move the
+        # counters past what is printed, once, and take the next number from there
+        continue_after_printed(session, journal)
+        number_seq = next_seq(session, journal, key)
+        number = format_number(
+            template, number_seq, date, case=case, dept=journal.department, corr=corr
+        )
+    if printed_in_year(session, journal, number, date):
+        raise UserError(
+            f"Журнал «{journal.code}»: номер «{number}» уже стоит на другом письме этого года; "
+            "ничего не записано (проверьте следующий номер журнала в настройках)"
+        )
     return Letter(
         journal_id=journal.id,
         journal=journal,

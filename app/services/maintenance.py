@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import text
+from sqlalchemy import case, extract, func, literal, select, text
+from sqlalchemy.orm import Session
 
 from db.engine import Database
+from db.models import Journal, Letter
 from db.schema import schema_state
+
+_SHOWN = 20  # problems of one kind named in full; the rest are counted
 
 
 @dataclass
@@ -43,4 +47,31 @@ def check_database(db: Database) -> CheckReport:
     else:
         with db.read_engine.connect() as conn:
             conn.execute(text("SELECT 1"))
+    if state.is_current and not report.problems:
+        with db.read() as session:
+            report.problems.extend(duplicate_numbers(session))
     return report
+
+
+def duplicate_numbers(session: Session) -> list[str]:
+    """Printed numbers carried by more than one letter of a journal within a year (within the
+    journal, for numbering that never starts again): a number must identify one letter."""
+    year = case(
+        (Journal.period == "never", literal(0)), else_=extract("year", Letter.reg_date)
+    ).label("year")
+    rows = session.execute(
+        select(Journal.code, Letter.number, year, func.count())
+        .join(Journal, Journal.id == Letter.journal_id)
+        .group_by(Journal.code, Letter.number, year)
+        .having(func.count() > 1)
+        .order_by(Journal.code, year, Letter.number)
+    ).all()
+    found = [
+        f"номер «{number}» журнала «{code}»"
+        + (f" за {int(y)} год" if y else "")
+        + f" стоит на {count} письмах"
+        for code, number, y, count in rows[:_SHOWN]
+    ]
+    if len(rows) > _SHOWN:
+        found.append(f"и еще {len(rows) - _SHOWN} повторяющихся номеров")
+    return found

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from app import audit, clock
 from app.errors import UserError
-from app.numbering import PERIODS, parse_template, period_key
+from app.numbering import MAX_SEQ, PERIODS, check_period_fits, parse_template, period_key
 from app.services.audit_log import refuse_stale
+from app.services.counters import continue_after_printed
 from db.engine import Database
 from db.models import (
     Certificate,
@@ -137,14 +138,14 @@ class JournalData:
             raise UserError("Журнал: не указан код")
         if not self.name.strip():
             raise UserError(f"{who}: не указано наименование")
-        try:
-            parse_template(self.template)
-        except UserError as exc:
-            raise UserError(f"{who}: {exc}") from exc
         if self.period not in PERIODS:
             raise UserError(f"{who}: период «{self.period}»; допустимо: {', '.join(PERIODS)}")
-        if self.next_seq is not None and self.next_seq < 1:
-            raise UserError(f"{who}: следующий номер должен быть не меньше 1")
+        try:
+            check_period_fits(parse_template(self.template), self.period)
+        except UserError as exc:
+            raise UserError(f"{who}: {exc}") from exc
+        if self.next_seq is not None and not 1 <= self.next_seq <= MAX_SEQ:
+            raise UserError(f"{who}: следующий номер должен быть от 1 до {MAX_SEQ}")
 
 
 # --- organization -------------------------------------------------------------------------
@@ -379,17 +380,37 @@ def save_journal_in(
                 f"Журнал «{data.code}»: в текущем периоде уже выданы номера, "
                 "шаблон и период нумерации изменить нельзя"
             )
+    _refuse_same_template(session, data)
+    numbering_changed = row.template != data.template or row.period != data.period
     for name in _JOURNAL_FIELDS:
         setattr(row, name, getattr(data, name))
+    if numbering_changed:
+        session.flush()
+        continue_after_printed(session, row)
     if data.next_seq is not None:
         key = period_key(today, data.period)
-        _set_next_seq(session, row, data.next_seq, key, forward_only=next_forward_only)
+        # the next number shown before a change of period was of the old period: it may
+        # move the counter forward, never back behind what continue_after_printed set
+        forward_only = next_forward_only or numbering_changed
+        _set_next_seq(session, row, data.next_seq, key, forward_only=forward_only)
     changes = audit.changes_of(row)
     session.flush()
     audit.record(
         session, "journal", row.id, "saved", code=row.code, template=row.template, changes=changes
     )
     return _journal_to_data(session, row, today)
+
+
+def _refuse_same_template(session: Session, data: JournalData) -> None:
+    """Two journals that print their numbers by one template would print the same numbers."""
+    other = session.scalars(
+        select(Journal.code).where(Journal.template == data.template, Journal.code != data.code)
+    ).first()
+    if other is not None:
+        raise UserError(
+            f"Журнал «{data.code}»: шаблон номера «{data.template}» уже у журнала «{other}» — "
+            "номера двух журналов совпадали бы; добавьте в шаблон отличие (например, «-ВН»)"
+        )
 
 
 def _set_next_seq(

@@ -399,8 +399,9 @@ class SettingsDialog(QDialog):
         self.journal_table.itemChanged.connect(self._update_example)
         hint = QLabel(
             "Шаблон: текст и элементы {seq} (порядковый номер, {seq:4} — с нулями), {year}, "
-            "{yy}, {case} (индекс дела), {dept} (подразделение), {corr} (код корреспондента). "
-            "Ровно один {seq}."
+            "{yy}, {mm} (месяц), {q} (квартал), {case} (индекс дела), {dept} (подразделение), "
+            "{corr} (код корреспондента). Ровно один {seq}. Номер не повторяется в течение "
+            "года: при нумерации по месяцам или кварталам в шаблоне нужен {mm} или {q}."
         )
         hint.setWordWrap(True)
         return self._table_page(page, self.journal_table, self._new_journal_row, "журнал", hint)
