@@ -23,7 +23,23 @@ def add_maintenance(sub: Any, date: Any, open_db: Any) -> None:
     where.add_argument("file", nargs="?", type=Path, metavar="FILE.db")
     where.add_argument("--latest", action="store_true", help="из самой новой копии в папке")
     p.add_argument("--from-folder", type=Path, metavar="FOLDER", help="папка копий для --latest")
+    p.add_argument(
+        "--continue-after",
+        action="append",
+        default=[],
+        metavar="JOURNAL=N",
+        help="последний выданный номер журнала, когда текущая база не читается",
+    )
     p.set_defaults(handler=_cmd_restore)
+
+    p = sub.add_parser(
+        "bring-back",
+        help="вернуть письма, которых нет после восстановления, из прежней (отложенной) базы",
+    )
+    p.add_argument("aside", type=Path, metavar="FILE", help="файл «…до-восстановления-…»")
+    p.add_argument("--number", action="append", default=[], metavar="NUMBER")
+    p.add_argument("--list", action="store_true", help="только показать недостающие письма")
+    p.set_defaults(handler=_cmd_bring_back, open_db=open_db)
 
     p = sub.add_parser(
         "migrate-to", help="перенести базу SQLite в пустую базу PostgreSQL и сверить"
@@ -68,6 +84,7 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 def _cmd_restore(args: argparse.Namespace) -> int:
     from app.paths import database_target
     from app.services.backup import backup_folder, latest_backup, restore_backup
+    from app.services.restore_guard import parse_continue_after
 
     target = database_target(args.db)
     if "://" in target:
@@ -82,10 +99,42 @@ def _cmd_restore(args: argparse.Namespace) -> int:
         source = latest.path
     else:
         source = args.file.expanduser().resolve()
-    result = restore_backup(database, source)
+    continue_after = parse_continue_after(args.continue_after)
+    result = restore_backup(database, source, continue_after=continue_after)
     print(f"База восстановлена из {result.restored_from} (схема {result.revision})")
     if result.kept_aside:
         print(f"Прежняя база сохранена: {result.kept_aside}")
+    for r in result.raised:
+        print(
+            f"Нумерация {r.journal} за {r.period} продолжится после № {r.after} "
+            f"(в копии было {r.before})"
+        )
+    if result.missing:
+        print(f"Писем нет в копии: {len(result.missing)}")
+        for item in result.missing:
+            print(f"  {item.line}")
+        print(f"Вернуть их: secretariat bring-back '{result.kept_aside}'")
+    return 0
+
+
+def _cmd_bring_back(args: argparse.Namespace) -> int:
+    from app.services.backup import database_file
+    from app.services.restore_guard import bring_back, missing_letters
+
+    db = args.open_db(args)
+    aside = args.aside.expanduser()
+    if args.list:
+        if not aside.is_file():
+            raise UserError(f"{aside}: файл не найден")
+        missing = missing_letters(aside, database_file(db))
+        for item in missing:
+            print(item.line)
+        print(f"Писем нет в базе: {len(missing)}")
+        return 0
+    back = bring_back(db, aside, args.number or None)
+    for item in back:
+        print(f"Возвращено: {item.line}")
+    print(f"Писем возвращено: {len(back)}")
     return 0
 
 

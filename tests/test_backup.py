@@ -151,7 +151,10 @@ def test_cli_backup_list_and_restore_latest(
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     assert main(["--db", str(db_path), "check"]) == 2
     assert "поврежден" in capsys.readouterr().err
-    assert main(["--db", str(db_path), "restore", "--latest", "--from-folder", str(folder)]) == 0
+    restore = ["--db", str(db_path), "restore", "--latest", "--from-folder", str(folder)]
+    assert main(restore) == 2  # what the damaged file had issued is unknown: asked for
+    assert "--continue-after ИСХ=N --continue-after РСК=N" in capsys.readouterr().err
+    assert main([*restore, "--continue-after", "ИСХ=1900", "--continue-after", "РСК=2200"]) == 0
     out = capsys.readouterr().out
     assert "База восстановлена" in out and "Прежняя база сохранена" in out
     assert main(["--db", str(db_path), "check"]) == 0

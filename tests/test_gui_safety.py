@@ -23,6 +23,7 @@ from tests.test_gui import shown_window
 from ui.dialogs.audit_dialog import AuditDialog
 from ui.dialogs.backup_dialog import BackupDialog
 from ui.read_only import WRITES
+from ui.restore_flow import LastNumbersDialog
 
 
 @pytest.fixture(autouse=True)
@@ -90,7 +91,7 @@ def test_cli_write_on_read_only_database_is_one_line(db_path: Path, tmp_path: Pa
 
 
 def test_backup_dialog_creates_and_restores(
-    demo_db: object, db_path: Path, qtbot: QtBot, tmp_path: Path
+    demo_db: object, db_path: Path, qtbot: QtBot, tmp_path: Path, boxes: list[str]
 ) -> None:
     window = shown_window(qtbot, demo_db)  # type: ignore[arg-type]
     window.settings.set("backup/folder", str(tmp_path / "copies"))
@@ -104,10 +105,13 @@ def test_backup_dialog_creates_and_restores(
     dialog.table.selectRow(0)
     dialog.restore_button.click()  # confirmed (question → Yes)
     assert dialog.chosen == list_backups(tmp_path / "copies")[0].path
-    window.restore_from(dialog.chosen)
+    window.restore_from(dialog.chosen)  # «Вернуть эти письма…?» → Yes
     assert window.reopen_requested
+    assert any(later in text and "Вернуть" not in text for text in boxes)
     db = open_registry(str(db_path))
-    assert later not in {r.number for r in list_letters(db, limit=None)}
+    assert later in {r.number for r in list_letters(db, limit=None)}  # brought back
+    next_one = _register(db, "Новое после восстановления")
+    assert int(next_one.split("-")[0]) == int(later.split("-")[0]) + 1
     db.dispose()
     assert list(db_path.parent.glob("registry.db.до-восстановления-*"))
 
@@ -146,7 +150,17 @@ def test_unusable_database_at_start_offers_the_latest_backup(
     with pytest.raises(UnusableDatabaseError) as caught:
         open_registry(str(db_path))
     assert "последняя резервная копия" in str(caught.value)
+    asked: list[dict[str, int]] = []
+
+    def answer(dialog: LastNumbersDialog) -> int:
+        asked.append(dialog.numbers())
+        dialog.spins["РСК"].setValue(2200)
+        return 1
+
+    monkeypatch.setattr(LastNumbersDialog, "exec", answer)
     assert _offer_latest_backup(caught.value, "Секретариат")
+    assert asked and set(asked[0]) == {"ИСХ", "РСК"}  # the copy's journals, asked for
     db = open_registry(str(db_path))
     assert "1893/5" in {r.number for r in list_letters(db)}
+    assert _register(db, "После восстановления") == "2201-РСК"
     db.dispose()

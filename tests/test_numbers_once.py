@@ -92,7 +92,9 @@ def test_two_journals_with_one_template_are_refused(demo_db: Database) -> None:
         _journal(demo_db, "ВХ", template="{seq}/{case}")
 
 
-def test_setup_refuses_a_repeating_template(demo_db: Database, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_setup_refuses_a_repeating_template(
+    demo_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     setup = tmp_path / "setup.json"
     setup.write_text(
         '{"journals": [{"code": "ВХ", "name": "Входящие", "template": "{seq}-ВХ",'
@@ -132,3 +134,77 @@ def test_hostile_import_number_is_rejected(demo_db: Database, tmp_path: Path) ->
     assert not preview.accepted
     assert "вне пределов" in preview.rejected[0][1]
     assert reserve_number(demo_db, "ИСХ", date=dt.date(2026, 2, 2), case="5").number
+
+
+# --- restores ------------------------------------------------------------------------------
+
+
+def test_restore_never_issues_a_number_twice_and_brings_letters_back(
+    demo_db: Database, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.registry import open_registry
+    from app.services.backup import create_backup, restore_backup
+
+    _journal(demo_db, "ВХ")
+    assert _register(demo_db, "ВХ", OCT) == "1-ИСХ"
+    info = create_backup(demo_db, tmp_path / "copies")
+    _journal(demo_db, "НОВ", template="{seq}-НОВ")  # a journal made after the copy
+    assert [_register(demo_db, "ВХ", OCT) for _ in range(2)] == ["2-ИСХ", "3-ИСХ"]
+    assert _register(demo_db, "НОВ", OCT) == "1-НОВ"
+    demo_db.dispose()
+
+    result = restore_backup(db_path, info.path)
+    assert [(r.journal, r.period, r.before, r.after) for r in result.raised] == [
+        ("ВХ", "2026", 1, 3),
+        ("НОВ", "2026", 0, 1),
+    ]
+    subject = "О поддержке Конкурса «Лидер качества»"
+    assert [(m.number, m.subject) for m in result.missing] == [
+        ("2-ИСХ", subject),
+        ("3-ИСХ", subject),
+        ("1-НОВ", subject),
+    ]
+    db = open_registry(str(db_path))
+    assert _register(db, "ВХ", OCT) == "4-ИСХ"  # not 2-ИСХ a second time
+    assert _register(db, "НОВ", OCT) == "2-НОВ"
+    db.dispose()
+
+    assert result.kept_aside is not None
+    assert main(["--db", str(db_path), "bring-back", str(result.kept_aside), "--list"]) == 0
+    assert "Писем нет в базе: 3" in capsys.readouterr().out
+    assert main(["--db", str(db_path), "bring-back", str(result.kept_aside)]) == 0
+    assert "Писем возвращено: 3" in capsys.readouterr().out
+    db = open_registry(str(db_path))
+    assert _numbers(db) == ["1-ИСХ", "4-ИСХ", "2-ИСХ", "3-ИСХ"]
+    assert check_database(db).ok
+    assert _register(db, "ВХ", OCT) == "5-ИСХ"
+    db.dispose()
+    assert main(["--db", str(db_path), "bring-back", str(result.kept_aside)]) == 0
+    assert "Писем возвращено: 0" in capsys.readouterr().out
+
+
+def test_restore_over_an_unreadable_database_asks_for_the_last_numbers(
+    demo_db: Database, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.registry import open_registry
+
+    _journal(demo_db, "ВХ")
+    _register(demo_db, "ВХ", OCT)
+    folder = tmp_path / "copies"
+    assert main(["--db", str(db_path), "backup", "--to", str(folder)]) == 0
+    demo_db.dispose()
+    db_path.write_bytes(b"garbage" * 1000)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    restore = ["--db", str(db_path), "restore", "--latest", "--from-folder", str(folder)]
+    capsys.readouterr()
+    assert main(restore) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--continue-after ВХ=N" in err[0] and "ничего не изменено" in err[0]
+    assert db_path.read_bytes() == b"garbage" * 1000
+    assert main([*restore, "--continue-after", "ВХ=x"]) == 2
+    assert main([*restore, "--continue-after", "ВХ=41"]) == 0
+    assert "продолжится после № 41" in capsys.readouterr().out
+    db = open_registry(str(db_path))
+    assert _register(db, "ВХ", OCT) == "42-ИСХ"
+    db.dispose()

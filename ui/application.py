@@ -31,7 +31,7 @@ def _offer_latest_backup(exc: UnusableDatabaseError, title: str) -> bool:
     """Ask to restore the newest backup over an unusable database; True when restored."""
     from PySide6.QtWidgets import QMessageBox
 
-    from app.services.backup import restore_backup
+    from ui.restore_flow import restore_asking, show_result
 
     latest = exc.latest_backup
     if not isinstance(exc.path, Path) or not isinstance(latest, Path):
@@ -44,11 +44,10 @@ def _offer_latest_backup(exc: UnusableDatabaseError, title: str) -> bool:
     )
     if answer != QMessageBox.StandardButton.Yes:
         return False
-    try:
-        restore_backup(exc.path, latest)
-    except UserError as error:
-        QMessageBox.critical(None, title, str(error))
+    result = restore_asking(None, exc.path, latest)
+    if result is None:
         return False
+    show_result(None, result, exc.path)
     return True
 
 

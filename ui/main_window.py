@@ -408,20 +408,16 @@ class MainWindow(QMainWindow):
 
     def restore_from(self, backup: Path) -> None:
         """Close the database, put the checked copy in its place, and build the window again."""
-        from app.services.backup import restore_backup
+        from ui.restore_flow import restore_asking, show_result
 
         database = database_file(self.db)
         self.db.dispose()
-        try:
-            result = restore_backup(database, backup)
-        except UserError as exc:  # nothing was replaced; the engine reconnects on next use
-            self.show_error(str(exc))
+        # refused: nothing was replaced, the engine reconnects on next use
+        result = restore_asking(self, database, backup)
+        if result is None:
             return
         self.reopen_requested = True
-        aside = f"\nПрежняя база сохранена: {result.kept_aside}" if result.kept_aside else ""
-        QMessageBox.information(
-            self, APP_TITLE, f"База восстановлена из копии {backup.name}.{aside}"
-        )
+        show_result(self, result, database)
         self.close()
 
     def open_audit(self) -> None:

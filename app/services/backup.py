@@ -14,10 +14,20 @@ import datetime as dt
 import os
 import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from app import clock
 from app.errors import UserError
+from app.services.restore_guard import (
+    MissingLetter,
+    NumbersUnknownError,
+    RaisedCounter,
+    carry_counters,
+    last_numbers,
+    missing_letters,
+    read_issued,
+)
 from db.engine import Database
 from db.schema import HEAD_REVISION
 
@@ -48,6 +58,8 @@ class RestoreResult:
     restored_from: Path
     kept_aside: Path | None
     revision: str
+    raised: list[RaisedCounter] = field(default_factory=list)  # counters moved up
+    missing: list[MissingLetter] = field(default_factory=list)  # letters only the aside has
 
 
 def backup_folder(database: Path, given: str | Path | None = None) -> Path:
@@ -230,12 +242,20 @@ def automatic_backup(
 
 
 def restore_backup(
-    database: Path, backup: Path, *, stamp: dt.datetime | None = None
+    database: Path,
+    backup: Path,
+    *,
+    stamp: dt.datetime | None = None,
+    continue_after: dict[str, int] | None = None,
 ) -> RestoreResult:
     """Replace the (closed) database file by a checked copy; the current file is kept aside.
 
     The caller closes every connection first. The aside file (with its ``-wal``/``-shm``) is
     named ``<name>.до-восстановления-<time>``; if the copy cannot be put in place, it goes back.
+    Before the copy is put in place, its counters are moved up to what the current database
+    issued; when the current file cannot be read, ``continue_after`` (journal code → last
+    number issued) must say it, else :class:`NumbersUnknownError`. The result lists the letters
+    the copy lacks (see ``restore_guard.bring_back``).
     """
     revision = check_backup(backup)
     if _in_use(database):
@@ -243,12 +263,26 @@ def restore_backup(
             f"{database}: база открыта в другом окне или другой программой; закройте ее и "
             "повторите восстановление (ничего не изменено)"
         )
+    issued = read_issued(database) if database.exists() else None
+    if database.exists() and issued is None and not continue_after:
+        in_copy = read_issued(backup)
+        codes = last_numbers(in_copy, clock.today()) if in_copy else {}
+        example = " ".join(f"--continue-after {c}=N" for c in codes) or "--continue-after КОД=N"
+        raise NumbersUnknownError(
+            f"{database}: текущая база не читается, и номера, выданные после копии, неизвестны; "
+            f"укажите последний выданный номер каждого журнала ({example}); ничего не изменено",
+            codes,
+        )
     stamp = (stamp or dt.datetime.now()).replace(microsecond=0)
     aside = database.with_name(f"{database.name}.до-восстановления-{stamp:%Y%m%d-%H%M%S}")
     tmp = database.with_name(f".{database.name}.restore.tmp")
     moved: list[tuple[Path, Path]] = []
     try:
         _copy_file(backup, tmp)
+        try:
+            raised = carry_counters(tmp, issued, continue_after or {}, clock.today())
+        except sqlite3.DatabaseError as exc:
+            raise UserError(f"{backup}: счетчики номеров в копии не обновить ({exc})") from exc
         for suffix in ("", "-wal", "-shm"):
             current = Path(f"{database}{suffix}")
             if current.exists():
@@ -264,7 +298,9 @@ def restore_backup(
         ) from exc
     finally:
         tmp.unlink(missing_ok=True)
-    return RestoreResult(backup, aside if moved else None, revision)
+    kept = aside if moved else None
+    missing = missing_letters(aside, database) if kept and issued is not None else []
+    return RestoreResult(backup, kept, revision, raised, missing)
 
 
 def _in_use(database: Path) -> bool:

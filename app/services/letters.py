@@ -272,15 +272,26 @@ def _new_number(
     case: str,
     corr: str,
     seq: int | None = None,
+    reuse: bool = False,
 ) -> Letter:
-    """A letter row holding a freshly issued number (status still to be set)."""
+    """A letter row holding a freshly issued number (status still to be set).
+
+    ``seq`` takes that sequence number, the counter continuing after it; with ``reuse`` a
+    number issued before and lost (a letter brought back after a restore) is taken again
+    where it is free, the counter staying where it is.
+    """
     template = parse_template(journal.template)
     # fail on a missing {case} before a number is used up
     format_number(template, 1, date, case=case, dept=journal.department, corr=corr)
     key = period_key(date, journal.period)
     if seq is not None:
         check_seq(seq)
-    number_seq = next_seq(session, journal, key, at_least=seq or 0)
+    if seq is not None and reuse:
+        _refuse_taken(session, journal, key, seq)
+        next_seq(session, journal, key, at_least=seq, take=False)
+        number_seq = seq
+    else:
+        number_seq = next_seq(session, journal, key, at_least=seq or 0)
     if seq is not None and number_seq != seq:
         raise UserError(f"Журнал «{journal.code}»: номер {seq} за период {key} уже выдан")
     number = format_number(
@@ -313,8 +324,23 @@ def _new_number(
     )
 
 
+def _refuse_taken(session: Session, journal: Journal, key: str, seq: int) -> None:
+    taken = session.scalars(
+        select(Letter.number).where(
+            Letter.journal_id == journal.id, Letter.period_key == key, Letter.seq == seq
+        )
+    ).first()
+    if taken is not None:
+        raise UserError(f"Журнал «{journal.code}»: номер «{taken}» уже занят другим письмом")
+
+
 def register_in(
-    session: Session, card: LetterCard, *, today: dt.date | None = None, seq: int | None = None
+    session: Session,
+    card: LetterCard,
+    *,
+    today: dt.date | None = None,
+    seq: int | None = None,
+    reuse: bool = False,
 ) -> RegisteredLetter:
     """Register a letter inside an open write transaction.
 
@@ -334,7 +360,9 @@ def register_in(
     else:
         date = card.date or today or clock.today()
         corr = _correspondent(card)
-        letter = _new_number(session, journal, date, case=card.case, corr=corr, seq=seq)
+        letter = _new_number(
+            session, journal, date, case=card.case, corr=corr, seq=seq, reuse=reuse
+        )
         session.add(letter)
     _content_of(session, letter, card)
     letter.status = "registered"
