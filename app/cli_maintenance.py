@@ -30,6 +30,9 @@ def add_maintenance(sub: Any, date: Any, open_db: Any) -> None:
         metavar="JOURNAL=N",
         help="последний выданный номер журнала, когда текущая база не читается",
     )
+    p.add_argument(
+        "--force", action="store_true", help="восстановить копию другой базы на место этой"
+    )
     p.set_defaults(handler=_cmd_restore)
 
     p = sub.add_parser(
@@ -65,12 +68,12 @@ def _folder(db: Any, given: Path | None) -> Path:
 
 
 def _cmd_backup(args: argparse.Namespace) -> int:
-    from app.services.backup import create_backup, list_backups
+    from app.services.backup import Owner, create_backup, database_file, list_backups
 
     db = args.open_db(args)
     folder = _folder(db, args.to)
     if args.list:
-        backups = list_backups(folder)
+        backups = list_backups(folder, Owner.of(database_file(db)))
         for b in backups:
             print(f"{b.path}\t{b.taken:%d.%m.%Y %H:%M:%S}\t{b.kind_label}\t{b.size} байт")
         print(f"Копий в {folder}: {len(backups)}")
@@ -93,14 +96,14 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     if args.latest:
         # the database may be unreadable: the folder is found without opening it
         folder = backup_folder(database, args.from_folder)
-        latest = latest_backup(folder)
+        latest = latest_backup(folder, database)
         if latest is None:
             raise UserError(f"В папке {folder} нет резервных копий")
         source = latest.path
     else:
         source = args.file.expanduser().resolve()
     continue_after = parse_continue_after(args.continue_after)
-    result = restore_backup(database, source, continue_after=continue_after)
+    result = restore_backup(database, source, continue_after=continue_after, force=args.force)
     print(f"База восстановлена из {result.restored_from} (схема {result.revision})")
     if result.kept_aside:
         print(f"Прежняя база сохранена: {result.kept_aside}")

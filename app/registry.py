@@ -100,7 +100,7 @@ def _unusable(target: str, message: str) -> UnusableDatabaseError:
     from app.services.backup import backup_folder, latest_backup
 
     path = Path(target).expanduser().resolve()
-    latest = latest_backup(backup_folder(path))
+    latest = latest_backup(backup_folder(path), path)
     if latest is not None:
         message += (
             f"; последняя резервная копия — {latest.taken:%d.%m.%Y %H:%M} "

@@ -510,3 +510,13 @@ class AuditEvent(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     action: Mapped[str] = mapped_column(String(50))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class DatabaseIdentity(Base):
+    """One row: the registry's identity, made when the database is created and carried by its
+    copies, so that a shared backup folder never mixes the copies of two registries."""
+
+    __tablename__ = "database_identity"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)

@@ -208,3 +208,72 @@ def test_restore_over_an_unreadable_database_asks_for_the_last_numbers(
     db = open_registry(str(db_path))
     assert _register(db, "ВХ", OCT) == "42-ИСХ"
     db.dispose()
+
+
+# --- two registries, one backup folder -----------------------------------------------------
+
+
+def test_copies_of_two_registries_in_one_folder_never_mix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+    import sqlite3
+
+    from app.registry import open_registry
+    from app.services.backup import (
+        ForeignCopyError,
+        Owner,
+        automatic_backup,
+        create_backup,
+        latest_backup,
+        list_backups,
+        restore_backup,
+    )
+
+    folder = tmp_path / "shared-copies"
+    # the same file name in two folders: only the identity tells them apart
+    first, second = tmp_path / "a" / "registry.db", tmp_path / "b" / "registry.db"
+    first.parent.mkdir()
+    second.parent.mkdir()
+    dbs = [open_registry(str(path)) for path in (first, second)]
+    day = dt.datetime(2026, 11, 30, 9, 0)
+    mine = create_backup(dbs[0], folder, "manual", when=day)
+    assert automatic_backup(dbs[1], folder, "daily", when=day.replace(hour=10))
+    # the first registry's daily copy is not skipped because the other made one today
+    assert automatic_backup(dbs[0], folder, "daily", when=day.replace(hour=11))
+    for days in range(1, 12):  # old automatic copies of the second registry
+        automatic_backup(dbs[1], folder, "exit", when=day - dt.timedelta(days=days))
+    theirs = list_backups(folder, Owner.of(second))
+    automatic_backup(dbs[0], folder, "exit", when=day.replace(hour=12))  # rotates the first
+    assert list_backups(folder, Owner.of(second)) == theirs  # the other's copies untouched
+    latest = latest_backup(folder, first)
+    assert latest is not None and latest.taken.hour == 12
+    for db in dbs:
+        db.dispose()
+
+    with pytest.raises(ForeignCopyError, match="копия другой базы"):
+        restore_backup(first, theirs[0].path)
+    restore = ["--db", str(first), "restore", str(theirs[0].path)]
+    assert main(restore) == 2
+    assert "--force" in capsys.readouterr().err
+    assert main([*restore, "--force"]) == 0
+    assert restore_backup(first, mine.path, force=True).restored_from == mine.path
+
+    # a copy whose schema version only compares lower as a string
+    odd = tmp_path / "odd.db"
+    odd.write_bytes(mine.path.read_bytes())
+    with sqlite3.connect(odd) as con:
+        con.execute("UPDATE alembic_version SET version_num = '0006z'")
+    with pytest.raises(UserError, match="неизвестная версия схемы"):
+        restore_backup(first, odd)
+
+    # a copy killed half-way leaves a temporary file: removed once it is stale
+    stale = folder / ".registry-20261130-090000-manual.db.123-abcd.tmp"
+    stale.write_bytes(b"half")
+    os.utime(stale, (0, 0))
+    fresh = folder / ".registry-20261130-090001-manual.db.124-abcd.tmp"
+    fresh.write_bytes(b"in progress")
+    db = open_registry(str(first))
+    automatic_backup(db, folder, "exit")
+    db.dispose()
+    assert not stale.exists() and fresh.exists()

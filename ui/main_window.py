@@ -404,16 +404,16 @@ class MainWindow(QMainWindow):
             self.show_error(str(exc))
             return
         if dialog.exec() and dialog.chosen is not None:
-            self.restore_from(dialog.chosen)
+            self.restore_from(dialog.chosen, force=dialog.foreign)
 
-    def restore_from(self, backup: Path) -> None:
+    def restore_from(self, backup: Path, *, force: bool = False) -> None:
         """Close the database, put the checked copy in its place, and build the window again."""
         from ui.restore_flow import restore_asking, show_result
 
         database = database_file(self.db)
         self.db.dispose()
         # refused: nothing was replaced, the engine reconnects on next use
-        result = restore_asking(self, database, backup)
+        result = restore_asking(self, database, backup, force=force)
         if result is None:
             return
         self.reopen_requested = True

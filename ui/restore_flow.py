@@ -61,18 +61,21 @@ class LastNumbersDialog(QDialog):
         return {code: spin.value() for code, spin in self.spins.items()}
 
 
-def restore_asking(parent: QWidget | None, database: Path, backup: Path) -> RestoreResult | None:
+def restore_asking(
+    parent: QWidget | None, database: Path, backup: Path, *, force: bool = False
+) -> RestoreResult | None:
     """Restore; ask for the last numbers when needed. None when refused or cancelled (the
-    message already shown)."""
+    message already shown). ``force``: the clerk confirmed a copy of another database."""
     title = "Восстановление"
     try:
         try:
-            return restore_backup(database, backup)
+            return restore_backup(database, backup, force=force)
         except NumbersUnknownError as unknown:
             dialog = LastNumbersDialog(unknown.last_in_copy, parent)
             if not dialog.exec():
                 return None
-            return restore_backup(database, backup, continue_after=dialog.numbers())
+            numbers = dialog.numbers()
+            return restore_backup(database, backup, continue_after=numbers, force=force)
     except UserError as exc:
         QMessageBox.critical(parent, title, str(exc))
         return None

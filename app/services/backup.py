@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import secrets
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,8 @@ KEEP_WEEKLY = 4
 KINDS = {"manual": "вручную", "daily": "ежедневная", "exit": "при выходе"}
 AUTOMATIC = ("daily", "exit")
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<kind>manual|daily|exit)\.db$")
+STALE_AFTER = dt.timedelta(minutes=30)
+_REVISION = re.compile(r"^[0-9]{4}$")
 _PAGES_PER_STEP = 4096  # ≈16 MB between steps: other clerks' writes are not held up long
 
 
@@ -47,6 +50,7 @@ class BackupInfo:
     taken: dt.datetime
     kind: str
     size: int
+    stem: str = ""  # the database file's name the copy was taken of
 
     @property
     def kind_label(self) -> str:
@@ -87,6 +91,53 @@ def database_file(db: Database) -> Path:
     return path
 
 
+def database_identity(path: Path) -> str | None:
+    """The registry identity kept in a database file or copy (migration 0008); None when the
+    file cannot be read or predates identities."""
+    if not path.is_file():
+        return None
+    try:
+        con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        row = con.execute("SELECT id FROM database_identity").fetchone()
+    except sqlite3.DatabaseError:
+        return None
+    finally:
+        con.close()
+    return str(row[0]) if row else None
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Which registry copies must belong to: its identity (when readable) and file name."""
+
+    identity: str | None
+    stem: str
+
+    @classmethod
+    def of(cls, database: Path) -> Owner:
+        return cls(database_identity(database), database.stem)
+
+    def owns(self, copy: BackupInfo) -> bool:
+        """By identity where both have one; a copy older than identities, or a database that
+        cannot be read, by the database file's name in the copy's name."""
+        theirs = database_identity(copy.path) if self.identity else None
+        if self.identity and theirs:
+            return theirs == self.identity
+        return copy.stem == self.stem
+
+
+class ForeignCopyError(UserError):
+    """The copy was taken of another registry."""
+
+
+def is_foreign_copy(database: Path, backup: Path) -> bool:
+    mine, theirs = database_identity(database), database_identity(backup)
+    return bool(mine and theirs and mine != theirs)
+
+
 def _io_message(exc: BaseException) -> str:
     text = getattr(exc, "strerror", None) or str(exc)
     if "full" in text.lower() or "No space" in text:
@@ -105,7 +156,8 @@ def create_backup(
     except OSError as exc:
         raise UserError(f"{folder}: не удалось создать папку ({_io_message(exc)})") from exc
     target = folder / f"{source.stem}-{taken:%Y%m%d-%H%M%S}-{kind}.db"
-    tmp = folder / f".{target.name}.tmp"
+    # unique per process and call: two copies in the same second never share it
+    tmp = folder / f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
     try:
         _copy_online(source, tmp)
         _check_file(tmp)
@@ -121,6 +173,18 @@ def create_backup(
     finally:
         tmp.unlink(missing_ok=True)
     return BackupInfo(target, taken, kind, target.stat().st_size)
+
+
+def _remove_stale_temporaries(folder: Path) -> None:
+    """A copy killed half-way leaves its hidden temporary file; one untouched for
+    :data:`STALE_AFTER` is no copy in progress (a running copy writes it all the time)."""
+    now = dt.datetime.now().timestamp()
+    for path in folder.glob(".*.tmp"):
+        try:
+            if now - path.stat().st_mtime > STALE_AFTER.total_seconds():
+                path.unlink()
+        except OSError:
+            continue
 
 
 def _copy_online(source: Path, target: Path) -> None:
@@ -157,7 +221,9 @@ def _check_file(path: Path) -> str:
     revision = str(row[0]) if row else ""
     if not revision:
         raise UserError(f"{path}: в копии нет версии схемы")
-    if revision > HEAD_REVISION:
+    if not _REVISION.match(revision):  # compared as numbers: «0006z» is no revision
+        raise UserError(f"{path}: неизвестная версия схемы «{revision[:20]}»")
+    if int(revision) > int(HEAD_REVISION):
         raise UserError(
             f"{path}: копия сделана более новой версией программы (схема {revision}, "
             f"эта программа знает до {HEAD_REVISION}); обновите программу"
@@ -172,8 +238,9 @@ def check_backup(path: Path) -> str:
     return _check_file(path)
 
 
-def list_backups(folder: Path) -> list[BackupInfo]:
-    """Copies in ``folder``, newest first (files of other names are left alone)."""
+def list_backups(folder: Path, owner: Owner | None = None) -> list[BackupInfo]:
+    """Copies in ``folder``, newest first (files of other names are left alone); with
+    ``owner``, only the copies of that registry."""
     found: list[BackupInfo] = []
     if not folder.is_dir():
         return found
@@ -181,8 +248,13 @@ def list_backups(folder: Path) -> list[BackupInfo]:
         match = _NAME.match(path.name)
         if not match or not path.is_file():
             continue
-        taken = dt.datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S")
-        found.append(BackupInfo(path, taken, match["kind"], path.stat().st_size))
+        try:
+            taken = dt.datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S")
+        except ValueError:
+            continue  # a name that only looks like a copy's
+        info = BackupInfo(path, taken, match["kind"], path.stat().st_size, match["stem"])
+        if owner is None or owner.owns(info):
+            found.append(info)
     found.sort(key=lambda info: info.taken, reverse=True)
     return found
 
@@ -210,9 +282,11 @@ def to_keep(backups: list[BackupInfo]) -> set[Path]:
     return keep
 
 
-def rotate(folder: Path) -> list[Path]:
-    """Delete the automatic copies rotation no longer keeps; returns them."""
-    backups = list_backups(folder)
+def rotate(folder: Path, owner: Owner) -> list[Path]:
+    """Delete the automatic copies of this registry rotation no longer keeps; returns them.
+    Copies of other registries in the same folder are never touched."""
+    _remove_stale_temporaries(folder)
+    backups = list_backups(folder, owner)
     keep = to_keep(backups)
     removed = []
     for b in backups:
@@ -232,12 +306,13 @@ def automatic_backup(
     if db.sqlite_path is None:
         return None
     when = when or dt.datetime.now()
+    owner = Owner.of(db.sqlite_path)
     if kind == "daily" and any(
-        b.kind in AUTOMATIC and b.taken.date() == when.date() for b in list_backups(folder)
+        b.kind in AUTOMATIC and b.taken.date() == when.date() for b in list_backups(folder, owner)
     ):
         return None
     info = create_backup(db, folder, kind, when=when)
-    rotate(folder)
+    rotate(folder, owner)
     return info
 
 
@@ -247,6 +322,7 @@ def restore_backup(
     *,
     stamp: dt.datetime | None = None,
     continue_after: dict[str, int] | None = None,
+    force: bool = False,
 ) -> RestoreResult:
     """Replace the (closed) database file by a checked copy; the current file is kept aside.
 
@@ -255,9 +331,15 @@ def restore_backup(
     Before the copy is put in place, its counters are moved up to what the current database
     issued; when the current file cannot be read, ``continue_after`` (journal code → last
     number issued) must say it, else :class:`NumbersUnknownError`. The result lists the letters
-    the copy lacks (see ``restore_guard.bring_back``).
+    the copy lacks (see ``restore_guard.bring_back``). A copy of another registry (another
+    identity) is refused unless ``force``.
     """
     revision = check_backup(backup)
+    if not force and is_foreign_copy(database, backup):
+        raise ForeignCopyError(
+            f"{backup.name}: это копия другой базы данных, не {database.name}; заменить ею "
+            "эту базу можно только явно (--force); ничего не изменено"
+        )
     if _in_use(database):
         raise UserError(
             f"{database}: база открыта в другом окне или другой программой; закройте ее и "
@@ -330,6 +412,7 @@ def _copy_file(source: Path, target: Path) -> None:
         os.fsync(dst.fileno())
 
 
-def latest_backup(folder: Path) -> BackupInfo | None:
-    backups = list_backups(folder)
+def latest_backup(folder: Path, database: Path) -> BackupInfo | None:
+    """The newest copy of this registry (its identity, or its file name when unreadable)."""
+    backups = list_backups(folder, Owner.of(database))
     return backups[0] if backups else None

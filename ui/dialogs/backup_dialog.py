@@ -25,10 +25,12 @@ from app.errors import UserError
 from app.services.backup import (
     BACKUP_DIR_SETTING,
     BackupInfo,
+    Owner,
     backup_folder,
     check_backup,
     create_backup,
     database_file,
+    is_foreign_copy,
     list_backups,
 )
 from app.settings import Settings
@@ -51,6 +53,7 @@ class BackupDialog(QDialog):
         self.db = db
         self.settings = settings
         self.chosen: Path | None = None
+        self.foreign = False  # the chosen copy is of another database, and the clerk agreed
         self.database = database_file(db)
         self.setWindowTitle(TITLE)
         self.resize(760, 420)
@@ -108,7 +111,7 @@ class BackupDialog(QDialog):
 
     def reload(self) -> None:
         self.folder_label.setText(f"Папка копий: {self.folder}")
-        self.backups = list_backups(self.folder)
+        self.backups = list_backups(self.folder, Owner.of(self.database))
         self.table.setRowCount(len(self.backups))
         for row, info in enumerate(self.backups):
             cells = (f"{info.taken:%d.%m.%Y %H:%M:%S}", info.kind_label, size_text(info.size))
@@ -154,13 +157,22 @@ class BackupDialog(QDialog):
         except UserError as exc:
             QMessageBox.warning(self, TITLE, str(exc))
             return
+        foreign = is_foreign_copy(self.database, path)
+        warning = (
+            "ВНИМАНИЕ: это копия ДРУГОЙ базы данных, не этой. После восстановления в программе "
+            "будут письма и номера той базы.\n\n"
+            if foreign
+            else ""
+        )
         answer = QMessageBox.question(
             self,
             TITLE,
-            f"Восстановить базу из копии {path.name} (схема {revision})?\n\n"
-            "Изменения, сделанные после этой копии, в базе не останутся. Текущая база "
-            "сохраняется рядом с ней под именем «…до-восстановления-…», ее можно вернуть.",
+            f"{warning}Восстановить базу из копии {path.name} (схема {revision})?\n\n"
+            "Изменения, сделанные после этой копии, в базе не останутся; номера, выданные "
+            "после нее, не повторятся. Текущая база сохраняется рядом с ней под именем "
+            "«…до-восстановления-…», письма из нее можно вернуть.",
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.chosen = path
+            self.foreign = foreign
             self.accept()
