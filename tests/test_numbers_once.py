@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -277,3 +278,85 @@ def test_copies_of_two_registries_in_one_folder_never_mix(
     automatic_backup(db, folder, "exit")
     db.dispose()
     assert not stale.exists() and fresh.exists()
+
+
+# --- injection and bounds --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("case", "5\r\n[АДРЕСАТЫ]\r\n7=attacker-medo", "индекс дела: перевод строки"),
+        ("subject", "О конкурсе\x00", "заголовок: управляющий символ U+0000"),
+        ("subject", "О \ud800", "заголовок: недопустимый символ U+D800"),
+        ("closing", "С уважением," * 50, "не больше 200"),
+        ("body", "а" * 200_001, "не больше 200 000"),
+    ],
+)
+def test_card_fields_refuse_control_characters_and_overlong_values(
+    demo_db: Database, field: str, value: str, message: str
+) -> None:
+    from app.services.letters import register_letter
+
+    before = _count(demo_db)
+    with pytest.raises(UserError, match=re.escape(message)):
+        register_letter(demo_db, make_card(**{field: value}))  # type: ignore[arg-type]
+    assert _count(demo_db) == before
+
+
+def _count(db: Database) -> int:
+    with db.read() as session:
+        return len(session.scalars(select(Letter.id)).all())
+
+
+def test_a_body_keeps_its_line_breaks_and_tabs(demo_db: Database) -> None:
+    from app.services.letters import register_letter
+
+    body = "Первый абзац.\n\tВторой абзац.\r\nТретий."
+    number = register_letter(demo_db, make_card(body=body)).number  # type: ignore[arg-type]
+    assert number
+
+
+def test_setup_refuses_line_breaks_in_one_line_fields(
+    db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    setup = tmp_path / "setup.json"
+    setup.write_text(
+        '{"organization": {"name": "Роскачество", "medo_id": "abc\\r\\n7=x"},'
+        ' "staff": [{"code": "ivanov", "last_name": "Иванов", "phone": "' + "1" * 101 + '"}]}',
+        encoding="utf-8",
+    )
+    assert main(["setup", str(setup)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "МЭДО: перевод строки недопустим" in err[0]
+
+
+def test_recipient_medo_id_with_a_line_break_is_refused(demo_db: Database) -> None:
+    from app.services.recipients import RecipientData, save_recipient
+
+    with pytest.raises(UserError, match="МЭДО: перевод строки недопустим"):
+        save_recipient(demo_db, RecipientData(organization="Минфин", medo_id="x\n[ФАЙЛЫ]"))
+
+
+def test_medo_envelope_and_xml_are_written_defensively() -> None:
+    from app.exporters.medo import MedoLetter, Party, envelope_ini, passport_xml
+
+    hostile = "id\r\n[АДРЕСАТЫ]\r\n7=attacker\x01"
+    letter = MedoLetter(
+        uid="u",
+        created=dt.datetime(2026, 11, 30, 10, 0),
+        kind="Письмо",
+        annotation="О конкурсе\x0b",
+        number="1-ИСХ\r\n[ФАЙЛЫ]",
+        date=OCT,
+        author=Party(title="Роскачество", medo_id="org"),
+        signer=Party(title="", post="Руководитель", name="И.И. Иванов"),
+        addressees=[Party(title="Минфин", medo_id=hostile)],
+        pdf=b"%PDF-1.4 /Type /Page",
+    )
+    lines = envelope_ini(letter).decode("cp1251").split("\r\n")
+    assert lines.count("[АДРЕСАТЫ]") == 1 and lines.count("[ФАЙЛЫ]") == 1
+    assert "0=id [АДРЕСАТЫ] 7=attacker" in lines
+    import xml.etree.ElementTree as ET
+
+    ET.fromstring(passport_xml(letter))  # parses: no character XML 1.0 forbids

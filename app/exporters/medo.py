@@ -74,19 +74,36 @@ def page_count(pdf: bytes) -> int:
     return max(1, len(_PAGE.findall(pdf)))
 
 
+# characters XML 1.0 cannot carry, and line breaks where one line is meant (INI values)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f\u2028\u2029]+")
+
+
+def xml_safe(value: str) -> str:
+    """Text an XML 1.0 reader accepts: what input refused already, removed again here."""
+    return _NOT_XML.sub("", value)
+
+
+def ini_value(value: str) -> str:
+    """One INI line's value: a line break would start another key or section."""
+    return _NOT_ONE_LINE.sub(" ", value).strip()
+
+
 def _sub(
     parent: ET.Element, ns: str, tag: str, text: str | None = None, **attrs: str
 ) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ns}}}{tag}", {f"{{{ns}}}{k}": v for k, v in attrs.items()})
+    element = ET.SubElement(
+        parent, f"{{{ns}}}{tag}", {f"{{{ns}}}{k}": xml_safe(v) for k, v in attrs.items()}
+    )
     if text is not None:
-        element.text = text
+        element.text = xml_safe(text)
     return element
 
 
 def _organization(parent: ET.Element, party: Party) -> None:
     org = _sub(parent, CONTAINER_NS, "organization")
     if party.medo_id:
-        org.set(f"{{{CONTAINER_NS}}}uid", party.medo_id)
+        org.set(f"{{{CONTAINER_NS}}}uid", xml_safe(party.medo_id))
     _sub(org, CONTAINER_NS, "title", party.title)
 
 
@@ -155,16 +172,16 @@ def communication_xml(letter: MedoLetter) -> bytes:
 def envelope_ini(letter: MedoLetter) -> bytes:
     lines = [
         "[ПИСЬМО КП ПС СЗИ]",
-        f"ТЕМА=ЭСД МЭДО (№ {letter.number} от {letter.date:%d.%m.%Y})",
+        f"ТЕМА=ЭСД МЭДО (№ {ini_value(letter.number)} от {letter.date:%d.%m.%Y})",
         "ШИФРОВАНИЕ=0",
         "ЭЦП=1",
         "ДОСТАВЛЕНО=1",
         "ПРОЧТЕНО=1",
         "[АДРЕСАТЫ]",
-        *(f"{i}={party.medo_id}" for i, party in enumerate(letter.addressees)),
+        *(f"{i}={ini_value(party.medo_id)}" for i, party in enumerate(letter.addressees)),
         "[ФАЙЛЫ]",
         f"0={COMMUNICATION}",
-        f"1={letter.zip_name}",
+        f"1={ini_value(letter.zip_name)}",
     ]
     return ("\r\n".join(lines) + "\r\n").encode("cp1251", errors="replace")
 

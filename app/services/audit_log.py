@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import ConflictError
+from app.field_rules import FIELD_LABELS
 from app.text import normalize
 from db.engine import Database
 from db.models import AuditEvent
@@ -46,33 +47,6 @@ ACTION_LABELS = {
     "imported": "загружено",
     "received": "отчет получен",
     "closed": "контроль снят",
-}
-FIELD_LABELS = {
-    "subject": "заголовок",
-    "body": "текст",
-    "closing": "заключительная фраза",
-    "addressee_text": "адресат",
-    "salutation": "обращение",
-    "signatory_id": "подписал",
-    "executor_id": "исполнитель",
-    "organization": "организация",
-    "position": "должность",
-    "last_name": "фамилия",
-    "first_name": "имя",
-    "middle_name": "отчество",
-    "gender": "пол",
-    "addressee_lines": "адресат",
-    "delivery": "способ доставки",
-    "email": "эл. почта",
-    "medo_id": "МЭДО",
-    "address": "адрес",
-    "postcode": "индекс",
-    "phone": "телефон",
-    "code": "код",
-    "template": "шаблон",
-    "period": "период нумерации",
-    "name": "наименование",
-    "short_name": "краткое наименование",
 }
 _SUMMARY_KEYS = {
     "number": "№",

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app import audit, clock
 from app.errors import UserError
 from app.exporters.table import Table, TableColumn
+from app.field_rules import MAX_TEXT, text_problem
 from app.numbering import MAX_SEQ, Template, Token, parse_template, period_key
 from app.services.counters import next_seq
 from app.services.letter_list import LetterQuery, LetterRow, list_letters
@@ -466,6 +467,15 @@ def _staff_id(
     return None
 
 
+_CHECKED_CELLS = (  # cell, label, length, multi-line (app.field_rules)
+    ("number", "номер", 100, False),
+    ("subject", "заголовок", MAX_TEXT, False),
+    ("addressee", "адресат", MAX_TEXT, True),
+    ("signatory", "подписал", 300, False),
+    ("executor", "исполнитель", 300, False),
+)
+
+
 def _import_row(
     preview: ImportPreview,
     journal: Journal,
@@ -483,6 +493,10 @@ def _import_row(
     except ValueError:
         return f"дата «{_cell(values, columns, 'date')}» не распознана (ДД.ММ.ГГГГ)"
     number = _cell(values, columns, "number")
+    for key, label, limit, multiline in _CHECKED_CELLS:
+        problem = text_problem(_cell(values, columns, key), label, limit=limit, multiline=multiline)
+        if problem:
+            return problem
     match = pattern.match(number)
     if match is None:
         return f"номер «{number}» не соответствует шаблону {journal.template}"

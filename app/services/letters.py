@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app import audit, clock
 from app.declension import COLLECTIVE_SALUTATION
 from app.errors import UserError
+from app.field_rules import MAX_BODY, MAX_TEXT, check_text, problems_of, refuse, text_problem
 from app.letter_layout import BY_LIST
 from app.numbering import check_seq, format_number, parse_template, period_key
 from app.services.audit_log import refuse_stale
@@ -324,6 +325,35 @@ def _new_number(
     )
 
 
+_CARD_LIMITS = {  # card fields that are not columns of the letter under the same name
+    "journal": 32,
+    "number": 100,
+    "case": 50,
+    "signatory": 64,
+    "executor": 64,
+    "signature": 20,
+    "body": MAX_BODY,
+}
+
+
+def check_card(card: LetterCard) -> None:
+    """Characters and lengths of everything the card gives (``app.field_rules``): a CR/LF in
+    a case index would become part of the number and of every file that carries it."""
+    problems = problems_of(card, Letter, multiline=("body",), extra_limits=_CARD_LIMITS)
+    spec = card.addressee
+    if spec.text and (p := text_problem(spec.text, "адресат", limit=MAX_TEXT, multiline=True)):
+        problems.append(p)
+    for code in [spec.recipient or "", *(spec.recipients or [])]:
+        if p := text_problem(code, "код адресата", limit=64):
+            problems.append(p)
+    if spec.list and (p := text_problem(spec.list, "список рассылки", limit=200)):
+        problems.append(p)
+    for n, item in enumerate(card.attachments, 1):
+        if p := text_problem(item.title, f"приложение {n}", limit=500):
+            problems.append(p)
+    refuse(problems, "Карточка письма")
+
+
 def _refuse_taken(session: Session, journal: Journal, key: str, seq: int) -> None:
     taken = session.scalars(
         select(Letter.number).where(
@@ -348,6 +378,7 @@ def register_in(
     under a given sequence number (a journal brought over from paper or Excel); the counter then
     continues after it.
     """
+    check_card(card)
     journal = _journal(session, card.journal)
     if card.number:
         letter = _reserved(session, journal, card.number)
@@ -395,6 +426,8 @@ def reserve_number(
     note: str = "",
 ) -> RegisteredLetter:
     """Issue a number now for a letter whose text is not final yet."""
+    check_text(case, "индекс дела", limit=50)
+    check_text(note, "примечание", limit=MAX_TEXT)
     with db.write() as session:
         journal = _journal(session, journal_code)
         letter = _new_number(session, journal, date or clock.today(), case=case, corr="")
@@ -483,6 +516,7 @@ def cancel_reservation(db: Database, letter_id: int, reason: str = "") -> str:
 
 def update_letter(db: Database, letter_id: int, card: LetterCard, *, version: int) -> None:
     """Edit a registered letter's content; number and date stay (see change_registration)."""
+    check_card(card)
     with db.write() as session:
         letter = _letter(session, letter_id, version)
         if letter.status != "registered":

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app import audit, clock
 from app.errors import UserError
+from app.field_rules import MAX_TEXT, problems_of, refuse, text_problem
 from app.numbering import MAX_SEQ, PERIODS, check_period_fits, parse_template, period_key
 from app.services.audit_log import refuse_stale
 from app.services.counters import continue_after_printed
@@ -81,6 +82,18 @@ class OrganizationData:
             )
         if not 0 < self.smtp_port < 65536:
             raise UserError(f"Порт SMTP {self.smtp_port}: допустимо от 1 до 65535")
+        problems = problems_of(
+            self,
+            Organization,
+            multiline=("name", "address", "email_body"),
+            extra_limits=_ORG_EXTRA_LIMITS,
+        )
+        problems += [
+            problem
+            for n, line in enumerate(self.letterhead, 1)
+            if (problem := text_problem(line, f"бланк, строка {n}", limit=500))
+        ]
+        refuse(problems, "Организация")
 
 
 @dataclass
@@ -117,6 +130,7 @@ class StaffData:
             raise UserError(f"{who}: не указан код")
         if not self.last_name.strip():
             raise UserError(f"{who}: не указана фамилия")
+        refuse(problems_of(self, Staff, multiline=("position",)), who)
         if self.certificate is not None:
             self.certificate.validate(who)
 
@@ -144,11 +158,22 @@ class JournalData:
             check_period_fits(parse_template(self.template), self.period)
         except UserError as exc:
             raise UserError(f"{who}: {exc}") from exc
+        refuse(problems_of(self, Journal), who)
         if self.next_seq is not None and not 1 <= self.next_seq <= MAX_SEQ:
             raise UserError(f"{who}: следующий номер должен быть от 1 до {MAX_SEQ}")
 
 
 # --- organization -------------------------------------------------------------------------
+
+_ORG_EXTRA_LIMITS = {  # fields kept in the row's ``extra`` JSON: no column says their length
+    "font_file": 1000,
+    "mail_from": 200,
+    "smtp_host": 200,
+    "smtp_security": 20,
+    "smtp_login": 200,
+    "email_subject": 500,
+    "email_body": MAX_TEXT,
+}
 
 _ORG_EXTRA = (  # kept in the row's ``extra`` JSON
     "date_words",

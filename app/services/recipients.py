@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app import audit, declension
 from app.errors import UserError
+from app.field_rules import problems_of
 from app.services.audit_log import refuse_stale
 from app.services.search_index import capped_count, fts_phrase, indexed_words
 from app.text import full_name, normalize, search_blob
@@ -87,8 +88,8 @@ class RecipientData:
             out.append(f"адрес электронной почты «{self.email}» неверен")
         if self.postcode and not (self.postcode.isdigit() and len(self.postcode) == 6):
             out.append(f"почтовый индекс «{self.postcode}»: нужно 6 цифр")
-        if self.code and len(self.code) > 64:
-            out.append("код длиннее 64 знаков")
+        multiline = ("organization", "position", "addressee_lines", "address")
+        out += problems_of(self, Recipient, multiline=multiline)
         return out
 
     def validate(self) -> None:
