@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Table, func, select, text
+from sqlalchemy import Integer, Table, func, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -21,6 +21,7 @@ from db.models import Base, JournalCounter
 from db.schema import SchemaError, ensure_schema, schema_state
 
 BATCH = 2_000
+IDENTITY = "database_identity"  # made by the target's migrations; replaced by the source's
 
 
 @dataclass
@@ -61,8 +62,10 @@ def migrate_to(source: Database, url: str) -> MigrationReport:
         _prepare(target)
         with source.read_engine.connect() as src, target.engine.begin() as dst:
             for table in _tables():
+                if table.name == IDENTITY:  # the registry keeps its own identity
+                    dst.execute(table.delete())
                 report.counts[table.name] = _copy(src, dst, table)
-                if "id" in table.c:
+                if "id" in table.c and isinstance(table.c.id.type, Integer):
                     dst.execute(
                         text(
                             f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
@@ -89,7 +92,7 @@ def _prepare(target: Database) -> None:
         if not state.is_current:
             raise UserError(f"{target.url}: в базе другая версия схемы ({state.current})")
         with target.engine.connect() as conn:
-            filled = {name: n for name, n in _counts(conn).items() if n}
+            filled = {name: n for name, n in _counts(conn).items() if n and name != IDENTITY}
         if filled:
             raise UserError(
                 f"{target.url}: база не пуста ({', '.join(sorted(filled)[:5])}); "
