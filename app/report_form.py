@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import UserError
+from app.tabular import sheet_rows
 from app.text import normalize
 
 NUMERIC_PREFIXES = ("количество", "кол-во", "число", "численность", "сумма", "объем", "доля")
@@ -159,7 +160,7 @@ def read_filled_form(path: Path, columns: list[str]) -> FilledForm:
 
 def _read_sheet(ws: Any, columns: list[str]) -> FilledForm | None:
     wanted = {normalize(c).strip(): i for i, c in enumerate(columns)}
-    rows = ws.iter_rows(values_only=True)
+    rows = sheet_rows(ws)
     for header_no, header in enumerate(rows, start=1):
         if header_no > HEADER_SEARCH_ROWS:
             return None

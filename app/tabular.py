@@ -9,12 +9,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from app.errors import UserError
 
 FORMULA_STARTS = ("=", "+", "-", "@")
+MAX_COLUMNS = 64  # columns read from a sheet: every import of the program needs fewer than 30
+MAX_ROWS = 1_048_576  # Excel's own limit
 _DELIMITERS = ";,\t"
 
 
@@ -39,6 +42,11 @@ def _filled(value: Any) -> bool:
 
 
 def _read_xlsx(path: Path) -> list[list[Any]]:
+    """The first sheet's rows, in memory bounded by what the sheet holds, not by what it
+    declares: a 5 KB file declaring ``A1:XFD1048576`` with one far cell made openpyxl pad
+    17 billion cells. The declared size is ignored, columns past :data:`MAX_COLUMNS` are not
+    read, trailing empty cells are dropped, and empty rows are only counted until a filled row
+    follows them."""
     from openpyxl import load_workbook
 
     try:
@@ -46,11 +54,42 @@ def _read_xlsx(path: Path) -> list[list[Any]]:
         try:
             if not wb.worksheets:
                 return []
-            return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+            return _bounded_rows(path, sheet_rows(wb.worksheets[0]))
         finally:
             wb.close()
+    except UserError:
+        raise
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise UserError(f"{path}: не удалось прочитать XLSX ({type(exc).__name__})") from None
+
+
+def sheet_rows(sheet: Any) -> Iterator[tuple[Any, ...]]:
+    """The values of a read-only sheet's rows, at most :data:`MAX_COLUMNS` wide, whatever
+    size the sheet declares (its ``<dimension>`` is not trusted)."""
+    if hasattr(sheet, "reset_dimensions"):
+        sheet.reset_dimensions()
+    return sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+
+
+def _bounded_rows(path: Path, source: Iterable[tuple[Any, ...]]) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    empty = 0  # empty rows seen since the last filled one
+    for index, row in enumerate(source, 1):
+        if index > MAX_ROWS:
+            raise UserError(f"{path}: больше {MAX_ROWS:,} строк; разделите файл".replace(",", " "))
+        if row.count(None) == len(row):  # the common case of a gap, counted at C speed
+            empty += 1
+            continue
+        values = list(row)
+        while values and not _filled(values[-1]):
+            values.pop()
+        if not values:
+            empty += 1
+            continue
+        rows.extend([] for _ in range(empty))
+        empty = 0
+        rows.append(values)
+    return rows
 
 
 def decode_text(raw: bytes, path: Path) -> str:
