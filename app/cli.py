@@ -18,7 +18,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, NoReturn
 
-from app.errors import READ_ONLY_MESSAGE, UserError
+from app.errors import READ_ONLY_MESSAGE, UserError, damaged_database_message
 from app.version import __version__
 from db.engine import ReadOnlyDatabaseError
 
@@ -584,6 +584,10 @@ def main(argv: Sequence[str] | None = None, *, run_gui: GuiRunner | None = None)
     except BrokenPipeError:  # `secretariat lists show … | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except Exception:
-        _report_crash()
-        return 1
+    except Exception as exc:
+        damage = damaged_database_message(exc)
+        if damage is None:
+            _report_crash()
+            return 1
+        print(f"{PROG}: {damage}", file=sys.stderr)
+        return 2

@@ -27,3 +27,25 @@ class UnusableDatabaseError(UserError):
 
 
 READ_ONLY_MESSAGE = "База данных открыта только для чтения: изменения недоступны"
+
+
+# what SQLite says when a page of the file is damaged, or the disk is full
+_DAMAGE = ("malformed", "not a database", "disk i/o error", "corrupt", "vtable constructor failed")
+_FULL = ("database or disk is full", "no space left")
+
+
+def damaged_database_message(exc: BaseException) -> str | None:
+    """A clerk's message for a database error that is no bug of the program (a damaged file,
+    a full disk), or None. Nothing was written: the transaction was rolled back."""
+    orig = getattr(exc, "orig", None)
+    text = " ".join(str(e).lower() for e in (exc, orig) if e is not None)
+    # sqlite3 raises its bare DatabaseError (no subclass) for SQLITE_CORRUPT and SQLITE_NOTADB
+    bare = type(orig).__module__ == "sqlite3" and type(orig).__name__ == "DatabaseError"
+    if any(marker in text for marker in _FULL):
+        return "на диске нет места; ничего не записано — освободите место и повторите"
+    if bare or any(marker in text for marker in _DAMAGE):
+        return (
+            "файл базы данных поврежден; ничего не записано. Проверьте его (secretariat check) "
+            "и восстановите из резервной копии (secretariat restore --latest)"
+        )
+    return None

@@ -360,3 +360,63 @@ def test_medo_envelope_and_xml_are_written_defensively() -> None:
     import xml.etree.ElementTree as ET
 
     ET.fromstring(passport_xml(letter))  # parses: no character XML 1.0 forbids
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["letters", "list", "--search", "а" * 201], "длиннее 200 знаков"),
+        (["letters", "list", "--search", " ".join(["слово"] * 13)], "больше 12 слов"),
+        (["recipients", "list", "--search", "б" * 300], "длиннее 200 знаков"),
+    ],
+)
+def test_searches_longer_than_a_search_are_refused(
+    demo_db: Database, argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0]
+
+
+# --- damaged files ---------------------------------------------------------------------------
+
+
+def test_a_lost_counter_never_hands_out_a_letters_number(demo_db: Database) -> None:
+    assert _register(demo_db, "ИСХ", OCT).startswith("1/")
+    with demo_db.write() as session:  # a damaged file or an old import lost the counter row
+        session.execute(text("DELETE FROM journal_counter"))
+    assert _register(demo_db, "ИСХ", OCT).startswith("2/")
+
+
+def test_a_damaged_page_is_one_line_not_a_crash(
+    demo_db: Database, db_path: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import json
+    import sqlite3
+
+    demo_db.dispose()
+    with sqlite3.connect(db_path) as con:
+        con.execute("PRAGMA journal_mode = DELETE")
+        (root,) = con.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'letter_fts_config'"
+        ).fetchone()
+        (size,) = con.execute("PRAGMA page_size").fetchone()
+    data = bytearray(db_path.read_bytes())
+    data[(root - 1) * size : root * size] = bytes(range(256)) * (size // 256)
+    db_path.write_bytes(data)
+    card = tmp_path / "card.json"
+    card.write_text(
+        json.dumps(
+            {"journal": "РСК", "subject": "О проверке", "addressee": {"text": "Губернатору"}}
+        ),
+        encoding="utf-8",
+    )
+    assert main(["letters", "register", str(card)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "поврежден" in err[0] and "ничего не записано" in err[0]
+    with sqlite3.connect(db_path) as con:  # nothing was written
+        assert con.execute(
+            "SELECT count(*) FROM letter WHERE subject = 'О проверке'"
+        ).fetchone() == (0,)
+    assert main(["check"]) == 1
+    assert "ОШИБКА" in capsys.readouterr().out

@@ -164,3 +164,19 @@ def test_migrate_to_copies_everything_and_numbering_goes_on(
         assert check_database(pg_db).ok
     finally:
         pg_db.dispose()
+
+
+def test_searches_are_bounded_on_the_server(pg_db: object) -> None:
+    """A search runs under a statement timeout; a search longer than a search is, is refused
+    before it reaches the server."""
+    from sqlalchemy import text
+
+    from app.errors import UserError
+    from app.services.letter_list import LetterQuery, list_letters
+    from app.services.search_index import SEARCH_TIMEOUT_MS, search_session
+
+    with search_session(pg_db) as session:  # type: ignore[arg-type]
+        shown = session.execute(text("SHOW statement_timeout")).scalar_one()
+    assert shown == f"{SEARCH_TIMEOUT_MS // 1000}s"
+    with pytest.raises(UserError, match="длиннее 200 знаков"):
+        list_letters(pg_db, LetterQuery(search="отчет " * 40))  # type: ignore[arg-type]

@@ -92,3 +92,18 @@ def continue_after_printed(session: Session, journal: Journal) -> None:
         highest[key] = max(highest.get(key, 0), int(seq))
     for key, seq in highest.items():
         next_seq(session, journal, key, at_least=seq, take=False)
+
+
+def past_letters(session: Session, journal: Journal, key: str, seq: int) -> int:
+    """``seq`` if it is past every letter of the period, else the number after the last one,
+    the counter moved there: a counter behind its letters (lost in a damaged file, an older
+    version's import) never hands out a number a letter already has. One look at the unique
+    (journal, period, seq) index."""
+    highest = session.scalar(
+        select(func.max(Letter.seq)).where(
+            Letter.journal_id == journal.id, Letter.period_key == key
+        )
+    )
+    if highest is None or seq > highest:
+        return seq
+    return next_seq(session, journal, key, at_least=int(highest) + 1)

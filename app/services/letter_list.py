@@ -9,8 +9,14 @@ from sqlalchemy import ColumnElement, Integer, and_, case, column, func, select,
 from sqlalchemy.orm import Session, defer, selectinload
 
 from app.services.reports import DONE_STATES
-from app.services.search_index import capped_count, fts_phrase, indexed_words
-from app.text import initials_name, normalize
+from app.services.search_index import (
+    capped_count,
+    fts_phrase,
+    indexed_words,
+    search_session,
+    search_words,
+)
+from app.text import initials_name
 from db.engine import Database
 from db.models import Journal, Letter, LetterAddressee, ReportControl, ReportRequest, Staff
 
@@ -54,7 +60,7 @@ OUT_OF_ORDER_LIMIT = 2_000  # letters dated later than their registration order 
 
 
 def _words(query: LetterQuery) -> list[str]:
-    return normalize(query.search).split()
+    return search_words(query.search)
 
 
 def _fts_ids(phrase: str) -> ColumnElement[bool]:
@@ -132,7 +138,7 @@ def _order(query: LetterQuery) -> list[ColumnElement[object]]:
 def count_letters(db: Database, query: LetterQuery | None = None, *, cap: int | None = None) -> int:
     """How many letters match; with ``cap``, counting stops at ``cap + 1`` («more than cap»)."""
     query = query or LetterQuery()
-    with db.read() as session:
+    with search_session(db) as session:
         if cap is not None and db.is_sqlite and indexed_words(_words(query)):
             return _count_indexed(session, query, cap)
         conditions = _filters(query, sqlite=db.is_sqlite)
@@ -232,7 +238,7 @@ def list_letters(
 ) -> list[LetterRow]:
     """One page of the registry, newest first unless the query sorts otherwise."""
     query = query or LetterQuery()
-    with db.read() as session:
+    with search_session(db) as session:
         stmt = select(Letter).options(
             defer(Letter.body),  # the table never shows the text; it is most of a row's bytes
             defer(Letter.search_norm),

@@ -20,7 +20,12 @@ from app.field_rules import MAX_BODY, MAX_TEXT, check_text, problems_of, refuse,
 from app.letter_layout import BY_LIST
 from app.numbering import check_seq, format_number, parse_template, period_key
 from app.services.audit_log import refuse_stale
-from app.services.counters import continue_after_printed, next_seq, printed_in_year
+from app.services.counters import (
+    continue_after_printed,
+    next_seq,
+    past_letters,
+    printed_in_year,
+)
 from app.text import date_ru, search_blob
 from db.engine import Database
 from db.models import (
@@ -293,6 +298,8 @@ def _new_number(
         number_seq = seq
     else:
         number_seq = next_seq(session, journal, key, at_least=seq or 0)
+        if seq is None:
+            number_seq = past_letters(session, journal, key, number_seq)
     if seq is not None and number_seq != seq:
         raise UserError(f"Журнал «{journal.code}»: номер {seq} за период {key} уже выдан")
     number = format_number(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 
 from sqlalchemy import case, extract, func, literal, select, text
+from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session
 
 from db.engine import Database
@@ -26,7 +28,16 @@ class CheckReport:
 
 
 def check_database(db: Database) -> CheckReport:
+    """Every check that can be made; a damaged file is a problem named, never an error."""
     report = CheckReport(database=db.url)
+    try:
+        _check(db, report)
+    except (SADatabaseError, sqlite3.DatabaseError) as exc:
+        report.problems.append(f"база повреждена: {getattr(exc, 'orig', None) or exc}")
+    return report
+
+
+def _check(db: Database, report: CheckReport) -> None:
     state = schema_state(db)
     report.schema = state.current or "—"
     if not state.is_current:
@@ -50,7 +61,6 @@ def check_database(db: Database) -> CheckReport:
     if state.is_current and not report.problems:
         with db.read() as session:
             report.problems.extend(duplicate_numbers(session))
-    return report
 
 
 def duplicate_numbers(session: Session) -> list[str]:

@@ -17,7 +17,13 @@ from app import audit, declension
 from app.errors import UserError
 from app.field_rules import problems_of
 from app.services.audit_log import refuse_stale
-from app.services.search_index import capped_count, fts_phrase, indexed_words
+from app.services.search_index import (
+    capped_count,
+    fts_phrase,
+    indexed_words,
+    search_session,
+    search_words,
+)
 from app.text import full_name, normalize, search_blob
 from db.engine import Database
 from db.models import (
@@ -468,7 +474,7 @@ RECIPIENT_COUNT_CAP = 1_000  # beyond this the directory says «более 1 000
 
 def count_recipients(db: Database, search: str = "", *, cap: int | None = None) -> int:
     """Active recipients matching; with ``cap``, counting stops at ``cap + 1``."""
-    with db.read() as session:
+    with search_session(db) as session:
         where = _where(session, search)
         if cap is not None:
             return capped_count(session, select(Recipient.id).where(where), cap)
@@ -482,7 +488,7 @@ def _where(session: Session, search: str) -> ColumnElement[bool]:
     the words of three characters and more, only those are looked at. A common word (more
     matches) is checked row by row instead, in the directory's order, which finds a page of
     matches after a few hundred rows."""
-    words = normalize(search).split()
+    words = search_words(search)
     long = indexed_words(words)
     conditions: list[ColumnElement[bool]] = [Recipient.active.is_(True)]
     bind = session.get_bind()
@@ -501,7 +507,7 @@ def _where(session: Session, search: str) -> ColumnElement[bool]:
 def list_recipients(
     db: Database, search: str = "", *, offset: int = 0, limit: int | None = 500
 ) -> list[RecipientRow]:
-    with db.read() as session:
+    with search_session(db) as session:
         return recipient_rows_in(session, search, offset=offset, limit=limit)
 
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.search_index import MAX_SEARCH_CHARS
 from ui.background import Background, message_of
 from ui.table_model import Column, PagedTableModel
 
@@ -40,6 +41,7 @@ class ListTab(QWidget):
         super().__init__(parent)
         self.search_edit = QLineEdit(self)
         self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setMaxLength(MAX_SEARCH_CHARS)
         self.search_edit.setPlaceholderText(self.search_placeholder)
         self.count_label = QLabel(self)
         self.background = Background(self)
