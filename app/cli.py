@@ -18,6 +18,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, NoReturn
 
+from app.cli_letter_args import add_letter_ref, bounded, letter_id_of
 from app.errors import READ_ONLY_MESSAGE, UserError, damaged_database_message
 from app.version import __version__
 from db.engine import ReadOnlyDatabaseError
@@ -96,7 +97,7 @@ def _add_letters(sub: Any) -> None:
     p.add_argument("--journal", metavar="CODE")
     p.add_argument("--status", choices=("registered", "reserved", "annulled", "cancelled"))
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    p.add_argument("--limit", type=int, default=1000)
+    p.add_argument("--limit", type=bounded(1, 1_000_000), default=1000)
     p.set_defaults(handler=_cmd_letters_list)
 
     p = lsub.add_parser("register", help="зарегистрировать письмо по карточке JSON")
@@ -115,20 +116,17 @@ def _add_letters(sub: Any) -> None:
         ("cancel", "отменить резерв номера"),
     ):
         p = lsub.add_parser(name, help=help_text)
-        p.add_argument("number", metavar="NUMBER")
-        p.add_argument("--year", type=int, help="год, если номер повторяется в разные годы")
+        add_letter_ref(p)
         p.add_argument("--reason", required=name == "annul", default="")
         p.set_defaults(handler=_cmd_letters_annul if name == "annul" else _cmd_letters_cancel)
 
     p = lsub.add_parser("show", help="карточка письма")
-    p.add_argument("number", metavar="NUMBER")
-    p.add_argument("--year", type=int, help="год, если номер повторяется в разные годы")
+    add_letter_ref(p)
     p.add_argument("--json", action="store_true", help="в формате карточки для register")
     p.set_defaults(handler=_cmd_letters_show)
 
     p = lsub.add_parser("export", help="письмо на бланке в PDF или DOCX; персональные копии")
-    p.add_argument("number", metavar="NUMBER")
-    p.add_argument("--year", type=int, help="год, если номер повторяется в разные годы")
+    add_letter_ref(p)
     p.add_argument("--format", choices=("pdf", "docx"), help="по умолчанию по расширению --out")
     p.add_argument("--out", type=Path, required=True, metavar="PATH", help="файл или папка")
     p.add_argument("--per-recipient", action="store_true", help="отдельная копия каждому адресату")
@@ -136,8 +134,7 @@ def _add_letters(sub: Any) -> None:
     p.set_defaults(handler=_cmd_letters_export)
 
     p = lsub.add_parser("report-form", help="отчетная форма письма в XLSX для заполнения")
-    p.add_argument("number", metavar="NUMBER")
-    p.add_argument("--year", type=int, help="год, если номер повторяется в разные годы")
+    add_letter_ref(p)
     p.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx")
     p.set_defaults(handler=_cmd_letters_report_form)
 
@@ -307,21 +304,19 @@ def _cmd_letters_reserve(args: argparse.Namespace) -> int:
 
 
 def _cmd_letters_annul(args: argparse.Namespace) -> int:
-    from app.services.letters import annul_letter, letter_id_by_number
+    from app.services.letters import annul_letter
 
     db = _open(args)
-    number = annul_letter(db, letter_id_by_number(db, args.number, year=args.year), args.reason)
+    number = annul_letter(db, letter_id_of(db, args), args.reason)
     print(f"Письмо № {number} аннулировано")
     return 0
 
 
 def _cmd_letters_cancel(args: argparse.Namespace) -> int:
-    from app.services.letters import cancel_reservation, letter_id_by_number
+    from app.services.letters import cancel_reservation
 
     db = _open(args)
-    number = cancel_reservation(
-        db, letter_id_by_number(db, args.number, year=args.year), args.reason
-    )
+    number = cancel_reservation(db, letter_id_of(db, args), args.reason)
     print(f"Резерв номера {number} отменен")
     return 0
 
@@ -330,7 +325,7 @@ def _cmd_letters_show(args: argparse.Namespace) -> int:
     from app.services.letter_cards import show_letter
     from app.services.letters import STATUS_LABELS
 
-    card = show_letter(_open(args), args.number, year=args.year)
+    card = show_letter(_open(args), args.number, year=args.year, journal=args.journal)
     if args.json:
         print(json.dumps(card, ensure_ascii=False, indent=2))
         return 0
@@ -363,7 +358,6 @@ def _cmd_journal_gaps(args: argparse.Namespace) -> int:
 
 def _cmd_letters_export(args: argparse.Namespace) -> int:
     from app.services.letter_export import export_letter
-    from app.services.letters import letter_id_by_number
 
     fmt = args.format or args.out.suffix.lower().lstrip(".")
     if fmt not in ("pdf", "docx"):
@@ -372,7 +366,7 @@ def _cmd_letters_export(args: argparse.Namespace) -> int:
         else:
             raise UserError("Укажите --format pdf или docx (или расширение файла в --out)")
     db = _open(args)
-    letter_id = letter_id_by_number(db, args.number, year=args.year)
+    letter_id = letter_id_of(db, args)
     written = export_letter(
         db, letter_id, fmt, args.out, per_recipient=args.per_recipient, merge=args.merge
     )
@@ -385,10 +379,9 @@ def _cmd_letters_export(args: argparse.Namespace) -> int:
 
 def _cmd_letters_report_form(args: argparse.Namespace) -> int:
     from app.services.letter_export import export_report_form
-    from app.services.letters import letter_id_by_number
 
     db = _open(args)
-    out = export_report_form(db, letter_id_by_number(db, args.number, year=args.year), args.out)
+    out = export_report_form(db, letter_id_of(db, args), args.out)
     print(f"Отчетная форма записана: {out}")
     return 0
 

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from app.cli_letter_args import bounded
 from app.errors import UserError
 
 
@@ -56,7 +57,7 @@ def add_maintenance(sub: Any, date: Any, open_db: Any) -> None:
     p.add_argument("--search", metavar="TEXT", help="текст в описании изменения")
     p.add_argument("--from", dest="date_from", type=date, metavar="DATE")
     p.add_argument("--to", dest="date_to", type=date, metavar="DATE")
-    p.add_argument("--limit", type=int, default=100)
+    p.add_argument("--limit", type=bounded(1, 1_000_000), default=100)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_cmd_audit, open_db=open_db)
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from app.cli_letter_args import add_letter_command, letter_of
+from app.cli_letter_args import add_letter_command, bounded, letter_of
 from app.text import date_ru
 
 
@@ -70,7 +70,11 @@ def add_reports(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
     p = rsub.add_parser("overdue", help="просроченные отчеты по всем письмам")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument(
-        "--within", type=int, default=0, metavar="DAYS", help="и со сроком в ближайшие дни"
+        "--within",
+        type=bounded(0, 3650),
+        default=0,
+        metavar="DAYS",
+        help="и со сроком в ближайшие дни",
     )
     p.set_defaults(handler=_cmd_overdue)
 

@@ -9,6 +9,9 @@ from typing import Any
 
 from app.errors import UserError
 
+MAX_JSON_BYTES = 50_000_000  # a card with a 200,000-character body is well under 2 MB
+MAX_INTEGER = 2_147_483_647  # what every integer column holds, in SQLite and PostgreSQL
+
 
 def strip_json_comments(text: str) -> str:
     """Remove ``//`` line comments outside strings (``http://`` inside a string stays)."""
@@ -49,12 +52,18 @@ def read_json_file(path: Path) -> Any:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UserError(f"{path}: файл не в кодировке UTF-8") from None
+    if len(raw) > MAX_JSON_BYTES:
+        raise UserError(f"{path}: файл больше {MAX_JSON_BYTES // 1_000_000} МБ — это не карточка")
     try:
         return json.loads(strip_json_comments(text))
     except json.JSONDecodeError as exc:
         raise UserError(
             f"{path}: ошибка JSON в строке {exc.lineno}, позиция {exc.colno}: {exc.msg}"
         ) from None
+    except RecursionError:
+        raise UserError(f"{path}: слишком глубокая вложенность JSON") from None
+    except ValueError as exc:  # an integer of thousands of digits
+        raise UserError(f"{path}: число в JSON длиннее 4 300 цифр ({type(exc).__name__})") from None
 
 
 class JsonObject:
@@ -88,6 +97,8 @@ class JsonObject:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
             raise UserError(f"{self.where}.{key}: ожидается целое число")
+        if abs(value) > MAX_INTEGER:
+            raise UserError(f"{self.where}.{key}: число {str(value)[:20]}… слишком велико")
         return value
 
     def date(self, key: str) -> dt.date:

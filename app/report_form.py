@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import UserError
-from app.tabular import sheet_rows
+from app.tabular import sheet_rows, unreadable_cell
 from app.text import normalize
 
 NUMERIC_PREFIXES = ("количество", "кол-во", "число", "численность", "сумма", "объем", "доля")
@@ -152,6 +152,12 @@ def read_filled_form(path: Path, columns: list[str]) -> FilledForm:
             form = _read_sheet(ws, columns)
             if form is not None:
                 return form
+    except UserError:
+        raise
+    except Exception as exc:  # a cell openpyxl cannot read: text in a number, 30 February…
+        raise UserError(
+            f"{path.name}: в файле есть нечитаемая ячейка ({unreadable_cell(exc)})"
+        ) from None
     finally:
         wb.close()
     missing = ", ".join(f"«{c}»" for c in columns)

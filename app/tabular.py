@@ -60,7 +60,19 @@ def _read_xlsx(path: Path) -> list[list[Any]]:
     except UserError:
         raise
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise UserError(f"{path}: не удалось прочитать XLSX ({type(exc).__name__})") from None
+        raise UserError(f"{path}: не удалось прочитать XLSX ({unreadable_cell(exc)})") from None
+
+
+def unreadable_cell(exc: Exception) -> str:
+    """What openpyxl could not read, in a clerk's words."""
+    text = str(exc)
+    if "column name" in text:
+        return "ссылка на столбец за пределами листа"
+    if "out of range" in text or "date" in text.lower():
+        return "несуществующая дата"
+    if "invalid literal" in text or "could not convert" in text:
+        return "текст в числовой ячейке"
+    return type(exc).__name__
 
 
 def sheet_rows(sheet: Any) -> Iterator[tuple[Any, ...]]:

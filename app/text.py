@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 
 def normalize(text: str) -> str:
@@ -81,3 +82,13 @@ def parse_date_ru(text: str) -> dt.date:
     if "." in text:
         return dt.datetime.strptime(text, "%d.%m.%Y").date()
     return dt.date.fromisoformat(text)
+
+
+# characters XML 1.0 (DOCX, XLSX, МЭДО passports) cannot carry
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(value: str) -> str:
+    """Text every XML writer accepts. Input refuses these characters already; a database from
+    before that rule, or a field outside it, must still not stop a letter from being written."""
+    return _NOT_XML.sub("", value)

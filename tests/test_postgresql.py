@@ -180,3 +180,44 @@ def test_searches_are_bounded_on_the_server(pg_db: object) -> None:
     assert shown == f"{SEARCH_TIMEOUT_MS // 1000}s"
     with pytest.raises(UserError, match="длиннее 200 знаков"):
         list_letters(pg_db, LetterQuery(search="отчет " * 40))  # type: ignore[arg-type]
+
+
+def test_two_clerks_filling_one_reservation(pg_db: object) -> None:
+    """Both press «Зарегистрировать» on the same reserved number: one gets it, the other a
+    clear message — never a StaleDataError."""
+    import threading
+
+    from app.errors import UserError
+    from app.services.demo import load_demo
+    from app.services.letters import register_letter, reserve_number
+
+    load_demo(pg_db)  # type: ignore[arg-type]
+    for attempt in range(5):
+        number = reserve_number(pg_db, "РСК").number  # type: ignore[arg-type]
+        barrier = threading.Barrier(2)
+        outcomes: list[str] = []
+
+        def fill(
+            subject: str,
+            number: str = number,
+            barrier: threading.Barrier = barrier,
+            outcomes: list[str] = outcomes,
+            attempt: int = attempt,
+        ) -> None:
+            card = _card(attempt, subject)
+            card.number = number  # type: ignore[attr-defined]
+            card.date = None  # type: ignore[attr-defined]
+            barrier.wait()
+            try:
+                register_letter(pg_db, card)  # type: ignore[arg-type]
+                outcomes.append("registered")
+            except UserError as exc:
+                outcomes.append(f"refused: {exc}")
+
+        threads = [threading.Thread(target=fill, args=(s,)) for s in ("О первом", "О втором")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert outcomes.count("registered") == 1, outcomes
+        assert "не зарезервирован" in next(o for o in outcomes if o.startswith("refused"))

@@ -14,6 +14,7 @@ from typing import Any
 from app.body_markup import Block
 from app.exporters.qr import qr_png
 from app.letter_layout import Appendix, LetterPage, Page
+from app.text import xml_safe
 
 FONT = "Times New Roman"
 TEXT, REQUISITE, CENTRED, ORGANIZATION, REFERENCE = (
@@ -119,7 +120,7 @@ def _lines_into(p: Any, text: str, bold: bool = False) -> None:
         run = p.add_run()
         if i:
             run.add_break()
-        run.add_text(line)
+        run.add_text(xml_safe(line))
         if bold:
             run.bold = True
 

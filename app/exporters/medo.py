@@ -23,6 +23,8 @@ import zipfile
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
+from app.text import xml_safe
+
 CONTAINER_NS = "urn:IEDMS:CONTAINER"
 MESSAGE_NS = "urn:IEDMS:MESSAGE"
 VERSION = "2.7.1"
@@ -74,14 +76,8 @@ def page_count(pdf: bytes) -> int:
     return max(1, len(_PAGE.findall(pdf)))
 
 
-# characters XML 1.0 cannot carry, and line breaks where one line is meant (INI values)
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# line breaks where one line is meant (INI values)
 _NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f\u2028\u2029]+")
-
-
-def xml_safe(value: str) -> str:
-    """Text an XML 1.0 reader accepts: what input refused already, removed again here."""
-    return _NOT_XML.sub("", value)
 
 
 def ini_value(value: str) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 from app.exporters.atomic import write_atomically
 from app.exporters.table import Table
+from app.text import xml_safe
 
 EXCEL_WIDTH_PER_UNIT = 1.0
 
@@ -71,6 +72,8 @@ def _column_letter(index: int) -> str:
 
 def _text_cell(ws: Any, value: Any) -> Any:
     """A string that openpyxl would store as a formula goes in as a text cell."""
+    if isinstance(value, str):
+        value = xml_safe(value)
     if isinstance(value, str) and value.startswith("="):
         from openpyxl.cell import WriteOnlyCell
 

@@ -363,14 +363,24 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
+MAX_RECEIPT_BYTES = 10_000_000
+
+
 def _parse_receipt(path: Path) -> tuple[str, str, bool, str, dt.datetime | None]:
     """(acknowledged uid, sender's МЭДО id, accepted, error text, time) of a МЭДО receipt."""
     from xml.etree import ElementTree as ET
 
     try:
+        if path.stat().st_size > MAX_RECEIPT_BYTES:
+            raise UserError(f"{path.name}: файл больше 10 МБ — это не квитанция МЭДО")
         root = ET.parse(path).getroot()
     except (OSError, ET.ParseError) as exc:
         raise UserError(f"{path.name}: не читается как квитанция МЭДО (XML): {exc}") from exc
+    except (LookupError, ValueError, UnicodeError) as exc:  # an encoding expat does not know
+        raise UserError(
+            f"{path.name}: квитанция в неизвестной кодировке ({type(exc).__name__}); "
+            "ожидается UTF-8 или Windows-1251"
+        ) from exc
     ns = root.tag.partition("}")[0].lstrip("{")
     if _local(root.tag) != "communication" or ns not in MESSAGE_NAMESPACES:
         raise UserError(f"{path.name}: это не сообщение МЭДО (communication)")

@@ -16,6 +16,7 @@ from app.services.letters import (
     AttachmentData,
     LetterCard,
     ReportData,
+    check_card,
     find_letter_in,
 )
 from db.engine import Database
@@ -61,8 +62,10 @@ def _attachments(items: list[Any]) -> list[AttachmentData]:
     for i, item in enumerate(items):
         r = JsonObject(item, f"attachments[{i}]")
         sheets, copies = r.integer("sheets", 1), r.integer("copies", 1)
-        if sheets is None or copies is None or sheets < 1 or copies < 1:
-            raise UserError(f"attachments[{i}]: листов и экземпляров должно быть не меньше 1")
+        if sheets is None or copies is None or not (1 <= sheets <= 10_000 and 1 <= copies <= 1_000):
+            raise UserError(
+                f"attachments[{i}]: листов — от 1 до 10 000, экземпляров — от 1 до 1 000"
+            )
         out.append(AttachmentData(title=r.text("title", None), sheets=sheets, copies=copies))
     return out
 
@@ -76,7 +79,7 @@ def card_from_json(data: Any) -> LetterCard:
     for kind in appendices:
         if kind not in APPENDIX_KINDS:
             raise UserError(f"appendices: «{kind}»; допустимо {', '.join(APPENDIX_KINDS)}")
-    return LetterCard(
+    card = LetterCard(
         journal=r.text("journal", None),
         subject=r.text("subject", None),
         addressee=_addressee(r.data.get("addressee"), "addressee"),
@@ -95,6 +98,8 @@ def card_from_json(data: Any) -> LetterCard:
         report=_report(r.data.get("report"), "report"),
         appendices=appendices,
     )
+    check_card(card)  # before anything looks the card's text up in the database
+    return card
 
 
 def _addressee_json(session: Session, letter: Letter) -> dict[str, Any]:
@@ -162,9 +167,11 @@ def card_to_json(session: Session, letter: Letter) -> dict[str, Any]:
     return card
 
 
-def show_letter(db: Database, number: str, *, year: int | None = None) -> dict[str, Any]:
+def show_letter(
+    db: Database, number: str, *, year: int | None = None, journal: str | None = None
+) -> dict[str, Any]:
     with db.read() as session:
-        return card_to_json(session, find_letter_in(session, number, year=year))
+        return card_to_json(session, find_letter_in(session, number, year=year, journal=journal))
 
 
 def letter_card(db: Database, letter_id: int) -> dict[str, Any]:

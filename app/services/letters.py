@@ -448,8 +448,14 @@ def reserve_number(
 
 
 def _reserved(session: Session, journal: Journal, number: str) -> Letter:
+    """The reserved letter of a number, locked for this transaction: two clerks filling the
+    same reservation on PostgreSQL wait for each other, and the second is told it is taken
+    (SQLite serializes writers already)."""
     letters = session.scalars(
-        select(Letter).where(Letter.journal_id == journal.id, Letter.number == number)
+        select(Letter)
+        .where(Letter.journal_id == journal.id, Letter.number == number)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).all()
     reserved = [x for x in letters if x.status == "reserved"]
     if not reserved:
@@ -473,18 +479,30 @@ def find_letter_in(
         )
     if journal:
         stmt = stmt.where(Letter.journal.has(Journal.code == journal))
-    found = session.scalars(stmt.order_by(Letter.reg_date)).all()
+    found = session.scalars(stmt.order_by(Letter.reg_date).limit(MAX_CANDIDATES + 1)).all()
     if not found:
         raise UserError(f"Письмо № {number} не найдено")
     if len(found) > 1:
-        dates = ", ".join(date_ru(x.reg_date) for x in found)
-        raise UserError(f"Номер {number} встречается несколько раз ({dates}); укажите год")
+        shown = "; ".join(
+            f"{date_ru(x.reg_date)}, журнал {x.journal.code}, «{x.subject[:40]}»"
+            for x in found[:MAX_CANDIDATES]
+        )
+        more = " и другие" if len(found) > MAX_CANDIDATES else ""
+        raise UserError(
+            f"Номер {number} встречается несколько раз ({shown}{more}); "
+            "укажите --year или --journal"
+        )
     return found[0]
 
 
-def letter_id_by_number(db: Database, number: str, *, year: int | None = None) -> int:
+MAX_CANDIDATES = 5  # letters named when a number is ambiguous
+
+
+def letter_id_by_number(
+    db: Database, number: str, *, year: int | None = None, journal: str | None = None
+) -> int:
     with db.read() as session:
-        return find_letter_in(session, number, year=year).id
+        return find_letter_in(session, number, year=year, journal=journal).id
 
 
 def _letter(session: Session, letter_id: int, version: int = 0) -> Letter:
