@@ -29,7 +29,7 @@ GuiRunner = Callable[[str | None], int]
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{PROG}: неверные аргументы: {message} (справка: {PROG} --help)\n")
+        self.exit(2, f"{PROG}: неверные аргументы: {one_line(message)} (справка: {PROG} --help)\n")
 
 
 def _date(value: str) -> dt.date:
@@ -557,8 +557,21 @@ def _report_crash() -> None:
     print(f"{PROG}: внутренняя ошибка программы{where}", file=sys.stderr)
 
 
+def _undecodable(text: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def one_line(message: str) -> str:
+    """A message on one line, whatever the clerk's values in it hold."""
+    return " ".join(message.split()).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def main(argv: Sequence[str] | None = None, *, run_gui: GuiRunner | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    if any(_undecodable(arg) for arg in given):  # bytes not in UTF-8 (surrogate-escaped)
+        print(f"{PROG}: неверные аргументы: символы не в кодировке UTF-8", file=sys.stderr)
+        return 2
+    args = build_parser().parse_args(given)
     try:
         if args.command in (None, "gui"):
             if run_gui is None:
@@ -567,7 +580,7 @@ def main(argv: Sequence[str] | None = None, *, run_gui: GuiRunner | None = None)
         handler: Callable[[argparse.Namespace], int] = args.handler
         return handler(args)
     except UserError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
+        print(f"{PROG}: {one_line(str(exc))}", file=sys.stderr)
         return 2
     except ReadOnlyDatabaseError:
         print(f"{PROG}: {READ_ONLY_MESSAGE}", file=sys.stderr)

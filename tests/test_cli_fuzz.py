@@ -1,0 +1,156 @@
+"""Every CLI command that reads a file or an argument, driven with generated hostile input
+(hypothesis): the exit code is 0 or 2 — never the internal-error path (1) — and a refusal
+leaves the database as it was. Runs in-process through ``main(argv)``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from app.cli import main
+from app.json_input import read_json_file
+from db.models import AuditEvent, Journal, JournalCounter, Letter, Recipient, Staff
+from tests.conftest import DATA
+from tests.test_bad_input import CHANGES, JSON, _mutate
+
+FUZZ = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+HOSTILE_TEXT = st.text(max_size=60) | st.sampled_from(
+    [
+        "5\r\n[АДРЕСАТЫ]\r\n7=x",
+        "\x00",
+        "\ud800",
+        "9" * 5000,
+        "-1",
+        "0",
+        "99999999999999999999",
+        "2025-02-30",
+        "../../etc/passwd",
+        "а" * 300,
+        "1893/5",
+        "{seq}",
+        "%s%n",
+    ]
+)
+CARD = {
+    "journal": "ИСХ",
+    "case": "5",
+    "subject": "О проверке",
+    "addressee": {"recipient": "kamchatka-governor"},
+    "signatory": "protasov",
+    "body": "Текст.",
+    "attachments": [{"title": "Отчет", "sheets": 2}],
+}
+
+
+def _state(db: Any) -> tuple[int, ...]:
+    with db.read() as session:
+        counts = [
+            int(session.scalar(select(func.count()).select_from(model)) or 0)
+            for model in (Journal, Staff, Recipient, Letter, AuditEvent)
+        ]
+        counts.append(int(session.scalar(select(func.sum(JournalCounter.last_seq))) or 0))
+        return tuple(counts)
+
+
+def _run(db: Any, argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """One command: exit 0 or 2; after 2 (a refusal), nothing changed and the reason is one
+    line (the last of standard error, after any warnings)."""
+    before = _state(db)
+    capsys.readouterr()
+    try:
+        code = main(argv)
+    except SystemExit as stop:  # argparse refuses an argument
+        code = int(stop.code or 0)
+    assert code in (0, 2), argv
+    if code == 2:
+        assert _state(db) == before, argv
+        err = capsys.readouterr().err
+        assert err.endswith("\n") and err.splitlines()[-1].startswith("secretariat: "), err
+
+
+def _file(tmp_path: Path, name: str, content: bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(content)
+    return str(path)
+
+
+RECEIPT = ["--recipient", "kamchatka-governor", "--incoming", "1", "--date", "2025-11-01"]
+SETUP = read_json_file(DATA / "setup-example.json")
+FILE_COMMANDS = [
+    ("card.json", ["letters", "register", "{}"]),
+    ("setup.json", ["setup", "{}"]),
+    ("journal.csv", ["journal", "import", "{}", "--journal", "ИСХ"]),
+    ("journal.xlsx", ["journal", "import", "{}", "--journal", "ИСХ"]),
+    ("recipients.csv", ["recipients", "import", "{}"]),
+    ("receipt.xml", ["dispatch", "receipt", "{}"]),
+    ("rows.xlsx", ["reports", "receive", "1893/5", *RECEIPT, "--rows", "{}"]),
+]
+
+
+def _contents() -> st.SearchStrategy[bytes]:
+    card = CHANGES.map(lambda changes: json.dumps(_mutate(CARD, changes)).encode())
+    setup = CHANGES.map(lambda changes: json.dumps(_mutate(SETUP, changes)).encode())
+    lines = st.lists(HOSTILE_TEXT, max_size=6).map(
+        lambda xs: ";".join(xs).encode("utf-8", "replace")
+    )
+    return st.one_of(
+        st.binary(max_size=400),
+        JSON.map(lambda value: json.dumps(value).encode()),
+        card,
+        setup,
+        lines.map(lambda row: "Дата;Номер;Адресат;Заголовок\n".encode() + row),
+        st.just(b"PK\x03\x04" + b"\x00" * 200),
+    )
+
+
+@FUZZ
+@given(command=st.sampled_from(FILE_COMMANDS), content=_contents())
+def test_every_command_reading_a_file(
+    demo_db: Any,
+    tmp_path: Path,
+    command: tuple[str, list[str]],
+    content: bytes,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    name, argv = command
+    path = _file(tmp_path, name, content)
+    _run(demo_db, [path if arg == "{}" else arg for arg in argv], capsys)
+
+
+ARGUMENT_COMMANDS = [
+    ["letters", "show", "{}"],
+    ["letters", "show", "1893/5", "--year", "{}"],
+    ["letters", "list", "--search", "{}"],
+    ["letters", "list", "--from", "{}"],
+    ["letters", "list", "--limit", "{}"],
+    ["letters", "reserve", "--journal", "ИСХ", "--case", "{}"],
+    ["letters", "annul", "{}", "--reason", "проверка"],
+    ["letters", "cancel", "{}"],
+    ["recipients", "show", "{}"],
+    ["recipients", "list", "--search", "{}"],
+    ["journal", "gaps", "--journal", "{}"],
+    ["reports", "status", "{}"],
+    ["reports", "overdue", "--within", "{}"],
+    ["reports", "extend", "1893/5", "--due", "{}", "--reason", "{}"],
+    ["dispatch", "status", "{}"],
+    ["audit", "--limit", "{}"],
+    ["audit", "--search", "{}"],
+    ["restore", "--latest", "--continue-after", "{}"],
+]
+
+
+@FUZZ
+@given(command=st.sampled_from(ARGUMENT_COMMANDS), value=HOSTILE_TEXT)
+def test_every_command_taking_an_argument(
+    demo_db: Any, command: list[str], value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    value = value.replace("\x00", "")  # an operating system passes no NUL in an argument
+    _run(demo_db, [value if arg == "{}" else arg for arg in command], capsys)
