@@ -154,3 +154,42 @@ def test_control_characters_already_stored_still_make_a_docx(demo_db: Database) 
     data = render(prepared, "docx", prepared.pages)
     paragraphs = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
     assert "Текст с символами" in paragraphs
+
+
+def test_a_long_paragraph_prints_the_same_pages_in_linear_time(
+    demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A paragraph of 32,000 characters is broken into lines once and printed in pieces; the
+    pages are drawn exactly as ReportLab draws the whole paragraph: the same lines, each with
+    the same word spacing (a justified line keeps its spacing at a page end)."""
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.generic import ContentStream
+
+    import app.exporters.letter_pdf as letter_pdf
+    from app.services.letter_export import prepare, render
+    from app.services.letters import register_letter
+
+    words = " ".join(f"слово{i}" for i in range(4000))
+    body = f"Первый абзац.\n\n{words}\n\nПоследний абзац."
+    letter = register_letter(demo_db, make_card(body=body))  # type: ignore[arg-type]
+    prepared = prepare(demo_db, letter.id)
+
+    def pages() -> list[list[tuple[bytes, float]]]:
+        pdf = PdfReader(io.BytesIO(render(prepared, "pdf", prepared.pages)))
+        drawn = []
+        for page in pdf.pages:
+            spacing, lines = 0.0, []
+            for operands, op in ContentStream(page.get_contents(), pdf).operations:
+                if op == b"Tw":
+                    spacing = round(float(operands[0]), 3)
+                elif op == b"Tj":
+                    lines.append((str(operands[0]).encode("utf-8", "surrogatepass"), spacing))
+            drawn.append(lines)
+        return drawn
+
+    pieces = pages()
+    monkeypatch.setattr(letter_pdf, "LONG_PARAGRAPH", 10**9)
+    assert len(pieces) > 5 and sum(map(len, pieces)) > 400
+    assert pieces == pages()
