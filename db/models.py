@@ -302,6 +302,9 @@ class Letter(Base):
     attachments: Mapped[list[LetterAttachment]] = relationship(
         back_populates="letter", cascade="all, delete-orphan", order_by="LetterAttachment.position"
     )
+    versions: Mapped[list[LetterVersion]] = relationship(
+        cascade="all, delete-orphan", order_by="LetterVersion.id", lazy="select"
+    )
     report: Mapped[ReportRequest | None] = relationship(
         back_populates="letter", cascade="all, delete-orphan", uselist=False
     )
@@ -349,6 +352,10 @@ class LetterAddressee(Base):
     )
     dispatch_note: Mapped[str] = mapped_column(Text, default="")  # error or receipt, as told
     dispatch_uid: Mapped[str] = mapped_column(String(64), default="", index=True)  # МЭДО / e-mail
+    # the letter's content was changed after this copy was prepared or sent (migration 0009)
+    changed_after_dispatch: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
     letter: Mapped[Letter] = relationship(back_populates="addressees")
     recipient: Mapped[Recipient | None] = relationship()
@@ -520,3 +527,17 @@ class DatabaseIdentity(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+
+
+class LetterVersion(Base):
+    """The content a letter had before a change made after it was sent: who changed it, when
+    and why (the letter row holds the current content)."""
+
+    __tablename__ = "letter_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letter.id", ondelete="CASCADE"), index=True)
+    saved_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    saved_by: Mapped[str] = mapped_column(String(100), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    content: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -171,6 +171,32 @@ def _journal(demo, window, shoot, tmp: Path, app) -> None:  # type: ignore[no-un
     gaps.close()
 
 
+def _changed_after_dispatch(demo, window, shoot) -> None:  # type: ignore[no-untyped-def]
+    """710/5 sent by courier, then a sentence added with a reason; the earlier text; the
+    question for the last numbers when a restore replaces an unreadable database."""
+    from dataclasses import replace
+
+    from app.services.dispatch import mark
+    from app.services.letter_cards import card_from_json, letter_card
+    from app.services.letters import letter_id_by_number, update_letter
+    from ui.dialogs.versions_dialog import VersionsDialog
+    from ui.restore_flow import LastNumbersDialog
+
+    letter_id = letter_id_by_number(demo, "710/5")
+    mark(demo, letter_id, [], "sent", "курьером")
+    shown = letter_card(demo, letter_id)
+    card = card_from_json({k: v for k, v in shown.items() if k != "registration"})
+    card = replace(card, body=card.body + "\n\nПросим сообщить о принятом решении.")
+    version = int(shown["registration"]["version"])
+    update_letter(demo, letter_id, card, version=version, reason="Добавлена просьба ответить")
+    dialog = VersionsDialog(demo, letter_id, "710/5", window)
+    shoot(dialog, "letter-versions.png", (900, 520))
+    dialog.close()
+    ask = LastNumbersDialog({"ИСХ": 1893, "РСК": 2174}, window)
+    shoot(ask, "restore-last-numbers.png", (560, 260))
+    ask.close()
+
+
 def _safety(demo, window, shoot, tmp: Path, app) -> None:  # type: ignore[no-untyped-def]
     """Backups, the audit viewer, and the window on a read-only database."""
     import datetime as dt
@@ -182,6 +208,7 @@ def _safety(demo, window, shoot, tmp: Path, app) -> None:  # type: ignore[no-unt
     from ui.dialogs.backup_dialog import BackupDialog
     from ui.main_window import MainWindow
 
+    _changed_after_dispatch(demo, window, shoot)
     code = list_recipients(demo, "")[0].code
     data = get_recipient(demo, code).data
     data.phone = "+7 (4152) 42-00-00"

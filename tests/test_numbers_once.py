@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select, text
@@ -420,3 +421,87 @@ def test_a_damaged_page_is_one_line_not_a_crash(
         ).fetchone() == (0,)
     assert main(["check"]) == 1
     assert "ОШИБКА" in capsys.readouterr().out
+
+
+# --- a letter changed after it was sent ----------------------------------------------------
+
+
+def test_a_sent_letter_changes_only_with_a_reason_and_keeps_its_previous_text(
+    demo_db: Database,
+) -> None:
+    from dataclasses import replace
+
+    from app.services.audit_log import AuditQuery, list_audit
+    from app.services.dispatch import dispatch_status, mark
+    from app.services.letter_cards import letter_card
+    from app.services.letters import (
+        letter_id_by_number,
+        letter_versions,
+        register_letter,
+        update_letter,
+    )
+
+    body = "Просим представить сведения о проведенных мероприятиях до 1 декабря."
+    card = make_card(body=body)
+    number = register_letter(demo_db, card).number  # type: ignore[arg-type]
+    letter_id = letter_id_by_number(demo_db, number)
+
+    def version() -> int:
+        return int(letter_card(demo_db, letter_id)["registration"]["version"])
+
+    unsent = replace(card, closing="С уважением,")  # type: ignore[type-var]
+    update_letter(demo_db, letter_id, unsent, version=version())  # not sent: no reason asked
+    mark(demo_db, letter_id, [], "sent", "курьером")
+    changed = replace(card, body=body.replace("1 декабря", "15 декабря"))  # type: ignore[type-var]
+    with pytest.raises(UserError, match=r"уже отправлено \(копий: 1\); укажите причину"):
+        update_letter(demo_db, letter_id, changed, version=version())
+    update_letter(demo_db, letter_id, changed, version=version(), reason="Перенесен срок")
+    [earlier] = letter_versions(demo_db, letter_id)
+    assert earlier.reason == "Перенесен срок" and earlier.content["body"] == body
+    copy = dispatch_status(demo_db, letter_id).copies[0]
+    assert copy.label == "Отправлено · изменено после отправки"
+    event = list_audit(demo_db, AuditQuery(entity="letter", entity_id=letter_id))[0]
+    assert event.what == "Письмо: изменено после отправки"
+    assert f"№ {number}" in event.summary and "Перенесен срок" in event.summary
+    assert "текст: удалено «1»; добавлено «15»" in event.summary
+
+
+def test_the_card_asks_why_a_sent_letter_changes_and_shows_the_earlier_text(
+    demo_db: Database, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from app.services.dispatch import mark
+    from app.services.letters import letter_id_by_number
+    from ui.dialogs.letter_dialog import LetterDialog
+    from ui.dialogs.versions_dialog import VersionsDialog
+
+    letter_id = letter_id_by_number(demo_db, "710/5")
+    mark(demo_db, letter_id, [], "sent")
+    dialog = LetterDialog(demo_db, letter_id=letter_id)
+    qtbot.addWidget(dialog)
+    assert dialog.versions_button.isHidden()
+    old_body = dialog.body_edit.toPlainText()
+    dialog.body_edit.setPlainText(old_body + "\n\nДополнительный абзац.")
+    asked: list[str] = []
+
+    def reason(*args: Any) -> tuple[str, bool]:
+        asked.append(args[2])
+        return "", False  # the clerk cancels: nothing saved
+
+    monkeypatch.setattr(QInputDialog, "getText", reason)
+    dialog.register_button.click()
+    assert asked and "копий: 1" in asked[0] and not dialog.result()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a: ("Добавлен абзац", True))
+    dialog.register_button.click()
+    assert dialog.result()
+
+    again = LetterDialog(demo_db, letter_id=letter_id)
+    qtbot.addWidget(again)
+    assert again.versions_button.text() == "Прежние редакции (1)…"
+    assert not again.versions_button.isHidden()
+    versions = VersionsDialog(demo_db, letter_id, "710/5")
+    qtbot.addWidget(versions)
+    shown = versions.text.toPlainText()
+    assert "Причина: Добавлен абзац" in shown and "Дополнительный абзац" not in shown
+    assert old_body.splitlines()[0] in shown

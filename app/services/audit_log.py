@@ -7,6 +7,7 @@ edits or deletes them.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +48,8 @@ ACTION_LABELS = {
     "imported": "загружено",
     "received": "отчет получен",
     "closed": "контроль снят",
+    "edited_after_dispatch": "изменено после отправки",
+    "brought_back": "возвращено после восстановления",
 }
 _SUMMARY_KEYS = {
     "number": "№",
@@ -120,10 +123,38 @@ def describe(details: dict[str, Any], action: str = "") -> str:
         for name, pair in changes.items():
             if isinstance(pair, list | tuple) and len(pair) == 2:
                 field_label = FIELD_LABELS.get(name, name)
-                parts.append(f"{field_label}: «{_short(pair[0], 30)}» → «{_short(pair[1], 30)}»")
+                parts.append(f"{field_label}: {text_change(str(pair[0]), str(pair[1]))}")
     if details.get("db_user"):
         parts.append(f"пользователь БД {details['db_user']}")
     return "; ".join(parts)
+
+
+SHORT_VALUE = 30  # a value this short is shown whole, as «было» → «стало»
+
+
+def text_change(old: str, new: str) -> str:
+    """A change as a person reads it: short values whole; in a long text, the words removed
+    and added (two versions of a body began alike and were cut to the same 30 characters)."""
+    if len(old) <= SHORT_VALUE and len(new) <= SHORT_VALUE:
+        return f"«{old}» → «{new}»"
+    before, after = old.split(), new.split()
+    removed: list[str] = []
+    added: list[str] = []
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op in ("delete", "replace"):
+            removed.append(_short(" ".join(before[a1:a2]), 40))
+        if op in ("insert", "replace"):
+            added.append(_short(" ".join(after[b1:b2]), 40))
+    parts = []
+    if removed:
+        parts.append("удалено " + ", ".join(f"«{w}»" for w in removed[:4]))
+    if added:
+        parts.append("добавлено " + ", ".join(f"«{w}»" for w in added[:4]))
+    more = len(removed) + len(added) - min(len(removed), 4) - min(len(added), 4)
+    if more > 0:
+        parts.append(f"и еще изменений: {more}")
+    return "; ".join(parts) or "изменены пробелы"
 
 
 def _utc(day: dt.date) -> dt.datetime:

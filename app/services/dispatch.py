@@ -26,6 +26,7 @@ from db.models import DispatchEvent, Letter, LetterAddressee
 MEDO = "МЭДО"
 EMAIL = "Электронная почта"
 POST = "Почта"
+CHANGED_AFTER = "изменено после отправки"
 COPY_STATES = {
     "not_sent": "Не отправлено",
     "prepared": "Подготовлено",
@@ -63,10 +64,12 @@ class CopyDispatch:
     medo_id: str
     address: str
     postcode: str
+    changed_after: bool = False  # the letter was changed after this copy went out
 
     @property
     def label(self) -> str:
-        return COPY_STATES.get(self.state, self.state)
+        label = COPY_STATES.get(self.state, self.state)
+        return f"{label} · {CHANGED_AFTER}" if self.changed_after else label
 
     @property
     def done(self) -> bool:
@@ -162,6 +165,7 @@ def dispatch_in(session: Session, letter_id: int) -> LetterDispatch:
                 medo_id=r.medo_id if r is not None else "",
                 address=r.address if r is not None else "",
                 postcode=r.postcode if r is not None else "",
+                changed_after=row.changed_after_dispatch,
             )
         )
     events = session.scalars(
@@ -261,6 +265,8 @@ def record_in(session: Session, letter_id: int, steps: list[Step]) -> None:
             "letter",
             letter.id,
             "dispatch",
+            number=letter.number,
+            recipient=recipient_name(row, row.recipient),
             addressee=row.id,
             method=row.delivery,
             old=old,

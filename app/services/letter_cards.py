@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.errors import UserError
 from app.json_input import JsonObject
 from app.services.letters import (
+    SENT_STATES,
     Addressee,
     AttachmentData,
     LetterCard,
@@ -163,6 +164,8 @@ def card_to_json(session: Session, letter: Letter) -> dict[str, Any]:
         ],
         "registered_by": letter.created_by,
         "version": letter.version,
+        "sent_copies": sum(1 for row in letter.addressees if row.dispatch_state in SENT_STATES),
+        "earlier_versions": len(letter.versions),
     }
     return card
 

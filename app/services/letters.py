@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,6 +36,7 @@ from db.models import (
     Letter,
     LetterAddressee,
     LetterAttachment,
+    LetterVersion,
     Recipient,
     ReportControl,
     ReportRequest,
@@ -523,7 +525,9 @@ def annul_letter(db: Database, letter_id: int, reason: str) -> str:
             raise UserError(f"Письмо № {letter.number} уже {STATUS_LABELS[letter.status].lower()}")
         letter.status = "annulled"
         letter.annul_reason = reason.strip()
-        audit.record(session, "letter", letter.id, "annulled", reason=letter.annul_reason)
+        audit.record(
+            session, "letter", letter.id, "annulled", number=letter.number, reason=reason.strip()
+        )
         return letter.number
 
 
@@ -535,12 +539,26 @@ def cancel_reservation(db: Database, letter_id: int, reason: str = "") -> str:
             raise UserError(f"Номер {letter.number} не зарезервирован")
         letter.status = "cancelled"
         letter.annul_reason = reason.strip()
-        audit.record(session, "letter", letter.id, "reservation_cancelled", reason=reason)
+        audit.record(
+            session,
+            "letter",
+            letter.id,
+            "reservation_cancelled",
+            number=letter.number,
+            reason=reason,
+        )
         return letter.number
 
 
-def update_letter(db: Database, letter_id: int, card: LetterCard, *, version: int) -> None:
-    """Edit a registered letter's content; number and date stay (see change_registration)."""
+def update_letter(
+    db: Database, letter_id: int, card: LetterCard, *, version: int, reason: str = ""
+) -> None:
+    """Edit a registered letter's content; number and date stay (see change_registration).
+
+    Once copies were prepared or sent, the content is frozen: a change needs ``reason``, the
+    previous content is kept as a :class:`LetterVersion`, and the copies that went out are
+    marked «изменено после отправки».
+    """
     check_card(card)
     with db.write() as session:
         letter = _letter(session, letter_id, version)
@@ -550,13 +568,89 @@ def update_letter(db: Database, letter_id: int, card: LetterCard, *, version: in
                 "изменять можно только зарегистрированное письмо"
             )
         before = {k: getattr(letter, k) for k in AUDITED_FIELDS}
+        previous = content_snapshot(letter)
+        sent = [row for row in letter.addressees if row.dispatch_state in SENT_STATES]
         _content_of(session, letter, card)
         changed = {
             k: [str(before[k]), str(getattr(letter, k))]
             for k in AUDITED_FIELDS
             if before[k] != getattr(letter, k)
         }
-        audit.record(session, "letter", letter.id, "edited", changes=changed)
+        action = "edited"
+        if sent and (changed or content_snapshot(letter) != previous):
+            if not reason.strip():
+                raise UserError(
+                    f"Письмо № {letter.number} уже отправлено (копий: {len(sent)}); укажите "
+                    "причину изменения — прежняя редакция сохранится в карточке"
+                )
+            session.add(
+                LetterVersion(
+                    letter_id=letter.id,
+                    saved_by=audit.os_user(),
+                    reason=reason.strip(),
+                    content=previous,
+                )
+            )
+            for row in sent:
+                row.changed_after_dispatch = True
+            action = "edited_after_dispatch"
+        audit.record(
+            session,
+            "letter",
+            letter.id,
+            action,
+            number=letter.number,
+            reason=reason.strip(),
+            changes=changed,
+        )
+
+
+SENT_STATES = ("prepared", "sent", "delivered")  # a copy that left, or is ready to leave
+
+
+def content_snapshot(letter: Letter) -> dict[str, Any]:
+    """What a letter says, as kept for an earlier version (the registration data stays)."""
+    return {
+        "subject": letter.subject,
+        "addressee": letter.addressee_text,
+        "salutation": letter.salutation,
+        "body": letter.body,
+        "closing": letter.closing,
+        "signatory": letter.signatory.code if letter.signatory else None,
+        "executor": letter.executor.code if letter.executor else None,
+        "signature": letter.signature_kind,
+        "reply_to": letter.reply_to_number,
+        "attachments": [
+            {"title": a.title, "sheets": a.sheets, "copies": a.copies} for a in letter.attachments
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class EarlierVersion:
+    saved_at: dt.datetime  # local time
+    saved_by: str
+    reason: str
+    content: dict[str, Any]
+
+
+def letter_versions(db: Database, letter_id: int) -> list[EarlierVersion]:
+    """The letter's earlier versions, newest first."""
+    with db.read() as session:
+        rows = session.scalars(
+            select(LetterVersion)
+            .where(LetterVersion.letter_id == letter_id)
+            .order_by(LetterVersion.id.desc())
+        )
+        return [
+            EarlierVersion(
+                v.saved_at.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None),
+                v.saved_by,
+                v.reason,
+                dict(v.content),
+            )
+            for v in rows
+        ]
 
 
 def change_registration(
@@ -589,6 +683,7 @@ def change_registration(
             "letter",
             letter.id,
             "registration_changed",
+            number=letter.number,
             old_date=old.isoformat(),
             new_date=date.isoformat(),
             reason=reason.strip(),

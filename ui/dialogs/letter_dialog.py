@@ -290,6 +290,14 @@ class LetterDialog(QDialog):
             row.addWidget(self.change_button)
             row.addWidget(self.annul_button)
             row.addWidget(self._output_button())
+            earlier = int(self._card["registration"].get("earlier_versions", 0))
+            self.versions_button = QPushButton(f"Прежние редакции ({earlier})…")
+            self.versions_button.setToolTip(
+                "Текст письма до изменений, сделанных после отправки: кто, когда и почему изменил"
+            )
+            self.versions_button.setVisible(earlier > 0)
+            self.versions_button.clicked.connect(self.show_versions)
+            row.addWidget(self.versions_button)
         row.addStretch(1)
         row.addWidget(self.register_button)
         row.addWidget(cancel)
@@ -528,7 +536,12 @@ class LetterDialog(QDialog):
         try:
             card = self.collect()
             if self.letter_id is not None and self._card["registration"]["status"] == "registered":
-                update_letter(self.db, self.letter_id, card, version=self._card_version())
+                reason = self._reason_for_sent_letter()
+                if reason is None:
+                    return
+                update_letter(
+                    self.db, self.letter_id, card, version=self._card_version(), reason=reason
+                )
                 self.accept()
                 return
             if not card.number and not self._confirm_twin(card):
@@ -538,6 +551,33 @@ class LetterDialog(QDialog):
             self._show_error(exc)
             return
         self.accept()
+
+    def _reason_for_sent_letter(self) -> str | None:
+        """ "" for a letter not sent yet; the clerk's reason for one already sent; None when
+        the clerk cancels."""
+        sent = int(self._card["registration"].get("sent_copies", 0))
+        if not sent:
+            return ""
+        reason, ok = QInputDialog.getText(
+            self,
+            "Изменение отправленного письма",
+            f"Письмо уже отправлено (копий: {sent}). Прежняя редакция сохранится в карточке, "
+            "отправленные копии будут отмечены «изменено после отправки».\n\n"
+            "Причина изменения:",
+        )
+        if not ok:
+            return None
+        if not reason.strip():
+            self.form_error.setText("Укажите причину изменения отправленного письма")
+            self.form_error.show()
+            return None
+        return reason.strip()
+
+    def show_versions(self) -> None:
+        from ui.dialogs.versions_dialog import VersionsDialog
+
+        assert self.letter_id is not None
+        VersionsDialog(self.db, self.letter_id, self._card["registration"]["number"], self).exec()
 
     def _card_version(self) -> int:
         return int(self._card["registration"].get("version", 0))
