@@ -94,13 +94,17 @@ def _char_name(ch: str) -> str:
     return f"управляющий символ U+{ord(ch):04X}"
 
 
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
+
+
 def text_problem(value: str, label: str, *, limit: int, multiline: bool = False) -> str | None:
     """Why ``value`` cannot be stored in the field, or None."""
     bad = (_MULTI_LINE_BAD if multiline else _ONE_LINE_BAD).search(value)
     if bad:
         return f"{label}: {_char_name(bad.group())} недопустим"
     if len(value) > limit:
-        return f"{label}: {len(value):,} знаков, допустимо не больше {limit:,}".replace(",", " ")
+        return f"{label}: {_thousands(len(value))} знаков, допустимо не больше {_thousands(limit)}"
     return None
 
 

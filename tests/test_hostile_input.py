@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
@@ -193,3 +194,36 @@ def test_a_long_paragraph_prints_the_same_pages_in_linear_time(
     monkeypatch.setattr(letter_pdf, "LONG_PARAGRAPH", 10**9)
     assert len(pieces) > 5 and sum(map(len, pieces)) > 400
     assert pieces == pages()
+
+
+def test_register_on_a_full_disk_is_one_line_and_writes_nothing(
+    demo_db: Database, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """The disk fills up under the registry (SQLite's page limit stands for the disk)."""
+    import sqlite3
+
+    from sqlalchemy import event
+
+    import db.engine as engine_module
+
+    with sqlite3.connect(db_path) as con:
+        (pages,) = con.execute("PRAGMA page_count").fetchone()
+        (before,) = con.execute("SELECT count(*) FROM letter").fetchone()
+    install = engine_module._install_sqlite_pragmas
+
+    def full(engine: Any) -> None:
+        install(engine)
+        event.listen(
+            engine,
+            "connect",
+            lambda conn, _record: conn.execute(f"PRAGMA max_page_count = {pages}"),
+        )
+
+    monkeypatch.setattr(engine_module, "_install_sqlite_pragmas", full)
+    body = "Текст письма. " * 12_000  # more than the pages left
+    card = json.dumps({**CARD, "body": body})
+    assert main(["letters", "register", _card(tmp_path, card)]) == 2
+    _one_line(capsys, "на диске нет места")
+    with sqlite3.connect(db_path) as con:
+        assert con.execute("SELECT count(*) FROM letter").fetchone() == (before,)

@@ -221,3 +221,27 @@ def test_two_clerks_filling_one_reservation(pg_db: object) -> None:
             thread.join()
         assert outcomes.count("registered") == 1, outcomes
         assert "не зарезервирован" in next(o for o in outcomes if o.startswith("refused"))
+
+
+def test_migrate_to_of_a_value_too_long_for_the_server_is_one_short_line(
+    db_path: Path, pg_url: str
+) -> None:
+    """A database from before the length rule holds a case index longer than its column:
+    PostgreSQL refuses it; the message names the reason in one line, not 22 KB of SQL."""
+    from sqlalchemy import text
+
+    from app.errors import UserError
+    from app.registry import open_registry
+    from app.services.demo import load_demo
+    from app.services.migrate import migrate_to
+
+    sqlite_db = open_registry(str(db_path))
+    load_demo(sqlite_db)
+    with sqlite_db.write() as session:
+        session.execute(text("UPDATE letter SET case_index = :v"), {"v": "5" * 5000})
+    with pytest.raises(UserError) as refused:
+        migrate_to(sqlite_db, pg_url)
+    sqlite_db.dispose()
+    message = str(refused.value)
+    assert "ничего не записано" in message and "too long" in message
+    assert len(message) < 600 and "\n" not in message

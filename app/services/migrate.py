@@ -75,10 +75,20 @@ def migrate_to(source: Database, url: str) -> MigrationReport:
             _verify(src, dst)
             src.rollback()
     except SQLAlchemyError as exc:
-        raise UserError(f"Перенос не выполнен, в {target.url} ничего не записано: {exc}") from exc
+        raise UserError(
+            f"Перенос не выполнен, в {target.url} ничего не записано: {_reason(exc)}"
+        ) from exc
     finally:
         target.dispose()
     return report
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    """The server's own first line, not the statement with its parameters (a copy of a row
+    with a 10 MB text printed 22 KB)."""
+    orig = getattr(exc, "orig", None) or exc
+    first = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    return first[:300]
 
 
 def _prepare(target: Database) -> None:
