@@ -97,15 +97,19 @@ def test_two_journals_with_one_template_are_refused(demo_db: Database) -> None:
 def test_setup_refuses_a_repeating_template(
     demo_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    setup = '{"journals": [{"code": "ВХ", "name": "Входящие", "template": "{seq}-ВХ",'
+    err = _setup_refused(tmp_path, setup + ' "period": "quarter"}]}', capsys)
+    assert "journals[0]" in err and "повторятся" in err
+
+
+def _setup_refused(tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str]) -> str:
+    """The one line with which ``setup`` refuses the file."""
     setup = tmp_path / "setup.json"
-    setup.write_text(
-        '{"journals": [{"code": "ВХ", "name": "Входящие", "template": "{seq}-ВХ",'
-        ' "period": "quarter"}]}',
-        encoding="utf-8",
-    )
+    setup.write_text(text, encoding="utf-8")
     assert main(["setup", str(setup)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "journals[0]" in err[0] and "повторятся" in err[0]
+    assert len(err) == 1
+    return err[0]
 
 
 def test_check_names_duplicate_printed_numbers(demo_db: Database) -> None:
@@ -321,15 +325,11 @@ def test_a_body_keeps_its_line_breaks_and_tabs(demo_db: Database) -> None:
 def test_setup_refuses_line_breaks_in_one_line_fields(
     db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    setup = tmp_path / "setup.json"
-    setup.write_text(
+    text = (
         '{"organization": {"name": "Роскачество", "medo_id": "abc\\r\\n7=x"},'
-        ' "staff": [{"code": "ivanov", "last_name": "Иванов", "phone": "' + "1" * 101 + '"}]}',
-        encoding="utf-8",
+        ' "staff": [{"code": "ivanov", "last_name": "Иванов", "phone": "' + "1" * 101 + '"}]}'
     )
-    assert main(["setup", str(setup)]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "МЭДО: перевод строки недопустим" in err[0]
+    assert "МЭДО: перевод строки недопустим" in _setup_refused(tmp_path, text, capsys)
 
 
 def test_recipient_medo_id_with_a_line_break_is_refused(demo_db: Database) -> None:
