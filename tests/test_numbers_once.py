@@ -441,7 +441,10 @@ def test_a_sent_letter_changes_only_with_a_reason_and_keeps_its_previous_text(
         update_letter,
     )
 
-    body = "Просим представить сведения о проведенных мероприятиях до 1 декабря."
+    body = (
+        "Просим представить сведения о проведенных мероприятиях до 1 декабря. "
+        "Сведения направить по форме, приведенной в приложении к настоящему письму."
+    )
     card = make_card(body=body)
     number = register_letter(demo_db, card).number  # type: ignore[arg-type]
     letter_id = letter_id_by_number(demo_db, number)

@@ -149,7 +149,7 @@ def test_documented_card_example_parses() -> None:
         ({"date": "29.04.2025"}, "не дата"),
         ({"report": {"due": "2025-12-15", "rows": -1}}, "rows"),
         ({"appendices": ["qr"]}, "appendices"),
-        ({"attachments": [{"title": "Форма", "sheets": 0}]}, "не меньше 1"),
+        ({"attachments": [{"title": "Форма", "sheets": 0}]}, "листов — от 1 до 10 000"),
     ],
 )
 def test_bad_cards_name_the_field(patch: dict[str, object], message: str) -> None:

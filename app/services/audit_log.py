@@ -129,7 +129,7 @@ def describe(details: dict[str, Any], action: str = "") -> str:
     return "; ".join(parts)
 
 
-SHORT_VALUE = 30  # a value this short is shown whole, as «было» → «стало»
+SHORT_VALUE = 80  # a value this short is shown whole, as «было» → «стало»
 
 
 def text_change(old: str, new: str) -> str:
