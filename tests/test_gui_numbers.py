@@ -1,0 +1,68 @@
+"""The window's side of «a number is issued once»: Settings refuses a journal whose numbers
+would repeat in a year, and a copy of another database is restored only after a warning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QComboBox, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from app.registry import open_registry
+from app.services.backup import create_backup
+from app.services.demo import load_demo
+from app.services.profile import list_journals
+from db.engine import Database
+from tests.test_gui import _save, shown_window
+from ui.dialogs.backup_dialog import BackupDialog
+from ui.dialogs.settings_dialog import SettingsDialog
+
+
+def test_settings_refuse_a_quarter_journal_without_the_quarter_in_its_number(
+    demo_db: Database, qtbot: QtBot
+) -> None:
+    dialog = SettingsDialog(demo_db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog._new_journal_row()
+    row = dialog.journal_table.rowCount() - 1
+    for column, text in enumerate(("ВН", "Внутренние", "{seq}-ВН")):
+        dialog.journal_table.item(row, column).setText(text)
+    period = dialog.journal_table.cellWidget(row, 3)
+    assert isinstance(period, QComboBox)
+    period.setCurrentIndex(period.findData("quarter"))
+    _save(dialog, qtbot)
+    assert dialog.isVisible()
+    assert "повторятся в течение года" in dialog.error_label.text()
+    assert "{q}" in dialog.error_label.text()
+    assert [j.code for j in list_journals(demo_db)] == ["ИСХ", "РСК"]
+    dialog.journal_table.item(row, 2).setText("{q}/{seq}-ВН")
+    with qtbot.waitSignal(dialog.accepted, timeout=2000):
+        _save(dialog, qtbot)
+    assert [j.code for j in list_journals(demo_db)] == ["ВН", "ИСХ", "РСК"]
+
+
+def test_a_copy_of_another_database_is_restored_only_after_a_warning(
+    demo_db: Database, db_path: Path, tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = open_registry(str(tmp_path / "other.db"))
+    load_demo(other)
+    foreign = create_backup(other, tmp_path / "other-copies")
+    other.dispose()
+    asked: list[str] = []
+
+    def answer(_parent: Any, _title: str, text: str, *args: Any) -> Any:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    window = shown_window(qtbot, demo_db)
+    dialog = BackupDialog(window.db, window.settings, window)
+    qtbot.addWidget(dialog)
+    dialog._confirm(foreign.path)
+    assert "ДРУГОЙ базы данных" in asked[0] and dialog.foreign
+    window.restore_from(foreign.path, force=dialog.foreign)
+    assert window.reopen_requested
