@@ -3,12 +3,16 @@ client, the covering text as plain text, the letter's PDF attached under a safe 
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import re
 from dataclasses import dataclass
 from email import policy
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.message import Message
+from email.mime.application import MIMEApplication
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr, make_msgid
 
 
 @dataclass(frozen=True)
@@ -24,22 +28,66 @@ class Mail:
     date: dt.datetime  # aware
 
 
-def _address(name: str, addr: str) -> Address:
-    local, _, domain = addr.strip().rpartition("@")
-    return Address(display_name=" ".join(name.split()), username=local, domain=domain)
+WORD_BYTES = 45  # UTF-8 bytes in one encoded word: 12 + 60 characters, under RFC 2047's 75
+# the classic policy: it folds a header at its spaces and leaves encoded words whole; CRLF ends
+# every line, as on the wire
+POLICY = policy.compat32.clone(linesep="\r\n")
 
 
-def build_message(mail: Mail) -> EmailMessage:
-    message = EmailMessage(policy=policy.SMTP)
-    message["From"] = _address(mail.sender_name, mail.sender)
-    message["To"] = _address(mail.to_name, mail.to)
-    message["Subject"] = " ".join(mail.subject.split())
+def encoded_words(text: str) -> str:
+    """RFC 2047 encoded words of ``text`` (ASCII text as it is). Each space of the text is
+    inside an encoded word, never between two of them: a decoder removes
+    the white space *between* two encoded words (RFC 2047 §6.2), so CPython's folding, which
+    puts the name's space there (gh-144156), made «Луганской Народной» «ЛуганскойНародной»."""
+    text = " ".join(text.split())
+    if text.isascii():
+        return text
+    pieces: list[str] = []
+    current = ""
+    for word in re.findall(r"\S+\s*", text):  # each word with the space after it
+        if len((current + word).encode()) <= WORD_BYTES:
+            current += word
+            continue
+        if current:
+            pieces.append(current)
+        while len(word.encode()) > WORD_BYTES:  # a word longer than one encoded word
+            cut = max(n for n in range(1, len(word) + 1) if len(word[:n].encode()) <= WORD_BYTES)
+            pieces.append(word[:cut])
+            word = word[cut:]
+        current = word
+    if current:
+        pieces.append(current)
+    # one space between the encoded words: the message's folding breaks the line there, and
+    # a piece ends after a space of the text where it can (a reader that wrongly keeps the
+    # fold's white space shows two spaces, not a space inside a word)
+    return " ".join(f"=?utf-8?b?{base64.b64encode(p.encode()).decode()}?=" for p in pieces)
+
+
+def _mailbox(name: str, addr: str) -> str:
+    shown = encoded_words(name)
+    if shown and shown.isascii() and not shown.startswith("=?"):
+        return formataddr((shown, addr.strip()))
+    return f"{shown} <{addr.strip()}>" if shown else addr.strip()
+
+
+def build_message(mail: Mail) -> Message:
+    """The message; its bytes are 7-bit. Headers are encoded here (not by the email package's
+    modern folding), the attachment is named both ways mail clients read: ``filename*`` (RFC
+    2231) on Content-Disposition and an encoded ``name`` on Content-Type."""
+    message = MIMEMultipart("mixed", policy=POLICY)
+    message["From"] = _mailbox(mail.sender_name, mail.sender)
+    message["To"] = _mailbox(mail.to_name, mail.to)
+    message["Subject"] = encoded_words(mail.subject)
     message["Date"] = format_datetime(mail.date)
     message["Message-ID"] = make_msgid(domain=mail.sender.rpartition("@")[2] or None)
-    message.set_content(mail.body)
-    message.add_attachment(
-        mail.attachment, maintype="application", subtype="pdf", filename=mail.attachment_name
+    text = MIMEText(mail.body, "plain", "utf-8", policy=POLICY)
+    message.attach(text)
+    part = MIMEApplication(mail.attachment, "pdf", policy=POLICY)
+    part.add_header(
+        "Content-Disposition", "attachment", filename=("utf-8", "", mail.attachment_name)
     )
+    part.set_param("name", encoded_words(mail.attachment_name))
+    message.attach(part)
     return message
 
 

@@ -9,7 +9,7 @@ import contextlib
 import smtplib
 import ssl
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.message import Message
 
 from app.errors import UserError
 
@@ -115,7 +115,7 @@ def _connect(settings: SmtpSettings, password: str) -> smtplib.SMTP:
 
 
 def send_messages(
-    settings: SmtpSettings, password: str, messages: dict[int, EmailMessage]
+    settings: SmtpSettings, password: str, messages: dict[int, Message]
 ) -> dict[int, str]:
     """Send each message; the answer maps each key to "" (accepted) or the reason it was not."""
     settings.validate()
