@@ -73,6 +73,9 @@ def apply_styles(doc: Any, geo: Page) -> None:
     from docx.oxml.ns import qn
     from docx.shared import Mm, Pt
 
+    zoom = doc.settings.element.find(qn("w:zoom"))
+    if zoom is not None and zoom.get(qn("w:percent")) is None:
+        zoom.set(qn("w:percent"), "100")  # required by ECMA-376; the template leaves it out
     defaults = doc.styles.element.find(qn("w:docDefaults"))
     _fonts(defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")), geo.font_size)
     normal = doc.styles["Normal"]
@@ -147,10 +150,7 @@ def fixed_table(container: Any, rows: int, widths_mm: list[float], borders: bool
     table.autofit = False
     if borders:
         table.style = "Table Grid"
-    tbl_pr = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(_qn("w:type"), "fixed")
-    tbl_pr.append(layout)
+    tbl_pr = table._tbl.tblPr  # autofit off wrote <w:tblLayout w:type="fixed"/> in its place
     grid = table._tbl.tblGrid
     for col, width in zip(grid.findall(_qn("w:gridCol")), widths_mm, strict=True):
         col.set(_qn("w:w"), str(int(Mm(width).twips)))
@@ -164,8 +164,29 @@ def fixed_table(container: Any, rows: int, widths_mm: list[float], borders: bool
             node.set(_qn("w:w"), "0")
             node.set(_qn("w:type"), "dxa")
             margins.append(node)
-        tbl_pr.append(margins)
+        _insert_in_order(tbl_pr, margins, after=_TBL_PR_BEFORE_CELL_MAR)
     return table
+
+
+# ECMA-376 fixes the order of a property element's children: what may stand before the one
+# added (CT_TblPr before tblCellMar; CT_PPrBase before framePr)
+_TBL_PR_BEFORE_CELL_MAR = (
+    "tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
+    "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd",
+    "tblLayout",
+)  # fmt: skip
+_P_PR_BEFORE_FRAME = ("pStyle", "keepNext", "keepLines", "pageBreakBefore")
+
+
+def _insert_in_order(parent: Any, child: Any, *, after: tuple[str, ...]) -> None:
+    """Put ``child`` after the last of ``parent``'s children named in ``after`` (the schema's
+    sequence), before everything else."""
+    names = {_qn(f"w:{name}") for name in after}
+    position = 0
+    for index, existing in enumerate(parent):
+        if existing.tag in names:
+            position = index + 1
+    parent.insert(position, child)
 
 
 def _page_field(paragraph: Any) -> None:
@@ -206,8 +227,7 @@ def _frame_at_bottom(p: Any) -> None:
         ("w:w", str(int(90 * 56.7))),
     ):
         frame.set(_qn(key), value)
-    ppr = p._p.get_or_add_pPr()
-    ppr.insert(0, frame)
+    _insert_in_order(p._p.get_or_add_pPr(), frame, after=_P_PR_BEFORE_FRAME)
 
 
 def section_geometry(section: Any, geo: Page, landscape: bool) -> None:

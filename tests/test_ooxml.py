@@ -1,0 +1,54 @@
+"""Every DOCX the program writes is valid WordprocessingML (ECMA-376 transitional, the schemas
+python-docx ships; see tests/schemas/README.md): the three example letters, each personal copy
+of a mailing with its appendix, a letter with a long body, and the report summary table."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from app.exporters.table import Table, TableColumn
+from app.exporters.table_docx import render_table_docx
+from app.services.letter_export import prepare, render
+from app.services.letters import letter_id_by_number, register_letter
+from app.services.report_summary import export_summary
+from db.engine import Database
+from tests.conftest import make_card
+from tests.ooxml_check import docx_errors
+
+
+@pytest.mark.parametrize("number", ["710/5", "1893/5", "2174-РСК"])
+def test_example_letters_are_valid_wordprocessingml(demo_db: Database, number: str) -> None:
+    prepared = prepare(demo_db, letter_id_by_number(demo_db, number))
+    assert docx_errors(render(prepared, "docx", prepared.pages)) == []
+
+
+def test_personal_copies_of_a_mailing_are_valid(demo_db: Database) -> None:
+    prepared = prepare(demo_db, letter_id_by_number(demo_db, "1893/5"), per_recipient=True)
+    assert len(prepared.pages) > 1
+    for page in prepared.pages[:3]:
+        assert docx_errors(render(prepared, "docx", [page])) == []
+
+
+def test_a_long_letter_with_lists_is_valid(demo_db: Database) -> None:
+    body = "\n\n".join(
+        [f"Абзац {i}. " + "Текст письма о проведении мероприятий. " * 12 for i in range(30)]
+        + ["- первый пункт", "- второй пункт", "**Выделенный абзац.**"]
+    )
+    letter = register_letter(demo_db, make_card(body=body))  # type: ignore[arg-type]
+    prepared = prepare(demo_db, letter.id)
+    assert docx_errors(render(prepared, "docx", prepared.pages)) == []
+
+
+def test_tables_are_valid(demo_db: Database, tmp_path: Path) -> None:
+    out = export_summary(demo_db, letter_id_by_number(demo_db, "1893/5"), tmp_path / "s.docx")
+    assert docx_errors(out.read_bytes()) == []
+    wide = Table(
+        title="Журнал",
+        columns=[TableColumn(f"Столбец {i}", 10) for i in range(9)],  # landscape
+        rows=[[str(i)] * 9 for i in range(40)],
+    )
+    assert docx_errors(render_table_docx(wide)) == []
+    assert docx_errors(render_table_docx(dataclasses.replace(wide, notes=["Примечание"]))) == []
