@@ -14,6 +14,9 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from app import clock
+from app.exporters.pdfa import to_pdfa
+
 MM = 72 / 25.4
 SIZES = {  # width × height, mm, landscape as it goes through the printer
     "C4": (324.0, 229.0),
@@ -100,4 +103,4 @@ def render_envelopes(
             canvas.drawString(15 * MM, 9 * MM, "Индекс места назначения")
         canvas.showPage()
     canvas.save()
-    return buffer.getvalue()
+    return to_pdfa(buffer.getvalue(), title=f"Конверты {size}", created=clock.today())

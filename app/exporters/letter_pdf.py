@@ -18,6 +18,7 @@ from reportlab.platypus import Flowable
 
 from app.body_markup import Block
 from app.exporters.fonts import font_family
+from app.exporters.pdfa import to_pdfa
 from app.exporters.qr import qr_runs
 from app.letter_layout import Appendix, LetterPage, Page, Signature
 
@@ -528,4 +529,4 @@ def render_letters_pdf(
     doc.build(story)
     if progress is not None and not progress(len(pages)):
         raise Cancelled
-    return buffer.getvalue()
+    return to_pdfa(buffer.getvalue(), title=doc.title, created=first.date)

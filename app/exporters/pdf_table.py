@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
+from app import clock
 from app.exporters.atomic import write_atomically
 from app.exporters.fonts import SERIF, register_fonts
+from app.exporters.pdfa import to_pdfa
 from app.exporters.table import Table, cell_text
 
 FONT_SIZE = 9
@@ -127,18 +130,22 @@ def write_table_pdf(table: Table, path: Path) -> Path:
         story.append(Spacer(1, 4 * mm))
         story += [para(note, cell) for note in table.notes]
 
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=landscape(A4),
+        leftMargin=margins,
+        rightMargin=margins,
+        topMargin=top,
+        bottomMargin=bottom,
+        title=table.title,
+        initialFontName=SERIF,
+        initialFontSize=FONT_SIZE,
+    )
+    doc.build(story, onFirstPage=number_pages, onLaterPages=number_pages)
+    content = to_pdfa(buffer.getvalue(), title=table.title, created=clock.today())
+
     def write(tmp: Path) -> None:
-        doc = SimpleDocTemplate(
-            str(tmp),
-            pagesize=landscape(A4),
-            leftMargin=margins,
-            rightMargin=margins,
-            topMargin=top,
-            bottomMargin=bottom,
-            title=table.title,
-            initialFontName=SERIF,
-            initialFontSize=FONT_SIZE,
-        )
-        doc.build(story, onFirstPage=number_pages, onLaterPages=number_pages)
+        tmp.write_bytes(content)
 
     return write_atomically(path, write)
