@@ -49,3 +49,29 @@ def damaged_database_message(exc: BaseException) -> str | None:
             "и восстановите из резервной копии (secretariat restore --latest)"
         )
     return None
+
+
+_OS_ERRORS = {
+    "ENAMETOOLONG": "слишком длинное имя файла",
+    "ENOENT": "файл или папка не найдены",
+    "EACCES": "нет доступа",
+    "EPERM": "нет доступа",
+    "ENOSPC": "на диске нет места",
+    "EISDIR": "это папка, а не файл",
+    "ENOTDIR": "часть пути — не папка",
+    "EROFS": "диск только для чтения",
+    "EEXIST": "файл уже существует",
+    "EINVAL": "недопустимое имя файла",
+}
+
+
+def os_error_message(exc: OSError) -> str:
+    """An error of the file system, in a clerk's words, naming the file (shortened)."""
+    import errno
+
+    code = errno.errorcode.get(exc.errno or 0, "")
+    reason = _OS_ERRORS.get(code, exc.strerror or type(exc).__name__)
+    name = str(exc.filename or "")
+    if len(name) > 120:
+        name = name[:60] + "…" + name[-40:]
+    return f"{name}: {reason}" if name else reason

@@ -127,6 +127,15 @@ def test_every_command_reading_a_file(
 
 ARGUMENT_COMMANDS = [
     ["letters", "show", "{}"],
+    ["letters", "show", "1893/5", "--journal", "{}"],
+    ["letters", "list", "--journal", "{}"],
+    ["letters", "list", "--status", "{}"],
+    ["lists", "show", "{}"],
+    ["dispatch", "mark", "1893/5", "--recipient", "{}", "--state", "отправлено"],
+    ["dispatch", "mark", "1893/5", "--state", "{}"],
+    ["reports", "list", "--show", "{}"],
+    ["bring-back", "{}", "--list"],
+    ["audit", "--entity", "{}"],
     ["letters", "show", "1893/5", "--year", "{}"],
     ["letters", "list", "--search", "{}"],
     ["letters", "list", "--from", "{}"],
@@ -145,6 +154,37 @@ ARGUMENT_COMMANDS = [
     ["audit", "--search", "{}"],
     ["restore", "--latest", "--continue-after", "{}"],
 ]
+
+
+# commands that write a file: the generated name stays inside the test's folder
+OUTPUT_COMMANDS = [
+    ["letters", "export", "1893/5", "--out", "{}"],
+    ["letters", "report-form", "2174-РСК", "--out", "{}"],
+    ["journal", "export", "--from", "2025-01-01", "--to", "2025-12-31", "--out", "{}"],
+    ["journal", "gaps", "--out", "{}"],
+    ["recipients", "export", "{}"],
+    ["lists", "export", "Высшие органы исполнительной власти субъектов Российской Федерации", "{}"],
+    ["reports", "summary", "1893/5", "--out", "{}"],
+    ["dispatch", "sheet", "1893/5", "--out", "{}"],
+    ["dispatch", "post-list", "--out", "{}"],
+    ["dispatch", "envelopes", "1893/5", "--format", "DL", "--out", "{}"],
+]
+SUFFIXES = st.sampled_from(["", ".pdf", ".docx", ".xlsx", ".csv", ".PDF", ".txt", ".pdf.docx"])
+
+
+@FUZZ
+@given(command=st.sampled_from(OUTPUT_COMMANDS), value=HOSTILE_TEXT, suffix=SUFFIXES)
+def test_every_command_writing_a_file(
+    demo_db: Any,
+    tmp_path: Path,
+    command: list[str],
+    value: str,
+    suffix: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    safe = value.replace("\x00", "").replace("/", "_").replace("\\", "_").replace("..", "_")
+    out = str(tmp_path / "out" / f"{safe}{suffix}")
+    _run(demo_db, [out if arg == "{}" else arg for arg in command], capsys)
 
 
 @FUZZ
