@@ -12,7 +12,6 @@ import datetime as dt
 import json
 import os
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -543,17 +542,10 @@ def _cmd_lists_export(args: argparse.Namespace) -> int:
 
 
 def _report_crash() -> None:
-    from app.paths import data_dir
+    from app.crash import write_crash_log
 
-    log = data_dir() / "crash.log"
-    try:
-        log.parent.mkdir(parents=True, exist_ok=True)
-        with log.open("a", encoding="utf-8") as fh:
-            fh.write(f"--- {dt.datetime.now().isoformat()} {__version__}\n")
-            fh.write(traceback.format_exc())
-        where = f"; подробности в {log}"
-    except OSError:
-        where = ""
+    log = write_crash_log(*sys.exc_info())
+    where = f"; подробности в {log}" if log else ""
     print(f"{PROG}: внутренняя ошибка программы{where}", file=sys.stderr)
 
 

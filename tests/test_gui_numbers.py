@@ -66,3 +66,29 @@ def test_a_copy_of_another_database_is_restored_only_after_a_warning(
     assert "ДРУГОЙ базы данных" in asked[0] and dialog.foreign
     window.restore_from(foreign.path, force=dialog.foreign)
     assert window.reopen_requested
+
+
+def test_an_unexpected_error_in_the_window_is_told_in_russian(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import sqlite3
+    import sys
+
+    from sqlalchemy.exc import DatabaseError
+
+    from ui.application import show_unexpected
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text, *a: shown.append(text))
+    damaged = DatabaseError(
+        "INSERT …", {}, sqlite3.DatabaseError("database disk image is malformed")
+    )
+    show_unexpected(DatabaseError, damaged, None)
+    assert "Файл базы данных поврежден" in shown[-1] and "restore --latest" in shown[-1]
+    try:
+        raise RuntimeError("a bug")
+    except RuntimeError as exc:
+        show_unexpected(RuntimeError, exc, sys.exc_info()[2])
+    assert shown[-1].startswith("Внутренняя ошибка программы")
+    log = tmp_path / "data" / "crash.log"
+    assert str(log) in shown[-1] and "RuntimeError: a bug" in log.read_text(encoding="utf-8")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 from app.errors import UnusableDatabaseError, UserError
@@ -108,6 +109,32 @@ def _schedule(window: Any, db: Any) -> None:
         QTimer.singleShot(int(exit_after), window.close)
 
 
+def show_unexpected(
+    kind: type[BaseException], error: BaseException, trace: TracebackType | None
+) -> None:
+    """``sys.excepthook`` of the window: an error no handler took is logged to ``crash.log``
+    and told in Russian (a damaged file, a full disk, a refused file: what to do), never as a
+    traceback on a terminal nobody watches."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from app.crash import clerk_message, write_crash_log
+
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, error, trace)
+        return
+    message = clerk_message(error)
+    if message is None:
+        log = write_crash_log(kind, error, trace)
+        where = f"\n\nПодробности записаны в {log}" if log else ""
+        message = (
+            "Внутренняя ошибка программы; последнее действие могло не выполниться. "
+            f"Данные, сохраненные раньше, не затронуты.{where}"
+        )
+    if QApplication.instance() is not None:
+        QMessageBox.critical(QApplication.activeWindow(), "Секретариат", message)
+    print(f"secretariat: {message}", file=sys.stderr)
+
+
 def run(db_target: str | None) -> int:
     if not _has_display():
         print(
@@ -124,6 +151,7 @@ def run(db_target: str | None) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_TITLE)
+    sys.excepthook = show_unexpected
     install_russian(app)
     while True:
         try:

@@ -12,7 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from app.errors import READ_ONLY_MESSAGE, UserError
+from app.crash import clerk_message
+from app.errors import READ_ONLY_MESSAGE
 from db.engine import ReadOnlyDatabaseError
 
 
@@ -82,4 +83,4 @@ class Background(QObject):
 def message_of(error: Exception) -> str:
     if isinstance(error, ReadOnlyDatabaseError):
         return READ_ONLY_MESSAGE
-    return str(error) if isinstance(error, UserError) else f"Ошибка: {error}"
+    return clerk_message(error) or f"Ошибка: {error}"
