@@ -92,3 +92,12 @@ def xml_safe(value: str) -> str:
     """Text every XML writer accepts. Input refuses these characters already; a database from
     before that rule, or a field outside it, must still not stop a letter from being written."""
     return _NOT_XML.sub("", value)
+
+
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """The Russian form for a count: 1 адресат, 2 адресата, 5 адресатов (11–14: many)."""
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many

@@ -326,3 +326,21 @@ def test_production_calendar(day: dt.date, warning: str) -> None:
     from app.production_calendar import due_date_warning
 
     assert (warning in due_date_warning(day)) and (bool(warning) == bool(due_date_warning(day)))
+
+
+def test_extensions_are_counted_in_words() -> None:
+    from app.services.reports import DueChange, extension_note
+    from app.text import plural
+
+    def change(recipient: str) -> DueChange:
+        day = dt.date(2026, 12, 1)
+        return DueChange(dt.datetime(2026, 11, 30), "root", recipient, day, day, "напоминание")
+
+    assert extension_note([change(f"r{i}") for i in range(80)]) == "для 80 адресатов продлен"
+    assert extension_note([change("")]) == "продлен"
+    assert extension_note([change(""), change(""), change("r1")]) == (
+        "продлен 2 раза; для 1 адресата продлен"
+    )
+    assert [plural(n, "раз", "раза", "раз") for n in (1, 2, 5, 11, 21, 22, 112)] == [
+        "раз", "раза", "раз", "раз", "раз", "раза", "раз",
+    ]  # fmt: skip

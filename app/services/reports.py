@@ -17,6 +17,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
 from app import clock
 from app.errors import UserError
+from app.text import plural
 from db.engine import Database
 from db.models import (
     Letter,
@@ -91,6 +92,21 @@ class DueChange:
     old_due: dt.date
     new_due: dt.date
     reason: str
+
+
+def extension_note(changes: list[DueChange]) -> str:
+    """How the due date was moved, in words: «продлен 2 раза», «для 80 адресатов продлен»
+    (one reminder with a new date to 80 addressees is 80 changes, not 80 extensions)."""
+    whole = sum(1 for c in changes if not c.recipient)
+    people = len({c.recipient for c in changes if c.recipient})
+    parts = []
+    if whole == 1:
+        parts.append("продлен")
+    elif whole:
+        parts.append(f"продлен {whole} {plural(whole, 'раз', 'раза', 'раз')}")
+    if people:
+        parts.append(f"для {people} {plural(people, 'адресата', 'адресатов', 'адресатов')} продлен")
+    return "; ".join(parts)
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from app.services.reports import (
     OUTSTANDING,
     LetterControl,
     RecipientControl,
+    extension_note,
     letter_control,
     reply_detail,
     save_stored_file,
@@ -234,7 +235,7 @@ class ControlDialog(QDialog):
         c = self.control
         self.setWindowTitle(f"Контроль отчетов — письмо № {c.number} от {date_ru(c.reg_date)}")
         warning = due_date_warning(c.due)
-        extended = f" (продлен {len(c.due_changes)} раз)" if c.due_changes else ""
+        extended = f" ({extension_note(c.due_changes)})" if c.due_changes else ""
         weekday = WEEKDAYS_FULL[c.due.weekday()]
         self.header.setText(
             f"<b>№ {c.number} от {date_ru(c.reg_date)}</b> — {c.subject}<br>"
