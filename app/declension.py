@@ -130,12 +130,18 @@ def salutation(last: str, first: str, middle: str, gender: str) -> str:
 # --- positions --------------------------------------------------------------------------------
 
 
+# titles pymorphy3 knows only as first names: «Раис Республики Татарстан» (the head of the
+# republic) was left undeclined
+_TITLES_PARSED_AS_NAMES = frozenset({"раис"})
+
+
 def _nominative(word: str, *, noun: bool) -> Parse | None:
+    title_name = word.casefold() in _TITLES_PARSED_AS_NAMES
     for parse in _morph().parse(word):
         tag = parse.tag
         if "nomn" not in tag or "plur" in tag:
             continue
-        if noun and tag.POS == "NOUN" and "Abbr" not in tag and "Name" not in tag:
+        if noun and tag.POS == "NOUN" and "Abbr" not in tag and ("Name" not in tag or title_name):
             return parse
         if not noun and tag.POS in ("ADJF", "PRTF"):
             return parse
