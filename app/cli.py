@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, NoReturn
@@ -264,10 +264,10 @@ def _cmd_letters_list(args: argparse.Namespace) -> int:
         data = [asdict(r) for r in rows]
         print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
     elif args.format == "csv":
-        writer = csv.writer(sys.stdout, delimiter=";")
-        writer.writerow(["number", "date", "status", "addressee", "subject"])
-        for r in rows:
-            writer.writerow([r.number, r.reg_date.isoformat(), r.status, r.addressee, r.subject])
+        _csv_out(
+            ["number", "date", "status", "addressee", "subject"],
+            ([r.number, r.reg_date.isoformat(), r.status, r.addressee, r.subject] for r in rows),
+        )
     else:
         for r in rows:
             status = "" if r.status == "registered" else f" [{STATUS_LABELS[r.status]}]"
@@ -449,6 +449,17 @@ def _cmd_recipients_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _csv_out(header: list[str], rows: Iterable[list[Any]]) -> None:
+    """CSV on standard output, each text cell guarded as the file exports guard it: a cell
+    starting with = + - @ opens in Excel as text, never runs as a formula."""
+    from app.tabular import guard_formula
+
+    writer = csv.writer(sys.stdout, delimiter=";")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([guard_formula(v) if isinstance(v, str) else v for v in row])
+
+
 def _cmd_recipients_list(args: argparse.Namespace) -> int:
     from app.services.recipients import list_recipients
 
@@ -456,12 +467,13 @@ def _cmd_recipients_list(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2))
     elif args.format == "csv":
-        writer = csv.writer(sys.stdout, delimiter=";")
-        writer.writerow(["code", "organization", "official", "addressee", "delivery", "lists"])
-        for r in rows:
-            writer.writerow(
+        _csv_out(
+            ["code", "organization", "official", "addressee", "delivery", "lists"],
+            (
                 [r.code, r.organization, r.official, r.addressee_lines, r.delivery, r.lists]
-            )
+                for r in rows
+            ),
+        )
     else:
         for r in rows:
             print(f"{r.code}\t{r.addressee_lines.replace(chr(10), ' / ')}\t{r.delivery}")

@@ -4,6 +4,7 @@ internal-error path, and the database is not changed by a refusal."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import zipfile
 from pathlib import Path
@@ -227,3 +228,21 @@ def test_register_on_a_full_disk_is_one_line_and_writes_nothing(
     _one_line(capsys, "на диске нет места")
     with sqlite3.connect(db_path) as con:
         assert con.execute("SELECT count(*) FROM letter").fetchone() == (before,)
+
+
+def test_csv_on_standard_output_guards_formulas(
+    demo_db: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import csv
+
+    from app.services.letters import register_letter
+    from app.services.recipients import RecipientData, save_recipient
+
+    register_letter(demo_db, make_card(subject='=HYPERLINK("http://x")'))  # type: ignore[arg-type]
+    save_recipient(demo_db, RecipientData(code="evil", organization="@SUM(A1)"))
+    assert main(["letters", "list", "--format", "csv"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out), delimiter=";"))
+    assert [r[4] for r in rows if "HYPERLINK" in r[4]] == ['\'=HYPERLINK("http://x")']
+    assert main(["recipients", "list", "--format", "csv"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out), delimiter=";"))
+    assert [r[1] for r in rows if r[0] == "evil"] == ["'@SUM(A1)"]
