@@ -47,7 +47,11 @@ def test_editing_an_official_changes_the_preview(demo_db: Database, qtbot: QtBot
         type_text(edit, text)
     assert editor.lines_edit.toPlainText() == "Губернатору Камчатского края\nО.Н. Сорокиной"
     assert editor.salutation_edit.text() == "Уважаемая Ольга Николаевна!"
+    assert editor.saved_label.text() == ""
     editor.save_button.click()
+    assert editor.saved_label.text().startswith("Сохранено в ")  # seen beside the button
+    message = win.statusBar().currentMessage()
+    assert message == "Адресат «kamchatka-governor» сохранен"
     detail = get_recipient(demo_db, "kamchatka-governor")
     assert detail.data.addressee_lines.endswith("О.Н. Сорокиной")
     assert detail.data.salutation == "Уважаемая Ольга Николаевна!"

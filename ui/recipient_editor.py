@@ -7,6 +7,8 @@ position fields; once edited, it keeps the clerk's text (marked «изменен
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -32,6 +34,7 @@ from app.services.recipients import (
     save_recipient,
 )
 from db.engine import Database
+from ui import palette
 from ui.read_only import writes
 
 EDITED = "изменено вручную"
@@ -172,6 +175,10 @@ class RecipientEditor(QWidget):
         writes(self.save_button, self.letter_button)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.revert_button)
+        self.saved_label = QLabel()  # «Сохранено в 10:15»: the clerk sees the save took
+        self.saved_label.setObjectName("recipient_saved")
+        self.saved_label.setStyleSheet(f"color: {palette.GOOD}; font-weight: bold;")
+        buttons.addWidget(self.saved_label)
         buttons.addStretch(1)
         buttons.addWidget(self.letter_button)
         layout.addLayout(buttons)
@@ -259,10 +266,12 @@ class RecipientEditor(QWidget):
         self.salutation.load("", False)
         self.history_label.clear()
         self.error_label.clear()
+        self.saved_label.clear()
         self.letter_button.setEnabled(False)
         self.update_preview()
 
     def load(self, recipient_id: int) -> None:
+        self.saved_label.clear()
         try:
             detail = get_recipient(self.db, recipient_id)
         except UserError as exc:
@@ -316,5 +325,6 @@ class RecipientEditor(QWidget):
             QMessageBox.warning(self, "Адресаты", f"Не удалось сохранить: {exc}")
             return None
         self.load(recipient_id)
+        self.saved_label.setText(f"Сохранено в {dt.datetime.now():%H:%M}")
         self.saved.emit(recipient_id)
         return recipient_id

@@ -146,6 +146,10 @@ class RecipientsTab(ListTab):
         self.editor.organization_edit.setFocus()
 
     def _saved(self, _recipient_id: int) -> None:
+        name = self.editor.code or self.editor.organization_edit.text().strip()
+        self.window().statusBar().showMessage(  # type: ignore[attr-defined]
+            f"Адресат «{name}» сохранен", 10_000
+        )
         self.refresh()
         self.lists.reload()
         self.changed.emit()
