@@ -172,8 +172,10 @@ def _journal(demo, window, shoot, tmp: Path, app) -> None:  # type: ignore[no-un
 
 
 def _changed_after_dispatch(demo, window, shoot) -> None:  # type: ignore[no-untyped-def]
-    """710/5 sent by courier, then a sentence added with a reason; the earlier text; the
+    """The bar after a registration; 710/5 sent by courier, then a sentence added with a
+    reason; the earlier text; the
     question for the last numbers when a restore replaces an unreadable database."""
+    import datetime as dt
     from dataclasses import replace
 
     from app.services.dispatch import mark
@@ -189,6 +191,18 @@ def _changed_after_dispatch(demo, window, shoot) -> None:  # type: ignore[no-unt
     card = replace(card, body=card.body + "\n\nПросим сообщить о принятом решении.")
     version = int(shown["registration"]["version"])
     update_letter(demo, letter_id, card, version=version, reason="Добавлена просьба ответить")
+    from app.services.letters import RegisteredLetter
+
+    window.registered_bar.show_letter(
+        RegisteredLetter(letter_id, "710/5", dt.date(2025, 4, 29), "ИСХ")
+    )
+    tab, notice = window.tabs.currentIndex(), window.notice.isVisible()
+    window.tabs.setCurrentIndex(0)
+    window.notice.hide()
+    shoot(window, "registered.png")
+    window.registered_bar.hide()
+    window.notice.setVisible(notice)
+    window.tabs.setCurrentIndex(tab)
     dialog = VersionsDialog(demo, letter_id, "710/5", window)
     shoot(dialog, "letter-versions.png", (900, 520))
     dialog.close()

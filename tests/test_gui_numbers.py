@@ -92,3 +92,33 @@ def test_an_unexpected_error_in_the_window_is_told_in_russian(
     assert shown[-1].startswith("Внутренняя ошибка программы")
     log = tmp_path / "data" / "crash.log"
     assert str(log) in shown[-1] and "RuntimeError: a bug" in log.read_text(encoding="utf-8")
+
+
+def test_a_registration_shows_the_number_and_the_next_steps(
+    demo_db: Database, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    from PySide6.QtGui import QGuiApplication
+
+    from app.services.letters import RegisteredLetter, letter_id_by_number
+    from ui.dialogs.letter_dialog import LetterDialog
+
+    letter_id = letter_id_by_number(demo_db, "710/5")
+    registered = RegisteredLetter(letter_id, "710/5", dt.date(2025, 4, 29), "ИСХ")
+    monkeypatch.setattr(LetterDialog, "register_new", classmethod(lambda *a, **k: registered))
+    opened: list[int] = []
+    monkeypatch.setattr(
+        LetterDialog, "open_card", classmethod(lambda cls, db, i, p: opened.append(i))
+    )
+    window = shown_window(qtbot, demo_db)
+    assert window.registered_bar.isHidden()
+    window.new_letter()
+    bar = window.registered_bar
+    assert not bar.isHidden()
+    assert "№ 710/5</b> от 29.04.2025" in bar.text.text()
+    bar.copy_button.click()
+    assert QGuiApplication.clipboard().text() == "710/5"
+    assert bar.copy_button.text() == "Номер скопирован"
+    bar.buttons["card"].click()
+    assert opened == [letter_id]

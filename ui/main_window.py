@@ -31,6 +31,7 @@ from db.engine import Database
 from ui.background import message_of
 from ui.control_notice_bar import ControlNoticeBar
 from ui.read_only import lock_writes, writes
+from ui.registered_bar import RegisteredBar
 from ui.signals import SignalHub
 from ui.tabs.list_tab import ListTab
 from ui.tabs.recipients_tab import RecipientsTab
@@ -116,6 +117,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.read_only_banner)
         layout.addWidget(self.welcome)
         layout.addWidget(self.notice)
+        self.registered_bar = RegisteredBar()
+        self.registered_bar.action_requested.connect(self._after_registration)
+        layout.addWidget(self.registered_bar)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
@@ -282,9 +286,19 @@ class MainWindow(QMainWindow):
         if registered is None:
             return
         self.hub.letters_changed.emit()
+        self.registered_bar.show_letter(registered)
         self.statusBar().showMessage(
             f"Письмо зарегистрировано: № {registered.number} от {date_ru(registered.date)}", 15_000
         )
+
+    def _after_registration(self, kind: str, letter_id: int) -> None:
+        """A button of the bar shown after a registration."""
+        if kind == "card":
+            self.open_letter(letter_id)
+        elif kind == "dispatch":
+            self.open_dispatch(letter_id)
+        else:
+            self.letter_output(kind, letter_id)
 
     def open_letter(self, letter_id: int) -> None:
         from ui.dialogs.letter_dialog import LetterDialog
