@@ -102,7 +102,7 @@ def format_number(
         "year": f"{date.year:04d}",
         "yy": f"{date.year % 100:02d}",
         "mm": f"{date.month:02d}",
-        "q": str((date.month - 1) // 3 + 1),
+        "q": str(quarter(date)),
         "case": case,
         "dept": dept,
         "corr": corr,
@@ -147,12 +147,17 @@ def check_seq(seq: int, what: str = "Номер") -> None:
         raise UserError(f"{what} {seq}: допустимо от 1 до {MAX_SEQ:,}".replace(",", " "))
 
 
+def quarter(date: dt.date) -> int:
+    """1–4: the quarter of the year a date falls in."""
+    return (date.month - 1) // 3 + 1
+
+
 def period_key(date: dt.date, period: str) -> str:
     """The key of the sequence period a date falls in: ``2025``, ``2025-Q2``, ``2025-04``, ``*``."""
     if period == "year":
         return f"{date.year:04d}"
     if period == "quarter":
-        return f"{date.year:04d}-Q{(date.month - 1) // 3 + 1}"
+        return f"{date.year:04d}-Q{quarter(date)}"
     if period == "month":
         return f"{date.year:04d}-{date.month:02d}"
     if period == "never":

@@ -15,7 +15,7 @@ from app import audit, clock
 from app.errors import UserError
 from app.exporters.table import Table, TableColumn
 from app.field_rules import MAX_TEXT, text_problem
-from app.numbering import MAX_SEQ, Template, Token, parse_template, period_key
+from app.numbering import MAX_SEQ, Template, Token, parse_template, period_key, quarter
 from app.services.counters import next_seq
 from app.services.letter_list import LetterQuery, LetterRow, list_letters
 from app.services.letters import DELIVERY_STATE_LABELS, STATUS_LABELS
@@ -505,7 +505,7 @@ def _import_row(
         return f"год в номере «{number}» не совпадает с датой {date_ru(date)}"
     if parts.get("mm") and int(parts["mm"]) != date.month:
         return f"месяц в номере «{number}» не совпадает с датой {date_ru(date)}"
-    if parts.get("q") and int(parts["q"]) != (date.month - 1) // 3 + 1:
+    if parts.get("q") and int(parts["q"]) != quarter(date):
         return f"квартал в номере «{number}» не совпадает с датой {date_ru(date)}"
     if len(parts["seq"]) > len(str(MAX_SEQ)) or not 1 <= int(parts["seq"]) <= MAX_SEQ:
         return f"порядковый номер в «{number}» вне пределов 1…{MAX_SEQ}"

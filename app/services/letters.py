@@ -307,7 +307,8 @@ def _new_number(
     number = format_number(
         template, number_seq, date, case=case, dept=journal.department, corr=corr
     )
-    if seq is None and printed_in_year(session, journal, number, date):
+    printed = printed_in_year(session, journal, number, date)
+    if printed and seq is None:
         # a database from before the rule (its period changed without continuing): move the
         # counters past what is printed, once, and take the next number from there
         continue_after_printed(session, journal)
@@ -315,7 +316,8 @@ def _new_number(
         number = format_number(
             template, number_seq, date, case=case, dept=journal.department, corr=corr
         )
-    if printed_in_year(session, journal, number, date):
+        printed = printed_in_year(session, journal, number, date)
+    if printed:
         raise UserError(
             f"Журнал «{journal.code}»: номер «{number}» уже стоит на другом письме этого года; "
             "ничего не записано (проверьте следующий номер журнала в настройках)"
