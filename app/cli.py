@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from app.cli_letter_args import add_letter_ref, bounded, letter_id_of
-from app.errors import READ_ONLY_MESSAGE, UserError, damaged_database_message, os_error_message
+from app.crash import clerk_message
+from app.errors import READ_ONLY_MESSAGE, UserError
 from app.version import __version__
 from db.engine import ReadOnlyDatabaseError
 
@@ -594,13 +595,10 @@ def main(argv: Sequence[str] | None = None, *, run_gui: GuiRunner | None = None)
     except BrokenPipeError:  # `secretariat lists show … | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except OSError as exc:  # the file system refused: a name too long, no access, a full disk
-        print(f"{PROG}: {one_line(os_error_message(exc))}", file=sys.stderr)
-        return 2
-    except Exception as exc:
-        damage = damaged_database_message(exc)
-        if damage is None:
+    except Exception as exc:  # a refused file, a damaged database, a full disk — or a bug
+        message = clerk_message(exc)
+        if message is None:
             _report_crash()
             return 1
-        print(f"{PROG}: {damage}", file=sys.stderr)
+        print(f"{PROG}: {one_line(message)}", file=sys.stderr)
         return 2

@@ -30,12 +30,11 @@ def write_crash_log(
 
 
 def clerk_message(error: BaseException) -> str | None:
-    """The message for an error that is no bug of the program, or None for a bug."""
+    """The message for an error that is no bug of the program, or None for a bug: the
+    clerk's own mistake, a refusal of the file system (naming the file), a damaged database or
+    a full disk. As the CLI prints it after «secretariat:»; the window starts it with a capital."""
     if isinstance(error, UserError):
         return str(error)
-    damage = damaged_database_message(error)
-    if damage is not None:
-        return damage[0].upper() + damage[1:]
     if isinstance(error, OSError):
         return os_error_message(error)
-    return None
+    return damaged_database_message(error)

@@ -118,12 +118,15 @@ def show_unexpected(
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from app.crash import clerk_message, write_crash_log
+    from ui.background import sentence
 
     if issubclass(kind, KeyboardInterrupt):
         sys.__excepthook__(kind, error, trace)
         return
     message = clerk_message(error)
-    if message is None:
+    if message is not None:
+        message = sentence(message)
+    else:
         log = write_crash_log(kind, error, trace)
         where = f"\n\nПодробности записаны в {log}" if log else ""
         message = (

@@ -83,4 +83,10 @@ class Background(QObject):
 def message_of(error: Exception) -> str:
     if isinstance(error, ReadOnlyDatabaseError):
         return READ_ONLY_MESSAGE
-    return clerk_message(error) or f"Ошибка: {error}"
+    message = clerk_message(error)
+    return sentence(message) if message else f"Ошибка: {error}"
+
+
+def sentence(text: str) -> str:
+    """A message as the window shows it: from a capital letter."""
+    return text[:1].upper() + text[1:]
