@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import String
 
 from app.errors import UserError
+from app.text import thousands
 
 MAX_BODY = 200_000  # characters of a letter body: about 70 pages at 14 pt
 MAX_TEXT = 20_000  # any other text column: a heading, an addressee as printed, a note
@@ -94,17 +95,13 @@ def _char_name(ch: str) -> str:
     return f"управляющий символ U+{ord(ch):04X}"
 
 
-def _thousands(n: int) -> str:
-    return f"{n:,}".replace(",", " ")
-
-
 def text_problem(value: str, label: str, *, limit: int, multiline: bool = False) -> str | None:
     """Why ``value`` cannot be stored in the field, or None."""
     bad = (_MULTI_LINE_BAD if multiline else _ONE_LINE_BAD).search(value)
     if bad:
         return f"{label}: {_char_name(bad.group())} недопустим"
     if len(value) > limit:
-        return f"{label}: {_thousands(len(value))} знаков, допустимо не больше {_thousands(limit)}"
+        return f"{label}: {thousands(len(value))} знаков, допустимо не больше {thousands(limit)}"
     return None
 
 

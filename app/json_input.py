@@ -43,6 +43,10 @@ def strip_json_comments(text: str) -> str:
 
 def read_json_file(path: Path) -> Any:
     try:
+        if path.stat().st_size > MAX_JSON_BYTES:  # refused before a byte is read
+            raise UserError(
+                f"{path}: файл больше {MAX_JSON_BYTES // 1_000_000} МБ — это не карточка"
+            )
         raw = path.read_bytes()
     except FileNotFoundError:
         raise UserError(f"{path}: файл не найден") from None
@@ -52,8 +56,6 @@ def read_json_file(path: Path) -> Any:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UserError(f"{path}: файл не в кодировке UTF-8") from None
-    if len(raw) > MAX_JSON_BYTES:
-        raise UserError(f"{path}: файл больше {MAX_JSON_BYTES // 1_000_000} МБ — это не карточка")
     try:
         return json.loads(strip_json_comments(text))
     except json.JSONDecodeError as exc:

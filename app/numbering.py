@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from app.errors import UserError
+from app.text import thousands
 
 PERIODS = ("year", "quarter", "month", "never")
 PERIOD_LABELS = {"year": "год", "quarter": "квартал", "month": "месяц", "never": "без сброса"}
@@ -144,7 +145,7 @@ def check_period_fits(template: Template, period: str) -> None:
 
 def check_seq(seq: int, what: str = "Номер") -> None:
     if not 1 <= seq <= MAX_SEQ:
-        raise UserError(f"{what} {seq}: допустимо от 1 до {MAX_SEQ:,}".replace(",", " "))
+        raise UserError(f"{what} {seq}: допустимо от 1 до {thousands(MAX_SEQ)}")
 
 
 def quarter(date: dt.date) -> int:

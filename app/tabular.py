@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import UserError
+from app.text import thousands
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 MAX_COLUMNS = 64  # columns read from a sheet: every import of the program needs fewer than 30
@@ -88,7 +89,7 @@ def _bounded_rows(path: Path, source: Iterable[tuple[Any, ...]]) -> list[list[An
     empty = 0  # empty rows seen since the last filled one
     for index, row in enumerate(source, 1):
         if index > MAX_ROWS:
-            raise UserError(f"{path}: больше {MAX_ROWS:,} строк; разделите файл".replace(",", " "))
+            raise UserError(f"{path}: больше {thousands(MAX_ROWS)} строк; разделите файл")
         if row.count(None) == len(row):  # the common case of a gap, counted at C speed
             empty += 1
             continue

@@ -101,3 +101,8 @@ def plural(n: int, one: str, few: str, many: str) -> str:
     if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
         return few
     return many
+
+
+def thousands(n: int) -> str:
+    """A count in a message: 1 048 576."""
+    return f"{n:,}".replace(",", " ")

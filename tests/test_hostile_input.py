@@ -246,3 +246,13 @@ def test_csv_on_standard_output_guards_formulas(
     assert main(["recipients", "list", "--format", "csv"]) == 0
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out), delimiter=";"))
     assert [r[1] for r in rows if r[0] == "evil"] == ["'@SUM(A1)"]
+
+
+def test_a_card_file_too_large_is_refused_before_it_is_read(
+    demo_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    card = tmp_path / "card.json"
+    with card.open("wb") as fh:  # sparse: 60 MB on paper, nothing on disk
+        fh.truncate(60_000_000)
+    assert main(["letters", "register", str(card)]) == 2
+    _one_line(capsys, "файл больше 50 МБ")

@@ -29,6 +29,7 @@ from app.services.recipients import (
     stage_recipient_in,
 )
 from app.tabular import cell_text, read_rows, write_csv
+from app.text import thousands
 from db.engine import Database
 from db.models import DistributionList, Recipient
 
@@ -190,7 +191,7 @@ def plan_import_in(session: Session, path: Path) -> ImportPlan:
     if not rows:
         raise UserError(f"{path}: файл пуст")
     if len(rows) > MAX_ROWS + 1:
-        raise UserError(f"{path}: строк больше {MAX_ROWS:,}".replace(",", " "))
+        raise UserError(f"{path}: строк больше {thousands(MAX_ROWS)}")
     columns, ignored = _header(rows[0], path)
     plan = ImportPlan(path=path, ignored_columns=ignored)
     header = [cell_text(v) for v in rows[0]]
