@@ -24,3 +24,8 @@ def now() -> dt.datetime:
     """The workstation's wall-clock time, on :func:`today`'s date (seconds, no time zone)."""
     current = dt.datetime.now().replace(microsecond=0)
     return dt.datetime.combine(today(), current.time())
+
+
+def local_time(stored: dt.datetime) -> dt.datetime:
+    """A time the database keeps (naive UTC) as the workstation reads it (naive local)."""
+    return stored.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import clock
 from app.errors import ConflictError
 from app.field_rules import FIELD_LABELS
 from app.text import normalize
@@ -181,7 +182,7 @@ def _rows(session: Session, query: AuditQuery, limit: int | None) -> list[AuditR
     for event in session.scalars(stmt.execution_options(yield_per=500)):
         row = AuditRow(
             event.id,
-            event.at.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None),
+            clock.local_time(event.at),
             event.os_user,
             event.entity,
             event.entity_id,

@@ -646,7 +646,7 @@ def letter_versions(db: Database, letter_id: int) -> list[EarlierVersion]:
         )
         return [
             EarlierVersion(
-                v.saved_at.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None),
+                clock.local_time(v.saved_at),
                 v.saved_by,
                 v.reason,
                 dict(v.content),
