@@ -500,6 +500,7 @@ def _cmd_recipients_show(args: argparse.Namespace) -> int:
         ("Способ доставки", d.delivery),
         ("Электронная почта", d.email),
         ("МЭДО", d.medo_id),
+        ("Адрес МЭДО", d.medo_address),
         ("Адрес", " ".join(p for p in (d.postcode, d.address) if p)),
         ("Телефон", d.phone),
         ("Списки рассылки", "; ".join(d.lists)),

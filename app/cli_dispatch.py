@@ -13,8 +13,8 @@ from app.cli_letter_args import add_letter_command, letter_of
 from app.errors import UserError
 from app.text import date_ru
 
-SIGN_NOTE = (
-    "Контейнеры МЭДО не подписаны: подпишите и отправьте их в клиенте МЭДО организации; "
+SEND_NOTE = (
+    "Контейнеры МЭДО с подписью готовы: отправьте их в клиенте МЭДО организации; "
     "квитанции отметьте командой dispatch receipt"
 )
 
@@ -30,9 +30,19 @@ def add_dispatch(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
     def letter_command(name: str, help_text: str) -> Any:
         return add_letter_command(dsub, name, help_text)
 
-    def run_options(p: Any) -> None:
+    def run_options(p: Any, *, medo: bool = True) -> None:
         p.add_argument("--recipient", action="append", metavar="CODE", help="только этим адресатам")
         p.add_argument("--again", action="store_true", help="и тем, кому уже отправлено")
+        if not medo:
+            p.set_defaults(signature=None)
+            return
+        p.add_argument(
+            "--signature",
+            action="append",
+            type=Path,
+            metavar="FILE.sig",
+            help="открепленная подпись document.pdf (МЭДО); можно несколько",
+        )
 
     p = letter_command("status", "кому, как и когда отправлены копии письма")
     p.add_argument("--json", action="store_true")
@@ -49,10 +59,13 @@ def add_dispatch(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
     target = p.add_mutually_exclusive_group(required=True)
     target.add_argument("--out", type=Path, metavar="DIR")
     target.add_argument("--send", action="store_true", help="отправить через SMTP организации")
-    run_options(p)
+    run_options(p, medo=False)
     p.set_defaults(handler=_cmd_run, methods="email", envelope="DL")
 
-    p = letter_command("medo", "транспортные контейнеры МЭДО 2.7.1 (подписываются в клиенте МЭДО)")
+    p = letter_command(
+        "medo",
+        "МЭДО 2.7.1: без --signature — документ на подпись, с подписью — транспортный контейнер",
+    )
     p.add_argument("--out", type=Path, required=True, metavar="DIR")
     p.add_argument("--whole", action="store_true", help="один контейнер на всю рассылку")
     run_options(p)
@@ -172,6 +185,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             send=bool(args.send),
             envelope=args.envelope,
             medo_whole=bool(getattr(args, "whole", False)),
+            signatures=args.signature,
             again=args.again,
         )
     for method, count in outcome.prepared.items():
@@ -184,8 +198,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(f"Уже отправлены раньше: {len(outcome.already)} (повторить: --again)")
     if args.out is not None and outcome.files:
         print(f"Файлы: {args.out} ({len(outcome.files)})")
-    if outcome.prepared.get(MEDO):
-        print(SIGN_NOTE)
+    _print_medo(args, outcome, outcome.prepared.get(MEDO, 0))
     for line in outcome.problems:
         print(f"Не отправлено: {line}", file=sys.stderr)
     if outcome.problems:
@@ -193,6 +206,22 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if not outcome.copies:
         print("Отправлять некому: все выбранные копии уже отправлены или отмечаются вручную")
     return 0
+
+
+def _print_medo(args: argparse.Namespace, outcome: Any, prepared: int) -> None:
+    """What was signed, what is ready for the МЭДО client, what is still to sign and how."""
+    for line in outcome.signed:
+        print(f"Подпись {line}")
+    if prepared:
+        print(SEND_NOTE)
+    if outcome.to_sign:
+        print(f"МЭДО: на подпись {len(outcome.to_sign)} — подпишите открепленной подписью:")
+        for path in outcome.to_sign:
+            print(f"  {args.out / path}")
+        print(
+            f"затем: secretariat dispatch medo {args.number} --out {args.out} "
+            "--signature ФАЙЛ.sig (копии — «Подготовлено (не подписано)»)"
+        )
 
 
 def _cmd_envelopes(args: argparse.Namespace) -> int:

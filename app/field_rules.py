@@ -48,6 +48,7 @@ FIELD_LABELS = {
     "delivery": "способ доставки",
     "email": "эл. почта",
     "medo_id": "МЭДО",
+    "medo_address": "адрес МЭДО",
     "address": "адрес",
     "postcode": "индекс",
     "phone": "телефон",

@@ -178,6 +178,7 @@ class Recipient(Base):
     delivery: Mapped[str] = mapped_column(String(30), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
     medo_id: Mapped[str] = mapped_column(String(100), default="")
+    medo_address: Mapped[str] = mapped_column(String(100), default="", server_default="")
     address: Mapped[str] = mapped_column(String(500), default="")
     postcode: Mapped[str] = mapped_column(String(20), default="")
     phone: Mapped[str] = mapped_column(String(100), default="")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.cms_signer import make_signer, sign_detached
 from tests.test_cli import assert_user_error, run
 
 
@@ -23,13 +25,14 @@ def test_mixed_mailing_from_the_command_line(env: dict[str, str], tmp_path: Path
     out = tmp_path / "out"
     result = run("dispatch", "all", "1961/5", "--out", str(out), "--envelope", "C5", env=env)
     assert result.returncode == 0, result.stderr
-    assert "МЭДО: подготовлено 1" in result.stdout and "Почта: отправлено 2" in result.stdout
-    assert "подпишите и отправьте их в клиенте МЭДО" in result.stdout
+    assert "Почта: отправлено 2" in result.stdout
+    assert "МЭДО: на подпись 1 — подпишите открепленной подписью:" in result.stdout
+    assert "document.pdf" in result.stdout and "--signature ФАЙЛ.sig" in result.stdout
     assert (out / "Почта" / "1961-5 от 02.12.2025 - конверты C5.pdf").is_file()
 
     status = json.loads(run("dispatch", "status", "1961/5", "--json", env=env).stdout)
     assert status["state"] == "partly_sent"
-    assert [c["state"] for c in status["copies"]] == ["prepared", "prepared", "sent", "sent"]
+    assert [c["state"] for c in status["copies"]] == ["unsigned", "prepared", "sent", "sent"]
     assert all(h["sha256"] and h["file"] for h in status["history"])
 
     mark = run(
@@ -58,8 +61,28 @@ def test_mixed_mailing_from_the_command_line(env: dict[str, str], tmp_path: Path
 def test_medo_refusals_and_receipts(env: dict[str, str], tmp_path: Path) -> None:
     result = run("dispatch", "medo", "1893/5", "--out", str(tmp_path / "m"), env=env)
     assert result.returncode == 0 and "Уже отправлены раньше: 85" in result.stdout
-    result = run("dispatch", "medo", "1961/5", "--out", str(tmp_path / "m"), env=env)
-    assert result.returncode == 0
+    out = tmp_path / "m"
+    result = run("dispatch", "medo", "1961/5", "--out", str(out), env=env)
+    assert result.returncode == 0 and "МЭДО: на подпись 1" in result.stdout
+    (document,) = (out / "МЭДО" / "На подпись").rglob("document.pdf")
+    signer = make_signer(valid_from=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+    wrong = tmp_path / "wrong.sig"
+    wrong.write_bytes(sign_detached(b"another file", signer))
+    refused = run(
+        "dispatch", "medo", "1961/5", "--out", str(out), "--signature", str(wrong), env=env
+    )
+    assert_user_error(refused, "wrong.sig: подпись сделана к другому файлу")
+    assert_user_error(
+        run("dispatch", "medo", "1961/5", "--out", str(out), "--signature", str(out), env=env),
+        "не удалось прочитать подпись",
+    )
+    good = document.with_name("document.pdf.sig")
+    good.write_bytes(sign_detached(document.read_bytes(), signer))
+    result = run("dispatch", "medo", "1961/5", "--out", str(out), "--signature", str(good), env=env)
+    assert result.returncode == 0, result.stderr
+    assert "МЭДО: подготовлено 1" in result.stdout
+    assert "Подпись" in result.stdout and "Протасов Максим Александрович" in result.stdout
+    assert "отправьте их в клиенте МЭДО" in result.stdout
     status = json.loads(run("dispatch", "status", "1961/5", "--json", env=env).stdout)
     uid = status["copies"][0]["uid"]
     receipt = tmp_path / "r.xml"

@@ -13,13 +13,11 @@ import email
 import hashlib
 import io
 import socket
-import zipfile
 from email import policy
 from email.header import decode_header, make_header
 from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree as ET
 
 import pytest
 from pypdf import PdfReader
@@ -62,11 +60,15 @@ def _set(db: Any, code: str, **values: str) -> None:
 def test_one_action_sends_every_copy_by_its_method(mailing_db: Any, letter: int, tmp_path: Path):
     out = tmp_path / "out"
     outcome = dispatch_letter(mailing_db, letter, out)
-    assert outcome.prepared == {"МЭДО": 1, "Электронная почта": 1}
+    assert outcome.prepared == {"Электронная почта": 1}
+    assert outcome.unsigned == {"МЭДО": 1}  # the document to sign (tests/test_medo.py)
     assert outcome.sent == {"Почта": 2}
     assert outcome.problems == []
     names = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
-    assert len([n for n in names if n.startswith("МЭДО/")]) == 3
+    assert [n for n in names if n.startswith("МЭДО/")] == [
+        "МЭДО/На подпись/1961-5 от 02.12.2025 - 1 Министерство промышленности и торговли "
+        "Российской Федерации/document.pdf"
+    ]
     assert [n for n in names if n.endswith(".eml")] == [
         "Электронная почта/1961-5 от 02.12.2025 - 2 Правительство Донецкой Народной Республики.eml"
     ]
@@ -76,7 +78,7 @@ def test_one_action_sends_every_copy_by_its_method(mailing_db: Any, letter: int,
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no staging left
 
     status = dispatch_status(mailing_db, letter)
-    assert [c.state for c in status.copies] == ["prepared", "prepared", "sent", "sent"]
+    assert [c.state for c in status.copies] == ["unsigned", "prepared", "sent", "sent"]
     assert status.state == "partly_sent"
     assert all(c.at is not None and c.at.date() == TODAY and c.by for c in status.copies)
     with mailing_db.read() as session:
@@ -88,7 +90,8 @@ def test_one_action_sends_every_copy_by_its_method(mailing_db: Any, letter: int,
         audit = session.scalars(
             select(AuditEvent).where(AuditEvent.entity == "letter", AuditEvent.action == "dispatch")
         ).all()
-        assert {a.details["new"] for a in audit if a.entity_id == letter} == {"prepared", "sent"}
+        news = {a.details["new"] for a in audit if a.entity_id == letter}
+        assert news == {"unsigned", "prepared", "sent"}
 
     # the МЭДО and e-mail copies confirmed: the registry shows the letter as sent
     mark(mailing_db, letter, ["minpromtorg", "2"], "отправлено")
@@ -100,98 +103,15 @@ def test_one_action_sends_every_copy_by_its_method(mailing_db: Any, letter: int,
     assert again.copies == 0 and len(again.already) == 4
 
 
-def test_medo_container_has_every_required_element(mailing_db: Any, letter: int, tmp_path: Path):
-    dispatch_letter(mailing_db, letter, tmp_path, methods=("МЭДО",))
-    (folder,) = (tmp_path / "МЭДО").iterdir()
-    envelope = (folder / "envelope.ini").read_bytes()
-    text = envelope.decode("cp1251")
-    assert text.startswith("[ПИСЬМО КП ПС СЗИ]\r\n")
-    assert "ТЕМА=ЭСД МЭДО (№ 1961/5 от 02.12.2025)" in text
-    with pytest.raises(UnicodeDecodeError):
-        envelope.decode("utf-8")  # really Windows-1251
-    medo_id = _recipient(mailing_db, "minpromtorg").medo_id
-    assert f"[АДРЕСАТЫ]\r\n0={medo_id}\r\n" in text
-
-    communication = ET.parse(folder / "document.xml").getroot()
-    assert communication.tag == f"{M}communication"
-    assert communication.get(f"{M}version") == "2.7.1"
-    header = communication.find(f"{M}header")
-    assert header is not None and header.get(f"{M}type") == "Транспортный контейнер"
-    uid = header.get(f"{M}uid")
-    source = header.find(f"{M}source")
-    assert source is not None and source.get(f"{M}uid") == "7d4f1c2e-5b8a-4e0f-9c3d-2a6b8e1f4c07"
-    assert communication.findtext(f"{M}container/{M}body") == f"{uid}.zip"
-    assert f"0=document.xml\r\n1={uid}.zip\r\n" in text
-
-    zip_bytes = (folder / f"{uid}.zip").read_bytes()
-    with zipfile.ZipFile(io.BytesIO(zip_bytes)) as archive:
-        assert sorted(archive.namelist()) == ["document.pdf", "passport.xml"]
-        passport = ET.fromstring(archive.read("passport.xml"))
-        pdf = archive.read("document.pdf")
-    assert passport.tag == f"{C}container" and passport.get(f"{C}uid") == uid
-    assert passport.findtext(f"{C}requisites/{C}documentKind") == "Письмо"
-    assert passport.findtext(f"{C}requisites/{C}annotation", "").startswith("О направлении")
-    author = passport.find(f"{C}authors/{C}author")
-    assert author is not None
-    title = author.findtext(f"{C}organization/{C}title", "")
-    assert title.endswith("«Российская система качества»")
-    assert author.findtext(f"{C}registration/{C}number") == "1961/5"
-    assert author.findtext(f"{C}registration/{C}date") == "2025-12-02"
-    assert author.findtext(f"{C}sign/{C}person/{C}name") == "Р.А. Чекушов"
-    (addressee,) = passport.findall(f"{C}addressees/{C}addressee")
-    org = addressee.find(f"{C}organization")
-    assert org is not None and org.get(f"{C}uid") == medo_id
-    assert org.findtext(f"{C}title", "").startswith("Министерство промышленности и торговли")
-    document = passport.find(f"{C}document")
-    assert document is not None and document.get(f"{C}localName") == "document.pdf"
-    pages = len(PdfReader(io.BytesIO(pdf)).pages)
-    assert document.findtext(f"{C}pagesQuantity") == str(pages)
-    assert "Министерство промышленности и" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
-
-    copy = dispatch_status(mailing_db, letter).copy("minpromtorg")
-    assert copy.state == "prepared" and copy.uid == uid
-    assert "подпишите" in copy.note
-    with mailing_db.read() as session:
-        stored = session.get(StoredFile, copy.file_id)
-        assert stored is not None and stored.sha256 == hashlib.sha256(zip_bytes).hexdigest()
-
-
 def _recipient(db: Any, code: str) -> Recipient:
     with db.read() as session:
         return session.scalars(select(Recipient).where(Recipient.code == code)).one()
 
 
-def test_medo_without_an_id_stops_that_recipient_only(mailing_db: Any, tmp_path: Path):
-    from app.services.letters import Addressee, register_letter
-    from tests.conftest import make_card
-
-    card = make_card(addressee=Addressee(recipients=["region-01", "region-02"]))
-    number = register_letter(mailing_db, card).number  # type: ignore[arg-type]
-    letter = letter_id_by_number(mailing_db, number)
-    _set(mailing_db, "region-02", medo_id="")
-    outcome = dispatch_letter(mailing_db, letter, tmp_path)
-    assert outcome.prepared == {"МЭДО": 1}
-    assert outcome.problems == [
-        "№ 2 Правительство Брянской области: у адресата нет идентификатора МЭДО (карточка адресата)"
-    ]
-    states = [c.state for c in dispatch_status(mailing_db, letter).copies]
-    assert states == ["prepared", "not_sent"]
-
-
-def test_medo_whole_mailing_is_one_container_for_all(mailing_db: Any, tmp_path: Path):
-    letter = letter_id_by_number(mailing_db, "1893/5")
-    mark(mailing_db, letter, [], "не отправлено")
-    outcome = dispatch_letter(mailing_db, letter, tmp_path, methods=("МЭДО",), medo_whole=True)
-    assert outcome.prepared == {"МЭДО": 85}
-    (folder,) = (tmp_path / "МЭДО").iterdir()
-    text = (folder / "envelope.ini").read_bytes().decode("cp1251")
-    assert "84=" in text and "85=" not in text
-    uid = {c.uid for c in dispatch_status(mailing_db, letter).copies if c.method == "МЭДО"}
-    assert len(uid) == 1
-
-
 def test_receipt_marks_delivered_or_error(mailing_db: Any, letter: int, tmp_path: Path):
-    dispatch_letter(mailing_db, letter, tmp_path / "out", methods=("МЭДО",))
+    from tests.test_medo import sign_and_send
+
+    sign_and_send(mailing_db, letter, tmp_path / "out")
     copy = dispatch_status(mailing_db, letter).copy("minpromtorg")
     receipt = tmp_path / "receipt.xml"
     receipt.write_text(_receipt(copy.uid, copy.medo_id, "true"), encoding="utf-8")

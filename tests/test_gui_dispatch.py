@@ -3,6 +3,7 @@ e-mail, two by post), the program's date 3 December 2025."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from app.services.dispatch import dispatch_status
 from app.services.letters import letter_id_by_number
 from db.engine import Database
+from tests.cms_signer import make_signer, sign_detached
 from tests.test_gui import settle, shown_window
 from ui.dialogs.dispatch_dialog import DispatchDialog
 from ui.main_window import MainWindow
@@ -60,17 +62,49 @@ def test_send_all_mark_and_see_it_in_the_registry(
     dialog.buttons["send"].click()
     qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=30_000)
     report = dialog.report.text()
-    assert "МЭДО: подготовлено 1" in report and "Почта: отправлено 2" in report
-    assert "подпишите и отправьте их в клиенте МЭДО" in report
+    assert "МЭДО: на подпись 1" in report and "Почта: отправлено 2" in report
+    assert "Подпишите открепленной подписью" in report and "document.pdf" in report
     states = [dialog.table.item(r, 4).text() for r in range(4)]
-    assert states == ["Подготовлено", "Подготовлено", "Отправлено", "Отправлено"]
+    assert states == [
+        "Подготовлено (не подписано)",
+        "Подготовлено",
+        "Отправлено",
+        "Отправлено",
+    ]
     assert (tmp_path / "отправка" / "Почта" / "1961-5 от 02.12.2025 - конверты C5.pdf").is_file()
     assert _registry_state(qtbot, window, "1961/5") == "partly_sent"
 
+    # the signatory signs document.pdf; the clerk gives the signature back in the dialog
+    (document,) = (tmp_path / "отправка" / "МЭДО" / "На подпись").rglob("document.pdf")
+    signer = make_signer(valid_from=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+    wrong = tmp_path / "wrong.sig"
+    wrong.write_bytes(sign_detached(b"another file", signer))
+    dialog.signatures.setText(str(wrong))
+    dialog.outcome = None
+    dialog.buttons["send"].click()
+    qtbot.waitUntil(lambda: dialog.buttons["send"].isEnabled(), timeout=30_000)
+    assert "подпись сделана к другому файлу" in dialog.report.text()
+    assert dialog.table.item(0, 4).text() == "Подготовлено (не подписано)"
+    good = document.with_name("document.pdf.sig")
+    good.write_bytes(sign_detached(document.read_bytes(), signer))
+    monkeypatch.setattr(
+        "ui.dialogs.dispatch_dialog.QFileDialog.getOpenFileNames",
+        lambda *args, **kwargs: ([str(good)], ""),
+    )
+    dialog._choose_signatures()
+    assert dialog.signatures.text() == str(good)
+    dialog.buttons["send"].click()
+    qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=30_000)
+    report = dialog.report.text()
+    assert "МЭДО: подготовлено 1" in report and "Протасов Максим Александрович" in report
+    assert "отправьте их в клиенте МЭДО" in report
+    assert dialog.table.item(0, 4).text() == "Подготовлено"
+
     dialog.table.selectRow(0)
-    assert dialog.history.rowCount() == 1
-    assert dialog.history.item(0, 4).text().endswith(".zip")
-    assert len(dialog.history.item(0, 5).text()) == 16  # the checksum of the file sent
+    assert dialog.history.rowCount() == 2
+    assert dialog.history.item(0, 4).text() == "document.pdf"
+    assert dialog.history.item(1, 4).text().endswith(".zip")
+    assert len(dialog.history.item(1, 5).text()) == 16  # the checksum of the file sent
 
     monkeypatch.setattr(
         "ui.dialogs.dispatch_dialog.QInputDialog.getText",

@@ -340,9 +340,18 @@ def test_recipient_medo_id_with_a_line_break_is_refused(demo_db: Database) -> No
 
 
 def test_medo_envelope_and_xml_are_written_defensively() -> None:
-    from app.exporters.medo import MedoLetter, Party, envelope_ini, passport_xml
+    from app.exporters.medo import (
+        DocumentSignature,
+        MedoLetter,
+        Party,
+        Placement,
+        StampImage,
+        envelope_ini,
+        passport_xml,
+    )
 
     hostile = "id\r\n[АДРЕСАТЫ]\r\n7=attacker\x01"
+    stamp = StampImage("stamp.png", b"", Placement(1, 0, 0, 1, 1))
     letter = MedoLetter(
         uid="u",
         created=dt.datetime(2026, 11, 30, 10, 0),
@@ -352,8 +361,10 @@ def test_medo_envelope_and_xml_are_written_defensively() -> None:
         date=OCT,
         author=Party(title="Роскачество", medo_id="org"),
         signer=Party(title="", post="Руководитель", name="И.И. Иванов"),
-        addressees=[Party(title="Минфин", medo_id=hostile)],
+        addressees=[Party(title="Минфин", medo_id=hostile, address=hostile)],
         pdf=b"%PDF-1.4 /Type /Page",
+        registration_stamp=stamp,
+        signature=DocumentSignature(b"", stamp),
     )
     lines = envelope_ini(letter).decode("cp1251").split("\r\n")
     assert lines.count("[АДРЕСАТЫ]") == 1 and lines.count("[ФАЙЛЫ]") == 1

@@ -135,6 +135,13 @@ class RecipientEditor(QWidget):
             self.delivery_combo.addItem(method, method)
         self.email_edit = QLineEdit()
         self.medo_edit = QLineEdit()
+        self.medo_edit.setPlaceholderText("идентификатор (GUID)")
+        self.medo_address_edit = QLineEdit()
+        self.medo_address_edit.setPlaceholderText("адрес ИМЯ~ДОМЕН")
+        self.medo_address_edit.setToolTip(
+            "Почтовый адрес участника МЭДО из справочника участников, например MINFIN~MEDO: "
+            "по нему транспорт доставляет контейнер"
+        )
         self.postcode_edit = QLineEdit()
         self.postcode_edit.setMaximumWidth(90)
         self.postcode_edit.setPlaceholderText("индекс")
@@ -151,7 +158,10 @@ class RecipientEditor(QWidget):
         form.addRow("Пол", self.gender_combo)
         form.addRow("Способ доставки", self.delivery_combo)
         form.addRow("Эл. почта", self.email_edit)
-        form.addRow("Участник МЭДО", self.medo_edit)
+        medo = QHBoxLayout()
+        medo.addWidget(self.medo_edit, 3)
+        medo.addWidget(self.medo_address_edit, 2)
+        form.addRow("Участник МЭДО", medo)
         form.addRow("Почтовый адрес", address)
         form.addRow("Телефон", self.phone_edit)
         form.addRow("Код корреспондента", self.code_edit)
@@ -239,6 +249,7 @@ class RecipientEditor(QWidget):
             delivery=str(self.delivery_combo.currentData() or ""),
             email=self.email_edit.text(),
             medo_id=self.medo_edit.text(),
+            medo_address=self.medo_address_edit.text(),
             address=self.address_edit.text(),
             postcode=self.postcode_edit.text(),
             phone=self.phone_edit.text(),
@@ -256,7 +267,8 @@ class RecipientEditor(QWidget):
         self.recipient_id, self.code, self.version = None, "", 0
         self.title.setText("Новый адресат")
         for edit in (self.organization_edit, self.last_edit, self.first_edit, self.middle_edit,
-                     self.email_edit, self.medo_edit, self.postcode_edit, self.address_edit,
+                     self.email_edit, self.medo_edit, self.medo_address_edit,
+                     self.postcode_edit, self.address_edit,
                      self.phone_edit, self.code_edit):  # fmt: skip
             edit.clear()
         self.position_edit.clear()
@@ -289,6 +301,7 @@ class RecipientEditor(QWidget):
         self.gender_combo.setCurrentIndex(max(0, self.gender_combo.findData(d.gender)))
         self.delivery_combo.setCurrentIndex(max(0, self.delivery_combo.findData(d.delivery)))
         pairs = ((self.email_edit, d.email), (self.medo_edit, d.medo_id),
+                 (self.medo_address_edit, d.medo_address),
                  (self.postcode_edit, d.postcode), (self.address_edit, d.address),
                  (self.phone_edit, d.phone), (self.code_edit, d.code or ""))  # fmt: skip
         for edit, value in pairs:

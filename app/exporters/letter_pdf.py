@@ -443,8 +443,13 @@ def _qr(canvas: Any, payload: str, x: float, y: float, size: float) -> None:
 
 
 def render_letters_pdf(
-    pages: list[LetterPage], *, font: str | None = None, progress: Progress | None = None
+    pages: list[LetterPage],
+    *,
+    font: str | None = None,
+    progress: Progress | None = None,
+    pdfa_part: int = 2,
 ) -> bytes:
+    """The pages as one PDF/A-2b (``pdfa_part=1``: PDF/A-1b, for МЭДО)."""
     from reportlab.lib.units import mm
     from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
 
@@ -529,4 +534,4 @@ def render_letters_pdf(
     doc.build(story)
     if progress is not None and not progress(len(pages)):
         raise Cancelled
-    return to_pdfa(buffer.getvalue(), title=doc.title, created=first.date)
+    return to_pdfa(buffer.getvalue(), title=doc.title, created=first.date, part=pdfa_part)

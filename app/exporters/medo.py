@@ -1,17 +1,25 @@
-"""A МЭДО transport container, format version 2.7.1, ready for the organization's МЭДО client.
+"""A МЭДО transport package, format version 2.7.1, for the organization's МЭДО client.
 
-What is written (the client signs the document and the container, then sends it):
+The program does not sign. A package is made in two steps:
 
-- ``<uid>.zip`` — the container: ``passport.xml`` (namespace ``urn:IEDMS:CONTAINER``: the
-  document's kind and annotation, the author organization with the registration number and date,
-  the signer, the addressees with their МЭДО ids, the document with its page count, the
-  attachments), ``document.pdf`` and the attachments;
-- ``document.xml`` — the ``communication`` (namespace ``urn:IEDMS:MESSAGE``, version 2.7.1) of
-  type «Транспортный контейнер», its header naming the sender by МЭДО id, the body naming the zip;
-- ``envelope.ini`` — the envelope for the transport, in Windows-1251 with CRLF line ends.
+1. the document to sign: ``document.pdf`` (PDF/A-1b, the same bytes every time for the same
+   letter version), which the signatory signs in their own tool (КриптоАРМ, the МЭДО client)
+   with a detached CMS signature;
+2. the package, once the signature is given back and checked against that very file:
 
-No signature is made here: ``documentSignature`` and the container signature are the МЭДО
-client's work, with the signer's key.
+- ``<uid>.zip`` — the container: ``passport.xml`` (namespace ``urn:IEDMS:CONTAINER``, valid
+  against the 2.7.1 container schema: the document's kind and annotation; the author
+  organization with ``c:id``, the registration number and date with the registration stamp;
+  the signer with the document signature and its stamp; the addressees; the document with its
+  page count; the attachments), ``document.pdf``, ``document.sig``, the two stamps as PNG and
+  the attachments;
+- ``message.xml`` — the ``communication`` (namespace ``urn:IEDMS:MESSAGE``, version 2.7.1) of
+  type «Транспортный контейнер»; UTF-8, its first line exactly
+  ``<?xml version="1.0" encoding="UTF-8"?>`` as the requirements text asks;
+- ``envelope.ini`` — the transport envelope, Windows-1251 with CRLF line ends: the addressees'
+  МЭДО mail addresses (``ИМЯ~ДОМЕН``) under ``[АДРЕСАТЫ]``, ``АВТООТПРАВКА=1`` and ``ДАТА=``.
+
+Stamp positions are in millimetres from the page's top-left corner.
 """
 
 from __future__ import annotations
@@ -29,10 +37,21 @@ CONTAINER_NS = "urn:IEDMS:CONTAINER"
 MESSAGE_NS = "urn:IEDMS:MESSAGE"
 VERSION = "2.7.1"
 ENVELOPE = "envelope.ini"
-COMMUNICATION = "document.xml"
+MESSAGE = "message.xml"
 PASSPORT = "passport.xml"
 DOCUMENT = "document.pdf"
+SIGNATURE = "document.sig"
+REGISTRATION_STAMP = "registration_stamp.png"
+SIGNATURE_STAMP = "signature_stamp.png"
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+MAX_NUMBER = 31  # the schema's limit for a registration number
+_ADDRESS = re.compile(r"[A-Za-z0-9_.\-]+~[A-Za-z0-9_.\-]+")
 _PAGE = re.compile(rb"/Type\s*/Page\b(?!s)")
+
+
+def valid_address(address: str) -> bool:
+    """A МЭДО mail address: ``ИМЯ~ДОМЕН`` in Latin letters, digits, «_», «.», «-»."""
+    return bool(_ADDRESS.fullmatch(address.strip()))
 
 
 @dataclass(frozen=True)
@@ -43,6 +62,8 @@ class Party:
     medo_id: str = ""
     post: str = ""
     name: str = ""
+    address: str = ""  # the МЭДО mail address, ИМЯ~ДОМЕН, for the envelope
+    phone: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,6 +71,32 @@ class Attachment:
     file_name: str  # inside the container: ASCII, so that every МЭДО client reads it
     content: bytes
     description: str
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a stamp lies on the document: page (from 1), top-left and size, in millimetres."""
+
+    page: int
+    x: int
+    y: int
+    w: int
+    h: int
+
+
+@dataclass(frozen=True)
+class StampImage:
+    file_name: str
+    png: bytes
+    place: Placement
+
+
+@dataclass(frozen=True)
+class DocumentSignature:
+    """The signatory's detached CMS signature of ``document.pdf`` and its visible stamp."""
+
+    content: bytes
+    stamp: StampImage
 
 
 @dataclass(frozen=True)
@@ -64,6 +111,9 @@ class MedoLetter:
     signer: Party  # post and name of the signatory
     addressees: list[Party]
     pdf: bytes
+    registration_stamp: StampImage
+    signature: DocumentSignature
+    executor: Party | None = None  # name and phone (the schema wants the phone)
     attachments: list[Attachment] = field(default_factory=list)
 
     @property
@@ -85,6 +135,11 @@ def ini_value(value: str) -> str:
     return _NOT_ONE_LINE.sub(" ", value).strip()
 
 
+def _one_line(value: str, limit: int = 511) -> str:
+    """A schema ``stringValue``: one line, 1..511 characters."""
+    return (" ".join(xml_safe(value).split()) or "—")[:limit]
+
+
 def _sub(
     parent: ET.Element, ns: str, tag: str, text: str | None = None, **attrs: str
 ) -> ET.Element:
@@ -96,23 +151,41 @@ def _sub(
     return element
 
 
+def _c(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    return _sub(parent, CONTAINER_NS, tag, text, **attrs)
+
+
 def _organization(parent: ET.Element, party: Party) -> None:
-    org = _sub(parent, CONTAINER_NS, "organization")
-    if party.medo_id:
-        org.set(f"{{{CONTAINER_NS}}}uid", xml_safe(party.medo_id))
-    _sub(org, CONTAINER_NS, "title", party.title)
+    org = _c(parent, "organization")
+    if party.medo_id.strip():
+        org.set(f"{{{CONTAINER_NS}}}id", _one_line(party.medo_id, 127))
+    _c(org, "title", _one_line(party.title))
 
 
-def _person(parent: ET.Element, party: Party) -> None:
-    if party.post or party.name:
-        person = _sub(parent, CONTAINER_NS, "person")
-        _sub(person, CONTAINER_NS, "post", party.post or "—")
-        _sub(person, CONTAINER_NS, "name", party.name or "—")
+def _person(parent: ET.Element, tag: str, party: Party, *, phone: bool = False) -> None:
+    person = _c(parent, tag)
+    _c(person, "post", _one_line(party.post))
+    _c(person, "name", _one_line(party.name))
+    if phone:
+        _c(person, "phone", _one_line(party.phone))
+
+
+def _stamp(parent: ET.Element, tag: str, stamp: StampImage) -> None:
+    element = _c(parent, tag, localName=stamp.file_name)
+    position = _c(element, "position")
+    _c(position, "page", str(stamp.place.page))
+    top_left = _c(position, "topLeft")
+    _c(top_left, "x", str(stamp.place.x))
+    _c(top_left, "y", str(stamp.place.y))
+    dimension = _c(position, "dimension")
+    _c(dimension, "w", str(stamp.place.w))
+    _c(dimension, "h", str(stamp.place.h))
 
 
 def _xml(root: ET.Element) -> bytes:
+    """UTF-8 with the declaration the requirements spell out, letter for letter."""
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return XML_DECLARATION + ET.tostring(root, encoding="unicode").encode("utf-8") + b"\n"
 
 
 def passport_xml(letter: MedoLetter) -> bytes:
@@ -121,29 +194,35 @@ def passport_xml(letter: MedoLetter) -> bytes:
         f"{{{CONTAINER_NS}}}container",
         {f"{{{CONTAINER_NS}}}uid": letter.uid, f"{{{CONTAINER_NS}}}version": "1.0"},
     )
-    requisites = _sub(root, CONTAINER_NS, "requisites")
-    _sub(requisites, CONTAINER_NS, "documentKind", letter.kind)
-    _sub(requisites, CONTAINER_NS, "annotation", letter.annotation)
-    author = _sub(_sub(root, CONTAINER_NS, "authors"), CONTAINER_NS, "author")
+    requisites = _c(root, "requisites")
+    _c(requisites, "documentKind", _one_line(letter.kind))
+    _c(requisites, "annotation", xml_safe(letter.annotation)[:4000])
+    author = _c(_c(root, "authors"), "author")
     _organization(author, letter.author)
-    registration = _sub(author, CONTAINER_NS, "registration")
-    _sub(registration, CONTAINER_NS, "number", letter.number)
-    _sub(registration, CONTAINER_NS, "date", letter.date.isoformat())
-    sign = _sub(author, CONTAINER_NS, "sign")
-    _person(sign, letter.signer)
-    addressees = _sub(root, CONTAINER_NS, "addressees")
+    registration = _c(author, "registration")
+    _c(registration, "number", " ".join(letter.number.split())[:MAX_NUMBER])
+    _c(registration, "date", letter.date.isoformat())
+    _stamp(registration, "registrationStamp", letter.registration_stamp)
+    sign = _c(author, "sign")
+    _person(sign, "person", letter.signer)
+    signature = _c(sign, "documentSignature", localName=SIGNATURE, type="Утверждающая")
+    _stamp(signature, "signatureStamp", letter.signature.stamp)
+    if letter.executor is not None and letter.executor.phone.strip():
+        _person(author, "executor", letter.executor, phone=True)
+    addressees = _c(root, "addressees")
     for party in letter.addressees:
-        addressee = _sub(addressees, CONTAINER_NS, "addressee")
+        addressee = _c(addressees, "addressee")
         _organization(addressee, party)
-        _person(addressee, party)
-    document = _sub(root, CONTAINER_NS, "document", localName=DOCUMENT)
-    _sub(document, CONTAINER_NS, "pagesQuantity", str(page_count(letter.pdf)))
+        if party.post or party.name:
+            _person(addressee, "person", party)
+    document = _c(root, "document", localName=DOCUMENT)
+    _c(document, "pagesQuantity", str(page_count(letter.pdf)))
     if letter.attachments:
-        attachments = _sub(root, CONTAINER_NS, "attachments")
+        attachments = _c(root, "attachments")
         for order, item in enumerate(letter.attachments):
-            attachment = _sub(attachments, CONTAINER_NS, "attachment", localName=item.file_name)
-            _sub(attachment, CONTAINER_NS, "order", str(order))
-            _sub(attachment, CONTAINER_NS, "description", item.description)
+            attachment = _c(attachments, "attachment", localName=item.file_name)
+            _c(attachment, "order", str(order))
+            _c(attachment, "description", xml_safe(item.description)[:4000])
     return _xml(root)
 
 
@@ -169,14 +248,16 @@ def envelope_ini(letter: MedoLetter) -> bytes:
     lines = [
         "[ПИСЬМО КП ПС СЗИ]",
         f"ТЕМА=ЭСД МЭДО (№ {ini_value(letter.number)} от {letter.date:%d.%m.%Y})",
+        "АВТООТПРАВКА=1",
         "ШИФРОВАНИЕ=0",
         "ЭЦП=1",
         "ДОСТАВЛЕНО=1",
         "ПРОЧТЕНО=1",
+        f"ДАТА={letter.created:%d.%m.%Y %H:%M:%S}",
         "[АДРЕСАТЫ]",
-        *(f"{i}={ini_value(party.medo_id)}" for i, party in enumerate(letter.addressees)),
+        *(f"{i}={ini_value(party.address)}" for i, party in enumerate(letter.addressees)),
         "[ФАЙЛЫ]",
-        f"0={COMMUNICATION}",
+        f"0={MESSAGE}",
         f"1={ini_value(letter.zip_name)}",
     ]
     return ("\r\n".join(lines) + "\r\n").encode("cp1251", errors="replace")
@@ -184,9 +265,13 @@ def envelope_ini(letter: MedoLetter) -> bytes:
 
 def container_zip(letter: MedoLetter) -> bytes:
     buffer = io.BytesIO()
+    stamps = (letter.registration_stamp, letter.signature.stamp)
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(PASSPORT, passport_xml(letter))
         archive.writestr(DOCUMENT, letter.pdf)
+        archive.writestr(SIGNATURE, letter.signature.content)
+        for stamp in stamps:
+            archive.writestr(stamp.file_name, stamp.png)
         for item in letter.attachments:
             archive.writestr(item.file_name, item.content)
     return buffer.getvalue()
@@ -196,11 +281,11 @@ def build_package(letter: MedoLetter) -> dict[str, bytes]:
     """The files of one transport package, by name."""
     if not letter.author.medo_id:
         raise ValueError("the sender's МЭДО id is required")
-    missing = [p.title for p in letter.addressees if not p.medo_id]
+    missing = [p.title for p in letter.addressees if not valid_address(p.address)]
     if missing:
-        raise ValueError(f"addressees without a МЭДО id: {missing}")
+        raise ValueError(f"addressees without a МЭДО address: {missing}")
     return {
         ENVELOPE: envelope_ini(letter),
-        COMMUNICATION: communication_xml(letter),
+        MESSAGE: communication_xml(letter),
         letter.zip_name: container_zip(letter),
     }

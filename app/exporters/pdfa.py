@@ -1,4 +1,8 @@
-"""PDF/A-2b from what ReportLab writes: every PDF of the program passes through :func:`to_pdfa`.
+"""PDF/A from what ReportLab writes: every PDF of the program passes through :func:`to_pdfa`.
+
+Letters, tables and envelopes are PDF/A-2b; the document a МЭДО container carries is PDF/A-1b
+(what МЭДО asks for): PDF 1.4, no object or cross-reference streams, no transparency (a soft
+mask is flattened onto white).
 
 ReportLab's open-source edition writes no PDF/A. What it lacks is added here with pikepdf:
 
@@ -24,6 +28,7 @@ import functools
 import hashlib
 import io
 import string
+import zlib
 from typing import Any
 
 AUTHOR = "Секретариат"
@@ -91,11 +96,35 @@ def _output_intent(pdf: Any) -> None:
     pdf.Root.OutputIntents = pikepdf.Array([intent])
 
 
-def to_pdfa(data: bytes, *, title: str, created: dt.date) -> bytes:
-    """The PDF ``data`` as PDF/A-2b, dated ``created`` (see the module's notes)."""
+def _flatten_soft_masks(pdf: Any) -> None:
+    """PDF/A-1 allows no transparency: an image's soft mask is composed onto white."""
+    import pikepdf
+    from pikepdf import PdfImage
+    from PIL import Image
+
+    for xobject in list(pdf.objects):  # on pages and inside forms alike
+        if not isinstance(xobject, pikepdf.Stream) or "/SMask" not in xobject:
+            continue
+        if xobject.get("/Subtype") != pikepdf.Name.Image:
+            continue
+        picture = PdfImage(xobject).as_pil_image().convert("RGB")
+        alpha = PdfImage(xobject.SMask).as_pil_image().convert("L").resize(picture.size)
+        flat = Image.composite(picture, Image.new("RGB", picture.size, "white"), alpha)
+        xobject.write(zlib.compress(flat.tobytes()), filter=pikepdf.Name.FlateDecode)
+        xobject.ColorSpace = pikepdf.Name.DeviceRGB
+        xobject.BitsPerComponent = 8
+        for key in ("/SMask", "/DecodeParms", "/Decode"):
+            if key in xobject:
+                del xobject[key]
+
+
+def to_pdfa(data: bytes, *, title: str, created: dt.date, part: int = 2) -> bytes:
+    """The PDF ``data`` as PDF/A-2b (or ``part=1``: PDF/A-1b), dated ``created``."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(data)) as pdf:
+        if part == 1:
+            _flatten_soft_masks(pdf)
         _distinct_subset_tags(pdf)
         _output_intent(pdf)
         when = dt.datetime.combine(created, dt.time(), tzinfo=dt.UTC)
@@ -110,7 +139,7 @@ def to_pdfa(data: bytes, *, title: str, created: dt.date) -> bytes:
             if key in pdf.docinfo:
                 del pdf.docinfo[key]
         with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
-            meta["pdfaid:part"] = "2"
+            meta["pdfaid:part"] = str(part)
             meta["pdfaid:conformance"] = "B"
             meta["dc:title"] = title
             meta["dc:creator"] = [AUTHOR]
@@ -120,5 +149,13 @@ def to_pdfa(data: bytes, *, title: str, created: dt.date) -> bytes:
             meta["xmp:ModifyDate"] = when.isoformat()
             meta["xmp:MetadataDate"] = when.isoformat()
         out = io.BytesIO()
-        pdf.save(out, deterministic_id=True)
+        if part == 1:
+            pdf.save(
+                out,
+                deterministic_id=True,
+                force_version="1.4",
+                object_stream_mode=pikepdf.ObjectStreamMode.disable,
+            )
+        else:
+            pdf.save(out, deterministic_id=True)
         return out.getvalue()

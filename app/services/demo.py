@@ -97,12 +97,15 @@ def load_demo(db: Database, *, mixed_mailing: bool = False) -> DemoResult:
 
 
 def _contacts(session: Any, contacts: dict[str, Any]) -> None:
-    """Demo-only contacts: an invented МЭДО id for every МЭДО recipient, invented e-mails."""
+    """Demo-only contacts: an invented МЭДО id and address for every МЭДО recipient, invented
+    e-mails."""
     import uuid
 
     for r in session.scalars(select(Recipient)):
         if r.delivery == "МЭДО" and not r.medo_id:
             r.medo_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"secretariat-demo:{r.code}"))
+        if r.delivery == "МЭДО" and not r.medo_address:
+            r.medo_address = f"DEMO{r.id:04d}~MEDO"
         if r.code in contacts.get("emails", {}):
             r.email = contacts["emails"][r.code]
     session.flush()

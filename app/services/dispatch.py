@@ -29,6 +29,7 @@ POST = "Почта"
 CHANGED_AFTER = "изменено после отправки"
 COPY_STATES = {
     "not_sent": "Не отправлено",
+    "unsigned": "Подготовлено (не подписано)",
     "prepared": "Подготовлено",
     "sent": "Отправлено",
     "delivered": "Доставлено",
@@ -39,7 +40,7 @@ STATE_WORDS = {  # what the CLI and a receipt may say, in Russian or English
     **{label.lower(): key for key, label in COPY_STATES.items()},
 }
 PREPARED_HINT = {
-    MEDO: "контейнер записан; подпишите и отправьте его в клиенте МЭДО",
+    MEDO: "контейнер с подписью записан; отправьте его в клиенте МЭДО",
     EMAIL: "письмо .eml записано; отправьте его из почтовой программы",
 }
 
@@ -62,6 +63,7 @@ class CopyDispatch:
     uid: str
     email: str
     medo_id: str
+    medo_address: str
     address: str
     postcode: str
     changed_after: bool = False  # the letter was changed after this copy went out
@@ -125,7 +127,7 @@ def letter_state(states: list[str]) -> str:
         return "sent"
     if any(s in ("sent", "delivered") for s in states):
         return "partly_sent"
-    if any(s == "prepared" for s in states):
+    if any(s in ("prepared", "unsigned") for s in states):
         return "prepared"
     return "not_sent"
 
@@ -163,6 +165,7 @@ def dispatch_in(session: Session, letter_id: int) -> LetterDispatch:
                 uid=row.dispatch_uid,
                 email=r.email if r is not None else "",
                 medo_id=r.medo_id if r is not None else "",
+                medo_address=r.medo_address if r is not None else "",
                 address=r.address if r is not None else "",
                 postcode=r.postcode if r is not None else "",
                 changed_after=row.changed_after_dispatch,
@@ -320,7 +323,7 @@ def when_text(at: dt.datetime | None) -> str:
 def dispatch_table(status: LetterDispatch) -> Table:
     rows: list[list[Any]] = []
     for c in status.copies:
-        where = {MEDO: c.medo_id, EMAIL: c.email}.get(
+        where = {MEDO: c.medo_address or c.medo_id, EMAIL: c.email}.get(
             c.method, ", ".join(p for p in (c.postcode, c.address) if p)
         )
         state = c.label + (f": {c.note}" if c.note else "")

@@ -25,10 +25,22 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from app import clock
+from app.detached_signature import SignerInfo, check_signature, matches
 from app.errors import UserError
 from app.exporters.eml import Mail, build_message, valid_address
 from app.exporters.envelope_pdf import SIZES, EnvelopeAddress, render_envelopes
-from app.exporters.medo import Attachment, MedoLetter, Party, build_package
+from app.exporters.medo import (
+    DOCUMENT,
+    MAX_NUMBER,
+    Attachment,
+    DocumentSignature,
+    MedoLetter,
+    Party,
+    build_package,
+)
+from app.exporters.medo import valid_address as valid_medo_address
+from app.exporters.medo_stamps import registration_stamp, signature_stamp
+from app.letter_layout import LetterPage, Stamp
 from app.services.dispatch import (
     EMAIL,
     MEDO,
@@ -135,6 +147,7 @@ def _read(session: Session, letter_id: int) -> _Context:
             r.medo_id,
             " ".join(r.position.split()),
             _person_name(r.last_name, r.first_name, r.middle_name),
+            address=r.medo_address,
         )
     attachments = []
     for i, item in enumerate(letter.attachments, 1):
@@ -154,6 +167,9 @@ class Outcome:
     folder: Path
     files: list[Path] = field(default_factory=list)
     prepared: dict[str, int] = field(default_factory=dict)  # method → copies prepared
+    unsigned: dict[str, int] = field(default_factory=dict)  # МЭДО → documents left to sign
+    to_sign: list[str] = field(default_factory=list)  # their files, relative to the folder
+    signed: list[str] = field(default_factory=list)  # «file.sig: owner, certificate serial»
     sent: dict[str, int] = field(default_factory=dict)  # method → copies sent
     problems: list[str] = field(default_factory=list)  # «№ 3 Правительство …: нет МЭДО id»
     already: list[str] = field(default_factory=list)  # sent before, not sent again
@@ -161,7 +177,7 @@ class Outcome:
 
     @property
     def copies(self) -> int:
-        return sum(self.prepared.values()) + sum(self.sent.values())
+        return sum(self.prepared.values()) + sum(self.sent.values()) + sum(self.unsigned.values())
 
 
 @dataclass
@@ -197,60 +213,157 @@ def _stem(status: LetterDispatch) -> str:
     return safe_name(f"{status.number} от {status.reg_date:%d.%m.%Y}")
 
 
-def _medo(run: _Run, copies: list[CopyDispatch], whole: bool) -> None:
+TO_SIGN = "На подпись"  # the folder of documents waiting for their signature
+SIGN_HINT = "подпишите document.pdf открепленной подписью и отправьте снова, указав подпись"
+
+
+@dataclass(frozen=True)
+class _MedoDocument:
+    copies: list[CopyDispatch]
+    folder: str
+    pdf: bytes  # PDF/A-1b, the same bytes for the same letter version
+    page: LetterPage
+
+
+def _medo_documents(run: _Run, copies: list[CopyDispatch], whole: bool) -> list[_MedoDocument]:
+    """The documents to sign: one per copy, or one for the whole mailing."""
     ctx = run.ctx
     if not copies:
-        return
+        return []
+    refusal = ""
     if not ctx.org.medo_id.strip():
+        refusal = "не указан идентификатор МЭДО организации-отправителя (Настройки → Организация)"
+    elif len(" ".join(ctx.status.number.split())) > MAX_NUMBER:
+        refusal = f"номер длиннее {MAX_NUMBER} знаков, МЭДО его не примет"
+    if refusal:
         for c in copies:
-            run.problem(
-                c, "не указан идентификатор МЭДО организации-отправителя (Настройки → Организация)"
-            )
-        return
+            run.problem(c, refusal)
+        return []
     ready = []
     for c in copies:
-        if not c.medo_id.strip():
-            run.problem(c, "у адресата нет идентификатора МЭДО (карточка адресата)")
+        if not valid_medo_address(c.medo_address):
+            run.problem(c, "у адресата нет адреса МЭДО вида ИМЯ~ДОМЕН (карточка адресата)")
         else:
             ready.append(c)
-    groups = [ready] if whole and ready else [[c] for c in ready]
-    for group in groups:
-        uid = str(uuid.uuid4())
-        if whole:
-            pdf = render(run.prepared, "pdf", [run.prepared.pages[-1]])  # the common letter
-            folder = f"{_stem(ctx.status)} - рассылка"
+    if whole and ready:
+        page = run.prepared.pages[-1]  # the common letter
+        folder = f"{_stem(ctx.status)} - рассылка"
+        pdf = render(run.prepared, "pdf", [page], pdfa_part=1)
+        return [_MedoDocument(ready, folder, pdf, page)]
+    documents = []
+    for c in ready:
+        page = run.prepared.pages[c.position - 1]
+        pdf = render(run.prepared, "pdf", [page], pdfa_part=1)
+        documents.append(_MedoDocument([c], run.name(c), pdf, page))
+    return documents
+
+
+def _match_signatures(
+    documents: list[_MedoDocument], signatures: list[tuple[str, bytes]]
+) -> dict[int, tuple[str, SignerInfo, bytes]]:
+    """Each signature to the document it signs; a signature of no document here is refused."""
+    today = clock.today()
+    matched: dict[int, tuple[str, SignerInfo, bytes]] = {}
+    for name, data in signatures:
+        for index, document in enumerate(documents):
+            if matches(data, document.pdf):
+                info = check_signature(data, document.pdf, name)
+                if not info.valid_on(today):
+                    raise UserError(
+                        f"{name}: сертификат подписавшего ({info.owner}) действителен "
+                        f"с {date_ru(info.valid_from)} по {date_ru(info.valid_to)} — "
+                        "подпись на сегодня недействительна"
+                    )
+                matched[index] = (name, info, data)
+                break
         else:
-            pdf = run.pdf(group[0])
-            folder = run.name(group[0])
+            if not documents:
+                raise UserError(f"{name}: у письма нет документов МЭДО к подписи")
+            check_signature(data, documents[0].pdf, name)  # says why: damaged, another file
+            raise UserError(f"{name}: подпись сделана к другому файлу, не к документу этого письма")
+    return matched
+
+
+def _medo(
+    run: _Run, copies: list[CopyDispatch], whole: bool, signatures: list[tuple[str, bytes]]
+) -> None:
+    ctx = run.ctx
+    documents = _medo_documents(run, copies, whole)
+    if not signatures:
+        for document in documents:
+            path = f"{FOLDERS[MEDO]}/{TO_SIGN}/{document.folder}/{DOCUMENT}"
+            run.write(path, document.pdf)
+            run.outcome.to_sign.append(path)
+            for c in document.copies:
+                run.steps.append(
+                    Step(
+                        c.addressee_id,
+                        "unsigned",
+                        "export",
+                        file_name=DOCUMENT,
+                        content=document.pdf if c is document.copies[0] else b"",
+                        note=SIGN_HINT,
+                    )
+                )
+                run.count(run.outcome.unsigned, MEDO)
+        return
+    matched = _match_signatures(documents, signatures)
+    for index, document in enumerate(documents):
+        if index not in matched:
+            for c in document.copies:
+                run.problem(c, f"нет подписи: {SIGN_HINT}")
+            continue
+        name, info, signature = matched[index]
+        status = ctx.status
+        page = document.page
+        stamp_lines = Stamp(info.serial, info.owner, info.valid_from, info.valid_to).lines
+        signer_words = page.signature.name.split() if page.signature else []
+        registration = registration_stamp(
+            document.pdf, status.number, f"№ {status.number} от {date_ru(status.reg_date)}"
+        )
+        uid = str(uuid.uuid4())
         letter = MedoLetter(
             uid=uid,
             created=clock.now().astimezone(),
             kind="Письмо",
-            annotation=ctx.status.subject,
-            number=ctx.status.number,
-            date=ctx.status.reg_date,
+            annotation=status.subject,
+            number=status.number,
+            date=status.reg_date,
             author=Party(ctx.org.name, ctx.org.medo_id),
             signer=ctx.signer,
-            addressees=[ctx.persons[c.addressee_id] for c in group],
-            pdf=pdf,
+            addressees=[ctx.persons[c.addressee_id] for c in document.copies],
+            pdf=document.pdf,
+            registration_stamp=registration,
+            signature=DocumentSignature(
+                signature,
+                signature_stamp(document.pdf, stamp_lines, (signer_words or [""])[-1]),
+            ),
+            executor=Party(ctx.org.name, name=ctx.executor[0], phone=ctx.executor[1])
+            if ctx.executor[0]
+            else None,
             attachments=ctx.attachments,
         )
         package = build_package(letter)
         for file_name, content in package.items():
-            run.write(f"{FOLDERS[MEDO]}/{folder}/{file_name}", content)
-        for c in group:
+            run.write(f"{FOLDERS[MEDO]}/{document.folder}/{file_name}", content)
+        note = (
+            f"{PREPARED_HINT[MEDO]}; подписал {info.owner}, сертификат {info.serial} "
+            f"действителен по {date_ru(info.valid_to)}"
+        )
+        for c in document.copies:
             run.steps.append(
                 Step(
                     c.addressee_id,
                     "prepared",
                     "export",
                     file_name=letter.zip_name,
-                    content=package[letter.zip_name] if c is group[0] else b"",
+                    content=package[letter.zip_name] if c is document.copies[0] else b"",
                     uid=uid,
-                    note=PREPARED_HINT[MEDO],
+                    note=note,
                 )
             )
             run.count(run.outcome.prepared, MEDO)
+        run.outcome.signed.append(f"{name}: {info.owner}, сертификат {info.serial}")
 
 
 def _mail(run: _Run, c: CopyDispatch, sender: str) -> tuple[Mail, str]:
@@ -392,6 +505,7 @@ def dispatch_letter(
     password: str | None = None,
     envelope: str = "DL",
     medo_whole: bool = False,
+    signatures: list[Path] | None = None,
     again: bool = False,
     progress: Progress | None = None,
 ) -> Outcome:
@@ -403,6 +517,7 @@ def dispatch_letter(
         raise UserError(f"{out}: это файл; укажите папку")
     if not out.parent.is_dir():
         raise UserError(f"{out}: папка {out.parent} не существует")
+    signed = [(str(path), _read_signature(Path(path))) for path in signatures or []]
     with db.read() as session:
         ctx = _read(session, letter_id)
     prepared = prepare(db, letter_id, per_recipient=True)
@@ -420,7 +535,7 @@ def dispatch_letter(
         total = sum(len(v) for v in by_method.values())
         if progress is not None and not progress(0, total):
             raise ExportCancelled()
-        _medo(run, by_method[MEDO], medo_whole)
+        _medo(run, by_method[MEDO], medo_whole, signed)
         _post(run, by_method[POST], envelope)
         if progress is not None and not progress(total // 2, total):
             raise ExportCancelled()
@@ -438,6 +553,17 @@ def dispatch_letter(
     if progress is not None:
         progress(1, 1)
     return outcome
+
+
+def _read_signature(path: Path) -> bytes:
+    from app.detached_signature import MAX_SIGNATURE
+
+    try:
+        if path.stat().st_size > MAX_SIGNATURE:
+            raise UserError(f"{path}: файл больше 1 МБ — это не открепленная подпись")
+        return path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"{path}: не удалось прочитать подпись ({exc.strerror or exc})") from exc
 
 
 def _choose(

@@ -166,13 +166,17 @@ def render(
     fmt: str,
     pages: list[LetterPage],
     progress: Callable[[int], bool] | None = None,
+    *,
+    pdfa_part: int = 2,
 ) -> bytes:
-    """One file's bytes: the given pages in the given format."""
+    """One file's bytes: the given pages in the given format (PDF: PDF/A-2b, or 1b)."""
     if fmt == "pdf":
         from app.exporters.letter_pdf import Cancelled, render_letters_pdf
 
         try:
-            return render_letters_pdf(pages, font=prepared.font_file or None, progress=progress)
+            return render_letters_pdf(
+                pages, font=prepared.font_file or None, progress=progress, pdfa_part=pdfa_part
+            )
         except Cancelled:
             raise ExportCancelled() from None
     if fmt == "docx":

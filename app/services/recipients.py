@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app import audit, declension
 from app.errors import UserError
+from app.exporters.medo import valid_address as valid_medo_address
 from app.field_rules import problems_of
 from app.services.audit_log import refuse_stale
 from app.services.search_index import (
@@ -63,6 +64,7 @@ class RecipientData:
     delivery: str = ""
     email: str = ""
     medo_id: str = ""
+    medo_address: str = ""  # ИМЯ~ДОМЕН, for the МЭДО envelope
     address: str = ""
     postcode: str = ""
     phone: str = ""
@@ -92,6 +94,11 @@ class RecipientData:
             out.append(f"пол «{self.gender}»; допустимо: м, ж или пусто")
         if self.email and ("@" not in self.email or " " in self.email):
             out.append(f"адрес электронной почты «{self.email}» неверен")
+        if self.medo_address and not valid_medo_address(self.medo_address):
+            out.append(
+                f"адрес МЭДО «{self.medo_address}» неверен: нужно ИМЯ~ДОМЕН латиницей, "
+                "как в справочнике участников МЭДО"
+            )
         if self.postcode and not (self.postcode.isdigit() and len(self.postcode) == 6):
             out.append(f"почтовый индекс «{self.postcode}»: нужно 6 цифр")
         multiline = ("organization", "position", "addressee_lines", "address")
@@ -168,6 +175,7 @@ _PLAIN_FIELDS = (
     "delivery",
     "email",
     "medo_id",
+    "medo_address",
     "address",
     "postcode",
     "phone",
@@ -348,6 +356,7 @@ def _search_norm(row: Recipient) -> str:
         row.addressee_lines,
         row.email,
         row.medo_id,
+        row.medo_address,
     )
 
 

@@ -60,13 +60,14 @@ STATE_COLOURS = {
     "delivered": palette.GOOD,
     "sent": palette.GOOD,
     "prepared": palette.WARNING,
+    "unsigned": palette.WARNING,
     "error": palette.ERROR,
 }
 
 
 def _where(c: CopyDispatch) -> str:
     if c.method == MEDO:
-        return c.medo_id or "нет идентификатора МЭДО"
+        return c.medo_address or "нет адреса МЭДО"
     if c.method == EMAIL:
         return c.email or "нет адреса"
     return ", ".join(p for p in (c.postcode, c.address) if p)
@@ -75,9 +76,17 @@ def _where(c: CopyDispatch) -> str:
 def outcome_text(outcome: Outcome) -> str:
     parts = [f"{m}: подготовлено {n}" for m, n in outcome.prepared.items()]
     parts += [f"{m}: отправлено {n}" for m, n in outcome.sent.items()]
+    parts += [f"{m}: на подпись {n}" for m, n in outcome.unsigned.items()]
     lines = ["; ".join(parts) if parts else "Отправлять некому"]
+    lines += [f"Подпись {line}" for line in outcome.signed]
     if outcome.prepared.get(MEDO):
-        lines.append("Контейнеры МЭДО не подписаны: подпишите и отправьте их в клиенте МЭДО.")
+        lines.append("Контейнеры МЭДО с подписью готовы: отправьте их в клиенте МЭДО.")
+    if outcome.to_sign:
+        lines.append(
+            "Подпишите открепленной подписью (КриптоАРМ, клиент МЭДО), затем укажите подпись "
+            "в поле «Подпись МЭДО» и нажмите «Отправить»:"
+        )
+        lines += [f"    {path}" for path in outcome.to_sign]
     if outcome.already:
         lines.append(f"Уже отправлены раньше: {len(outcome.already)}.")
     lines += [f"Вручную: {line}" for line in outcome.manual]
@@ -144,8 +153,22 @@ class DispatchDialog(QDialog):
         else:
             self.smtp.setToolTip("Почтовый сервер не указан: Настройки → Организация")
         self.again = QCheckBox("И тем, кому уже отправлено")
+        self.signatures = QLineEdit()
+        self.signatures.setPlaceholderText(
+            "файлы .sig открепленной подписи document.pdf (несколько — через «;»)"
+        )
+        self.signatures.setToolTip(
+            "Без подписи для МЭДО готовится документ на подпись (document.pdf); подписанный "
+            "в КриптоАРМ или клиенте МЭДО, он вместе с подписью собирается в контейнер"
+        )
+        choose = QPushButton("Выбрать…")
+        choose.clicked.connect(self._choose_signatures)
+        signature_row = QHBoxLayout()
+        signature_row.addWidget(self.signatures, 1)
+        signature_row.addWidget(choose)
         form = QFormLayout()
         form.addRow("Папка для файлов:", folder_row)
+        form.addRow("Подпись МЭДО:", signature_row)
         form.addRow("Конверты:", self.envelope)
         form.addRow("", self.smtp)
         form.addRow("", self.again)
@@ -280,6 +303,17 @@ class DispatchDialog(QDialog):
         if path:
             self.folder.setText(path)
 
+    def _choose_signatures(self) -> None:
+        start = Path(self.folder.text().strip() or Path.home()) / "МЭДО" / "На подпись"
+        paths, _filter = QFileDialog.getOpenFileNames(
+            self,
+            "Открепленные подписи документов МЭДО",
+            str(start if start.is_dir() else Path(self.folder.text().strip() or Path.home())),
+            "Подписи (*.sig *.p7s *.sgn);;Все файлы (*)",
+        )
+        if paths:
+            self.signatures.setText("; ".join(paths))
+
     def send(self) -> None:
         """Every copy not yet sent, by its method; off the UI thread."""
         folder = self.folder.text().strip()
@@ -290,6 +324,7 @@ class DispatchDialog(QDialog):
             "send": self.smtp.isChecked(),
             "envelope": self.envelope.currentData(),
             "again": self.again.isChecked(),
+            "signatures": [Path(p.strip()) for p in self.signatures.text().split(";") if p.strip()],
         }
         self.buttons["send"].setEnabled(False)
         self.show_message("Идет отправка…")

@@ -1,0 +1,180 @@
+"""The signatory's detached signature of a document, checked against the document itself.
+
+A detached signature (``.sig``, ``.p7s``) is a CMS ``SignedData`` without the content, as
+КриптоАРМ and the МЭДО client save it (DER, or Base64 with or without PEM lines). The check:
+
+- the file is a ``SignedData`` with one signer and the signed attribute ``messageDigest``;
+- that digest equals the digest of the given document, computed with the signer's digest
+  algorithm: SHA-256/384/512 or GOST R 34.11-2012 «Стрибог» 256/512;
+- the signer's certificate is in the file; its owner, serial number and validity are read out.
+
+What is not checked here: the signature value and the certificate chain (the МЭДО client and
+the recipient's system verify them with the keys of the certification authorities).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.errors import UserError
+from app.text import thousands
+
+MAX_SIGNATURE = 1024 * 1024  # a signature with its certificates is a few kilobytes
+
+
+def _streebog(name: str) -> Callable[[bytes], bytes]:
+    def digest(data: bytes) -> bytes:
+        import gostcrypto
+
+        return bytes(gostcrypto.gosthash.new(name, data=data).digest())
+
+    return digest
+
+
+def _hashlib(name: str) -> Callable[[bytes], bytes]:
+    return lambda data: hashlib.new(name, data).digest()
+
+
+DIGESTS: dict[str, tuple[str, Callable[[bytes], bytes]]] = {
+    "2.16.840.1.101.3.4.2.1": ("SHA-256", _hashlib("sha256")),
+    "2.16.840.1.101.3.4.2.2": ("SHA-384", _hashlib("sha384")),
+    "2.16.840.1.101.3.4.2.3": ("SHA-512", _hashlib("sha512")),
+    "1.2.643.7.1.1.2.2": ("ГОСТ Р 34.11-2012 (256 бит)", _streebog("streebog256")),
+    "1.2.643.7.1.1.2.3": ("ГОСТ Р 34.11-2012 (512 бит)", _streebog("streebog512")),
+}
+_PEM_LINE = re.compile(rb"^-----[A-Z0-9 ]+-----\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class SignerInfo:
+    """Whose signature it is, from the certificate carried in the file."""
+
+    owner: str  # «Протасов Максим Александрович»
+    organization: str
+    serial: str  # hexadecimal, as certificate tools show it
+    valid_from: dt.date
+    valid_to: dt.date
+    digest: str  # «ГОСТ Р 34.11-2012 (256 бит)»
+
+    def valid_on(self, day: dt.date) -> bool:
+        return self.valid_from <= day <= self.valid_to
+
+
+def _der(data: bytes, name: str) -> bytes:
+    """DER from DER, Base64 or PEM."""
+    if data[:1] == b"\x30":
+        return data
+    text = _PEM_LINE.sub(b"", data)
+    try:
+        return base64.b64decode(b"".join(text.split()), validate=True)
+    except (binascii.Error, ValueError):
+        raise UserError(f"{name}: это не файл подписи (ожидается .sig в DER или Base64)") from None
+
+
+def _signed_data(data: bytes, name: str) -> object:
+    from asn1crypto import cms
+
+    if len(data) > MAX_SIGNATURE:
+        raise UserError(
+            f"{name}: файл подписи больше {thousands(MAX_SIGNATURE // 1024)} КБ — "
+            "это не открепленная подпись"
+        )
+    try:
+        info = cms.ContentInfo.load(_der(data, name), strict=True)
+        if info["content_type"].native != "signed_data":
+            raise UserError(f"{name}: это не подпись CMS (SignedData)")
+        signed = info["content"]
+        _ = signed.native  # parse the whole structure now, not half-way through the check
+    except UserError:
+        raise
+    except Exception:  # asn1crypto raises ValueError, TypeError, … on damaged DER
+        raise UserError(f"{name}: файл подписи поврежден или это не подпись CMS") from None
+    return signed
+
+
+def _certificate(signed: object, signer: object) -> object:
+    sid = signer["sid"]  # type: ignore[index]
+    for choice in signed["certificates"] or []:  # type: ignore[index]
+        if choice.name != "certificate":
+            continue
+        cert = choice.chosen
+        if sid.name == "issuer_and_serial_number":
+            wanted = sid.chosen
+            if (
+                cert.serial_number == wanted["serial_number"].native
+                and cert.issuer == wanted["issuer"]
+            ):
+                return cert
+        elif cert.key_identifier == sid.chosen.native:
+            return cert
+    return None
+
+
+def _name_part(name: object, *keys: str) -> str:
+    native = name.native  # type: ignore[attr-defined]
+    for key in keys:
+        value = native.get(key)
+        if value:
+            return str(value if isinstance(value, str) else value[0])
+    return ""
+
+
+def _owner(subject: object) -> str:
+    surname = _name_part(subject, "surname")
+    given = _name_part(subject, "given_name")
+    if surname:
+        return " ".join(part for part in (surname, given) if part)
+    return _name_part(subject, "common_name")
+
+
+def check_signature(data: bytes, document: bytes, name: str = "Подпись") -> SignerInfo:
+    """The signer of ``document`` when ``data`` is its detached signature; else UserError."""
+    signed = _signed_data(data, name)
+    signers = signed["signer_infos"]  # type: ignore[index]
+    if len(signers) != 1:
+        raise UserError(f"{name}: в файле {len(signers)} подписей; нужна одна подпись документа")
+    signer = signers[0]
+    oid = signer["digest_algorithm"]["algorithm"].dotted
+    if oid not in DIGESTS:
+        raise UserError(
+            f"{name}: алгоритм хэширования {signer['digest_algorithm']['algorithm'].native} "
+            "не поддерживается (ГОСТ Р 34.11-2012 или SHA-256)"
+        )
+    digest_name, digest_of = DIGESTS[oid]
+    attributes = signer["signed_attrs"]
+    declared = None
+    for attribute in attributes if attributes else []:
+        if attribute["type"].native == "message_digest":
+            declared = attribute["values"][0].native
+    if declared is None:
+        raise UserError(f"{name}: в подписи нет хэша документа (атрибут messageDigest)")
+    if declared != digest_of(document):
+        raise UserError(f"{name}: подпись сделана к другому файлу, не к этому документу")
+    cert = _certificate(signed, signer)
+    if cert is None:
+        raise UserError(f"{name}: в файле подписи нет сертификата подписавшего")
+    tbs = cert["tbs_certificate"]  # type: ignore[index]
+    validity = tbs["validity"]
+    return SignerInfo(
+        owner=_owner(tbs["subject"]),
+        organization=_name_part(tbs["subject"], "organization_name"),
+        serial=format(tbs["serial_number"].native, "X"),
+        valid_from=validity["not_before"].native.date(),
+        valid_to=validity["not_after"].native.date(),
+        digest=digest_name,
+    )
+
+
+def matches(data: bytes, document: bytes) -> bool:
+    """Whether ``data`` is a detached signature of ``document`` (damaged files: no)."""
+    try:
+        check_signature(data, document)
+    except UserError:
+        return False
+    return True

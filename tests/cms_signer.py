@@ -1,0 +1,121 @@
+"""A signatory's tool in miniature: a test key, its certificate and detached CMS signatures.
+
+The certificate is self-signed (RSA 2048, made by ``cryptography``); the signature is a CMS
+``SignedData`` without the content, with the signed attributes contentType, signingTime and
+messageDigest, built with asn1crypto — what КриптоАРМ writes to ``document.pdf.sig``. The digest
+of the document is SHA-256 or GOST R 34.11-2012 (Streebog-256, gostcrypto); the signature value
+over the attributes is RSA with SHA-256 either way (the program checks the digest, not the value).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+STREEBOG_256 = "1.2.643.7.1.1.2.2"
+
+
+@dataclass(frozen=True)
+class SignerKey:
+    key: Any
+    certificate: bytes  # DER
+
+
+def make_signer(
+    surname: str = "Протасов",
+    given: str = "Максим Александрович",
+    *,
+    valid_from: dt.datetime | None = None,
+    days: int = 365,
+) -> SignerKey:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.SURNAME, surname),
+            x509.NameAttribute(NameOID.GIVEN_NAME, given),
+            x509.NameAttribute(NameOID.COMMON_NAME, f"{surname} {given}"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Минэкономразвития России"),
+        ]
+    )
+    start = valid_from or dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(0x01DB5F3A00C2B1E4A9)
+        .not_valid_before(start)
+        .not_valid_after(start + dt.timedelta(days=days))
+        .sign(key, hashes.SHA256())
+    )
+    return SignerKey(key, cert.public_bytes(serialization.Encoding.DER))
+
+
+def sign_detached(document: bytes, signer: SignerKey, digest: str = "sha256") -> bytes:
+    """A detached CMS signature of ``document`` (DER)."""
+    from asn1crypto import algos, cms, core, x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    if digest == "sha256":
+        oid, value = "sha256", hashlib.sha256(document).digest()
+    else:
+        import gostcrypto
+
+        oid = STREEBOG_256
+        value = bytes(gostcrypto.gosthash.new("streebog256", data=document).digest())
+    cert = x509.Certificate.load(signer.certificate)
+    attributes = cms.CMSAttributes(
+        [
+            cms.CMSAttribute({"type": "content_type", "values": ["data"]}),
+            cms.CMSAttribute(
+                {
+                    "type": "signing_time",
+                    "values": [
+                        cms.Time(
+                            {
+                                "utc_time": core.UTCTime(
+                                    dt.datetime.now(dt.UTC).replace(microsecond=0)
+                                )
+                            }
+                        )
+                    ],
+                }
+            ),
+            cms.CMSAttribute({"type": "message_digest", "values": [value]}),
+        ]
+    )
+    signature = signer.key.sign(attributes.dump(), padding.PKCS1v15(), hashes.SHA256())
+    signer_info = cms.SignerInfo(
+        {
+            "version": "v1",
+            "sid": cms.SignerIdentifier(
+                {
+                    "issuer_and_serial_number": cms.IssuerAndSerialNumber(
+                        {"issuer": cert.issuer, "serial_number": cert.serial_number}
+                    )
+                }
+            ),
+            "digest_algorithm": algos.DigestAlgorithm({"algorithm": oid}),
+            "signed_attrs": attributes,
+            "signature_algorithm": algos.SignedDigestAlgorithm({"algorithm": "sha256_rsa"}),
+            "signature": signature,
+        }
+    )
+    signed = cms.SignedData(
+        {
+            "version": "v1",
+            "digest_algorithms": [algos.DigestAlgorithm({"algorithm": oid})],
+            "encap_content_info": {"content_type": "data"},
+            "certificates": [cert],
+            "signer_infos": [signer_info],
+        }
+    )
+    return cms.ContentInfo({"content_type": "signed_data", "content": signed}).dump()
