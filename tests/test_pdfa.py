@@ -96,3 +96,35 @@ def test_reportlab_alone_falls_short(demo_db: Database, monkeypatch: pytest.Monk
     problems = pdfa_problems(render(prepared, "pdf", prepared.pages))
     assert "no pdfaid 2B in XMP" in problems and "no PDF/A output intent" in problems
     assert any(p.startswith("subset tag") for p in problems)
+
+
+def test_pdfa_1_flattens_transparent_images() -> None:
+    """A logo with an alpha channel: PDF/A-1 allows no soft mask, so it is composed on white."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    from app.exporters.pdfa import to_pdfa
+
+    logo = Image.new("RGBA", (40, 20), (200, 0, 0, 0))
+    logo.paste((200, 0, 0, 255), (10, 5, 30, 15))
+    png = io.BytesIO()
+    logo.save(png, "PNG")
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, invariant=1)
+    page.drawImage(ImageReader(io.BytesIO(png.getvalue())), 100, 700, 80, 40, mask="auto")
+    page.save()
+    assert b"/SMask" in buffer.getvalue()  # what reportlab writes
+    data = to_pdfa(buffer.getvalue(), title="Логотип", created=dt.date(2025, 12, 2), part=1)
+    assert data.startswith(b"%PDF-1.4") and b"/ObjStm" not in data
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        images = [
+            o
+            for o in pdf.objects
+            if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"
+        ]
+        assert images and all("/SMask" not in image for image in images)
+        flat = pikepdf.PdfImage(images[0]).as_pil_image().convert("RGB")
+        assert flat.getpixel((0, 0)) == (255, 255, 255)  # transparent → white
+        assert flat.getpixel((20, 10)) == (200, 0, 0)  # the opaque part kept
+        assert pdf.open_metadata()["pdfaid:part"] == "1"

@@ -108,7 +108,9 @@ def _flatten_soft_masks(pdf: Any) -> None:
         if xobject.get("/Subtype") != pikepdf.Name.Image:
             continue
         picture = PdfImage(xobject).as_pil_image().convert("RGB")
-        alpha = PdfImage(xobject.SMask).as_pil_image().convert("L").resize(picture.size)
+        mask = xobject.SMask
+        assert isinstance(mask, pikepdf.Stream)
+        alpha = PdfImage(mask).as_pil_image().convert("L").resize(picture.size)
         flat = Image.composite(picture, Image.new("RGB", picture.size, "white"), alpha)
         xobject.write(zlib.compress(flat.tobytes()), filter=pikepdf.Name.FlateDecode)
         xobject.ColorSpace = pikepdf.Name.DeviceRGB
