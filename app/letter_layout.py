@@ -155,8 +155,21 @@ class Page:
     block_width: float = 80.0  # the letterhead block and the heading: at most 8 cm
     addressee_left: float = 100.0  # from the left margin: the addressee's column
     indent: float = 12.5  # first-line indent 1.25 cm
-    line_spacing: float = 1.15  # in the text; requisites single
+    # line heights as multiples of the font size, the same in the PDF and the DOCX (where they
+    # are written as exact heights, so that Word and LibreOffice break pages where the PDF does)
+    line_spacing: float = 1.15  # the text
+    requisite_spacing: float = 1.15  # requisites: a single line of the font
+    small_spacing: float = 1.2
+    table_spacing: float = 1.15
+    stamp_size: float = 8.0  # the electronic signature mark
+    stamp_leading: float = 9.5
     qr_size: float = 20.0
+    qr_gap: float = 3.0  # between the QR code and the text above it, page 1
+    cell_padding: tuple[float, float, float, float] = (1.2, 1.5, 1.8, 1.5)  # appendix tables:
+    # top, right, bottom, left
+    grid_line: float = 0.5  # pt, the appendix tables' rules («Table Grid» in Word)
+    appendix_title_before: float = 8.0  # the appendix's title: after the caption
+    appendix_title_after: float = 5.0  # and before the table
 
 
 @dataclass(frozen=True)

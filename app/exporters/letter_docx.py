@@ -84,27 +84,32 @@ def apply_styles(doc: Any, geo: Page) -> None:
     normal.paragraph_format.space_before = Pt(0)
     normal.paragraph_format.line_spacing = 1.0
 
-    def add(name: str, size: float, align: Any = None, bold: bool = False) -> Any:
+    def add(
+        name: str, size: float, align: Any = None, bold: bool = False, spacing: float = 0.0
+    ) -> Any:
         style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = normal
         style.quick_style = True
         _fonts(style.element.get_or_add_rPr(), size)
+        # an exact line height, the PDF's leading: «single» would be the font's own height
+        leading = size * (spacing or geo.requisite_spacing)
+        style.paragraph_format.line_spacing = Pt(leading)
         style.font.bold = bold or None
         if align is not None:
             style.paragraph_format.alignment = align
         return style
 
-    text = add(TEXT, geo.font_size, WD_ALIGN_PARAGRAPH.JUSTIFY)
+    text = add(TEXT, geo.font_size, WD_ALIGN_PARAGRAPH.JUSTIFY, spacing=geo.line_spacing)
     text.paragraph_format.first_line_indent = Mm(geo.indent)
-    text.paragraph_format.line_spacing = geo.line_spacing
     add(REQUISITE, geo.font_size, WD_ALIGN_PARAGRAPH.LEFT)
     add(CENTRED, geo.font_size, WD_ALIGN_PARAGRAPH.CENTER)
     add(ORGANIZATION, geo.font_size, WD_ALIGN_PARAGRAPH.CENTER, bold=True)
-    add(REFERENCE, geo.small_size, WD_ALIGN_PARAGRAPH.CENTER)
-    add(EXECUTOR, geo.small_size, WD_ALIGN_PARAGRAPH.LEFT)
-    add(CELL, geo.table_size, WD_ALIGN_PARAGRAPH.LEFT)
-    add(CELL_HEAD, geo.table_size, WD_ALIGN_PARAGRAPH.CENTER, bold=True)
-    add(STAMP, 8, WD_ALIGN_PARAGRAPH.LEFT)
+    add(REFERENCE, geo.small_size, WD_ALIGN_PARAGRAPH.CENTER, spacing=geo.small_spacing)
+    add(EXECUTOR, geo.small_size, WD_ALIGN_PARAGRAPH.LEFT, spacing=geo.small_spacing)
+    add(CELL, geo.table_size, WD_ALIGN_PARAGRAPH.LEFT, spacing=geo.table_spacing)
+    add(CELL_HEAD, geo.table_size, WD_ALIGN_PARAGRAPH.CENTER, bold=True, spacing=geo.table_spacing)
+    stamp_spacing = geo.stamp_leading / geo.stamp_size
+    add(STAMP, geo.stamp_size, WD_ALIGN_PARAGRAPH.LEFT, spacing=stamp_spacing)
     add(CAPTION, geo.font_size, WD_ALIGN_PARAGRAPH.LEFT)
     for fonts in doc.styles.element.iter(qn("w:rFonts")):  # the template's own styles too
         _font_slots(fonts)
@@ -142,7 +147,15 @@ def _block(doc: Any, block: Block) -> None:
         _lines_into(p, span.text, span.bold)
 
 
-def fixed_table(container: Any, rows: int, widths_mm: list[float], borders: bool) -> Any:
+def fixed_table(
+    container: Any,
+    rows: int,
+    widths_mm: list[float],
+    borders: bool,
+    padding: tuple[float, float, float, float] | None = None,
+) -> Any:
+    """A table of fixed column widths; without borders its cells have no side margins, with
+    ``padding`` (top, right, bottom, left, mm) its cells have those margins."""
     from docx.oxml import OxmlElement
     from docx.shared import Mm
 
@@ -157,11 +170,15 @@ def fixed_table(container: Any, rows: int, widths_mm: list[float], borders: bool
     for row in table.rows:
         for cell, width in zip(row.cells, widths_mm, strict=True):
             cell.width = Mm(width)
-    if not borders:
+    if padding is None and not borders:
+        padding = (0.0, 0.0, 0.0, 0.0)
+    if padding is not None:
+        top, right, bottom, left = padding
         margins = OxmlElement("w:tblCellMar")
-        for side in ("left", "right"):
+        sides = (("top", top), ("left", left), ("bottom", bottom), ("right", right))
+        for side, size in sides if borders else sides[1::2]:  # the schema's order
             node = OxmlElement(f"w:{side}")
-            node.set(_qn("w:w"), "0")
+            node.set(_qn("w:w"), str(int(Mm(size).twips)))
             node.set(_qn("w:type"), "dxa")
             margins.append(node)
         _insert_in_order(tbl_pr, margins, after=_TBL_PR_BEFORE_CELL_MAR)
@@ -213,21 +230,25 @@ def _page_field(paragraph: Any) -> None:
         run._r.append(node)
 
 
-def _frame_at_bottom(p: Any) -> None:
-    """The paragraph becomes (part of) a frame at the bottom-left of the text area."""
+def _frame_at_bottom(p: Any, top_mm: float) -> None:
+    """The paragraph becomes (part of) a frame at the left, ``top_mm`` from the page's top:
+    where the PDF draws the executor mark, its last line on the bottom margin."""
     from docx.oxml import OxmlElement
 
     frame = OxmlElement("w:framePr")
     for key, value in (
-        ("w:wrap", "around"),
-        ("w:vAnchor", "margin"),
+        ("w:wrap", "notBeside"),
+        ("w:vAnchor", "page"),
         ("w:hAnchor", "margin"),
         ("w:xAlign", "left"),
-        ("w:yAlign", "bottom"),
+        ("w:y", str(int(top_mm * 56.7))),
         ("w:w", str(int(90 * 56.7))),
     ):
         frame.set(_qn(key), value)
     _insert_in_order(p._p.get_or_add_pPr(), frame, after=_P_PR_BEFORE_FRAME)
+
+
+FOOTER_DISTANCE = 10.0  # mm from the page's edge to the header and the footer
 
 
 def section_geometry(section: Any, geo: Page, landscape: bool) -> None:
@@ -239,8 +260,8 @@ def section_geometry(section: Any, geo: Page, landscape: bool) -> None:
     section.page_height = Mm(geo.width if landscape else geo.height)
     section.left_margin, section.right_margin = Mm(geo.left), Mm(geo.right)
     section.top_margin, section.bottom_margin = Mm(geo.top), Mm(geo.bottom)
-    section.header_distance = Mm(10)
-    section.footer_distance = Mm(10)
+    section.header_distance = Mm(FOOTER_DISTANCE)
+    section.footer_distance = Mm(FOOTER_DISTANCE)
 
 
 class _Writer:
@@ -274,6 +295,7 @@ class _Writer:
 
             pic = container.paragraphs[0] if first else container.add_paragraph()
             pic.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            pic.paragraph_format.line_spacing = 1.0  # an exact height would clip the logo
             pic.add_run().add_picture(io.BytesIO(self.p.logo), height=Mm(18))
             first = False
         for line in self.p.organization:
@@ -335,8 +357,10 @@ class _Writer:
             _inner_borders_off(stamp)
 
     def executor(self) -> None:
+        geo = self.geo
+        height = len(self.p.executor) * geo.small_size * geo.small_spacing * 25.4 / 72
         for line in self.p.executor:
-            _frame_at_bottom(add_para(self.doc, line, EXECUTOR))
+            _frame_at_bottom(add_para(self.doc, line, EXECUTOR), geo.height - geo.bottom - height)
 
     def appendix(self, appendix: Appendix) -> None:
         from docx.enum.section import WD_SECTION
@@ -355,12 +379,17 @@ class _Writer:
         caption.paragraph_format.left_indent = Mm(width - self.geo.block_width)
         title = add_para(self.doc, appendix.title, CENTRED)
         title.runs[0].bold = True
-        title.paragraph_format.space_before = _pt(18)
-        title.paragraph_format.space_after = _pt(10)
+        title.paragraph_format.space_before = Mm(self.geo.appendix_title_before)
+        title.paragraph_format.space_after = Mm(self.geo.appendix_title_after)
         table = appendix.table
         total = sum(table.widths)
         widths = [width * w / total for w in table.widths]
-        grid = fixed_table(self.doc, 1 + len(table.rows), widths, borders=True)
+        # Word and LibreOffice add a rule's width to a row's height; the PDF draws it over the
+        # edge: the bottom margin gives it back, so that both fit as many rows on a page
+        top, right, bottom, left = self.geo.cell_padding
+        rule = self.geo.grid_line * 25.4 / 72
+        padding = (top, right, bottom - rule, left)
+        grid = fixed_table(self.doc, 1 + len(table.rows), widths, borders=True, padding=padding)
         repeat_header(grid.rows[0])
         numeric = table.numeric or tuple(False for _ in table.columns)
         for cell, text in zip(grid.rows[0].cells, table.columns, strict=True):
@@ -417,7 +446,7 @@ def _inner_borders_off(table: Any) -> None:
 
 def _first_section(doc: Any, page: LetterPage) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm
+    from docx.shared import Mm, Pt
 
     section = doc.sections[0]
     section_geometry(section, page.page, landscape=False)
@@ -427,7 +456,14 @@ def _first_section(doc: Any, page: LetterPage) -> None:
     _page_field(header)
     footer = section.first_page_footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    # «single»: an exact line height would clip the picture; the body ends qr_gap above it,
+    # where the PDF's first frame ends
+    footer.paragraph_format.line_spacing = 1.0
+    footer.paragraph_format.space_before = Mm(page.page.qr_gap)
+    footer.paragraph_format.space_after = Mm(page.page.bottom - FOOTER_DISTANCE)  # QR's place
     footer.add_run().add_picture(io.BytesIO(qr_png(page.qr)), width=Mm(page.page.qr_size))
+    later = section.footer.paragraphs[0]  # empty: as low as can be, so the body keeps its height
+    later.paragraph_format.line_spacing = Pt(1)
 
 
 def render_letter_docx(page: LetterPage) -> bytes:

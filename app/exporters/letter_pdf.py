@@ -73,7 +73,13 @@ def _styles(page: Page, family: str) -> _Styles:
 
     size = page.font_size
     plain = ParagraphStyle(
-        "plain", fontName=family, fontSize=size, leading=size * 1.15, alignment=TA_LEFT
+        "plain",
+        fontName=family,
+        fontSize=size,
+        leading=size * page.requisite_spacing,
+        alignment=TA_LEFT,
+        allowWidows=0,  # as Word's widow control: no paragraph's last line alone on a page
+        allowOrphans=0,
     )
     text = ParagraphStyle(
         "text",
@@ -83,10 +89,13 @@ def _styles(page: Page, family: str) -> _Styles:
         leading=size * page.line_spacing,
     )
     small = ParagraphStyle(
-        "small", parent=plain, fontSize=page.small_size, leading=page.small_size * 1.2
+        "small",
+        parent=plain,
+        fontSize=page.small_size,
+        leading=page.small_size * page.small_spacing,
     )
     cell = ParagraphStyle(
-        "cell", parent=plain, fontSize=page.table_size, leading=page.table_size * 1.15
+        "cell", parent=plain, fontSize=page.table_size, leading=page.table_size * page.table_spacing
     )
     return _Styles(
         text=text,
@@ -103,12 +112,14 @@ def _styles(page: Page, family: str) -> _Styles:
             "cell_h", parent=cell, alignment=TA_CENTER, fontName=f"{family}-Bold"
         ),
         cell_centre=ParagraphStyle("cell_c", parent=cell, alignment=TA_CENTER),
-        stamp=ParagraphStyle("stamp", parent=plain, fontSize=8, leading=9.5),
+        stamp=ParagraphStyle(
+            "stamp", parent=plain, fontSize=page.stamp_size, leading=page.stamp_leading
+        ),
         stamp_head=ParagraphStyle(
             "stamp_h",
             parent=plain,
-            fontSize=8,
-            leading=9.5,
+            fontSize=page.stamp_size,
+            leading=page.stamp_leading,
             alignment=TA_CENTER,
             fontName=f"{family}-Bold",
         ),
@@ -344,24 +355,26 @@ class _Story:
             for row in table.rows
         ]
         heights = [None] + [table.row_height * mm or None for _ in table.rows]
+        pad_top, pad_right, pad_bottom, pad_left = geo.cell_padding
         grid = LongTable(data, colWidths=widths, rowHeights=heights, repeatRows=1, hAlign="LEFT")
         grid.setStyle(
             TableStyle(
                 [
                     ("FONTNAME", (0, 0), (-1, -1), self.family),
-                    ("GRID", (0, 0), (-1, -1), 0.5, "#000000"),
+                    ("GRID", (0, 0), (-1, -1), geo.grid_line, "#000000"),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 1.5 * mm),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 1.5 * mm),
-                    ("TOPPADDING", (0, 1), (-1, -1), 1.2 * mm),
-                    ("BOTTOMPADDING", (0, 1), (-1, -1), 1.8 * mm),
+                    ("TOPPADDING", (0, 0), (-1, -1), pad_top * mm),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), pad_right * mm),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), pad_bottom * mm),
+                    ("LEFTPADDING", (0, 0), (-1, -1), pad_left * mm),
                 ]
             )
         )
         title = self._para(f"<b>{_escape(appendix.title)}</b>", st.centre)
         template = NextPageTemplate("landscape" if appendix.landscape else "later")
-        return [template, PageBreak(), caption, Spacer(1, 8 * mm), title, Spacer(1, 5 * mm), grid]
+        before, after = geo.appendix_title_before * mm, geo.appendix_title_after * mm
+        return [template, PageBreak(), caption, Spacer(1, before), title, Spacer(1, after), grid]
 
     def flowables(self) -> list[Any]:
         from reportlab.platypus import KeepTogether
@@ -475,7 +488,7 @@ def render_letters_pdf(
     )
     doc.copy_start, doc.copy_qr = 1, first.qr
     frame_w = width - (geo.left + geo.right) * mm
-    band = (geo.qr_size + 3) * mm
+    band = (geo.qr_size + geo.qr_gap) * mm
 
     def frame(y: float, w: float, h: float, name: str) -> Any:
         padding = {"leftPadding": 0, "rightPadding": 0, "topPadding": 0, "bottomPadding": 0}
