@@ -343,3 +343,36 @@ def test_every_regional_passport_passes_the_schema(mailing_db: Any, tmp_path: Pa
 def _recipient(db: Any, code: str) -> Recipient:
     with db.read() as session:
         return session.scalars(select(Recipient).where(Recipient.code == code)).one()
+
+
+def test_signature_stamp_lies_over_the_letters_own_mark(
+    mailing_db: Any, letter: int, tmp_path: Path
+):
+    """A letter signed electronically prints the mark itself: the stamp goes over it."""
+    from db.models import Certificate, Letter
+
+    with mailing_db.write() as session:
+        row = session.get(Letter, letter)
+        row.signature_kind = "electronic"
+        session.add(
+            Certificate(
+                staff_id=row.signatory_id,
+                serial="01DB5F3A00C2B1E4A9",
+                owner="Чекушов Роман Александрович",
+                valid_from=dt.date(2025, 1, 1),
+                valid_to=dt.date(2026, 1, 1),
+            )
+        )
+    sign_and_send(mailing_db, letter, tmp_path)
+    _folder, files = _package(tmp_path)
+    assert_valid_passport(files["passport.xml"])
+    stamp = ET.fromstring(files["passport.xml"]).find(f".//{C}signatureStamp")
+    assert stamp is not None
+    x = int(stamp.findtext(f"{C}position/{C}topLeft/{C}x", "-1"))
+    y = int(stamp.findtext(f"{C}position/{C}topLeft/{C}y", "-1"))
+    w = int(stamp.findtext(f"{C}position/{C}dimension/{C}w", "0"))
+    h = int(stamp.findtext(f"{C}position/{C}dimension/{C}h", "0"))
+    mark = _word_box(files["document.pdf"], "ДОКУМЕНТ ПОДПИСАН ЭЛЕКТРОННОЙ ПОДПИСЬЮ")
+    assert x <= mark[0] and mark[2] <= x + w and y <= mark[1] and mark[3] <= y + h
+    validity = _word_box(files["document.pdf"], "Действителен")
+    assert validity[3] <= y + h  # the whole mark, down to its last line

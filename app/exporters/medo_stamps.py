@@ -67,11 +67,14 @@ def _find(document: object, text: str, pages: list[int]) -> _Box | None:
     return None
 
 
-def _placement(document: object, box: _Box, pad_mm: float = 1.0) -> Placement:
+def _placement(
+    document: object, box: _Box, pad_mm: float = 1.0, pad_x_mm: float | None = None
+) -> Placement:
     height = document[box.page].get_height()  # type: ignore[index]
-    x = max(0, math.floor(box.left / MM - pad_mm))
+    pad_x = pad_mm if pad_x_mm is None else pad_x_mm
+    x = max(0, math.floor(box.left / MM - pad_x))
     y = max(0, math.floor((height - box.top) / MM - pad_mm))
-    w = max(1, math.ceil((box.right - box.left) / MM + 2 * pad_mm))
+    w = max(1, math.ceil((box.right - box.left) / MM + 2 * pad_x))
     h = max(1, math.ceil((box.top - box.bottom) / MM + 2 * pad_mm))
     return Placement(box.page + 1, x, y, w, h)
 
@@ -86,12 +89,14 @@ def _width(draw: object, line: str, font: object) -> float:
 
 
 def _png(lines: list[str], place: Placement, *, frame: bool, bold_first: bool = False) -> bytes:
-    """The lines drawn to fill a transparent image of the placement's size."""
+    """The lines drawn to fill an image of the placement's size, on white."""
     from PIL import Image, ImageDraw, ImageFont
 
     px = DPI / 25.4
     width, height = round(place.w * px), round(place.h * px)
-    image = Image.new("RGBA", (width, height), (255, 255, 255, 0 if frame else 255))
+    # opaque: laid over the document, the stamp replaces what is printed there (the number
+    # line, the letter's own signature mark) instead of mixing with it
+    image = Image.new("RGBA", (width, height), (255, 255, 255, 255))
     draw = ImageDraw.Draw(image)
     margin = round(1.5 * px) if frame else round(0.3 * px)
     step = (height - 2 * margin) / len(lines)
@@ -169,7 +174,7 @@ def signature_stamp(pdf: bytes, lines: tuple[str, ...], signer_name: str) -> Sta
         if head is not None:
             tail = _find(document, lines[-1].split()[0], [head.page])
             box = head if tail is None or tail.top > head.top else head.union(tail)
-            place = _placement(document, box, pad_mm=2.0)
+            place = _placement(document, box, pad_mm=2.5, pad_x_mm=4.0)  # over its frame too
         else:
             name = _find(document, signer_name, pages) if signer_name else None
             w, h = STAMP_SIZE_MM
