@@ -252,7 +252,10 @@ def _safety(demo, window, shoot, tmp: Path, app) -> None:  # type: ignore[no-unt
 
 
 def _dispatch(demo, window, shoot, tmp: Path, out: Path) -> None:  # type: ignore[no-untyped-def]
-    """The mixed mailing 1961/5 sent by one action, and one of its DL envelopes."""
+    """The mixed mailing 1961/5 sent by one action (the МЭДО copy to sign, then signed), the
+    МЭДО stamps, and one of its DL envelopes."""
+    import datetime as dt
+
     import pypdfium2
 
     from app.services.letters import letter_id_by_number
@@ -268,11 +271,60 @@ def _dispatch(demo, window, shoot, tmp: Path, out: Path) -> None:  # type: ignor
         QApplication.processEvents()
     dialog.table.selectRow(0)
     shoot(dialog, "dispatch.png", (1180, 720))
+    # the signatory signs document.pdf in their own tool; the clerk gives the signature back
+    from tests.cms_signer import make_signer, sign_detached
+
+    folder = tmp / "Отправка 1961-5" / "МЭДО"
+    document = next((folder / "На подпись").rglob("document.pdf"))
+    signature = document.with_name("document.pdf.sig")
+    signer = make_signer(valid_from=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+    signature.write_bytes(sign_detached(document.read_bytes(), signer))
+    dialog.signatures.setText(str(signature))
+    dialog.send()
+    dialog.background.wait()
+    for _ in range(5):
+        QApplication.processEvents()
+    dialog.table.selectRow(0)
+    shoot(dialog, "dispatch-signed.png", (1180, 720))
     dialog.close()
+    _medo_stamps(next(folder.glob("*/*.zip")), out / "medo-stamps.png")
     envelopes = next((tmp / "Отправка 1961-5" / "Почта").glob("*конверты DL.pdf"))
     page = pypdfium2.PdfDocument(str(envelopes))[0]
     page.render(scale=2).to_pil().save(str(out / "dispatch-envelope-dl.png"))
     print(out / "dispatch-envelope-dl.png")
+
+
+def _medo_stamps(container: Path, png: Path) -> None:
+    """Page 1 of a МЭДО document with its two stamps laid where the passport puts them."""
+    import io
+    import zipfile
+    from xml.etree import ElementTree as ET
+
+    import pypdfium2
+    from PIL import Image
+
+    c = "{urn:IEDMS:CONTAINER}"
+    scale = 110 / 25.4  # pixels per millimetre
+    with zipfile.ZipFile(container) as archive:
+        passport = ET.fromstring(archive.read("passport.xml"))
+        page = pypdfium2.PdfDocument(archive.read("document.pdf"))[0]
+        image = page.render(scale=110 / 72).to_pil().convert("RGBA")
+        for tag in ("registrationStamp", "signatureStamp"):
+            stamp = passport.find(f".//{c}{tag}")
+            assert stamp is not None
+
+            def mm(path: str, element: ET.Element = stamp) -> int:
+                return int(element.findtext(f"{c}position/{path}", "0"))
+
+            picture = Image.open(io.BytesIO(archive.read(stamp.get(f"{c}localName", ""))))
+            size = (
+                round(mm(f"{c}dimension/{c}w") * scale),
+                round(mm(f"{c}dimension/{c}h") * scale),
+            )
+            at = (round(mm(f"{c}topLeft/{c}x") * scale), round(mm(f"{c}topLeft/{c}y") * scale))
+            image.alpha_composite(picture.convert("RGBA").resize(size), at)
+    image.convert("RGB").save(png)
+    print(png)
 
 
 def _reports(demo, window, shoot, tmp: Path) -> None:  # type: ignore[no-untyped-def]

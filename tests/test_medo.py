@@ -144,7 +144,7 @@ def test_signed_container_passes_the_schema(mailing_db: Any, letter: int, tmp_pa
     )
     assert outcome.prepared == {"МЭДО": 1} and outcome.problems == []
     assert outcome.signed == [
-        f"{signature}: Протасов Максим Александрович, сертификат 1DB5F3A00C2B1E4A9"
+        "document.pdf.sig: Протасов Максим Александрович, сертификат 1DB5F3A00C2B1E4A9"
     ]
     folder, files = _package(tmp_path)
 

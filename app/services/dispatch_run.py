@@ -517,7 +517,7 @@ def dispatch_letter(
         raise UserError(f"{out}: это файл; укажите папку")
     if not out.parent.is_dir():
         raise UserError(f"{out}: папка {out.parent} не существует")
-    signed = [(str(path), _read_signature(Path(path))) for path in signatures or []]
+    signed = [(Path(path).name, _read_signature(Path(path))) for path in signatures or []]
     with db.read() as session:
         ctx = _read(session, letter_id)
     prepared = prepare(db, letter_id, per_recipient=True)

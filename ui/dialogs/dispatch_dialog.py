@@ -235,7 +235,9 @@ class DispatchDialog(QDialog):
         self.header.setText(
             f"<b>Письмо № {s.number} от {date_ru(s.reg_date)}</b> — {s.subject}<br>"
             f"<b style='color:{colour}'>{state}</b> · отправлено <b>{done}</b> из {total}"
-            f" · подготовлено: {s.count('prepared')} · ошибок: "
+            f" · подготовлено: {s.count('prepared')}"
+            + (f" · на подписи: {s.count('unsigned')}" if s.count("unsigned") else "")
+            + " · ошибок: "
             f"<b style='color:{palette.ERROR if s.count('error') else ''}'>{s.count('error')}</b>"
             f" · не отправлено: {s.count('not_sent')}"
         )
