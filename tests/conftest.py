@@ -36,21 +36,60 @@ def db(db_path: Path) -> Iterator[object]:
     database.dispose()
 
 
-@pytest.fixture
-def demo_db(db: object) -> object:
+# The demo registry is built once per session (and per program date, which its records carry)
+# and copied for each test: building it takes a second, copying the file a hundredth of that.
+_DEMO_TEMPLATES: dict[tuple[bool, str], Path] = {}
+
+
+@pytest.fixture(scope="session")
+def demo_templates(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("demo-templates")
+
+
+def demo_copy(folder: Path, target: Path, *, mixed_mailing: bool = False) -> Path:
+    """A fresh demo registry at ``target``: a copy of the session's template, with an identity
+    of its own (as if ``secretariat demo`` had made it there)."""
+    import shutil
+    import sqlite3
+    import uuid
+
+    from app.registry import open_registry
     from app.services.demo import load_demo
 
-    load_demo(db)  # type: ignore[arg-type]
-    return db
+    key = (mixed_mailing, os.environ.get("SECRETARIAT_TODAY", ""))
+    if key not in _DEMO_TEMPLATES:
+        path = folder / f"demo-{len(_DEMO_TEMPLATES)}.db"
+        database = open_registry(str(path))
+        load_demo(database, mixed_mailing=mixed_mailing)
+        database.dispose()
+        with sqlite3.connect(path) as con:  # everything into the main file, nothing in -wal
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _DEMO_TEMPLATES[key] = path
+    shutil.copyfile(_DEMO_TEMPLATES[key], target)
+    con = sqlite3.connect(target)
+    with con:
+        con.execute("UPDATE database_identity SET id = ?", (str(uuid.uuid4()),))
+    con.close()
+    return target
+
+
+def _open(path: Path) -> Iterator[object]:
+    from app.registry import open_registry
+
+    database = open_registry(str(path))
+    yield database
+    database.dispose()
 
 
 @pytest.fixture
-def mailing_db(db: object) -> object:
+def demo_db(db_path: Path, demo_templates: Path) -> Iterator[object]:
+    yield from _open(demo_copy(demo_templates, db_path))
+
+
+@pytest.fixture
+def mailing_db(db_path: Path, demo_templates: Path) -> Iterator[object]:
     """The demo registry with letter 1961/5: МЭДО, e-mail and two copies by post."""
-    from app.services.demo import load_demo
-
-    load_demo(db, mixed_mailing=True)  # type: ignore[arg-type]
-    return db
+    yield from _open(demo_copy(demo_templates, db_path, mixed_mailing=True))
 
 
 @pytest.fixture
