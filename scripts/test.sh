@@ -15,4 +15,5 @@ export QT_QPA_PLATFORM=offscreen
 if [ "$(id -u)" = 0 ]; then
   export SECRETARIAT_REQUIRE_PG=1 SECRETARIAT_REQUIRE_LIBREOFFICE=1
 fi
-exec "$VENV/bin/python" -m pytest "$@"
+# on two workers (the machines have 2 cores): SECRETARIAT_TEST_WORKERS=0 runs in one process
+exec "$VENV/bin/python" -m pytest -n "${SECRETARIAT_TEST_WORKERS:-2}" "$@"

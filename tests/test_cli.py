@@ -15,11 +15,16 @@ from tests.conftest import DATA, ROOT
 
 
 def run(
-    *args: str, db: Path | None = None, env: dict[str, str] | None = None
+    *args: str, db: Path | None = None, env: dict[str, str] | None = None, process: bool = False
 ) -> subprocess.CompletedProcess[str]:
+    """``secretariat ARGS`` as a clerk runs it: in this process through the same ``main(argv)``
+    (with the environment given, output captured), or in a process of its own (``process=True``,
+    where the boundary itself is tested: the entry point, signals, encodings)."""
     env = dict(os.environ if env is None else env)
     if db is not None:
         env["SECRETARIAT_DB"] = str(db)
+    if not process:
+        return _in_process(list(args), env)
     return subprocess.run(
         [sys.executable, "-m", "app", *args],
         cwd=ROOT,
@@ -29,6 +34,35 @@ def run(
         encoding="utf-8",
         timeout=120,
     )
+
+
+def _in_process(argv: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    import contextlib
+    import io
+
+    from app.cli import main
+
+    saved = dict(os.environ)
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="")
+    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="")
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(argv)
+            except SystemExit as exc:  # argparse: --help, a bad option
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+    def text(stream: io.TextIOWrapper) -> str:
+        stream.flush()
+        raw = stream.buffer.getvalue()  # type: ignore[attr-defined]
+        return str(raw.decode("utf-8", "replace").replace("\r\n", "\n"))
+
+    return subprocess.CompletedProcess(["secretariat", *argv], code, text(out), text(err))
 
 
 def assert_user_error(result: subprocess.CompletedProcess[str], fragment: str) -> None:
@@ -118,14 +152,14 @@ def test_newer_database_refused(db_path: Path) -> None:
 def test_gui_without_display_is_a_clear_message(db_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     env.pop("QT_QPA_PLATFORM", None)
-    result = run("--db", str(db_path), env=env)
+    result = run("--db", str(db_path), env=env, process=True)
     if sys.platform == "linux":
         assert_user_error(result, "нет графического экрана")
 
 
 def test_gui_starts_and_quits_offscreen(db_path: Path) -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", SECRETARIAT_EXIT_AFTER_MS="300")
-    result = run("--db", str(db_path), env=env)
+    result = run("--db", str(db_path), env=env, process=True)
     assert result.returncode == 0, result.stderr
     assert db_path.exists()
 
