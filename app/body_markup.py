@@ -1,4 +1,4 @@
-"""The letter body's light markup (data-formats §3) parsed into blocks of styled spans.
+"""The letter body's light markup (docs/data-formats.md §3) parsed into blocks of styled spans.
 
 Blank line between paragraphs; ``- `` starts a bullet item, ``1. `` a numbered item; ``**bold**``
 marks bold runs; a single line break inside a paragraph is kept as a line break.

@@ -3,7 +3,7 @@
 No Qt, no file format here. :func:`build_page` turns a letter (as read from the registry), the
 organization profile and, for a personalised copy, one recipient into a :class:`LetterPage` whose
 fields follow the requisites of ГОСТ Р 7.0.97-2025 in page order (see
-``shared/docs/letter-layout.md``). Every figure is in millimetres or points so the writers agree.
+``docs/letter-layout.md``). Every figure is in millimetres or points so the writers agree.
 """
 
 from __future__ import annotations

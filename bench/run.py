@@ -18,6 +18,8 @@ import sqlite3
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,12 @@ QUERIES = ("губернатору", "лидер качества", "1893/5", "�
 RECIPIENT_QUERIES = ("курской", "иванов", "министру образования", "gen-00042", "ёлкин")
 
 
+def _two_queries(raw: sqlite3.Connection, count: str, page: str, args: Sequence[Any]) -> None:
+    """The bare SQL beside the program's own: a count and a page of the same filter."""
+    raw.execute(count, args).fetchall()
+    raw.execute(page, args).fetchall()
+
+
 def bench_search(db_path: Path, repeat: int) -> dict[str, Any]:
     """What the registry does per search (capped count + first page of 200), beside the plain
     SQL a developer would write over the same index: exact count and every match sorted."""
@@ -53,9 +61,13 @@ def bench_search(db_path: Path, repeat: int) -> dict[str, Any]:
     for q in QUERIES:
         query = LetterQuery(search=q)
         times = timed(
-            lambda query=query: (
-                count_letters(db, query, cap=COUNT_CAP),
-                list_letters(db, query, limit=200),
+            partial(
+                lambda db, query: (
+                    count_letters(db, query, cap=COUNT_CAP),
+                    list_letters(db, query, limit=200),
+                ),
+                db,
+                query,
             ),
             repeat,
         )
@@ -66,13 +78,7 @@ def bench_search(db_path: Path, repeat: int) -> dict[str, Any]:
             f"WHERE {match} ORDER BY reg_date DESC, id DESC LIMIT 200"
         )
         args = (fts_phrase(indexed_words(normalize(q).split())),)
-        raw_times = timed(
-            lambda c=sql_count, p=sql_page, a=args: (
-                raw.execute(c, a).fetchall(),
-                raw.execute(p, a).fetchall(),
-            ),
-            repeat,
-        )
+        raw_times = timed(partial(_two_queries, raw, sql_count, sql_page, args), repeat)
         found = count_letters(db, query, cap=COUNT_CAP)
         per_query[q] = {
             "found": f"more than {COUNT_CAP}" if found > COUNT_CAP else found,
@@ -93,29 +99,25 @@ def bench_recipients(db_path: Path, repeat: int) -> dict[str, Any]:
     tab, picker, floor = [], [], []
     for q in RECIPIENT_QUERIES:
         tab += timed(
-            lambda q=q: (
-                count_recipients(db, q, cap=RECIPIENT_COUNT_CAP),
-                list_recipients(db, q, limit=200),
+            partial(
+                lambda db, q: (
+                    count_recipients(db, q, cap=RECIPIENT_COUNT_CAP),
+                    list_recipients(db, q, limit=200),
+                ),
+                db,
+                q,
             ),
             repeat,
         )
-        picker += timed(lambda q=q: recipient_choices(db, q), repeat)
+        picker += timed(partial(recipient_choices, db, q), repeat)
         words = normalize(q).split()
         where = " AND ".join(["active = 1"] + ["search_norm LIKE ?" for _ in words])
         args = [f"%{w}%" for w in words]
-        floor += timed(
-            lambda w=where, a=args: (
-                raw.execute(
-                    f"SELECT count(*) FROM (SELECT 1 FROM recipient WHERE {w} LIMIT 1001)", a
-                ).fetchall(),
-                raw.execute(
-                    f"SELECT * FROM recipient WHERE {w} ORDER BY organization, last_name, id "
-                    "LIMIT 200",
-                    a,
-                ).fetchall(),
-            ),
-            repeat,
+        count_sql = f"SELECT count(*) FROM (SELECT 1 FROM recipient WHERE {where} LIMIT 1001)"
+        page_sql = (
+            f"SELECT * FROM recipient WHERE {where} ORDER BY organization, last_name, id LIMIT 200"
         )
+        floor += timed(partial(_two_queries, raw, count_sql, page_sql, args), repeat)
     db.dispose()
     return {
         "recipients": sqlite3.connect(db_path)

@@ -7,7 +7,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VENV=${SECRETARIAT_VENV:-$ROOT/.venv}
 
-# Qt offscreen and on X11 (see shared/docs/pitfalls.md), plus a Times-compatible font.
+# Qt offscreen and on X11 (see docs/pitfalls.md), plus a Times-compatible font.
 QT_PACKAGES="libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
   fonts-liberation2 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1"

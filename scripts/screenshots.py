@@ -387,7 +387,7 @@ def _reports(demo, window, shoot, tmp: Path) -> None:  # type: ignore[no-untyped
 
 def _letters(demo, window, shoot, out: Path) -> None:  # type: ignore[no-untyped-def]
     """The letter preview dialog, the mailing dialog, and every PDF page of the three fixture
-    letters (to compare with shared/examples/letters/)."""
+    letters (to compare with the real letters the fixtures come from)."""
     from app.services.letter_export import preview_pdf
     from app.services.letters import letter_id_by_number
     from ui.dialogs.mailing_dialog import MailingDialog

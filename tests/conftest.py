@@ -5,8 +5,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from app.services.letters import LetterCard
+    from db.engine import Database
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -28,7 +33,7 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def db(db_path: Path) -> Iterator[object]:
+def db(db_path: Path) -> Iterator[Database]:
     from app.registry import open_registry
 
     database = open_registry(str(db_path))
@@ -73,7 +78,7 @@ def demo_copy(folder: Path, target: Path, *, mixed_mailing: bool = False) -> Pat
     return target
 
 
-def _open(path: Path) -> Iterator[object]:
+def _open(path: Path) -> Iterator[Database]:
     from app.registry import open_registry
 
     database = open_registry(str(path))
@@ -82,12 +87,12 @@ def _open(path: Path) -> Iterator[object]:
 
 
 @pytest.fixture
-def demo_db(db_path: Path, demo_templates: Path) -> Iterator[object]:
+def demo_db(db_path: Path, demo_templates: Path) -> Iterator[Database]:
     yield from _open(demo_copy(demo_templates, db_path))
 
 
 @pytest.fixture
-def mailing_db(db_path: Path, demo_templates: Path) -> Iterator[object]:
+def mailing_db(db_path: Path, demo_templates: Path) -> Iterator[Database]:
     """The demo registry with letter 1961/5: МЭДО, e-mail and two copies by post."""
     yield from _open(demo_copy(demo_templates, db_path, mixed_mailing=True))
 
@@ -101,7 +106,7 @@ def memory_keyring() -> Iterator[dict[tuple[str, str], str]]:
     saved: dict[tuple[str, str], str] = {}
 
     class Memory(KeyringBackend):
-        priority = 1  # type: ignore[assignment]
+        priority = 1
 
         def get_password(self, service: str, username: str) -> str | None:
             return saved.get((service, username))
@@ -118,7 +123,7 @@ def memory_keyring() -> Iterator[dict[tuple[str, str], str]]:
     keyring.set_keyring(previous)
 
 
-def make_card(**fields: object) -> object:
+def make_card(**fields: object) -> LetterCard:
     """A letter card to the Kamchatka governor in journal ИСХ; ``fields`` override the defaults."""
     from app.services.letters import Addressee, LetterCard
 
@@ -130,4 +135,4 @@ def make_card(**fields: object) -> object:
         "signatory": "protasov",
     }
     base.update(fields)
-    return LetterCard(**base)  # type: ignore[arg-type]
+    return LetterCard(**base)  # type: ignore[arg-type]  # the fields given are the test's choice

@@ -29,7 +29,7 @@ from app.services.letters import Addressee, LetterCard, register_letter
 def _numbers(path: Path) -> set[str]:
     db = open_registry(str(path))
     try:
-        return {r.number for r in list_letters(db, limit=None)}
+        return {r.number for r in list_letters(db, limit=10**6)}
     finally:
         db.dispose()
 

@@ -43,7 +43,7 @@ JSON = st.recursive(
     max_leaves=12,
 )
 TEXT = st.text(
-    st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40
+    st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40
 ) | st.sampled_from(["", " ", "2025-13-45", "31.12.2025", "1893/5", "{seq}", "-1", "1e9"])
 
 

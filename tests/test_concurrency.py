@@ -33,7 +33,7 @@ def _card(i: int) -> LetterCard:
     )
 
 
-def register_many(db_path: str, count: int, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+def register_many(db_path: str, count: int, queue: multiprocessing.Queue) -> None:
     db = open_registry(db_path)
     queue.put([register_letter(db, _card(i)).number for i in range(count)])
 

@@ -97,7 +97,7 @@ def test_one_action_sends_every_copy_by_its_method(mailing_db: Any, letter: int,
     mark(mailing_db, letter, ["minpromtorg", "2"], "отправлено")
     assert dispatch_status(mailing_db, letter).state == "sent"
     with mailing_db.read() as session:
-        assert session.get(Letter, letter).delivery_state == "sent"  # type: ignore[union-attr]
+        assert session.get(Letter, letter).delivery_state == "sent"
 
     again = dispatch_letter(mailing_db, letter, tmp_path / "again")
     assert again.copies == 0 and len(again.already) == 4
@@ -171,7 +171,9 @@ def test_eml_is_rfc5322_with_the_pdf_attached(mailing_db: Any, letter: int, tmp_
     (attachment,) = list(message.iter_attachments())
     assert attachment.get_filename() == "Письмо 1961-5 от 02.12.2025.pdf"  # filename* (RFC 2231)
     (part,) = [p for p in strict.walk() if p.get_content_type() == "application/pdf"]
-    name = str(make_header(decode_header(part.get_param("name"))))  # name= as clients write it
+    raw_name = part.get_param("name")
+    assert isinstance(raw_name, str)
+    name = str(make_header(decode_header(raw_name)))  # name= as clients write it
     assert name == "Письмо 1961-5 от 02.12.2025.pdf"
     assert "filename*=utf-8''" in part["Content-Disposition"]
     pdf = attachment.get_content()
@@ -243,7 +245,7 @@ def _mailing_of_three(db: Any) -> int:
     _set(db, "region-05", email="refuse@region-05.example")
     _set(db, "region-84", email="kancelyaria@region-84.example")
     card = make_card(addressee=Addressee(recipients=["region-05", "region-40", "region-84"]))
-    return letter_id_by_number(db, register_letter(db, card).number)  # type: ignore[arg-type]
+    return letter_id_by_number(db, register_letter(db, card).number)
 
 
 def _smtp_settings(db: Any, port: int, login: str = "kancelyaria") -> None:

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from app.services.profile import get_organization, list_journals, list_staff
 from app.settings import Settings
 from db.engine import Database
+from tests.qt_items import item
 from ui.dialogs.settings_dialog import SettingsDialog
 from ui.main_window import MainWindow
 
@@ -24,7 +25,7 @@ def settle(qtbot: QtBot, window: MainWindow) -> None:
 
 
 def type_text(widget: QWidget, text: str) -> None:
-    """Type character by character; qtbot.keyClicks aborts on Cyrillic (see pitfalls)."""
+    """Type character by character; qtbot.keyClicks aborts on Cyrillic (see docs/pitfalls.md)."""
     for char in text:
         QTest.sendKeyEvent(
             QTest.KeyAction.Click, widget, Qt.Key.Key_unknown, char, Qt.KeyboardModifier.NoModifier
@@ -89,7 +90,7 @@ def test_registry_search_typed_in_russian(demo_db: Database, qtbot: QtBot) -> No
     qtbot.waitUntil(lambda: tab.model.rowCount() == 3, timeout=3000)
 
 
-def test_registry_model_is_a_valid_model(demo_db: Database, qtbot: QtBot, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+def test_registry_model_is_a_valid_model(demo_db: Database, qtbot: QtBot, qtmodeltester) -> None:
     win = MainWindow(demo_db)
     qtbot.addWidget(win)
     settle(qtbot, win)
@@ -111,7 +112,9 @@ def test_paged_model_fetches_more_on_demand(demo_db: Database, qtbot: QtBot) -> 
 
 
 def _save(dialog: SettingsDialog, qtbot: QtBot) -> None:
-    button = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+    box = dialog.findChild(QDialogButtonBox)
+    assert box is not None
+    button = box.button(QDialogButtonBox.StandardButton.Save)
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
@@ -120,17 +123,18 @@ def test_settings_edit_reaches_the_database(demo_db: Database, qtbot: QtBot) -> 
     qtbot.addWidget(dialog)
     dialog.show()
     name = dialog.findChild(QLineEdit, "org_short_name")
+    assert name is not None
     name.clear()
     name.setFocus()
     type_text(name, "Роскачество (тест)")
-    dialog.staff_table.item(0, 4).setText("Заместитель руководителя / по качеству")
-    dialog.journal_table.item(1, 4).setText("2200")
+    item(dialog.staff_table, 0, 4).setText("Заместитель руководителя / по качеству")
+    item(dialog.journal_table, 1, 4).setText("2200")
     with qtbot.waitSignal(dialog.accepted, timeout=2000):
         _save(dialog, qtbot)
     org = get_organization(demo_db)
     assert org is not None and org.short_name == "Роскачество (тест)"
     staff = {p.code: p for p in list_staff(demo_db)}
-    assert staff[dialog.staff_table.item(0, 0).text()].position == (
+    assert staff[item(dialog.staff_table, 0, 0).text()].position == (
         "Заместитель руководителя\nпо качеству"
     )
     assert {j.code: j.next_seq for j in list_journals(demo_db)}["РСК"] == 2200
@@ -140,19 +144,19 @@ def test_settings_refuse_bad_template_and_date(demo_db: Database, qtbot: QtBot) 
     dialog = SettingsDialog(demo_db)
     qtbot.addWidget(dialog)
     dialog.show()
-    dialog.journal_table.item(0, 2).setText("{case}-без-номера")
-    assert "ровно один" in dialog.journal_table.item(0, 5).text()  # the live example says why
+    item(dialog.journal_table, 0, 2).setText("{case}-без-номера")
+    assert "ровно один" in item(dialog.journal_table, 0, 5).text()  # the live example says why
     _save(dialog, qtbot)
     assert dialog.isVisible()
     assert "ровно один {seq}" in dialog.error_label.text()
     assert [j.template for j in list_journals(demo_db)] == ["{seq}/{case}", "{seq}-РСК"]
-    dialog.journal_table.item(0, 2).setText("{seq}/{case}")
+    item(dialog.journal_table, 0, 2).setText("{seq}/{case}")
     row = next(
         r
         for r in range(dialog.staff_table.rowCount())
-        if dialog.staff_table.item(r, 0).text() == "protasov"
+        if item(dialog.staff_table, r, 0).text() == "protasov"
     )
-    dialog.staff_table.item(row, 9).setText("31.02.2026")
+    item(dialog.staff_table, row, 9).setText("31.02.2026")
     _save(dialog, qtbot)
     assert "не дата" in dialog.error_label.text()
 
@@ -161,11 +165,13 @@ def test_new_journal_from_settings(db: Database, qtbot: QtBot) -> None:
     dialog = SettingsDialog(db)
     qtbot.addWidget(dialog)
     dialog.show()
-    dialog.findChild(QLineEdit, "org_name").setText("Министерство финансов Камчатского края")
+    org_name = dialog.findChild(QLineEdit, "org_name")
+    assert org_name is not None
+    org_name.setText("Министерство финансов Камчатского края")
     dialog._new_journal_row()
     for column, text in enumerate(("01", "Исходящие", "01-{case}/{seq}")):
-        dialog.journal_table.item(0, column).setText(text)
-    assert dialog.journal_table.item(0, 5).text() == "01-12/1"
+        item(dialog.journal_table, 0, column).setText(text)
+    assert item(dialog.journal_table, 0, 5).text() == "01-12/1"
     with qtbot.waitSignal(dialog.accepted, timeout=2000):
         _save(dialog, qtbot)
     [journal] = list_journals(db)

@@ -14,6 +14,7 @@ from app.services.dispatch import dispatch_status
 from app.services.letters import letter_id_by_number
 from db.engine import Database
 from tests.cms_signer import make_signer, sign_detached
+from tests.qt_items import item
 from tests.test_gui import settle, shown_window
 from ui.dialogs.dispatch_dialog import DispatchDialog
 from ui.main_window import MainWindow
@@ -44,7 +45,12 @@ def test_send_all_mark_and_see_it_in_the_registry(
 ) -> None:
     letter = letter_id_by_number(window.db, "1961/5")
     opened: list[DispatchDialog] = []
-    monkeypatch.setattr(DispatchDialog, "exec", lambda self: opened.append(self) or 0)
+
+    def open_it(self: DispatchDialog) -> int:
+        opened.append(self)
+        return 0
+
+    monkeypatch.setattr(DispatchDialog, "exec", open_it)
     window.registry_tab.select_letter(letter)
     menu = window.registry_tab.row_menu()
     assert window.registry_tab.dispatch_action in menu.actions()
@@ -53,8 +59,8 @@ def test_send_all_mark_and_see_it_in_the_registry(
     (dialog,) = opened
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 4
-    assert dialog.table.item(0, 2).text() == "МЭДО"
-    assert dialog.table.item(2, 3).text() == "109012, г. Москва, ул. Ильинка, д. 6/1, стр. 1"
+    assert item(dialog.table, 0, 2).text() == "МЭДО"
+    assert item(dialog.table, 2, 3).text() == "109012, г. Москва, ул. Ильинка, д. 6/1, стр. 1"
     assert "отправлено <b>0</b> из 4" in dialog.header.text()
 
     dialog.folder.setText(str(tmp_path / "отправка"))
@@ -64,7 +70,7 @@ def test_send_all_mark_and_see_it_in_the_registry(
     report = dialog.report.text()
     assert "МЭДО: на подпись 1" in report and "Почта: отправлено 2" in report
     assert "Подпишите открепленной подписью" in report and "document.pdf" in report
-    states = [dialog.table.item(r, 4).text() for r in range(4)]
+    states = [item(dialog.table, r, 4).text() for r in range(4)]
     assert states == [
         "Подготовлено (не подписано)",
         "Подготовлено",
@@ -84,7 +90,7 @@ def test_send_all_mark_and_see_it_in_the_registry(
     dialog.buttons["send"].click()
     qtbot.waitUntil(lambda: dialog.buttons["send"].isEnabled(), timeout=30_000)
     assert "подпись сделана к другому файлу" in dialog.report.text()
-    assert dialog.table.item(0, 4).text() == "Подготовлено (не подписано)"
+    assert item(dialog.table, 0, 4).text() == "Подготовлено (не подписано)"
     good = document.with_name("document.pdf.sig")
     good.write_bytes(sign_detached(document.read_bytes(), signer))
     monkeypatch.setattr(
@@ -98,21 +104,21 @@ def test_send_all_mark_and_see_it_in_the_registry(
     report = dialog.report.text()
     assert "МЭДО: подготовлено 1" in report and "Протасов Максим Александрович" in report
     assert "отправьте их в клиенте МЭДО" in report
-    assert dialog.table.item(0, 4).text() == "Подготовлено"
+    assert item(dialog.table, 0, 4).text() == "Подготовлено"
 
     dialog.table.selectRow(0)
     assert dialog.history.rowCount() == 2
-    assert dialog.history.item(0, 4).text() == "document.pdf"
-    assert dialog.history.item(1, 4).text().endswith(".zip")
-    assert len(dialog.history.item(1, 5).text()) == 16  # the checksum of the file sent
+    assert item(dialog.history, 0, 4).text() == "document.pdf"
+    assert item(dialog.history, 1, 4).text().endswith(".zip")
+    assert len(item(dialog.history, 1, 5).text()) == 16  # the checksum of the file sent
 
     monkeypatch.setattr(
         "ui.dialogs.dispatch_dialog.QInputDialog.getText",
         lambda *args, **kwargs: ("адресат не подключен к МЭДО", True),
     )
     dialog.mark_selected("error")
-    assert dialog.table.item(0, 4).text() == "Ошибка"
-    assert dialog.table.item(0, 7).text() == "адресат не подключен к МЭДО"
+    assert item(dialog.table, 0, 4).text() == "Ошибка"
+    assert item(dialog.table, 0, 7).text() == "адресат не подключен к МЭДО"
     assert _registry_state(qtbot, window, "1961/5") == "error"
 
     dialog.table.clearSelection()
@@ -148,8 +154,8 @@ def test_problems_are_named_and_the_others_go(
     assert "Не отправлено: № 4 Общероссийская общественная организация" in dialog.report.text()
     assert "нет почтового индекса" in dialog.report.text()
     assert "#" in dialog.report.styleSheet()  # shown in the error colour
-    assert dialog.table.item(3, 4).text() == "Не отправлено"
-    assert dialog.table.item(2, 4).text() == "Отправлено"
+    assert item(dialog.table, 3, 4).text() == "Не отправлено"
+    assert item(dialog.table, 2, 4).text() == "Отправлено"
 
 
 def test_text_addressee_letter_says_why_it_cannot_be_dispatched(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -162,8 +163,8 @@ def test_gaps_dialog_from_the_menu_follows_the_journal_filter(
         return 0
 
     monkeypatch.setattr(GapsDialog, "exec", look)
-    action = next(a for a in win.menuBar().actions()[0].menu().actions()
-                  if a.text() == "Пропуски в нумерации…")  # fmt: skip
+    menu: Any = win.menuBar().actions()[0].menu()
+    action = next(a for a in menu.actions() if a.text() == "Пропуски в нумерации…")
     assert action.shortcut().toString() == "Ctrl+Shift+G"
     action.trigger()
     assert shown[0].journal_code() == "РСК"

@@ -148,7 +148,12 @@ def test_card_of_a_registered_letter_offers_the_letter_menu(
     from ui.dialogs.letter_dialog import LetterDialog
 
     shown: list[str] = []
-    monkeypatch.setattr(PreviewDialog, "exec", lambda self: shown.append(self.number) or 0)
+
+    def show(self: PreviewDialog) -> int:
+        shown.append(self.number)
+        return 0
+
+    monkeypatch.setattr(PreviewDialog, "exec", show)
     dialog = LetterDialog(demo_db, letter_id=letter_id_by_number(demo_db, "710/5"))
     qtbot.addWidget(dialog)
     menu = dialog.output_button.menu()
@@ -165,6 +170,11 @@ def test_card_of_a_registered_letter_offers_the_letter_menu(
     from ui.dialogs.dispatch_dialog import DispatchDialog
 
     opened: list[str] = []
-    monkeypatch.setattr(DispatchDialog, "exec", lambda self: opened.append(self.status.number) or 0)
+
+    def open_it(self: DispatchDialog) -> int:
+        opened.append(self.status.number)
+        return 0
+
+    monkeypatch.setattr(DispatchDialog, "exec", open_it)
     menu.actions()[4].trigger()
     assert opened == ["710/5"]

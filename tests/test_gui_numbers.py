@@ -15,6 +15,7 @@ from app.services.backup import create_backup
 from app.services.demo import load_demo
 from app.services.profile import list_journals
 from db.engine import Database
+from tests.qt_items import item
 from tests.test_gui import _save, shown_window
 from ui.dialogs.backup_dialog import BackupDialog
 from ui.dialogs.settings_dialog import SettingsDialog
@@ -29,7 +30,7 @@ def test_settings_refuse_a_quarter_journal_without_the_quarter_in_its_number(
     dialog._new_journal_row()
     row = dialog.journal_table.rowCount() - 1
     for column, text in enumerate(("ВН", "Внутренние", "{seq}-ВН")):
-        dialog.journal_table.item(row, column).setText(text)
+        item(dialog.journal_table, row, column).setText(text)
     period = dialog.journal_table.cellWidget(row, 3)
     assert isinstance(period, QComboBox)
     period.setCurrentIndex(period.findData("quarter"))
@@ -38,7 +39,7 @@ def test_settings_refuse_a_quarter_journal_without_the_quarter_in_its_number(
     assert "повторятся в течение года" in dialog.error_label.text()
     assert "{q}" in dialog.error_label.text()
     assert [j.code for j in list_journals(demo_db)] == ["ИСХ", "РСК"]
-    dialog.journal_table.item(row, 2).setText("{q}/{seq}-ВН")
+    item(dialog.journal_table, row, 2).setText("{q}/{seq}-ВН")
     with qtbot.waitSignal(dialog.accepted, timeout=2000):
         _save(dialog, qtbot)
     assert [j.code for j in list_journals(demo_db)] == ["ВН", "ИСХ", "РСК"]

@@ -53,7 +53,7 @@ def test_editing_an_official_changes_the_preview(demo_db: Database, qtbot: QtBot
     message = win.statusBar().currentMessage()
     assert message == "Адресат «kamchatka-governor» сохранен"
     detail = get_recipient(demo_db, "kamchatka-governor")
-    assert detail.data.addressee_lines.endswith("О.Н. Сорокиной")
+    assert str(detail.data.addressee_lines).endswith("О.Н. Сорокиной")
     assert detail.data.salutation == "Уважаемая Ольга Николаевна!"
     assert "Солодов Владимир Викторович" in detail.history[0]
 

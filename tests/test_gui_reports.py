@@ -14,6 +14,7 @@ from app.services.letters import letter_id_by_number
 from app.services.reports import letter_control
 from db.engine import Database
 from db.models import Letter
+from tests.qt_items import item
 from tests.test_gui import settle, shown_window
 from ui.dialogs.control_dialog import ControlDialog
 from ui.dialogs.control_dialogs import RemindDialog
@@ -69,7 +70,7 @@ def test_marking_a_reply_received_changes_the_overview(
         receive.accept()  # a word in a numeric column: refused, the dialog stays open
         assert "«много» — не число" in receive.errors.text()
         assert receive.result() != QDialog.DialogCode.Accepted
-        receive.table.item(1, 4).setText("150")
+        item(receive.table, 1, 4).setText("150")
         receive.accept()
         return int(receive.result())
 
@@ -85,7 +86,7 @@ def test_marking_a_reply_received_changes_the_overview(
         1,
     )
     assert "получен с опозданием" in dialog.detail_title.text()
-    assert dialog.rows.item(0, 4).text() == "150"
+    assert item(dialog.rows, 0, 4).text() == "150"
     assert dialog.files.count() == 1
 
 
@@ -110,7 +111,11 @@ def test_receive_dialog_loads_a_filled_form(
     wb.save(form)
     dialog.load_form_file(form)
     assert dialog.errors.text() == ""
-    assert [dialog.table.item(0, c).text() for c in (0, 3, 4)] == ["Республика Карелия", "2", "200"]
+    assert [item(dialog.table, 0, c).text() for c in (0, 3, 4)] == [
+        "Республика Карелия",
+        "2",
+        "200",
+    ]
     assert dialog.files.count() == 1  # the filled form is kept as a reply file
 
 

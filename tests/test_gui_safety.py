@@ -19,6 +19,7 @@ from app.services.letter_list import list_letters
 from app.services.letters import Addressee, LetterCard, register_letter
 from app.services.recipients import get_recipient, list_recipients, save_recipient
 from tests.conftest import ROOT
+from tests.qt_items import item
 from tests.test_gui import shown_window
 from ui.dialogs.audit_dialog import AuditDialog
 from ui.dialogs.backup_dialog import BackupDialog
@@ -109,7 +110,7 @@ def test_backup_dialog_creates_and_restores(
     assert window.reopen_requested
     assert any(later in text and "Вернуть" not in text for text in boxes)
     db = open_registry(str(db_path))
-    assert later in {r.number for r in list_letters(db, limit=None)}  # brought back
+    assert later in {r.number for r in list_letters(db, limit=10**6)}  # brought back
     next_one = _register(db, "Новое после восстановления")
     assert int(next_one.split("-")[0]) == int(later.split("-")[0]) + 1
     db.dispose()
@@ -128,8 +129,8 @@ def test_audit_viewer_shows_old_and_new_and_filters(demo_db: object, qtbot: QtBo
     dialog.search_edit.setText("765 43 21")
     dialog.refresh()
     assert dialog.table.rowCount() == 1
-    assert dialog.table.item(0, 2).text() == "Адресат: сохранено"
-    detail = dialog.table.item(0, 3).text()
+    assert item(dialog.table, 0, 2).text() == "Адресат: сохранено"
+    detail = item(dialog.table, 0, 3).text()
     assert f"телефон: «{old_phone}» → «+7 (495) 765 43 21»" in detail
     assert dialog.table.editTriggers() == dialog.table.EditTrigger.NoEditTriggers
     dialog.entity_combo.setCurrentIndex(dialog.entity_combo.findData("letter"))

@@ -127,7 +127,7 @@ def test_a_number_repeated_in_two_journals_is_reached_with_journal(
     from app.services.letters import register_letter
 
     day = dt.date(2026, 3, 2)
-    first = register_letter(demo_db, make_card(journal="РСК", date=day)).number  # type: ignore[arg-type]
+    first = register_letter(demo_db, make_card(journal="РСК", date=day)).number
     with demo_db.write() as session:  # two journals printing the same number (an old set-up)
         session.execute(text("UPDATE letter SET number = '1893/5' WHERE number = :n"), {"n": first})
     assert main(["letters", "show", "1893/5"]) == 2
@@ -175,7 +175,7 @@ def test_a_long_paragraph_prints_the_same_pages_in_linear_time(
 
     words = " ".join(f"слово{i}" for i in range(4000))
     body = f"Первый абзац.\n\n{words}\n\nПоследний абзац."
-    letter = register_letter(demo_db, make_card(body=body))  # type: ignore[arg-type]
+    letter = register_letter(demo_db, make_card(body=body))
     prepared = prepare(demo_db, letter.id)
 
     def pages() -> list[list[tuple[bytes, float]]]:
@@ -238,7 +238,7 @@ def test_csv_on_standard_output_guards_formulas(
     from app.services.letters import register_letter
     from app.services.recipients import RecipientData, save_recipient
 
-    register_letter(demo_db, make_card(subject='=HYPERLINK("http://x")'))  # type: ignore[arg-type]
+    register_letter(demo_db, make_card(subject='=HYPERLINK("http://x")'))
     save_recipient(demo_db, RecipientData(code="evil", organization="@SUM(A1)"))
     assert main(["letters", "list", "--format", "csv"]) == 0
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out), delimiter=";"))

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT
+from tests.pdf_facts import font_names, fonts
 
 FIXTURES = sorted((ROOT / "tests" / "fixtures" / "letters").glob("*.json"))
 GOLDEN = ROOT / "tests" / "golden"
@@ -122,19 +123,15 @@ def test_distribution_list_appendix_has_all_89_rows(demo_db: Any) -> None:
 
 
 def test_pdf_embeds_only_the_bundled_serif(demo_db: Any) -> None:
-    from pypdf import PdfReader
 
     [data] = render(demo_db, "1893/5", "pdf")
-    fonts = set()
-    for page in PdfReader(io.BytesIO(data)).pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
-            fonts.add(str(font["/BaseFont"]))
-            descendant = (
-                font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
-            )
-            assert "/FontFile2" in descendant["/FontDescriptor"], font["/BaseFont"]
-    assert fonts and all("LiberationSerif" in f for f in fonts), fonts
+    for font in fonts(data):
+        descendant = (
+            font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+        )
+        assert "/FontFile2" in descendant["/FontDescriptor"], font["/BaseFont"]
+    names = font_names(data)
+    assert names and all("LiberationSerif" in f for f in names), names
 
 
 def test_docx_names_times_new_roman_in_all_four_slots(demo_db: Any) -> None:
@@ -327,8 +324,6 @@ def test_golden_pdf(demo_db: Any, path: Path) -> None:
 def test_date_in_words_and_the_organizations_own_font(demo_db: Any, tmp_path: Path) -> None:
     import shutil
 
-    from pypdf import PdfReader
-
     from app.errors import UserError
     from app.services.profile import get_organization, save_organization
 
@@ -341,11 +336,7 @@ def test_date_in_words_and_the_organizations_own_font(demo_db: Any, tmp_path: Pa
     save_organization(demo_db, org)
     [data] = render(demo_db, "710/5", "pdf")
     assert "№ 710/5 от «29» апреля 2025 г." in " ".join(pdf_text(data))
-    names = {
-        str(f.get_object()["/BaseFont"])
-        for page in PdfReader(io.BytesIO(data)).pages
-        for f in page["/Resources"]["/Font"].values()
-    }
+    names = font_names(data)
     assert names and all("LiberationSerif-Bold" in n for n in names), names  # the given file
     org = get_organization(demo_db)
     assert org is not None and org.date_words and org.font_file == str(font)

@@ -281,7 +281,7 @@ def test_copy_without_a_medo_address_stops_that_recipient_only(mailing_db: Any, 
     from tests.conftest import make_card
 
     card = make_card(addressee=Addressee(recipients=["region-01", "region-02"]))
-    number = register_letter(mailing_db, card).number  # type: ignore[arg-type]
+    number = register_letter(mailing_db, card).number
     letter = letter_id_by_number(mailing_db, number)
     with mailing_db.write() as session:
         r = session.scalars(select(Recipient).where(Recipient.code == "region-02")).one()

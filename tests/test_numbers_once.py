@@ -35,7 +35,7 @@ def _journal(db: Database, code: str, **changes: object) -> None:
 def _register(db: Database, journal: str, date: dt.date) -> str:
     from app.services.letters import register_letter
 
-    return register_letter(db, make_card(journal=journal, date=date), today=date).number  # type: ignore[arg-type]
+    return register_letter(db, make_card(journal=journal, date=date), today=date).number
 
 
 def _numbers(db: Database, journal_id_sql: str = "ВХ") -> list[str]:
@@ -305,7 +305,7 @@ def test_card_fields_refuse_control_characters_and_overlong_values(
 
     before = _count(demo_db)
     with pytest.raises(UserError, match=re.escape(message)):
-        register_letter(demo_db, make_card(**{field: value}))  # type: ignore[arg-type]
+        register_letter(demo_db, make_card(**{field: value}))
     assert _count(demo_db) == before
 
 
@@ -318,7 +318,7 @@ def test_a_body_keeps_its_line_breaks_and_tabs(demo_db: Database) -> None:
     from app.services.letters import register_letter
 
     body = "Первый абзац.\n\tВторой абзац.\r\nТретий."
-    number = register_letter(demo_db, make_card(body=body)).number  # type: ignore[arg-type]
+    number = register_letter(demo_db, make_card(body=body)).number
     assert number
 
 
@@ -457,16 +457,16 @@ def test_a_sent_letter_changes_only_with_a_reason_and_keeps_its_previous_text(
         "Сведения направить по форме, приведенной в приложении к настоящему письму."
     )
     card = make_card(body=body)
-    number = register_letter(demo_db, card).number  # type: ignore[arg-type]
+    number = register_letter(demo_db, card).number
     letter_id = letter_id_by_number(demo_db, number)
 
     def version() -> int:
         return int(letter_card(demo_db, letter_id)["registration"]["version"])
 
-    unsent = replace(card, closing="С уважением,")  # type: ignore[type-var]
+    unsent = replace(card, closing="С уважением,")
     update_letter(demo_db, letter_id, unsent, version=version())  # not sent: no reason asked
     mark(demo_db, letter_id, [], "sent", "курьером")
-    changed = replace(card, body=body.replace("1 декабря", "15 декабря"))  # type: ignore[type-var]
+    changed = replace(card, body=body.replace("1 декабря", "15 декабря"))
     with pytest.raises(UserError, match=r"уже отправлено \(копий: 1\); укажите причину"):
         update_letter(demo_db, letter_id, changed, version=version())
     update_letter(demo_db, letter_id, changed, version=version(), reason="Перенесен срок")

@@ -37,7 +37,7 @@ def test_a_long_letter_with_lists_is_valid(demo_db: Database) -> None:
         [f"Абзац {i}. " + "Текст письма о проведении мероприятий. " * 12 for i in range(30)]
         + ["- первый пункт", "- второй пункт", "**Выделенный абзац.**"]
     )
-    letter = register_letter(demo_db, make_card(body=body))  # type: ignore[arg-type]
+    letter = register_letter(demo_db, make_card(body=body))
     prepared = prepare(demo_db, letter.id)
     assert docx_errors(render(prepared, "docx", prepared.pages)) == []
 

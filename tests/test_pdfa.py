@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
@@ -30,7 +31,7 @@ def pdfa_problems(data: bytes) -> list[str]:
             problems.append("no pdfaid 2B in XMP")
         if not meta.get("dc:title"):
             problems.append("no dc:title")
-        intents = pdf.Root.get("/OutputIntents", [])
+        intents: Any = pdf.Root.get("/OutputIntents", [])
         if len(intents) != 1 or intents[0].S != "/GTS_PDFA1":
             problems.append("no PDF/A output intent")
         elif intents[0].DestOutputProfile.N != 3:

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from app.services.letters import LetterCard
+from db.engine import Database
 from tests.conftest import ROOT
 from tests.pg_server import PgServer, start_server
 from tests.test_concurrency import registered_in_parallel, seqs_of
@@ -50,7 +52,7 @@ def pg_url(pg: PgServer) -> str:
 
 
 @pytest.fixture
-def pg_db(pg_url: str) -> Iterator[object]:
+def pg_db(pg_url: str) -> Iterator[Database]:
     from app.registry import open_registry
 
     db = open_registry(pg_url)
@@ -58,7 +60,7 @@ def pg_db(pg_url: str) -> Iterator[object]:
     db.dispose()
 
 
-def _card(i: int, subject: str = "О проверке") -> object:
+def _card(i: int, subject: str = "О проверке") -> LetterCard:
     from app.services.letters import Addressee, LetterCard
 
     return LetterCard(
@@ -69,13 +71,13 @@ def _card(i: int, subject: str = "О проверке") -> object:
     )
 
 
-def test_schema_and_check_on_postgresql(pg_db: object) -> None:
+def test_schema_and_check_on_postgresql(pg_db: Database) -> None:
     from app.services.maintenance import check_database
     from db.schema import HEAD_REVISION, schema_state
 
-    assert schema_state(pg_db).current == HEAD_REVISION  # type: ignore[arg-type]
-    assert check_database(pg_db).ok  # type: ignore[arg-type]
-    with pg_db.engine.connect() as conn:  # type: ignore[attr-defined]
+    assert schema_state(pg_db).current == HEAD_REVISION
+    assert check_database(pg_db).ok
+    with pg_db.engine.connect() as conn:
         indexes = {r[0] for r in conn.exec_driver_sql("SELECT indexname FROM pg_indexes")}
     assert {"ix_letter_search_trgm", "ix_recipient_search_trgm"} <= indexes
 
@@ -89,21 +91,21 @@ def test_eight_processes_get_consecutive_numbers(pg_db: object, pg_url: str) -> 
     assert seqs_of(numbers) == list(range(1, PROCESSES * EACH + 1))
 
 
-def test_russian_search_folds_case_and_yo(pg_db: object) -> None:
+def test_russian_search_folds_case_and_yo(pg_db: Database) -> None:
     from app.services.demo import load_demo
     from app.services.letter_list import LetterQuery, list_letters
     from app.services.letters import register_letter
     from app.services.recipients import list_recipients
 
-    load_demo(pg_db)  # type: ignore[arg-type]
-    number = register_letter(pg_db, _card(1, "О ЁЛКЕ на площади")).number  # type: ignore[arg-type]
+    load_demo(pg_db)
+    number = register_letter(pg_db, _card(1, "О ЁЛКЕ на площади")).number
     for query in ("губернатору костромской", "о елке", "ЁЛКЕ"):
-        found = [r.number for r in list_letters(pg_db, LetterQuery(search=query))]  # type: ignore[arg-type]
+        found = [r.number for r in list_letters(pg_db, LetterQuery(search=query))]
         assert number in found, query
-    some = list_recipients(pg_db, "")[5]  # type: ignore[arg-type]
+    some = list_recipients(pg_db, "")[5]
     word = max(some.organization.split(), key=len)
-    found = list_recipients(pg_db, word.upper().replace("Е", "Ё"))  # type: ignore[arg-type]
-    assert some.code in {r.code for r in found}
+    matches = list_recipients(pg_db, word.upper().replace("Е", "Ё"))
+    assert some.code in {r.code for r in matches}
 
 
 def test_conflict_and_audit_name_the_database_user(pg_db: object, pg: PgServer) -> None:
@@ -134,7 +136,7 @@ def test_migrate_to_copies_everything_and_numbering_goes_on(
 
     sqlite_db = open_registry(str(db_path))
     load_demo(sqlite_db, mixed_mailing=True)
-    last = register_letter(sqlite_db, _card(1)).number  # type: ignore[arg-type]
+    last = register_letter(sqlite_db, _card(1)).number
     sqlite_db.dispose()
     env = {**os.environ, "SECRETARIAT_DB": str(db_path), "QT_QPA_PLATFORM": "offscreen"}
 
@@ -155,9 +157,9 @@ def test_migrate_to_copies_everything_and_numbering_goes_on(
     try:
         from app.services.letter_list import LetterQuery, list_letters
 
-        copied = {r.number for r in list_letters(pg_db, LetterQuery(), limit=None)}
+        copied = {r.number for r in list_letters(pg_db, LetterQuery(), limit=10**6)}
         assert {"1893/5", "1961/5", last} <= copied
-        following = register_letter(pg_db, _card(2)).number  # type: ignore[arg-type]
+        following = register_letter(pg_db, _card(2)).number
         assert int(following.removesuffix("-РСК")) == int(last.removesuffix("-РСК")) + 1
         from app.services.maintenance import check_database
 
@@ -166,7 +168,7 @@ def test_migrate_to_copies_everything_and_numbering_goes_on(
         pg_db.dispose()
 
 
-def test_searches_are_bounded_on_the_server(pg_db: object) -> None:
+def test_searches_are_bounded_on_the_server(pg_db: Database) -> None:
     """A search runs under a statement timeout; a search longer than a search is, is refused
     before it reaches the server."""
     from sqlalchemy import text
@@ -175,14 +177,14 @@ def test_searches_are_bounded_on_the_server(pg_db: object) -> None:
     from app.services.letter_list import LetterQuery, list_letters
     from app.services.search_index import SEARCH_TIMEOUT_MS, search_session
 
-    with search_session(pg_db) as session:  # type: ignore[arg-type]
+    with search_session(pg_db) as session:
         shown = session.execute(text("SHOW statement_timeout")).scalar_one()
     assert shown == f"{SEARCH_TIMEOUT_MS // 1000}s"
     with pytest.raises(UserError, match="длиннее 200 знаков"):
-        list_letters(pg_db, LetterQuery(search="отчет " * 40))  # type: ignore[arg-type]
+        list_letters(pg_db, LetterQuery(search="отчет " * 40))
 
 
-def test_two_clerks_filling_one_reservation(pg_db: object) -> None:
+def test_two_clerks_filling_one_reservation(pg_db: Database) -> None:
     """Both press «Зарегистрировать» on the same reserved number: one gets it, the other a
     clear message — never a StaleDataError."""
     import threading
@@ -191,9 +193,9 @@ def test_two_clerks_filling_one_reservation(pg_db: object) -> None:
     from app.services.demo import load_demo
     from app.services.letters import register_letter, reserve_number
 
-    load_demo(pg_db)  # type: ignore[arg-type]
+    load_demo(pg_db)
     for attempt in range(5):
-        number = reserve_number(pg_db, "РСК").number  # type: ignore[arg-type]
+        number = reserve_number(pg_db, "РСК").number
         barrier = threading.Barrier(2)
         outcomes: list[str] = []
 
@@ -205,11 +207,11 @@ def test_two_clerks_filling_one_reservation(pg_db: object) -> None:
             attempt: int = attempt,
         ) -> None:
             card = _card(attempt, subject)
-            card.number = number  # type: ignore[attr-defined]
-            card.date = None  # type: ignore[attr-defined]
+            card.number = number
+            card.date = None
             barrier.wait()
             try:
-                register_letter(pg_db, card)  # type: ignore[arg-type]
+                register_letter(pg_db, card)
                 outcomes.append("registered")
             except UserError as exc:
                 outcomes.append(f"refused: {exc}")

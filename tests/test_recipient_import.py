@@ -183,7 +183,7 @@ def test_round_trip_is_lossless(demo_db, db_path, tmp_path, suffix) -> None:
     assert read_rows(tmp_path / f"out{suffix}") == read_rows(tmp_path / f"again{suffix}")
     detail = get_recipient(fresh, "=cmd")
     assert (detail.data.organization, detail.salutation_edited) == ("+7 и @дом", True)
-    assert detail.data.addressee_lines.endswith("О.П. Жук")
+    assert str(detail.data.addressee_lines).endswith("О.П. Жук")
     fresh.dispose()
 
 

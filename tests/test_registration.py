@@ -38,12 +38,13 @@ from app.services.letters import (
 from db.engine import Database
 from db.models import AuditEvent, Journal, Letter
 from tests.conftest import DATA, make_card
+from tests.pdf_facts import font_names
 
 DAY = dt.date(2025, 11, 5)
 
 
 def card(**kw: object) -> LetterCard:
-    return make_card(**{"date": DAY, "executor": "starchikova", **kw})  # type: ignore[return-value]
+    return make_card(**{"date": DAY, "executor": "starchikova", **kw})
 
 
 def test_reserve_then_register_into_the_reservation(demo_db: Database) -> None:
@@ -187,11 +188,7 @@ def test_journal_export_xlsx_and_pdf(demo_db: Database, tmp_path: Path) -> None:
     text = reader.pages[0].extract_text()
     assert "Журнал регистрации исходящих документов" in text and "1893/5" in text
     assert reader.pages[0].mediabox.width > reader.pages[0].mediabox.height  # landscape
-    fonts = {
-        str(f["/BaseFont"]).split("+")[-1]
-        for page in reader.pages
-        for f in page["/Resources"]["/Font"].values()
-    }
+    fonts = {name.split("+")[-1] for name in font_names(pdf.read_bytes())}
     assert fonts <= {"LiberationSerif", "LiberationSerif-Bold"}
     assert not list(tmp_path.glob(".*.tmp"))
 

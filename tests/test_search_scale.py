@@ -43,7 +43,7 @@ def shuffled_db(demo_db: Database) -> Database:
 def _plain(db: Database, query: LetterQuery, offset: int, limit: int) -> list[int]:
     """Every match sorted by date: the answer the shortcut must give."""
     saved = letter_list._uses_newest_first
-    letter_list._uses_newest_first = lambda db, query: False  # type: ignore[assignment]
+    letter_list._uses_newest_first = lambda db, query: False
     try:
         return [r.id for r in list_letters(db, query, offset=offset, limit=limit)]
     finally:

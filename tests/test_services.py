@@ -33,7 +33,7 @@ from tests.conftest import make_card
 
 
 def card(**kw: object) -> LetterCard:
-    return make_card(**{"subject": "О тестовом письме", **kw})  # type: ignore[return-value]
+    return make_card(**{"subject": "О тестовом письме", **kw})
 
 
 def test_demo_content(demo_db: Database) -> None:

@@ -56,7 +56,7 @@ def test_setup_is_idempotent(db: Database) -> None:
         assert s.scalar(select(func.count(Staff.id))) == 1
         assert s.scalar(select(func.count(Journal.id))) == 1
         assert s.scalar(select(func.count(Certificate.id))) == 1
-        assert s.scalar(select(func.count(AuditEvent.id))) > 0
+        assert (s.scalar(select(func.count(AuditEvent.id))) or 0) > 0
 
 
 def _write(tmp_path: Path, data: object) -> Path:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app import clock
 from app.errors import ConflictError
 from app.field_rules import FIELD_LABELS
+from app.states import CopyState, labels
 from app.text import normalize
 from db.engine import Database
 from db.models import AuditEvent
@@ -100,9 +101,7 @@ def _short(value: object, width: int = 60) -> str:
 
 
 def _state(value: object) -> str:
-    from app.services.dispatch import COPY_STATES
-
-    return COPY_STATES.get(str(value), str(value)) if value else "—"
+    return labels(CopyState).get(str(value), str(value)) if value else "—"
 
 
 def describe(details: dict[str, Any], action: str = "") -> str:

@@ -19,6 +19,7 @@ from app.errors import UserError
 from app.exporters.table import Table, TableColumn
 from app.services.reports import recipient_name
 from app.services.stored_files import store_file_in
+from app.states import CopyState, labels
 from app.text import date_ru
 from db.engine import Database
 from db.models import DispatchEvent, Letter, LetterAddressee
@@ -27,14 +28,7 @@ MEDO = "МЭДО"
 EMAIL = "Электронная почта"
 POST = "Почта"
 CHANGED_AFTER = "изменено после отправки"
-COPY_STATES = {
-    "not_sent": "Не отправлено",
-    "unsigned": "Подготовлено (не подписано)",
-    "prepared": "Подготовлено",
-    "sent": "Отправлено",
-    "delivered": "Доставлено",
-    "error": "Ошибка",
-}
+COPY_STATES = labels(CopyState)
 STATE_WORDS = {  # what the CLI and a receipt may say, in Russian or English
     **{key: key for key in COPY_STATES},
     **{label.lower(): key for key, label in COPY_STATES.items()},

@@ -1,5 +1,5 @@
-"""The letter card (data-formats §3): what ``letters register`` reads and ``letters show --json``
-prints.
+"""The letter card (docs/data-formats.md §3): what ``letters register`` reads and
+``letters show --json`` prints.
 """
 
 from __future__ import annotations

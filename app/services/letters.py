@@ -27,6 +27,7 @@ from app.services.counters import (
     past_letters,
     printed_in_year,
 )
+from app.states import DeliveryState, LetterStatus, labels
 from app.text import date_ru, search_blob
 from db.engine import Database
 from db.models import (
@@ -43,20 +44,8 @@ from db.models import (
     Staff,
 )
 
-STATUS_LABELS = {
-    "reserved": "Зарезервирован",
-    "registered": "Зарегистрировано",
-    "annulled": "Аннулировано",
-    "cancelled": "Резерв отменен",
-}
-DELIVERY_STATE_LABELS = {  # the letter's state, from its copies (app.services.dispatch)
-    "not_sent": "Не отправлено",
-    "prepared": "Подготовлено к отправке",
-    "partly_sent": "Отправлено частично",
-    "sent": "Отправлено",
-    "delivered": "Доставлено",
-    "error": "Ошибка доставки",
-}
+STATUS_LABELS = labels(LetterStatus)
+DELIVERY_STATE_LABELS = labels(DeliveryState)  # the letter's state, from its copies
 SIGNATURE_KINDS = ("handwritten", "electronic")
 AUDITED_FIELDS = (
     "subject",
@@ -89,7 +78,7 @@ class ReportData:
 
 @dataclass
 class Addressee:
-    """Exactly one of the fields is set (data-formats §3 ``addressee``)."""
+    """Exactly one of the fields is set (docs/data-formats.md §3 ``addressee``)."""
 
     recipient: str | None = None
     recipients: list[str] | None = None

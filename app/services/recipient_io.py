@@ -1,4 +1,4 @@
-"""Import and export of the recipient directory: CSV and XLSX (data-formats §2).
+"""Import and export of the recipient directory: CSV and XLSX (docs/data-formats.md §2).
 
 An import is planned first (rows to add, to update, unchanged, rejected with the row number and
 the reason) and applied in one transaction; the same file twice changes nothing. The export has

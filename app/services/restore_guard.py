@@ -223,7 +223,7 @@ def bring_back(db: Database, aside: Path, numbers: list[str] | None = None) -> l
     report request); dispatch marks and received reports stay in the kept-aside file. An
     addressee or employee the restored directory does not know is kept as printed.
     """
-    from app.registry import open_registry
+    from db.engine import open_database
 
     target = db.sqlite_path
     if target is None:
@@ -238,7 +238,7 @@ def bring_back(db: Database, aside: Path, numbers: list[str] | None = None) -> l
         missing = [m for m in missing if m.number in numbers]
     if not missing:
         return []
-    source = open_registry(str(aside), migrate=False, read_only=True)
+    source = open_database(str(aside), read_only=True)  # as it is: no migration
     try:
         cards = _cards_of(source, missing)
     finally:

@@ -1,6 +1,6 @@
 """``secretariat setup FILE.json``: organization, staff and journals from one file, idempotent.
 
-The format is in ``shared/docs/data-formats.md`` §1. ``//`` comments, as in the documented
+The format is in ``docs/data-formats.md`` §1. ``//`` comments, as in the documented
 example, are accepted. Everything is validated before anything is written, and the whole file is
 one transaction.
 """

@@ -1,0 +1,22 @@
+"""Facts read from a PDF for assertions: the fonts its pages use."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+
+def fonts(data: bytes) -> list[Any]:
+    """The font dictionaries of every page (pypdf objects, resolved)."""
+    from pypdf import PdfReader
+
+    found = []
+    for page in PdfReader(io.BytesIO(data)).pages:
+        resources: Any = page["/Resources"]
+        found += [font.get_object() for font in resources["/Font"].values()]
+    return found
+
+
+def font_names(data: bytes) -> set[str]:
+    """The base font names of every page (subset tags included: «ABCDEF+LiberationSerif»)."""
+    return {str(font["/BaseFont"]) for font in fonts(data)}
