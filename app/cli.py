@@ -20,6 +20,7 @@ from typing import Any, NoReturn
 from app.cli_letter_args import add_letter_ref, bounded, letter_id_of
 from app.crash import clerk_message
 from app.errors import READ_ONLY_MESSAGE, UserError
+from app.states import LetterStatus
 from app.version import __version__
 from db.engine import ReadOnlyDatabaseError
 
@@ -95,7 +96,7 @@ def _add_letters(sub: Any) -> None:
     p.add_argument("--from", dest="date_from", type=_date, metavar="DATE")
     p.add_argument("--to", dest="date_to", type=_date, metavar="DATE")
     p.add_argument("--journal", metavar="CODE")
-    p.add_argument("--status", choices=("registered", "reserved", "annulled", "cancelled"))
+    p.add_argument("--status", choices=[s.value for s in LetterStatus])
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     p.add_argument("--limit", type=bounded(1, 1_000_000), default=1000)
     p.set_defaults(handler=_cmd_letters_list)
@@ -271,7 +272,7 @@ def _cmd_letters_list(args: argparse.Namespace) -> int:
         )
     else:
         for r in rows:
-            status = "" if r.status == "registered" else f" [{STATUS_LABELS[r.status]}]"
+            status = "" if r.status == LetterStatus.REGISTERED else f" [{STATUS_LABELS[r.status]}]"
             print(f"{r.number}\t{r.reg_date:%d.%m.%Y}\t{r.addressee[:60]}\t{r.subject}{status}")
         print(f"Всего: {len(rows)}")
     return 0

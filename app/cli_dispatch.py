@@ -11,6 +11,7 @@ from typing import Any
 
 from app.cli_letter_args import add_letter_command, letter_of
 from app.errors import UserError
+from app.states import CopyState
 from app.text import date_ru
 
 SEND_NOTE = (
@@ -117,7 +118,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
     print(f"Письмо № {status.number} от {date_ru(status.reg_date)}: {status.subject}")
     print(
         f"{DELIVERY_STATE_LABELS.get(status.state, status.state)}: "
-        f"отправлено {status.count('sent', 'delivered')} из {len(status.copies)}"
+        f"отправлено {status.count(CopyState.SENT, CopyState.DELIVERED)} из {len(status.copies)}"
     )
     for c in status.copies:
         note = f" — {c.note}" if c.note else ""

@@ -461,7 +461,7 @@ def test_a_sent_letter_changes_only_with_a_reason_and_keeps_its_previous_text(
     letter_id = letter_id_by_number(demo_db, number)
 
     def version() -> int:
-        return int(letter_card(demo_db, letter_id)["registration"]["version"])
+        return letter_card(demo_db, letter_id).registration.version
 
     unsent = replace(card, closing="С уважением,")
     update_letter(demo_db, letter_id, unsent, version=version())  # not sent: no reason asked

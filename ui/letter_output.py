@@ -17,7 +17,7 @@ def run_letter_output(db: Database, kind: str, letter_id: int, parent: QWidget) 
     from ui.dialogs.preview_dialog import PreviewDialog, print_letter, save_letter_as
 
     try:
-        number = letter_card(db, letter_id)["registration"]["number"]
+        number = letter_card(db, letter_id).registration.number
         if kind == "preview":
             PreviewDialog(db, letter_id, number, parent).exec()
         elif kind == "print":

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from app import clock
 from app.errors import READ_ONLY_MESSAGE, UserError
 from app.services.backup import database_file
-from app.services.letters import annul_letter
+from app.services.letters import Addressee, annul_letter
 from app.services.profile import get_organization
 from app.settings import Settings
 from app.text import date_ru
@@ -67,10 +67,10 @@ class MainWindow(QMainWindow):
         self.registry_tab.letter_requested.connect(self.letter_output)
         self.registry_tab.export_requested.connect(self.export_journal)
         self.recipients_tab.letter_to_recipient_requested.connect(
-            lambda code: self.new_letter({"recipient": code})
+            lambda code: self.new_letter(Addressee(recipient=code))
         )
         self.recipients_tab.letter_to_list_requested.connect(
-            lambda name: self.new_letter({"list": name})
+            lambda name: self.new_letter(Addressee(list=name))
         )
         self.reports_tab.open_requested.connect(self.open_control)
         self.registry_tab.control_requested.connect(self.open_control)
@@ -277,11 +277,11 @@ class MainWindow(QMainWindow):
         if SettingsDialog.edit(self.db, self):
             self.hub.everything_changed()
 
-    def new_letter(self, addressee: dict[str, str] | None = None) -> None:
+    def new_letter(self, addressee: Addressee | None = None) -> None:
         from ui.dialogs.letter_dialog import LetterDialog
 
         registered = LetterDialog.register_new(
-            self.db, self, addressee if isinstance(addressee, dict) else None
+            self.db, self, addressee if isinstance(addressee, Addressee) else None
         )
         if registered is None:
             return

@@ -26,6 +26,7 @@ from app.services.profile import save_journal_in, save_organization_in, save_sta
 from app.services.recipient_io import apply_import_in, plan_import_in
 from app.services.recipients import RecipientData, save_recipient_in
 from app.services.setup import parse_setup
+from app.states import CopyState
 from db.engine import Database
 from db.models import Letter, Organization, Recipient
 
@@ -117,8 +118,8 @@ def _dispatched(session: Any, letter_id: int, item: dict[str, Any]) -> None:
 
     at = dt.datetime.fromisoformat(item["at"])
     copies = dispatch_in(session, letter_id).copies
-    record_in(session, letter_id, [Step(c.addressee_id, "sent", at=at) for c in copies])
-    if item["state"] != "sent":
+    record_in(session, letter_id, [Step(c.addressee_id, CopyState.SENT, at=at) for c in copies])
+    if item["state"] != CopyState.SENT:
         later = at + dt.timedelta(minutes=25)
         steps = [Step(c.addressee_id, item["state"], "receipt", at=later) for c in copies]
         record_in(session, letter_id, steps)

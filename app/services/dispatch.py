@@ -19,7 +19,7 @@ from app.errors import UserError
 from app.exporters.table import Table, TableColumn
 from app.services.reports import recipient_name
 from app.services.stored_files import store_file_in
-from app.states import CopyState, labels
+from app.states import CopyState, DeliveryState, labels
 from app.text import date_ru
 from db.engine import Database
 from db.models import DispatchEvent, Letter, LetterAddressee
@@ -69,7 +69,7 @@ class CopyDispatch:
 
     @property
     def done(self) -> bool:
-        return self.state in ("sent", "delivered")
+        return self.state in (CopyState.SENT, CopyState.DELIVERED)
 
 
 @dataclass(frozen=True)
@@ -109,21 +109,22 @@ class LetterDispatch:
         return sum(1 for c in self.copies if c.state in states)
 
 
-def letter_state(states: list[str]) -> str:
+def letter_state(states: list[str]) -> DeliveryState:
     """The letter's delivery state from its copies' states."""
+    done = (CopyState.SENT, CopyState.DELIVERED)
     if not states:
-        return "not_sent"
-    if "error" in states:
-        return "error"
-    if all(s == "delivered" for s in states):
-        return "delivered"
-    if all(s in ("sent", "delivered") for s in states):
-        return "sent"
-    if any(s in ("sent", "delivered") for s in states):
-        return "partly_sent"
-    if any(s in ("prepared", "unsigned") for s in states):
-        return "prepared"
-    return "not_sent"
+        return DeliveryState.NOT_SENT
+    if CopyState.ERROR in states:
+        return DeliveryState.ERROR
+    if all(s == CopyState.DELIVERED for s in states):
+        return DeliveryState.DELIVERED
+    if all(s in done for s in states):
+        return DeliveryState.SENT
+    if any(s in done for s in states):
+        return DeliveryState.PARTLY_SENT
+    if any(s in (CopyState.PREPARED, CopyState.UNSIGNED) for s in states):
+        return DeliveryState.PREPARED
+    return DeliveryState.NOT_SENT
 
 
 def _registered(session: Session, letter_id: int) -> Letter:
@@ -249,9 +250,9 @@ def record_in(session: Session, letter_id: int, steps: list[Step]) -> None:
         )
         row.dispatch_state = step.state
         row.dispatch_note = step.note
-        if step.state in ("prepared", "sent") or row.dispatched_at is None:
+        if step.state in (CopyState.PREPARED, CopyState.SENT) or row.dispatched_at is None:
             row.dispatched_at, row.dispatched_by = at, audit.os_user()
-        if step.state == "not_sent":
+        if step.state == CopyState.NOT_SENT:
             row.dispatched_at, row.dispatched_by = None, ""
         if file_id is not None:
             row.dispatch_file_id = file_id
@@ -297,7 +298,7 @@ def mark(
     """The clerk's own mark for some copies (all when ``refs`` is empty): sent by courier,
     delivered as the МЭДО client shows, an error the operator reported."""
     state = parse_state(state)
-    if state == "error" and not note.strip():
+    if state == CopyState.ERROR and not note.strip():
         raise UserError("Укажите, что за ошибка (как сообщил оператор или получатель)")
     with db.write() as session:
         current = dispatch_in(session, letter_id)
@@ -322,7 +323,7 @@ def dispatch_table(status: LetterDispatch) -> Table:
         )
         state = c.label + (f": {c.note}" if c.note else "")
         rows.append([c.position, c.name, c.method or "—", where, state, when_text(c.at), c.by])
-    done = status.count("sent", "delivered")
+    done = status.count(CopyState.SENT, CopyState.DELIVERED)
     return Table(
         f"Лист рассылки письма № {status.number} от {date_ru(status.reg_date)}",
         [
@@ -434,7 +435,7 @@ def apply_receipt(db: Database, path: Path) -> ReceiptResult:
                 "отправленных копий"
             )
         row = rows[0]
-        state = "delivered" if accepted else "error"
+        state = CopyState.DELIVERED if accepted else CopyState.ERROR
         note = "квитанция МЭДО: доставлено" if accepted else f"квитанция МЭДО: {errors or 'отказ'}"
         record_in(session, row.letter_id, [Step(row.id, state, "receipt", note=note, at=when)])
         letter = row.letter

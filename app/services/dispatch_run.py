@@ -54,6 +54,7 @@ from app.services.dispatch import (
 )
 from app.services.letter_export import ExportCancelled, Prepared, prepare, render, safe_name
 from app.services.profile import OrganizationData, org_to_data, organization_in
+from app.states import CopyState
 from app.text import date_ru, full_name, initials_name
 from db.engine import Database
 from db.models import Letter, Staff, StoredFile
@@ -298,7 +299,7 @@ def _medo(
                 run.steps.append(
                     Step(
                         c.addressee_id,
-                        "unsigned",
+                        CopyState.UNSIGNED,
                         "export",
                         file_name=DOCUMENT,
                         content=document.pdf if c is document.copies[0] else b"",
@@ -354,7 +355,7 @@ def _medo(
             run.steps.append(
                 Step(
                     c.addressee_id,
-                    "prepared",
+                    CopyState.PREPARED,
                     "export",
                     file_name=letter.zip_name,
                     content=package[letter.zip_name] if c is document.copies[0] else b"",
@@ -419,7 +420,7 @@ def _email(run: _Run, copies: list[CopyDispatch], send: bool, password: str | No
             run.steps.append(
                 Step(
                     c.addressee_id,
-                    "prepared",
+                    CopyState.PREPARED,
                     "export",
                     file_name=f"{run.name(c)}.eml",
                     content=data,
@@ -439,12 +440,12 @@ def _email(run: _Run, copies: list[CopyDispatch], send: bool, password: str | No
         reason = results.get(key, "не отправлено")
         if reason:
             run.problem(c, reason)
-            run.steps.append(Step(c.addressee_id, "error", "smtp", note=reason))
+            run.steps.append(Step(c.addressee_id, CopyState.ERROR, "smtp", note=reason))
             continue
         run.steps.append(
             Step(
                 c.addressee_id,
-                "sent",
+                CopyState.SENT,
                 "smtp",
                 file_name=f"{run.name(c)}.eml",
                 content=message.as_bytes(),
@@ -488,7 +489,12 @@ def _post(run: _Run, copies: list[CopyDispatch], envelope: str) -> None:
         name = f"{run.name(c)}.pdf"
         run.steps.append(
             Step(
-                c.addressee_id, "sent", "export", file_name=name, content=run.pdf(c), note="почтой"
+                c.addressee_id,
+                CopyState.SENT,
+                "export",
+                file_name=name,
+                content=run.pdf(c),
+                note="почтой",
             )
         )
         run.count(run.outcome.sent, POST)

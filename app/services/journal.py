@@ -19,6 +19,7 @@ from app.numbering import MAX_SEQ, Template, Token, parse_template, period_key, 
 from app.services.counters import next_seq
 from app.services.letter_list import LetterQuery, LetterRow, list_letters
 from app.services.letters import DELIVERY_STATE_LABELS, STATUS_LABELS
+from app.states import LetterStatus
 from app.tabular import read_rows
 from app.text import date_ru, parse_date_ru, search_blob
 from db.engine import Database
@@ -137,7 +138,7 @@ def journal_gaps(db: Database, *, journal: str | None = None) -> list[Gap]:
             ).where(in_journals, NOT_REGISTERED)
         ):
             # a reservation's note is kept as its heading until the letter is registered
-            note = subject if status == "reserved" else reason
+            note = subject if status == LetterStatus.RESERVED else reason
             gap = Gap(
                 codes[jid], key, seq, number, GAP_REASONS[status], note,
                 letter_id=letter_id, kind=status,
@@ -239,7 +240,7 @@ def _control_mark(row: LetterRow) -> str:
 
 
 def _subject_mark(row: LetterRow) -> str:
-    if row.status == "registered":
+    if row.status == LetterStatus.REGISTERED:
         return row.subject
     mark = STATUS_LABELS[row.status].upper()
     reason = f": {row.annul_reason}" if row.annul_reason else ""
@@ -269,7 +270,7 @@ def journal_table(
                     row.signatory,
                     row.executor,
                     DELIVERY_STATE_LABELS.get(row.delivery_state, "")
-                    if row.status == "registered"
+                    if row.status == LetterStatus.REGISTERED
                     else "",
                     _control_mark(row),
                 ]
@@ -577,7 +578,7 @@ def apply_import(db: Database, preview: ImportPreview) -> int:
                     "seq": row.seq,
                     "number": row.number,
                     "reg_date": row.date,
-                    "status": "registered",
+                    "status": LetterStatus.REGISTERED,
                     "case_index": row.case,
                     "department": row.department,
                     "correspondent": row.correspondent,

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from app.services.letters import (
     check_card,
     find_letter_in,
 )
+from app.states import LetterStatus
 from db.engine import Database
 from db.models import DistributionList, Letter, Recipient
 
@@ -103,71 +105,136 @@ def card_from_json(data: Any) -> LetterCard:
     return card
 
 
-def _addressee_json(session: Session, letter: Letter) -> dict[str, Any]:
+@dataclass(frozen=True)
+class PrintedAddressee:
+    """One addressee as printed at registration."""
+
+    lines: str
+    salutation: str
+    delivery: str
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What registration gave the letter; read only (``register`` ignores it)."""
+
+    number: str
+    status: LetterStatus
+    annul_reason: str | None
+    addressees_as_printed: list[PrintedAddressee]
+    registered_by: str
+    version: int  # the card's version, for the optimistic lock of an edit
+    sent_copies: int
+    earlier_versions: int
+
+
+@dataclass(frozen=True)
+class LetterView:
+    """A letter in the registry as its card shows it: the card (what ``register`` reads) and
+    its registration."""
+
+    card: LetterCard
+    registration: Registration
+
+
+def _addressee_of(session: Session, letter: Letter) -> Addressee:
     codes = [
-        session.get(Recipient, row.recipient_id).code  # type: ignore[union-attr]
+        str(session.get(Recipient, row.recipient_id).code or "")  # type: ignore[union-attr]
         for row in letter.addressees
         if row.recipient_id is not None
     ]
     if letter.addressee_kind == "list" and letter.distribution_list_id is not None:
         dlist = session.get(DistributionList, letter.distribution_list_id)
-        return {"list": dlist.name if dlist else ""}
+        return Addressee(list=dlist.name if dlist else "")
     if letter.addressee_kind == "recipient" and len(codes) == 1:
-        return {"recipient": codes[0]}
+        return Addressee(recipient=codes[0])
     if letter.addressee_kind == "recipients":
-        return {"recipients": codes}
-    return {"text": letter.addressee_text}
+        return Addressee(recipients=codes)
+    return Addressee(text=letter.addressee_text)
 
 
 def _iso(date: dt.date | None) -> str | None:
     return date.isoformat() if date else None
 
 
-def card_to_json(session: Session, letter: Letter) -> dict[str, Any]:
+def view_in(session: Session, letter: Letter) -> LetterView:
     report = letter.report
-    card: dict[str, Any] = {
-        "journal": letter.journal.code,
-        "date": letter.reg_date.isoformat(),
-        "case": letter.case_index,
-        "subject": letter.subject,
-        "addressee": _addressee_json(session, letter),
-        "salutation": letter.salutation or None,
-        "body": letter.body,
-        "closing": letter.closing or None,
-        "reply_to": {"number": letter.reply_to_number, "date": _iso(letter.reply_to_date)}
-        if letter.reply_to_number
-        else None,
-        "attachments": [
-            {"title": a.title, "sheets": a.sheets, "copies": a.copies} for a in letter.attachments
-        ],
-        "signatory": letter.signatory.code if letter.signatory else None,
-        "signature": letter.signature_kind,
-        "executor": letter.executor.code if letter.executor else None,
-        "report": {
-            "due": report.due_date.isoformat(),
-            "columns": report.columns,
-            "rows": report.form_rows,
-        }
+    card = LetterCard(
+        journal=letter.journal.code,
+        subject=letter.subject,
+        addressee=_addressee_of(session, letter),
+        date=letter.reg_date,
+        number=letter.number if letter.status == LetterStatus.RESERVED else None,
+        case=letter.case_index,
+        salutation=letter.salutation or None,
+        body=letter.body,
+        closing=letter.closing or None,
+        reply_to_number=letter.reply_to_number,
+        reply_to_date=letter.reply_to_date,
+        attachments=[AttachmentData(a.title, a.sheets, a.copies) for a in letter.attachments],
+        signatory=letter.signatory.code if letter.signatory else None,
+        signature=letter.signature_kind,
+        executor=letter.executor.code if letter.executor else None,
+        report=ReportData(report.due_date, list(report.columns), report.form_rows)
         if report
         else None,
-        "appendices": list(letter.appendices),
-    }
-    if letter.status == "reserved":
-        card["number"] = letter.number  # `register` of this card fills the reservation
-    card["registration"] = {  # read only: ignored by `register`
-        "number": letter.number,
-        "status": letter.status,
-        "annul_reason": letter.annul_reason or None,
-        "addressees_as_printed": [
-            {"lines": row.addressee_lines, "salutation": row.salutation, "delivery": row.delivery}
+        appendices=list(letter.appendices),
+    )
+    registration = Registration(
+        number=letter.number,
+        status=LetterStatus(letter.status),
+        annul_reason=letter.annul_reason or None,
+        addressees_as_printed=[
+            PrintedAddressee(row.addressee_lines, row.salutation, row.delivery)
             for row in letter.addressees
         ],
-        "registered_by": letter.created_by,
-        "version": letter.version,
-        "sent_copies": sum(1 for row in letter.addressees if row.dispatch_state in SENT_STATES),
-        "earlier_versions": len(letter.versions),
+        registered_by=letter.created_by,
+        version=letter.version,
+        sent_copies=sum(1 for row in letter.addressees if row.dispatch_state in SENT_STATES),
+        earlier_versions=len(letter.versions),
+    )
+    return LetterView(card, registration)
+
+
+def view_to_json(view: LetterView) -> dict[str, Any]:
+    """The card as ``letters show --json`` prints it (docs/data-formats.md §3)."""
+    card, reg = view.card, view.registration
+    out: dict[str, Any] = {
+        "journal": card.journal,
+        "date": _iso(card.date),
+        "case": card.case,
+        "subject": card.subject,
+        "addressee": {k: v for k, v in asdict(card.addressee).items() if v is not None},
+        "salutation": card.salutation,
+        "body": card.body,
+        "closing": card.closing,
+        "reply_to": {"number": card.reply_to_number, "date": _iso(card.reply_to_date)}
+        if card.reply_to_number
+        else None,
+        "attachments": [asdict(a) for a in card.attachments],
+        "signatory": card.signatory,
+        "signature": card.signature,
+        "executor": card.executor,
+        "report": {
+            "due": card.report.due.isoformat(),
+            "columns": card.report.columns,
+            "rows": card.report.rows,
+        }
+        if card.report
+        else None,
+        "appendices": card.appendices,
     }
-    return card
+    if card.number:
+        out["number"] = card.number  # `register` of this card fills the reservation
+    out["registration"] = {  # read only: ignored by `register`
+        **asdict(reg),
+        "status": str(reg.status),
+    }
+    return out
+
+
+def card_to_json(session: Session, letter: Letter) -> dict[str, Any]:
+    return view_to_json(view_in(session, letter))
 
 
 def show_letter(
@@ -177,9 +244,9 @@ def show_letter(
         return card_to_json(session, find_letter_in(session, number, year=year, journal=journal))
 
 
-def letter_card(db: Database, letter_id: int) -> dict[str, Any]:
+def letter_card(db: Database, letter_id: int) -> LetterView:
     with db.read() as session:
         letter = session.get(Letter, letter_id)
         if letter is None:
             raise UserError("Письмо не найдено")
-        return card_to_json(session, letter)
+        return view_in(session, letter)

@@ -20,6 +20,7 @@ from app.errors import UserError
 from app.files import safe_file_name
 from app.letter_layout import Copy, Letterhead, LetterPage, LetterSource, Person, build_page
 from app.services.profile import org_to_data, organization_in
+from app.states import LetterStatus
 from db.engine import Database
 from db.models import DistributionList, Letter, Staff, StoredFile
 
@@ -130,7 +131,7 @@ def registered_letter_in(session: Session, letter_id: int, done: str) -> Letter:
     letter = session.get(Letter, letter_id)
     if letter is None:
         raise UserError("Письмо не найдено")
-    if letter.status != "registered":
+    if letter.status != LetterStatus.REGISTERED:
         raise UserError(
             f"Письмо № {letter.number} не зарегистрировано (резерв или аннулировано); "
             f"{done} только зарегистрированные письма"

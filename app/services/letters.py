@@ -27,7 +27,7 @@ from app.services.counters import (
     past_letters,
     printed_in_year,
 )
-from app.states import DeliveryState, LetterStatus, labels
+from app.states import CopyState, DeliveryState, LetterStatus, labels
 from app.text import date_ru, search_blob
 from db.engine import Database
 from db.models import (
@@ -396,13 +396,13 @@ def register_in(
         )
         session.add(letter)
     _content_of(session, letter, card)
-    letter.status = "registered"
+    letter.status = LetterStatus.REGISTERED
     session.flush()
     audit.record(
         session,
         "letter",
         letter.id,
-        "registered",
+        LetterStatus.REGISTERED,  # the audit action is named after the status it gives
         number=letter.number,
         date=letter.reg_date.isoformat(),
         reserved=bool(card.number),
@@ -431,7 +431,7 @@ def reserve_number(
     with db.write() as session:
         journal = _journal(session, journal_code)
         letter = _new_number(session, journal, date or clock.today(), case=case, corr="")
-        letter.status = "reserved"
+        letter.status = LetterStatus.RESERVED
         letter.subject = note
         _refresh_search(letter)
         session.add(letter)
@@ -450,7 +450,7 @@ def _reserved(session: Session, journal: Journal, number: str) -> Letter:
         .with_for_update()
         .execution_options(populate_existing=True)
     ).all()
-    reserved = [x for x in letters if x.status == "reserved"]
+    reserved = [x for x in letters if x.status == LetterStatus.RESERVED]
     if not reserved:
         if letters:
             raise UserError(
@@ -512,9 +512,9 @@ def annul_letter(db: Database, letter_id: int, reason: str) -> str:
         raise UserError("Укажите причину аннулирования")
     with db.write() as session:
         letter = _letter(session, letter_id)
-        if letter.status not in ("registered", "reserved"):
+        if letter.status not in (LetterStatus.REGISTERED, LetterStatus.RESERVED):
             raise UserError(f"Письмо № {letter.number} уже {STATUS_LABELS[letter.status].lower()}")
-        letter.status = "annulled"
+        letter.status = LetterStatus.ANNULLED
         letter.annul_reason = reason.strip()
         audit.record(
             session, "letter", letter.id, "annulled", number=letter.number, reason=reason.strip()
@@ -526,9 +526,9 @@ def cancel_reservation(db: Database, letter_id: int, reason: str = "") -> str:
     """Cancel a reserved number; it stays visible in the journal as a cancelled reservation."""
     with db.write() as session:
         letter = _letter(session, letter_id)
-        if letter.status != "reserved":
+        if letter.status != LetterStatus.RESERVED:
             raise UserError(f"Номер {letter.number} не зарезервирован")
-        letter.status = "cancelled"
+        letter.status = LetterStatus.CANCELLED
         letter.annul_reason = reason.strip()
         audit.record(
             session,
@@ -553,7 +553,7 @@ def update_letter(
     check_card(card)
     with db.write() as session:
         letter = _letter(session, letter_id, version)
-        if letter.status != "registered":
+        if letter.status != LetterStatus.REGISTERED:
             raise UserError(
                 f"Письмо № {letter.number} {STATUS_LABELS[letter.status].lower()}; "
                 "изменять можно только зарегистрированное письмо"
@@ -596,7 +596,8 @@ def update_letter(
         )
 
 
-SENT_STATES = ("prepared", "sent", "delivered")  # a copy that left, or is ready to leave
+# a copy that left, or is ready to leave
+SENT_STATES = (CopyState.PREPARED, CopyState.SENT, CopyState.DELIVERED)
 
 
 def content_snapshot(letter: Letter) -> dict[str, Any]:
@@ -691,7 +692,7 @@ def similar_today(db: Database, card: LetterCard, *, today: dt.date | None = Non
             session.scalars(
                 select(Letter.number).where(
                     Letter.reg_date == date,
-                    Letter.status == "registered",
+                    Letter.status == LetterStatus.REGISTERED,
                     Letter.subject == card.subject.strip(),
                     Letter.addressee_text == printed,
                 )

@@ -14,6 +14,7 @@ from app.exporters.table import Table, TableColumn
 from app.services.dispatch import POST
 from app.services.profile import org_to_data, organization_in
 from app.services.reports import recipient_name
+from app.states import CopyState
 from app.text import date_ru
 from db.engine import Database
 from db.models import Letter, LetterAddressee
@@ -28,7 +29,7 @@ def post_list_table(db: Database, day: dt.date) -> Table:
             .join(Letter, Letter.id == LetterAddressee.letter_id)
             .where(
                 LetterAddressee.delivery == POST,
-                LetterAddressee.dispatch_state.in_(("sent", "delivered")),
+                LetterAddressee.dispatch_state.in_((CopyState.SENT, CopyState.DELIVERED)),
                 LetterAddressee.dispatched_at >= start,
                 LetterAddressee.dispatched_at < start + dt.timedelta(days=1),
             )

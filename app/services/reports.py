@@ -17,6 +17,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
 from app import clock
 from app.errors import UserError
+from app.states import LetterStatus
 from app.text import plural
 from db.engine import Database
 from db.models import (
@@ -170,7 +171,7 @@ def control_in(session: Session, letter_id: int, *, today: dt.date | None = None
     if letter is None:
         raise UserError("Письмо не найдено")
     request = letter.report
-    if request is None or letter.status != "registered":
+    if request is None or letter.status != LetterStatus.REGISTERED:
         raise UserError(f"Письмо № {letter.number} не на контроле: в нем нет запроса отчета")
     rows = session.execute(
         select(LetterAddressee, Recipient, ReportControl)
@@ -295,7 +296,7 @@ def list_controls(
     stmt = (
         select(Letter.id, Letter.number, Letter.reg_date, Letter.subject, ReportRequest)
         .join(ReportRequest, ReportRequest.letter_id == Letter.id)
-        .where(Letter.status == "registered")
+        .where(Letter.status == LetterStatus.REGISTERED)
     )
     if show in ("active", "overdue", "soon"):  # only letters still waiting for a report
         waiting = (
@@ -396,7 +397,7 @@ def overdue_reports(
         .join(ReportControl, ReportControl.addressee_id == LetterAddressee.id)
         .outerjoin(Recipient, Recipient.id == LetterAddressee.recipient_id)
         .where(
-            Letter.status == "registered",
+            Letter.status == LetterStatus.REGISTERED,
             ReportRequest.closed.is_(False),
             ReportControl.state.in_(OUTSTANDING),
             due <= limit,

@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from app.errors import UserError
 from app.numbering import MAX_SEQ, period_key
+from app.states import LetterStatus
 from db.engine import Database
 from db.models import Letter
 
@@ -300,7 +301,7 @@ def _register_again(
     card = replace(card, date=item.date)
     registered = register_in(session, card, seq=item.seq, reuse=True)
     letter = session.get(Letter, registered.id)
-    if status != "registered":
+    if status != LetterStatus.REGISTERED:
         letter.status = status
         letter.annul_reason = reason
     audit.record(session, "letter", letter.id, "brought_back", number=item.number, status=status)

@@ -48,6 +48,7 @@ from app.services.dispatch_run import Outcome, dispatch_letter, envelopes_pdf
 from app.services.letter_export import safe_name
 from app.services.letters import DELIVERY_STATE_LABELS
 from app.services.profile import get_organization
+from app.states import CopyState
 from app.text import date_ru
 from db.engine import Database
 from ui import palette
@@ -56,12 +57,12 @@ from ui.background import Background, message_of
 COLUMNS = ("№", "Адресат", "Способ", "Куда", "Состояние", "Когда", "Кто", "Примечание")
 HISTORY = ("Когда", "Кто", "Состояние", "Как", "Файл", "SHA-256", "Примечание")
 SOURCES = {"export": "выгрузка", "smtp": "SMTP", "manual": "вручную", "receipt": "квитанция"}
-STATE_COLOURS = {
-    "delivered": palette.GOOD,
-    "sent": palette.GOOD,
-    "prepared": palette.WARNING,
-    "unsigned": palette.WARNING,
-    "error": palette.ERROR,
+STATE_COLOURS: dict[str, str] = {  # a copy's state, and the letter's
+    CopyState.DELIVERED: palette.GOOD,
+    CopyState.SENT: palette.GOOD,
+    CopyState.PREPARED: palette.WARNING,
+    CopyState.UNSIGNED: palette.WARNING,
+    CopyState.ERROR: palette.ERROR,
 }
 
 
@@ -229,16 +230,17 @@ class DispatchDialog(QDialog):
 
     def _fill(self) -> None:
         s = self.status
-        done, total = s.count("sent", "delivered"), len(s.copies)
+        done, total = s.count(CopyState.SENT, CopyState.DELIVERED), len(s.copies)
+        errors = s.count(CopyState.ERROR)
         colour = STATE_COLOURS.get(s.state, "")
         state = DELIVERY_STATE_LABELS.get(s.state, s.state)
         self.header.setText(
             f"<b>Письмо № {s.number} от {date_ru(s.reg_date)}</b> — {s.subject}<br>"
             f"<b style='color:{colour}'>{state}</b> · отправлено <b>{done}</b> из {total}"
-            f" · подготовлено: {s.count('prepared')}"
-            + (f" · на подписи: {s.count('unsigned')}" if s.count("unsigned") else "")
+            f" · подготовлено: {s.count(CopyState.PREPARED)}"
+            + (f" · на подписи: {unsigned}" if (unsigned := s.count(CopyState.UNSIGNED)) else "")
             + " · ошибок: "
-            f"<b style='color:{palette.ERROR if s.count('error') else ''}'>{s.count('error')}</b>"
+            f"<b style='color:{palette.ERROR if errors else ''}'>{errors}</b>"
             f" · не отправлено: {s.count('not_sent')}"
         )
         selected = {i.row() for i in self.table.selectionModel().selectedRows()}
@@ -349,7 +351,7 @@ class DispatchDialog(QDialog):
 
     def _mark_menu(self) -> QMenu:
         menu = QMenu(self)
-        for state in ("sent", "delivered", "error", "not_sent"):
+        for state in (CopyState.SENT, CopyState.DELIVERED, CopyState.ERROR, CopyState.NOT_SENT):
             action = menu.addAction(f"{COPY_STATES[state]}")
             action.triggered.connect(lambda _checked=False, s=state: self.mark_selected(s))
             action.setEnabled(bool(self.selected()))
@@ -363,7 +365,7 @@ class DispatchDialog(QDialog):
         chosen = self.selected()
         if not chosen:
             return
-        if note is None and state == "error":
+        if note is None and state == CopyState.ERROR:
             note, ok = QInputDialog.getText(
                 self, "Ошибка доставки", "Что сообщил оператор или получатель:"
             )

@@ -7,7 +7,6 @@ service, one transaction each.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from PySide6.QtCore import QDate, QStringListModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -36,9 +35,8 @@ from app import clock
 from app.errors import UserError
 from app.production_calendar import day_off_reason
 from app.services.distribution_lists import list_names
-from app.services.letter_cards import letter_card
+from app.services.letter_cards import LetterView, PrintedAddressee, Registration, letter_card
 from app.services.letters import (
-    STATUS_LABELS,
     Addressee,
     AttachmentData,
     LetterCard,
@@ -55,6 +53,7 @@ from app.services.letters import (
 )
 from app.services.profile import list_journals, list_staff
 from app.services.recipients import recipient_choices
+from app.states import LetterStatus
 from app.text import WEEKDAYS, initials_name
 from db.engine import Database
 from ui import palette
@@ -98,13 +97,13 @@ class LetterDialog(QDialog):
         parent: QWidget | None = None,
         *,
         letter_id: int | None = None,
-        addressee: dict[str, str] | None = None,
+        addressee: Addressee | None = None,
     ) -> None:
         super().__init__(parent)
         self.db = db
         self.letter_id = letter_id
         self.result_letter: RegisteredLetter | None = None
-        self._card: dict[str, Any] = letter_card(db, letter_id) if letter_id else {}
+        self._view: LetterView | None = letter_card(db, letter_id) if letter_id else None
         self.setWindowTitle("Новое письмо" if letter_id is None else "Карточка письма")
         self.resize(980, 760)
         self.errors: dict[str, QLabel] = {}
@@ -290,7 +289,7 @@ class LetterDialog(QDialog):
             row.addWidget(self.change_button)
             row.addWidget(self.annul_button)
             row.addWidget(self._output_button())
-            earlier = int(self._card["registration"].get("earlier_versions", 0))
+            earlier = self._registration.earlier_versions
             self.versions_button = QPushButton(f"Прежние редакции ({earlier})…")
             self.versions_button.setToolTip(
                 "Текст письма до изменений, сделанных после отправки: кто, когда и почему изменил"
@@ -378,8 +377,8 @@ class LetterDialog(QDialog):
 
     def _update_number(self) -> None:
         if self.letter_id is not None:
-            reg = self._card["registration"]
-            self.number_label.setText(f"Номер: {reg['number']} ({self._status_text()})")
+            reg = self._registration
+            self.number_label.setText(f"Номер: {reg.number} ({self._status_text()})")
             return
         code = self.journal_combo.currentData()
         if code is None:
@@ -405,8 +404,7 @@ class LetterDialog(QDialog):
         self._update_number()
 
     def _status_text(self) -> str:
-        status = self._card["registration"]["status"]
-        return STATUS_LABELS[status].lower()
+        return self._registration.status.label.lower()
 
     def _update_weekday(self) -> None:
         due = _to_date(self.due_edit.date())
@@ -462,7 +460,7 @@ class LetterDialog(QDialog):
             subject=subject,
             addressee=self._addressee(),
             date=_to_date(self.date_edit.date()),
-            number=self._card.get("number"),
+            number=self._view.card.number if self._view else None,
             case=self.case_edit.text().strip(),
             salutation=self.salutation_edit.text().strip() or None,
             body=self.body_edit.toPlainText(),
@@ -472,51 +470,61 @@ class LetterDialog(QDialog):
             signature=self.signature_combo.currentData(),
             executor=self.executor_combo.currentData(),
             report=self._report(),
-            appendices=list(self._card.get("appendices", [])),
+            appendices=list(self._view.card.appendices) if self._view else [],
         )
 
+    @property
+    def _registration(self) -> Registration:
+        assert self._view is not None  # a letter from the registry
+        return self._view.registration
+
     def _fill_from_card(self) -> None:
-        card = self._card
-        if not card:
+        if self._view is None:
             return
-        self.journal_combo.setCurrentIndex(max(0, self.journal_combo.findData(card["journal"])))
-        self.date_edit.setDate(_qdate(dt.date.fromisoformat(card["date"])))
-        self.case_edit.setText(card["case"])
-        self.subject_edit.setText(card["subject"])
-        self.body_edit.setPlainText(card["body"])
-        self.closing_edit.setText(card["closing"] or "")
-        self.salutation_edit.setText(card["salutation"] or "")
-        self._fill_addressee(card["addressee"], card["registration"]["addressees_as_printed"])
+        card, reg = self._view.card, self._view.registration
+        self.journal_combo.setCurrentIndex(max(0, self.journal_combo.findData(card.journal)))
+        if card.date is not None:
+            self.date_edit.setDate(_qdate(card.date))
+        self.case_edit.setText(card.case)
+        self.subject_edit.setText(card.subject)
+        self.body_edit.setPlainText(card.body)
+        self.closing_edit.setText(card.closing or "")
+        self.salutation_edit.setText(card.salutation or "")
+        self._fill_addressee(card.addressee, reg.addressees_as_printed)
         self.attachments_edit.setPlainText(
-            "\n".join(f"{a['title']}; {a['sheets']}; {a['copies']}" for a in card["attachments"])
+            "\n".join(f"{a.title}; {a.sheets}; {a.copies}" for a in card.attachments)
         )
-        for combo, value in ((self.signatory_combo, card["signatory"]),
-                             (self.executor_combo, card["executor"]),
-                             (self.signature_combo, card["signature"])):  # fmt: skip
+        for combo, value in ((self.signatory_combo, card.signatory),
+                             (self.executor_combo, card.executor),
+                             (self.signature_combo, card.signature)):  # fmt: skip
             combo.setCurrentIndex(max(0, combo.findData(value)))
-        if card["report"]:
+        if card.report:
             self.report_box.setChecked(True)
-            self.due_edit.setDate(_qdate(dt.date.fromisoformat(card["report"]["due"])))
-            self.columns_edit.setText("; ".join(card["report"]["columns"]))
-            self.rows_spin.setValue(card["report"]["rows"])
-        if card["registration"]["status"] != "registered":
-            self.register_button.setEnabled(card["registration"]["status"] == "reserved")
-            self.annul_button.setEnabled(card["registration"]["status"] == "reserved")
+            self.due_edit.setDate(_qdate(card.report.due))
+            self.columns_edit.setText("; ".join(card.report.columns))
+            self.rows_spin.setValue(card.report.rows)
+        if reg.status != LetterStatus.REGISTERED:
+            self.register_button.setEnabled(reg.status == LetterStatus.RESERVED)
+            self.annul_button.setEnabled(reg.status == LetterStatus.RESERVED)
             self.change_button.setEnabled(False)
             self.output_button.setEnabled(False)
 
-    def _fill_addressee(self, addressee: dict[str, Any], printed: list[dict[str, str]]) -> None:
-        mode = next(iter(addressee)) if addressee else "text"
-        mode = "recipients" if mode in ("recipient", "recipients") else mode
+    def _fill_addressee(self, addressee: Addressee, printed: list[PrintedAddressee]) -> None:
+        if addressee.list is not None:
+            mode = "list"
+        elif addressee.text is not None:
+            mode = "text"
+        else:
+            mode = "recipients"
         self.mode_combo.setCurrentIndex(self.mode_combo.findData(mode))
         if mode == "list":
-            self.list_combo.setCurrentText(addressee["list"])
+            self.list_combo.setCurrentText(addressee.list or "")
         elif mode == "text":
-            self.text_edit.setPlainText(addressee.get("text", ""))
+            self.text_edit.setPlainText(addressee.text or "")
         else:
-            codes = addressee.get("recipients") or [addressee["recipient"]]
+            codes = addressee.recipients or ([addressee.recipient] if addressee.recipient else [])
             for code, item in zip(codes, printed, strict=False):
-                self.recipient_list.addItem(f"{item['lines'].replace(chr(10), ' ')} — {code}")
+                self.recipient_list.addItem(f"{item.lines.replace(chr(10), ' ')} — {code}")
                 self.recipient_list.item(self.recipient_list.count() - 1).setData(
                     Qt.ItemDataRole.UserRole, code
                 )
@@ -535,7 +543,10 @@ class LetterDialog(QDialog):
         self.form_error.hide()
         try:
             card = self.collect()
-            if self.letter_id is not None and self._card["registration"]["status"] == "registered":
+            registered = self._view is not None and (
+                self._view.registration.status == LetterStatus.REGISTERED
+            )
+            if self.letter_id is not None and registered:
                 reason = self._reason_for_sent_letter()
                 if reason is None:
                     return
@@ -555,7 +566,7 @@ class LetterDialog(QDialog):
     def _reason_for_sent_letter(self) -> str | None:
         """ "" for a letter not sent yet; the clerk's reason for one already sent; None when
         the clerk cancels."""
-        sent = int(self._card["registration"].get("sent_copies", 0))
+        sent = self._registration.sent_copies
         if not sent:
             return ""
         reason, ok = QInputDialog.getText(
@@ -577,10 +588,10 @@ class LetterDialog(QDialog):
         from ui.dialogs.versions_dialog import VersionsDialog
 
         assert self.letter_id is not None
-        VersionsDialog(self.db, self.letter_id, self._card["registration"]["number"], self).exec()
+        VersionsDialog(self.db, self.letter_id, self._registration.number, self).exec()
 
     def _card_version(self) -> int:
-        return int(self._card["registration"].get("version", 0))
+        return self._registration.version
 
     def _confirm_twin(self, card: LetterCard) -> bool:
         twins = similar_today(self.db, card)
@@ -643,18 +654,20 @@ class LetterDialog(QDialog):
             return
         self.accept()
 
-    def _printed_for(self, addressee: dict[str, str]) -> list[dict[str, str]]:
-        code = addressee.get("recipient")
+    def _printed_for(self, addressee: Addressee) -> list[PrintedAddressee]:
+        code = addressee.recipient
         if not code:
             return []
         choices = [c for c in recipient_choices(self.db, code) if c.code == code]
-        return [{"lines": choices[0].label.rsplit(" — ", 1)[0] if choices else code}]
+        lines = choices[0].label.rsplit(" — ", 1)[0] if choices else code
+        return [PrintedAddressee(lines, "", "")]
 
     @classmethod
     def register_new(
-        cls, db: Database, parent: QWidget | None = None, addressee: dict[str, str] | None = None
+        cls, db: Database, parent: QWidget | None = None, addressee: Addressee | None = None
     ) -> RegisteredLetter | None:
-        """The new-letter dialog; ``addressee`` pre-fills it (``{"list": NAME}`` and the like)."""
+        """The new-letter dialog; ``addressee`` pre-fills it (``Addressee(list=NAME)`` and the
+        like)."""
         dialog = cls(db, parent, addressee=addressee)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             return dialog.result_letter

@@ -20,6 +20,7 @@ from app.services.letter_list import (
 )
 from app.services.letters import DELIVERY_STATE_LABELS, STATUS_LABELS
 from app.services.profile import list_journals
+from app.states import LetterStatus
 from app.text import date_ru
 from db.engine import Database
 from ui import palette
@@ -40,10 +41,10 @@ PERIODS = (
 )
 STATUSES: tuple[tuple[str | None, str], ...] = (
     (None, "Все состояния"),
-    ("registered", "Зарегистрированные"),
-    ("reserved", "Зарезервированные"),
-    ("annulled", "Аннулированные"),
-    ("cancelled", "Отмененные резервы"),
+    (LetterStatus.REGISTERED, "Зарегистрированные"),
+    (LetterStatus.RESERVED, "Зарезервированные"),
+    (LetterStatus.ANNULLED, "Аннулированные"),
+    (LetterStatus.CANCELLED, "Отмененные резервы"),
 )
 SORTABLE = {0: "number", 1: "date", 2: "addressee", 3: "subject", 6: "status"}
 
@@ -58,13 +59,13 @@ def _report_colour(row: LetterRow) -> str | None:
 
 
 def _status_colour(row: LetterRow) -> str | None:
-    if row.status == "reserved":
+    if row.status == LetterStatus.RESERVED:
         return RESERVED
-    return DIMMED if row.status in ("annulled", "cancelled") else None
+    return DIMMED if row.status in (LetterStatus.ANNULLED, LetterStatus.CANCELLED) else None
 
 
 def _delivery(row: LetterRow) -> str:
-    if row.status != "registered":
+    if row.status != LetterStatus.REGISTERED:
         reason = f": {row.annul_reason}" if row.annul_reason else ""
         return STATUS_LABELS[row.status] + reason
     return DELIVERY_STATE_LABELS.get(row.delivery_state, row.delivery_state)
@@ -167,7 +168,7 @@ class RegistryTab(ListTab):
     # --- rows -----------------------------------------------------------------------------
 
     def columns(self) -> list[Column]:
-        struck = lambda r: r.status == "annulled"  # noqa: E731
+        struck = lambda r: r.status == LetterStatus.ANNULLED  # noqa: E731
         return [
             Column("Номер", lambda r: r.number, foreground=_status_colour, struck_out=struck),
             Column("Дата", lambda r: date_ru(r.reg_date), foreground=_status_colour),
@@ -254,17 +255,19 @@ class RegistryTab(ListTab):
             menu.addAction(action)
             action.setEnabled(row is not None)
         if row is not None:
-            self.annul_action.setEnabled(row.status in ("registered", "reserved"))
+            self.annul_action.setEnabled(
+                row.status in (LetterStatus.REGISTERED, LetterStatus.RESERVED)
+            )
         menu.addSeparator()
         letter_actions = (self.preview_action, self.print_action, self.save_action)
         for action in (*letter_actions, self.mailing_action):
             menu.addAction(action)
-            action.setEnabled(row is not None and row.status == "registered")
+            action.setEnabled(row is not None and row.status == LetterStatus.REGISTERED)
         menu.addAction(self.dispatch_action)
-        self.dispatch_action.setEnabled(row is not None and row.status == "registered")
+        self.dispatch_action.setEnabled(row is not None and row.status == LetterStatus.REGISTERED)
         menu.addAction(self.control_action)
         self.control_action.setEnabled(
-            row is not None and row.status == "registered" and bool(row.reports_total)
+            row is not None and row.status == LetterStatus.REGISTERED and bool(row.reports_total)
         )
         menu.addSeparator()
         menu.addAction(self.export_action)
@@ -280,22 +283,22 @@ class RegistryTab(ListTab):
 
     def _letter_action(self, kind: str) -> None:
         row = self.selected_row()
-        if row is not None and row.status == "registered":
+        if row is not None and row.status == LetterStatus.REGISTERED:
             self.letter_requested.emit(kind, row.id)
 
     def _control_selected(self) -> None:
         row = self.selected_row()
-        if row is not None and row.status == "registered" and row.reports_total:
+        if row is not None and row.status == LetterStatus.REGISTERED and row.reports_total:
             self.control_requested.emit(row.id)
 
     def _dispatch_selected(self) -> None:
         row = self.selected_row()
-        if row is not None and row.status == "registered":
+        if row is not None and row.status == LetterStatus.REGISTERED:
             self.dispatch_requested.emit(row.id)
 
     def _annul_selected(self) -> None:
         row = self.selected_row()
-        if row is not None and row.status in ("registered", "reserved"):
+        if row is not None and row.status in (LetterStatus.REGISTERED, LetterStatus.RESERVED):
             self.annul_requested.emit(row.id)
 
     def copy_number(self) -> None:
