@@ -213,7 +213,7 @@ def _open(args: argparse.Namespace) -> Any:
 
 
 def _cmd_setup(args: argparse.Namespace) -> int:
-    from app.services.setup import apply_setup, parse_setup, read_json_file
+    from app.services.organization.setup import apply_setup, parse_setup, read_json_file
 
     setup = parse_setup(read_json_file(args.file))  # validate before the database is touched
     db = _open(args)
@@ -226,7 +226,7 @@ def _cmd_setup(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from app.services.maintenance import check_database
+    from app.services.safety.maintenance import check_database
 
     report = check_database(_open(args))
     print(f"База данных: {report.database}")
@@ -251,8 +251,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_letters_list(args: argparse.Namespace) -> int:
-    from app.services.letter_list import LetterQuery, list_letters
-    from app.services.letters import STATUS_LABELS
+    from app.services.registry.letter_list import LetterQuery, list_letters
+    from app.services.registry.letters import STATUS_LABELS
 
     query = LetterQuery(
         search=args.search,
@@ -280,8 +280,8 @@ def _cmd_letters_list(args: argparse.Namespace) -> int:
 
 def _cmd_letters_register(args: argparse.Namespace) -> int:
     from app.json_input import read_json_file
-    from app.services.letter_cards import card_from_json
-    from app.services.letters import register_letter, similar_today
+    from app.services.registry.letter_cards import card_from_json
+    from app.services.registry.letters import register_letter, similar_today
 
     card = card_from_json(read_json_file(args.card))
     db = _open(args)
@@ -297,7 +297,7 @@ def _cmd_letters_register(args: argparse.Namespace) -> int:
 
 
 def _cmd_letters_reserve(args: argparse.Namespace) -> int:
-    from app.services.letters import reserve_number
+    from app.services.registry.letters import reserve_number
 
     reg = reserve_number(_open(args), args.journal, date=args.date, case=args.case, note=args.note)
     print(reg.number)
@@ -305,7 +305,7 @@ def _cmd_letters_reserve(args: argparse.Namespace) -> int:
 
 
 def _cmd_letters_annul(args: argparse.Namespace) -> int:
-    from app.services.letters import annul_letter
+    from app.services.registry.letters import annul_letter
 
     db = _open(args)
     number = annul_letter(db, letter_id_of(db, args), args.reason)
@@ -314,7 +314,7 @@ def _cmd_letters_annul(args: argparse.Namespace) -> int:
 
 
 def _cmd_letters_cancel(args: argparse.Namespace) -> int:
-    from app.services.letters import cancel_reservation
+    from app.services.registry.letters import cancel_reservation
 
     db = _open(args)
     number = cancel_reservation(db, letter_id_of(db, args), args.reason)
@@ -323,8 +323,8 @@ def _cmd_letters_cancel(args: argparse.Namespace) -> int:
 
 
 def _cmd_letters_show(args: argparse.Namespace) -> int:
-    from app.services.letter_cards import show_letter
-    from app.services.letters import STATUS_LABELS
+    from app.services.registry.letter_cards import show_letter
+    from app.services.registry.letters import STATUS_LABELS
 
     card = show_letter(_open(args), args.number, year=args.year, journal=args.journal)
     if args.json:
@@ -344,7 +344,7 @@ def _cmd_letters_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_journal_gaps(args: argparse.Namespace) -> int:
-    from app.services.journal import export_gaps, journal_gaps
+    from app.services.registry.journal import export_gaps, journal_gaps
 
     if args.out is not None:
         print(f"Список записан: {export_gaps(_open(args), args.out, journal=args.journal)}")
@@ -358,7 +358,7 @@ def _cmd_journal_gaps(args: argparse.Namespace) -> int:
 
 
 def _cmd_letters_export(args: argparse.Namespace) -> int:
-    from app.services.letter_export import export_letter
+    from app.services.output.letter_export import export_letter
 
     fmt = args.format or args.out.suffix.lower().lstrip(".")
     if fmt not in ("pdf", "docx"):
@@ -379,7 +379,7 @@ def _cmd_letters_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_letters_report_form(args: argparse.Namespace) -> int:
-    from app.services.letter_export import export_report_form
+    from app.services.output.letter_export import export_report_form
 
     db = _open(args)
     out = export_report_form(db, letter_id_of(db, args), args.out)
@@ -388,7 +388,7 @@ def _cmd_letters_report_form(args: argparse.Namespace) -> int:
 
 
 def _cmd_journal_export(args: argparse.Namespace) -> int:
-    from app.services.journal import export_journal
+    from app.services.registry.journal import export_journal
 
     out = export_journal(_open(args), args.date_from, args.date_to, args.out, journal=args.journal)
     print(f"Журнал записан: {out}")
@@ -396,7 +396,7 @@ def _cmd_journal_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_journal_import(args: argparse.Namespace) -> int:
-    from app.services.journal import apply_import, preview_import
+    from app.services.registry.journal import apply_import, preview_import
 
     db = _open(args)
     preview = preview_import(db, args.file, args.journal)
@@ -418,7 +418,7 @@ def _cmd_journal_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_recipients_import(args: argparse.Namespace) -> int:
-    from app.services.recipient_io import apply_import, plan_import
+    from app.services.directory.recipient_io import apply_import, plan_import
 
     db = _open(args)
     plan = plan_import(db, args.file)
@@ -444,7 +444,7 @@ def _cmd_recipients_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_recipients_export(args: argparse.Namespace) -> int:
-    from app.services.recipient_io import export_recipients
+    from app.services.directory.recipient_io import export_recipients
 
     count = export_recipients(_open(args), args.file)
     print(f"Выгружено адресатов: {count} → {args.file}")
@@ -463,7 +463,7 @@ def _csv_out(header: list[str], rows: Iterable[list[Any]]) -> None:
 
 
 def _cmd_recipients_list(args: argparse.Namespace) -> int:
-    from app.services.recipients import list_recipients
+    from app.services.directory.recipients import list_recipients
 
     rows = list_recipients(_open(args), args.search, limit=None)
     if args.format == "json":
@@ -484,7 +484,7 @@ def _cmd_recipients_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_recipients_show(args: argparse.Namespace) -> int:
-    from app.services.recipients import get_recipient
+    from app.services.directory.recipients import get_recipient
 
     detail = get_recipient(_open(args), args.code)
     d = detail.data
@@ -522,7 +522,7 @@ def _cmd_recipients_show(args: argparse.Namespace) -> int:
 
 def _gender_label(gender: str, last: str, first: str, middle: str) -> str:
     from app.declension import gender_from_names
-    from app.services.recipients import GENDER_LABELS
+    from app.services.directory.recipients import GENDER_LABELS
 
     if gender:
         return GENDER_LABELS[gender]
@@ -530,7 +530,7 @@ def _gender_label(gender: str, last: str, first: str, middle: str) -> str:
 
 
 def _cmd_lists_list(args: argparse.Namespace) -> int:
-    from app.services.distribution_lists import list_lists
+    from app.services.directory.distribution_lists import list_lists
 
     for item in list_lists(_open(args)):
         print(f"{item.name}\t{item.size}")
@@ -538,7 +538,7 @@ def _cmd_lists_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_lists_show(args: argparse.Namespace) -> int:
-    from app.services.distribution_lists import list_members
+    from app.services.directory.distribution_lists import list_members
 
     members = list_members(_open(args), args.name)
     print(args.name)
@@ -549,7 +549,7 @@ def _cmd_lists_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_lists_export(args: argparse.Namespace) -> int:
-    from app.services.recipient_io import export_recipients
+    from app.services.directory.recipient_io import export_recipients
 
     count = export_recipients(_open(args), args.file, list_name=args.name)
     print(f"Выгружено участников списка: {count} → {args.file}")

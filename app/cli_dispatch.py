@@ -107,8 +107,8 @@ def add_dispatch(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    from app.services.dispatch import COPY_STATES, dispatch_status, when_text
-    from app.services.letters import DELIVERY_STATE_LABELS
+    from app.services.dispatch.record import COPY_STATES, dispatch_status, when_text
+    from app.services.registry.letters import DELIVERY_STATE_LABELS
 
     db, letter_id = letter_of(args)
     status = dispatch_status(db, letter_id)
@@ -170,8 +170,8 @@ def _status_json(status: Any) -> dict[str, Any]:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from app.services.dispatch import EMAIL, MEDO
-    from app.services.dispatch_run import METHODS, dispatch_letter
+    from app.services.dispatch.record import EMAIL, MEDO
+    from app.services.dispatch.run import METHODS, dispatch_letter
 
     db, letter_id = letter_of(args)
     methods = {None: METHODS, "email": (EMAIL,), "medo": (MEDO,)}[args.methods]
@@ -226,7 +226,7 @@ def _print_medo(args: argparse.Namespace, outcome: Any, prepared: int) -> None:
 
 
 def _cmd_envelopes(args: argparse.Namespace) -> int:
-    from app.services.dispatch_run import envelopes_pdf
+    from app.services.dispatch.run import envelopes_pdf
 
     db, letter_id = letter_of(args)
     out, count = envelopes_pdf(db, letter_id, args.size, args.out)
@@ -236,7 +236,7 @@ def _cmd_envelopes(args: argparse.Namespace) -> int:
 
 def _cmd_post_list(args: argparse.Namespace) -> int:
     from app import clock
-    from app.services.post_list import export_post_list
+    from app.services.dispatch.post_list import export_post_list
 
     day = args.date or clock.today()
     out = export_post_list(args.open_db(args), day, args.out)
@@ -245,7 +245,7 @@ def _cmd_post_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_mark(args: argparse.Namespace) -> int:
-    from app.services.dispatch import COPY_STATES, mark, parse_state
+    from app.services.dispatch.record import COPY_STATES, mark, parse_state
 
     db, letter_id = letter_of(args)
     state = parse_state(args.state)
@@ -256,7 +256,7 @@ def _cmd_mark(args: argparse.Namespace) -> int:
 
 
 def _cmd_receipt(args: argparse.Namespace) -> int:
-    from app.services.dispatch import COPY_STATES, apply_receipt
+    from app.services.dispatch.record import COPY_STATES, apply_receipt
 
     db = args.open_db(args)
     failed = 0
@@ -272,7 +272,7 @@ def _cmd_receipt(args: argparse.Namespace) -> int:
 
 
 def _cmd_sheet(args: argparse.Namespace) -> int:
-    from app.services.dispatch import export_dispatch_sheet
+    from app.services.dispatch.record import export_dispatch_sheet
 
     db, letter_id = letter_of(args)
     print(f"Лист рассылки: {export_dispatch_sheet(db, letter_id, args.out)}")
@@ -282,8 +282,8 @@ def _cmd_sheet(args: argparse.Namespace) -> int:
 def _cmd_smtp_password(args: argparse.Namespace) -> int:
     import getpass
 
-    from app.services.profile import get_organization
-    from app.services.smtp_send import SmtpSettings, store_password
+    from app.services.dispatch.smtp_send import SmtpSettings, store_password
+    from app.services.organization.profile import get_organization
 
     org = get_organization(args.open_db(args))
     if org is None:

@@ -46,6 +46,6 @@ def letter_of(args: argparse.Namespace) -> tuple[Any, int]:
 
 def letter_id_of(db: Any, args: argparse.Namespace) -> int:
     """The id of the letter NUMBER [--year] [--journal] names."""
-    from app.services.letters import letter_id_by_number
+    from app.services.registry.letters import letter_id_by_number
 
     return letter_id_by_number(db, args.number, year=args.year, journal=args.journal)

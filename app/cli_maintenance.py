@@ -63,13 +63,13 @@ def add_maintenance(sub: Any, date: Any, open_db: Any) -> None:
 
 
 def _folder(db: Any, given: Path | None) -> Path:
-    from app.services.backup import backup_folder, database_file
+    from app.services.safety.backup import backup_folder, database_file
 
     return backup_folder(database_file(db), given)
 
 
 def _cmd_backup(args: argparse.Namespace) -> int:
-    from app.services.backup import Owner, create_backup, database_file, list_backups
+    from app.services.safety.backup import Owner, create_backup, database_file, list_backups
 
     db = args.open_db(args)
     folder = _folder(db, args.to)
@@ -87,8 +87,8 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 
 def _cmd_restore(args: argparse.Namespace) -> int:
     from app.paths import database_target
-    from app.services.backup import backup_folder, latest_backup, restore_backup
-    from app.services.restore_guard import parse_continue_after
+    from app.services.safety.backup import backup_folder, latest_backup, restore_backup
+    from app.services.safety.restore_guard import parse_continue_after
 
     target = database_target(args.db)
     if "://" in target:
@@ -122,8 +122,8 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 
 
 def _cmd_bring_back(args: argparse.Namespace) -> int:
-    from app.services.backup import database_file
-    from app.services.restore_guard import bring_back, missing_letters
+    from app.services.safety.backup import database_file
+    from app.services.safety.restore_guard import bring_back, missing_letters
 
     db = args.open_db(args)
     aside = args.aside.expanduser()
@@ -143,7 +143,7 @@ def _cmd_bring_back(args: argparse.Namespace) -> int:
 
 
 def _cmd_migrate_to(args: argparse.Namespace) -> int:
-    from app.services.migrate import migrate_to
+    from app.services.safety.migrate import migrate_to
 
     report = migrate_to(args.open_db(args), args.url)
     for table, count in report.counts.items():
@@ -154,7 +154,7 @@ def _cmd_migrate_to(args: argparse.Namespace) -> int:
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
-    from app.services.audit_log import AuditQuery, list_audit
+    from app.services.safety.audit_log import AuditQuery, list_audit
 
     query = AuditQuery(
         entity=args.entity or "",

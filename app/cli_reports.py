@@ -82,7 +82,7 @@ def add_reports(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
 def _cmd_list(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from app.services.reports import list_controls
+    from app.services.control.reports import list_controls
 
     rows = list_controls(args.open_db(args), show=args.show)
     if args.format == "json":
@@ -99,7 +99,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 def _cmd_status(args: argparse.Namespace) -> int:
     from app.production_calendar import due_date_warning
-    from app.services.reports import letter_control
+    from app.services.control.reports import letter_control
 
     db, letter_id = letter_of(args)
     control = letter_control(db, letter_id)
@@ -176,7 +176,7 @@ def _status_json(control: Any) -> dict[str, Any]:
 
 
 def _cmd_receive(args: argparse.Namespace) -> int:
-    from app.services.report_control import Reply, receive_reply
+    from app.services.control.report_control import Reply, receive_reply
 
     db, letter_id = letter_of(args)
     reply = Reply(args.incoming, args.date, args.received, list(args.file), rows_file=args.rows)
@@ -189,7 +189,7 @@ def _cmd_receive(args: argparse.Namespace) -> int:
 
 
 def _cmd_extend(args: argparse.Namespace) -> int:
-    from app.services.report_control import extend_due
+    from app.services.control.report_control import extend_due
 
     db, letter_id = letter_of(args)
     from app.production_calendar import due_date_warning
@@ -202,7 +202,7 @@ def _cmd_extend(args: argparse.Namespace) -> int:
 
 
 def _cmd_remind(args: argparse.Namespace) -> int:
-    from app.services.report_reminders import remind
+    from app.services.control.report_reminders import remind
 
     db, letter_id = letter_of(args)
     reminder = remind(db, letter_id, recipients=args.recipient, new_due=args.due)
@@ -214,8 +214,8 @@ def _cmd_remind(args: argparse.Namespace) -> int:
 
 
 def _cmd_state(args: argparse.Namespace) -> int:
-    from app.services.report_control import set_state
-    from app.services.reports import STATE_LABELS
+    from app.services.control.report_control import set_state
+    from app.services.control.reports import STATE_LABELS
 
     db, letter_id = letter_of(args)
     changed = set_state(db, letter_id, args.recipient, args.state, args.reason)
@@ -224,7 +224,7 @@ def _cmd_state(args: argparse.Namespace) -> int:
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
-    from app.services.report_summary import export_summary
+    from app.services.control.report_summary import export_summary
 
     db, letter_id = letter_of(args)
     out = export_summary(db, letter_id, args.out)
@@ -235,7 +235,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 def _cmd_overdue(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from app.services.reports import overdue_reports
+    from app.services.control.reports import overdue_reports
 
     items = overdue_reports(args.open_db(args), within=args.within)
     if args.format == "json":

@@ -97,7 +97,7 @@ def _unusable(target: str, message: str) -> UnusableDatabaseError:
     """The error for a database that cannot be used, naming the latest backup when there is one."""
     if "://" in target:
         return UnusableDatabaseError(message)
-    from app.services.backup import backup_folder, latest_backup
+    from app.services.safety.backup import backup_folder, latest_backup
 
     path = Path(target).expanduser().resolve()
     latest = latest_backup(backup_folder(path), path)

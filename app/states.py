@@ -23,7 +23,7 @@ class LetterStatus(StrEnum):
 
 
 class CopyState(StrEnum):
-    """How one copy of a letter went out (``app.services.dispatch``)."""
+    """How one copy of a letter went out (``app.services.dispatch.record``)."""
 
     NOT_SENT = "not_sent"
     UNSIGNED = "unsigned"  # МЭДО: the document waits for its detached signature

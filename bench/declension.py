@@ -55,7 +55,7 @@ def import_figures(count: int, positions: list[str], names: list[list[str]]) -> 
     import tempfile
 
     from app.registry import open_registry
-    from app.services.recipient_io import apply_import, plan_import
+    from app.services.directory.recipient_io import apply_import, plan_import
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "recipients.csv"

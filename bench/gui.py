@@ -101,7 +101,7 @@ def keystrokes(db_path: str, queries: list[str]) -> dict[str, Any]:
             loop.exec()
         tab.refreshed.disconnect(check)
 
-    from app.services.letter_list import LetterQuery
+    from app.services.registry.letter_list import LetterQuery
 
     wait_for("")
     all_times: list[float] = []

@@ -18,8 +18,8 @@ from typing import Any
 from openpyxl import Workbook
 
 from app.registry import open_registry
-from app.services.journal import apply_import, export_journal, journal_gaps, preview_import
-from app.services.profile import JournalData, save_journal
+from app.services.organization.profile import JournalData, save_journal
+from app.services.registry.journal import apply_import, export_journal, journal_gaps, preview_import
 from bench.data import year_with_most_letters
 from bench.timing import stats, timed
 

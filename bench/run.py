@@ -27,15 +27,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.registry import open_registry
 from app.services.demo import load_demo
-from app.services.letter_list import COUNT_CAP, LetterQuery, count_letters, list_letters
-from app.services.letters import Addressee, LetterCard, register_letter
-from app.services.recipients import (
+from app.services.directory.recipients import (
     RECIPIENT_COUNT_CAP,
     count_recipients,
     list_recipients,
     recipient_choices,
 )
-from app.services.search_index import fts_phrase, indexed_words
+from app.services.registry.letter_list import COUNT_CAP, LetterQuery, count_letters, list_letters
+from app.services.registry.letters import Addressee, LetterCard, register_letter
+from app.services.registry.search_index import fts_phrase, indexed_words
 from app.text import normalize
 from bench import gui, journal, letters
 from bench.data import generate_letters, generate_recipients

@@ -84,7 +84,7 @@ def main() -> int:
         dialog.tabs.setCurrentIndex(index)
         shoot(dialog, name, (1100, 620))
         dialog.close()
-    from app.services.recipient_io import plan_import
+    from app.services.directory.recipient_io import plan_import
     from ui.dialogs.import_dialog import ImportDialog
 
     sample = tmp / "Адресаты-регионы.csv"
@@ -137,7 +137,7 @@ def _journal(demo, window, shoot, tmp: Path, app) -> None:  # type: ignore[no-un
     """The check of an Excel journal before import, and the gaps in numbering."""
     import datetime as dt
 
-    from app.services.letters import annul_letter, letter_id_by_number, reserve_number
+    from app.services.registry.letters import annul_letter, letter_id_by_number, reserve_number
     from ui.dialogs.gaps_dialog import GapsDialog
     from ui.dialogs.journal_import_dialog import JournalImportDialog
 
@@ -178,9 +178,9 @@ def _changed_after_dispatch(demo, window, shoot) -> None:  # type: ignore[no-unt
     import datetime as dt
     from dataclasses import replace
 
-    from app.services.dispatch import mark
-    from app.services.letter_cards import card_from_json, letter_card
-    from app.services.letters import letter_id_by_number, update_letter
+    from app.services.dispatch.record import mark
+    from app.services.registry.letter_cards import card_from_json, letter_card
+    from app.services.registry.letters import letter_id_by_number, update_letter
     from ui.dialogs.versions_dialog import VersionsDialog
     from ui.restore_flow import LastNumbersDialog
 
@@ -191,7 +191,7 @@ def _changed_after_dispatch(demo, window, shoot) -> None:  # type: ignore[no-unt
     card = replace(card, body=card.body + "\n\nПросим сообщить о принятом решении.")
     version = int(shown["registration"]["version"])
     update_letter(demo, letter_id, card, version=version, reason="Добавлена просьба ответить")
-    from app.services.letters import RegisteredLetter
+    from app.services.registry.letters import RegisteredLetter
 
     window.registered_bar.show_letter(
         RegisteredLetter(letter_id, "710/5", dt.date(2025, 4, 29), "ИСХ")
@@ -216,8 +216,8 @@ def _safety(demo, window, shoot, tmp: Path, app) -> None:  # type: ignore[no-unt
     import datetime as dt
 
     from app.registry import open_registry
-    from app.services.backup import create_backup
-    from app.services.recipients import get_recipient, list_recipients, save_recipient
+    from app.services.directory.recipients import get_recipient, list_recipients, save_recipient
+    from app.services.safety.backup import create_backup
     from ui.dialogs.audit_dialog import AuditDialog
     from ui.dialogs.backup_dialog import BackupDialog
     from ui.main_window import MainWindow
@@ -258,7 +258,7 @@ def _dispatch(demo, window, shoot, tmp: Path, out: Path) -> None:  # type: ignor
 
     import pypdfium2
 
-    from app.services.letters import letter_id_by_number
+    from app.services.registry.letters import letter_id_by_number
     from ui.dialogs.dispatch_dialog import DispatchDialog
 
     letter = letter_id_by_number(demo, "1961/5")
@@ -331,8 +331,8 @@ def _reports(demo, window, shoot, tmp: Path) -> None:  # type: ignore[no-untyped
     """The control card of the 89-recipient letter, a reply being registered, an extension."""
     import datetime as dt
 
-    from app.services.letter_export import export_report_form
-    from app.services.reports import list_controls
+    from app.services.control.reports import list_controls
+    from app.services.output.letter_export import export_report_form
     from ui.dialogs.control_dialog import ControlDialog
     from ui.dialogs.control_dialogs import ExtendDialog, RemindDialog
     from ui.dialogs.receive_dialog import ReceiveDialog
@@ -388,8 +388,8 @@ def _reports(demo, window, shoot, tmp: Path) -> None:  # type: ignore[no-untyped
 def _letters(demo, window, shoot, out: Path) -> None:  # type: ignore[no-untyped-def]
     """The letter preview dialog, the mailing dialog, and every PDF page of the three fixture
     letters (to compare with the real letters the fixtures come from)."""
-    from app.services.letter_export import preview_pdf
-    from app.services.letters import letter_id_by_number
+    from app.services.output.letter_export import preview_pdf
+    from app.services.registry.letters import letter_id_by_number
     from ui.dialogs.mailing_dialog import MailingDialog
     from ui.dialogs.preview_dialog import PreviewDialog
     from ui.pdf_pages import page_images

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from app.services.letters import LetterCard
+    from app.services.registry.letters import LetterCard
     from db.engine import Database
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -125,7 +125,7 @@ def memory_keyring() -> Iterator[dict[tuple[str, str], str]]:
 
 def make_card(**fields: object) -> LetterCard:
     """A letter card to the Kamchatka governor in journal ИСХ; ``fields`` override the defaults."""
-    from app.services.letters import Addressee, LetterCard
+    from app.services.registry.letters import Addressee, LetterCard
 
     base: dict[str, object] = {
         "journal": "ИСХ",

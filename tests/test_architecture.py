@@ -58,7 +58,7 @@ def test_cli_does_not_load_qt() -> None:
     import sys
 
     code = (
-        "import sys, app.cli, app.services.setup, app.services.demo, app.registry;"
+        "import sys, app.cli, app.services.organization.setup, app.services.demo, app.registry;"
         " print(sorted(m for m in sys.modules if m.startswith('PySide6')))"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)

@@ -13,8 +13,10 @@ import pytest
 from app.cli import main
 from app.errors import UserError
 from app.registry import open_registry
-from app.services import backup
-from app.services.backup import (
+from app.services.registry.letter_list import list_letters
+from app.services.registry.letters import Addressee, LetterCard, register_letter
+from app.services.safety import backup
+from app.services.safety.backup import (
     BackupInfo,
     automatic_backup,
     create_backup,
@@ -22,8 +24,6 @@ from app.services.backup import (
     restore_backup,
     to_keep,
 )
-from app.services.letter_list import list_letters
-from app.services.letters import Addressee, LetterCard, register_letter
 
 
 def _numbers(path: Path) -> set[str]:

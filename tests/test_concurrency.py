@@ -15,9 +15,9 @@ from pathlib import Path
 
 from app.registry import open_registry
 from app.services.demo import load_demo
-from app.services.letter_list import list_letters
-from app.services.letters import Addressee, LetterCard, register_letter
-from app.services.maintenance import check_database
+from app.services.registry.letter_list import list_letters
+from app.services.registry.letters import Addressee, LetterCard, register_letter
+from app.services.safety.maintenance import check_database
 
 PROCESSES = 4
 EACH = 250
@@ -82,7 +82,8 @@ def test_killed_process_loses_nothing_it_reported(db_path: Path) -> None:
     none is stored twice or skipped, and ``check`` passes after every quarter of the kills."""
     _demo(db_path)
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["app.registry", "app.services.letters"])  # a fork, not a start
+    # a fork, not a start
+    ctx.set_forkserver_preload(["app.registry", "app.services.registry.letters"])
     reported: list[str] = []
     rng = random.Random(20251121)
     for kill in range(1, KILLS + 1):

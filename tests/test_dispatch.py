@@ -24,15 +24,15 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.errors import UserError
-from app.services.dispatch import (
+from app.services.dispatch.post_list import export_post_list
+from app.services.dispatch.record import (
     apply_receipt,
     dispatch_status,
     export_dispatch_sheet,
     mark,
 )
-from app.services.dispatch_run import dispatch_letter, envelopes_pdf
-from app.services.letters import letter_id_by_number
-from app.services.post_list import export_post_list
+from app.services.dispatch.run import dispatch_letter, envelopes_pdf
+from app.services.registry.letters import letter_id_by_number
 from db.models import AuditEvent, DispatchEvent, Letter, Recipient, StoredFile
 
 C = "{urn:IEDMS:CONTAINER}"
@@ -183,7 +183,7 @@ def test_eml_is_rfc5322_with_the_pdf_attached(mailing_db: Any, letter: int, tmp_
 
 
 def test_covering_text_template_is_checked(mailing_db: Any, letter: int, tmp_path: Path):
-    from app.services.profile import get_organization, save_organization
+    from app.services.organization.profile import get_organization, save_organization
 
     org = get_organization(mailing_db)
     assert org is not None
@@ -239,7 +239,7 @@ def smtp_server() -> Any:
 
 
 def _mailing_of_three(db: Any) -> int:
-    from app.services.letters import Addressee, register_letter
+    from app.services.registry.letters import Addressee, register_letter
     from tests.conftest import make_card
 
     _set(db, "region-05", email="refuse@region-05.example")
@@ -249,7 +249,7 @@ def _mailing_of_three(db: Any) -> int:
 
 
 def _smtp_settings(db: Any, port: int, login: str = "kancelyaria") -> None:
-    from app.services.profile import get_organization, save_organization
+    from app.services.organization.profile import get_organization, save_organization
 
     org = get_organization(db)
     assert org is not None
@@ -385,7 +385,7 @@ def test_dispatch_sheet_and_manual_marks(mailing_db: Any, letter: int, tmp_path:
 def test_a_failed_record_leaves_no_files_and_no_states(
     mailing_db: Any, letter: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    import app.services.dispatch_run as run
+    import app.services.dispatch.run as run
 
     def broken(*_args: Any, **_kwargs: Any) -> None:
         raise OSError(28, "No space left on device")

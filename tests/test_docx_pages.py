@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from app.services.letter_export import prepare, render
-from app.services.letters import letter_id_by_number
+from app.services.output.letter_export import prepare, render
+from app.services.registry.letters import letter_id_by_number
 from db.engine import Database
 
 FIXTURES = ("710/5", "1893/5", "2174-РСК")  # the three real letters of tests/fixtures/letters

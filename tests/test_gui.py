@@ -10,7 +10,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.services.profile import get_organization, list_journals, list_staff
+from app.services.organization.profile import get_organization, list_journals, list_staff
 from app.settings import Settings
 from db.engine import Database
 from tests.qt_items import item

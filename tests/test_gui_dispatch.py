@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel
 from pytestqt.qtbot import QtBot
 
-from app.services.dispatch import dispatch_status
-from app.services.letters import letter_id_by_number
+from app.services.dispatch.record import dispatch_status
+from app.services.registry.letters import letter_id_by_number
 from db.engine import Database
 from tests.cms_signer import make_signer, sign_detached
 from tests.qt_items import item
@@ -170,7 +170,7 @@ def test_text_addressee_letter_says_why_it_cannot_be_dispatched(
 def test_smtp_password_goes_to_the_keyring(
     qtbot: QtBot, window: MainWindow, memory_keyring: dict[tuple[str, str], str]
 ) -> None:
-    from app.services.profile import get_organization
+    from app.services.organization.profile import get_organization
     from ui.dialogs.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog(window.db, window)

@@ -10,8 +10,8 @@ import pytest
 from openpyxl import load_workbook
 from pytestqt.qtbot import QtBot
 
-from app.services.letter_list import LetterQuery, count_letters, list_letters
-from app.services.letters import annul_letter, letter_id_by_number
+from app.services.registry.letter_list import LetterQuery, count_letters, list_letters
+from app.services.registry.letters import annul_letter, letter_id_by_number
 from db.engine import Database
 from tests.test_gui import settle, shown_window
 from ui.dialogs.gaps_dialog import GapsDialog

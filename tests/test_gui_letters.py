@@ -11,7 +11,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog
 from pytestqt.qtbot import QtBot
 
-from app.services.letters import letter_id_by_number
+from app.services.registry.letters import letter_id_by_number
 from db.engine import Database
 from tests.test_gui import settle, shown_window
 from ui.dialogs.mailing_dialog import MailingDialog

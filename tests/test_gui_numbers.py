@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QComboBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.registry import open_registry
-from app.services.backup import create_backup
 from app.services.demo import load_demo
-from app.services.profile import list_journals
+from app.services.organization.profile import list_journals
+from app.services.safety.backup import create_backup
 from db.engine import Database
 from tests.qt_items import item
 from tests.test_gui import _save, shown_window
@@ -102,7 +102,7 @@ def test_a_registration_shows_the_number_and_the_next_steps(
 
     from PySide6.QtGui import QGuiApplication
 
-    from app.services.letters import RegisteredLetter, letter_id_by_number
+    from app.services.registry.letters import RegisteredLetter, letter_id_by_number
     from ui.dialogs.letter_dialog import LetterDialog
 
     letter_id = letter_id_by_number(demo_db, "710/5")

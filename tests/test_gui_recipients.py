@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
-from app.services.distribution_lists import list_members
-from app.services.recipients import get_recipient
+from app.services.directory.distribution_lists import list_members
+from app.services.directory.recipients import get_recipient
 from db.engine import Database
 from tests.conftest import ROOT
 from tests.test_gui import settle, shown_window, type_text
@@ -143,7 +143,7 @@ def test_list_reorder_and_letter_to_the_list(
 
 
 def test_duplicates_are_merged_from_the_dialog(demo_db: Database, qtbot: QtBot) -> None:
-    from app.services.recipients import RecipientData, find_duplicates, save_recipient
+    from app.services.directory.recipients import RecipientData, find_duplicates, save_recipient
     from ui.dialogs.duplicates_dialog import DuplicatesDialog
 
     twin = RecipientData(code="kam-2", organization="Правительство Камчатского края",
@@ -164,7 +164,7 @@ def test_new_and_renamed_list(
 ) -> None:
     from PySide6.QtWidgets import QInputDialog
 
-    from app.services.distribution_lists import list_names
+    from app.services.directory.distribution_lists import list_names
 
     win = _open_tab(qtbot, demo_db)
     panel = win.recipients_tab.lists

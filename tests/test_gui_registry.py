@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app.services.letter_cards import show_letter
-from app.services.letter_list import LetterQuery, count_letters
+from app.services.registry.letter_cards import show_letter
+from app.services.registry.letter_list import LetterQuery, count_letters
 from db.engine import Database
 from tests.test_gui import settle, shown_window, type_text
 from ui.dialogs.letter_dialog import LetterDialog

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from app.services.letters import letter_id_by_number
-from app.services.reports import letter_control
+from app.services.control.reports import letter_control
+from app.services.registry.letters import letter_id_by_number
 from db.engine import Database
 from db.models import Letter
 from tests.qt_items import item
@@ -95,7 +95,7 @@ def test_receive_dialog_loads_a_filled_form(
 ) -> None:
     from openpyxl import load_workbook
 
-    from app.services.letter_export import export_report_form
+    from app.services.output.letter_export import export_report_form
 
     letter_id = letter_id_by_number(demo_db, "1893/5")
     form = export_report_form(demo_db, letter_id, tmp_path / "форма.xlsx")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.services.letters import register_letter
+from app.services.registry.letters import register_letter
 from db.engine import Database
 from tests.conftest import make_card
 from tests.test_gui import settle, shown_window, type_text

@@ -124,7 +124,7 @@ def test_a_number_repeated_in_two_journals_is_reached_with_journal(
 ) -> None:
     from sqlalchemy import text
 
-    from app.services.letters import register_letter
+    from app.services.registry.letters import register_letter
 
     day = dt.date(2026, 3, 2)
     first = register_letter(demo_db, make_card(journal="РСК", date=day)).number
@@ -144,8 +144,8 @@ def test_control_characters_already_stored_still_make_a_docx(demo_db: Database) 
     from docx import Document
     from sqlalchemy import text
 
-    from app.services.letter_export import prepare, render
-    from app.services.letters import letter_id_by_number
+    from app.services.output.letter_export import prepare, render
+    from app.services.registry.letters import letter_id_by_number
 
     with demo_db.write() as session:
         session.execute(
@@ -170,8 +170,8 @@ def test_a_long_paragraph_prints_the_same_pages_in_linear_time(
     from pypdf.generic import ContentStream
 
     import app.exporters.letter_pdf as letter_pdf
-    from app.services.letter_export import prepare, render
-    from app.services.letters import register_letter
+    from app.services.output.letter_export import prepare, render
+    from app.services.registry.letters import register_letter
 
     words = " ".join(f"слово{i}" for i in range(4000))
     body = f"Первый абзац.\n\n{words}\n\nПоследний абзац."
@@ -235,8 +235,8 @@ def test_csv_on_standard_output_guards_formulas(
 ) -> None:
     import csv
 
-    from app.services.letters import register_letter
-    from app.services.recipients import RecipientData, save_recipient
+    from app.services.directory.recipients import RecipientData, save_recipient
+    from app.services.registry.letters import register_letter
 
     register_letter(demo_db, make_card(subject='=HYPERLINK("http://x")'))
     save_recipient(demo_db, RecipientData(code="evil", organization="@SUM(A1)"))

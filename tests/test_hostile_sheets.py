@@ -56,8 +56,8 @@ from pathlib import Path
 from app.errors import UserError
 from app.registry import open_registry
 from app.services.demo import load_demo
-from app.services.journal import preview_import
-from app.services.recipient_io import plan_import
+from app.services.registry.journal import preview_import
+from app.services.directory.recipient_io import plan_import
 from app.report_form import read_filled_form
 
 db = open_registry(sys.argv[1])

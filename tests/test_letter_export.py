@@ -62,14 +62,14 @@ def assert_in_order(text: str, requisites: list[str], where: str) -> None:
 
 
 def letter_id(db: Any, number: str) -> int:
-    from app.services.letters import letter_id_by_number
+    from app.services.registry.letters import letter_id_by_number
 
     return letter_id_by_number(db, number)
 
 
 def render(db: Any, number: str, fmt: str, per_recipient: bool = False) -> list[bytes]:
-    from app.services.letter_export import prepare
-    from app.services.letter_export import render as render_pages
+    from app.services.output.letter_export import prepare
+    from app.services.output.letter_export import render as render_pages
 
     prepared = prepare(db, letter_id(db, number), per_recipient=per_recipient)
     return [render_pages(prepared, fmt, [page]) for page in prepared.pages]
@@ -77,7 +77,7 @@ def render(db: Any, number: str, fmt: str, per_recipient: bool = False) -> list[
 
 @pytest.mark.parametrize("path", FIXTURES, ids=[p.stem for p in FIXTURES])
 def test_demo_letters_are_the_fixture_cards(demo_db: Any, path: Path) -> None:
-    from app.services.letter_cards import show_letter
+    from app.services.registry.letter_cards import show_letter
 
     expected = fixture(path)
     card = show_letter(demo_db, expected["number"])
@@ -156,9 +156,9 @@ def test_docx_names_times_new_roman_in_all_four_slots(demo_db: Any) -> None:
 
 
 def test_electronic_signature_stamp_and_flat_layout(demo_db: Any) -> None:
-    from app.services.letter_cards import card_from_json
-    from app.services.letters import register_letter
-    from app.services.profile import get_organization, save_organization
+    from app.services.organization.profile import get_organization, save_organization
+    from app.services.registry.letter_cards import card_from_json
+    from app.services.registry.letters import register_letter
 
     org = get_organization(demo_db)
     assert org is not None
@@ -195,7 +195,7 @@ def test_electronic_signature_stamp_and_flat_layout(demo_db: Any) -> None:
 def test_personalised_copies_merged_and_separate(demo_db: Any, tmp_path: Path) -> None:
     from pypdf import PdfReader
 
-    from app.services.letter_export import export_letter
+    from app.services.output.letter_export import export_letter
 
     lid = letter_id(demo_db, "1893/5")
     [merged] = export_letter(
@@ -219,7 +219,7 @@ def test_personalised_copies_merged_and_separate(demo_db: Any, tmp_path: Path) -
 
 def test_cancelled_or_failed_mailing_leaves_no_file(demo_db: Any, tmp_path: Path) -> None:
     from app.errors import UserError
-    from app.services.letter_export import ExportCancelled, export_letter
+    from app.services.output.letter_export import ExportCancelled, export_letter
 
     lid = letter_id(demo_db, "1893/5")
     folder = tmp_path / "copies"
@@ -252,7 +252,7 @@ def test_full_disk_during_export_leaves_no_partial_file(
     import errno
 
     from app.errors import UserError
-    from app.services.letter_export import export_letter
+    from app.services.output.letter_export import export_letter
 
     real = Path.write_bytes
 
@@ -271,8 +271,8 @@ def test_text_addressee_has_no_personal_copies_and_reserved_is_not_exported(
     demo_db: Any, tmp_path: Path
 ) -> None:
     from app.errors import UserError
-    from app.services.letter_export import export_letter
-    from app.services.letters import reserve_number
+    from app.services.output.letter_export import export_letter
+    from app.services.registry.letters import reserve_number
 
     with pytest.raises(UserError, match="персональные копии делать не для кого"):
         export_letter(demo_db, letter_id(demo_db, "2174-РСК"), "pdf", tmp_path, per_recipient=True)
@@ -284,7 +284,7 @@ def test_text_addressee_has_no_personal_copies_and_reserved_is_not_exported(
 def test_report_form_xlsx_for_recipients(demo_db: Any, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    from app.services.letter_export import export_report_form
+    from app.services.output.letter_export import export_report_form
 
     out = export_report_form(demo_db, letter_id(demo_db, "1893/5"), tmp_path / "form.xlsx")
     rows = list(load_workbook(out).active.iter_rows(values_only=True))
@@ -378,7 +378,7 @@ def test_date_in_words_and_the_organizations_own_font(demo_db: Any, tmp_path: Pa
     import shutil
 
     from app.errors import UserError
-    from app.services.profile import get_organization, save_organization
+    from app.services.organization.profile import get_organization, save_organization
 
     font = tmp_path / "fonts" / "OrgSerif-Regular.ttf"
     font.parent.mkdir()
@@ -404,7 +404,7 @@ def test_emblem_on_the_letterhead(demo_db: Any, tmp_path: Path) -> None:
     from pypdf import PdfReader
 
     from app.errors import UserError
-    from app.services.profile import get_organization, save_organization
+    from app.services.organization.profile import get_organization, save_organization
 
     emblem = tmp_path / "emblem.png"
     Image.new("RGB", (120, 140), (180, 20, 20)).save(emblem)
@@ -427,7 +427,7 @@ def test_emblem_on_the_letterhead(demo_db: Any, tmp_path: Path) -> None:
 
 
 def test_exported_file_gets_the_usual_permissions(demo_db: Any, tmp_path: Path) -> None:
-    from app.services.letter_export import export_letter
+    from app.services.output.letter_export import export_letter
 
     umask = os.umask(0o022)
     try:

@@ -23,9 +23,9 @@ from PIL import Image
 from sqlalchemy import select
 
 from app.errors import UserError
-from app.services.dispatch import dispatch_status, mark
-from app.services.dispatch_run import dispatch_letter
-from app.services.letters import letter_id_by_number
+from app.services.dispatch.record import dispatch_status, mark
+from app.services.dispatch.run import dispatch_letter
+from app.services.registry.letters import letter_id_by_number
 from db.models import Recipient, StoredFile
 from tests.cms_signer import SignerKey, make_signer, sign_detached
 
@@ -277,7 +277,7 @@ def test_expired_certificate_is_refused(mailing_db: Any, letter: int, tmp_path: 
 
 
 def test_copy_without_a_medo_address_stops_that_recipient_only(mailing_db: Any, tmp_path: Path):
-    from app.services.letters import Addressee, register_letter
+    from app.services.registry.letters import Addressee, register_letter
     from tests.conftest import make_card
 
     card = make_card(addressee=Addressee(recipients=["region-01", "region-02"]))

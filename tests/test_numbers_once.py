@@ -12,9 +12,9 @@ from sqlalchemy import select, text
 
 from app.cli import main
 from app.errors import UserError
-from app.services.letters import reserve_number
-from app.services.maintenance import check_database
-from app.services.profile import JournalData, list_journals, save_journal
+from app.services.organization.profile import JournalData, list_journals, save_journal
+from app.services.registry.letters import reserve_number
+from app.services.safety.maintenance import check_database
 from db.engine import Database
 from db.models import Letter
 from tests.conftest import make_card
@@ -33,7 +33,7 @@ def _journal(db: Database, code: str, **changes: object) -> None:
 
 
 def _register(db: Database, journal: str, date: dt.date) -> str:
-    from app.services.letters import register_letter
+    from app.services.registry.letters import register_letter
 
     return register_letter(db, make_card(journal=journal, date=date), today=date).number
 
@@ -129,7 +129,7 @@ def test_numbers_have_an_upper_bound(demo_db: Database, seq: int) -> None:
 
 
 def test_hostile_import_number_is_rejected(demo_db: Database, tmp_path: Path) -> None:
-    from app.services.journal import preview_import
+    from app.services.registry.journal import preview_import
 
     path = tmp_path / "j.csv"
     path.write_text(
@@ -149,7 +149,7 @@ def test_restore_never_issues_a_number_twice_and_brings_letters_back(
     demo_db: Database, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from app.registry import open_registry
-    from app.services.backup import create_backup, restore_backup
+    from app.services.safety.backup import create_backup, restore_backup
 
     _journal(demo_db, "ВХ")
     assert _register(demo_db, "ВХ", OCT) == "1-ИСХ"
@@ -226,7 +226,7 @@ def test_copies_of_two_registries_in_one_folder_never_mix(
     import sqlite3
 
     from app.registry import open_registry
-    from app.services.backup import (
+    from app.services.safety.backup import (
         ForeignCopyError,
         Owner,
         automatic_backup,
@@ -301,7 +301,7 @@ def test_copies_of_two_registries_in_one_folder_never_mix(
 def test_card_fields_refuse_control_characters_and_overlong_values(
     demo_db: Database, field: str, value: str, message: str
 ) -> None:
-    from app.services.letters import register_letter
+    from app.services.registry.letters import register_letter
 
     before = _count(demo_db)
     with pytest.raises(UserError, match=re.escape(message)):
@@ -315,7 +315,7 @@ def _count(db: Database) -> int:
 
 
 def test_a_body_keeps_its_line_breaks_and_tabs(demo_db: Database) -> None:
-    from app.services.letters import register_letter
+    from app.services.registry.letters import register_letter
 
     body = "Первый абзац.\n\tВторой абзац.\r\nТретий."
     number = register_letter(demo_db, make_card(body=body)).number
@@ -333,7 +333,7 @@ def test_setup_refuses_line_breaks_in_one_line_fields(
 
 
 def test_recipient_medo_id_with_a_line_break_is_refused(demo_db: Database) -> None:
-    from app.services.recipients import RecipientData, save_recipient
+    from app.services.directory.recipients import RecipientData, save_recipient
 
     with pytest.raises(UserError, match="МЭДО: перевод строки недопустим"):
         save_recipient(demo_db, RecipientData(organization="Минфин", medo_id="x\n[ФАЙЛЫ]"))
@@ -442,15 +442,15 @@ def test_a_sent_letter_changes_only_with_a_reason_and_keeps_its_previous_text(
 ) -> None:
     from dataclasses import replace
 
-    from app.services.audit_log import AuditQuery, list_audit
-    from app.services.dispatch import dispatch_status, mark
-    from app.services.letter_cards import letter_card
-    from app.services.letters import (
+    from app.services.dispatch.record import dispatch_status, mark
+    from app.services.registry.letter_cards import letter_card
+    from app.services.registry.letters import (
         letter_id_by_number,
         letter_versions,
         register_letter,
         update_letter,
     )
+    from app.services.safety.audit_log import AuditQuery, list_audit
 
     body = (
         "Просим представить сведения о проведенных мероприятиях до 1 декабря. "
@@ -485,8 +485,8 @@ def test_the_card_asks_why_a_sent_letter_changes_and_shows_the_earlier_text(
 ) -> None:
     from PySide6.QtWidgets import QInputDialog
 
-    from app.services.dispatch import mark
-    from app.services.letters import letter_id_by_number
+    from app.services.dispatch.record import mark
+    from app.services.registry.letters import letter_id_by_number
     from ui.dialogs.letter_dialog import LetterDialog
     from ui.dialogs.versions_dialog import VersionsDialog
 

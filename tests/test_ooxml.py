@@ -11,9 +11,9 @@ import pytest
 
 from app.exporters.table import Table, TableColumn
 from app.exporters.table_docx import render_table_docx
-from app.services.letter_export import prepare, render
-from app.services.letters import letter_id_by_number, register_letter
-from app.services.report_summary import export_summary
+from app.services.control.report_summary import export_summary
+from app.services.output.letter_export import prepare, render
+from app.services.registry.letters import letter_id_by_number, register_letter
 from db.engine import Database
 from tests.conftest import make_card
 from tests.ooxml_check import docx_errors

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from app.services.letters import LetterCard
+from app.services.registry.letters import LetterCard
 from db.engine import Database
 from tests.conftest import ROOT
 from tests.pg_server import PgServer, start_server
@@ -61,7 +61,7 @@ def pg_db(pg_url: str) -> Iterator[Database]:
 
 
 def _card(i: int, subject: str = "О проверке") -> LetterCard:
-    from app.services.letters import Addressee, LetterCard
+    from app.services.registry.letters import Addressee, LetterCard
 
     return LetterCard(
         journal="РСК",
@@ -72,7 +72,7 @@ def _card(i: int, subject: str = "О проверке") -> LetterCard:
 
 
 def test_schema_and_check_on_postgresql(pg_db: Database) -> None:
-    from app.services.maintenance import check_database
+    from app.services.safety.maintenance import check_database
     from db.schema import HEAD_REVISION, schema_state
 
     assert schema_state(pg_db).current == HEAD_REVISION
@@ -93,9 +93,9 @@ def test_eight_processes_get_consecutive_numbers(pg_db: object, pg_url: str) -> 
 
 def test_russian_search_folds_case_and_yo(pg_db: Database) -> None:
     from app.services.demo import load_demo
-    from app.services.letter_list import LetterQuery, list_letters
-    from app.services.letters import register_letter
-    from app.services.recipients import list_recipients
+    from app.services.directory.recipients import list_recipients
+    from app.services.registry.letter_list import LetterQuery, list_letters
+    from app.services.registry.letters import register_letter
 
     load_demo(pg_db)
     number = register_letter(pg_db, _card(1, "О ЁЛКЕ на площади")).number
@@ -110,9 +110,9 @@ def test_russian_search_folds_case_and_yo(pg_db: Database) -> None:
 
 def test_conflict_and_audit_name_the_database_user(pg_db: object, pg: PgServer) -> None:
     from app.errors import ConflictError
-    from app.services.audit_log import AuditQuery, list_audit
     from app.services.demo import load_demo
-    from app.services.recipients import get_recipient, list_recipients, save_recipient
+    from app.services.directory.recipients import get_recipient, list_recipients, save_recipient
+    from app.services.safety.audit_log import AuditQuery, list_audit
 
     load_demo(pg_db)  # type: ignore[arg-type]
     code = list_recipients(pg_db, "")[0].code  # type: ignore[arg-type]
@@ -132,7 +132,7 @@ def test_migrate_to_copies_everything_and_numbering_goes_on(
 ) -> None:
     from app.registry import open_registry
     from app.services.demo import load_demo
-    from app.services.letters import register_letter
+    from app.services.registry.letters import register_letter
 
     sqlite_db = open_registry(str(db_path))
     load_demo(sqlite_db, mixed_mailing=True)
@@ -155,13 +155,13 @@ def test_migrate_to_copies_everything_and_numbering_goes_on(
 
     pg_db = open_registry(pg_url)
     try:
-        from app.services.letter_list import LetterQuery, list_letters
+        from app.services.registry.letter_list import LetterQuery, list_letters
 
         copied = {r.number for r in list_letters(pg_db, LetterQuery(), limit=10**6)}
         assert {"1893/5", "1961/5", last} <= copied
         following = register_letter(pg_db, _card(2)).number
         assert int(following.removesuffix("-РСК")) == int(last.removesuffix("-РСК")) + 1
-        from app.services.maintenance import check_database
+        from app.services.safety.maintenance import check_database
 
         assert check_database(pg_db).ok
     finally:
@@ -174,8 +174,8 @@ def test_searches_are_bounded_on_the_server(pg_db: Database) -> None:
     from sqlalchemy import text
 
     from app.errors import UserError
-    from app.services.letter_list import LetterQuery, list_letters
-    from app.services.search_index import SEARCH_TIMEOUT_MS, search_session
+    from app.services.registry.letter_list import LetterQuery, list_letters
+    from app.services.registry.search_index import SEARCH_TIMEOUT_MS, search_session
 
     with search_session(pg_db) as session:
         shown = session.execute(text("SHOW statement_timeout")).scalar_one()
@@ -191,7 +191,7 @@ def test_two_clerks_filling_one_reservation(pg_db: Database) -> None:
 
     from app.errors import UserError
     from app.services.demo import load_demo
-    from app.services.letters import register_letter, reserve_number
+    from app.services.registry.letters import register_letter, reserve_number
 
     load_demo(pg_db)
     for attempt in range(5):
@@ -235,7 +235,7 @@ def test_migrate_to_of_a_value_too_long_for_the_server_is_one_short_line(
     from app.errors import UserError
     from app.registry import open_registry
     from app.services.demo import load_demo
-    from app.services.migrate import migrate_to
+    from app.services.safety.migrate import migrate_to
 
     sqlite_db = open_registry(str(db_path))
     load_demo(sqlite_db)

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from app.errors import UserError
-from app.services.distribution_lists import list_members
-from app.services.recipient_io import apply_import, export_recipients, plan_import
-from app.services.recipients import get_recipient, list_recipients
+from app.services.directory.distribution_lists import list_members
+from app.services.directory.recipient_io import apply_import, export_recipients, plan_import
+from app.services.directory.recipients import get_recipient, list_recipients
 from db.models import AuditEvent, Recipient
 from tests.conftest import ROOT
 
@@ -155,7 +155,7 @@ def test_update_is_shown_with_fields(db, tmp_path) -> None:
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_round_trip_is_lossless(demo_db, db_path, tmp_path, suffix) -> None:
     from app.registry import open_registry
-    from app.services.recipients import RecipientData, save_recipient
+    from app.services.directory.recipients import RecipientData, save_recipient
 
     save_recipient(
         demo_db,
@@ -190,7 +190,7 @@ def test_round_trip_is_lossless(demo_db, db_path, tmp_path, suffix) -> None:
 def test_formulas_are_not_written_as_formulas(demo_db, tmp_path) -> None:
     from openpyxl import load_workbook
 
-    from app.services.recipients import RecipientData, save_recipient
+    from app.services.directory.recipients import RecipientData, save_recipient
 
     save_recipient(demo_db, RecipientData(code="=1+1", organization="@SUM(A1)"))
     export_recipients(demo_db, tmp_path / "out.csv")

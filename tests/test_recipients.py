@@ -6,15 +6,15 @@ import pytest
 from sqlalchemy import func, select
 
 from app.errors import UserError
-from app.services.distribution_lists import list_members, set_members
-from app.services.letters import Addressee, register_letter
-from app.services.recipients import (
+from app.services.directory.distribution_lists import list_members, set_members
+from app.services.directory.recipients import (
     RecipientData,
     find_duplicates,
     get_recipient,
     merge_recipients,
     save_recipient,
 )
+from app.services.registry.letters import Addressee, register_letter
 from db.models import LetterAddressee, Recipient, RecipientOfficialHistory
 from tests.conftest import make_card
 
@@ -63,7 +63,7 @@ def test_text_equal_to_derived_is_not_an_edit(db) -> None:
 
 
 def test_initials_after_surname_follow_the_profile(demo_db) -> None:
-    from app.services.profile import get_organization, save_organization
+    from app.services.organization.profile import get_organization, save_organization
 
     save_recipient(demo_db, _copy())
     org = get_organization(demo_db)

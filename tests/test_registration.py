@@ -14,7 +14,7 @@ from sqlalchemy import select
 from app.errors import ConflictError, UserError
 from app.json_input import strip_json_comments
 from app.numbering import parse_template
-from app.services.journal import (
+from app.services.registry.journal import (
     apply_import,
     export_gaps,
     export_journal,
@@ -22,9 +22,9 @@ from app.services.journal import (
     number_pattern,
     preview_import,
 )
-from app.services.letter_cards import card_from_json, letter_card, show_letter
-from app.services.letter_list import LetterQuery, count_letters, list_letters
-from app.services.letters import (
+from app.services.registry.letter_cards import card_from_json, letter_card, show_letter
+from app.services.registry.letter_list import LetterQuery, count_letters, list_letters
+from app.services.registry.letters import (
     LetterCard,
     annul_letter,
     cancel_reservation,
@@ -324,7 +324,7 @@ def test_import_of_a_header_alone_writes_nothing(demo_db: Database, tmp_path: Pa
 
 
 def test_import_keeps_the_parts_of_the_number(demo_db: Database, tmp_path: Path) -> None:
-    from app.services.profile import JournalData, save_journal
+    from app.services.organization.profile import JournalData, save_journal
 
     save_journal(demo_db, JournalData("МЭР", "Мэрия", "МЭР-{dept}/{q}-{seq:4}", period="quarter"))
     path = _journal_csv(tmp_path, ["02.04.2026;МЭР-3/2-0042;Минфин;О бюджете;;"])

@@ -14,8 +14,13 @@ from sqlalchemy import func, select
 
 from app.errors import UserError
 from app.report_form import FormErrors, is_numeric, parse_number
-from app.services.report_control import Reply, extend_due, receive_reply, set_state
-from app.services.reports import control_notice, letter_control, list_controls, overdue_reports
+from app.services.control.report_control import Reply, extend_due, receive_reply, set_state
+from app.services.control.reports import (
+    control_notice,
+    letter_control,
+    list_controls,
+    overdue_reports,
+)
 from db.models import AuditEvent, Letter, ReportControl, ReportDueChange, ReportRow, StoredFile
 
 D = dt.date
@@ -136,7 +141,7 @@ def test_filled_form_with_wrong_types_names_every_cell(
 ) -> None:
     from openpyxl import load_workbook
 
-    from app.services.letter_export import export_report_form
+    from app.services.output.letter_export import export_report_form
 
     form = export_report_form(demo_db, letter_id, tmp_path / "форма.xlsx")
     wb = load_workbook(form)
@@ -247,7 +252,7 @@ def test_excuse_close_and_reopen(demo_db: Any, letter_id: int) -> None:
 def test_reminder_is_a_registered_letter_to_those_who_did_not_report(
     demo_db: Any, letter_id: int
 ) -> None:
-    from app.services.report_reminders import remind
+    from app.services.control.report_reminders import remind
 
     set_state(demo_db, letter_id, ["region-31"], "excused", "реорганизация", today=AFTER)
     reminder = remind(demo_db, letter_id, today=AFTER)
@@ -270,7 +275,7 @@ def test_reminder_is_a_registered_letter_to_those_who_did_not_report(
 
 
 def test_reminder_with_a_new_due_date(demo_db: Any, letter_id: int) -> None:
-    from app.services.report_reminders import remind
+    from app.services.control.report_reminders import remind
 
     remind(demo_db, letter_id, recipients=["region-02", "3"], new_due=D(2025, 12, 15), today=AFTER)
     control = letter_control(demo_db, letter_id, today=AFTER)
@@ -286,7 +291,7 @@ def test_reminder_with_a_new_due_date(demo_db: Any, letter_id: int) -> None:
 def test_summary_totals_and_missing(demo_db: Any, letter_id: int, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    from app.services.report_summary import export_summary, report_summary
+    from app.services.control.report_summary import export_summary, report_summary
 
     receive_reply(
         demo_db, letter_id, "region-20", Reply("1", D(2025, 12, 1), rows=[ROW]), today=AFTER
@@ -329,7 +334,7 @@ def test_production_calendar(day: dt.date, warning: str) -> None:
 
 
 def test_extensions_are_counted_in_words() -> None:
-    from app.services.reports import DueChange, extension_note
+    from app.services.control.reports import DueChange, extension_note
     from app.text import plural
 
     def change(recipient: str) -> DueChange:

@@ -107,7 +107,7 @@ def test_upgrade_from_0001_indexes_existing_letters(db_path: Path) -> None:
     from alembic import command
 
     from app.services.demo import load_demo
-    from app.services.letter_list import LetterQuery, count_letters
+    from app.services.registry.letter_list import LetterQuery, count_letters
     from db.engine import open_database
     from db.schema import _alembic_config, upgrade
 

@@ -9,16 +9,17 @@ import random
 import pytest
 from sqlalchemy import update
 
-from app.services import letter_list, recipients
-from app.services.letter_list import LetterQuery, count_letters, list_letters
-from app.services.letters import register_letter
-from app.services.recipients import (
+from app.services.directory import recipients
+from app.services.directory.recipients import (
     RecipientData,
     count_recipients,
     get_recipient,
     list_recipients,
     save_recipient,
 )
+from app.services.registry import letter_list
+from app.services.registry.letter_list import LetterQuery, count_letters, list_letters
+from app.services.registry.letters import register_letter
 from db.engine import Database
 from db.models import Letter, Recipient
 from tests.conftest import make_card

@@ -8,14 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from app.errors import ConflictError, UserError
-from app.services.letter_list import LetterQuery, count_letters, list_letters
-from app.services.letters import (
-    Addressee,
-    LetterCard,
-    register_letter,
-)
-from app.services.maintenance import check_database
-from app.services.profile import (
+from app.services.control.reports import list_controls
+from app.services.directory.recipients import count_recipients, list_recipients
+from app.services.organization.profile import (
     JournalData,
     delete_journal,
     delete_staff,
@@ -25,8 +20,13 @@ from app.services.profile import (
     save_journal,
     save_organization,
 )
-from app.services.recipients import count_recipients, list_recipients
-from app.services.reports import list_controls
+from app.services.registry.letter_list import LetterQuery, count_letters, list_letters
+from app.services.registry.letters import (
+    Addressee,
+    LetterCard,
+    register_letter,
+)
+from app.services.safety.maintenance import check_database
 from db.engine import Database
 from db.models import LetterAddressee, Recipient
 from tests.conftest import make_card
@@ -132,7 +132,7 @@ def test_staff_named_in_letters_is_deactivated_not_deleted(demo_db: Database) ->
 
 
 def test_search_index_follows_edits_and_odd_input(demo_db: Database) -> None:
-    from app.services.letters import update_letter
+    from app.services.registry.letters import update_letter
     from db.models import Letter
 
     reg = register_letter(demo_db, card(subject="О закупке бумаги", date=dt.date(2025, 11, 3)))

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from app.errors import UserError
 from app.json_input import strip_json_comments
-from app.services.profile import get_organization, list_journals, list_staff
-from app.services.setup import setup_from_file
+from app.services.organization.profile import get_organization, list_journals, list_staff
+from app.services.organization.setup import setup_from_file
 from db.engine import Database
 from db.models import AuditEvent, Certificate, Journal, Staff
 from tests.conftest import DATA

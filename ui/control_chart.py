@@ -9,7 +9,7 @@ from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
-from app.services.reports import LetterControl
+from app.services.control.reports import LetterControl
 from ui import palette
 
 RECEIVED = palette.GOOD

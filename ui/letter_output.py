@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.errors import UserError
-from app.services.letter_cards import letter_card
-from app.services.letter_export import copy_count, preview_pdf
+from app.services.output.letter_export import copy_count, preview_pdf
+from app.services.registry.letter_cards import letter_card
 from db.engine import Database
 from ui.background import message_of
 

@@ -23,14 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import UserError
-from app.services.distribution_lists import (
+from app.services.directory.distribution_lists import (
     delete_list,
     list_lists,
     list_members,
     rename_list,
     set_members,
 )
-from app.services.recipients import DELIVERY_METHODS, get_recipient
+from app.services.directory.recipients import DELIVERY_METHODS, get_recipient
 from db.engine import Database
 from ui.read_only import writes
 

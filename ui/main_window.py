@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 
 from app import clock
 from app.errors import READ_ONLY_MESSAGE, UserError
-from app.services.backup import database_file
-from app.services.letters import Addressee, annul_letter
-from app.services.profile import get_organization
+from app.services.organization.profile import get_organization
+from app.services.registry.letters import Addressee, annul_letter
+from app.services.safety.backup import database_file
 from app.settings import Settings
 from app.text import date_ru
 from app.version import __version__
@@ -236,7 +236,7 @@ class MainWindow(QMainWindow):
 
     def update_control_notice(self) -> None:
         """At start: a notice when reports are overdue or due within three days."""
-        from app.services.reports import control_notice
+        from app.services.control.reports import control_notice
 
         try:
             self.notice.show_notice(control_notice(self.db).text)
@@ -325,7 +325,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Письмо № {number} аннулировано", 15_000)
 
     def export_journal(self) -> None:
-        from app.services.journal import export_journal
+        from app.services.registry.journal import export_journal
 
         query = self.registry_tab.make_query()
         start = query.date_from or dt.date(clock.today().year, 1, 1)
@@ -379,7 +379,7 @@ class MainWindow(QMainWindow):
         )
 
     def load_setup_file(self) -> None:
-        from app.services.setup import setup_from_file
+        from app.services.organization.setup import setup_from_file
 
         name, _filter = QFileDialog.getOpenFileName(
             self, "Файл настройки", "", "Файл настройки (*.json);;Все файлы (*)"
@@ -398,7 +398,7 @@ class MainWindow(QMainWindow):
         )
 
     def backup_now(self) -> None:
-        from app.services.backup import BACKUP_DIR_SETTING, backup_folder, create_backup
+        from app.services.safety.backup import BACKUP_DIR_SETTING, backup_folder, create_backup
 
         try:
             chosen = self.settings.get(BACKUP_DIR_SETTING)
@@ -440,7 +440,7 @@ class MainWindow(QMainWindow):
         AuditDialog(self.db, self).exec()
 
     def check_database(self) -> None:
-        from app.services.maintenance import check_database
+        from app.services.safety.maintenance import check_database
 
         report = check_database(self.db)
         if report.ok:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import UserError
-from app.services.recipients import (
+from app.services.directory.recipients import (
     DELIVERY_METHODS,
     RecipientData,
     derive,

@@ -11,7 +11,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from app.services.letters import RegisteredLetter
+from app.services.registry.letters import RegisteredLetter
 from app.text import date_ru
 from ui import palette
 

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 
 from app.errors import UserError
 from app.numbering import MAX_SEQ
-from app.services.backup import RestoreResult, restore_backup
-from app.services.restore_guard import NumbersUnknownError, bring_back
+from app.services.safety.backup import RestoreResult, restore_backup
+from app.services.safety.restore_guard import NumbersUnknownError, bring_back
 
 MISSING_SHOWN = 15  # letters named in the message; the rest are counted
 

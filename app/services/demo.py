@@ -15,17 +15,17 @@ from sqlalchemy import func, select
 
 from app.errors import UserError
 from app.paths import resource_path
-from app.services.letters import (
+from app.services.directory.recipient_io import apply_import_in, plan_import_in
+from app.services.directory.recipients import RecipientData, save_recipient_in
+from app.services.organization.profile import save_journal_in, save_organization_in, save_staff_in
+from app.services.organization.setup import parse_setup
+from app.services.registry.letters import (
     Addressee,
     AttachmentData,
     LetterCard,
     ReportData,
     register_in,
 )
-from app.services.profile import save_journal_in, save_organization_in, save_staff_in
-from app.services.recipient_io import apply_import_in, plan_import_in
-from app.services.recipients import RecipientData, save_recipient_in
-from app.services.setup import parse_setup
 from app.states import CopyState
 from db.engine import Database
 from db.models import Letter, Organization, Recipient
@@ -114,7 +114,7 @@ def _contacts(session: Any, contacts: dict[str, Any]) -> None:
 
 def _dispatched(session: Any, letter_id: int, item: dict[str, Any]) -> None:
     """A demo letter that already went out: every copy marked as the clerk would."""
-    from app.services.dispatch import Step, dispatch_in, record_in
+    from app.services.dispatch.record import Step, dispatch_in, record_in
 
     at = dt.datetime.fromisoformat(item["at"])
     copies = dispatch_in(session, letter_id).copies
@@ -128,8 +128,8 @@ def _dispatched(session: Any, letter_id: int, item: dict[str, Any]) -> None:
 def _replies(session: Any, letter_id: int, replies: list[dict[str, Any]]) -> None:
     """The replies that came in for a demo letter, registered as a clerk would."""
     from app.report_form import clean_rows
-    from app.services.report_control import Reply, receive_in
-    from app.services.reports import control_in
+    from app.services.control.report_control import Reply, receive_in
+    from app.services.control.reports import control_in
 
     if not replies:
         return

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.audit_log import ENTITY_LABELS, AuditQuery, audit_users, list_audit
+from app.services.safety.audit_log import ENTITY_LABELS, AuditQuery, audit_users, list_audit
 from db.engine import Database
 
 LIMIT = 1000

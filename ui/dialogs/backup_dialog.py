@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import UserError
-from app.services.backup import (
+from app.services.safety.backup import (
     BACKUP_DIR_SETTING,
     BackupInfo,
     Owner,

@@ -33,11 +33,10 @@ from PySide6.QtWidgets import (
 from app.errors import UserError
 from app.exporters.table import cell_text
 from app.production_calendar import due_date_warning
-from app.services.letter_export import safe_name
-from app.services.report_control import extend_due, set_state
-from app.services.report_reminders import remind
-from app.services.report_summary import export_summary
-from app.services.reports import (
+from app.services.control.report_control import extend_due, set_state
+from app.services.control.report_reminders import remind
+from app.services.control.report_summary import export_summary
+from app.services.control.reports import (
     OUTSTANDING,
     LetterControl,
     RecipientControl,
@@ -46,6 +45,7 @@ from app.services.reports import (
     reply_detail,
     save_stored_file,
 )
+from app.services.output.letter_export import safe_name
 from app.text import WEEKDAYS_FULL, date_ru, wrap_title
 from db.engine import Database
 from ui import palette

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
-from app.services.reports import LetterControl
+from app.services.control.reports import LetterControl
 from ui.due_date_edit import DueDateEdit
 
 

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import UserError
 from app.exporters.envelope_pdf import SIZES
-from app.services.dispatch import (
+from app.services.dispatch.record import (
     COPY_STATES,
     EMAIL,
     MEDO,
@@ -44,10 +44,10 @@ from app.services.dispatch import (
     mark,
     when_text,
 )
-from app.services.dispatch_run import Outcome, dispatch_letter, envelopes_pdf
-from app.services.letter_export import safe_name
-from app.services.letters import DELIVERY_STATE_LABELS
-from app.services.profile import get_organization
+from app.services.dispatch.run import Outcome, dispatch_letter, envelopes_pdf
+from app.services.organization.profile import get_organization
+from app.services.output.letter_export import safe_name
+from app.services.registry.letters import DELIVERY_STATE_LABELS
 from app.states import CopyState
 from app.text import date_ru
 from db.engine import Database
@@ -429,7 +429,7 @@ class DispatchDialog(QDialog):
 
     def save_post_list(self, path: str | None = None) -> None:
         from app import clock
-        from app.services.post_list import export_post_list
+        from app.services.dispatch.post_list import export_post_list
 
         day = clock.today()
         if not path:

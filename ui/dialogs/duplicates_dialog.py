@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import UserError
-from app.services.recipients import find_duplicates, merge_recipients
+from app.services.directory.recipients import find_duplicates, merge_recipients
 from db.engine import Database
 
 TITLE = "Повторяющиеся адресаты"

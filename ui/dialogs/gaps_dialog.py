@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import UserError
-from app.services.journal import Gap, export_gaps, journal_gaps
-from app.services.profile import list_journals
+from app.services.organization.profile import list_journals
+from app.services.registry.journal import Gap, export_gaps, journal_gaps
 from db.engine import Database
 from ui.background import Background, message_of
 from ui.rows_view import rows_view

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import UserError
-from app.services.recipient_io import ImportPlan, ImportResult, apply_import, plan_import
+from app.services.directory.recipient_io import ImportPlan, ImportResult, apply_import, plan_import
 from db.engine import Database
 
 TITLE = "Загрузка адресатов"

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.journal import ImportPreview, apply_import, preview_import
-from app.services.profile import list_journals
+from app.services.organization.profile import list_journals
+from app.services.registry.journal import ImportPreview, apply_import, preview_import
 from app.text import date_ru
 from db.engine import Database
 from ui.background import Background, message_of

@@ -34,9 +34,16 @@ from PySide6.QtWidgets import (
 from app import clock
 from app.errors import UserError
 from app.production_calendar import day_off_reason
-from app.services.distribution_lists import list_names
-from app.services.letter_cards import LetterView, PrintedAddressee, Registration, letter_card
-from app.services.letters import (
+from app.services.directory.distribution_lists import list_names
+from app.services.directory.recipients import recipient_choices
+from app.services.organization.profile import list_journals, list_staff
+from app.services.registry.letter_cards import (
+    LetterView,
+    PrintedAddressee,
+    Registration,
+    letter_card,
+)
+from app.services.registry.letters import (
     Addressee,
     AttachmentData,
     LetterCard,
@@ -51,8 +58,6 @@ from app.services.letters import (
     similar_today,
     update_letter,
 )
-from app.services.profile import list_journals, list_staff
-from app.services.recipients import recipient_choices
 from app.states import LetterStatus
 from app.text import WEEKDAYS, initials_name
 from db.engine import Database

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import UserError
-from app.services.letter_export import ExportCancelled, export_letter, safe_name
+from app.services.output.letter_export import ExportCancelled, export_letter, safe_name
 from db.engine import Database
 from ui.background import message_of
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import UserError
-from app.services.letter_export import export_letter, preview_pdf, safe_name
+from app.services.output.letter_export import export_letter, preview_pdf, safe_name
 from db.engine import Database
 from ui.background import message_of
 from ui.pdf_pages import page_images, print_pdf

@@ -31,8 +31,8 @@ from app import clock
 from app.errors import UserError
 from app.exporters.table import cell_text
 from app.report_form import FormErrors, clean_value, is_numeric, read_filled_form
-from app.services.report_control import Reply, receive_reply
-from app.services.reports import LetterControl, RecipientControl
+from app.services.control.report_control import Reply, receive_reply
+from app.services.control.reports import LetterControl, RecipientControl
 from app.text import wrap_title
 from db.engine import Database
 from ui import palette

@@ -1,7 +1,8 @@
 """«Сервис → Настройки»: organization profile, staff and journals.
 
-The dialog collects and validates; saving goes through :func:`app.services.setup.apply_setup` as
-one transaction, so a refused value leaves the database as it was.
+The dialog collects and validates; saving goes through
+:func:`app.services.organization.setup.apply_setup` as one transaction, so a refused value leaves
+the database as it was.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from PySide6.QtWidgets import (
 from app import clock
 from app.errors import UserError
 from app.numbering import PERIOD_LABELS, PERIODS, format_number, parse_template
-from app.services.profile import (
+from app.services.organization.profile import (
     CertificateData,
     JournalData,
     OrganizationData,
@@ -43,7 +44,7 @@ from app.services.profile import (
     list_journals,
     list_staff,
 )
-from app.services.setup import SetupData, apply_setup
+from app.services.organization.setup import SetupData, apply_setup
 from app.text import date_ru, parse_date_ru
 from db.engine import Database
 from ui import palette
@@ -236,7 +237,7 @@ class SettingsDialog(QDialog):
     # --- dispatch -------------------------------------------------------------------------
 
     def _build_dispatch(self) -> QWidget:
-        from app.services.dispatch_run import DEFAULT_BODY, DEFAULT_SUBJECT, TEMPLATE_FIELDS
+        from app.services.dispatch.run import DEFAULT_BODY, DEFAULT_SUBJECT, TEMPLATE_FIELDS
 
         page = QWidget()
         outer = QVBoxLayout(page)
@@ -281,7 +282,7 @@ class SettingsDialog(QDialog):
         return page
 
     def _collect_dispatch(self, data: OrganizationData) -> None:
-        from app.services.dispatch_run import check_template
+        from app.services.dispatch.run import check_template
 
         data.mail_from = self.mail_from_edit.text().strip()
         data.smtp_host = self.smtp_host_edit.text().strip()
@@ -294,7 +295,7 @@ class SettingsDialog(QDialog):
         check_template(data.email_body, "Сопроводительный текст")
 
     def _store_smtp_password(self, data: OrganizationData) -> None:
-        from app.services.smtp_send import SmtpSettings, store_password
+        from app.services.dispatch.smtp_send import SmtpSettings, store_password
 
         password = self.smtp_password_edit.text()
         if password:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.letters import EarlierVersion, letter_versions
+from app.services.registry.letters import EarlierVersion, letter_versions
 from db.engine import Database
 
 

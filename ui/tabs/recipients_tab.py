@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import UserError
-from app.services.recipient_io import export_recipients
-from app.services.recipients import (
+from app.services.directory.recipient_io import export_recipients
+from app.services.directory.recipients import (
     RECIPIENT_COUNT_CAP,
     RecipientRow,
     count_recipients,

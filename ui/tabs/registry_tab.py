@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QMenu, QPushButton, QWidget
 
 from app import clock
 from app.periods import period_range
-from app.services.letter_list import (
+from app.services.organization.profile import list_journals
+from app.services.registry.letter_list import (
     COUNT_CAP,
     LetterQuery,
     LetterRow,
@@ -18,8 +19,7 @@ from app.services.letter_list import (
     list_letters,
     only_number_start,
 )
-from app.services.letters import DELIVERY_STATE_LABELS, STATUS_LABELS
-from app.services.profile import list_journals
+from app.services.registry.letters import DELIVERY_STATE_LABELS, STATUS_LABELS
 from app.states import LetterStatus
 from app.text import date_ru
 from db.engine import Database

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QComboBox, QWidget
 
 from app import clock
 from app.periods import period_range
-from app.services.reports import OVERVIEW_FILTERS, ControlRow, list_controls
+from app.services.control.reports import OVERVIEW_FILTERS, ControlRow, list_controls
 from app.text import date_ru, normalize
 from db.engine import Database
 from ui import palette

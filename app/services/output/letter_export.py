@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app.errors import UserError
 from app.files import safe_file_name
 from app.letter_layout import Copy, Letterhead, LetterPage, LetterSource, Person, build_page
-from app.services.profile import org_to_data, organization_in
+from app.services.organization.profile import org_to_data, organization_in
 from app.states import LetterStatus
 from db.engine import Database
 from db.models import DistributionList, Letter, Staff, StoredFile

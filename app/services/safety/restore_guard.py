@@ -251,7 +251,7 @@ def bring_back(db: Database, aside: Path, numbers: list[str] | None = None) -> l
 
 
 def _cards_of(source: Database, missing: list[MissingLetter]) -> list[tuple[Any, str, str]]:
-    from app.services.letter_cards import card_to_json
+    from app.services.registry.letter_cards import card_to_json
 
     cards = []
     with source.read() as session:
@@ -272,8 +272,8 @@ def _register_again(
     session: Any, item: MissingLetter, data: dict[str, Any], status: str, reason: str
 ) -> None:
     from app import audit
-    from app.services.letter_cards import card_from_json
-    from app.services.letters import Addressee, register_in
+    from app.services.registry.letter_cards import card_from_json
+    from app.services.registry.letters import Addressee, register_in
     from db.models import DistributionList, Recipient, Staff
 
     data = dict(data)

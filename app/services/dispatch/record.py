@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from app import audit, clock
 from app.errors import UserError
 from app.exporters.table import Table, TableColumn
-from app.services.reports import recipient_name
-from app.services.stored_files import store_file_in
+from app.services.control.reports import recipient_name
+from app.services.safety.stored_files import store_file_in
 from app.states import CopyState, DeliveryState, labels
 from app.text import date_ru
 from db.engine import Database
@@ -128,7 +128,7 @@ def letter_state(states: list[str]) -> DeliveryState:
 
 
 def _registered(session: Session, letter_id: int) -> Letter:
-    from app.services.letter_export import registered_letter_in
+    from app.services.output.letter_export import registered_letter_in
 
     letter = registered_letter_in(session, letter_id, "отправляются")
     if not letter.addressees:

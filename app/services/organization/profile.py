@@ -12,8 +12,8 @@ from app import audit, clock
 from app.errors import UserError
 from app.field_rules import MAX_TEXT, problems_of, refuse, text_problem
 from app.numbering import MAX_SEQ, PERIODS, check_period_fits, parse_template, period_key
-from app.services.audit_log import refuse_stale
-from app.services.counters import continue_after_printed
+from app.services.registry.counters import continue_after_printed
+from app.services.safety.audit_log import refuse_stale
 from db.engine import Database
 from db.models import (
     Certificate,
@@ -244,7 +244,7 @@ def save_organization_in(session: Session, data: OrganizationData) -> Organizati
     changes = audit.changes_of(row)
     session.flush()
     if order_changed:  # «В.В. Солодову» ↔ «Солодову В.В.» in every block nobody edited
-        from app.services.recipients import rederive_all_in
+        from app.services.directory.recipients import rederive_all_in
 
         rederive_all_in(session)
     audit.record(session, "organization", row.id, "saved", name=row.name, changes=changes)
@@ -252,7 +252,7 @@ def save_organization_in(session: Session, data: OrganizationData) -> Organizati
 
 
 def _store_logo(session: Session, content: bytes) -> int:
-    from app.services.stored_files import store_file_in
+    from app.services.safety.stored_files import store_file_in
 
     mime = next((m for sig, m in LOGO_SIGNATURES.items() if content.startswith(sig)), None)
     if mime is None:

@@ -41,7 +41,7 @@ from app.exporters.medo import (
 from app.exporters.medo import valid_address as valid_medo_address
 from app.exporters.medo_stamps import registration_stamp, signature_stamp
 from app.letter_layout import LetterPage, Stamp
-from app.services.dispatch import (
+from app.services.dispatch.record import (
     EMAIL,
     MEDO,
     POST,
@@ -52,8 +52,8 @@ from app.services.dispatch import (
     dispatch_in,
     record_in,
 )
-from app.services.letter_export import ExportCancelled, Prepared, prepare, render, safe_name
-from app.services.profile import OrganizationData, org_to_data, organization_in
+from app.services.organization.profile import OrganizationData, org_to_data, organization_in
+from app.services.output.letter_export import ExportCancelled, Prepared, prepare, render, safe_name
 from app.states import CopyState
 from app.text import date_ru, full_name, initials_name
 from db.engine import Database
@@ -430,7 +430,7 @@ def _email(run: _Run, copies: list[CopyDispatch], send: bool, password: str | No
             )
             run.count(run.outcome.prepared, EMAIL)
         return
-    from app.services.smtp_send import SmtpSettings, send_messages, stored_password
+    from app.services.dispatch.smtp_send import SmtpSettings, send_messages, stored_password
 
     settings = SmtpSettings(org.smtp_host, org.smtp_port, org.smtp_security, org.smtp_login)
     settings.validate()
@@ -550,7 +550,7 @@ def dispatch_letter(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     if outcome.sent.get(POST):
-        from app.services.post_list import export_post_list
+        from app.services.dispatch.post_list import export_post_list
 
         day = clock.today()
         for suffix in (".xlsx", ".pdf"):

@@ -16,9 +16,9 @@ from app.errors import UserError
 from app.exporters.table import Table, TableColumn
 from app.field_rules import MAX_TEXT, text_problem
 from app.numbering import MAX_SEQ, Template, Token, parse_template, period_key, quarter
-from app.services.counters import next_seq
-from app.services.letter_list import LetterQuery, LetterRow, list_letters
-from app.services.letters import DELIVERY_STATE_LABELS, STATUS_LABELS
+from app.services.registry.counters import next_seq
+from app.services.registry.letter_list import LetterQuery, LetterRow, list_letters
+from app.services.registry.letters import DELIVERY_STATE_LABELS, STATUS_LABELS
 from app.states import LetterStatus
 from app.tabular import read_rows
 from app.text import date_ru, parse_date_ru, search_blob

@@ -14,7 +14,7 @@ from typing import Any
 
 from app.errors import UserError
 from app.json_input import JsonObject, read_json_file
-from app.services.profile import (
+from app.services.organization.profile import (
     CertificateData,
     JournalData,
     OrganizationData,

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app import clock
 from app.exporters.table import Table, TableColumn
 from app.report_form import Value, is_numeric
-from app.services.reports import OUTSTANDING, LetterControl, control_in
+from app.services.control.reports import OUTSTANDING, LetterControl, control_in
 from app.text import date_ru
 from db.engine import Database
 from db.models import ReportRow

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Integer, and_, case, column, func, select, text
 from sqlalchemy.orm import Session, defer, selectinload
 
-from app.services.reports import DONE_STATES
-from app.services.search_index import (
+from app.services.control.reports import DONE_STATES
+from app.services.registry.search_index import (
     capped_count,
     fts_phrase,
     indexed_words,

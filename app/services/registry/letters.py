@@ -20,13 +20,13 @@ from app.errors import UserError
 from app.field_rules import MAX_BODY, MAX_TEXT, check_text, problems_of, refuse, text_problem
 from app.letter_layout import BY_LIST
 from app.numbering import check_seq, format_number, parse_template, period_key
-from app.services.audit_log import refuse_stale
-from app.services.counters import (
+from app.services.registry.counters import (
     continue_after_printed,
     next_seq,
     past_letters,
     printed_in_year,
 )
+from app.services.safety.audit_log import refuse_stale
 from app.states import CopyState, DeliveryState, LetterStatus, labels
 from app.text import date_ru, search_blob
 from db.engine import Database

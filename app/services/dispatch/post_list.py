@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from app.errors import UserError
 from app.exporters.table import Table, TableColumn
-from app.services.dispatch import POST
-from app.services.profile import org_to_data, organization_in
-from app.services.reports import recipient_name
+from app.services.control.reports import recipient_name
+from app.services.dispatch.record import POST
+from app.services.organization.profile import org_to_data, organization_in
 from app.states import CopyState
 from app.text import date_ru
 from db.engine import Database

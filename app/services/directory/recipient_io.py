@@ -18,7 +18,7 @@ from app import audit
 from app.errors import UserError
 from app.exporters.table import Table, TableColumn
 from app.exporters.xlsx import write_table_xlsx
-from app.services.recipients import (
+from app.services.directory.recipients import (
     DELIVERY_METHODS,
     Directory,
     RecipientData,

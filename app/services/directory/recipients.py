@@ -17,14 +17,14 @@ from app import audit, declension
 from app.errors import UserError
 from app.exporters.medo import valid_address as valid_medo_address
 from app.field_rules import problems_of
-from app.services.audit_log import refuse_stale
-from app.services.search_index import (
+from app.services.registry.search_index import (
     capped_count,
     fts_phrase,
     indexed_words,
     search_session,
     search_words,
 )
+from app.services.safety.audit_log import refuse_stale
 from app.text import full_name, normalize, search_blob
 from db.engine import Database
 from db.models import (

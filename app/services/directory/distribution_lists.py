@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app import audit
 from app.errors import UserError
-from app.services.recipients import DELIVERY_METHODS
+from app.services.directory.recipients import DELIVERY_METHODS
 from db.engine import Database
 from db.models import DistributionList, DistributionListMember
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import UserError
 from app.json_input import JsonObject
-from app.services.letters import (
+from app.services.registry.letters import (
     SENT_STATES,
     Addressee,
     AttachmentData,

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from app import clock
 from app.errors import UserError
-from app.services.restore_guard import (
+from app.services.safety.restore_guard import (
     MissingLetter,
     NumbersUnknownError,
     RaisedCounter,

@@ -1,0 +1,1 @@
+"""The control of reports the letters ask for."""

@@ -1,0 +1,1 @@
+"""The recipient directory: officials and organizations, imports, distribution lists."""

@@ -1,0 +1,1 @@
+"""How each copy goes out (МЭДО, e-mail, post) and the record of it."""

@@ -1,0 +1,1 @@
+"""The organization's profile, staff and journals; the set-up file."""

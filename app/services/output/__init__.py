@@ -1,0 +1,1 @@
+"""Letters out of the registry as files: PDF, DOCX, personal copies, report forms."""

@@ -1,0 +1,1 @@
+"""The registration journal: numbers, letters, their cards and lists, search."""

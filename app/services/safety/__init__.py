@@ -1,0 +1,1 @@
+"""Keeping the registry safe: backups, restores, checks, migration, the audit record."""
