@@ -17,7 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, NoReturn
 
-from app.cli_letter_args import add_letter_ref, bounded, letter_id_of
+from app.cli.letter_args import add_letter_ref, bounded, letter_id_of
 from app.crash import clerk_message
 from app.errors import READ_ONLY_MESSAGE, UserError
 from app.states import LetterStatus
@@ -74,13 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_letters(sub)
     _add_journal(sub)
-    from app.cli_reports import add_reports
+    from app.cli.reports import add_reports
 
     add_reports(sub, _Parser, _date, _open)
-    from app.cli_dispatch import add_dispatch
+    from app.cli.dispatch import add_dispatch
 
     add_dispatch(sub, _Parser, _date, _open)
-    from app.cli_maintenance import add_maintenance
+    from app.cli.maintenance import add_maintenance
 
     add_maintenance(sub, _date, _open)
     return parser

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from app.cli_letter_args import bounded
+from app.cli.letter_args import bounded
 from app.errors import UserError
 
 

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from app.cli_letter_args import add_letter_command, letter_of
+from app.cli.letter_args import add_letter_command, letter_of
 from app.errors import UserError
 from app.states import CopyState
 from app.text import date_ru

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from app.cli_letter_args import add_letter_command, bounded, letter_of
+from app.cli.letter_args import add_letter_command, bounded, letter_of
 from app.text import date_ru
 
 
