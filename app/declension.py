@@ -109,6 +109,12 @@ def person_dative(
     return initials_name(surname, first, middle, initials_first=initials_first, sep=" ")
 
 
+def salutation_or_collective(*candidates: str | None) -> str:
+    """The first salutation given, else «Уважаемые коллеги!» — the one fallback for a letter,
+    a copy and a recipient without a person."""
+    return next((c for c in candidates if c and c.strip()), COLLECTIVE_SALUTATION)
+
+
 def salutation(last: str, first: str, middle: str, gender: str) -> str:
     """``Уважаемый Владимир Викторович!``; ``Уважаемый господин Бендер!`` without a patronymic
     (initials only, or a foreign name)."""

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from app.body_markup import Block, parse_body
-from app.declension import COLLECTIVE_SALUTATION
+from app.declension import salutation_or_collective
 from app.text import MONTHS_GENITIVE, date_ru, full_name, initials_name
 
 NBSP = "\u00a0"
@@ -370,7 +370,7 @@ def build_page(
     """The letter as printed for everyone (``copy`` None) or for one recipient."""
     if copy is not None:
         addressee = addressee_blocks(copy.lines)
-        salutation = copy.salutation or source.salutation or COLLECTIVE_SALUTATION
+        salutation = salutation_or_collective(copy.salutation, source.salutation)
     else:
         addressee = addressee_blocks(source.addressee_text)
         salutation = source.salutation

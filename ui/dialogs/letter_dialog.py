@@ -51,6 +51,7 @@ from app.services.registry.letters import (
     ReportData,
     annul_letter,
     change_registration,
+    correspondent_of,
     journal_needs,
     preview_number,
     register_letter,
@@ -389,8 +390,7 @@ class LetterDialog(QDialog):
         if code is None:
             self.number_label.setText("Нет журналов: добавьте журнал в «Сервис → Настройки»")
             return
-        codes = self.recipient_codes()
-        corr = codes[0] if len(codes) == 1 else ""
+        corr = correspondent_of(Addressee(recipients=self.recipient_codes()))
         try:
             number = preview_number(
                 self.db, code, _to_date(self.date_edit.date()), case=self.case_edit.text().strip(),

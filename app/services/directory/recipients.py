@@ -134,11 +134,8 @@ def derive(data: RecipientData, *, initials_first: bool = True) -> Derived:
         gender,
         initials_first=initials_first,
     )
-    if data.last_name or data.first_name:
-        greeting = declension.salutation(data.last_name, data.first_name, data.middle_name, gender)
-    else:
-        greeting = declension.COLLECTIVE_SALUTATION
-    return Derived(lines, greeting, gender)
+    greeting = declension.salutation(data.last_name, data.first_name, data.middle_name, gender)
+    return Derived(lines, greeting, gender)  # «Уважаемые коллеги!» without a person
 
 
 def initials_first_in(session: Session) -> bool:

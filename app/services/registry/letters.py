@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import audit, clock
-from app.declension import COLLECTIVE_SALUTATION
+from app.declension import salutation_or_collective
 from app.errors import UserError
 from app.field_rules import MAX_BODY, MAX_TEXT, check_text, problems_of, refuse, text_problem
 from app.letter_layout import BY_LIST
@@ -203,8 +203,8 @@ def _content_of(session: Session, letter: Letter, card: LetterCard) -> None:
     letter.closing = card.closing or ""
     letter.addressee_kind = kind
     letter.addressee_text = printed
-    letter.salutation = card.salutation or (
-        rows[0].salutation if kind == "recipient" and rows[0].salutation else COLLECTIVE_SALUTATION
+    letter.salutation = salutation_or_collective(
+        card.salutation, rows[0].salutation if kind == "recipient" else None
     )
     letter.distribution_list_id = dlist.id if dlist else None
     letter.reply_to_number = card.reply_to_number
@@ -253,9 +253,8 @@ def _refresh_search(letter: Letter) -> None:
     )
 
 
-def _correspondent(card: LetterCard) -> str:
+def correspondent_of(spec: Addressee) -> str:
     """{corr} of the number: the code of the single recipient (checked with the addressees)."""
-    spec = card.addressee
     if spec.recipient:
         return spec.recipient
     return spec.recipients[0] if spec.recipients and len(spec.recipients) == 1 else ""
@@ -390,7 +389,7 @@ def register_in(
         letter.reg_date = card.date or letter.reg_date
     else:
         date = card.date or today or clock.today()
-        corr = _correspondent(card)
+        corr = correspondent_of(card.addressee)
         letter = _new_number(
             session, journal, date, case=card.case, corr=corr, seq=seq, reuse=reuse
         )
