@@ -36,6 +36,7 @@ from app import clock
 from app.errors import UserError
 from app.numbering import PERIOD_LABELS, PERIODS, format_number, parse_template
 from app.services.organization.profile import (
+    ORGANIZATION_TEXTS,
     CertificateData,
     JournalData,
     OrganizationData,
@@ -54,19 +55,8 @@ NUMBER_LINE_CHOICES = (
     ("number_first", "№ 710/5 от 29.04.2025"),
     ("date_first", "от 16.01.2025 № 01-12/345"),
 )
-ORG_TEXT_FIELDS = (
-    ("name", "Наименование*"),
-    ("short_name", "Краткое наименование"),
-    ("address", "Почтовый адрес"),
-    ("phone", "Телефон"),
-    ("fax", "Факс"),
-    ("email", "Эл. почта"),
-    ("website", "Сайт"),
-    ("inn", "ИНН"),
-    ("kpp", "КПП"),
-    ("ogrn", "ОГРН"),
-    ("okpo", "ОКПО"),
-    ("medo_id", "Идентификатор МЭДО"),
+ORG_TEXT_FIELDS = tuple(  # the required one marked
+    (key, f"{label}*" if key == "name" else label) for key, label in ORGANIZATION_TEXTS
 )
 STAFF_COLUMNS = (
     ("code", "Код*"),

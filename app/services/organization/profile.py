@@ -29,6 +29,33 @@ NUMBER_LINES = ("number_first", "date_first")
 FONT_SIZES = range(12, 15)
 
 
+# The organization's one-line texts as the settings show them, with their labels; the set-up
+# file reads the same keys (one list for every place that edits the profile)
+ORGANIZATION_TEXTS: tuple[tuple[str, str], ...] = (
+    ("name", "Наименование"),
+    ("short_name", "Краткое наименование"),
+    ("address", "Почтовый адрес"),
+    ("phone", "Телефон"),
+    ("fax", "Факс"),
+    ("email", "Эл. почта"),
+    ("website", "Сайт"),
+    ("inn", "ИНН"),
+    ("kpp", "КПП"),
+    ("ogrn", "ОГРН"),
+    ("okpo", "ОКПО"),
+    ("medo_id", "Идентификатор МЭДО"),
+)
+# how letters leave by e-mail (the «Отправка» page of the settings)
+DISPATCH_TEXTS = (
+    "mail_from",
+    "smtp_host",
+    "smtp_security",
+    "smtp_login",
+    "email_subject",
+    "email_body",
+)
+
+
 @dataclass
 class OrganizationData:
     name: str

@@ -15,6 +15,8 @@ from typing import Any
 from app.errors import UserError
 from app.json_input import JsonObject, read_json_file
 from app.services.organization.profile import (
+    DISPATCH_TEXTS,
+    ORGANIZATION_TEXTS,
     CertificateData,
     JournalData,
     OrganizationData,
@@ -72,24 +74,8 @@ def _organization(data: Any) -> OrganizationData:
             org.logo = Path(logo).expanduser().read_bytes()
         except OSError as exc:
             raise UserError(f"organization.logo: файл {logo} не читается ({exc.strerror})") from exc
-    for key in (
-        "address",
-        "phone",
-        "fax",
-        "email",
-        "website",
-        "okpo",
-        "ogrn",
-        "inn",
-        "kpp",
-        "medo_id",
-        "mail_from",
-        "smtp_host",
-        "smtp_security",
-        "smtp_login",
-        "email_subject",
-        "email_body",
-    ):
+    read_above = ("name", "short_name")
+    for key in [k for k, _label in ORGANIZATION_TEXTS if k not in read_above] + [*DISPATCH_TEXTS]:
         setattr(org, key, r.text(key, getattr(org, key)))
     org.smtp_port = r.integer("smtp_port", 587) or 587
     _validated(org.validate, "organization")
