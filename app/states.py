@@ -52,6 +52,53 @@ class DeliveryState(StrEnum):
         return _DELIVERY_STATE[self]
 
 
+class ControlState(StrEnum):
+    """A recipient's report, as stored (``app.services.control``)."""
+
+    EXPECTED = "expected"
+    REMINDED = "reminded"
+    RECEIVED = "received"
+    CLOSED = "closed"  # taken off control
+    EXCUSED = "excused"  # «не требуется»
+
+    @property
+    def label(self) -> str:
+        return _CONTROL[self]
+
+
+class ControlStatus(StrEnum):
+    """A recipient's report as the clerk sees it on a day: the stored state, with «overdue» and
+    «received in time / late» worked out from the dates."""
+
+    EXPECTED = "expected"
+    REMINDED = "reminded"
+    OVERDUE = "overdue"
+    RECEIVED_IN_TIME = "received_in_time"
+    RECEIVED_LATE = "received_late"
+    CLOSED = "closed"
+    EXCUSED = "excused"
+
+    @property
+    def label(self) -> str:
+        return _CONTROL_STATUS[self]
+
+
+_CONTROL = {
+    ControlState.EXPECTED: "Ожидается",
+    ControlState.REMINDED: "Напоминание отправлено",
+    ControlState.RECEIVED: "Получен",
+    ControlState.CLOSED: "Снят с контроля",
+    ControlState.EXCUSED: "Не требуется",
+}
+_CONTROL_STATUS = {
+    ControlStatus.EXPECTED: "Ожидается",
+    ControlStatus.REMINDED: "Напоминание отправлено",
+    ControlStatus.OVERDUE: "Просрочен",
+    ControlStatus.RECEIVED_IN_TIME: "Получен в срок",
+    ControlStatus.RECEIVED_LATE: "Получен с опозданием",
+    ControlStatus.CLOSED: "Снят с контроля",
+    ControlStatus.EXCUSED: "Не требуется",
+}
 _LETTER_STATUS = {
     LetterStatus.RESERVED: "Зарезервирован",
     LetterStatus.REGISTERED: "Зарегистрировано",
@@ -76,6 +123,16 @@ _DELIVERY_STATE = {
 }
 
 
-def labels(family: type[LetterStatus] | type[CopyState] | type[DeliveryState]) -> dict[str, str]:
-    """Value → label of a family, for the places that look labels up by stored value."""
-    return {member.value: member.label for member in family}
+Family = (
+    type[LetterStatus]
+    | type[CopyState]
+    | type[DeliveryState]
+    | type[ControlState]
+    | type[ControlStatus]
+)
+
+
+def labels(*families: Family) -> dict[str, str]:
+    """Value → label of one family (or several), for the places that look labels up by the
+    stored value."""
+    return {member.value: member.label for family in families for member in family}

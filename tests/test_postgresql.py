@@ -80,6 +80,14 @@ def test_schema_and_check_on_postgresql(pg_db: Database) -> None:
     with pg_db.engine.connect() as conn:
         indexes = {r[0] for r in conn.exec_driver_sql("SELECT indexname FROM pg_indexes")}
     assert {"ix_letter_search_trgm", "ix_recipient_search_trgm"} <= indexes
+    with pg_db.engine.connect() as conn:
+        checks: dict[str, str] = dict(
+            conn.exec_driver_sql(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'c'"
+            ).all()
+        )
+    assert "'unsigned'" in checks["ck_letter_addressee_dispatch_state"]  # the states, enforced
+    assert {"ck_letter_status", "ck_report_control_state", "ck_dispatch_event_state"} <= set(checks)
 
 
 def test_eight_processes_get_consecutive_numbers(pg_db: object, pg_url: str) -> None:

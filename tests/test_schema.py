@@ -126,3 +126,22 @@ def test_upgrade_from_0001_indexes_existing_letters(db_path: Path) -> None:
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         assert conn.execute("SELECT count(*) FROM letter_fts").fetchone() == (3,)
+
+
+def test_state_checks_follow_the_state_families() -> None:
+    """The values migration 0011 allows in each state column are the family's in app/states.py."""
+    import importlib
+
+    from app.states import ControlState, CopyState, DeliveryState, LetterStatus
+
+    checks = importlib.import_module("db.migrations.versions.0011_state_checks")
+    families = {
+        ("letter", "status"): LetterStatus,
+        ("letter", "delivery_state"): DeliveryState,
+        ("letter_addressee", "dispatch_state"): CopyState,
+        ("dispatch_event", "state"): CopyState,
+        ("report_control", "state"): ControlState,
+    }
+    assert {(t, c): set(v) for t, c, v in checks.CHECKS} == {
+        key: {m.value for m in family} for key, family in families.items()
+    }

@@ -9,7 +9,7 @@ from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
-from app.services.control.reports import LetterControl
+from app.services.control.reports import OFF_CONTROL, LetterControl
 from ui import palette
 
 RECEIVED = palette.GOOD
@@ -31,7 +31,7 @@ def chart_points(control: LetterControl) -> list[tuple[dt.date, int, int]]:
     end = max(control.due, min(control.today, control.due + dt.timedelta(days=90)))
     end = max(end, start + dt.timedelta(days=1))
     received = sorted(r.received_date for r in control.recipients if r.received_date is not None)
-    off = sum(1 for r in control.recipients if r.state in ("excused", "closed"))
+    off = sum(1 for r in control.recipients if r.state in OFF_CONTROL)
     total = len(control.recipients)
     points = []
     day, got = start, 0

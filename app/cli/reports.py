@@ -8,7 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.letter_args import add_letter_command, bounded, letter_of
+from app.states import ControlState
 from app.text import date_ru
+
+TARGET_STATES = {"close": ControlState.CLOSED, "excuse": ControlState.EXCUSED}
 
 
 def add_reports(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
@@ -60,7 +63,10 @@ def add_reports(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
         p.add_argument("--recipient", action="append", metavar="CODE", required=name != "close")
         p.add_argument("--reason", default="", required=name == "excuse")
         p.set_defaults(
-            handler=_cmd_state, state={"close": "closed", "excuse": "excused"}.get(name, "expected")
+            handler=_cmd_state,
+            state={"close": ControlState.CLOSED, "excuse": ControlState.EXCUSED}.get(
+                name, ControlState.EXPECTED
+            ),
         )
 
     p = letter_command("summary", "сводный отчет в XLSX или DOCX")

@@ -37,6 +37,7 @@ from app.services.control.report_control import extend_due, set_state
 from app.services.control.report_reminders import remind
 from app.services.control.report_summary import export_summary
 from app.services.control.reports import (
+    OFF_CONTROL,
     OUTSTANDING,
     LetterControl,
     RecipientControl,
@@ -46,6 +47,7 @@ from app.services.control.reports import (
     save_stored_file,
 )
 from app.services.output.letter_export import safe_name
+from app.states import ControlState, ControlStatus
 from app.text import WEEKDAYS_FULL, date_ru, wrap_title
 from db.engine import Database
 from ui import palette
@@ -53,20 +55,23 @@ from ui.background import message_of
 from ui.control_chart import ControlChart
 from ui.dialogs.control_dialogs import ExtendDialog, RemindDialog
 
-STATUS_COLOURS = {
-    "overdue": palette.ERROR,
-    "received_in_time": palette.GOOD,
-    "received_late": palette.LATE_GOOD,
-    "reminded": palette.WARNING,
-    "excused": palette.DIMMED,
-    "closed": palette.DIMMED,
+STATUS_COLOURS: dict[str, str] = {
+    ControlStatus.OVERDUE: palette.ERROR,
+    ControlStatus.RECEIVED_IN_TIME: palette.GOOD,
+    ControlStatus.RECEIVED_LATE: palette.LATE_GOOD,
+    ControlStatus.REMINDED: palette.WARNING,
+    ControlStatus.EXCUSED: palette.DIMMED,
+    ControlStatus.CLOSED: palette.DIMMED,
 }
 FILTERS = {
     "all": ("Все адресаты", lambda r: True),
     "waiting": ("Не представили", lambda r: r.state in OUTSTANDING),
-    "overdue": ("Просрочены", lambda r: r.status == "overdue"),
-    "received": ("Представили", lambda r: r.state == "received"),
-    "off": ("Не требуется / сняты", lambda r: r.state in ("excused", "closed")),
+    "overdue": ("Просрочены", lambda r: r.status == ControlStatus.OVERDUE),
+    "received": ("Представили", lambda r: r.state == ControlState.RECEIVED),
+    "off": (
+        "Не требуется / сняты",
+        lambda r: r.state in OFF_CONTROL,
+    ),
 }
 COLUMNS = (
     "№",
@@ -305,7 +310,7 @@ class ControlDialog(QDialog):
         closed = self.control is None or self.control.closed
         waiting = [r for r in chosen if r.state in OUTSTANDING]
         self.buttons["receive"].setEnabled(
-            not closed and len(chosen) == 1 and chosen[0].state != "received"
+            not closed and len(chosen) == 1 and chosen[0].state != ControlState.RECEIVED
         )
         self.buttons["excuse"].setEnabled(
             not closed and bool(waiting) and len(waiting) == len(chosen)
@@ -398,7 +403,9 @@ class ControlDialog(QDialog):
         if (
             ok
             and self._run(
-                lambda: set_state(self.db, self.letter_id, list(chosen), "excused", reason)
+                lambda: set_state(
+                    self.db, self.letter_id, list(chosen), ControlState.EXCUSED, reason
+                )
             )
             is not None
         ):
@@ -412,7 +419,9 @@ class ControlDialog(QDialog):
         reason, ok = QInputDialog.getText(self, "Снять с контроля", "Основание (необязательно):")
         if (
             ok
-            and self._run(lambda: set_state(self.db, self.letter_id, chosen, "closed", reason))
+            and self._run(
+                lambda: set_state(self.db, self.letter_id, chosen, ControlState.CLOSED, reason)
+            )
             is not None
         ):
             self._done("Сняты с контроля")
@@ -428,7 +437,9 @@ class ControlDialog(QDialog):
         )
         if (
             ok
-            and self._run(lambda: set_state(self.db, self.letter_id, None, "closed", reason))
+            and self._run(
+                lambda: set_state(self.db, self.letter_id, None, ControlState.CLOSED, reason)
+            )
             is not None
         ):
             self._done("Письмо снято с контроля")
@@ -443,7 +454,7 @@ class ControlDialog(QDialog):
         )
         if (
             answer == QMessageBox.StandardButton.Yes
-            and self._run(lambda: set_state(self.db, self.letter_id, chosen, "expected"))
+            and self._run(lambda: set_state(self.db, self.letter_id, chosen, ControlState.EXPECTED))
             is not None
         ):
             self._done("Возвращены на контроль")

@@ -19,6 +19,7 @@ from app.report_form import Value, clean_rows, read_filled_form
 from app.services.control.reports import OUTSTANDING, STATE_LABELS, LetterControl, control_in
 from app.services.safety.audit_log import refuse_stale
 from app.services.safety.stored_files import read_upload, store_file_in
+from app.states import ControlState
 from app.text import date_ru
 from db.engine import Database
 from db.models import ReportControl, ReportDueChange, ReportReplyFile, ReportRequest, ReportRow
@@ -114,7 +115,7 @@ def receive_in(
     refuse_stale(session, "report_control", control, version, f"Контроль по адресату «{name}»")
     if letter.closed:
         raise UserError(f"Письмо № {letter.number} снято с контроля")
-    if control.state == "received":
+    if control.state == ControlState.RECEIVED:
         raise UserError(
             f"Отчет адресата «{name}» уже получен ({control.reply_number} от "
             f"{date_ru(control.reply_date)}); чтобы исправить, верните адресата на контроль"
@@ -125,7 +126,7 @@ def receive_in(
         )
     due = control.due_date or letter.due
     old_state = control.state
-    control.state = "received"
+    control.state = ControlState.RECEIVED
     control.late = received > due
     control.reply_number = number
     control.reply_date = reply.reply_date
@@ -272,14 +273,14 @@ def set_state(
     control. Returns how many recipients changed.
     """
     today = today or clock.today()
-    if state not in ("closed", "excused", "expected"):
+    if state not in (ControlState.CLOSED, ControlState.EXCUSED, ControlState.EXPECTED):
         raise ValueError(state)
-    if state == "excused" and not reason.strip():
+    if state == ControlState.EXCUSED and not reason.strip():
         raise UserError("Укажите, почему отчет от адресата не требуется")
     with db.write() as session:
         letter = control_in(session, letter_id, today=today)
         if recipients is None:
-            if state != "closed":
+            if state != ControlState.CLOSED:
                 raise ValueError("only the whole letter can be closed")
             return _close_letter(session, letter, reason)
         if letter.closed:
@@ -292,10 +293,10 @@ def set_state(
         return changed
 
 
-ALLOWED = {
-    "closed": ("expected", "reminded", "received", "excused"),
-    "excused": ("expected", "reminded"),
-    "expected": ("received", "closed", "excused"),
+ALLOWED: dict[str, tuple[ControlState, ...]] = {  # target state → the states it may come from
+    ControlState.CLOSED: (*OUTSTANDING, ControlState.RECEIVED, ControlState.EXCUSED),
+    ControlState.EXCUSED: OUTSTANDING,
+    ControlState.EXPECTED: (ControlState.RECEIVED, ControlState.CLOSED, ControlState.EXCUSED),
 }
 
 
@@ -308,7 +309,7 @@ def _change_state(
         raise UserError(f"Адресат «{name}»: {_label(control)} — нельзя перевести в «{target}»")
     old = control.state
     control.state = state
-    if state == "expected":  # undo: the reply data go, the history stays in the audit
+    if state == ControlState.EXPECTED:  # undo: the reply data go, the history stays in the audit
         control.late = False
         control.reply_number = ""
         control.reply_date = None
@@ -341,7 +342,7 @@ def _close_letter(session: Session, letter: LetterControl, reason: str) -> int:
         if item.state in OUTSTANDING:
             control = session.get(ReportControl, item.control_id)
             assert control is not None
-            _change_state(session, letter, control, "closed", reason.strip())
+            _change_state(session, letter, control, ControlState.CLOSED, reason.strip())
             changed += 1
     audit.record(
         session, "report_request", request.id, "closed", letter=letter.number, reason=reason

@@ -18,6 +18,7 @@ from app import audit, clock
 from app.errors import UserError
 from app.services.control.reports import OUTSTANDING, LetterControl, RecipientControl, control_in
 from app.services.registry.letters import Addressee, LetterCard, register_in
+from app.states import ControlState
 from app.text import date_ru, date_words_ru
 from db.engine import Database
 from db.models import Letter, LetterAddressee, Recipient, ReportControl, ReportDueChange
@@ -102,7 +103,7 @@ def remind(
         for control, target in zip(controls, targets, strict=True):
             assert control is not None
             old = control.state
-            control.state = "reminded"
+            control.state = ControlState.REMINDED
             control.reminded_at = now
             control.reminder_number = registered.number
             if new_due is not None and new_due > target.due:

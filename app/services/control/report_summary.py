@@ -13,7 +13,8 @@ from sqlalchemy import select
 from app import clock
 from app.exporters.table import Table, TableColumn
 from app.report_form import Value, is_numeric
-from app.services.control.reports import OUTSTANDING, LetterControl, control_in
+from app.services.control.reports import OFF_CONTROL, OUTSTANDING, LetterControl, control_in
+from app.states import ControlState
 from app.text import date_ru
 from db.engine import Database
 from db.models import ReportRow
@@ -35,7 +36,7 @@ def report_summary(db: Database, letter_id: int, *, today: dt.date | None = None
     today = today or clock.today()
     with db.read() as session:
         letter = control_in(session, letter_id, today=today)
-        received = [r for r in letter.recipients if r.state == "received"]
+        received = [r for r in letter.recipients if r.state == ControlState.RECEIVED]
         by_control = {r.control_id: r for r in received}
         stored = session.scalars(
             select(ReportRow)
@@ -66,7 +67,7 @@ def report_summary(db: Database, letter_id: int, *, today: dt.date | None = None
         totals=totals,
         reported=len(received),
         missing=[r.name for r in letter.recipients if r.state in OUTSTANDING],
-        excused=[r.name for r in letter.recipients if r.state in ("excused", "closed")],
+        excused=[r.name for r in letter.recipients if r.state in OFF_CONTROL],
     )
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
 from app import clock
 from app.errors import UserError
-from app.states import LetterStatus
+from app.states import ControlState, ControlStatus, LetterStatus, labels
 from app.text import plural
 from db.engine import Database
 from db.models import (
@@ -31,25 +31,17 @@ from db.models import (
     StoredFile,
 )
 
-OUTSTANDING = ("expected", "reminded")
-DONE_STATES = ("received", "closed", "excused")
-STATE_LABELS = {
-    "expected": "Ожидается",
-    "reminded": "Напоминание отправлено",
-    "overdue": "Просрочен",
-    "received_in_time": "Получен в срок",
-    "received_late": "Получен с опозданием",
-    "received": "Получен",
-    "closed": "Снят с контроля",
-    "excused": "Не требуется",
-}
+OUTSTANDING = (ControlState.EXPECTED, ControlState.REMINDED)
+DONE_STATES = (ControlState.RECEIVED, ControlState.CLOSED, ControlState.EXCUSED)
+OFF_CONTROL = (ControlState.EXCUSED, ControlState.CLOSED)  # no report is waited for
+STATE_LABELS = labels(ControlState, ControlStatus)
 SOON_DAYS = 7  # «срок в ближайшие 7 дней» in the overview
 NOTICE_DAYS = 3  # the notice at program start
 
 
 def status_of(state: str, due: dt.date, late: bool, today: dt.date) -> str:
     """What the clerk sees for a stored state on ``today``."""
-    if state == "received":
+    if state == ControlState.RECEIVED:
         return "received_late" if late else "received_in_time"
     if state in OUTSTANDING and today > due:
         return "overdue"
@@ -350,11 +342,11 @@ def _overview_row(
         next_due=min(waiting) if waiting else request.due_date,
         closed=request.closed,
         total=len(states),
-        received=sum(1 for state, _d in dues if state == "received"),
+        received=sum(1 for state, _d in dues if state == ControlState.RECEIVED),
         overdue=sum(1 for due in waiting if due < today),
         due_soon=sum(1 for due in waiting if today <= due <= soon),
         outstanding=len(waiting),
-        excused=sum(1 for state, _d in dues if state in ("excused", "closed")),
+        excused=sum(1 for state, _d in dues if state in OFF_CONTROL),
     )
 
 
@@ -416,7 +408,7 @@ def overdue_reports(
                 (recipient.code or "") if recipient is not None else "",
                 due_date,
                 (today - due_date).days,
-                control.state == "reminded",
+                control.state == ControlState.REMINDED,
             )
             for letter, addressee, recipient, control, due_date in session.execute(stmt)
         ]

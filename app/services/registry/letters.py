@@ -27,7 +27,7 @@ from app.services.registry.counters import (
     printed_in_year,
 )
 from app.services.safety.audit_log import refuse_stale
-from app.states import CopyState, DeliveryState, LetterStatus, labels
+from app.states import ControlState, CopyState, DeliveryState, LetterStatus, labels
 from app.text import date_ru, search_blob
 from db.engine import Database
 from db.models import (
@@ -244,7 +244,7 @@ def _set_report(letter: Letter, report: ReportData | None) -> None:
     letter.report.form_rows = report.rows
     for row in letter.addressees:
         if row.control is None:
-            row.control = ReportControl(state="expected")
+            row.control = ReportControl(state=ControlState.EXPECTED)
 
 
 def _refresh_search(letter: Letter) -> None:
