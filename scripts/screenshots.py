@@ -392,7 +392,7 @@ def _letters(demo, window, shoot, out: Path) -> None:  # type: ignore[no-untyped
     from app.services.registry.letters import letter_id_by_number
     from ui.dialogs.mailing_dialog import MailingDialog
     from ui.dialogs.preview_dialog import PreviewDialog
-    from ui.pdf_pages import page_images
+    from ui.widgets.pdf_pages import page_images
 
     governor = letter_id_by_number(demo, "710/5")
     preview = PreviewDialog(demo, governor, "710/5", window)

@@ -29,15 +29,15 @@ from app.text import date_ru
 from app.version import __version__
 from db.engine import Database
 from ui.background import message_of
-from ui.control_notice_bar import ControlNoticeBar
+from ui.bars.control_notice_bar import ControlNoticeBar
+from ui.bars.registered_bar import RegisteredBar
+from ui.bars.welcome_banner import WelcomeBanner
 from ui.read_only import lock_writes, writes
-from ui.registered_bar import RegisteredBar
 from ui.signals import SignalHub
 from ui.tabs.list_tab import ListTab
 from ui.tabs.recipients_tab import RecipientsTab
 from ui.tabs.registry_tab import RegistryTab
 from ui.tabs.reports_tab import ReportsTab
-from ui.welcome_banner import WelcomeBanner
 
 APP_TITLE = "Секретариат"
 

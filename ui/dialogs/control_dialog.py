@@ -52,8 +52,8 @@ from app.text import WEEKDAYS_FULL, date_ru, wrap_title
 from db.engine import Database
 from ui import palette
 from ui.background import message_of
-from ui.control_chart import ControlChart
 from ui.dialogs.control_dialogs import ExtendDialog, RemindDialog
+from ui.widgets.control_chart import ControlChart
 
 STATUS_COLOURS: dict[str, str] = {
     ControlStatus.OVERDUE: palette.ERROR,

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from app import clock
 from app.services.control.reports import LetterControl
-from ui.due_date_edit import DueDateEdit
+from ui.widgets.due_date_edit import DueDateEdit
 
 
 def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:

@@ -27,8 +27,8 @@ from app.services.organization.profile import list_journals
 from app.services.registry.journal import Gap, export_gaps, journal_gaps
 from db.engine import Database
 from ui.background import Background, message_of
-from ui.rows_view import rows_view
-from ui.table_model import Column
+from ui.widgets.rows_view import rows_view
+from ui.widgets.table_model import Column
 
 TITLE = "Пропуски в нумерации"
 KIND_COLOURS = {"reserved": "#9a5b00", "cancelled": "#777777", "annulled": "#b00020",

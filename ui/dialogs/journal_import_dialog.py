@@ -31,8 +31,8 @@ from app.services.registry.journal import ImportPreview, apply_import, preview_i
 from app.text import date_ru
 from db.engine import Database
 from ui.background import Background, message_of
-from ui.rows_view import rows_view
-from ui.table_model import Column
+from ui.widgets.rows_view import rows_view
+from ui.widgets.table_model import Column
 
 TITLE = "Загрузка журнала из Excel"
 OUTCOMES = {"reject": ("отклонена", "#b00020"), "warn": ("загрузить", "#9a5b00"),

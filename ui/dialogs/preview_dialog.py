@@ -24,7 +24,7 @@ from app.errors import UserError
 from app.services.output.letter_export import export_letter, preview_pdf, safe_name
 from db.engine import Database
 from ui.background import message_of
-from ui.pdf_pages import page_images, print_pdf
+from ui.widgets.pdf_pages import page_images, print_pdf
 
 ZOOMS = (60, 75, 90, 110, 130, 160)
 

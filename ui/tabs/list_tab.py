@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.services.registry.search_index import MAX_SEARCH_CHARS
 from ui.background import Background, message_of
-from ui.table_model import Column, PagedTableModel
+from ui.widgets.table_model import Column, PagedTableModel
 
 SEARCH_DELAY_MS = 30  # coalesces a paste or a key held down, not a clerk's typing
 

@@ -32,11 +32,11 @@ from app.services.directory.recipients import (
 from db.engine import Database
 from ui.dialogs.duplicates_dialog import DuplicatesDialog
 from ui.dialogs.import_dialog import ImportDialog
-from ui.lists_panel import ListsPanel
 from ui.read_only import writes
-from ui.recipient_editor import RecipientEditor
-from ui.table_model import Column
 from ui.tabs.list_tab import ListTab
+from ui.widgets.lists_panel import ListsPanel
+from ui.widgets.recipient_editor import RecipientEditor
+from ui.widgets.table_model import Column
 
 TITLE = "Адресаты"
 

@@ -25,8 +25,8 @@ from app.text import date_ru
 from db.engine import Database
 from ui import palette
 from ui.read_only import writes
-from ui.table_model import Column
 from ui.tabs.list_tab import ListTab
+from ui.widgets.table_model import Column
 
 OVERDUE = palette.ERROR
 RESERVED = palette.RESERVED

@@ -15,8 +15,8 @@ from app.services.control.reports import OVERVIEW_FILTERS, ControlRow, list_cont
 from app.text import date_ru, normalize
 from db.engine import Database
 from ui import palette
-from ui.table_model import Column
 from ui.tabs.list_tab import ListTab
+from ui.widgets.table_model import Column
 
 OVERDUE = palette.ERROR
 DUE_SOON = palette.WARNING

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
-from ui.table_model import Column, PagedTableModel
+from ui.widgets.table_model import Column, PagedTableModel
 
 
 def rows_view(

@@ -1,0 +1,1 @@
+"""Widgets the tabs and dialogs are built of: tables, editors, panels, the PDF pages."""
