@@ -76,7 +76,14 @@ def test_missing_fields_are_shown_next_to_them(
     qtbot.mouseClick(dialog.register_button, Qt.MouseButton.LeftButton)
     assert dialog.errors["addressee"].isVisible()
     assert "справочника" in dialog.errors["addressee"].text()
-    assert count_letters(demo_db) == 3
+    pick_recipient(dialog, "губернатор")
+    qtbot.mouseClick(dialog.register_button, Qt.MouseButton.LeftButton)
+    assert dialog.errors["body"].text() == "Текст письма пуст"
+    dialog.body_edit.setPlainText("Просим поддержать конкурс.")
+    dialog.signatory_combo.setCurrentIndex(0)  # «—»: nobody
+    qtbot.mouseClick(dialog.register_button, Qt.MouseButton.LeftButton)
+    assert dialog.errors["signatory"].text() == "Укажите, кто подписывает письмо"
+    assert count_letters(demo_db) == 3  # no number was used up
 
 
 def test_collective_addressee_and_report_request(
@@ -93,6 +100,8 @@ def test_collective_addressee_and_report_request(
     assert dialog.due_weekday.text() == "пн — праздничный день (День народного единства)"
     dialog.due_edit.setDate(dialog.due_edit.date().fromString("15.12.2024", "dd.MM.yyyy"))
     dialog.columns_edit.setText("Субъект РФ; Мероприятие")
+    dialog.body_edit.setPlainText("Просим представить отчет.")
+    dialog.signatory_combo.setCurrentIndex(dialog.signatory_combo.findData("protasov"))
     with qtbot.waitSignal(dialog.accepted, timeout=3000):
         qtbot.mouseClick(dialog.register_button, Qt.MouseButton.LeftButton)
     card = show_letter(demo_db, "1-РСК", year=YEAR)
@@ -115,7 +124,8 @@ def test_twin_letter_asks_first(
 
     def answer(_parent: object, _title: str, text: str, *a: object) -> QMessageBox.StandardButton:
         asked.append(text)
-        return QMessageBox.StandardButton.No
+        mailing = "адресатов?" in text  # the large-mailing confirmation: yes; the twin: no
+        return QMessageBox.StandardButton.Yes if mailing else QMessageBox.StandardButton.No
 
     monkeypatch.setattr(QMessageBox, "question", answer)
     for _ in range(2):
@@ -124,8 +134,12 @@ def test_twin_letter_asks_first(
         dlg.journal_combo.setCurrentIndex(dlg.journal_combo.findData("РСК"))
         dlg.mode_combo.setCurrentIndex(dlg.mode_combo.findData("list"))
         dlg.subject_edit.setText("О Дне качества")
+        dlg.body_edit.setPlainText("Приглашаем принять участие.")
+        dlg.signatory_combo.setCurrentIndex(dlg.signatory_combo.findData("protasov"))
         dlg.register()
-    assert len(asked) == 1 and "1-РСК" in asked[0]
+    twins = [text for text in asked if "адресатов?" not in text]
+    assert len(twins) == 1 and "1-РСК" in twins[0]
+    assert "на 89 адресатов? Подписывает: М.А.\u00a0Протасов" in asked[0]
     assert count_letters(demo_db) == 4
 
 
@@ -204,3 +218,44 @@ def test_card_edit_keeps_the_number(qtbot: QtBot, demo_db: Database, window: Mai
     card = show_letter(demo_db, "710/5")
     assert card["subject"].startswith("О поддержке Всероссийского")
     assert card["registration"]["addressees_as_printed"][0]["lines"].endswith("Солодову")
+
+
+def test_registration_cannot_misfire(
+    dialog: LetterDialog,
+    qtbot: QtBot,
+    demo_db: Database,
+    questions: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Enter in the heading does not register; a heading without «О» is a question; Esc with
+    something typed asks before the card is thrown away."""
+    pick_recipient(dialog, "губернатор")
+    dialog.case_edit.setText("5")
+    dialog.body_edit.setPlainText("Просим поддержать конкурс.")
+    dialog.signatory_combo.setCurrentIndex(dialog.signatory_combo.findData("protasov"))
+    dialog.subject_edit.setFocus()
+    type_text(dialog.subject_edit, "Поддержка конкурса")
+    qtbot.keyClick(dialog.subject_edit, Qt.Key.Key_Return)
+    qtbot.keyClick(dialog.subject_edit, Qt.Key.Key_Enter)
+    assert dialog.isVisible() and dialog.result_letter is None
+    assert count_letters(demo_db) == 3 and questions == []  # Enter did nothing
+
+    answers = iter([QMessageBox.StandardButton.No])
+
+    def no_then_yes(*_a: object, **_k: object) -> QMessageBox.StandardButton:
+        questions.append(str(_a[2]))
+        return next(answers, QMessageBox.StandardButton.Yes)
+
+    monkeypatch.setattr(QMessageBox, "question", no_then_yes)
+    qtbot.keyClick(dialog.subject_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "не начинается с «О» или «Об»" in questions[0]
+    assert dialog.result_letter is None and count_letters(demo_db) == 3  # the clerk said «Нет»
+
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # «Закрыть без сохранения?» — «Да»
+    assert "Закрыть без сохранения?" in questions[1]
+    assert not dialog.isVisible()
+
+
+def test_esc_on_an_untouched_card_just_closes(dialog: LetterDialog, questions: list[str]) -> None:
+    dialog.reject()
+    assert questions == [] and not dialog.isVisible()

@@ -7,6 +7,7 @@ service, one transaction each.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from PySide6.QtCore import QDate, QStringListModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -34,7 +35,7 @@ from PySide6.QtWidgets import (
 from app import clock
 from app.errors import UserError
 from app.production_calendar import day_off_reason
-from app.services.directory.distribution_lists import list_names
+from app.services.directory.distribution_lists import list_lists, list_names
 from app.services.directory.recipients import recipient_choices
 from app.services.organization.profile import list_journals, list_staff
 from app.services.registry.letter_cards import (
@@ -71,6 +72,7 @@ ADDRESSEE_MODES = (
 )
 ERROR_STYLE = f"color: {palette.ERROR};"
 TITLE = "Письмо"
+LARGE_MAILING = 10  # more recipients than this: registration asks first
 
 
 def _to_date(value: QDate) -> dt.date:
@@ -125,6 +127,10 @@ class LetterDialog(QDialog):
         if addressee and letter_id is None:
             self._fill_addressee(addressee, self._printed_for(addressee))
         self._journal_changed()
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)  # no button takes Enter
+            button.setDefault(False)
+        self._opened_as = self._snapshot()
 
     # --- building -------------------------------------------------------------------------
 
@@ -236,13 +242,17 @@ class LetterDialog(QDialog):
         ):
             people.addWidget(QLabel(label))
             people.addWidget(widget, 1)
+        self.errors["body"] = _error_label()
+        self.errors["signatory"] = _error_label()
         form.addRow("Заголовок*", self.subject_edit)
         form.addRow("", self.errors["subject"])
-        form.addRow("Текст", self.body_edit)
+        form.addRow("Текст*", self.body_edit)
+        form.addRow("", self.errors["body"])
         form.addRow("Заключение", self.closing_edit)
         form.addRow("Приложения", self.attachments_edit)
         form.addRow("", self.errors["attachments"])
         form.addRow(people)
+        form.addRow("", self.errors["signatory"])
         return box
 
     def _build_control(self) -> QGroupBox:
@@ -277,10 +287,12 @@ class LetterDialog(QDialog):
         self.register_button = QPushButton(
             "Зарегистрировать" if self.letter_id is None else "Сохранить"
         )
-        self.register_button.setDefault(True)
+        # Enter in a one-line field must not register (a number would be used up): only the
+        # button or Ctrl+Enter does
+        self.register_button.setToolTip("Ctrl+Enter")
         self.register_button.clicked.connect(self.register)
-        shortcut = QShortcut(QKeySequence("Ctrl+Return"), self)
-        shortcut.activated.connect(self.register)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self).activated.connect(self.register)
         cancel = QPushButton("Отмена")
         cancel.clicked.connect(self.reject)
         if self.letter_id is None:
@@ -460,7 +472,7 @@ class LetterDialog(QDialog):
         subject = self.subject_edit.text().strip()
         if not subject:
             raise _FieldError("subject", "Заголовок обязателен и начинается с «О» или «Об»")
-        return LetterCard(
+        card = LetterCard(
             journal=self.journal_combo.currentData() or "",
             subject=subject,
             addressee=self._addressee(),
@@ -477,6 +489,12 @@ class LetterDialog(QDialog):
             report=self._report(),
             appendices=list(self._view.card.appendices) if self._view else [],
         )
+        # a letter needs its text and its signatory before it gets a number
+        if not card.body.strip():
+            raise _FieldError("body", "Текст письма пуст")
+        if not card.signatory:
+            raise _FieldError("signatory", "Укажите, кто подписывает письмо")
+        return card
 
     @property
     def _registration(self) -> Registration:
@@ -544,6 +562,68 @@ class LetterDialog(QDialog):
             self.form_error.setText(str(exc))
             self.form_error.show()
 
+    def _snapshot(self) -> tuple[object, ...]:
+        """What the clerk has typed or chosen, to tell whether closing loses work."""
+        return (
+            self.journal_combo.currentData(),
+            self.case_edit.text(),
+            self.subject_edit.text(),
+            self.body_edit.toPlainText(),
+            self.closing_edit.text(),
+            self.salutation_edit.text(),
+            self.attachments_edit.toPlainText(),
+            self.text_edit.toPlainText(),
+            tuple(self.recipient_codes()),
+            self.signatory_combo.currentData(),
+            self.executor_combo.currentData(),
+        )
+
+    def reject(self) -> None:
+        """Esc or «Отмена»: a changed letter is not thrown away without a question."""
+        if self.result_letter is None and self._snapshot() != self._opened_as:
+            answer = QMessageBox.question(
+                self,
+                TITLE,
+                "Закрыть без сохранения? Введенное в карточку будет потеряно.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        super().reject()
+
+    def _confirmed(self, card: LetterCard) -> bool:
+        """The heading rule as a warning, and a large mailing confirmed with its number, count
+        and signatory, before a number is issued."""
+        if not re.match(r"^(О|Об|Обо)\s", card.subject):
+            answer = QMessageBox.question(
+                self,
+                TITLE,
+                f"Заголовок «{card.subject}» не начинается с «О» или «Об», как требует "
+                "ГОСТ Р 7.0.97-2025. Зарегистрировать с таким заголовком?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                self.subject_edit.setFocus()
+                return False
+        count = self._recipient_count(card)
+        if count > LARGE_MAILING:
+            signer = self.signatory_combo.currentText()
+            number = self.number_label.text().removeprefix("Будет присвоен номер: ")
+            answer = QMessageBox.question(
+                self,
+                TITLE,
+                f"Зарегистрировать письмо № {number} на {count} адресатов? Подписывает: {signer}.",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        return True
+
+    def _recipient_count(self, card: LetterCard) -> int:
+        if card.addressee.list:
+            sizes = {summary.name: summary.size for summary in list_lists(self.db)}
+            return sizes.get(card.addressee.list, 0)
+        return len(card.addressee.recipients or [])
+
     def register(self) -> None:
         self.form_error.hide()
         try:
@@ -561,6 +641,8 @@ class LetterDialog(QDialog):
                 self.accept()
                 return
             if not card.number and not self._confirm_twin(card):
+                return
+            if not self._confirmed(card):
                 return
             self.result_letter = register_letter(self.db, card)
         except UserError as exc:
