@@ -34,6 +34,10 @@ def main() -> int:
 
     app = QApplication.instance() or QApplication([])
     install_russian(app)
+    from PySide6.QtWidgets import QMessageBox
+
+    # nobody is there to answer: «Закрыть без сохранения?» and the like are answered «Да»
+    QMessageBox.question = lambda *_a, **_k: QMessageBox.StandardButton.Yes  # type: ignore[method-assign,assignment]
 
     def shoot(widget, name: str, size: tuple[int, int] = (1280, 720)) -> None:  # type: ignore[no-untyped-def]
         widget.show()
