@@ -183,7 +183,7 @@ def _changed_after_dispatch(demo, window, shoot) -> None:  # type: ignore[no-unt
     from dataclasses import replace
 
     from app.services.dispatch.record import mark
-    from app.services.registry.letter_cards import card_from_json, letter_card
+    from app.services.registry.letter_cards import letter_card
     from app.services.registry.letters import letter_id_by_number, update_letter
     from ui.dialogs.versions_dialog import VersionsDialog
     from ui.restore_flow import LastNumbersDialog
@@ -191,9 +191,8 @@ def _changed_after_dispatch(demo, window, shoot) -> None:  # type: ignore[no-unt
     letter_id = letter_id_by_number(demo, "710/5")
     mark(demo, letter_id, [], "sent", "курьером")
     shown = letter_card(demo, letter_id)
-    card = card_from_json({k: v for k, v in shown.items() if k != "registration"})
-    card = replace(card, body=card.body + "\n\nПросим сообщить о принятом решении.")
-    version = int(shown["registration"]["version"])
+    card = replace(shown.card, body=shown.card.body + "\n\nПросим сообщить о принятом решении.")
+    version = shown.registration.version
     update_letter(demo, letter_id, card, version=version, reason="Добавлена просьба ответить")
     from app.services.registry.letters import RegisteredLetter
 
