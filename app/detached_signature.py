@@ -21,6 +21,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from app.errors import UserError
 from app.text import thousands
@@ -66,6 +67,13 @@ class SignerInfo:
         return self.valid_from <= day <= self.valid_to
 
 
+def _too_large(name: str) -> str:
+    return (
+        f"{name}: файл подписи больше {thousands(MAX_SIGNATURE // 1024)} КБ — "
+        "это не открепленная подпись"
+    )
+
+
 def _der(data: bytes, name: str) -> bytes:
     """DER from DER, Base64 or PEM."""
     if data[:1] == b"\x30":
@@ -81,10 +89,7 @@ def _signed_data(data: bytes, name: str) -> object:
     from asn1crypto import cms
 
     if len(data) > MAX_SIGNATURE:
-        raise UserError(
-            f"{name}: файл подписи больше {thousands(MAX_SIGNATURE // 1024)} КБ — "
-            "это не открепленная подпись"
-        )
+        raise UserError(_too_large(name))
     try:
         info = cms.ContentInfo.load(_der(data, name), strict=True)
         if info["content_type"].native != "signed_data":
@@ -133,8 +138,27 @@ def _owner(subject: object) -> str:
     return _name_part(subject, "common_name")
 
 
-def check_signature(data: bytes, document: bytes, name: str = "Подпись") -> SignerInfo:
-    """The signer of ``document`` when ``data`` is its detached signature; else UserError."""
+@dataclass(frozen=True)
+class DetachedSignature:
+    """A signature file read once: its bytes, the digest it declares and whose it is."""
+
+    name: str  # for messages: the file's name
+    content: bytes
+    digest_oid: str
+    declared: bytes  # the signed attribute messageDigest
+    signer: SignerInfo
+
+    def digest_of(self, document: bytes) -> bytes:
+        return DIGESTS[self.digest_oid][1](document)
+
+    def signs(self, document: bytes, digest: bytes | None = None) -> bool:
+        """Whether this signs ``document`` (``digest``: its digest by this algorithm, when the
+        caller has it already)."""
+        return self.declared == (digest if digest is not None else self.digest_of(document))
+
+
+def read_signature(data: bytes, name: str = "Подпись") -> DetachedSignature:
+    """A detached signature parsed and checked for what it must hold; else UserError."""
     signed = _signed_data(data, name)
     signers = signed["signer_infos"]  # type: ignore[index]
     if len(signers) != 1:
@@ -146,7 +170,6 @@ def check_signature(data: bytes, document: bytes, name: str = "Подпись") 
             f"{name}: алгоритм хэширования {signer['digest_algorithm']['algorithm'].native} "
             "не поддерживается (ГОСТ Р 34.11-2012 или SHA-256)"
         )
-    digest_name, digest_of = DIGESTS[oid]
     attributes = signer["signed_attrs"]
     declared = None
     for attribute in attributes if attributes else []:
@@ -154,27 +177,28 @@ def check_signature(data: bytes, document: bytes, name: str = "Подпись") 
             declared = attribute["values"][0].native
     if declared is None:
         raise UserError(f"{name}: в подписи нет хэша документа (атрибут messageDigest)")
-    if declared != digest_of(document):
-        raise UserError(f"{name}: подпись сделана к другому файлу, не к этому документу")
     cert = _certificate(signed, signer)
     if cert is None:
         raise UserError(f"{name}: в файле подписи нет сертификата подписавшего")
     tbs = cert["tbs_certificate"]  # type: ignore[index]
     validity = tbs["validity"]
-    return SignerInfo(
+    info = SignerInfo(
         owner=_owner(tbs["subject"]),
         organization=_name_part(tbs["subject"], "organization_name"),
         serial=format(tbs["serial_number"].native, "X"),
         valid_from=validity["not_before"].native.date(),
         valid_to=validity["not_after"].native.date(),
-        digest=digest_name,
+        digest=DIGESTS[oid][0],
     )
+    return DetachedSignature(name, data, oid, declared, info)
 
 
-def matches(data: bytes, document: bytes) -> bool:
-    """Whether ``data`` is a detached signature of ``document`` (damaged files: no)."""
+def load_signature(path: Path) -> DetachedSignature:
+    """A signature file read in bounded memory (the size is looked at before reading)."""
     try:
-        check_signature(data, document)
-    except UserError:
-        return False
-    return True
+        if path.stat().st_size > MAX_SIGNATURE:
+            raise UserError(_too_large(path.name))
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"{path}: не удалось прочитать подпись ({exc.strerror or exc})") from exc
+    return read_signature(data, path.name)

@@ -25,7 +25,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.detached_signature import SignerInfo, check_signature, matches
+from app.detached_signature import DetachedSignature, load_signature
 from app.errors import UserError
 from app.exporters.eml import Mail, build_message, valid_address
 from app.exporters.envelope_pdf import SIZES, EnvelopeAddress, render_envelopes
@@ -260,33 +260,37 @@ def _medo_documents(run: _Run, copies: list[CopyDispatch], whole: bool) -> list[
 
 
 def _match_signatures(
-    documents: list[_MedoDocument], signatures: list[tuple[str, bytes]]
-) -> dict[int, tuple[str, SignerInfo, bytes]]:
-    """Each signature to the document it signs; a signature of no document here is refused."""
+    documents: list[_MedoDocument], signatures: list[DetachedSignature]
+) -> dict[int, DetachedSignature]:
+    """Each signature to the document it signs; a signature of no document here is refused.
+    A document's digest is computed once per algorithm, however many signatures are given."""
     today = clock.today()
-    matched: dict[int, tuple[str, SignerInfo, bytes]] = {}
-    for name, data in signatures:
+    digests: dict[tuple[str, int], bytes] = {}
+    matched: dict[int, DetachedSignature] = {}
+    for signature in signatures:
         for index, document in enumerate(documents):
-            if matches(data, document.pdf):
-                info = check_signature(data, document.pdf, name)
+            key = (signature.digest_oid, index)
+            if key not in digests:
+                digests[key] = signature.digest_of(document.pdf)
+            if signature.signs(document.pdf, digests[key]):
+                info = signature.signer
                 if not info.valid_on(today):
                     raise UserError(
-                        f"{name}: сертификат подписавшего ({info.owner}) действителен "
+                        f"{signature.name}: сертификат подписавшего ({info.owner}) действителен "
                         f"с {date_ru(info.valid_from)} по {date_ru(info.valid_to)} — "
                         "подпись на сегодня недействительна"
                     )
-                matched[index] = (name, info, data)
+                matched[index] = signature
                 break
         else:
-            if not documents:
-                raise UserError(f"{name}: у письма нет документов МЭДО к подписи")
-            check_signature(data, documents[0].pdf, name)  # says why: damaged, another file
-            raise UserError(f"{name}: подпись сделана к другому файлу, не к документу этого письма")
+            raise UserError(
+                f"{signature.name}: подпись сделана к другому файлу, не к документу этого письма"
+            )
     return matched
 
 
 def _medo(
-    run: _Run, copies: list[CopyDispatch], whole: bool, signatures: list[tuple[str, bytes]]
+    run: _Run, copies: list[CopyDispatch], whole: bool, signatures: list[DetachedSignature]
 ) -> None:
     ctx = run.ctx
     documents = _medo_documents(run, copies, whole)
@@ -314,7 +318,8 @@ def _medo(
             for c in document.copies:
                 run.problem(c, f"нет подписи: {SIGN_HINT}")
             continue
-        name, info, signature = matched[index]
+        signature = matched[index]
+        info = signature.signer
         status = ctx.status
         page = document.page
         stamp_lines = Stamp(info.serial, info.owner, info.valid_from, info.valid_to).lines
@@ -336,7 +341,7 @@ def _medo(
             pdf=document.pdf,
             registration_stamp=registration,
             signature=DocumentSignature(
-                signature,
+                signature.content,
                 signature_stamp(document.pdf, stamp_lines, (signer_words or [""])[-1]),
             ),
             executor=Party(ctx.org.name, name=ctx.executor[0], phone=ctx.executor[1])
@@ -364,7 +369,7 @@ def _medo(
                 )
             )
             run.count(run.outcome.prepared, MEDO)
-        run.outcome.signed.append(f"{name}: {info.owner}, сертификат {info.serial}")
+        run.outcome.signed.append(f"{signature.name}: {info.owner}, сертификат {info.serial}")
 
 
 def _mail(run: _Run, c: CopyDispatch, sender: str) -> tuple[Mail, str]:
@@ -523,7 +528,7 @@ def dispatch_letter(
         raise UserError(f"{out}: это файл; укажите папку")
     if not out.parent.is_dir():
         raise UserError(f"{out}: папка {out.parent} не существует")
-    signed = [(Path(path).name, _read_signature(Path(path))) for path in signatures or []]
+    signed = [load_signature(Path(path)) for path in signatures or []]
     with db.read() as session:
         ctx = _read(session, letter_id)
     prepared = prepare(db, letter_id, per_recipient=True)
@@ -559,17 +564,6 @@ def dispatch_letter(
     if progress is not None:
         progress(1, 1)
     return outcome
-
-
-def _read_signature(path: Path) -> bytes:
-    from app.detached_signature import MAX_SIGNATURE
-
-    try:
-        if path.stat().st_size > MAX_SIGNATURE:
-            raise UserError(f"{path}: файл больше 1 МБ — это не открепленная подпись")
-        return path.read_bytes()
-    except OSError as exc:
-        raise UserError(f"{path}: не удалось прочитать подпись ({exc.strerror or exc})") from exc
 
 
 def _choose(
