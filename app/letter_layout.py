@@ -12,8 +12,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from app.body_markup import Block, parse_body
 from app.declension import salutation_or_collective
+from app.letter_body import Item, blocks_of, plain_text
 from app.text import MONTHS_GENITIVE, date_ru, full_name, initials_name
 
 NBSP = "\u00a0"
@@ -51,7 +51,7 @@ class LetterSource:
     number: str
     date: dt.date
     subject: str
-    body: str = ""
+    body: str = ""  # as stored: light markup or a rich body (app.letter_body)
     closing: str = ""
     addressee_text: str = ""  # as printed: blocks separated by a blank line
     salutation: str = ""
@@ -151,7 +151,9 @@ class Page:
     bottom: float = 20.0
     font_size: float = 14.0
     small_size: float = 10.0  # executor mark, reference data, page numbers
-    table_size: float = 11.0
+    table_size: float = 11.0  # the appendices' tables
+    body_table_size: float = 12.0  # a table in the text: 12 pt, the common practice
+    body_table_gap: float = 3.0  # mm above and below a table in the text
     block_width: float = 80.0  # the letterhead block and the heading: at most 8 cm
     addressee_left: float = 100.0  # from the left margin: the addressee's column
     indent: float = 12.5  # first-line indent 1.25 cm
@@ -184,7 +186,7 @@ class LetterPage:
     addressee: tuple[tuple[str, ...], ...]  # blocks, one under another
     heading: str
     salutation: str
-    body: tuple[Block, ...]
+    body: tuple[Item, ...]  # paragraphs, list items, tables (app.letter_body)
     closing: str
     attachment: tuple[str, ...]
     signature: Signature | None
@@ -260,7 +262,7 @@ def attachment_mark(source: LetterSource) -> tuple[str, ...]:
 
     if len(items) == 1:
         title, sheets, copies = items[0]
-        named = "приложени" in source.body.casefold()
+        named = "приложени" in plain_text(source.body).casefold()
         return (f"Приложение: {'' if named else title + ' '}{amount(sheets, copies)}",)
     lines = ["Приложение:"]
     lines += [f"{i}. {t} {amount(s, c)}" for i, (t, s, c) in enumerate(items, 1)]
@@ -378,7 +380,12 @@ def build_page(
     size = float(head.font_size)
     return LetterPage(
         layout=head.layout,
-        page=Page(font_size=size, small_size=max(9.0, size - 4), table_size=max(10.0, size - 3)),
+        page=Page(
+            font_size=size,
+            small_size=max(9.0, size - 4),
+            table_size=max(10.0, size - 3),
+            body_table_size=max(10.0, size - 2),
+        ),
         organization=organization,
         reference=reference_lines(head),
         logo=head.logo,
@@ -387,7 +394,7 @@ def build_page(
         addressee=addressee,
         heading=source.subject,
         salutation=salutation,
-        body=tuple(parse_body(source.body)),
+        body=tuple(blocks_of(source.body)),
         closing=source.closing,
         attachment=attachment_mark(source),
         signature=signature_of(source, initials_first),

@@ -149,6 +149,7 @@ def make_card(**fields: object) -> LetterCard:
         "addressee": Addressee(recipient="kamchatka-governor"),
         "case": "5",
         "signatory": "protasov",
+        "body": "Просим поддержать проведение Конкурса.",
     }
     base.update(fields)
     return LetterCard(**base)  # type: ignore[arg-type]  # the fields given are the test's choice

@@ -35,7 +35,13 @@ def _numbers(path: Path) -> set[str]:
 
 
 def _register(db: object, subject: str) -> str:
-    card = LetterCard(journal="РСК", subject=subject, addressee=Addressee(text="Губернатору"))
+    card = LetterCard(
+        journal="РСК",
+        subject=subject,
+        addressee=Addressee(text="Губернатору"),
+        body="Текст.",
+        signatory="protasov",
+    )
     return register_letter(db, card).number  # type: ignore[arg-type]
 
 

@@ -30,6 +30,8 @@ def _card(i: int) -> LetterCard:
         subject=f"О проверке {i}",
         addressee=Addressee(text="Руководителям организаций (по списку)"),
         date=dt.date(2030, 3, 1),
+        body="Текст.",
+        signatory="protasov",
     )
 
 

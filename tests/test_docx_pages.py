@@ -22,6 +22,7 @@ from app.services.registry.letters import letter_id_by_number
 from db.engine import Database
 
 FIXTURES = ("710/5", "1893/5", "2174-РСК")  # the three real letters of tests/fixtures/letters
+# and a letter with lists (nested, numbered «а)») and a three-page table with a repeated header
 
 
 def _soffice() -> str:
@@ -63,9 +64,14 @@ def _difference(ours: str, theirs: str) -> str:
 
 def test_docx_breaks_pages_where_the_pdf_does(demo_db: Database, tmp_path: Path) -> None:
     soffice = _soffice()
+    from app.services.registry.letter_cards import card_from_json
+    from app.services.registry.letters import register_letter
+    from tests.test_letter_body import rich_card
+
+    rich = register_letter(demo_db, card_from_json(rich_card())).number
     ours: dict[str, Path] = {}
     documents = []
-    for number in FIXTURES:
+    for number in (*FIXTURES, rich):
         prepared = prepare(demo_db, letter_id_by_number(demo_db, number))
         stem = number.replace("/", "-")
         ours[stem] = tmp_path / f"{stem}.pdf"

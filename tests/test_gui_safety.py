@@ -37,7 +37,13 @@ def boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def _register(db: object, subject: str) -> str:
-    card = LetterCard(journal="РСК", subject=subject, addressee=Addressee(text="Губернатору"))
+    card = LetterCard(
+        journal="РСК",
+        subject=subject,
+        addressee=Addressee(text="Губернатору"),
+        body="Текст.",
+        signatory="protasov",
+    )
     return register_letter(db, card).number  # type: ignore[arg-type]
 
 
@@ -72,7 +78,8 @@ def test_cli_write_on_read_only_database_is_one_line(db_path: Path, tmp_path: Pa
     seed.dispose()
     card = tmp_path / "card.json"
     card.write_text(
-        '{"journal": "РСК", "subject": "О проверке", "addressee": {"text": "Губернатору"}}',
+        '{"journal": "РСК", "subject": "О проверке", "addressee": {"text": "Губернатору"}, '
+        '"body": "Текст.", "signatory": "protasov"}',
         encoding="utf-8",
     )
     env = {"SECRETARIAT_DB": str(db_path), "SECRETARIAT_READ_ONLY": "1", "PATH": "/usr/bin:/bin"}

@@ -31,7 +31,13 @@ def _card(tmp_path: Path, text: str) -> str:
     return str(path)
 
 
-CARD = {"journal": "РСК", "subject": "О проверке", "addressee": {"text": "Губернатору"}}
+CARD = {
+    "journal": "РСК",
+    "subject": "О проверке",
+    "addressee": {"text": "Губернатору"},
+    "body": "Текст.",
+    "signatory": "protasov",
+}
 
 
 @pytest.mark.parametrize(

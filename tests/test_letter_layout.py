@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from app.body_markup import parse_body
+from app.letter_body import parse_markup as parse_body
 from app.letter_layout import (
     NBSP,
     Copy,

@@ -419,7 +419,13 @@ def test_a_damaged_page_is_one_line_not_a_crash(
     card = tmp_path / "card.json"
     card.write_text(
         json.dumps(
-            {"journal": "РСК", "subject": "О проверке", "addressee": {"text": "Губернатору"}}
+            {
+                "journal": "РСК",
+                "subject": "О проверке",
+                "addressee": {"text": "Губернатору"},
+                "body": "Текст.",
+                "signatory": "protasov",
+            }
         ),
         encoding="utf-8",
     )

@@ -68,6 +68,8 @@ def _card(i: int, subject: str = "О проверке") -> LetterCard:
         subject=f"{subject} {i}",
         addressee=Addressee(text="Губернатору Костромской области"),
         date=dt.date(2030, 3, 1),
+        body="Текст.",
+        signatory="protasov",
     )
 
 

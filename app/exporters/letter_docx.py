@@ -11,8 +11,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from app.body_markup import Block
 from app.exporters.qr import qr_png
+from app.letter_body import Block, Table
 from app.letter_layout import Appendix, LetterPage, Page
 from app.text import xml_safe
 
@@ -24,6 +24,7 @@ TEXT, REQUISITE, CENTRED, ORGANIZATION, REFERENCE = (
     "Наименование организации",
     "Справочные данные",
 )
+BODY_CELL, BODY_CELL_HEAD = "Текст таблицы в письме", "Заголовок таблицы в письме"
 EXECUTOR, CELL, CELL_HEAD, STAMP, CAPTION = (
     "Отметка об исполнителе",
     "Текст таблицы",
@@ -108,6 +109,14 @@ def apply_styles(doc: Any, geo: Page) -> None:
     add(EXECUTOR, geo.small_size, WD_ALIGN_PARAGRAPH.LEFT, spacing=geo.small_spacing)
     add(CELL, geo.table_size, WD_ALIGN_PARAGRAPH.LEFT, spacing=geo.table_spacing)
     add(CELL_HEAD, geo.table_size, WD_ALIGN_PARAGRAPH.CENTER, bold=True, spacing=geo.table_spacing)
+    add(BODY_CELL, geo.body_table_size, WD_ALIGN_PARAGRAPH.LEFT, spacing=geo.table_spacing)
+    add(
+        BODY_CELL_HEAD,
+        geo.body_table_size,
+        WD_ALIGN_PARAGRAPH.CENTER,
+        bold=True,
+        spacing=geo.table_spacing,
+    )
     stamp_spacing = geo.stamp_leading / geo.stamp_size
     add(STAMP, geo.stamp_size, WD_ALIGN_PARAGRAPH.LEFT, spacing=stamp_spacing)
     add(CAPTION, geo.font_size, WD_ALIGN_PARAGRAPH.LEFT)
@@ -123,7 +132,9 @@ def add_para(container: Any, text: str, style: str, *, first: bool = False) -> A
     return p
 
 
-def _lines_into(p: Any, text: str, bold: bool = False) -> None:
+def _lines_into(
+    p: Any, text: str, bold: bool = False, italic: bool = False, underline: bool = False
+) -> None:
     for i, line in enumerate(text.split("\n")):
         run = p.add_run()
         if i:
@@ -131,6 +142,10 @@ def _lines_into(p: Any, text: str, bold: bool = False) -> None:
         run.add_text(xml_safe(line))
         if bold:
             run.bold = True
+        if italic:
+            run.italic = True
+        if underline:
+            run.underline = True
 
 
 def _qn(tag: str) -> str:
@@ -139,12 +154,34 @@ def _qn(tag: str) -> str:
     return qn(tag)
 
 
-def _block(doc: Any, block: Block) -> None:
-    p = doc.add_paragraph(style=TEXT)
+def _block(container: Any, block: Block, style: str = TEXT, indent: float = 0.0) -> Any:
+    """A paragraph or a list item (its label typed, as the PDF prints it); a nested item is
+    moved right by ``indent`` mm."""
+    p = container.add_paragraph(style=style)
     if block.label:
         p.add_run(block.label + "\u00a0")
+    if block.level and indent:
+        from docx.shared import Mm
+
+        p.paragraph_format.left_indent = Mm(indent)
     for span in block.spans:
-        _lines_into(p, span.text, span.bold)
+        _lines_into(p, span.text, span.bold, span.italic, span.underline)
+    return p
+
+
+def _gap(doc: Any, mm: float) -> None:
+    """An empty paragraph exactly ``mm`` high (the PDF's spacer above and below a table)."""
+    from docx.shared import Mm
+
+    p = doc.add_paragraph(style=REQUISITE)
+    p.paragraph_format.line_spacing = Mm(mm)
+    p.paragraph_format.line_spacing_rule = _exact()
+
+
+def _exact() -> Any:
+    from docx.enum.text import WD_LINE_SPACING
+
+    return WD_LINE_SPACING.EXACTLY
 
 
 def fixed_table(
@@ -323,14 +360,45 @@ class _Writer:
             greeting = add_para(doc, p.salutation, CENTRED)
             greeting.paragraph_format.space_before = _pt(22)
             greeting.paragraph_format.space_after = _pt(16)
-        for block in p.body:
-            _block(doc, block)
+        for item in p.body:
+            if isinstance(item, Table):
+                _gap(doc, self.geo.body_table_gap)
+                self.body_table(item)
+                _gap(doc, self.geo.body_table_gap)
+            else:
+                _block(doc, item, indent=self.geo.indent)
         if p.closing:
             add_para(doc, p.closing, REQUISITE).paragraph_format.space_before = _pt(11)
         if p.attachment:
             add_para(doc, "\n".join(p.attachment), REQUISITE).paragraph_format.space_before = _pt(
                 16
             )
+
+    def ruled_table(self, rows: int, widths: list[float]) -> Any:
+        """A table with rules; Word and LibreOffice add a rule's width to a row's height, the PDF
+        draws it over the edge: the bottom margin gives it back, so that both fit as many rows
+        on a page."""
+        top, right, bottom, left = self.geo.cell_padding
+        rule = self.geo.grid_line * 25.4 / 72
+        return fixed_table(self.doc, rows, widths, True, padding=(top, right, bottom - rule, left))
+
+    def body_table(self, table: Table) -> None:
+        total = sum(table.widths)
+        widths = [self.text_width * w / total for w in table.widths]
+        grid = self.ruled_table(len(table.rows), widths)
+        for r, (row, cells) in enumerate(zip(grid.rows, table.rows, strict=True)):
+            head = r < table.header_rows
+            if head:
+                repeat_header(row)
+            style = BODY_CELL_HEAD if head else BODY_CELL
+            for cell, blocks in zip(row.cells, cells, strict=True):
+                empty = cell.paragraphs[0]
+                for block in blocks:
+                    _block(cell, block, style)
+                if blocks:
+                    empty._p.getparent().remove(empty._p)
+                else:
+                    empty.style = style
 
     def signature(self) -> None:
         sig = self.p.signature
@@ -384,12 +452,7 @@ class _Writer:
         table = appendix.table
         total = sum(table.widths)
         widths = [width * w / total for w in table.widths]
-        # Word and LibreOffice add a rule's width to a row's height; the PDF draws it over the
-        # edge: the bottom margin gives it back, so that both fit as many rows on a page
-        top, right, bottom, left = self.geo.cell_padding
-        rule = self.geo.grid_line * 25.4 / 72
-        padding = (top, right, bottom - rule, left)
-        grid = fixed_table(self.doc, 1 + len(table.rows), widths, borders=True, padding=padding)
+        grid = self.ruled_table(1 + len(table.rows), widths)
         repeat_header(grid.rows[0])
         numeric = table.numeric or tuple(False for _ in table.columns)
         for cell, text in zip(grid.rows[0].cells, table.columns, strict=True):

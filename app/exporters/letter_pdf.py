@@ -16,10 +16,10 @@ from typing import Any
 
 from reportlab.platypus import Flowable
 
-from app.body_markup import Block
 from app.exporters.fonts import font_family
 from app.exporters.pdfa import to_pdfa
 from app.exporters.qr import qr_runs
+from app.letter_body import Block, Table
 from app.letter_layout import Appendix, LetterPage, Page, Signature
 
 Progress = Callable[[int], bool]  # copies done → False to cancel
@@ -41,6 +41,8 @@ def _markup(block: Block) -> str:
             text = f"<b>{text}</b>"
         if span.italic:
             text = f"<i>{text}</i>"
+        if span.underline:
+            text = f"<u>{text}</u>"
         parts.append(text)
     body = "".join(parts)
     return f"{block.label}\u00a0{body}" if block.label else body
@@ -53,6 +55,7 @@ def _lines(lines: Iterable[str]) -> str:
 @dataclass
 class _Styles:
     text: Any
+    nested: Any  # an item of a nested list: the text's style moved right by an indent
     plain: Any
     centre: Any
     right: Any
@@ -64,6 +67,8 @@ class _Styles:
     cell_centre: Any
     stamp: Any
     stamp_head: Any
+    body_cell: Any
+    body_cell_head: Any
 
 
 def _styles(page: Page, family: str) -> _Styles:
@@ -97,8 +102,15 @@ def _styles(page: Page, family: str) -> _Styles:
     cell = ParagraphStyle(
         "cell", parent=plain, fontSize=page.table_size, leading=page.table_size * page.table_spacing
     )
+    body_cell = ParagraphStyle(
+        "body_cell",
+        parent=plain,
+        fontSize=page.body_table_size,
+        leading=page.body_table_size * page.table_spacing,
+    )
     return _Styles(
         text=text,
+        nested=ParagraphStyle("nested", parent=text, leftIndent=page.indent * mm),
         plain=plain,
         centre=ParagraphStyle("centre", parent=plain, alignment=TA_CENTER),
         right=ParagraphStyle("right", parent=plain, alignment=TA_RIGHT),
@@ -122,6 +134,10 @@ def _styles(page: Page, family: str) -> _Styles:
             leading=page.stamp_leading,
             alignment=TA_CENTER,
             fontName=f"{family}-Bold",
+        ),
+        body_cell=body_cell,
+        body_cell_head=ParagraphStyle(
+            "body_cell_h", parent=body_cell, alignment=TA_CENTER, fontName=f"{family}-Bold"
         ),
     )
 
@@ -283,13 +299,53 @@ class _Story:
         if self.p.salutation:
             out += [Spacer(1, 8 * mm), self._para(_escape(self.p.salutation), st.centre)]
         out.append(Spacer(1, 6 * mm))
-        for block in self.p.body:
-            out += self._long(self._para(_markup(block), st.text))
+        for item in self.p.body:
+            if isinstance(item, Table):
+                gap = Spacer(1, self.p.page.body_table_gap * mm)
+                out += [gap, self.body_table(item), gap]
+            else:
+                style = st.nested if item.level else st.text
+                out += self._long(self._para(_markup(item), style))
         if self.p.closing:
             out += [Spacer(1, 4 * mm), self._para(_escape(self.p.closing), st.plain)]
         if self.p.attachment:
             out += [Spacer(1, 6 * mm), self._para(_lines(self.p.attachment), st.plain)]
         return out
+
+    def _ruled(self, data: list[list[Any]], widths: list[float], **kw: Any) -> Any:
+        """A table with rules (a body table, an appendix): its header row repeated on every page."""
+        from reportlab.platypus import LongTable, TableStyle
+
+        mm, geo = self.mm, self.p.page
+        pad_top, pad_right, pad_bottom, pad_left = geo.cell_padding
+        grid = LongTable(data, colWidths=widths, hAlign="LEFT", **kw)
+        grid.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), self.family),
+                    ("GRID", (0, 0), (-1, -1), geo.grid_line, "#000000"),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("TOPPADDING", (0, 0), (-1, -1), pad_top * mm),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), pad_right * mm),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), pad_bottom * mm),
+                    ("LEFTPADDING", (0, 0), (-1, -1), pad_left * mm),
+                ]
+                + ([("VALIGN", (0, 0), (-1, 0), "MIDDLE")] if kw.get("repeatRows") else [])
+            )
+        )
+        return grid
+
+    def body_table(self, table: Table) -> Any:
+        """A table of the text at the text's width; header rows bold, centred, repeated."""
+        total = sum(table.widths)
+        widths = [self.text_width * w / total for w in table.widths]
+        st = self.st
+        data = []
+        for r, row in enumerate(table.rows):
+            head = r < table.header_rows
+            style = st.body_cell_head if head else st.body_cell
+            data.append([[self._para(_markup(b), style) for b in cell] or "" for cell in row])
+        return self._ruled(data, widths, repeatRows=table.header_rows)
 
     def signature(self) -> list[Any]:
         from reportlab.platypus import Spacer
@@ -331,7 +387,7 @@ class _Story:
         return [_AtBottom(self._para(_lines(self.p.executor), self.st.small), self.band)]
 
     def appendix(self, appendix: Appendix) -> list[Any]:
-        from reportlab.platypus import LongTable, NextPageTemplate, PageBreak, Spacer, TableStyle
+        from reportlab.platypus import NextPageTemplate, PageBreak, Spacer
 
         mm, st, geo = self.mm, self.st, self.p.page
         page_w = geo.height if appendix.landscape else geo.width
@@ -355,22 +411,7 @@ class _Story:
             for row in table.rows
         ]
         heights = [None] + [table.row_height * mm or None for _ in table.rows]
-        pad_top, pad_right, pad_bottom, pad_left = geo.cell_padding
-        grid = LongTable(data, colWidths=widths, rowHeights=heights, repeatRows=1, hAlign="LEFT")
-        grid.setStyle(
-            TableStyle(
-                [
-                    ("FONTNAME", (0, 0), (-1, -1), self.family),
-                    ("GRID", (0, 0), (-1, -1), geo.grid_line, "#000000"),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
-                    ("TOPPADDING", (0, 0), (-1, -1), pad_top * mm),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), pad_right * mm),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), pad_bottom * mm),
-                    ("LEFTPADDING", (0, 0), (-1, -1), pad_left * mm),
-                ]
-            )
-        )
+        grid = self._ruled(data, widths, rowHeights=heights, repeatRows=1)
         title = self._para(f"<b>{_escape(appendix.title)}</b>", st.centre)
         template = NextPageTemplate("landscape" if appendix.landscape else "later")
         before, after = geo.appendix_title_before * mm, geo.appendix_title_after * mm

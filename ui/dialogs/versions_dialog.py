@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.letter_body import plain_text
 from app.services.registry.letters import EarlierVersion, letter_versions
 from db.engine import Database
 
@@ -28,7 +29,7 @@ def version_text(version: EarlierVersion) -> str:
     ]
     if c.get("salutation"):
         lines.append(f"Обращение: {c['salutation']}")
-    lines += ["", c.get("body", "") or "(без текста)"]
+    lines += ["", plain_text(c.get("body", "")) or "(без текста)"]
     if c.get("closing"):
         lines += ["", c["closing"]]
     for item in c.get("attachments", []):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import UserError
 from app.json_input import JsonObject
+from app.letter_body import card_body, card_value
 from app.services.registry.letters import (
     SENT_STATES,
     Addressee,
@@ -90,7 +91,7 @@ def card_from_json(data: Any) -> LetterCard:
         number=r.text("number") or None,
         case=r.text("case"),
         salutation=r.text("salutation") or None,
-        body=r.text("body"),
+        body=card_body(r.data.get("body")),
         closing=r.text("closing") or None,
         reply_to_number=reply_r.text("number", None) if reply_r else "",
         reply_to_date=reply_r.date("date") if reply_r else None,
@@ -206,7 +207,7 @@ def view_to_json(view: LetterView) -> dict[str, Any]:
         "subject": card.subject,
         "addressee": {k: v for k, v in asdict(card.addressee).items() if v is not None},
         "salutation": card.salutation,
-        "body": card.body,
+        "body": card_value(card.body),
         "closing": card.closing,
         "reply_to": {"number": card.reply_to_number, "date": _iso(card.reply_to_date)}
         if card.reply_to_number

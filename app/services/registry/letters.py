@@ -18,6 +18,7 @@ from app import audit, clock
 from app.declension import salutation_or_collective
 from app.errors import UserError
 from app.field_rules import MAX_BODY, MAX_TEXT, check_text, problems_of, refuse, text_problem
+from app.letter_body import plain_text
 from app.letter_layout import BY_LIST
 from app.numbering import check_seq, format_number, parse_template, period_key
 from app.services.registry.counters import (
@@ -95,7 +96,7 @@ class LetterCard:
     number: str | None = None  # a reserved number to register into
     case: str = ""
     salutation: str | None = None
-    body: str = ""
+    body: str = ""  # as stored: light markup or a rich body (app.letter_body)
     closing: str | None = None
     reply_to_number: str = ""
     reply_to_date: dt.date | None = None
@@ -249,7 +250,7 @@ def _set_report(letter: Letter, report: ReportData | None) -> None:
 
 def _refresh_search(letter: Letter) -> None:
     letter.search_norm = search_blob(
-        letter.number, letter.subject, letter.addressee_text, letter.body
+        letter.number, letter.subject, letter.addressee_text, plain_text(letter.body or "")
     )
 
 
@@ -409,9 +410,39 @@ def register_in(
     return RegisteredLetter(letter.id, letter.number, letter.reg_date, journal.code)
 
 
+REQUISITES = {  # what a letter must have before a number is issued, by card field
+    "subject": "заголовок",
+    "addressee": "адресат",
+    "signatory": "подписант",
+    "body": "текст",
+}
+
+
+def missing_requisites(card: LetterCard) -> dict[str, str]:
+    """The requisites the card lacks, field → its name in Russian (none: ready to register)."""
+    spec = card.addressee
+    present = {
+        "subject": bool(card.subject.strip()),
+        "addressee": bool(spec.text or spec.list or spec.recipient or spec.recipients),
+        "signatory": bool(card.signatory),
+        "body": bool(plain_text(card.body).strip()),
+    }
+    return {key: REQUISITES[key] for key, ok in present.items() if not ok}
+
+
+def refuse_incomplete(card: LetterCard) -> None:
+    if missing := missing_requisites(card):
+        raise UserError(
+            "Письмо не зарегистрировано, номер не выдан: не указан"
+            f"{'ы' if len(missing) > 1 else ''} {', '.join(missing.values())}"
+        )
+
+
 def register_letter(
     db: Database, card: LetterCard, *, today: dt.date | None = None, seq: int | None = None
 ) -> RegisteredLetter:
+    """A new letter from the clerk (window or CLI): refused without its requisites."""
+    refuse_incomplete(card)
     with db.write() as session:
         return register_in(session, card, today=today, seq=seq)
 
