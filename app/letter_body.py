@@ -93,8 +93,8 @@ def spans(text: str) -> tuple[Span, ...]:
     return tuple(out)
 
 
-def parse_markup(body: str) -> list[Item]:
-    blocks: list[Item] = []
+def parse_markup(body: str) -> list[Block]:
+    blocks: list[Block] = []
     for chunk in re.split(r"\n\s*\n", body.replace("\r\n", "\n").strip()):
         plain: list[str] = []
         for line in chunk.split("\n"):
@@ -116,7 +116,7 @@ def _list_item(line: str) -> Block | None:
     return None
 
 
-def _flush(plain: list[str], blocks: list[Item]) -> None:
+def _flush(plain: list[str], blocks: list[Block]) -> None:
     """Lines gathered so far become one paragraph (single breaks kept)."""
     if plain:
         blocks.append(Block(spans("\n".join(plain))))
@@ -216,7 +216,14 @@ class _Reader:
         header = raw.get("header_rows", 1)
         if type(header) is not int or not 0 <= header <= min(3, len(rows)):
             raise self.fail(where, "header_rows — от 0 до 3 и не больше числа строк")
-        return Table(tuple(cells_rows), tuple(float(w) for w in widths), header)
+        return Table(tuple(cells_rows), percent(widths), header)
+
+
+def percent(widths: Sequence[float]) -> tuple[float, ...]:
+    """Relative column widths as shares of the text's width in per cent (one form for equal
+    proportions, whoever wrote them)."""
+    total = float(sum(widths))
+    return tuple(round(100 * float(w) / total, 1) for w in widths)
 
 
 def from_json(value: Any) -> list[Item]:
@@ -303,7 +310,8 @@ def stored(items: Sequence[Item]) -> str:
 def blocks_of(stored_body: str) -> list[Item]:
     """The blocks of a stored body, markup or rich."""
     if not is_rich(stored_body):
-        return parse_markup(stored_body)
+        markup: list[Item] = list(parse_markup(stored_body))
+        return markup
     try:
         document = json.loads(stored_body)
     except ValueError as exc:
@@ -331,7 +339,7 @@ def card_value(stored_body: str) -> str | list[dict[str, Any]]:
 
 
 def from_markup(markup: str) -> list[Item]:
-    return numbered(parse_markup(markup))
+    return numbered(list(parse_markup(markup)))
 
 
 # --- plain text -------------------------------------------------------------------------------

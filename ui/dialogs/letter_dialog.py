@@ -54,6 +54,7 @@ from app.services.registry.letters import (
     change_registration,
     correspondent_of,
     journal_needs,
+    missing_requisites,
     preview_number,
     register_letter,
     reserve_number,
@@ -64,6 +65,7 @@ from app.states import LetterStatus
 from app.text import WEEKDAYS, initials_name
 from db.engine import Database
 from ui import palette
+from ui.widgets.body_editor import BodyEditor
 
 ADDRESSEE_MODES = (
     ("recipients", "Из справочника"),
@@ -219,10 +221,8 @@ class LetterDialog(QDialog):
         self.subject_edit.setObjectName("subject")
         self.subject_edit.setPlaceholderText("О … (обязательно)")
         self.errors["subject"] = _error_label()
-        self.body_edit = QPlainTextEdit()
-        self.body_edit.setPlaceholderText(
-            "Абзацы через пустую строку; «- » — маркированный список, «1. » — нумерованный"
-        )
+        self.body_edit = BodyEditor()
+        self.body_edit.setMinimumHeight(220)
         self.closing_edit = QLineEdit()
         self.closing_edit.setPlaceholderText("например, «С уважением,»")
         self.attachments_edit = QPlainTextEdit()
@@ -480,7 +480,7 @@ class LetterDialog(QDialog):
             number=self._view.card.number if self._view else None,
             case=self.case_edit.text().strip(),
             salutation=self.salutation_edit.text().strip() or None,
-            body=self.body_edit.toPlainText(),
+            body=self.body_edit.body(),
             closing=self.closing_edit.text().strip() or None,
             attachments=self._attachments(),
             signatory=self.signatory_combo.currentData(),
@@ -489,10 +489,11 @@ class LetterDialog(QDialog):
             report=self._report(),
             appendices=list(self._view.card.appendices) if self._view else [],
         )
-        # a letter needs its text and its signatory before it gets a number
-        if not card.body.strip():
+        # a letter needs its text and its signatory before it gets a number (one rule: app)
+        missing = missing_requisites(card)
+        if "body" in missing:
             raise _FieldError("body", "Текст письма пуст")
-        if not card.signatory:
+        if "signatory" in missing:
             raise _FieldError("signatory", "Укажите, кто подписывает письмо")
         return card
 
@@ -510,7 +511,7 @@ class LetterDialog(QDialog):
             self.date_edit.setDate(_qdate(card.date))
         self.case_edit.setText(card.case)
         self.subject_edit.setText(card.subject)
-        self.body_edit.setPlainText(card.body)
+        self.body_edit.set_body(card.body)
         self.closing_edit.setText(card.closing or "")
         self.salutation_edit.setText(card.salutation or "")
         self._fill_addressee(card.addressee, reg.addressees_as_printed)
@@ -568,7 +569,7 @@ class LetterDialog(QDialog):
             self.journal_combo.currentData(),
             self.case_edit.text(),
             self.subject_edit.text(),
-            self.body_edit.toPlainText(),
+            self.body_edit.body(),
             self.closing_edit.text(),
             self.salutation_edit.text(),
             self.attachments_edit.toPlainText(),
