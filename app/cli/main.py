@@ -105,6 +105,14 @@ def _add_letters(sub: Any) -> None:
     p.add_argument("card", type=Path, metavar="CARD.json")
     p.set_defaults(handler=_cmd_letters_register)
 
+    p = lsub.add_parser(
+        "from-docx", help="карточка письма из черновика Word (ничего не регистрирует)"
+    )
+    p.add_argument("draft", type=Path, metavar="DRAFT.docx")
+    p.add_argument("--journal", metavar="CODE", help="журнал карточки (по умолчанию первый)")
+    p.add_argument("--out", type=Path, metavar="CARD.json", help="куда записать карточку")
+    p.set_defaults(handler=_cmd_letters_from_docx)
+
     p = lsub.add_parser("reserve", help="зарезервировать номер")
     p.add_argument("--journal", required=True, metavar="CODE")
     p.add_argument("--date", type=_date, metavar="DATE")
@@ -293,6 +301,28 @@ def _cmd_letters_register(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     print(register_letter(db, card).number)
+    return 0
+
+
+def _cmd_letters_from_docx(args: argparse.Namespace) -> int:
+    """The card JSON on stdout (or in --out); what was recognised, and what not, on stderr."""
+    from app.exporters.atomic import write_atomically
+    from app.services.registry.draft_import import card_from_draft
+    from app.services.registry.letter_cards import letter_card_json
+
+    result = card_from_draft(_open(args), args.draft, args.journal)
+    text = json.dumps(letter_card_json(result.card), ensure_ascii=False, indent=2) + "\n"
+    for line in result.report():
+        print(f"{PROG}: {line}", file=sys.stderr)
+    if args.out is None:
+        print(text, end="")
+        return 0
+
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    write_atomically(args.out, write)
+    print(f"Карточка записана: {args.out}")
     return 0
 
 

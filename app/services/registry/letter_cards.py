@@ -199,7 +199,16 @@ def view_in(session: Session, letter: Letter) -> LetterView:
 
 def view_to_json(view: LetterView) -> dict[str, Any]:
     """The card as ``letters show --json`` prints it (docs/data-formats.md §3)."""
-    card, reg = view.card, view.registration
+    out = letter_card_json(view.card)
+    out["registration"] = {  # read only: ignored by `register`
+        **asdict(view.registration),
+        "status": str(view.registration.status),
+    }
+    return out
+
+
+def letter_card_json(card: LetterCard) -> dict[str, Any]:
+    """A card in the format ``letters register`` reads (no registration data)."""
     out: dict[str, Any] = {
         "journal": card.journal,
         "date": _iso(card.date),
@@ -227,10 +236,6 @@ def view_to_json(view: LetterView) -> dict[str, Any]:
     }
     if card.number:
         out["number"] = card.number  # `register` of this card fills the reservation
-    out["registration"] = {  # read only: ignored by `register`
-        **asdict(reg),
-        "status": str(reg.status),
-    }
     return out
 
 

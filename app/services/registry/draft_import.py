@@ -1,0 +1,147 @@
+"""A Word draft made into a letter card: the parts read by :mod:`app.docx_draft`, the names
+matched to the directory and the staff. Nothing is registered here: the clerk sees what was
+recognised, corrects the card and registers it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.docx_draft import NOT_RECOGNISED, Draft, read_draft
+from app.errors import UserError
+from app.letter_body import has_text, stored
+from app.services.registry.letters import Addressee, AttachmentData, LetterCard
+from app.text import normalize
+from db.engine import Database
+from db.models import Journal, Recipient, Staff
+
+MATCH_CANDIDATES = 200  # recipients examined for one addressee block
+
+
+@dataclass
+class DraftCard:
+    card: LetterCard
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (what it became, the text)
+
+    @property
+    def unrecognised(self) -> list[str]:
+        return [text for what, text in self.notes if what == NOT_RECOGNISED]
+
+    def report(self) -> list[str]:
+        """The lines a clerk reads: «заголовок: О …», «не распознано: …»."""
+        return [f"{what}: {text}" for what, text in self.notes]
+
+
+def _key(text: str) -> str:
+    """Lines compared as a clerk would: case, ё, spaces and initials' dots spacing aside."""
+    text = normalize(text).replace("\u00a0", " ")
+    text = re.sub(r"\.\s+(?=\w\.)", ".", text)
+    return " ".join(text.split())
+
+
+def _recipient_for(session: Session, lines: list[str]) -> Recipient | None:
+    """The directory's recipient printed with exactly these lines, if there is one."""
+    wanted = _key(" ".join(lines))
+    longest = max((w for line in lines for w in line.split()), key=len, default="")
+    if len(longest) < 3:
+        return None
+    candidates = session.scalars(
+        select(Recipient)
+        .where(Recipient.active.is_(True), Recipient.search_norm.contains(normalize(longest)))
+        .limit(MATCH_CANDIDATES)
+    ).all()
+    found = [r for r in candidates if _key(" ".join(r.addressee_lines.split("\n"))) == wanted]
+    return found[0] if len(found) == 1 else None
+
+
+_INITIALS = re.compile(r"([А-ЯЁ])\.\s?(?:([А-ЯЁ])\.)?")
+
+
+def _staff_for(session: Session, written: str) -> Staff | None:
+    """A person of the staff by «И.О. Фамилия», «Фамилия И.О.» or «Фамилия Имя Отчество»."""
+    words = written.replace(".", ". ").split()
+    surname = next((w for w in words if len(w) > 2 and not w.endswith(".")), "")
+    if not surname:
+        return None
+    rest = written.replace(surname, " ")
+    initials = [m.group(1) + (m.group(2) or "") for m in _INITIALS.finditer(rest)]
+    full = [w for w in rest.split() if len(w) > 2 and not w.endswith(".")]
+    letters = initials[0] if initials else "".join(w[0] for w in full)
+    rows = session.scalars(
+        select(Staff).where(Staff.active.is_(True), Staff.last_name == surname)
+    ).all()
+    found = [s for s in rows if (s.first_name[:1] + s.middle_name[:1]).startswith(letters.upper())]
+    return found[0] if len(found) == 1 else None
+
+
+def _default_journal(session: Session) -> str:
+    journal = session.scalars(
+        select(Journal).where(Journal.active.is_(True)).order_by(Journal.id)
+    ).first()
+    if journal is None:
+        raise UserError("В базе нет ни одного открытого журнала: создайте журнал в настройках")
+    return journal.code
+
+
+def card_from_draft(db: Database, path: Path, journal: str | None = None) -> DraftCard:
+    draft = read_draft(path)
+    with db.read() as session:
+        return _card(session, draft, journal or _default_journal(session))
+
+
+def _card(session: Session, draft: Draft, journal: str) -> DraftCard:
+    notes = list(draft.notes)
+    addressee = _addressee(session, draft, notes)
+    signatory = _person(session, draft.signatory_name, "подписант", notes)
+    executor = _person(session, draft.executor_name, "исполнитель", notes)
+    reply_date = None
+    if draft.reply_to_date:
+        try:
+            reply_date = dt.datetime.strptime(draft.reply_to_date, "%d.%m.%Y").date()
+        except ValueError:
+            notes.append((NOT_RECOGNISED, f"дата «{draft.reply_to_date}»"))
+    card = LetterCard(
+        journal=journal,
+        subject=draft.subject,
+        addressee=addressee,
+        salutation=draft.salutation or None,
+        body=stored(draft.body) if has_text(draft.body) else "",
+        closing=draft.closing or None,
+        reply_to_number=draft.reply_to_number if reply_date else "",
+        reply_to_date=reply_date,
+        attachments=[AttachmentData(t, s, c) for t, s, c in draft.attachments],
+        signatory=signatory.code if signatory else None,
+        executor=executor.code if executor else None,
+    )
+    return DraftCard(card, notes)
+
+
+def _person(session: Session, written: str, who: str, notes: list[tuple[str, str]]) -> Staff | None:
+    if not written:
+        return None
+    person = _staff_for(session, written)
+    if person is None:
+        notes.append((NOT_RECOGNISED, f"{who} «{written}» не найден среди сотрудников"))
+    else:
+        notes.append((f"{who} в списке сотрудников", person.code))
+    return person
+
+
+def _addressee(session: Session, draft: Draft, notes: list[tuple[str, str]]) -> Addressee:
+    if not draft.addressee:
+        notes.append((NOT_RECOGNISED, "адресат не найден (строки справа перед заголовком)"))
+        return Addressee(text="")
+    matched = [_recipient_for(session, block) for block in draft.addressee]
+    if all(r is not None and r.code for r in matched):
+        codes = [r.code for r in matched if r is not None and r.code]
+        for code in codes:
+            notes.append(("адресат в справочнике", code))
+        return Addressee(recipient=codes[0]) if len(codes) == 1 else Addressee(recipients=codes)
+    text = "\n\n".join("\n".join(block) for block in draft.addressee)
+    notes.append(("адресат не из справочника (как написан)", text.replace("\n", " / ")))
+    return Addressee(text=text)
