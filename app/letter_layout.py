@@ -19,6 +19,7 @@ from app.text import MONTHS_GENITIVE, date_ru, full_name, initials_name
 NBSP = "\u00a0"
 BY_LIST = "По списку рассылки"  # the addressee of a letter to more than four
 EMPTY_REPLY_LINE = f"На{NBSP}№{NBSP}__________ от{NBSP}__________"
+BLANK = "__________"  # the number and the date of a letter not yet registered (the preview)
 LANDSCAPE_COLUMNS = 5  # a report form with more columns is printed across the page
 APPENDIX_KINDS = {"report_form": "Отчетная форма", "distribution_list": "Список рассылки"}
 
@@ -66,6 +67,7 @@ class LetterSource:
     appendices: tuple[str, ...] = ()  # report_form | distribution_list
     copies: tuple[Copy, ...] = ()  # every recipient, in list order
     list_title: str = ""  # the distribution list's heading or name
+    unregistered: bool = False  # the preview before registration: number and date blank
 
 
 @dataclass(frozen=True)
@@ -217,8 +219,8 @@ def letter_date(date: dt.date, *, words: bool) -> str:
 
 
 def number_line(source: LetterSource, head: Letterhead) -> str:
-    date = letter_date(source.date, words=head.date_words)
-    number = f"№{NBSP}{source.number}"
+    date = BLANK if source.unregistered else letter_date(source.date, words=head.date_words)
+    number = f"№{NBSP}{BLANK if source.unregistered else source.number}"
     if head.number_line == "date_first":
         return f"от{NBSP}{date} {number}"
     return f"{number} от{NBSP}{date}"
@@ -344,9 +346,8 @@ def appendix_kinds(source: LetterSource, personal: bool) -> list[str]:
 def appendices_of(source: LetterSource, personal: bool) -> tuple[Appendix, ...]:
     out = []
     for n, kind in enumerate(appendix_kinds(source, personal), 1):
-        caption = (
-            f"Приложение №{NBSP}{n} к письму от{NBSP}{date_ru(source.date)} №{NBSP}{source.number}"
-        )
+        date, number = _registration(source)
+        caption = f"Приложение №{NBSP}{n} к письму от{NBSP}{date} №{NBSP}{number}"
         if kind == "report_form":
             table = _report_form(source)
             wide = len(table.columns) > LANDSCAPE_COLUMNS
@@ -357,9 +358,17 @@ def appendices_of(source: LetterSource, personal: bool) -> tuple[Appendix, ...]:
     return tuple(out)
 
 
+def _registration(source: LetterSource) -> tuple[str, str]:
+    """(date, number) as printed; blanks before registration."""
+    if source.unregistered:
+        return BLANK, BLANK
+    return date_ru(source.date), source.number
+
+
 def qr_payload(source: LetterSource, head: Letterhead) -> str:
     """Requisite 31: organization, number and date, readable when scanned."""
-    return f"{head.short_name or head.name}\n№ {source.number}\nот {date_ru(source.date)}"
+    date, number = _registration(source)
+    return f"{head.short_name or head.name}\n№ {number}\nот {date}"
 
 
 def build_page(
@@ -401,7 +410,7 @@ def build_page(
         executor=executor_mark(source),
         qr=qr_payload(source, head),
         appendices=appendices_of(source, personal=copy is not None),
-        title=f"№ {source.number} от {date_ru(source.date)} — {source.subject}",
+        title="№ {1} от {0} — {2}".format(*_registration(source), source.subject),
         number=source.number,
         date=source.date,
     )

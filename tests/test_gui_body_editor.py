@@ -168,3 +168,67 @@ def test_an_old_markup_body_stays_markup_while_untouched(qtbot: QtBot) -> None:
     editor.edit.moveCursor(QTextCursor.MoveOperation.End)
     type_text(editor.edit, "!")
     assert editor.body().startswith('{"rich_body":1')
+
+
+def test_word_draft_fills_the_card_after_the_clerk_saw_it(
+    dialog: LetterDialog,
+    qtbot: QtBot,
+    demo_db: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PySide6.QtWidgets import QDialog
+
+    from tests.drafts import report_request_tabbed
+    from ui.dialogs.draft_dialog import DraftDialog
+
+    shown: list[list[str]] = []
+
+    def look_and_agree(self: DraftDialog) -> int:
+        rows = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+        shown.append([f"{r.text(0)}: {r.text(1)}" for r in rows if r is not None])
+        return int(QDialog.DialogCode.Accepted.value)
+
+    monkeypatch.setattr(DraftDialog, "exec", look_and_agree)
+    dialog.journal_combo.setCurrentIndex(dialog.journal_combo.findData("РСК"))
+    dialog.load_word_draft(str(report_request_tabbed(tmp_path / "draft.docx")))
+    assert "заголовок: О проведении Недели качества и Дня качества" in shown[0]
+    assert dialog.subject_edit.text() == "О проведении Недели качества и Дня качества"
+    assert dialog.text_edit.toPlainText() == "Руководителям органов\nуправления образованием"
+    assert dialog.signatory_combo.currentData() == "protasov"
+    assert dialog.executor_combo.currentData() == "starchikova"
+    assert "Отчетная форма; 1; 1" in dialog.attachments_edit.toPlainText()
+    table = next(i for i in _blocks(dialog.body_edit) if isinstance(i, Table))
+    assert table.header_rows == 1
+    with qtbot.waitSignal(dialog.accepted, timeout=3000):
+        qtbot.mouseClick(dialog.register_button, Qt.MouseButton.LeftButton)
+    assert dialog.result_letter is not None and dialog.result_letter.number.endswith("-РСК")
+
+
+def test_f3_previews_the_letter_with_blank_number_and_issues_none(
+    dialog: LetterDialog, qtbot: QtBot, demo_db: Database
+) -> None:
+    import pypdfium2 as pdfium
+
+    from app.services.registry.letter_list import LetterQuery, count_letters
+
+    before = count_letters(demo_db, LetterQuery())
+    dialog.case_edit.setText("5")
+    pick_recipient(dialog, "губернатор")
+    dialog.subject_edit.setText("О представлении сведений")
+    paste(dialog.body_edit, html=WORD)
+    dialog.subject_edit.setFocus()
+    qtbot.keyClick(dialog.subject_edit, Qt.Key.Key_F3)
+    preview = dialog.preview_dialog
+    assert preview.isVisible() and not preview.save_button.isVisible()
+    document = pdfium.PdfDocument(preview.pdf)
+    text = " ".join(page.get_textpage().get_text_range() for page in document)
+    document.close()
+    assert "№ __________ от __________" in " ".join(text.split())
+    assert "Кострома" in text and "Первый номер" in text
+    preview.close()
+    assert count_letters(demo_db, LetterQuery()) == before  # nothing registered, no number used
+    dialog.signatory_combo.setCurrentIndex(dialog.signatory_combo.findData("protasov"))
+    with qtbot.waitSignal(dialog.accepted, timeout=3000):
+        qtbot.mouseClick(dialog.register_button, Qt.MouseButton.LeftButton)
+    assert dialog.result_letter is not None and dialog.result_letter.number == "1/5"

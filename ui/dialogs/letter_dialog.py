@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 from PySide6.QtCore import QDate, QStringListModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QCompleter,
     QDateEdit,
@@ -248,6 +250,18 @@ class LetterDialog(QDialog):
         form.addRow("", self.errors["subject"])
         form.addRow("Текст*", self.body_edit)
         form.addRow("", self.errors["body"])
+        reply = QHBoxLayout()
+        self.reply_number_edit = QLineEdit()
+        self.reply_number_edit.setPlaceholderText("номер письма, на которое отвечаем")
+        self.reply_date_edit = QLineEdit()
+        self.reply_date_edit.setPlaceholderText("дд.мм.гггг")
+        self.reply_date_edit.setMaximumWidth(110)
+        reply.addWidget(self.reply_number_edit, 1)
+        reply.addWidget(QLabel("от"))
+        reply.addWidget(self.reply_date_edit)
+        self.errors["reply"] = _error_label()
+        form.addRow("На №", reply)
+        form.addRow("", self.errors["reply"])
         form.addRow("Заключение", self.closing_edit)
         form.addRow("Приложения", self.attachments_edit)
         form.addRow("", self.errors["attachments"])
@@ -296,6 +310,17 @@ class LetterDialog(QDialog):
         cancel = QPushButton("Отмена")
         cancel.clicked.connect(self.reject)
         if self.letter_id is None:
+            self.word_button = QPushButton("Загрузить из Word…")
+            self.word_button.setToolTip(
+                "Черновик исполнителя (.docx): адресат, заголовок, текст, подписант и исполнитель"
+            )
+            self.word_button.clicked.connect(self.load_word_draft)
+            row.addWidget(self.word_button)
+            self.preview_button = QPushButton("Просмотр (F3)")
+            self.preview_button.setToolTip("Письмо, как оно будет напечатано; номер и дата — пусто")
+            self.preview_button.clicked.connect(self.preview)
+            QShortcut(QKeySequence("F3"), self).activated.connect(self.preview)
+            row.addWidget(self.preview_button)
             self.reserve_button = QPushButton("Зарезервировать номер")
             self.reserve_button.clicked.connect(self.reserve)
             row.addWidget(self.reserve_button)
@@ -465,8 +490,22 @@ class LetterDialog(QDialog):
         columns = [c.strip() for c in self.columns_edit.text().split(";") if c.strip()]
         return ReportData(_to_date(self.due_edit.date()), columns, self.rows_spin.value())
 
-    def collect(self) -> LetterCard:
-        """The card the form describes; raises _FieldError naming the field."""
+    def _reply_to(self) -> tuple[str, dt.date | None]:
+        number = self.reply_number_edit.text().strip()
+        typed = self.reply_date_edit.text().strip()
+        if not typed:
+            return number, None
+        try:
+            date = dt.datetime.strptime(typed, "%d.%m.%Y").date()
+        except ValueError:
+            raise _FieldError("reply", "Дата письма, на которое отвечаем: дд.мм.гггг") from None
+        if not number:
+            raise _FieldError("reply", "Укажите номер письма, на которое отвечаем")
+        return number, date
+
+    def collect(self, *, complete: bool = True) -> LetterCard:
+        """The card the form describes; raises _FieldError naming the field. ``complete``
+        False: a card for the preview (text and signatory may still be missing)."""
         for label in self.errors.values():
             label.hide()
         subject = self.subject_edit.text().strip()
@@ -482,6 +521,8 @@ class LetterDialog(QDialog):
             salutation=self.salutation_edit.text().strip() or None,
             body=self.body_edit.body(),
             closing=self.closing_edit.text().strip() or None,
+            reply_to_number=self._reply_to()[0],
+            reply_to_date=self._reply_to()[1],
             attachments=self._attachments(),
             signatory=self.signatory_combo.currentData(),
             signature=self.signature_combo.currentData(),
@@ -490,7 +531,7 @@ class LetterDialog(QDialog):
             appendices=list(self._view.card.appendices) if self._view else [],
         )
         # a letter needs its text and its signatory before it gets a number (one rule: app)
-        missing = missing_requisites(card)
+        missing = missing_requisites(card) if complete else {}
         if "body" in missing:
             raise _FieldError("body", "Текст письма пуст")
         if "signatory" in missing:
@@ -514,6 +555,10 @@ class LetterDialog(QDialog):
         self.body_edit.set_body(card.body)
         self.closing_edit.setText(card.closing or "")
         self.salutation_edit.setText(card.salutation or "")
+        self.reply_number_edit.setText(card.reply_to_number)
+        self.reply_date_edit.setText(
+            card.reply_to_date.strftime("%d.%m.%Y") if card.reply_to_date else ""
+        )
         self._fill_addressee(card.addressee, reg.addressees_as_printed)
         self.attachments_edit.setPlainText(
             "\n".join(f"{a.title}; {a.sheets}; {a.copies}" for a in card.attachments)
@@ -572,6 +617,8 @@ class LetterDialog(QDialog):
             self.body_edit.body(),
             self.closing_edit.text(),
             self.salutation_edit.text(),
+            self.reply_number_edit.text(),
+            self.reply_date_edit.text(),
             self.attachments_edit.toPlainText(),
             self.text_edit.toPlainText(),
             tuple(self.recipient_codes()),
@@ -650,6 +697,61 @@ class LetterDialog(QDialog):
             self._show_error(exc)
             return
         self.accept()
+
+    def preview(self) -> None:
+        """F3: the letter as it will print, before a number is issued."""
+        from app.services.output.letter_export import preview_card_pdf
+        from ui.dialogs.preview_dialog import PreviewDialog
+
+        self.form_error.hide()
+        try:
+            card = self.collect(complete=False)
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                pdf = preview_card_pdf(self.db, card)
+            finally:
+                QApplication.restoreOverrideCursor()
+        except UserError as exc:
+            self._show_error(exc)
+            return
+        self.preview_dialog = PreviewDialog(self.db, 0, "", self, pdf=pdf)
+        self.preview_dialog.open()
+
+    def load_word_draft(self, path: str | None = None) -> None:
+        """«Загрузить из Word…»: what the draft gave is shown first; the card is filled only
+        when the clerk agrees; nothing is registered."""
+        from ui.dialogs.draft_dialog import DraftDialog, choose_draft
+
+        chosen = path or choose_draft(self)
+        if not chosen:
+            return
+        dialog = DraftDialog(self.db, Path(chosen), self.journal_combo.currentData() or None, self)
+        if dialog.result_card is None or dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.show_card(dialog.result_card)
+
+    def show_card(self, card: LetterCard) -> None:
+        """Fill the form from a card made elsewhere (a Word draft): what it has replaces what the
+        form holds; registration data stay."""
+        self.subject_edit.setText(card.subject)
+        self.body_edit.set_body(card.body)
+        self.closing_edit.setText(card.closing or "")
+        self.salutation_edit.setText(card.salutation or "")
+        self.reply_number_edit.setText(card.reply_to_number)
+        self.reply_date_edit.setText(
+            card.reply_to_date.strftime("%d.%m.%Y") if card.reply_to_date else ""
+        )
+        self.attachments_edit.setPlainText(
+            "\n".join(f"{a.title}; {a.sheets}; {a.copies}" for a in card.attachments)
+        )
+        if card.addressee.text is not None or card.addressee.recipient or card.addressee.recipients:
+            self.recipient_list.clear()
+            self.text_edit.clear()
+            self._fill_addressee(card.addressee, self._printed_for(card.addressee))
+        for combo, value in ((self.signatory_combo, card.signatory),
+                             (self.executor_combo, card.executor)):  # fmt: skip
+            if value:
+                combo.setCurrentIndex(max(0, combo.findData(value)))
 
     def _reason_for_sent_letter(self) -> str | None:
         """ "" for a letter not sent yet; the clerk's reason for one already sent; None when

@@ -70,16 +70,32 @@ def print_letter(data: bytes, parent: QWidget, printer: QPrinter | None = None) 
 
 
 class PreviewDialog(QDialog):
-    def __init__(self, db: Database, letter_id: int, number: str, parent: QWidget | None = None):
+    """A registered letter (``letter_id``), or the PDF of a card not yet registered (``pdf``:
+    its number and date blank; it can be printed, not saved)."""
+
+    def __init__(
+        self,
+        db: Database,
+        letter_id: int,
+        number: str,
+        parent: QWidget | None = None,
+        *,
+        pdf: bytes | None = None,
+    ):
         super().__init__(parent)
         self.db, self.letter_id, self.number = db, letter_id, number
-        self.setWindowTitle(f"Письмо № {number} — просмотр")
+        self.setWindowTitle(
+            f"Письмо № {number} — просмотр" if pdf is None else "Проект письма (номер не выдан)"
+        )
         self.resize(900, 1000)
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self.pdf = preview_pdf(db, letter_id)
-        finally:
-            QApplication.restoreOverrideCursor()
+        if pdf is not None:
+            self.pdf = pdf
+        else:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                self.pdf = preview_pdf(db, letter_id)
+            finally:
+                QApplication.restoreOverrideCursor()
         self.zoom = 2  # index in ZOOMS
         self.pages = QWidget()
         self.pages.setStyleSheet("background: #8a8f96;")
@@ -113,6 +129,7 @@ class PreviewDialog(QDialog):
             self,
             lambda: self.set_zoom(self.zoom - 1),
         )
+        self.save_button.setVisible(pdf is None)  # a project is saved as a letter once registered
         close = QPushButton("Закрыть")
         close.clicked.connect(self.reject)
         bar = QHBoxLayout()

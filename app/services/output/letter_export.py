@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from sqlalchemy import select
@@ -20,6 +20,7 @@ from app.errors import UserError
 from app.files import safe_file_name
 from app.letter_layout import Copy, Letterhead, LetterPage, LetterSource, Person, build_page
 from app.services.organization.profile import org_to_data, organization_in
+from app.services.registry.letters import LetterCard, preview_row_in
 from app.states import LetterStatus
 from db.engine import Database
 from db.models import DistributionList, Letter, Staff, StoredFile
@@ -203,6 +204,28 @@ def copy_count(db: Database, letter_id: int) -> int:
 def preview_pdf(db: Database, letter_id: int) -> bytes:
     """The letter as it will print: the bytes of its PDF, for the preview and the printer."""
     prepared = prepare(db, letter_id)
+    return render(prepared, "pdf", prepared.pages)
+
+
+class _Discard(Exception):
+    def __init__(self, source: LetterSource, profile: Profile) -> None:
+        super().__init__()
+        self.source, self.profile = source, profile
+
+
+def preview_card_pdf(db: Database, card: LetterCard) -> bytes:
+    """The letter a card describes as it will print, before a number is issued: the number and
+    the date blank. The card is put on a letter row inside a transaction that is rolled back,
+    so the preview goes through exactly the path a registered letter takes."""
+    try:
+        with db.write() as session:
+            letter = preview_row_in(session, card)
+            source = replace(letter_source(session, letter), unregistered=True)
+            raise _Discard(source, letter_profile(session))
+    except _Discard as kept:
+        source, profile = kept.source, kept.profile
+    page = build_page(source, profile.head, initials_first=profile.initials_first)
+    prepared = Prepared("", [page], ["проект"], profile.font_file)
     return render(prepared, "pdf", prepared.pages)
 
 

@@ -410,6 +410,28 @@ def register_in(
     return RegisteredLetter(letter.id, letter.number, letter.reg_date, journal.code)
 
 
+def preview_row_in(session: Session, card: LetterCard) -> Letter:
+    """The card on a letter row for the preview before registration: no number is issued (the
+    journal's counter is not touched) and the caller rolls the transaction back."""
+    journal = _journal(session, card.journal)
+    letter = Letter(
+        journal_id=journal.id,
+        journal=journal,
+        period_key="preview",
+        seq=0,  # numbers start at 1: this row never meets a real one
+        number="",
+        reg_date=card.date or clock.today(),
+        case_index=card.case,
+        department=journal.department,
+        correspondent="",
+        created_by=audit.os_user(),
+    )
+    session.add(letter)
+    _content_of(session, letter, card)
+    session.flush()
+    return letter
+
+
 REQUISITES = {  # what a letter must have before a number is issued, by card field
     "subject": "заголовок",
     "addressee": "адресат",

@@ -1,0 +1,91 @@
+"""«Загрузить из Word…»: what an executor's draft gave, shown before it fills the card."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import UserError
+from app.services.registry.draft_import import DraftCard, card_from_draft
+from app.services.registry.letters import LetterCard
+from db.engine import Database
+from ui import palette
+
+TITLE = "Черновик из Word"
+
+
+def choose_draft(parent: QWidget) -> str:
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    path, _filter = QFileDialog.getOpenFileName(
+        parent, "Открыть черновик письма", folder, "Документ Word (*.docx)"
+    )
+    return path
+
+
+class DraftDialog(QDialog):
+    """The parts found in the draft, line by line; what was not recognised in red. «Заполнить
+    карточку» fills the new-letter form; nothing is registered."""
+
+    def __init__(
+        self, db: Database, path: Path, journal: str | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"{TITLE}: {path.name}")
+        self.resize(760, 520)
+        self.result_card: LetterCard | None = None
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            result: DraftCard | None = card_from_draft(db, path, journal)
+        except UserError as exc:
+            result = None
+            message = str(exc)
+        finally:
+            QApplication.restoreOverrideCursor()
+        if result is None:
+            QMessageBox.warning(parent, TITLE, message)
+            return
+        self.result_card = result.card
+        missing = len(result.unrecognised)
+        summary = QLabel(
+            f"Распознано: {len(result.notes) - missing}; не распознано: {missing}. "
+            "Проверьте и при необходимости исправьте карточку после заполнения."
+        )
+        summary.setWordWrap(True)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Что", "Текст черновика"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setWordWrap(True)
+        red = QBrush(QColor(palette.ERROR))
+        for what, text in result.notes:
+            item = QTreeWidgetItem([what, text])
+            item.setToolTip(1, text)
+            if what == "не распознано":
+                item.setForeground(0, red)
+                item.setForeground(1, red)
+            self.tree.addTopLevelItem(item)
+        self.tree.resizeColumnToContents(0)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Заполнить карточку")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(summary)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(buttons)
