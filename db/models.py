@@ -542,3 +542,24 @@ class LetterVersion(Base):
     saved_by: Mapped[str] = mapped_column(String(100), default="")
     reason: Mapped[str] = mapped_column(Text, default="")
     content: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class LetterDraft(Base):
+    """A new letter, or the card of a letter being edited, kept as the clerk types it: the form
+    as it stands (``form``), saved every few seconds and on close. Removed when the letter is
+    registered or saved, or when the clerk throws it away."""
+
+    __tablename__ = "letter_draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("letter.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    owner: Mapped[str] = mapped_column(String(100), default="", index=True)
+    saved_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    kept: Mapped[bool] = mapped_column(Boolean, default=False)  # the clerk chose to keep it;
+    # False: kept by the autosave only (the window closed without a word: offered at start)
+    journal: Mapped[str] = mapped_column(String(32), default="")
+    subject: Mapped[str] = mapped_column(Text, default="")
+    addressee: Mapped[str] = mapped_column(Text, default="")
+    form: Mapped[dict[str, Any]] = mapped_column(default=dict)

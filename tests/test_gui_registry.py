@@ -251,9 +251,12 @@ def test_registration_cannot_misfire(
     assert "не начинается с «О» или «Об»" in questions[0]
     assert dialog.result_letter is None and count_letters(demo_db) == 3  # the clerk said «Нет»
 
-    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # «Закрыть без сохранения?» — «Да»
-    assert "Закрыть без сохранения?" in questions[1]
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # «Сохранить черновик?» — «Да»
+    assert "Сохранить черновик?" in questions[1]
     assert not dialog.isVisible()
+    from app.services.registry.drafts import list_drafts
+
+    assert [d.subject for d in list_drafts(demo_db)] == [dialog.subject_edit.text()]
 
 
 def test_esc_on_an_untouched_card_just_closes(dialog: LetterDialog, questions: list[str]) -> None:

@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from app import clock
 from app.errors import READ_ONLY_MESSAGE, UserError
 from app.services.organization.profile import get_organization
-from app.services.registry.letters import Addressee, annul_letter
+from app.services.registry.letters import Addressee, RegisteredLetter, annul_letter
 from app.services.safety.backup import database_file
 from app.settings import Settings
 from app.text import date_ru
@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self.hub.profile_changed.connect(self.recipients_tab.reload_profile)
         self.registry_tab.new_letter_requested.connect(self.new_letter)
         self.registry_tab.open_requested.connect(self.open_letter)
+        self.registry_tab.draft_requested.connect(self.open_draft)
         self.registry_tab.annul_requested.connect(self.annul_letter)
         self.registry_tab.letter_requested.connect(self.letter_output)
         self.registry_tab.export_requested.connect(self.export_journal)
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         self.update_control_notice()
         if db.read_only:
             self._enter_read_only()
+        QTimer.singleShot(0, self.offer_drafts)  # after the window is shown
 
     # --- building -------------------------------------------------------------------------
 
@@ -283,13 +285,49 @@ class MainWindow(QMainWindow):
         registered = LetterDialog.register_new(
             self.db, self, addressee if isinstance(addressee, Addressee) else None
         )
+        self._registered(registered)
+
+    def _registered(self, registered: RegisteredLetter | None) -> None:
+        self.hub.letters_changed.emit()  # a draft may have gone even when nothing registered
         if registered is None:
             return
-        self.hub.letters_changed.emit()
         self.registered_bar.show_letter(registered)
         self.statusBar().showMessage(
             f"Письмо зарегистрировано: № {registered.number} от {date_ru(registered.date)}", 15_000
         )
+
+    def open_draft(self, draft_id: int) -> None:
+        """A draft from the registry («Черновики») or left by a crash, in its letter dialog."""
+        from ui.dialogs.letter_dialog import LetterDialog
+
+        try:
+            dialog = LetterDialog(self.db, self, draft_id=draft_id)
+        except UserError as exc:
+            self.show_error(str(exc))
+            self.hub.letters_changed.emit()
+            return
+        dialog.finished.connect(lambda _result: self._registered(dialog.result_letter))
+        dialog.open()
+
+    def offer_drafts(self) -> None:
+        """At start: letters being written when the program last stopped without a word."""
+        from app.services.registry.drafts import keep_drafts, left_by_a_crash
+
+        if self.db.read_only:
+            return
+        drafts = left_by_a_crash(self.db)
+        if not drafts:
+            return
+        keep_drafts(self.db, [d.id for d in drafts])
+        answer = QMessageBox.question(
+            self,
+            APP_TITLE,
+            f"После прошлого запуска остались несохраненные письма: {len(drafts)}. "
+            f"Открыть последнее («{drafts[0].subject or 'без заголовка'}»)? Все они — в реестре, "
+            "состояние «Черновики».",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.open_draft(drafts[0].id)
 
     def _after_registration(self, kind: str, letter_id: int) -> None:
         """A button of the bar shown after a registration."""

@@ -67,6 +67,7 @@ from app.states import LetterStatus
 from app.text import WEEKDAYS, initials_name
 from db.engine import Database
 from ui import palette
+from ui.dialogs.draft_keeper import DraftKeeper, restore_form
 from ui.widgets.body_editor import BodyEditor
 
 ADDRESSEE_MODES = (
@@ -110,8 +111,15 @@ class LetterDialog(QDialog):
         *,
         letter_id: int | None = None,
         addressee: Addressee | None = None,
+        draft_id: int | None = None,
     ) -> None:
         super().__init__(parent)
+        form: dict[str, object] | None = None
+        if draft_id is not None:
+            from app.services.registry.drafts import load_draft
+
+            kept, form = load_draft(db, draft_id)
+            letter_id = kept.letter_id
         self.db = db
         self.letter_id = letter_id
         self.result_letter: RegisteredLetter | None = None
@@ -126,6 +134,9 @@ class LetterDialog(QDialog):
         layout.addWidget(self._build_control())
         self.form_error = _error_label()
         layout.addWidget(self.form_error)
+        self.draft_label = QLabel()
+        self.draft_label.setObjectName("draft_state")
+        self.draft_label.setStyleSheet(f"color: {palette.DIMMED};")
         layout.addLayout(self._build_buttons())
         self._fill_from_card()
         if addressee and letter_id is None:
@@ -135,6 +146,13 @@ class LetterDialog(QDialog):
             button.setAutoDefault(False)  # no button takes Enter
             button.setDefault(False)
         self._opened_as = self._snapshot()
+        self.keeper = DraftKeeper(self, draft_id)
+        if form is not None:
+            self.keeper.opened_form = form
+            restore_form(self, form)
+            self._update_number()
+            self.keeper.saved_as = self.keeper.opened_as = self._snapshot()  # as kept
+            self.draft_label.setText("Открыт черновик")
 
     # --- building -------------------------------------------------------------------------
 
@@ -340,6 +358,7 @@ class LetterDialog(QDialog):
             self.versions_button.setVisible(earlier > 0)
             self.versions_button.clicked.connect(self.show_versions)
             row.addWidget(self.versions_button)
+        row.addWidget(self.draft_label)
         row.addStretch(1)
         row.addWidget(self.register_button)
         row.addWidget(cancel)
@@ -627,18 +646,36 @@ class LetterDialog(QDialog):
         )
 
     def reject(self) -> None:
-        """Esc or «Отмена»: a changed letter is not thrown away without a question."""
-        if self.result_letter is None and self._snapshot() != self._opened_as:
+        """Esc, «Отмена» or the window's cross: a changed letter is kept as a draft or thrown
+        away only when the clerk says so."""
+        keeper = self.keeper
+        if self.result_letter is None and keeper.changed():
             answer = QMessageBox.question(
                 self,
                 TITLE,
-                "Закрыть без сохранения? Введенное в карточку будет потеряно.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
+                "Сохранить черновик? Его можно открыть в реестре (состояние «Черновики»). "
+                "«Нет» — закрыть, не сохраняя введенное.",
+                QMessageBox.StandardButton.Yes
+                | QMessageBox.StandardButton.No
+                | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Yes,
             )
-            if answer != QMessageBox.StandardButton.Yes:
+            if answer == QMessageBox.StandardButton.Cancel:
                 return
+            if answer == QMessageBox.StandardButton.Yes:
+                if not keeper.save(kept=True):
+                    return
+            else:
+                keeper.drop_changes()
+        elif self.result_letter is None:
+            keeper.close_unchanged()
+        keeper.timer.stop()
         super().reject()
+
+    def accept(self) -> None:
+        """The letter registered, saved, reserved or annulled: its draft is done with."""
+        self.keeper.discard()
+        super().accept()
 
     def _confirmed(self, card: LetterCard) -> bool:
         """The heading rule as a warning, and a large mailing confirmed with its number, count

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QMenu, QPushButton, QWidget
 from app import clock
 from app.periods import period_range
 from app.services.organization.profile import list_journals
+from app.services.registry.drafts import DRAFT_STATUS, DraftRow, list_drafts
 from app.services.registry.letter_list import (
     COUNT_CAP,
     LetterQuery,
@@ -45,6 +46,7 @@ STATUSES: tuple[tuple[str | None, str], ...] = (
     (LetterStatus.RESERVED, "Зарезервированные"),
     (LetterStatus.ANNULLED, "Аннулированные"),
     (LetterStatus.CANCELLED, "Отмененные резервы"),
+    (DRAFT_STATUS, "Черновики"),
 )
 SORTABLE = {0: "number", 1: "date", 2: "addressee", 3: "subject", 6: "status"}
 
@@ -58,7 +60,29 @@ def _report_colour(row: LetterRow) -> str | None:
     return OVERDUE if late and row.reports_received < row.reports_total else None
 
 
+def _draft_row(draft: DraftRow) -> LetterRow:
+    """A draft as a line of the registry: no number yet, the day it was last saved."""
+    return LetterRow(
+        id=draft.id,
+        journal=draft.journal,
+        number="черновик",
+        reg_date=draft.saved_at.date(),
+        status=DRAFT_STATUS,
+        addressee=draft.addressee,
+        subject=draft.subject,
+        signatory="",
+        executor="",
+        delivery_state="",
+        report_due=None,
+        reports_received=0,
+        reports_total=0,
+        annul_reason=f"{draft.owner}, {draft.saved_at:%d.%m.%Y %H:%M}",
+    )
+
+
 def _status_colour(row: LetterRow) -> str | None:
+    if row.status == DRAFT_STATUS:
+        return RESERVED
     if row.status == LetterStatus.RESERVED:
         return RESERVED
     return DIMMED if row.status in (LetterStatus.ANNULLED, LetterStatus.CANCELLED) else None
@@ -67,7 +91,7 @@ def _status_colour(row: LetterRow) -> str | None:
 def _delivery(row: LetterRow) -> str:
     if row.status != LetterStatus.REGISTERED:
         reason = f": {row.annul_reason}" if row.annul_reason else ""
-        return STATUS_LABELS[row.status] + reason
+        return STATUS_LABELS.get(row.status, "Черновик") + reason
     return DELIVERY_STATE_LABELS.get(row.delivery_state, row.delivery_state)
 
 
@@ -77,6 +101,7 @@ class RegistryTab(ListTab):
     count_cap = COUNT_CAP
     new_letter_requested = Signal()
     open_requested = Signal(int)
+    draft_requested = Signal(int)  # a draft of the filter «Черновики», by its id
     annul_requested = Signal(int)
     letter_requested = Signal(str, int)  # "preview" | "print" | "save" | "mailing", letter id
     export_requested = Signal()
@@ -90,9 +115,7 @@ class RegistryTab(ListTab):
         self._setup_sorting()
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._row_menu)
-        self.table.doubleClicked.connect(
-            lambda index: self.open_requested.emit(self._id(index.row()))
-        )
+        self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
         self._add_row_shortcuts()
         self.reload_journals()
 
@@ -186,12 +209,20 @@ class RegistryTab(ListTab):
         ]
 
     def fetch(self, query: Any, offset: int, limit: int) -> list[Any]:
+        if query.status == DRAFT_STATUS:
+            return [_draft_row(d) for d in list_drafts(self.db, search=query.search)][
+                offset : offset + limit
+            ]
         return list_letters(self.db, query, offset=offset, limit=limit)
 
     def count(self, query: Any) -> int:
+        if query.status == DRAFT_STATUS:
+            return len(list_drafts(self.db, search=query.search))
         return count_letters(self.db, query, cap=self.count_cap)
 
     def count_message(self, query: Any, total: int, exact: bool) -> str:
+        if query.status == DRAFT_STATUS:
+            return f"Черновики: {total}"
         message = super().count_message(query, total, exact)
         short = only_number_start(query)
         self.count_label.setToolTip(
@@ -277,8 +308,15 @@ class RegistryTab(ListTab):
         self.row_menu().exec(self.table.viewport().mapToGlobal(pos))
 
     def _open_selected(self) -> None:
-        row = self.selected_row()
-        if row is not None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            self._open_row(rows[0].row())
+
+    def _open_row(self, index: int) -> None:
+        row = self.model.row_at(index)
+        if row.status == DRAFT_STATUS:
+            self.draft_requested.emit(row.id)
+        else:
             self.open_requested.emit(row.id)
 
     def _letter_action(self, kind: str) -> None:
