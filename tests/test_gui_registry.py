@@ -44,7 +44,15 @@ def test_register_from_the_dialog_typed_in_russian(
     dialog: LetterDialog, qtbot: QtBot, demo_db: Database
 ) -> None:
     assert dialog.journal_combo.currentData() == "ИСХ"
-    assert "индекс дела" in dialog.number_label.text()  # {case} is still missing
+    assert dialog.case_edit.text() == "5"  # the journal's last case index, remembered
+    from app.services.registry.recent import recent_people
+
+    recent = recent_people(demo_db)  # the people of the clerk's last letter (the demo's)
+    assert recent.signatory is not None
+    assert dialog.signatory_combo.currentData() == recent.signatory
+    assert dialog.executor_combo.currentData() == recent.executor
+    dialog.case_edit.clear()
+    assert "индекс дела" in dialog.number_label.text()  # {case} is missing
     dialog.case_edit.setFocus()
     type_text(dialog.case_edit, "5")
     assert dialog.number_label.text() == "Будет присвоен номер: 1/5"

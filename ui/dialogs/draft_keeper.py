@@ -189,9 +189,9 @@ class DraftKeeper(QObject):
         return self.dialog._snapshot() != (self.opened_as or self.dialog._opened_as)
 
     def autosave(self) -> None:
-        if self.dialog.result_letter is None and self.changed():
-            if self.dialog._snapshot() != self.saved_as:
-                self.save(kept=False)
+        fresh = self.dialog._snapshot() != self.saved_as
+        if self.dialog.result_letter is None and self.changed() and fresh:
+            self.save(kept=False)
 
     def close_unchanged(self) -> None:
         """Closed as opened: a draft opened again stays kept; one the autosave made goes."""

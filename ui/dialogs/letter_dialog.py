@@ -63,6 +63,7 @@ from app.services.registry.letters import (
     similar_today,
     update_letter,
 )
+from app.services.registry.recent import last_case, recent_people
 from app.states import LetterStatus
 from app.text import WEEKDAYS, initials_name
 from db.engine import Database
@@ -138,7 +139,10 @@ class LetterDialog(QDialog):
         self.draft_label.setObjectName("draft_state")
         self.draft_label.setStyleSheet(f"color: {palette.DIMMED};")
         layout.addLayout(self._build_buttons())
+        self._remembered_case = ""
         self._fill_from_card()
+        if letter_id is None and draft_id is None:
+            self._remember_people()
         if addressee and letter_id is None:
             self._fill_addressee(addressee, self._printed_for(addressee))
         self._journal_changed()
@@ -461,8 +465,22 @@ class LetterDialog(QDialog):
     def _journal_changed(self) -> None:
         code = self.journal_combo.currentData()
         if code is not None and self.letter_id is None:
-            self.case_edit.setEnabled("case" in journal_needs(self.db, code))
+            needs_case = "case" in journal_needs(self.db, code)
+            self.case_edit.setEnabled(needs_case)
+            typed = self.case_edit.text().strip()
+            if needs_case and typed in ("", self._remembered_case):
+                # the journal's last case index, unless the clerk typed another
+                self._remembered_case = last_case(self.db, code)
+                self.case_edit.setText(self._remembered_case)
         self._update_number()
+
+    def _remember_people(self) -> None:
+        """A new letter starts with the signatory and executor of the clerk's last letter."""
+        recent = recent_people(self.db)
+        for combo, code in ((self.signatory_combo, recent.signatory),
+                            (self.executor_combo, recent.executor)):  # fmt: skip
+            if code and combo.currentData() is None:
+                combo.setCurrentIndex(max(0, combo.findData(code)))
 
     def _status_text(self) -> str:
         return self._registration.status.label.lower()
