@@ -22,8 +22,12 @@ class Recent:
 
 def recent_people(db: Database) -> Recent:
     """The signatory and executor of the newest of this clerk's letters (among the newest)."""
-    newest = select(Letter.id, Letter.created_by, Letter.signatory_id, Letter.executor_id)
-    newest = newest.order_by(Letter.id.desc()).limit(RECENT_LETTERS).subquery()
+    newest = (
+        select(Letter.id, Letter.created_by, Letter.signatory_id, Letter.executor_id)
+        .order_by(Letter.id.desc())
+        .limit(RECENT_LETTERS)
+        .subquery()
+    )
     with db.read() as session:
         row = session.execute(
             select(newest.c.signatory_id, newest.c.executor_id)
