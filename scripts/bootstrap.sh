@@ -7,9 +7,10 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VENV=${SECRETARIAT_VENV:-$ROOT/.venv}
 
-# Qt offscreen and on X11 (see docs/pitfalls.md), plus a Times-compatible font.
+# Qt offscreen and on X11 (see docs/pitfalls.md), plus a Times-compatible font and the Russian
+# hunspell dictionary (spell checking of the letter; without it the check is off, with a note).
 QT_PACKAGES="libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
-  fonts-liberation2 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
+  fonts-liberation2 hunspell-ru libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1"
 
 say() { printf '\033[1m%s\033[0m\n' "$*" >&2; }

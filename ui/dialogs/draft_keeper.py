@@ -23,6 +23,7 @@ from app.errors import UserError
 from app.services.registry.drafts import DraftSummary, discard_draft, save_draft
 from db.engine import Database
 from ui.widgets.body_editor import BodyEditor
+from ui.widgets.heading_edit import HeadingEdit
 
 
 class LetterForm(Protocol):
@@ -45,7 +46,7 @@ class LetterForm(Protocol):
     list_combo: QComboBox
     text_edit: QPlainTextEdit
     salutation_edit: QLineEdit
-    subject_edit: QLineEdit
+    subject_edit: HeadingEdit
     body_edit: BodyEditor
     closing_edit: QLineEdit
     reply_number_edit: QLineEdit

@@ -64,12 +64,14 @@ from app.services.registry.letters import (
     update_letter,
 )
 from app.services.registry.recent import last_case, recent_people
+from app.spelling import speller
 from app.states import LetterStatus
 from app.text import WEEKDAYS, initials_name
 from db.engine import Database
 from ui import palette
 from ui.dialogs.draft_keeper import DraftKeeper, restore_form
 from ui.widgets.body_editor import BodyEditor
+from ui.widgets.heading_edit import HeadingEdit
 
 ADDRESSEE_MODES = (
     ("recipients", "Из справочника"),
@@ -241,7 +243,7 @@ class LetterDialog(QDialog):
     def _build_content(self) -> QGroupBox:
         box = QGroupBox("Содержание")
         form = QFormLayout(box)
-        self.subject_edit = QLineEdit()
+        self.subject_edit = HeadingEdit()
         self.subject_edit.setObjectName("subject")
         self.subject_edit.setPlaceholderText("О … (обязательно)")
         self.errors["subject"] = _error_label()
@@ -272,6 +274,11 @@ class LetterDialog(QDialog):
         form.addRow("", self.errors["subject"])
         form.addRow("Текст*", self.body_edit)
         form.addRow("", self.errors["body"])
+        note = speller().note
+        if note:
+            self.spelling_note = QLabel(note)
+            self.spelling_note.setStyleSheet(f"color: {palette.DIMMED};")
+            form.addRow("", self.spelling_note)
         reply = QHBoxLayout()
         self.reply_number_edit = QLineEdit()
         self.reply_number_edit.setPlaceholderText("номер письма, на которое отвечаем")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import (
     QAction,
+    QContextMenuEvent,
     QFont,
     QKeyEvent,
     QKeySequence,
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
 from app.body_html import blocks_from_html, blocks_from_plain, html_of
 from app.errors import UserError
 from app.letter_body import Block, Item, Table, blocks_of, has_text, stored
+from ui.widgets.spelling import SpellHighlighter, spelling_menu
 
 LIST_STYLES = {
     "bullet": QTextListFormat.Style.ListDisc,
@@ -59,6 +61,10 @@ class BodyTextEdit(QTextEdit):
         font.setStyleHint(QFont.StyleHint.Serif)
         font.setPointSize(12)
         self.document().setDefaultFont(font)
+        self.highlighter = SpellHighlighter(self.document())
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        spelling_menu(self, event, self.highlighter).exec(event.globalPos())
 
     def insertFromMimeData(self, source: QMimeData) -> None:
         try:
