@@ -409,6 +409,9 @@ def _plain_block(line: str) -> Block:
 # --- out: the editor's HTML ---------------------------------------------------------------------
 
 
+P_STYLE = "margin-top:0; margin-bottom:4px"  # the editor's paragraphs: close, as printed
+
+
 def _runs_html(block: Block) -> str:
     parts = []
     for span in block.spans:
@@ -438,7 +441,7 @@ def _blocks_html(items: Sequence[Item]) -> list[str]:
             continue
         if item.kind == "paragraph":
             close_to(0)
-            out.append(f"<p>{_runs_html(item)}</p>")
+            out.append(f'<p style="{P_STYLE}">{_runs_html(item)}</p>')
             continue
         tag = "ul" if item.kind == "bullet" else "ol"
         depth = item.level + 1

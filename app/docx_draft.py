@@ -556,7 +556,7 @@ def _rest(units: list[Line | Table], draft: Draft) -> None:
     draft.body = numbered(body)
     if draft.body:
         blocks = sum(1 for b in draft.body if isinstance(b, Block))
-        draft.note("текст", f"{blocks} абзацев и пунктов")
+        draft.note("текст", f"абзацев и пунктов списков: {blocks}")
     _tail(units[end:], draft)
 
 

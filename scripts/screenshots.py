@@ -129,6 +129,7 @@ def main() -> int:
     shoot(card, "letter-card.png", (980, 760))
     card.close()
     _letters(demo, window, shoot, out)
+    _editor(demo, window, shoot, out, tmp)
     _reports(demo, window, shoot, tmp)
     _dispatch(demo, window, shoot, tmp, out)
     _safety(demo, window, shoot, tmp, app)
@@ -415,6 +416,44 @@ def _letters(demo, window, shoot, out: Path) -> None:  # type: ignore[no-untyped
             page_images(preview_pdf(demo, letter_id_by_number(demo, number)), 110), 1
         ):
             name = out / f"{stem}-page{page}.png"
+            image.save(str(name))
+            print(name)
+
+
+def _editor(demo, window, shoot, out: Path, tmp: Path) -> None:  # type: ignore[no-untyped-def]
+    """The body editor after a paste from Word (with a misspelt word underlined), what a Word
+    draft gave, and the preview (F3) of a letter with lists and a table before registration."""
+    from PySide6.QtCore import QMimeData
+    from PySide6.QtGui import QTextCursor
+
+    from app.services.output.letter_export import preview_card_pdf
+    from app.services.registry.letter_cards import card_from_json
+    from tests.drafts import report_request_tabbed
+    from tests.test_letter_body import rich_card
+    from ui.dialogs.draft_dialog import DraftDialog
+    from ui.dialogs.letter_dialog import LetterDialog
+    from ui.widgets.pdf_pages import page_images
+
+    root = Path(__file__).resolve().parent.parent
+    dialog = LetterDialog(demo, window)
+    dialog._search_recipients("губернатор")
+    dialog._add_recipient(next(iter(dialog._choices)))
+    dialog.subject_edit.setText("О представлении сведений о мероприятиях")
+    mime = QMimeData()
+    mime.setHtml((root / "tests" / "fixtures" / "clipboard" / "word.html").read_text("utf-8"))
+    dialog.body_edit.edit.insertFromMimeData(mime)
+    dialog.body_edit.edit.moveCursor(QTextCursor.MoveOperation.End)
+    dialog.body_edit.edit.insertPlainText("\nПросим прадставить сведения до 1 декабря.")
+    shoot(dialog, "letter-editor.png", (980, 900))
+    dialog.close()
+    draft = report_request_tabbed(tmp / "Проект письма.docx")
+    recognised = DraftDialog(demo, draft, "РСК", window)
+    shoot(recognised, "letter-from-word.png", (820, 560))
+    recognised.close()
+    pdf = preview_card_pdf(demo, card_from_json(rich_card()))
+    for page, image in enumerate(page_images(pdf, 110), 1):
+        if page <= 2:
+            name = out / f"letter-table-page{page}.png"
             image.save(str(name))
             print(name)
 

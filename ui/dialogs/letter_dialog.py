@@ -128,7 +128,7 @@ class LetterDialog(QDialog):
         self.result_letter: RegisteredLetter | None = None
         self._view: LetterView | None = letter_card(db, letter_id) if letter_id else None
         self.setWindowTitle("Новое письмо" if letter_id is None else "Карточка письма")
-        self.resize(980, 760)
+        self.resize(1000, 860)
         self.errors: dict[str, QLabel] = {}
         layout = QVBoxLayout(self)
         layout.addWidget(self._build_registration())
@@ -248,7 +248,7 @@ class LetterDialog(QDialog):
         self.subject_edit.setPlaceholderText("О … (обязательно)")
         self.errors["subject"] = _error_label()
         self.body_edit = BodyEditor()
-        self.body_edit.setMinimumHeight(220)
+        self.body_edit.setMinimumHeight(260)
         self.closing_edit = QLineEdit()
         self.closing_edit.setPlaceholderText("например, «С уважением,»")
         self.attachments_edit = QPlainTextEdit()

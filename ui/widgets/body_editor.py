@@ -89,7 +89,7 @@ class BodyTextEdit(QTextEdit):
         if len(items) == 1 and isinstance(one, Block) and one.kind == "paragraph":
             # a few words into the paragraph being typed: no new paragraph
             html = html_of(items)
-            start, end = html.index("<p>") + 3, html.rindex("</p>")
+            start, end = html.index(">", html.index("<p")) + 1, html.rindex("</p>")
             cursor.insertHtml(html[start:end])
         else:
             cursor.insertHtml(html_of(items))

@@ -16,7 +16,7 @@ from app.docx_draft import NOT_RECOGNISED, Draft, read_draft
 from app.errors import UserError
 from app.letter_body import has_text, stored
 from app.services.registry.letters import Addressee, AttachmentData, LetterCard
-from app.text import normalize
+from app.text import initials_name, normalize
 from db.engine import Database
 from db.models import Journal, Recipient, Staff
 
@@ -128,7 +128,9 @@ def _person(session: Session, written: str, who: str, notes: list[tuple[str, str
     if person is None:
         notes.append((NOT_RECOGNISED, f"{who} «{written}» не найден среди сотрудников"))
     else:
-        notes.append((f"{who} в списке сотрудников", person.code))
+        name = initials_name(person.last_name, person.first_name, person.middle_name, sep=" ")
+        position = person.position.split("\n")[0].strip()
+        notes.append((f"{who} в списке сотрудников", f"{name}, {position}".strip(", ")))
     return person
 
 
