@@ -81,7 +81,9 @@ class MainWindow(QMainWindow):
         self.update_control_notice()
         if db.read_only:
             self._enter_read_only()
-        QTimer.singleShot(0, self.offer_drafts)  # after the window is shown
+        QTimer.singleShot(
+            0, self, self.offer_drafts
+        )  # after the window is shown; not after it is gone
 
     # --- building -------------------------------------------------------------------------
 

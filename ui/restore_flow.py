@@ -7,7 +7,6 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QMessageBox,
@@ -20,6 +19,7 @@ from app.errors import UserError
 from app.numbering import MAX_SEQ
 from app.services.safety.backup import RestoreResult, restore_backup
 from app.services.safety.restore_guard import NumbersUnknownError, bring_back
+from ui.widgets.buttons import ok_cancel
 
 MISSING_SHOWN = 15  # letters named in the message; the rest are counted
 
@@ -49,12 +49,7 @@ class LastNumbersDialog(QDialog):
             form.addRow(f"Журнал «{code}», последний номер:", spin)
             self.spins[code] = spin
         layout.addLayout(form)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Восстановить")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, "Восстановить")
         layout.addWidget(buttons)
 
     def numbers(self) -> dict[str, int]:

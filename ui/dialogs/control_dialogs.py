@@ -7,7 +7,6 @@ import datetime as dt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -18,18 +17,8 @@ from PySide6.QtWidgets import (
 
 from app import clock
 from app.services.control.reports import LetterControl
+from ui.widgets.buttons import ok_cancel
 from ui.widgets.due_date_edit import DueDateEdit
-
-
-def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
-    buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-    )
-    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
-    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    return buttons
 
 
 def _suggested_due(current: dt.date) -> dt.date:
@@ -61,7 +50,7 @@ class ExtendDialog(QDialog):
         layout.addWidget(
             QLabel("Прежний срок сохраняется в истории продлений с причиной и исполнителем.")
         )
-        layout.addWidget(_buttons(self, "Продлить срок"))
+        layout.addWidget(ok_cancel(self, "Продлить срок"))
 
 
 class RemindDialog(QDialog):
@@ -95,7 +84,7 @@ class RemindDialog(QDialog):
             )
         )
         layout.addLayout(form)
-        layout.addWidget(_buttons(self, "Зарегистрировать напоминание"))
+        layout.addWidget(ok_cancel(self, "Зарегистрировать напоминание"))
 
     def chosen_due(self) -> dt.date | None:
         return self.due.date() if self.new_due.isChecked() else None

@@ -9,7 +9,6 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QLabel,
     QMessageBox,
@@ -24,6 +23,7 @@ from app.services.registry.draft_import import DraftCard, card_from_draft
 from app.services.registry.letters import LetterCard
 from db.engine import Database
 from ui import palette
+from ui.widgets.buttons import ok_cancel
 
 TITLE = "Черновик из Word"
 
@@ -78,13 +78,7 @@ class DraftDialog(QDialog):
                 item.setForeground(1, red)
             self.tree.addTopLevelItem(item)
         self.tree.resizeColumnToContents(0)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Заполнить карточку")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, "Заполнить карточку")
         layout = QVBoxLayout(self)
         layout.addWidget(summary)
         layout.addWidget(self.tree, 1)

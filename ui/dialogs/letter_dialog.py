@@ -595,18 +595,8 @@ class LetterDialog(QDialog):
         if card.date is not None:
             self.date_edit.setDate(_qdate(card.date))
         self.case_edit.setText(card.case)
-        self.subject_edit.setText(card.subject)
-        self.body_edit.set_body(card.body)
-        self.closing_edit.setText(card.closing or "")
-        self.salutation_edit.setText(card.salutation or "")
-        self.reply_number_edit.setText(card.reply_to_number)
-        self.reply_date_edit.setText(
-            card.reply_to_date.strftime("%d.%m.%Y") if card.reply_to_date else ""
-        )
+        self._show_content(card)
         self._fill_addressee(card.addressee, reg.addressees_as_printed)
-        self.attachments_edit.setPlainText(
-            "\n".join(f"{a.title}; {a.sheets}; {a.copies}" for a in card.attachments)
-        )
         for combo, value in ((self.signatory_combo, card.signatory),
                              (self.executor_combo, card.executor),
                              (self.signature_combo, card.signature)):  # fmt: skip
@@ -792,9 +782,8 @@ class LetterDialog(QDialog):
             return
         self.show_card(dialog.result_card)
 
-    def show_card(self, card: LetterCard) -> None:
-        """Fill the form from a card made elsewhere (a Word draft): what it has replaces what the
-        form holds; registration data stay."""
+    def _show_content(self, card: LetterCard) -> None:
+        """The card's words in the form: heading, text, closing, salutation, reply, attachments."""
         self.subject_edit.setText(card.subject)
         self.body_edit.set_body(card.body)
         self.closing_edit.setText(card.closing or "")
@@ -806,6 +795,11 @@ class LetterDialog(QDialog):
         self.attachments_edit.setPlainText(
             "\n".join(f"{a.title}; {a.sheets}; {a.copies}" for a in card.attachments)
         )
+
+    def show_card(self, card: LetterCard) -> None:
+        """Fill the form from a card made elsewhere (a Word draft): what it has replaces what the
+        form holds; registration data stay."""
+        self._show_content(card)
         if card.addressee.text is not None or card.addressee.recipient or card.addressee.recipients:
             self.recipient_list.clear()
             self.text_edit.clear()

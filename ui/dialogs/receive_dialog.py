@@ -11,7 +11,6 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -37,6 +36,7 @@ from app.text import wrap_title
 from db.engine import Database
 from ui import palette
 from ui.background import message_of
+from ui.widgets.buttons import ok_cancel
 
 BAD_CELL = QColor("#f9d6d3")
 
@@ -132,13 +132,7 @@ class ReceiveDialog(QDialog):
         rows_layout.addWidget(self.table, 1)
         rows_layout.addLayout(rows_buttons)
 
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Отметить получение")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, "Отметить получение")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(files_box)

@@ -23,7 +23,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QMessageBox,
     QSpinBox,
@@ -36,6 +35,7 @@ from PySide6.QtWidgets import (
 from app.body_html import blocks_from_html, blocks_from_plain, html_of
 from app.errors import UserError
 from app.letter_body import Block, Item, Table, blocks_of, has_text, stored
+from ui.widgets.buttons import ok_cancel
 from ui.widgets.spelling import SpellHighlighter, spelling_menu
 
 LIST_STYLES = {
@@ -313,14 +313,7 @@ class BodyEditor(QWidget):
         columns.setValue(3)
         form.addRow("Строк (с заголовком)", rows)
         form.addRow("Столбцов", columns)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Вставить")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(dialog, "Вставить"))
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.insert_table(rows.value(), columns.value())
 
