@@ -563,3 +563,35 @@ class LetterDraft(Base):
     subject: Mapped[str] = mapped_column(Text, default="")
     addressee: Mapped[str] = mapped_column(Text, default="")
     form: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class StoredFileChunk(Base):
+    """A piece of a stored file (1 MiB): a large file goes in and out piece by piece, so that
+    neither end holds it whole in memory. A file with pieces has an empty ``content``."""
+
+    __tablename__ = "stored_file_chunk"
+
+    file_id: Mapped[int] = mapped_column(
+        ForeignKey("stored_file.id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class LetterFile(Base):
+    """A file of a letter: the signed scan, an attachment's file, the executor's draft."""
+
+    __tablename__ = "letter_file"
+    __table_args__ = (UniqueConstraint("letter_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letter.id", ondelete="CASCADE"), index=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("stored_file.id"))
+    name: Mapped[str] = mapped_column(String(300))  # unique within the letter
+    kind: Mapped[str] = mapped_column(String(20), default="attachment")  # scan|attachment|draft
+    title: Mapped[str] = mapped_column(String(500), default="")
+    pages: Mapped[int] = mapped_column(Integer, default=0)  # 0: not known (not a PDF or image)
+    added_by: Mapped[str] = mapped_column(String(100), default="")
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+
+    file: Mapped[StoredFile] = relationship()

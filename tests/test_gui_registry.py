@@ -189,7 +189,7 @@ def test_copy_number_and_filters(window: MainWindow, qtbot: QtBot) -> None:
 
 def test_sorting_by_clicking_the_header(window: MainWindow, qtbot: QtBot) -> None:
     tab = window.registry_tab
-    tab.table.horizontalHeader().setSortIndicator(3, Qt.SortOrder.AscendingOrder)  # heading
+    tab.table.horizontalHeader().setSortIndicator(4, Qt.SortOrder.AscendingOrder)  # heading
     settle(qtbot, window)
     subjects = [tab.model.row_at(r).subject for r in range(tab.model.rowCount())]
     assert subjects == sorted(subjects)
@@ -200,7 +200,7 @@ def test_hide_a_column_from_the_header_menu(window: MainWindow) -> None:
     menu = tab.column_menu()
     [executor] = [a for a in menu.actions() if a.text() == "Исполнитель"]
     executor.trigger()
-    assert tab.table.isColumnHidden(5)
+    assert tab.table.isColumnHidden(6)
 
 
 def test_ctrl_n_opens_the_dialog(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:

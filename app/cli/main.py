@@ -91,6 +91,9 @@ def _add_letters(sub: Any) -> None:
     lsub = letters.add_subparsers(
         dest="letters_command", metavar="COMMAND", required=True, parser_class=_Parser
     )
+    from app.cli.letter_files import add_file_commands
+
+    add_file_commands(lsub, _open)
     p = lsub.add_parser("list", help="список писем")
     p.add_argument("--search", default="", help="поиск по номеру, заголовку, адресату и тексту")
     p.add_argument("--from", dest="date_from", type=_date, metavar="DATE")

@@ -71,6 +71,7 @@ from db.engine import Database
 from ui import palette
 from ui.dialogs.draft_keeper import DraftKeeper, restore_form
 from ui.widgets.body_editor import BodyEditor
+from ui.widgets.files_panel import FilesPanel
 from ui.widgets.heading_edit import HeadingEdit
 
 ADDRESSEE_MODES = (
@@ -134,6 +135,9 @@ class LetterDialog(QDialog):
         layout.addWidget(self._build_registration())
         layout.addWidget(self._build_addressee())
         layout.addWidget(self._build_content(), 1)
+        if self.letter_id is not None:
+            self.files_panel = FilesPanel(db, self.letter_id)
+            layout.addWidget(self.files_panel)
         layout.addWidget(self._build_control())
         self.form_error = _error_label()
         layout.addWidget(self.form_error)

@@ -269,6 +269,12 @@ class SettingsDialog(QDialog):
         form.addRow("Тема письма", self.email_subject_edit)
         form.addRow("Сопроводительный текст", self.email_body_edit)
         form.addRow("", fields)
+        self.max_file_spin = QSpinBox()
+        self.max_file_spin.setRange(1, 2000)
+        self.max_file_spin.setSuffix(" МБ")
+        self.max_file_spin.setValue(org.max_file_mb)
+        self.max_file_spin.setToolTip("Скан письма, файл приложения, черновик — каждый не больше")
+        form.addRow("Файл письма, не больше", self.max_file_spin)
         return page
 
     def _collect_dispatch(self, data: OrganizationData) -> None:
@@ -281,6 +287,7 @@ class SettingsDialog(QDialog):
         data.smtp_login = self.smtp_login_edit.text().strip()
         data.email_subject = self.email_subject_edit.text().strip()
         data.email_body = self.email_body_edit.toPlainText().strip()
+        data.max_file_mb = self.max_file_spin.value()
         check_template(data.email_subject, "Тема письма")
         check_template(data.email_body, "Сопроводительный текст")
 

@@ -48,7 +48,7 @@ STATUSES: tuple[tuple[str | None, str], ...] = (
     (LetterStatus.CANCELLED, "Отмененные резервы"),
     (DRAFT_STATUS, "Черновики"),
 )
-SORTABLE = {0: "number", 1: "date", 2: "addressee", 3: "subject", 6: "status"}
+SORTABLE = {0: "number", 2: "date", 3: "addressee", 4: "subject", 7: "status"}
 
 
 def _report(row: LetterRow) -> str:
@@ -111,7 +111,7 @@ class RegistryTab(ListTab):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         self.db = db
         super().__init__(parent)
-        self.set_column_widths([80, 88, 250, 320, 105, 115, 135, 115])
+        self.set_column_widths([80, 30, 88, 250, 320, 105, 115, 135, 115])
         self._setup_sorting()
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._row_menu)
@@ -167,7 +167,7 @@ class RegistryTab(ListTab):
         header = self.table.horizontalHeader()
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
-        header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)
+        header.setSortIndicator(2, Qt.SortOrder.DescendingOrder)
         header.sortIndicatorChanged.connect(self.refresh)
 
     def make_query(self) -> LetterQuery:
@@ -194,6 +194,7 @@ class RegistryTab(ListTab):
         struck = lambda r: r.status == LetterStatus.ANNULLED  # noqa: E731
         return [
             Column("Номер", lambda r: r.number, foreground=_status_colour, struck_out=struck),
+            Column("📎", lambda r: str(r.files) if r.files else ""),
             Column("Дата", lambda r: date_ru(r.reg_date), foreground=_status_colour),
             Column("Адресат", lambda r: r.addressee, foreground=_status_colour),
             Column("Заголовок", lambda r: r.subject, foreground=_status_colour),

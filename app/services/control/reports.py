@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -28,7 +27,6 @@ from db.models import (
     ReportReplyFile,
     ReportRequest,
     ReportRow,
-    StoredFile,
 )
 
 OUTSTANDING = (ControlState.EXPECTED, ControlState.REMINDED)
@@ -469,23 +467,3 @@ def reply_detail(db: Database, control_id: int) -> ReplyDetail:
                 ReplyFile(f.file.id, f.file.name, f.file.size, f.file.sha256) for f in control.files
             ],
         )
-
-
-def save_stored_file(db: Database, file_id: int, out: Path) -> Path:
-    """Write a received file out (atomically); its checksum is verified on the way."""
-    import hashlib
-
-    from app.exporters.atomic import write_atomically
-
-    with db.read() as session:
-        stored = session.get(StoredFile, file_id)
-        if stored is None:
-            raise UserError("Файл не найден")
-        content, sha256 = stored.content, stored.sha256
-    if hashlib.sha256(content).hexdigest() != sha256:
-        raise UserError("Файл в базе данных поврежден: контрольная сумма не совпадает")
-
-    def write(tmp: Path) -> None:
-        tmp.write_bytes(content)
-
-    return write_atomically(Path(out), write)

@@ -87,6 +87,7 @@ class OrganizationData:
     smtp_login: str = ""
     email_subject: str = ""
     email_body: str = ""
+    max_file_mb: int = 50  # the largest file a letter may hold (the scan, an attachment)
     logo: bytes = b""  # a new emblem image (PNG/JPEG) to store; b"" keeps the current one
     version: int = 0  # 0: not read from the database
 
@@ -99,6 +100,8 @@ class OrganizationData:
             raise UserError(
                 f"Порядок даты и номера «{self.number_line}»: допустимо number_first или date_first"
             )
+        if not 1 <= self.max_file_mb <= 2000:
+            raise UserError(f"Файл письма, не больше: {self.max_file_mb} МБ; допустимо 1–2000 МБ")
         if self.font_size not in FONT_SIZES:
             raise UserError(f"Размер шрифта {self.font_size}: допустимо от 12 до 14 пт")
         if self.font_file and not self.font_file.lower().endswith((".ttf", ".otf")):
@@ -212,6 +215,7 @@ _ORG_EXTRA = (  # kept in the row's ``extra`` JSON
     "smtp_login",
     "email_subject",
     "email_body",
+    "max_file_mb",
 )
 _ORG_DEFAULTS = OrganizationData(name="")
 _ORG_FIELDS = [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import ColumnElement, Integer, and_, case, column, func, select, text
 from sqlalchemy.orm import Session, defer, selectinload
@@ -18,7 +18,15 @@ from app.services.registry.search_index import (
 )
 from app.text import initials_name
 from db.engine import Database
-from db.models import Journal, Letter, LetterAddressee, ReportControl, ReportRequest, Staff
+from db.models import (
+    Journal,
+    Letter,
+    LetterAddressee,
+    LetterFile,
+    ReportControl,
+    ReportRequest,
+    Staff,
+)
 
 SORT_KEYS = ("date", "number", "addressee", "subject", "status")
 
@@ -41,6 +49,7 @@ class LetterRow:
     reports_received: int
     reports_total: int
     annul_reason: str = ""
+    files: int = 0  # the letter's own files (the paper-clip column)
 
 
 @dataclass
@@ -266,8 +275,25 @@ def list_letters(
                     .limit(limit)
                 )
             )
-        progress = _report_progress(session, [letter.id for letter in letters])
-        return [letter_row(letter, progress.get(letter.id)) for letter in letters]
+        ids = [letter.id for letter in letters]
+        progress = _report_progress(session, ids)
+        files = file_counts(session, ids)
+        return [
+            replace(letter_row(letter, progress.get(letter.id)), files=files.get(letter.id, 0))
+            for letter in letters
+        ]
+
+
+def file_counts(session: Session, ids: list[int]) -> dict[int, int]:
+    """How many files each letter holds."""
+    if not ids:
+        return {}
+    stmt = (
+        select(LetterFile.letter_id, func.count(LetterFile.id))
+        .where(LetterFile.letter_id.in_(ids))
+        .group_by(LetterFile.letter_id)
+    )
+    return {lid: int(n) for lid, n in session.execute(stmt)}
 
 
 def _report_progress(session: Session, ids: list[int]) -> dict[int, tuple[dt.date, int, int]]:

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.errors import UserError
-from db.models import StoredFile
+from db.engine import Database
+from db.models import StoredFile, StoredFileChunk
+
+CHUNK = 1024 * 1024  # a stored piece: a file goes in and out a piece at a time
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MIME_BY_SUFFIX = {
@@ -21,6 +27,82 @@ MIME_BY_SUFFIX = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+
+def mime_of(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    return (
+        MIME_BY_SUFFIX.get(suffix)
+        or mimetypes.types_map.get(suffix, "")
+        or ("application/octet-stream")
+    )
+
+
+def megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".replace(".", ",") + " МБ"
+
+
+def store_stream_in(
+    session: Session, name: str, source: BinaryIO, *, limit: int, mime: str = ""
+) -> StoredFile:
+    """A file read from ``source`` piece by piece into the database: its size and SHA-256 are
+    counted on the way; more than ``limit`` bytes is refused (the transaction rolls back)."""
+    stored = StoredFile(name=name, mime=mime or mime_of(name), size=0, sha256="", content=b"")
+    session.add(stored)
+    session.flush()
+    digest = hashlib.sha256()
+    size = seq = 0
+    while piece := source.read(CHUNK):
+        size += len(piece)
+        if size > limit:
+            raise UserError(f"{name}: файл больше допустимых {megabytes(limit)}")
+        digest.update(piece)
+        session.execute(insert(StoredFileChunk), {"file_id": stored.id, "seq": seq, "data": piece})
+        seq += 1
+    stored.size, stored.sha256 = size, digest.hexdigest()
+    session.flush()
+    return stored
+
+
+def stored_pieces(session: Session, stored: StoredFile) -> Iterator[bytes]:
+    """The content of a stored file, a piece at a time (whole files of old: at once)."""
+    if stored.content:
+        yield stored.content
+        return
+    seq = 0
+    while True:
+        piece = session.scalar(
+            select(StoredFileChunk.data).where(
+                StoredFileChunk.file_id == stored.id, StoredFileChunk.seq == seq
+            )
+        )
+        if piece is None:
+            return
+        yield piece
+        seq += 1
+
+
+def save_stored_file(db: Database, file_id: int, out: Path) -> Path:
+    """Write a stored file out (atomically, a piece at a time); its SHA-256 is checked on the
+    way and a damaged file leaves nothing behind."""
+    from app.exporters.atomic import write_atomically
+
+    def write(tmp: Path) -> None:
+        with db.read() as session:
+            stored = session.get(StoredFile, file_id)
+            if stored is None:
+                raise UserError("Файл не найден")
+            digest = hashlib.sha256()
+            with tmp.open("wb") as target:
+                for piece in stored_pieces(session, stored):
+                    digest.update(piece)
+                    target.write(piece)
+            if digest.hexdigest() != stored.sha256:
+                raise UserError(
+                    f"{stored.name}: файл в базе данных поврежден (контрольная сумма не совпадает)"
+                )
+
+    return write_atomically(Path(out), write)
 
 
 def store_file_in(session: Session, name: str, content: bytes, mime: str = "") -> StoredFile:

@@ -1,0 +1,202 @@
+"""The letter's own files: the signed scan, the attachments' files, the executor's draft.
+
+Kept in the database with the letter (size, SHA-256, who and when), a piece at a time so a large
+file is never whole in memory; read back byte for byte with the checksum verified. Removal needs
+a reason and is audited. The per-file limit is the organization's setting (50 MB by default).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from app import audit
+from app.errors import UserError
+from app.field_rules import check_text
+from app.services.safety.stored_files import megabytes, save_stored_file, store_stream_in
+from db.engine import Database
+from db.models import Letter, LetterFile, Organization, StoredFile
+
+KINDS = {"scan": "скан подписанного письма", "attachment": "файл приложения", "draft": "черновик"}
+DEFAULT_LIMIT_MB = 50
+PAGED_SUFFIXES = (".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg")
+
+
+@dataclass(frozen=True)
+class LetterFileRow:
+    id: int
+    name: str
+    kind: str
+    title: str
+    size: int
+    sha256: str
+    pages: int  # 0: not counted (not a PDF or an image)
+    added_by: str
+    added_at: dt.datetime  # local time
+
+
+def limit_bytes(session: Session) -> int:
+    """The largest file a letter may hold (Настройки → Организация, «Файл письма, не больше»)."""
+    row = session.scalars(select(Organization).order_by(Organization.id).limit(1)).first()
+    extra = (row.extra or {}) if row is not None else {}
+    try:
+        mb = int(extra.get("max_file_mb", DEFAULT_LIMIT_MB))
+    except (TypeError, ValueError):
+        mb = DEFAULT_LIMIT_MB
+    return max(1, mb) * 1024 * 1024
+
+
+def count_pages(path: Path) -> int:
+    """Pages of a PDF or a (multi-page) image; 0 when it is neither or cannot be read."""
+    suffix = path.suffix.lower()
+    if suffix not in PAGED_SUFFIXES:
+        return 0
+    try:
+        if suffix == ".pdf":
+            import pypdfium2 as pdfium
+
+            document = pdfium.PdfDocument(str(path))
+            try:
+                return len(document)
+            finally:
+                document.close()
+        from PIL import Image
+
+        with Image.open(path) as image:
+            return int(getattr(image, "n_frames", 1))
+    except Exception:  # a damaged or foreign file: stored all the same, pages unknown
+        return 0
+
+
+def _letter(session: Session, letter_id: int) -> Letter:
+    letter = session.get(Letter, letter_id)
+    if letter is None:
+        raise UserError("Письмо не найдено")
+    return letter
+
+
+def _free_name(session: Session, letter_id: int, name: str) -> str:
+    """The file's name, or «name (2).ext» when the letter already holds one so named."""
+    taken = set(session.scalars(select(LetterFile.name).where(LetterFile.letter_id == letter_id)))
+    if name not in taken:
+        return name
+    stem, suffix = Path(name).stem, Path(name).suffix
+    n = 2
+    while f"{stem} ({n}){suffix}" in taken:
+        n += 1
+    return f"{stem} ({n}){suffix}"
+
+
+def attach_file(
+    db: Database, letter_id: int, path: Path, *, kind: str = "attachment", title: str = ""
+) -> LetterFileRow:
+    """Store the file with the letter; refused beyond the limit, nothing written then."""
+    path = Path(path)
+    if kind not in KINDS:
+        raise UserError(f"Вид файла «{kind}»: допустимо {', '.join(KINDS)}")
+    check_text(title, "название файла", limit=500)
+    check_text(path.name, "имя файла", limit=300)
+    try:
+        if not path.is_file():
+            raise UserError(f"{path}: файл не найден" if not path.exists() else f"{path}: не файл")
+        pages = count_pages(path)
+        with path.open("rb") as source, db.write() as session:
+            letter = _letter(session, letter_id)
+            limit = limit_bytes(session)
+            if path.stat().st_size > limit:
+                raise UserError(f"{path.name}: файл больше допустимых {megabytes(limit)}")
+            name = _free_name(session, letter_id, path.name)
+            stored = store_stream_in(session, name, source, limit=limit)
+            row = LetterFile(
+                letter_id=letter_id,
+                file_id=stored.id,
+                name=name,
+                kind=kind,
+                title=title.strip(),
+                pages=pages,
+                added_by=audit.os_user(),
+            )
+            session.add(row)
+            session.flush()
+            audit.record(
+                session,
+                "letter",
+                letter_id,
+                "file_attached",
+                number=letter.number,
+                name=name,
+                kind=kind,
+                size=stored.size,
+                sha256=stored.sha256,
+            )
+            return _row(row, stored)
+    except PermissionError:
+        raise UserError(f"{path}: нет доступа к файлу") from None
+    except OSError as exc:
+        raise UserError(f"{path}: файл не читается ({exc.strerror or exc})") from None
+
+
+def _row(row: LetterFile, stored: StoredFile) -> LetterFileRow:
+    added = row.added_at.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
+    return LetterFileRow(
+        row.id, row.name, row.kind, row.title, stored.size, stored.sha256, row.pages,
+        row.added_by, added,
+    )  # fmt: skip
+
+
+def letter_files(db: Database, letter_id: int) -> list[LetterFileRow]:
+    with db.read() as session:
+        _letter(session, letter_id)
+        rows = session.execute(
+            select(LetterFile, StoredFile)
+            .join(StoredFile, StoredFile.id == LetterFile.file_id)
+            .where(LetterFile.letter_id == letter_id)
+            .order_by(LetterFile.id)
+        ).all()
+        return [_row(row, stored) for row, stored in rows]
+
+
+def _named(session: Session, letter_id: int, name: str) -> LetterFile:
+    row = session.scalars(
+        select(LetterFile).where(LetterFile.letter_id == letter_id, LetterFile.name == name)
+    ).first()
+    if row is None:
+        raise UserError(f"У письма нет файла «{name}»")
+    return row
+
+
+def save_letter_file(db: Database, letter_id: int, name: str, out: Path) -> Path:
+    """The file written to ``out`` byte for byte (checksum verified; nothing left on a fault)."""
+    with db.read() as session:
+        file_id = _named(session, letter_id, name).file_id
+    return save_stored_file(db, file_id, out)
+
+
+def detach_file(db: Database, letter_id: int, name: str, reason: str) -> None:
+    """Remove a file of the letter, with the reason; the audit keeps its name and checksum."""
+    if not reason.strip():
+        raise UserError("Укажите причину удаления файла")
+    check_text(reason, "причина", limit=1000)
+    with db.write() as session:
+        letter = _letter(session, letter_id)
+        row = _named(session, letter_id, name)
+        stored = session.get(StoredFile, row.file_id)
+        details: dict[str, object] = {"name": row.name, "kind": row.kind}
+        if stored is not None:
+            details |= {"size": stored.size, "sha256": stored.sha256}
+        session.delete(row)
+        session.flush()
+        session.execute(delete(StoredFile).where(StoredFile.id == row.file_id))
+        audit.record(
+            session,
+            "letter",
+            letter_id,
+            "file_removed",
+            number=letter.number,
+            reason=reason.strip(),
+            **details,
+        )
