@@ -7,9 +7,9 @@ import base64
 import datetime as dt
 import re
 from dataclasses import dataclass
-from email import policy
+from email import encoders, policy
 from email.message import Message
-from email.mime.application import MIMEApplication
+from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, make_msgid
@@ -26,6 +26,7 @@ class Mail:
     attachment_name: str
     attachment: bytes
     date: dt.datetime  # aware
+    files: tuple[tuple[str, bytes], ...] = ()  # the attachments' files: name, content
 
 
 WORD_BYTES = 45  # UTF-8 bytes in one encoded word: 12 + 60 characters, under RFC 2047's 75
@@ -82,13 +83,30 @@ def build_message(mail: Mail) -> Message:
     message["Message-ID"] = make_msgid(domain=mail.sender.rpartition("@")[2] or None)
     text = MIMEText(mail.body, "plain", "utf-8", policy=POLICY)
     message.attach(text)
-    part = MIMEApplication(mail.attachment, "pdf", policy=POLICY)
-    part.add_header(
-        "Content-Disposition", "attachment", filename=("utf-8", "", mail.attachment_name)
-    )
-    part.set_param("name", encoded_words(mail.attachment_name))
-    message.attach(part)
+    for name, content in ((mail.attachment_name, mail.attachment), *mail.files):
+        main, sub = _mime(name).split("/", 1)
+        part = MIMEBase(main, sub, policy=POLICY)
+        part.set_payload(content)
+        encoders.encode_base64(part)
+        part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", name))
+        part.set_param("name", encoded_words(name))
+        message.attach(part)
     return message
+
+
+def _mime(name: str) -> str:
+    import mimetypes
+
+    if name.lower().endswith(".pdf"):
+        return "application/pdf"
+    guessed = mimetypes.guess_type(name)[0]
+    return guessed if guessed and "/" in guessed else "application/octet-stream"
+
+
+def message_size(mail: Mail) -> int:
+    """About how many bytes the message takes: base64 makes 4 of every 3."""
+    raw = len(mail.attachment) + sum(len(c) for _n, c in mail.files) + len(mail.body.encode())
+    return raw * 4 // 3 + 4096
 
 
 def valid_address(addr: str) -> bool:

@@ -71,6 +71,7 @@ class Attachment:
     file_name: str  # inside the container: ASCII, so that every МЭДО client reads it
     content: bytes
     description: str
+    original_name: str = ""  # as the clerk attached it (an e-mail attachment keeps it)
 
 
 @dataclass(frozen=True)

@@ -22,12 +22,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import clock
 from app.detached_signature import DetachedSignature, load_signature
 from app.errors import UserError
-from app.exporters.eml import Mail, build_message, valid_address
+from app.exporters.eml import Mail, build_message, message_size, valid_address
 from app.exporters.envelope_pdf import SIZES, EnvelopeAddress, render_envelopes
 from app.exporters.medo import (
     DOCUMENT,
@@ -54,10 +55,11 @@ from app.services.dispatch.record import (
 )
 from app.services.organization.profile import OrganizationData, org_to_data, organization_in
 from app.services.output.letter_export import ExportCancelled, Prepared, prepare, render, safe_name
+from app.services.safety.stored_files import megabytes, stored_pieces
 from app.states import CopyState
 from app.text import date_ru, full_name, initials_name
 from db.engine import Database
-from db.models import Letter, Staff, StoredFile
+from db.models import Letter, LetterFile, Staff, StoredFile
 
 METHODS = (MEDO, EMAIL, POST)
 FOLDERS = {MEDO: "МЭДО", EMAIL: "Электронная почта", POST: "Почта"}
@@ -158,6 +160,19 @@ def _read(session: Session, letter_id: int) -> _Context:
         if stored is not None:
             suffix = Path(stored.name).suffix.lower()
             attachments.append(Attachment(f"attachment{i}{suffix}", stored.content, item.title))
+    files = session.execute(
+        select(LetterFile, StoredFile)
+        .join(StoredFile, StoredFile.id == LetterFile.file_id)
+        .where(LetterFile.letter_id == letter_id, LetterFile.kind == "attachment")
+        .order_by(LetterFile.id)
+    ).all()
+    for kept, stored in files:  # the attachments' own files (Файлы письма)
+        n = len(attachments) + 1
+        content = b"".join(stored_pieces(session, stored))
+        suffix = Path(kept.name).suffix.lower()
+        suffix = suffix if suffix.isascii() and len(suffix) <= 10 else ""
+        title = kept.title or Path(kept.name).stem
+        attachments.append(Attachment(f"attachment{n}{suffix}", content, title, kept.name))
     return _Context(status, org, signer, executor, persons, attachments)
 
 
@@ -398,8 +413,12 @@ def _mail(run: _Run, c: CopyDispatch, sender: str) -> tuple[Mail, str]:
         attachment_name=attachment,
         attachment=run.pdf(c),
         date=clock.now().astimezone(),
+        files=tuple((a.original_name or a.file_name, a.content) for a in ctx.attachments),
     )
     return mail, attachment
+
+
+EMAIL_LIMIT = 25 * 1024 * 1024  # what common mail servers accept in one message (encoded)
 
 
 def _email(run: _Run, copies: list[CopyDispatch], send: bool, password: str | None) -> None:
@@ -417,6 +436,13 @@ def _email(run: _Run, copies: list[CopyDispatch], send: bool, password: str | No
             run.problem(c, f"нет адреса электронной почты{f' («{c.email}»)' if c.email else ''}")
             continue
         mail, _attachment = _mail(run, c, sender)
+        if (size := message_size(mail)) > EMAIL_LIMIT:
+            run.problem(
+                c,
+                f"письмо с вложениями — {megabytes(size)}, больше {megabytes(EMAIL_LIMIT)}, "
+                "которые принимают почтовые серверы; отправьте по МЭДО или почтой",
+            )
+            continue
         messages[c.position] = (c, build_message(mail))
     if not send:
         for c, message in messages.values():

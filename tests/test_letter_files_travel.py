@@ -1,0 +1,68 @@
+"""The letter's attachment files travel with it: listed and carried in the МЭДО container (the
+passport valid against the 2.7.1 schema), attached to the e-mail under their own names; a message
+too large for mail servers is refused with the reason before anything is written."""
+
+from __future__ import annotations
+
+import email
+from email.header import decode_header, make_header
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.services.dispatch import run as dispatch_run
+from app.services.dispatch.run import dispatch_letter
+from app.services.registry.letter_files import attach_file
+from app.services.registry.letters import letter_id_by_number
+from tests.test_medo import _package, assert_valid_passport, program_date, sign_and_send
+
+__all__ = ["program_date"]  # the МЭДО tests' program date (autouse): certificates are valid
+
+
+@pytest.fixture
+def letter(mailing_db: Any, tmp_path: Path) -> int:
+    letter_id = letter_id_by_number(mailing_db, "1961/5")
+    form = tmp_path / "Методические рекомендации.docx"
+    form.write_bytes(b"PK\x03\x04 not really a docx, bytes to carry" * 100)
+    attach_file(mailing_db, letter_id, form, title="Методические рекомендации")
+    return letter_id
+
+
+def test_medo_container_lists_and_carries_the_files(
+    mailing_db: Any, letter: int, tmp_path: Path
+) -> None:
+    sign_and_send(mailing_db, letter, tmp_path / "out")
+    _folder, files = _package(tmp_path / "out")
+    assert files["attachment1.docx"].startswith(b"PK\x03\x04 not really")
+    passport = files["passport.xml"]
+    assert_valid_passport(passport)
+    assert "Методические рекомендации".encode() in passport
+    assert b'localName="attachment1.docx"' in passport
+
+
+def test_email_attaches_the_files_under_their_names(
+    mailing_db: Any, letter: int, tmp_path: Path
+) -> None:
+    dispatch_letter(mailing_db, letter, tmp_path, methods=("Электронная почта",))
+    (eml,) = (tmp_path / "Электронная почта").iterdir()
+    message = email.message_from_bytes(eml.read_bytes())
+    names = [
+        str(make_header(decode_header(p.get_param("name"))))  # type: ignore[arg-type]
+        for p in message.walk()
+        if p.get_param("name")
+    ]
+    assert names == ["Письмо 1961-5 от 02.12.2025.pdf", "Методические рекомендации.docx"]
+    (part,) = [p for p in message.walk() if (p.get_filename() or "").endswith("docx")]
+    payload = part.get_payload(decode=True)
+    assert isinstance(payload, bytes) and payload.startswith(b"PK\x03\x04 not really")
+
+
+def test_too_large_for_mail_is_refused_with_the_reason(
+    mailing_db: Any, letter: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dispatch_run, "EMAIL_LIMIT", 10_000)
+    outcome = dispatch_letter(mailing_db, letter, tmp_path, methods=("Электронная почта",))
+    assert not (tmp_path / "Электронная почта").exists()
+    [problem] = outcome.problems
+    assert "больше" in problem and "отправьте по МЭДО или почтой" in problem
