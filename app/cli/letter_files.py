@@ -12,11 +12,11 @@ from app.cli.letter_args import add_letter_command, letter_of
 
 def add_file_commands(lsub: Any, open_db: Any) -> None:
     """Register the file commands under ``letters``; ``open_db(args)`` opens the database."""
-    from app.services.registry.letter_files import KINDS
+    from app.services.registry.letter_files import ATTACHED_KINDS
 
     p = add_letter_command(lsub, "attach", "прикрепить файл к письму (скан, приложение, черновик)")
     p.add_argument("file", type=Path, metavar="FILE")
-    p.add_argument("--kind", choices=tuple(KINDS), default="attachment")
+    p.add_argument("--kind", choices=ATTACHED_KINDS, default="attachment")
     p.add_argument("--title", default="", help="название (например, приложения)")
     p.set_defaults(handler=_cmd_attach, open_db=open_db)
 

@@ -106,6 +106,12 @@ def _add_letters(sub: Any) -> None:
 
     p = lsub.add_parser("register", help="зарегистрировать письмо по карточке JSON")
     p.add_argument("card", type=Path, metavar="CARD.json")
+    p.add_argument(
+        "--document",
+        type=Path,
+        metavar="LETTER.pdf",
+        help="письмо, подготовленное в другой системе: номер и дата ставятся на него",
+    )
     p.set_defaults(handler=_cmd_letters_register)
 
     p = lsub.add_parser(
@@ -303,6 +309,13 @@ def _cmd_letters_register(args: argparse.Namespace) -> int:
             f"адресатом: {', '.join(twins)}",
             file=sys.stderr,
         )
+    if args.document is not None:
+        from app.services.registry.letter_files import register_with_document
+
+        registered, place = register_with_document(db, card, args.document)
+        print(registered.number)
+        print(f"{PROG}: номер и дата поставлены {place}", file=sys.stderr)
+        return 0
     print(register_letter(db, card).number)
     return 0
 

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QStringListModel, Qt
+from PySide6.QtCore import QDate, QStandardPaths, QStringListModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QCompleter,
     QDateEdit,
     QDialog,
+    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -349,6 +350,13 @@ class LetterDialog(QDialog):
             )
             self.word_button.clicked.connect(self.load_word_draft)
             row.addWidget(self.word_button)
+            self.document_button = QPushButton("Готовый документ PDF…")
+            self.document_button.setToolTip(
+                "Зарегистрировать письмо, подготовленное в другой системе: карточка дает "
+                "реквизиты, номер и дата ставятся на PDF"
+            )
+            self.document_button.clicked.connect(lambda: self.register_document())
+            row.addWidget(self.document_button)
             self.preview_button = QPushButton("Просмотр (F3)")
             self.preview_button.setToolTip("Письмо, как оно будет напечатано; номер и дата — пусто")
             self.preview_button.clicked.connect(self.preview)
@@ -752,6 +760,38 @@ class LetterDialog(QDialog):
         except UserError as exc:
             self._show_error(exc)
             return
+        self.accept()
+
+    def register_document(self, path: str | None = None) -> None:
+        """«Готовый документ PDF…»: the letter is the chosen PDF, its number stamped on it."""
+        from app.services.registry.letter_files import register_with_document
+
+        self.form_error.hide()
+        try:
+            card = self.collect(complete=False)
+            missing = missing_requisites(card, document=True)
+            if "signatory" in missing:
+                raise _FieldError("signatory", "Укажите, кто подписывает письмо")
+        except UserError as exc:
+            self._show_error(exc)
+            return
+        if path is None:
+            folder = QStandardPaths.writableLocation(
+                QStandardPaths.StandardLocation.DocumentsLocation
+            )
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Письмо, подготовленное в другой системе", folder, "Документ PDF (*.pdf)"
+            )
+            if not path:
+                return
+        if not self._confirmed(card):
+            return
+        try:
+            self.result_letter, place = register_with_document(self.db, card, Path(path))
+        except UserError as exc:
+            self._show_error(exc)
+            return
+        self.document_place = place
         self.accept()
 
     def preview(self) -> None:

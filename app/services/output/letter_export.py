@@ -20,6 +20,7 @@ from app.errors import UserError
 from app.files import safe_file_name
 from app.letter_layout import Copy, Letterhead, LetterPage, LetterSource, Person, build_page
 from app.services.organization.profile import org_to_data, organization_in
+from app.services.registry.letter_files import letter_document_in
 from app.services.registry.letters import LetterCard, preview_row_in
 from app.states import LetterStatus
 from db.engine import Database
@@ -120,6 +121,7 @@ class Prepared:
     pages: list[LetterPage]  # one (the letter) or one per recipient
     names: list[str]  # file-name stems, parallel to pages
     font_file: str
+    document: bytes = b""  # a letter registered as a PDF made elsewhere: this is what prints
 
 
 def _load(session: Session, letter_id: int) -> tuple[Letter, LetterSource, Profile]:
@@ -144,9 +146,10 @@ def prepare(db: Database, letter_id: int, *, per_recipient: bool = False) -> Pre
     with db.read() as session:
         letter, source, profile = _load(session, letter_id)
         stem = safe_name(f"{letter.number} от {letter.reg_date:%d.%m.%Y}")
-        if not per_recipient:
+        document = letter_document_in(session, letter_id)
+        if not per_recipient or document:
             page = build_page(source, profile.head, initials_first=profile.initials_first)
-            return Prepared(letter.number, [page], [stem], profile.font_file)
+            return Prepared(letter.number, [page], [stem], profile.font_file, document)
         if not source.copies:
             raise UserError(
                 f"У письма № {letter.number} адресат указан текстом, без адресатов из "
@@ -171,7 +174,15 @@ def render(
     *,
     pdfa_part: int = 2,
 ) -> bytes:
-    """One file's bytes: the given pages in the given format (PDF: PDF/A-2b, or 1b)."""
+    """One file's bytes: the given pages in the given format (PDF: PDF/A-2b, or 1b); a letter
+    registered as a document made elsewhere is that document (PDF only)."""
+    if prepared.document:
+        if fmt != "pdf":
+            raise UserError(
+                f"Письмо № {prepared.number} зарегистрировано готовым документом PDF; "
+                "в DOCX его нет — сохраните PDF"
+            )
+        return prepared.document
     if fmt == "pdf":
         from app.exporters.letter_pdf import Cancelled, render_letters_pdf
 

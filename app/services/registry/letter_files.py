@@ -17,11 +17,26 @@ from sqlalchemy.orm import Session
 from app import audit
 from app.errors import UserError
 from app.field_rules import check_text
+from app.files import safe_file_name
+from app.services.registry.letters import (
+    LetterCard,
+    RegisteredLetter,
+    refuse_incomplete,
+    register_in,
+)
 from app.services.safety.stored_files import megabytes, save_stored_file, store_stream_in
+from app.text import date_ru
 from db.engine import Database
 from db.models import Letter, LetterFile, Organization, StoredFile
 
-KINDS = {"scan": "скан подписанного письма", "attachment": "файл приложения", "draft": "черновик"}
+KINDS = {
+    "scan": "скан подписанного письма",
+    "attachment": "файл приложения",
+    "draft": "черновик",
+    "document": "документ письма (PDF)",  # a letter made elsewhere, registered as it is
+}
+ATTACHED_KINDS = ("scan", "attachment", "draft")  # what a clerk attaches; the document comes
+# with the registration (register_with_document)
 DEFAULT_LIMIT_MB = 50
 PAGED_SUFFIXES = (".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg")
 
@@ -96,8 +111,8 @@ def attach_file(
 ) -> LetterFileRow:
     """Store the file with the letter; refused beyond the limit, nothing written then."""
     path = Path(path)
-    if kind not in KINDS:
-        raise UserError(f"Вид файла «{kind}»: допустимо {', '.join(KINDS)}")
+    if kind not in ATTACHED_KINDS:
+        raise UserError(f"Вид файла «{kind}»: допустимо {', '.join(ATTACHED_KINDS)}")
     check_text(title, "название файла", limit=500)
     check_text(path.name, "имя файла", limit=300)
     try:
@@ -200,3 +215,74 @@ def detach_file(db: Database, letter_id: int, name: str, reason: str) -> None:
             reason=reason.strip(),
             **details,
         )
+
+
+DOCUMENT_TITLE = "Документ письма"
+
+
+def register_with_document(
+    db: Database, card: LetterCard, path: Path, *, today: dt.date | None = None
+) -> tuple[RegisteredLetter, str]:
+    """A letter made elsewhere: the card gives the registration data, the PDF is the letter. The
+    number and date are stamped on it (``app.exporters.pdf_stamp``) and the stamped PDF is kept
+    as the letter's document, in the same transaction: a PDF that cannot be read or stamped
+    uses no number. Returns the registration and where the number was written."""
+    from io import BytesIO
+
+    from app.exporters.pdf_stamp import stamp_registration
+
+    refuse_incomplete(card, document=True)
+    path = Path(path)
+    with db.read() as session:
+        limit = limit_bytes(session)
+    try:
+        if path.stat().st_size > limit:
+            raise UserError(f"{path.name}: файл больше допустимых {megabytes(limit)}")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"Файл не найден: {path}") from None
+    except OSError as exc:
+        raise UserError(f"{path}: файл не читается ({exc.strerror or exc})") from None
+    if not data.startswith(b"%PDF-"):
+        raise UserError(f"{path.name}: это не документ PDF")
+    with db.write() as session:
+        registered = register_in(session, card, today=today)
+        stamped = stamp_registration(data, registered.number, date_ru(registered.date))
+        name = f"{safe_file_name(f'Письмо {registered.number} от {date_ru(registered.date)}')}.pdf"
+        stored = store_stream_in(
+            session, name, BytesIO(stamped.pdf), limit=max(limit, len(stamped.pdf))
+        )
+        session.add(
+            LetterFile(
+                letter_id=registered.id,
+                file_id=stored.id,
+                name=name,
+                kind="document",
+                title=DOCUMENT_TITLE,
+                pages=stamped.pages,
+                added_by=audit.os_user(),
+            )
+        )
+        audit.record(
+            session,
+            "letter",
+            registered.id,
+            "document_registered",
+            number=registered.number,
+            source=path.name,
+            pages=stamped.pages,
+            sha256=stored.sha256,
+        )
+    return registered, stamped.place
+
+
+def letter_document_in(session: Session, letter_id: int) -> bytes:
+    """The letter's own PDF when it was registered as a document made elsewhere, else b""."""
+    from app.services.safety.stored_files import stored_pieces
+
+    stored = session.scalars(
+        select(StoredFile)
+        .join(LetterFile, LetterFile.file_id == StoredFile.id)
+        .where(LetterFile.letter_id == letter_id, LetterFile.kind == "document")
+    ).first()
+    return b"".join(stored_pieces(session, stored)) if stored is not None else b""

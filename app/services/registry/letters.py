@@ -440,20 +440,21 @@ REQUISITES = {  # what a letter must have before a number is issued, by card fie
 }
 
 
-def missing_requisites(card: LetterCard) -> dict[str, str]:
-    """The requisites the card lacks, field → its name in Russian (none: ready to register)."""
+def missing_requisites(card: LetterCard, *, document: bool = False) -> dict[str, str]:
+    """The requisites the card lacks, field → its name in Russian (none: ready to register);
+    with a ``document`` (a letter made elsewhere) the text is the document's."""
     spec = card.addressee
     present = {
         "subject": bool(card.subject.strip()),
         "addressee": bool(spec.text or spec.list or spec.recipient or spec.recipients),
         "signatory": bool(card.signatory),
-        "body": bool(plain_text(card.body).strip()),
+        "body": document or bool(plain_text(card.body).strip()),
     }
     return {key: REQUISITES[key] for key, ok in present.items() if not ok}
 
 
-def refuse_incomplete(card: LetterCard) -> None:
-    if missing := missing_requisites(card):
+def refuse_incomplete(card: LetterCard, *, document: bool = False) -> None:
+    if missing := missing_requisites(card, document=document):
         raise UserError(
             "Письмо не зарегистрировано, номер не выдан: не указан"
             f"{'ы' if len(missing) > 1 else ''} {', '.join(missing.values())}"

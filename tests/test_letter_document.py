@@ -1,0 +1,138 @@
+"""A letter made elsewhere registered as it is: the card gives the registration data, the PDF is
+the letter; its number and date are stamped where the document left blanks (or in the angular
+letterhead's place); preview, export and e-mail use that document; a bad file uses no number."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from pytestqt.qtbot import QtBot
+from reportlab.pdfgen.canvas import Canvas
+
+from app.cli import main
+from app.errors import UserError
+from app.exporters.fonts import font_family
+from app.services.output.letter_export import export_letter, preview_pdf
+from app.services.registry.letter_files import letter_files, register_with_document
+from app.services.registry.letter_list import LetterQuery, count_letters
+from db.engine import Database
+from tests.conftest import make_card
+
+
+def foreign_pdf(path: Path, *, blanks: str = "№ ____________ от ____________") -> Path:
+    """A two-page letter as another system prints it."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(595, 842))
+    canvas.setFont(font_family(None), 12)
+    canvas.drawString(60, 760, "МИНИСТЕРСТВО ПРОМЫШЛЕННОСТИ")
+    if blanks:
+        canvas.drawString(60, 700, blanks)
+    canvas.drawString(60, 560, "Текст письма, подготовленного в другой системе.")
+    canvas.showPage()
+    canvas.drawString(60, 700, "Вторая страница письма.")
+    canvas.showPage()
+    canvas.save()
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def _pages(pdf: bytes) -> list[str]:
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return [" ".join(p.get_textpage().get_text_range().split()) for p in document]
+    finally:
+        document.close()
+
+
+@pytest.mark.parametrize(
+    ("blanks", "where"),
+    [
+        ("№ ____________ от ____________", "на бланке документа"),
+        ("от ____________ № ____________", "на бланке документа"),
+        ("", "углового бланка"),
+    ],
+)
+def test_the_number_is_stamped_and_the_document_kept(
+    demo_db: Database, tmp_path: Path, blanks: str, where: str
+) -> None:
+    source = foreign_pdf(tmp_path / "письмо.pdf", blanks=blanks)
+    card = make_card(body="")
+    registered, place = register_with_document(demo_db, card, source)
+    assert where in place
+    pdf = preview_pdf(demo_db, registered.id)
+    pages = _pages(pdf)
+    assert len(pages) == 2  # the document's own pages
+    assert "Текст письма, подготовленного в другой системе." in pages[0]
+    date = f"{registered.date:%d.%m.%Y}"
+    assert registered.number in pages[0] and date in pages[0]
+    if blanks.startswith("№"):
+        assert pages[0].index(registered.number) < pages[0].index(date)
+    [document] = letter_files(demo_db, registered.id)
+    assert (document.kind, document.pages) == ("document", 2)
+    out = export_letter(demo_db, registered.id, "pdf", tmp_path / "out.pdf")[0]
+    assert out.read_bytes() == pdf
+    with pytest.raises(UserError, match="готовым документом PDF"):
+        export_letter(demo_db, registered.id, "docx", tmp_path / "out.docx")
+
+
+def test_a_file_that_is_not_a_pdf_uses_no_number(demo_db: Database, tmp_path: Path) -> None:
+    before = count_letters(demo_db, LetterQuery())
+    bad = tmp_path / "письмо.pdf"
+    bad.write_bytes(b"%PDF-1.4 broken")
+    with pytest.raises(UserError, match="не читается как PDF"):
+        register_with_document(demo_db, make_card(body=""), bad)
+    other = tmp_path / "письмо.docx"
+    other.write_bytes(b"PK\x03\x04")
+    with pytest.raises(UserError, match="не документ PDF"):
+        register_with_document(demo_db, make_card(body=""), other)
+    assert count_letters(demo_db, LetterQuery()) == before
+
+
+def test_cli_register_with_document(
+    demo_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    card = tmp_path / "card.json"
+    card.write_text(
+        json.dumps(
+            {
+                "journal": "ИСХ",
+                "case": "5",
+                "subject": "О представлении сведений",
+                "addressee": {"recipient": "kamchatka-governor"},
+                "signatory": "protasov",
+            }
+        ),
+        encoding="utf-8",
+    )
+    source = foreign_pdf(tmp_path / "письмо.pdf")
+    assert main(["letters", "register", str(card), "--document", str(source)]) == 0
+    captured = capsys.readouterr()
+    number = captured.out.strip()
+    assert "на бланке документа, страница 1" in captured.err
+    assert main(["letters", "files", number]) == 0
+    assert "документ письма (PDF)" in capsys.readouterr().out
+    assert main(["letters", "register", str(card)]) == 2  # without a document: no text
+    assert "не указан текст" in capsys.readouterr().err
+
+
+def test_dialog_registers_a_document(qtbot: QtBot, demo_db: Database, tmp_path: Path) -> None:
+    from tests.test_gui_registry import pick_recipient
+    from ui.dialogs.letter_dialog import LetterDialog
+
+    dialog = LetterDialog(demo_db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.case_edit.setText("5")
+    pick_recipient(dialog, "губернатор")
+    dialog.subject_edit.setText("О представлении сведений")
+    dialog.signatory_combo.setCurrentIndex(dialog.signatory_combo.findData("protasov"))
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.register_document(str(foreign_pdf(tmp_path / "письмо.pdf")))
+    assert dialog.result_letter is not None and "бланке" in dialog.document_place
+    pages = _pages(preview_pdf(demo_db, dialog.result_letter.id))
+    assert dialog.result_letter.number in pages[0]
