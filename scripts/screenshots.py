@@ -125,8 +125,15 @@ def main() -> int:
     dialog.executor_combo.setCurrentIndex(dialog.executor_combo.findData("starchikova"))
     shoot(dialog, "new-letter.png", (980, 760))
     dialog.close()
-    card = LetterDialog(demo, window, letter_id=window.registry_tab.model.row_at(0).id)
-    shoot(card, "letter-card.png", (980, 760))
+    from app.services.output.letter_export import preview_pdf
+    from app.services.registry.letter_files import attach_file
+
+    shown_id = window.registry_tab.model.row_at(0).id
+    scan = tmp / "Скан подписанного письма.pdf"
+    scan.write_bytes(preview_pdf(demo, shown_id))
+    attach_file(demo, shown_id, scan, kind="scan")
+    card = LetterDialog(demo, window, letter_id=shown_id)
+    shoot(card, "letter-card.png", (1000, 960))
     card.close()
     _letters(demo, window, shoot, out)
     _editor(demo, window, shoot, out, tmp)

@@ -111,7 +111,7 @@ class RegistryTab(ListTab):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         self.db = db
         super().__init__(parent)
-        self.set_column_widths([80, 30, 88, 250, 320, 105, 115, 135, 115])
+        self.set_column_widths([80, 52, 88, 250, 320, 105, 115, 135, 115])
         self._setup_sorting()
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._row_menu)
@@ -194,7 +194,7 @@ class RegistryTab(ListTab):
         struck = lambda r: r.status == LetterStatus.ANNULLED  # noqa: E731
         return [
             Column("Номер", lambda r: r.number, foreground=_status_colour, struck_out=struck),
-            Column("📎", lambda r: str(r.files) if r.files else ""),
+            Column("Файлы", lambda r: str(r.files) if r.files else ""),
             Column("Дата", lambda r: date_ru(r.reg_date), foreground=_status_colour),
             Column("Адресат", lambda r: r.addressee, foreground=_status_colour),
             Column("Заголовок", lambda r: r.subject, foreground=_status_colour),
