@@ -147,6 +147,12 @@ def test_migrate_to_copies_everything_and_numbering_goes_on(
     sqlite_db = open_registry(str(db_path))
     load_demo(sqlite_db, mixed_mailing=True)
     last = register_letter(sqlite_db, _card(1)).number
+    from app.services.registry.letter_files import attach_file, save_letter_file
+    from app.services.registry.letters import letter_id_by_number
+
+    scan = tmp_path / "скан.bin"
+    scan.write_bytes(os.urandom(2 * 1024 * 1024 + 17))  # three pieces
+    attach_file(sqlite_db, letter_id_by_number(sqlite_db, "710/5"), scan, kind="scan")
     sqlite_db.dispose()
     env = {**os.environ, "SECRETARIAT_DB": str(db_path), "QT_QPA_PLATFORM": "offscreen"}
 
@@ -169,6 +175,10 @@ def test_migrate_to_copies_everything_and_numbering_goes_on(
 
         copied = {r.number for r in list_letters(pg_db, LetterQuery(), limit=10**6)}
         assert {"1893/5", "1961/5", last} <= copied
+        copy = save_letter_file(
+            pg_db, letter_id_by_number(pg_db, "710/5"), "скан.bin", tmp_path / "back.bin"
+        )
+        assert copy.read_bytes() == scan.read_bytes()  # the pieces came over, in order
         following = register_letter(pg_db, _card(2)).number
         assert int(following.removesuffix("-РСК")) == int(last.removesuffix("-РСК")) + 1
         from app.services.safety.maintenance import check_database
@@ -257,3 +267,18 @@ def test_migrate_to_of_a_value_too_long_for_the_server_is_one_short_line(
     message = str(refused.value)
     assert "ничего не записано" in message and "too long" in message
     assert len(message) < 600 and "\n" not in message
+
+
+def test_letter_files_in_pieces_on_the_server(pg_db: Database, tmp_path: Path) -> None:
+    from app.services.demo import load_demo
+    from app.services.registry.letter_files import attach_file, detach_file, save_letter_file
+    from app.services.registry.letters import register_letter
+
+    load_demo(pg_db)
+    letter = register_letter(pg_db, _card(7)).id
+    data = tmp_path / "приложение.bin"
+    data.write_bytes(os.urandom(1024 * 1024 + 5))
+    attach_file(pg_db, letter, data)
+    back = save_letter_file(pg_db, letter, "приложение.bin", tmp_path / "back.bin")
+    assert back.read_bytes() == data.read_bytes()
+    detach_file(pg_db, letter, "приложение.bin", "проверка")
