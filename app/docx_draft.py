@@ -96,10 +96,6 @@ class Draft:
     def note(self, what: str, text: str) -> None:
         self.notes.append((what, " ".join(text.split())))
 
-    @property
-    def unrecognised(self) -> list[str]:
-        return [text for what, text in self.notes if what == NOT_RECOGNISED]
-
 
 NOT_RECOGNISED = "не распознано"
 DROPPED = "бланк и реквизиты (печатает программа)"

@@ -6,6 +6,7 @@ stood. OS errors reach the caller unchanged; the temporary file is always remove
 
 from __future__ import annotations
 
+import mimetypes
 import os
 import re
 import tempfile
@@ -55,3 +56,20 @@ def safe_file_name(text: str, limit: int = 80, *, fallback: str = "письмо"
     if _RESERVED.match(name):
         name = f"_{name}"
     return name or fallback
+
+
+MIME_BY_SUFFIX = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def mime_of(name: str) -> str:
+    """The MIME type a file's name says (stored files, e-mail attachments)."""
+    suffix = Path(name).suffix.lower()
+    return (
+        MIME_BY_SUFFIX.get(suffix)
+        or mimetypes.types_map.get(suffix)
+        or ("application/octet-stream")
+    )

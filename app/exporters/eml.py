@@ -14,6 +14,8 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, make_msgid
 
+from app.files import mime_of
+
 
 @dataclass(frozen=True)
 class Mail:
@@ -84,7 +86,7 @@ def build_message(mail: Mail) -> Message:
     text = MIMEText(mail.body, "plain", "utf-8", policy=POLICY)
     message.attach(text)
     for name, content in ((mail.attachment_name, mail.attachment), *mail.files):
-        main, sub = _mime(name).split("/", 1)
+        main, sub = mime_of(name).split("/", 1)
         part = MIMEBase(main, sub, policy=POLICY)
         part.set_payload(content)
         encoders.encode_base64(part)
@@ -92,15 +94,6 @@ def build_message(mail: Mail) -> Message:
         part.set_param("name", encoded_words(name))
         message.attach(part)
     return message
-
-
-def _mime(name: str) -> str:
-    import mimetypes
-
-    if name.lower().endswith(".pdf"):
-        return "application/pdf"
-    guessed = mimetypes.guess_type(name)[0]
-    return guessed if guessed and "/" in guessed else "application/octet-stream"
 
 
 def message_size(mail: Mail) -> int:

@@ -567,6 +567,7 @@ class LetterDialog(QDialog):
         subject = self.subject_edit.text().strip()
         if not subject:
             raise _FieldError("subject", "Заголовок обязателен и начинается с «О» или «Об»")
+        reply_number, reply_date = self._reply_to()
         card = LetterCard(
             journal=self.journal_combo.currentData() or "",
             subject=subject,
@@ -577,8 +578,8 @@ class LetterDialog(QDialog):
             salutation=self.salutation_edit.text().strip() or None,
             body=self.body_edit.body(),
             closing=self.closing_edit.text().strip() or None,
-            reply_to_number=self._reply_to()[0],
-            reply_to_date=self._reply_to()[1],
+            reply_to_number=reply_number,
+            reply_to_date=reply_date,
             attachments=self._attachments(),
             signatory=self.signatory_combo.currentData(),
             signature=self.signature_combo.currentData(),

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from app.body_html import blocks_from_html, blocks_from_plain, html_of
 from app.errors import UserError
-from app.letter_body import Block, Item, Table, blocks_of, has_text, stored
+from app.letter_body import Block, Item, blocks_of, has_text, stored
 from ui.widgets.buttons import ok_cancel
 from ui.widgets.spelling import SpellHighlighter, spelling_menu
 
@@ -345,7 +345,3 @@ class BodyEditor(QWidget):
         table = cursor.currentTable()
         if table is not None:
             table.insertColumns(table.cellAt(cursor).column() + 1, 1)
-
-
-def table_count(items: list[Item]) -> int:
-    return sum(1 for item in items if isinstance(item, Table))

@@ -24,7 +24,13 @@ from app.services.registry.letters import (
     refuse_incomplete,
     register_in,
 )
-from app.services.safety.stored_files import megabytes, save_stored_file, store_stream_in
+from app.services.safety.stored_files import (
+    megabytes,
+    open_upload,
+    save_stored_file,
+    store_stream_in,
+    upload_size,
+)
 from app.text import date_ru
 from db.engine import Database
 from db.models import Letter, LetterFile, Organization, StoredFile
@@ -115,14 +121,12 @@ def attach_file(
         raise UserError(f"Вид файла «{kind}»: допустимо {', '.join(ATTACHED_KINDS)}")
     check_text(title, "название файла", limit=500)
     check_text(path.name, "имя файла", limit=300)
+    pages = count_pages(path)  # before the write transaction: it reads the whole file
     try:
-        if not path.is_file():
-            raise UserError(f"{path}: файл не найден" if not path.exists() else f"{path}: не файл")
-        pages = count_pages(path)
-        with path.open("rb") as source, db.write() as session:
+        with open_upload(path) as source, db.write() as session:
             letter = _letter(session, letter_id)
             limit = limit_bytes(session)
-            if path.stat().st_size > limit:
+            if upload_size(source) > limit:
                 raise UserError(f"{path.name}: файл больше допустимых {megabytes(limit)}")
             name = _free_name(session, letter_id, path.name)
             stored = store_stream_in(session, name, source, limit=limit)
@@ -149,9 +153,7 @@ def attach_file(
                 sha256=stored.sha256,
             )
             return _row(row, stored)
-    except PermissionError:
-        raise UserError(f"{path}: нет доступа к файлу") from None
-    except OSError as exc:
+    except OSError as exc:  # a read that fails half way
         raise UserError(f"{path}: файл не читается ({exc.strerror or exc})") from None
 
 
@@ -236,12 +238,11 @@ def register_with_document(
     with db.read() as session:
         limit = limit_bytes(session)
     try:
-        if path.stat().st_size > limit:
-            raise UserError(f"{path.name}: файл больше допустимых {megabytes(limit)}")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"Файл не найден: {path}") from None
-    except OSError as exc:
+        with open_upload(path) as source:
+            if upload_size(source) > limit:
+                raise UserError(f"{path.name}: файл больше допустимых {megabytes(limit)}")
+            data = source.read()
+    except OSError as exc:  # a read that fails half way
         raise UserError(f"{path}: файл не читается ({exc.strerror or exc})") from None
     if not data.startswith(b"%PDF-"):
         raise UserError(f"{path.name}: это не документ PDF")

@@ -7,8 +7,9 @@ shows later that the content is the one received.
 from __future__ import annotations
 
 import hashlib
-import mimetypes
+import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -16,26 +17,13 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.errors import UserError
+from app.files import mime_of
 from db.engine import Database
 from db.models import StoredFile, StoredFileChunk
 
 CHUNK = 1024 * 1024  # a stored piece: a file goes in and out a piece at a time
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
-MIME_BY_SUFFIX = {
-    ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def mime_of(name: str) -> str:
-    suffix = Path(name).suffix.lower()
-    return (
-        MIME_BY_SUFFIX.get(suffix)
-        or mimetypes.types_map.get(suffix, "")
-        or ("application/octet-stream")
-    )
 
 
 def megabytes(size: int) -> str:
@@ -108,11 +96,9 @@ def save_stored_file(db: Database, file_id: int, out: Path) -> Path:
 def store_file_in(session: Session, name: str, content: bytes, mime: str = "") -> StoredFile:
     if len(content) > MAX_FILE_BYTES:
         raise UserError(f"{name}: файл больше {MAX_FILE_BYTES // (1024 * 1024)} МБ")
-    suffix = Path(name).suffix.lower()
-    mime = mime or MIME_BY_SUFFIX.get(suffix) or mimetypes.types_map.get(suffix, "")
     stored = StoredFile(
         name=name,
-        mime=mime or "application/octet-stream",
+        mime=mime or mime_of(name),
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
         content=content,
@@ -122,16 +108,32 @@ def store_file_in(session: Session, name: str, content: bytes, mime: str = "") -
     return stored
 
 
-def read_upload(path: Path) -> tuple[str, bytes]:
-    """A file the clerk picked, read whole before any transaction starts."""
+@contextmanager
+def open_upload(path: Path) -> Iterator[BinaryIO]:
+    """A file the clerk picked, opened for reading; what stops it is one Russian line."""
     path = Path(path)
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise UserError(f"{path.name}: файл больше {MAX_FILE_BYTES // (1024 * 1024)} МБ")
-        return path.name, path.read_bytes()
+        source = path.open("rb")
     except FileNotFoundError:
         raise UserError(f"Файл не найден: {path}") from None
     except IsADirectoryError:
         raise UserError(f"{path}: это папка, а не файл") from None
     except PermissionError:
         raise UserError(f"{path}: нет доступа к файлу") from None
+    except OSError as exc:
+        raise UserError(f"{path}: файл не читается ({exc.strerror or exc})") from None
+    with source:
+        yield source
+
+
+def upload_size(source: BinaryIO) -> int:
+    return os.fstat(source.fileno()).st_size
+
+
+def read_upload(path: Path) -> tuple[str, bytes]:
+    """A file the clerk picked, read whole before any transaction starts."""
+    path = Path(path)
+    with open_upload(path) as source:
+        if upload_size(source) > MAX_FILE_BYTES:
+            raise UserError(f"{path.name}: файл больше {MAX_FILE_BYTES // (1024 * 1024)} МБ")
+        return path.name, source.read()
