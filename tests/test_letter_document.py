@@ -32,6 +32,7 @@ def foreign_pdf(path: Path, *, blanks: str = "№ ____________ от ____________
         canvas.drawString(60, 700, blanks)
     canvas.drawString(60, 560, "Текст письма, подготовленного в другой системе.")
     canvas.showPage()
+    canvas.setFont(font_family(None), 12)
     canvas.drawString(60, 700, "Вторая страница письма.")
     canvas.showPage()
     canvas.save()

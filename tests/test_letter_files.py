@@ -3,6 +3,7 @@ through the service, the CLI and the card; kept in pieces, refused beyond the li
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from pathlib import Path
@@ -161,3 +162,84 @@ def test_card_drop_and_remove(
     monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("дубликат", True))
     panel.buttons["remove"].click()
     assert panel.tree.topLevelItemCount() == 0 and letter_files(demo_db, letter) == []
+
+
+def _two_page_pdf(demo_db: Database, letter: int, path: Path) -> Path:
+    """A real two-page PDF: the demo letter's preview, twice."""
+    import pikepdf
+
+    one = pikepdf.open(io.BytesIO(preview_pdf(demo_db, letter)))
+    one.pages.append(one.pages[0])
+    one.save(path)
+    return path
+
+
+def test_cli_card_attachments_with_their_files(
+    demo_db: Database, letter: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _two_page_pdf(demo_db, letter, tmp_path / "план.pdf")
+    form = _random(tmp_path / "форма.xlsx", 3000)
+    card = {
+        "journal": "ИСХ",
+        "case": "5",
+        "subject": "О плане мероприятий",
+        "addressee": {"recipient": "kamchatka-governor"},
+        "body": "Направляем план мероприятий.",
+        "signatory": "protasov",
+        "attachments": [
+            {"title": "План мероприятий", "file": "план.pdf"},  # sheets: the PDF's pages
+            {"title": "Форма отчета", "file": str(form), "sheets": 1},
+        ],
+    }
+    path = tmp_path / "card.json"
+    path.write_text(json.dumps(card, ensure_ascii=False), encoding="utf-8")
+    assert main(["letters", "register", str(path)]) == 0
+    number = capsys.readouterr().out.strip()
+    assert main(["letters", "files", number, "--json"]) == 0
+    files = json.loads(capsys.readouterr().out)
+    assert [(f["name"], f["kind"], f["title"], f["pages"]) for f in files] == [
+        ("план.pdf", "attachment", "План мероприятий", 2),
+        ("форма.xlsx", "attachment", "Форма отчета", None),  # not a paged file
+    ]
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(preview_pdf(demo_db, letter_id_by_number(demo_db, number)))
+    page_text = " ".join(document[0].get_textpage().get_text_range().split())
+    document.close()
+    assert "План мероприятий на 2 л." in page_text
+    # a file that is not there: refused with one line, no number used
+    card["attachments"] = [{"title": "Нет файла", "file": "нет.pdf", "sheets": 1}]
+    path.write_text(json.dumps(card, ensure_ascii=False), encoding="utf-8")
+    before = _count(demo_db, StoredFile)
+    assert main(["letters", "register", str(path)]) == 2
+    *_twin_warning, err = capsys.readouterr().err.strip().splitlines()
+    assert err.startswith("secretariat: Файл не найден:") and err.endswith("нет.pdf")
+    assert _count(demo_db, StoredFile) == before
+
+
+def test_dialog_attachment_files_are_kept_at_registration(
+    qtbot: QtBot, demo_db: Database, letter: int, tmp_path: Path
+) -> None:
+    from tests.test_gui_registry import pick_recipient
+    from ui.dialogs.letter_dialog import LetterDialog
+
+    plan = _two_page_pdf(demo_db, letter, tmp_path / "План мероприятий.pdf")
+    dialog = LetterDialog(demo_db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.case_edit.setText("5")
+    pick_recipient(dialog, "губернатор")
+    dialog.subject_edit.setText("О плане мероприятий")
+    dialog.body_edit.setPlainText("Направляем план мероприятий.")
+    dialog.signatory_combo.setCurrentIndex(dialog.signatory_combo.findData("protasov"))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(plan))])
+    dialog.attachments_edit.insertFromMimeData(mime)  # what a drop onto the field does
+    assert dialog.attachments_edit.toPlainText() == "План мероприятий; 2; 1"
+    assert "План мероприятий.pdf" in dialog.attachment_files_label.text()
+    dialog.register()
+    assert dialog.result_letter is not None
+    [kept] = letter_files(demo_db, dialog.result_letter.id)
+    assert (kept.name, kept.kind, kept.title, kept.pages) == (
+        "План мероприятий.pdf", "attachment", "План мероприятий", 2,
+    )  # fmt: skip

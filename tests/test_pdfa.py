@@ -20,15 +20,17 @@ from app.services.registry.letters import letter_id_by_number
 from db.engine import Database
 
 
-def pdfa_problems(data: bytes) -> list[str]:
-    """What in the file falls short of PDF/A-2b's structure; empty when nothing does."""
+def pdfa_problems(data: bytes, part: int = 2) -> list[str]:
+    """What in the file falls short of PDF/A-2b's (or 1b's) structure; empty when nothing does."""
     problems: list[str] = []
     with pikepdf.open(io.BytesIO(data)) as pdf:
         if pdf.is_encrypted:
             problems.append("encrypted")
         meta = pdf.open_metadata()
-        if (meta.get("pdfaid:part"), meta.get("pdfaid:conformance")) != ("2", "B"):
-            problems.append("no pdfaid 2B in XMP")
+        if (meta.get("pdfaid:part"), meta.get("pdfaid:conformance")) != (str(part), "B"):
+            problems.append(f"no pdfaid {part}B in XMP")
+        if part == 1 and pdf.pdf_version != "1.4":
+            problems.append(f"PDF {pdf.pdf_version}, not 1.4")
         if not meta.get("dc:title"):
             problems.append("no dc:title")
         intents: Any = pdf.Root.get("/OutputIntents", [])

@@ -195,6 +195,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(f"{method}: отправлено {count}")
     for line in outcome.manual:
         print(f"Вручную: {line}")
+    for line in outcome.notes:
+        print(line)
     if outcome.already:
         print(f"Уже отправлены раньше: {len(outcome.already)} (повторить: --again)")
     if args.out is not None and outcome.files:

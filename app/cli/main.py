@@ -300,7 +300,7 @@ def _cmd_letters_register(args: argparse.Namespace) -> int:
     from app.services.registry.letter_cards import card_from_json
     from app.services.registry.letters import register_letter, similar_today
 
-    card = card_from_json(read_json_file(args.card))
+    card = card_from_json(read_json_file(args.card), Path(args.card).parent)
     db = _open(args)
     twins = [] if card.number else similar_today(db, card)
     if twins:

@@ -91,6 +91,7 @@ def outcome_text(outcome: Outcome) -> str:
     if outcome.already:
         lines.append(f"Уже отправлены раньше: {len(outcome.already)}.")
     lines += [f"Вручную: {line}" for line in outcome.manual]
+    lines += outcome.notes
     lines += [f"Не отправлено: {line}" for line in outcome.problems]
     return "\n".join(lines)
 

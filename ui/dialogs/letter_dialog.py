@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QStandardPaths, QStringListModel, Qt
+from PySide6.QtCore import QDate, QMimeData, QStandardPaths, QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -256,9 +256,17 @@ class LetterDialog(QDialog):
         self.body_edit.setMinimumHeight(260)
         self.closing_edit = QLineEdit()
         self.closing_edit.setPlaceholderText("например, «С уважением,»")
-        self.attachments_edit = QPlainTextEdit()
+        dropping = _AttachmentsEdit()
+        dropping.files_dropped.connect(self.add_attachment_files)
+        self.attachments_edit: QPlainTextEdit = dropping
         self.attachments_edit.setMaximumHeight(48)
         self.attachments_edit.setPlaceholderText("по строке на приложение: Название; листов; экз.")
+        self.attachments_edit.textChanged.connect(lambda: self._show_attachment_files())
+        self.attachment_files: dict[str, Path] = {}  # title → its file, kept at registration
+        self.attachment_files_label = QLabel()
+        self.attachment_files_label.setWordWrap(True)
+        self.attachment_files_label.setStyleSheet(f"color: {palette.DIMMED};")
+        self.attachment_files_label.hide()
         self.errors["attachments"] = _error_label()
         people = QHBoxLayout()
         self.signatory_combo = self._staff_combo()
@@ -297,7 +305,19 @@ class LetterDialog(QDialog):
         form.addRow("На №", reply)
         form.addRow("", self.errors["reply"])
         form.addRow("Заключение", self.closing_edit)
-        form.addRow("Приложения", self.attachments_edit)
+        attachments = QHBoxLayout()
+        attachments.addWidget(self.attachments_edit, 1)
+        if self.letter_id is None:  # a registered letter's files are on its card
+            self.attachment_files_button = QPushButton("Файлы…")
+            self.attachment_files_button.setToolTip(
+                "Файлы приложений: название и число листов (страницы PDF, скана) подставляются, "
+                "файлы сохраняются с письмом при регистрации и уходят с ним по МЭДО и почте. "
+                "Можно перетащить файлы в поле"
+            )
+            self.attachment_files_button.clicked.connect(lambda: self.add_attachment_files())
+            attachments.addWidget(self.attachment_files_button, 0, Qt.AlignmentFlag.AlignTop)
+        form.addRow("Приложения", attachments)
+        form.addRow("", self.attachment_files_label)
         form.addRow("", self.errors["attachments"])
         form.addRow(people)
         form.addRow("", self.errors["signatory"])
@@ -350,10 +370,10 @@ class LetterDialog(QDialog):
             )
             self.word_button.clicked.connect(self.load_word_draft)
             row.addWidget(self.word_button)
-            self.document_button = QPushButton("Готовый документ PDF…")
+            self.document_button = QPushButton("Зарегистрировать готовый документ…")
             self.document_button.setToolTip(
-                "Зарегистрировать письмо, подготовленное в другой системе: карточка дает "
-                "реквизиты, номер и дата ставятся на PDF"
+                "Письмо, подготовленное в другой системе (PDF), или скан подписанного письма "
+                "(JPEG, PNG, TIFF): карточка дает реквизиты, номер и дата ставятся на документ"
             )
             self.document_button.clicked.connect(lambda: self.register_document())
             row.addWidget(self.document_button)
@@ -537,8 +557,42 @@ class LetterDialog(QDialog):
             if not all(x.isdigit() and int(x) > 0 for x in numbers) or len(numbers) > 2:
                 raise _FieldError("attachments", f"Строка {n}: «Название; листов; экз.»")
             sheets, copies = (int(x) for x in [*numbers, "1", "1"][:2])
-            items.append(AttachmentData(title, sheets, copies))
+            items.append(AttachmentData(title, sheets, copies, self.attachment_files.get(title)))
         return items
+
+    def add_attachment_files(self, paths: list[Path] | None = None) -> None:
+        """Attachments from files: a line «title; pages; 1» each, the file kept at registration."""
+        from app.services.registry.file_store import count_pages
+
+        if self.letter_id is not None:
+            return
+        if paths is None:
+            folder = QStandardPaths.writableLocation(
+                QStandardPaths.StandardLocation.DocumentsLocation
+            )
+            chosen, _ = QFileDialog.getOpenFileNames(self, "Файлы приложений", folder)
+            paths = [Path(p) for p in chosen]
+        lines = [ln for ln in self.attachments_edit.toPlainText().splitlines() if ln.strip()]
+        for path in paths:
+            if not path.is_file():
+                continue
+            title = " ".join(path.stem.split()) or path.name
+            while title in self.attachment_files:
+                title = f"{title} (2)"
+            self.attachment_files[title] = path
+            lines.append(f"{title}; {count_pages(path) or 1}; 1")
+        self.attachments_edit.setPlainText("\n".join(lines))
+        self._show_attachment_files()
+
+    def _show_attachment_files(self) -> None:
+        titles = {
+            ln.split(";")[0].strip() for ln in self.attachments_edit.toPlainText().splitlines()
+        }
+        names = [f"{p.name}" for t, p in self.attachment_files.items() if t in titles]
+        self.attachment_files_label.setText(
+            f"Файлы приложений ({len(names)}): {', '.join(names)}" if names else ""
+        )
+        self.attachment_files_label.setVisible(bool(names))
 
     def _report(self) -> ReportData | None:
         if not self.report_box.isChecked():
@@ -764,7 +818,8 @@ class LetterDialog(QDialog):
         self.accept()
 
     def register_document(self, path: str | None = None) -> None:
-        """«Готовый документ PDF…»: the letter is the chosen PDF, its number stamped on it."""
+        """«Зарегистрировать готовый документ…»: the letter is the chosen PDF (or scan), its
+        number stamped on it."""
         from app.services.registry.letter_files import register_with_document
 
         self.form_error.hide()
@@ -781,7 +836,10 @@ class LetterDialog(QDialog):
                 QStandardPaths.StandardLocation.DocumentsLocation
             )
             path, _ = QFileDialog.getOpenFileName(
-                self, "Письмо, подготовленное в другой системе", folder, "Документ PDF (*.pdf)"
+                self,
+                "Письмо, подготовленное в другой системе",
+                folder,
+                "Документ PDF или скан (*.pdf *.jpg *.jpeg *.png *.tif *.tiff)",
             )
             if not path:
                 return
@@ -973,3 +1031,19 @@ class _FieldError(UserError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+class _AttachmentsEdit(QPlainTextEdit):
+    """The attachments' lines; files dropped on it become attachments with their files."""
+
+    files_dropped = Signal(list)
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        return source.hasUrls() or super().canInsertFromMimeData(source)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        files = [Path(u.toLocalFile()) for u in source.urls() if u.isLocalFile()]
+        if files:
+            self.files_dropped.emit(files)
+            return
+        super().insertFromMimeData(source)

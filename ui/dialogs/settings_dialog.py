@@ -269,12 +269,19 @@ class SettingsDialog(QDialog):
         form.addRow("Тема письма", self.email_subject_edit)
         form.addRow("Сопроводительный текст", self.email_body_edit)
         form.addRow("", fields)
-        self.max_file_spin = QSpinBox()
-        self.max_file_spin.setRange(1, 2000)
-        self.max_file_spin.setSuffix(" МБ")
-        self.max_file_spin.setValue(org.max_file_mb)
-        self.max_file_spin.setToolTip("Скан письма, файл приложения, черновик — каждый не больше")
+        self.max_file_spin = _megabytes(
+            org.max_file_mb, "Скан письма, файл приложения, черновик — каждый не больше"
+        )
         form.addRow("Файл письма, не больше", self.max_file_spin)
+        self.email_max_spin = _megabytes(
+            org.email_max_mb, "Письмо со всеми вложениями; больше — отправьте по МЭДО или почтой"
+        )
+        form.addRow("Письмо e-mail, не больше", self.email_max_spin)
+        self.medo_max_spin = _megabytes(
+            org.medo_max_mb,
+            "Документ и файлы приложений в одном контейнере; предел узла МЭДО уточните у оператора",
+        )
+        form.addRow("Контейнер МЭДО, не больше", self.medo_max_spin)
         return page
 
     def _collect_dispatch(self, data: OrganizationData) -> None:
@@ -288,6 +295,8 @@ class SettingsDialog(QDialog):
         data.email_subject = self.email_subject_edit.text().strip()
         data.email_body = self.email_body_edit.toPlainText().strip()
         data.max_file_mb = self.max_file_spin.value()
+        data.email_max_mb = self.email_max_spin.value()
+        data.medo_max_mb = self.medo_max_spin.value()
         check_template(data.email_subject, "Тема письма")
         check_template(data.email_body, "Сопроводительный текст")
 
@@ -531,3 +540,12 @@ class SettingsDialog(QDialog):
             self.show_error(str(exc))
             return
         super().accept()
+
+
+def _megabytes(value: int, tip: str) -> QSpinBox:
+    spin = QSpinBox()
+    spin.setRange(1, 2000)
+    spin.setSuffix(" МБ")
+    spin.setValue(value)
+    spin.setToolTip(tip)
+    return spin

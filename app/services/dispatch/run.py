@@ -19,7 +19,7 @@ import string
 import tempfile
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import select
@@ -54,7 +54,14 @@ from app.services.dispatch.record import (
     record_in,
 )
 from app.services.organization.profile import OrganizationData, org_to_data, organization_in
-from app.services.output.letter_export import ExportCancelled, Prepared, prepare, render, safe_name
+from app.services.output.letter_export import (
+    ExportCancelled,
+    Prepared,
+    medo_pdf,
+    prepare,
+    render,
+    safe_name,
+)
 from app.services.safety.stored_files import megabytes, stored_pieces
 from app.states import CopyState
 from app.text import date_ru, full_name, initials_name
@@ -152,14 +159,7 @@ def _read(session: Session, letter_id: int) -> _Context:
             _person_name(r.last_name, r.first_name, r.middle_name),
             address=r.medo_address,
         )
-    attachments = []
-    for i, item in enumerate(letter.attachments, 1):
-        if item.file_id is None:
-            continue
-        stored = session.get(StoredFile, item.file_id)
-        if stored is not None:
-            suffix = Path(stored.name).suffix.lower()
-            attachments.append(Attachment(f"attachment{i}{suffix}", stored.content, item.title))
+    attachments: list[Attachment] = []
     files = session.execute(
         select(LetterFile, StoredFile)
         .join(StoredFile, StoredFile.id == LetterFile.file_id)
@@ -190,6 +190,7 @@ class Outcome:
     problems: list[str] = field(default_factory=list)  # «№ 3 Правительство …: нет МЭДО id»
     already: list[str] = field(default_factory=list)  # sent before, not sent again
     manual: list[str] = field(default_factory=list)  # courier, fax: marked by hand
+    notes: list[str] = field(default_factory=list)  # what the clerk should know, nothing failed
 
     @property
     def copies(self) -> int:
@@ -264,14 +265,39 @@ def _medo_documents(run: _Run, copies: list[CopyDispatch], whole: bool) -> list[
     if whole and ready:
         page = run.prepared.pages[-1]  # the common letter
         folder = f"{_stem(ctx.status)} - рассылка"
-        pdf = render(run.prepared, "pdf", [page], pdfa_part=1)
-        return [_MedoDocument(ready, folder, pdf, page)]
+        return [_MedoDocument(ready, folder, _medo_pdf(run, page), page)]
     documents = []
     for c in ready:
         page = run.prepared.pages[c.position - 1]
-        pdf = render(run.prepared, "pdf", [page], pdfa_part=1)
-        documents.append(_MedoDocument([c], run.name(c), pdf, page))
+        documents.append(_MedoDocument([c], run.name(c), _medo_pdf(run, page), page))
     return documents
+
+
+def _within_limit(run: _Run, documents: list[_MedoDocument]) -> list[_MedoDocument]:
+    """The documents whose container fits the МЭДО limit; the others refused before signing."""
+    limit = run.ctx.org.medo_max_mb * MEGABYTE
+    attached = sum(len(a.content) for a in run.ctx.attachments)
+    kept = []
+    for document in documents:
+        size = len(document.pdf) + attached
+        if size <= limit:
+            kept.append(document)
+            continue
+        for c in document.copies:
+            run.problem(
+                c,
+                f"документ с файлами приложений — {megabytes(size)}, больше {megabytes(limit)}, "
+                "допустимых для МЭДО (Настройки → Отправка); отправьте приложения почтой",
+            )
+    return kept
+
+
+def _medo_pdf(run: _Run, page: LetterPage) -> bytes:
+    pdf, rendered = medo_pdf(run.prepared, page)
+    note = f"Документ письма передан в МЭДО изображениями страниц (PDF/A-1b): {rendered}"
+    if rendered and note not in run.outcome.notes:
+        run.outcome.notes.append(note)
+    return pdf
 
 
 def _match_signatures(
@@ -308,7 +334,7 @@ def _medo(
     run: _Run, copies: list[CopyDispatch], whole: bool, signatures: list[DetachedSignature]
 ) -> None:
     ctx = run.ctx
-    documents = _medo_documents(run, copies, whole)
+    documents = _within_limit(run, _medo_documents(run, copies, whole))
     if not signatures:
         for document in documents:
             path = f"{FOLDERS[MEDO]}/{TO_SIGN}/{document.folder}/{DOCUMENT}"
@@ -418,7 +444,7 @@ def _mail(run: _Run, c: CopyDispatch, sender: str) -> tuple[Mail, str]:
     return mail, attachment
 
 
-EMAIL_LIMIT = 25 * 1024 * 1024  # what common mail servers accept in one message (encoded)
+MEGABYTE = 1024 * 1024
 
 
 def _email(run: _Run, copies: list[CopyDispatch], send: bool, password: str | None) -> None:
@@ -436,11 +462,12 @@ def _email(run: _Run, copies: list[CopyDispatch], send: bool, password: str | No
             run.problem(c, f"нет адреса электронной почты{f' («{c.email}»)' if c.email else ''}")
             continue
         mail, _attachment = _mail(run, c, sender)
-        if (size := message_size(mail)) > EMAIL_LIMIT:
+        limit = org.email_max_mb * MEGABYTE
+        if (size := message_size(mail)) > limit:
             run.problem(
                 c,
-                f"письмо с вложениями — {megabytes(size)}, больше {megabytes(EMAIL_LIMIT)}, "
-                "которые принимают почтовые серверы; отправьте по МЭДО или почтой",
+                f"письмо с вложениями — {megabytes(size)}, больше {megabytes(limit)} "
+                "(Настройки → Отправка); отправьте по МЭДО или почтой",
             )
             continue
         messages[c.position] = (c, build_message(mail))
@@ -516,6 +543,11 @@ def _post(run: _Run, copies: list[CopyDispatch], envelope: str) -> None:
         render(run.prepared, "pdf", pages),
     )
     run.write(f"{FOLDERS[POST]}/{stem} - конверты {envelope}.pdf", _envelopes(ctx, envelope, ready))
+    enclosed = [a.original_name or a.file_name for a in ctx.attachments]
+    for a in ctx.attachments:  # to print and put in the envelope with the letter
+        name = safe_name(a.original_name or a.file_name, 120)
+        run.write(f"{FOLDERS[POST]}/{stem} - приложения/{name}", a.content)
+    note = f"почтой; вложено: {', '.join(enclosed)}" if enclosed else "почтой"
     for c in ready:
         name = f"{run.name(c)}.pdf"
         run.steps.append(
@@ -525,7 +557,7 @@ def _post(run: _Run, copies: list[CopyDispatch], envelope: str) -> None:
                 "export",
                 file_name=name,
                 content=run.pdf(c),
-                note="почтой",
+                note=note,
             )
         )
         run.count(run.outcome.sent, POST)
@@ -628,11 +660,8 @@ def _commit(db: Database, letter_id: int, run: _Run, out: Path) -> list[Path]:
 
 def _with_common(db: Database, letter_id: int, prepared: Prepared) -> Prepared:
     common = prepare(db, letter_id)
-    return Prepared(
-        prepared.number,
-        prepared.pages + common.pages,
-        prepared.names + common.names,
-        prepared.font_file,
+    return replace(
+        prepared, pages=prepared.pages + common.pages, names=prepared.names + common.names
     )
 
 

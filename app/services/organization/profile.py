@@ -88,6 +88,9 @@ class OrganizationData:
     email_subject: str = ""
     email_body: str = ""
     max_file_mb: int = 50  # the largest file a letter may hold (the scan, an attachment)
+    # the channels' own limits: a letter with its attachments' files larger is not sent that way
+    email_max_mb: int = 25  # what common mail servers accept in one message (encoded)
+    medo_max_mb: int = 20  # a МЭДО container's document and attachments together
     logo: bytes = b""  # a new emblem image (PNG/JPEG) to store; b"" keeps the current one
     version: int = 0  # 0: not read from the database
 
@@ -102,6 +105,9 @@ class OrganizationData:
             )
         if not 1 <= self.max_file_mb <= 2000:
             raise UserError(f"Файл письма, не больше: {self.max_file_mb} МБ; допустимо 1–2000 МБ")
+        for value, what in ((self.email_max_mb, "Письмо e-mail"), (self.medo_max_mb, "МЭДО")):
+            if not 1 <= value <= 2000:
+                raise UserError(f"{what}, не больше: {value} МБ; допустимо 1–2000 МБ")
         if self.font_size not in FONT_SIZES:
             raise UserError(f"Размер шрифта {self.font_size}: допустимо от 12 до 14 пт")
         if self.font_file and not self.font_file.lower().endswith((".ttf", ".otf")):
@@ -216,6 +222,8 @@ _ORG_EXTRA = (  # kept in the row's ``extra`` JSON
     "email_subject",
     "email_body",
     "max_file_mb",
+    "email_max_mb",
+    "medo_max_mb",
 )
 _ORG_DEFAULTS = OrganizationData(name="")
 _ORG_FIELDS = [

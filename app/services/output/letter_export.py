@@ -7,6 +7,7 @@ are written: a cancelled or failed export leaves nothing behind.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import clock
 from app.errors import UserError
 from app.files import safe_file_name
 from app.letter_layout import Copy, Letterhead, LetterPage, LetterSource, Person, build_page
@@ -122,6 +124,7 @@ class Prepared:
     names: list[str]  # file-name stems, parallel to pages
     font_file: str
     document: bytes = b""  # a letter registered as a PDF made elsewhere: this is what prints
+    date: dt.date | None = None  # the registration date: a document's PDF/A is dated by it
 
 
 def _load(session: Session, letter_id: int) -> tuple[Letter, LetterSource, Profile]:
@@ -149,7 +152,9 @@ def prepare(db: Database, letter_id: int, *, per_recipient: bool = False) -> Pre
         document = letter_document_in(session, letter_id)
         if not per_recipient or document:
             page = build_page(source, profile.head, initials_first=profile.initials_first)
-            return Prepared(letter.number, [page], [stem], profile.font_file, document)
+            return Prepared(
+                letter.number, [page], [stem], profile.font_file, document, letter.reg_date
+            )
         if not source.copies:
             raise UserError(
                 f"У письма № {letter.number} адресат указан текстом, без адресатов из "
@@ -163,7 +168,22 @@ def prepare(db: Database, letter_id: int, *, per_recipient: bool = False) -> Pre
             )
             who = safe_name(" ".join(copy.lines.split()), 60)
             names.append(f"{stem} - {i:0{width}d} {who}")
-        return Prepared(letter.number, pages, names, profile.font_file)
+        return Prepared(letter.number, pages, names, profile.font_file, date=letter.reg_date)
+
+
+def medo_pdf(prepared: Prepared, page: LetterPage) -> tuple[bytes, str]:
+    """The document a МЭДО container carries (PDF/A-1b) and, for a document made elsewhere
+    whose pages had to become pictures, why (else "")."""
+    if prepared.document:
+        from app.exporters.scan_pdf import archival_pdf
+
+        archival = archival_pdf(
+            prepared.document,
+            title=f"Письмо № {prepared.number}",
+            created=prepared.date or clock.today(),
+        )
+        return archival.pdf, archival.rendered
+    return render(prepared, "pdf", [page], pdfa_part=1), ""
 
 
 def render(

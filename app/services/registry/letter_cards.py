@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.errors import UserError
 from app.json_input import JsonObject
 from app.letter_body import card_body, card_value
+from app.services.registry.file_store import count_pages
 from app.services.registry.letters import (
     SENT_STATES,
     Addressee,
@@ -61,21 +63,28 @@ def _report(data: Any, where: str) -> ReportData | None:
     return ReportData(due=r.date("due"), columns=r.lines("columns"), rows=rows)
 
 
-def _attachments(items: list[Any]) -> list[AttachmentData]:
+def _attachments(items: list[Any], folder: Path | None) -> list[AttachmentData]:
+    """The card's attachments; one that names its ``file`` (relative to the card's folder) takes
+    its sheets from the file's pages (a PDF, a scan) unless ``sheets`` is given."""
     out = []
     for i, item in enumerate(items):
         r = JsonObject(item, f"attachments[{i}]")
-        sheets, copies = r.integer("sheets", 1), r.integer("copies", 1)
+        file = None
+        if name := r.text("file"):
+            file = Path(name) if folder is None else folder / name
+        pages = count_pages(file) if file is not None else 0
+        sheets, copies = r.integer("sheets", pages or 1), r.integer("copies", 1)
         if sheets is None or copies is None or not (1 <= sheets <= 10_000 and 1 <= copies <= 1_000):
             raise UserError(
                 f"attachments[{i}]: листов — от 1 до 10 000, экземпляров — от 1 до 1 000"
             )
-        out.append(AttachmentData(title=r.text("title", None), sheets=sheets, copies=copies))
+        out.append(AttachmentData(r.text("title", None), sheets, copies, file))
     return out
 
 
-def card_from_json(data: Any) -> LetterCard:
-    """Validate a card read from JSON; every problem names its field."""
+def card_from_json(data: Any, folder: Path | None = None) -> LetterCard:
+    """Validate a card read from JSON; every problem names its field. ``folder``: where the card
+    file lies, for the attachments' files it names."""
     r = JsonObject(data, "карточка письма")
     reply = r.data.get("reply_to")
     reply_r = JsonObject(reply, "reply_to") if reply is not None else None
@@ -95,7 +104,7 @@ def card_from_json(data: Any) -> LetterCard:
         closing=r.text("closing") or None,
         reply_to_number=reply_r.text("number", None) if reply_r else "",
         reply_to_date=reply_r.date("date") if reply_r else None,
-        attachments=_attachments(r.items("attachments")),
+        attachments=_attachments(r.items("attachments"), folder),
         signatory=r.text("signatory") or None,
         signature=r.text("signature", "handwritten") or "handwritten",
         executor=r.text("executor") or None,
@@ -221,7 +230,7 @@ def letter_card_json(card: LetterCard) -> dict[str, Any]:
         "reply_to": {"number": card.reply_to_number, "date": _iso(card.reply_to_date)}
         if card.reply_to_number
         else None,
-        "attachments": [asdict(a) for a in card.attachments],
+        "attachments": [_attachment_json(a) for a in card.attachments],
         "signatory": card.signatory,
         "signature": card.signature,
         "executor": card.executor,
@@ -256,3 +265,10 @@ def letter_card(db: Database, letter_id: int) -> LetterView:
         if letter is None:
             raise UserError("Письмо не найдено")
         return view_in(session, letter)
+
+
+def _attachment_json(item: AttachmentData) -> dict[str, Any]:
+    out: dict[str, Any] = {"title": item.title, "sheets": item.sheets, "copies": item.copies}
+    if item.file is not None:
+        out["file"] = str(item.file)
+    return out

@@ -18,11 +18,15 @@ from app import audit
 from app.errors import UserError
 from app.field_rules import check_text
 from app.files import safe_file_name
+from app.services.registry.file_store import (
+    count_pages,
+    limit_bytes,
+    store_letter_file_in,
+)
 from app.services.registry.letters import (
     LetterCard,
     RegisteredLetter,
-    refuse_incomplete,
-    register_in,
+    register_letter,
 )
 from app.services.safety.stored_files import (
     megabytes,
@@ -33,7 +37,7 @@ from app.services.safety.stored_files import (
 )
 from app.text import date_ru
 from db.engine import Database
-from db.models import Letter, LetterFile, Organization, StoredFile
+from db.models import Letter, LetterFile, StoredFile
 
 KINDS = {
     "scan": "скан подписанного письма",
@@ -42,11 +46,9 @@ KINDS = {
     "document": "документ письма (PDF)",  # a letter made elsewhere, registered as it is
 }
 ATTACHED_KINDS = ("scan", "attachment", "draft")  # what a clerk attaches; the document comes
+
+
 # with the registration (register_with_document)
-DEFAULT_LIMIT_MB = 50
-PAGED_SUFFIXES = (".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg")
-
-
 @dataclass(frozen=True)
 class LetterFileRow:
     id: int
@@ -60,56 +62,11 @@ class LetterFileRow:
     added_at: dt.datetime  # local time
 
 
-def limit_bytes(session: Session) -> int:
-    """The largest file a letter may hold (Настройки → Организация, «Файл письма, не больше»)."""
-    row = session.scalars(select(Organization).order_by(Organization.id).limit(1)).first()
-    extra = (row.extra or {}) if row is not None else {}
-    try:
-        mb = int(extra.get("max_file_mb", DEFAULT_LIMIT_MB))
-    except (TypeError, ValueError):
-        mb = DEFAULT_LIMIT_MB
-    return max(1, mb) * 1024 * 1024
-
-
-def count_pages(path: Path) -> int:
-    """Pages of a PDF or a (multi-page) image; 0 when it is neither or cannot be read."""
-    suffix = path.suffix.lower()
-    if suffix not in PAGED_SUFFIXES:
-        return 0
-    try:
-        if suffix == ".pdf":
-            import pypdfium2 as pdfium
-
-            document = pdfium.PdfDocument(str(path))
-            try:
-                return len(document)
-            finally:
-                document.close()
-        from PIL import Image
-
-        with Image.open(path) as image:
-            return int(getattr(image, "n_frames", 1))
-    except Exception:  # a damaged or foreign file: stored all the same, pages unknown
-        return 0
-
-
 def _letter(session: Session, letter_id: int) -> Letter:
     letter = session.get(Letter, letter_id)
     if letter is None:
         raise UserError("Письмо не найдено")
     return letter
-
-
-def _free_name(session: Session, letter_id: int, name: str) -> str:
-    """The file's name, or «name (2).ext» when the letter already holds one so named."""
-    taken = set(session.scalars(select(LetterFile.name).where(LetterFile.letter_id == letter_id)))
-    if name not in taken:
-        return name
-    stem, suffix = Path(name).stem, Path(name).suffix
-    n = 2
-    while f"{stem} ({n}){suffix}" in taken:
-        n += 1
-    return f"{stem} ({n}){suffix}"
 
 
 def attach_file(
@@ -125,32 +82,8 @@ def attach_file(
     try:
         with open_upload(path) as source, db.write() as session:
             letter = _letter(session, letter_id)
-            limit = limit_bytes(session)
-            if upload_size(source) > limit:
-                raise UserError(f"{path.name}: файл больше допустимых {megabytes(limit)}")
-            name = _free_name(session, letter_id, path.name)
-            stored = store_stream_in(session, name, source, limit=limit)
-            row = LetterFile(
-                letter_id=letter_id,
-                file_id=stored.id,
-                name=name,
-                kind=kind,
-                title=title.strip(),
-                pages=pages,
-                added_by=audit.os_user(),
-            )
-            session.add(row)
-            session.flush()
-            audit.record(
-                session,
-                "letter",
-                letter_id,
-                "file_attached",
-                number=letter.number,
-                name=name,
-                kind=kind,
-                size=stored.size,
-                sha256=stored.sha256,
+            row, stored = store_letter_file_in(
+                session, letter, path.name, source, kind=kind, title=title, pages=pages
             )
             return _row(row, stored)
     except OSError as exc:  # a read that fails half way
@@ -225,15 +158,16 @@ DOCUMENT_TITLE = "Документ письма"
 def register_with_document(
     db: Database, card: LetterCard, path: Path, *, today: dt.date | None = None
 ) -> tuple[RegisteredLetter, str]:
-    """A letter made elsewhere: the card gives the registration data, the PDF is the letter. The
+    """A letter made elsewhere: the card gives the registration data, the PDF (or the scan of the
+    signed paper, JPEG/PNG/TIFF, made a PDF a page a picture) is the letter. The
     number and date are stamped on it (``app.exporters.pdf_stamp``) and the stamped PDF is kept
     as the letter's document, in the same transaction: a PDF that cannot be read or stamped
     uses no number. Returns the registration and where the number was written."""
     from io import BytesIO
 
     from app.exporters.pdf_stamp import stamp_registration
+    from app.exporters.scan_pdf import image_file_pdf, is_image
 
-    refuse_incomplete(card, document=True)
     path = Path(path)
     with db.read() as session:
         limit = limit_bytes(session)
@@ -244,18 +178,24 @@ def register_with_document(
             data = source.read()
     except OSError as exc:  # a read that fails half way
         raise UserError(f"{path}: файл не читается ({exc.strerror or exc})") from None
-    if not data.startswith(b"%PDF-"):
-        raise UserError(f"{path.name}: это не документ PDF")
-    with db.write() as session:
-        registered = register_in(session, card, today=today)
-        stamped = stamp_registration(data, registered.number, date_ru(registered.date))
-        name = f"{safe_file_name(f'Письмо {registered.number} от {date_ru(registered.date)}')}.pdf"
+    if is_image(path):  # a scan of the signed letter: its pages become the document
+        data = image_file_pdf(data, path.name)
+    elif not data.startswith(b"%PDF-"):
+        raise UserError(f"{path.name}: это не документ PDF и не скан (JPEG, PNG, TIFF)")
+    place = ""
+
+    def keep(session: Session, letter: Letter) -> None:
+        nonlocal place
+        date = date_ru(letter.reg_date)
+        stamped = stamp_registration(data, letter.number, date)
+        place = stamped.place
+        name = f"{safe_file_name(f'Письмо {letter.number} от {date}')}.pdf"
         stored = store_stream_in(
             session, name, BytesIO(stamped.pdf), limit=max(limit, len(stamped.pdf))
         )
         session.add(
             LetterFile(
-                letter_id=registered.id,
+                letter_id=letter.id,
                 file_id=stored.id,
                 name=name,
                 kind="document",
@@ -267,14 +207,16 @@ def register_with_document(
         audit.record(
             session,
             "letter",
-            registered.id,
+            letter.id,
             "document_registered",
-            number=registered.number,
+            number=letter.number,
             source=path.name,
             pages=stamped.pages,
             sha256=stored.sha256,
         )
-    return registered, stamped.place
+
+    registered = register_letter(db, card, today=today, document=keep)
+    return registered, place
 
 
 def letter_document_in(session: Session, letter_id: int) -> bytes:

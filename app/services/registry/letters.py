@@ -8,7 +8,10 @@ number and a rolled-back registration never leaves a used number behind.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -27,7 +30,9 @@ from app.services.registry.counters import (
     past_letters,
     printed_in_year,
 )
+from app.services.registry.file_store import count_pages, store_letter_file_in
 from app.services.safety.audit_log import refuse_stale
+from app.services.safety.stored_files import open_upload
 from app.states import ControlState, CopyState, DeliveryState, LetterStatus, labels
 from app.text import date_ru, search_blob
 from db.engine import Database
@@ -68,6 +73,7 @@ class AttachmentData:
     title: str
     sheets: int = 1
     copies: int = 1
+    file: Path | None = None  # its file, kept with the letter when it is registered
 
 
 @dataclass
@@ -462,12 +468,43 @@ def refuse_incomplete(card: LetterCard, *, document: bool = False) -> None:
 
 
 def register_letter(
-    db: Database, card: LetterCard, *, today: dt.date | None = None, seq: int | None = None
+    db: Database,
+    card: LetterCard,
+    *,
+    today: dt.date | None = None,
+    seq: int | None = None,
+    document: Callable[[Session, Letter], None] | None = None,
 ) -> RegisteredLetter:
-    """A new letter from the clerk (window or CLI): refused without its requisites."""
-    refuse_incomplete(card)
-    with db.write() as session:
-        return register_in(session, card, today=today, seq=seq)
+    """A new letter from the clerk (window or CLI): refused without its requisites. The
+    attachments' files the card names are kept with the letter in the same transaction: a file
+    that cannot be read or is over the limit uses no number. ``document``: a letter made
+    elsewhere — it stores the letter's own PDF, in the same transaction too."""
+    refuse_incomplete(card, document=document is not None)
+    given = [a for a in card.attachments if a.file is not None]
+    pages = [count_pages(a.file) for a in given if a.file is not None]
+    try:
+        with ExitStack() as stack:
+            sources = [stack.enter_context(open_upload(a.file)) for a in given if a.file]
+            with db.write() as session:
+                registered = register_in(session, card, today=today, seq=seq)
+                letter = session.get(Letter, registered.id)
+                assert letter is not None
+                for item, source, count in zip(given, sources, pages, strict=True):
+                    assert item.file is not None
+                    store_letter_file_in(
+                        session,
+                        letter,
+                        item.file.name,
+                        source,
+                        kind="attachment",
+                        title=item.title,
+                        pages=count,
+                    )
+                if document is not None:
+                    document(session, letter)
+                return registered
+    except OSError as exc:  # a read that fails half way
+        raise UserError(f"Файл приложения не читается ({exc.strerror or exc})") from None
 
 
 def reserve_number(

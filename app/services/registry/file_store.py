@@ -1,0 +1,106 @@
+"""Storing one file with a letter, inside the caller's transaction: the per-file limit, the page
+count, a free name, the row and its audit event. ``letter_files`` (a file attached to a
+registered letter) and ``letters.register_letter`` (the attachments' files given with the card)
+both store through here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import audit
+from app.errors import UserError
+from app.services.safety.stored_files import megabytes, store_stream_in, upload_size
+from db.models import Letter, LetterFile, Organization, StoredFile
+
+DEFAULT_LIMIT_MB = 50
+PAGED_SUFFIXES = (".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg")
+
+
+def limit_bytes(session: Session) -> int:
+    """The largest file a letter may hold (Настройки → Отправка, «Файл письма, не больше»)."""
+    row = session.scalars(select(Organization).order_by(Organization.id).limit(1)).first()
+    extra = (row.extra or {}) if row is not None else {}
+    try:
+        mb = int(extra.get("max_file_mb", DEFAULT_LIMIT_MB))
+    except (TypeError, ValueError):
+        mb = DEFAULT_LIMIT_MB
+    return max(1, mb) * 1024 * 1024
+
+
+def count_pages(path: Path) -> int:
+    """Pages of a PDF or a (multi-page) image; 0 when it is neither or cannot be read."""
+    suffix = path.suffix.lower()
+    if suffix not in PAGED_SUFFIXES:
+        return 0
+    try:
+        if suffix == ".pdf":
+            import pypdfium2 as pdfium
+
+            document = pdfium.PdfDocument(str(path))
+            try:
+                return len(document)
+            finally:
+                document.close()
+        from PIL import Image
+
+        with Image.open(path) as image:
+            return int(getattr(image, "n_frames", 1))
+    except Exception:  # a damaged or foreign file: stored all the same, pages unknown
+        return 0
+
+
+def _free_name(session: Session, letter_id: int, name: str) -> str:
+    """The file's name, or «name (2).ext» when the letter already holds one so named."""
+    taken = set(session.scalars(select(LetterFile.name).where(LetterFile.letter_id == letter_id)))
+    if name not in taken:
+        return name
+    stem, suffix = Path(name).stem, Path(name).suffix
+    n = 2
+    while f"{stem} ({n}){suffix}" in taken:
+        n += 1
+    return f"{stem} ({n}){suffix}"
+
+
+def store_letter_file_in(
+    session: Session,
+    letter: Letter,
+    name: str,
+    source: BinaryIO,
+    *,
+    kind: str,
+    title: str,
+    pages: int,
+) -> tuple[LetterFile, StoredFile]:
+    """The file read from ``source`` kept with the letter; refused beyond the limit."""
+    limit = limit_bytes(session)
+    if upload_size(source) > limit:
+        raise UserError(f"{name}: файл больше допустимых {megabytes(limit)}")
+    name = _free_name(session, letter.id, name)
+    stored = store_stream_in(session, name, source, limit=limit)
+    row = LetterFile(
+        letter_id=letter.id,
+        file_id=stored.id,
+        name=name,
+        kind=kind,
+        title=title.strip(),
+        pages=pages,
+        added_by=audit.os_user(),
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        "letter",
+        letter.id,
+        "file_attached",
+        number=letter.number,
+        name=name,
+        kind=kind,
+        size=stored.size,
+        sha256=stored.sha256,
+    )
+    return row, stored
