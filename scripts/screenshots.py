@@ -123,12 +123,15 @@ def main() -> int:
     )
     dialog.signatory_combo.setCurrentIndex(dialog.signatory_combo.findData("protasov"))
     dialog.executor_combo.setCurrentIndex(dialog.executor_combo.findData("starchikova"))
-    shoot(dialog, "new-letter.png", (980, 760))
-    dialog.close()
     from app.services.output.letter_export import preview_pdf
     from app.services.registry.letter_files import attach_file
 
     shown_id = window.registry_tab.model.row_at(0).id
+    regulations = tmp / "Положение о Конкурсе.pdf"
+    regulations.write_bytes(preview_pdf(demo, shown_id))
+    dialog.add_attachment_files([regulations])
+    shoot(dialog, "new-letter.png", (980, 800))
+    dialog.close()
     scan = tmp / "Скан подписанного письма.pdf"
     scan.write_bytes(preview_pdf(demo, shown_id))
     attach_file(demo, shown_id, scan, kind="scan")

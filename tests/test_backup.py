@@ -166,3 +166,31 @@ def test_cli_backup_list_and_restore_latest(
     assert main(["--db", str(db_path), "check"]) == 0
     assert main(["--db", str(db_path), "restore", str(tmp_path / "nothing.db")]) == 2
     assert "файл не найден" in capsys.readouterr().err
+
+
+def test_a_letters_files_come_back_with_the_copy(
+    demo_db: object, db_path: Path, tmp_path: Path
+) -> None:
+    """A scan attached before the copy is read back intact after the restore (its pieces and
+    checksum came with it); one attached after the copy is gone with the rest of that day."""
+    import os
+
+    from app.services.registry.letter_files import attach_file, letter_files, save_letter_file
+    from app.services.registry.letters import letter_id_by_number
+    from app.services.safety.stored_files import CHUNK
+
+    letter = letter_id_by_number(demo_db, "710/5")  # type: ignore[arg-type]
+    scan = tmp_path / "скан.bin"
+    scan.write_bytes(os.urandom(2 * CHUNK + 7))
+    attach_file(demo_db, letter, scan, kind="scan")  # type: ignore[arg-type]
+    info = create_backup(demo_db, tmp_path / "copies")  # type: ignore[arg-type]
+    attach_file(demo_db, letter, scan, kind="attachment")  # type: ignore[arg-type]
+    demo_db.dispose()  # type: ignore[attr-defined]
+    restore_backup(db_path, info.path)
+    db = open_registry(str(db_path))
+    try:
+        assert [(f.name, f.kind) for f in letter_files(db, letter)] == [("скан.bin", "scan")]
+        back = save_letter_file(db, letter, "скан.bin", tmp_path / "back.bin")
+        assert back.read_bytes() == scan.read_bytes()
+    finally:
+        db.dispose()

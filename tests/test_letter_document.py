@@ -87,8 +87,12 @@ def test_a_file_that_is_not_a_pdf_uses_no_number(demo_db: Database, tmp_path: Pa
         register_with_document(demo_db, make_card(body=""), bad)
     other = tmp_path / "письмо.docx"
     other.write_bytes(b"PK\x03\x04")
-    with pytest.raises(UserError, match="не документ PDF"):
+    with pytest.raises(UserError, match="Загрузить из Word"):
         register_with_document(demo_db, make_card(body=""), other)
+    zipped = tmp_path / "письмо.zip"
+    zipped.write_bytes(b"PK\x03\x04")
+    with pytest.raises(UserError, match="не документ PDF и не скан"):
+        register_with_document(demo_db, make_card(body=""), zipped)
     assert count_letters(demo_db, LetterQuery()) == before
 
 

@@ -287,7 +287,7 @@ def _within_limit(run: _Run, documents: list[_MedoDocument]) -> list[_MedoDocume
             run.problem(
                 c,
                 f"документ с файлами приложений — {megabytes(size)}, больше {megabytes(limit)}, "
-                "допустимых для МЭДО (Настройки → Отправка); отправьте приложения почтой",
+                "допустимых для МЭДО (Настройки → Отправка почты); отправьте приложения почтой",
             )
     return kept
 
@@ -467,7 +467,7 @@ def _email(run: _Run, copies: list[CopyDispatch], send: bool, password: str | No
             run.problem(
                 c,
                 f"письмо с вложениями — {megabytes(size)}, больше {megabytes(limit)} "
-                "(Настройки → Отправка); отправьте по МЭДО или почтой",
+                "(Настройки → Отправка почты); отправьте по МЭДО или почтой",
             )
             continue
         messages[c.position] = (c, build_message(mail))

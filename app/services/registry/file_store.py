@@ -21,7 +21,7 @@ PAGED_SUFFIXES = (".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg")
 
 
 def limit_bytes(session: Session) -> int:
-    """The largest file a letter may hold (Настройки → Отправка, «Файл письма, не больше»)."""
+    """The largest file a letter may hold («Файл письма, не больше», Настройки → Отправка почты)."""
     row = session.scalars(select(Organization).order_by(Organization.id).limit(1)).first()
     extra = (row.extra or {}) if row is not None else {}
     try:

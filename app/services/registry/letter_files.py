@@ -178,6 +178,11 @@ def register_with_document(
             data = source.read()
     except OSError as exc:  # a read that fails half way
         raise UserError(f"{path}: файл не читается ({exc.strerror or exc})") from None
+    if path.suffix.lower() in (".docx", ".doc", ".odt", ".rtf"):
+        raise UserError(
+            f"{path.name}: документ Word регистрируется через «Загрузить из Word…» "
+            "(letters from-docx) — его текст становится текстом письма; здесь — PDF или скан"
+        )
     if is_image(path):  # a scan of the signed letter: its pages become the document
         data = image_file_pdf(data, path.name)
     elif not data.startswith(b"%PDF-"):
