@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -32,6 +31,7 @@ from ui.background import message_of
 from ui.bars.control_notice_bar import ControlNoticeBar
 from ui.bars.registered_bar import RegisteredBar
 from ui.bars.welcome_banner import WelcomeBanner
+from ui.file_dialogs import announce_saved, open_file, save_file
 from ui.read_only import lock_writes, writes
 from ui.signals import SignalHub
 from ui.tabs.list_tab import ListTab
@@ -370,20 +370,21 @@ class MainWindow(QMainWindow):
         query = self.registry_tab.make_query()
         start = query.date_from or dt.date(clock.today().year, 1, 1)
         end = query.date_to or clock.today()
-        name, _filter = QFileDialog.getSaveFileName(
+        chosen = save_file(
             self,
+            "journal",
             "Журнал регистрации",
             f"журнал-{start:%Y-%m-%d}-{end:%Y-%m-%d}.pdf",
             "PDF (*.pdf);;Excel (*.xlsx)",
         )
-        if not name:
+        if chosen is None:
             return
         try:
-            path = export_journal(self.db, start, end, Path(name), journal=query.journal)
+            path = export_journal(self.db, start, end, chosen[0], journal=query.journal)
         except UserError as exc:
             self.show_error(str(exc))
             return
-        self.statusBar().showMessage(f"Журнал записан: {path}", 15_000)
+        announce_saved(path, "Журнал записан")
 
     def import_journal(self, path: Path | None = None) -> None:
         """An Excel journal brought in with its numbers, after a check the clerk confirms."""
@@ -421,13 +422,11 @@ class MainWindow(QMainWindow):
     def load_setup_file(self) -> None:
         from app.services.organization.setup import setup_from_file
 
-        name, _filter = QFileDialog.getOpenFileName(
-            self, "Файл настройки", "", "Файл настройки (*.json);;Все файлы (*)"
-        )
-        if not name:
+        name = open_file(self, "setup", "Файл настройки", "Файл настройки (*.json);;Все файлы (*)")
+        if name is None:
             return
         try:
-            result = setup_from_file(self.db, Path(name))
+            result = setup_from_file(self.db, name)
         except UserError as exc:
             self.show_error(str(exc))
             return

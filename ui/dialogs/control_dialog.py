@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -53,6 +52,7 @@ from db.engine import Database
 from ui import palette
 from ui.background import message_of
 from ui.dialogs.control_dialogs import ExtendDialog, RemindDialog
+from ui.file_dialogs import announce_saved, save_file
 from ui.widgets.control_chart import ControlChart
 
 STATUS_COLOURS: dict[str, str] = {
@@ -487,17 +487,22 @@ class ControlDialog(QDialog):
     def summary(self) -> None:
         if self.control is None:
             return
-        name, _filter = QFileDialog.getSaveFileName(
+        chosen = save_file(
             self,
+            "reports",
             "Сводный отчет",
             f"сводный-отчет-{safe_name(self.control.number)}.xlsx",
             "Excel (*.xlsx);;Word (*.docx)",
         )
-        if name and self._run(lambda: export_summary(self.db, self.letter_id, Path(name))):
-            self.status.setText(f"Сводный отчет записан: {name}")
+        if chosen is None:
+            return
+        written = self._run(lambda: export_summary(self.db, self.letter_id, chosen[0]))
+        if written:
+            self.status.setText(f"Сводный отчет записан: {written}")
+            announce_saved(Path(str(written)), "Сводный отчет записан")
 
     def _save_file(self, item: QListWidgetItem) -> None:
         file_id, file_name = item.data(Qt.ItemDataRole.UserRole)
-        name, _filter = QFileDialog.getSaveFileName(self, "Сохранить файл ответа", file_name)
-        if name:
-            self._run(lambda: save_stored_file(self.db, file_id, Path(name)))
+        chosen = save_file(self, "reports", "Сохранить файл ответа", file_name)
+        if chosen is not None and self._run(lambda: save_stored_file(self.db, file_id, chosen[0])):
+            announce_saved(chosen[0], "Файл ответа сохранен")

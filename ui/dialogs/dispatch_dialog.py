@@ -53,6 +53,7 @@ from app.text import date_ru
 from db.engine import Database
 from ui import palette
 from ui.background import Background, message_of
+from ui.file_dialogs import announce_saved, start_folder
 
 COLUMNS = ("№", "Адресат", "Способ", "Куда", "Состояние", "Когда", "Кто", "Примечание")
 HISTORY = ("Когда", "Кто", "Состояние", "Как", "Файл", "SHA-256", "Примечание")
@@ -129,7 +130,7 @@ class DispatchDialog(QDialog):
         splitter.setSizes([420, 140])
 
         self.folder = QLineEdit(
-            str(folder or Path.home() / safe_name(f"{self.status.number} отправка"))
+            str(folder or start_folder("dispatch") / safe_name(f"{self.status.number} отправка"))
         )
         browse = QPushButton("Обзор…")
         browse.clicked.connect(self._browse)
@@ -427,6 +428,7 @@ class DispatchDialog(QDialog):
             self.show_message(message_of(exc), error=True)
             return
         self.show_message(f"Лист рассылки записан: {out}")
+        announce_saved(out, "Лист рассылки записан")
 
     def save_post_list(self, path: str | None = None) -> None:
         from app import clock
@@ -449,6 +451,7 @@ class DispatchDialog(QDialog):
             self.show_message(message_of(exc), error=True)
             return
         self.show_message(f"Список ф. 103 за {date_ru(day)} записан: {out}")
+        announce_saved(out, "Список ф. 103 записан")
 
     def reject(self) -> None:
         self.background.wait()

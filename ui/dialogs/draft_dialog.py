@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QFileDialog,
     QLabel,
     QMessageBox,
     QTreeWidget,
@@ -23,17 +22,15 @@ from app.services.registry.draft_import import DraftCard, card_from_draft
 from app.services.registry.letters import LetterCard
 from db.engine import Database
 from ui import palette
+from ui.file_dialogs import open_file
 from ui.widgets.buttons import ok_cancel
 
 TITLE = "Черновик из Word"
 
 
 def choose_draft(parent: QWidget) -> str:
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    path, _filter = QFileDialog.getOpenFileName(
-        parent, "Открыть черновик письма", folder, "Документ Word (*.docx)"
-    )
-    return path
+    path = open_file(parent, "drafts", "Открыть черновик письма", "Документ Word (*.docx)")
+    return str(path) if path is not None else ""
 
 
 class DraftDialog(QDialog):

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QTableView,
@@ -27,6 +26,7 @@ from app.services.organization.profile import list_journals
 from app.services.registry.journal import Gap, export_gaps, journal_gaps
 from db.engine import Database
 from ui.background import Background, message_of
+from ui.file_dialogs import announce_saved, save_file
 from ui.widgets.rows_view import rows_view
 from ui.widgets.table_model import Column
 
@@ -130,11 +130,11 @@ class GapsDialog(QDialog):
             self.reload()  # a reservation may have been registered or cancelled meanwhile
 
     def save(self) -> None:
-        name, _filter = QFileDialog.getSaveFileName(
-            self, TITLE, "пропуски-в-нумерации.xlsx", "Excel (*.xlsx);;PDF (*.pdf)"
+        chosen = save_file(
+            self, "journal", TITLE, "пропуски-в-нумерации.xlsx", "Excel (*.xlsx);;PDF (*.pdf)"
         )
-        if name:
-            self.save_to(Path(name))
+        if chosen is not None:
+            self.save_to(chosen[0])
 
     def save_to(self, path: Path) -> Path | None:
         try:
@@ -143,4 +143,5 @@ class GapsDialog(QDialog):
             self.summary.setText(message_of(exc))
             return None
         self.summary.setText(f"{self.status}\nСписок записан: {written}")
+        announce_saved(written, "Список пропусков записан")
         return written

@@ -9,7 +9,6 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHeaderView,
     QLabel,
     QMessageBox,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 from app.errors import UserError
 from app.services.directory.recipient_io import ImportPlan, ImportResult, apply_import, plan_import
 from db.engine import Database
+from ui.file_dialogs import open_file
 
 TITLE = "Загрузка адресатов"
 ACTIONS = {"add": ("добавить", "#1b7a3a"), "update": ("обновить", "#1f4e9c"),
@@ -90,12 +90,10 @@ class ImportDialog(QDialog):
     def run(cls, db: Database, parent: QWidget, path: Path | None = None) -> ImportResult | None:
         """Ask for a file (unless given), show the preview, import on confirmation."""
         if path is None:
-            name, _ = QFileDialog.getOpenFileName(
-                parent, TITLE, "", "Таблицы (*.csv *.xlsx);;Все файлы (*)"
-            )
-            if not name:
+            name = open_file(parent, "recipients", TITLE, "Таблицы (*.csv *.xlsx);;Все файлы (*)")
+            if name is None:
                 return None
-            path = Path(name)
+            path = name
         try:
             plan = plan_import(db, path)
         except UserError as exc:

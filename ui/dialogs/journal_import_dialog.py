@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -31,6 +30,7 @@ from app.services.registry.journal import ImportPreview, apply_import, preview_i
 from app.text import date_ru
 from db.engine import Database
 from ui.background import Background, message_of
+from ui.file_dialogs import open_file
 from ui.widgets.rows_view import rows_view
 from ui.widgets.table_model import Column
 
@@ -226,12 +226,10 @@ class JournalImportDialog(QDialog):
     ) -> int:
         """Ask for a file (unless given), show the check, load on confirmation; rows loaded."""
         if path is None:
-            name, _ = QFileDialog.getOpenFileName(
-                parent, TITLE, "", "Журнал (*.xlsx *.csv);;Все файлы (*)"
-            )
-            if not name:
+            name = open_file(parent, "journal", TITLE, "Журнал (*.xlsx *.csv);;Все файлы (*)")
+            if name is None:
                 return 0
-            path = Path(name)
+            path = name
         dialog = cls(db, path, journal, parent)
         dialog.exec()
         return dialog.loaded

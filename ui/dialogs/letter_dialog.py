@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QMimeData, QStandardPaths, QStringListModel, Qt, Signal
+from PySide6.QtCore import QDate, QMimeData, QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QCompleter,
     QDateEdit,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -71,6 +70,7 @@ from app.text import WEEKDAYS, initials_name
 from db.engine import Database
 from ui import palette
 from ui.dialogs.draft_keeper import DraftKeeper, restore_form
+from ui.file_dialogs import open_file, open_files
 from ui.widgets.body_editor import BodyEditor
 from ui.widgets.files_panel import FilesPanel
 from ui.widgets.heading_edit import HeadingEdit
@@ -567,11 +567,7 @@ class LetterDialog(QDialog):
         if self.letter_id is not None:
             return
         if paths is None:
-            folder = QStandardPaths.writableLocation(
-                QStandardPaths.StandardLocation.DocumentsLocation
-            )
-            chosen, _ = QFileDialog.getOpenFileNames(self, "Файлы приложений", folder)
-            paths = [Path(p) for p in chosen]
+            paths = open_files(self, "attachments", "Файлы приложений")
         lines = [ln for ln in self.attachments_edit.toPlainText().splitlines() if ln.strip()]
         for path in paths:
             if not path.is_file():
@@ -832,17 +828,15 @@ class LetterDialog(QDialog):
             self._show_error(exc)
             return
         if path is None:
-            folder = QStandardPaths.writableLocation(
-                QStandardPaths.StandardLocation.DocumentsLocation
-            )
-            path, _ = QFileDialog.getOpenFileName(
+            picked = open_file(
                 self,
+                "documents",
                 "Письмо, подготовленное в другой системе",
-                folder,
                 "Документ PDF или скан (*.pdf *.jpg *.jpeg *.png *.tif *.tiff)",
             )
-            if not path:
+            if picked is None:
                 return
+            path = str(picked)
         if not self._confirmed(card):
             return
         try:

@@ -25,6 +25,7 @@ from app.errors import UserError
 from app.services.output.letter_export import ExportCancelled, export_letter, safe_name
 from db.engine import Database
 from ui.background import message_of
+from ui.file_dialogs import start_folder
 
 KINDS = (
     ("merged", "Один файл PDF со всеми копиями"),
@@ -75,7 +76,7 @@ class MailingDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.db, self.letter_id, self.number = db, letter_id, number
-        self.folder = folder or Path.home()
+        self.folder = folder or start_folder("letters")
         self.worker: _Worker | None = None
         self.files: list[Path] = []
         self.setWindowTitle(f"Персональные копии письма № {number}")

@@ -10,7 +10,6 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -24,6 +23,7 @@ from app.errors import UserError
 from app.services.output.letter_export import export_letter, preview_pdf, safe_name
 from db.engine import Database
 from ui.background import message_of
+from ui.file_dialogs import announce_saved, save_file
 from ui.widgets.pdf_pages import page_images, print_pdf
 
 ZOOMS = (60, 75, 90, 110, 130, 160)
@@ -31,15 +31,16 @@ ZOOMS = (60, 75, 90, 110, 130, 160)
 
 def save_letter_as(db: Database, letter_id: int, number: str, parent: QWidget) -> Path | None:
     """Ask for a file (PDF or DOCX by the chosen filter) and write the letter there."""
-    path, chosen = QFileDialog.getSaveFileName(
+    picked = save_file(
         parent,
+        "letters",
         "Сохранить письмо",
         f"{safe_name(number)}.pdf",
         "Документ PDF (*.pdf);;Документ Word (*.docx)",
     )
-    if not path:
+    if picked is None:
         return None
-    target = Path(path)
+    target, chosen = picked
     fmt = "docx" if "docx" in chosen or target.suffix.lower() == ".docx" else "pdf"
     if target.suffix.lower() != f".{fmt}":
         target = target.with_suffix(f".{fmt}")
@@ -52,6 +53,7 @@ def save_letter_as(db: Database, letter_id: int, number: str, parent: QWidget) -
     except (UserError, OSError) as exc:
         QMessageBox.warning(parent, "Сохранение письма", message_of(exc))
         return None
+    announce_saved(target, "Письмо сохранено")
     return target
 
 

@@ -11,7 +11,6 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -36,6 +35,7 @@ from app.text import wrap_title
 from db.engine import Database
 from ui import palette
 from ui.background import message_of
+from ui.file_dialogs import open_file, open_files
 from ui.widgets.buttons import ok_cancel
 
 BAD_CELL = QColor("#f9d6d3")
@@ -173,11 +173,9 @@ class ReceiveDialog(QDialog):
         item.setToolTip(problem)
 
     def load_form(self) -> None:
-        name, _filter = QFileDialog.getOpenFileName(
-            self, "Заполненная отчетная форма", "", "Excel (*.xlsx)"
-        )
-        if name:
-            self.load_form_file(Path(name))
+        name = open_file(self, "reports", "Заполненная отчетная форма", "Excel (*.xlsx)")
+        if name is not None:
+            self.load_form_file(name)
 
     def load_form_file(self, path: Path) -> None:
         try:
@@ -198,11 +196,14 @@ class ReceiveDialog(QDialog):
     # --- files -----------------------------------------------------------------------------
 
     def pick_files(self) -> None:
-        names, _filter = QFileDialog.getOpenFileNames(
-            self, "Файлы ответа", "", "Документы (*.pdf *.docx *.xlsx *.doc *.xls);;Все файлы (*)"
+        names = open_files(
+            self,
+            "reports",
+            "Файлы ответа",
+            "Документы (*.pdf *.docx *.xlsx *.doc *.xls);;Все файлы (*)",
         )
         for name in names:
-            self.files.addItem(name)
+            self.files.addItem(str(name))
 
     def _file_names(self) -> set[str]:
         return {Path(self.files.item(i).text()).name for i in range(self.files.count())}

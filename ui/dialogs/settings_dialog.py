@@ -49,6 +49,7 @@ from app.services.organization.setup import SetupData, apply_setup
 from app.text import date_ru, parse_date_ru
 from db.engine import Database
 from ui import palette
+from ui.file_dialogs import open_file
 
 LAYOUT_CHOICES = (("angular", "Угловой"), ("flat", "Продольный"))
 NUMBER_LINE_CHOICES = (
@@ -189,16 +190,11 @@ class SettingsDialog(QDialog):
         return page
 
     def _choose_logo(self) -> None:
-        from pathlib import Path
 
-        from PySide6.QtWidgets import QFileDialog
-
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Эмблема для бланка", "", "Изображения (*.png *.jpg *.jpeg)"
-        )
-        if path:
-            self._logo = Path(path).read_bytes()
-            self.logo_button.setText(f"Эмблема: {Path(path).name}")
+        path = open_file(self, "images", "Эмблема для бланка", "Изображения (*.png *.jpg *.jpeg)")
+        if path is not None:
+            self._logo = path.read_bytes()
+            self.logo_button.setText(f"Эмблема: {path.name}")
 
     def _collect_organization(self) -> OrganizationData:
         data = OrganizationData(

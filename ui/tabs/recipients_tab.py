@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QMessageBox,
     QPushButton,
@@ -32,6 +31,7 @@ from app.services.directory.recipients import (
 from db.engine import Database
 from ui.dialogs.duplicates_dialog import DuplicatesDialog
 from ui.dialogs.import_dialog import ImportDialog
+from ui.file_dialogs import announce_saved, save_file
 from ui.read_only import writes
 from ui.tabs.list_tab import ListTab
 from ui.widgets.lists_panel import ListsPanel
@@ -186,19 +186,17 @@ class RecipientsTab(ListTab):
         )
 
     def export_file(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
-            self, TITLE, "Адресаты.xlsx", "Excel (*.xlsx);;CSV (*.csv)"
+        chosen = save_file(
+            self, "recipients", TITLE, "Адресаты.xlsx", "Excel (*.xlsx);;CSV (*.csv)"
         )
-        if not name:
+        if chosen is None:
             return
         try:
-            count = export_recipients(self.db, Path(name))
+            count = export_recipients(self.db, chosen[0])
         except UserError as exc:
             QMessageBox.warning(self, TITLE, str(exc))
             return
-        self.window().statusBar().showMessage(  # type: ignore[attr-defined]
-            f"Выгружено адресатов: {count} → {name}", 15_000
-        )
+        announce_saved(chosen[0], f"Выгружено адресатов: {count}")
 
     def find_duplicates(self) -> None:
         dialog = DuplicatesDialog(self.db, self)

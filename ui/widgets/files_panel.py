@@ -6,11 +6,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
@@ -33,6 +32,7 @@ from app.services.registry.letter_files import (
 )
 from app.services.safety.stored_files import megabytes
 from db.engine import Database
+from ui.file_dialogs import announce_saved, open_files, save_file
 
 TITLE = "Файлы письма"
 
@@ -125,10 +125,9 @@ class FilesPanel(QGroupBox):
         if not ok:
             return
         kind = list(KINDS)[kinds.index(label)]
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        names, _ = QFileDialog.getOpenFileNames(self, "Прикрепить файлы к письму", folder)
+        names = open_files(self, "attachments", "Прикрепить файлы к письму")
         if names:
-            self.attach([Path(n) for n in names], kind)
+            self.attach(names, kind)
 
     def open_selected(self) -> None:
         row = self.selected()
@@ -146,16 +145,15 @@ class FilesPanel(QGroupBox):
         row = self.selected()
         if row is None:
             return
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Сохранить файл письма", str(Path(folder) / row.name)
-        )
-        if not name:
+        chosen = save_file(self, "attachments", "Сохранить файл письма", row.name)
+        if chosen is None:
             return
         try:
-            save_letter_file(self.db, self.letter_id, row.name, Path(name))
+            saved = save_letter_file(self.db, self.letter_id, row.name, chosen[0])
         except UserError as exc:
             QMessageBox.warning(self, TITLE, str(exc))
+            return
+        announce_saved(saved)
 
     def remove_selected(self) -> None:
         row = self.selected()
