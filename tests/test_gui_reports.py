@@ -190,3 +190,61 @@ def test_overview_period_filter(qtbot: QtBot, window: MainWindow) -> None:
         tab.period_combo.setCurrentIndex(tab.period_combo.findData(period))
         settle(qtbot, window)
         assert tab.model.total == letters, period
+
+
+def _receive(qtbot: QtBot, demo_db: Database) -> ReceiveDialog:
+    letter_id = letter_id_by_number(demo_db, "1893/5")
+    control = letter_control(demo_db, letter_id)
+    dialog = ReceiveDialog(demo_db, control, control.recipient("region-20"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_ctrl_v_on_a_selected_cell_pastes_an_excel_block(qtbot: QtBot, demo_db: Database) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
+    dialog = _receive(qtbot, demo_db)
+    grid = dialog.table
+    assert grid.rowCount() == 1
+    grid.setCurrentCell(0, 1)  # selected, not being edited
+    QGuiApplication.clipboard().setText(
+        'Москва\t2\t"строка\nс переносом"\r\nКазань\t3\t4\tлишняя\tи еще\r\n'
+    )  # as Excel copies two rows: CRLF, a quoted cell with a line break, a trailing line end
+    qtbot.keyClick(grid, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    columns = grid.columnCount()
+    assert grid.rowCount() == 2  # a row added for the block
+    assert [item(grid, 0, c).text() for c in (1, 2, 3)] == ["Москва", "2", "строка\nс переносом"]
+    assert [item(grid, 1, c).text() for c in (1, 2, 3)] == ["Казань", "3", "4"]
+    assert grid.pasted_beyond == max(0, 5 - (columns - 1))
+    grid.clearSelection()
+    grid.selectRow(1)
+    qtbot.keyClick(grid, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text().startswith("\tКазань\t3\t4")
+    qtbot.keyClick(grid, Qt.Key.Key_Delete)
+    assert all(item(grid, 1, c).text() == "" for c in range(columns))
+
+
+def test_a_receipt_without_rows_asks_first(
+    qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+
+    def answer(_parent: object, _title: str, text: str, *_a: object) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    dialog = _receive(qtbot, demo_db)
+    dialog.number_edit.setText("01-12/345")
+    dialog.accept()
+    assert len(asked) == 1 and "не заполнено ни одной строки" in asked[0]
+    assert dialog.isVisible()  # «Нет»: nothing recorded, the dialog stays
+    control = letter_control(demo_db, letter_id_by_number(demo_db, "1893/5"))
+    assert control.recipient("region-20").received_date is None
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Yes)
+    dialog.accept()
+    assert dialog.errors.text() == ""
+    control = letter_control(demo_db, letter_id_by_number(demo_db, "1893/5"))
+    assert control.recipient("region-20").received_date is not None

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -37,6 +37,7 @@ from ui import palette
 from ui.background import message_of
 from ui.file_dialogs import open_file, open_files
 from ui.widgets.buttons import ok_cancel
+from ui.widgets.paste_grid import PasteGrid
 
 BAD_CELL = QColor("#f9d6d3")
 
@@ -73,13 +74,17 @@ class ReceiveDialog(QDialog):
         self.received_date = _date_edit(today)
         self.files = QListWidget(self)
         self.files.setMaximumHeight(80)
-        self.table = QTableWidget(0, len(control.columns), self)
+        self.table = PasteGrid(0, len(control.columns), self)
+        self.table.new_row = lambda: self.add_row()
         self.table.setHorizontalHeaderLabels([wrap_title(c) for c in control.columns])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setDefaultSectionSize(150)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setWordWrap(True)
         self.table.itemChanged.connect(self._check_item)
+        self.table.setToolTip(
+            "Ctrl+V вставляет ячейки, скопированные из Excel, начиная с выбранной; Delete очищает"
+        )
         self.errors = QLabel(self)
         self.errors.setStyleSheet(f"color: {palette.ERROR};")
         self.errors.setWordWrap(True)
@@ -213,7 +218,24 @@ class ReceiveDialog(QDialog):
 
     # --- saving ----------------------------------------------------------------------------
 
+    def _rows_or_confirmed(self) -> bool:
+        """A form with columns and no row filled: the clerk says it is so before it is kept."""
+        if not self.control.columns or any(any(v.strip() for v in r) for r in self.rows()):
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Отчет без строк",
+            f"В отчете {self.recipient.name} не заполнено ни одной строки, хотя форма требует "
+            f"графы: {', '.join(self.control.columns)}.\n\n"
+            "Отметить получение без строк (например, адресат ответил, что сведений нет)?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def accept(self) -> None:
+        if self.number_edit.text().strip() and not self._rows_or_confirmed():
+            return  # (without the reply's number the service's refusal comes first)
         reply = Reply(
             incoming_number=self.number_edit.text(),
             reply_date=_date_of(self.reply_date),
