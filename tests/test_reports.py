@@ -296,21 +296,34 @@ def test_summary_totals_and_missing(demo_db: Any, letter_id: int, tmp_path: Path
     receive_reply(
         demo_db, letter_id, "region-20", Reply("1", D(2025, 12, 1), rows=[ROW]), today=AFTER
     )
+    receive_reply(  # answered: nothing to report this time
+        demo_db, letter_id, "region-21", Reply("2", D(2025, 12, 1), rows=[]), today=AFTER
+    )
     summary = report_summary(demo_db, letter_id, today=AFTER)
-    assert len(summary.rows) == 10 and summary.reported == 8 and len(summary.missing) == 81
+    assert summary.reported == 9 and len(summary.missing) == 80
+    assert summary.without_rows == ["Правительство Республики Коми"]
+    # every recipient is in it: 10 report rows of 8 recipients, 1 without rows, 80 still expected
+    assert len(summary.rows) == 10 + 1 + 80
+    assert len({r.recipient for r in summary.rows}) == 89
     # 2+1+1 +1+1 +3 +1 +1 +1 (demo) + 2 ; participants 240+85+310+1200+60+2150+95+430+75 + 1200
     assert summary.totals == ["", "", "", 14, 5845, "", ""]
     xlsx = export_summary(demo_db, letter_id, tmp_path / "свод.xlsx", today=AFTER)
     rows = list(load_workbook(xlsx).active.iter_rows(values_only=True))
-    assert rows[1][:3] == ("№ п/п", "Адресат", "Субъект РФ")
+    assert rows[1][:4] == ("№ п/п", "Адресат", "Состояние", "Субъект РФ")
+    by_name = {r[1]: r for r in rows[2:] if r[1]}
+    assert by_name["Правительство Республики Коми"][2] == "Получен с опозданием, строк нет"
+    assert by_name["Правительство Брянской области"][2] == "Просрочен"
+    assert max(len(str(c or "")) for r in rows for c in r) < 200  # no cell of 80 names
     total_row = next(r for r in rows if r[1] == "Итого")
-    assert total_row[5:7] == (14, 5845)
+    assert total_row[6:8] == (14, 5845)
     assert any(
-        str(r[0]).startswith("Не представили отчет (81): Правительство Брянской") for r in rows
+        str(r[0]).startswith("Отчеты получены: 9 из 89; из них без строк: 1; не представили: 80")
+        for r in rows
     )
     docx = export_summary(demo_db, letter_id, tmp_path / "свод.docx", today=AFTER)
     xml = zipfile.ZipFile(docx).read("word/document.xml").decode()
     assert "Итого" in xml and "5\u00a0845" in xml and "Правительство Москвы" in xml
+    assert "Получен с опозданием, строк нет" in xml and "Правительство Брянской области" in xml
     assert "<w:tblHeader" in xml and 'w:orient="landscape"' in xml
     with pytest.raises(UserError, match="XLSX или DOCX"):
         export_summary(demo_db, letter_id, tmp_path / "свод.pdf")

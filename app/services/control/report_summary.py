@@ -21,15 +21,26 @@ from db.models import ReportRow
 
 
 @dataclass(frozen=True)
+class SummaryRow:
+    recipient: str
+    state: str  # «Получен в срок», «Получен, строк нет», «Просрочен», «Не требуется»…
+    values: list[Value]  # the report row's values; "" for a recipient without rows
+
+
+@dataclass(frozen=True)
 class Summary:
     letter: LetterControl
     columns: list[str]
     numeric: list[bool]
-    rows: list[tuple[str, list[Value]]]  # recipient, the row's values
+    rows: list[SummaryRow]  # every recipient in the letter's order: each report row, or one line
     totals: list[Value]  # "" in text columns
     reported: int
+    without_rows: list[str]  # answered, no rows (nothing to report)
     missing: list[str]  # still expected, in the letter's order
     excused: list[str]
+
+
+NO_ROWS = "строк нет"
 
 
 def report_summary(db: Database, letter_id: int, *, today: dt.date | None = None) -> Summary:
@@ -37,26 +48,37 @@ def report_summary(db: Database, letter_id: int, *, today: dt.date | None = None
     with db.read() as session:
         letter = control_in(session, letter_id, today=today)
         received = [r for r in letter.recipients if r.state == ControlState.RECEIVED]
-        by_control = {r.control_id: r for r in received}
         stored = session.scalars(
             select(ReportRow)
-            .where(ReportRow.control_id.in_(list(by_control)))
+            .where(ReportRow.control_id.in_([r.control_id for r in received]))
             .order_by(ReportRow.control_id, ReportRow.row_no)
         ).all()
-        values = {(row.control_id, row.row_no): list(row.values) for row in stored}
+        by_control: dict[int, list[list[Value]]] = {}
+        for row in stored:
+            by_control.setdefault(row.control_id, []).append(list(row.values))
     numeric = [is_numeric(c) for c in letter.columns]
     width = len(letter.columns)
-    order = {r.control_id: i for i, r in enumerate(letter.recipients)}
-    rows = [
-        (by_control[cid].name, (vals + [""] * width)[:width])
-        for (cid, _no), vals in sorted(values.items(), key=lambda kv: (order[kv[0][0]], kv[0][1]))
-    ]
+    rows: list[SummaryRow] = []
+    without_rows = []
+    for recipient in letter.recipients:
+        reported = by_control.get(recipient.control_id, [])
+        if recipient.state == ControlState.RECEIVED and not reported:
+            without_rows.append(recipient.name)
+            rows.append(SummaryRow(recipient.name, f"{recipient.label}, {NO_ROWS}", [""] * width))
+            continue
+        if not reported:
+            rows.append(SummaryRow(recipient.name, recipient.label, [""] * width))
+            continue
+        for values in reported:
+            rows.append(
+                SummaryRow(recipient.name, recipient.label, (values + [""] * width)[:width])
+            )
     totals: list[Value] = []
     for col, is_number in enumerate(numeric):
         if not is_number:
             totals.append("")
             continue
-        numbers = [v[col] for _n, v in rows if isinstance(v[col], int | float)]
+        numbers = [r.values[col] for r in rows if isinstance(r.values[col], int | float)]
         total = sum(numbers)
         totals.append(int(total) if float(total).is_integer() else round(total, 6))
     return Summary(
@@ -66,26 +88,32 @@ def report_summary(db: Database, letter_id: int, *, today: dt.date | None = None
         rows=rows,
         totals=totals,
         reported=len(received),
+        without_rows=without_rows,
         missing=[r.name for r in letter.recipients if r.state in OUTSTANDING],
         excused=[r.name for r in letter.recipients if r.state in OFF_CONTROL],
     )
 
 
 def summary_table(summary: Summary) -> Table:
+    """One line per report row, and one per recipient who sent none (with why): the state
+    column says who answered, who answered with nothing to report, who is still expected."""
     letter = summary.letter
-    columns = [TableColumn("№ п/п", 5, numeric=True), TableColumn("Адресат", 22)]
+    columns = [
+        TableColumn("№ п/п", 5, numeric=True),
+        TableColumn("Адресат", 22),
+        TableColumn("Состояние", 12),
+    ]
     columns += [
         TableColumn(title, 13 if numeric else 18, numeric=numeric)
         for title, numeric in zip(summary.columns, summary.numeric, strict=True)
     ]
     total = len(letter.recipients)
-    notes = []
-    if summary.missing:
-        notes.append(
-            f"Не представили отчет ({len(summary.missing)}): " + "; ".join(summary.missing)
-        )
+    counts = [f"Отчеты получены: {summary.reported} из {total}"]
+    if summary.without_rows:
+        counts.append(f"из них без строк: {len(summary.without_rows)}")
+    counts.append(f"не представили: {len(summary.missing)}")
     if summary.excused:
-        notes.append(f"Отчет не требуется ({len(summary.excused)}): " + "; ".join(summary.excused))
+        counts.append(f"отчет не требуется: {len(summary.excused)}")
     return Table(
         title=f"Сводный отчет к письму от {date_ru(letter.reg_date)} № {letter.number}",
         subtitle=(
@@ -93,9 +121,12 @@ def summary_table(summary: Summary) -> Table:
             f"от {summary.reported} из {total} адресатов (на {date_ru(letter.today)})."
         ),
         columns=columns,
-        rows=[[n, name, *vals] for n, (name, vals) in enumerate(summary.rows, start=1)],
-        totals=["", "Итого", *summary.totals],
-        notes=notes,
+        rows=[
+            [n, row.recipient, row.state, *row.values]
+            for n, row in enumerate(summary.rows, start=1)
+        ],
+        totals=["", "Итого", "", *summary.totals],
+        notes=["; ".join(counts) + "."],
     )
 
 
