@@ -28,6 +28,7 @@ TOKEN_LABELS = {
     "dept": "код подразделения",
     "corr": "код корреспондента",
 }
+EXAMPLE_VALUES = {"case": "02-12", "dept": "ОК", "corr": "МФ"}  # an example number's parts
 _TOKEN_RE = re.compile(r"\{([^{}]*)\}")
 
 
@@ -117,7 +118,19 @@ def format_number(
         else:
             value = values[part.name]
             if not value and part.name in TOKEN_LABELS:
-                raise UserError(f"Для номера нужен {TOKEN_LABELS[part.name]} ({{{part.name}}})")
+                example = format_number(
+                    template,
+                    seq,
+                    date,
+                    **(
+                        EXAMPLE_VALUES
+                        | {k: v for k, v in (("case", case), ("dept", dept), ("corr", corr)) if v}
+                    ),
+                )
+                raise UserError(
+                    f"Укажите {TOKEN_LABELS[part.name]}: он входит в номер письма "
+                    f"(будет, например, «{example}»)"
+                )
             out.append(value)
     return "".join(out)
 

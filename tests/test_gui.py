@@ -10,6 +10,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from app.errors import UserError
 from app.services.organization.profile import get_organization, list_journals, list_staff
 from app.settings import Settings
 from db.engine import Database
@@ -171,11 +172,43 @@ def test_new_journal_from_settings(db: Database, qtbot: QtBot) -> None:
     dialog._new_journal_row()
     for column, text in enumerate(("01", "Исходящие", "01-{case}/{seq}")):
         item(dialog.journal_table, 0, column).setText(text)
-    assert item(dialog.journal_table, 0, 5).text() == "01-12/1"
+    assert item(dialog.journal_table, 0, 5).text() == "01-02-12/1"
     with qtbot.waitSignal(dialog.accepted, timeout=2000):
         _save(dialog, qtbot)
     [journal] = list_journals(db)
     assert (journal.code, journal.template) == ("01", "01-{case}/{seq}")
+
+
+def test_a_new_registry_is_offered_ready_journals(db: Database, qtbot: QtBot) -> None:
+    from app.services.registry.letters import reserve_number
+
+    dialog = SettingsDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.journal_table.rowCount() == 1  # one ready to use, not an empty table
+    assert [item(dialog.journal_table, 0, c).text() for c in (0, 1, 2, 5)] == [
+        "ИСХ", "Исходящие", "{case}/{seq}", "02-12/1",
+    ]  # fmt: skip
+    assert not dialog.preset_note.isHidden() and "«02-12/315»" in dialog.preset_note.text()
+    labels = [a.text() for a in dialog.preset_button.menu().actions()]
+    assert "Исходящие: «315/02-12» — порядковый номер, затем индекс дела" in labels
+    dialog.preset_button.menu().actions()[1].trigger()
+    assert [item(dialog.journal_table, 1, c).text() for c in (0, 2)] == ["ИСХ2", "{seq}/{case}"]
+    dialog._remove_selected(dialog.journal_table)  # nothing selected: both stay
+    dialog.journal_table.selectRow(1)
+    dialog._remove_selected(dialog.journal_table)
+    org_name = dialog.findChild(QLineEdit, "org_name")
+    assert org_name is not None
+    org_name.setText("Министерство финансов Камчатского края")
+    with qtbot.waitSignal(dialog.accepted, timeout=2000):
+        _save(dialog, qtbot)
+    [journal] = list_journals(db)
+    assert (journal.code, journal.template) == ("ИСХ", "{case}/{seq}")
+    with pytest.raises(UserError) as refused:  # no case index: said in the clerk's words
+        reserve_number(db, "ИСХ")
+    assert str(refused.value) == (
+        "Укажите индекс дела: он входит в номер письма (будет, например, «02-12/1»)"
+    )
 
 
 def test_settings_menu_opens_dialog(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,6 +8,7 @@ the database as it was.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -22,19 +23,22 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app import clock
 from app.errors import UserError
-from app.numbering import PERIOD_LABELS, PERIODS, format_number, parse_template
+from app.numbering import EXAMPLE_VALUES, PERIOD_LABELS, PERIODS, format_number, parse_template
+from app.services.organization.journal_presets import PRESETS, JournalPreset
 from app.services.organization.profile import (
     ORGANIZATION_TEXTS,
     CertificateData,
@@ -72,7 +76,6 @@ STAFF_COLUMNS = (
     ("cert_to", "Действует по"),
 )
 JOURNAL_COLUMNS = ("Код*", "Наименование*", "Шаблон номера*", "Период", "Следующий №", "Пример")
-EXAMPLE_VALUES = {"case": "12", "dept": "3", "corr": "КОД"}
 VALID = palette.GOOD
 INVALID = palette.ERROR
 
@@ -400,6 +403,26 @@ class SettingsDialog(QDialog):
         for journal in self._journals.values():
             self._add_journal_row(journal)
         self.journal_table.itemChanged.connect(self._update_example)
+        self.preset_button = QToolButton()
+        self.preset_button.setText("Добавить готовый журнал")
+        self.preset_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.preset_button)
+        for preset in PRESETS:
+            action = menu.addAction(preset.label)
+            action.setData(PRESETS.index(preset))
+        menu.triggered.connect(lambda action: self.add_preset(PRESETS[action.data()]))
+        self.preset_button.setMenu(menu)
+        self.preset_note = QLabel()
+        self.preset_note.setWordWrap(True)
+        self.preset_note.setStyleSheet(f"color: {palette.DIMMED};")
+        self.preset_note.hide()
+        if not self._journals:  # a new registry: a journal ready to use, the clerk may change it
+            self.add_preset(PRESETS[0])
+            self.preset_note.setText(
+                f"Журналов еще не было: предложен «{PRESETS[0].label}». Измените его или "
+                "выберите другой в «Добавить готовый журнал»."
+            )
+            self.preset_note.show()
         hint = QLabel(
             "Шаблон: текст и элементы {seq} (порядковый номер, {seq:4} — с нулями), {year}, "
             "{yy}, {mm} (месяц), {q} (квартал), {case} (индекс дела), {dept} (подразделение), "
@@ -407,7 +430,23 @@ class SettingsDialog(QDialog):
             "года: при нумерации по месяцам или кварталам в шаблоне нужен {mm} или {q}."
         )
         hint.setWordWrap(True)
-        return self._table_page(page, self.journal_table, self._new_journal_row, "журнал", hint)
+        return self._table_page(
+            page,
+            self.journal_table,
+            self._new_journal_row,
+            "журнал",
+            hint,
+            note=self.preset_note,
+            extra=self.preset_button,
+        )
+
+    def add_preset(self, preset: JournalPreset) -> None:
+        """A ready journal as a new row; its code made unique among the rows."""
+        taken = {_cell(self.journal_table, r, 0) for r in range(self.journal_table.rowCount())}
+        code, n = preset.journal.code, 2
+        while code in taken:
+            code, n = f"{preset.journal.code}{n}", n + 1
+        self._add_journal_row(replace(preset.journal, code=code, next_seq=1))
 
     def _add_journal_row(self, journal: JournalData) -> None:
         row = _row_of_empty_cells(self.journal_table, len(JOURNAL_COLUMNS))
@@ -486,6 +525,9 @@ class SettingsDialog(QDialog):
         add: object,
         what: str,
         hint: QLabel | None = None,
+        *,
+        note: QLabel | None = None,
+        extra: QWidget | None = None,
     ) -> QWidget:
         add_button = QPushButton(f"Добавить {what}")
         remove_button = QPushButton("Удалить выбранное")
@@ -493,9 +535,13 @@ class SettingsDialog(QDialog):
         remove_button.clicked.connect(lambda: self._remove_selected(table))
         buttons = QHBoxLayout()
         buttons.addWidget(add_button)
+        if extra is not None:
+            buttons.addWidget(extra)
         buttons.addWidget(remove_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(page)
+        if note is not None:
+            layout.addWidget(note)
         layout.addWidget(table, 1)
         if hint is not None:
             layout.addWidget(hint)

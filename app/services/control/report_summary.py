@@ -78,7 +78,11 @@ def report_summary(db: Database, letter_id: int, *, today: dt.date | None = None
         if not is_number:
             totals.append("")
             continue
-        numbers = [r.values[col] for r in rows if isinstance(r.values[col], int | float)]
+        numbers: list[float] = [
+            v
+            for r in rows
+            if isinstance(v := r.values[col], int | float) and not isinstance(v, bool)
+        ]
         total = sum(numbers)
         totals.append(int(total) if float(total).is_integer() else round(total, 6))
     return Summary(
