@@ -14,6 +14,12 @@ import pytest
 from tests.conftest import DATA, ROOT
 
 
+def demo_day() -> dict[str, str]:
+    """The environment with the program's date set to the day the demo data were written for
+    (``app.services.demo.DEMO_DAY``): the demo's dates stay as the tests know them."""
+    return dict(os.environ, SECRETARIAT_TODAY="2025-12-05")
+
+
 def run(
     *args: str, db: Path | None = None, env: dict[str, str] | None = None, process: bool = False
 ) -> subprocess.CompletedProcess[str]:
@@ -105,14 +111,14 @@ def test_default_database_lives_in_the_data_folder(isolated_profile: Path) -> No
 
 
 def test_demo_and_letters_list(db_path: Path) -> None:
-    assert run("demo", db=db_path).returncode == 0
+    assert run("demo", db=db_path, env=demo_day()).returncode == 0
     listing = run("letters", "list", "--format", "json", db=db_path)
     assert listing.returncode == 0, listing.stderr
     numbers = [row["number"] for row in json.loads(listing.stdout)]
     assert numbers == ["1893/5", "710/5", "2174-РСК"]
     found = run("letters", "list", "--search", "ГУБЕРНАТОРУ", db=db_path)
     assert "710/5" in found.stdout and "1893/5" not in found.stdout
-    assert_user_error(run("demo", db=db_path), "только в пустую базу")
+    assert_user_error(run("demo", db=db_path, env=demo_day()), "только в пустую базу")
 
 
 @pytest.mark.parametrize(
@@ -165,7 +171,7 @@ def test_gui_starts_and_quits_offscreen(db_path: Path) -> None:
 
 
 def test_letter_lifecycle_from_the_command_line(db_path: Path, tmp_path: Path) -> None:
-    assert run("demo", db=db_path).returncode == 0
+    assert run("demo", db=db_path, env=demo_day()).returncode == 0
     card = tmp_path / "card.json"
     card.write_text((DATA / "card-example.json").read_text(encoding="utf-8"), encoding="utf-8")
     data_text = card.read_text(encoding="utf-8").replace('"2025-04-29"', '"2025-11-05"')
@@ -206,12 +212,12 @@ def test_letter_lifecycle_from_the_command_line(db_path: Path, tmp_path: Path) -
 def test_registry_commands_refuse_bad_input(
     db_path: Path, args: tuple[str, ...], fragment: str
 ) -> None:
-    assert run("demo", db=db_path).returncode == 0
+    assert run("demo", db=db_path, env=demo_day()).returncode == 0
     assert_user_error(run(*args, db=db_path), fragment)
 
 
 def test_journal_import_dry_run_and_rejection(db_path: Path, tmp_path: Path) -> None:
-    assert run("demo", db=db_path).returncode == 0
+    assert run("demo", db=db_path, env=demo_day()).returncode == 0
     good = tmp_path / "good.csv"
     good.write_text("Дата,Номер,Адресат,Заголовок\n10.01.2026,1-РСК,Минфин,О бюджете\n", "utf-8")
     dry = run("journal", "import", str(good), "--journal", "РСК", "--dry-run", db=db_path)
@@ -230,7 +236,7 @@ def test_journal_import_dry_run_and_rejection(db_path: Path, tmp_path: Path) -> 
 def test_journal_gaps_to_a_file(db_path: Path, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    assert run("demo", db=db_path).returncode == 0
+    assert run("demo", db=db_path, env=demo_day()).returncode == 0
     out = tmp_path / "gaps.xlsx"
     result = run("journal", "gaps", "--out", str(out), db=db_path)
     assert result.returncode == 0 and f"Список записан: {out}" in result.stdout
@@ -246,7 +252,7 @@ def test_journal_gaps_to_a_file(db_path: Path, tmp_path: Path) -> None:
 def test_letters_export_from_the_command_line(db_path: Path, tmp_path: Path) -> None:
     from pypdf import PdfReader
 
-    assert run("demo", db=db_path).returncode == 0
+    assert run("demo", db=db_path, env=demo_day()).returncode == 0
     result = run("letters", "export", "710/5", "--out", str(tmp_path / "a.pdf"), db=db_path)
     assert result.returncode == 0, result.stderr
     text = PdfReader(str(tmp_path / "a.pdf")).pages[0].extract_text()

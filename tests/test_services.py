@@ -152,3 +152,21 @@ def test_search_index_follows_edits_and_odd_input(demo_db: Database) -> None:
     for odd in ('"', "«Лидер", "AND OR NOT", "*", "(", "a'b"):
         count_letters(demo_db, LetterQuery(search=odd))  # no syntax error reaches the clerk
     assert count_letters(demo_db, LetterQuery(search="«лидер")) == 1
+
+
+def test_the_demo_is_dated_around_the_day_it_is_loaded(db: Database) -> None:
+    """Loaded a year after its data were written, the demo still has a report due last Monday
+    and replies coming in — not everything a year overdue; its numbers stay."""
+    from app.services.control.reports import letter_control
+    from app.services.demo import DEMO_DAY, load_demo
+    from app.services.registry.letters import letter_id_by_number
+
+    today = dt.date(2026, 12, 1)
+    load_demo(db, today=today)
+    control = letter_control(db, letter_id_by_number(db, "1893/5"), today=today)
+    assert control.reg_date == dt.date(2025, 10, 28) + dt.timedelta(weeks=52)
+    assert control.reg_date.weekday() == dt.date(2025, 10, 28).weekday()
+    assert 0 < (today - control.due).days < 7  # due a few days ago, as on the demo's own day
+    assert (today - DEMO_DAY).days // 7 == 51  # 2026-12-01 is 51 weeks and 4 days on: rounded
+    overdue = [r for r in control.recipients if r.outstanding]
+    assert 0 < len(overdue) < len(control.recipients)

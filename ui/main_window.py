@@ -408,7 +408,7 @@ class MainWindow(QMainWindow):
         from app.services.demo import load_demo
 
         try:
-            result = load_demo(self.db)
+            result = load_demo(self.db, today=clock.today())
         except UserError as exc:
             self.show_error(str(exc))
             return

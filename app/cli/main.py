@@ -257,9 +257,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
+    from app import clock
     from app.services.demo import load_demo
 
-    result = load_demo(_open(args), mixed_mailing=args.mixed_mailing)
+    result = load_demo(_open(args), mixed_mailing=args.mixed_mailing, today=clock.today())
     print(
         f"Демонстрационные данные загружены: адресатов — {result.recipients}, "
         f"писем — {result.letters}"

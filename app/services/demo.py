@@ -57,10 +57,40 @@ def _card(item: dict[str, Any]) -> LetterCard:
     )
 
 
-def load_demo(db: Database, *, mixed_mailing: bool = False) -> DemoResult:
+DEMO_DAY = dt.date(2025, 12, 5)  # the day the demo's dates were written for
+DATE_KEYS = frozenset({"date", "due", "received", "at", "valid_from", "valid_to"})
+
+
+def moved_to(data: Any, today: dt.date) -> Any:
+    """The demo's dates moved by whole weeks so that ``today`` is its day: reports due a few
+    days ago and replies coming in, not a year overdue; weekdays stay what they were."""
+    shift = dt.timedelta(weeks=round((today - DEMO_DAY).days / 7))
+    if not shift:
+        return data
+
+    def move(value: Any, key: str = "") -> Any:
+        if isinstance(value, dict):
+            return {k: move(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [move(v, key) for v in value]
+        if key in DATE_KEYS and isinstance(value, str):
+            if "T" in value:
+                return (dt.datetime.fromisoformat(value) + shift).isoformat()
+            return (dt.date.fromisoformat(value) + shift).isoformat()
+        return value
+
+    return move(data)
+
+
+def load_demo(
+    db: Database, *, mixed_mailing: bool = False, today: dt.date | None = None
+) -> DemoResult:
     """The demo registry; with ``mixed_mailing`` also letter 1961/5, whose four copies go by
-    МЭДО, e-mail and post (two new postal recipients)."""
+    МЭДО, e-mail and post (two new postal recipients). With ``today`` (the window, the CLI) its
+    dates are moved to that day (:func:`moved_to`); without it they are as written, for tests."""
     data = json.loads(resource_path("demo", "demo.json").read_text(encoding="utf-8"))
+    if today is not None:
+        data = moved_to(data, today)
     setup = parse_setup(data["setup"])
     with db.write() as session:
         if session.scalar(select(func.count(Organization.id))) or session.scalar(
