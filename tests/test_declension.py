@@ -12,8 +12,23 @@ CORPUS = read_corpus(DATA / "declension_corpus.tsv")
 
 
 def test_corpus_is_large_enough() -> None:
-    assert len(CORPUS) >= 80
+    assert len(CORPUS) >= 180
     assert {c.kind for c in CORPUS} == {"position", "name"}
+
+
+def test_corpus_has_the_head_of_every_region() -> None:
+    """Each of the 89 regions of the sample directory has its head's title in the corpus."""
+    from app.paths import resource_path
+
+    lines = resource_path("samples", "regional-executive-bodies.csv").read_text("utf-8-sig")
+    regions = [line.split(";")[1] for line in lines.splitlines()[1:]]
+    titles = {c.source for c in CORPUS if c.kind == "position"}
+    assert len(regions) == 89
+    for region in regions:
+        subject = (
+            region.split(" ", 2)[2] if region.startswith("Кабинет") else region.split(" ", 1)[1]
+        )
+        assert any(t.endswith(subject) for t in titles), region
 
 
 @pytest.mark.parametrize("case", CORPUS, ids=[c.source[:40] for c in CORPUS])
