@@ -164,10 +164,15 @@ def test_gui_without_display_is_a_clear_message(db_path: Path) -> None:
 
 
 def test_gui_starts_and_quits_offscreen(db_path: Path) -> None:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", SECRETARIAT_EXIT_AFTER_MS="300")
+    """The window on the demo registry, closed as a clerk closes it: nothing on stderr at quit
+    (Qt's «QObject: shared QObject was deleted directly» and the like are printed after the
+    last test of a pytest run could see them, so a process of its own is watched here)."""
+    assert run("demo", db=db_path, env=demo_day()).returncode == 0
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", SECRETARIAT_EXIT_AFTER_MS="1500")
     result = run("--db", str(db_path), env=env, process=True)
     assert result.returncode == 0, result.stderr
-    assert db_path.exists()
+    said = [ln for ln in result.stderr.splitlines() if "This plugin does not support" not in ln]
+    assert said == []  # (the offscreen plugin's notes about window sizes are its own)
 
 
 def test_letter_lifecycle_from_the_command_line(db_path: Path, tmp_path: Path) -> None:
