@@ -51,7 +51,20 @@ def main() -> int:
     window = MainWindow(empty)
     window.registry_tab.background.wait()
     shoot(window, "first-start.png")
+    ready = SettingsDialog(empty, window)
+    ready.tabs.setCurrentIndex(2)
+    shoot(ready, "settings-journals-new.png", (1100, 620))
+    ready.preset_button.showMenu = lambda: None  # type: ignore[method-assign]
+    ready.close()
     window.close()
+    from PySide6.QtWidgets import QFileDialog
+
+    files = QFileDialog(None, "Сводный отчет", str(tmp), "Excel (*.xlsx);;Word (*.docx)")
+    files.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    files.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    files.selectFile("сводный-отчет-1893-5.xlsx")
+    shoot(files, "file-dialog.png", (820, 480))
+    files.close()
 
     demo = open_registry(str(tmp / "demo.db"))
     load_demo(demo, mixed_mailing=True)
@@ -383,7 +396,12 @@ def _reports(demo, window, shoot, tmp: Path) -> None:  # type: ignore[no-untyped
     ws["F3"] = 150
     wb.save(form)
     dialog.load_form_file(form)
-    dialog.add_row(["Республика Карелия", "Семинар", "г. Сортавала", "2", "много"])
+    dialog.add_row()
+    dialog.table.setCurrentCell(1, 0)
+    dialog.table.paste_text(  # a block copied from Excel, pasted with Ctrl+V on a cell
+        "Республика Карелия\tСеминар\tг. Сортавала\t2\tмного\r\n"
+        "Республика Карелия\tКруглый стол\tг. Кондопога\t1\t40\r\n"
+    )
     shoot(dialog, "report-receive.png", (1100, 640))
     dialog.close()
     extend = ExtendDialog(card.control, 0, window)
