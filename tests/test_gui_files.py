@@ -45,7 +45,11 @@ def test_the_folder_is_remembered_and_the_file_announced(
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
     opened: list[QUrl] = []
-    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    def open_url(url: QUrl) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", open_url)
     window = shown_window(qtbot, demo_db)
     window.recipients_tab.export_file()
     window.recipients_tab.export_file()
@@ -61,8 +65,10 @@ def test_the_folder_is_remembered_and_the_file_announced(
     notice.open_button.click()
     assert [u.toLocalFile() for u in opened] == [str(target.parent)]
     # another kind of file starts in Documents, not in the recipients' folder
-    monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", lambda *a: (asked.append(a[2]), ("", ""))[1]
-    )
+    def cancel(_parent: Any, _title: str, suggested: str, _filters: str) -> tuple[str, str]:
+        asked.append(suggested)
+        return "", ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", cancel)
     window.export_journal()
     assert Path(asked[-1]).parent == documents_folder()
