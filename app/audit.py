@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 from functools import cache
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from db.models import AuditEvent
+from app.audit_chain import PENDING, chain_pending
 
 
 @cache
@@ -26,11 +28,27 @@ def record(
     user = getattr(bind, "url", None) and bind.url.username  # type: ignore[union-attr]
     if bind.dialect.name != "sqlite" and user:
         details.setdefault("db_user", user)  # who, on a shared server
-    session.add(
-        AuditEvent(
-            os_user=os_user(), entity=entity, entity_id=entity_id, action=action, details=details
-        )
+    # written at the end of the chain just before the transaction commits (app/audit_chain.py)
+    session.info.setdefault(PENDING, []).append(
+        {
+            "at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            "os_user": os_user(),
+            "entity": entity,
+            "entity_id": entity_id,
+            "action": action,
+            "details": details,
+        }
     )
+
+
+@event.listens_for(Session, "before_commit")
+def _chain_before_commit(session: Session) -> None:
+    chain_pending(session)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(PENDING, None)
 
 
 def changes_of(

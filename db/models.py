@@ -518,6 +518,30 @@ class AuditEvent(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     action: Mapped[str] = mapped_column(String(50))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # the hash chain (app/audit_chain.py): the place in commit order, the previous event's
+    # hash and this one's; None/"" only for a row written around the program
+    chain_seq: Mapped[int | None] = mapped_column(Integer, nullable=True, unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+
+
+class AuditChain(Base):
+    """One row: the audit chain's head — its last place and hash, locked to append."""
+
+    __tablename__ = "audit_chain"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditMaintenance(Base):
+    """SQLite's maintenance switch: while a row is here, an audit event may be changed or
+    removed (the triggers of migration 0014 refuse it otherwise)."""
+
+    __tablename__ = "audit_maintenance"
+
+    reason: Mapped[str] = mapped_column(Text, primary_key=True)
 
 
 class DatabaseIdentity(Base):

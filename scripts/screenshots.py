@@ -264,6 +264,9 @@ def _safety(demo, window, shoot, tmp: Path, app) -> None:  # type: ignore[no-unt
     dialog.close()
     audit = AuditDialog(demo, window)
     audit.from_edit.setDate(audit.from_edit.date().addYears(-5))
+    audit.background.wait()
+    for _ in range(5):
+        app.processEvents()  # the chain's state, checked in the background
     shoot(audit, "audit.png", (1200, 560))
     audit.close()
     os.environ["SECRETARIAT_READ_ONLY"] = "1"

@@ -45,6 +45,7 @@ def test_the_folder_is_remembered_and_the_file_announced(
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
     opened: list[QUrl] = []
+
     def open_url(url: QUrl) -> bool:
         opened.append(url)
         return True
@@ -64,6 +65,7 @@ def test_the_folder_is_remembered_and_the_file_announced(
     assert notice.label.text().endswith(": Адресаты.xlsx")
     notice.open_button.click()
     assert [u.toLocalFile() for u in opened] == [str(target.parent)]
+
     # another kind of file starts in Documents, not in the recipients' folder
     def cancel(_parent: Any, _title: str, suggested: str, _filters: str) -> tuple[str, str]:
         asked.append(suggested)

@@ -282,3 +282,34 @@ def test_letter_files_in_pieces_on_the_server(pg_db: Database, tmp_path: Path) -
     back = save_letter_file(pg_db, letter, "приложение.bin", tmp_path / "back.bin")
     assert back.read_bytes() == data.read_bytes()
     detach_file(pg_db, letter, "приложение.bin", "проверка")
+
+
+def test_the_audit_chain_on_the_server(pg_db: Database, pg_url: str) -> None:
+    """Eight writers at once keep one whole chain; the server refuses to change an event even
+    to its owner, unless the maintenance switch is set; a change made so is named."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import DBAPIError
+
+    from app.services.demo import load_demo
+    from app.services.safety.audit_log import verify_audit
+
+    load_demo(pg_db)
+    registered_in_parallel(pg_url, PROCESSES, 10)
+    report = verify_audit(pg_db)
+    assert report.whole, report.problem
+    owner = create_engine(pg_url)
+    try:
+        for statement in (
+            "UPDATE audit_event SET os_user = 'psql' WHERE chain_seq = 3",
+            "DELETE FROM audit_event WHERE chain_seq = 3",
+            "TRUNCATE audit_event",
+        ):
+            with pytest.raises(DBAPIError, match="только дополняется"), owner.begin() as conn:
+                conn.execute(text(statement))
+        with owner.begin() as conn:
+            conn.execute(text("SET LOCAL secretariat.audit_maintenance = 'on'"))
+            conn.execute(text("UPDATE audit_event SET os_user = 'psql' WHERE chain_seq = 3"))
+    finally:
+        owner.dispose()
+    report = verify_audit(pg_db)
+    assert "событие № 3 " in report.problem and "изменено после записи" in report.problem

@@ -51,7 +51,16 @@ def add_maintenance(sub: Any, date: Any, open_db: Any) -> None:
     p.add_argument("url", metavar="postgresql+psycopg://…")
     p.set_defaults(handler=_cmd_migrate_to, open_db=open_db)
 
-    p = sub.add_parser("audit", help="журнал изменений: кто, когда, что (только чтение)")
+    p = sub.add_parser(
+        "audit",
+        help="журнал изменений: кто, когда, что (только чтение); audit verify — проверить цепочку",
+    )
+    p.add_argument(
+        "verify",
+        nargs="?",
+        choices=["verify"],
+        help="пройти цепочку хешей: 0 — цела, 1 — названо первое измененное или удаленное событие",
+    )
     p.add_argument("--entity", metavar="KIND", help="letter, recipient, journal, control, …")
     p.add_argument("--user", metavar="NAME")
     p.add_argument("--search", metavar="TEXT", help="текст в описании изменения")
@@ -154,7 +163,12 @@ def _cmd_migrate_to(args: argparse.Namespace) -> int:
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
-    from app.services.safety.audit_log import AuditQuery, list_audit
+    from app.services.safety.audit_log import AuditQuery, list_audit, verify_audit
+
+    if args.verify:
+        report = verify_audit(args.open_db(args))
+        print(report.line)
+        return 0 if report.whole else 1
 
     query = AuditQuery(
         entity=args.entity or "",

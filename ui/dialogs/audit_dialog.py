@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QTimer
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -15,14 +15,24 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from app.services.safety.audit_log import ENTITY_LABELS, AuditQuery, audit_users, list_audit
+from app.audit_chain import ChainReport
+from app.services.safety.audit_log import (
+    ENTITY_LABELS,
+    AuditQuery,
+    audit_users,
+    list_audit,
+    verify_audit,
+)
 from db.engine import Database
+from ui import palette
+from ui.background import Background
 
 LIMIT = 1000
 
@@ -77,11 +87,19 @@ class AuditDialog(QDialog):
         layout.addWidget(self.table, 1)
         bottom = QHBoxLayout()
         self.count_label = QLabel()
-        note = QLabel("Записи журнала изменений не редактируются и не удаляются.")
-        note.setStyleSheet("color: #555;")
+        self.chain_label = QLabel("Цепочка: проверяется…")
+        self.chain_label.setObjectName("audit_chain_state")
+        self.chain_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.chain_label.setToolTip(
+            "Каждое событие несет хеш своего содержания и предыдущего события; изменить или "
+            "удалить событие не дает база данных, а измененное в обход нее находит проверка"
+        )
+        self.verify_button = QPushButton("Проверить цепочку")
+        self.verify_button.clicked.connect(self.verify)
         bottom.addWidget(self.count_label)
         bottom.addStretch(1)
-        bottom.addWidget(note)
+        bottom.addWidget(self.chain_label)
+        bottom.addWidget(self.verify_button)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         bottom.addWidget(buttons)
@@ -93,7 +111,31 @@ class AuditDialog(QDialog):
             combo.currentIndexChanged.connect(self.refresh)
         for edit in (self.from_edit, self.to_edit):
             edit.dateChanged.connect(self.refresh)
+        self.background = Background(self)
         self.refresh()
+        self.verify()
+
+    def verify(self) -> None:
+        """Walk the chain in the background; the state beside the count, green or red."""
+        self.verify_button.setEnabled(False)
+        self.chain_label.setText("Цепочка: проверяется…")
+        self.chain_label.setStyleSheet("")
+        self.background.run("verify", lambda: verify_audit(self.db), self._verified)
+
+    def _verified(self, report: ChainReport) -> None:
+        self.verify_button.setEnabled(True)
+        if report.whole:
+            self.chain_label.setText(f"Цепочка цела: {report.events} событий")
+            self.chain_label.setToolTip(f"Последний хеш: {report.head}")
+            self.chain_label.setStyleSheet(f"color: {palette.GOOD}; font-weight: bold;")
+        else:
+            self.chain_label.setText(f"Цепочка нарушена: {report.problem}")
+            self.chain_label.setStyleSheet(f"color: {palette.ERROR}; font-weight: bold;")
+        self.chain_label.setWordWrap(not report.whole)
+
+    def reject(self) -> None:
+        self.background.wait()
+        super().reject()
 
     def query(self) -> AuditQuery:
         start: dt.date = self.from_edit.date().toPython()  # type: ignore[assignment]

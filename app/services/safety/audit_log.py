@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import clock
+from app.audit_chain import ChainReport, verify_in
 from app.errors import ConflictError
 from app.field_rules import FIELD_LABELS
 from app.states import CopyState, labels
@@ -31,6 +32,7 @@ ENTITY_LABELS = {
     "journal": "Журнал",
     "report_request": "Запрос отчета",
     "report_control": "Контроль отчета",
+    "audit": "Журнал изменений",
 }
 ACTION_LABELS = {
     "registered": "зарегистрировано",
@@ -52,6 +54,12 @@ ACTION_LABELS = {
     "closed": "контроль снят",
     "edited_after_dispatch": "изменено после отправки",
     "brought_back": "возвращено после восстановления",
+    "chain_started": "начало проверяемой цепочки",
+    "extended": "срок продлен",
+    "reminded": "напоминание отправлено",
+    "file_attached": "файл прикреплен",
+    "file_removed": "файл удален",
+    "document_registered": "зарегистрировано готовым документом",
 }
 _SUMMARY_KEYS = {
     "number": "№",
@@ -62,6 +70,7 @@ _SUMMARY_KEYS = {
     "reason": "причина",
     "method": "способ",
     "rows": "строк",
+    "events": "событий до начала цепочки",
 }
 
 
@@ -229,3 +238,10 @@ def refuse_stale(session: Session, entity: str, row: Any, read: int, what: str) 
     raise ConflictError(
         message + "\nВаши изменения не сохранены: откройте запись заново и повторите их."
     )
+
+
+def verify_audit(db: Database) -> ChainReport:
+    """Walk the audit's hash chain (``app.audit_chain``): whole, or the first event changed,
+    removed or put in out of order."""
+    with db.read() as session:
+        return verify_in(session)

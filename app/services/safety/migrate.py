@@ -21,7 +21,9 @@ from db.models import Base, JournalCounter
 from db.schema import SchemaError, ensure_schema, schema_state
 
 BATCH = 2_000
-IDENTITY = "database_identity"  # made by the target's migrations; replaced by the source's
+# made by the target's migrations, replaced by the source's: the registry keeps its identity
+# and its audit chain's head
+MADE_BY_MIGRATIONS = ("database_identity", "audit_chain")
 
 
 @dataclass
@@ -62,7 +64,7 @@ def migrate_to(source: Database, url: str) -> MigrationReport:
         _prepare(target)
         with source.read_engine.connect() as src, target.engine.begin() as dst:
             for table in _tables():
-                if table.name == IDENTITY:  # the registry keeps its own identity
+                if table.name in MADE_BY_MIGRATIONS:
                     dst.execute(table.delete())
                 report.counts[table.name] = _copy(src, dst, table)
                 if "id" in table.c and isinstance(table.c.id.type, Integer):
@@ -102,7 +104,9 @@ def _prepare(target: Database) -> None:
         if not state.is_current:
             raise UserError(f"{target.url}: в базе другая версия схемы ({state.current})")
         with target.engine.connect() as conn:
-            filled = {name: n for name, n in _counts(conn).items() if n and name != IDENTITY}
+            filled = {
+                name: n for name, n in _counts(conn).items() if n and name not in MADE_BY_MIGRATIONS
+            }
         if filled:
             raise UserError(
                 f"{target.url}: база не пуста ({', '.join(sorted(filled)[:5])}); "
