@@ -264,6 +264,7 @@ def _safety(demo, window, shoot, tmp: Path, app) -> None:  # type: ignore[no-unt
     dialog.close()
     audit = AuditDialog(demo, window)
     audit.from_edit.setDate(audit.from_edit.date().addYears(-5))
+    audit.show()
     audit.background.wait()
     for _ in range(5):
         app.processEvents()  # the chain's state, checked in the background

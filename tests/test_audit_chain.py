@@ -146,6 +146,7 @@ def test_the_audit_window_shows_the_chain(qtbot: QtBot, demo_db: Database, db_pa
 
     dialog = AuditDialog(demo_db)
     qtbot.addWidget(dialog)
+    dialog.show()
     qtbot.waitUntil(lambda: dialog.verify_button.isEnabled(), timeout=10_000)
     assert dialog.chain_label.text().startswith("Цепочка цела: ")
     _maintenance(db_path, "UPDATE audit_event SET action = 'x' WHERE chain_seq = 2")

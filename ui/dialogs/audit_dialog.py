@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -112,8 +113,18 @@ class AuditDialog(QDialog):
         for edit in (self.from_edit, self.to_edit):
             edit.dateChanged.connect(self.refresh)
         self.background = Background(self)
+        self._verified_once = False
         self.refresh()
-        self.verify()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._verified_once:  # the chain is walked once the window is on screen
+            self._verified_once = True
+            self.verify()
+
+    def done(self, result: int) -> None:
+        self.background.wait()  # no walk left running against a database about to close
+        super().done(result)
 
     def verify(self) -> None:
         """Walk the chain in the background; the state beside the count, green or red."""
@@ -132,10 +143,6 @@ class AuditDialog(QDialog):
             self.chain_label.setText(f"Цепочка нарушена: {report.problem}")
             self.chain_label.setStyleSheet(f"color: {palette.ERROR}; font-weight: bold;")
         self.chain_label.setWordWrap(not report.whole)
-
-    def reject(self) -> None:
-        self.background.wait()
-        super().reject()
 
     def query(self) -> AuditQuery:
         start: dt.date = self.from_edit.date().toPython()  # type: ignore[assignment]
