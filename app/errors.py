@@ -38,6 +38,14 @@ def damaged_database_message(exc: BaseException) -> str | None:
     """A clerk's message for a database error that is no bug of the program (a damaged file,
     a full disk), or None. Nothing was written: the transaction was rolled back."""
     orig = getattr(exc, "orig", None)
+    if getattr(orig, "sqlstate", None) == "42501":  # PostgreSQL: insufficient privilege
+        said = str(orig).splitlines()[0] if str(orig) else ""
+        if said.startswith("permission denied for "):
+            said = f"нет права на {said.removeprefix('permission denied for ')}"
+        return (
+            f"недостаточно прав в базе данных: {said}; ничего не записано. Права выдает "
+            "администратор (secretariat users grant ПОЛЬЗОВАТЕЛЬ reader|registrar|admin)"
+        )
     text = " ".join(str(e).lower() for e in (exc, orig) if e is not None)
     # sqlite3 raises its bare DatabaseError (no subclass) for SQLITE_CORRUPT and SQLITE_NOTADB
     bare = type(orig).__module__ == "sqlite3" and type(orig).__name__ == "DatabaseError"

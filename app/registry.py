@@ -10,6 +10,7 @@ from app.paths import database_target, default_database
 from db.engine import Database, open_database
 from db.schema import (
     ForeignDatabaseError,
+    NoAccessError,
     NotADatabaseError,
     SchemaError,
     SchemaTooNewError,
@@ -76,6 +77,12 @@ def open_registry(
             target,
             f"База данных {db.url} создана более новой версией программы "
             f"(схема {exc.revision}); обновите программу",
+        ) from exc
+    except NoAccessError as exc:
+        db.dispose()
+        raise UserError(
+            f"{db.url}: недостаточно прав в базе данных — у пользователя нет роли в ней; права "
+            "выдает администратор (secretariat users grant ПОЛЬЗОВАТЕЛЬ reader|registrar|admin)"
         ) from exc
     except NotADatabaseError as exc:
         db.dispose()

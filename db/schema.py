@@ -16,7 +16,7 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 
 from db.engine import Database
 
-HEAD_REVISION = "0014"
+HEAD_REVISION = "0015"
 # tables kept by SQLite itself or by FTS5, not described by the models
 UNMODELLED_PREFIXES = ("sqlite_", "letter_fts", "recipient_fts")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -28,6 +28,10 @@ class SchemaError(Exception):
 
 class NotADatabaseError(SchemaError):
     """The file is not a database, or is damaged."""
+
+
+class NoAccessError(SchemaError):
+    """A server database this user may not read: no role given (or taken away)."""
 
 
 class ForeignDatabaseError(SchemaError):
@@ -64,6 +68,8 @@ def current_revision(db: Database) -> str | None:
             row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
             conn.rollback()
     except SADatabaseError as exc:
+        if getattr(exc.orig, "sqlstate", None) == "42501":  # a server user given no role
+            raise NoAccessError(str(exc.orig).splitlines()[0]) from exc
         raise NotADatabaseError(str(exc.orig)) from exc
     return None if row is None else str(row[0])
 

@@ -23,6 +23,7 @@ from app.errors import READ_ONLY_MESSAGE, UserError
 from app.services.organization.profile import get_organization
 from app.services.registry.letters import Addressee, RegisteredLetter, annul_letter
 from app.services.safety.backup import database_file
+from app.services.safety.roles import current_role
 from app.settings import Settings
 from app.text import date_ru
 from app.version import __version__
@@ -32,7 +33,7 @@ from ui.bars.control_notice_bar import ControlNoticeBar
 from ui.bars.registered_bar import RegisteredBar
 from ui.bars.welcome_banner import WelcomeBanner
 from ui.file_dialogs import announce_saved, open_file, save_file
-from ui.read_only import lock_writes, writes
+from ui.read_only import WRITES, lock_actions, lock_writes, writes
 from ui.signals import SignalHub
 from ui.tabs.list_tab import ListTab
 from ui.tabs.recipients_tab import RecipientsTab
@@ -46,6 +47,7 @@ class MainWindow(QMainWindow):
     def __init__(self, db: Database, settings: Settings | None = None) -> None:
         super().__init__()
         self.db = db
+        self.role = "admin" if db.read_only else current_role(db)  # reader|registrar|admin|""
         self.settings = settings or Settings()
         self.reopen_requested = False  # set after a restore: the window is built again
         self.hub = SignalHub(self)
@@ -81,6 +83,8 @@ class MainWindow(QMainWindow):
         self.update_control_notice()
         if db.read_only:
             self._enter_read_only()
+        else:
+            self._limit_to_role()
         QTimer.singleShot(
             0, self, self.offer_drafts
         )  # after the window is shown; not after it is gone
@@ -181,6 +185,10 @@ class MainWindow(QMainWindow):
             self.new_letter_action, import_action, journal_import_action, setup_action,
             self.settings_action, self.demo_action,
         )  # fmt: skip
+        self.admin_actions = [journal_import_action, setup_action, self.settings_action]
+        self.admin_actions.append(self.demo_action)
+        for menu in (file_menu, service_menu):
+            menu.setToolTipsVisible(True)  # a disabled action says why
         help_menu = bar.addMenu("Сп&равка")
         help_menu.addAction(self._action("О программе", self.show_about))
 
@@ -221,10 +229,31 @@ class MainWindow(QMainWindow):
         lock_writes(self)
         self.db_label.setText(f"База данных (только чтение): {self._db_display()}")
 
+    def _limit_to_role(self) -> None:
+        """On a shared server: a reader's window writes nothing, a registrar's changes no
+        set-up; each disabled action says which role it needs (the server refuses anyway)."""
+        from app.services.safety.roles import LABELS
+
+        role = self.role
+        have = f"ваша роль — «{LABELS[role]}»" if role else "у вас нет роли в этой базе"
+        if role in ("", "reader"):
+            self.read_only_banner.setText(
+                f"<b>Только чтение: {have}.</b> Письма можно искать, смотреть, печатать и "
+                "выгружать; изменять их может регистратор (права выдает администратор)."
+            )
+            self.read_only_banner.show()
+            self.welcome.setVisible(False)
+            lock_writes(self)
+            for action in self.findChildren(QAction):
+                if action.property(WRITES):
+                    action.setToolTip(f"Нужна роль «{LABELS['registrar']}»; {have}")
+        if role != "admin":
+            lock_actions(self.admin_actions, f"Нужна роль «{LABELS['admin']}»; {have}")
+
     def _update_profile_view(self) -> None:
         org = get_organization(self.db)
-        self.welcome.setVisible(org is None and not self.db.read_only)
-        self.demo_action.setEnabled(org is None)
+        self.welcome.setVisible(org is None and not self.db.read_only and self.role == "admin")
+        self.demo_action.setEnabled(org is None and self.role == "admin")
         name = (org.short_name or org.name) if org else "организация не заполнена"
         self.setWindowTitle(f"{APP_TITLE} — {name}")
 

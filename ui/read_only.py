@@ -51,3 +51,11 @@ def lock_writes(root: QWidget) -> int:
             action.changed.connect(lambda a=action: _keep_action_disabled(a))
             count += 1
     return count
+
+
+def lock_actions(actions: list[QAction], reason: str) -> None:
+    """Disable these actions for good, saying why in their tooltip (a role that may not)."""
+    for action in actions:
+        action.setEnabled(False)
+        action.setToolTip(reason)
+        action.changed.connect(lambda a=action: _keep_action_disabled(a))

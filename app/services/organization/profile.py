@@ -14,6 +14,7 @@ from app.field_rules import MAX_TEXT, problems_of, refuse, text_problem
 from app.numbering import MAX_SEQ, PERIODS, check_period_fits, parse_template, period_key
 from app.services.registry.counters import continue_after_printed
 from app.services.safety.audit_log import refuse_stale
+from app.services.safety.roles import require
 from db.engine import Database
 from db.models import (
     Certificate,
@@ -211,6 +212,8 @@ _ORG_EXTRA_LIMITS = {  # fields kept in the row's ``extra`` JSON: no column says
     "email_body": MAX_TEXT,
 }
 
+SETTINGS = "изменять настройки (организация, сотрудники, журналы)"
+
 _ORG_EXTRA = (  # kept in the row's ``extra`` JSON
     "date_words",
     "font_file",
@@ -300,6 +303,7 @@ def _store_logo(session: Session, content: bytes) -> int:
 
 
 def save_organization(db: Database, data: OrganizationData) -> OrganizationData:
+    require(db, "admin", SETTINGS)
     with db.write() as session:
         return save_organization_in(session, data)
 
@@ -355,6 +359,7 @@ def save_staff_in(session: Session, data: StaffData) -> StaffData:
 
 
 def save_staff(db: Database, data: StaffData) -> StaffData:
+    require(db, "admin", SETTINGS)
     with db.write() as session:
         return save_staff_in(session, data)
 
@@ -495,6 +500,7 @@ def _set_next_seq(
 
 
 def save_journal(db: Database, data: JournalData, *, today: dt.date | None = None) -> JournalData:
+    require(db, "admin", SETTINGS)
     with db.write() as session:
         return save_journal_in(session, data, today=today)
 

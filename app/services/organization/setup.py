@@ -17,6 +17,7 @@ from app.json_input import JsonObject, read_json_file
 from app.services.organization.profile import (
     DISPATCH_TEXTS,
     ORGANIZATION_TEXTS,
+    SETTINGS,
     CertificateData,
     JournalData,
     OrganizationData,
@@ -27,6 +28,7 @@ from app.services.organization.profile import (
     save_organization_in,
     save_staff_in,
 )
+from app.services.safety.roles import require
 from db.engine import Database
 
 
@@ -152,6 +154,7 @@ def apply_setup(
     moves its counter forward and is ignored when the journal is already past it; the settings
     dialog passes ``next_forward_only=False`` to have a backward move refused with a message.
     """
+    require(db, "admin", SETTINGS)
     with db.write() as session:
         for code in setup.remove_staff:
             delete_staff_in(session, code)

@@ -1,0 +1,155 @@
+"""Who may do what on a shared registry (PostgreSQL): three roles the database itself enforces.
+
+- ``reader`` — search, view, print, export: SELECT on every table;
+- ``registrar`` — also register, reserve, annul, dispatch, report control, recipients, files:
+  writes on the tables of that work, INSERT only on the audit, nothing on journals, staff, the
+  organization, or the schema;
+- ``admin`` — everything, and grants the roles (``secretariat users grant|revoke|list``).
+
+The roles are PostgreSQL group roles (``secretariat_reader`` …, made by migration 0015, shared by
+the registries of one server); a workstation connects as its own login user, made a member of
+one of them. The database's owner and superusers are administrators. An embedded SQLite registry
+has one workstation and no roles: everyone is its administrator.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from app.errors import UserError
+from db.engine import Database
+from db.roles import ROLE_NAMES
+
+ROLES = tuple(ROLE_NAMES)  # reader, registrar, admin: each can do what the one before can
+LABELS = {"reader": "чтение", "registrar": "регистратор", "admin": "администратор"}
+RANK = {role: i for i, role in enumerate(ROLES)}
+_USER = re.compile(r"^[a-z_][a-z0-9_.\-]{0,62}$")
+
+
+@dataclass(frozen=True)
+class DbUser:
+    name: str
+    role: str  # reader | registrar | admin
+    login: bool
+
+
+def current_role(db: Database) -> str:
+    """The role of whoever this program is connected as: "admin" on SQLite, for the owner and
+    for superusers; "" for a server user given no role."""
+    if db.is_sqlite:
+        return "admin"
+    with db.read() as session:
+        return _role_in(session)
+
+
+def _role_in(session: Session) -> str:
+    row = session.execute(
+        text(
+            "SELECT r.rolsuper OR d.datdba = r.oid FROM pg_roles r, pg_database d "
+            "WHERE r.rolname = current_user AND d.datname = current_database()"
+        )
+    ).first()
+    if row is not None and row[0]:
+        return "admin"
+    for role in reversed(ROLES):
+        member = session.execute(
+            text("SELECT pg_has_role(current_user, :name, 'MEMBER')"),
+            {"name": ROLE_NAMES[role]},
+        ).scalar()
+        if member:
+            return role
+    return ""
+
+
+def require(db: Database, needed: str, what: str) -> None:
+    """Refuse ``what`` (in the clerk's words) unless the connection has the ``needed`` role."""
+    role = current_role(db)
+    if RANK.get(role, -1) >= RANK[needed]:
+        return
+    have = f"у вас роль «{LABELS[role]}»" if role else "у вас нет роли в этой базе"
+    raise UserError(
+        f"Недостаточно прав: {what} может только {LABELS[needed]}; {have} "
+        "(права выдает администратор: secretariat users grant)"
+    )
+
+
+def _check_user(name: str) -> str:
+    if not _USER.match(name):
+        raise UserError(
+            f"Пользователь базы «{name}»: латинские строчные буквы, цифры, «_», «.», «-»; "
+            "до 63 знаков"
+        )
+    return name
+
+
+def _server(db: Database) -> None:
+    if db.is_sqlite:
+        raise UserError(
+            "Во встроенной базе SQLite ролей нет: она на одном рабочем месте, и все права — "
+            "у ее пользователя. Роли есть на PostgreSQL"
+        )
+
+
+def grant(db: Database, user: str, role: str) -> None:
+    """Make the server's login user a member of exactly this role (the others revoked)."""
+    _server(db)
+    if role not in ROLES:
+        raise UserError(f"Роль «{role}»: допустимо {', '.join(ROLES)}")
+    require(db, "admin", "выдавать права")
+    user = _check_user(user)
+    with db.write() as session:
+        exists = session.execute(
+            text("SELECT 1 FROM pg_roles WHERE rolname = :u"), {"u": user}
+        ).first()
+        if exists is None:
+            raise UserError(
+                f"На сервере нет пользователя «{user}»; его создает администратор сервера "
+                f"(CREATE ROLE {user} LOGIN PASSWORD '…')"
+            )
+        for other in ROLES:
+            if other != role:
+                session.execute(text(f'REVOKE {ROLE_NAMES[other]} FROM "{user}"'))
+        option = " WITH ADMIN OPTION" if role == "admin" else ""
+        session.execute(text(f'GRANT {ROLE_NAMES[role]} TO "{user}"{option}'))
+        from app import audit
+
+        audit.record(session, "user", None, "role_granted", name=user, role=role)
+
+
+def revoke(db: Database, user: str) -> None:
+    _server(db)
+    require(db, "admin", "отзывать права")
+    user = _check_user(user)
+    with db.write() as session:
+        for role in ROLES:
+            session.execute(text(f'REVOKE {ROLE_NAMES[role]} FROM "{user}"'))
+        from app import audit
+
+        audit.record(session, "user", None, "role_revoked", name=user)
+
+
+def list_users(db: Database) -> list[DbUser]:
+    _server(db)
+    require(db, "admin", "смотреть список пользователей")
+    with db.read() as session:
+        rows = session.execute(
+            text(
+                "SELECT m.rolname, g.rolname, m.rolcanlogin FROM pg_auth_members a "
+                "JOIN pg_roles g ON g.oid = a.roleid JOIN pg_roles m ON m.oid = a.member "
+                "WHERE g.rolname = ANY(:groups) ORDER BY m.rolname"
+            ),
+            {"groups": list(ROLE_NAMES.values())},
+        ).all()
+    by_name = {v: k for k, v in ROLE_NAMES.items()}
+    best: dict[str, DbUser] = {}
+    for member, group, login in rows:
+        role = by_name[group]
+        if member in ROLE_NAMES.values():
+            continue  # the groups among themselves
+        if member not in best or RANK[role] > RANK[best[member].role]:
+            best[member] = DbUser(member, role, bool(login))
+    return list(best.values())
