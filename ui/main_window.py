@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -244,9 +245,13 @@ class MainWindow(QMainWindow):
             self.read_only_banner.show()
             self.welcome.setVisible(False)
             lock_writes(self)
+            need = f"Нужна роль «{LABELS['registrar']}»; {have}"
             for action in self.findChildren(QAction):
                 if action.property(WRITES):
-                    action.setToolTip(f"Нужна роль «{LABELS['registrar']}»; {have}")
+                    action.setToolTip(need)
+            for button in self.findChildren(QAbstractButton):
+                if button.property(WRITES):
+                    button.setToolTip(need)
         if role != "admin":
             lock_actions(self.admin_actions, f"Нужна роль «{LABELS['admin']}»; {have}")
 

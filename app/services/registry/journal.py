@@ -565,6 +565,9 @@ def apply_import(db: Database, preview: ImportPreview) -> int:
         )
     if not preview.accepted:
         raise UserError("В файле нет строк с письмами; ничего не записано")
+    from app.services.safety.roles import require
+
+    require(db, "admin", "загружать журнал из Excel (номера и счетчики журнала)")
     with db.write() as session:
         journal = session.scalars(select(Journal).where(Journal.code == preview.journal)).one()
         _check_still_free(session, journal, preview.accepted)

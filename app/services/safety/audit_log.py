@@ -33,6 +33,7 @@ ENTITY_LABELS = {
     "report_request": "Запрос отчета",
     "report_control": "Контроль отчета",
     "audit": "Журнал изменений",
+    "user": "Пользователь базы",
 }
 ACTION_LABELS = {
     "registered": "зарегистрировано",
@@ -57,6 +58,8 @@ ACTION_LABELS = {
     "chain_started": "начало проверяемой цепочки",
     "extended": "срок продлен",
     "reminded": "напоминание отправлено",
+    "role_granted": "роль выдана",
+    "role_revoked": "роли отозваны",
     "file_attached": "файл прикреплен",
     "file_removed": "файл удален",
     "document_registered": "зарегистрировано готовым документом",
@@ -71,6 +74,7 @@ _SUMMARY_KEYS = {
     "method": "способ",
     "rows": "строк",
     "events": "событий до начала цепочки",
+    "role": "роль",
 }
 
 
