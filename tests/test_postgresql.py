@@ -154,6 +154,9 @@ def test_migrate_to_copies_everything_and_numbering_goes_on(
     scan = tmp_path / "скан.bin"
     scan.write_bytes(os.urandom(2 * 1024 * 1024 + 17))  # three pieces
     attach_file(sqlite_db, letter_id_by_number(sqlite_db, "710/5"), scan, kind="scan")
+    from app.services.safety.audit_log import verify_audit
+
+    source_events = verify_audit(sqlite_db).events
     sqlite_db.dispose()
     env = {**os.environ, "SECRETARIAT_DB": str(db_path), "QT_QPA_PLATFORM": "offscreen"}
 
@@ -185,6 +188,9 @@ def test_migrate_to_copies_everything_and_numbering_goes_on(
         from app.services.safety.maintenance import check_database
 
         assert check_database(pg_db).ok
+        moved = verify_audit(pg_db)  # the chain came over whole, and goes on on the server
+        assert moved.whole, moved.problem
+        assert moved.events == source_events + 1  # and the registration after the move
     finally:
         pg_db.dispose()
 
