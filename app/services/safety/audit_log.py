@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.audit_chain import ChainReport, verify_in
+from app.audit_chain import ChainReport, head_in, verify_in
 from app.errors import ConflictError
 from app.field_rules import FIELD_LABELS
 from app.states import CopyState, labels
@@ -249,3 +249,9 @@ def verify_audit(db: Database) -> ChainReport:
     removed or put in out of order."""
     with db.read() as session:
         return verify_in(session)
+
+
+def chain_length(db: Database) -> int:
+    """How many events the chain holds (its head), without walking it."""
+    with db.read() as session:
+        return head_in(session, lock=False).seq
