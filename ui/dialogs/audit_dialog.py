@@ -100,8 +100,8 @@ class AuditDialog(QDialog):
         self.verify_button = QPushButton("Проверить цепочку")
         self.verify_button.clicked.connect(self.verify)
         bottom.addWidget(self.count_label)
-        bottom.addStretch(1)
-        bottom.addWidget(self.chain_label)
+        self.chain_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        bottom.addWidget(self.chain_label, 1)  # the rest of the row: wraps only a long problem
         bottom.addWidget(self.verify_button)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
