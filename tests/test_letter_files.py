@@ -243,3 +243,18 @@ def test_dialog_attachment_files_are_kept_at_registration(
     assert (kept.name, kept.kind, kept.title, kept.pages) == (
         "План мероприятий.pdf", "attachment", "План мероприятий", 2,
     )  # fmt: skip
+
+
+def test_dialog_numbers_attachments_of_the_same_name(
+    qtbot: QtBot, demo_db: Database, tmp_path: Path
+) -> None:
+    from ui.dialogs.letter_dialog import LetterDialog
+
+    first = _random(tmp_path / "План.bin", 10)
+    (tmp_path / "другая").mkdir()
+    second = _random(tmp_path / "другая" / "План.bin", 10)
+    third = _random(tmp_path / "План.xlsx", 10)
+    dialog = LetterDialog(demo_db)
+    qtbot.addWidget(dialog)
+    dialog.add_attachment_files([first, second, third])
+    assert list(dialog.attachment_files) == ["План", "План (2)", "План (3)"]

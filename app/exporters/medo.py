@@ -73,6 +73,11 @@ class Attachment:
     description: str
     original_name: str = ""  # as the clerk attached it (an e-mail attachment keeps it)
 
+    @property
+    def name(self) -> str:
+        """The name the clerk knows: as attached, else the container's."""
+        return self.original_name or self.file_name
+
 
 @dataclass(frozen=True)
 class Placement:

@@ -572,9 +572,10 @@ class LetterDialog(QDialog):
         for path in paths:
             if not path.is_file():
                 continue
-            title = " ".join(path.stem.split()) or path.name
+            stem = " ".join(path.stem.split()) or path.name
+            title, n = stem, 2
             while title in self.attachment_files:
-                title = f"{title} (2)"
+                title, n = f"{stem} ({n})", n + 1
             self.attachment_files[title] = path
             lines.append(f"{title}; {count_pages(path) or 1}; 1")
         self.attachments_edit.setPlainText("\n".join(lines))

@@ -439,7 +439,7 @@ def _mail(run: _Run, c: CopyDispatch, sender: str) -> tuple[Mail, str]:
         attachment_name=attachment,
         attachment=run.pdf(c),
         date=clock.now().astimezone(),
-        files=tuple((a.original_name or a.file_name, a.content) for a in ctx.attachments),
+        files=tuple((a.name, a.content) for a in ctx.attachments),
     )
     return mail, attachment
 
@@ -543,9 +543,9 @@ def _post(run: _Run, copies: list[CopyDispatch], envelope: str) -> None:
         render(run.prepared, "pdf", pages),
     )
     run.write(f"{FOLDERS[POST]}/{stem} - конверты {envelope}.pdf", _envelopes(ctx, envelope, ready))
-    enclosed = [a.original_name or a.file_name for a in ctx.attachments]
+    enclosed = [a.name for a in ctx.attachments]
     for a in ctx.attachments:  # to print and put in the envelope with the letter
-        name = safe_name(a.original_name or a.file_name, 120)
+        name = safe_name(a.name, 120)
         run.write(f"{FOLDERS[POST]}/{stem} - приложения/{name}", a.content)
     note = f"почтой; вложено: {', '.join(enclosed)}" if enclosed else "почтой"
     for c in ready:

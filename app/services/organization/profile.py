@@ -104,9 +104,11 @@ class OrganizationData:
             raise UserError(
                 f"Порядок даты и номера «{self.number_line}»: допустимо number_first или date_first"
             )
-        if not 1 <= self.max_file_mb <= 2000:
-            raise UserError(f"Файл письма, не больше: {self.max_file_mb} МБ; допустимо 1–2000 МБ")
-        for value, what in ((self.email_max_mb, "Письмо e-mail"), (self.medo_max_mb, "МЭДО")):
+        for value, what in (
+            (self.max_file_mb, "Файл письма"),
+            (self.email_max_mb, "Письмо e-mail"),
+            (self.medo_max_mb, "МЭДО"),
+        ):
             if not 1 <= value <= 2000:
                 raise UserError(f"{what}, не больше: {value} МБ; допустимо 1–2000 МБ")
         if self.font_size not in FONT_SIZES:

@@ -13,21 +13,17 @@ from sqlalchemy.orm import Session
 
 from app import audit
 from app.errors import UserError
+from app.services.organization.profile import OrganizationData, org_to_data
 from app.services.safety.stored_files import megabytes, store_stream_in, upload_size
 from db.models import Letter, LetterFile, Organization, StoredFile
 
-DEFAULT_LIMIT_MB = 50
 PAGED_SUFFIXES = (".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg")
 
 
 def limit_bytes(session: Session) -> int:
     """The largest file a letter may hold («Файл письма, не больше», Настройки → Отправка почты)."""
     row = session.scalars(select(Organization).order_by(Organization.id).limit(1)).first()
-    extra = (row.extra or {}) if row is not None else {}
-    try:
-        mb = int(extra.get("max_file_mb", DEFAULT_LIMIT_MB))
-    except (TypeError, ValueError):
-        mb = DEFAULT_LIMIT_MB
+    mb = (org_to_data(row) if row is not None else OrganizationData(name="")).max_file_mb
     return max(1, mb) * 1024 * 1024
 
 

@@ -480,26 +480,20 @@ def register_letter(
     that cannot be read or is over the limit uses no number. ``document``: a letter made
     elsewhere — it stores the letter's own PDF, in the same transaction too."""
     refuse_incomplete(card, document=document is not None)
-    given = [a for a in card.attachments if a.file is not None]
-    pages = [count_pages(a.file) for a in given if a.file is not None]
+    files = [(a.title, a.file) for a in card.attachments if a.file is not None]
+    pages = [count_pages(path) for _title, path in files]
     try:
         with ExitStack() as stack:
-            sources = [stack.enter_context(open_upload(a.file)) for a in given if a.file]
+            sources = [stack.enter_context(open_upload(path)) for _title, path in files]
             with db.write() as session:
                 registered = register_in(session, card, today=today, seq=seq)
                 letter = session.get(Letter, registered.id)
                 assert letter is not None
-                for item, source, count in zip(given, sources, pages, strict=True):
-                    assert item.file is not None
+                for (title, path), source, count in zip(files, sources, pages, strict=True):
                     store_letter_file_in(
-                        session,
-                        letter,
-                        item.file.name,
-                        source,
-                        kind="attachment",
-                        title=item.title,
-                        pages=count,
-                    )
+                        session, letter, path.name, source,
+                        kind="attachment", title=title, pages=count,
+                    )  # fmt: skip
                 if document is not None:
                     document(session, letter)
                 return registered

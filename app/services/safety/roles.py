@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from app import audit
 from app.errors import UserError
 from db.engine import Database
 from db.roles import ROLE_NAMES
@@ -115,8 +116,6 @@ def grant(db: Database, user: str, role: str) -> None:
                 session.execute(text(f'REVOKE {ROLE_NAMES[other]} FROM "{user}"'))
         option = " WITH ADMIN OPTION" if role == "admin" else ""
         session.execute(text(f'GRANT {ROLE_NAMES[role]} TO "{user}"{option}'))
-        from app import audit
-
         audit.record(session, "user", None, "role_granted", name=user, role=role)
 
 
@@ -127,8 +126,6 @@ def revoke(db: Database, user: str) -> None:
     with db.write() as session:
         for role in ROLES:
             session.execute(text(f'REVOKE {ROLE_NAMES[role]} FROM "{user}"'))
-        from app import audit
-
         audit.record(session, "user", None, "role_revoked", name=user)
 
 
