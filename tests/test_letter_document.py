@@ -141,3 +141,37 @@ def test_dialog_registers_a_document(qtbot: QtBot, demo_db: Database, tmp_path: 
     assert dialog.result_letter is not None and "бланке" in dialog.document_place
     pages = _pages(preview_pdf(demo_db, dialog.result_letter.id))
     assert dialog.result_letter.number in pages[0]
+
+
+def test_a_document_goes_to_every_addressee(demo_db: Database, tmp_path: Path) -> None:
+    """A letter made elsewhere, to two addressees: each e-mail carries the stamped document, and
+    each МЭДО copy gets the same PDF/A-1b (made once)."""
+    import email
+
+    from app.services.directory.recipients import get_recipient, list_recipients, save_recipient
+    from app.services.dispatch.run import dispatch_letter
+    from app.services.registry.letters import Addressee
+    from tests.test_pdfa import pdfa_problems
+
+    codes = [r.code for r in list_recipients(demo_db, "")[:2]]
+    for n, code in enumerate(codes):
+        data = get_recipient(demo_db, code).data
+        data.delivery, data.email = "Электронная почта", f"office{n}@example.ru"
+        save_recipient(demo_db, data)
+    card = make_card(body="", addressee=Addressee(recipients=codes))
+    registered, _place = register_with_document(demo_db, card, foreign_pdf(tmp_path / "п.pdf"))
+    outcome = dispatch_letter(
+        demo_db, registered.id, tmp_path / "out", methods=("Электронная почта",)
+    )
+    assert outcome.problems == [] and outcome.prepared == {"Электронная почта": 2}
+    stamped = preview_pdf(demo_db, registered.id)
+    for eml in sorted((tmp_path / "out" / "Электронная почта").iterdir()):
+        message = email.message_from_bytes(eml.read_bytes())
+        [pdf] = [p for p in message.walk() if p.get_content_type() == "application/pdf"]
+        assert pdf.get_payload(decode=True) == stamped
+    from app.services.output.letter_export import medo_pdf, prepare
+
+    prepared = prepare(demo_db, registered.id, per_recipient=True)
+    assert len(prepared.pages) == 2
+    first, _ = medo_pdf(prepared, prepared.pages[0])
+    assert pdfa_problems(first, part=1) == [] and medo_pdf(prepared, prepared.pages[1])[0] == first

@@ -205,6 +205,7 @@ class _Run:
     outcome: Outcome
     steps: list[Step] = field(default_factory=list)
     staged: list[Path] = field(default_factory=list)
+    archival: tuple[bytes, str] | None = None  # a document made elsewhere as PDF/A-1b, once
 
     def write(self, relative: str, content: bytes) -> Path:
         path = self.staging / relative
@@ -293,7 +294,11 @@ def _within_limit(run: _Run, documents: list[_MedoDocument]) -> list[_MedoDocume
 
 
 def _medo_pdf(run: _Run, page: LetterPage) -> bytes:
-    pdf, rendered = medo_pdf(run.prepared, page)
+    if not run.prepared.document:
+        return medo_pdf(run.prepared, page)[0]
+    if run.archival is None:  # the same document for every copy: converted once
+        run.archival = medo_pdf(run.prepared, page)
+    pdf, rendered = run.archival
     note = f"Документ письма передан в МЭДО изображениями страниц (PDF/A-1b): {rendered}"
     if rendered and note not in run.outcome.notes:
         run.outcome.notes.append(note)

@@ -150,7 +150,7 @@ def prepare(db: Database, letter_id: int, *, per_recipient: bool = False) -> Pre
         letter, source, profile = _load(session, letter_id)
         stem = safe_name(f"{letter.number} от {letter.reg_date:%d.%m.%Y}")
         document = letter_document_in(session, letter_id)
-        if not per_recipient or document:
+        if not per_recipient:
             page = build_page(source, profile.head, initials_first=profile.initials_first)
             return Prepared(
                 letter.number, [page], [stem], profile.font_file, document, letter.reg_date
@@ -168,7 +168,8 @@ def prepare(db: Database, letter_id: int, *, per_recipient: bool = False) -> Pre
             )
             who = safe_name(" ".join(copy.lines.split()), 60)
             names.append(f"{stem} - {i:0{width}d} {who}")
-        return Prepared(letter.number, pages, names, profile.font_file, date=letter.reg_date)
+        # a letter made elsewhere: every copy is that one document, its page a place holder
+        return Prepared(letter.number, pages, names, profile.font_file, document, letter.reg_date)
 
 
 def medo_pdf(prepared: Prepared, page: LetterPage) -> tuple[bytes, str]:
