@@ -105,7 +105,7 @@ def summary_table(summary: Summary) -> Table:
     columns = [
         TableColumn("№ п/п", 5, numeric=True),
         TableColumn("Адресат", 22),
-        TableColumn("Состояние", 12),
+        TableColumn("Состояние", 16),
     ]
     columns += [
         TableColumn(title, 13 if numeric else 18, numeric=numeric)
