@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+import app.word_index  # noqa: F401  (its session hooks index every write of letters, recipients)
 from app.audit_chain import PENDING, chain_pending
 
 
@@ -52,7 +53,7 @@ def _forget_after_rollback(session: Session) -> None:
 
 
 def changes_of(
-    obj: Any, *, skip: tuple[str, ...] = ("version", "search_norm")
+    obj: Any, *, skip: tuple[str, ...] = ("version", "search_vector")
 ) -> dict[str, list[str]]:
     """Column attributes of ``obj`` changed since it was loaded (call before the flush):
     ``{name: [old, new]}`` as text, for the audit record."""

@@ -15,6 +15,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from app.morphology import analyzer
 from app.text import initials_name
 
 if TYPE_CHECKING:
@@ -31,13 +32,8 @@ _ABBREVIATED_HEADS = {"врио", "вр.и.о.", "и.о.", "и.о", "и. о.", "
 _ACTING = {"исполняющий", "исполняющая", "временно"}
 
 
-@lru_cache(maxsize=1)
 def _morph() -> MorphAnalyzer:
-    import pymorphy3
-    import pymorphy3_dicts_ru
-
-    # The path given outright: a frozen bundle has no entry-point metadata to find it by.
-    return pymorphy3.MorphAnalyzer(path=pymorphy3_dicts_ru.get_path(), lang="ru")
+    return analyzer()
 
 
 @lru_cache(maxsize=1)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from app.errors import UnusableDatabaseError, UserError
 from app.paths import database_target, default_database
+from app.word_index import Progress, build, needs_building
 from db.engine import Database, open_database
 from db.schema import (
     ForeignDatabaseError,
@@ -42,9 +43,14 @@ def _must_read_only(path: Path, requested: bool) -> bool:
 
 
 def open_registry(
-    cli_value: str | None = None, *, migrate: bool = True, read_only: bool = False
+    cli_value: str | None = None,
+    *,
+    migrate: bool = True,
+    read_only: bool = False,
+    progress: Progress | None = None,
 ) -> Database:
-    """Open the database given by ``--db``/``SECRETARIAT_DB``/default and bring its schema up.
+    """Open the database given by ``--db``/``SECRETARIAT_DB``/default and bring its schema up,
+    then its word index (built after a migration with ``progress``, see app/word_index.py).
 
     A database that cannot be written is opened read-only (``Database.read_only``); it must
     then already be at the program's schema, since it cannot be migrated."""
@@ -69,8 +75,16 @@ def open_registry(
                     f"{target}: база открыта только для чтения, а ее схема "
                     f"{state.current or 'пуста'} (нужна {state.head}); обновить ее нельзя"
                 )
+            if needs_building(db):
+                db.dispose()
+                raise UserError(
+                    f"{target}: база открыта только для чтения, а ее поисковый указатель не "
+                    "достроен; откройте ее один раз с правом записи"
+                )
             return db
         ensure_schema(db)
+        if needs_building(db):
+            build(db, progress)
     except SchemaTooNewError as exc:
         db.dispose()
         raise _unusable(

@@ -11,10 +11,6 @@ def normalize(text: str) -> str:
     return text.casefold().replace("ё", "е")
 
 
-def search_blob(*parts: str) -> str:
-    return "\n".join(normalize(p) for p in parts if p)
-
-
 def initials_name(
     last: str, first: str, middle: str, *, initials_first: bool = True, sep: str = "\u00a0"
 ) -> str:

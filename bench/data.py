@@ -1,10 +1,10 @@
 """Generated registry data for the benchmarks: letters of a large ministry and its directory.
 
 Rows are written with plain ``sqlite3`` in batches (the services would take hours for a million
-letters), but they are the rows the services write: folded ``search_norm``, one
-``letter_addressee`` per addressee as printed, report requests with a control per addressee,
-journal counters that continue after the highest number. The FTS triggers index every letter as
-it is inserted.
+letters), but they are the rows the services write: one ``letter_addressee`` per addressee as
+printed, report requests with a control per addressee, journal counters that continue after the
+highest number, and each row's terms in the word index (``app/word_index.py``, the same terms
+the program computes).
 
 Shape, per 1,000,000 letters over 30 years (1990–2019, clear of the demo's 2024–2025):
 - journal ИСХ ``{seq}/{case}`` (85 %) and РСК ``{seq}-РСК`` (15 %), ≈33,000 letters a year;
@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from app.text import full_name, search_blob
+from app.word_index import LETTERS, RECIPIENTS
 
 FIRST_YEAR, YEARS = 1990, 30
 WORDS = (  # noqa: SIM905
@@ -99,19 +99,26 @@ def generate_recipients(db_path: Path, count: int) -> float:
         lines = f"{position_dat} {region}\n{first[0]}.{middle[0]}.\u00a0{last_dat}"
         salutation = f"{'Уважаемый' if gender == 'm' else 'Уважаемая'} {first} {middle}!"
         email = f"{code}@example.gov.ru"
-        blob = search_blob(
-            code, organization, position, full_name(last, first, middle), lines, email, ""
-        )
+        terms = RECIPIENTS.document(
+            {"code": code, "organization": organization, "position": position,
+             "last_name": last, "first_name": first, "middle_name": middle,
+             "addressee_lines": lines, "email": email}
+        )  # fmt: skip
         rows.append(
             (code, organization, position, last, first, middle, gender, lines, salutation,
-             rng.choice(DELIVERIES), email, now, blob)
+             rng.choice(DELIVERIES), email, now, " ".join(terms))
         )  # fmt: skip
+    first_id = int(conn.execute("SELECT coalesce(max(id), 0) FROM recipient").fetchone()[0]) + 1
     conn.executemany(
         "INSERT INTO recipient (code, organization, position, last_name, first_name, "
         "middle_name, gender, addressee_lines, addressee_edited, salutation, salutation_edited, "
-        "delivery, email, medo_id, address, postcode, phone, active, created_at, version, "
-        "search_norm) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?, '', '', '', '', 1, ?, 1, ?)",
-        rows,
+        "delivery, email, medo_id, address, postcode, phone, active, created_at, version) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?, '', '', '', '', 1, ?, 1)",
+        [row[:-1] for row in rows],
+    )
+    conn.executemany(
+        "INSERT INTO recipient_words (rowid, terms) VALUES (?, ?)",
+        [(first_id + n, row[-1]) for n, row in enumerate(rows)],
     )
     conn.commit()
     conn.close()
@@ -169,9 +176,13 @@ def generate_letters(db_path: Path, count: int, *, progress: bool = False) -> fl
             "case_index, department, correspondent, subject, body, closing, addressee_kind, "
             "addressee_text, salutation, reply_to_number, signatory_id, signature_kind, "
             "executor_id, appendices, delivery_state, annul_reason, created_at, created_by, "
-            "updated_at, version, search_norm) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', '', ?, ?, "
-            "'', ?, ?, ?, '', ?, 'handwritten', ?, '[]', ?, ?, ?, 'bench', ?, 1, ?)",
-            letters,
+            "updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', '', ?, ?, "
+            "'', ?, ?, ?, '', ?, 'handwritten', ?, '[]', ?, ?, ?, 'bench', ?, 1)",
+            [row[:-1] for row in letters],
+        )
+        conn.executemany(
+            "INSERT INTO letter_words (rowid, terms) VALUES (?, ?)",
+            [(row[0], row[-1]) for row in letters],
         )
         conn.executemany(
             "INSERT INTO letter_addressee (id, letter_id, recipient_id, position, "
@@ -223,7 +234,8 @@ def generate_letters(db_path: Path, count: int, *, progress: bool = False) -> fl
              subject, body, kind, addressee_text, "" if mailing else chosen[0][2],
              rng.choice(staff), rng.choice(staff), delivery,
              "Ошибка в реквизитах" if annulled else "", now, now,
-             search_blob(number, subject, addressee_text, body))
+             " ".join(LETTERS.document({"number": number, "subject": subject,
+                                        "addressee_text": addressee_text, "body": body})))
         )  # fmt: skip
         report = mailing or rng.random() < 0.02
         if report:

@@ -1,9 +1,10 @@
 """SQLAlchemy models of the whole domain.
 
 The schema is shaped for the complete program (registry, directory, letters, dispatch, report
-control) so that later work adds columns and behaviour instead of rewriting tables. Columns ending
-in ``_norm`` hold text folded for Russian search (``casefold`` and ё→е), because SQLite's ``LIKE``
-and ``lower()`` fold ASCII only.
+control) so that later work adds columns and behaviour instead of rewriting tables. Letters and
+recipients are found by word forms through a word index the program fills with its own terms
+(``app/search_terms.py``): FTS5 tables beside the rows on SQLite, a ``tsvector`` column on
+PostgreSQL (:class:`SearchVector`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,10 @@ from sqlalchemy import (
     false,
     text,
 )
+from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 # Named constraints keep Alembic batch migrations (which recreate tables on SQLite) deterministic.
 NAMING_CONVENTION = {
@@ -41,6 +45,20 @@ NAMING_CONVENTION = {
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class SearchVector(TypeDecorator[str]):
+    """The row's search terms with their positions: ``tsvector`` on PostgreSQL, where a GIN
+    index answers searches. On SQLite the terms live in an FTS5 table instead and this column
+    stays NULL (a byte per row)."""
+
+    impl = Text
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(TSVECTOR())
+        return dialect.type_descriptor(Text())
 
 
 class Base(DeclarativeBase):
@@ -182,7 +200,7 @@ class Recipient(Base):
     address: Mapped[str] = mapped_column(String(500), default="")
     postcode: Mapped[str] = mapped_column(String(20), default="")
     phone: Mapped[str] = mapped_column(String(100), default="")
-    search_norm: Mapped[str] = mapped_column(Text, default="")
+    search_vector: Mapped[str | None] = mapped_column(SearchVector, nullable=True, deferred=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -288,7 +306,7 @@ class Letter(Base):
     appendices: Mapped[list[Any]] = mapped_column(default=list)
     delivery_state: Mapped[str] = mapped_column(String(20), default="not_sent")
     annul_reason: Mapped[str] = mapped_column(Text, default="")
-    search_norm: Mapped[str] = mapped_column(Text, default="")
+    search_vector: Mapped[str | None] = mapped_column(SearchVector, nullable=True, deferred=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
     created_by: Mapped[str] = mapped_column(String(100), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow, onupdate=_utcnow)
@@ -619,3 +637,17 @@ class LetterFile(Base):
     added_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
 
     file: Mapped[StoredFile] = relationship()
+
+
+class SearchIndexState(Base):
+    """How far the word index of one kind of row is built, and under which terms
+    (``app.search_terms.terms_version``). A build covers the rows that existed when it began
+    (ids up to ``build_end``) and has done those up to ``indexed_upto``; rows written since are
+    indexed as they are written."""
+
+    __tablename__ = "search_index_state"
+
+    name: Mapped[str] = mapped_column(String(30), primary_key=True)  # "letter" or "recipient"
+    terms_version: Mapped[str] = mapped_column(String(200), default="")
+    indexed_upto: Mapped[int] = mapped_column(Integer, default=0)
+    build_end: Mapped[int] = mapped_column(Integer, default=0)

@@ -16,9 +16,9 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 
 from db.engine import Database
 
-HEAD_REVISION = "0015"
+HEAD_REVISION = "0016"
 # tables kept by SQLite itself or by FTS5, not described by the models
-UNMODELLED_PREFIXES = ("sqlite_", "letter_fts", "recipient_fts")
+UNMODELLED_PREFIXES = ("sqlite_", "letter_words", "recipient_words", "letter_fts", "recipient_fts")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 

@@ -85,6 +85,22 @@ def main() -> int:
             editor.middle_edit.setText("Николаевна")
             editor.delivery_combo.setCurrentText("МЭДО")
         shoot(window, name)
+    window.tabs.setCurrentIndex(0)
+    window.registry_tab.search_edit.setText("проведенное мероприятие")
+    window.registry_tab.refresh()
+    window.registry_tab.background.wait()
+    app.processEvents()
+    shoot(window, "registry-search.png")
+    window.registry_tab.search_edit.clear()
+    window.registry_tab.refresh()
+    window.registry_tab.background.wait()
+    from ui.index_progress import IndexProgress
+
+    building = IndexProgress("Секретариат")
+    building("писем", 420_000, 1_000_000)
+    assert building.dialog is not None
+    shoot(building.dialog, "index-progress.png", (560, 200))
+    building.close()
     window.tabs.setCurrentIndex(1)
     window.recipients_tab.side.setCurrentIndex(1)
     shoot(window, "recipients-lists.png")

@@ -49,7 +49,7 @@ class PgServer:
         self._run(str(self.bin_dir / "createdb"), "-h", str(self.socket_dir), "-U", self.user, name)
         return self.url(name)
 
-    def stop(self) -> None:
+    def stop(self, *, remove: bool = True) -> None:
         subprocess.run(
             [
                 *self.as_user,
@@ -63,15 +63,19 @@ class PgServer:
             capture_output=True,
             timeout=60,
         )
-        shutil.rmtree(self.root, ignore_errors=True)
+        if remove:
+            shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start_server() -> PgServer | None:
-    """Start a server, or None when PostgreSQL is not installed here."""
+def start_server(root: Path | None = None, shared_buffers: str = "64MB") -> PgServer | None:
+    """Start a server, or None when PostgreSQL is not installed here. ``root``: a folder kept
+    between runs (the benchmark's million letters), made on the first start."""
     bin_dir = _bin_dir()
     if bin_dir is None:
         return None
-    root = Path(tempfile.mkdtemp(prefix="secretariat-pg-"))
+    if root is None:
+        root = Path(tempfile.mkdtemp(prefix="secretariat-pg-"))
+    root.mkdir(parents=True, exist_ok=True)
     as_user: list[str] = []
     user = pwd.getpwuid(os.getuid()).pw_name
     if os.getuid() == 0:
@@ -80,22 +84,11 @@ def start_server() -> PgServer | None:
         as_user = ["runuser", "-u", user, "--"]
     server = PgServer(root, bin_dir, user, as_user)
     data = root / "data"
-    server._run(
-        str(bin_dir / "initdb"),
-        "-D",
-        str(data),
-        "-U",
-        user,
-        "-A",
-        "trust",
-        "-E",
-        "UTF8",
-        "--locale=C.UTF-8",
-        "--no-sync",
-    )
+    if not data.exists():
+        _initdb(server, data)
     options = (
         f"-k {root} -c listen_addresses='' -c fsync=off -c max_connections=60 "
-        "-c shared_buffers=64MB"
+        f"-c shared_buffers={shared_buffers}"
     )
     server._run(
         str(bin_dir / "pg_ctl"),
@@ -113,3 +106,19 @@ def start_server() -> PgServer | None:
             break
         time.sleep(0.1)
     return server
+
+
+def _initdb(server: PgServer, data: Path) -> None:
+    server._run(
+        str(server.bin_dir / "initdb"),
+        "-D",
+        str(data),
+        "-U",
+        server.user,
+        "-A",
+        "trust",
+        "-E",
+        "UTF8",
+        "--locale=C.UTF-8",
+        "--no-sync",
+    )

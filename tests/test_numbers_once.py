@@ -410,7 +410,7 @@ def test_a_damaged_page_is_one_line_not_a_crash(
     with sqlite3.connect(db_path) as con:
         con.execute("PRAGMA journal_mode = DELETE")
         (root,) = con.execute(
-            "SELECT rootpage FROM sqlite_master WHERE name = 'letter_fts_config'"
+            "SELECT rootpage FROM sqlite_master WHERE name = 'letter_words_config'"
         ).fetchone()
         (size,) = con.execute("PRAGMA page_size").fetchone()
     data = bytearray(db_path.read_bytes())

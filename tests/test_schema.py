@@ -125,7 +125,7 @@ def test_upgrade_from_0001_indexes_existing_letters(db_path: Path) -> None:
     assert count_letters(db, LetterQuery(search="губернатору")) == 1
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-        assert conn.execute("SELECT count(*) FROM letter_fts").fetchone() == (3,)
+        assert conn.execute("SELECT count(*) FROM letter_words_docsize").fetchone() == (3,)
 
 
 def test_state_checks_follow_the_state_families() -> None:

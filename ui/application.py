@@ -149,6 +149,7 @@ def run(db_target: str | None) -> int:
     from PySide6.QtCore import QThreadPool
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    from ui.index_progress import IndexProgress
     from ui.main_window import APP_TITLE, MainWindow
     from ui.translations import install_russian
 
@@ -157,8 +158,9 @@ def run(db_target: str | None) -> int:
     sys.excepthook = show_unexpected
     install_russian(app)
     while True:
+        progress = IndexProgress(APP_TITLE)
         try:
-            db = open_registry(db_target)
+            db = open_registry(db_target, progress=progress)
         except UnusableDatabaseError as exc:
             print(f"secretariat: {exc}", file=sys.stderr)
             if _offer_latest_backup(exc, APP_TITLE):
@@ -168,6 +170,8 @@ def run(db_target: str | None) -> int:
             QMessageBox.critical(None, APP_TITLE, str(exc))
             print(f"secretariat: {exc}", file=sys.stderr)
             return 2
+        finally:
+            progress.close()
         window = MainWindow(db)
         window.show()
         if os.environ.get(STARTUP_PROBE_ENV):

@@ -227,9 +227,10 @@ def _add_recipient_commands(sub: Any) -> None:
 
 
 def _open(args: argparse.Namespace) -> Any:
+    from app.cli.progress_line import index_progress
     from app.registry import open_registry
 
-    return open_registry(args.db)
+    return open_registry(args.db, progress=index_progress())
 
 
 def _cmd_setup(args: argparse.Namespace) -> int:

@@ -152,9 +152,10 @@ def _cmd_bring_back(args: argparse.Namespace) -> int:
 
 
 def _cmd_migrate_to(args: argparse.Namespace) -> int:
+    from app.cli.progress_line import index_progress
     from app.services.safety.migrate import migrate_to
 
-    report = migrate_to(args.open_db(args), args.url)
+    report = migrate_to(args.open_db(args), args.url, index_progress())
     for table, count in report.counts.items():
         print(f"{table}\t{count}")
     print(f"Перенесено в {report.target}: таблиц {len(report.counts)}, строк {report.rows}")

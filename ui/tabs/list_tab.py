@@ -33,6 +33,7 @@ class ListTab(QWidget):
     calls run with that query: a page of rows and their count."""
 
     search_placeholder = ""
+    search_tooltip = ""
     count_text = "Найдено: {count}"
     count_cap: int | None = None  # the count stops there; the label then says «более …»
     refreshed = Signal()
@@ -43,6 +44,7 @@ class ListTab(QWidget):
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setMaxLength(MAX_SEARCH_CHARS)
         self.search_edit.setPlaceholderText(self.search_placeholder)
+        self.search_edit.setToolTip(self.search_tooltip)
         self.count_label = QLabel(self)
         self.background = Background(self)
         self._query: Any = None

@@ -43,6 +43,10 @@ TITLE = "Адресаты"
 
 class RecipientsTab(ListTab):
     search_placeholder = "Поиск по организации, должности, фамилии, коду, эл. почте"
+    search_tooltip = (
+        "Слова ищутся в любой форме: «Шапша» найдет и «Шапше», «калужская» — «Калужской»;\n"
+        "последнее слово можно не дописывать: «губерн» найдет «Губернатору»."
+    )
     count_text = "Адресатов: {count}"
     count_cap = RECIPIENT_COUNT_CAP
     changed = Signal()

@@ -10,22 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
-from sqlalchemy import ColumnElement, and_, delete, func, select, text, update
+from sqlalchemy import ColumnElement, and_, delete, false, func, select, update
 from sqlalchemy.orm import Session
 
 from app import audit, declension
 from app.errors import UserError
 from app.exporters.medo import valid_address as valid_medo_address
 from app.field_rules import problems_of
-from app.services.registry.search_index import (
-    capped_count,
-    fts_phrase,
-    indexed_words,
-    search_session,
-    search_words,
-)
+from app.services.registry.search_index import capped_count, search_session, wanted_of
 from app.services.safety.audit_log import refuse_stale
-from app.text import full_name, normalize, search_blob
+from app.text import full_name, normalize
+from app.word_index import RECIPIENTS, matches, newest_ids
 from db.engine import Database
 from db.models import (
     DistributionList,
@@ -202,7 +197,6 @@ class Directory:
                     code += "a"
                 row.code = code
                 self.by_code[code] = row
-                row.search_norm = _search_norm(row)
         for row, names in self.pending:
             for name in names:
                 if name.strip():
@@ -317,7 +311,6 @@ def stage_recipient_in(session: Session, data: RecipientData, directory: Directo
         return row
     for name, value in values.items():
         setattr(row, name, value)
-    row.search_norm = _search_norm(row)
     directory.remember(row)
     directory.pending.append((row, data.lists))
     return row
@@ -342,19 +335,6 @@ def save_recipient_in(
             changes=changes,
         )
     return row.id
-
-
-def _search_norm(row: Recipient) -> str:
-    return search_blob(
-        row.code or "",
-        row.organization,
-        row.position,
-        full_name(row.last_name, row.first_name, row.middle_name),
-        row.addressee_lines,
-        row.email,
-        row.medo_id,
-        row.medo_address,
-    )
 
 
 class _ListState:
@@ -399,7 +379,6 @@ def rederive_all_in(session: Session) -> int:
         derived = derive(data, initials_first=initials_first)
         if not row.addressee_edited and row.addressee_lines != derived.addressee_lines:
             row.addressee_lines = derived.addressee_lines
-            row.search_norm = _search_norm(row)
             changed += 1
     return changed
 
@@ -488,26 +467,24 @@ def count_recipients(db: Database, search: str = "", *, cap: int | None = None) 
 
 
 def _where(session: Session, search: str) -> ColumnElement[bool]:
-    """Active, and every word somewhere in the folded text (a substring match).
+    """Active, and every word of the search in any of its forms (the last one perhaps
+    unfinished) in the recipient's code, body, post, name, addressee lines or addresses.
 
-    On SQLite, when the trigram index finds at most :data:`RECIPIENT_COUNT_CAP` recipients with
-    the words of three characters and more, only those are looked at. A common word (more
-    matches) is checked row by row instead, in the directory's order, which finds a page of
-    matches after a few hundred rows."""
-    words = search_words(search)
-    long = indexed_words(words)
+    On SQLite, when the word index finds at most :data:`RECIPIENT_COUNT_CAP` recipients, only
+    those are looked at; a common word (more matches) is checked in the directory's order, which
+    finds a page of matches after a few hundred rows."""
     conditions: list[ColumnElement[bool]] = [Recipient.active.is_(True)]
-    bind = session.get_bind()
-    if long and bind.dialect.name == "sqlite":
-        ids = session.scalars(
-            text("SELECT rowid FROM recipient_fts WHERE recipient_fts MATCH :p LIMIT :n"),
-            {"p": fts_phrase(long), "n": RECIPIENT_COUNT_CAP + 1},
-        ).all()
+    if not search.strip():
+        return and_(*conditions)
+    wanted = wanted_of(search)
+    if not wanted:
+        return false()
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        ids = newest_ids(session, RECIPIENTS, wanted, 2**62, RECIPIENT_COUNT_CAP + 1)
         if len(ids) <= RECIPIENT_COUNT_CAP:
-            conditions.append(Recipient.id.in_(ids))
-            words = [w for w in words if w not in long]
-    conditions += [Recipient.search_norm.contains(w, autoescape=True) for w in words]
-    return and_(*conditions)
+            return and_(*conditions, Recipient.id.in_(ids))
+    return and_(*conditions, matches(RECIPIENTS, wanted, sqlite))
 
 
 def list_recipients(
@@ -649,5 +626,4 @@ def merge_recipients(db: Database, keep_id: int, other_ids: list[int]) -> None:
                 )
             session.flush()
             session.delete(other)
-        keep.search_norm = _search_norm(keep)
         audit.record(session, "recipient", keep_id, "merged", merged=others)

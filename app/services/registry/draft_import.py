@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session
 from app.docx_draft import NOT_RECOGNISED, Draft, read_draft
 from app.errors import UserError
 from app.letter_body import has_text, stored
+from app.search_terms import Wanted, text_terms
 from app.services.registry.letters import Addressee, AttachmentData, LetterCard
 from app.text import initials_name, normalize
+from app.word_index import RECIPIENTS, matches
 from db.engine import Database
 from db.models import Journal, Recipient, Staff
 
@@ -48,12 +50,13 @@ def _recipient_for(session: Session, lines: list[str]) -> Recipient | None:
     """The directory's recipient printed with exactly these lines, if there is one."""
     wanted = _key(" ".join(lines))
     longest = max((w for line in lines for w in line.split()), key=len, default="")
-    if len(longest) < 3:
+    terms = tuple(text_terms(longest))
+    if len(longest) < 3 or not terms:
         return None
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    having = matches(RECIPIENTS, [Wanted(terms)], sqlite)
     candidates = session.scalars(
-        select(Recipient)
-        .where(Recipient.active.is_(True), Recipient.search_norm.contains(normalize(longest)))
-        .limit(MATCH_CANDIDATES)
+        select(Recipient).where(Recipient.active.is_(True), having).limit(MATCH_CANDIDATES)
     ).all()
     found = [r for r in candidates if _key(" ".join(r.addressee_lines.split("\n"))) == wanted]
     return found[0] if len(found) == 1 else None

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
-from app import audit, clock
+from app import audit, clock, word_index
 from app.errors import UserError
 from app.exporters.table import Table, TableColumn
 from app.field_rules import MAX_TEXT, text_problem
@@ -21,7 +21,7 @@ from app.services.registry.letter_list import LetterQuery, LetterRow, list_lette
 from app.services.registry.letters import DELIVERY_STATE_LABELS, STATUS_LABELS
 from app.states import LetterStatus
 from app.tabular import read_rows
-from app.text import date_ru, parse_date_ru, search_blob
+from app.text import date_ru, parse_date_ru
 from db.engine import Database
 from db.models import Journal, JournalCounter, Letter, Staff
 
@@ -591,15 +591,16 @@ def apply_import(db: Database, preview: ImportPreview) -> int:
                     "signatory_id": row.signatory_id,
                     "executor_id": row.executor_id,
                     "created_by": who,
-                    "search_norm": search_blob(row.number, row.subject, row.addressee),
                 }
             )
-        # Multi-row INSERT statements, not one per letter: SQLite's FTS5 flushes its pending
-        # index data at every statement that fires the letter_fts trigger, so a statement per
-        # letter took 77 s for 33,334 rows at a million letters in raw SQLite, 3 s like this.
-        # (With RETURNING, SQLAlchemy sends the rows as "insertmanyvalues" batches of up to
-        # 1,000 rows per statement.)
-        session.scalars(insert(Letter).returning(Letter.id), values).all()
+        # Multi-row INSERT statements, not one per letter (a statement per letter took 77 s
+        # for 33,334 rows at a million letters, 3 s like this); with RETURNING, SQLAlchemy sends
+        # the rows as "insertmanyvalues" batches of up to 1,000 rows per statement. The bulk
+        # insert bypasses the session's hooks, so the rows are given to the word index here.
+        ids = session.scalars(
+            insert(Letter).returning(Letter.id, sort_by_parameter_order=True), values
+        ).all()
+        word_index.index_inserted(session, word_index.LETTERS, list(zip(ids, values, strict=True)))
         highest = _highest(preview.accepted)
         for key, seq in highest.items():
             current = session.scalar(

@@ -5,18 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from sqlalchemy import ColumnElement, Integer, and_, case, column, func, select, text
+from sqlalchemy import ColumnElement, and_, case, false, func, select
 from sqlalchemy.orm import Session, defer, selectinload
 
+from app.search_terms import Wanted
 from app.services.control.reports import DONE_STATES
-from app.services.registry.search_index import (
-    capped_count,
-    fts_phrase,
-    indexed_words,
-    search_session,
-    search_words,
-)
+from app.services.registry.search_index import capped_count, search_session, wanted_of
 from app.text import initials_name
+from app.word_index import LETTERS, matches, newest_ids
 from db.engine import Database
 from db.models import (
     Journal,
@@ -68,14 +64,21 @@ SCAN_CHUNK = 400  # index matches examined per step when the newest are wanted f
 OUT_OF_ORDER_LIMIT = 2_000  # letters dated later than their registration order allows
 
 
-def _words(query: LetterQuery) -> list[str]:
-    return search_words(query.search)
+NUMBER_START_CHARS = 2  # a search this short matches the start of numbers, not words
 
 
-def _fts_ids(phrase: str) -> ColumnElement[bool]:
-    matches = text("SELECT rowid FROM letter_fts WHERE letter_fts MATCH :phrase")
-    rowid = column("rowid", Integer)
-    return Letter.id.in_(matches.bindparams(phrase=phrase).columns(rowid))
+def _wanted(query: LetterQuery) -> list[Wanted]:
+    return wanted_of(query.search)
+
+
+def only_number_start(query: LetterQuery) -> bool:
+    """The search is too short for words: it matches the beginning of numbers only."""
+    return 0 < len(query.search.strip()) <= NUMBER_START_CHARS
+
+
+def _by_words(query: LetterQuery) -> bool:
+    """A search answered by the word index."""
+    return len(query.search.strip()) > NUMBER_START_CHARS
 
 
 def _number_start(search: str, *, by_number: bool = True) -> ColumnElement[bool]:
@@ -93,31 +96,24 @@ def _number_start(search: str, *, by_number: bool = True) -> ColumnElement[bool]
 def _search(
     query: LetterQuery, sqlite: bool, *, indexed: bool = True, by_number: bool = True
 ) -> list[ColumnElement[bool]]:
-    """Every word must occur in the letter's folded text, anywhere (a substring match).
+    """Every word (in any of its forms) and every quoted phrase must be in the letter: its
+    number, heading, addressee or text; the last word may be unfinished (app/search_terms.py).
 
-    On SQLite words of three characters and more are looked up in the trigram index (unless
-    ``indexed`` is false: the caller has already taken the ids from it); shorter words are then
-    checked on those letters only. A search of short words alone matches the number's start.
+    ``indexed`` false: the caller has already taken the ids from the index (SQLite). A search
+    of one or two characters matches the number's start.
     """
-    words = _words(query)
-    long = indexed_words(words)
-    if words and not long:
+    if only_number_start(query):
         return [_number_start(query.search, by_number=by_number)]
-    fts = long if sqlite else []
-    conditions = [Letter.search_norm.contains(w, autoescape=True) for w in words if w not in fts]
-    if fts and indexed:
-        conditions.append(_fts_ids(fts_phrase(fts)))
-    return conditions
-
-
-def only_number_start(query: LetterQuery) -> bool:
-    """The search is too short for the text: it matched the beginning of numbers only."""
-    words = _words(query)
-    return bool(words) and not indexed_words(words)
+    if not _by_words(query):
+        return []
+    wanted = _wanted(query)
+    if not wanted:
+        return [false()]  # only punctuation: nothing to look for
+    return [matches(LETTERS, wanted, sqlite)] if indexed or not sqlite else []
 
 
 def _filters(
-    query: LetterQuery, *, sqlite: bool = False, indexed: bool = True, by_number: bool = True
+    query: LetterQuery, *, sqlite: bool, indexed: bool = True, by_number: bool = True
 ) -> list[ColumnElement[bool]]:
     conditions = _search(query, sqlite, indexed=indexed, by_number=by_number)
     if query.date_from:
@@ -148,7 +144,7 @@ def count_letters(db: Database, query: LetterQuery | None = None, *, cap: int | 
     """How many letters match; with ``cap``, counting stops at ``cap + 1`` («more than cap»)."""
     query = query or LetterQuery()
     with search_session(db) as session:
-        if cap is not None and db.is_sqlite and indexed_words(_words(query)):
+        if cap is not None and _uses_index_chunks(db, query):
             return _count_indexed(session, query, cap)
         conditions = _filters(query, sqlite=db.is_sqlite)
         where = and_(True, *conditions)
@@ -158,25 +154,22 @@ def count_letters(db: Database, query: LetterQuery | None = None, *, cap: int | 
 
 
 COUNT_CHUNK = 2_000
-_CHUNK_SQL = text(
-    "SELECT rowid FROM letter_fts WHERE letter_fts MATCH :phrase AND rowid < :below "
-    "ORDER BY rowid DESC LIMIT :n"
-)
 
 
-def _index_chunk(session: Session, phrase: str, below: int, n: int) -> list[int]:
-    """Up to ``n`` ids matching ``phrase`` below ``below``, newest registered first."""
-    return list(session.scalars(_CHUNK_SQL, {"phrase": phrase, "below": below, "n": n}))
+def _uses_index_chunks(db: Database, query: LetterQuery) -> bool:
+    """SQLite, and a search the word index answers: matches are read from it by id, a chunk
+    at a time, instead of collecting every match first."""
+    return db.is_sqlite and _by_words(query) and bool(_wanted(query))
 
 
 def _count_indexed(session: Session, query: LetterQuery, cap: int) -> int:
-    """Count matches from the trigram index a chunk at a time, stopping past ``cap``: SQLite
+    """Count matches from the word index a chunk at a time, stopping past ``cap``: SQLite
     would otherwise collect every match of a common word before counting (0.1–0.4 s)."""
-    phrase = fts_phrase(indexed_words(_words(query)))
+    wanted = _wanted(query)
     rest = _filters(query, sqlite=True, indexed=False)
     total, below = 0, 2**62
     while total <= cap:
-        ids = _index_chunk(session, phrase, below, COUNT_CHUNK)
+        ids = newest_ids(session, LETTERS, wanted, below, COUNT_CHUNK)
         if ids:
             below = ids[-1]
             if rest:
@@ -198,12 +191,12 @@ def _newest_ids(session: Session, query: LetterQuery, need: int) -> list[int] | 
     such letters are looked up by the date index and checked one by one. None when there are
     too many of those for this to pay; the caller then sorts every match.
     """
-    phrase = fts_phrase(indexed_words(_words(query)))
+    wanted = _wanted(query)
     rest = _filters(query, sqlite=True, indexed=False)
     found: list[tuple[dt.date, int]] = []
     below = 2**62
     while len(found) < need:
-        ids = _index_chunk(session, phrase, below, SCAN_CHUNK)
+        ids = newest_ids(session, LETTERS, wanted, below, SCAN_CHUNK)
         if ids:
             below = ids[-1]
             stmt = select(Letter.reg_date, Letter.id).where(Letter.id.in_(ids), *rest)
@@ -223,7 +216,7 @@ def _newest_ids(session: Session, query: LetterQuery, need: int) -> list[int] | 
         return None
     if later:
         # a handful of letters: each checked by its own text, not against every match
-        stmt = select(Letter.reg_date, Letter.id).where(Letter.id.in_(later), *_filters(query))
+        stmt = select(Letter.reg_date, Letter.id).where(Letter.id.in_(later), *_filters(query, sqlite=True))
         found = sorted(found + [(d, i) for d, i in session.execute(stmt)], reverse=True)
     return [i for _, i in found[:need]]
 
@@ -237,9 +230,9 @@ def _sparse_number_start(session: Session, query: LetterQuery) -> bool:
 
 
 def _uses_newest_first(db: Database, query: LetterQuery) -> bool:
-    """The registry's usual view of a text search: newest first, on the trigram index."""
+    """The registry's usual view of a text search: newest first, on the word index."""
     newest = query.sort == "date" and query.descending
-    return db.is_sqlite and newest and bool(indexed_words(_words(query)))
+    return newest and _uses_index_chunks(db, query)
 
 
 def list_letters(
@@ -250,7 +243,6 @@ def list_letters(
     with search_session(db) as session:
         stmt = select(Letter).options(
             defer(Letter.body),  # the table never shows the text; it is most of a row's bytes
-            defer(Letter.search_norm),
             selectinload(Letter.signatory),
             selectinload(Letter.executor),
             selectinload(Letter.journal),

@@ -34,7 +34,7 @@ from app.services.registry.file_store import count_pages, store_letter_file_in
 from app.services.safety.audit_log import refuse_stale
 from app.services.safety.stored_files import open_upload
 from app.states import ControlState, CopyState, DeliveryState, LetterStatus, labels
-from app.text import date_ru, search_blob
+from app.text import date_ru
 from db.engine import Database
 from db.models import (
     DistributionList,
@@ -226,7 +226,6 @@ def _content_of(session: Session, letter: Letter, card: LetterCard) -> None:
         for pos, a in enumerate(card.attachments)
     ]
     _set_report(letter, card.report)
-    _refresh_search(letter)
 
 
 def _set_addressees(letter: Letter, rows: list[LetterAddressee]) -> None:
@@ -252,12 +251,6 @@ def _set_report(letter: Letter, report: ReportData | None) -> None:
     for row in letter.addressees:
         if row.control is None:
             row.control = ReportControl(state=ControlState.EXPECTED)
-
-
-def _refresh_search(letter: Letter) -> None:
-    letter.search_norm = search_blob(
-        letter.number, letter.subject, letter.addressee_text, plain_text(letter.body or "")
-    )
 
 
 def correspondent_of(spec: Addressee) -> str:
@@ -517,7 +510,6 @@ def reserve_number(
         letter = _new_number(session, journal, date or clock.today(), case=case, corr="")
         letter.status = LetterStatus.RESERVED
         letter.subject = note
-        _refresh_search(letter)
         session.add(letter)
         session.flush()
         audit.record(session, "letter", letter.id, "reserved", number=letter.number)
@@ -753,7 +745,6 @@ def change_registration(
             dept=letter.department,
             corr=letter.correspondent,
         )
-        _refresh_search(letter)
         audit.record(
             session,
             "letter",

@@ -1,5 +1,5 @@
-"""What the registry and the directory share for searching at scale: the words the trigram
-index answers, the FTS5 phrase of those words, and a count that stops past a cap."""
+"""What the registry and the directory share for searching at scale: a search read as words
+and phrases (bounded), a read transaction with a time limit, a count that stops past a cap."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.errors import UserError
+from app.search_terms import Wanted, parse_search
 from app.text import normalize
 from db.engine import Database
 
-FTS_MIN_WORD = 3  # the trigram index answers words of three characters and more
 # a search is what a clerk types: bounded, so that no query makes the server hold gigabytes
 # (a 20,000-character search over a 10 MB body drove PostgreSQL to 24 GB)
 MAX_SEARCH_CHARS = 200
@@ -50,14 +50,10 @@ def search_session(db: Database) -> Iterator[Session]:
             ) from exc
 
 
-def indexed_words(words: list[str]) -> list[str]:
-    """The words (already folded) that the trigram index can look up."""
-    return [w for w in words if len(w) >= FTS_MIN_WORD]
-
-
-def fts_phrase(words: list[str]) -> str:
-    """An FTS5 query requiring every word, each quoted (no operator or syntax reaches FTS5)."""
-    return " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+def wanted_of(search: str) -> list[Wanted]:
+    """What a search asks the word index for (after the bounds of :func:`search_words`)."""
+    search_words(search)
+    return parse_search(search)
 
 
 def capped_count(session: Session, ids: Select[Any], cap: int) -> int:

@@ -15,6 +15,7 @@ from sqlalchemy import Integer, Table, func, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
+from app import word_index
 from app.errors import UserError
 from db.engine import Database, open_database
 from db.models import Base, JournalCounter
@@ -24,6 +25,8 @@ BATCH = 2_000
 # made by the target's migrations, replaced by the source's: the registry keeps its identity
 # and its audit chain's head
 MADE_BY_MIGRATIONS = ("database_identity", "audit_chain")
+# the target's own: its word index is built from the copied rows after the copy
+TARGETS_OWN = ("search_index_state",)
 
 
 @dataclass
@@ -50,7 +53,9 @@ def _counters(conn: Connection) -> list[tuple[object, ...]]:
     return [tuple(r) for r in rows]
 
 
-def migrate_to(source: Database, url: str) -> MigrationReport:
+def migrate_to(
+    source: Database, url: str, progress: word_index.Progress | None = None
+) -> MigrationReport:
     if not source.is_sqlite:
         raise UserError("Переносить можно только встроенную базу SQLite")
     if not url.startswith(("postgresql", "postgres")):
@@ -64,6 +69,8 @@ def migrate_to(source: Database, url: str) -> MigrationReport:
         _prepare(target)
         with source.read_engine.connect() as src, target.engine.begin() as dst:
             for table in _tables():
+                if table.name in TARGETS_OWN:
+                    continue
                 if table.name in MADE_BY_MIGRATIONS:
                     dst.execute(table.delete())
                 report.counts[table.name] = _copy(src, dst, table)
@@ -77,8 +84,19 @@ def migrate_to(source: Database, url: str) -> MigrationReport:
             _verify(src, dst)
             src.rollback()
     except SQLAlchemyError as exc:
+        target.dispose()
         raise UserError(
             f"Перенос не выполнен, в {target.url} ничего не записано: {_reason(exc)}"
+        ) from exc
+    except BaseException:
+        target.dispose()
+        raise
+    try:
+        word_index.build(target, progress)
+    except SQLAlchemyError as exc:
+        raise UserError(
+            f"Письма перенесены, но поисковый указатель не построен ({_reason(exc)}); "
+            "он будет построен при первом открытии базы"
         ) from exc
     finally:
         target.dispose()
@@ -105,7 +123,9 @@ def _prepare(target: Database) -> None:
             raise UserError(f"{target.url}: в базе другая версия схемы ({state.current})")
         with target.engine.connect() as conn:
             filled = {
-                name: n for name, n in _counts(conn).items() if n and name not in MADE_BY_MIGRATIONS
+                name: n
+                for name, n in _counts(conn).items()
+                if n and name not in MADE_BY_MIGRATIONS + TARGETS_OWN
             }
         if filled:
             raise UserError(

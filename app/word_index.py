@@ -1,0 +1,287 @@
+"""The word index of letters and recipients: kept in step with every write, built after a
+migration (or a change of terms) with progress, and asked by the registry and the directory.
+
+The index holds the terms of :mod:`app.search_terms` (lemmas), computed here in Python for both
+databases, so SQLite and PostgreSQL give the same answers:
+
+- SQLite: contentless FTS5 tables ``letter_words`` and ``recipient_words`` (the index only, no
+  copy of the text; rowid = the row's id). A contentless table forgets a row only when told its
+  old terms: they are computed again from the row as stored, before the change is written.
+- PostgreSQL: the ``search_vector`` column (``tsvector``) with a GIN index.
+
+Every ORM write of a letter or a recipient is indexed by the session hooks below, in the same
+transaction; bulk inserts (the Excel journal) call :func:`index_inserted`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    cast,
+    column,
+    event,
+    func,
+    inspect,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.orm import Session
+
+from app.letter_body import plain_text
+from app.search_terms import Wanted, fts5_query, terms_version, text_terms, tsquery, tsvector
+from app.text import full_name
+from db.engine import Database
+from db.models import Letter, Recipient, SearchIndexState
+
+BUILD_BATCH = 2_000  # rows per transaction while building: a crash loses at most one batch
+_PENDING = "word_index_pending"
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """One kind of indexed row: its table, the fields its text is made of, and how."""
+
+    name: str  # the table, and the row of ``search_index_state``
+    model: type[Letter] | type[Recipient]
+    fields: tuple[str, ...]
+    document: Callable[[Mapping[str, Any]], list[str]]
+    label: str  # what the progress line calls them
+
+    @property
+    def fts(self) -> str:
+        return f"{self.name}_words"
+
+    def terms_of(self, obj: Any) -> list[str]:
+        return self.document({f: getattr(obj, f) for f in self.fields})
+
+    def columns(self) -> list[Any]:
+        """The id and the fields, as selected by :meth:`row_terms`."""
+        return [self.model.id, *(getattr(self.model, f) for f in self.fields)]
+
+    def row_terms(self, row: Any) -> tuple[int, list[str]]:
+        """The id and the terms of a row selected with :meth:`columns`."""
+        return int(row[0]), self.document(dict(zip(self.fields, row[1:], strict=True)))
+
+
+def _letter_terms(v: Mapping[str, Any]) -> list[str]:
+    body = plain_text(v.get("body") or "")
+    return text_terms(
+        v.get("number") or "", v.get("subject") or "", v.get("addressee_text") or "", body
+    )
+
+
+_RECIPIENT_FIELDS = (
+    "code",
+    "organization",
+    "position",
+    "last_name",
+    "first_name",
+    "middle_name",
+    "addressee_lines",
+    "email",
+    "medo_id",
+    "medo_address",
+)
+
+
+def _recipient_terms(v: Mapping[str, Any]) -> list[str]:
+    name = full_name(*(v.get(f) or "" for f in ("last_name", "first_name", "middle_name")))
+    return text_terms(
+        *(v.get(f) or "" for f in ("code", "organization", "position")),
+        name,
+        *(v.get(f) or "" for f in ("addressee_lines", "email", "medo_id", "medo_address")),
+    )
+
+
+LETTERS = Indexed(
+    "letter", Letter, ("number", "subject", "addressee_text", "body"), _letter_terms, "писем"
+)
+RECIPIENTS = Indexed("recipient", Recipient, _RECIPIENT_FIELDS, _recipient_terms, "адресатов")
+INDEXED: tuple[Indexed, ...] = (RECIPIENTS, LETTERS)
+_BY_MODEL: dict[type, Indexed] = {spec.model: spec for spec in INDEXED}
+
+
+# --- asking -----------------------------------------------------------------------------------
+
+
+def matches(spec: Indexed, wanted: list[Wanted], sqlite: bool) -> ColumnElement[bool]:
+    """The rows whose terms hold everything ``wanted`` asks for."""
+    if sqlite:
+        ids = text(f"SELECT rowid FROM {spec.fts} WHERE {spec.fts} MATCH :q")
+        rowid = column("rowid", Integer)
+        return spec.model.id.in_(ids.bindparams(q=fts5_query(wanted)).columns(rowid))
+    return spec.model.search_vector.op("@@")(cast(tsquery(wanted), TSQUERY))
+
+
+def newest_ids(
+    session: Session, spec: Indexed, wanted: list[Wanted], below: int, n: int
+) -> list[int]:
+    """SQLite: up to ``n`` ids of matching rows below ``below``, highest (newest) first."""
+    stmt = text(
+        f"SELECT rowid FROM {spec.fts} WHERE {spec.fts} MATCH :q AND rowid < :below "
+        "ORDER BY rowid DESC LIMIT :n"
+    )
+    return list(session.scalars(stmt, {"q": fts5_query(wanted), "below": below, "n": n}))
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def _sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def _write(session: Session, spec: Indexed, rows: list[tuple[int, list[str]]]) -> None:
+    """Index these rows (their ids and terms), not indexed before."""
+    if not rows:
+        return
+    if _sqlite(session):
+        stmt = text(f"INSERT INTO {spec.fts} (rowid, terms) VALUES (:id, :terms)")
+        session.execute(stmt, [{"id": i, "terms": " ".join(t)} for i, t in rows])
+    else:
+        stmt = text(f"UPDATE {spec.name} SET search_vector = CAST(:v AS tsvector) WHERE id = :id")
+        session.execute(stmt, [{"id": i, "v": tsvector(t)} for i, t in rows])
+
+
+def _forget(session: Session, spec: Indexed, ids: list[int]) -> None:
+    """SQLite: take these rows out of the index, by the terms of their text as stored now."""
+    stored = session.execute(select(*spec.columns()).where(spec.model.id.in_(ids))).all()
+    forget = f"INSERT INTO {spec.fts} ({spec.fts}, rowid, terms) VALUES ('delete', :id, :terms)"
+    params = [{"id": i, "terms": " ".join(t)} for i, t in map(spec.row_terms, stored)]
+    if params:
+        session.execute(text(forget), params)
+
+
+def index_inserted(
+    session: Session, spec: Indexed, rows: list[tuple[int, Mapping[str, Any]]]
+) -> None:
+    """Index rows written by a bulk INSERT (which the session hooks do not see)."""
+    _write(session, spec, [(i, spec.document(values)) for i, values in rows])
+
+
+def _changed(obj: Any, spec: Indexed) -> bool:
+    state = inspect(obj)
+    return any(state.attrs[f].history.has_changes() for f in spec.fields)
+
+
+@event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    session.info.pop(_PENDING, None)
+    fresh: list[tuple[Indexed, Any]] = []
+    stale: dict[Indexed, list[int]] = {}
+    for obj in session.new:
+        spec = _BY_MODEL.get(type(obj))
+        if spec is not None:
+            fresh.append((spec, obj))
+    for obj in session.dirty:
+        spec = _BY_MODEL.get(type(obj))
+        if spec is not None and _changed(obj, spec):
+            fresh.append((spec, obj))
+            stale.setdefault(spec, []).append(obj.id)
+    for obj in session.deleted:
+        spec = _BY_MODEL.get(type(obj))
+        if spec is not None:
+            stale.setdefault(spec, []).append(obj.id)
+    if not fresh and not stale:
+        return
+    if not _sqlite(session):
+        for spec, obj in fresh:
+            obj.search_vector = tsvector(spec.terms_of(obj))
+        return
+    for spec, ids in stale.items():
+        _forget(session, spec, ids)
+    session.info[_PENDING] = [(spec, obj, spec.terms_of(obj)) for spec, obj in fresh]
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context: Any) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    for spec in INDEXED:
+        _write(session, spec, [(obj.id, t) for s, obj, t in pending if s is spec])
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+# --- building ---------------------------------------------------------------------------------
+
+Progress = Callable[[str, int, int], None]  # (what, done, total)
+
+
+def needs_building(db: Database) -> bool:
+    """The index is not complete under the program's terms (one cheap query)."""
+    version = terms_version()
+    with db.read() as session:
+        states = {s.name: s for s in session.scalars(select(SearchIndexState))}
+    return any(
+        (state := states.get(spec.name)) is None
+        or state.terms_version != version
+        or state.indexed_upto < state.build_end
+        for spec in INDEXED
+    )
+
+
+def build(db: Database, progress: Progress | None = None) -> None:
+    """Complete the index: from where it stopped, or from scratch when the terms changed.
+    A batch per transaction; programs building at once share the work."""
+    version = terms_version()
+    for spec in INDEXED:
+        with db.read() as session:  # for the progress line: how many rows, how many done
+            state = session.get(SearchIndexState, spec.name)
+            resumed = state is not None and state.terms_version == version
+            end = state.build_end if state and resumed else session.scalar(_highest(spec))
+            upto = state.indexed_upto if state and resumed else 0
+            count = int(session.scalar(_count_upto(spec, end or 0)) or 0)
+            done = int(session.scalar(_count_upto(spec, upto)) or 0)
+        while True:
+            with db.write() as session:
+                state = session.get(SearchIndexState, spec.name, with_for_update=True)
+                if state is None:
+                    state = SearchIndexState(name=spec.name)
+                    session.add(state)
+                if state.terms_version != version:
+                    _start(session, spec, state, version)
+                rows = session.execute(
+                    select(*spec.columns())
+                    .where(spec.model.id > state.indexed_upto, spec.model.id <= state.build_end)
+                    .order_by(spec.model.id)
+                    .limit(BUILD_BATCH)
+                ).all()
+                if rows:
+                    _write(session, spec, [spec.row_terms(r) for r in rows])
+                    state.indexed_upto = rows[-1][0]
+                    done += len(rows)
+                else:
+                    state.indexed_upto = state.build_end
+            if progress is not None and rows:
+                progress(spec.label, min(done, count), count)
+            if len(rows) < BUILD_BATCH:
+                break
+
+
+def _start(session: Session, spec: Indexed, state: SearchIndexState, version: str) -> None:
+    """A build from scratch: the index emptied, every row there now to be indexed (rows
+    written from now on are indexed by the session hooks as they are written)."""
+    if _sqlite(session):
+        session.execute(text(f"INSERT INTO {spec.fts} ({spec.fts}) VALUES ('delete-all')"))
+    state.terms_version, state.indexed_upto = version, 0
+    state.build_end = int(session.scalar(_highest(spec)) or 0)
+
+
+def _highest(spec: Indexed) -> Select[Any]:
+    return select(func.max(spec.model.id))
+
+
+def _count_upto(spec: Indexed, upto: int) -> Select[Any]:
+    return select(func.count()).where(spec.model.id <= upto)

@@ -1,0 +1,96 @@
+"""The registry's searches on PostgreSQL: a real server started here, the benchmark's SQLite
+registry moved into it by ``migrate-to`` (timed: the word index is built on the way), then the
+same queries as on SQLite beside the bare SQL over the same GIN index.
+
+The server's folder is kept beside the ``--db`` file (``<db>.pg``), so a million letters are
+moved once; ``--only postgres`` then reuses them.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from app.cli.progress_line import ProgressLine
+from app.registry import open_registry
+from app.search_terms import parse_search, tsquery
+from app.services.registry.letter_list import COUNT_CAP, LetterQuery, count_letters, list_letters
+from app.services.safety.migrate import migrate_to
+from bench.timing import stats, timed
+from tests.pg_server import start_server
+
+DATABASE = "bench"
+
+
+def run(db_path: Path, queries: tuple[str, ...], repeat: int) -> dict[str, Any]:
+    root = db_path.with_suffix(".pg")
+    server = start_server(root, shared_buffers="1GB")
+    if server is None:
+        return {"skipped": "PostgreSQL is not installed here"}
+    try:
+        url = server.url(DATABASE)
+        loaded = root / "loaded.json"
+        if not loaded.exists():
+            server.create_database(DATABASE)
+            source = open_registry(str(db_path))
+            start = time.perf_counter()
+            report = migrate_to(source, url, ProgressLine("migrate-to"))
+            moved = {"rows": report.rows, "migrate_to_s": round(time.perf_counter() - start, 1)}
+            source.dispose()
+            loaded.write_text(json.dumps(moved), encoding="utf-8")
+        moved = json.loads(loaded.read_text(encoding="utf-8"))
+        db = open_registry(url)
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("ANALYZE")
+            conn.commit()
+        ours, floor, per_query = [], [], {}
+        raw = db.engine.raw_connection()
+        for q in queries:
+            query = LetterQuery(search=q)
+            times = timed(
+                partial(
+                    lambda db, query: (
+                        count_letters(db, query, cap=COUNT_CAP),
+                        list_letters(db, query, limit=200),
+                    ),
+                    db,
+                    query,
+                ),
+                repeat,
+            )
+            raw_times = timed(partial(_bare, raw, tsquery(parse_search(q))), repeat)
+            found = count_letters(db, query, cap=COUNT_CAP)
+            per_query[q] = {
+                "found": f"more than {COUNT_CAP}" if found > COUNT_CAP else found,
+                "ours": stats(times),
+                "raw_sql": stats(raw_times),
+            }
+            ours += times
+            floor += raw_times
+        raw.close()
+        db.dispose()
+        return {
+            **moved,
+            "all": {"ours": stats(ours), "raw_sql": stats(floor)},
+            "queries": per_query,
+        }
+    finally:
+        server.stop(remove=False)
+
+
+def _bare(raw: Any, query: str) -> None:
+    """The SQL a developer would write over the same GIN index: exact count, page by date."""
+    cur = raw.cursor()
+    match = "search_vector @@ CAST(%s AS tsquery)"
+    cur.execute(f"SELECT count(*) FROM letter WHERE {match}", (query,))
+    cur.fetchall()
+    cur.execute(
+        "SELECT id, number, reg_date, addressee_text, subject, status FROM letter "
+        f"WHERE {match} ORDER BY reg_date DESC, id DESC LIMIT 200",
+        (query,),
+    )
+    cur.fetchall()
+    raw.rollback()

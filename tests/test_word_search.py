@@ -1,0 +1,256 @@
+"""Search by word forms, on SQLite and on a real PostgreSQL server: the same letters and
+recipients, the same searches, the same answers (issue: «мероприятие» finds «мероприятиях»).
+
+Each search is checked against letters written for it, with a letter that must *not* match
+beside the one that must, so that a search matching everything fails too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app.registry import open_registry
+from app.services.directory.recipients import (
+    RecipientData,
+    count_recipients,
+    list_recipients,
+    recipient_choices,
+    save_recipient,
+)
+from app.services.registry.letter_list import LetterQuery, count_letters, list_letters
+from app.services.registry.letters import (
+    Addressee,
+    LetterCard,
+    find_letter_in,
+    register_letter,
+    update_letter,
+)
+from db.engine import Database
+from db.models import Letter
+from tests.test_postgresql import pg, pg_url  # noqa: F401  (the server, for the PostgreSQL runs)
+
+LETTERS = {  # key: (heading, addressee, text)
+    "events": (
+        "О проведённых мероприятиях Недели качества",
+        "Губернатору Калужской области В.В. Шапше",
+        "Направляем Вам отчет о мероприятиях. Ссылка на письмо № 1893/5 от 28.10.2025.",
+    ),
+    "apart": (
+        "О мероприятиях, которые будут проведены позднее",
+        "Руководителю управления Е.В. Ченцовой",
+        "Просим представить сведения до 01.12.2025; исх. 77-РСК.",
+    ),
+    "other": (
+        "О поддержке конкурса",
+        "Министру промышленности Курской области А.А. Иванову",
+        "Информация о программе; номер 1894/6 от 29.10.2025.",
+    ),
+}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def registry(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """An empty registry with the demo's set-up and the three letters above."""
+    from app.services.demo import load_demo
+
+    if request.param == "sqlite":
+        db = open_registry(str(tmp_path / "words.db"))
+    else:
+        db = open_registry(request.getfixturevalue("pg_url"))
+    load_demo(db)
+    for subject, addressee, body in LETTERS.values():
+        card = LetterCard(
+            journal="РСК",
+            subject=subject,
+            addressee=Addressee(text=addressee),
+            date=dt.date(2025, 11, 3),
+            body=body,
+            signatory="protasov",
+        )
+        register_letter(db, card)
+    yield db
+    db.dispose()
+
+
+def found(db: Database, search: str) -> set[str]:
+    """Which of the three letters a search finds (by heading)."""
+    rows = list_letters(db, LetterQuery(search=search))
+    keys = {subject: key for key, (subject, _a, _b) in LETTERS.items()}
+    return {keys[r.subject] for r in rows if r.subject in keys}
+
+
+@pytest.mark.parametrize(
+    ("search", "expected"),
+    [
+        # nouns, adjectives, participles, verbs in other forms than the letter has them
+        ("мероприятие", {"events", "apart"}),
+        ("проведенное мероприятие", {"events", "apart"}),
+        ("направляют отчёты", {"events"}),
+        ("недели качества", {"events"}),
+        ("калужская", {"events"}),
+        ("поддержку конкурсов", {"other"}),
+        # a phrase in quotes: the words adjacent, in any form
+        ('"проведенное мероприятие"', {"events"}),
+        ("«проведенное мероприятие»", {"events"}),
+        ('"мероприятия проведенные"', set()),
+        # case and ё do not matter
+        ("ОТЧЁТА", {"events"}),
+        ("о ПРОВЕДЕННЫХ", {"events", "apart"}),
+        # surnames across cases
+        ("Шапша", {"events"}),
+        ("Ченцова", {"apart"}),
+        ("Иванов", {"other"}),
+        # numbers, codes and dates as typed; a number's start while typing
+        ("1893/5", {"events"}),
+        ("1893/6", set()),
+        ("28.10.2025", {"events"}),
+        ("-РСК", {"events", "apart", "other"}),  # their numbers are «…-РСК»
+        ("77-рск", {"apart"}),
+        ("189", {"events", "other"}),
+        ("1893/", {"events"}),
+        # the last word unfinished
+        ("губерна", {"events"}),
+        ("мероприя", {"events", "apart"}),
+        # no such word; nothing but punctuation; the FTS5 and tsquery syntax is only text
+        ("ёлка", set()),
+        ("///", set()),
+        ('"', set()),
+        ("мероприятие OR NEAR(* AND) & | ! :*", set()),
+    ],
+)
+def test_word_forms(registry: Database, search: str, expected: set[str]) -> None:
+    assert found(registry, search) == expected, search
+    assert count_letters(registry, LetterQuery(search=search), cap=1_000) >= len(expected)
+
+
+def test_short_search_is_the_number_start(registry: Database) -> None:
+    rows = list_letters(registry, LetterQuery(search="2"))
+    assert rows and all(r.number.startswith("2") for r in rows)
+
+
+def test_edits_and_new_letters_are_found_at_once(registry: Database) -> None:
+    with registry.read() as session:
+        letter = session.scalars(select(Letter).where(Letter.subject == LETTERS["other"][0])).one()
+        letter_id, version = letter.id, letter.version
+    card = LetterCard(
+        journal="РСК",
+        subject="О ремонте дорог",
+        addressee=Addressee(text="Главе города Курска"),
+        date=dt.date(2025, 11, 3),
+        body="Просим отремонтировать дороги.",
+        signatory="protasov",
+    )
+    update_letter(registry, letter_id, card, version=version)
+    assert found(registry, "поддержка конкурса") == set()
+    assert [r.subject for r in list_letters(registry, LetterQuery(search="дорога"))] == [
+        "О ремонте дорог"
+    ]
+    assert [r.subject for r in list_letters(registry, LetterQuery(search="курск"))] == [
+        "О ремонте дорог"
+    ]
+
+
+def test_recipients_by_word_forms(registry: Database) -> None:
+    save_recipient(
+        registry,
+        RecipientData(
+            code="kaluga",
+            organization="Правительство Калужской области",
+            position="Губернатор Калужской области",
+            last_name="Шапша",
+            first_name="Владислав",
+            middle_name="Валерьевич",
+        ),
+    )
+    save_recipient(
+        registry,
+        RecipientData(
+            code="chentsova", organization="Росстандарт", last_name="Ченцова", first_name="Елена"
+        ),
+    )
+    for search, code in (
+        ("Шапше", "kaluga"),
+        ("шапша владислав", "kaluga"),
+        ("губернатору калужской", "kaluga"),
+        ("Ченцовой", "chentsova"),
+        ("ЧЕНЦОВА", "chentsova"),
+        ("ченц", "chentsova"),
+    ):
+        assert code in {r.code for r in list_recipients(registry, search)}, search
+        assert code in {c.code for c in recipient_choices(registry, search)}, search
+    assert count_recipients(registry, "Шапше Ченцовой") == 0
+
+
+def test_sqlite_index_holds_each_letter_once(tmp_path: Path) -> None:
+    """After edits, the contentless index has one entry per letter, and FTS5 finds it whole."""
+    from app.services.demo import load_demo
+
+    path = tmp_path / "once.db"
+    db = open_registry(str(path))
+    load_demo(db)
+    with db.read() as session:
+        letter_id = find_letter_in(session, "1893/5").id
+    for i in range(3):
+        with db.read() as session:
+            version = find_letter_in(session, "1893/5").version
+        card = LetterCard(
+            journal="ИСХ",
+            subject=f"О проверке склада {i}",
+            addressee=Addressee(text="Губернатору"),
+            body="Текст.",
+            signatory="protasov",
+            case="5",
+        )
+        update_letter(db, letter_id, card, version=version, reason="опечатка")
+    db.dispose()
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO letter_words(letter_words) VALUES ('integrity-check')")
+        letters = conn.execute("SELECT count(*) FROM letter").fetchone()[0]
+        assert conn.execute("SELECT count(*) FROM letter_words_docsize").fetchone() == (letters,)
+    db = open_registry(str(path))
+    assert [r.subject for r in list_letters(db, LetterQuery(search="склад"))] == [
+        "О проверке склада 2"
+    ]
+    db.dispose()
+
+
+def test_index_is_built_again_when_the_terms_change(tmp_path: Path) -> None:
+    """A registry indexed under other terms (an older dictionary) is indexed again on opening,
+    with progress; what was written before is found, nothing twice."""
+    from app.services.demo import load_demo
+
+    path = tmp_path / "rebuilt.db"
+    db = open_registry(str(path))
+    load_demo(db)
+    db.dispose()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE search_index_state SET terms_version = 'older'")
+        conn.execute("INSERT INTO letter_words(letter_words) VALUES ('delete-all')")
+    seen: list[tuple[str, int, int]] = []
+    db = open_registry(
+        str(path), progress=lambda what, done, total: seen.append((what, done, total))
+    )
+    assert ("писем", 3, 3) in seen and any(what == "адресатов" for what, _d, _t in seen)
+    assert count_letters(db, LetterQuery(search="недели качества")) == 2
+    db.dispose()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM letter_words_docsize").fetchone() == (3,)
+
+
+def test_cli_prints_the_progress_of_a_build(tmp_path: Path) -> None:
+    from tests.test_cli import run
+
+    path = tmp_path / "cli.db"
+    assert run("demo", db=path).returncode == 0
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE search_index_state SET terms_version = 'older'")
+    result = run("letters", "list", "--search", "мероприятием", db=path)
+    assert result.returncode == 0, result.stderr
+    assert "Построение поискового указателя: писем 3 из 3 (100 %)" in result.stderr
+    assert "1893/5" in result.stdout

@@ -1,0 +1,43 @@
+"""The window shown while the word index is built on opening (after an update of the program
+or a move to the server): what is indexed, how far, and that the work resumes if stopped."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QProgressDialog
+
+SHOWN_FROM = 5_000  # a small registry is indexed in a blink: no window for it
+
+
+class IndexProgress:
+    """A progress callback for ``open_registry``: the dialog appears with the first batch of a
+    large build and is closed when the build ends (``close``)."""
+
+    def __init__(self, title: str) -> None:
+        self.title = title
+        self.dialog: QProgressDialog | None = None
+
+    def __call__(self, what: str, done: int, total: int) -> None:
+        if self.dialog is None:
+            if total < SHOWN_FROM:
+                return
+            self.dialog = QProgressDialog()
+            self.dialog.setWindowTitle(self.title)
+            self.dialog.setCancelButton(None)
+            self.dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+            self.dialog.setMinimumDuration(0)
+            self.dialog.setMinimumWidth(460)
+        self.dialog.setMaximum(total)
+        self.dialog.setValue(min(done, total))
+        count = f"{done:,} из {total:,}".replace(",", "\u00a0")
+        self.dialog.setLabelText(
+            "Программа обновлена: поиск теперь находит слова в любой форме.\n"
+            f"Строится поисковый указатель — {what}: {count}.\n"
+            "Если закрыть программу, работа продолжится с того же места при следующем запуске."
+        )
+        QApplication.processEvents()
+
+    def close(self) -> None:
+        if self.dialog is not None:
+            self.dialog.close()
+            self.dialog = None
