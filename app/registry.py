@@ -68,19 +68,7 @@ def open_registry(
         return db
     try:
         if db.read_only:
-            state = schema_state(db)
-            if not state.is_current:
-                db.dispose()
-                raise UserError(
-                    f"{target}: база открыта только для чтения, а ее схема "
-                    f"{state.current or 'пуста'} (нужна {state.head}); обновить ее нельзя"
-                )
-            if needs_building(db):
-                db.dispose()
-                raise UserError(
-                    f"{target}: база открыта только для чтения, а ее поисковый указатель не "
-                    "достроен; откройте ее один раз с правом записи"
-                )
+            _refuse_behind(db, target)
             return db
         ensure_schema(db)
         if needs_building(db):
@@ -112,6 +100,19 @@ def open_registry(
         db.dispose()
         raise UserError(f"{target}: не удалось обновить базу данных: {exc}") from exc
     return db
+
+
+def _refuse_behind(db: Database, target: str) -> None:
+    """A read-only database must be current already: it can be neither migrated nor indexed."""
+    state = schema_state(db)
+    problem = ""
+    if not state.is_current:
+        problem = f"ее схема {state.current or 'пуста'} (нужна {state.head}); обновить ее нельзя"
+    elif needs_building(db):
+        problem = "ее поисковый указатель не достроен; откройте ее один раз с правом записи"
+    if problem:
+        db.dispose()
+        raise UserError(f"{target}: база открыта только для чтения, а {problem}")
 
 
 def _unusable(target: str, message: str) -> UnusableDatabaseError:

@@ -216,7 +216,8 @@ def _newest_ids(session: Session, query: LetterQuery, need: int) -> list[int] | 
         return None
     if later:
         # a handful of letters: each checked by its own text, not against every match
-        stmt = select(Letter.reg_date, Letter.id).where(Letter.id.in_(later), *_filters(query, sqlite=True))
+        checks = _filters(query, sqlite=True)
+        stmt = select(Letter.reg_date, Letter.id).where(Letter.id.in_(later), *checks)
         found = sorted(found + [(d, i) for d, i in session.execute(stmt)], reverse=True)
     return [i for _, i in found[:need]]
 
