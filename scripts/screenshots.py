@@ -99,7 +99,7 @@ def main() -> int:
     building = IndexProgress("Секретариат")
     building("писем", 420_000, 1_000_000)
     assert building.dialog is not None
-    shoot(building.dialog, "index-progress.png", (560, 200))
+    shoot(building.dialog, "index-progress.png", (560, 170))
     building.close()
     window.tabs.setCurrentIndex(1)
     window.recipients_tab.side.setCurrentIndex(1)

@@ -4,7 +4,7 @@ or a move to the server): what is indexed, how far, and that the work resumes if
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QProgressDialog
+from PySide6.QtWidgets import QApplication, QLabel, QProgressDialog
 
 SHOWN_FROM = 5_000  # a small registry is indexed in a blink: no window for it
 
@@ -26,14 +26,17 @@ class IndexProgress:
             self.dialog.setCancelButton(None)
             self.dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
             self.dialog.setMinimumDuration(0)
-            self.dialog.setMinimumWidth(460)
+            label = QLabel(self.dialog)
+            label.setWordWrap(True)
+            self.dialog.setLabel(label)
+            self.dialog.setMinimumWidth(520)
         self.dialog.setMaximum(total)
         self.dialog.setValue(min(done, total))
         count = f"{done:,} из {total:,}".replace(",", "\u00a0")
         self.dialog.setLabelText(
             "Программа обновлена: поиск теперь находит слова в любой форме.\n"
             f"Строится поисковый указатель — {what}: {count}.\n"
-            "Если закрыть программу, работа продолжится с того же места при следующем запуске."
+            "Если закрыть программу, построение продолжится с того же места."
         )
         QApplication.processEvents()
 
