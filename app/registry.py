@@ -70,9 +70,10 @@ def open_registry(
         if db.read_only:
             _refuse_behind(db, target)
             return db
+        _announce_update(db, progress)
         ensure_schema(db)
-        if needs_building(db):
-            build(db, progress)
+        if needs_building(db) and build(db, progress):
+            _compact(db, progress)
     except SchemaTooNewError as exc:
         db.dispose()
         raise _unusable(
@@ -100,6 +101,20 @@ def open_registry(
         db.dispose()
         raise UserError(f"{target}: не удалось обновить базу данных: {exc}") from exc
     return db
+
+
+def _announce_update(db: Database, progress: Progress | None) -> None:
+    """A registry of an earlier version is about to be migrated (minutes at a million letters)."""
+    state = schema_state(db)
+    if progress is not None and state.current is not None and not state.is_current:
+        progress(f"обновление схемы базы {state.current} → {state.head}", 0, 0)
+
+
+def _compact(db: Database, progress: Progress | None) -> None:
+    """After the index was built from scratch: the file without the pages the update freed."""
+    from app.services.safety.maintenance import compact_if_mostly_free
+
+    compact_if_mostly_free(db, lambda: progress and progress("сжатие файла базы", 0, 0))
 
 
 def _refuse_behind(db: Database, target: str) -> None:

@@ -232,10 +232,12 @@ def needs_building(db: Database) -> bool:
     )
 
 
-def build(db: Database, progress: Progress | None = None) -> None:
+def build(db: Database, progress: Progress | None = None) -> bool:
     """Complete the index: from where it stopped, or from scratch when the terms changed.
-    A batch per transaction; programs building at once share the work."""
+    A batch per transaction; programs building at once share the work. True when this call
+    built from scratch (after a migration: the old index's pages are now free)."""
     version = terms_version()
+    scratch = False
     for spec in INDEXED:
         with db.read() as session:  # for the progress line: how many rows, how many done
             state = session.get(SearchIndexState, spec.name)
@@ -252,6 +254,7 @@ def build(db: Database, progress: Progress | None = None) -> None:
                     session.add(state)
                 if state.terms_version != version:
                     _start(session, spec, state, version)
+                    scratch = True
                 rows = session.execute(
                     select(*spec.columns())
                     .where(spec.model.id > state.indexed_upto, spec.model.id <= state.build_end)
@@ -268,6 +271,7 @@ def build(db: Database, progress: Progress | None = None) -> None:
                 progress(spec.label, min(done, count), count)
             if len(rows) < BUILD_BATCH:
                 break
+    return scratch
 
 
 def _start(session: Session, spec: Indexed, state: SearchIndexState, version: str) -> None:

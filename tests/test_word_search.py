@@ -254,3 +254,33 @@ def test_cli_prints_the_progress_of_a_build(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Построение поискового указателя: писем 3 из 3 (100 %)" in result.stderr
     assert "1893/5" in result.stdout
+
+
+def test_a_rebuild_after_an_update_compacts_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The update drops the old index: the file is rewritten without the freed pages."""
+    from app.services.demo import load_demo
+    from app.services.safety import maintenance
+
+    monkeypatch.setattr(maintenance, "COMPACT_FREE_BYTES", 0)
+    path = tmp_path / "compact.db"
+    db = open_registry(str(path))
+    load_demo(db)
+    db.dispose()
+    with sqlite3.connect(path) as conn:  # pages an old index held, free now
+        conn.execute("CREATE TABLE old_index (x BLOB)")
+        conn.executemany("INSERT INTO old_index VALUES (zeroblob(4000))", [()] * 2_000)
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP TABLE old_index")
+        conn.execute("UPDATE search_index_state SET terms_version = ''")
+        assert conn.execute("PRAGMA freelist_count").fetchone()[0] > 1_000
+    seen: list[tuple[str, int, int]] = []
+    db = open_registry(str(path), progress=lambda *step: seen.append(step))
+    db.dispose()
+    assert ("сжатие файла базы", 0, 0) in seen
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA freelist_count").fetchone()[0] == 0
+    seen.clear()
+    open_registry(str(path), progress=lambda *step: seen.append(step)).dispose()
+    assert seen == []  # built and compact: nothing to do on the next start

@@ -18,8 +18,9 @@ class IndexProgress:
         self.dialog: QProgressDialog | None = None
 
     def __call__(self, what: str, done: int, total: int) -> None:
+        """``total`` 0: a step of unknown length (a busy bar): a migration, the compaction."""
         if self.dialog is None:
-            if total < SHOWN_FROM:
+            if 0 < total < SHOWN_FROM:
                 return
             self.dialog = QProgressDialog()
             self.dialog.setWindowTitle(self.title)
@@ -32,10 +33,14 @@ class IndexProgress:
             self.dialog.setMinimumWidth(520)
         self.dialog.setMaximum(total)
         self.dialog.setValue(min(done, total))
-        count = f"{done:,} из {total:,}".replace(",", "\u00a0")
+        if total:
+            count = f"{done:,} из {total:,}".replace(",", "\u00a0")
+            step = f"Строится поисковый указатель — {what}: {count}."
+        else:
+            step = f"{what[:1].upper()}{what[1:]}…"
         self.dialog.setLabelText(
             "Программа обновлена: поиск теперь находит слова в любой форме.\n"
-            f"Строится поисковый указатель — {what}: {count}.\n"
+            f"{step}\n"
             "Если закрыть программу, построение продолжится с того же места."
         )
         QApplication.processEvents()

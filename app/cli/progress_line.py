@@ -17,7 +17,10 @@ class ProgressLine:
         self.shown: tuple[str, int] | None = None  # (what, tenth or percent) last written
 
     def __call__(self, what: str, done: int, total: int) -> None:
+        """``total`` 0: a step whose length is not known (a line of its own)."""
         if total <= 0:
+            self.stream.write(f"{self.title}: {what}…\n")
+            self.stream.flush()
             return
         percent = done * 100 // total
         step = percent if self.tty else percent // 10 * 10

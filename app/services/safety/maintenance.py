@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import case, extract, func, literal, select, text
@@ -85,3 +86,30 @@ def duplicate_numbers(session: Session) -> list[str]:
     if len(rows) > _SHOWN:
         found.append(f"и еще {len(rows) - _SHOWN} повторяющихся номеров")
     return found
+
+
+COMPACT_FREE_SHARE = 0.25  # free pages, of the file, above which an update compacts the file
+COMPACT_FREE_BYTES = 64 * 2**20
+
+
+def compact_if_mostly_free(db: Database, announce: Callable[[], None] | None = None) -> bool:
+    """SQLite: rewrite the file without its free pages when they are a large part of it (after
+    an update dropped an index). Needs free disk space of the file's size; without it, or on
+    any failure, the file stays as it was (it works the same, only larger). True if done."""
+    if not db.is_sqlite or db.read_only:
+        return False
+    with db.engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        free = int(raw.execute("PRAGMA freelist_count").fetchone()[0])
+        pages = int(raw.execute("PRAGMA page_count").fetchone()[0])
+        size = int(raw.execute("PRAGMA page_size").fetchone()[0])
+        if not pages or free / pages < COMPACT_FREE_SHARE or free * size < COMPACT_FREE_BYTES:
+            return False
+        if announce is not None:
+            announce()
+        try:
+            raw.execute("VACUUM")
+        except sqlite3.Error:
+            return False
+    return True
