@@ -51,3 +51,30 @@ def test_fast_typing_ends_on_the_newest_text(qtbot: QtBot, window: MainWindow) -
     settle(qtbot, window)
     assert tab.count_label.text() == "Писем: 8"  # the seven above and 710/5, all to the governor
     assert all("Губернатору" in tab.model.row_at(r).addressee for r in range(8))
+
+
+def test_word_forms_in_the_registry_the_directory_and_the_picker(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """«проведенное мероприятие» finds the letter about «проведённых мероприятиях»; «Солодов»
+    finds the governor printed «В.В. Солодову» in the directory tab and in the addressee picker,
+    whose popup lists what the search found instead of filtering it again by the letters typed."""
+    from ui.dialogs.letter_dialog import LetterDialog
+
+    tab = window.registry_tab
+    type_text(tab.search_edit, "проведенное мероприятие")
+    qtbot.waitUntil(lambda: tab.count_label.text() == "Писем: 1", timeout=5000)
+    assert tab.model.row_at(0).number == "2174-РСК"
+    window.tabs.setCurrentWidget(window.recipients_tab)
+    type_text(window.recipients_tab.search_edit, "Солодову")
+    qtbot.waitUntil(lambda: window.recipients_tab.model.rowCount() == 1, timeout=5000)
+    assert window.recipients_tab.model.row_at(0).code == "kamchatka-governor"
+    dialog = LetterDialog(window.db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.recipient_edit.setFocus()
+    type_text(dialog.recipient_edit, "Солодов")
+    popup = dialog.recipient_edit.completer().popup()
+    qtbot.waitUntil(popup.isVisible, timeout=5000)
+    shown = [popup.model().index(r, 0).data() for r in range(popup.model().rowCount())]
+    assert any("Солодову" in label for label in shown)

@@ -207,8 +207,9 @@ class LetterDialog(QDialog):
         self._choices: dict[str, str] = {}
         self._completion = QStringListModel(self)
         completer = QCompleter(self._completion, self)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        # the directory's search has chosen them (word forms: «Шапша» finds «…Шапше»); the
+        # completer shows them all instead of filtering again by the letters typed
+        completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.recipient_edit.setCompleter(completer)
         self.recipient_edit.textEdited.connect(self._search_recipients)
         completer.activated.connect(self._add_recipient)
@@ -463,6 +464,11 @@ class LetterDialog(QDialog):
         choices = recipient_choices(self.db, text) if len(text.strip()) >= 2 else []
         self._choices = {c.label: c.code for c in choices}
         self._completion.setStringList(list(self._choices))
+        completer = self.recipient_edit.completer()
+        if choices:
+            completer.complete()
+        else:
+            completer.popup().hide()
 
     def _add_recipient(self, label: str) -> None:
         code = self._choices.get(label)
