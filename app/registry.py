@@ -71,6 +71,8 @@ def open_registry(
             _refuse_behind(db, target)
             return db
         _announce_update(db, progress)
+        if db.is_sqlite and _copy_upgrade_due(db):
+            db = _upgrade_by_copy(db, target, progress)
         ensure_schema(db)
         if needs_building(db) and build(db, progress):
             _compact(db, progress)
@@ -108,6 +110,32 @@ def _announce_update(db: Database, progress: Progress | None) -> None:
     state = schema_state(db)
     if progress is not None and state.current is not None and not state.is_current:
         progress(f"обновление схемы базы {state.current} → {state.head}", 0, 0)
+
+
+COPY_UPGRADE_FROM = "0015"  # SQLite registries before the word index (0016) are copied over
+
+
+def _copy_upgrade_due(db: Database) -> bool:
+    current = schema_state(db).current
+    return current is not None and current <= COPY_UPGRADE_FROM
+
+
+def _upgrade_by_copy(db: Database, target: str, progress: Progress | None) -> Database:
+    """Bring a registry from before the word index to the current schema by copying it into a
+    new file that replaces it (db/upgrade_copy.py): the old trigram index and the folded copy of
+    every text stay behind, and the word index is built in the new file on the way."""
+    from db.schema import upgrade
+    from db.upgrade_copy import upgrade_by_copy
+
+    path = db.sqlite_path
+    assert path is not None
+    if schema_state(db).current != COPY_UPGRADE_FROM:
+        upgrade(db, COPY_UPGRADE_FROM)  # the earlier steps in place: small schema changes
+    db.dispose()
+    if progress is not None:
+        progress("копирование писем и справочников в файл новой версии", 0, 0)
+    upgrade_by_copy(path, upgrade, lambda new: build(new, progress))
+    return open_database(target)
 
 
 def _compact(db: Database, progress: Progress | None) -> None:

@@ -30,7 +30,7 @@ def url_for(target: str | Path) -> str:
     return "sqlite:///" + str(Path(text).expanduser().resolve())
 
 
-def _install_sqlite_pragmas(engine: Engine) -> None:
+def _install_sqlite_pragmas(engine: Engine, *, unjournaled: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the sqlite3 module, decide when a transaction begins.
@@ -39,6 +39,12 @@ def _install_sqlite_pragmas(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys = ON")
         if not engine.url.database or engine.url.database == ":memory:":
+            cursor.close()
+            return
+        if unjournaled:  # a file being made, thrown away if anything fails (db/upgrade_copy.py)
+            cursor.execute("PRAGMA journal_mode = OFF")
+            cursor.execute("PRAGMA synchronous = OFF")
+            cursor.execute("PRAGMA cache_size = -262144")  # 256 MB
             cursor.close()
             return
         if not _is_read_only(engine):
@@ -104,10 +110,14 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(target: str | Path, *, echo: bool = False, read_only: bool = False) -> Database:
+def open_database(
+    target: str | Path, *, echo: bool = False, read_only: bool = False, unjournaled: bool = False
+) -> Database:
     """Create the engine for a path or URL. Does not touch the schema.
 
     ``read_only`` (SQLite): the file is opened with ``mode=ro``; :meth:`Database.write` refuses.
+    ``unjournaled`` (SQLite): no journal and no syncing, for a new file that is thrown away
+    when anything fails before it replaces the registry (``db/upgrade_copy.py``).
     """
     url = make_url(url_for(target))
     if read_only and url.get_backend_name() == "sqlite" and url.database:
@@ -116,7 +126,7 @@ def open_database(target: str | Path, *, echo: bool = False, read_only: bool = F
         )
     if url.get_backend_name() == "sqlite":
         engine = create_engine(url, echo=echo, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        _install_sqlite_pragmas(engine)
+        _install_sqlite_pragmas(engine, unjournaled=unjournaled)
         reader: Engine = engine.execution_options(sqlite_begin="DEFERRED")
     else:
         engine = create_engine(url, echo=echo, pool_pre_ping=True)

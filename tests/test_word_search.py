@@ -284,3 +284,89 @@ def test_a_rebuild_after_an_update_compacts_the_file(
     seen.clear()
     open_registry(str(path), progress=lambda *step: seen.append(step)).dispose()
     assert seen == []  # built and compact: nothing to do on the next start
+
+
+def test_an_embedded_registry_is_upgraded_by_copy(tmp_path: Path) -> None:
+    """A registry of the version before the word index: copied into a new file at the current
+    schema (identity, audit chain, files, numbers kept), its word index built on the way, the
+    old file replaced; nothing of the old index or of the copy is left behind."""
+    from alembic import command
+
+    from app.services.demo import load_demo
+    from app.services.registry.letters import register_letter
+    from app.services.safety.audit_log import verify_audit
+    from db.schema import HEAD_REVISION, _alembic_config, schema_state
+    from tests.conftest import make_card
+
+    path = tmp_path / "before.db"
+    db = open_registry(str(path))
+    load_demo(db)
+    number = register_letter(db, make_card(subject="О проведённых совещаниях")).number
+    events = verify_audit(db).events
+    with db.engine.connect() as conn:
+        identity = conn.exec_driver_sql("SELECT id FROM database_identity").scalar()
+        conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
+        command.downgrade(_alembic_config(conn), "0015")
+        conn.commit()
+    db.dispose()
+    with sqlite3.connect(path) as conn:
+        assert "search_norm" in {r[1] for r in conn.execute("PRAGMA table_info(letter)")}
+    steps: list[tuple[str, int, int]] = []
+    db = open_registry(str(path), progress=lambda *step: steps.append(step))
+    try:
+        assert schema_state(db).current == HEAD_REVISION
+        assert steps[0] == ("обновление схемы базы 0015 → 0016", 0, 0)
+        assert ("копирование писем и справочников в файл новой версии", 0, 0) in steps
+        assert ("писем", 4, 4) in steps
+        assert [r.number for r in list_letters(db, LetterQuery(search="совещание"))] == [number]
+        assert verify_audit(db).whole and verify_audit(db).events == events
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT id FROM database_identity").scalar() == identity
+        following = register_letter(db, make_card()).number  # numbering goes on
+        assert int(following.split("/")[0]) == int(number.split("/")[0]) + 1
+    finally:
+        db.dispose()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("before")) == [
+        "before.db"
+    ]
+    with sqlite3.connect(path) as conn:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        assert "letter_fts" not in names and "letter_words" in names
+        assert "search_norm" not in {r[1] for r in conn.execute("PRAGMA table_info(letter)")}
+        assert conn.execute("PRAGMA freelist_count").fetchone() == (0,)
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_a_failed_copy_leaves_the_registry_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from alembic import command
+
+    from app.errors import UserError
+    from app.services.demo import load_demo
+    from db import upgrade_copy
+    from db.schema import _alembic_config, schema_state
+
+    path = tmp_path / "kept.db"
+    db = open_registry(str(path))
+    load_demo(db)
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
+        command.downgrade(_alembic_config(conn), "0015")
+        conn.commit()
+    db.dispose()
+    before = path.read_bytes()
+
+    def broken(target: Database, old_path: Path) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(upgrade_copy, "_compare", broken)
+    with pytest.raises(UserError, match="база осталась прежней"):
+        open_registry(str(path))
+    assert path.read_bytes() == before
+    assert not (tmp_path / "kept.db.upgrade").exists()
+    monkeypatch.undo()
+    db = open_registry(str(path))
+    assert schema_state(db).current != "0015"
+    assert count_letters(db, LetterQuery(search="мероприятие")) == 2
+    db.dispose()
