@@ -108,7 +108,7 @@ def open_registry(
 def _announce_update(db: Database, progress: Progress | None) -> None:
     """A registry of an earlier version is about to be migrated (minutes at a million letters)."""
     state = schema_state(db)
-    if progress is not None and state.current is not None and not state.is_current:
+    if progress is not None and state.current is not None and state.current < state.head:
         progress(f"обновление схемы базы {state.current} → {state.head}", 0, 0)
 
 

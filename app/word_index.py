@@ -131,6 +131,14 @@ def newest_ids(
     return list(session.scalars(stmt, {"q": fts5_query(wanted), "below": below, "n": n}))
 
 
+def among(session: Session, spec: Indexed, wanted: list[Wanted], ids: list[int]) -> set[int]:
+    """SQLite: which of a few ``ids`` match, each looked up by its rowid (``id IN (MATCH …)``
+    would make SQLite read every match of a common word first: 330 ms at a million letters)."""
+    stmt = text(f"SELECT rowid FROM {spec.fts} WHERE {spec.fts} MATCH :q AND rowid = :id")
+    query = fts5_query(wanted)
+    return {i for i in ids if session.scalar(stmt, {"q": query, "id": i}) is not None}
+
+
 # --- writing ----------------------------------------------------------------------------------
 
 
