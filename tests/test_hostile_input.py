@@ -219,8 +219,8 @@ def test_register_on_a_full_disk_is_one_line_and_writes_nothing(
         (before,) = con.execute("SELECT count(*) FROM letter").fetchone()
     install = engine_module._install_sqlite_pragmas
 
-    def full(engine: Any) -> None:
-        install(engine)
+    def full(engine: Any, **options: Any) -> None:
+        install(engine, **options)
         event.listen(
             engine,
             "connect",
