@@ -465,10 +465,11 @@ class LetterDialog(QDialog):
         self._choices = {c.label: c.code for c in choices}
         self._completion.setStringList(list(self._choices))
         completer = self.recipient_edit.completer()
+        popup = completer.popup()
         if choices:
             completer.complete()
-        else:
-            completer.popup().hide()
+        elif popup is not None:
+            popup.hide()
 
     def _add_recipient(self, label: str) -> None:
         code = self._choices.get(label)
