@@ -17,9 +17,8 @@ from typing import Any
 from app.cli.progress_line import ProgressLine
 from app.registry import open_registry
 from app.search_terms import parse_search, tsquery
-from app.services.registry.letter_list import COUNT_CAP, LetterQuery, count_letters, list_letters
 from app.services.safety.migrate import migrate_to
-from bench.timing import stats, timed
+from bench.search_timing import time_searches
 from tests.pg_server import start_server
 
 DATABASE = "bench"
@@ -46,43 +45,18 @@ def run(db_path: Path, queries: tuple[str, ...], repeat: int) -> dict[str, Any]:
         with db.engine.connect() as conn:
             conn.exec_driver_sql("ANALYZE")
             conn.commit()
-        ours, floor, per_query = [], [], {}
         raw = db.engine.raw_connection()
-        for q in queries:
-            query = LetterQuery(search=q)
-            times = timed(
-                partial(
-                    lambda db, query: (
-                        count_letters(db, query, cap=COUNT_CAP),
-                        list_letters(db, query, limit=200),
-                    ),
-                    db,
-                    query,
-                ),
-                repeat,
-            )
-            raw_times = timed(partial(_bare, raw, tsquery(parse_search(q))), repeat)
-            found = count_letters(db, query, cap=COUNT_CAP)
-            per_query[q] = {
-                "found": f"more than {COUNT_CAP}" if found > COUNT_CAP else found,
-                "ours": stats(times),
-                "raw_sql": stats(raw_times),
-            }
-            ours += times
-            floor += raw_times
+        result = time_searches(db, queries, repeat, partial(_bare, raw))
         raw.close()
         db.dispose()
-        return {
-            **moved,
-            "all": {"ours": stats(ours), "raw_sql": stats(floor)},
-            "queries": per_query,
-        }
+        return {**moved, **result}
     finally:
         server.stop(remove=False)
 
 
-def _bare(raw: Any, query: str) -> None:
+def _bare(raw: Any, search: str) -> None:
     """The SQL a developer would write over the same GIN index: exact count, page by date."""
+    query = tsquery(parse_search(search))
     cur = raw.cursor()
     match = "search_vector @@ CAST(%s AS tsquery)"
     cur.execute(f"SELECT count(*) FROM letter WHERE {match}", (query,))

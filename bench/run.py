@@ -34,10 +34,11 @@ from app.services.directory.recipients import (
     list_recipients,
     recipient_choices,
 )
-from app.services.registry.letter_list import COUNT_CAP, LetterQuery, count_letters, list_letters
+from app.services.registry.letter_list import COUNT_CAP, count_letters, list_letters
 from app.services.registry.letters import Addressee, LetterCard, register_letter
 from bench import gui, journal, letters, postgres
 from bench.data import generate_letters, generate_recipients
+from bench.search_timing import time_searches
 from bench.timing import stats, timed
 
 QUERIES = ("губернатору", "лидер качества", "1893/5", "отчет минпромторг", "ёлка")
@@ -63,39 +64,19 @@ def bench_search(db_path: Path, repeat: int) -> dict[str, Any]:
     SQL a developer would write over the same index: exact count and every match sorted."""
     db = open_registry(str(db_path))
     raw = sqlite3.connect(db_path)
-    ours, floor = [], []
-    per_query = {}
-    for q in QUERIES + WORD_FORM_QUERIES:
-        query = LetterQuery(search=q)
-        times = timed(
-            partial(
-                lambda db, query: (
-                    count_letters(db, query, cap=COUNT_CAP),
-                    list_letters(db, query, limit=200),
-                ),
-                db,
-                query,
-            ),
-            repeat,
-        )
-        match = "id IN (SELECT rowid FROM letter_words WHERE letter_words MATCH ?)"
-        sql_count = f"SELECT count(*) FROM letter WHERE {match}"
-        sql_page = (
-            "SELECT id, number, reg_date, addressee_text, subject, status FROM letter "
-            f"WHERE {match} ORDER BY reg_date DESC, id DESC LIMIT 200"
-        )
-        args = (fts5_query(parse_search(q)),)
-        raw_times = timed(partial(_two_queries, raw, sql_count, sql_page, args), repeat)
-        found = count_letters(db, query, cap=COUNT_CAP)
-        per_query[q] = {
-            "found": f"more than {COUNT_CAP}" if found > COUNT_CAP else found,
-            "ours": stats(times),
-            "raw_sql": stats(raw_times),
-        }
-        ours += times
-        floor += raw_times
+    match = "id IN (SELECT rowid FROM letter_words WHERE letter_words MATCH ?)"
+    sql_count = f"SELECT count(*) FROM letter WHERE {match}"
+    sql_page = (
+        "SELECT id, number, reg_date, addressee_text, subject, status FROM letter "
+        f"WHERE {match} ORDER BY reg_date DESC, id DESC LIMIT 200"
+    )
+
+    def bare(q: str) -> None:
+        _two_queries(raw, sql_count, sql_page, (fts5_query(parse_search(q)),))
+
+    result = time_searches(db, QUERIES + WORD_FORM_QUERIES, repeat, bare)
     db.dispose()
-    return {"all": {"ours": stats(ours), "raw_sql": stats(floor)}, "queries": per_query}
+    return result
 
 
 def bench_recipients(db_path: Path, repeat: int) -> dict[str, Any]:
