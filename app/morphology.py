@@ -20,8 +20,25 @@ def analyzer() -> MorphAnalyzer:
 
 
 def dictionary_version() -> str:
-    """What the analyser's answers depend on: the library's and the dictionary's versions."""
-    import pymorphy3
+    """What the analyser's answers depend on: the library's and the dictionary's versions
+    (asked at every start, so read without importing the analyser when the files are there)."""
     import pymorphy3_dicts_ru
 
-    return f"pymorphy3 {pymorphy3.__version__}, dicts {pymorphy3_dicts_ru.__version__}"
+    return f"pymorphy3 {_library_version()}, dicts {pymorphy3_dicts_ru.__version__}"
+
+
+def _library_version() -> str:
+    import importlib.util
+    import re
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("pymorphy3")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        source = Path(folder) / "version.py"
+        if source.is_file():
+            found = re.search(r"__version__\s*=\s*['\"]([^'\"]+)", source.read_text("utf-8"))
+            if found:
+                return found.group(1)
+    import pymorphy3  # a frozen bundle: no source files to read
+
+    return str(pymorphy3.__version__)

@@ -10,6 +10,7 @@ from app.paths import database_target, default_database
 from app.word_index import Progress, build, needs_building
 from db.engine import Database, open_database
 from db.schema import (
+    HEAD_REVISION,
     ForeignDatabaseError,
     NoAccessError,
     NotADatabaseError,
@@ -70,10 +71,7 @@ def open_registry(
         if db.read_only:
             _refuse_behind(db, target)
             return db
-        _announce_update(db, progress)
-        if db.is_sqlite and _copy_upgrade_due(db):
-            db = _upgrade_by_copy(db, target, progress)
-        ensure_schema(db)
+        db = _upgrade(db, target, progress)
         if needs_building(db) and build(db, progress):
             _compact(db, progress)
     except SchemaTooNewError as exc:
@@ -105,19 +103,20 @@ def open_registry(
     return db
 
 
-def _announce_update(db: Database, progress: Progress | None) -> None:
-    """A registry of an earlier version is about to be migrated (minutes at a million letters)."""
-    state = schema_state(db)
-    if progress is not None and state.current is not None and state.current < state.head:
-        progress(f"обновление схемы базы {state.current} → {state.head}", 0, 0)
-
-
 COPY_UPGRADE_FROM = "0015"  # SQLite registries before the word index (0016) are copied over
 
 
-def _copy_upgrade_due(db: Database) -> bool:
-    current = schema_state(db).current
-    return current is not None and current <= COPY_UPGRADE_FROM
+def _upgrade(db: Database, target: str, progress: Progress | None) -> Database:
+    """The schema brought up to the program's (announced when an older one is migrated); an
+    embedded registry from before the word index is upgraded by copy. The database in use."""
+    before = schema_state(db).current
+    if before is not None and before < HEAD_REVISION:
+        if progress is not None:
+            progress(f"обновление схемы базы {before} → {HEAD_REVISION}", 0, 0)
+        if db.is_sqlite and before <= COPY_UPGRADE_FROM:
+            db = _upgrade_by_copy(db, target, progress)
+    ensure_schema(db)
+    return db
 
 
 def _upgrade_by_copy(db: Database, target: str, progress: Progress | None) -> Database:
