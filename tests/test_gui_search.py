@@ -75,6 +75,7 @@ def test_word_forms_in_the_registry_the_directory_and_the_picker(
     dialog.recipient_edit.setFocus()
     type_text(dialog.recipient_edit, "Солодов")
     popup = dialog.recipient_edit.completer().popup()
+    assert popup is not None
     qtbot.waitUntil(popup.isVisible, timeout=5000)
     shown = [popup.model().index(r, 0).data() for r in range(popup.model().rowCount())]
     assert any("Солодову" in label for label in shown)
