@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields
 from sqlalchemy import ColumnElement, and_, delete, false, func, select, update
 from sqlalchemy.orm import Session
 
-from app import audit, declension
+from app import audit, declension, search_terms
 from app.errors import UserError
 from app.exporters.medo import valid_address as valid_medo_address
 from app.field_rules import problems_of
@@ -384,6 +384,7 @@ def rederive_all_in(session: Session) -> int:
 
 
 def save_recipient(db: Database, data: RecipientData) -> int:
+    search_terms.ready()  # the dictionary loaded before the lock is taken
     with db.write() as session:
         return save_recipient_in(session, data)
 

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import audit, clock
+from app import audit, clock, search_terms
 from app.declension import salutation_or_collective
 from app.errors import UserError
 from app.field_rules import MAX_BODY, MAX_TEXT, check_text, problems_of, refuse, text_problem
@@ -478,6 +478,7 @@ def register_letter(
     try:
         with ExitStack() as stack:
             sources = [stack.enter_context(open_upload(path)) for _title, path in files]
+            search_terms.ready()  # the dictionary loaded before the lock is taken
             with db.write() as session:
                 registered = register_in(session, card, today=today, seq=seq)
                 letter = session.get(Letter, registered.id)
@@ -505,6 +506,7 @@ def reserve_number(
     """Issue a number now for a letter whose text is not final yet."""
     check_text(case, "индекс дела", limit=50)
     check_text(note, "примечание", limit=MAX_TEXT)
+    search_terms.ready()  # the dictionary loaded before the lock is taken
     with db.write() as session:
         journal = _journal(session, journal_code)
         letter = _new_number(session, journal, date or clock.today(), case=case, corr="")
@@ -627,6 +629,7 @@ def update_letter(
     marked «изменено после отправки».
     """
     check_card(card)
+    search_terms.ready()  # the dictionary loaded before the lock is taken
     with db.write() as session:
         letter = _letter(session, letter_id, version)
         if letter.status != LetterStatus.REGISTERED:
@@ -727,6 +730,7 @@ def change_registration(
     """«Изменить регистрационные данные»: move the date within its numbering period."""
     if not reason.strip():
         raise UserError("Укажите причину изменения регистрационных данных")
+    search_terms.ready()  # the dictionary loaded before the lock is taken
     with db.write() as session:
         letter = _letter(session, letter_id, version)
         if period_key(date, letter.journal.period) != letter.period_key:
