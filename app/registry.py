@@ -114,12 +114,12 @@ def _upgrade(db: Database, target: str, progress: Progress | None) -> Database:
         if progress is not None:
             progress(f"обновление схемы базы {before} → {HEAD_REVISION}", 0, 0)
         if db.is_sqlite and before <= COPY_UPGRADE_FROM:
-            db = _upgrade_by_copy(db, target, progress)
+            db = _upgrade_by_copy(db, target, before, progress)
     ensure_schema(db)
     return db
 
 
-def _upgrade_by_copy(db: Database, target: str, progress: Progress | None) -> Database:
+def _upgrade_by_copy(db: Database, target: str, before: str, progress: Progress | None) -> Database:
     """Bring a registry from before the word index to the current schema by copying it into a
     new file that replaces it (db/upgrade_copy.py): the old trigram index and the folded copy of
     every text stay behind, and the word index is built in the new file on the way."""
@@ -128,7 +128,7 @@ def _upgrade_by_copy(db: Database, target: str, progress: Progress | None) -> Da
 
     path = db.sqlite_path
     assert path is not None
-    if schema_state(db).current != COPY_UPGRADE_FROM:
+    if before != COPY_UPGRADE_FROM:
         upgrade(db, COPY_UPGRADE_FROM)  # the earlier steps in place: small schema changes
     db.dispose()
     if progress is not None:

@@ -36,7 +36,6 @@ from sqlalchemy.orm import Session
 
 from app.letter_body import plain_text
 from app.search_terms import Wanted, fts5_query, terms_version, text_terms, tsquery, tsvector
-from app.text import full_name
 from db.engine import Database
 from db.models import Letter, Recipient, SearchIndexState
 
@@ -92,12 +91,8 @@ _RECIPIENT_FIELDS = (
 
 
 def _recipient_terms(v: Mapping[str, Any]) -> list[str]:
-    name = full_name(*(v.get(f) or "" for f in ("last_name", "first_name", "middle_name")))
-    return text_terms(
-        *(v.get(f) or "" for f in ("code", "organization", "position")),
-        name,
-        *(v.get(f) or "" for f in ("addressee_lines", "email", "medo_id", "medo_address")),
-    )
+    """The fields' words in order (the name's parts in the order a full name prints them)."""
+    return text_terms(*(v.get(f) or "" for f in _RECIPIENT_FIELDS))
 
 
 LETTERS = Indexed(

@@ -20,6 +20,12 @@ HEAD_REVISION = "0016"
 # tables kept by SQLite itself or by FTS5, not described by the models
 UNMODELLED_PREFIXES = ("sqlite_", "letter_words", "recipient_words", "letter_fts", "recipient_fts")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# Copying a registry into a fresh schema (``migrate-to``, db/upgrade_copy.py): these tables the
+# migrations already fill, and the copy replaces their rows by the source's (the registry keeps
+# its identity and its audit chain's head) ...
+FILLED_BY_MIGRATIONS = ("database_identity", "audit_chain")
+# ... and this one the copy leaves to the target: its word index is built from the copied rows
+BUILT_BY_TARGET = ("search_index_state",)
 
 
 class SchemaError(Exception):

@@ -22,12 +22,8 @@ from pathlib import Path
 
 from db.engine import Database, open_database
 from db.models import Base
-from db.schema import SchemaError
+from db.schema import BUILT_BY_TARGET, FILLED_BY_MIGRATIONS, SchemaError
 
-# the tables a fresh schema already fills: replaced by the old file's rows (the registry keeps
-# its identity and its audit chain's head)
-REPLACED = ("database_identity", "audit_chain")
-COMPUTED = ("search_index_state",)  # filled by ``finish`` for the new file
 NEW_COLUMNS = {("letter", "search_vector"), ("recipient", "search_vector")}  # left NULL
 
 
@@ -88,7 +84,7 @@ def _copy_rows(target: Database, old_path: Path) -> None:
             raw.execute("BEGIN")
             for table in Base.metadata.sorted_tables:
                 name = table.name
-                if name in COMPUTED:
+                if name in BUILT_BY_TARGET:
                     continue
                 theirs = {row[1] for row in raw.execute(f'PRAGMA old.table_info("{name}")')}
                 ours = [c.name for c in table.columns]
@@ -96,7 +92,7 @@ def _copy_rows(target: Database, old_path: Path) -> None:
                 if missing:
                     raise CopyUpgradeError(f"в старой базе нет столбцов {sorted(missing)}")
                 columns = ", ".join(f'"{c}"' for c in ours if c in theirs)
-                if name in REPLACED:
+                if name in FILLED_BY_MIGRATIONS:
                     raw.execute(f'DELETE FROM main."{name}"')
                 raw.execute(
                     f'INSERT INTO main."{name}" ({columns}) SELECT {columns} FROM old."{name}"'
@@ -120,7 +116,7 @@ def _compare(target: Database, old_path: Path) -> None:
             raw = conn.connection.driver_connection
             assert raw is not None
             for table in Base.metadata.sorted_tables:
-                if table.name in COMPUTED:
+                if table.name in BUILT_BY_TARGET:
                     continue
                 query = f'SELECT count(*) FROM "{table.name}"'
                 before = old.execute(query).fetchone()[0]

@@ -19,14 +19,15 @@ from app import word_index
 from app.errors import UserError
 from db.engine import Database, open_database
 from db.models import Base, JournalCounter
-from db.schema import SchemaError, ensure_schema, schema_state
+from db.schema import (
+    BUILT_BY_TARGET,
+    FILLED_BY_MIGRATIONS,
+    SchemaError,
+    ensure_schema,
+    schema_state,
+)
 
 BATCH = 2_000
-# made by the target's migrations, replaced by the source's: the registry keeps its identity
-# and its audit chain's head
-MADE_BY_MIGRATIONS = ("database_identity", "audit_chain")
-# the target's own: its word index is built from the copied rows after the copy
-TARGETS_OWN = ("search_index_state",)
 
 
 @dataclass
@@ -69,9 +70,9 @@ def migrate_to(
         _prepare(target)
         with source.read_engine.connect() as src, target.engine.begin() as dst:
             for table in _tables():
-                if table.name in TARGETS_OWN:
+                if table.name in BUILT_BY_TARGET:
                     continue
-                if table.name in MADE_BY_MIGRATIONS:
+                if table.name in FILLED_BY_MIGRATIONS:
                     dst.execute(table.delete())
                 report.counts[table.name] = _copy(src, dst, table)
                 if "id" in table.c and isinstance(table.c.id.type, Integer):
@@ -125,7 +126,7 @@ def _prepare(target: Database) -> None:
             filled = {
                 name: n
                 for name, n in _counts(conn).items()
-                if n and name not in MADE_BY_MIGRATIONS + TARGETS_OWN
+                if n and name not in FILLED_BY_MIGRATIONS + BUILT_BY_TARGET
             }
         if filled:
             raise UserError(
