@@ -36,12 +36,12 @@ class IndexProgress:
         if total:
             count = f"{done:,} из {total:,}".replace(",", "\u00a0")
             step = f"Строится поисковый указатель — {what}: {count}."
-        else:
+            stop = "Если закрыть программу, построение продолжится с того же места."
+        else:  # the copy, the migration, the compaction: all or nothing
             step = f"{what[:1].upper()}{what[1:]}…"
+            stop = "Если закрыть программу, база останется прежней, а этот шаг начнется заново."
         self.dialog.setLabelText(
-            "Программа обновлена: поиск теперь находит слова в любой форме.\n"
-            f"{step}\n"
-            "Если закрыть программу, построение продолжится с того же места."
+            f"Программа обновлена: поиск теперь находит слова в любой форме.\n{step}\n{stop}"
         )
         QApplication.processEvents()
 
