@@ -84,11 +84,17 @@ class Wanted:
 
     terms: tuple[str, ...]
     typed: str = ""
+    # the indexed terms that begin with ``typed``, when the index was asked (app/word_index.py):
+    # each is then looked up as a whole term instead of the index's prefix search
+    completions: tuple[str, ...] | None = None
 
     def alternatives(self) -> list[tuple[tuple[str, ...], bool]]:
         """The phrases that satisfy it, each with whether its last term is a prefix."""
         if not self.typed:
             return [(self.terms, False)]
+        if self.completions is not None:
+            ends = dict.fromkeys((self.terms[-1], *self.completions))
+            return [((*self.terms[:-1], end), False) for end in ends]
         if self.typed == self.terms[-1]:
             return [(self.terms, True)]
         return [(self.terms, False), ((*self.terms[:-1], self.typed), True)]

@@ -16,7 +16,7 @@ transaction; bulk inserts (the Excel journal) call :func:`index_inserted`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import (
@@ -25,6 +25,7 @@ from sqlalchemy import (
     Select,
     cast,
     column,
+    delete,
     event,
     func,
     inspect,
@@ -37,10 +38,13 @@ from sqlalchemy.orm import Session
 from app.letter_body import plain_text
 from app.search_terms import Wanted, fts5_query, terms_version, text_terms, tsquery, tsvector
 from db.engine import Database
-from db.models import Letter, Recipient, SearchIndexState
+from db.models import Letter, Recipient, SearchIndexState, SearchTerm
 
 BUILD_BATCH = 2_000  # rows per transaction while building: a crash loses at most one batch
+# an unfinished word beginning more terms than this is left to the index's own prefix search
+MAX_COMPLETIONS = 64
 _PENDING = "word_index_pending"
+_COMPLETIONS = "word_index_completions"
 
 
 @dataclass(frozen=True)
@@ -106,9 +110,34 @@ _BY_MODEL: dict[type, Indexed] = {spec.model: spec for spec in INDEXED}
 # --- asking -----------------------------------------------------------------------------------
 
 
-def matches(spec: Indexed, wanted: list[Wanted], sqlite: bool) -> ColumnElement[bool]:
+def completed(session: Session, spec: Indexed, wanted: list[Wanted]) -> list[Wanted]:
+    """The search with its unfinished last word spelled out as the indexed terms it begins
+    (at most :data:`MAX_COMPLETIONS`; more are left to the index's prefix search). Asked once
+    per session and word."""
+    last = wanted[-1] if wanted else None
+    if last is None or not last.typed or last.completions is not None:
+        return wanted
+    cache: dict[tuple[str, str], tuple[str, ...] | None] = session.info.setdefault(_COMPLETIONS, {})
+    key = (spec.name, last.typed)
+    if key not in cache:
+        start = last.typed
+        beyond = start[:-1] + chr(ord(start[-1]) + 1)  # the first string not beginning so
+        terms = session.scalars(
+            select(SearchTerm.term)
+            .where(SearchTerm.name == spec.name, SearchTerm.term >= start, SearchTerm.term < beyond)
+            .order_by(SearchTerm.term)
+            .limit(MAX_COMPLETIONS + 1)
+        ).all()
+        cache[key] = tuple(terms) if len(terms) <= MAX_COMPLETIONS else None
+    if cache[key] is None:
+        return wanted
+    return [*wanted[:-1], replace(last, completions=cache[key])]
+
+
+def matches(session: Session, spec: Indexed, wanted: list[Wanted]) -> ColumnElement[bool]:
     """The rows whose terms hold everything ``wanted`` asks for."""
-    if sqlite:
+    wanted = completed(session, spec, wanted)
+    if _sqlite(session):
         ids = text(f"SELECT rowid FROM {spec.fts} WHERE {spec.fts} MATCH :q")
         rowid = column("rowid", Integer)
         return spec.model.id.in_(ids.bindparams(q=fts5_query(wanted)).columns(rowid))
@@ -123,14 +152,15 @@ def newest_ids(
         f"SELECT rowid FROM {spec.fts} WHERE {spec.fts} MATCH :q AND rowid < :below "
         "ORDER BY rowid DESC LIMIT :n"
     )
-    return list(session.scalars(stmt, {"q": fts5_query(wanted), "below": below, "n": n}))
+    query = fts5_query(completed(session, spec, wanted))
+    return list(session.scalars(stmt, {"q": query, "below": below, "n": n}))
 
 
 def among(session: Session, spec: Indexed, wanted: list[Wanted], ids: list[int]) -> set[int]:
     """SQLite: which of a few ``ids`` match, each looked up by its rowid (``id IN (MATCH …)``
     would make SQLite read every match of a common word first: 330 ms at a million letters)."""
     stmt = text(f"SELECT rowid FROM {spec.fts} WHERE {spec.fts} MATCH :q AND rowid = :id")
-    query = fts5_query(wanted)
+    query = fts5_query(completed(session, spec, wanted))
     return {i for i in ids if session.scalar(stmt, {"q": query, "id": i}) is not None}
 
 
@@ -141,16 +171,28 @@ def _sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
-def _write(session: Session, spec: Indexed, rows: list[tuple[int, list[str]]]) -> None:
-    """Index these rows (their ids and terms), not indexed before."""
+def _write(
+    session: Session, spec: Indexed, rows: list[tuple[int, list[str]]], *, vectors: bool = True
+) -> None:
+    """Index these rows (their ids and terms), not indexed before, and keep their terms in
+    ``search_term``. ``vectors`` false: PostgreSQL rows whose vector the flush has written."""
     if not rows:
         return
+    terms = sorted({t for _, ts in rows for t in ts})
     if _sqlite(session):
         stmt = text(f"INSERT INTO {spec.fts} (rowid, terms) VALUES (:id, :terms)")
         session.execute(stmt, [{"id": i, "terms": " ".join(t)} for i, t in rows])
-    else:
+        known = "INSERT OR IGNORE INTO search_term (name, term) VALUES (:name, :term)"
+        session.execute(text(known), [{"name": spec.name, "term": t} for t in terms])
+        return
+    if vectors:
         stmt = text(f"UPDATE {spec.name} SET search_vector = CAST(:v AS tsvector) WHERE id = :id")
         session.execute(stmt, [{"id": i, "v": tsvector(t)} for i, t in rows])
+    known = (
+        "INSERT INTO search_term (name, term) SELECT :name, unnest(CAST(:terms AS text[])) "
+        "ON CONFLICT DO NOTHING"
+    )  # in one order everywhere: two writers adding the same terms do not deadlock
+    session.execute(text(known), {"name": spec.name, "terms": terms})
 
 
 def _forget(session: Session, spec: Indexed, ids: list[int]) -> None:
@@ -194,13 +236,14 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
             stale.setdefault(spec, []).append(obj.id)
     if not fresh and not stale:
         return
-    if not _sqlite(session):
-        for spec, obj in fresh:
-            obj.search_vector = tsvector(spec.terms_of(obj))
-        return
-    for spec, ids in stale.items():
-        _forget(session, spec, ids)
-    session.info[_PENDING] = [(spec, obj, spec.terms_of(obj)) for spec, obj in fresh]
+    pending = [(spec, obj, spec.terms_of(obj)) for spec, obj in fresh]
+    if _sqlite(session):
+        for spec, ids in stale.items():
+            _forget(session, spec, ids)
+    else:
+        for _spec, obj, terms in pending:
+            obj.search_vector = tsvector(terms)
+    session.info[_PENDING] = pending
 
 
 @event.listens_for(Session, "after_flush")
@@ -208,8 +251,10 @@ def _after_flush(session: Session, _context: Any) -> None:
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return
+    vectors = _sqlite(session)  # PostgreSQL: the flush wrote them with the rows
     for spec in INDEXED:
-        _write(session, spec, [(obj.id, t) for s, obj, t in pending if s is spec])
+        rows = [(obj.id, t) for s, obj, t in pending if s is spec]
+        _write(session, spec, rows, vectors=vectors)
 
 
 @event.listens_for(Session, "after_rollback")
@@ -282,6 +327,7 @@ def _start(session: Session, spec: Indexed, state: SearchIndexState, version: st
     written from now on are indexed by the session hooks as they are written)."""
     if _sqlite(session):
         session.execute(text(f"INSERT INTO {spec.fts} ({spec.fts}) VALUES ('delete-all')"))
+    session.execute(delete(SearchTerm).where(SearchTerm.name == spec.name))
     state.terms_version, state.indexed_upto = version, 0
     state.build_end = int(session.scalar(_highest(spec)) or 0)
 

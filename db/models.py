@@ -639,6 +639,22 @@ class LetterFile(Base):
     file: Mapped[StoredFile] = relationship()
 
 
+class SearchTerm(Base):
+    """Every term the word index holds (and perhaps a few it no longer does: a term is never
+    taken out). An unfinished last word of a search is completed from here to the terms it
+    begins, each then looked up as a word: the index's own prefix search reads every match of
+    every such term first (60 ms for «мероприятие*» at a million letters)."""
+
+    __tablename__ = "search_term"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    name: Mapped[str] = mapped_column(String(30), primary_key=True)  # "letter" or "recipient"
+    # byte order on PostgreSQL too: a range of terms is then the terms that begin so
+    term: Mapped[str] = mapped_column(
+        Text().with_variant(Text(collation="C"), "postgresql"), primary_key=True
+    )
+
+
 class SearchIndexState(Base):
     """How far the word index of one kind of row is built, and under which terms
     (``app.search_terms.terms_version``). A build covers the rows that existed when it began

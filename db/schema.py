@@ -16,7 +16,7 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 
 from db.engine import Database
 
-HEAD_REVISION = "0016"
+HEAD_REVISION = "0017"
 # tables kept by SQLite itself or by FTS5, not described by the models
 UNMODELLED_PREFIXES = ("sqlite_", "letter_words", "recipient_words", "letter_fts", "recipient_fts")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -24,8 +24,8 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # migrations already fill, and the copy replaces their rows by the source's (the registry keeps
 # its identity and its audit chain's head) ...
 FILLED_BY_MIGRATIONS = ("database_identity", "audit_chain")
-# ... and this one the copy leaves to the target: its word index is built from the copied rows
-BUILT_BY_TARGET = ("search_index_state",)
+# ... and these the copy leaves to the target: its word index is built from the copied rows
+BUILT_BY_TARGET = ("search_index_state", "search_term")
 
 
 class SchemaError(Exception):

@@ -24,6 +24,7 @@ from app.services.directory.recipients import (
     save_recipient,
 )
 from app.services.registry.letter_list import LetterQuery, count_letters, list_letters
+from app.services.registry.search_index import wanted_of
 from app.services.registry.letters import (
     Addressee,
     LetterCard,
@@ -154,6 +155,65 @@ def test_edits_and_new_letters_are_found_at_once(registry: Database) -> None:
     assert [r.subject for r in list_letters(registry, LetterQuery(search="курск"))] == [
         "О ремонте дорог"
     ]
+
+
+def test_an_unfinished_word_is_completed_from_the_known_terms(
+    registry: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The terms of every indexed letter are kept (a new one's at once), an unfinished word is
+    completed from them; a word that begins too many terms is left to the index's prefix
+    search, with the same answers."""
+    from app import word_index
+    from db.models import SearchTerm
+
+    card = LetterCard(
+        journal="РСК",
+        subject="Об экспертизе проекта",
+        addressee=Addressee(text="Главе города Курска"),
+        date=dt.date(2025, 11, 3),
+        body="Текст.",
+        signatory="protasov",
+    )
+    register_letter(registry, card)
+    with registry.read() as session:
+        terms = set(session.scalars(select(SearchTerm.term).where(SearchTerm.name == "letter")))
+        completed = word_index.completed(
+            session, word_index.LETTERS, wanted_of("проведенных мероприя")
+        )
+    assert {"экспертиза", "мероприятие", "губернатор", "1893", "шапша"} <= terms
+    assert completed[-1].completions == ("мероприятие",)
+    assert [r.subject for r in list_letters(registry, LetterQuery(search="эксперти"))] == [
+        "Об экспертизе проекта"
+    ]
+    assert found(registry, "проведенных мероприя") == {"events", "apart"}
+    monkeypatch.setattr(word_index, "MAX_COMPLETIONS", 0)
+    assert found(registry, "губерна") == {"events"}
+    assert [r.subject for r in list_letters(registry, LetterQuery(search="эксперти"))] == [
+        "Об экспертизе проекта"
+    ]
+
+
+def test_the_known_terms_are_filled_from_an_index_built_before_them(registry: Database) -> None:
+    """Migration 0017 takes the terms of the index as it stands (FTS5's vocabulary, or
+    PostgreSQL's ``ts_stat``): a registry indexed before it completes words at once."""
+    from alembic import command
+
+    from db.models import SearchTerm
+    from db.schema import _alembic_config
+
+    url = registry.engine.url
+    with registry.engine.connect() as conn:
+        command.downgrade(_alembic_config(conn), "0016")
+        conn.commit()
+    registry.dispose()
+    db = open_registry(url.render_as_string(hide_password=False))
+    try:
+        with db.read() as session:
+            terms = set(session.scalars(select(SearchTerm.term)))
+        assert {"мероприятие", "губернатор", "шапша", "1893"} <= terms
+        assert found(db, "губерна") == {"events"}
+    finally:
+        db.dispose()
 
 
 def test_recipients_by_word_forms(registry: Database) -> None:
@@ -317,7 +377,7 @@ def test_an_embedded_registry_is_upgraded_by_copy(tmp_path: Path) -> None:
     db = open_registry(str(path), progress=lambda *step: steps.append(step))
     try:
         assert schema_state(db).current == HEAD_REVISION
-        assert steps[0] == ("обновление схемы базы 0015 → 0016", 0, 0)
+        assert steps[0] == (f"обновление схемы базы 0015 → {HEAD_REVISION}", 0, 0)
         assert ("копирование писем и справочников в файл новой версии", 0, 0) in steps
         assert ("писем", 4, 4) in steps
         assert [r.number for r in list_letters(db, LetterQuery(search="совещание"))] == [number]

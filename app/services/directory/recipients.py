@@ -485,7 +485,7 @@ def _where(session: Session, search: str) -> ColumnElement[bool]:
         ids = newest_ids(session, RECIPIENTS, wanted, 2**62, RECIPIENT_COUNT_CAP + 1)
         if len(ids) <= RECIPIENT_COUNT_CAP:
             return and_(*conditions, Recipient.id.in_(ids))
-    return and_(*conditions, matches(RECIPIENTS, wanted, sqlite))
+    return and_(*conditions, matches(session, RECIPIENTS, wanted))
 
 
 def list_recipients(

@@ -53,8 +53,7 @@ def _recipient_for(session: Session, lines: list[str]) -> Recipient | None:
     terms = tuple(text_terms(longest))
     if len(longest) < 3 or not terms:
         return None
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    having = matches(RECIPIENTS, [Wanted(terms)], sqlite)
+    having = matches(session, RECIPIENTS, [Wanted(terms)])
     candidates = session.scalars(
         select(Recipient).where(Recipient.active.is_(True), having).limit(MATCH_CANDIDATES)
     ).all()

@@ -94,7 +94,7 @@ def _number_start(search: str, *, by_number: bool = True) -> ColumnElement[bool]
 
 
 def _search(
-    query: LetterQuery, sqlite: bool, *, indexed: bool = True, by_number: bool = True
+    query: LetterQuery, session: Session, *, indexed: bool = True, by_number: bool = True
 ) -> list[ColumnElement[bool]]:
     """Every word (in any of its forms) and every quoted phrase must be in the letter: its
     number, heading, addressee or text; the last word may be unfinished (app/search_terms.py).
@@ -109,13 +109,14 @@ def _search(
     wanted = _wanted(query)
     if not wanted:
         return [false()]  # only punctuation: nothing to look for
-    return [matches(LETTERS, wanted, sqlite)] if indexed or not sqlite else []
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    return [matches(session, LETTERS, wanted)] if indexed or not sqlite else []
 
 
 def _filters(
-    query: LetterQuery, *, sqlite: bool, indexed: bool = True, by_number: bool = True
+    query: LetterQuery, session: Session, *, indexed: bool = True, by_number: bool = True
 ) -> list[ColumnElement[bool]]:
-    conditions = _search(query, sqlite, indexed=indexed, by_number=by_number)
+    conditions = _search(query, session, indexed=indexed, by_number=by_number)
     if query.date_from:
         conditions.append(Letter.reg_date >= query.date_from)
     if query.date_to:
@@ -146,7 +147,7 @@ def count_letters(db: Database, query: LetterQuery | None = None, *, cap: int | 
     with search_session(db) as session:
         if cap is not None and _uses_index_chunks(db, query):
             return _count_indexed(session, query, cap)
-        conditions = _filters(query, sqlite=db.is_sqlite)
+        conditions = _filters(query, session)
         where = and_(True, *conditions)
         if cap is not None:
             return capped_count(session, select(Letter.id).where(where), cap)
@@ -166,7 +167,7 @@ def _count_indexed(session: Session, query: LetterQuery, cap: int) -> int:
     """Count matches from the word index a chunk at a time, stopping past ``cap``: SQLite
     would otherwise collect every match of a common word before counting (0.1–0.4 s)."""
     wanted = _wanted(query)
-    rest = _filters(query, sqlite=True, indexed=False)
+    rest = _filters(query, session, indexed=False)
     total, below = 0, 2**62
     while total <= cap:
         ids = newest_ids(session, LETTERS, wanted, below, COUNT_CHUNK)
@@ -192,7 +193,7 @@ def _newest_ids(session: Session, query: LetterQuery, need: int) -> list[int] | 
     too many of those for this to pay; the caller then sorts every match.
     """
     wanted = _wanted(query)
-    rest = _filters(query, sqlite=True, indexed=False)
+    rest = _filters(query, session, indexed=False)
     found: list[tuple[dt.date, int]] = []
     below = 2**62
     while len(found) < need:
@@ -250,7 +251,7 @@ def list_letters(
             by_id = {row.id: row for row in _rows(session, Letter.id.in_(page))}
             rows = [by_id[i] for i in page]
         else:
-            where = and_(True, *_filters(query, sqlite=db.is_sqlite, by_number=by_number))
+            where = and_(True, *_filters(query, session, by_number=by_number))
             rows = _rows(session, where, order=_order(query), offset=offset, limit=limit)
         ids = [row.id for row in rows]
         progress = _report_progress(session, ids)
