@@ -9,6 +9,7 @@ import random
 import pytest
 from sqlalchemy import update
 
+from app import word_index
 from app.search_terms import Wanted, parse_search
 from app.services.directory import recipients
 from app.services.directory.recipients import (
@@ -77,7 +78,7 @@ def test_filters_apply_to_the_shortcut(
     assert got == _plain(shuffled_db, query, 0, 6)
     rows = list_letters(shuffled_db, query, limit=200)
     assert rows and all(dt.date(2025, 1, 10) <= r.reg_date <= dt.date(2025, 1, 30) for r in rows)
-    monkeypatch.setattr(letter_list, "COUNT_CHUNK", 3)
+    monkeypatch.setattr(word_index, "COUNT_CHUNK", 3)
     exact = count_letters(shuffled_db, query)
     assert count_letters(shuffled_db, query, cap=1000) == len(rows) == exact
     assert count_letters(shuffled_db, query, cap=2) == 3
@@ -95,7 +96,7 @@ def test_too_many_out_of_order_falls_back(
 
 
 def test_count_stops_at_the_cap(shuffled_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(letter_list, "COUNT_CHUNK", 4)
+    monkeypatch.setattr(word_index, "COUNT_CHUNK", 4)
     query = LetterQuery(search="проверке")
     assert count_letters(shuffled_db, query) == 40
     assert count_letters(shuffled_db, query, cap=10) == 11  # «более 10»

@@ -24,7 +24,6 @@ from app.services.directory.recipients import (
     save_recipient,
 )
 from app.services.registry.letter_list import LetterQuery, count_letters, list_letters
-from app.services.registry.search_index import wanted_of
 from app.services.registry.letters import (
     Addressee,
     LetterCard,
@@ -32,6 +31,7 @@ from app.services.registry.letters import (
     register_letter,
     update_letter,
 )
+from app.services.registry.search_index import wanted_of
 from db.engine import Database
 from db.models import Letter
 from tests.test_postgresql import pg, pg_url  # noqa: F401  (the server, for the PostgreSQL runs)

@@ -20,7 +20,7 @@ from app.field_rules import problems_of
 from app.services.registry.search_index import capped_count, search_session, wanted_of
 from app.services.safety.audit_log import refuse_stale
 from app.text import full_name, normalize
-from app.word_index import RECIPIENTS, matches, newest_ids
+from app.word_index import RECIPIENTS, count_capped, matches
 from db.engine import Database
 from db.models import (
     DistributionList,
@@ -449,10 +449,12 @@ def get_recipient(db: Database, ref: int | str) -> RecipientDetail:
         )
 
 
-def _official(row: Recipient) -> str:
-    return " ".join(
-        p for p in (row.position, full_name(row.last_name, row.first_name, row.middle_name)) if p
-    )
+def _official(position: str, last_name: str, first_name: str, middle_name: str) -> str:
+    return " ".join(p for p in (position, full_name(last_name, first_name, middle_name)) if p)
+
+
+def _official_of(row: Recipient) -> str:
+    return _official(row.position, row.last_name, row.first_name, row.middle_name)
 
 
 RECIPIENT_COUNT_CAP = 1_000  # beyond this the directory says «более 1 000»
@@ -461,31 +463,42 @@ RECIPIENT_COUNT_CAP = 1_000  # beyond this the directory says «более 1 000
 def count_recipients(db: Database, search: str = "", *, cap: int | None = None) -> int:
     """Active recipients matching; with ``cap``, counting stops at ``cap + 1``."""
     with search_session(db) as session:
-        where = _where(session, search)
+        found = _found(session, search)
+        if cap is not None and found.common:
+            active = [Recipient.active.is_(True)]
+            return count_capped(session, RECIPIENTS, wanted_of(search), cap, active)
         if cap is not None:
-            return capped_count(session, select(Recipient.id).where(where), cap)
-        return int(session.scalar(select(func.count(Recipient.id)).where(where)) or 0)
+            return capped_count(session, select(Recipient.id).where(found.where), cap)
+        return int(session.scalar(select(func.count(Recipient.id)).where(found.where)) or 0)
 
 
-def _where(session: Session, search: str) -> ColumnElement[bool]:
+@dataclass(frozen=True)
+class _Found:
+    """What a directory search selects. ``common`` (SQLite): the words match more recipients
+    than :data:`RECIPIENT_COUNT_CAP`; a page is then found by walking the directory's order
+    and keeping the matches instead of fetching every match and sorting them (30–80 ms at
+    100,000), and the count is read from the index a chunk at a time."""
+
+    where: ColumnElement[bool]
+    common: bool = False
+
+
+def _found(session: Session, search: str) -> _Found:
     """Active, and every word of the search in any of its forms (the last one perhaps
     unfinished) in the recipient's code, body, post, name, addressee lines or addresses.
-
     On SQLite, when the word index finds at most :data:`RECIPIENT_COUNT_CAP` recipients, only
-    those are looked at; a common word (more matches) is checked in the directory's order, which
-    finds a page of matches after a few hundred rows."""
-    conditions: list[ColumnElement[bool]] = [Recipient.active.is_(True)]
+    those are looked at."""
+    active = Recipient.active.is_(True)
     if not search.strip():
-        return and_(*conditions)
+        return _Found(active)
     wanted = wanted_of(search)
     if not wanted:
-        return false()
+        return _Found(false())
     sqlite = session.get_bind().dialect.name == "sqlite"
-    if sqlite:
-        ids = newest_ids(session, RECIPIENTS, wanted, 2**62, RECIPIENT_COUNT_CAP + 1)
-        if len(ids) <= RECIPIENT_COUNT_CAP:
-            return and_(*conditions, Recipient.id.in_(ids))
-    return and_(*conditions, matches(session, RECIPIENTS, wanted))
+    cap = RECIPIENT_COUNT_CAP
+    common = sqlite and count_capped(session, RECIPIENTS, wanted, cap) > cap
+    where = and_(active, matches(session, RECIPIENTS, wanted, walk=common))
+    return _Found(where, common)
 
 
 def list_recipients(
@@ -495,23 +508,39 @@ def list_recipients(
         return recipient_rows_in(session, search, offset=offset, limit=limit)
 
 
+_ROW_COLUMNS = (
+    Recipient.id,
+    Recipient.code,
+    Recipient.organization,
+    Recipient.position,
+    Recipient.last_name,
+    Recipient.first_name,
+    Recipient.middle_name,
+    Recipient.addressee_lines,
+    Recipient.salutation,
+    Recipient.delivery,
+    Recipient.email,
+)
+
+
 def recipient_rows_in(
     session: Session, search: str = "", *, offset: int = 0, limit: int | None = 500
 ) -> list[RecipientRow]:
+    found = _found(session, search)
     stmt = (
-        select(Recipient)
-        .where(_where(session, search))
+        select(*_ROW_COLUMNS)  # plain columns: objects took half of a page's time
+        .where(found.where)
         .order_by(Recipient.organization, Recipient.last_name, Recipient.id)
         .offset(offset)
     )
-    rows = session.scalars(stmt if limit is None else stmt.limit(limit)).all()
+    rows = session.execute(stmt if limit is None else stmt.limit(limit)).all()
     names = list_names_by_recipient(session, [r.id for r in rows])
     return [
         RecipientRow(
             id=r.id,
             code=r.code or "",
             organization=r.organization,
-            official=_official(r),
+            official=_official(r.position, r.last_name, r.first_name, r.middle_name),
             addressee_lines=r.addressee_lines or r.organization,
             salutation=r.salutation,
             delivery=r.delivery,
@@ -580,7 +609,7 @@ def find_duplicates(db: Database) -> list[DuplicateGroup]:
             groups.setdefault(key, []).append(row)
         return [
             DuplicateGroup(
-                label=" — ".join(p for p in (rows[0].organization, _official(rows[0])) if p),
+                label=" — ".join(p for p in (rows[0].organization, _official_of(rows[0])) if p),
                 ids=[r.id for r in rows],
                 codes=[r.code or "" for r in rows],
             )
