@@ -30,6 +30,7 @@ from db.models import (
     Recipient,
     RecipientOfficialHistory,
 )
+from db.sql import one_of
 
 DELIVERY_METHODS = ("МЭДО", "Электронная почта", "Почта", "Курьер", "Факс")
 GENDER_LABELS = {"": "не указан", "m": "мужской", "f": "женский"}
@@ -559,7 +560,7 @@ def list_names_by_recipient(session: Session, ids: list[int] | None = None) -> d
         .order_by(DistributionList.name)
     )
     chunks = [stmt] if ids is None else [
-        stmt.where(DistributionListMember.recipient_id.in_(ids[i : i + 500]))
+        stmt.where(one_of(DistributionListMember.recipient_id, ids[i : i + 500]))
         for i in range(0, len(ids), 500)
     ]  # fmt: skip
     out: dict[int, list[str]] = {}
