@@ -3,20 +3,28 @@ loaded on first use: declension and the search's word forms share it."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pymorphy3 import MorphAnalyzer
 
+_loaded: list[MorphAnalyzer] = []
+_loading = threading.Lock()  # the window loads it in the background while a search may ask
 
-@lru_cache(maxsize=1)
+
 def analyzer() -> MorphAnalyzer:
-    import pymorphy3
-    import pymorphy3_dicts_ru
+    if not _loaded:
+        with _loading:
+            if not _loaded:
+                import pymorphy3
+                import pymorphy3_dicts_ru
 
-    # The path given outright: a frozen bundle has no entry-point metadata to find it by.
-    return pymorphy3.MorphAnalyzer(path=pymorphy3_dicts_ru.get_path(), lang="ru")
+                # The path given outright: a frozen bundle has no entry-point metadata to find
+                # it by.
+                path = pymorphy3_dicts_ru.get_path()
+                _loaded.append(pymorphy3.MorphAnalyzer(path=path, lang="ru"))
+    return _loaded[0]
 
 
 def dictionary_version() -> str:

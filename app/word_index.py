@@ -227,7 +227,8 @@ def _write(
         stmt = text(f"INSERT INTO {spec.fts} (rowid, terms) VALUES (:id, :terms)")
         session.execute(stmt, [{"id": i, "terms": " ".join(t)} for i, t in rows])
         known = "INSERT OR IGNORE INTO search_term (name, term) VALUES (:name, :term)"
-        session.execute(text(known), [{"name": spec.name, "term": t} for t in terms])
+        if terms:
+            session.execute(text(known), [{"name": spec.name, "term": t} for t in terms])
         return
     if vectors:
         stmt = text(f"UPDATE {spec.name} SET search_vector = CAST(:v AS tsvector) WHERE id = :id")

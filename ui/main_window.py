@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import clock
+from app import clock, search_terms
 from app.errors import READ_ONLY_MESSAGE, UserError
 from app.services.organization.profile import get_organization
 from app.services.registry.letters import Addressee, RegisteredLetter, annul_letter
@@ -89,6 +89,13 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(
             0, self, self.offer_drafts
         )  # after the window is shown; not after it is gone
+        self.registry_tab.refreshed.connect(self._load_dictionary)
+
+    def _load_dictionary(self) -> None:
+        """The dictionary of word forms (0.2 s) loaded while the clerk looks at the first
+        page, not when the first word is typed into a search."""
+        self.registry_tab.refreshed.disconnect(self._load_dictionary)
+        self.registry_tab.background.run("dictionary", search_terms.ready, lambda _done: None)
 
     # --- building -------------------------------------------------------------------------
 

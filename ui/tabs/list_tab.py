@@ -25,7 +25,7 @@ from app.services.registry.search_index import MAX_SEARCH_CHARS
 from ui.background import Background, message_of
 from ui.widgets.table_model import Column, PagedTableModel
 
-SEARCH_DELAY_MS = 30  # coalesces a paste or a key held down, not a clerk's typing
+SEARCH_DELAY_MS = 10  # a pasted text is one change; a search running meanwhile makes the next wait
 
 
 class ListTab(QWidget):
