@@ -79,6 +79,10 @@ class ListTab(QWidget):
     def extra_filters(self) -> list[QWidget]:
         return []
 
+    def first_page(self, query: Any, limit: int) -> tuple[list[Any], int]:
+        """The first rows and the count of a query (off the UI thread)."""
+        return self.fetch(query, 0, limit), self.count(query)
+
     # --- shared behaviour -----------------------------------------------------------------
 
     def _fetch_page(self, offset: int, limit: int) -> list[Any]:
@@ -146,7 +150,7 @@ class ListTab(QWidget):
         page = self.model.page_size
 
         def work() -> tuple[Any, list[Any], int]:
-            return query, self.fetch(query, 0, page), self.count(query)
+            return (query, *self.first_page(query, page))
 
         self.count_label.setText("Поиск…")
         self.background.run("refresh", work, self._show, self._failed)

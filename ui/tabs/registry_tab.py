@@ -19,6 +19,7 @@ from app.services.registry.letter_list import (
     count_letters,
     list_letters,
     only_number_start,
+    search_letters,
 )
 from app.services.registry.letters import DELIVERY_STATE_LABELS, STATUS_LABELS
 from app.states import LetterStatus
@@ -221,6 +222,12 @@ class RegistryTab(ListTab):
                 offset : offset + limit
             ]
         return list_letters(self.db, query, offset=offset, limit=limit)
+
+    def first_page(self, query: Any, limit: int) -> tuple[list[Any], int]:
+        if query.status == DRAFT_STATUS:
+            return super().first_page(query, limit)
+        found = search_letters(self.db, query, limit=limit, cap=COUNT_CAP)
+        return found.rows, found.count
 
     def count(self, query: Any) -> int:
         if query.status == DRAFT_STATUS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -235,6 +236,29 @@ def list_letters(
             return _rows(session, one_of(Letter.id, page), keep=page)
         where = and_(True, *_filters(query, session, by_number=by_number))
         return _rows(session, where, order=_order(query), offset=offset, limit=limit)
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """What the registry shows for a search: its first rows and how many match (at most
+    ``cap + 1``, «more than cap»)."""
+
+    rows: list[LetterRow]
+    count: int
+
+
+def search_letters(
+    db: Database, query: LetterQuery, *, limit: int = 200, cap: int = COUNT_CAP
+) -> SearchPage:
+    """The first page and the capped count of a search. On a server the count runs at the
+    same time as the page, on a connection of its own: each reads its own rows there (a
+    common word: 20–50 ms each at a million letters), and the server has the cores for both."""
+    if db.is_sqlite:
+        return SearchPage(list_letters(db, query, limit=limit), count_letters(db, query, cap=cap))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        counting = pool.submit(count_letters, db, query, cap=cap)
+        rows = list_letters(db, query, limit=limit)
+        return SearchPage(rows, counting.result())
 
 
 _SIGNATORY, _EXECUTOR = aliased(Staff), aliased(Staff)
