@@ -83,6 +83,26 @@ class ControlStatus(StrEnum):
         return _CONTROL_STATUS[self]
 
 
+class Execution(StrEnum):
+    """An incoming letter's execution (``app.services.incoming``): given to executors with a
+    due date it is on control until answered or done."""
+
+    NONE = "none"  # registered, no resolution with a due date
+    ON_CONTROL = "on_control"
+    ANSWERED = "answered"  # an outgoing letter answered it
+    DONE = "done"  # executed otherwise, taken off control
+
+    @property
+    def label(self) -> str:
+        return _EXECUTION[self]
+
+
+_EXECUTION = {
+    Execution.NONE: "Без контроля",
+    Execution.ON_CONTROL: "На контроле",
+    Execution.ANSWERED: "Дан ответ",
+    Execution.DONE: "Исполнено",
+}
 _CONTROL = {
     ControlState.EXPECTED: "Ожидается",
     ControlState.REMINDED: "Напоминание отправлено",
@@ -129,6 +149,7 @@ Family = (
     | type[DeliveryState]
     | type[ControlState]
     | type[ControlStatus]
+    | type[Execution]
 )
 
 

@@ -1,5 +1,6 @@
-"""The word index of letters and recipients: kept in step with every write, built after a
-migration (or a change of terms) with progress, and asked by the registry and the directory.
+"""The word index of letters (outgoing and incoming) and recipients: kept in step with every
+write, built after a migration (or a change of terms) with progress, and asked by the registry
+and the directory.
 
 The index holds the terms of :mod:`app.search_terms` (lemmas), computed here in Python for both
 databases, so SQLite and PostgreSQL give the same answers:
@@ -39,7 +40,7 @@ from sqlalchemy.orm import Session
 from app.letter_body import plain_text
 from app.search_terms import Wanted, fts5_query, terms_version, text_terms, tsquery, tsvector
 from db.engine import Database
-from db.models import Letter, Recipient, SearchIndexState, SearchTerm
+from db.models import IncomingLetter, Letter, Recipient, SearchIndexState, SearchTerm
 
 BUILD_BATCH = 2_000  # rows per transaction while building: a crash loses at most one batch
 # an unfinished word beginning more terms than this is left to the index's own prefix search
@@ -53,7 +54,7 @@ class Indexed:
     """One kind of indexed row: its table, the fields its text is made of, and how."""
 
     name: str  # the table, and the row of ``search_index_state``
-    model: type[Letter] | type[Recipient]
+    model: type[Letter] | type[Recipient] | type[IncomingLetter]
     fields: tuple[str, ...]
     document: Callable[[Mapping[str, Any]], list[str]]
     label: str  # what the progress line calls them
@@ -104,7 +105,15 @@ LETTERS = Indexed(
     "letter", Letter, ("number", "subject", "addressee_text", "body"), _letter_terms, "писем"
 )
 RECIPIENTS = Indexed("recipient", Recipient, _RECIPIENT_FIELDS, _recipient_terms, "адресатов")
-INDEXED: tuple[Indexed, ...] = (RECIPIENTS, LETTERS)
+_INCOMING_FIELDS = ("number", "sender_text", "sender_number", "subject", "note")
+
+
+def _incoming_terms(v: Mapping[str, Any]) -> list[str]:
+    return text_terms(*(v.get(f) or "" for f in _INCOMING_FIELDS))
+
+
+INCOMING = Indexed("incoming_letter", IncomingLetter, _INCOMING_FIELDS, _incoming_terms, "входящих")
+INDEXED: tuple[Indexed, ...] = (RECIPIENTS, LETTERS, INCOMING)
 _BY_MODEL: dict[type, Indexed] = {spec.model: spec for spec in INDEXED}
 
 

@@ -150,6 +150,8 @@ class Journal(Base):
     department: Mapped[str] = mapped_column(String(50), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # "outgoing" (the letters we send) or "incoming" (the letters we receive), migration 0018
+    kind: Mapped[str] = mapped_column(String(10), default="outgoing", server_default="outgoing")
 
     counters: Mapped[list[JournalCounter]] = relationship(
         back_populates="journal", cascade="all, delete-orphan"
@@ -424,6 +426,10 @@ class ReportControl(Base):
     late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     reminder_number: Mapped[str] = mapped_column(String(100), default="", server_default="")
     note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # the incoming letter that brought the report (migration 0018)
+    incoming_id: Mapped[int | None] = mapped_column(
+        ForeignKey("incoming_letter.id"), nullable=True, index=True
+    )
 
     addressee: Mapped[LetterAddressee] = relationship(back_populates="control")
     rows: Mapped[list[ReportRow]] = relationship(
@@ -634,6 +640,102 @@ class LetterFile(Base):
     title: Mapped[str] = mapped_column(String(500), default="")
     pages: Mapped[int] = mapped_column(Integer, default=0)  # 0: not known (not a PDF or image)
     added_by: Mapped[str] = mapped_column(String(100), default="")
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+
+    file: Mapped[StoredFile] = relationship()
+
+
+class IncomingLetter(Base):
+    """A letter received, registered under a number of an incoming journal: who sent it under
+    which number and date, what it is about, how it came; whom it was given to (its
+    assignments), what answered it (migration 0018)."""
+
+    __tablename__ = "incoming_letter"
+    __table_args__ = (
+        UniqueConstraint("journal_id", "period_key", "seq"),
+        Index("ix_incoming_letter_reg_date_id", "reg_date", "id"),
+        # the duplicate check: the same sender's number and date registered before
+        Index("ix_incoming_letter_sender_number", "sender_number", "sender_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    journal_id: Mapped[int] = mapped_column(ForeignKey("journal.id"))
+    period_key: Mapped[str] = mapped_column(String(10))
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(100), index=True)
+    reg_date: Mapped[dt.date] = mapped_column(Date)  # received
+    status: Mapped[str] = mapped_column(String(20), default="registered")
+    sender_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recipient.id"), nullable=True, index=True
+    )
+    sender_text: Mapped[str] = mapped_column(Text, default="")  # the sender as named
+    sender_number: Mapped[str] = mapped_column(String(100), default="")
+    sender_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    subject: Mapped[str] = mapped_column(Text, default="")
+    delivery: Mapped[str] = mapped_column(String(30), default="")
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str] = mapped_column(Text, default="")
+    # our outgoing letter it answers, and the one that answered it
+    reply_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("letter.id"), nullable=True, index=True
+    )
+    answered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("letter.id"), nullable=True, index=True
+    )
+    # none | on_control | answered | done; indexed: the few on control among the archive
+    execution: Mapped[str] = mapped_column(String(20), default="none", index=True)
+    done_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    done_note: Mapped[str] = mapped_column(Text, default="")
+    uid: Mapped[str] = mapped_column(String(200), default="", index=True)  # МЭДО / Message-ID
+    search_vector: Mapped[str | None] = mapped_column(SearchVector, nullable=True, deferred=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    journal: Mapped[Journal] = relationship()
+    sender: Mapped[Recipient | None] = relationship()
+    assignments: Mapped[list[IncomingAssignment]] = relationship(
+        cascade="all, delete-orphan", order_by="IncomingAssignment.position"
+    )
+    files: Mapped[list[IncomingFile]] = relationship(
+        cascade="all, delete-orphan", order_by="IncomingFile.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class IncomingAssignment(Base):
+    """A resolution: an executor given the incoming letter with a task and a due date."""
+
+    __tablename__ = "incoming_assignment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incoming_id: Mapped[int] = mapped_column(
+        ForeignKey("incoming_letter.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    executor_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    responsible: Mapped[bool] = mapped_column(Boolean, default=False)
+    task: Mapped[str] = mapped_column(Text, default="")
+    due_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    assigned_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+
+    executor: Mapped[Staff] = relationship()
+
+
+class IncomingFile(Base):
+    """A file of an incoming letter: the document, an attachment."""
+
+    __tablename__ = "incoming_file"
+    __table_args__ = (UniqueConstraint("incoming_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incoming_id: Mapped[int] = mapped_column(
+        ForeignKey("incoming_letter.id", ondelete="CASCADE"), index=True
+    )
+    file_id: Mapped[int] = mapped_column(ForeignKey("stored_file.id"))
+    name: Mapped[str] = mapped_column(String(300))
+    pages: Mapped[int] = mapped_column(Integer, default=0)
     added_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
 
     file: Mapped[StoredFile] = relationship()

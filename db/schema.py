@@ -16,9 +16,16 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 
 from db.engine import Database
 
-HEAD_REVISION = "0017"
+HEAD_REVISION = "0018"
 # tables kept by SQLite itself or by FTS5, not described by the models
-UNMODELLED_PREFIXES = ("sqlite_", "letter_words", "recipient_words", "letter_fts", "recipient_fts")
+UNMODELLED_PREFIXES = (
+    "sqlite_",
+    "letter_words",
+    "recipient_words",
+    "incoming_letter_words",
+    "letter_fts",
+    "recipient_fts",
+)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Copying a registry into a fresh schema (``migrate-to``, db/upgrade_copy.py): these tables the
 # migrations already fill, and the copy replaces their rows by the source's (the registry keeps

@@ -19,12 +19,13 @@ import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Column
 
 from db.engine import Database, open_database
 from db.models import Base
 from db.schema import BUILT_BY_TARGET, FILLED_BY_MIGRATIONS, SchemaError
-
-NEW_COLUMNS = {("letter", "search_vector"), ("recipient", "search_vector")}  # left NULL
 
 
 class CopyUpgradeError(SchemaError):
@@ -87,8 +88,12 @@ def _copy_rows(target: Database, old_path: Path) -> None:
                 if name in BUILT_BY_TARGET:
                     continue
                 theirs = {row[1] for row in raw.execute(f'PRAGMA old.table_info("{name}")')}
+                if not theirs:
+                    continue  # a table newer than the old file: it starts empty
                 ours = [c.name for c in table.columns]
-                missing = {(name, c) for c in ours if c not in theirs} - NEW_COLUMNS
+                missing = {(name, c.name) for c in table.columns if c.name not in theirs} - {
+                    (name, c.name) for c in table.columns if _given(c)
+                }
                 if missing:
                     raise CopyUpgradeError(f"в старой базе нет столбцов {sorted(missing)}")
                 columns = ", ".join(f'"{c}"' for c in ours if c in theirs)
@@ -108,6 +113,11 @@ def _copy_rows(target: Database, old_path: Path) -> None:
             raw.execute("PRAGMA foreign_keys = ON")
 
 
+def _given(column: Column[Any]) -> bool:
+    """A column newer than the old file that its rows may lack: NULL or the schema's default."""
+    return column.nullable is True or column.server_default is not None
+
+
 def _compare(target: Database, old_path: Path) -> None:
     """Every table of the old file has as many rows in the new one."""
     old = sqlite3.connect(f"file:{old_path}?mode=ro", uri=True)
@@ -119,6 +129,8 @@ def _compare(target: Database, old_path: Path) -> None:
                 if table.name in BUILT_BY_TARGET:
                     continue
                 query = f'SELECT count(*) FROM "{table.name}"'
+                if not old.execute(f'PRAGMA table_info("{table.name}")').fetchall():
+                    continue  # newer than the old file
                 before = old.execute(query).fetchone()[0]
                 after = raw.execute(query).fetchone()[0]
                 if before != after:

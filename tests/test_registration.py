@@ -14,6 +14,7 @@ from sqlalchemy import select
 from app.errors import ConflictError, UserError
 from app.json_input import strip_json_comments
 from app.numbering import parse_template
+from app.services.registry.counters import next_seq
 from app.services.registry.journal import (
     apply_import,
     export_gaps,
@@ -29,7 +30,6 @@ from app.services.registry.letters import (
     annul_letter,
     cancel_reservation,
     change_registration,
-    next_seq,
     register_letter,
     reserve_number,
     similar_today,

@@ -12,7 +12,7 @@ from app import audit, clock
 from app.errors import UserError
 from app.field_rules import MAX_TEXT, problems_of, refuse, text_problem
 from app.numbering import MAX_SEQ, PERIODS, check_period_fits, parse_template, period_key
-from app.services.registry.counters import continue_after_printed
+from app.services.registry.counters import JOURNAL_KINDS, continue_after_printed, entries_of
 from app.services.safety.audit_log import refuse_stale
 from app.services.safety.roles import require
 from db.engine import Database
@@ -184,6 +184,7 @@ class JournalData:
     active: bool = True
     next_seq: int | None = None  # next sequence number in the current period
     version: int = 0
+    kind: str = "outgoing"  # or "incoming": the journal of the letters received
 
     def validate(self) -> None:
         who = f"Журнал «{self.code}»"
@@ -193,6 +194,8 @@ class JournalData:
             raise UserError(f"{who}: не указано наименование")
         if self.period not in PERIODS:
             raise UserError(f"{who}: период «{self.period}»; допустимо: {', '.join(PERIODS)}")
+        if self.kind not in JOURNAL_KINDS:
+            raise UserError(f"{who}: вид «{self.kind}»; допустимо: {', '.join(JOURNAL_KINDS)}")
         try:
             check_period_fits(parse_template(self.template), self.period)
         except UserError as exc:
@@ -392,7 +395,7 @@ def delete_staff(db: Database, code: str) -> bool:
 
 # --- journals -----------------------------------------------------------------------------
 
-_JOURNAL_FIELDS = ["code", "name", "template", "period", "department", "active"]
+_JOURNAL_FIELDS = ["code", "name", "template", "period", "department", "active", "kind"]
 
 
 def _counter(session: Session, journal: Journal, key: str) -> JournalCounter | None:
@@ -419,13 +422,21 @@ def list_journals(db: Database, *, today: dt.date | None = None) -> list[Journal
 
 
 def _issued_in_period(session: Session, journal: Journal, key: str) -> int:
+    entry = entries_of(journal)
     return (
         session.scalar(
-            select(func.count(Letter.id)).where(
-                Letter.journal_id == journal.id, Letter.period_key == key
+            select(func.count(entry.id)).where(
+                entry.journal_id == journal.id, entry.period_key == key
             )
         )
         or 0
+    )
+
+
+def _has_entries(session: Session, journal: Journal) -> bool:
+    entry = entries_of(journal)
+    return (
+        session.scalar(select(entry.id).where(entry.journal_id == journal.id).limit(1)) is not None
     )
 
 
@@ -445,6 +456,11 @@ def save_journal_in(
         session.flush()
     else:
         refuse_stale(session, "journal", row, data.version, f"Журнал «{data.code}»")
+        if row.kind != data.kind and _has_entries(session, row):
+            raise UserError(
+                f"Журнал «{data.code}»: в нем уже зарегистрированы письма, "
+                "вид журнала (исходящие или входящие) изменить нельзя"
+            )
         changed = row.template != data.template or row.period != data.period
         if changed and _issued_in_period(session, row, period_key(today, row.period)):
             raise UserError(
@@ -511,7 +527,7 @@ def delete_journal_in(session: Session, code: str) -> None:
     row = session.scalars(select(Journal).where(Journal.code == code)).first()
     if row is None:
         raise UserError(f"Журнал «{code}» не найден")
-    if session.scalar(select(func.count(Letter.id)).where(Letter.journal_id == row.id)):
+    if _has_entries(session, row):
         raise UserError(f"Журнал «{code}»: в нем зарегистрированы письма, удалить нельзя")
     audit.record(session, "journal", row.id, "deleted", code=code)
     session.delete(row)

@@ -126,6 +126,7 @@ def _journal(data: Any, index: int) -> JournalData:
         department=r.text("department"),
         active=r.flag("active", True),
         next_seq=r.integer("next", None),
+        kind=r.text("kind", "outgoing"),
     )
     _validated(journal.validate, f"journals[{index}]")
     return journal

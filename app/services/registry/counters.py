@@ -10,13 +10,23 @@ change of period or template, a restore or an import.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from app.numbering import period_key
-from db.models import Journal, JournalCounter, Letter
+from app.errors import UserError
+from app.numbering import check_seq, format_number, parse_template, period_key
+from db.models import IncomingLetter, Journal, JournalCounter, Letter
+
+INCOMING = "incoming"  # a journal's kind; any other is outgoing
+JOURNAL_KINDS = ("outgoing", INCOMING)
+
+
+def entries_of(journal: Journal) -> type[Letter] | type[IncomingLetter]:
+    """The rows a journal's numbers are printed on: our letters, or the letters received."""
+    return IncomingLetter if journal.kind == INCOMING else Letter
 
 
 def _dialect_insert(dialect: str) -> Any:
@@ -59,11 +69,12 @@ def next_seq(
 def printed_in_year(session: Session, journal: Journal, number: str, date: dt.date) -> bool:
     """Whether a letter of the journal already carries this printed number in the date's year
     (anywhere in the journal, for numbering that never starts again)."""
-    query = select(Letter.id).where(Letter.journal_id == journal.id, Letter.number == number)
+    entry = entries_of(journal)
+    query = select(entry.id).where(entry.journal_id == journal.id, entry.number == number)
     if journal.period != "never":
         query = query.where(
-            Letter.reg_date >= dt.date(date.year, 1, 1),
-            Letter.reg_date <= dt.date(date.year, 12, 31),
+            entry.reg_date >= dt.date(date.year, 1, 1),
+            entry.reg_date <= dt.date(date.year, 12, 31),
         )
     return session.scalars(query.limit(1)).first() is not None
 
@@ -83,10 +94,11 @@ def continue_after_printed(session: Session, journal: Journal) -> None:
     """Every period of the journal's numbering continues after the highest number already
     printed on a letter dated in it (a quarter → year change would otherwise start at 1)."""
     highest: dict[str, int] = {}
+    entry = entries_of(journal)
     for date, seq in session.execute(
-        select(Letter.reg_date, func.max(Letter.seq))
-        .where(Letter.journal_id == journal.id)
-        .group_by(Letter.reg_date)
+        select(entry.reg_date, func.max(entry.seq))
+        .where(entry.journal_id == journal.id)
+        .group_by(entry.reg_date)
     ):
         key = period_key(date, journal.period)
         highest[key] = max(highest.get(key, 0), int(seq))
@@ -99,11 +111,82 @@ def past_letters(session: Session, journal: Journal, key: str, seq: int) -> int:
     the counter moved there: a counter behind its letters (lost in a damaged file, an older
     version's import) never hands out a number a letter already has. One look at the unique
     (journal, period, seq) index."""
+    entry = entries_of(journal)
     highest = session.scalar(
-        select(func.max(Letter.seq)).where(
-            Letter.journal_id == journal.id, Letter.period_key == key
-        )
+        select(func.max(entry.seq)).where(entry.journal_id == journal.id, entry.period_key == key)
     )
     if highest is None or seq > highest:
         return seq
     return next_seq(session, journal, key, at_least=int(highest) + 1)
+
+
+@dataclass(frozen=True)
+class IssuedNumber:
+    period_key: str
+    seq: int
+    number: str
+
+
+def issue_number(
+    session: Session,
+    journal: Journal,
+    date: dt.date,
+    *,
+    case: str = "",
+    corr: str = "",
+    seq: int | None = None,
+    reuse: bool = False,
+) -> IssuedNumber:
+    """A freshly issued number of a journal (outgoing or incoming), for a row to be written in
+    the same transaction.
+
+    ``seq`` takes that sequence number, the counter continuing after it; with ``reuse`` a
+    number issued before and lost (a letter brought back after a restore) is taken again
+    where it is free, the counter staying where it is.
+    """
+    template = parse_template(journal.template)
+    # fail on a missing {case} before a number is used up
+    format_number(template, 1, date, case=case, dept=journal.department, corr=corr)
+    key = period_key(date, journal.period)
+    if seq is not None:
+        check_seq(seq)
+    if seq is not None and reuse:
+        _refuse_taken(session, journal, key, seq)
+        next_seq(session, journal, key, at_least=seq, take=False)
+        number_seq = seq
+    else:
+        number_seq = next_seq(session, journal, key, at_least=seq or 0)
+        if seq is None:
+            number_seq = past_letters(session, journal, key, number_seq)
+    if seq is not None and number_seq != seq:
+        raise UserError(f"Журнал «{journal.code}»: номер {seq} за период {key} уже выдан")
+    number = format_number(
+        template, number_seq, date, case=case, dept=journal.department, corr=corr
+    )
+    printed = printed_in_year(session, journal, number, date)
+    if printed and seq is None:
+        # a database from before the rule (its period changed without continuing): move the
+        # counters past what is printed, once, and take the next number from there
+        continue_after_printed(session, journal)
+        number_seq = next_seq(session, journal, key)
+        number = format_number(
+            template, number_seq, date, case=case, dept=journal.department, corr=corr
+        )
+        printed = printed_in_year(session, journal, number, date)
+    if printed:
+        raise UserError(
+            f"Журнал «{journal.code}»: номер «{number}» уже стоит на другом письме этого года; "
+            "ничего не записано (проверьте следующий номер журнала в настройках)"
+        )
+    return IssuedNumber(key, number_seq, number)
+
+
+def _refuse_taken(session: Session, journal: Journal, key: str, seq: int) -> None:
+    entry = entries_of(journal)
+    taken = session.scalars(
+        select(entry.number).where(
+            entry.journal_id == journal.id, entry.period_key == key, entry.seq == seq
+        )
+    ).first()
+    if taken is not None:
+        raise UserError(f"Журнал «{journal.code}»: номер «{taken}» уже занят другим письмом")

@@ -50,8 +50,12 @@ def count_pages(path: Path) -> int:
 
 
 def _free_name(session: Session, letter_id: int, name: str) -> str:
-    """The file's name, or «name (2).ext» when the letter already holds one so named."""
     taken = set(session.scalars(select(LetterFile.name).where(LetterFile.letter_id == letter_id)))
+    return free_name(taken, name)
+
+
+def free_name(taken: set[str], name: str) -> str:
+    """The file's name, or «name (2).ext» when a file so named is there already."""
     if name not in taken:
         return name
     stem, suffix = Path(name).stem, Path(name).suffix

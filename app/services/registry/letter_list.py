@@ -12,9 +12,14 @@ from sqlalchemy.orm import Session, aliased
 
 from app.search_terms import Wanted
 from app.services.control.reports import DONE_STATES
-from app.services.registry.search_index import capped_count, search_session, wanted_of
+from app.services.registry.search_index import (
+    capped_count,
+    newest_first,
+    search_session,
+    wanted_of,
+)
 from app.text import initials_name
-from app.word_index import LETTERS, among, count_capped, matches, newest_ids
+from app.word_index import LETTERS, count_capped, matches
 from db.engine import Database
 from db.models import (
     Journal,
@@ -169,43 +174,17 @@ def _count_indexed(session: Session, query: LetterQuery, cap: int) -> int:
 
 
 def _newest_ids(session: Session, query: LetterQuery, need: int) -> list[int] | None:
-    """Ids of the ``need`` newest matching letters, newest first, without reading every match.
-
-    Matches are taken from the index newest-registered first (ids follow registration), a chunk
-    at a time, until ``need`` pass the other filters. A letter registered earlier but dated
-    later than the oldest of them (a date corrected afterwards) would belong among them too:
-    such letters are looked up by the date index and checked one by one. None when there are
-    too many of those for this to pay; the caller then sorts every match.
-    """
-    wanted = _wanted(query)
+    """Ids of the ``need`` newest matching letters, newest first (see :func:`newest_first`)."""
     rest = _filters(query, session, indexed=False)
-    found: list[tuple[dt.date, int]] = []
-    below = 2**62
-    while len(found) < need:
-        ids = newest_ids(session, LETTERS, wanted, below, SCAN_CHUNK)
-        if ids:
-            below = ids[-1]
-            stmt = select(Letter.reg_date, Letter.id).where(one_of(Letter.id, ids), *rest)
-            found += [(d, i) for d, i in session.execute(stmt)]
-        if len(ids) < SCAN_CHUNK:  # every match has been seen
-            return [i for _, i in sorted(found, reverse=True)[:need]]
-    found.sort(reverse=True)
-    edge = found[need - 1][0]
-    later = list(
-        session.scalars(
-            select(Letter.id)
-            .where(Letter.reg_date > edge, Letter.id < below)
-            .limit(OUT_OF_ORDER_LIMIT + 1)
-        )
+    return newest_first(
+        session,
+        LETTERS,
+        _wanted(query),
+        rest,
+        need,
+        chunk=SCAN_CHUNK,
+        out_of_order_limit=OUT_OF_ORDER_LIMIT,
     )
-    if len(later) > OUT_OF_ORDER_LIMIT:
-        return None
-    if later:
-        # a handful of letters: each checked by its own text, not against every match
-        later = sorted(among(session, LETTERS, wanted, later))
-        stmt = select(Letter.reg_date, Letter.id).where(one_of(Letter.id, later), *rest)
-        found = sorted(found + [(d, i) for d, i in session.execute(stmt)], reverse=True)
-    return [i for _, i in found[:need]]
 
 
 def _sparse_number_start(session: Session, query: LetterQuery) -> bool:

@@ -23,13 +23,8 @@ from app.errors import UserError
 from app.field_rules import MAX_BODY, MAX_TEXT, check_text, problems_of, refuse, text_problem
 from app.letter_body import plain_text
 from app.letter_layout import BY_LIST
-from app.numbering import check_seq, format_number, parse_template, period_key
-from app.services.registry.counters import (
-    continue_after_printed,
-    next_seq,
-    past_letters,
-    printed_in_year,
-)
+from app.numbering import format_number, parse_template, period_key
+from app.services.registry.counters import INCOMING, issue_number
 from app.services.registry.file_store import count_pages, store_letter_file_in
 from app.services.safety.audit_log import refuse_stale
 from app.services.safety.stored_files import open_upload
@@ -137,6 +132,10 @@ def _journal(session: Session, code: str) -> Journal:
     assert isinstance(row, Journal)
     if not row.active:
         raise UserError(f"Журнал «{code}» закрыт")
+    if row.kind == INCOMING:
+        raise UserError(
+            f"Журнал «{code}» — журнал входящих; исходящее письмо в нем не регистрируется"
+        )
     return row
 
 
@@ -270,52 +269,15 @@ def _new_number(
     seq: int | None = None,
     reuse: bool = False,
 ) -> Letter:
-    """A letter row holding a freshly issued number (status still to be set).
-
-    ``seq`` takes that sequence number, the counter continuing after it; with ``reuse`` a
-    number issued before and lost (a letter brought back after a restore) is taken again
-    where it is free, the counter staying where it is.
-    """
-    template = parse_template(journal.template)
-    # fail on a missing {case} before a number is used up
-    format_number(template, 1, date, case=case, dept=journal.department, corr=corr)
-    key = period_key(date, journal.period)
-    if seq is not None:
-        check_seq(seq)
-    if seq is not None and reuse:
-        _refuse_taken(session, journal, key, seq)
-        next_seq(session, journal, key, at_least=seq, take=False)
-        number_seq = seq
-    else:
-        number_seq = next_seq(session, journal, key, at_least=seq or 0)
-        if seq is None:
-            number_seq = past_letters(session, journal, key, number_seq)
-    if seq is not None and number_seq != seq:
-        raise UserError(f"Журнал «{journal.code}»: номер {seq} за период {key} уже выдан")
-    number = format_number(
-        template, number_seq, date, case=case, dept=journal.department, corr=corr
-    )
-    printed = printed_in_year(session, journal, number, date)
-    if printed and seq is None:
-        # a database from before the rule (its period changed without continuing): move the
-        # counters past what is printed, once, and take the next number from there
-        continue_after_printed(session, journal)
-        number_seq = next_seq(session, journal, key)
-        number = format_number(
-            template, number_seq, date, case=case, dept=journal.department, corr=corr
-        )
-        printed = printed_in_year(session, journal, number, date)
-    if printed:
-        raise UserError(
-            f"Журнал «{journal.code}»: номер «{number}» уже стоит на другом письме этого года; "
-            "ничего не записано (проверьте следующий номер журнала в настройках)"
-        )
+    """A letter row holding a freshly issued number (status still to be set); see
+    :func:`issue_number`."""
+    issued = issue_number(session, journal, date, case=case, corr=corr, seq=seq, reuse=reuse)
     return Letter(
         journal_id=journal.id,
         journal=journal,
-        period_key=key,
-        seq=number_seq,
-        number=number,
+        period_key=issued.period_key,
+        seq=issued.seq,
+        number=issued.number,
         reg_date=date,
         case_index=case,
         department=journal.department,
@@ -351,16 +313,6 @@ def check_card(card: LetterCard) -> None:
         if p := text_problem(item.title, f"приложение {n}", limit=500):
             problems.append(p)
     refuse(problems, "Карточка письма")
-
-
-def _refuse_taken(session: Session, journal: Journal, key: str, seq: int) -> None:
-    taken = session.scalars(
-        select(Letter.number).where(
-            Letter.journal_id == journal.id, Letter.period_key == key, Letter.seq == seq
-        )
-    ).first()
-    if taken is not None:
-        raise UserError(f"Журнал «{journal.code}»: номер «{taken}» уже занят другим письмом")
 
 
 def register_in(

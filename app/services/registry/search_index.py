@@ -3,18 +3,21 @@ and phrases (bounded), a read transaction with a time limit, a count that stops 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import ColumnElement, Select, func, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.errors import UserError
 from app.search_terms import Wanted, parse_search
 from app.text import normalize
+from app.word_index import Indexed, among, newest_ids
 from db.engine import Database
+from db.sql import one_of
 
 # a search is what a clerk types: bounded, so that no query makes the server hold gigabytes
 # (a 20,000-character search over a 10 MB body drove PostgreSQL to 24 GB)
@@ -60,3 +63,51 @@ def capped_count(session: Session, ids: Select[Any], cap: int) -> int:
     """How many rows ``ids`` selects, counting no further than ``cap + 1`` («more than cap»)."""
     some = ids.limit(cap + 1).subquery()
     return int(session.scalar(select(func.count()).select_from(some)) or 0)
+
+
+def newest_first(
+    session: Session,
+    spec: Indexed,
+    wanted: list[Wanted],
+    rest: list[ColumnElement[bool]],
+    need: int,
+    *,
+    chunk: int,
+    out_of_order_limit: int,
+) -> list[int] | None:
+    """SQLite: ids of the ``need`` newest matching rows (by ``reg_date``, then id), newest
+    first, without reading every match; ``rest``: the other filters.
+
+    Matches are taken from the index newest-registered first (ids follow registration), a chunk
+    at a time, until ``need`` pass the other filters. A row registered earlier but dated later
+    than the oldest of them (a date corrected afterwards) would belong among them too: such
+    rows are looked up by the date index and checked one by one. None when there are too many
+    of those for this to pay; the caller then sorts every match.
+    """
+    model = spec.model
+    date = model.reg_date  # type: ignore[union-attr]
+    found: list[tuple[dt.date, int]] = []
+    below = 2**62
+    while len(found) < need:
+        ids = newest_ids(session, spec, wanted, below, chunk)
+        if ids:
+            below = ids[-1]
+            stmt = select(date, model.id).where(one_of(model.id, ids), *rest)
+            found += [(d, i) for d, i in session.execute(stmt)]
+        if len(ids) < chunk:  # every match has been seen
+            return [i for _, i in sorted(found, reverse=True)[:need]]
+    found.sort(reverse=True)
+    edge = found[need - 1][0]
+    later = list(
+        session.scalars(
+            select(model.id).where(date > edge, model.id < below).limit(out_of_order_limit + 1)
+        )
+    )
+    if len(later) > out_of_order_limit:
+        return None
+    if later:
+        # a handful of rows: each checked by its own text, not against every match
+        later = sorted(among(session, spec, wanted, later))
+        stmt = select(date, model.id).where(one_of(model.id, later), *rest)
+        found = sorted(found + [(d, i) for d, i in session.execute(stmt)], reverse=True)
+    return [i for _, i in found[:need]]

@@ -1,0 +1,1 @@
+"""Incoming correspondence: registration, the card, the list, resolutions and execution."""

@@ -1,0 +1,438 @@
+"""Registering incoming letters and carrying out what they ask.
+
+An incoming letter takes a number of an incoming journal by the same counters as an outgoing
+one (``app/services/registry/counters.py``): issued once, through crashes, restores and set-up
+changes. A reply to one of our letters that asked its recipients for a report marks that
+sender's report received, in the same transaction, and the two stay linked. Resolutions give
+the letter to executors with a due date; it is then on control until answered or done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import ExitStack
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import audit, clock, search_terms
+from app.errors import UserError
+from app.production_calendar import due_date_warning
+from app.services.control.report_control import Reply, receive_in
+from app.services.control.reports import OUTSTANDING, control_in
+from app.services.incoming.cards import IncomingCard, check_card
+from app.services.registry.counters import INCOMING, issue_number
+from app.services.registry.file_store import count_pages, free_name, limit_bytes
+from app.services.registry.letters import find_letter_in
+from app.services.safety.stored_files import megabytes, open_upload, store_stream_in, upload_size
+from app.states import Execution, LetterStatus
+from app.text import date_ru, full_name
+from db.engine import Database
+from db.models import (
+    IncomingAssignment,
+    IncomingFile,
+    IncomingLetter,
+    Journal,
+    LetterAddressee,
+    Recipient,
+    ReportControl,
+    ReportReplyFile,
+    ReportRequest,
+    Staff,
+)
+
+MAX_CANDIDATES = 5  # letters named when a number is ambiguous
+MAX_NOTE = 20_000
+
+
+class DuplicateIncoming(UserError):
+    """The same sender's letter (its number and date, or its МЭДО/e-mail identifier) is
+    registered already; registered again only when the clerk confirms."""
+
+    def __init__(self, message: str, number: str) -> None:
+        super().__init__(message)
+        self.number = number  # ours, of the letter registered before
+
+
+@dataclass(frozen=True)
+class RegisteredIncoming:
+    id: int
+    number: str
+    reg_date: dt.date
+    journal: str
+    report: str = ""  # what the reply did to report control, in words
+
+
+def sender_name(recipient: Recipient) -> str:
+    """The sender as the journal names it: the body, then its official."""
+    person = full_name(recipient.last_name, recipient.first_name, recipient.middle_name)
+    official = " ".join(p for p in (recipient.position, person) if p)
+    return " — ".join(p for p in (recipient.organization, official) if p)
+
+
+def register_incoming(
+    db: Database, card: IncomingCard, *, today: dt.date | None = None, again: bool = False
+) -> RegisteredIncoming:
+    """Register a letter received; its files are kept with it in the same transaction (a file
+    that cannot be read or is over the limit uses no number). ``again``: the clerk confirmed a
+    second registration of a letter registered before."""
+    today = today or clock.today()
+    check_card(card, today)
+    try:
+        with ExitStack() as stack:
+            sources = [(p.name, stack.enter_context(open_upload(p))) for p in card.files]
+            pages = [count_pages(p) for p in card.files]
+            search_terms.ready()  # the dictionary loaded before the lock is taken
+            with db.write() as session:
+                return register_in(session, card, sources, pages, today=today, again=again)
+    except OSError as exc:
+        raise UserError(f"Файл не читается ({exc.strerror or exc})") from None
+
+
+def _incoming_journal(session: Session, code: str) -> Journal:
+    journal = session.scalars(select(Journal).where(Journal.code == code)).first()
+    if journal is None:
+        raise UserError(f"Журнал с кодом «{code}» не найден")
+    if journal.kind != INCOMING:
+        raise UserError(
+            f"Журнал «{code}» — журнал исходящих; входящее письмо в нем не регистрируется"
+        )
+    if not journal.active:
+        raise UserError(f"Журнал «{code}» закрыт")
+    return journal
+
+
+def _sender(session: Session, card: IncomingCard) -> tuple[Recipient | None, str]:
+    if not card.sender_code.strip():
+        return None, " ".join(card.sender_text.split())
+    code = card.sender_code.strip()
+    recipient = session.scalars(select(Recipient).where(Recipient.code == code)).first()
+    if recipient is None:
+        raise UserError(f"Отправитель с кодом «{code}» не найден в справочнике")
+    return recipient, card.sender_text.strip() or sender_name(recipient)
+
+
+def _refuse_duplicate(
+    session: Session, card: IncomingCard, sender: Recipient | None, text: str
+) -> None:
+    """The same sender's number and date (or the same МЭДО / e-mail identifier) once only."""
+    if card.uid:
+        before = session.scalars(
+            select(IncomingLetter).where(IncomingLetter.uid == card.uid).limit(1)
+        ).first()
+        if before is not None:
+            raise DuplicateIncoming(
+                f"Это письмо уже зарегистрировано: № {before.number} от {date_ru(before.reg_date)}",
+                before.number,
+            )
+    number = card.sender_number.strip()
+    if not number:
+        return
+    same = session.scalars(
+        select(IncomingLetter)
+        .where(
+            IncomingLetter.sender_number == number,
+            IncomingLetter.sender_date == card.sender_date,
+            IncomingLetter.status == LetterStatus.REGISTERED,
+        )
+        .order_by(IncomingLetter.id)
+    ).all()
+    for before in same:
+        if (sender is not None and before.sender_id == sender.id) or (
+            sender is None and before.sender_text.casefold() == text.casefold()
+        ):
+            dated = f" от {date_ru(card.sender_date)}" if card.sender_date else ""
+            raise DuplicateIncoming(
+                f"Письмо «{text}» № {number}{dated} уже зарегистрировано: № {before.number} "
+                f"от {date_ru(before.reg_date)}. Зарегистрировать его еще раз?",
+                before.number,
+            )
+
+
+def register_in(
+    session: Session,
+    card: IncomingCard,
+    sources: list[tuple[str, BinaryIO]],
+    pages: list[int],
+    *,
+    today: dt.date,
+    again: bool = False,
+) -> RegisteredIncoming:
+    """The write part of :func:`register_incoming`, inside an open transaction."""
+    check_card(card, today)
+    journal = _incoming_journal(session, card.journal.strip())
+    sender, text = _sender(session, card)
+    if not again:
+        _refuse_duplicate(session, card, sender, text)
+    received = card.date or today
+    issued = issue_number(session, journal, received)
+    row = IncomingLetter(
+        journal_id=journal.id,
+        journal=journal,
+        period_key=issued.period_key,
+        seq=issued.seq,
+        number=issued.number,
+        reg_date=received,
+        sender_id=sender.id if sender else None,
+        sender_text=text,
+        sender_number=card.sender_number.strip(),
+        sender_date=card.sender_date,
+        subject=card.subject.strip(),
+        delivery=card.delivery,
+        pages=card.pages,
+        note=card.note.strip(),
+        uid=card.uid,
+        created_by=audit.os_user(),
+    )
+    session.add(row)
+    session.flush()
+    stored = _store_files(session, row, sources, pages)
+    audit.record(
+        session,
+        "incoming",
+        row.id,
+        "registered",
+        number=row.number,
+        journal=journal.code,
+        sender=text,
+        sender_number=row.sender_number,
+        sender_date=row.sender_date.isoformat() if row.sender_date else "",
+        files=[f.name for f in stored],
+    )
+    report = _answer_to(session, row, card, stored, today) if card.reply_to.strip() else ""
+    return RegisteredIncoming(row.id, row.number, row.reg_date, journal.code, report)
+
+
+def _store_files(
+    session: Session, row: IncomingLetter, sources: list[tuple[str, BinaryIO]], pages: list[int]
+) -> list[IncomingFile]:
+    limit = limit_bytes(session)
+    taken: set[str] = set()
+    out = []
+    for (name, source), count in zip(sources, pages, strict=True):
+        if upload_size(source) > limit:
+            raise UserError(f"{name}: файл больше допустимых {megabytes(limit)}")
+        name = free_name(taken, name)
+        taken.add(name)
+        stored = store_stream_in(session, name, source, limit=limit)
+        out.append(IncomingFile(incoming_id=row.id, file_id=stored.id, name=name, pages=count))
+    session.add_all(out)
+    session.flush()
+    return out
+
+
+def _answer_to(
+    session: Session,
+    row: IncomingLetter,
+    card: IncomingCard,
+    files: list[IncomingFile],
+    today: dt.date,
+) -> str:
+    """Link the reply to our letter; when that letter asked the sender for a report that is
+    still awaited, mark it received with this letter's number, date and files."""
+    letter = find_letter_in(session, card.reply_to.strip(), year=card.reply_to_year)
+    if row.sender_date is not None and row.sender_date < letter.reg_date:
+        raise UserError(
+            f"Письмо отправителя от {date_ru(row.sender_date)} раньше нашего письма "
+            f"№ {letter.number} от {date_ru(letter.reg_date)} — ответом на него оно быть не может"
+        )
+    row.reply_to_id = letter.id
+    asked = session.scalar(select(ReportRequest.id).where(ReportRequest.letter_id == letter.id))
+    if asked is None or row.sender_id is None:
+        return ""
+    control_id = session.scalar(
+        select(ReportControl.id)
+        .join(LetterAddressee, LetterAddressee.id == ReportControl.addressee_id)
+        .where(
+            LetterAddressee.letter_id == letter.id, LetterAddressee.recipient_id == row.sender_id
+        )
+    )
+    control = session.get(ReportControl, control_id) if control_id is not None else None
+    if control is None:
+        return ""
+    state = control_in(session, letter.id, today=today)
+    if state.closed or control.state not in OUTSTANDING:
+        return ""
+    reply = Reply(
+        incoming_number=row.sender_number or row.number,
+        reply_date=row.sender_date or row.reg_date,
+        received_date=row.reg_date,
+    )
+    receive_in(session, letter.id, control.id, reply, [], [], today)
+    control.incoming_id = row.id
+    control.files = [ReportReplyFile(position=i, file_id=f.file_id) for i, f in enumerate(files)]
+    session.flush()
+    return f"отчет по письму № {letter.number} отмечен полученным"
+
+
+# --- finding ----------------------------------------------------------------------------------
+
+
+def find_incoming_in(
+    session: Session, number: str, *, year: int | None = None, journal: str | None = None
+) -> IncomingLetter:
+    """The incoming letter with our number; numbers restart each period, so a year may be
+    needed."""
+    stmt = select(IncomingLetter).where(IncomingLetter.number == number.strip())
+    if year is not None:
+        stmt = stmt.where(
+            IncomingLetter.reg_date >= dt.date(year, 1, 1),
+            IncomingLetter.reg_date <= dt.date(year, 12, 31),
+        )
+    if journal:
+        stmt = stmt.where(IncomingLetter.journal.has(Journal.code == journal))
+    found = session.scalars(stmt.order_by(IncomingLetter.reg_date).limit(MAX_CANDIDATES + 1)).all()
+    if not found:
+        raise UserError(f"Входящее № {number} не найдено")
+    if len(found) > 1:
+        shown = "; ".join(
+            f"{date_ru(x.reg_date)}, журнал {x.journal.code}" for x in found[:MAX_CANDIDATES]
+        )
+        raise UserError(
+            f"Номер {number} встречается несколько раз ({shown}); укажите --year или --journal"
+        )
+    return found[0]
+
+
+def incoming_id_by_number(
+    db: Database, number: str, *, year: int | None = None, journal: str | None = None
+) -> int:
+    with db.read() as session:
+        return find_incoming_in(session, number, year=year, journal=journal).id
+
+
+# --- resolutions and execution ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Assigned:
+    number: str
+    warnings: list[str]  # the production calendar's, on the due date
+
+
+def assign_incoming(
+    db: Database,
+    incoming_id: int,
+    executors: list[str],
+    *,
+    due: dt.date | None,
+    task: str,
+    responsible: str | None = None,
+    today: dt.date | None = None,
+) -> Assigned:
+    """Give the letter to executors (staff codes) with a task and a due date; one of them
+    answers for it (``responsible``, or the first named). With a due date the letter is on
+    control."""
+    today = today or clock.today()
+    codes = [c.strip() for c in executors if c.strip()]
+    _check_assignment(codes, responsible, due, task, today)
+    with db.write() as session:
+        row = _registered(session, incoming_id)
+        staff = [_executor(session, code) for code in codes]
+        lead = responsible or codes[0]
+        for earlier in row.assignments:
+            earlier.responsible = False
+        start = len(row.assignments)
+        for i, person in enumerate(staff):
+            row.assignments.append(
+                IncomingAssignment(
+                    position=start + i,
+                    executor_id=person.id,
+                    responsible=person.code == lead,
+                    task=task.strip(),
+                    due_date=due,
+                )
+            )
+        if due is not None:
+            row.execution = Execution.ON_CONTROL
+            row.done_date = None
+        session.flush()
+        audit.record(
+            session,
+            "incoming",
+            row.id,
+            "assigned",
+            number=row.number,
+            executors=codes,
+            responsible=lead,
+            due=due.isoformat() if due else "",
+            task=task.strip(),
+        )
+        warning = due_date_warning(due) if due else ""
+        return Assigned(row.number, [warning] if warning else [])
+
+
+def _check_assignment(
+    codes: list[str], responsible: str | None, due: dt.date | None, task: str, today: dt.date
+) -> None:
+    if not codes:
+        raise UserError("Укажите исполнителя")
+    if len(set(codes)) != len(codes):
+        raise UserError("Исполнитель назван дважды")
+    if responsible is not None and responsible not in codes:
+        raise UserError(f"Ответственный «{responsible}» не среди исполнителей")
+    if due is not None and due < today:
+        raise UserError(f"Срок {date_ru(due)} уже прошел")
+    if len(task) > MAX_NOTE:
+        raise UserError("Текст поручения длиннее 20 000 знаков")
+
+
+def _registered(session: Session, incoming_id: int) -> IncomingLetter:
+    row = session.get(IncomingLetter, incoming_id)
+    if row is None:
+        raise UserError("Входящее письмо не найдено")
+    if row.status != LetterStatus.REGISTERED:
+        raise UserError(f"Входящее № {row.number} аннулировано")
+    return row
+
+
+def _executor(session: Session, code: str) -> Staff:
+    person = session.scalars(select(Staff).where(Staff.code == code)).first()
+    if person is None:
+        raise UserError(f"Сотрудник с кодом «{code}» не найден")
+    if not person.active:
+        raise UserError(f"Сотрудник «{code}» больше не работает")
+    return person
+
+
+def complete_incoming(
+    db: Database,
+    incoming_id: int,
+    *,
+    reply: str | None = None,
+    reply_year: int | None = None,
+    note: str = "",
+    today: dt.date | None = None,
+) -> str:
+    """The letter executed: answered by our outgoing letter ``reply``, or done otherwise (a
+    note says how); it is taken off control. The state's label."""
+    today = today or clock.today()
+    if len(note) > MAX_NOTE:
+        raise UserError("Отметка об исполнении длиннее 20 000 знаков")
+    with db.write() as session:
+        row = _registered(session, incoming_id)
+        answer = None
+        if reply:
+            answer = find_letter_in(session, reply.strip(), year=reply_year)
+            if answer.reg_date < row.reg_date:
+                raise UserError(
+                    f"Письмо № {answer.number} от {date_ru(answer.reg_date)} раньше входящего "
+                    f"№ {row.number} от {date_ru(row.reg_date)} — ответом на него оно быть не может"
+                )
+            row.answered_by_id = answer.id
+        row.execution = Execution.ANSWERED if answer else Execution.DONE
+        row.done_date = answer.reg_date if answer else today
+        row.done_note = note.strip()
+        session.flush()
+        audit.record(
+            session,
+            "incoming",
+            row.id,
+            "done",
+            number=row.number,
+            reply=answer.number if answer else "",
+            note=note.strip(),
+        )
+        return Execution(row.execution).label
