@@ -77,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli.reports import add_reports
 
     add_reports(sub, _Parser, _date, _open)
+    from app.cli.incoming import add_incoming
+
+    add_incoming(sub, _Parser, _date, _open)
     from app.cli.dispatch import add_dispatch
 
     add_dispatch(sub, _Parser, _date, _open)

@@ -1,0 +1,229 @@
+"""``secretariat incoming …``: incoming correspondence from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from app.text import date_ru
+
+
+def add_incoming(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
+    """Register the ``incoming`` commands; ``date`` parses a date, ``open_db(args)`` opens
+    the database."""
+    incoming = sub.add_parser("incoming", help="входящие письма")
+    isub = incoming.add_subparsers(
+        dest="incoming_command", metavar="COMMAND", required=True, parser_class=parser_class
+    )
+    incoming.set_defaults(open_db=open_db)
+
+    p = isub.add_parser("register", help="зарегистрировать входящее по карточке JSON")
+    p.add_argument("card", type=Path, metavar="CARD.json")
+    p.add_argument(
+        "--again",
+        action="store_true",
+        help="зарегистрировать, даже если это письмо уже зарегистрировано",
+    )
+    p.set_defaults(handler=_cmd_register)
+
+    def numbered(name: str, help_text: str) -> Any:
+        p = isub.add_parser(name, help=help_text)
+        p.add_argument("number", metavar="NUMBER", help="наш входящий номер")
+        p.add_argument("--year", type=int, help="год регистрации, если номер повторяется")
+        p.add_argument("--journal", metavar="CODE", help="журнал, если номер повторяется")
+        return p
+
+    p = numbered("show", "карточка входящего")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_cmd_show)
+
+    p = isub.add_parser("list", help="журнал входящих, новые первыми")
+    p.add_argument("--search", default="", help="слова в любой форме, номера, отправитель")
+    p.add_argument("--from", dest="date_from", type=date, metavar="DATE")
+    p.add_argument("--to", dest="date_to", type=date, metavar="DATE")
+    p.add_argument("--journal", metavar="CODE")
+    p.add_argument("--on-control", action="store_true", help="только на контроле")
+    p.add_argument("--overdue", action="store_true", help="только просроченные")
+    p.add_argument("--executor", metavar="CODE", help="только порученные сотруднику")
+    p.add_argument("--limit", type=int, default=200)
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.set_defaults(handler=_cmd_list)
+
+    p = numbered("assign", "поручить исполнение: исполнители, срок, текст поручения")
+    p.add_argument("--executor", action="append", required=True, metavar="CODE")
+    p.add_argument("--responsible", metavar="CODE", help="ответственный (по умолчанию первый)")
+    p.add_argument("--due", type=date, metavar="DATE", help="срок исполнения")
+    p.add_argument("--task", default="", metavar="TEXT")
+    p.set_defaults(handler=_cmd_assign)
+
+    p = numbered("done", "исполнено: ответ нашим письмом или отметка; снять с контроля")
+    p.add_argument("--reply", metavar="OUTGOING", help="номер нашего письма-ответа")
+    p.add_argument("--reply-year", type=int, metavar="YEAR")
+    p.add_argument("--note", default="", metavar="TEXT")
+    p.set_defaults(handler=_cmd_done)
+
+
+def _id(args: argparse.Namespace, db: Any) -> int:
+    from app.services.incoming.registration import incoming_id_by_number
+
+    return incoming_id_by_number(db, args.number, year=args.year, journal=args.journal)
+
+
+def _cmd_register(args: argparse.Namespace) -> int:
+    from app.json_input import read_json_file
+    from app.services.incoming.cards import card_from_json
+    from app.services.incoming.registration import DuplicateIncoming, register_incoming
+
+    card = card_from_json(read_json_file(args.card), args.card.parent)
+    db = args.open_db(args)
+    try:
+        registered = register_incoming(db, card, again=args.again)
+    except DuplicateIncoming as exc:
+        print(
+            f"secretariat: {str(exc).removesuffix(' Зарегистрировать его еще раз?')}; "
+            "чтобы зарегистрировать еще раз, добавьте --again",
+            file=sys.stderr,
+        )
+        return 2
+    print(registered.number)
+    if registered.report:
+        print(f"secretariat: {registered.report}", file=sys.stderr)
+    return 0
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    from app.services.incoming.detail import incoming_detail
+
+    db = args.open_db(args)
+    detail = incoming_detail(db, _id(args, db))
+    if args.json:
+        print(json.dumps(detail.as_json(), ensure_ascii=False, indent=2))
+        return 0
+    for line in card_lines(detail):
+        print(line)
+    return 0
+
+
+def card_lines(d: Any) -> list[str]:
+    """The card as lines of text (``incoming show``)."""
+    sender_ref = " ".join(
+        p
+        for p in (
+            f"№ {d.sender_number}" if d.sender_number else "",
+            f"от {date_ru(d.sender_date)}" if d.sender_date else "",
+        )
+        if p
+    )
+    lines = [
+        f"Входящий № {d.number} от {date_ru(d.reg_date)} (журнал {d.journal})",
+        f"Отправитель: {d.sender}" + (f" [{d.sender_code}]" if d.sender_code else ""),
+    ]
+    if sender_ref:
+        lines.append(f"Исходящий отправителя: {sender_ref}")
+    lines.append(f"Заголовок: {d.subject}")
+    if d.delivery or d.pages:
+        lines.append(
+            "Доставка: "
+            + ", ".join(p for p in (d.delivery, f"листов: {d.pages}" if d.pages else "") if p)
+        )
+    if d.note:
+        lines.append(f"Примечание: {d.note}")
+    lines.append(f"Исполнение: {d.execution_label}" + (" — просрочено" if d.overdue else ""))
+    for a in d.assignments:
+        due = f", срок {date_ru(a.due)}" if a.due else ""
+        lead = " (ответственный)" if a.responsible else ""
+        task = f": {a.task}" if a.task else ""
+        lines.append(f"  поручено {a.executor}{lead}{due}{task}")
+    if d.reply_to:
+        lines.append(
+            f"Ответ на наше письмо № {d.reply_to.number} от {date_ru(d.reply_to.reg_date)}"
+        )
+    if d.report:
+        lines.append(d.report)
+    if d.answered_by:
+        lines.append(
+            f"Дан ответ: письмо № {d.answered_by.number} от {date_ru(d.answered_by.reg_date)}"
+        )
+    elif d.done_date:
+        lines.append(
+            f"Исполнено {date_ru(d.done_date)}" + (f": {d.done_note}" if d.done_note else "")
+        )
+    for f in d.files:
+        pages = f", листов: {f.pages}" if f.pages else ""
+        size = f"{f.size:,}".replace(",", "\u00a0")
+        lines.append(f"  файл: {f.name} ({size} байт{pages})")
+    return lines
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from app.services.incoming.listing import IncomingQuery, list_incoming
+    from app.states import Execution
+
+    query = IncomingQuery(
+        search=args.search,
+        date_from=args.date_from,
+        date_to=args.date_to,
+        journal=args.journal,
+        on_control=args.on_control,
+        overdue=args.overdue,
+        executor=args.executor,
+    )
+    rows = list_incoming(args.open_db(args), query, limit=max(1, min(args.limit, 100_000)))
+    if args.format == "json":
+        print(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2, default=str))
+    elif args.format == "csv":
+        out = csv.writer(sys.stdout)
+        out.writerow(
+            ["number", "date", "sender", "sender_number", "sender_date", "subject", "execution",
+             "executor", "due"]
+        )  # fmt: skip
+        for r in rows:
+            out.writerow(
+                [r.number, r.reg_date.isoformat(), r.sender, r.sender_number,
+                 r.sender_date.isoformat() if r.sender_date else "", r.subject, r.execution,
+                 r.executor, r.due.isoformat() if r.due else ""]
+            )  # fmt: skip
+    else:
+        for r in rows:
+            state = Execution(r.execution).label if r.execution != Execution.NONE else ""
+            if r.overdue:
+                state += ", просрочено"
+            tail = f"\tсрок {r.due:%d.%m.%Y}" if r.due else ""
+            tail += f"\t[{state}]" if state else ""
+            print(f"{r.number}\t{r.reg_date:%d.%m.%Y}\t{r.sender[:50]}\t{r.subject}{tail}")
+        print(f"Всего: {len(rows)}")
+    return 0
+
+
+def _cmd_assign(args: argparse.Namespace) -> int:
+    from app.services.incoming.registration import assign_incoming
+
+    db = args.open_db(args)
+    assigned = assign_incoming(
+        db,
+        _id(args, db),
+        args.executor,
+        due=args.due,
+        task=args.task,
+        responsible=args.responsible,
+    )
+    for warning in assigned.warnings:
+        print(f"secretariat: внимание: {warning}", file=sys.stderr)
+    print(f"Входящее № {assigned.number}: поручено")
+    return 0
+
+
+def _cmd_done(args: argparse.Namespace) -> int:
+    from app.services.incoming.registration import complete_incoming
+
+    db = args.open_db(args)
+    label = complete_incoming(
+        db, _id(args, db), reply=args.reply, reply_year=args.reply_year, note=args.note
+    )
+    print(f"Входящее № {args.number}: {label.lower()}")
+    return 0

@@ -1,0 +1,175 @@
+"""The card of an incoming letter: what it is, its files, its resolutions, and what it is linked
+to (the outgoing letter it answers and the report it brought; the outgoing letter that answered
+it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from app import clock
+from app.services.control.reports import recipient_name
+from app.states import Execution
+from app.text import date_ru, initials_name
+from db.engine import Database
+from db.models import (
+    IncomingFile,
+    IncomingLetter,
+    Letter,
+    LetterAddressee,
+    ReportControl,
+    StoredFile,
+)
+
+
+@dataclass(frozen=True)
+class AssignmentLine:
+    executor: str
+    executor_code: str
+    responsible: bool
+    task: str
+    due: dt.date | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class FileLine:
+    id: int
+    name: str
+    size: int
+    pages: int
+
+
+@dataclass(frozen=True)
+class LinkedLetter:
+    id: int
+    number: str
+    reg_date: dt.date
+    subject: str
+
+
+@dataclass
+class IncomingDetail:
+    id: int
+    journal: str
+    number: str
+    reg_date: dt.date
+    status: str
+    sender: str
+    sender_code: str
+    sender_number: str
+    sender_date: dt.date | None
+    subject: str
+    delivery: str
+    pages: int
+    note: str
+    execution: str
+    done_date: dt.date | None
+    done_note: str
+    version: int
+    reply_to: LinkedLetter | None = None
+    answered_by: LinkedLetter | None = None
+    report: str = ""  # «отчет адресата … по письму № … получен»
+    assignments: list[AssignmentLine] = field(default_factory=list)
+    files: list[FileLine] = field(default_factory=list)
+
+    @property
+    def execution_label(self) -> str:
+        return Execution(self.execution).label
+
+    @property
+    def overdue(self) -> bool:
+        return any(a.overdue for a in self.assignments)
+
+    def as_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["execution_label"] = self.execution_label
+        return _plain(out)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _linked(letter: Letter | None) -> LinkedLetter | None:
+    if letter is None:
+        return None
+    return LinkedLetter(letter.id, letter.number, letter.reg_date, letter.subject)
+
+
+def incoming_detail(
+    db: Database, incoming_id: int, *, today: dt.date | None = None
+) -> IncomingDetail:
+    today = today or clock.today()
+    with db.read() as session:
+        row = session.get(IncomingLetter, incoming_id)
+        assert row is not None
+        on_control = row.execution == Execution.ON_CONTROL
+        detail = IncomingDetail(
+            id=row.id,
+            journal=row.journal.code,
+            number=row.number,
+            reg_date=row.reg_date,
+            status=row.status,
+            sender=row.sender_text,
+            sender_code=row.sender.code or "" if row.sender else "",
+            sender_number=row.sender_number,
+            sender_date=row.sender_date,
+            subject=row.subject,
+            delivery=row.delivery,
+            pages=row.pages,
+            note=row.note,
+            execution=row.execution,
+            done_date=row.done_date,
+            done_note=row.done_note,
+            version=row.version,
+            reply_to=_linked(session.get(Letter, row.reply_to_id) if row.reply_to_id else None),
+            answered_by=_linked(
+                session.get(Letter, row.answered_by_id) if row.answered_by_id else None
+            ),
+            assignments=[
+                AssignmentLine(
+                    executor=initials_name(
+                        a.executor.last_name, a.executor.first_name, a.executor.middle_name
+                    ),
+                    executor_code=a.executor.code,
+                    responsible=a.responsible,
+                    task=a.task,
+                    due=a.due_date,
+                    overdue=on_control and a.due_date is not None and a.due_date < today,
+                )
+                for a in row.assignments
+            ],
+            files=[
+                FileLine(f.id, f.name, size, f.pages)
+                for f, size in session.execute(
+                    select(IncomingFile, StoredFile.size)
+                    .join(StoredFile, StoredFile.id == IncomingFile.file_id)
+                    .where(IncomingFile.incoming_id == row.id)
+                    .order_by(IncomingFile.id)
+                )
+            ],
+        )
+        control = session.scalars(
+            select(ReportControl).where(ReportControl.incoming_id == row.id).limit(1)
+        ).first()
+        if control is not None:
+            addressee = session.get(LetterAddressee, control.addressee_id)
+            assert addressee is not None
+            letter = session.get(Letter, addressee.letter_id)
+            assert letter is not None
+            name = recipient_name(addressee, addressee.recipient)
+            detail.report = (
+                f"Отчет адресата «{name}» по письму № {letter.number} от "
+                f"{date_ru(letter.reg_date)} отмечен полученным"
+            )
+        return detail

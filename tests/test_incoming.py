@@ -1,0 +1,335 @@
+"""Incoming correspondence (issue 25), on SQLite and on a real PostgreSQL server: numbers of an
+incoming journal, the card, the duplicate check, files, search by word forms, replies that
+close report control, resolutions and execution, and the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app.errors import UserError
+from app.registry import open_registry
+from app.services.control.reports import letter_control
+from app.services.incoming.cards import IncomingCard, card_from_json
+from app.services.incoming.detail import incoming_detail
+from app.services.incoming.listing import (
+    IncomingNotice,
+    IncomingQuery,
+    count_incoming,
+    incoming_notice,
+    list_incoming,
+)
+from app.services.incoming.registration import (
+    DuplicateIncoming,
+    assign_incoming,
+    complete_incoming,
+    register_incoming,
+)
+from app.services.organization.profile import JournalData, save_journal
+from app.services.registry.letters import Addressee, ReportData, register_letter
+from app.states import ControlState, Execution
+from db.engine import Database
+from db.models import ReportControl
+from tests.conftest import make_card
+from tests.test_postgresql import pg, pg_url  # noqa: F401  (the server, for the PostgreSQL runs)
+
+TODAY = dt.date(2025, 11, 20)
+INCOMING_JOURNAL = JournalData(
+    code="ВХ", name="Входящие", template="{seq}-вх", period="year", kind="incoming"
+)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def registry(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """The demo's set-up and directory, and an incoming journal «ВХ»."""
+    from app.services.demo import load_demo
+
+    if request.param == "sqlite":
+        db = open_registry(str(tmp_path / "incoming.db"))
+    else:
+        db = open_registry(request.getfixturevalue("pg_url"))
+    load_demo(db)
+    save_journal(db, INCOMING_JOURNAL, today=TODAY)
+    yield db
+    db.dispose()
+
+
+def card(**fields: object) -> IncomingCard:
+    base: dict[str, object] = {
+        "journal": "ВХ",
+        "subject": "О проведённых мероприятиях Недели качества",
+        "sender_code": "minpromtorg",
+        "sender_number": "01-12/345",
+        "sender_date": dt.date(2025, 11, 14),
+        "date": dt.date(2025, 11, 18),
+        "delivery": "МЭДО",
+        "pages": 3,
+    }
+    base.update(fields)
+    return IncomingCard(**base)  # type: ignore[arg-type]
+
+
+def test_numbers_of_an_incoming_journal(registry: Database) -> None:
+    first = register_incoming(registry, card(), today=TODAY)
+    second = register_incoming(
+        registry,
+        card(sender_code="", sender_text="Иванов Иван Иванович, г. Курск", sender_number=""),
+        today=TODAY,
+    )
+    assert (first.number, second.number) == ("1-вх", "2-вх")
+    detail = incoming_detail(registry, first.id, today=TODAY)
+    assert detail.sender.startswith("Министерство промышленности и торговли")
+    assert detail.sender_code == "minpromtorg"
+    assert (detail.sender_number, detail.sender_date) == ("01-12/345", dt.date(2025, 11, 14))
+    assert (detail.delivery, detail.pages, detail.execution) == ("МЭДО", 3, Execution.NONE)
+    # the two kinds of journal do not mix
+    with pytest.raises(UserError, match="журнал входящих"):
+        register_letter(registry, make_card(journal="ВХ"))
+    with pytest.raises(UserError, match="журнал исходящих"):
+        register_incoming(registry, card(journal="ИСХ", sender_number="x"), today=TODAY)
+
+
+def test_a_card_is_checked_before_anything_is_written(registry: Database) -> None:
+    for bad, message in [
+        (card(subject=" "), "заголовок"),
+        (card(sender_code="", sender_text=""), "отправитель"),
+        (card(date=dt.date(2025, 11, 21)), "еще не наступила"),
+        (card(sender_date=dt.date(2025, 11, 19)), "позже даты получения"),
+        (card(delivery="голубиная"), "Способ доставки"),
+        (card(sender_code="nobody"), "не найден в справочнике"),
+        (card(files=[Path("/nonexistent/scan.pdf")]), "не найден"),
+    ]:
+        with pytest.raises(UserError, match=message):
+            register_incoming(registry, bad, today=TODAY)
+    assert count_incoming(registry, IncomingQuery()) == 0
+    assert register_incoming(registry, card(), today=TODAY).number == "1-вх"  # none used up
+
+
+def test_the_same_letter_is_not_registered_twice_unless_confirmed(registry: Database) -> None:
+    first = register_incoming(registry, card(), today=TODAY)
+    with pytest.raises(DuplicateIncoming) as caught:
+        register_incoming(registry, card(delivery="Почта"), today=TODAY)
+    assert caught.value.number == first.number
+    again = register_incoming(registry, card(), today=TODAY, again=True)
+    assert again.number == "2-вх"
+    # another date or another sender is another letter
+    register_incoming(registry, card(sender_date=dt.date(2025, 11, 13)), today=TODAY)
+    register_incoming(registry, card(sender_code="kamchatka-governor"), today=TODAY)
+    # a МЭДО package or an e-mail is known by its identifier
+    register_incoming(registry, card(sender_number="", uid="medo-1"), today=TODAY)
+    with pytest.raises(DuplicateIncoming):
+        register_incoming(registry, card(sender_number="7", uid="medo-1"), today=TODAY)
+
+
+def test_files_are_kept_with_the_letter(registry: Database, tmp_path: Path) -> None:
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.4 scan")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "scan.pdf").write_bytes(b"%PDF-1.4 second")
+    registered = register_incoming(registry, card(files=[scan, other / "scan.pdf"]), today=TODAY)
+    detail = incoming_detail(registry, registered.id, today=TODAY)
+    assert [(f.name, f.size) for f in detail.files] == [("scan.pdf", 13), ("scan (2).pdf", 15)]
+    assert list_incoming(registry, IncomingQuery(today=TODAY))[0].files == 2
+
+
+@pytest.mark.parametrize(
+    ("search", "found"),
+    [
+        ("мероприятие", True),  # another form of «мероприятиях»
+        ("проведенное мероприятие", True),
+        ("минпромторг", False),
+        ("промышленности", True),  # the sender
+        ("01-12/345", True),  # the sender's number, as typed
+        ("1-вх", True),  # ours
+        ("конкурс", False),
+    ],
+)
+def test_search_by_word_forms(registry: Database, search: str, found: bool) -> None:
+    register_incoming(registry, card(), today=TODAY)
+    register_incoming(
+        registry,
+        card(subject="О ремонте дорог", sender_number="9", sender_code="kamchatka-governor"),
+        today=TODAY,
+    )
+    rows = list_incoming(registry, IncomingQuery(search=search, today=TODAY))
+    subjects = {r.subject for r in rows}
+    assert ("О проведённых мероприятиях Недели качества" in subjects) is found, search
+    assert count_incoming(registry, IncomingQuery(search=search), cap=1_000) == len(rows)
+
+
+def test_a_reply_closes_the_report_control_of_its_sender(
+    registry: Database, tmp_path: Path
+) -> None:
+    """Our letter asked the Ministry for a report; its reply, registered as incoming with
+    ``reply_to``, marks the report received with its number, date and files, and both stay
+    linked. A reply from someone not on control only links."""
+    letter = register_letter(
+        registry,
+        make_card(
+            addressee=Addressee(recipient="minpromtorg"),
+            date=dt.date(2025, 11, 3),
+            report=ReportData(dt.date(2025, 11, 28), ["Показатель", "Значение"]),
+        ),
+    )
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.4 report")
+    reply = register_incoming(registry, card(reply_to=letter.number, files=[report]), today=TODAY)
+    assert "отмечен полученным" in reply.report
+    control = letter_control(registry, letter.id, today=TODAY)
+    got = control.recipients[0]
+    assert (got.state, got.reply_number, got.reply_date, got.received_date) == (
+        ControlState.RECEIVED,
+        "01-12/345",
+        dt.date(2025, 11, 14),
+        dt.date(2025, 11, 18),
+    )
+    assert got.files == 1
+    with registry.read() as session:
+        linked = session.scalars(
+            select(ReportControl.id).where(ReportControl.incoming_id == reply.id)
+        )
+        assert list(linked) == [got.control_id]
+    detail = incoming_detail(registry, reply.id, today=TODAY)
+    assert detail.reply_to is not None and detail.reply_to.number == letter.number
+    assert f"по письму № {letter.number}" in detail.report
+    # a second reply from the same sender only links: the report is in already
+    again = register_incoming(
+        registry, card(reply_to=letter.number, sender_number="01-12/400"), today=TODAY
+    )
+    assert again.report == ""
+    # a reply dated before our letter cannot be one
+    with pytest.raises(UserError, match="раньше нашего письма"):
+        register_incoming(
+            registry,
+            card(reply_to=letter.number, sender_number="5", sender_date=dt.date(2025, 11, 1)),
+            today=TODAY,
+        )
+
+
+def test_resolutions_control_and_execution(registry: Database) -> None:
+    first = register_incoming(registry, card(), today=TODAY)
+    second = register_incoming(registry, card(sender_number="2"), today=TODAY)
+    assigned = assign_incoming(
+        registry,
+        first.id,
+        ["protasov", "tabolova"],
+        due=dt.date(2025, 11, 22),  # a Saturday
+        task="Подготовить ответ",
+        responsible="tabolova",
+        today=TODAY,
+    )
+    assert assigned.warnings and "нерабочий" in assigned.warnings[0]
+    assign_incoming(
+        registry, second.id, ["protasov"], due=dt.date(2025, 11, 25), task="", today=TODAY
+    )
+    rows = list_incoming(registry, IncomingQuery(on_control=True, today=TODAY))
+    assert {r.number for r in rows} == {"1-вх", "2-вх"}
+    later = dt.date(2025, 11, 24)
+    overdue = list_incoming(registry, IncomingQuery(overdue=True, today=later))
+    assert [(r.number, r.overdue) for r in overdue] == [("1-вх", True)]
+    assert incoming_notice(registry, today=later) == IncomingNotice(on_control=2, overdue=1)
+    mine = list_incoming(registry, IncomingQuery(executor="tabolova", today=TODAY))
+    assert [r.number for r in mine] == ["1-вх"]
+    assert mine[0].executor.endswith("Таболова")  # the responsible one is shown
+    detail = incoming_detail(registry, first.id, today=later)
+    assert [(a.executor_code, a.responsible) for a in detail.assignments] == [
+        ("protasov", False),
+        ("tabolova", True),
+    ]
+    # answered by our letter; the other done with a note
+    answer = register_letter(registry, make_card(date=dt.date(2025, 11, 19)))
+    assert complete_incoming(registry, first.id, reply=answer.number, today=later) == "Дан ответ"
+    complete_incoming(registry, second.id, note="Информация принята к сведению", today=later)
+    assert list_incoming(registry, IncomingQuery(on_control=True, today=later)) == []
+    detail = incoming_detail(registry, first.id, today=later)
+    assert detail.answered_by is not None and detail.answered_by.number == answer.number
+    assert detail.execution == Execution.ANSWERED
+    with pytest.raises(UserError, match="уже прошел"):
+        assign_incoming(
+            registry, first.id, ["protasov"], due=dt.date(2025, 11, 1), task="", today=TODAY
+        )
+    with pytest.raises(UserError, match="не найден"):
+        assign_incoming(registry, first.id, ["nobody"], due=None, task="", today=TODAY)
+
+
+def test_the_cli(tmp_path: Path) -> None:
+    from tests.test_cli import run
+
+    db = tmp_path / "cli.db"
+    assert run("demo", db=db).returncode == 0
+    setup = tmp_path / "setup.json"
+    setup.write_text(
+        json.dumps(
+            {
+                "journals": [
+                    {"code": "ВХ", "name": "Входящие", "template": "{seq}-вх", "kind": "incoming"}
+                ]
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    assert run("setup", str(setup), db=db).returncode == 0
+    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4 scan")
+    card_file = tmp_path / "card.json"
+    today = dt.date.today()
+    card_file.write_text(
+        json.dumps(
+            {
+                "journal": "ВХ",
+                "date": today.isoformat(),
+                "sender": {"recipient": "minpromtorg"},
+                "sender_number": "01-12/345",
+                "sender_date": today.isoformat(),
+                "subject": "О мероприятиях Недели качества",
+                "delivery": "МЭДО",
+                "pages": 2,
+                "files": ["scan.pdf"],
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    done = run("incoming", "register", str(card_file), db=db)
+    assert (done.returncode, done.stdout) == (0, "1-вх\n"), done.stderr
+    twice = run("incoming", "register", str(card_file), db=db)
+    assert twice.returncode == 2
+    assert "уже зарегистрировано: № 1-вх" in twice.stderr and "--again" in twice.stderr
+    assert len(twice.stderr.strip().splitlines()) == 1
+    assert run("incoming", "register", str(card_file), "--again", db=db).stdout == "2-вх\n"
+    shown = json.loads(run("incoming", "show", "1-вх", "--json", db=db).stdout)
+    assert shown["sender_number"] == "01-12/345" and shown["files"][0]["name"] == "scan.pdf"
+    due = (today + dt.timedelta(days=10)).isoformat()
+    assigned = run(
+        "incoming", "assign", "1-вх", "--executor", "protasov", "--due", due, "--task", "Ответить",
+        db=db,
+    )  # fmt: skip
+    assert assigned.returncode == 0, assigned.stderr
+    listed = run("incoming", "list", "--on-control", "--format", "csv", db=db).stdout
+    assert listed.splitlines()[1].startswith("1-вх,")
+    assert "На контроле" in run("incoming", "show", "1-вх", db=db).stdout
+    found = run("incoming", "list", "--search", "мероприятие", db=db).stdout
+    assert "1-вх" in found and "Всего: 2" in found
+    assert run("incoming", "done", "1-вх", "--note", "Учтено", db=db).returncode == 0
+    assert run("incoming", "list", "--on-control", db=db).stdout.strip() == "Всего: 0"
+    missing = run("incoming", "show", "99-вх", db=db)
+    assert missing.returncode == 2 and "не найдено" in missing.stderr
+
+
+def test_a_json_card_names_its_problems(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="sender"):
+        card_from_json({"journal": "ВХ", "subject": "x", "sender": {}})
+    with pytest.raises(UserError, match="sender_date"):
+        card_from_json(
+            {"journal": "ВХ", "subject": "x", "sender": {"text": "y"}, "sender_date": "вчера"}
+        )
+    parsed = card_from_json(
+        {"journal": "ВХ", "subject": "x", "sender": {"text": "y"}, "files": ["a.pdf"]}, tmp_path
+    )
+    assert parsed.files == [tmp_path / "a.pdf"]
