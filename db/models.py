@@ -656,6 +656,15 @@ class IncomingLetter(Base):
         Index("ix_incoming_letter_reg_date_id", "reg_date", "id"),
         # the duplicate check: the same sender's number and date registered before
         Index("ix_incoming_letter_sender_number", "sender_number", "sender_date"),
+        # the few numbers without a registered letter, for ``journal gaps``
+        Index(
+            "ix_incoming_letter_not_registered",
+            "journal_id",
+            "period_key",
+            "seq",
+            sqlite_where=text("status <> 'registered'"),
+            postgresql_where=text("status <> 'registered'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -333,3 +333,26 @@ def test_a_json_card_names_its_problems(tmp_path: Path) -> None:
         {"journal": "ВХ", "subject": "x", "sender": {"text": "y"}, "files": ["a.pdf"]}, tmp_path
     )
     assert parsed.files == [tmp_path / "a.pdf"]
+
+
+def test_gaps_and_export_of_an_incoming_journal(registry: Database, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from app.services.registry.journal import export_journal, journal_gaps
+
+    register_incoming(registry, card(), today=TODAY)
+    moved = JournalData(**{**INCOMING_JOURNAL.__dict__, "next_seq": 5})
+    save_journal(registry, moved, today=TODAY)
+    register_incoming(registry, card(sender_number="2"), today=TODAY)
+    gaps = journal_gaps(registry, journal="ВХ")
+    assert [(g.journal, g.label) for g in gaps] == [("ВХ", "№ 2–4")]
+    assert all(g.journal != "ВХ" for g in journal_gaps(registry, journal="ИСХ"))
+    out = export_journal(
+        registry, dt.date(2025, 11, 1), dt.date(2025, 11, 30), tmp_path / "in.xlsx", journal="ВХ"
+    )
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    values = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    text = "\n".join(" | ".join(str(c) for c in row if c is not None) for row in values)
+    assert "Журнал регистрации входящих документов" in text
+    assert "1-вх" in text and "5-вх" in text and "01-12/345 от 14.11.2025" in text

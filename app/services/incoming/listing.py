@@ -39,6 +39,7 @@ class IncomingQuery:
     overdue: bool = False
     executor: str | None = None  # a staff code
     today: dt.date | None = None  # what «overdue» is counted from
+    oldest_first: bool = False  # the journal's order (an export) instead of the newest first
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def list_incoming(
     """A page of the incoming journal, newest first."""
     with search_session(db) as session:
         ids = None
-        if _chunked(db, query):
+        if _chunked(db, query) and not query.oldest_first:
             rest = _filters(session, query, indexed=False)
             ids = newest_first(
                 session,
@@ -145,12 +146,17 @@ def list_incoming(
                 session.scalars(
                     select(IncomingLetter.id)
                     .where(*_filters(session, query))
-                    .order_by(IncomingLetter.reg_date.desc(), IncomingLetter.id.desc())
+                    .order_by(*_order(query))
                     .offset(offset)
                     .limit(limit)
                 )
             )
         return rows_of(session, page, query.today or clock.today())
+
+
+def _order(query: IncomingQuery) -> list[ColumnElement[object]]:
+    columns: list[ColumnElement[object]] = [IncomingLetter.reg_date, IncomingLetter.id]  # type: ignore[list-item]
+    return columns if query.oldest_first else [c.desc() for c in columns]
 
 
 def rows_of(session: Session, ids: list[int], today: dt.date) -> list[IncomingRow]:

@@ -16,14 +16,14 @@ from app.errors import UserError
 from app.exporters.table import Table, TableColumn
 from app.field_rules import MAX_TEXT, text_problem
 from app.numbering import MAX_SEQ, Template, Token, parse_template, period_key, quarter
-from app.services.registry.counters import next_seq
+from app.services.registry.counters import INCOMING, next_seq
 from app.services.registry.letter_list import LetterQuery, LetterRow, list_letters
 from app.services.registry.letters import DELIVERY_STATE_LABELS, STATUS_LABELS
 from app.states import LetterStatus
 from app.tabular import read_rows
 from app.text import date_ru, parse_date_ru
 from db.engine import Database
-from db.models import Journal, JournalCounter, Letter, Staff
+from db.models import IncomingLetter, Journal, JournalCounter, Letter, Staff
 
 GAP_REASONS = {
     "reserved": "зарезервирован, письмо не зарегистрировано",
@@ -90,12 +90,9 @@ class Gap:
         return max(self.last_seq, self.seq) - self.seq + 1
 
 
-# a literal condition, so that SQLite uses the partial index of migration 0007
-NOT_REGISTERED = text("letter.status <> 'registered'")
-
-
 def journal_gaps(db: Database, *, journal: str | None = None) -> list[Gap]:
-    """Numbers with no registered letter, and why: reserved, cancelled, annulled or skipped.
+    """Numbers with no registered letter, and why: reserved, cancelled, annulled or skipped;
+    of outgoing and incoming journals alike.
 
     Numbering continued from paper starts at the first number this program holds, so the
     numbers before it are not gaps. Read from indexes only: the unique (journal, period, seq)
@@ -103,69 +100,87 @@ def journal_gaps(db: Database, *, journal: str | None = None) -> list[Gap]:
     registered.
     """
     with db.read() as session:
-        journals = select(Journal.id, Journal.code)
+        journals = select(Journal.id, Journal.code, Journal.kind)
         if journal:
             journals = journals.where(Journal.code == journal)
-        codes: dict[int, str] = {jid: code for jid, code in session.execute(journals)}
-        if journal and not codes:
+        found = session.execute(journals).all()
+        if journal and not found:
             raise UserError(f"Журнал с кодом «{journal}» не найден")
-        in_journals = Letter.journal_id.in_(codes)
-        spans = {
-            (jid, key): (count, low, high)
-            for jid, key, count, low, high in session.execute(
-                select(
-                    Letter.journal_id,
-                    Letter.period_key,
-                    func.count(),
-                    func.min(Letter.seq),
-                    func.max(Letter.seq),
-                )
-                .where(in_journals)
-                .group_by(Letter.journal_id, Letter.period_key)
-            )
-        }
-        unregistered: dict[tuple[int, str], list[Gap]] = {}
-        for jid, key, seq, letter_id, number, status, reason, subject in session.execute(
-            select(
-                Letter.journal_id,
-                Letter.period_key,
-                Letter.seq,
-                Letter.id,
-                Letter.number,
-                Letter.status,
-                Letter.annul_reason,
-                Letter.subject,
-            ).where(in_journals, NOT_REGISTERED)
-        ):
-            # a reservation's note is kept as its heading until the letter is registered
-            note = subject if status == LetterStatus.RESERVED else reason
-            gap = Gap(
-                codes[jid], key, seq, number, GAP_REASONS[status], note,
-                letter_id=letter_id, kind=status,
-            )  # fmt: skip
-            unregistered.setdefault((jid, key), []).append(gap)
-        counters = {
-            (jid, key): last_seq
-            for jid, key, last_seq in session.execute(
-                select(
-                    JournalCounter.journal_id, JournalCounter.period_key, JournalCounter.last_seq
-                ).where(JournalCounter.journal_id.in_(codes))
-            )
-        }
         gaps: list[Gap] = []
-        # a counter without letters was moved forward before the first letter: no gap yet
-        for (jid, key), (count, low, high) in spans.items():
-            last_seq = counters.get((jid, key), high)
-            period = list(unregistered.get((jid, key), []))
-            if high - low + 1 > count:
-                period += [
-                    _skipped(codes[jid], key, seq + 1, following - 1)
-                    for seq, following in _holes(session, jid, key)
-                ]
-            if last_seq > high:
-                period.append(_skipped(codes[jid], key, high + 1, last_seq))
-            gaps += period
+        for entry in (Letter, IncomingLetter):
+            codes = {
+                jid: code
+                for jid, code, kind in found
+                if (kind == INCOMING) == (entry is IncomingLetter)
+            }
+            if codes:
+                gaps += _gaps_of(session, entry, codes)
     gaps.sort(key=lambda g: (g.journal, g.period, g.seq))
+    return gaps
+
+
+def _gaps_of(
+    session: Session, entry: type[Letter] | type[IncomingLetter], codes: dict[int, str]
+) -> list[Gap]:
+    in_journals = entry.journal_id.in_(codes)
+    spans = {
+        (jid, key): (count, low, high)
+        for jid, key, count, low, high in session.execute(
+            select(
+                entry.journal_id,
+                entry.period_key,
+                func.count(),
+                func.min(entry.seq),
+                func.max(entry.seq),
+            )
+            .where(in_journals)
+            .group_by(entry.journal_id, entry.period_key)
+        )
+    }
+    # a literal condition, so that SQLite uses the partial index (migrations 0007 and 0018)
+    not_registered = text(f"{entry.__tablename__}.status <> 'registered'")
+    why = entry.annul_reason if entry is Letter else entry.note  # type: ignore[union-attr]
+    unregistered: dict[tuple[int, str], list[Gap]] = {}
+    for jid, key, seq, letter_id, number, status, reason, subject in session.execute(
+        select(
+            entry.journal_id,
+            entry.period_key,
+            entry.seq,
+            entry.id,
+            entry.number,
+            entry.status,
+            why,
+            entry.subject,
+        ).where(in_journals, not_registered)
+    ):
+        # a reservation's note is kept as its heading until the letter is registered
+        note = subject if status == LetterStatus.RESERVED else reason
+        gap = Gap(
+            codes[jid], key, seq, number, GAP_REASONS[status], note,
+            letter_id=letter_id, kind=status,
+        )  # fmt: skip
+        unregistered.setdefault((jid, key), []).append(gap)
+    counters = {
+        (jid, key): last_seq
+        for jid, key, last_seq in session.execute(
+            select(
+                JournalCounter.journal_id, JournalCounter.period_key, JournalCounter.last_seq
+            ).where(JournalCounter.journal_id.in_(codes))
+        )
+    }
+    gaps: list[Gap] = []
+    # a counter without letters was moved forward before the first letter: no gap yet
+    for (jid, key), (count, low, high) in spans.items():
+        last_seq = counters.get((jid, key), high)
+        period = list(unregistered.get((jid, key), []))
+        if high - low + 1 > count:
+            period += [
+                _skipped(codes[jid], key, seq + 1, following - 1)
+                for seq, following in _holes(session, entry, jid, key)
+            ]
+        if last_seq > high:
+            period.append(_skipped(codes[jid], key, high + 1, last_seq))
+        gaps += period
     return gaps
 
 
@@ -174,12 +189,17 @@ def _skipped(code: str, period: str, first: int, last: int) -> Gap:
     return Gap(code, period, first, "", GAP_REASONS["missing"], last_seq=run_end)
 
 
-def _holes(session: Session, journal_id: int, period: str) -> list[tuple[int, int]]:
+def _holes(
+    session: Session,
+    entry: type[Letter] | type[IncomingLetter],
+    journal_id: int,
+    period: str,
+) -> list[tuple[int, int]]:
     """(seq, next seq) wherever the next number held in the period is not seq + 1."""
-    following = func.lead(Letter.seq).over(order_by=Letter.seq).label("following")
+    following = func.lead(entry.seq).over(order_by=entry.seq).label("following")
     inner = (
-        select(Letter.seq, following)
-        .where(Letter.journal_id == journal_id, Letter.period_key == period)
+        select(entry.seq, following)
+        .where(entry.journal_id == journal_id, entry.period_key == period)
         .subquery()
     )
     rows = session.execute(
@@ -247,11 +267,74 @@ def _subject_mark(row: LetterRow) -> str:
     return f"[{mark}{reason}] {row.subject}".strip()
 
 
+INCOMING_COLUMNS = [
+    TableColumn("№ п/п", 6),
+    TableColumn("Дата поступления", 14),
+    TableColumn("Рег. номер", 15),
+    TableColumn("Отправитель", 35),
+    TableColumn("Исх. номер и дата", 18),
+    TableColumn("Заголовок", 46),
+    TableColumn("Исполнитель", 18),
+    TableColumn("Срок", 12),
+    TableColumn("Отметка об исполнении", 16),
+]
+
+
+def _incoming_table(db: Database, date_from: dt.date, date_to: dt.date, journal: str) -> Table:
+    """The journal of incoming letters for a period, oldest first."""
+    from app.services.incoming.listing import IncomingQuery, list_incoming
+    from app.states import Execution
+
+    query = IncomingQuery(date_from=date_from, date_to=date_to, journal=journal, oldest_first=True)
+    rows: list[list[str]] = []
+    offset = 0
+    while True:
+        page = list_incoming(db, query, offset=offset, limit=BATCH)
+        for row in page:
+            theirs = " от ".join(
+                p
+                for p in (row.sender_number, date_ru(row.sender_date) if row.sender_date else "")
+                if p
+            )
+            rows.append(
+                [
+                    str(len(rows) + 1),
+                    date_ru(row.reg_date),
+                    row.number,
+                    row.sender,
+                    theirs,
+                    row.subject,
+                    row.executor,
+                    date_ru(row.due) if row.due else "",
+                    Execution(row.execution).label if row.execution != Execution.NONE else "",
+                ]
+            )
+        if len(page) < BATCH:
+            break
+        offset += BATCH
+    return Table(
+        title="Журнал регистрации входящих документов",
+        subtitle=f"с {date_ru(date_from)} по {date_ru(date_to)}, журнал «{journal}»; "
+        f"записей: {len(rows)}",
+        columns=INCOMING_COLUMNS,
+        rows=rows,
+    )
+
+
 def journal_table(
     db: Database, date_from: dt.date, date_to: dt.date, *, journal: str | None = None
 ) -> Table:
+    """The journal of a period: of the outgoing letters (all outgoing journals, or one), or of
+    an incoming journal."""
     if date_to < date_from:
         raise UserError("Конец периода раньше начала")
+    if journal:
+        with db.read() as session:
+            kind = session.scalar(select(Journal.kind).where(Journal.code == journal))
+        if kind is None:
+            raise UserError(f"Журнал с кодом «{journal}» не найден")
+        if kind == INCOMING:
+            return _incoming_table(db, date_from, date_to, journal)
     query = LetterQuery(
         date_from=date_from, date_to=date_to, journal=journal, sort="date", descending=False
     )

@@ -73,6 +73,13 @@ def upgrade() -> None:
         ("ix_incoming_letter_uid", ["uid"]),
     ):
         op.create_index(name, "incoming_letter", columns)
+    op.create_index(
+        "ix_incoming_letter_not_registered",
+        "incoming_letter",
+        ["journal_id", "period_key", "seq"],
+        sqlite_where=sa.text("status <> 'registered'"),
+        postgresql_where=sa.text("status <> 'registered'"),
+    )
     op.create_table(
         "incoming_assignment",
         sa.Column("id", sa.Integer(), nullable=False),
