@@ -356,3 +356,65 @@ def test_gaps_and_export_of_an_incoming_journal(registry: Database, tmp_path: Pa
     text = "\n".join(" | ".join(str(c) for c in row if c is not None) for row in values)
     assert "Журнал регистрации входящих документов" in text
     assert "1-вх" in text and "5-вх" in text and "01-12/345 от 14.11.2025" in text
+
+
+def test_an_outgoing_letter_answers_an_incoming_one(registry: Database) -> None:
+    """``"reply_to": {"incoming": "1-вх"}``: «На № <their number> от <their date>» comes from
+    the incoming letter, both are linked, and the incoming letter is answered."""
+    from app.services.registry.letter_cards import card_from_json as letter_card_from_json
+    from app.services.registry.letter_cards import letter_card
+    from app.services.registry.letters import letter_id_by_number
+
+    incoming = register_incoming(registry, card(), today=TODAY)
+    assign_incoming(
+        registry, incoming.id, ["protasov"], due=dt.date(2025, 11, 28), task="", today=TODAY
+    )
+    outgoing = letter_card_from_json(
+        {
+            "journal": "ИСХ",
+            "case": "5",
+            "date": "2025-11-20",
+            "subject": "О мероприятиях",
+            "addressee": {"recipient": "minpromtorg"},
+            "signatory": "protasov",
+            "body": "Сообщаем.",
+            "reply_to": {"incoming": "1-вх"},
+        }
+    )
+    answer = register_letter(registry, outgoing)
+    printed = letter_card(registry, letter_id_by_number(registry, answer.number))
+    assert (printed.card.reply_to_number, printed.card.reply_to_date) == (
+        "01-12/345",
+        dt.date(2025, 11, 14),
+    )
+    detail = incoming_detail(registry, incoming.id, today=TODAY)
+    assert detail.execution == Execution.ANSWERED
+    assert detail.answered_by is not None and detail.answered_by.number == answer.number
+    assert list_incoming(registry, IncomingQuery(on_control=True, today=TODAY)) == []
+    # a reply needs their number to print, and comes after the letter it answers
+    bare = register_incoming(
+        registry, card(sender_number="", sender_code="kamchatka-governor"), today=TODAY
+    )
+    with pytest.raises(UserError, match="не указан исходящий номер"):
+        register_letter(
+            registry, letter_card_from_json({**_card_json(), "reply_to": {"incoming": bare.number}})
+        )
+    with pytest.raises(UserError, match="раньше входящего"):
+        register_letter(
+            registry,
+            letter_card_from_json(
+                {**_card_json(), "date": "2025-11-17", "reply_to": {"incoming": "1-вх"}}
+            ),
+        )
+
+
+def _card_json() -> dict[str, object]:
+    return {
+        "journal": "ИСХ",
+        "case": "5",
+        "date": "2025-11-20",
+        "subject": "О мероприятиях",
+        "addressee": {"recipient": "minpromtorg"},
+        "signatory": "protasov",
+        "body": "Сообщаем.",
+    }

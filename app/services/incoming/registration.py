@@ -43,7 +43,6 @@ from db.models import (
     Staff,
 )
 
-MAX_CANDIDATES = 5  # letters named when a number is ambiguous
 MAX_NOTE = 20_000
 
 
@@ -265,42 +264,6 @@ def _answer_to(
     control.files = [ReportReplyFile(position=i, file_id=f.file_id) for i, f in enumerate(files)]
     session.flush()
     return f"отчет по письму № {letter.number} отмечен полученным"
-
-
-# --- finding ----------------------------------------------------------------------------------
-
-
-def find_incoming_in(
-    session: Session, number: str, *, year: int | None = None, journal: str | None = None
-) -> IncomingLetter:
-    """The incoming letter with our number; numbers restart each period, so a year may be
-    needed."""
-    stmt = select(IncomingLetter).where(IncomingLetter.number == number.strip())
-    if year is not None:
-        stmt = stmt.where(
-            IncomingLetter.reg_date >= dt.date(year, 1, 1),
-            IncomingLetter.reg_date <= dt.date(year, 12, 31),
-        )
-    if journal:
-        stmt = stmt.where(IncomingLetter.journal.has(Journal.code == journal))
-    found = session.scalars(stmt.order_by(IncomingLetter.reg_date).limit(MAX_CANDIDATES + 1)).all()
-    if not found:
-        raise UserError(f"Входящее № {number} не найдено")
-    if len(found) > 1:
-        shown = "; ".join(
-            f"{date_ru(x.reg_date)}, журнал {x.journal.code}" for x in found[:MAX_CANDIDATES]
-        )
-        raise UserError(
-            f"Номер {number} встречается несколько раз ({shown}); укажите --year или --journal"
-        )
-    return found[0]
-
-
-def incoming_id_by_number(
-    db: Database, number: str, *, year: int | None = None, journal: str | None = None
-) -> int:
-    with db.read() as session:
-        return find_incoming_in(session, number, year=year, journal=journal).id
 
 
 # --- resolutions and execution ----------------------------------------------------------------

@@ -88,6 +88,8 @@ def card_from_json(data: Any, folder: Path | None = None) -> LetterCard:
     r = JsonObject(data, "карточка письма")
     reply = r.data.get("reply_to")
     reply_r = JsonObject(reply, "reply_to") if reply is not None else None
+    # {"incoming": "5-вх"}: the incoming letter it answers, or their {"number", "date"}
+    answers = reply_r.text("incoming") if reply_r is not None else ""
     appendices = r.lines("appendices")
     for kind in appendices:
         if kind not in APPENDIX_KINDS:
@@ -102,8 +104,10 @@ def card_from_json(data: Any, folder: Path | None = None) -> LetterCard:
         salutation=r.text("salutation") or None,
         body=card_body(r.data.get("body")),
         closing=r.text("closing") or None,
-        reply_to_number=reply_r.text("number", None) if reply_r else "",
-        reply_to_date=reply_r.date("date") if reply_r else None,
+        reply_to_number=reply_r.text("number", None) if reply_r and not answers else "",
+        reply_to_date=reply_r.date("date") if reply_r and not answers else None,
+        reply_to_incoming=answers,
+        reply_to_incoming_year=reply_r.integer("year", None) if answers and reply_r else None,
         attachments=_attachments(r.items("attachments"), folder),
         signatory=r.text("signatory") or None,
         signature=r.text("signature", "handwritten") or "handwritten",

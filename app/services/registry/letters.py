@@ -24,15 +24,17 @@ from app.field_rules import MAX_BODY, MAX_TEXT, check_text, problems_of, refuse,
 from app.letter_body import plain_text
 from app.letter_layout import BY_LIST
 from app.numbering import format_number, parse_template, period_key
+from app.services.incoming.lookup import find_incoming_in
 from app.services.registry.counters import INCOMING, issue_number
 from app.services.registry.file_store import count_pages, store_letter_file_in
 from app.services.safety.audit_log import refuse_stale
 from app.services.safety.stored_files import open_upload
-from app.states import ControlState, CopyState, DeliveryState, LetterStatus, labels
+from app.states import ControlState, CopyState, DeliveryState, Execution, LetterStatus, labels
 from app.text import date_ru
 from db.engine import Database
 from db.models import (
     DistributionList,
+    IncomingLetter,
     Journal,
     JournalCounter,
     Letter,
@@ -101,6 +103,9 @@ class LetterCard:
     closing: str | None = None
     reply_to_number: str = ""
     reply_to_date: dt.date | None = None
+    # our number of the incoming letter it answers: «На № …» printed from that letter
+    reply_to_incoming: str = ""
+    reply_to_incoming_year: int | None = None
     attachments: list[AttachmentData] = field(default_factory=list)
     signatory: str | None = None
     signature: str = "handwritten"
@@ -331,6 +336,7 @@ def register_in(
     """
     check_card(card)
     journal = _journal(session, card.journal)
+    answered = _answered_incoming(session, card) if card.reply_to_incoming else None
     if card.number:
         letter = _reserved(session, journal, card.number)
         if card.date and period_key(card.date, journal.period) != letter.period_key:
@@ -358,7 +364,38 @@ def register_in(
         date=letter.reg_date.isoformat(),
         reserved=bool(card.number),
     )
+    if answered is not None:
+        _mark_answered(session, answered, letter)
     return RegisteredLetter(letter.id, letter.number, letter.reg_date, journal.code)
+
+
+def _answered_incoming(session: Session, card: LetterCard) -> IncomingLetter:
+    """The incoming letter the card answers; its sender's number and date go to «На № … от …»."""
+    incoming = find_incoming_in(session, card.reply_to_incoming, year=card.reply_to_incoming_year)
+    if not incoming.sender_number:
+        raise UserError(
+            f"У входящего № {incoming.number} не указан исходящий номер отправителя — "
+            "строку «На № … от …» составить не из чего"
+        )
+    card.reply_to_number = incoming.sender_number
+    card.reply_to_date = incoming.sender_date
+    return incoming
+
+
+def _mark_answered(session: Session, incoming: IncomingLetter, letter: Letter) -> None:
+    """The incoming letter answered by this one: linked both ways, taken off control."""
+    if letter.reg_date < incoming.reg_date:
+        raise UserError(
+            f"Письмо от {date_ru(letter.reg_date)} раньше входящего № {incoming.number} от "
+            f"{date_ru(incoming.reg_date)} — ответом на него оно быть не может"
+        )
+    incoming.answered_by_id = letter.id
+    incoming.execution = Execution.ANSWERED
+    incoming.done_date = letter.reg_date
+    session.flush()
+    audit.record(
+        session, "incoming", incoming.id, "answered", number=incoming.number, reply=letter.number
+    )
 
 
 def preview_row_in(session: Session, card: LetterCard) -> Letter:
