@@ -36,6 +36,7 @@ from ui.bars.welcome_banner import WelcomeBanner
 from ui.file_dialogs import announce_saved, open_file, save_file
 from ui.read_only import WRITES, lock_actions, lock_writes, writes
 from ui.signals import SignalHub
+from ui.tabs.incoming_tab import IncomingTab
 from ui.tabs.list_tab import ListTab
 from ui.tabs.recipients_tab import RecipientsTab
 from ui.tabs.registry_tab import RegistryTab
@@ -59,10 +60,14 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self.hub.letters_changed.connect(self.registry_tab.refresh)
+        self.hub.letters_changed.connect(self.incoming_tab.refresh)
         self.hub.letters_changed.connect(self.reports_tab.refresh)
         self.hub.recipients_changed.connect(self.recipients_tab.refresh)
         self.hub.profile_changed.connect(self._update_profile_view)
         self.hub.profile_changed.connect(self.registry_tab.reload_journals)
+        self.hub.profile_changed.connect(self.incoming_tab.reload_journals)
+        self.incoming_tab.register_requested.connect(self.register_incoming)
+        self.incoming_tab.open_requested.connect(self.open_incoming)
         self.hub.profile_changed.connect(self.recipients_tab.reload_profile)
         self.registry_tab.new_letter_requested.connect(self.new_letter)
         self.registry_tab.open_requested.connect(self.open_letter)
@@ -103,9 +108,11 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.registry_tab = RegistryTab(self.db)
+        self.incoming_tab = IncomingTab(self.db)
         self.recipients_tab = RecipientsTab(self.db)
         self.reports_tab = ReportsTab(self.db)
         self.tabs.addTab(self.registry_tab, "Реестр исходящих")
+        self.tabs.addTab(self.incoming_tab, "Входящие")
         self.tabs.addTab(self.recipients_tab, "Адресаты")
         self.tabs.addTab(self.reports_tab, "Контроль отчетов")
 
@@ -156,6 +163,10 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&Файл")
         self.new_letter_action = self._action("Новое письмо…", self.new_letter, "Ctrl+N")
         file_menu.addAction(self.new_letter_action)
+        self.new_incoming_action = self._action(
+            "Зарегистрировать входящее…", self.register_incoming, "Ctrl+I"
+        )
+        file_menu.addAction(self.new_incoming_action)
         file_menu.addAction(
             self._action("Печать журнала за период…", self.export_journal, "Ctrl+Shift+P")
         )
@@ -190,8 +201,8 @@ class MainWindow(QMainWindow):
         self.demo_action = self._action("Загрузить демонстрационные данные", self.load_demo_data)
         service_menu.addAction(self.demo_action)
         writes(
-            self.new_letter_action, import_action, journal_import_action, setup_action,
-            self.settings_action, self.demo_action,
+            self.new_letter_action, self.new_incoming_action, import_action,
+            journal_import_action, setup_action, self.settings_action, self.demo_action,
         )  # fmt: skip
         self.admin_actions = [journal_import_action, setup_action, self.settings_action]
         self.admin_actions.append(self.demo_action)
@@ -282,9 +293,14 @@ class MainWindow(QMainWindow):
     def update_control_notice(self) -> None:
         """At start: a notice when reports are overdue or due within three days."""
         from app.services.control.reports import control_notice
+        from app.services.incoming.listing import incoming_notice
 
         try:
-            self.notice.show_notice(control_notice(self.db).text)
+            texts = [control_notice(self.db).text]
+            late = incoming_notice(self.db).overdue
+            if late:
+                texts.append(f"Входящих с просроченным сроком исполнения: {late}")
+            self.notice.show_notice("; ".join(t for t in texts if t))
         except UserError:
             self.notice.show_notice("")
 
@@ -329,6 +345,35 @@ class MainWindow(QMainWindow):
             self.db, self, addressee if isinstance(addressee, Addressee) else None
         )
         self._registered(registered)
+
+    def answer_incoming(self, incoming_id: int) -> None:
+        """«Ответить»: a new outgoing letter to the sender, «На № … от …» of that letter."""
+        from ui.dialogs.letter_dialog import LetterDialog
+
+        self._registered(LetterDialog.register_new(self.db, self, answering=incoming_id))
+
+    def register_incoming(self) -> None:
+        from ui.dialogs.incoming_dialogs import IncomingDialog
+
+        dialog = IncomingDialog(self.db, self)
+        if dialog.exec() != IncomingDialog.DialogCode.Accepted or dialog.result_letter is None:
+            return
+        done = dialog.result_letter
+        self.hub.letters_changed.emit()
+        self.update_control_notice()
+        message = f"Входящее зарегистрировано: № {done.number} от {date_ru(done.reg_date)}"
+        if done.report:
+            message += f"; {done.report}"
+        self.statusBar().showMessage(message, 15_000)
+
+    def open_incoming(self, incoming_id: int) -> None:
+        from ui.dialogs.incoming_dialogs import IncomingCardDialog
+
+        dialog = IncomingCardDialog(self.db, incoming_id, self)
+        dialog.changed.connect(self.hub.letters_changed)
+        dialog.changed.connect(self.update_control_notice)
+        dialog.reply_requested.connect(self.answer_incoming)
+        dialog.exec()
 
     def _registered(self, registered: RegisteredLetter | None) -> None:
         self.hub.letters_changed.emit()  # a draft may have gone even when nothing registered

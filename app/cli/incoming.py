@@ -10,8 +10,6 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from app.text import date_ru
-
 
 def add_incoming(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
     """Register the ``incoming`` commands; ``date`` parses a date, ``open_db(args)`` opens
@@ -97,7 +95,7 @@ def _cmd_register(args: argparse.Namespace) -> int:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    from app.services.incoming.detail import incoming_detail
+    from app.services.incoming.detail import card_lines, incoming_detail
 
     db = args.open_db(args)
     detail = incoming_detail(db, _id(args, db))
@@ -107,57 +105,6 @@ def _cmd_show(args: argparse.Namespace) -> int:
     for line in card_lines(detail):
         print(line)
     return 0
-
-
-def card_lines(d: Any) -> list[str]:
-    """The card as lines of text (``incoming show``)."""
-    sender_ref = " ".join(
-        p
-        for p in (
-            f"№ {d.sender_number}" if d.sender_number else "",
-            f"от {date_ru(d.sender_date)}" if d.sender_date else "",
-        )
-        if p
-    )
-    lines = [
-        f"Входящий № {d.number} от {date_ru(d.reg_date)} (журнал {d.journal})",
-        f"Отправитель: {d.sender}" + (f" [{d.sender_code}]" if d.sender_code else ""),
-    ]
-    if sender_ref:
-        lines.append(f"Исходящий отправителя: {sender_ref}")
-    lines.append(f"Заголовок: {d.subject}")
-    if d.delivery or d.pages:
-        lines.append(
-            "Доставка: "
-            + ", ".join(p for p in (d.delivery, f"листов: {d.pages}" if d.pages else "") if p)
-        )
-    if d.note:
-        lines.append(f"Примечание: {d.note}")
-    lines.append(f"Исполнение: {d.execution_label}" + (" — просрочено" if d.overdue else ""))
-    for a in d.assignments:
-        due = f", срок {date_ru(a.due)}" if a.due else ""
-        lead = " (ответственный)" if a.responsible else ""
-        task = f": {a.task}" if a.task else ""
-        lines.append(f"  поручено {a.executor}{lead}{due}{task}")
-    if d.reply_to:
-        lines.append(
-            f"Ответ на наше письмо № {d.reply_to.number} от {date_ru(d.reply_to.reg_date)}"
-        )
-    if d.report:
-        lines.append(d.report)
-    if d.answered_by:
-        lines.append(
-            f"Дан ответ: письмо № {d.answered_by.number} от {date_ru(d.answered_by.reg_date)}"
-        )
-    elif d.done_date:
-        lines.append(
-            f"Исполнено {date_ru(d.done_date)}" + (f": {d.done_note}" if d.done_note else "")
-        )
-    for f in d.files:
-        pages = f", листов: {f.pages}" if f.pages else ""
-        size = f"{f.size:,}".replace(",", "\u00a0")
-        lines.append(f"  файл: {f.name} ({size} байт{pages})")
-    return lines
 
 
 def _cmd_list(args: argparse.Namespace) -> int:

@@ -104,7 +104,10 @@ class JournalImportDialog(QDialog):
         self.journal_combo = QComboBox()
         self.journal_combo.setObjectName("import_journal")
         for item in list_journals(self.db):
-            self.journal_combo.addItem(f"{item.code} — {item.name} ({item.template})", item.code)
+            if item.kind != "incoming":
+                self.journal_combo.addItem(
+                    f"{item.code} — {item.name} ({item.template})", item.code
+                )
         self.journal_combo.setCurrentIndex(max(0, self.journal_combo.findData(journal)))
         self.journal_combo.currentIndexChanged.connect(self.check)
         top.addWidget(self.journal_combo, 1)

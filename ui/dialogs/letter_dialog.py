@@ -39,6 +39,7 @@ from app.errors import UserError
 from app.production_calendar import day_off_reason
 from app.services.directory.distribution_lists import list_lists, list_names
 from app.services.directory.recipients import recipient_choices
+from app.services.incoming.detail import IncomingDetail, incoming_detail
 from app.services.organization.profile import list_journals, list_staff
 from app.services.registry.letter_cards import (
     LetterView,
@@ -117,6 +118,7 @@ class LetterDialog(QDialog):
         letter_id: int | None = None,
         addressee: Addressee | None = None,
         draft_id: int | None = None,
+        answering: int | None = None,
     ) -> None:
         super().__init__(parent)
         form: dict[str, object] | None = None
@@ -150,6 +152,9 @@ class LetterDialog(QDialog):
         self._fill_from_card()
         if letter_id is None and draft_id is None:
             self._remember_people()
+        self._answering: IncomingDetail | None = None
+        if answering is not None and letter_id is None:
+            self._answer(answering)
         if addressee and letter_id is None:
             self._fill_addressee(addressee, self._printed_for(addressee))
         self._journal_changed()
@@ -172,7 +177,7 @@ class LetterDialog(QDialog):
         grid = QGridLayout(box)
         self.journal_combo = QComboBox()
         for journal in list_journals(self.db):
-            if journal.active:
+            if journal.active and journal.kind != "incoming":
                 self.journal_combo.addItem(f"{journal.code} — {journal.name}", journal.code)
         self.date_edit = _date_edit(clock.today())
         self.case_edit = QLineEdit()
@@ -645,6 +650,9 @@ class LetterDialog(QDialog):
             report=self._report(),
             appendices=list(self._view.card.appendices) if self._view else [],
         )
+        if self._answering is not None:
+            card.reply_to_incoming = self._answering.number
+            card.reply_to_incoming_year = self._answering.reg_date.year
         # a letter needs its text and its signatory before it gets a number (one rule: app)
         missing = missing_requisites(card) if complete else {}
         if "body" in missing:
@@ -1013,13 +1021,34 @@ class LetterDialog(QDialog):
         lines = choices[0].label.rsplit(" — ", 1)[0] if choices else code
         return [PrintedAddressee(lines, "", "")]
 
+    def _answer(self, incoming_id: int) -> None:
+        """A reply to an incoming letter: to its sender, «На № … от …» from it."""
+        theirs = incoming_detail(self.db, incoming_id)
+        self._answering = theirs
+        self.setWindowTitle(f"Ответ на входящее № {theirs.number}")
+        self.reply_number_edit.setText(theirs.sender_number)
+        self.reply_date_edit.setText(
+            theirs.sender_date.strftime("%d.%m.%Y") if theirs.sender_date else ""
+        )
+        for edit in (self.reply_number_edit, self.reply_date_edit):
+            edit.setReadOnly(True)
+            edit.setToolTip(f"Из входящего № {theirs.number}")
+        if theirs.sender_code:
+            sender = Addressee(recipient=theirs.sender_code)
+            self._fill_addressee(sender, self._printed_for(sender))
+
     @classmethod
     def register_new(
-        cls, db: Database, parent: QWidget | None = None, addressee: Addressee | None = None
+        cls,
+        db: Database,
+        parent: QWidget | None = None,
+        addressee: Addressee | None = None,
+        *,
+        answering: int | None = None,
     ) -> RegisteredLetter | None:
         """The new-letter dialog; ``addressee`` pre-fills it (``Addressee(list=NAME)`` and the
-        like)."""
-        dialog = cls(db, parent, addressee=addressee)
+        like); ``answering``: the incoming letter it answers."""
+        dialog = cls(db, parent, addressee=addressee, answering=answering)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             return dialog.result_letter
         return None

@@ -160,7 +160,8 @@ class RegistryTab(ListTab):
         self.journal_filter.clear()
         self.journal_filter.addItem("Все журналы", None)
         for journal in list_journals(self.db):
-            self.journal_filter.addItem(journal.code, journal.code)
+            if journal.kind != "incoming":  # those are in «Входящие»
+                self.journal_filter.addItem(journal.code, journal.code)
         self.journal_filter.setCurrentIndex(max(0, self.journal_filter.findData(current)))
         self.journal_filter.blockSignals(False)
 

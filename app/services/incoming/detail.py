@@ -38,6 +38,7 @@ class AssignmentLine:
 @dataclass(frozen=True)
 class FileLine:
     id: int
+    file_id: int  # the stored file
     name: str
     size: int
     pages: int
@@ -150,7 +151,7 @@ def incoming_detail(
                 for a in row.assignments
             ],
             files=[
-                FileLine(f.id, f.name, size, f.pages)
+                FileLine(f.id, f.file_id, f.name, size, f.pages)
                 for f, size in session.execute(
                     select(IncomingFile, StoredFile.size)
                     .join(StoredFile, StoredFile.id == IncomingFile.file_id)
@@ -173,3 +174,54 @@ def incoming_detail(
                 f"{date_ru(letter.reg_date)} отмечен полученным"
             )
         return detail
+
+
+def card_lines(d: IncomingDetail) -> list[str]:
+    """The card as lines of text (``incoming show``, the card in the window)."""
+    sender_ref = " ".join(
+        p
+        for p in (
+            f"№ {d.sender_number}" if d.sender_number else "",
+            f"от {date_ru(d.sender_date)}" if d.sender_date else "",
+        )
+        if p
+    )
+    lines = [
+        f"Входящий № {d.number} от {date_ru(d.reg_date)} (журнал {d.journal})",
+        f"Отправитель: {d.sender}" + (f" [{d.sender_code}]" if d.sender_code else ""),
+    ]
+    if sender_ref:
+        lines.append(f"Исходящий отправителя: {sender_ref}")
+    lines.append(f"Заголовок: {d.subject}")
+    if d.delivery or d.pages:
+        lines.append(
+            "Доставка: "
+            + ", ".join(p for p in (d.delivery, f"листов: {d.pages}" if d.pages else "") if p)
+        )
+    if d.note:
+        lines.append(f"Примечание: {d.note}")
+    lines.append(f"Исполнение: {d.execution_label}" + (" — просрочено" if d.overdue else ""))
+    for a in d.assignments:
+        due = f", срок {date_ru(a.due)}" if a.due else ""
+        lead = " (ответственный)" if a.responsible else ""
+        task = f": {a.task}" if a.task else ""
+        lines.append(f"  поручено {a.executor}{lead}{due}{task}")
+    if d.reply_to:
+        lines.append(
+            f"Ответ на наше письмо № {d.reply_to.number} от {date_ru(d.reply_to.reg_date)}"
+        )
+    if d.report:
+        lines.append(d.report)
+    if d.answered_by:
+        lines.append(
+            f"Дан ответ: письмо № {d.answered_by.number} от {date_ru(d.answered_by.reg_date)}"
+        )
+    elif d.done_date:
+        lines.append(
+            f"Исполнено {date_ru(d.done_date)}" + (f": {d.done_note}" if d.done_note else "")
+        )
+    for f in d.files:
+        pages = f", листов: {f.pages}" if f.pages else ""
+        size = f"{f.size:,}".replace(",", "\u00a0")
+        lines.append(f"  файл: {f.name} ({size} байт{pages})")
+    return lines

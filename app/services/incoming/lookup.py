@@ -1,4 +1,5 @@
-"""Finding an incoming letter by our number (the CLI, an outgoing letter answering it)."""
+"""Finding an incoming letter by our number (the CLI, an outgoing letter answering it), and
+marking it answered."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import audit
 from app.errors import UserError
+from app.states import Execution
 from app.text import date_ru
 from db.engine import Database
-from db.models import IncomingLetter, Journal
+from db.models import IncomingLetter, Journal, Letter
 
 MAX_CANDIDATES = 5  # letters named when a number is ambiguous
 
@@ -46,3 +49,20 @@ def incoming_id_by_number(
 ) -> int:
     with db.read() as session:
         return find_incoming_in(session, number, year=year, journal=journal).id
+
+
+def mark_answered(session: Session, incoming: IncomingLetter, letter: Letter) -> None:
+    """The incoming letter answered by our ``letter``: linked both ways, taken off control."""
+    if letter.reg_date < incoming.reg_date:
+        raise UserError(
+            f"Письмо № {letter.number} от {date_ru(letter.reg_date)} раньше входящего "
+            f"№ {incoming.number} от {date_ru(incoming.reg_date)} — ответом на него оно быть "
+            "не может"
+        )
+    incoming.answered_by_id = letter.id
+    incoming.execution = Execution.ANSWERED
+    incoming.done_date = letter.reg_date
+    session.flush()
+    audit.record(
+        session, "incoming", incoming.id, "answered", number=incoming.number, reply=letter.number
+    )

@@ -23,6 +23,7 @@ from app.production_calendar import due_date_warning
 from app.services.control.report_control import Reply, receive_in
 from app.services.control.reports import OUTSTANDING, control_in
 from app.services.incoming.cards import IncomingCard, check_card
+from app.services.incoming.lookup import mark_answered
 from app.services.registry.counters import INCOMING, issue_number
 from app.services.registry.file_store import count_pages, free_name, limit_bytes
 from app.services.registry.letters import find_letter_in
@@ -289,42 +290,59 @@ def assign_incoming(
     answers for it (``responsible``, or the first named). With a due date the letter is on
     control."""
     today = today or clock.today()
+    with db.write() as session:
+        return assign_in(
+            session, incoming_id, executors, due=due, task=task, responsible=responsible,
+            today=today,
+        )  # fmt: skip
+
+
+def assign_in(
+    session: Session,
+    incoming_id: int,
+    executors: list[str],
+    *,
+    due: dt.date | None,
+    task: str,
+    responsible: str | None,
+    today: dt.date,
+) -> Assigned:
+    """The write part of :func:`assign_incoming`, inside an open transaction."""
     codes = [c.strip() for c in executors if c.strip()]
     _check_assignment(codes, responsible, due, task, today)
-    with db.write() as session:
-        row = _registered(session, incoming_id)
-        staff = [_executor(session, code) for code in codes]
-        lead = responsible or codes[0]
-        for earlier in row.assignments:
-            earlier.responsible = False
-        start = len(row.assignments)
-        for i, person in enumerate(staff):
-            row.assignments.append(
-                IncomingAssignment(
-                    position=start + i,
-                    executor_id=person.id,
-                    responsible=person.code == lead,
-                    task=task.strip(),
-                    due_date=due,
-                )
+    row = _registered(session, incoming_id)
+    staff = [_executor(session, code) for code in codes]
+    lead = responsible or codes[0]
+    for earlier in row.assignments:
+        earlier.responsible = False
+    start = len(row.assignments)
+    for i, person in enumerate(staff):
+        row.assignments.append(
+            IncomingAssignment(
+                position=start + i,
+                executor_id=person.id,
+                responsible=person.code == lead,
+                task=task.strip(),
+                due_date=due,
             )
-        if due is not None:
-            row.execution = Execution.ON_CONTROL
-            row.done_date = None
-        session.flush()
-        audit.record(
-            session,
-            "incoming",
-            row.id,
-            "assigned",
-            number=row.number,
-            executors=codes,
-            responsible=lead,
-            due=due.isoformat() if due else "",
-            task=task.strip(),
         )
-        warning = due_date_warning(due) if due else ""
-        return Assigned(row.number, [warning] if warning else [])
+    if due is not None:
+        row.execution = Execution.ON_CONTROL
+        row.done_date = None
+    session.flush()
+    audit.record(
+        session,
+        "incoming",
+        row.id,
+        "assigned",
+        number=row.number,
+        executors=codes,
+        responsible=lead,
+        due=due.isoformat() if due else "",
+        task=task.strip(),
+    )
+    warning = due_date_warning(due) if due else ""
+    return Assigned(row.number, [warning] if warning else [])
 
 
 def _check_assignment(
@@ -372,30 +390,31 @@ def complete_incoming(
     """The letter executed: answered by our outgoing letter ``reply``, or done otherwise (a
     note says how); it is taken off control. The state's label."""
     today = today or clock.today()
+    with db.write() as session:
+        return complete_in(
+            session, incoming_id, reply=reply, reply_year=reply_year, note=note, today=today
+        )
+
+
+def complete_in(
+    session: Session,
+    incoming_id: int,
+    *,
+    reply: str | None,
+    reply_year: int | None,
+    note: str,
+    today: dt.date,
+) -> str:
+    """The write part of :func:`complete_incoming`, inside an open transaction."""
     if len(note) > MAX_NOTE:
         raise UserError("Отметка об исполнении длиннее 20 000 знаков")
-    with db.write() as session:
-        row = _registered(session, incoming_id)
-        answer = None
-        if reply:
-            answer = find_letter_in(session, reply.strip(), year=reply_year)
-            if answer.reg_date < row.reg_date:
-                raise UserError(
-                    f"Письмо № {answer.number} от {date_ru(answer.reg_date)} раньше входящего "
-                    f"№ {row.number} от {date_ru(row.reg_date)} — ответом на него оно быть не может"
-                )
-            row.answered_by_id = answer.id
-        row.execution = Execution.ANSWERED if answer else Execution.DONE
-        row.done_date = answer.reg_date if answer else today
-        row.done_note = note.strip()
-        session.flush()
-        audit.record(
-            session,
-            "incoming",
-            row.id,
-            "done",
-            number=row.number,
-            reply=answer.number if answer else "",
-            note=note.strip(),
-        )
-        return Execution(row.execution).label
+    row = _registered(session, incoming_id)
+    row.done_note = note.strip()
+    if reply:
+        mark_answered(session, row, find_letter_in(session, reply.strip(), year=reply_year))
+        return Execution.ANSWERED.label
+    row.execution = Execution.DONE
+    row.done_date = today
+    session.flush()
+    audit.record(session, "incoming", row.id, "done", number=row.number, note=row.done_note)
+    return Execution.DONE.label

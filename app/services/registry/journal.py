@@ -474,6 +474,10 @@ def preview_import(db: Database, path: Path, journal_code: str) -> ImportPreview
         journal = session.scalars(select(Journal).where(Journal.code == journal_code)).first()
         if journal is None:
             raise UserError(f"Журнал с кодом «{journal_code}» не найден")
+        if journal.kind == INCOMING:
+            raise UserError(
+                f"Журнал «{journal_code}» — журнал входящих; из Excel загружаются журналы исходящих"
+            )
         preview = ImportPreview(journal=journal_code)
         pattern = number_pattern(parse_template(journal.template))
         staff = {s.last_name.casefold(): s.id for s in session.scalars(select(Staff))}

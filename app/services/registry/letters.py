@@ -24,12 +24,12 @@ from app.field_rules import MAX_BODY, MAX_TEXT, check_text, problems_of, refuse,
 from app.letter_body import plain_text
 from app.letter_layout import BY_LIST
 from app.numbering import format_number, parse_template, period_key
-from app.services.incoming.lookup import find_incoming_in
+from app.services.incoming.lookup import find_incoming_in, mark_answered
 from app.services.registry.counters import INCOMING, issue_number
 from app.services.registry.file_store import count_pages, store_letter_file_in
 from app.services.safety.audit_log import refuse_stale
 from app.services.safety.stored_files import open_upload
-from app.states import ControlState, CopyState, DeliveryState, Execution, LetterStatus, labels
+from app.states import ControlState, CopyState, DeliveryState, LetterStatus, labels
 from app.text import date_ru
 from db.engine import Database
 from db.models import (
@@ -365,7 +365,7 @@ def register_in(
         reserved=bool(card.number),
     )
     if answered is not None:
-        _mark_answered(session, answered, letter)
+        mark_answered(session, answered, letter)
     return RegisteredLetter(letter.id, letter.number, letter.reg_date, journal.code)
 
 
@@ -380,22 +380,6 @@ def _answered_incoming(session: Session, card: LetterCard) -> IncomingLetter:
     card.reply_to_number = incoming.sender_number
     card.reply_to_date = incoming.sender_date
     return incoming
-
-
-def _mark_answered(session: Session, incoming: IncomingLetter, letter: Letter) -> None:
-    """The incoming letter answered by this one: linked both ways, taken off control."""
-    if letter.reg_date < incoming.reg_date:
-        raise UserError(
-            f"Письмо от {date_ru(letter.reg_date)} раньше входящего № {incoming.number} от "
-            f"{date_ru(incoming.reg_date)} — ответом на него оно быть не может"
-        )
-    incoming.answered_by_id = letter.id
-    incoming.execution = Execution.ANSWERED
-    incoming.done_date = letter.reg_date
-    session.flush()
-    audit.record(
-        session, "incoming", incoming.id, "answered", number=incoming.number, reply=letter.number
-    )
 
 
 def preview_row_in(session: Session, card: LetterCard) -> Letter:

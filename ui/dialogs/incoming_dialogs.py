@@ -1,0 +1,431 @@
+"""Incoming letters in the window: registering one, its card, a resolution, its execution."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QStringListModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import clock
+from app.errors import UserError
+from app.services.directory.recipients import recipient_choices
+from app.services.incoming.cards import DELIVERIES, IncomingCard
+from app.services.incoming.detail import IncomingDetail, card_lines, incoming_detail
+from app.services.incoming.registration import (
+    DuplicateIncoming,
+    RegisteredIncoming,
+    assign_incoming,
+    complete_incoming,
+    register_incoming,
+)
+from app.services.organization.profile import list_journals, list_staff
+from app.services.safety.stored_files import save_stored_file
+from app.states import Execution
+from app.text import initials_name
+from db.engine import Database
+from ui import palette
+from ui.read_only import writes
+from ui.widgets.due_date_edit import DueDateEdit
+
+TITLE = "Входящее письмо"
+
+
+def _date(edit: QDateEdit) -> dt.date:
+    q = edit.date()
+    return dt.date(q.year(), q.month(), q.day())
+
+
+def _date_edit(day: dt.date) -> QDateEdit:
+    edit = QDateEdit(QDate(day))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd.MM.yyyy")
+    return edit
+
+
+class IncomingDialog(QDialog):
+    """«Зарегистрировать входящее»: the card of a letter received, its files; the number."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.result_letter: RegisteredIncoming | None = None
+        self.setWindowTitle("Регистрация входящего письма")
+        self.resize(760, 640)
+        today = clock.today()
+        form = QFormLayout()
+        self.journal_combo = QComboBox()
+        for journal in list_journals(db):
+            if journal.kind == "incoming" and journal.active:
+                self.journal_combo.addItem(f"{journal.code} — {journal.name}", journal.code)
+        self.date_edit = _date_edit(today)
+        form.addRow("Журнал", self.journal_combo)
+        form.addRow("Дата поступления", self.date_edit)
+        self.sender_edit = QLineEdit()
+        self.sender_edit.setObjectName("sender_search")
+        self.sender_edit.setPlaceholderText(
+            "организация или должностное лицо из справочника, либо как написано (гражданин)"
+        )
+        self._choices: dict[str, str] = {}
+        self._sender_code = ""
+        self._completion = QStringListModel(self)
+        completer = QCompleter(self._completion, self)
+        completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.sender_edit.setCompleter(completer)
+        self.sender_edit.textEdited.connect(self._search_senders)
+        completer.activated.connect(self._choose_sender)
+        self.sender_note = QLabel()
+        self.sender_note.setStyleSheet(f"color: {palette.DIMMED};")
+        form.addRow("Отправитель", self.sender_edit)
+        form.addRow("", self.sender_note)
+        theirs = QHBoxLayout()
+        self.sender_number_edit = QLineEdit()
+        self.sender_number_edit.setPlaceholderText("исходящий номер отправителя")
+        self.sender_date_check = QCheckBox("от")
+        self.sender_date_check.setChecked(True)
+        self.sender_date_edit = _date_edit(today)
+        self.sender_date_check.toggled.connect(self.sender_date_edit.setEnabled)
+        theirs.addWidget(self.sender_number_edit, 1)
+        theirs.addWidget(self.sender_date_check)
+        theirs.addWidget(self.sender_date_edit)
+        form.addRow("Исх. №", theirs)
+        self.subject_edit = QLineEdit()
+        self.subject_edit.setPlaceholderText("О … (краткое содержание)")
+        form.addRow("Заголовок", self.subject_edit)
+        how = QHBoxLayout()
+        self.delivery_combo = QComboBox()
+        self.delivery_combo.addItem("", "")
+        for delivery in DELIVERIES:
+            self.delivery_combo.addItem(delivery, delivery)
+        self.pages_spin = QSpinBox()
+        self.pages_spin.setRange(0, 100_000)
+        how.addWidget(self.delivery_combo, 1)
+        how.addWidget(QLabel("листов"))
+        how.addWidget(self.pages_spin)
+        form.addRow("Доставка", how)
+        self.reply_edit = QLineEdit()
+        self.reply_edit.setPlaceholderText("номер нашего письма, если это ответ на него")
+        form.addRow("Ответ на наш №", self.reply_edit)
+        self.note_edit = QPlainTextEdit()
+        self.note_edit.setMaximumHeight(60)
+        form.addRow("Примечание", self.note_edit)
+        self.files_list = QListWidget()
+        self.files_list.setMaximumHeight(90)
+        buttons = QHBoxLayout()
+        add = QPushButton("Добавить файлы…")
+        add.clicked.connect(self._add_files)
+        remove = QPushButton("Убрать")
+        remove.clicked.connect(
+            lambda: [self.files_list.takeItem(self.files_list.row(i))
+                     for i in self.files_list.selectedItems()]
+        )  # fmt: skip
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        files = QVBoxLayout()
+        files.addWidget(self.files_list)
+        files.addLayout(buttons)
+        form.addRow("Файлы", files)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("form_error")
+        self.error_label.setStyleSheet(f"color: {palette.ERROR};")
+        self.error_label.setWordWrap(True)
+        box = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        ok = box.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText("Зарегистрировать")
+        writes(ok)
+        box.accepted.connect(self.register)
+        box.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(box)
+        if self.journal_combo.count() == 0:
+            self.error_label.setText(
+                "Нет журнала входящих: добавьте его в «Сервис → Настройки → Журналы» "
+                '(вид «входящие») или в файле настройки ("kind": "incoming")'
+            )
+            ok.setEnabled(False)
+
+    def _search_senders(self, text: str) -> None:
+        self._sender_code = ""
+        self.sender_note.setText("не из справочника: будет записан как введен")
+        choices = recipient_choices(self.db, text) if len(text.strip()) >= 2 else []
+        self._choices = {c.label: c.code for c in choices}
+        self._completion.setStringList(list(self._choices))
+        completer = self.sender_edit.completer()
+        if choices:
+            completer.complete()
+
+    def _choose_sender(self, label: str) -> None:
+        self._sender_code = self._choices.get(label, "")
+        self.sender_note.setText(
+            f"из справочника: {self._sender_code}" if self._sender_code else ""
+        )
+
+    def set_sender(self, code: str, label: str) -> None:
+        self.sender_edit.setText(label)
+        self._sender_code = code
+        self.sender_note.setText(f"из справочника: {code}")
+
+    def _add_files(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, "Файлы входящего письма")
+        for name in names:
+            item = QListWidgetItem(Path(name).name)
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            item.setToolTip(name)
+            self.files_list.addItem(item)
+
+    def card(self) -> IncomingCard:
+        text = self.sender_edit.text().strip()
+        return IncomingCard(
+            journal=self.journal_combo.currentData() or "",
+            subject=self.subject_edit.text().strip(),
+            sender_code=self._sender_code,
+            sender_text="" if self._sender_code else text,
+            sender_number=self.sender_number_edit.text().strip(),
+            sender_date=_date(self.sender_date_edit)
+            if self.sender_date_check.isChecked()
+            else None,
+            date=_date(self.date_edit),
+            delivery=self.delivery_combo.currentData() or "",
+            pages=self.pages_spin.value(),
+            note=self.note_edit.toPlainText().strip(),
+            reply_to=self.reply_edit.text().strip(),
+            files=[
+                Path(self.files_list.item(i).data(Qt.ItemDataRole.UserRole))
+                for i in range(self.files_list.count())
+            ],
+        )
+
+    def register(self) -> None:
+        card = self.card()
+        try:
+            try:
+                self.result_letter = register_incoming(self.db, card)
+            except DuplicateIncoming as exc:
+                answer = QMessageBox.question(self, TITLE, str(exc))
+                if answer != QMessageBox.StandardButton.Yes:
+                    return
+                self.result_letter = register_incoming(self.db, card, again=True)
+        except UserError as exc:
+            self.error_label.setText(str(exc))
+            return
+        self.accept()
+
+
+class IncomingCardDialog(QDialog):
+    """The card of an incoming letter, with what can be done to it."""
+
+    changed = Signal()
+    reply_requested = Signal(int)  # the incoming letter's id: a new outgoing letter answers it
+
+    def __init__(self, db: Database, incoming_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.incoming_id = incoming_id
+        self.resize(760, 560)
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)
+        self.text.setObjectName("incoming_card")
+        self.files_list = QListWidget()
+        self.files_list.setMaximumHeight(90)
+        self.files_list.itemDoubleClicked.connect(self._save_file)
+        row = QHBoxLayout()
+        self.assign_button = QPushButton("Поручить…")
+        self.assign_button.clicked.connect(self._assign)
+        self.done_button = QPushButton("Исполнено…")
+        self.done_button.clicked.connect(self._done)
+        self.reply_button = QPushButton("Ответить")
+        self.reply_button.setToolTip("Новое исходящее письмо с «На № … от …» этого письма")
+        self.reply_button.clicked.connect(self._reply)
+        save = QPushButton("Сохранить файл…")
+        save.clicked.connect(lambda: self._save_file(self.files_list.currentItem()))
+        close = QPushButton("Закрыть")
+        close.clicked.connect(self.accept)
+        for button in (self.assign_button, self.done_button, self.reply_button):
+            writes(button)
+            row.addWidget(button)
+        row.addWidget(save)
+        row.addStretch(1)
+        row.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(QLabel("Файлы (двойной щелчок — сохранить):"))
+        layout.addWidget(self.files_list)
+        layout.addLayout(row)
+        self.reload()
+
+    def reload(self) -> None:
+        self.detail: IncomingDetail = incoming_detail(self.db, self.incoming_id)
+        self.setWindowTitle(f"Входящее № {self.detail.number}")
+        self.text.setPlainText("\n".join(card_lines(self.detail)))
+        self.files_list.clear()
+        for f in self.detail.files:
+            item = QListWidgetItem(f.name)
+            item.setData(Qt.ItemDataRole.UserRole, f.file_id)
+            self.files_list.addItem(item)
+        finished = self.detail.execution in (Execution.ANSWERED, Execution.DONE)
+        self.done_button.setEnabled(not finished and not self.db.read_only)
+
+    def _assign(self) -> None:
+        if AssignDialog(self.db, self.detail, self).exec() == QDialog.DialogCode.Accepted:
+            self.reload()
+            self.changed.emit()
+
+    def _done(self) -> None:
+        if DoneDialog(self.db, self.detail, self).exec() == QDialog.DialogCode.Accepted:
+            self.reload()
+            self.changed.emit()
+
+    def _reply(self) -> None:
+        self.reply_requested.emit(self.incoming_id)
+        self.accept()
+
+    def _save_file(self, item: QListWidgetItem | None) -> None:
+        if item is None:
+            return
+        target, _ = QFileDialog.getSaveFileName(self, "Сохранить файл", item.text())
+        if not target:
+            return
+        file_id = int(item.data(Qt.ItemDataRole.UserRole))
+        try:
+            save_stored_file(self.db, file_id, Path(target))
+        except UserError as exc:
+            QMessageBox.warning(self, TITLE, str(exc))
+
+
+class AssignDialog(QDialog):
+    """«Поручить»: executors (one responsible), a task and a due date."""
+
+    def __init__(self, db: Database, detail: IncomingDetail, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.detail = detail
+        self.setWindowTitle(f"Поручение по входящему № {detail.number}")
+        form = QFormLayout(self)
+        self.executors = QListWidget()
+        self.executors.setMaximumHeight(140)
+        self.responsible_combo = QComboBox()
+        for person in list_staff(db, active_only=True):
+            name = initials_name(person.last_name, person.first_name, person.middle_name)
+            item = QListWidgetItem(name)
+            item.setData(Qt.ItemDataRole.UserRole, person.code)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.executors.addItem(item)
+            self.responsible_combo.addItem(name, person.code)
+        self.executors.itemChanged.connect(self._checked)
+        form.addRow("Исполнители", self.executors)
+        form.addRow("Ответственный", self.responsible_combo)
+        self.task_edit = QPlainTextEdit()
+        self.task_edit.setMaximumHeight(80)
+        form.addRow("Поручение", self.task_edit)
+        self.due_check = QCheckBox("на контроль со сроком")
+        self.due_check.setChecked(True)
+        self.due_edit = DueDateEdit(clock.today() + dt.timedelta(days=10))
+        self.due_check.toggled.connect(self.due_edit.setEnabled)
+        form.addRow(self.due_check, self.due_edit)
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet(f"color: {palette.ERROR};")
+        self.error_label.setWordWrap(True)
+        form.addRow(self.error_label)
+        box = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        box.accepted.connect(self.save)
+        box.rejected.connect(self.reject)
+        form.addRow(box)
+
+    def _checked(self, item: QListWidgetItem) -> None:
+        if item.checkState() == Qt.CheckState.Checked and not self.chosen()[1:]:
+            self.responsible_combo.setCurrentIndex(self.responsible_combo.findData(item.data(
+                Qt.ItemDataRole.UserRole
+            )))  # fmt: skip
+
+    def chosen(self) -> list[str]:
+        return [
+            str(self.executors.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(self.executors.count())
+            if self.executors.item(i).checkState() == Qt.CheckState.Checked
+        ]
+
+    def save(self) -> None:
+        chosen = self.chosen()
+        responsible = self.responsible_combo.currentData()
+        try:
+            assign_incoming(
+                self.db,
+                self.detail.id,
+                chosen,
+                due=self.due_edit.date() if self.due_check.isChecked() else None,
+                task=self.task_edit.toPlainText(),
+                responsible=responsible if responsible in chosen else None,
+            )
+        except UserError as exc:
+            self.error_label.setText(str(exc))
+            return
+        self.accept()
+
+
+class DoneDialog(QDialog):
+    """«Исполнено»: answered by our letter, or done otherwise with a note."""
+
+    def __init__(self, db: Database, detail: IncomingDetail, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.detail = detail
+        self.setWindowTitle(f"Исполнение входящего № {detail.number}")
+        form = QFormLayout(self)
+        self.reply_edit = QLineEdit()
+        self.reply_edit.setPlaceholderText("номер нашего письма-ответа, если ответ дан письмом")
+        form.addRow("Ответ письмом №", self.reply_edit)
+        self.note_edit = QPlainTextEdit()
+        self.note_edit.setMaximumHeight(80)
+        form.addRow("Отметка", self.note_edit)
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet(f"color: {palette.ERROR};")
+        self.error_label.setWordWrap(True)
+        form.addRow(self.error_label)
+        box = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        box.accepted.connect(self.save)
+        box.rejected.connect(self.reject)
+        form.addRow(box)
+
+    def save(self) -> None:
+        try:
+            complete_incoming(
+                self.db,
+                self.detail.id,
+                reply=self.reply_edit.text().strip() or None,
+                note=self.note_edit.toPlainText(),
+            )
+        except UserError as exc:
+            self.error_label.setText(str(exc))
+            return
+        self.accept()

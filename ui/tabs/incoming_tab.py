@@ -1,0 +1,183 @@
+"""«Входящие»: the letters received, newest first, searched as you type like the registry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import QComboBox, QDateEdit, QPushButton, QWidget
+
+from app import clock
+from app.periods import period_range
+from app.services.incoming.listing import (
+    COUNT_CAP,
+    IncomingQuery,
+    IncomingRow,
+    count_incoming,
+    list_incoming,
+)
+from app.services.organization.profile import list_journals, list_staff
+from app.states import Execution
+from app.text import date_ru, initials_name
+from db.engine import Database
+from ui import palette
+from ui.read_only import writes
+from ui.tabs.list_tab import ListTab
+from ui.tabs.registry_tab import PERIODS
+from ui.widgets.table_model import Column
+
+CONTROL_FILTERS: tuple[tuple[str, str], ...] = (
+    ("", "Все"),
+    ("on_control", "На контроле"),
+    ("overdue", "Просроченные"),
+)
+
+
+def _theirs(row: IncomingRow) -> str:
+    dated = f"от {date_ru(row.sender_date)}" if row.sender_date else ""
+    return " ".join(p for p in (f"№ {row.sender_number}" if row.sender_number else "", dated) if p)
+
+
+def _execution(row: IncomingRow) -> str:
+    if row.execution == Execution.NONE:
+        return ""
+    return Execution(row.execution).label + (", просрочено" if row.overdue else "")
+
+
+def _colour(row: IncomingRow) -> str | None:
+    return palette.ERROR if row.overdue else None
+
+
+class IncomingTab(ListTab):
+    search_placeholder = "Поиск по номеру, отправителю, его исходящему номеру и заголовку"
+    search_tooltip = (
+        "Слова ищутся в любой форме: «мероприятие» найдет «мероприятиях».\n"
+        "Слова в кавычках — фраза. Номера — как написаны: 01-12/345, 5-вх."
+    )
+    count_text = "Входящих: {count}"
+    count_cap = COUNT_CAP
+    register_requested = Signal()
+    open_requested = Signal(int)
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        self.db = db
+        super().__init__(parent)
+        self.set_column_widths([70, 88, 260, 150, 300, 110, 88, 150, 50])
+        self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
+        self.reload_journals()
+
+    def extra_filters(self) -> list[QWidget]:
+        self.period_combo = QComboBox()
+        for value, label in PERIODS:
+            self.period_combo.addItem(label, value)
+        today = clock.today()
+        self.from_edit = QDateEdit(QDate(today.year, 1, 1))
+        self.to_edit = QDateEdit(QDate(today.year, today.month, today.day))
+        for edit in (self.from_edit, self.to_edit):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd.MM.yyyy")
+            edit.setVisible(False)
+            edit.dateChanged.connect(self.refresh)
+        self.period_combo.currentIndexChanged.connect(self._period_changed)
+        self.journal_filter = QComboBox()
+        self.journal_filter.currentIndexChanged.connect(self.refresh)
+        self.control_filter = QComboBox()
+        for value, label in CONTROL_FILTERS:
+            self.control_filter.addItem(label, value)
+        self.control_filter.currentIndexChanged.connect(self.refresh)
+        self.executor_filter = QComboBox()
+        self.executor_filter.currentIndexChanged.connect(self.refresh)
+        self.register_button = QPushButton("Зарегистрировать входящее")
+        self.register_button.setToolTip("Ctrl+I")
+        self.register_button.clicked.connect(self.register_requested)
+        writes(self.register_button)
+        return [self.period_combo, self.from_edit, self.to_edit, self.journal_filter,
+                self.control_filter, self.executor_filter, self.register_button]  # fmt: skip
+
+    def reload_journals(self) -> None:
+        """The incoming journals and the staff, as the set-up has them now."""
+        for combo, first, items in (
+            (
+                self.journal_filter,
+                "Все журналы",
+                [(j.code, j.code) for j in list_journals(self.db) if j.kind == "incoming"],
+            ),
+            (
+                self.executor_filter,
+                "Все исполнители",
+                [
+                    (s.code, initials_name(s.last_name, s.first_name, s.middle_name))
+                    for s in list_staff(self.db, active_only=True)
+                ],
+            ),
+        ):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(first, None)
+            for value, label in items:
+                combo.addItem(label, value)
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+            combo.blockSignals(False)
+
+    def _period_changed(self) -> None:
+        custom = self.period_combo.currentData() == "custom"
+        self.from_edit.setVisible(custom)
+        self.to_edit.setVisible(custom)
+        self.refresh()
+
+    def make_query(self) -> IncomingQuery:
+        kind = self.period_combo.currentData()
+        if kind == "custom":
+            start = self.from_edit.date().toPython()
+            end = self.to_edit.date().toPython()
+        else:
+            start, end = period_range(kind, clock.today())
+        control = self.control_filter.currentData()
+        return IncomingQuery(
+            search=self.search_edit.text(),
+            date_from=start,  # type: ignore[arg-type]
+            date_to=end,  # type: ignore[arg-type]
+            journal=self.journal_filter.currentData(),
+            on_control=control == "on_control",
+            overdue=control == "overdue",
+            executor=self.executor_filter.currentData(),
+            today=clock.today(),
+        )
+
+    def columns(self) -> list[Column]:
+        return [
+            Column("Номер", lambda r: r.number, foreground=_colour),
+            Column("Дата", lambda r: date_ru(r.reg_date)),
+            Column("Отправитель", lambda r: r.sender),
+            Column("Исх. № и дата", _theirs),
+            Column("Заголовок", lambda r: r.subject),
+            Column("Исполнитель", lambda r: r.executor),
+            Column("Срок", lambda r: date_ru(r.due) if r.due else "", foreground=_colour),
+            Column("Исполнение", _execution, foreground=_colour),
+            Column("Файлы", lambda r: str(r.files) if r.files else ""),
+        ]
+
+    def fetch(self, query: Any, offset: int, limit: int) -> list[Any]:
+        return list_incoming(self.db, query, offset=offset, limit=limit)
+
+    def count(self, query: Any) -> int:
+        return count_incoming(self.db, query, cap=COUNT_CAP)
+
+    def _open_row(self, row: int) -> None:
+        if 0 <= row < self.model.rowCount():
+            self.open_requested.emit(int(self.model.row_at(row).id))
+
+    def selected_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return int(self.model.row_at(rows[0].row()).id)
+
+    def keyPressEvent(self, event: Any) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.table.hasFocus():
+            selected = self.selected_id()
+            if selected is not None:
+                self.open_requested.emit(selected)
+                return
+        super().keyPressEvent(event)
