@@ -21,7 +21,7 @@ from ui.main_window import MainWindow
 
 def settle(qtbot: QtBot, window: MainWindow) -> None:
     """Wait until every tab has shown the result of its background refresh."""
-    tabs = (window.registry_tab, window.recipients_tab, window.reports_tab)
+    tabs = (window.registry_tab, window.incoming_tab, window.recipients_tab, window.reports_tab)
     qtbot.waitUntil(lambda: not any(t.background.is_busy() for t in tabs), timeout=5000)
 
 
@@ -72,7 +72,7 @@ def test_first_start_offers_setup_and_demo(window: MainWindow, qtbot: QtBot) -> 
 
 def test_tabs_and_menus(window: MainWindow) -> None:
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert titles == ["Реестр исходящих", "Адресаты", "Контроль отчетов"]
+    assert titles == ["Реестр исходящих", "Входящие", "Адресаты", "Контроль отчетов"]
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert menus == ["Файл", "Правка", "Сервис", "Справка"]
 
@@ -129,7 +129,7 @@ def test_settings_edit_reaches_the_database(demo_db: Database, qtbot: QtBot) -> 
     name.setFocus()
     type_text(name, "Роскачество (тест)")
     item(dialog.staff_table, 0, 4).setText("Заместитель руководителя / по качеству")
-    item(dialog.journal_table, 1, 4).setText("2200")
+    item(dialog.journal_table, 2, 4).setText("2200")  # РСК, after ВХ and ИСХ
     with qtbot.waitSignal(dialog.accepted, timeout=2000):
         _save(dialog, qtbot)
     org = get_organization(demo_db)
@@ -145,13 +145,14 @@ def test_settings_refuse_bad_template_and_date(demo_db: Database, qtbot: QtBot) 
     dialog = SettingsDialog(demo_db)
     qtbot.addWidget(dialog)
     dialog.show()
-    item(dialog.journal_table, 0, 2).setText("{case}-без-номера")
-    assert "ровно один" in item(dialog.journal_table, 0, 5).text()  # the live example says why
+    item(dialog.journal_table, 1, 2).setText("{case}-без-номера")  # ИСХ, after ВХ
+    assert "ровно один" in item(dialog.journal_table, 1, 5).text()  # the live example says why
     _save(dialog, qtbot)
     assert dialog.isVisible()
     assert "ровно один {seq}" in dialog.error_label.text()
-    assert [j.template for j in list_journals(demo_db)] == ["{seq}/{case}", "{seq}-РСК"]
-    item(dialog.journal_table, 0, 2).setText("{seq}/{case}")
+    templates = ["{seq}-вх", "{seq}/{case}", "{seq}-РСК"]
+    assert [j.template for j in list_journals(demo_db)] == templates
+    item(dialog.journal_table, 1, 2).setText("{seq}/{case}")
     row = next(
         r
         for r in range(dialog.staff_table.rowCount())

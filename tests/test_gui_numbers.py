@@ -38,11 +38,11 @@ def test_settings_refuse_a_quarter_journal_without_the_quarter_in_its_number(
     assert dialog.isVisible()
     assert "повторятся в течение года" in dialog.error_label.text()
     assert "{q}" in dialog.error_label.text()
-    assert [j.code for j in list_journals(demo_db)] == ["ИСХ", "РСК"]
+    assert [j.code for j in list_journals(demo_db)] == ["ВХ", "ИСХ", "РСК"]
     item(dialog.journal_table, row, 2).setText("{q}/{seq}-ВН")
     with qtbot.waitSignal(dialog.accepted, timeout=2000):
         _save(dialog, qtbot)
-    assert [j.code for j in list_journals(demo_db)] == ["ВН", "ИСХ", "РСК"]
+    assert [j.code for j in list_journals(demo_db)] == ["ВН", "ВХ", "ИСХ", "РСК"]
 
 
 def test_a_copy_of_another_database_is_restored_only_after_a_warning(

@@ -167,7 +167,7 @@ def test_unusable_database_at_start_offers_the_latest_backup(
 
     monkeypatch.setattr(LastNumbersDialog, "exec", answer)
     assert _offer_latest_backup(caught.value, "Секретариат")
-    assert asked and set(asked[0]) == {"ИСХ", "РСК"}  # the copy's journals, asked for
+    assert asked and set(asked[0]) == {"ВХ", "ИСХ", "РСК"}  # the copy's journals, asked for
     db = open_registry(str(db_path))
     assert "1893/5" in {r.number for r in list_letters(db)}
     assert _register(db, "После восстановления") == "2201-РСК"

@@ -121,7 +121,9 @@ def test_journal_with_letters_cannot_be_deleted(demo_db: Database) -> None:
         delete_journal(demo_db, "ИСХ")
     save_journal(demo_db, JournalData(code="ВН", name="Внутренние", template="{seq}"))
     delete_journal(demo_db, "ВН")
-    assert [j.code for j in list_journals(demo_db)] == ["ИСХ", "РСК"]
+    assert [j.code for j in list_journals(demo_db)] == ["ВХ", "ИСХ", "РСК"]
+    with pytest.raises(UserError, match="удалить нельзя"):
+        delete_journal(demo_db, "ВХ")  # its incoming letters
 
 
 def test_staff_named_in_letters_is_deactivated_not_deleted(demo_db: Database) -> None:

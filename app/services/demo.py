@@ -58,7 +58,7 @@ def _card(item: dict[str, Any]) -> LetterCard:
 
 
 DEMO_DAY = dt.date(2025, 12, 5)  # the day the demo's dates were written for
-DATE_KEYS = frozenset({"date", "due", "received", "at", "valid_from", "valid_to"})
+DATE_KEYS = frozenset({"date", "due", "received", "at", "valid_from", "valid_to", "sender_date"})
 
 
 def moved_to(data: Any, today: dt.date) -> Any:
@@ -117,6 +117,8 @@ def load_demo(
             if "dispatch" in item:
                 _dispatched(session, registered.id, item["dispatch"])
         letters = len(data["letters"])
+        for item in data.get("incoming", []):
+            _incoming(session, item)
         if mixed_mailing:
             for item in data["mixed_mailing"]["recipients"]:
                 save_recipient_in(session, RecipientData(**item))
@@ -125,6 +127,27 @@ def load_demo(
             letters += 1
         recipients = int(session.scalar(select(func.count(Recipient.id))) or 0)
     return DemoResult(recipients=recipients, letters=letters)
+
+
+def _incoming(session: Any, item: dict[str, Any]) -> None:
+    """A letter received, registered (and given to executors, or done) as a clerk would."""
+    from app.services.incoming.cards import card_from_json
+    from app.services.incoming.registration import assign_in, complete_in
+    from app.services.incoming.registration import register_in as register_incoming_in
+
+    card = card_from_json(item)
+    received = card.date or dt.date.today()
+    done = register_incoming_in(session, card, [], [], today=received)
+    if "assign" in item:
+        given = item["assign"]
+        due = dt.date.fromisoformat(given["due"])
+        assign_in(
+            session, done.id, given["executors"], due=due, task=given["task"], responsible=None,
+            today=received,
+        )  # fmt: skip
+    if "done" in item:
+        note = item["done"]["note"]
+        complete_in(session, done.id, reply=None, reply_year=None, note=note, today=received)
 
 
 def _contacts(session: Any, contacts: dict[str, Any]) -> None:

@@ -75,7 +75,10 @@ STAFF_COLUMNS = (
     ("cert_from", "Действует с"),
     ("cert_to", "Действует по"),
 )
-JOURNAL_COLUMNS = ("Код*", "Наименование*", "Шаблон номера*", "Период", "Следующий №", "Пример")
+JOURNAL_COLUMNS = (
+    "Код*", "Наименование*", "Шаблон номера*", "Период", "Следующий №", "Пример", "Письма",
+)  # fmt: skip
+JOURNAL_KINDS = (("outgoing", "исходящие"), ("incoming", "входящие"))
 VALID = palette.GOOD
 INVALID = palette.ERROR
 
@@ -459,6 +462,9 @@ class SettingsDialog(QDialog):
         self.journal_table.blockSignals(False)
         period = _combo(tuple((p, PERIOD_LABELS[p]) for p in PERIODS), journal.period)
         self.journal_table.setCellWidget(row, 3, period)
+        kind = _combo(JOURNAL_KINDS, journal.kind)
+        kind.setToolTip("Журнал исходящих писем или входящих (вкладка «Входящие»)")
+        self.journal_table.setCellWidget(row, 6, kind)
         self._update_example(self.journal_table.item(row, 2))
 
     def _new_journal_row(self) -> None:
@@ -500,7 +506,8 @@ class SettingsDialog(QDialog):
                 raise UserError(f"Журнал «{code}»: следующий номер «{next_text}» — не число")
             old = self._journals.get(code)
             period_box = self.journal_table.cellWidget(row, 3)
-            assert isinstance(period_box, QComboBox)
+            kind_box = self.journal_table.cellWidget(row, 6)
+            assert isinstance(period_box, QComboBox) and isinstance(kind_box, QComboBox)
             next_seq = int(next_text)
             journal = JournalData(
                 code=code,
@@ -511,6 +518,7 @@ class SettingsDialog(QDialog):
                 # only a changed number moves the counter (and a backward move is refused)
                 next_seq=None if old and old.next_seq == next_seq else next_seq,
                 version=old.version if old else 0,
+                kind=kind_box.currentData(),
             )
             journal.validate()
             journals.append(journal)

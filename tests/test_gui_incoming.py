@@ -1,0 +1,154 @@
+"""The «Входящие» tab driven through its widgets: the demo's incoming letters, search and
+filters, registration with a sender from the directory and the duplicate question, the card
+with a resolution and its execution, and «Ответить»."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from app.services.incoming.detail import incoming_detail
+from app.services.incoming.lookup import incoming_id_by_number
+from db.engine import Database
+from tests.test_gui import settle, shown_window, type_text
+from ui.dialogs.incoming_dialogs import (
+    AssignDialog,
+    DoneDialog,
+    IncomingCardDialog,
+    IncomingDialog,
+)
+from ui.dialogs.letter_dialog import LetterDialog
+from ui.main_window import MainWindow
+
+DEMO_DAY = "2025-12-05"  # the day the demo's dates were written for
+
+
+@pytest.fixture
+def window(qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> MainWindow:
+    monkeypatch.setenv("SECRETARIAT_TODAY", DEMO_DAY)
+    win = shown_window(qtbot, demo_db)
+    win.tabs.setCurrentWidget(win.incoming_tab)
+    return win
+
+
+def _numbers(window: MainWindow) -> list[str]:
+    tab = window.incoming_tab
+    return [tab.model.row_at(r).number for r in range(tab.model.rowCount())]
+
+
+def test_the_tab_searches_and_filters(window: MainWindow, qtbot: QtBot) -> None:
+    tab = window.incoming_tab
+    assert _numbers(window) == ["3-вх", "2-вх", "1-вх"]
+    assert tab.count_label.text() == "Входящих: 3"
+    tab.search_edit.setFocus()
+    type_text(tab.search_edit, "жюри конкурса")
+    qtbot.waitUntil(lambda: _numbers(window) == ["3-вх"], timeout=5000)
+    tab.search_edit.clear()
+    qtbot.waitUntil(lambda: len(_numbers(window)) == 3, timeout=5000)
+    tab.control_filter.setCurrentIndex(tab.control_filter.findData("overdue"))
+    qtbot.waitUntil(lambda: _numbers(window) == ["2-вх"], timeout=5000)
+    overdue = tab.model.index(0, 7)
+    assert "просрочено" in tab.model.data(overdue)
+    assert tab.model.data(overdue, Qt.ItemDataRole.ForegroundRole) is not None
+    tab.control_filter.setCurrentIndex(0)
+    tab.executor_filter.setCurrentIndex(tab.executor_filter.findData("tabolova"))
+    qtbot.waitUntil(lambda: _numbers(window) == ["1-вх"], timeout=5000)
+    assert "просроченным сроком исполнения: 1" in window.notice.text.text()
+
+
+def test_register_with_a_sender_from_the_directory(
+    window: MainWindow, qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dialog = IncomingDialog(demo_db, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.sender_edit.setFocus()
+    type_text(dialog.sender_edit, "промышленности")
+    label = next(text for text in dialog._choices if "minpromtorg" in text)
+    dialog._choose_sender(label)
+    assert dialog.sender_note.text() == "из справочника: minpromtorg"
+    dialog.sender_number_edit.setText("ЕВ-1/2")
+    dialog.subject_edit.setFocus()
+    type_text(dialog.subject_edit, "О проведении совещания")
+    dialog.delivery_combo.setCurrentIndex(dialog.delivery_combo.findData("МЭДО"))
+    box = dialog.findChild(QDialogButtonBox)
+    assert box is not None
+    box.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.result_letter is not None and dialog.result_letter.number == "4-вх"
+    detail = incoming_detail(demo_db, dialog.result_letter.id)
+    assert (detail.sender_code, detail.sender_number, detail.delivery) == (
+        "minpromtorg",
+        "ЕВ-1/2",
+        "МЭДО",
+    )
+    # the same letter again: asked, and not registered unless confirmed
+    asked: list[str] = []
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+
+    def question(_parent: object, _title: str, text: str, *_args: object) -> object:
+        asked.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    again = IncomingDialog(demo_db, window)
+    qtbot.addWidget(again)
+    again.set_sender("minpromtorg", label)
+    again.sender_number_edit.setText("ЕВ-1/2")
+    again.sender_date_edit.setDate(dialog.sender_date_edit.date())
+    again.subject_edit.setText("О проведении совещания")
+    again.register()
+    assert again.result_letter is None and "уже зарегистрировано: № 4-вх" in asked[0]
+    again.register()
+    assert again.result_letter is not None and again.result_letter.number == "5-вх"
+
+
+def test_the_card_resolution_and_execution(
+    window: MainWindow, qtbot: QtBot, demo_db: Database
+) -> None:
+    incoming_id = incoming_id_by_number(demo_db, "3-вх")
+    card = IncomingCardDialog(demo_db, incoming_id, window)
+    qtbot.addWidget(card)
+    text = card.text.toPlainText()
+    assert "Отправитель: Правительство Камчатского края" in text
+    assert "Исполнение: Исполнено" in text and "Кандидатура включена" in text
+    assert not card.done_button.isEnabled()
+    fresh = IncomingCardDialog(demo_db, incoming_id_by_number(demo_db, "1-вх"), window)
+    qtbot.addWidget(fresh)
+    assign = AssignDialog(demo_db, fresh.detail, fresh)
+    qtbot.addWidget(assign)
+    for row in range(assign.executors.count()):
+        item = assign.executors.item(row)
+        if item.data(Qt.ItemDataRole.UserRole) == "protasov":
+            item.setCheckState(Qt.CheckState.Checked)
+    assign.task_edit.setPlainText("Проверить предложения")
+    assign.save()
+    assert assign.error_label.text() == ""
+    fresh.reload()
+    assert "поручено М.А. Протасов" in fresh.text.toPlainText()
+    done = DoneDialog(demo_db, fresh.detail, fresh)
+    qtbot.addWidget(done)
+    done.note_edit.setPlainText("Предложения направлены")
+    done.save()
+    fresh.reload()
+    assert "Исполнение: Исполнено" in fresh.text.toPlainText()
+    assert not fresh.done_button.isEnabled()
+
+
+def test_reply_opens_an_outgoing_letter_with_their_number(
+    window: MainWindow, qtbot: QtBot, demo_db: Database
+) -> None:
+    incoming_id = incoming_id_by_number(demo_db, "1-вх")
+    dialog = LetterDialog(demo_db, window, answering=incoming_id)
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == "Ответ на входящее № 1-вх"
+    assert dialog.reply_number_edit.text() == "ЕВ-45871/08"
+    assert dialog.reply_date_edit.text() == "19.11.2025"
+    assert dialog.recipient_codes() == ["minpromtorg"]
+    dialog.subject_edit.setText("О предложениях в план мероприятий")
+    dialog.body_edit.setPlainText("Направляем предложения.")
+    dialog.signatory_combo.setCurrentIndex(dialog.signatory_combo.findData("protasov"))
+    card = dialog.collect()
+    assert (card.reply_to_incoming, card.reply_to_incoming_year) == ("1-вх", 2025)
+    settle(qtbot, window)
