@@ -69,11 +69,14 @@ def main() -> int:
     demo = open_registry(str(tmp / "demo.db"))
     load_demo(demo, mixed_mailing=True)
     window = MainWindow(demo)
-    for tab in (window.registry_tab, window.recipients_tab, window.reports_tab):
+    tabs = (window.registry_tab, window.incoming_tab, window.recipients_tab, window.reports_tab)
+    for tab in tabs:
         tab.background.wait()
         app.processEvents()
-    for index, name in enumerate(("registry.png", "recipients.png", "reports.png")):
-        window.tabs.setCurrentIndex(index)
+    for tab, name in zip(
+        tabs, ("registry.png", "incoming.png", "recipients.png", "reports.png"), strict=True
+    ):
+        window.tabs.setCurrentWidget(tab)
         if name == "recipients.png":
             window.recipients_tab.table.selectRow(0)
             window.recipients_tab.new_recipient()
@@ -101,7 +104,8 @@ def main() -> int:
     assert building.dialog is not None
     shoot(building.dialog, "index-progress.png", (560, 170))
     building.close()
-    window.tabs.setCurrentIndex(1)
+    _incoming(demo, window, shoot)
+    window.tabs.setCurrentWidget(window.recipients_tab)
     window.recipients_tab.side.setCurrentIndex(1)
     shoot(window, "recipients-lists.png")
     window.recipients_tab.side.setCurrentIndex(0)
@@ -175,6 +179,25 @@ def main() -> int:
     _journal(demo, window, shoot, tmp, app)
     window.close()
     return 0
+
+
+def _incoming(demo, window, shoot) -> None:  # type: ignore[no-untyped-def]
+    """The card of an incoming letter on control, and the registration dialog."""
+    from app.services.incoming.lookup import incoming_id_by_number
+    from ui.dialogs.incoming_dialogs import IncomingCardDialog, IncomingDialog
+
+    card = IncomingCardDialog(demo, incoming_id_by_number(demo, "1-вх"), window)
+    shoot(card, "incoming-card.png", (760, 460))
+    card.close()
+    dialog = IncomingDialog(demo, window)
+    dialog.set_sender("minpromtorg", "Министерство промышленности и торговли Российской Федерации")
+    dialog.sender_number_edit.setText("ЕВ-46120/08")
+    dialog.subject_edit.setText("О проведении совещания по итогам Недели качества")
+    dialog.delivery_combo.setCurrentIndex(dialog.delivery_combo.findData("МЭДО"))
+    dialog.pages_spin.setValue(2)
+    dialog.reply_edit.setText("1893/5")
+    shoot(dialog, "incoming-register.png", (760, 600))
+    dialog.close()
 
 
 def _journal(demo, window, shoot, tmp: Path, app) -> None:  # type: ignore[no-untyped-def]

@@ -40,20 +40,21 @@ from tests.test_postgresql import pg, pg_url  # noqa: F401  (the server, for the
 
 TODAY = dt.date(2025, 11, 20)
 INCOMING_JOURNAL = JournalData(
-    code="ВХ", name="Входящие", template="{seq}-вх", period="year", kind="incoming"
+    code="ОГ", name="Обращения граждан", template="{seq}-ог", period="year", kind="incoming"
 )
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def registry(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    """The demo's set-up and directory, and an incoming journal «ВХ»."""
+    """The demo's set-up and directory (without its incoming letters), and an incoming journal
+    «ОГ»."""
     from app.services.demo import load_demo
 
     if request.param == "sqlite":
         db = open_registry(str(tmp_path / "incoming.db"))
     else:
         db = open_registry(request.getfixturevalue("pg_url"))
-    load_demo(db)
+    load_demo(db, incoming=False)
     save_journal(db, INCOMING_JOURNAL, today=TODAY)
     yield db
     db.dispose()
@@ -61,7 +62,7 @@ def registry(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
 
 def card(**fields: object) -> IncomingCard:
     base: dict[str, object] = {
-        "journal": "ВХ",
+        "journal": "ОГ",
         "subject": "О проведённых мероприятиях Недели качества",
         "sender_code": "minpromtorg",
         "sender_number": "01-12/345",
@@ -81,7 +82,7 @@ def test_numbers_of_an_incoming_journal(registry: Database) -> None:
         card(sender_code="", sender_text="Иванов Иван Иванович, г. Курск", sender_number=""),
         today=TODAY,
     )
-    assert (first.number, second.number) == ("1-вх", "2-вх")
+    assert (first.number, second.number) == ("1-ог", "2-ог")
     detail = incoming_detail(registry, first.id, today=TODAY)
     assert detail.sender.startswith("Министерство промышленности и торговли")
     assert detail.sender_code == "minpromtorg"
@@ -89,7 +90,7 @@ def test_numbers_of_an_incoming_journal(registry: Database) -> None:
     assert (detail.delivery, detail.pages, detail.execution) == ("МЭДО", 3, Execution.NONE)
     # the two kinds of journal do not mix
     with pytest.raises(UserError, match="журнал входящих"):
-        register_letter(registry, make_card(journal="ВХ"))
+        register_letter(registry, make_card(journal="ОГ"))
     with pytest.raises(UserError, match="журнал исходящих"):
         register_incoming(registry, card(journal="ИСХ", sender_number="x"), today=TODAY)
 
@@ -107,7 +108,7 @@ def test_a_card_is_checked_before_anything_is_written(registry: Database) -> Non
         with pytest.raises(UserError, match=message):
             register_incoming(registry, bad, today=TODAY)
     assert count_incoming(registry, IncomingQuery()) == 0
-    assert register_incoming(registry, card(), today=TODAY).number == "1-вх"  # none used up
+    assert register_incoming(registry, card(), today=TODAY).number == "1-ог"  # none used up
 
 
 def test_the_same_letter_is_not_registered_twice_unless_confirmed(registry: Database) -> None:
@@ -116,7 +117,7 @@ def test_the_same_letter_is_not_registered_twice_unless_confirmed(registry: Data
         register_incoming(registry, card(delivery="Почта"), today=TODAY)
     assert caught.value.number == first.number
     again = register_incoming(registry, card(), today=TODAY, again=True)
-    assert again.number == "2-вх"
+    assert again.number == "2-ог"
     # another date or another sender is another letter
     register_incoming(registry, card(sender_date=dt.date(2025, 11, 13)), today=TODAY)
     register_incoming(registry, card(sender_code="kamchatka-governor"), today=TODAY)
@@ -146,7 +147,7 @@ def test_files_are_kept_with_the_letter(registry: Database, tmp_path: Path) -> N
         ("минпромторг", False),
         ("промышленности", True),  # the sender
         ("01-12/345", True),  # the sender's number, as typed
-        ("1-вх", True),  # ours
+        ("1-ог", True),  # ours
         ("конкурс", False),
     ],
 )
@@ -229,13 +230,13 @@ def test_resolutions_control_and_execution(registry: Database) -> None:
         registry, second.id, ["protasov"], due=dt.date(2025, 11, 25), task="", today=TODAY
     )
     rows = list_incoming(registry, IncomingQuery(on_control=True, today=TODAY))
-    assert {r.number for r in rows} == {"1-вх", "2-вх"}
+    assert {r.number for r in rows} == {"1-ог", "2-ог"}
     later = dt.date(2025, 11, 24)
     overdue = list_incoming(registry, IncomingQuery(overdue=True, today=later))
-    assert [(r.number, r.overdue) for r in overdue] == [("1-вх", True)]
+    assert [(r.number, r.overdue) for r in overdue] == [("1-ог", True)]
     assert incoming_notice(registry, today=later) == IncomingNotice(on_control=2, overdue=1)
     mine = list_incoming(registry, IncomingQuery(executor="tabolova", today=TODAY))
-    assert [r.number for r in mine] == ["1-вх"]
+    assert [r.number for r in mine] == ["1-ог"]
     assert mine[0].executor.endswith("Таболова")  # the responsible one is shown
     detail = incoming_detail(registry, first.id, today=later)
     assert [(a.executor_code, a.responsible) for a in detail.assignments] == [
@@ -268,7 +269,12 @@ def test_the_cli(tmp_path: Path) -> None:
         json.dumps(
             {
                 "journals": [
-                    {"code": "ВХ", "name": "Входящие", "template": "{seq}-вх", "kind": "incoming"}
+                    {
+                        "code": "ОГ",
+                        "name": "Обращения граждан",
+                        "template": "{seq}-ог",
+                        "kind": "incoming",
+                    }
                 ]
             },
             ensure_ascii=False,
@@ -282,7 +288,7 @@ def test_the_cli(tmp_path: Path) -> None:
     card_file.write_text(
         json.dumps(
             {
-                "journal": "ВХ",
+                "journal": "ОГ",
                 "date": today.isoformat(),
                 "sender": {"recipient": "minpromtorg"},
                 "sender_number": "01-12/345",
@@ -297,40 +303,41 @@ def test_the_cli(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     done = run("incoming", "register", str(card_file), db=db)
-    assert (done.returncode, done.stdout) == (0, "1-вх\n"), done.stderr
+    assert (done.returncode, done.stdout) == (0, "1-ог\n"), done.stderr
     twice = run("incoming", "register", str(card_file), db=db)
     assert twice.returncode == 2
-    assert "уже зарегистрировано: № 1-вх" in twice.stderr and "--again" in twice.stderr
+    assert "уже зарегистрировано: № 1-ог" in twice.stderr and "--again" in twice.stderr
     assert len(twice.stderr.strip().splitlines()) == 1
-    assert run("incoming", "register", str(card_file), "--again", db=db).stdout == "2-вх\n"
-    shown = json.loads(run("incoming", "show", "1-вх", "--json", db=db).stdout)
+    assert run("incoming", "register", str(card_file), "--again", db=db).stdout == "2-ог\n"
+    shown = json.loads(run("incoming", "show", "1-ог", "--json", db=db).stdout)
     assert shown["sender_number"] == "01-12/345" and shown["files"][0]["name"] == "scan.pdf"
     due = (today + dt.timedelta(days=10)).isoformat()
     assigned = run(
-        "incoming", "assign", "1-вх", "--executor", "protasov", "--due", due, "--task", "Ответить",
+        "incoming", "assign", "1-ог", "--executor", "protasov", "--due", due, "--task", "Ответить",
         db=db,
     )  # fmt: skip
     assert assigned.returncode == 0, assigned.stderr
     listed = run("incoming", "list", "--on-control", "--format", "csv", db=db).stdout
-    assert listed.splitlines()[1].startswith("1-вх,")
-    assert "На контроле" in run("incoming", "show", "1-вх", db=db).stdout
-    found = run("incoming", "list", "--search", "мероприятие", db=db).stdout
-    assert "1-вх" in found and "Всего: 2" in found
-    assert run("incoming", "done", "1-вх", "--note", "Учтено", db=db).returncode == 0
-    assert run("incoming", "list", "--on-control", db=db).stdout.strip() == "Всего: 0"
-    missing = run("incoming", "show", "99-вх", db=db)
+    assert listed.splitlines()[1].startswith("1-ог,")
+    assert "На контроле" in run("incoming", "show", "1-ог", db=db).stdout
+    found = run("incoming", "list", "--search", "мероприятие", "--journal", "ОГ", db=db).stdout
+    assert "1-ог" in found and "Всего: 2" in found
+    assert run("incoming", "done", "1-ог", "--note", "Учтено", db=db).returncode == 0
+    remaining = run("incoming", "list", "--on-control", "--journal", "ОГ", db=db).stdout
+    assert remaining.strip() == "Всего: 0"
+    missing = run("incoming", "show", "99-ог", db=db)
     assert missing.returncode == 2 and "не найдено" in missing.stderr
 
 
 def test_a_json_card_names_its_problems(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="sender"):
-        card_from_json({"journal": "ВХ", "subject": "x", "sender": {}})
+        card_from_json({"journal": "ОГ", "subject": "x", "sender": {}})
     with pytest.raises(UserError, match="sender_date"):
         card_from_json(
-            {"journal": "ВХ", "subject": "x", "sender": {"text": "y"}, "sender_date": "вчера"}
+            {"journal": "ОГ", "subject": "x", "sender": {"text": "y"}, "sender_date": "вчера"}
         )
     parsed = card_from_json(
-        {"journal": "ВХ", "subject": "x", "sender": {"text": "y"}, "files": ["a.pdf"]}, tmp_path
+        {"journal": "ОГ", "subject": "x", "sender": {"text": "y"}, "files": ["a.pdf"]}, tmp_path
     )
     assert parsed.files == [tmp_path / "a.pdf"]
 
@@ -344,22 +351,22 @@ def test_gaps_and_export_of_an_incoming_journal(registry: Database, tmp_path: Pa
     moved = JournalData(**{**INCOMING_JOURNAL.__dict__, "next_seq": 5})
     save_journal(registry, moved, today=TODAY)
     register_incoming(registry, card(sender_number="2"), today=TODAY)
-    gaps = journal_gaps(registry, journal="ВХ")
-    assert [(g.journal, g.label) for g in gaps] == [("ВХ", "№ 2–4")]
-    assert all(g.journal != "ВХ" for g in journal_gaps(registry, journal="ИСХ"))
+    gaps = journal_gaps(registry, journal="ОГ")
+    assert [(g.journal, g.label) for g in gaps] == [("ОГ", "№ 2–4")]
+    assert all(g.journal != "ОГ" for g in journal_gaps(registry, journal="ИСХ"))
     out = export_journal(
-        registry, dt.date(2025, 11, 1), dt.date(2025, 11, 30), tmp_path / "in.xlsx", journal="ВХ"
+        registry, dt.date(2025, 11, 1), dt.date(2025, 11, 30), tmp_path / "in.xlsx", journal="ОГ"
     )
     sheet = load_workbook(out).active
     assert sheet is not None
     values = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
     text = "\n".join(" | ".join(str(c) for c in row if c is not None) for row in values)
     assert "Журнал регистрации входящих документов" in text
-    assert "1-вх" in text and "5-вх" in text and "01-12/345 от 14.11.2025" in text
+    assert "1-ог" in text and "5-ог" in text and "01-12/345 от 14.11.2025" in text
 
 
 def test_an_outgoing_letter_answers_an_incoming_one(registry: Database) -> None:
-    """``"reply_to": {"incoming": "1-вх"}``: «На № <their number> от <their date>» comes from
+    """``"reply_to": {"incoming": "1-ог"}``: «На № <their number> от <their date>» comes from
     the incoming letter, both are linked, and the incoming letter is answered."""
     from app.services.registry.letter_cards import card_from_json as letter_card_from_json
     from app.services.registry.letter_cards import letter_card
@@ -378,7 +385,7 @@ def test_an_outgoing_letter_answers_an_incoming_one(registry: Database) -> None:
             "addressee": {"recipient": "minpromtorg"},
             "signatory": "protasov",
             "body": "Сообщаем.",
-            "reply_to": {"incoming": "1-вх"},
+            "reply_to": {"incoming": "1-ог"},
         }
     )
     answer = register_letter(registry, outgoing)
@@ -403,7 +410,7 @@ def test_an_outgoing_letter_answers_an_incoming_one(registry: Database) -> None:
         register_letter(
             registry,
             letter_card_from_json(
-                {**_card_json(), "date": "2025-11-17", "reply_to": {"incoming": "1-вх"}}
+                {**_card_json(), "date": "2025-11-17", "reply_to": {"incoming": "1-ог"}}
             ),
         )
 

@@ -38,7 +38,7 @@ def _register(db: Database, journal: str, date: dt.date) -> str:
     return register_letter(db, make_card(journal=journal, date=date), today=date).number
 
 
-def _numbers(db: Database, journal_id_sql: str = "ВХ") -> list[str]:
+def _numbers(db: Database, journal_id_sql: str = "ТСТ") -> list[str]:
     with db.read() as session:
         return list(
             session.scalars(
@@ -50,10 +50,10 @@ def _numbers(db: Database, journal_id_sql: str = "ВХ") -> list[str]:
 
 
 def test_quarter_to_year_continues_after_the_printed_numbers(demo_db: Database) -> None:
-    _journal(demo_db, "ВХ", template="{q}/{seq}-ИСХ", period="quarter")
-    assert [_register(demo_db, "ВХ", AUG) for _ in range(3)] == ["3/1-ИСХ", "3/2-ИСХ", "3/3-ИСХ"]
-    _journal(demo_db, "ВХ", template="{seq}-ИСХ", period="year")
-    assert [_register(demo_db, "ВХ", OCT) for _ in range(2)] == ["4-ИСХ", "5-ИСХ"]
+    _journal(demo_db, "ТСТ", template="{q}/{seq}-ИСХ", period="quarter")
+    assert [_register(demo_db, "ТСТ", AUG) for _ in range(3)] == ["3/1-ИСХ", "3/2-ИСХ", "3/3-ИСХ"]
+    _journal(demo_db, "ТСТ", template="{seq}-ИСХ", period="year")
+    assert [_register(demo_db, "ТСТ", OCT) for _ in range(2)] == ["4-ИСХ", "5-ИСХ"]
     assert check_database(demo_db).ok
 
 
@@ -62,13 +62,13 @@ def test_a_database_changed_before_the_rule_never_prints_a_number_twice(
 ) -> None:
     """The issue's reproduction: a quarter journal without the quarter in its number whose
     period was switched to a year without continuing (as older versions did)."""
-    _journal(demo_db, "ВХ")
+    _journal(demo_db, "ТСТ")
     with demo_db.write() as session:
-        session.execute(text("UPDATE journal SET period = 'quarter' WHERE code = 'ВХ'"))
-    assert [_register(demo_db, "ВХ", AUG) for _ in range(3)] == ["1-ИСХ", "2-ИСХ", "3-ИСХ"]
+        session.execute(text("UPDATE journal SET period = 'quarter' WHERE code = 'ТСТ'"))
+    assert [_register(demo_db, "ТСТ", AUG) for _ in range(3)] == ["1-ИСХ", "2-ИСХ", "3-ИСХ"]
     with demo_db.write() as session:
-        session.execute(text("UPDATE journal SET period = 'year' WHERE code = 'ВХ'"))
-    assert [_register(demo_db, "ВХ", OCT) for _ in range(2)] == ["4-ИСХ", "5-ИСХ"]
+        session.execute(text("UPDATE journal SET period = 'year' WHERE code = 'ТСТ'"))
+    assert [_register(demo_db, "ТСТ", OCT) for _ in range(2)] == ["4-ИСХ", "5-ИСХ"]
     assert len(set(_numbers(demo_db))) == 5
 
 
@@ -84,20 +84,20 @@ def test_a_period_whose_numbers_repeat_in_a_year_is_refused(
     demo_db: Database, template: str, period: str, message: str
 ) -> None:
     with pytest.raises(UserError, match=message):
-        _journal(demo_db, "ВХ", template=template, period=period)
-    _journal(demo_db, "ВХ", template="{mm}-{seq}", period="month")  # the month is in the number
-    assert _register(demo_db, "ВХ", AUG) == "08-1"
+        _journal(demo_db, "ТСТ", template=template, period=period)
+    _journal(demo_db, "ТСТ", template="{mm}-{seq}", period="month")  # the month is in the number
+    assert _register(demo_db, "ТСТ", AUG) == "08-1"
 
 
 def test_two_journals_with_one_template_are_refused(demo_db: Database) -> None:
     with pytest.raises(UserError, match="уже у журнала «ИСХ»"):
-        _journal(demo_db, "ВХ", template="{seq}/{case}")
+        _journal(demo_db, "ТСТ", template="{seq}/{case}")
 
 
 def test_setup_refuses_a_repeating_template(
     demo_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    setup = '{"journals": [{"code": "ВХ", "name": "Входящие", "template": "{seq}-ВХ",'
+    setup = '{"journals": [{"code": "ТСТ", "name": "Тестовый", "template": "{seq}-ТСТ",'
     err = _setup_refused(tmp_path, setup + ' "period": "quarter"}]}', capsys)
     assert "journals[0]" in err and "повторятся" in err
 
@@ -113,13 +113,13 @@ def _setup_refused(tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str]
 
 
 def test_check_names_duplicate_printed_numbers(demo_db: Database) -> None:
-    _journal(demo_db, "ВХ")
-    _register(demo_db, "ВХ", AUG)
-    second = _register(demo_db, "ВХ", OCT)
+    _journal(demo_db, "ТСТ")
+    _register(demo_db, "ТСТ", AUG)
+    second = _register(demo_db, "ТСТ", OCT)
     with demo_db.write() as session:  # what older versions let happen after a period change
         session.execute(text(f"UPDATE letter SET number = '1-ИСХ' WHERE number = '{second}'"))
     report = check_database(demo_db)
-    assert report.problems == ["номер «1-ИСХ» журнала «ВХ» за 2026 год стоит на 2 письмах"]
+    assert report.problems == ["номер «1-ИСХ» журнала «ТСТ» за 2026 год стоит на 2 письмах"]
 
 
 @pytest.mark.parametrize("seq", [0, 10_000_000, 9223372036854775807])
@@ -151,27 +151,27 @@ def test_restore_never_issues_a_number_twice_and_brings_letters_back(
     from app.registry import open_registry
     from app.services.safety.backup import create_backup, restore_backup
 
-    _journal(demo_db, "ВХ")
-    assert _register(demo_db, "ВХ", OCT) == "1-ИСХ"
+    _journal(demo_db, "ТСТ")
+    assert _register(demo_db, "ТСТ", OCT) == "1-ИСХ"
     info = create_backup(demo_db, tmp_path / "copies")
     _journal(demo_db, "НОВ", template="{seq}-НОВ")  # a journal made after the copy
-    assert [_register(demo_db, "ВХ", OCT) for _ in range(2)] == ["2-ИСХ", "3-ИСХ"]
+    assert [_register(demo_db, "ТСТ", OCT) for _ in range(2)] == ["2-ИСХ", "3-ИСХ"]
     assert _register(demo_db, "НОВ", OCT) == "1-НОВ"
     demo_db.dispose()
 
     result = restore_backup(db_path, info.path)
     assert [(r.journal, r.period, r.before, r.after) for r in result.raised] == [
-        ("ВХ", "2026", 1, 3),
         ("НОВ", "2026", 0, 1),
+        ("ТСТ", "2026", 1, 3),
     ]
     subject = "О поддержке Конкурса «Лидер качества»"
     assert [(m.number, m.subject) for m in result.missing] == [
+        ("1-НОВ", subject),
         ("2-ИСХ", subject),
         ("3-ИСХ", subject),
-        ("1-НОВ", subject),
     ]
     db = open_registry(str(db_path))
-    assert _register(db, "ВХ", OCT) == "4-ИСХ"  # not 2-ИСХ a second time
+    assert _register(db, "ТСТ", OCT) == "4-ИСХ"  # not 2-ИСХ a second time
     assert _register(db, "НОВ", OCT) == "2-НОВ"
     db.dispose()
 
@@ -183,7 +183,7 @@ def test_restore_never_issues_a_number_twice_and_brings_letters_back(
     db = open_registry(str(db_path))
     assert _numbers(db) == ["1-ИСХ", "4-ИСХ", "2-ИСХ", "3-ИСХ"]
     assert check_database(db).ok
-    assert _register(db, "ВХ", OCT) == "5-ИСХ"
+    assert _register(db, "ТСТ", OCT) == "5-ИСХ"
     db.dispose()
     assert main(["--db", str(db_path), "bring-back", str(result.kept_aside)]) == 0
     assert "Писем возвращено: 0" in capsys.readouterr().out
@@ -194,8 +194,8 @@ def test_restore_over_an_unreadable_database_asks_for_the_last_numbers(
 ) -> None:
     from app.registry import open_registry
 
-    _journal(demo_db, "ВХ")
-    _register(demo_db, "ВХ", OCT)
+    _journal(demo_db, "ТСТ")
+    _register(demo_db, "ТСТ", OCT)
     folder = tmp_path / "copies"
     assert main(["--db", str(db_path), "backup", "--to", str(folder)]) == 0
     demo_db.dispose()
@@ -206,13 +206,13 @@ def test_restore_over_an_unreadable_database_asks_for_the_last_numbers(
     capsys.readouterr()
     assert main(restore) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "--continue-after ВХ=N" in err[0] and "ничего не изменено" in err[0]
+    assert len(err) == 1 and "--continue-after ТСТ=N" in err[0] and "ничего не изменено" in err[0]
     assert db_path.read_bytes() == b"garbage" * 1000
-    assert main([*restore, "--continue-after", "ВХ=x"]) == 2
-    assert main([*restore, "--continue-after", "ВХ=41"]) == 0
+    assert main([*restore, "--continue-after", "ТСТ=x"]) == 2
+    assert main([*restore, "--continue-after", "ТСТ=41"]) == 0
     assert "продолжится после № 41" in capsys.readouterr().out
     db = open_registry(str(db_path))
-    assert _register(db, "ВХ", OCT) == "42-ИСХ"
+    assert _register(db, "ТСТ", OCT) == "42-ИСХ"
     db.dispose()
 
 

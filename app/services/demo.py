@@ -83,11 +83,16 @@ def moved_to(data: Any, today: dt.date) -> Any:
 
 
 def load_demo(
-    db: Database, *, mixed_mailing: bool = False, today: dt.date | None = None
+    db: Database,
+    *,
+    mixed_mailing: bool = False,
+    today: dt.date | None = None,
+    incoming: bool = True,
 ) -> DemoResult:
     """The demo registry; with ``mixed_mailing`` also letter 1961/5, whose four copies go by
     МЭДО, e-mail and post (two new postal recipients). With ``today`` (the window, the CLI) its
-    dates are moved to that day (:func:`moved_to`); without it they are as written, for tests."""
+    dates are moved to that day (:func:`moved_to`); without it they are as written, for tests.
+    ``incoming`` false: without its incoming letters (the incoming journal stays)."""
     data = json.loads(resource_path("demo", "demo.json").read_text(encoding="utf-8"))
     if today is not None:
         data = moved_to(data, today)
@@ -117,7 +122,7 @@ def load_demo(
             if "dispatch" in item:
                 _dispatched(session, registered.id, item["dispatch"])
         letters = len(data["letters"])
-        for item in data.get("incoming", []):
+        for item in data.get("incoming", []) if incoming else []:
             _incoming(session, item)
         if mixed_mailing:
             for item in data["mixed_mailing"]["recipients"]:

@@ -27,6 +27,7 @@ from app.services.directory.recipients import (
     deactivate_recipient,
     initials_first,
     list_recipients,
+    search_recipients,
 )
 from db.engine import Database
 from ui.dialogs.duplicates_dialog import DuplicatesDialog
@@ -85,6 +86,9 @@ class RecipientsTab(ListTab):
 
     def count(self, query: Any) -> int:
         return count_recipients(self.db, str(query or ""), cap=self.count_cap)
+
+    def first_page(self, query: Any, limit: int) -> tuple[list[Any], int]:
+        return search_recipients(self.db, str(query or ""), limit=limit)
 
     def _build_layout(self) -> None:
         toolbar = QHBoxLayout()

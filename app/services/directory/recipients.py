@@ -464,13 +464,27 @@ RECIPIENT_COUNT_CAP = 1_000  # beyond this the directory says «более 1 000
 def count_recipients(db: Database, search: str = "", *, cap: int | None = None) -> int:
     """Active recipients matching; with ``cap``, counting stops at ``cap + 1``."""
     with search_session(db) as session:
+        return _count_in(session, search, _found(session, search), cap)
+
+
+def _count_in(session: Session, search: str, found: _Found, cap: int | None) -> int:
+    if cap is not None and found.common:
+        active = [Recipient.active.is_(True)]
+        return count_capped(session, RECIPIENTS, wanted_of(search), cap, active)
+    if cap is not None:
+        return capped_count(session, select(Recipient.id).where(found.where), cap)
+    return int(session.scalar(select(func.count(Recipient.id)).where(found.where)) or 0)
+
+
+def search_recipients(
+    db: Database, search: str, *, limit: int = 200, cap: int = RECIPIENT_COUNT_CAP
+) -> tuple[list[RecipientRow], int]:
+    """The directory tab's first page and its capped count, in one read: how common the words
+    are is asked once for both."""
+    with search_session(db) as session:
         found = _found(session, search)
-        if cap is not None and found.common:
-            active = [Recipient.active.is_(True)]
-            return count_capped(session, RECIPIENTS, wanted_of(search), cap, active)
-        if cap is not None:
-            return capped_count(session, select(Recipient.id).where(found.where), cap)
-        return int(session.scalar(select(func.count(Recipient.id)).where(found.where)) or 0)
+        rows = _rows_in(session, found, offset=0, limit=limit)
+        return rows, _count_in(session, search, found, cap)
 
 
 @dataclass(frozen=True)
@@ -527,7 +541,12 @@ _ROW_COLUMNS = (
 def recipient_rows_in(
     session: Session, search: str = "", *, offset: int = 0, limit: int | None = 500
 ) -> list[RecipientRow]:
-    found = _found(session, search)
+    return _rows_in(session, _found(session, search), offset=offset, limit=limit)
+
+
+def _rows_in(
+    session: Session, found: _Found, *, offset: int, limit: int | None
+) -> list[RecipientRow]:
     stmt = (
         select(*_ROW_COLUMNS)  # plain columns: objects took half of a page's time
         .where(found.where)
