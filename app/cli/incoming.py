@@ -36,6 +36,11 @@ def add_incoming(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
         p.add_argument("--journal", metavar="CODE", help="журнал, если номер повторяется")
         return p
 
+    p = isub.add_parser("import-medo", help="зарегистрировать входящие из пакетов МЭДО")
+    p.add_argument("folder", type=Path, metavar="DIR", help="папка пакета или папка пакетов")
+    p.add_argument("--journal", metavar="CODE", help="журнал входящих (если их несколько)")
+    p.set_defaults(handler=_cmd_import_medo)
+
     p = numbered("show", "карточка входящего")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_cmd_show)
@@ -91,6 +96,20 @@ def _cmd_register(args: argparse.Namespace) -> int:
     print(registered.number)
     if registered.report:
         print(f"secretariat: {registered.report}", file=sys.stderr)
+    return 0
+
+
+def _cmd_import_medo(args: argparse.Namespace) -> int:
+    from app.services.incoming.medo_import import import_medo
+
+    done = import_medo(args.open_db(args), args.folder, journal=args.journal)
+    for item in done:
+        if item.registered is None:
+            print(f"{item.folder.name}: пропущен — {item.note}")
+        else:
+            print(f"{item.registered.number}\t{item.folder.name}\t{item.note}")
+    new = sum(1 for item in done if item.registered is not None)
+    print(f"Зарегистрировано: {new}, пропущено: {len(done) - new}")
     return 0
 
 

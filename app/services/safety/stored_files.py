@@ -7,6 +7,7 @@ shows later that the content is the one received.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -127,7 +128,14 @@ def open_upload(path: Path) -> Iterator[BinaryIO]:
 
 
 def upload_size(source: BinaryIO) -> int:
-    return os.fstat(source.fileno()).st_size
+    """The size of a file opened for reading, or of a stream in memory (a МЭДО package's)."""
+    try:
+        return os.fstat(source.fileno()).st_size
+    except (OSError, io.UnsupportedOperation):
+        here = source.tell()
+        size = source.seek(0, io.SEEK_END)
+        source.seek(here)
+        return size
 
 
 def read_upload(path: Path) -> tuple[str, bytes]:

@@ -1,0 +1,329 @@
+"""Incoming letters from received МЭДО packages (``secretariat incoming import-medo DIR``).
+
+A package is a folder. Version 2.7.x (what this program writes, ``app/exporters/medo.py``):
+``message.xml`` (a ``communication`` naming the container) and ``<uid>.zip`` with
+``passport.xml`` (the author organization with its МЭДО id, the registration number and date,
+the annotation, the document and the attachments). Older packages (IEDMS 2.x): ``document.xml``
+(a ``communication`` with ``document`` and ``files``) beside the files it names.
+
+Everything in a package is someone else's: sizes are bounded before anything is read whole (a
+container of 10 KB that inflates to gigabytes is refused), names inside the container are used
+as names only (never as paths), and XML is parsed only after its size is checked. The sender is
+the directory's recipient with the author's МЭДО id, else the organization as written; a package
+registered before (the same message uid) is skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
+from xml.etree import ElementTree as ET
+
+from sqlalchemy import select
+
+from app import clock, search_terms
+from app.errors import UserError
+from app.exporters.medo import CONTAINER_NS, DOCUMENT, MESSAGE, PASSPORT, page_count
+from app.services.incoming.cards import IncomingCard
+from app.services.incoming.registration import (
+    DuplicateIncoming,
+    RegisteredIncoming,
+    register_in,
+)
+from app.services.registry.file_store import limit_bytes
+from db.engine import Database
+from db.models import Journal, Recipient
+
+OLD_DOCUMENT = "document.xml"
+MESSAGE_NAMESPACES = ("urn:IEDMS:MESSAGE", "http://www.infpres.com/IEDMS")
+MAX_XML_BYTES = 10_000_000
+MAX_ENTRIES = 500  # files in one container
+MAX_PACKAGES = 10_000  # package folders in one run
+_SKIPPED_IN_CONTAINER = (PASSPORT, "document.sig")  # the signature and stamps stay in МЭДО
+
+
+@dataclass
+class ReceivedPackage:
+    """What a МЭДО package says of the letter inside, and its files (name, content)."""
+
+    folder: Path
+    uid: str
+    sender_medo_id: str
+    sender_title: str
+    number: str
+    date: dt.date | None
+    subject: str
+    pages: int = 0
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ImportedPackage:
+    folder: Path
+    registered: RegisteredIncoming | None  # None: registered before, skipped
+    note: str  # why skipped, or where the sender came from
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _parse(data: bytes, what: str) -> ET.Element:
+    if len(data) > MAX_XML_BYTES:
+        raise UserError(f"{what}: больше 10 МБ — это не файл МЭДО")
+    try:
+        return ET.fromstring(data)
+    except ET.ParseError as exc:
+        raise UserError(f"{what}: не читается как XML ({exc})") from None
+    except (LookupError, ValueError, UnicodeError) as exc:
+        raise UserError(f"{what}: неизвестная кодировка ({type(exc).__name__})") from None
+
+
+def _read_bounded(path: Path, limit: int) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise UserError(f"{path.name}: файл больше допустимых {limit // (1024 * 1024)} МБ")
+        return path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"{path.name}: не читается ({exc.strerror or exc})") from None
+
+
+def _child(element: ET.Element | None, name: str) -> ET.Element | None:
+    if element is None:
+        return None
+    return next((c for c in element if _local(c.tag) == name), None)
+
+
+def _text(element: ET.Element | None, *path: str) -> str:
+    for name in path:
+        element = _child(element, name)
+    return " ".join((element.text or "").split()) if element is not None else ""
+
+
+def _attr(element: ET.Element | None, name: str) -> str:
+    if element is None:
+        return ""
+    for key, value in element.attrib.items():
+        if _local(key) == name:
+            return value.strip()
+    return ""
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text.strip()[:10]) if text.strip() else None
+    except ValueError:
+        return None
+
+
+def _safe_name(name: str) -> str:
+    """A name from the package as a file name only: no folders, nothing that climbs out."""
+    base = PurePosixPath(name.replace("\\", "/")).name.strip()
+    if not base or base in (".", ".."):
+        raise UserError(f"в пакете файл с недопустимым именем «{name[:100]}»")
+    return base[:250]
+
+
+def read_package(folder: Path, limit: int) -> ReceivedPackage:
+    """The letter a package folder holds; ``limit``: the largest file a letter may hold."""
+    if (folder / MESSAGE).is_file():
+        return _read_container_package(folder, limit)
+    if (folder / OLD_DOCUMENT).is_file():
+        return _read_old_package(folder, limit)
+    raise UserError(f"{folder.name}: нет ни {MESSAGE}, ни {OLD_DOCUMENT} — это не пакет МЭДО")
+
+
+def _communication(data: bytes, what: str) -> tuple[ET.Element, ET.Element]:
+    root = _parse(data, what)
+    ns = root.tag.partition("}")[0].lstrip("{")
+    if _local(root.tag) != "communication" or ns not in MESSAGE_NAMESPACES:
+        raise UserError(f"{what}: это не сообщение МЭДО (communication)")
+    header = _child(root, "header")
+    if header is None:
+        raise UserError(f"{what}: в сообщении нет заголовка (header)")
+    return root, header
+
+
+def _read_container_package(folder: Path, limit: int) -> ReceivedPackage:
+    root, header = _communication(_read_bounded(folder / MESSAGE, MAX_XML_BYTES), MESSAGE)
+    source = _child(header, "source")
+    body = _text(root, "container", "body")
+    zips = [folder / _safe_name(body)] if body else sorted(folder.glob("*.zip"))
+    if not zips or not zips[0].is_file():
+        raise UserError(f"{folder.name}: нет транспортного контейнера (.zip)")
+    package = ReceivedPackage(
+        folder=folder,
+        uid=_attr(header, "uid"),
+        sender_medo_id=_attr(source, "uid"),
+        sender_title=_text(source, "organization"),
+        number="",
+        date=None,
+        subject="",
+    )
+    try:
+        with zipfile.ZipFile(zips[0]) as archive:
+            _read_container(archive, package, limit)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise UserError(f"{zips[0].name}: контейнер не читается ({exc})") from None
+    return package
+
+
+def _member(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    info = archive.getinfo(name)
+    if info.file_size > limit:
+        raise UserError(f"{_safe_name(name)}: файл больше допустимых {limit // (1024 * 1024)} МБ")
+    with archive.open(info) as source:
+        data = source.read(limit + 1)  # the declared size may lie
+    if len(data) > limit:
+        raise UserError(f"{_safe_name(name)}: файл больше допустимых {limit // (1024 * 1024)} МБ")
+    return data
+
+
+def _read_container(archive: zipfile.ZipFile, package: ReceivedPackage, limit: int) -> None:
+    names = archive.namelist()
+    if len(names) > MAX_ENTRIES:
+        raise UserError(f"в контейнере больше {MAX_ENTRIES} файлов")
+    if PASSPORT not in names:
+        raise UserError(f"в контейнере нет {PASSPORT}")
+    passport = _parse(_member(archive, PASSPORT, MAX_XML_BYTES), PASSPORT)
+    if _local(passport.tag) != "container" or passport.tag.partition("}")[0][1:] != CONTAINER_NS:
+        raise UserError(f"{PASSPORT}: это не паспорт транспортного контейнера МЭДО")
+    package.uid = package.uid or _attr(passport, "uid")
+    requisites = _child(passport, "requisites")
+    package.subject = _text(requisites, "annotation") or _text(requisites, "documentKind")
+    author = _child(_child(passport, "authors"), "author")
+    organization = _child(author, "organization")
+    package.sender_medo_id = _attr(organization, "id") or package.sender_medo_id
+    package.sender_title = _text(organization, "title") or package.sender_title
+    package.number = _text(author, "registration", "number")
+    package.date = _date(_text(author, "registration", "date"))
+    document = _child(passport, "document")
+    pages = _text(document, "pagesQuantity")
+    package.pages = int(pages) if pages.isdigit() and len(pages) < 7 else 0
+    wanted = [_attr(document, "localName") or DOCUMENT]
+    for attachment in _child(passport, "attachments") or []:
+        wanted.append(_attr(attachment, "localName"))
+    taken: set[str] = set()
+    for name in wanted:
+        if not name or name in _SKIPPED_IN_CONTAINER or name not in names or name in taken:
+            continue
+        taken.add(name)
+        package.files.append((_safe_name(name), _member(archive, name, limit)))
+
+
+def _read_old_package(folder: Path, limit: int) -> ReceivedPackage:
+    root, header = _communication(_read_bounded(folder / OLD_DOCUMENT, MAX_XML_BYTES), OLD_DOCUMENT)
+    source = _child(header, "source")
+    document = _child(root, "document")
+    pages = _text(document, "pages")
+    package = ReceivedPackage(
+        folder=folder,
+        uid=_attr(header, "uid"),
+        sender_medo_id=_attr(source, "uid"),
+        sender_title=_text(source, "organization"),
+        number=_text(document, "num", "number"),
+        date=_date(_text(document, "num", "date")),
+        subject=_text(document, "annotation") or _text(document, "kind"),
+        pages=int(pages) if pages.isdigit() and len(pages) < 7 else 0,
+    )
+    files = _child(root, "files")
+    for item in list(files)[:MAX_ENTRIES] if files is not None else []:
+        name = _safe_name(_attr(item, "localName"))
+        path = folder / name
+        if path.is_file():
+            package.files.append((name, _read_bounded(path, limit)))
+    return package
+
+
+def package_folders(place: Path) -> list[Path]:
+    """The package folders at ``place``: itself when it is one, else its subfolders that are."""
+    if not place.is_dir():
+        raise UserError(f"{place}: папка не найдена")
+    if (place / MESSAGE).is_file() or (place / OLD_DOCUMENT).is_file():
+        return [place]
+    found = sorted(
+        p
+        for p in place.iterdir()
+        if p.is_dir() and ((p / MESSAGE).is_file() or (p / OLD_DOCUMENT).is_file())
+    )
+    if not found:
+        raise UserError(f"{place}: в папке нет пакетов МЭДО (message.xml или document.xml)")
+    return found[:MAX_PACKAGES]
+
+
+def _journal_code(db: Database, journal: str | None) -> str:
+    if journal:
+        return journal
+    with db.read() as session:
+        codes = list(
+            session.scalars(
+                select(Journal.code).where(Journal.kind == "incoming", Journal.active.is_(True))
+            )
+        )
+    if len(codes) != 1:
+        raise UserError(
+            "Укажите журнал входящих (--journal): "
+            + (", ".join(codes) if codes else "журналов входящих нет")
+        )
+    return codes[0]
+
+
+def import_medo(
+    db: Database, place: Path, *, journal: str | None = None, today: dt.date | None = None
+) -> list[ImportedPackage]:
+    """Register the letters of the МЭДО packages at ``place`` (one package folder, or a folder
+    of them), each in its own transaction; a package registered before is skipped. A package
+    that cannot be read stops the run with its folder's name; those before it stay registered."""
+    today = today or clock.today()
+    code = _journal_code(db, journal)
+    with db.read() as session:
+        limit = limit_bytes(session)
+    search_terms.ready()
+    out = []
+    for folder in package_folders(place):
+        try:
+            package = read_package(folder, limit)
+        except UserError as exc:
+            raise UserError(f"{folder.name}: {exc}") from None
+        out.append(_register(db, package, code, today))
+    return out
+
+
+def _register(
+    db: Database, package: ReceivedPackage, journal: str, today: dt.date
+) -> ImportedPackage:
+    with db.write() as session:
+        sender = None
+        if package.sender_medo_id:
+            sender = session.scalars(
+                select(Recipient).where(
+                    Recipient.medo_id == package.sender_medo_id, Recipient.active.is_(True)
+                )
+            ).first()
+        card = IncomingCard(
+            journal=journal,
+            subject=package.subject or "(без заголовка в пакете МЭДО)",
+            sender_code=sender.code or "" if sender else "",
+            sender_text=""
+            if sender and sender.code
+            else package.sender_title or "Отправитель МЭДО",
+            sender_number=package.number,
+            sender_date=package.date if package.date and package.date <= today else None,
+            date=today,
+            delivery="МЭДО",
+            pages=package.pages,
+            uid=package.uid,
+        )
+        sources: list[tuple[str, BinaryIO]] = [(n, io.BytesIO(c)) for n, c in package.files]
+        pages = [page_count(c) if n.lower().endswith(".pdf") else 0 for n, c in package.files]
+        try:
+            registered = register_in(session, card, sources, pages, today=today)
+        except DuplicateIncoming as exc:
+            return ImportedPackage(package.folder, None, f"уже зарегистрирован: № {exc.number}")
+    where = "из справочника" if card.sender_code else "отправитель не найден в справочнике"
+    return ImportedPackage(package.folder, registered, where)

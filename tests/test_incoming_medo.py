@@ -1,0 +1,192 @@
+"""Incoming letters from МЭДО packages: a package this program sends is registered by another
+registry as an incoming letter (the round trip), an older ``document.xml`` package is read, a
+package registered before is skipped, and hostile packages are refused with one line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.errors import UserError
+from app.registry import open_registry
+from app.services.directory.recipients import RecipientData, save_recipient
+from app.services.incoming.detail import incoming_detail
+from app.services.incoming.medo_import import import_medo
+from app.services.organization.profile import get_organization
+from app.services.registry.letters import find_letter_in, letter_id_by_number
+from db.engine import Database
+from tests.test_medo import TODAY, sign_and_send
+
+
+@pytest.fixture
+def receiver(tmp_path: Path) -> Iterator[Database]:
+    """Another registry: the demo's set-up (with its incoming journal «ВХ»), no letters in."""
+    from app.services.demo import load_demo
+
+    db = open_registry(str(tmp_path / "receiver.db"))
+    load_demo(db, incoming=False)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def package(mailing_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The МЭДО package of letter 1961/5, signed, as this program writes it."""
+    monkeypatch.setenv("SECRETARIAT_TODAY", TODAY.isoformat())
+    out = tmp_path / "sent"
+    sign_and_send(mailing_db, letter_id_by_number(mailing_db, "1961/5"), out)
+    (folder,) = [p for p in (out / "МЭДО").iterdir() if p.name != "На подпись"]
+    return folder
+
+
+def test_a_package_sent_by_one_registry_is_registered_by_another(
+    mailing_db: Database, receiver: Database, package: Path, tmp_path: Path
+) -> None:
+    org = get_organization(mailing_db)
+    assert org is not None and org.medo_id
+    save_recipient(
+        receiver,
+        RecipientData(code="roskachestvo", organization=org.name, medo_id=org.medo_id),
+    )
+    inbox = tmp_path / "inbox"
+    shutil.copytree(package, inbox / package.name)
+    (done,) = import_medo(receiver, inbox, today=TODAY)
+    assert done.registered is not None and done.registered.number == "1-вх"
+    detail = incoming_detail(receiver, done.registered.id, today=TODAY)
+    with mailing_db.read() as session:
+        sent = find_letter_in(session, "1961/5")
+        sent_date, sent_subject = sent.reg_date, sent.subject
+    assert (detail.sender_code, detail.sender_number, detail.sender_date) == (
+        "roskachestvo",
+        "1961/5",
+        sent_date,
+    )
+    assert detail.subject == sent_subject
+    assert detail.delivery == "МЭДО" and detail.subject
+    names = [f.name for f in detail.files]
+    assert names[0] == "document.pdf" and "document.sig" not in names
+    assert detail.pages >= 1
+    # the same package again is skipped, not registered twice
+    (again,) = import_medo(receiver, inbox, today=TODAY)
+    assert again.registered is None and "1-вх" in again.note
+
+
+def test_a_sender_not_in_the_directory_is_written_as_named(
+    receiver: Database, package: Path
+) -> None:
+    (done,) = import_medo(receiver, package, today=TODAY)
+    assert done.registered is not None
+    detail = incoming_detail(receiver, done.registered.id, today=TODAY)
+    assert detail.sender_code == "" and "Российская система качества" in detail.sender
+
+
+OLD = """<?xml version="1.0" encoding="UTF-8"?>
+<xdms:communication xmlns:xdms="http://www.infpres.com/IEDMS" xdms:version="2.6">
+  <xdms:header xdms:type="Документ" xdms:uid="old-package-1" xdms:created="2025-11-30T10:00:00">
+    <xdms:source xdms:uid="c0ffee00-0000-0000-0000-000000000001">
+      <xdms:organization>Министерство промышленности и торговли Российской Федерации
+      </xdms:organization>
+    </xdms:source>
+  </xdms:header>
+  <xdms:document xdms:uid="doc-1">
+    <xdms:num><xdms:number>ЕВ-12345/08</xdms:number><xdms:date>2025-11-28</xdms:date></xdms:num>
+    <xdms:pages>2</xdms:pages>
+    <xdms:annotation>О проведении совещания</xdms:annotation>
+  </xdms:document>
+  <xdms:files>
+    <xdms:file xdms:localName="письмо.pdf" xdms:localId="0">
+      <xdms:group>Текст документа</xdms:group></xdms:file>
+    <xdms:file xdms:localName="../../etc/passwd" xdms:localId="1">
+      <xdms:group>x</xdms:group></xdms:file>
+  </xdms:files>
+</xdms:communication>
+"""
+
+
+def test_an_older_document_xml_package(receiver: Database, tmp_path: Path) -> None:
+    folder = tmp_path / "old"
+    folder.mkdir()
+    (folder / "document.xml").write_text(OLD, encoding="utf-8")
+    (folder / "письмо.pdf").write_bytes(b"%PDF-1.4 old")
+    (done,) = import_medo(receiver, folder, today=TODAY)
+    assert done.registered is not None
+    detail = incoming_detail(receiver, done.registered.id, today=TODAY)
+    assert (detail.sender_number, detail.sender_date, detail.subject, detail.pages) == (
+        "ЕВ-12345/08",
+        dt.date(2025, 11, 28),
+        "О проведении совещания",
+        2,
+    )
+    assert detail.sender.startswith("Министерство промышленности")
+    assert [f.name for f in detail.files] == ["письмо.pdf"]  # «../../etc/passwd» is a name only
+
+
+def _container_package(folder: Path, entries: dict[str, bytes]) -> Path:
+    folder.mkdir()
+    (folder / "message.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<xdms:communication xmlns:xdms="urn:IEDMS:MESSAGE" xdms:version="2.7.1">'
+        '<xdms:header xdms:type="Транспортный контейнер" xdms:uid="u-1" '
+        'xdms:created="2025-12-01T10:00:00"><xdms:source xdms:uid="x">'
+        "<xdms:organization>Кто-то</xdms:organization></xdms:source></xdms:header>"
+        "<xdms:container><xdms:body>u-1.zip</xdms:body></xdms:container>"
+        "</xdms:communication>",
+        encoding="utf-8",
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    (folder / "u-1.zip").write_bytes(buffer.getvalue())
+    return folder
+
+
+PASSPORT = (
+    '<?xml version="1.0" encoding="UTF-8"?><c:container xmlns:c="urn:IEDMS:CONTAINER" '
+    'c:uid="u-1" c:version="1.0"><c:requisites><c:annotation>О бомбе</c:annotation>'
+    '</c:requisites><c:document c:localName="document.pdf"/></c:container>'
+).encode()
+
+
+def test_hostile_packages_are_refused_with_one_line(receiver: Database, tmp_path: Path) -> None:
+    bomb = _container_package(
+        tmp_path / "bomb", {"passport.xml": PASSPORT, "document.pdf": b"\0" * 60_000_000}
+    )
+    with pytest.raises(UserError, match="больше допустимых"):
+        import_medo(receiver, bomb, today=TODAY)
+    broken = _container_package(tmp_path / "broken", {"passport.xml": b"<c:container"})
+    with pytest.raises(UserError, match="не читается как XML"):
+        import_medo(receiver, broken, today=TODAY)
+    (tmp_path / "notzip").mkdir()
+    (tmp_path / "notzip" / "message.xml").write_bytes((bomb / "message.xml").read_bytes())
+    (tmp_path / "notzip" / "u-1.zip").write_bytes(b"PK not really")
+    with pytest.raises(UserError, match="контейнер не читается"):
+        import_medo(receiver, tmp_path / "notzip", today=TODAY)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(UserError, match="нет пакетов МЭДО"):
+        import_medo(receiver, empty, today=TODAY)
+    from app.services.incoming.listing import IncomingQuery, count_incoming
+
+    assert count_incoming(receiver, IncomingQuery()) == 0  # nothing half-registered
+
+
+def test_the_cli(receiver: Database, package: Path, tmp_path: Path) -> None:
+    from tests.test_cli import run
+
+    path = receiver.sqlite_path
+    assert path is not None
+    receiver.dispose()
+    done = run("incoming", "import-medo", str(package), db=path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("1-вх\t") and "Зарегистрировано: 1, пропущено: 0" in done.stdout
+    again = run("incoming", "import-medo", str(package), db=path)
+    assert "пропущен — уже зарегистрирован: № 1-вх" in again.stdout
+    bad = run("incoming", "import-medo", str(tmp_path / "nowhere"), db=path)
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
