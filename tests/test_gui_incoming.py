@@ -4,6 +4,8 @@ with a resolution and its execution, and «Ответить»."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
@@ -13,6 +15,7 @@ from app.services.incoming.detail import incoming_detail
 from app.services.incoming.lookup import incoming_id_by_number
 from db.engine import Database
 from tests.test_gui import settle, shown_window, type_text
+from ui import file_dialogs
 from ui.dialogs.incoming_dialogs import (
     AssignDialog,
     DoneDialog,
@@ -152,3 +155,33 @@ def test_reply_opens_an_outgoing_letter_with_their_number(
     card = dialog.collect()
     assert (card.reply_to_incoming, card.reply_to_incoming_year) == ("1-вх", 2025)
     settle(qtbot, window)
+
+
+def test_register_from_medo_and_email(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """«Из МЭДО…» registers the packages of a folder and says what it did; «Из e-mail…»
+    registers a message and opens its card."""
+    from tests.test_incoming_medo import OLD
+
+    folder = tmp_path / "inbox" / "p1"
+    folder.mkdir(parents=True)
+    (folder / "document.xml").write_text(OLD, encoding="utf-8")
+    (folder / "письмо.pdf").write_bytes(b"%PDF-1.4 old")
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a: said.append(text))
+    monkeypatch.setattr(file_dialogs, "choose_folder", lambda *_a: tmp_path / "inbox")
+    window.incoming_tab.medo_button.click()
+    assert said == ["Зарегистрировано из МЭДО: 1 (4-вх)"]
+    qtbot.waitUntil(lambda: "4-вх" in _numbers(window), timeout=5000)
+    window.incoming_tab.medo_button.click()
+    assert said[-1].startswith("Зарегистрировано из МЭДО: 0\nПропущено — p1: уже")
+    mail = tmp_path / "m.eml"
+    mail.write_bytes(b"From: Petrov <p@example.ru>\r\nSubject: =?utf-8?b?0J4g0L/RgNC40LXQvNC1?=\r\n"
+                     b"Message-ID: <1@example.ru>\r\n\r\nText\r\n")  # fmt: skip
+    monkeypatch.setattr(file_dialogs, "open_file", lambda *_a: mail)
+    opened: list[int] = []
+    monkeypatch.setattr(window, "open_incoming", opened.append)
+    window.incoming_tab.mail_button.click()
+    assert len(opened) == 1
+    assert "№ 5-вх" in window.statusBar().currentMessage()

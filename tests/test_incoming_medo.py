@@ -190,3 +190,67 @@ def test_the_cli(receiver: Database, package: Path, tmp_path: Path) -> None:
     assert "пропущен — уже зарегистрирован: № 1-вх" in again.stdout
     bad = run("incoming", "import-medo", str(tmp_path / "nowhere"), db=path)
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_an_email_sent_by_one_registry_is_registered_by_another(
+    mailing_db: Database, receiver: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``dispatch email`` writes an .eml with the letter's PDF; another registry registers it
+    by ``import-eml``: the sender by its address in the directory, the subject, the files."""
+    from app.services.dispatch.run import dispatch_letter
+    from app.services.incoming.eml_import import import_eml
+    from app.services.incoming.registration import DuplicateIncoming
+
+    monkeypatch.setenv("SECRETARIAT_TODAY", TODAY.isoformat())
+    letter = letter_id_by_number(mailing_db, "1961/5")
+    dispatch_letter(mailing_db, letter, tmp_path / "sent", methods=("Электронная почта",))
+    (eml,) = (tmp_path / "sent" / "Электронная почта").iterdir()
+    org = get_organization(mailing_db)
+    assert org is not None and org.mail_from
+    save_recipient(
+        receiver,
+        RecipientData(code="roskachestvo", organization=org.name, email=org.mail_from.upper()),
+    )
+    done = import_eml(receiver, eml, sender_number="1961/5", today=TODAY)
+    detail = incoming_detail(receiver, done.registered.id, today=TODAY)
+    assert (detail.sender_code, detail.sender_number, detail.delivery) == (
+        "roskachestvo",
+        "1961/5",
+        "Электронная почта",
+    )
+    assert "1961/5" in detail.subject or detail.subject
+    assert any(f.name.endswith(".pdf") for f in detail.files)
+    with pytest.raises(DuplicateIncoming):
+        import_eml(receiver, eml, today=TODAY)  # the same Message-ID
+
+
+def test_hostile_emails(
+    receiver: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.services.incoming import eml_import
+    from app.services.incoming.eml_import import import_eml
+
+    monkeypatch.setattr(eml_import, "limit_bytes", lambda _session: 1_000_000)
+
+    junk = tmp_path / "junk.eml"
+    junk.write_bytes(b"\x00\x01\x02 not a message")
+    with pytest.raises(UserError):
+        import_eml(receiver, junk, today=TODAY)
+    big = tmp_path / "big.eml"
+    big.write_bytes(
+        b"From: a@b.c\r\nSubject: x\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="B"\r\n\r\n--B\r\n'
+        b"Content-Type: text/plain\r\n\r\nhi\r\n--B\r\n"
+        b"Content-Type: application/octet-stream\r\nContent-Disposition: attachment; "
+        b'filename="../../x.bin"\r\nContent-Transfer-Encoding: base64\r\n\r\n'
+        + b"QUFB" * 500_000  # 1.5 MB decoded, over the letter's file limit
+        + b"\r\n--B--\r\n"
+    )
+    with pytest.raises(UserError, match="больше допустимых"):
+        import_eml(receiver, big, today=TODAY)
+    small = tmp_path / "small.eml"
+    small.write_bytes(big.read_bytes()[:400] + b"QUFB\r\n--B--\r\n")
+    done = import_eml(receiver, small, today=TODAY)
+    detail = incoming_detail(receiver, done.registered.id, today=TODAY)
+    assert [f.name for f in detail.files] == ["Текст письма.txt", "x.bin"]
+    assert detail.sender == "<a@b.c>"

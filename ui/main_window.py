@@ -67,6 +67,8 @@ class MainWindow(QMainWindow):
         self.hub.profile_changed.connect(self.registry_tab.reload_journals)
         self.hub.profile_changed.connect(self.incoming_tab.reload_journals)
         self.incoming_tab.register_requested.connect(self.register_incoming)
+        self.incoming_tab.medo_requested.connect(self.import_incoming_medo)
+        self.incoming_tab.mail_requested.connect(self.import_incoming_mail)
         self.incoming_tab.open_requested.connect(self.open_incoming)
         self.hub.profile_changed.connect(self.recipients_tab.reload_profile)
         self.registry_tab.new_letter_requested.connect(self.new_letter)
@@ -365,6 +367,56 @@ class MainWindow(QMainWindow):
         if done.report:
             message += f"; {done.report}"
         self.statusBar().showMessage(message, 15_000)
+
+    def import_incoming_medo(self) -> None:
+        """«Из МЭДО…»: the packages of a folder registered; what was skipped, and why, said."""
+        from app.services.incoming.medo_import import import_medo
+        from ui.file_dialogs import choose_folder
+
+        folder = choose_folder(self, "medo-inbox", "Папка с полученными пакетами МЭДО")
+        if folder is None:
+            return
+        try:
+            done = import_medo(self.db, folder)
+        except UserError as exc:
+            self.show_error(str(exc))
+            return
+        self.hub.letters_changed.emit()
+        new = [d.registered.number for d in done if d.registered is not None]
+        skipped = [f"{d.folder.name}: {d.note}" for d in done if d.registered is None]
+        lines = [f"Зарегистрировано из МЭДО: {len(new)}" + (f" ({', '.join(new)})" if new else "")]
+        if skipped:
+            lines.append("Пропущено — " + "; ".join(skipped))
+        QMessageBox.information(self, APP_TITLE, "\n".join(lines))
+
+    def import_incoming_mail(self) -> None:
+        """«Из e-mail…»: one .eml registered, then its card opened (the sender's number and
+        date are not in an e-mail)."""
+        from app.services.incoming.eml_import import import_eml
+        from app.services.incoming.registration import DuplicateIncoming
+        from ui.file_dialogs import open_file
+
+        path = open_file(self, "eml-inbox", "Письмо e-mail", "Письма (*.eml);;Все файлы (*)")
+        if path is None:
+            return
+        try:
+            try:
+                done = import_eml(self.db, path)
+            except DuplicateIncoming as exc:
+                if (
+                    QMessageBox.question(self, APP_TITLE, str(exc))
+                    != QMessageBox.StandardButton.Yes
+                ):
+                    return
+                done = import_eml(self.db, path, again=True)
+        except UserError as exc:
+            self.show_error(str(exc))
+            return
+        self.hub.letters_changed.emit()
+        self.statusBar().showMessage(
+            f"Входящее зарегистрировано: № {done.registered.number} ({done.note})", 15_000
+        )
+        self.open_incoming(done.registered.id)
 
     def open_incoming(self, incoming_id: int) -> None:
         from ui.dialogs.incoming_dialogs import IncomingCardDialog

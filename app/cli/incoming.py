@@ -41,6 +41,14 @@ def add_incoming(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
     p.add_argument("--journal", metavar="CODE", help="журнал входящих (если их несколько)")
     p.set_defaults(handler=_cmd_import_medo)
 
+    p = isub.add_parser("import-eml", help="зарегистрировать входящее из письма e-mail (.eml)")
+    p.add_argument("file", type=Path, metavar="FILE.eml")
+    p.add_argument("--journal", metavar="CODE", help="журнал входящих (если их несколько)")
+    p.add_argument("--number", default="", metavar="NUM", help="исходящий номер отправителя")
+    p.add_argument("--date", type=date, metavar="DATE", help="дата письма отправителя")
+    p.add_argument("--again", action="store_true", help="даже если письмо уже зарегистрировано")
+    p.set_defaults(handler=_cmd_import_eml)
+
     p = numbered("show", "карточка входящего")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_cmd_show)
@@ -87,16 +95,18 @@ def _cmd_register(args: argparse.Namespace) -> int:
     try:
         registered = register_incoming(db, card, again=args.again)
     except DuplicateIncoming as exc:
-        print(
-            f"secretariat: {str(exc).removesuffix(' Зарегистрировать его еще раз?')}; "
-            "чтобы зарегистрировать еще раз, добавьте --again",
-            file=sys.stderr,
-        )
-        return 2
+        return _refused_twice(exc)
     print(registered.number)
     if registered.report:
         print(f"secretariat: {registered.report}", file=sys.stderr)
     return 0
+
+
+def _refused_twice(exc: Exception) -> int:
+    """A letter registered before: one line naming our earlier number, exit code 2."""
+    said = str(exc).removesuffix(" Зарегистрировать его еще раз?").rstrip(".")
+    print(f"secretariat: {said}; чтобы зарегистрировать еще раз, добавьте --again", file=sys.stderr)
+    return 2
 
 
 def _cmd_import_medo(args: argparse.Namespace) -> int:
@@ -110,6 +120,26 @@ def _cmd_import_medo(args: argparse.Namespace) -> int:
             print(f"{item.registered.number}\t{item.folder.name}\t{item.note}")
     new = sum(1 for item in done if item.registered is not None)
     print(f"Зарегистрировано: {new}, пропущено: {len(done) - new}")
+    return 0
+
+
+def _cmd_import_eml(args: argparse.Namespace) -> int:
+    from app.services.incoming.eml_import import import_eml
+    from app.services.incoming.registration import DuplicateIncoming
+
+    try:
+        done = import_eml(
+            args.open_db(args),
+            args.file,
+            journal=args.journal,
+            sender_number=args.number,
+            sender_date=args.date,
+            again=args.again,
+        )
+    except DuplicateIncoming as exc:
+        return _refused_twice(exc)
+    print(done.registered.number)
+    print(f"secretariat: {done.note}", file=sys.stderr)
     return 0
 
 

@@ -57,6 +57,8 @@ class IncomingTab(ListTab):
     count_text = "Входящих: {count}"
     count_cap = COUNT_CAP
     register_requested = Signal()
+    medo_requested = Signal()
+    mail_requested = Signal()
     open_requested = Signal(int)
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
@@ -90,9 +92,16 @@ class IncomingTab(ListTab):
         self.register_button = QPushButton("Зарегистрировать входящее")
         self.register_button.setToolTip("Ctrl+I")
         self.register_button.clicked.connect(self.register_requested)
-        writes(self.register_button)
+        self.medo_button = QPushButton("Из МЭДО…")
+        self.medo_button.setToolTip("Зарегистрировать письма из полученных пакетов МЭДО")
+        self.medo_button.clicked.connect(self.medo_requested)
+        self.mail_button = QPushButton("Из e-mail…")
+        self.mail_button.setToolTip("Зарегистрировать письмо из файла .eml")
+        self.mail_button.clicked.connect(self.mail_requested)
+        writes(self.register_button, self.medo_button, self.mail_button)
         return [self.period_combo, self.from_edit, self.to_edit, self.journal_filter,
-                self.control_filter, self.executor_filter, self.register_button]  # fmt: skip
+                self.control_filter, self.executor_filter, self.register_button,
+                self.medo_button, self.mail_button]  # fmt: skip
 
     def reload_journals(self) -> None:
         """The incoming journals and the staff, as the set-up has them now."""

@@ -66,3 +66,20 @@ def mark_answered(session: Session, incoming: IncomingLetter, letter: Letter) ->
     audit.record(
         session, "incoming", incoming.id, "answered", number=incoming.number, reply=letter.number
     )
+
+
+def incoming_journal_code(session: Session, given: str | None) -> str:
+    """The journal an import registers into: the one given, or the only incoming journal."""
+    if given:
+        return given
+    codes = list(
+        session.scalars(
+            select(Journal.code).where(Journal.kind == "incoming", Journal.active.is_(True))
+        )
+    )
+    if len(codes) != 1:
+        raise UserError(
+            "Укажите журнал входящих (--journal): "
+            + (", ".join(codes) if codes else "журналов входящих нет")
+        )
+    return codes[0]

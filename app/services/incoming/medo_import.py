@@ -29,6 +29,7 @@ from app import clock, search_terms
 from app.errors import UserError
 from app.exporters.medo import CONTAINER_NS, DOCUMENT, MESSAGE, PASSPORT, page_count
 from app.services.incoming.cards import IncomingCard
+from app.services.incoming.lookup import incoming_journal_code
 from app.services.incoming.registration import (
     DuplicateIncoming,
     RegisteredIncoming,
@@ -36,7 +37,7 @@ from app.services.incoming.registration import (
 )
 from app.services.registry.file_store import limit_bytes
 from db.engine import Database
-from db.models import Journal, Recipient
+from db.models import Recipient
 
 OLD_DOCUMENT = "document.xml"
 MESSAGE_NAMESPACES = ("urn:IEDMS:MESSAGE", "http://www.infpres.com/IEDMS")
@@ -256,23 +257,6 @@ def package_folders(place: Path) -> list[Path]:
     return found[:MAX_PACKAGES]
 
 
-def _journal_code(db: Database, journal: str | None) -> str:
-    if journal:
-        return journal
-    with db.read() as session:
-        codes = list(
-            session.scalars(
-                select(Journal.code).where(Journal.kind == "incoming", Journal.active.is_(True))
-            )
-        )
-    if len(codes) != 1:
-        raise UserError(
-            "Укажите журнал входящих (--journal): "
-            + (", ".join(codes) if codes else "журналов входящих нет")
-        )
-    return codes[0]
-
-
 def import_medo(
     db: Database, place: Path, *, journal: str | None = None, today: dt.date | None = None
 ) -> list[ImportedPackage]:
@@ -280,8 +264,8 @@ def import_medo(
     of them), each in its own transaction; a package registered before is skipped. A package
     that cannot be read stops the run with its folder's name; those before it stay registered."""
     today = today or clock.today()
-    code = _journal_code(db, journal)
     with db.read() as session:
+        code = incoming_journal_code(session, journal)
         limit = limit_bytes(session)
     search_terms.ready()
     out = []

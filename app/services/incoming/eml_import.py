@@ -1,0 +1,153 @@
+"""An incoming letter from an e-mail (``secretariat incoming import-eml FILE.eml``).
+
+The sender is the directory's recipient with that e-mail address, else the sender as the
+message names them; the subject becomes the heading; the attachments (and the text of the
+message, when it has one) become the letter's files; ``Message-ID`` is its identifier, so that
+the same message is registered once. The sender's number and date are not in an e-mail: the
+clerk gives them (``--number``, ``--date``) when the letter has them.
+
+The file is someone else's: its size is checked before it is read, names of attachments are
+names only, and an attachment over the letter's file limit is refused with its name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import io
+from dataclasses import dataclass, field
+from email.message import EmailMessage, MIMEPart
+from email.utils import parseaddr
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
+
+from sqlalchemy import func, select
+
+from app import clock, search_terms
+from app.errors import UserError
+from app.exporters.medo import page_count
+from app.services.incoming.cards import MAX_FILES, IncomingCard
+from app.services.incoming.lookup import incoming_journal_code
+from app.services.incoming.registration import RegisteredIncoming, register_in
+from app.services.registry.file_store import limit_bytes
+from db.engine import Database
+from db.models import Recipient
+
+MAX_EML_BYTES = 100_000_000
+BODY_FILE = "Текст письма.txt"
+
+
+@dataclass
+class ReceivedMail:
+    uid: str
+    address: str
+    name: str
+    subject: str
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+
+
+def _safe_name(name: str, n: int) -> str:
+    base = PurePosixPath((name or "").replace("\\", "/")).name.strip()
+    return base[:250] if base not in ("", ".", "..") else f"вложение-{n}"
+
+
+def read_mail(path: Path, limit: int) -> ReceivedMail:
+    """What an .eml file says of its sender and subject, and its attachments."""
+    try:
+        if path.stat().st_size > MAX_EML_BYTES:
+            raise UserError(f"{path.name}: файл больше 100 МБ — это не письмо")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"{path}: файл не найден") from None
+    except OSError as exc:
+        raise UserError(f"{path.name}: не читается ({exc.strerror or exc})") from None
+    try:
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+    except (ValueError, IndexError, LookupError) as exc:  # the parser's own failures
+        raise UserError(f"{path.name}: не читается как письмо ({type(exc).__name__})") from None
+    assert isinstance(message, EmailMessage)
+    if not message.keys():
+        raise UserError(f"{path.name}: это не письмо (нет заголовков)")
+    name, address = parseaddr(str(message.get("From", "")))
+    mail = ReceivedMail(
+        uid=str(message.get("Message-ID", "")).strip()[:200],
+        address=address.strip(),
+        name=" ".join(name.split()),
+        subject=" ".join(str(message.get("Subject", "")).split()),
+    )
+    body = message.get_body(preferencelist=("plain",))
+    if body is not None:
+        text = _content(body, BODY_FILE, limit)
+        if text.strip():
+            mail.files.append((BODY_FILE, text))
+    for n, part in enumerate(message.iter_attachments(), start=1):
+        if len(mail.files) >= MAX_FILES:
+            raise UserError(f"{path.name}: вложений больше {MAX_FILES}")
+        name = _safe_name(part.get_filename() or "", n)
+        mail.files.append((name, _content(part, name, limit)))
+    return mail
+
+
+def _content(part: MIMEPart, name: str, limit: int) -> bytes:
+    try:
+        content = part.get_content()
+    except (LookupError, ValueError, AssertionError, KeyError) as exc:
+        raise UserError(f"{name}: вложение не читается ({type(exc).__name__})") from None
+    data = content.encode("utf-8") if isinstance(content, str) else bytes(content)
+    if len(data) > limit:
+        raise UserError(f"{name}: файл больше допустимых {limit // (1024 * 1024)} МБ")
+    return data
+
+
+@dataclass(frozen=True)
+class ImportedMail:
+    registered: RegisteredIncoming
+    note: str  # where the sender came from
+
+
+def import_eml(
+    db: Database,
+    path: Path,
+    *,
+    journal: str | None = None,
+    sender_number: str = "",
+    sender_date: dt.date | None = None,
+    again: bool = False,
+    today: dt.date | None = None,
+) -> ImportedMail:
+    """Register the letter of an e-mail file; the same message again is refused
+    (:class:`DuplicateIncoming`) unless ``again``."""
+    today = today or clock.today()
+    with db.read() as session:
+        limit = limit_bytes(session)
+        code = incoming_journal_code(session, journal)
+    mail = read_mail(path, limit)
+    search_terms.ready()
+    with db.write() as session:
+        sender = None
+        if mail.address:
+            sender = session.scalars(
+                select(Recipient).where(
+                    func.lower(Recipient.email) == mail.address.lower(),
+                    Recipient.active.is_(True),
+                )
+            ).first()
+        known = (sender.code or "") if sender is not None else ""
+        named = " ".join(p for p in (mail.name, f"<{mail.address}>" if mail.address else "") if p)
+        card = IncomingCard(
+            journal=code,
+            subject=mail.subject or "(без темы)",
+            sender_code=known,
+            sender_text="" if known else named or "Отправитель e-mail",
+            sender_number=sender_number.strip(),
+            sender_date=sender_date,
+            date=today,
+            delivery="Электронная почта",
+            uid=mail.uid,
+        )
+        sources: list[tuple[str, BinaryIO]] = [(n, io.BytesIO(c)) for n, c in mail.files]
+        pages = [page_count(c) if n.lower().endswith(".pdf") else 0 for n, c in mail.files]
+        registered = register_in(session, card, sources, pages, today=today, again=again)
+    note = "из справочника" if known else "отправитель не найден в справочнике"
+    return ImportedMail(registered, note)
