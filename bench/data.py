@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from app.word_index import LETTERS, RECIPIENTS
+from app.word_index import INCOMING, LETTERS, RECIPIENTS
 
 FIRST_YEAR, YEARS = 1990, 30
 WORDS = (  # noqa: SIM905
@@ -120,9 +120,19 @@ def generate_recipients(db_path: Path, count: int) -> float:
         "INSERT INTO recipient_words (rowid, terms) VALUES (?, ?)",
         [(first_id + n, row[-1]) for n, row in enumerate(rows)],
     )
+    _known_terms(conn, "recipient", [row[-1] for row in rows])
     conn.commit()
     conn.close()
     return time.perf_counter() - start
+
+
+def _known_terms(conn: sqlite3.Connection, name: str, documents: list[str]) -> None:
+    """The terms of indexed rows in ``search_term``, as the program keeps them (migration
+    0017): an unfinished word is completed from there."""
+    terms = sorted({t for document in documents for t in document.split()})
+    conn.executemany(
+        "INSERT OR IGNORE INTO search_term (name, term) VALUES (?, ?)", [(name, t) for t in terms]
+    )
 
 
 def _body(rng: random.Random) -> str:
@@ -184,6 +194,7 @@ def generate_letters(db_path: Path, count: int, *, progress: bool = False) -> fl
             "INSERT INTO letter_words (rowid, terms) VALUES (?, ?)",
             [(row[0], row[-1]) for row in letters],
         )
+        _known_terms(conn, "letter", [row[-1] for row in letters])
         conn.executemany(
             "INSERT INTO letter_addressee (id, letter_id, recipient_id, position, "
             "addressee_lines, salutation, delivery, dispatch_state, dispatched_at, dispatched_by, "
@@ -282,3 +293,111 @@ def year_with_most_letters(db_path: Path) -> tuple[int, int]:
     ).fetchone()
     conn.close()
     return int(year), int(n)
+
+
+INCOMING_SUBJECTS = (
+    "О проведении мероприятий Недели качества",
+    "О представлении предложений в план работы",
+    "Об итогах конкурса «Лидер качества»",
+    "О направлении отчета о проведенных мероприятиях",
+    "Обращение о порядке участия в конкурсе",
+    "О ёлке для детей сотрудников",
+)
+CITIZENS = ("Петрова Анна Сергеевна", "Смирнов Дмитрий Александрович", "Кузнецова Мария Олеговна")
+
+
+def generate_incoming(db_path: Path, count: int, *, progress: bool = False) -> float:
+    """Add generated incoming letters (journal «ВХ» of the demo) until there are ``count``:
+    70 % from the directory, 30 % from citizens; the recent ones given to executors with a
+    due date; the rows' terms in the word index as the program computes them."""
+    start = time.perf_counter()
+    conn = _connect(db_path)
+    have = _count(conn, "incoming_letter", "WHERE created_by = 'bench'")
+    if have >= count:
+        conn.close()
+        return 0.0
+    journal = conn.execute("SELECT id FROM journal WHERE code = 'ВХ'").fetchone()[0]
+    staff = [row[0] for row in conn.execute("SELECT id FROM staff")]
+    directory = conn.execute(
+        "SELECT id, organization, position, last_name FROM recipient WHERE active = 1"
+    ).fetchall()
+    per_year = max(1, -(-count // YEARS))
+    rng = random.Random(3 + have)
+    now = dt.datetime.now().isoformat(sep=" ")
+    ids = _Ids(conn, "incoming_letter")
+    counters: dict[str, int] = dict(
+        conn.execute(
+            "SELECT period_key, last_seq FROM journal_counter WHERE journal_id = ?", (journal,)
+        ).fetchall()
+    )
+    rows: list[tuple[Any, ...]] = []
+    assignments: list[tuple[Any, ...]] = []
+
+    def flush() -> None:
+        conn.executemany(
+            "INSERT INTO incoming_letter (id, journal_id, period_key, seq, number, reg_date, "
+            "status, sender_id, sender_text, sender_number, sender_date, subject, delivery, "
+            "pages, note, execution, done_date, done_note, uid, created_at, created_by, version)"
+            " VALUES (?, ?, ?, ?, ?, ?, 'registered', ?, ?, ?, ?, ?, ?, ?, '', ?, ?, '', '', ?, "
+            "'bench', 1)",
+            [row[:-1] for row in rows],
+        )
+        conn.executemany(
+            "INSERT INTO incoming_letter_words (rowid, terms) VALUES (?, ?)",
+            [(row[0], row[-1]) for row in rows],
+        )
+        _known_terms(conn, "incoming_letter", [row[-1] for row in rows])
+        conn.executemany(
+            "INSERT INTO incoming_assignment (incoming_id, position, executor_id, responsible, "
+            "task, due_date, assigned_at) VALUES (?, 0, ?, 1, 'Подготовить ответ', ?, ?)",
+            assignments,
+        )
+        conn.commit()
+        rows.clear()
+        assignments.clear()
+
+    for i in range(have, count):
+        year = FIRST_YEAR + min(YEARS - 1, i // per_year)
+        day = dt.date(year, 1, 1) + dt.timedelta(days=(i % per_year) * 365 // per_year)
+        seq = counters[str(year)] = counters.get(str(year), 0) + 1
+        number = f"{seq}-вх"
+        if rng.random() < 0.7:
+            rid, organization, position, last = rng.choice(directory)
+            sender_id, sender = (
+                rid,
+                " — ".join(p for p in (organization, f"{position} {last}") if p),
+            )
+        else:
+            sender_id, sender = None, f"{rng.choice(CITIZENS)}, г. Курск"
+        their = f"{rng.randint(1, 99):02d}-{rng.randint(100, 99999)}/{year % 100:02d}"
+        subject = rng.choice(INCOMING_SUBJECTS)
+        letter_id = ids.take()
+        recent = i >= count - 2_000
+        execution = "on_control" if recent else rng.choice(("answered", "done", "none"))
+        terms = INCOMING.document(
+            {"number": number, "sender_text": sender, "sender_number": their,
+             "subject": subject, "note": ""}
+        )  # fmt: skip
+        rows.append(
+            (letter_id, journal, str(year), seq, number, day.isoformat(), sender_id, sender,
+             their, (day - dt.timedelta(days=rng.randint(1, 5))).isoformat(), subject,
+             rng.choice(DELIVERIES), rng.randint(1, 12), execution,
+             None if execution in ("on_control", "none") else day.isoformat(), now,
+             " ".join(terms))
+        )  # fmt: skip
+        if recent:
+            due = day + dt.timedelta(days=rng.randint(5, 30))
+            assignments.append((letter_id, rng.choice(staff), due.isoformat(), now))
+        if len(rows) == 5_000 or i == count - 1:
+            flush()
+            if progress:
+                print(f"  {i + 1:,} incoming letters, {time.perf_counter() - start:.0f} s")
+    conn.executemany(
+        "INSERT INTO journal_counter (journal_id, period_key, last_seq) VALUES (?, ?, ?) "
+        "ON CONFLICT (journal_id, period_key) DO UPDATE SET last_seq = excluded.last_seq",
+        [(journal, p, n) for p, n in counters.items()],
+    )
+    conn.commit()
+    conn.execute("ANALYZE")
+    conn.close()
+    return time.perf_counter() - start

@@ -32,10 +32,13 @@ from app.services.directory.recipients import (
     recipient_choices,
     search_recipients,
 )
+from app.services.incoming.listing import COUNT_CAP as INCOMING_CAP
+from app.services.incoming.listing import IncomingQuery, count_incoming, list_incoming
+from app.services.organization.profile import JournalData, list_journals, save_journal
 from app.services.registry.letter_list import COUNT_CAP, count_letters, list_letters
 from app.services.registry.letters import Addressee, LetterCard, register_letter
 from bench import gui, journal, letters, postgres
-from bench.data import generate_letters, generate_recipients
+from bench.data import generate_incoming, generate_letters, generate_recipients
 from bench.search_timing import time_searches
 from bench.timing import stats, timed
 
@@ -177,7 +180,42 @@ def prepare(db_path: Path, letters_n: int, recipients_n: int) -> dict[str, float
     }
 
 
+INCOMING_QUERIES = ("мероприятия", "Петровой", "лидер качества", "01-123", "ёлка")
+
+
+def bench_incoming(db_path: Path, count: int, repeat: int) -> dict[str, Any]:
+    """The «Входящие» tab at ``count`` incoming letters: its first page and count, opening, and
+    each search (capped count + first page of 200), as the tab runs them."""
+    db = open_registry(str(db_path))
+    if not any(j.code == "ВХ" for j in list_journals(db)):  # a registry generated before 0018
+        save_journal(db, JournalData("ВХ", "Входящие", "{seq}-вх", kind="incoming"))
+    db.dispose()
+    generated = generate_incoming(db_path, count, progress=count > 100_000)
+    db = open_registry(str(db_path))
+
+    def first(search: str) -> None:
+        query = IncomingQuery(search=search)
+        list_incoming(db, query, limit=200)
+        count_incoming(db, query, cap=INCOMING_CAP)
+
+    searches, per_query = [], {}
+    for q in INCOMING_QUERIES:
+        times = timed(partial(first, q), repeat)
+        per_query[q] = stats(times)
+        searches += times
+    result = {
+        "incoming": count,
+        "generate_s": round(generated, 1),
+        "first_page": stats(timed(partial(first, ""), repeat)),
+        "search": stats(searches),
+        "queries": per_query,
+    }
+    db.dispose()
+    return result
+
+
 SECTIONS = (
+    "incoming",
     "registry",
     "recipients",
     "registration",
@@ -194,6 +232,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--recipients", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--registrations", type=int, default=400)
+    parser.add_argument(
+        "--incoming", type=int, help="incoming letters (default: as many as --letters)"
+    )
     parser.add_argument(
         "--db", type=Path, help="keep the generated database in this file and reuse it next time"
     )
@@ -234,6 +275,9 @@ def main(argv: list[str] | None = None) -> int:
         results["letter_files"] = letters.run(args.repeat, not args.no_libreoffice)
     if "registration" in args.only:
         results["registration"] = bench_registration(db_path, args.registrations)
+    if "incoming" in args.only:
+        incoming = args.letters if args.incoming is None else args.incoming
+        results["incoming"] = bench_incoming(db_path, incoming, args.repeat)
     _print(results)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -308,6 +352,12 @@ def _rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                      f"rejected {i['rejected']}", "< 10 s"))  # fmt: skip
         rows.append((f"Excel journal of {i['rows']:,} rows: write", f"{i['apply_s']} s",
                      f"loaded {i['loaded']:,}", "< 10 s"))  # fmt: skip
+    if "incoming" in r:
+        n = r["incoming"]
+        rows.append((f"incoming ({n['incoming']:,}): first page + count", _ms(n["first_page"]),
+                     "", "< 300 ms"))  # fmt: skip
+        rows.append((f"incoming ({n['incoming']:,}): 5 searches", _ms(n["search"]), "",
+                     "< 30 ms (p95 < 150)"))  # fmt: skip
     if "window" in r:
         peak = max(r["window"]["peak_mb_at_first_page"], r["typing"]["peak_mb_after_typing"])
         rows.append(("peak memory, window with registry", f"{peak:,.0f} MB",
@@ -327,6 +377,8 @@ def _print(r: dict[str, Any]) -> None:
     for q, v in r.get("postgres", {}).get("queries", {}).items():
         print(f"  PostgreSQL «{q}» ({v['found']}): ours {_ms(v['ours'])}, "
               f"bare SQL {_ms(v['raw_sql'])}")  # fmt: skip
+    for q, v in r.get("incoming", {}).get("queries", {}).items():
+        print(f"  incoming «{q}»: {_ms(v)}")
     for q, v in r.get("typing", {}).get("queries", {}).items():
         print(f"  typing «{q}»: {v['per_key_ms']} ms")
 
