@@ -53,12 +53,12 @@ def test_the_tab_searches_and_filters(window: MainWindow, qtbot: QtBot) -> None:
     tab.control_filter.setCurrentIndex(tab.control_filter.findData("overdue"))
     qtbot.waitUntil(lambda: _numbers(window) == ["2-вх"], timeout=5000)
     overdue = tab.model.index(0, 7)
-    assert "просрочено" in tab.model.data(overdue)
+    assert tab.model.data(overdue) == "Просрочено"
     assert tab.model.data(overdue, Qt.ItemDataRole.ForegroundRole) is not None
     tab.control_filter.setCurrentIndex(0)
     tab.executor_filter.setCurrentIndex(tab.executor_filter.findData("tabolova"))
     qtbot.waitUntil(lambda: _numbers(window) == ["1-вх"], timeout=5000)
-    assert "просроченным сроком исполнения: 1" in window.notice.text.text()
+    assert "входящих с просроченным сроком исполнения: 1" in window.notice.text.text()
 
 
 def test_register_with_a_sender_from_the_directory(

@@ -301,7 +301,7 @@ class MainWindow(QMainWindow):
             texts = [control_notice(self.db).text]
             late = incoming_notice(self.db).overdue
             if late:
-                texts.append(f"Входящих с просроченным сроком исполнения: {late}")
+                texts.append(f"входящих с просроченным сроком исполнения: {late}")
             self.notice.show_notice("; ".join(t for t in texts if t))
         except UserError:
             self.notice.show_notice("")

@@ -41,7 +41,7 @@ def _theirs(row: IncomingRow) -> str:
 def _execution(row: IncomingRow) -> str:
     if row.execution == Execution.NONE:
         return ""
-    return Execution(row.execution).label + (", просрочено" if row.overdue else "")
+    return "Просрочено" if row.overdue else Execution(row.execution).label
 
 
 def _colour(row: IncomingRow) -> str | None:
@@ -49,7 +49,7 @@ def _colour(row: IncomingRow) -> str | None:
 
 
 class IncomingTab(ListTab):
-    search_placeholder = "Поиск по номеру, отправителю, его исходящему номеру и заголовку"
+    search_placeholder = "Поиск: номер, отправитель, заголовок"
     search_tooltip = (
         "Слова ищутся в любой форме: «мероприятие» найдет «мероприятиях».\n"
         "Слова в кавычках — фраза. Номера — как написаны: 01-12/345, 5-вх."
@@ -64,7 +64,7 @@ class IncomingTab(ListTab):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         self.db = db
         super().__init__(parent)
-        self.set_column_widths([70, 88, 260, 150, 300, 110, 88, 150, 50])
+        self.set_column_widths([60, 82, 250, 150, 280, 105, 82, 165, 45])
         self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
         self.reload_journals()
 
