@@ -185,3 +185,41 @@ def test_register_from_medo_and_email(
     window.incoming_tab.mail_button.click()
     assert len(opened) == 1
     assert "№ 5-вх" in window.statusBar().currentMessage()
+
+
+def test_the_control_card_opens_the_incoming_letter(
+    window: MainWindow, qtbot: QtBot, demo_db: Database
+) -> None:
+    import datetime as dt
+
+    from app.services.incoming.cards import IncomingCard
+    from app.services.incoming.registration import register_incoming
+    from app.services.registry.letters import Addressee, ReportData, register_letter
+    from tests.conftest import make_card
+    from ui.dialogs.control_dialog import ControlDialog
+
+    day = dt.date(2025, 12, 1)
+    letter = register_letter(
+        demo_db,
+        make_card(
+            addressee=Addressee(recipient="minpromtorg"),
+            date=day,
+            report=ReportData(dt.date(2025, 12, 20), ["Показатель"]),
+        ),
+    )
+    reply = register_incoming(
+        demo_db,
+        IncomingCard(
+            journal="ВХ", subject="Об отчете", sender_code="minpromtorg", sender_number="7",
+            sender_date=dt.date(2025, 12, 3), date=dt.date(2025, 12, 4), reply_to=letter.number,
+        ),
+        today=dt.date(2025, 12, 5),
+    )  # fmt: skip
+    dialog = ControlDialog(demo_db, letter.id, window)
+    qtbot.addWidget(dialog)
+    dialog.table.selectRow(0)
+    assert dialog.incoming_button.isEnabled()
+    assert f"входящее № {reply.number}" in dialog.detail_title.text()
+    with qtbot.waitSignal(dialog.incoming_requested) as opened:
+        dialog.incoming_button.click()
+    assert opened.args == [reply.id]

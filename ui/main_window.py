@@ -317,6 +317,7 @@ class MainWindow(QMainWindow):
         dialog.mailing_requested.connect(
             lambda reminder_id: self.letter_output("mailing", reminder_id)
         )
+        dialog.incoming_requested.connect(self.open_incoming)
         dialog.exec()
         self.update_control_notice()
 

@@ -116,9 +116,11 @@ def _cells(r: RecipientControl) -> list[str]:
 class ControlDialog(QDialog):
     changed = Signal()  # the registry and the overview refresh
     mailing_requested = Signal(int)  # a reminder letter to send out as personal copies
+    incoming_requested = Signal(int)  # the incoming letter that brought a report
 
     def __init__(self, db: Database, letter_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._incoming_id: int | None = None  # of the recipient shown below the table
         self.db, self.letter_id = db, letter_id
         self.control: LetterControl | None = None
         self.resize(1200, 780)
@@ -185,6 +187,11 @@ class ControlDialog(QDialog):
                 button.setToolTip(shortcut)
             self.buttons[key] = button
             bar.addWidget(button)
+        self.incoming_button = QPushButton("Открыть входящее", self)
+        self.incoming_button.setToolTip("Входящее письмо, которым пришел отчет адресата")
+        self.incoming_button.setEnabled(False)
+        self.incoming_button.clicked.connect(self._open_incoming)
+        bar.addWidget(self.incoming_button)
         bar.addStretch(1)
         close_menu = QMenu(self)
         close_menu.addAction("Выбранных адресатов", self.close_control)
@@ -320,18 +327,27 @@ class ControlDialog(QDialog):
             self.buttons[key].setEnabled(not closed)
         self._show_detail(chosen[0] if len(chosen) == 1 else None)
 
+    def _open_incoming(self) -> None:
+        if self._incoming_id is not None:
+            self.incoming_requested.emit(self._incoming_id)
+
     def _show_detail(self, r: RecipientControl | None) -> None:
         self.rows.clear()
         self.files.clear()
+        self._incoming_id = None
+        self.incoming_button.setEnabled(False)
         if r is None or self.control is None:
             self.rows.setRowCount(0)
             self.rows.setColumnCount(0)
             self.detail_title.setText("Выберите адресата, чтобы увидеть присланные строки отчета")
             return
         detail = reply_detail(self.db, r.control_id)
+        self._incoming_id = detail.incoming_id
+        self.incoming_button.setEnabled(detail.incoming_id is not None)
         self.detail_title.setText(
             f"<b>{r.name}</b>: {r.label.lower()}"
             + (f", ответ {_reply(r)}" if r.reply_number else "")
+            + (f", входящее № {detail.incoming_number}" if detail.incoming_number else "")
             + f"; строк отчета: {len(detail.rows)}"
         )
         columns = self.control.columns

@@ -20,6 +20,7 @@ from app.states import ControlState, ControlStatus, LetterStatus, labels
 from app.text import plural
 from db.engine import Database
 from db.models import (
+    IncomingLetter,
     Letter,
     LetterAddressee,
     Recipient,
@@ -453,6 +454,8 @@ class ReplyFile:
 class ReplyDetail:
     rows: list[list[Any]]
     files: list[ReplyFile]
+    incoming_id: int | None = None  # the incoming letter that brought the report
+    incoming_number: str = ""
 
 
 def reply_detail(db: Database, control_id: int) -> ReplyDetail:
@@ -461,9 +464,12 @@ def reply_detail(db: Database, control_id: int) -> ReplyDetail:
         control = session.get(ReportControl, control_id)
         if control is None:
             raise UserError("Адресат не найден")
+        incoming = session.get(IncomingLetter, control.incoming_id) if control.incoming_id else None
         return ReplyDetail(
             rows=[list(row.values) for row in control.rows],
             files=[
                 ReplyFile(f.file.id, f.file.name, f.file.size, f.file.sha256) for f in control.files
             ],
+            incoming_id=incoming.id if incoming else None,
+            incoming_number=incoming.number if incoming else "",
         )
