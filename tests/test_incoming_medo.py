@@ -22,15 +22,32 @@ from app.services.organization.profile import get_organization
 from app.services.registry.letters import find_letter_in, letter_id_by_number
 from db.engine import Database
 from tests.test_medo import TODAY, sign_and_send
+from tests.test_postgresql import pg, pg_url  # noqa: F401  (the server, for the PostgreSQL runs)
+
+
+def _receiver(url: str) -> Database:
+    from app.services.demo import load_demo
+
+    db = open_registry(url)
+    load_demo(db, incoming=False)
+    return db
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def receiver(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """Another registry: the demo's set-up (with its incoming journal «ВХ»), no letters in;
+    embedded or on a real PostgreSQL server."""
+    if request.param == "sqlite":
+        db = _receiver(str(tmp_path / "receiver.db"))
+    else:
+        db = _receiver(request.getfixturevalue("pg_url"))
+    yield db
+    db.dispose()
 
 
 @pytest.fixture
-def receiver(tmp_path: Path) -> Iterator[Database]:
-    """Another registry: the demo's set-up (with its incoming journal «ВХ»), no letters in."""
-    from app.services.demo import load_demo
-
-    db = open_registry(str(tmp_path / "receiver.db"))
-    load_demo(db, incoming=False)
+def embedded_receiver(tmp_path: Path) -> Iterator[Database]:
+    db = _receiver(str(tmp_path / "receiver.db"))
     yield db
     db.dispose()
 
@@ -177,12 +194,12 @@ def test_hostile_packages_are_refused_with_one_line(receiver: Database, tmp_path
     assert count_incoming(receiver, IncomingQuery()) == 0  # nothing half-registered
 
 
-def test_the_cli(receiver: Database, package: Path, tmp_path: Path) -> None:
+def test_the_cli(embedded_receiver: Database, package: Path, tmp_path: Path) -> None:
     from tests.test_cli import run
 
-    path = receiver.sqlite_path
+    path = embedded_receiver.sqlite_path
     assert path is not None
-    receiver.dispose()
+    embedded_receiver.dispose()
     done = run("incoming", "import-medo", str(package), db=path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("1-вх\t") and "Зарегистрировано: 1, пропущено: 0" in done.stdout

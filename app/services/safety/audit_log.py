@@ -25,6 +25,7 @@ from db.models import AuditEvent
 
 ENTITY_LABELS = {
     "letter": "Письмо",
+    "incoming": "Входящее",
     "recipient": "Адресат",
     "distribution_list": "Список рассылки",
     "organization": "Организация",
@@ -52,6 +53,9 @@ ACTION_LABELS = {
     "renamed": "переименовано",
     "imported": "загружено",
     "received": "отчет получен",
+    "assigned": "поручено",
+    "answered": "дан ответ",
+    "done": "исполнено",
     "closed": "контроль снят",
     "edited_after_dispatch": "изменено после отправки",
     "brought_back": "возвращено после восстановления",
