@@ -180,11 +180,30 @@ def test_register_from_medo_and_email(
     mail.write_bytes(b"From: Petrov <p@example.ru>\r\nSubject: =?utf-8?b?0J4g0L/RgNC40LXQvNC1?=\r\n"
                      b"Message-ID: <1@example.ru>\r\n\r\nText\r\n")  # fmt: skip
     monkeypatch.setattr(file_dialogs, "open_file", lambda *_a: mail)
-    opened: list[int] = []
-    monkeypatch.setattr(window, "open_incoming", opened.append)
+    seen: list[tuple[str, str, list[str]]] = []
+
+    def complete(dialog: IncomingDialog) -> int:  # the clerk adds the number the mail lacks
+        files = [dialog.files_list.item(i).text() for i in range(dialog.files_list.count())]
+        seen.append((dialog.sender_edit.text(), dialog.subject_edit.text(), files))
+        dialog.sender_number_edit.setText("12/3")
+        dialog.register()
+        return IncomingDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(IncomingDialog, "exec", complete)
     window.incoming_tab.mail_button.click()
-    assert len(opened) == 1
+    assert seen == [("Petrov <p@example.ru>", "О приеме", ["Текст письма.txt"])]
     assert "№ 5-вх" in window.statusBar().currentMessage()
+    detail = incoming_detail(window.db, incoming_id_by_number(window.db, "5-вх"))
+    assert (detail.sender_number, detail.delivery) == ("12/3", "Электронная почта")
+    asked: list[str] = []
+
+    def no(_parent: object, _title: str, text: str, *_args: object) -> object:
+        asked.append(text)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", no)
+    window.incoming_tab.mail_button.click()  # the same message: asked, not registered again
+    assert asked and "уже зарегистрировано: № 5-вх" in asked[0]
 
 
 def test_the_control_card_opens_the_incoming_letter(

@@ -5,6 +5,7 @@ close report control, resolutions and execution, and the CLI."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -389,6 +390,13 @@ def test_an_outgoing_letter_answers_an_incoming_one(registry: Database) -> None:
         }
     )
     answer = register_letter(registry, outgoing)
+    from pypdf import PdfReader
+
+    from app.services.output.letter_export import preview_pdf
+
+    pdf = preview_pdf(registry, answer.id)
+    text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    assert "01-12/345" in text and "14.11.2025" in text  # «На № … от …» on the letterhead
     printed = letter_card(registry, letter_id_by_number(registry, answer.number))
     assert (printed.card.reply_to_number, printed.card.reply_to_date) == (
         "01-12/345",

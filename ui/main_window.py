@@ -391,33 +391,50 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, APP_TITLE, "\n".join(lines))
 
     def import_incoming_mail(self) -> None:
-        """«Из e-mail…»: one .eml registered, then its card opened (the sender's number and
-        date are not in an e-mail)."""
-        from app.services.incoming.eml_import import import_eml
-        from app.services.incoming.registration import DuplicateIncoming
+        """«Из e-mail…»: the registration form filled from an .eml (sender, subject, text and
+        attachments as files); the clerk adds the sender's number and date, which an e-mail
+        does not carry, and registers."""
+        import tempfile
+
+        from app.services.incoming.cards import IncomingCard
+        from app.services.incoming.eml_import import mail_limit, read_mail, sender_of
+        from ui.dialogs.incoming_dialogs import IncomingDialog
         from ui.file_dialogs import open_file
 
         path = open_file(self, "eml-inbox", "Письмо e-mail", "Письма (*.eml);;Все файлы (*)")
         if path is None:
             return
         try:
-            try:
-                done = import_eml(self.db, path)
-            except DuplicateIncoming as exc:
-                if (
-                    QMessageBox.question(self, APP_TITLE, str(exc))
-                    != QMessageBox.StandardButton.Yes
-                ):
-                    return
-                done = import_eml(self.db, path, again=True)
+            mail = read_mail(path, mail_limit(self.db))
         except UserError as exc:
             self.show_error(str(exc))
             return
+        with tempfile.TemporaryDirectory(prefix="secretariat-eml-") as folder:
+            files = []
+            for n, (name, content) in enumerate(mail.files):
+                place = Path(folder) / str(n)
+                place.mkdir()
+                (place / name).write_bytes(content)
+                files.append(place / name)
+            known = sender_of(self.db, mail.address)
+            card = IncomingCard(
+                journal="",
+                subject=mail.subject,
+                sender_code=known[0] if known else "",
+                sender_text="" if known else mail.sender,
+                delivery="Электронная почта",
+                files=files,
+                uid=mail.uid,
+            )
+            dialog = IncomingDialog(self.db, self)
+            dialog.prefill(card, known[1] if known else "")
+            if dialog.exec() != IncomingDialog.DialogCode.Accepted or not dialog.result_letter:
+                return
+        done = dialog.result_letter
         self.hub.letters_changed.emit()
         self.statusBar().showMessage(
-            f"Входящее зарегистрировано: № {done.registered.number} ({done.note})", 15_000
+            f"Входящее зарегистрировано: № {done.number} от {date_ru(done.reg_date)}", 15_000
         )
-        self.open_incoming(done.registered.id)
 
     def open_incoming(self, incoming_id: int) -> None:
         from ui.dialogs.incoming_dialogs import IncomingCardDialog

@@ -71,6 +71,7 @@ class IncomingDialog(QDialog):
         super().__init__(parent)
         self.db = db
         self.result_letter: RegisteredIncoming | None = None
+        self.uid = ""  # of an e-mail read into the form: the same message is registered once
         self.setWindowTitle("Регистрация входящего письма")
         self.resize(760, 640)
         today = clock.today()
@@ -195,6 +196,26 @@ class IncomingDialog(QDialog):
         self._sender_code = code
         self.sender_note.setText(f"из справочника: {code}")
 
+    def prefill(self, card: IncomingCard, sender_label: str = "") -> None:
+        """A letter read from elsewhere (an e-mail): what it says, for the clerk to complete."""
+        if card.sender_code:
+            self.set_sender(card.sender_code, sender_label or card.sender_code)
+        else:
+            self.sender_edit.setText(card.sender_text)
+            self.sender_note.setText("не из справочника: будет записан как введен")
+        self.subject_edit.setText(card.subject)
+        self.delivery_combo.setCurrentIndex(max(0, self.delivery_combo.findData(card.delivery)))
+        self.sender_number_edit.setText(card.sender_number)
+        self.sender_date_check.setChecked(card.sender_date is not None)
+        if card.sender_date is not None:
+            self.sender_date_edit.setDate(QDate(card.sender_date))
+        for path in card.files:
+            item = QListWidgetItem(path.name)
+            item.setData(Qt.ItemDataRole.UserRole, str(path))
+            self.files_list.addItem(item)
+        self.uid = card.uid
+        self.sender_number_edit.setFocus()
+
     def _add_files(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(self, "Файлы входящего письма")
         for name in names:
@@ -223,6 +244,7 @@ class IncomingDialog(QDialog):
                 Path(self.files_list.item(i).data(Qt.ItemDataRole.UserRole))
                 for i in range(self.files_list.count())
             ],
+            uid=self.uid,
         )
 
     def register(self) -> None:

@@ -29,7 +29,7 @@ from app.errors import UserError
 from app.exporters.medo import page_count
 from app.services.incoming.cards import MAX_FILES, IncomingCard
 from app.services.incoming.lookup import incoming_journal_code
-from app.services.incoming.registration import RegisteredIncoming, register_in
+from app.services.incoming.registration import RegisteredIncoming, register_in, sender_name
 from app.services.registry.file_store import limit_bytes
 from db.engine import Database
 from db.models import Recipient
@@ -45,6 +45,11 @@ class ReceivedMail:
     name: str
     subject: str
     files: list[tuple[str, bytes]] = field(default_factory=list)
+
+    @property
+    def sender(self) -> str:
+        """The sender as the message names them: «Имя <адрес>»."""
+        return " ".join(p for p in (self.name, f"<{self.address}>" if self.address else "") if p)
 
 
 def _safe_name(name: str, n: int) -> str:
@@ -100,6 +105,27 @@ def _content(part: MIMEPart, name: str, limit: int) -> bytes:
     return data
 
 
+def sender_of(db: Database, address: str) -> tuple[str, str] | None:
+    """The directory's recipient with this e-mail address: its code and how it is named."""
+    if not address:
+        return None
+    with db.read() as session:
+        found = session.scalars(
+            select(Recipient).where(
+                func.lower(Recipient.email) == address.lower(), Recipient.active.is_(True)
+            )
+        ).first()
+        if found is None or not found.code:
+            return None
+        return found.code, sender_name(found)
+
+
+def mail_limit(db: Database) -> int:
+    """The largest file a letter may hold, for reading an e-mail's attachments."""
+    with db.read() as session:
+        return limit_bytes(session)
+
+
 @dataclass(frozen=True)
 class ImportedMail:
     registered: RegisteredIncoming
@@ -123,23 +149,15 @@ def import_eml(
         limit = limit_bytes(session)
         code = incoming_journal_code(session, journal)
     mail = read_mail(path, limit)
+    found = sender_of(db, mail.address)
+    known = found[0] if found else ""
     search_terms.ready()
     with db.write() as session:
-        sender = None
-        if mail.address:
-            sender = session.scalars(
-                select(Recipient).where(
-                    func.lower(Recipient.email) == mail.address.lower(),
-                    Recipient.active.is_(True),
-                )
-            ).first()
-        known = (sender.code or "") if sender is not None else ""
-        named = " ".join(p for p in (mail.name, f"<{mail.address}>" if mail.address else "") if p)
         card = IncomingCard(
             journal=code,
             subject=mail.subject or "(без темы)",
             sender_code=known,
-            sender_text="" if known else named or "Отправитель e-mail",
+            sender_text="" if known else mail.sender or "Отправитель e-mail",
             sender_number=sender_number.strip(),
             sender_date=sender_date,
             date=today,
