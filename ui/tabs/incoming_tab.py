@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QDateEdit, QPushButton, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QPushButton, QWidget
 
 from app import clock
-from app.periods import period_range
 from app.services.incoming.listing import (
     COUNT_CAP,
     IncomingQuery,
@@ -23,7 +22,7 @@ from db.engine import Database
 from ui import palette
 from ui.read_only import writes
 from ui.tabs.list_tab import ListTab
-from ui.tabs.registry_tab import PERIODS
+from ui.widgets.period_filter import PeriodFilter
 from ui.widgets.table_model import Column
 
 CONTROL_FILTERS: tuple[tuple[str, str], ...] = (
@@ -69,18 +68,7 @@ class IncomingTab(ListTab):
         self.reload_journals()
 
     def extra_filters(self) -> list[QWidget]:
-        self.period_combo = QComboBox()
-        for value, label in PERIODS:
-            self.period_combo.addItem(label, value)
-        today = clock.today()
-        self.from_edit = QDateEdit(QDate(today.year, 1, 1))
-        self.to_edit = QDateEdit(QDate(today.year, today.month, today.day))
-        for edit in (self.from_edit, self.to_edit):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd.MM.yyyy")
-            edit.setVisible(False)
-            edit.dateChanged.connect(self.refresh)
-        self.period_combo.currentIndexChanged.connect(self._period_changed)
+        self.period = PeriodFilter(self.refresh)
         self.journal_filter = QComboBox()
         self.journal_filter.currentIndexChanged.connect(self.refresh)
         self.control_filter = QComboBox()
@@ -99,9 +87,9 @@ class IncomingTab(ListTab):
         self.mail_button.setToolTip("Зарегистрировать письмо из файла .eml")
         self.mail_button.clicked.connect(self.mail_requested)
         writes(self.register_button, self.medo_button, self.mail_button)
-        return [self.period_combo, self.from_edit, self.to_edit, self.journal_filter,
-                self.control_filter, self.executor_filter, self.register_button,
-                self.medo_button, self.mail_button]  # fmt: skip
+        return [*self.period.widgets(), self.journal_filter, self.control_filter,
+                self.executor_filter, self.register_button, self.medo_button,
+                self.mail_button]  # fmt: skip
 
     def reload_journals(self) -> None:
         """The incoming journals and the staff, as the set-up has them now."""
@@ -129,24 +117,13 @@ class IncomingTab(ListTab):
             combo.setCurrentIndex(max(0, combo.findData(current)))
             combo.blockSignals(False)
 
-    def _period_changed(self) -> None:
-        custom = self.period_combo.currentData() == "custom"
-        self.from_edit.setVisible(custom)
-        self.to_edit.setVisible(custom)
-        self.refresh()
-
     def make_query(self) -> IncomingQuery:
-        kind = self.period_combo.currentData()
-        if kind == "custom":
-            start = self.from_edit.date().toPython()
-            end = self.to_edit.date().toPython()
-        else:
-            start, end = period_range(kind, clock.today())
+        start, end = self.period.dates()
         control = self.control_filter.currentData()
         return IncomingQuery(
             search=self.search_edit.text(),
-            date_from=start,  # type: ignore[arg-type]
-            date_to=end,  # type: ignore[arg-type]
+            date_from=start,
+            date_to=end,
             journal=self.journal_filter.currentData(),
             on_control=control == "on_control",
             overdue=control == "overdue",

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QDate, QPoint, Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QComboBox, QDateEdit, QMenu, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QMenu, QPushButton, QWidget
 
 from app import clock
-from app.periods import period_range
 from app.services.organization.profile import list_journals
 from app.services.registry.drafts import DRAFT_STATUS, DraftRow, list_drafts
 from app.services.registry.letter_list import (
@@ -28,19 +27,12 @@ from db.engine import Database
 from ui import palette
 from ui.read_only import writes
 from ui.tabs.list_tab import ListTab
+from ui.widgets.period_filter import PeriodFilter
 from ui.widgets.table_model import Column
 
 OVERDUE = palette.ERROR
 RESERVED = palette.RESERVED
 DIMMED = palette.DIMMED
-PERIODS = (
-    ("all", "За все время"),
-    ("today", "Сегодня"),
-    ("month", "Текущий месяц"),
-    ("year", "Текущий год"),
-    ("last_year", "Прошлый год"),
-    ("custom", "Период…"),
-)
 STATUSES: tuple[tuple[str | None, str], ...] = (
     (None, "Все состояния"),
     (LetterStatus.REGISTERED, "Зарегистрированные"),
@@ -129,30 +121,21 @@ class RegistryTab(ListTab):
     # --- filters --------------------------------------------------------------------------
 
     def extra_filters(self) -> list[QWidget]:
-        self.period_combo = QComboBox()
-        for value, label in PERIODS:
-            self.period_combo.addItem(label, value)
-        today = clock.today()
-        self.from_edit = QDateEdit(QDate(today.year, 1, 1))
-        self.to_edit = QDateEdit(QDate(today.year, today.month, today.day))
-        for edit in (self.from_edit, self.to_edit):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd.MM.yyyy")
-            edit.setVisible(False)
-            edit.dateChanged.connect(self.refresh)
+        self.period = PeriodFilter(self.refresh)
+        self.period_combo = self.period.combo
+        self.from_edit, self.to_edit = self.period.from_edit, self.period.to_edit
         self.journal_filter = QComboBox()
         self.status_filter = QComboBox()
         for status, label in STATUSES:
             self.status_filter.addItem(label, status)
-        self.period_combo.currentIndexChanged.connect(self._period_changed)
         self.journal_filter.currentIndexChanged.connect(self.refresh)
         self.status_filter.currentIndexChanged.connect(self.refresh)
         self.new_button = QPushButton("Новое письмо")
         self.new_button.setToolTip("Ctrl+N")
         self.new_button.clicked.connect(self.new_letter_requested)
         writes(self.new_button)
-        return [self.period_combo, self.from_edit, self.to_edit, self.journal_filter,
-                self.status_filter, self.new_button]  # fmt: skip
+        return [*self.period.widgets(), self.journal_filter, self.status_filter,
+                self.new_button]  # fmt: skip
 
     def reload_journals(self) -> None:
         current = self.journal_filter.currentData()
@@ -165,12 +148,6 @@ class RegistryTab(ListTab):
         self.journal_filter.setCurrentIndex(max(0, self.journal_filter.findData(current)))
         self.journal_filter.blockSignals(False)
 
-    def _period_changed(self) -> None:
-        custom = self.period_combo.currentData() == "custom"
-        self.from_edit.setVisible(custom)
-        self.to_edit.setVisible(custom)
-        self.refresh()
-
     def _setup_sorting(self) -> None:
         header = self.table.horizontalHeader()
         header.setSectionsClickable(True)
@@ -179,17 +156,12 @@ class RegistryTab(ListTab):
         header.sortIndicatorChanged.connect(self.refresh)
 
     def make_query(self) -> LetterQuery:
-        kind = self.period_combo.currentData()
-        if kind == "custom":
-            start = self.from_edit.date().toPython()
-            end = self.to_edit.date().toPython()
-        else:
-            start, end = period_range(kind, clock.today())
+        start, end = self.period.dates()
         header = self.table.horizontalHeader()
         return LetterQuery(
             search=self.search_edit.text(),
-            date_from=start,  # type: ignore[arg-type]
-            date_to=end,  # type: ignore[arg-type]
+            date_from=start,
+            date_to=end,
             journal=self.journal_filter.currentData(),
             status=self.status_filter.currentData(),
             sort=SORTABLE.get(header.sortIndicatorSection(), "date"),
