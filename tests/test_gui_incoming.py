@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.services.incoming.detail import incoming_detail
@@ -121,22 +121,30 @@ def test_the_card_resolution_and_execution(
     qtbot.addWidget(fresh)
     assign = AssignDialog(demo_db, fresh.detail, fresh)
     qtbot.addWidget(assign)
+    _ok(assign)  # nobody chosen: said in the form, the form stays
+    assert assign.error_label.text() == "Укажите исполнителя" and not assign.result()
     for row in range(assign.executors.count()):
         item = assign.executors.item(row)
         if item.data(Qt.ItemDataRole.UserRole) == "protasov":
             item.setCheckState(Qt.CheckState.Checked)
     assign.task_edit.setPlainText("Проверить предложения")
-    assign.save()
-    assert assign.error_label.text() == ""
+    _ok(assign)
+    assert assign.error_label.text() == "" and assign.result() == QDialog.DialogCode.Accepted
     fresh.reload()
     assert "поручено М.А. Протасов" in fresh.text.toPlainText()
     done = DoneDialog(demo_db, fresh.detail, fresh)
     qtbot.addWidget(done)
     done.note_edit.setPlainText("Предложения направлены")
-    done.save()
+    _ok(done)
     fresh.reload()
     assert "Исполнение: Исполнено" in fresh.text.toPlainText()
     assert not fresh.done_button.isEnabled()
+
+
+def _ok(dialog: QDialog) -> None:
+    box = dialog.findChild(QDialogButtonBox)
+    assert box is not None
+    box.button(QDialogButtonBox.StandardButton.Ok).click()
 
 
 def test_reply_opens_an_outgoing_letter_with_their_number(

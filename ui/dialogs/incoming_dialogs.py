@@ -344,15 +344,49 @@ class IncomingCardDialog(QDialog):
             QMessageBox.warning(self, TITLE, str(exc))
 
 
-class AssignDialog(QDialog):
-    """«Поручить»: executors (one responsible), a task and a due date."""
+class _ActionDialog(QDialog):
+    """A small form that does one thing to an incoming letter: its fields, a red line for
+    what the service refused, OK and Cancel."""
 
-    def __init__(self, db: Database, detail: IncomingDetail, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, db: Database, detail: IncomingDetail, title: str, parent: QWidget | None
+    ) -> None:
         super().__init__(parent)
         self.db = db
         self.detail = detail
-        self.setWindowTitle(f"Поручение по входящему № {detail.number}")
-        form = QFormLayout(self)
+        self.setWindowTitle(title)
+        self.form = QFormLayout(self)
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet(f"color: {palette.ERROR};")
+        self.error_label.setWordWrap(True)
+
+    def _finish_form(self) -> None:
+        self.form.addRow(self.error_label)
+        box = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        box.accepted.connect(self._save)
+        box.rejected.connect(self.reject)
+        self.form.addRow(box)
+
+    def _save(self) -> None:
+        try:
+            self.save()
+        except UserError as exc:
+            self.error_label.setText(str(exc))
+            return
+        self.accept()
+
+    def save(self) -> None:
+        raise NotImplementedError
+
+
+class AssignDialog(_ActionDialog):
+    """«Поручить»: executors (one responsible), a task and a due date."""
+
+    def __init__(self, db: Database, detail: IncomingDetail, parent: QWidget | None = None) -> None:
+        super().__init__(db, detail, f"Поручение по входящему № {detail.number}", parent)
+        form = self.form
         self.executors = QListWidget()
         self.executors.setMaximumHeight(140)
         self.responsible_combo = QComboBox()
@@ -375,16 +409,7 @@ class AssignDialog(QDialog):
         self.due_edit = DueDateEdit(clock.today() + dt.timedelta(days=10))
         self.due_check.toggled.connect(self.due_edit.setEnabled)
         form.addRow(self.due_check, self.due_edit)
-        self.error_label = QLabel()
-        self.error_label.setStyleSheet(f"color: {palette.ERROR};")
-        self.error_label.setWordWrap(True)
-        form.addRow(self.error_label)
-        box = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        box.accepted.connect(self.save)
-        box.rejected.connect(self.reject)
-        form.addRow(box)
+        self._finish_form()
 
     def _checked(self, item: QListWidgetItem) -> None:
         if item.checkState() == Qt.CheckState.Checked and not self.chosen()[1:]:
@@ -402,56 +427,34 @@ class AssignDialog(QDialog):
     def save(self) -> None:
         chosen = self.chosen()
         responsible = self.responsible_combo.currentData()
-        try:
-            assign_incoming(
-                self.db,
-                self.detail.id,
-                chosen,
-                due=self.due_edit.date() if self.due_check.isChecked() else None,
-                task=self.task_edit.toPlainText(),
-                responsible=responsible if responsible in chosen else None,
-            )
-        except UserError as exc:
-            self.error_label.setText(str(exc))
-            return
-        self.accept()
+        assign_incoming(
+            self.db,
+            self.detail.id,
+            chosen,
+            due=self.due_edit.date() if self.due_check.isChecked() else None,
+            task=self.task_edit.toPlainText(),
+            responsible=responsible if responsible in chosen else None,
+        )
 
 
-class DoneDialog(QDialog):
+class DoneDialog(_ActionDialog):
     """«Исполнено»: answered by our letter, or done otherwise with a note."""
 
     def __init__(self, db: Database, detail: IncomingDetail, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.db = db
-        self.detail = detail
-        self.setWindowTitle(f"Исполнение входящего № {detail.number}")
-        form = QFormLayout(self)
+        super().__init__(db, detail, f"Исполнение входящего № {detail.number}", parent)
+        form = self.form
         self.reply_edit = QLineEdit()
         self.reply_edit.setPlaceholderText("номер нашего письма-ответа, если ответ дан письмом")
         form.addRow("Ответ письмом №", self.reply_edit)
         self.note_edit = QPlainTextEdit()
         self.note_edit.setMaximumHeight(80)
         form.addRow("Отметка", self.note_edit)
-        self.error_label = QLabel()
-        self.error_label.setStyleSheet(f"color: {palette.ERROR};")
-        self.error_label.setWordWrap(True)
-        form.addRow(self.error_label)
-        box = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        box.accepted.connect(self.save)
-        box.rejected.connect(self.reject)
-        form.addRow(box)
+        self._finish_form()
 
     def save(self) -> None:
-        try:
-            complete_incoming(
-                self.db,
-                self.detail.id,
-                reply=self.reply_edit.text().strip() or None,
-                note=self.note_edit.toPlainText(),
-            )
-        except UserError as exc:
-            self.error_label.setText(str(exc))
-            return
-        self.accept()
+        complete_incoming(
+            self.db,
+            self.detail.id,
+            reply=self.reply_edit.text().strip() or None,
+            note=self.note_edit.toPlainText(),
+        )
