@@ -370,6 +370,7 @@ class _ActionDialog(QDialog):
         self.form.addRow(box)
 
     def _save(self) -> None:
+        self.error_label.clear()
         try:
             self.save()
         except UserError as exc:
