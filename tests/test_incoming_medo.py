@@ -271,3 +271,11 @@ def test_hostile_emails(
     detail = incoming_detail(receiver, done.registered.id, today=TODAY)
     assert [f.name for f in detail.files] == ["Текст письма.txt", "x.bin"]
     assert detail.sender == "<a@b.c>"
+    html = tmp_path / "html.eml"
+    html.write_bytes(
+        b"From: c@d.e\r\nSubject: y\r\nMessage-ID: <h@d.e>\r\nMIME-Version: 1.0\r\n"
+        b"Content-Type: text/html; charset=utf-8\r\n\r\n<p>Text</p>\r\n"
+    )
+    done = import_eml(receiver, html, today=TODAY)
+    detail = incoming_detail(receiver, done.registered.id, today=TODAY)
+    assert [f.name for f in detail.files] == ["Текст письма.html"]

@@ -36,6 +36,7 @@ from db.models import Recipient
 
 MAX_EML_BYTES = 100_000_000
 BODY_FILE = "Текст письма.txt"
+BODY_HTML = "Текст письма.html"  # a message with no plain text
 
 
 @dataclass
@@ -81,11 +82,12 @@ def read_mail(path: Path, limit: int) -> ReceivedMail:
         name=" ".join(name.split()),
         subject=" ".join(str(message.get("Subject", "")).split()),
     )
-    body = message.get_body(preferencelist=("plain",))
+    body = message.get_body(preferencelist=("plain", "html"))
     if body is not None:
-        text = _content(body, BODY_FILE, limit)
+        name = BODY_FILE if body.get_content_subtype() == "plain" else BODY_HTML
+        text = _content(body, name, limit)
         if text.strip():
-            mail.files.append((BODY_FILE, text))
+            mail.files.append((name, text))
     for n, part in enumerate(message.iter_attachments(), start=1):
         if len(mail.files) >= MAX_FILES:
             raise UserError(f"{path.name}: вложений больше {MAX_FILES}")
