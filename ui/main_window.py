@@ -571,7 +571,7 @@ class MainWindow(QMainWindow):
         self.hub.everything_changed()
         self.statusBar().showMessage(
             f"Загружены демонстрационные данные: писем — {result.letters}, "
-            f"адресатов — {result.recipients}",
+            f"входящих — {result.incoming}, адресатов — {result.recipients}",
             10_000,
         )
 

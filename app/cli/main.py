@@ -270,7 +270,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     result = load_demo(_open(args), mixed_mailing=args.mixed_mailing, today=clock.today())
     print(
         f"Демонстрационные данные загружены: адресатов — {result.recipients}, "
-        f"писем — {result.letters}"
+        f"писем — {result.letters}, входящих — {result.incoming}"
     )
     return 0
 

@@ -35,6 +35,7 @@ from db.models import Letter, Organization, Recipient
 class DemoResult:
     recipients: int
     letters: int
+    incoming: int = 0
 
 
 def _card(item: dict[str, Any]) -> LetterCard:
@@ -122,7 +123,8 @@ def load_demo(
             if "dispatch" in item:
                 _dispatched(session, registered.id, item["dispatch"])
         letters = len(data["letters"])
-        for item in data.get("incoming", []) if incoming else []:
+        received = data.get("incoming", []) if incoming else []
+        for item in received:
             _incoming(session, item)
         if mixed_mailing:
             for item in data["mixed_mailing"]["recipients"]:
@@ -131,7 +133,7 @@ def load_demo(
             register_in(session, _card(item), seq=item.get("seq"))
             letters += 1
         recipients = int(session.scalar(select(func.count(Recipient.id))) or 0)
-    return DemoResult(recipients=recipients, letters=letters)
+    return DemoResult(recipients=recipients, letters=letters, incoming=len(received))
 
 
 def _incoming(session: Any, item: dict[str, Any]) -> None:
