@@ -250,3 +250,34 @@ def test_the_control_card_opens_the_incoming_letter(
     with qtbot.waitSignal(dialog.incoming_requested) as opened:
         dialog.incoming_button.click()
     assert opened.args == [reply.id]
+
+
+def test_the_card_corrects_and_annuls(
+    window: MainWindow, qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    card = IncomingCardDialog(demo_db, incoming_id_by_number(demo_db, "2-вх"), window)
+    qtbot.addWidget(card)
+    card.changed.connect(window.hub.letters_changed)  # as the window opens it
+
+    def correct(dialog: IncomingDialog) -> int:
+        assert dialog.windowTitle() == "Исправление входящего № 2-вх"
+        assert not dialog.journal_combo.isEnabled() and not dialog.date_edit.isEnabled()
+        assert dialog.sender_edit.text() == "Петрова Анна Сергеевна, г. Курск"
+        dialog.subject_edit.setText("Обращение о сроках конкурса")
+        dialog.register()
+        return int(dialog.result())
+
+    monkeypatch.setattr(IncomingDialog, "exec", correct)
+    card.edit_button.click()
+    assert "Заголовок: Обращение о сроках конкурса" in card.text.toPlainText()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("Ошибочная регистрация", True))
+    card.annul_button.click()
+    assert "АННУЛИРОВАН: Ошибочная регистрация" in card.text.toPlainText()
+    assert not card.assign_button.isEnabled() and not card.edit_button.isEnabled()
+    settle(qtbot, window)
+    tab = window.incoming_tab
+    qtbot.waitUntil(lambda: "Аннулировано" in [
+        tab.model.data(tab.model.index(r, 7)) for r in range(tab.model.rowCount())
+    ], timeout=5000)  # fmt: skip

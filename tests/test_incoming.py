@@ -328,6 +328,15 @@ def test_the_cli(tmp_path: Path) -> None:
     assert remaining.strip() == "Всего: 0"
     missing = run("incoming", "show", "99-ог", db=db)
     assert missing.returncode == 2 and "не найдено" in missing.stderr
+    fixed = json.loads(card_file.read_text(encoding="utf-8"))
+    fixed.pop("journal")
+    fixed["subject"] = "О совещании"
+    card_file.write_text(json.dumps(fixed, ensure_ascii=False), encoding="utf-8")
+    assert run("incoming", "edit", "1-ог", str(card_file), db=db).returncode == 0
+    assert "Заголовок: О совещании" in run("incoming", "show", "1-ог", db=db).stdout
+    assert run("incoming", "annul", "2-ог", "--reason", "Дважды", db=db).returncode == 0
+    listed = run("incoming", "list", "--journal", "ОГ", db=db).stdout
+    assert "[Аннулировано]" in listed.splitlines()[0]
 
 
 def test_a_json_card_names_its_problems(tmp_path: Path) -> None:
@@ -433,3 +442,51 @@ def _card_json() -> dict[str, object]:
         "signatory": "protasov",
         "body": "Сообщаем.",
     }
+
+
+def test_a_card_is_corrected_and_a_mistaken_registration_annulled(
+    registry: Database, tmp_path: Path
+) -> None:
+    from app.errors import ConflictError
+    from app.services.incoming.registration import annul_incoming, update_incoming
+    from app.services.registry.journal import journal_gaps
+
+    first = register_incoming(registry, card(), today=TODAY)
+    read = incoming_detail(registry, first.id, today=TODAY)
+    update_incoming(
+        registry,
+        first.id,
+        card(subject="О проведении совещания", sender_number="01-12/346", pages=4),
+        version=read.version,
+        today=TODAY,
+    )
+    fixed = incoming_detail(registry, first.id, today=TODAY)
+    assert (fixed.number, fixed.reg_date, fixed.subject, fixed.sender_number, fixed.pages) == (
+        "1-ог",
+        dt.date(2025, 11, 18),
+        "О проведении совещания",
+        "01-12/346",
+        4,
+    )
+    assert [r.number for r in list_incoming(registry, IncomingQuery(search="совещание"))] == [
+        "1-ог"
+    ]
+    assert list_incoming(registry, IncomingQuery(search="мероприятие")) == []
+    with pytest.raises(ConflictError):  # the card as read before the correction
+        update_incoming(registry, first.id, card(), version=read.version, today=TODAY)
+    assign_incoming(
+        registry, first.id, ["protasov"], due=dt.date(2025, 11, 28), task="", today=TODAY
+    )
+    with pytest.raises(UserError, match="причину"):
+        annul_incoming(registry, first.id, " ")
+    annul_incoming(registry, first.id, "Зарегистрировано дважды")
+    gone = incoming_detail(registry, first.id, today=TODAY)
+    assert gone.status == "annulled" and gone.execution == Execution.NONE
+    assert list_incoming(registry, IncomingQuery(on_control=True, today=TODAY)) == []
+    gaps = journal_gaps(registry, journal="ОГ")
+    assert [(g.label, g.note) for g in gaps] == [("1-ог", "Зарегистрировано дважды")]
+    with pytest.raises(UserError, match="аннулировано"):
+        assign_incoming(registry, first.id, ["protasov"], due=None, task="", today=TODAY)
+    from app.services.incoming.detail import card_lines
+
+    assert "АННУЛИРОВАН: Зарегистрировано дважды" in card_lines(gone)

@@ -72,6 +72,14 @@ def add_incoming(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
     p.add_argument("--task", default="", metavar="TEXT")
     p.set_defaults(handler=_cmd_assign)
 
+    p = numbered("edit", "исправить карточку входящего (номер и дата поступления остаются)")
+    p.add_argument("card", type=Path, metavar="CARD.json")
+    p.set_defaults(handler=_cmd_edit)
+
+    p = numbered("annul", "аннулировать регистрацию (номер остается в журнале с отметкой)")
+    p.add_argument("--reason", required=True, metavar="TEXT")
+    p.set_defaults(handler=_cmd_annul)
+
     p = numbered("done", "исполнено: ответ нашим письмом или отметка; снять с контроля")
     p.add_argument("--reply", metavar="OUTGOING", help="номер нашего письма-ответа")
     p.add_argument("--reply-year", type=int, metavar="YEAR")
@@ -158,7 +166,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 def _cmd_list(args: argparse.Namespace) -> int:
     from app.services.incoming.listing import IncomingQuery, list_incoming
-    from app.states import Execution
+    from app.states import Execution, LetterStatus
 
     query = IncomingQuery(
         search=args.search,
@@ -187,6 +195,8 @@ def _cmd_list(args: argparse.Namespace) -> int:
     else:
         for r in rows:
             state = Execution(r.execution).label if r.execution != Execution.NONE else ""
+            if r.status == LetterStatus.ANNULLED:
+                state = "Аннулировано"
             if r.overdue:
                 state += ", просрочено"
             tail = f"\tсрок {r.due:%d.%m.%Y}" if r.due else ""
@@ -211,6 +221,30 @@ def _cmd_assign(args: argparse.Namespace) -> int:
     for warning in assigned.warnings:
         print(f"secretariat: внимание: {warning}", file=sys.stderr)
     print(f"Входящее № {assigned.number}: поручено")
+    return 0
+
+
+def _cmd_edit(args: argparse.Namespace) -> int:
+    from app.json_input import read_json_file
+    from app.services.incoming.cards import card_from_json
+    from app.services.incoming.registration import update_incoming
+
+    data = read_json_file(args.card)
+    if isinstance(data, dict):
+        data.setdefault("journal", "-")  # the letter's own journal is kept
+    card = card_from_json(data, args.card.parent)
+    db = args.open_db(args)
+    update_incoming(db, _id(args, db), card)
+    print(f"Входящее № {args.number}: исправлено")
+    return 0
+
+
+def _cmd_annul(args: argparse.Namespace) -> int:
+    from app.services.incoming.registration import annul_incoming
+
+    db = args.open_db(args)
+    annul_incoming(db, _id(args, db), args.reason)
+    print(f"Входящее № {args.number}: аннулировано")
     return 0
 
 

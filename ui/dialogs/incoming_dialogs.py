@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -36,13 +37,15 @@ from app.services.incoming.detail import IncomingDetail, card_lines, incoming_de
 from app.services.incoming.registration import (
     DuplicateIncoming,
     RegisteredIncoming,
+    annul_incoming,
     assign_incoming,
     complete_incoming,
     register_incoming,
+    update_incoming,
 )
 from app.services.organization.profile import list_journals, list_staff
 from app.services.safety.stored_files import save_stored_file
-from app.states import Execution
+from app.states import Execution, LetterStatus
 from app.text import initials_name
 from db.engine import Database
 from ui import palette
@@ -67,9 +70,12 @@ def _date_edit(day: dt.date) -> QDateEdit:
 class IncomingDialog(QDialog):
     """«Зарегистрировать входящее»: the card of a letter received, its files; the number."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, db: Database, parent: QWidget | None = None, *, editing: IncomingDetail | None = None
+    ) -> None:
         super().__init__(parent)
         self.db = db
+        self.editing = editing  # a registered letter's card being corrected
         self.result_letter: RegisteredIncoming | None = None
         self.uid = ""  # of an e-mail read into the form: the same message is registered once
         self.setWindowTitle("Регистрация входящего письма")
@@ -168,12 +174,39 @@ class IncomingDialog(QDialog):
         layout.addStretch(1)
         layout.addWidget(self.error_label)
         layout.addWidget(box)
-        if self.journal_combo.count() == 0:
+        if editing is not None:
+            self._edit(editing, ok)
+        elif self.journal_combo.count() == 0:
             self.error_label.setText(
                 "Нет журнала входящих: добавьте его в «Сервис → Настройки → Журналы» "
                 '(вид «входящие») или в файле настройки ("kind": "incoming")'
             )
             ok.setEnabled(False)
+
+    def _edit(self, detail: IncomingDetail, ok: QPushButton) -> None:
+        """The form of a registered letter: its number, journal, date, files and links stay."""
+        self.setWindowTitle(f"Исправление входящего № {detail.number}")
+        ok.setText("Сохранить")
+        self.journal_combo.clear()
+        self.journal_combo.addItem(detail.journal, detail.journal)
+        self.journal_combo.setCurrentIndex(self.journal_combo.findData(detail.journal))
+        self.date_edit.setDate(QDate(detail.reg_date))
+        for widget in (self.journal_combo, self.date_edit, self.reply_edit, self.files_list):
+            widget.setEnabled(False)
+        self.prefill(
+            IncomingCard(
+                journal=detail.journal,
+                subject=detail.subject,
+                sender_code=detail.sender_code,
+                sender_text="" if detail.sender_code else detail.sender,
+                sender_number=detail.sender_number,
+                sender_date=detail.sender_date,
+                delivery=detail.delivery,
+                pages=detail.pages,
+                note=detail.note,
+            ),
+            detail.sender,
+        )
 
     def _search_senders(self, text: str) -> None:
         self._sender_code = ""
@@ -206,6 +239,8 @@ class IncomingDialog(QDialog):
         self.subject_edit.setText(card.subject)
         self.delivery_combo.setCurrentIndex(max(0, self.delivery_combo.findData(card.delivery)))
         self.sender_number_edit.setText(card.sender_number)
+        self.pages_spin.setValue(card.pages)
+        self.note_edit.setPlainText(card.note)
         self.sender_date_check.setChecked(card.sender_date is not None)
         if card.sender_date is not None:
             self.sender_date_edit.setDate(QDate(card.sender_date))
@@ -249,6 +284,14 @@ class IncomingDialog(QDialog):
 
     def register(self) -> None:
         card = self.card()
+        if self.editing is not None:
+            try:
+                update_incoming(self.db, self.editing.id, card, version=self.editing.version)
+            except UserError as exc:
+                self.error_label.setText(str(exc))
+                return
+            self.accept()
+            return
         try:
             try:
                 self.result_letter = register_incoming(self.db, card)
@@ -285,6 +328,10 @@ class IncomingCardDialog(QDialog):
         self.assign_button.clicked.connect(self._assign)
         self.done_button = QPushButton("Исполнено…")
         self.done_button.clicked.connect(self._done)
+        self.edit_button = QPushButton("Изменить…")
+        self.edit_button.clicked.connect(self._edit)
+        self.annul_button = QPushButton("Аннулировать…")
+        self.annul_button.clicked.connect(self._annul)
         self.reply_button = QPushButton("Ответить")
         self.reply_button.setToolTip("Новое исходящее письмо с «На № … от …» этого письма")
         self.reply_button.clicked.connect(self._reply)
@@ -292,7 +339,11 @@ class IncomingCardDialog(QDialog):
         save.clicked.connect(lambda: self._save_file(self.files_list.currentItem()))
         close = QPushButton("Закрыть")
         close.clicked.connect(self.accept)
-        for button in (self.assign_button, self.done_button, self.reply_button):
+        buttons = (
+            self.assign_button, self.done_button, self.reply_button, self.edit_button,
+            self.annul_button,
+        )  # fmt: skip
+        for button in buttons:
             writes(button)
             row.addWidget(button)
         row.addWidget(save)
@@ -315,7 +366,11 @@ class IncomingCardDialog(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, f.file_id)
             self.files_list.addItem(item)
         finished = self.detail.execution in (Execution.ANSWERED, Execution.DONE)
-        self.done_button.setEnabled(not finished and not self.db.read_only)
+        annulled = self.detail.status == LetterStatus.ANNULLED
+        writable = not self.db.read_only and not annulled
+        self.done_button.setEnabled(writable and not finished)
+        for button in (self.assign_button, self.reply_button, self.edit_button, self.annul_button):
+            button.setEnabled(writable)
 
     def _assign(self) -> None:
         if AssignDialog(self.db, self.detail, self).exec() == QDialog.DialogCode.Accepted:
@@ -326,6 +381,26 @@ class IncomingCardDialog(QDialog):
         if DoneDialog(self.db, self.detail, self).exec() == QDialog.DialogCode.Accepted:
             self.reload()
             self.changed.emit()
+
+    def _edit(self) -> None:
+        dialog = IncomingDialog(self.db, self, editing=self.detail)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.reload()
+            self.changed.emit()
+
+    def _annul(self) -> None:
+        reason, ok = QInputDialog.getText(
+            self, TITLE, f"Причина аннулирования входящего № {self.detail.number}:"
+        )
+        if not ok:
+            return
+        try:
+            annul_incoming(self.db, self.incoming_id, reason, version=self.detail.version)
+        except UserError as exc:
+            QMessageBox.warning(self, TITLE, str(exc))
+            return
+        self.reload()
+        self.changed.emit()
 
     def _reply(self) -> None:
         self.reply_requested.emit(self.incoming_id)

@@ -16,7 +16,7 @@ from app.services.incoming.listing import (
     list_incoming,
 )
 from app.services.organization.profile import list_journals, list_staff
-from app.states import Execution
+from app.states import Execution, LetterStatus
 from app.text import date_ru, initials_name
 from db.engine import Database
 from ui import palette
@@ -38,12 +38,16 @@ def _theirs(row: IncomingRow) -> str:
 
 
 def _execution(row: IncomingRow) -> str:
+    if row.status == LetterStatus.ANNULLED:
+        return "Аннулировано"
     if row.execution == Execution.NONE:
         return ""
     return "Просрочено" if row.overdue else Execution(row.execution).label
 
 
 def _colour(row: IncomingRow) -> str | None:
+    if row.status == LetterStatus.ANNULLED:
+        return palette.DIMMED
     return palette.ERROR if row.overdue else None
 
 

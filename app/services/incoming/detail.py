@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.services.control.reports import recipient_name
-from app.states import Execution
+from app.states import Execution, LetterStatus
 from app.text import date_ru, initials_name
 from db.engine import Database
 from db.models import (
@@ -188,6 +188,7 @@ def card_lines(d: IncomingDetail) -> list[str]:
     )
     lines = [
         f"Входящий № {d.number} от {date_ru(d.reg_date)} (журнал {d.journal})",
+        *([f"АННУЛИРОВАН: {d.done_note}"] if d.status == LetterStatus.ANNULLED else []),
         f"Отправитель: {d.sender}" + (f" [{d.sender_code}]" if d.sender_code else ""),
     ]
     if sender_ref:
@@ -216,7 +217,7 @@ def card_lines(d: IncomingDetail) -> list[str]:
         lines.append(
             f"Дан ответ: письмо № {d.answered_by.number} от {date_ru(d.answered_by.reg_date)}"
         )
-    elif d.done_date:
+    elif d.done_date and d.status != LetterStatus.ANNULLED:
         lines.append(
             f"Исполнено {date_ru(d.done_date)}" + (f": {d.done_note}" if d.done_note else "")
         )

@@ -27,6 +27,7 @@ from app.services.incoming.lookup import mark_answered
 from app.services.registry.counters import INCOMING, issue_number
 from app.services.registry.file_store import count_pages, free_name, limit_bytes
 from app.services.registry.letters import find_letter_in
+from app.services.safety.audit_log import refuse_stale
 from app.services.safety.stored_files import megabytes, open_upload, store_stream_in, upload_size
 from app.states import Execution, LetterStatus
 from app.text import date_ru, full_name
@@ -265,6 +266,58 @@ def _answer_to(
     control.files = [ReportReplyFile(position=i, file_id=f.file_id) for i, f in enumerate(files)]
     session.flush()
     return f"отчет по письму № {letter.number} отмечен полученным"
+
+
+# --- corrections ------------------------------------------------------------------------------
+
+
+def update_incoming(
+    db: Database,
+    incoming_id: int,
+    card: IncomingCard,
+    *,
+    version: int = 0,
+    today: dt.date | None = None,
+) -> None:
+    """Correct what was registered: the sender, their number and date, the heading, how it
+    came, the pages and the note. The number, its journal and the received date stay (a number
+    is issued once); ``version``: the card as the clerk read it (0: not compared)."""
+    today = today or clock.today()
+    with db.write() as session:
+        row = _registered(session, incoming_id)
+        refuse_stale(session, "incoming", row, version, f"Входящее № {row.number}")
+        card.journal, card.date = row.journal.code, row.reg_date
+        check_card(card, today)
+        sender, text = _sender(session, card)
+        row.sender_id = sender.id if sender else None
+        row.sender_text = text
+        row.sender_number = card.sender_number.strip()
+        row.sender_date = card.sender_date
+        row.subject = card.subject.strip()
+        row.delivery = card.delivery
+        row.pages = card.pages
+        row.note = card.note.strip()
+        changes = audit.changes_of(row)
+        session.flush()
+        if changes:
+            audit.record(session, "incoming", row.id, "edited", number=row.number, changes=changes)
+
+
+def annul_incoming(db: Database, incoming_id: int, reason: str, *, version: int = 0) -> None:
+    """A registration made by mistake (a letter registered twice, not ours): the number stays
+    in the journal, marked annulled with the reason, and the letter is off control."""
+    if not reason.strip():
+        raise UserError("Укажите причину аннулирования")
+    if len(reason) > MAX_NOTE:
+        raise UserError("Причина аннулирования длиннее 20 000 знаков")
+    with db.write() as session:
+        row = _registered(session, incoming_id)
+        refuse_stale(session, "incoming", row, version, f"Входящее № {row.number}")
+        row.status = LetterStatus.ANNULLED
+        row.execution = Execution.NONE
+        row.done_note = reason.strip()
+        session.flush()
+        audit.record(session, "incoming", row.id, "annulled", number=row.number, reason=reason)
 
 
 # --- resolutions and execution ----------------------------------------------------------------

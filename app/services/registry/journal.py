@@ -139,7 +139,7 @@ def _gaps_of(
     }
     # a literal condition, so that SQLite uses the partial index (migrations 0007 and 0018)
     not_registered = text(f"{entry.__tablename__}.status <> 'registered'")
-    why = entry.annul_reason if entry is Letter else entry.note  # type: ignore[union-attr]
+    why = entry.annul_reason if entry is Letter else entry.done_note  # type: ignore[union-attr]
     unregistered: dict[tuple[int, str], list[Gap]] = {}
     for jid, key, seq, letter_id, number, status, reason, subject in session.execute(
         select(

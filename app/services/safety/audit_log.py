@@ -192,10 +192,16 @@ def _rows(session: Session, query: AuditQuery, limit: int | None) -> list[AuditR
     if query.date_to:
         stmt = stmt.where(AuditEvent.at < _utc(query.date_to + dt.timedelta(days=1)))
     needle = normalize(query.search.strip())
-    found = []
     # the text filter runs in Python over the folded text (ё = е, any case), on SQLite and
     # PostgreSQL alike; the other filters narrow the rows in SQL first
-    for event in session.scalars(stmt.execution_options(yield_per=500)):
+    events = session.scalars(stmt.execution_options(yield_per=500))
+    with events:  # closed when the limit is reached first (a server-side cursor on PostgreSQL)
+        return _matching(events, needle, limit)
+
+
+def _matching(events: Any, needle: str, limit: int | None) -> list[AuditRow]:
+    found = []
+    for event in events:
         row = AuditRow(
             event.id,
             clock.local_time(event.at),
