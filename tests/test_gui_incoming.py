@@ -253,9 +253,13 @@ def test_the_control_card_opens_the_incoming_letter(
 
 
 def test_the_card_corrects_and_annuls(
-    window: MainWindow, qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch
+    window: MainWindow,
+    qtbot: QtBot,
+    demo_db: Database,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
-    from PySide6.QtWidgets import QInputDialog
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
 
     card = IncomingCardDialog(demo_db, incoming_id_by_number(demo_db, "2-вх"), window)
     qtbot.addWidget(card)
@@ -272,6 +276,11 @@ def test_the_card_corrects_and_annuls(
     monkeypatch.setattr(IncomingDialog, "exec", correct)
     card.edit_button.click()
     assert "Заголовок: Обращение о сроках конкурса" in card.text.toPlainText()
+    scan = tmp_path / "скан.pdf"
+    scan.write_bytes(b"%PDF-1.4 scan")
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *_a, **_k: ([str(scan)], ""))
+    card.attach_button.click()
+    assert [card.files_list.item(i).text() for i in range(card.files_list.count())] == ["скан.pdf"]
     monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("Ошибочная регистрация", True))
     card.annul_button.click()
     assert "АННУЛИРОВАН: Ошибочная регистрация" in card.text.toPlainText()

@@ -138,6 +138,13 @@ def test_files_are_kept_with_the_letter(registry: Database, tmp_path: Path) -> N
     detail = incoming_detail(registry, registered.id, today=TODAY)
     assert [(f.name, f.size) for f in detail.files] == [("scan.pdf", 13), ("scan (2).pdf", 15)]
     assert list_incoming(registry, IncomingQuery(today=TODAY))[0].files == 2
+    # the scan of the paper original comes later
+    from app.services.incoming.registration import attach_to_incoming
+
+    assert attach_to_incoming(registry, registered.id, [scan]) == ["scan (3).pdf"]
+    with pytest.raises(UserError, match="не найден"):
+        attach_to_incoming(registry, registered.id, [tmp_path / "nothing.pdf"])
+    assert len(incoming_detail(registry, registered.id, today=TODAY).files) == 3
 
 
 @pytest.mark.parametrize(

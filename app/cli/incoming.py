@@ -76,6 +76,10 @@ def add_incoming(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
     p.add_argument("card", type=Path, metavar="CARD.json")
     p.set_defaults(handler=_cmd_edit)
 
+    p = numbered("attach", "добавить файлы к входящему (скан, пришедший позже)")
+    p.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    p.set_defaults(handler=_cmd_attach)
+
     p = numbered("annul", "аннулировать регистрацию (номер остается в журнале с отметкой)")
     p.add_argument("--reason", required=True, metavar="TEXT")
     p.set_defaults(handler=_cmd_annul)
@@ -236,6 +240,15 @@ def _cmd_edit(args: argparse.Namespace) -> int:
     db = args.open_db(args)
     update_incoming(db, _id(args, db), card)
     print(f"Входящее № {args.number}: исправлено")
+    return 0
+
+
+def _cmd_attach(args: argparse.Namespace) -> int:
+    from app.services.incoming.registration import attach_to_incoming
+
+    db = args.open_db(args)
+    for name in attach_to_incoming(db, _id(args, db), args.files):
+        print(name)
     return 0
 
 

@@ -39,6 +39,7 @@ from app.services.incoming.registration import (
     RegisteredIncoming,
     annul_incoming,
     assign_incoming,
+    attach_to_incoming,
     complete_incoming,
     register_incoming,
     update_incoming,
@@ -335,6 +336,9 @@ class IncomingCardDialog(QDialog):
         self.reply_button = QPushButton("Ответить")
         self.reply_button.setToolTip("Новое исходящее письмо с «На № … от …» этого письма")
         self.reply_button.clicked.connect(self._reply)
+        self.attach_button = QPushButton("Добавить файл…")
+        self.attach_button.clicked.connect(self._attach)
+        writes(self.attach_button)
         save = QPushButton("Сохранить файл…")
         save.clicked.connect(lambda: self._save_file(self.files_list.currentItem()))
         close = QPushButton("Закрыть")
@@ -346,6 +350,7 @@ class IncomingCardDialog(QDialog):
         for button in buttons:
             writes(button)
             row.addWidget(button)
+        row.addWidget(self.attach_button)
         row.addWidget(save)
         row.addStretch(1)
         row.addWidget(close)
@@ -369,7 +374,10 @@ class IncomingCardDialog(QDialog):
         annulled = self.detail.status == LetterStatus.ANNULLED
         writable = not self.db.read_only and not annulled
         self.done_button.setEnabled(writable and not finished)
-        for button in (self.assign_button, self.reply_button, self.edit_button, self.annul_button):
+        for button in (
+            self.assign_button, self.reply_button, self.edit_button, self.annul_button,
+            self.attach_button,
+        ):  # fmt: skip
             button.setEnabled(writable)
 
     def _assign(self) -> None:
@@ -381,6 +389,18 @@ class IncomingCardDialog(QDialog):
         if DoneDialog(self.db, self.detail, self).exec() == QDialog.DialogCode.Accepted:
             self.reload()
             self.changed.emit()
+
+    def _attach(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, f"Файлы входящего № {self.detail.number}")
+        if not names:
+            return
+        try:
+            attach_to_incoming(self.db, self.incoming_id, [Path(n) for n in names])
+        except UserError as exc:
+            QMessageBox.warning(self, TITLE, str(exc))
+            return
+        self.reload()
+        self.changed.emit()
 
     def _edit(self) -> None:
         dialog = IncomingDialog(self.db, self, editing=self.detail)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from contextlib import ExitStack
 from dataclasses import dataclass
+from pathlib import Path
 from typing import BinaryIO
 
 from sqlalchemy import select
@@ -22,7 +23,7 @@ from app.errors import UserError
 from app.production_calendar import due_date_warning
 from app.services.control.report_control import Reply, receive_in
 from app.services.control.reports import OUTSTANDING, control_in
-from app.services.incoming.cards import IncomingCard, check_card
+from app.services.incoming.cards import MAX_FILES, IncomingCard, check_card
 from app.services.incoming.lookup import mark_answered
 from app.services.registry.counters import INCOMING, issue_number
 from app.services.registry.file_store import count_pages, free_name, limit_bytes
@@ -210,7 +211,9 @@ def _store_files(
     session: Session, row: IncomingLetter, sources: list[tuple[str, BinaryIO]], pages: list[int]
 ) -> list[IncomingFile]:
     limit = limit_bytes(session)
-    taken: set[str] = set()
+    taken = set(
+        session.scalars(select(IncomingFile.name).where(IncomingFile.incoming_id == row.id))
+    )
     out = []
     for (name, source), count in zip(sources, pages, strict=True):
         if upload_size(source) > limit:
@@ -301,6 +304,29 @@ def update_incoming(
         session.flush()
         if changes:
             audit.record(session, "incoming", row.id, "edited", number=row.number, changes=changes)
+
+
+def attach_to_incoming(db: Database, incoming_id: int, files: list[Path]) -> list[str]:
+    """Files that came after the registration (the scan of the paper original), kept with the
+    letter in one transaction; the names they were kept under."""
+    if not files:
+        raise UserError("Укажите файлы")
+    if len(files) > MAX_FILES:
+        raise UserError(f"Файлов больше {MAX_FILES}")
+    try:
+        with ExitStack() as stack:
+            sources = [(p.name, stack.enter_context(open_upload(p))) for p in files]
+            pages = [count_pages(p) for p in files]
+            with db.write() as session:
+                row = _registered(session, incoming_id)
+                stored = _store_files(session, row, sources, pages)
+                names = [f.name for f in stored]
+                audit.record(
+                    session, "incoming", row.id, "file_attached", number=row.number, files=names
+                )
+                return names
+    except OSError as exc:
+        raise UserError(f"Файл не читается ({exc.strerror or exc})") from None
 
 
 def annul_incoming(db: Database, incoming_id: int, reason: str, *, version: int = 0) -> None:
