@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QStringListModel, Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QCompleter,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -31,7 +30,6 @@ from PySide6.QtWidgets import (
 
 from app import clock
 from app.errors import UserError
-from app.services.directory.recipients import recipient_choices
 from app.services.incoming.cards import DELIVERIES, IncomingCard
 from app.services.incoming.detail import IncomingDetail, card_lines, incoming_detail
 from app.services.incoming.registration import (
@@ -52,6 +50,7 @@ from db.engine import Database
 from ui import palette
 from ui.read_only import writes
 from ui.widgets.due_date_edit import DueDateEdit
+from ui.widgets.recipient_picker import RecipientPicker
 
 TITLE = "Входящее письмо"
 
@@ -95,14 +94,10 @@ class IncomingDialog(QDialog):
         self.sender_edit.setPlaceholderText(
             "организация или должностное лицо из справочника, либо как написано (гражданин)"
         )
-        self._choices: dict[str, str] = {}
         self._sender_code = ""
-        self._completion = QStringListModel(self)
-        completer = QCompleter(self._completion, self)
-        completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-        self.sender_edit.setCompleter(completer)
-        self.sender_edit.textEdited.connect(self._search_senders)
-        completer.activated.connect(self._choose_sender)
+        self.sender_picker = RecipientPicker(db, self.sender_edit)
+        self.sender_edit.textEdited.connect(self._typed_sender)
+        self.sender_picker.completer.activated.connect(self._choose_sender)
         self.sender_note = QLabel()
         self.sender_note.setStyleSheet(f"color: {palette.DIMMED};")
         sender = QVBoxLayout()
@@ -209,15 +204,13 @@ class IncomingDialog(QDialog):
             detail.sender,
         )
 
-    def _search_senders(self, text: str) -> None:
+    @property
+    def _choices(self) -> dict[str, str]:
+        return self.sender_picker.choices
+
+    def _typed_sender(self) -> None:
         self._sender_code = ""
         self.sender_note.setText("не из справочника: будет записан как введен")
-        choices = recipient_choices(self.db, text) if len(text.strip()) >= 2 else []
-        self._choices = {c.label: c.code for c in choices}
-        self._completion.setStringList(list(self._choices))
-        completer = self.sender_edit.completer()
-        if choices:
-            completer.complete()
 
     def _choose_sender(self, label: str) -> None:
         self._sender_code = self._choices.get(label, "")

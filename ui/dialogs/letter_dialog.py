@@ -10,12 +10,11 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QMimeData, QStringListModel, Qt, Signal
+from PySide6.QtCore import QDate, QMimeData, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
-    QCompleter,
     QDateEdit,
     QDialog,
     QFormLayout,
@@ -75,6 +74,7 @@ from ui.file_dialogs import open_file, open_files
 from ui.widgets.body_editor import BodyEditor
 from ui.widgets.files_panel import FilesPanel
 from ui.widgets.heading_edit import HeadingEdit
+from ui.widgets.recipient_picker import RecipientPicker
 
 ADDRESSEE_MODES = (
     ("recipients", "Из справочника"),
@@ -209,15 +209,8 @@ class LetterDialog(QDialog):
         self.recipient_edit = QLineEdit()
         self.recipient_edit.setObjectName("recipient_search")
         self.recipient_edit.setPlaceholderText("начните вводить организацию, должность, фамилию")
-        self._choices: dict[str, str] = {}
-        self._completion = QStringListModel(self)
-        completer = QCompleter(self._completion, self)
-        # the directory's search has chosen them (word forms: «Шапша» finds «…Шапше»); the
-        # completer shows them all instead of filtering again by the letters typed
-        completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-        self.recipient_edit.setCompleter(completer)
-        self.recipient_edit.textEdited.connect(self._search_recipients)
-        completer.activated.connect(self._add_recipient)
+        self.recipient_picker = RecipientPicker(self.db, self.recipient_edit)
+        self.recipient_picker.completer.activated.connect(self._add_recipient)
         self.recipient_list = QListWidget()
         self.recipient_list.setMaximumHeight(84)
         remove = QPushButton("Убрать")
@@ -465,16 +458,9 @@ class LetterDialog(QDialog):
         ):
             self._form.setRowVisible(widget, mode == wanted)
 
-    def _search_recipients(self, text: str) -> None:
-        choices = recipient_choices(self.db, text) if len(text.strip()) >= 2 else []
-        self._choices = {c.label: c.code for c in choices}
-        self._completion.setStringList(list(self._choices))
-        completer = self.recipient_edit.completer()
-        popup = completer.popup()
-        if choices:
-            completer.complete()
-        elif popup is not None:
-            popup.hide()
+    @property
+    def _choices(self) -> dict[str, str]:
+        return self.recipient_picker.choices
 
     def _add_recipient(self, label: str) -> None:
         code = self._choices.get(label)
