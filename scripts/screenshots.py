@@ -146,7 +146,7 @@ def main() -> int:
     preview.close()
     dialog = LetterDialog(demo, window)
     dialog.case_edit.setText("5")
-    dialog._search_recipients("губернатор")
+    dialog.recipient_picker.search("губернатор")
     dialog._add_recipient(next(iter(dialog._choices)))
     dialog.subject_edit.setText("О поддержке Конкурса «Лидер качества»")
     dialog.body_edit.setPlainText(
@@ -506,7 +506,7 @@ def _editor(demo, window, shoot, out: Path, tmp: Path) -> None:  # type: ignore[
 
     root = Path(__file__).resolve().parent.parent
     dialog = LetterDialog(demo, window)
-    dialog._search_recipients("губернатор")
+    dialog.recipient_picker.search("губернатор")
     dialog._add_recipient(next(iter(dialog._choices)))
     dialog.subject_edit.setText("О представлении сведений о мероприятиях")
     mime = QMimeData()

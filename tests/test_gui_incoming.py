@@ -59,6 +59,12 @@ def test_the_tab_searches_and_filters(window: MainWindow, qtbot: QtBot) -> None:
     tab.executor_filter.setCurrentIndex(tab.executor_filter.findData("tabolova"))
     qtbot.waitUntil(lambda: _numbers(window) == ["1-вх"], timeout=5000)
     assert "входящих с просроченным сроком исполнения: 1" in window.notice.text.text()
+    assert window.notice.incoming_button.isVisibleTo(window.notice)
+    tab.executor_filter.setCurrentIndex(0)
+    window.tabs.setCurrentWidget(window.registry_tab)
+    window.notice.incoming_button.click()
+    assert window.tabs.currentWidget() is tab
+    qtbot.waitUntil(lambda: _numbers(window) == ["2-вх"], timeout=5000)
 
 
 def test_register_with_a_sender_from_the_directory(

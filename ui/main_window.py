@@ -121,6 +121,7 @@ class MainWindow(QMainWindow):
     def _build_central(self) -> None:
         self.notice = ControlNoticeBar()
         self.notice.open_requested.connect(self.show_reports)
+        self.notice.incoming_requested.connect(self.show_overdue_incoming)
         self.welcome = WelcomeBanner()
         self.welcome.fill_requested.connect(self.open_settings)
         self.welcome.demo_requested.connect(self.load_demo_data)
@@ -298,13 +299,20 @@ class MainWindow(QMainWindow):
         from app.services.incoming.listing import incoming_notice
 
         try:
-            texts = [control_notice(self.db).text]
+            reports = control_notice(self.db).text
             late = incoming_notice(self.db).overdue
-            if late:
-                texts.append(f"входящих с просроченным сроком исполнения: {late}")
-            self.notice.show_notice("; ".join(t for t in texts if t))
+            incoming = f"входящих с просроченным сроком исполнения: {late}" if late else ""
+            text = "; ".join(t for t in (reports, incoming) if t)
+            self.notice.show_notice(
+                text[:1].upper() + text[1:], reports=bool(reports), incoming=bool(late)
+            )
         except UserError:
             self.notice.show_notice("")
+
+    def show_overdue_incoming(self) -> None:
+        tab = self.incoming_tab
+        self.tabs.setCurrentWidget(tab)
+        tab.control_filter.setCurrentIndex(tab.control_filter.findData("overdue"))
 
     def show_reports(self) -> None:
         self.tabs.setCurrentWidget(self.reports_tab)
