@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from app import clock
 from app.errors import UserError
@@ -29,6 +29,7 @@ from db.models import (
     ReportRequest,
     ReportRow,
 )
+from db.sql import counts_by
 
 OUTSTANDING = (ControlState.EXPECTED, ControlState.REMINDED)
 DONE_STATES = (ControlState.RECEIVED, ControlState.CLOSED, ControlState.EXCUSED)
@@ -172,8 +173,8 @@ def control_in(session: Session, letter_id: int, *, today: dt.date | None = None
         .order_by(LetterAddressee.position)
     ).all()
     ids = [control.id for _a, _r, control in rows]
-    row_counts = _counts(session, ReportRow.control_id, ids)
-    file_counts = _counts(session, ReportReplyFile.control_id, ids)
+    row_counts = counts_by(session, ReportRow.control_id, ids)
+    file_counts = counts_by(session, ReportReplyFile.control_id, ids)
     names = {}
     recipients = []
     for addressee, recipient, control in rows:
@@ -224,13 +225,6 @@ def control_in(session: Session, letter_id: int, *, today: dt.date | None = None
         recipients=recipients,
         due_changes=changes,
     )
-
-
-def _counts(session: Session, column: InstrumentedAttribute[int], ids: list[int]) -> dict[int, int]:
-    if not ids:
-        return {}
-    stmt = select(column, func.count()).where(column.in_(ids)).group_by(column)
-    return {int(k): int(n) for k, n in session.execute(stmt)}
 
 
 def letter_control(db: Database, letter_id: int, *, today: dt.date | None = None) -> LetterControl:

@@ -22,7 +22,7 @@ from app.text import initials_name
 from app.word_index import INCOMING, count_capped, matches
 from db.engine import Database
 from db.models import IncomingAssignment, IncomingFile, IncomingLetter, Journal, Staff
-from db.sql import one_of
+from db.sql import counts_by, one_of
 
 COUNT_CAP = 1_000
 SCAN_CHUNK = 400
@@ -202,13 +202,7 @@ def rows_of(session: Session, ids: list[int], today: dt.date) -> list[IncomingRo
             executors[incoming_id] = initials_name(last, first, middle)
         if when is not None and (incoming_id not in due or when < due[incoming_id]):
             due[incoming_id] = when
-    files = dict(
-        session.execute(
-            select(IncomingFile.incoming_id, func.count(IncomingFile.id))
-            .where(one_of(IncomingFile.incoming_id, ids))
-            .group_by(IncomingFile.incoming_id)
-        ).all()
-    )
+    files = counts_by(session, IncomingFile.incoming_id, ids)
     out = []
     for i in ids:
         r = found.get(i)
@@ -232,7 +226,7 @@ def rows_of(session: Session, ids: list[int], today: dt.date) -> list[IncomingRo
                 executor=executors.get(i, ""),
                 due=when,
                 overdue=on_control and when is not None and when < today,
-                files=int(files.get(i, 0)),
+                files=files.get(i, 0),
             )
         )
     return out

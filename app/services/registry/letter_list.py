@@ -30,7 +30,7 @@ from db.models import (
     ReportRequest,
     Staff,
 )
-from db.sql import one_of
+from db.sql import counts_by, one_of
 
 SORT_KEYS = ("date", "number", "addressee", "subject", "status")
 
@@ -286,7 +286,7 @@ def _rows(
         found = [by_id[i] for i in keep if i in by_id]
     ids = [r[0] for r in found]
     progress = _report_progress(session, ids)
-    files = file_counts(session, ids)
+    files = counts_by(session, LetterFile.letter_id, ids)
     rows = []
     for r in found:
         due, got, total = progress.get(r[0], (None, 0, 0))
@@ -319,18 +319,6 @@ def _initials(last: str | None, first: str | None, middle: str | None) -> str:
 
 def _one_line(addressee: str) -> str:
     return addressee.replace("\n\n", "; ").replace("\n", " ")
-
-
-def file_counts(session: Session, ids: list[int]) -> dict[int, int]:
-    """How many files each letter holds."""
-    if not ids:
-        return {}
-    stmt = (
-        select(LetterFile.letter_id, func.count(LetterFile.id))
-        .where(one_of(LetterFile.letter_id, ids))
-        .group_by(LetterFile.letter_id)
-    )
-    return {lid: int(n) for lid, n in session.execute(stmt)}
 
 
 def _report_progress(session: Session, ids: list[int]) -> dict[int, tuple[dt.date, int, int]]:
