@@ -454,8 +454,10 @@ def _official(position: str, last_name: str, first_name: str, middle_name: str) 
     return " ".join(p for p in (position, full_name(last_name, first_name, middle_name)) if p)
 
 
-def _official_of(row: Recipient) -> str:
-    return _official(row.position, row.last_name, row.first_name, row.middle_name)
+def organization_and_official(row: Recipient) -> str:
+    """A recipient on one line: the body, then its official («Министерство … — Министр …»)."""
+    official = _official(row.position, row.last_name, row.first_name, row.middle_name)
+    return " — ".join(p for p in (row.organization, official) if p)
 
 
 RECIPIENT_COUNT_CAP = 1_000  # beyond this the directory says «более 1 000»
@@ -629,7 +631,7 @@ def find_duplicates(db: Database) -> list[DuplicateGroup]:
             groups.setdefault(key, []).append(row)
         return [
             DuplicateGroup(
-                label=" — ".join(p for p in (rows[0].organization, _official_of(rows[0])) if p),
+                label=organization_and_official(rows[0]),
                 ids=[r.id for r in rows],
                 codes=[r.code or "" for r in rows],
             )

@@ -27,9 +27,10 @@ from sqlalchemy import func, select
 from app import clock, search_terms
 from app.errors import UserError
 from app.exporters.medo import page_count
+from app.services.directory.recipients import organization_and_official
 from app.services.incoming.cards import MAX_FILES, IncomingCard
 from app.services.incoming.lookup import incoming_journal_code
-from app.services.incoming.registration import RegisteredIncoming, register_in, sender_name
+from app.services.incoming.registration import RegisteredIncoming, register_in
 from app.services.registry.file_store import limit_bytes
 from db.engine import Database
 from db.models import Recipient
@@ -119,7 +120,7 @@ def sender_of(db: Database, address: str) -> tuple[str, str] | None:
         ).first()
         if found is None or not found.code:
             return None
-        return found.code, sender_name(found)
+        return found.code, organization_and_official(found)
 
 
 def mail_limit(db: Database) -> int:

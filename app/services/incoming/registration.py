@@ -10,7 +10,6 @@ the letter to executors with a due date; it is then on control until answered or
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -23,15 +22,16 @@ from app.errors import UserError
 from app.production_calendar import due_date_warning
 from app.services.control.report_control import Reply, receive_in
 from app.services.control.reports import OUTSTANDING, control_in
+from app.services.directory.recipients import organization_and_official
 from app.services.incoming.cards import MAX_FILES, IncomingCard, check_card
 from app.services.incoming.lookup import mark_answered
 from app.services.registry.counters import INCOMING, issue_number
 from app.services.registry.file_store import count_pages, free_name, limit_bytes
 from app.services.registry.letters import find_letter_in
 from app.services.safety.audit_log import refuse_stale
-from app.services.safety.stored_files import megabytes, open_upload, store_stream_in, upload_size
+from app.services.safety.stored_files import megabytes, open_uploads, store_stream_in, upload_size
 from app.states import Execution, LetterStatus
-from app.text import date_ru, full_name
+from app.text import date_ru
 from db.engine import Database
 from db.models import (
     IncomingAssignment,
@@ -67,13 +67,6 @@ class RegisteredIncoming:
     report: str = ""  # what the reply did to report control, in words
 
 
-def sender_name(recipient: Recipient) -> str:
-    """The sender as the journal names it: the body, then its official."""
-    person = full_name(recipient.last_name, recipient.first_name, recipient.middle_name)
-    official = " ".join(p for p in (recipient.position, person) if p)
-    return " — ".join(p for p in (recipient.organization, official) if p)
-
-
 def register_incoming(
     db: Database, card: IncomingCard, *, today: dt.date | None = None, again: bool = False
 ) -> RegisteredIncoming:
@@ -82,15 +75,12 @@ def register_incoming(
     second registration of a letter registered before."""
     today = today or clock.today()
     check_card(card, today)
-    try:
-        with ExitStack() as stack:
-            sources = [(p.name, stack.enter_context(open_upload(p))) for p in card.files]
-            pages = [count_pages(p) for p in card.files]
-            search_terms.ready()  # the dictionary loaded before the lock is taken
-            with db.write() as session:
-                return register_in(session, card, sources, pages, today=today, again=again)
-    except OSError as exc:
-        raise UserError(f"Файл не читается ({exc.strerror or exc})") from None
+    pages = [count_pages(p) for p in card.files]
+    with open_uploads(card.files) as opened:
+        sources = [(p.name, source) for p, source in zip(card.files, opened, strict=True)]
+        search_terms.ready()  # the dictionary loaded before the lock is taken
+        with db.write() as session:
+            return register_in(session, card, sources, pages, today=today, again=again)
 
 
 def _incoming_journal(session: Session, code: str) -> Journal:
@@ -113,7 +103,7 @@ def _sender(session: Session, card: IncomingCard) -> tuple[Recipient | None, str
     recipient = session.scalars(select(Recipient).where(Recipient.code == code)).first()
     if recipient is None:
         raise UserError(f"Отправитель с кодом «{code}» не найден в справочнике")
-    return recipient, card.sender_text.strip() or sender_name(recipient)
+    return recipient, card.sender_text.strip() or organization_and_official(recipient)
 
 
 def _refuse_duplicate(
@@ -313,20 +303,17 @@ def attach_to_incoming(db: Database, incoming_id: int, files: list[Path]) -> lis
         raise UserError("Укажите файлы")
     if len(files) > MAX_FILES:
         raise UserError(f"Файлов больше {MAX_FILES}")
-    try:
-        with ExitStack() as stack:
-            sources = [(p.name, stack.enter_context(open_upload(p))) for p in files]
-            pages = [count_pages(p) for p in files]
-            with db.write() as session:
-                row = _registered(session, incoming_id)
-                stored = _store_files(session, row, sources, pages)
-                names = [f.name for f in stored]
-                audit.record(
-                    session, "incoming", row.id, "file_attached", number=row.number, files=names
-                )
-                return names
-    except OSError as exc:
-        raise UserError(f"Файл не читается ({exc.strerror or exc})") from None
+    pages = [count_pages(p) for p in files]
+    with open_uploads(files) as opened:
+        sources = [(p.name, source) for p, source in zip(files, opened, strict=True)]
+        with db.write() as session:
+            row = _registered(session, incoming_id)
+            stored = _store_files(session, row, sources, pages)
+            names = [f.name for f in stored]
+            audit.record(
+                session, "incoming", row.id, "file_attached", number=row.number, files=names
+            )
+            return names
 
 
 def annul_incoming(db: Database, incoming_id: int, reason: str, *, version: int = 0) -> None:

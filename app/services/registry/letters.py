@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,7 @@ from app.services.incoming.lookup import find_incoming_in, mark_answered
 from app.services.registry.counters import INCOMING, issue_number
 from app.services.registry.file_store import count_pages, store_letter_file_in
 from app.services.safety.audit_log import refuse_stale
-from app.services.safety.stored_files import open_upload
+from app.services.safety.stored_files import open_uploads
 from app.states import ControlState, CopyState, DeliveryState, LetterStatus, labels
 from app.text import date_ru
 from db.engine import Database
@@ -448,24 +447,20 @@ def register_letter(
     refuse_incomplete(card, document=document is not None)
     files = [(a.title, a.file) for a in card.attachments if a.file is not None]
     pages = [count_pages(path) for _title, path in files]
-    try:
-        with ExitStack() as stack:
-            sources = [stack.enter_context(open_upload(path)) for _title, path in files]
-            search_terms.ready()  # the dictionary loaded before the lock is taken
-            with db.write() as session:
-                registered = register_in(session, card, today=today, seq=seq)
-                letter = session.get(Letter, registered.id)
-                assert letter is not None
-                for (title, path), source, count in zip(files, sources, pages, strict=True):
-                    store_letter_file_in(
-                        session, letter, path.name, source,
-                        kind="attachment", title=title, pages=count,
-                    )  # fmt: skip
-                if document is not None:
-                    document(session, letter)
-                return registered
-    except OSError as exc:  # a read that fails half way
-        raise UserError(f"Файл приложения не читается ({exc.strerror or exc})") from None
+    with open_uploads([path for _title, path in files], "Файл приложения") as sources:
+        search_terms.ready()  # the dictionary loaded before the lock is taken
+        with db.write() as session:
+            registered = register_in(session, card, today=today, seq=seq)
+            letter = session.get(Letter, registered.id)
+            assert letter is not None
+            for (title, path), source, count in zip(files, sources, pages, strict=True):
+                store_letter_file_in(
+                    session, letter, path.name, source,
+                    kind="attachment", title=title, pages=count,
+                )  # fmt: skip
+            if document is not None:
+                document(session, letter)
+            return registered
 
 
 def reserve_number(

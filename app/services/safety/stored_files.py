@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -125,6 +125,18 @@ def open_upload(path: Path) -> Iterator[BinaryIO]:
         raise UserError(f"{path}: файл не читается ({exc.strerror or exc})") from None
     with source:
         yield source
+
+
+@contextmanager
+def open_uploads(paths: Sequence[Path], what: str = "Файл") -> Iterator[list[BinaryIO]]:
+    """The files the clerk picked, all opened before anything is written (one that cannot be
+    opened uses no number); a read that fails half way, inside the block, is one Russian line
+    naming ``what`` it was."""
+    try:
+        with ExitStack() as stack:
+            yield [stack.enter_context(open_upload(path)) for path in paths]
+    except OSError as exc:
+        raise UserError(f"{what} не читается ({exc.strerror or exc})") from None
 
 
 def upload_size(source: BinaryIO) -> int:
