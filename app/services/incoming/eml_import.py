@@ -15,23 +15,21 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
-import io
 from dataclasses import dataclass, field
 from email.message import EmailMessage, MIMEPart
 from email.utils import parseaddr
-from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from pathlib import Path
 
 from sqlalchemy import func, select
 
 from app import clock, search_terms
 from app.errors import UserError
-from app.exporters.medo import page_count
 from app.services.directory.recipients import organization_and_official
 from app.services.incoming.cards import MAX_FILES, IncomingCard
 from app.services.incoming.lookup import incoming_journal_code
-from app.services.incoming.registration import RegisteredIncoming, register_in
+from app.services.incoming.registration import RegisteredIncoming, register_read_in
 from app.services.registry.file_store import limit_bytes
+from app.services.safety.stored_files import plain_name
 from db.engine import Database
 from db.models import Recipient
 
@@ -55,8 +53,7 @@ class ReceivedMail:
 
 
 def _safe_name(name: str, n: int) -> str:
-    base = PurePosixPath((name or "").replace("\\", "/")).name.strip()
-    return base[:250] if base not in ("", ".", "..") else f"вложение-{n}"
+    return plain_name(name or "") or f"вложение-{n}"
 
 
 def read_mail(path: Path, limit: int) -> ReceivedMail:
@@ -167,8 +164,6 @@ def import_eml(
             delivery="Электронная почта",
             uid=mail.uid,
         )
-        sources: list[tuple[str, BinaryIO]] = [(n, io.BytesIO(c)) for n, c in mail.files]
-        pages = [page_count(c) if n.lower().endswith(".pdf") else 0 for n, c in mail.files]
-        registered = register_in(session, card, sources, pages, today=today, again=again)
+        registered = register_read_in(session, card, mail.files, today=today, again=again)
     note = "из справочника" if known else "отправитель не найден в справочнике"
     return ImportedMail(registered, note)

@@ -16,26 +16,25 @@ registered before (the same message uid) is skipped.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from sqlalchemy import select
 
 from app import clock, search_terms
 from app.errors import UserError
-from app.exporters.medo import CONTAINER_NS, DOCUMENT, MESSAGE, PASSPORT, page_count
+from app.exporters.medo import CONTAINER_NS, DOCUMENT, MESSAGE, PASSPORT
 from app.services.incoming.cards import IncomingCard
 from app.services.incoming.lookup import incoming_journal_code
 from app.services.incoming.registration import (
     DuplicateIncoming,
     RegisteredIncoming,
-    register_in,
+    register_read_in,
 )
 from app.services.registry.file_store import limit_bytes
+from app.services.safety.stored_files import plain_name
 from db.engine import Database
 from db.models import Recipient
 
@@ -123,11 +122,11 @@ def _date(text: str) -> dt.date | None:
 
 
 def _safe_name(name: str) -> str:
-    """A name from the package as a file name only: no folders, nothing that climbs out."""
-    base = PurePosixPath(name.replace("\\", "/")).name.strip()
-    if not base or base in (".", ".."):
+    """A name from the package as a file name only (:func:`plain_name`)."""
+    base = plain_name(name)
+    if not base:
         raise UserError(f"в пакете файл с недопустимым именем «{name[:100]}»")
-    return base[:250]
+    return base
 
 
 def read_package(folder: Path, limit: int) -> ReceivedPackage:
@@ -303,10 +302,8 @@ def _register(
             pages=package.pages,
             uid=package.uid,
         )
-        sources: list[tuple[str, BinaryIO]] = [(n, io.BytesIO(c)) for n, c in package.files]
-        pages = [page_count(c) if n.lower().endswith(".pdf") else 0 for n, c in package.files]
         try:
-            registered = register_in(session, card, sources, pages, today=today)
+            registered = register_read_in(session, card, package.files, today=today)
         except DuplicateIncoming as exc:
             return ImportedPackage(package.folder, None, f"уже зарегистрирован: № {exc.number}")
     where = "из справочника" if card.sender_code else "отправитель не найден в справочнике"

@@ -10,6 +10,7 @@ the letter to executors with a due date; it is then on control until answered or
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -195,6 +196,21 @@ def register_in(
     )
     report = _answer_to(session, row, card, stored, today) if card.reply_to.strip() else ""
     return RegisteredIncoming(row.id, row.number, row.reg_date, journal.code, report)
+
+
+def register_read_in(
+    session: Session,
+    card: IncomingCard,
+    files: list[tuple[str, bytes]],
+    *,
+    today: dt.date,
+    again: bool = False,
+) -> RegisteredIncoming:
+    """:func:`register_in` for a letter whose files are already read (from a МЭДО package, an
+    e-mail): names and contents."""
+    sources: list[tuple[str, BinaryIO]] = [(name, io.BytesIO(data)) for name, data in files]
+    pages = [count_pages(Path(name), data) for name, data in files]
+    return register_in(session, card, sources, pages, today=today, again=again)
 
 
 def _store_files(

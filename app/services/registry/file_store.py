@@ -5,6 +5,7 @@ both store through here."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import BinaryIO
 
@@ -27,23 +28,26 @@ def limit_bytes(session: Session) -> int:
     return max(1, mb) * 1024 * 1024
 
 
-def count_pages(path: Path) -> int:
-    """Pages of a PDF or a (multi-page) image; 0 when it is neither or cannot be read."""
+def count_pages(path: Path, content: bytes | None = None) -> int:
+    """Pages of a PDF or a (multi-page) image; 0 when it is neither or cannot be read.
+    ``content``: the file's bytes, already in memory (a МЭДО package's, an e-mail's); ``path``
+    then only names it."""
     suffix = path.suffix.lower()
     if suffix not in PAGED_SUFFIXES:
         return 0
+    source = str(path) if content is None else content
     try:
         if suffix == ".pdf":
             import pypdfium2 as pdfium
 
-            document = pdfium.PdfDocument(str(path))
+            document = pdfium.PdfDocument(source)
             try:
                 return len(document)
             finally:
                 document.close()
         from PIL import Image
 
-        with Image.open(path) as image:
+        with Image.open(path if content is None else io.BytesIO(content)) as image:
             return int(getattr(image, "n_frames", 1))
     except Exception:  # a damaged or foreign file: stored all the same, pages unknown
         return 0

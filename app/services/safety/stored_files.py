@@ -11,7 +11,7 @@ import io
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from sqlalchemy import insert, select
@@ -107,6 +107,13 @@ def store_file_in(session: Session, name: str, content: bytes, mime: str = "") -
     session.add(stored)
     session.flush()
     return stored
+
+
+def plain_name(name: str) -> str:
+    """A file name given by someone else (inside a МЭДО package, an e-mail) as a name only: no
+    folders, nothing that climbs out, at most 250 characters; empty when nothing is left."""
+    base = PurePosixPath(name.replace("\\", "/")).name.strip()
+    return "" if base in ("", ".", "..") else base[:250]
 
 
 @contextmanager
