@@ -24,6 +24,7 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     Select,
+    TextClause,
     and_,
     cast,
     column,
@@ -163,12 +164,16 @@ def newest_ids(
     session: Session, spec: Indexed, wanted: list[Wanted], below: int, n: int
 ) -> list[int]:
     """SQLite: up to ``n`` ids of matching rows below ``below``, highest (newest) first."""
-    stmt = text(
+    query = fts5_query(completed(session, spec, wanted))
+    return list(session.scalars(_newest(spec), {"q": query, "below": below, "n": n}))
+
+
+def _newest(spec: Indexed) -> TextClause:
+    """Up to ``:n`` ids matching ``:q`` below ``:below``, highest first (SQLite)."""
+    return text(
         f"SELECT rowid FROM {spec.fts} WHERE {spec.fts} MATCH :q AND rowid < :below "
         "ORDER BY rowid DESC LIMIT :n"
     )
-    query = fts5_query(completed(session, spec, wanted))
-    return list(session.scalars(stmt, {"q": query, "below": below, "n": n}))
 
 
 COUNT_CHUNK = 2_000
@@ -184,14 +189,7 @@ def count_capped(
     """SQLite: how many matching rows meet ``conditions``, up to ``cap + 1`` («more than cap»),
     read from the index a chunk at a time (each chunk counted in SQL): ``id IN (MATCH …)``
     would collect every match of a common word before counting (0.1–0.4 s at a million)."""
-    chunk = (
-        text(
-            f"SELECT rowid FROM {spec.fts} WHERE {spec.fts} MATCH :q AND rowid < :below "
-            "ORDER BY rowid DESC LIMIT :n"
-        )
-        .columns(column("rowid", Integer))
-        .subquery("chunk")
-    )
+    chunk = _newest(spec).columns(column("rowid", Integer)).subquery("chunk")
     stmt = select(func.count(), func.min(chunk.c.rowid), func.count())
     if conditions:  # the chunk's rows that meet them counted beside it
         meeting = and_(spec.model.id == chunk.c.rowid, *conditions)
