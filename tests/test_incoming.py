@@ -326,7 +326,7 @@ def test_the_cli(tmp_path: Path) -> None:
     )  # fmt: skip
     assert assigned.returncode == 0, assigned.stderr
     listed = run("incoming", "list", "--on-control", "--format", "csv", db=db).stdout
-    assert listed.splitlines()[1].startswith("1-ог,")
+    assert listed.splitlines()[1].startswith("1-ог;")  # the CSV of every list command
     assert "На контроле" in run("incoming", "show", "1-ог", db=db).stdout
     found = run("incoming", "list", "--search", "мероприятие", "--journal", "ОГ", db=db).stdout
     assert "1-ог" in found and "Всего: 2" in found

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from dataclasses import asdict
@@ -169,6 +168,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
+    from app.cli.csv_output import csv_out
     from app.services.incoming.listing import IncomingQuery, list_incoming
     from app.states import Execution, LetterStatus
 
@@ -185,17 +185,13 @@ def _cmd_list(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2, default=str))
     elif args.format == "csv":
-        out = csv.writer(sys.stdout)
-        out.writerow(
+        csv_out(
             ["number", "date", "sender", "sender_number", "sender_date", "subject", "execution",
-             "executor", "due"]
+             "executor", "due"],
+            ([r.number, r.reg_date.isoformat(), r.sender, r.sender_number,
+              r.sender_date.isoformat() if r.sender_date else "", r.subject, r.execution,
+              r.executor, r.due.isoformat() if r.due else ""] for r in rows),
         )  # fmt: skip
-        for r in rows:
-            out.writerow(
-                [r.number, r.reg_date.isoformat(), r.sender, r.sender_number,
-                 r.sender_date.isoformat() if r.sender_date else "", r.subject, r.execution,
-                 r.executor, r.due.isoformat() if r.due else ""]
-            )  # fmt: skip
     else:
         for r in rows:
             state = Execution(r.execution).label if r.execution != Execution.NONE else ""

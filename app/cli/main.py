@@ -7,16 +7,16 @@ line on stderr, never a traceback).
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, NoReturn
 
+from app.cli.csv_output import csv_out
 from app.cli.letter_args import add_letter_ref, bounded, letter_id_of
 from app.crash import clerk_message
 from app.errors import READ_ONLY_MESSAGE, UserError
@@ -291,7 +291,7 @@ def _cmd_letters_list(args: argparse.Namespace) -> int:
         data = [asdict(r) for r in rows]
         print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
     elif args.format == "csv":
-        _csv_out(
+        csv_out(
             ["number", "date", "status", "addressee", "subject"],
             ([r.number, r.reg_date.isoformat(), r.status, r.addressee, r.subject] for r in rows),
         )
@@ -505,17 +505,6 @@ def _cmd_recipients_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _csv_out(header: list[str], rows: Iterable[list[Any]]) -> None:
-    """CSV on standard output, each text cell guarded as the file exports guard it: a cell
-    starting with = + - @ opens in Excel as text, never runs as a formula."""
-    from app.tabular import guard_formula
-
-    writer = csv.writer(sys.stdout, delimiter=";")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([guard_formula(v) if isinstance(v, str) else v for v in row])
-
-
 def _cmd_recipients_list(args: argparse.Namespace) -> int:
     from app.services.directory.recipients import list_recipients
 
@@ -523,7 +512,7 @@ def _cmd_recipients_list(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2))
     elif args.format == "csv":
-        _csv_out(
+        csv_out(
             ["code", "organization", "official", "addressee", "delivery", "lists"],
             (
                 [r.code, r.organization, r.official, r.addressee_lines, r.delivery, r.lists]
