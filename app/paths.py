@@ -15,9 +15,20 @@ APP_NAME = "secretariat"
 DB_FILE_NAME = "secretariat.db"
 
 
+def expanded(path: str | Path) -> Path:
+    """A path as typed, «~» and «~user» expanded; a home folder that cannot be found (an
+    unknown «~user») is one Russian line, not a crash."""
+    try:
+        return Path(path).expanduser()
+    except RuntimeError:
+        from app.errors import UserError
+
+        raise UserError(f"{path}: домашняя папка «{str(path).split('/')[0]}» не найдена") from None
+
+
 def _dir_from_env(name: str) -> Path | None:
     value = os.environ.get(name, "").strip()
-    return Path(value).expanduser() if value else None
+    return expanded(value) if value else None
 
 
 def data_dir() -> Path:

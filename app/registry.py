@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from app.errors import UnusableDatabaseError, UserError
-from app.paths import database_target, default_database
+from app.paths import database_target, default_database, expanded
 from app.word_index import Progress, build, needs_building
 from db.engine import Database, open_database
 from db.schema import (
@@ -57,7 +57,7 @@ def open_registry(
     then already be at the program's schema, since it cannot be migrated."""
     target = database_target(cli_value)
     if "://" not in target:
-        path = Path(target).expanduser()
+        path = expanded(target)
         _check_sqlite_path(path, is_default=path == default_database())
         read_only = _must_read_only(path, read_only)
         if read_only and not path.exists():
@@ -163,7 +163,7 @@ def _unusable(target: str, message: str) -> UnusableDatabaseError:
         return UnusableDatabaseError(message)
     from app.services.safety.backup import backup_folder, latest_backup
 
-    path = Path(target).expanduser().resolve()
+    path = expanded(target).resolve()
     latest = latest_backup(backup_folder(path), path)
     if latest is not None:
         message += (

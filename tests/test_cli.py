@@ -317,3 +317,14 @@ def test_letters_export_from_the_command_line(db_path: Path, tmp_path: Path) -> 
         run("letters", "export", "2174-РСК", "--per-recipient", "--out", str(tmp_path), db=db_path),
         "персональные копии",
     )
+
+
+def test_a_home_folder_that_does_not_exist_is_one_line(tmp_path: Path) -> None:
+    """«~0» names the home folder of a user «0»; where there is none, one line and code 2
+    (the fuzzer found the crash in ``bring-back``)."""
+    for args in (["bring-back", "~0", "--list"], ["--db", "~0/x.db", "check"]):
+        done = run(*args, db=tmp_path / "r.db")
+        assert done.returncode == 2, args
+        assert done.stderr.strip().splitlines() == [
+            "secretariat: ~0" + args[1][2:] + ": домашняя папка «~0» не найдена"
+        ]

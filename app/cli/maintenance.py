@@ -9,6 +9,7 @@ from typing import Any
 
 from app.cli.letter_args import bounded
 from app.errors import UserError
+from app.paths import expanded
 
 
 def add_maintenance(sub: Any, date: Any, open_db: Any) -> None:
@@ -102,7 +103,7 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     target = database_target(args.db)
     if "://" in target:
         raise UserError("восстановление из копии — только для встроенной базы SQLite")
-    database = Path(target).expanduser().resolve()
+    database = expanded(target).resolve()
     if args.latest:
         # the database may be unreadable: the folder is found without opening it
         folder = backup_folder(database, args.from_folder)
@@ -111,7 +112,7 @@ def _cmd_restore(args: argparse.Namespace) -> int:
             raise UserError(f"В папке {folder} нет резервных копий")
         source = latest.path
     else:
-        source = args.file.expanduser().resolve()
+        source = expanded(args.file).resolve()
     continue_after = parse_continue_after(args.continue_after)
     result = restore_backup(database, source, continue_after=continue_after, force=args.force)
     print(f"База восстановлена из {result.restored_from} (схема {result.revision})")
@@ -135,7 +136,7 @@ def _cmd_bring_back(args: argparse.Namespace) -> int:
     from app.services.safety.restore_guard import bring_back, missing_letters
 
     db = args.open_db(args)
-    aside = args.aside.expanduser()
+    aside = expanded(args.aside)
     if args.list:
         if not aside.is_file():
             raise UserError(f"{aside}: файл не найден")

@@ -14,6 +14,7 @@ from typing import Any
 
 from app.errors import UserError
 from app.json_input import JsonObject, read_json_file
+from app.paths import expanded
 from app.services.organization.profile import (
     DISPATCH_TEXTS,
     ORGANIZATION_TEXTS,
@@ -73,7 +74,7 @@ def _organization(data: Any) -> OrganizationData:
     )
     if logo := r.text("logo"):
         try:
-            org.logo = Path(logo).expanduser().read_bytes()
+            org.logo = expanded(logo).read_bytes()
         except OSError as exc:
             raise UserError(f"organization.logo: файл {logo} не читается ({exc.strerror})") from exc
     read_above = ("name", "short_name")

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from app import clock
 from app.errors import UserError
+from app.paths import expanded
 from app.services.safety.restore_guard import (
     MissingLetter,
     NumbersUnknownError,
@@ -73,10 +74,10 @@ def backup_folder(database: Path, given: str | Path | None = None) -> Path:
 
     configured = given or Settings().get(BACKUP_DIR_SETTING)
     if configured:
-        return Path(configured).expanduser()
+        return expanded(configured)
     env = os.environ.get(BACKUP_DIR_ENV, "").strip()
     if env:
-        return Path(env).expanduser()
+        return expanded(env)
     return database.parent / "backups"
 
 
