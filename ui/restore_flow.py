@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 from app.errors import UserError
 from app.numbering import MAX_SEQ
 from app.services.safety.backup import RestoreResult, restore_backup
-from app.services.safety.restore_guard import NumbersUnknownError, bring_back
+from app.services.safety.bring_back import bring_back
+from app.services.safety.restore_guard import NumbersUnknownError, missing_lines
 from ui.widgets.buttons import ok_cancel
 
 MISSING_SHOWN = 15  # letters named in the message; the rest are counted
@@ -87,9 +88,7 @@ def result_text(result: RestoreResult) -> str:
     )
     if result.missing:
         lines.append(f"\nВ копии нет писем, зарегистрированных после нее: {len(result.missing)}")
-        lines.extend(f"  {m.line}" for m in result.missing[:MISSING_SHOWN])
-        if len(result.missing) > MISSING_SHOWN:
-            lines.append(f"  и еще {len(result.missing) - MISSING_SHOWN}")
+        lines.extend(f"  {line}" for line in missing_lines(result.missing, MISSING_SHOWN))
     return "\n".join(lines)
 
 

@@ -98,7 +98,7 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 def _cmd_restore(args: argparse.Namespace) -> int:
     from app.paths import database_target
     from app.services.safety.backup import backup_folder, latest_backup, restore_backup
-    from app.services.safety.restore_guard import parse_continue_after
+    from app.services.safety.restore_guard import missing_lines, parse_continue_after
 
     target = database_target(args.db)
     if "://" in target:
@@ -125,15 +125,16 @@ def _cmd_restore(args: argparse.Namespace) -> int:
         )
     if result.missing:
         print(f"Писем нет в копии: {len(result.missing)}")
-        for item in result.missing:
-            print(f"  {item.line}")
+        for line in missing_lines(result.missing):
+            print(f"  {line}")
         print(f"Вернуть их: secretariat bring-back '{result.kept_aside}'")
     return 0
 
 
 def _cmd_bring_back(args: argparse.Namespace) -> int:
     from app.services.safety.backup import database_file
-    from app.services.safety.restore_guard import bring_back, missing_letters
+    from app.services.safety.bring_back import bring_back
+    from app.services.safety.restore_guard import missing_letters, missing_lines
 
     db = args.open_db(args)
     aside = expanded(args.aside)
@@ -141,8 +142,8 @@ def _cmd_bring_back(args: argparse.Namespace) -> int:
         if not aside.is_file():
             raise UserError(f"{aside}: файл не найден")
         missing = missing_letters(aside, database_file(db))
-        for item in missing:
-            print(item.line)
+        for line in missing_lines(missing):
+            print(line)
         print(f"Писем нет в базе: {len(missing)}")
         return 0
     back = bring_back(db, aside, args.number or None)

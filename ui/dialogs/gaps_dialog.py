@@ -32,7 +32,7 @@ from ui.widgets.table_model import Column
 
 TITLE = "Пропуски в нумерации"
 KIND_COLOURS = {"reserved": "#9a5b00", "cancelled": "#777777", "annulled": "#b00020",
-                "missing": "#1f4e9c"}  # fmt: skip
+                "missing": "#1f4e9c", "aside": "#b00020"}  # fmt: skip
 COLUMNS = [
     Column("Журнал", lambda g: g.journal),
     Column("Период", lambda g: g.period),

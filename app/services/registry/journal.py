@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,10 @@ GAP_REASONS = {
     "cancelled": "резерв отменен",
     "annulled": "аннулирован",
     "missing": "номер не выдавался (пропуск в нумерации)",
+    "aside": "письмо есть только в прежней базе, отложенной при восстановлении",
 }
+UNHELD = "unheld"  # numbers of a counter moved before any letter: not gaps, unless kept aside
+ASIDE_CHECKED = 10_000  # skipped numbers looked up in the kept-aside files, at most
 
 
 # --- numbers back to their parts ----------------------------------------------------------
@@ -115,8 +118,54 @@ def journal_gaps(db: Database, *, journal: str | None = None) -> list[Gap]:
             }
             if codes:
                 gaps += _gaps_of(session, entry, codes)
+    if db.sqlite_path is not None:
+        gaps = _only_aside(db.sqlite_path, gaps)
+    gaps = [g for g in gaps if g.kind != UNHELD]
     gaps.sort(key=lambda g: (g.journal, g.period, g.seq))
     return gaps
+
+
+def _only_aside(database: Path, gaps: list[Gap]) -> list[Gap]:
+    """Skipped numbers that a letter holds in a database a restore kept aside are not «не
+    выдавался»: they are named with that file, to be brought back (``bring-back``)."""
+    from app.services.safety.restore_guard import numbers_only_aside
+
+    wanted: list[tuple[str, str, int]] = []
+    for gap in gaps:
+        if gap.kind in ("missing", UNHELD):
+            for seq in range(gap.seq, max(gap.last_seq, gap.seq) + 1):
+                if len(wanted) >= ASIDE_CHECKED:
+                    break
+                wanted.append((gap.journal, gap.period, seq))
+    found = numbers_only_aside(database, wanted) if wanted else {}
+    if not found:
+        return gaps
+    out: list[Gap] = []
+    for gap in gaps:
+        if gap.kind not in ("missing", UNHELD):
+            out.append(gap)
+            continue
+        run: list[int] = []
+        for seq in range(gap.seq, max(gap.last_seq, gap.seq) + 1):
+            aside = found.get((gap.journal, gap.period, seq))
+            if aside is None:
+                run.append(seq)
+                continue
+            if run:
+                out.append(
+                    replace(_skipped(gap.journal, gap.period, run[0], run[-1]), kind=gap.kind)
+                )
+                run = []
+            number, path = aside
+            out.append(
+                Gap(
+                    gap.journal, gap.period, seq, number, GAP_REASONS["aside"],
+                    f"{path.name}; вернуть: secretariat bring-back", kind="aside",
+                )
+            )  # fmt: skip
+        if run:
+            out.append(replace(_skipped(gap.journal, gap.period, run[0], run[-1]), kind=gap.kind))
+    return out
 
 
 def _gaps_of(
@@ -169,7 +218,11 @@ def _gaps_of(
         )
     }
     gaps: list[Gap] = []
-    # a counter without letters was moved forward before the first letter: no gap yet
+    # a counter without letters was moved forward before the first letter: no gap yet —
+    # unless a restore left that period's letters in the kept-aside file (``_only_aside``)
+    for (jid, key), last_seq in counters.items():
+        if (jid, key) not in spans and last_seq > 0:
+            gaps.append(replace(_skipped(codes[jid], key, 1, last_seq), kind=UNHELD))
     for (jid, key), (count, low, high) in spans.items():
         last_seq = counters.get((jid, key), high)
         period = list(unregistered.get((jid, key), []))

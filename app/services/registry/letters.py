@@ -477,13 +477,29 @@ def reserve_number(
     search_terms.ready()  # the dictionary loaded before the lock is taken
     with db.write() as session:
         journal = _journal(session, journal_code)
-        letter = _new_number(session, journal, date or clock.today(), case=case, corr="")
-        letter.status = LetterStatus.RESERVED
-        letter.subject = note
-        session.add(letter)
-        session.flush()
+        letter = reserve_in(session, journal, date or clock.today(), case=case, note=note)
         audit.record(session, "letter", letter.id, "reserved", number=letter.number)
         return RegisteredLetter(letter.id, letter.number, letter.reg_date, journal.code)
+
+
+def reserve_in(
+    session: Session,
+    journal: Journal,
+    date: dt.date,
+    *,
+    case: str,
+    note: str,
+    seq: int | None = None,
+    reuse: bool = False,
+) -> Letter:
+    """A reserved number's row, inside an open write transaction (``seq``/``reuse``: a
+    reservation brought back after a restore under its own number)."""
+    letter = _new_number(session, journal, date, case=case, corr="", seq=seq, reuse=reuse)
+    letter.status = LetterStatus.RESERVED
+    letter.subject = note
+    session.add(letter)
+    session.flush()
+    return letter
 
 
 def _reserved(session: Session, journal: Journal, number: str) -> Letter:

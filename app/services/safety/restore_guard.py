@@ -5,7 +5,8 @@ may already be in the post, so before the copy is put in place its counters are 
 the replaced database had issued: read from that file, or given by the clerk when the file
 cannot be read (``--continue-after ИСХ=1894``, or the window's question). Journals created since
 the copy come back with their counters. The letters the copy lacks are listed (number, date,
-heading, addressee) and can be brought back from the kept-aside file under their own numbers.
+heading, addressee; incoming letters, reservations and annulled numbers too) and can be brought
+back from the kept-aside file under their own numbers (``bring_back.py``).
 
 Everything here reads and writes the files with ``sqlite3`` directly: the copy is not yet a
 database the program has opened, and it may be of an older schema.
@@ -17,17 +18,13 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from sqlalchemy import select
 
 from app.errors import UserError
 from app.numbering import MAX_SEQ, period_key
 from app.states import LetterStatus
-from db.engine import Database
-from db.models import Letter
 
 PeriodKey = tuple[str, str]  # (journal code, period key)
 
@@ -65,21 +62,63 @@ class RaisedCounter:
     after: int
 
 
+OUTGOING_TABLE, INCOMING_TABLE = "letter", "incoming_letter"
+# what a numbered row of each kind is called in a line: the addressee, or the sender
+_OTHER_SIDE = {OUTGOING_TABLE: "addressee_text", INCOMING_TABLE: "sender_text"}
+_STATUS_WORDS: dict[str, str] = {
+    LetterStatus.RESERVED: "резерв",
+    LetterStatus.ANNULLED: "аннулирован",
+    LetterStatus.CANCELLED: "резерв отменен",
+}
+
+
 @dataclass(frozen=True)
 class MissingLetter:
+    """A numbered row (outgoing or incoming, any status) only the kept-aside database has."""
+
     journal: str
     period: str
     seq: int
     number: str
     date: dt.date
     subject: str
-    addressee: str
+    addressee: str  # an outgoing letter's addressee, an incoming letter's sender
     status: str
+    table: str = OUTGOING_TABLE
+
+    @property
+    def incoming(self) -> bool:
+        return self.table == INCOMING_TABLE
 
     @property
     def line(self) -> str:
-        addressee = " ".join(self.addressee.split())[:80]
-        return f"{self.number} от {self.date:%d.%m.%Y} — {self.subject} — {addressee}"
+        other = " ".join(self.addressee.split())[:80]
+        kind = "вх. № " if self.incoming else ""
+        status = _STATUS_WORDS.get(self.status, "")
+        mark = f" [{status}]" if status else ""
+        return f"{kind}{self.number} от {self.date:%d.%m.%Y}{mark} — {self.subject} — {other}"
+
+
+def by_journal(missing: list[MissingLetter]) -> list[tuple[str, list[MissingLetter]]]:
+    """The missing rows per journal, in journal order (how the CLI and the window list them)."""
+    journals: dict[str, list[MissingLetter]] = {}
+    for item in missing:
+        journals.setdefault(item.journal, []).append(item)
+    return sorted(journals.items())
+
+
+def missing_lines(missing: list[MissingLetter], shown: int | None = None) -> list[str]:
+    """«Журнал ИСХ: 2» and its letters, journal by journal; ``shown`` caps the letters named."""
+    lines: list[str] = []
+    left = len(missing) if shown is None else shown
+    for journal, items in by_journal(missing):
+        lines.append(f"Журнал «{journal}»: {len(items)}")
+        named = items[: max(left, 0)]
+        left -= len(named)
+        lines.extend(f"  {m.line}" for m in named)
+        if len(named) < len(items):
+            lines.append(f"  и еще {len(items) - len(named)}")
+    return lines
 
 
 @contextmanager
@@ -92,22 +131,35 @@ def _connect(path: Path, *, read_only: bool = True) -> Iterator[sqlite3.Connecti
         con.close()
 
 
+def _tables(con: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _numbered_tables(tables: set[str]) -> list[str]:
+    """The tables whose rows carry numbers (a copy from before incoming letters has one)."""
+    return [t for t in (OUTGOING_TABLE, INCOMING_TABLE) if t in tables]
+
+
 def read_issued(path: Path) -> Issued | None:
     """What the database in ``path`` had issued; None when the file cannot be read."""
     try:
         with _connect(path) as con:
             con.row_factory = sqlite3.Row
-            tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master")}
+            tables = _tables(con)
             if not {"journal", "journal_counter", "letter"} <= tables:
                 return Issued({}, {})  # not a registry: it issued nothing
             journals = {row["code"]: dict(row) for row in con.execute("SELECT * FROM journal")}
             highest: dict[PeriodKey, int] = {}
-            for code, key, seq in con.execute(
+            rows = [
                 "SELECT j.code, c.period_key, c.last_seq FROM journal_counter c "
-                "JOIN journal j ON j.id = c.journal_id "
-                "UNION ALL SELECT j.code, l.period_key, max(l.seq) FROM letter l "
+                "JOIN journal j ON j.id = c.journal_id"
+            ]
+            rows += [
+                f"SELECT j.code, l.period_key, max(l.seq) FROM {table} l "
                 "JOIN journal j ON j.id = l.journal_id GROUP BY j.code, l.period_key"
-            ):
+                for table in _numbered_tables(tables)
+            ]
+            for code, key, seq in con.execute(" UNION ALL ".join(rows)):
                 highest[(code, key)] = max(highest.get((code, key), 0), int(seq or 0))
     except (sqlite3.DatabaseError, ValueError, TypeError):
         return None
@@ -181,127 +233,102 @@ def carry_counters(
     return raised
 
 
-_SUMMARY = (
-    "SELECT j.code, l.period_key, count(*), max(l.seq) FROM letter l "
-    "JOIN journal j ON j.id = l.journal_id GROUP BY j.code, l.period_key"
-)
-_ROWS = (
-    "SELECT j.code, l.period_key, l.seq, l.number, l.reg_date, l.subject, l.addressee_text, "
-    "l.status FROM letter l JOIN journal j ON j.id = l.journal_id "
-    "WHERE j.code = ? AND l.period_key = ? ORDER BY l.seq"
-)
+def _summary(table: str) -> str:
+    return (
+        f"SELECT j.code, l.period_key, count(*), max(l.seq) FROM {table} l "
+        "JOIN journal j ON j.id = l.journal_id GROUP BY j.code, l.period_key"
+    )
+
+
+def _rows(table: str) -> str:
+    return (
+        f"SELECT j.code, l.period_key, l.seq, l.number, l.reg_date, l.subject, "
+        f"l.{_OTHER_SIDE[table]}, l.status FROM {table} l JOIN journal j ON j.id = l.journal_id "
+        "WHERE j.code = ? AND l.period_key = ? ORDER BY l.seq"
+    )
 
 
 def missing_letters(aside: Path, restored: Path) -> list[MissingLetter]:
-    """Letters of the kept-aside database that the restored one does not have (by journal,
-    period and sequence number). Only the periods whose count or last number differ are read."""
+    """Numbered rows of the kept-aside database that the restored one does not have (by
+    journal, period and sequence number): outgoing and incoming letters, reservations and
+    annulled numbers. Only the periods whose count or last number differ are read."""
     try:
         with _connect(aside) as old, _connect(restored) as new:
-            before = {(c, k): (n, m) for c, k, n, m in old.execute(_SUMMARY)}
-            after = {(c, k): (n, m) for c, k, n, m in new.execute(_SUMMARY)}
+            present_tables = _tables(new)
             missing: list[MissingLetter] = []
-            for period in sorted(p for p, v in before.items() if after.get(p) != v):
-                present = {row[2] for row in new.execute(_ROWS, period)}
-                missing.extend(
-                    _missing(row) for row in old.execute(_ROWS, period) if row[2] not in present
-                )
+            for table in _numbered_tables(_tables(old)):
+                missing += _missing_of(old, new, table, table in present_tables)
     except (sqlite3.DatabaseError, ValueError) as exc:
         raise UserError(f"{aside}: письма прежней базы не читаются ({exc})") from exc
+    missing.sort(key=lambda m: (m.journal, m.period, m.seq))
     return missing
 
 
-def _missing(row: tuple[Any, ...]) -> MissingLetter:
-    code, key, seq, number, date, subject, addressee, status = row
+def _missing_of(
+    old: sqlite3.Connection, new: sqlite3.Connection, table: str, in_new: bool
+) -> list[MissingLetter]:
+    before = {(c, k): (n, m) for c, k, n, m in old.execute(_summary(table))}
+    after = {(c, k): (n, m) for c, k, n, m in new.execute(_summary(table))} if in_new else {}
+    missing: list[MissingLetter] = []
+    for period in sorted(p for p, v in before.items() if after.get(p) != v):
+        present = {row[2] for row in new.execute(_rows(table), period)} if in_new else set()
+        missing.extend(
+            _missing(row, table) for row in old.execute(_rows(table), period)
+            if row[2] not in present
+        )  # fmt: skip
+    return missing
+
+
+def _missing(row: tuple[Any, ...], table: str) -> MissingLetter:
+    code, key, seq, number, date, subject, other, status = row
     when = dt.date.fromisoformat(str(date))
-    return MissingLetter(code, key, int(seq), number, when, subject or "", addressee or "", status)
-
-
-def bring_back(db: Database, aside: Path, numbers: list[str] | None = None) -> list[MissingLetter]:
-    """Register the letters the restored database lacks again, from the kept-aside file, under
-    their own numbers and dates (one transaction). ``numbers`` limits it to those numbers.
-
-    The card comes back whole (heading, addressees, text, signatory, attachments' titles,
-    report request); dispatch marks and received reports stay in the kept-aside file. An
-    addressee or employee the restored directory does not know is kept as printed.
-    """
-    from db.engine import open_database
-
-    target = db.sqlite_path
-    if target is None:
-        raise UserError("Возврат писем — только для встроенной базы SQLite")
-    if not aside.is_file():
-        raise UserError(f"{aside}: файл не найден")
-    missing = missing_letters(aside, target)
-    if numbers:
-        unknown = sorted(set(numbers) - {m.number for m in missing})
-        if unknown:
-            raise UserError(f"Среди недостающих писем нет номеров: {', '.join(unknown)}")
-        missing = [m for m in missing if m.number in numbers]
-    if not missing:
-        return []
-    source = open_database(str(aside), read_only=True)  # as it is: no migration
-    try:
-        cards = _cards_of(source, missing)
-    finally:
-        source.dispose()
-    with db.write() as session:
-        for item, (card, status, reason) in zip(missing, cards, strict=True):
-            _register_again(session, item, card, status, reason)
-    return missing
-
-
-def _cards_of(source: Database, missing: list[MissingLetter]) -> list[tuple[Any, str, str]]:
-    from app.services.registry.letter_cards import card_to_json
-
-    cards = []
-    with source.read() as session:
-        for item in missing:
-            letter = session.scalars(
-                select(Letter).where(
-                    Letter.journal.has(code=item.journal),
-                    Letter.period_key == item.period,
-                    Letter.seq == item.seq,
-                )
-            ).one()
-            card = card_to_json(session, letter)
-            cards.append((card, letter.status, letter.annul_reason or ""))
-    return cards
-
-
-def _register_again(
-    session: Any, item: MissingLetter, data: dict[str, Any], status: str, reason: str
-) -> None:
-    from app import audit
-    from app.services.registry.letter_cards import card_from_json
-    from app.services.registry.letters import Addressee, register_in
-    from db.models import DistributionList, Recipient, Staff
-
-    data = dict(data)
-    data.pop("number", None)  # a reservation of the old file: the number is taken by seq below
-    card = card_from_json(data)
-    spec = card.addressee
-    codes = [c for c in [spec.recipient, *(spec.recipients or [])] if c]
-    known = set(session.scalars(select(Recipient.code).where(Recipient.code.in_(codes))))
-    lost_list = (
-        bool(spec.list)
-        and session.scalars(
-            select(DistributionList.id).where(DistributionList.name == spec.list)
-        ).first()
-        is None
+    return MissingLetter(
+        code, key, int(seq), number, when, subject or "", other or "", status, table
     )
-    if set(codes) - known or lost_list:
-        printed = data.get("registration", {}).get("addressees_as_printed") or []
-        text = "\n\n".join(row["lines"] for row in printed) or item.addressee
-        card = replace(card, addressee=Addressee(text=text or item.addressee))
-    staff = set(session.scalars(select(Staff.code)))
-    if card.signatory and card.signatory not in staff:
-        card = replace(card, signatory=None)
-    if card.executor and card.executor not in staff:
-        card = replace(card, executor=None)
-    card = replace(card, date=item.date)
-    registered = register_in(session, card, seq=item.seq, reuse=True)
-    letter = session.get(Letter, registered.id)
-    if status != LetterStatus.REGISTERED:
-        letter.status = status
-        letter.annul_reason = reason
-    audit.record(session, "letter", letter.id, "brought_back", number=item.number, status=status)
+
+
+ASIDE_MARK = ".до-восстановления-"
+
+
+def kept_aside_files(database: Path) -> list[Path]:
+    """The databases a restore put aside next to ``database``, newest first."""
+    try:
+        found = [
+            p
+            for p in database.parent.glob(f"{glob_escape(database.name)}{ASIDE_MARK}*")
+            if p.is_file() and not p.name.endswith(("-wal", "-shm"))
+        ]
+    except OSError:
+        return []
+    return sorted(found, key=lambda p: p.name, reverse=True)
+
+
+def glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
+
+
+def numbers_only_aside(
+    database: Path, wanted: list[tuple[str, str, int]]
+) -> dict[tuple[str, str, int], tuple[str, Path]]:
+    """Which of the (journal, period, seq) numbers ``database`` lacks live in a file a restore
+    kept aside: each found → (its number, that file). Read by the indexes of printed numbers."""
+    found: dict[tuple[str, str, int], tuple[str, Path]] = {}
+    for aside in kept_aside_files(database):
+        left = [w for w in wanted if w not in found]
+        if not left:
+            break
+        try:
+            with _connect(aside) as con:
+                for table in _numbered_tables(_tables(con)):
+                    for code, key, seq in left:
+                        row = con.execute(
+                            f"SELECT l.number FROM {table} l JOIN journal j "
+                            "ON j.id = l.journal_id WHERE j.code = ? AND l.period_key = ? "
+                            "AND l.seq = ?",
+                            (code, key, seq),
+                        ).fetchone()
+                        if row is not None and (code, key, seq) not in found:
+                            found[(code, key, seq)] = (str(row[0]), aside)
+        except (sqlite3.DatabaseError, ValueError):
+            continue  # an unreadable aside file names nothing
+    return found
