@@ -84,7 +84,19 @@ def governor_in_table(path: Path) -> Path:
     return path
 
 
-def report_request_tabbed(path: Path) -> Path:
+def report_request_tabbed(
+    path: Path,
+    *,
+    position: tuple[str, ...] = (
+        "Заместитель руководителя",
+        "Департамента государственной",
+        "политики в сфере общего",
+        "образования Министерства",
+        "просвещения Российской Федерации",
+    ),
+    signatory: str = "М.А. Протасов",
+    executor: str = "Старчикова Мария Сергеевна",
+) -> Path:
     """The addressee after tabs; Word bullet and number lists (nested); a body table with a
     repeated header; a five-line position with the name after tabs on its last line."""
     import docx
@@ -128,16 +140,11 @@ def report_request_tabbed(path: Path) -> Path:
     doc.add_paragraph("1. Отчетная форма на 1 л. в 1 экз.")
     doc.add_paragraph("2. Методические материалы на 12 л. в 1 экз.")
     doc.add_paragraph("")
-    for line in (
-        "Заместитель руководителя",
-        "Департамента государственной",
-        "политики в сфере общего",
-        "образования Министерства",
-    ):
+    for line in position[:-1]:
         doc.add_paragraph(line)
-    doc.add_paragraph("просвещения Российской Федерации\t\t\tМ.А. Протасов")
+    doc.add_paragraph(f"{position[-1]}\t\t\t{signatory}")
     doc.add_paragraph("")
-    doc.add_paragraph("Старчикова Мария Сергеевна")
+    doc.add_paragraph(executor)
     doc.add_paragraph("+7 (915) 004-29-49")
     doc.save(str(path))
     return path

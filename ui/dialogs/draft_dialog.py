@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import UserError
-from app.services.registry.draft_import import DraftCard, card_from_draft
+from app.services.registry.draft_import import DraftCard, UnmatchedPerson, card_from_draft
 from app.services.registry.letters import LetterCard
 from db.engine import Database
 from ui import palette
@@ -44,6 +44,7 @@ class DraftDialog(QDialog):
         self.setWindowTitle(f"{TITLE}: {path.name}")
         self.resize(760, 520)
         self.result_card: LetterCard | None = None
+        self.unmatched: list[UnmatchedPerson] = []  # its people who are not among the staff
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             result: DraftCard | None = card_from_draft(db, path, journal)
@@ -56,6 +57,7 @@ class DraftDialog(QDialog):
             QMessageBox.warning(parent, TITLE, message)
             return
         self.result_card = result.card
+        self.unmatched = result.unmatched
         missing = len(result.unrecognised)
         summary = QLabel(
             f"Распознано: {len(result.notes) - missing}; не распознано: {missing}. "

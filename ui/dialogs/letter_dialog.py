@@ -7,6 +7,7 @@ service, one transaction each.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 import re
 from pathlib import Path
 
@@ -63,6 +64,7 @@ from app.services.registry.letters import (
     similar_today,
     update_letter,
 )
+from app.services.registry.draft_import import UnmatchedPerson
 from app.services.registry.recent import last_case, recent_people
 from app.spelling import speller
 from app.states import LetterStatus
@@ -148,6 +150,7 @@ class LetterDialog(QDialog):
         self.draft_label.setObjectName("draft_state")
         self.draft_label.setStyleSheet(f"color: {palette.DIMMED};")
         layout.addLayout(self._build_buttons())
+        self._clear_errors_on_edit()
         self._remembered_case = ""
         self._fill_from_card()
         if letter_id is None and draft_id is None:
@@ -319,7 +322,17 @@ class LetterDialog(QDialog):
         form.addRow("", self.attachment_files_label)
         form.addRow("", self.errors["attachments"])
         form.addRow(people)
+        self.unmatched_row = QWidget()
+        self.unmatched_row.setObjectName("unmatched_people")
+        self.unmatched_layout = QVBoxLayout(self.unmatched_row)
+        self.unmatched_layout.setContentsMargins(0, 0, 0, 0)
+        self.unmatched_row.hide()
+        form.addRow("", self.unmatched_row)
         form.addRow("", self.errors["signatory"])
+        self._unmatched: dict[str, UnmatchedPerson] = {}  # role → the draft's person not in staff
+        for role, combo in (("signatory", self.signatory_combo),
+                            ("executor", self.executor_combo)):  # fmt: skip
+            combo.currentIndexChanged.connect(lambda _i, r=role: self._person_chosen(r))
         return box
 
     def _build_control(self) -> QGroupBox:
@@ -641,6 +654,8 @@ class LetterDialog(QDialog):
             card.reply_to_incoming_year = self._answering.reg_date.year
         # a letter needs its text and its signatory before it gets a number (one rule: app)
         missing = missing_requisites(card) if complete else {}
+        if complete:
+            self._refuse_unmatched()
         if "body" in missing:
             raise _FieldError("body", "Текст письма пуст")
         if "signatory" in missing:
@@ -698,6 +713,37 @@ class LetterDialog(QDialog):
                 )
 
     # --- actions --------------------------------------------------------------------------
+
+    def _clear_errors_on_edit(self) -> None:
+        """A field's message goes as soon as the clerk changes that field, and the form's own
+        message with any change: a message never outlives its cause."""
+
+        def hides(*keys: str) -> Callable[..., None]:
+            def hide(*_args: object) -> None:
+                for key in keys:
+                    self.errors[key].hide()
+                self.form_error.hide()
+
+            return hide
+
+        self.subject_edit.textChanged.connect(hides("subject"))
+        self.body_edit.changed.connect(hides("body"))
+        self.attachments_edit.textChanged.connect(hides("attachments"))
+        for edit in (self.reply_number_edit, self.reply_date_edit):
+            edit.textChanged.connect(hides("reply"))
+        self.text_edit.textChanged.connect(hides("addressee"))
+        self.mode_combo.currentIndexChanged.connect(hides("addressee"))
+        self.list_combo.currentIndexChanged.connect(hides("addressee"))
+        model = self.recipient_list.model()
+        model.rowsInserted.connect(hides("addressee"))
+        model.rowsRemoved.connect(hides("addressee"))
+        for combo in (self.signatory_combo, self.executor_combo):
+            combo.currentIndexChanged.connect(hides("signatory"))
+
+    def _clear_errors(self) -> None:
+        for label in self.errors.values():
+            label.hide()
+        self.form_error.hide()
 
     def _show_error(self, exc: Exception) -> None:
         if isinstance(exc, _FieldError):
@@ -790,7 +836,7 @@ class LetterDialog(QDialog):
         return len(card.addressee.recipients or [])
 
     def register(self) -> None:
-        self.form_error.hide()
+        self._clear_errors()
         try:
             card = self.collect()
             registered = self._view is not None and (
@@ -820,10 +866,11 @@ class LetterDialog(QDialog):
         number stamped on it."""
         from app.services.registry.letter_files import register_with_document
 
-        self.form_error.hide()
+        self._clear_errors()
         try:
             card = self.collect(complete=False)
             missing = missing_requisites(card, document=True)
+            self._refuse_unmatched()
             if "signatory" in missing:
                 raise _FieldError("signatory", "Укажите, кто подписывает письмо")
         except UserError as exc:
@@ -879,7 +926,7 @@ class LetterDialog(QDialog):
         dialog = DraftDialog(self.db, Path(chosen), self.journal_combo.currentData() or None, self)
         if dialog.result_card is None or dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        self.show_card(dialog.result_card)
+        self.show_card(dialog.result_card, dialog.unmatched)
 
     def _show_content(self, card: LetterCard) -> None:
         """The card's words in the form: heading, text, closing, salutation, reply, attachments."""
@@ -895,18 +942,92 @@ class LetterDialog(QDialog):
             "\n".join(f"{a.title}; {a.sheets}; {a.copies}" for a in card.attachments)
         )
 
-    def show_card(self, card: LetterCard) -> None:
+    def show_card(self, card: LetterCard, unmatched: list[UnmatchedPerson] | None = None) -> None:
         """Fill the form from a card made elsewhere (a Word draft): what it has replaces what the
-        form holds; registration data stay."""
+        form holds; registration data stay. A person the draft names who is not among the staff
+        leaves that field empty and marked — never the last letter's person — until the clerk
+        chooses one or adds them («Добавить в сотрудники…»)."""
         self._show_content(card)
         if card.addressee.text is not None or card.addressee.recipient or card.addressee.recipients:
             self.recipient_list.clear()
             self.text_edit.clear()
             self._fill_addressee(card.addressee, self._printed_for(card.addressee))
-        for combo, value in ((self.signatory_combo, card.signatory),
-                             (self.executor_combo, card.executor)):  # fmt: skip
+        missing = {person.role: person for person in unmatched or []}
+        for role, combo, value in (("signatory", self.signatory_combo, card.signatory),
+                                   ("executor", self.executor_combo, card.executor)):  # fmt: skip
             if value:
                 combo.setCurrentIndex(max(0, combo.findData(value)))
+            elif role in missing:
+                combo.setCurrentIndex(0)
+        self._unmatched = missing
+        self._show_unmatched()
+
+    def _refuse_unmatched(self) -> None:
+        """No number while a person the draft names is neither chosen nor added."""
+        for person in self._unmatched.values():
+            who = "кто подписывает письмо" if person.role == "signatory" else "исполнителя"
+            raise _FieldError(
+                "signatory", f"{person.line}. Выберите {who} или добавьте его в сотрудники"
+            )
+
+    def _combo_of(self, role: str) -> QComboBox:
+        return self.signatory_combo if role == "signatory" else self.executor_combo
+
+    def _show_unmatched(self) -> None:
+        """The draft's people not in the staff: the text beside the fields, each with «Добавить
+        в сотрудники…»; their fields marked red while empty."""
+        while self.unmatched_layout.count():
+            item = self.unmatched_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        for role in ("signatory", "executor"):
+            person = self._unmatched.get(role)
+            self._combo_of(role).setStyleSheet(
+                f"QComboBox {{ border: 2px solid {palette.ERROR}; }}" if person else ""
+            )
+            if person is None:
+                continue
+            line = QWidget()
+            row = QHBoxLayout(line)
+            row.setContentsMargins(0, 0, 0, 0)
+            text = QLabel(person.line)
+            text.setWordWrap(True)
+            text.setStyleSheet(ERROR_STYLE)
+            add = QPushButton("Добавить в сотрудники…")
+            add.setObjectName(f"add_{role}")
+            add.setToolTip("Новый сотрудник с должностью, именем и телефоном из черновика")
+            add.clicked.connect(lambda _c=False, r=role: self.add_unmatched_person(r))
+            row.addWidget(text, 1)
+            row.addWidget(add)
+            self.unmatched_layout.addWidget(line)
+        self.unmatched_row.setVisible(bool(self._unmatched))
+
+    def _person_chosen(self, role: str) -> None:
+        self.errors["signatory"].hide()
+        if role in self._unmatched and self._combo_of(role).currentData() is not None:
+            del self._unmatched[role]
+            self._show_unmatched()
+
+    def add_unmatched_person(self, role: str) -> None:
+        """«Добавить в сотрудники…»: the person as the draft names them, saved to the staff
+        and chosen in the field."""
+        from app.services.registry.draft_import import staff_suggestion
+        from ui.dialogs.staff_dialog import StaffDialog
+
+        person = self._unmatched.get(role)
+        if person is None:
+            return
+        taken = {s.code for s in list_staff(self.db)}
+        dialog = StaffDialog(self.db, staff_suggestion(person, taken), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.saved is None:
+            return
+        saved = dialog.saved
+        name = initials_name(saved.last_name, saved.first_name, saved.middle_name)
+        label = f"{name}, {saved.position.splitlines()[0] if saved.position else ''}".rstrip(", ")
+        for combo in (self.signatory_combo, self.executor_combo):
+            combo.addItem(label, saved.code)
+        combo = self._combo_of(role)
+        combo.setCurrentIndex(combo.findData(saved.code))
 
     def _reason_for_sent_letter(self) -> str | None:
         """ "" for a letter not sent yet; the clerk's reason for one already sent; None when

@@ -16,6 +16,7 @@ from app.docx_draft import NOT_RECOGNISED, Draft, read_draft
 from app.errors import UserError
 from app.letter_body import has_text, stored
 from app.search_terms import Wanted, text_terms
+from app.services.organization.profile import StaffData
 from app.services.registry.letters import Addressee, AttachmentData, LetterCard
 from app.text import initials_name, normalize
 from app.word_index import RECIPIENTS, matches
@@ -25,10 +26,30 @@ from db.models import Journal, Recipient, Staff
 MATCH_CANDIDATES = 200  # recipients examined for one addressee block
 
 
+ROLES = {"signatory": "подписант", "executor": "исполнитель"}
+
+
+@dataclass(frozen=True)
+class UnmatchedPerson:
+    """A signatory or executor the draft names who is not among the staff: the card leaves the
+    field empty (never the last letter's person), and the clerk chooses one or adds this one."""
+
+    role: str  # a key of ROLES
+    written: str  # «К.В. Дождиков» as the draft has it
+    position: str = ""
+    phone: str = ""
+
+    @property
+    def line(self) -> str:
+        who = f"{self.position} {self.written}".strip()
+        return f"{ROLES[self.role].capitalize()} в черновике — {who}: нет среди сотрудников"
+
+
 @dataclass
 class DraftCard:
     card: LetterCard
     notes: list[tuple[str, str]] = field(default_factory=list)  # (what it became, the text)
+    unmatched: list[UnmatchedPerson] = field(default_factory=list)
 
     @property
     def unrecognised(self) -> list[str]:
@@ -99,8 +120,16 @@ def card_from_draft(db: Database, path: Path, journal: str | None = None) -> Dra
 def _card(session: Session, draft: Draft, journal: str) -> DraftCard:
     notes = list(draft.notes)
     addressee = _addressee(session, draft, notes)
-    signatory = _person(session, draft.signatory_name, "подписант", notes)
-    executor = _person(session, draft.executor_name, "исполнитель", notes)
+    signatory = _person(session, draft.signatory_name, ROLES["signatory"], notes)
+    executor = _person(session, draft.executor_name, ROLES["executor"], notes)
+    unmatched = []
+    if draft.signatory_name and signatory is None:
+        position = " ".join(" ".join(draft.signatory_position).split())
+        unmatched.append(UnmatchedPerson("signatory", draft.signatory_name, position))
+    if draft.executor_name and executor is None:
+        unmatched.append(
+            UnmatchedPerson("executor", draft.executor_name, phone=draft.executor_phone)
+        )
     reply_date = None
     if draft.reply_to_date:
         try:
@@ -120,7 +149,7 @@ def _card(session: Session, draft: Draft, journal: str) -> DraftCard:
         signatory=signatory.code if signatory else None,
         executor=executor.code if executor else None,
     )
-    return DraftCard(card, notes)
+    return DraftCard(card, notes, unmatched)
 
 
 def _person(session: Session, written: str, who: str, notes: list[tuple[str, str]]) -> Staff | None:
@@ -149,3 +178,36 @@ def _addressee(session: Session, draft: Draft, notes: list[tuple[str, str]]) -> 
     text = "\n\n".join("\n".join(block) for block in draft.addressee)
     notes.append(("адресат не из справочника (как написан)", text.replace("\n", " / ")))
     return Addressee(text=text)
+
+
+_LATIN = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch  y  e iu ia".split(" "),
+        strict=True,
+    )
+)
+
+
+def staff_suggestion(person: UnmatchedPerson, taken: set[str]) -> StaffData:
+    """The staff card «Добавить в сотрудники…» offers for a person the draft names: surname,
+    initials, position and phone as written; a code from the surname, free among ``taken``."""
+    words = person.written.replace(".", ". ").split()
+    surname = next((w for w in words if len(w) > 2 and not w.endswith(".")), "")
+    initials = [w[0] for w in words if w.endswith(".") and w[:1].isalpha()]
+    full = [w for w in words if w != surname and not w.endswith(".")]
+    first, middle = (full + ["", ""])[:2] if full else ((initials + ["", ""])[:2])
+    first = first if len(first) > 1 or not first else f"{first}."
+    middle = middle if len(middle) > 1 or not middle else f"{middle}."
+    base = "".join(_LATIN.get(c, c if c.isascii() and c.isalnum() else "") for c in surname.lower())
+    code, n = base or "staff", 2
+    while code in taken:
+        code, n = f"{base or 'staff'}{n}", n + 1
+    return StaffData(
+        code=code,
+        last_name=surname,
+        first_name=first,
+        middle_name=middle,
+        position=person.position,
+        phone=person.phone,
+    )
