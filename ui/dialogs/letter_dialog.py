@@ -7,8 +7,8 @@ service, one transaction each.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QMimeData, Qt, Signal
@@ -41,6 +41,7 @@ from app.services.directory.distribution_lists import list_lists, list_names
 from app.services.directory.recipients import recipient_choices
 from app.services.incoming.detail import IncomingDetail, incoming_detail
 from app.services.organization.profile import list_journals, list_staff
+from app.services.registry.draft_import import UnmatchedPerson
 from app.services.registry.letter_cards import (
     LetterView,
     PrintedAddressee,
@@ -64,7 +65,6 @@ from app.services.registry.letters import (
     similar_today,
     update_letter,
 )
-from app.services.registry.draft_import import UnmatchedPerson
 from app.services.registry.recent import last_case, recent_people
 from app.spelling import speller
 from app.states import LetterStatus
@@ -978,8 +978,9 @@ class LetterDialog(QDialog):
         в сотрудники…»; their fields marked red while empty."""
         while self.unmatched_layout.count():
             item = self.unmatched_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         for role in ("signatory", "executor"):
             person = self._unmatched.get(role)
             self._combo_of(role).setStyleSheet(

@@ -30,6 +30,7 @@ class StaffDialog(QDialog):
         self.db = db
         self.saved: StaffData | None = None
         self._person = person
+        self.error = QLabel()
         form = QFormLayout()
         self.edits: dict[str, QLineEdit] = {}
         for key, label in (
@@ -52,7 +53,6 @@ class StaffDialog(QDialog):
         note = QLabel("Имя и отчество из черновика — инициалы; впишите полностью, если известны.")
         note.setWordWrap(True)
         note.setStyleSheet(f"color: {palette.DIMMED};")
-        self.error = QLabel()
         self.error.setStyleSheet(f"color: {palette.ERROR};")
         self.error.setWordWrap(True)
         self.error.hide()
@@ -63,9 +63,16 @@ class StaffDialog(QDialog):
         layout.addWidget(ok_cancel(self, "Добавить"))
 
     def accept(self) -> None:
+        text = {key: edit.text().strip() for key, edit in self.edits.items()}
         data = StaffData(
-            **{key: edit.text().strip() for key, edit in self.edits.items()},
+            code=text["code"],
+            last_name=text["last_name"],
+            first_name=text["first_name"],
+            middle_name=text["middle_name"],
+            position=text["position"],
             department=self._person.department,
+            phone=text["phone"],
+            email=text["email"],
         )
         try:
             self.saved = save_staff(self.db, data)

@@ -180,13 +180,45 @@ def _addressee(session: Session, draft: Draft, notes: list[tuple[str, str]]) -> 
     return Addressee(text=text)
 
 
-_LATIN = dict(
-    zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-        "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch  y  e iu ia".split(" "),
-        strict=True,
-    )
-)
+_LATIN_LETTERS = [
+    "a",
+    "b",
+    "v",
+    "g",
+    "d",
+    "e",
+    "e",
+    "zh",
+    "z",
+    "i",
+    "i",
+    "k",
+    "l",
+    "m",
+    "n",
+    "o",
+    "p",
+    "r",
+    "s",
+    "t",
+    "u",
+    "f",
+    "kh",
+    "ts",
+    "ch",
+    "sh",
+    "shch",
+    "-",
+    "y",
+    "-",
+    "e",
+    "iu",
+    "ia",
+]
+_LATIN = {
+    cyr: ("" if lat == "-" else lat)
+    for cyr, lat in zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя", _LATIN_LETTERS, strict=True)
+}
 
 
 def staff_suggestion(person: UnmatchedPerson, taken: set[str]) -> StaffData:
@@ -196,7 +228,7 @@ def staff_suggestion(person: UnmatchedPerson, taken: set[str]) -> StaffData:
     surname = next((w for w in words if len(w) > 2 and not w.endswith(".")), "")
     initials = [w[0] for w in words if w.endswith(".") and w[:1].isalpha()]
     full = [w for w in words if w != surname and not w.endswith(".")]
-    first, middle = (full + ["", ""])[:2] if full else ((initials + ["", ""])[:2])
+    first, middle = [*full, "", ""][:2] if full else [*initials, "", ""][:2]
     first = first if len(first) > 1 or not first else f"{first}."
     middle = middle if len(middle) > 1 or not middle else f"{middle}."
     base = "".join(_LATIN.get(c, c if c.isascii() and c.isalnum() else "") for c in surname.lower())
