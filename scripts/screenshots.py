@@ -520,6 +520,19 @@ def _editor(demo, window, shoot, out: Path, tmp: Path) -> None:  # type: ignore[
     recognised = DraftDialog(demo, draft, "РСК", window)
     shoot(recognised, "letter-from-word.png", (820, 560))
     recognised.close()
+    from app.services.registry.draft_import import card_from_draft
+
+    stranger = report_request_tabbed(
+        tmp / "Проект с новым подписантом.docx",
+        position=("Начальник управления",),
+        signatory="К.В. Дождиков",
+    )
+    read = card_from_draft(demo, stranger, "РСК")
+    filled = LetterDialog(demo, window)
+    filled.show_card(read.card, read.unmatched)
+    filled.register()  # refused: the draft's signatory is not among the staff
+    shoot(filled, "letter-from-word-new-signatory.png", (1000, 900))
+    filled.close()
     pdf = preview_card_pdf(demo, card_from_json(rich_card()))
     for page, image in enumerate(page_images(pdf, 110), 1):
         if page <= 2:

@@ -108,3 +108,74 @@ def test_a_message_goes_when_its_field_is_fixed(dialog: LetterDialog, qtbot: QtB
     assert dialog.errors["subject"].isVisible()
     dialog.subject_edit.setText("О поддержке")
     assert not dialog.errors["subject"].isVisible()
+
+
+def test_an_attachment_line_keeps_its_file_when_retitled(
+    dialog: LetterDialog, qtbot: QtBot, demo_db: Database, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    from PySide6.QtGui import QTextCursor
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.services.registry.letter_files import letter_files
+    from tests.test_gui_registry import pick_recipient
+
+    scan = tmp_path / "имя-файла.txt"
+    scan.write_text("Перечень\n" * 30, encoding="utf-8")
+    memo = tmp_path / "справка.txt"
+    memo.write_text("Справка\n", encoding="utf-8")
+    dialog.add_attachment_files([scan, memo])
+    edit = dialog.attachments_edit
+    assert edit.toPlainText() == "имя-файла; 1; 1\nсправка; 1; 1"
+    assert "строка 1 → имя-файла.txt" in dialog.attachment_files_label.text()
+    # the clerk retypes the first line's title, and puts a line above with Enter
+    cursor = edit.textCursor()
+    cursor.movePosition(QTextCursor.MoveOperation.Start)
+    cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
+    cursor.insertText("Перечень мероприятий; 2; 1")
+    cursor.movePosition(QTextCursor.MoveOperation.Start)
+    cursor.insertText("Пояснительная записка; 1; 1\n")
+    lines = [(line.text, line.file) for line in edit.lines()]
+    assert lines == [
+        ("Пояснительная записка; 1; 1", None),
+        ("Перечень мероприятий; 2; 1", scan),
+        ("справка; 1; 1", memo),
+    ]
+    assert "строка 2 → имя-файла.txt" in dialog.attachment_files_label.text()
+    # deleting a line with its file asks; «Нет» puts the line back with the file
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    asked: list[str] = []
+
+    def answer(*args: object) -> QMessageBox.StandardButton:
+        asked.append(str(args[2]))
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    last = edit.document().lastBlock()
+    cursor = QTextCursor(last)
+    cursor.movePosition(QTextCursor.MoveOperation.PreviousBlock)
+    cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
+    cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+    cursor.removeSelectedText()  # «справка» deleted
+    qtbot.waitUntil(lambda: len(asked) == 1)
+    assert "справка.txt" in asked[0]
+    qtbot.waitUntil(lambda: memo in [line.file for line in edit.lines()])
+    # the second time the clerk agrees: the file goes
+    cursor = QTextCursor(edit.document().lastBlock())
+    cursor.movePosition(QTextCursor.MoveOperation.PreviousBlock)
+    cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
+    cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+    cursor.removeSelectedText()
+    qtbot.waitUntil(lambda: len(asked) == 2)
+    assert [line.file for line in edit.linked()] == [scan]
+    # registered: the retitled line's file is kept under its new title
+    dialog.case_edit.setText("5")
+    pick_recipient(dialog, "губернатор")
+    dialog.subject_edit.setText("О плане мероприятий")
+    dialog.body_edit.setPlainText("Направляем перечень.")
+    dialog.signatory_combo.setCurrentIndex(dialog.signatory_combo.findData("protasov"))
+    dialog.journal_combo.setCurrentIndex(dialog.journal_combo.findData("ИСХ"))
+    dialog.register()
+    assert dialog.result_letter is not None, dialog.form_error.text()
+    [kept] = letter_files(demo_db, dialog.result_letter.id)
+    assert (kept.name, kept.title) == ("имя-файла.txt", "Перечень мероприятий")

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.errors import UserError
 from app.services.registry.drafts import DraftSummary, discard_draft, save_draft
 from db.engine import Database
+from ui.widgets.attachments_edit import AttachmentsEdit
 from ui.widgets.body_editor import BodyEditor
 from ui.widgets.heading_edit import HeadingEdit
 
@@ -51,7 +52,7 @@ class LetterForm(Protocol):
     closing_edit: QLineEdit
     reply_number_edit: QLineEdit
     reply_date_edit: QLineEdit
-    attachments_edit: QPlainTextEdit
+    attachments_edit: AttachmentsEdit
     signatory_combo: QComboBox
     signature_combo: QComboBox
     executor_combo: QComboBox

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QMimeData, Qt, Signal
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -73,6 +73,7 @@ from db.engine import Database
 from ui import palette
 from ui.dialogs.draft_keeper import DraftKeeper, restore_form
 from ui.file_dialogs import open_file, open_files
+from ui.widgets.attachments_edit import AttachmentsEdit
 from ui.widgets.body_editor import BodyEditor
 from ui.widgets.files_panel import FilesPanel
 from ui.widgets.heading_edit import HeadingEdit
@@ -258,13 +259,13 @@ class LetterDialog(QDialog):
         self.body_edit.setMinimumHeight(260)
         self.closing_edit = QLineEdit()
         self.closing_edit.setPlaceholderText("например, «С уважением,»")
-        dropping = _AttachmentsEdit()
-        dropping.files_dropped.connect(self.add_attachment_files)
-        self.attachments_edit: QPlainTextEdit = dropping
+        self.attachments_edit = AttachmentsEdit()
+        self.attachments_edit.files_dropped.connect(self.add_attachment_files)
         self.attachments_edit.setMaximumHeight(48)
         self.attachments_edit.setPlaceholderText("по строке на приложение: Название; листов; экз.")
-        self.attachments_edit.textChanged.connect(lambda: self._show_attachment_files())
-        self.attachment_files: dict[str, Path] = {}  # title → its file, kept at registration
+        self.attachments_edit.setAccessibleName("Приложения")
+        self.attachments_edit.links_changed.connect(self._show_attachment_files)
+        self.attachments_edit.file_line_removed.connect(self._file_line_removed)
         self.attachment_files_label = QLabel()
         self.attachment_files_label.setWordWrap(True)
         self.attachment_files_label.setStyleSheet(f"color: {palette.DIMMED};")
@@ -561,46 +562,76 @@ class LetterDialog(QDialog):
 
     def _attachments(self) -> list[AttachmentData]:
         items = []
-        for n, line in enumerate(self.attachments_edit.toPlainText().splitlines(), start=1):
-            if not line.strip():
+        for line in self.attachments_edit.lines():
+            if not line.text.strip():
+                if line.file is not None:
+                    raise _FieldError(
+                        "attachments",
+                        f"Строка {line.number}: пустая строка с файлом «{line.file.name}» — "
+                        "впишите название приложения",
+                    )
                 continue
-            title, *numbers = (p.strip() for p in line.split(";"))
+            title, *numbers = (p.strip() for p in line.text.split(";"))
             if not all(x.isdigit() and int(x) > 0 for x in numbers) or len(numbers) > 2:
-                raise _FieldError("attachments", f"Строка {n}: «Название; листов; экз.»")
+                raise _FieldError("attachments", f"Строка {line.number}: «Название; листов; экз.»")
             sheets, copies = (int(x) for x in [*numbers, "1", "1"][:2])
-            items.append(AttachmentData(title, sheets, copies, self.attachment_files.get(title)))
+            items.append(AttachmentData(title, sheets, copies, line.file))
         return items
 
+    @property
+    def attachment_files(self) -> dict[str, Path]:
+        """Title → the file its line holds (the link is the line: retitling keeps it)."""
+        return {
+            line.text.split(";")[0].strip(): line.file
+            for line in self.attachments_edit.linked()
+            if line.file is not None
+        }
+
     def add_attachment_files(self, paths: list[Path] | None = None) -> None:
-        """Attachments from files: a line «title; pages; 1» each, the file kept at registration."""
+        """Attachments from files: a line «title; pages; 1» each, holding its file, kept at
+        registration."""
         from app.services.registry.file_store import count_pages
 
         if self.letter_id is not None:
             return
         if paths is None:
             paths = open_files(self, "attachments", "Файлы приложений")
-        lines = [ln for ln in self.attachments_edit.toPlainText().splitlines() if ln.strip()]
+        titles = {line.text.split(";")[0].strip() for line in self.attachments_edit.lines()}
         for path in paths:
             if not path.is_file():
                 continue
             stem = " ".join(path.stem.split()) or path.name
             title, n = stem, 2
-            while title in self.attachment_files:
+            while title in titles:
                 title, n = f"{stem} ({n})", n + 1
-            self.attachment_files[title] = path
-            lines.append(f"{title}; {count_pages(path) or 1}; 1")
-        self.attachments_edit.setPlainText("\n".join(lines))
-        self._show_attachment_files()
+            titles.add(title)
+            self.attachments_edit.add_file_line(f"{title}; {count_pages(path) or 1}; 1", path)
 
     def _show_attachment_files(self) -> None:
-        titles = {
-            ln.split(";")[0].strip() for ln in self.attachments_edit.toPlainText().splitlines()
-        }
-        names = [f"{p.name}" for t, p in self.attachment_files.items() if t in titles]
+        """Each file with its line: «строка 1 → План.pdf»."""
+        linked = self.attachments_edit.linked()
+        names = [f"строка {line.number} → {line.file.name}" for line in linked if line.file]
         self.attachment_files_label.setText(
-            f"Файлы приложений ({len(names)}): {', '.join(names)}" if names else ""
+            f"Файлы приложений ({len(names)}): {'; '.join(names)}. Название в строке можно "
+            "менять — файл остается с ней"
+            if names
+            else ""
         )
         self.attachment_files_label.setVisible(bool(names))
+
+    def _file_line_removed(self, path: Path, line: str) -> None:
+        """A line holding a file was deleted: the file goes only when the clerk says so."""
+        QTimer.singleShot(0, lambda: self._ask_file_removal(path, line))
+
+    def _ask_file_removal(self, path: Path, line: str) -> None:
+        answer = QMessageBox.question(
+            self,
+            TITLE,
+            f"Строка приложения удалена. Убрать из приложений и файл «{path.name}»?\n\n"
+            "«Нет» — строка вернется вместе с файлом.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            self.attachments_edit.add_file_line(line.strip() or path.stem, path)
 
     def _report(self) -> ReportData | None:
         if not self.report_box.isChecked():
@@ -965,9 +996,11 @@ class LetterDialog(QDialog):
     def _refuse_unmatched(self) -> None:
         """No number while a person the draft names is neither chosen nor added."""
         for person in self._unmatched.values():
-            who = "кто подписывает письмо" if person.role == "signatory" else "исполнителя"
+            who = "подписанта" if person.role == "signatory" else "исполнителя"
             raise _FieldError(
-                "signatory", f"{person.line}. Выберите {who} или добавьте его в сотрудники"
+                "signatory",
+                f"Номер не выдан: выберите {who} из сотрудников или нажмите «Добавить в "
+                f"сотрудники…» ({person.written})",
             )
 
     def _combo_of(self, role: str) -> QComboBox:
@@ -1170,19 +1203,3 @@ class _FieldError(UserError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
-
-
-class _AttachmentsEdit(QPlainTextEdit):
-    """The attachments' lines; files dropped on it become attachments with their files."""
-
-    files_dropped = Signal(list)
-
-    def canInsertFromMimeData(self, source: QMimeData) -> bool:
-        return source.hasUrls() or super().canInsertFromMimeData(source)
-
-    def insertFromMimeData(self, source: QMimeData) -> None:
-        files = [Path(u.toLocalFile()) for u in source.urls() if u.isLocalFile()]
-        if files:
-            self.files_dropped.emit(files)
-            return
-        super().insertFromMimeData(source)
