@@ -32,7 +32,12 @@ from app.services.incoming.registration import (
     register_incoming,
 )
 from app.services.organization.profile import JournalData, save_journal
-from app.services.registry.letters import Addressee, ReportData, register_letter
+from app.services.registry.letters import (
+    Addressee,
+    RegisteredLetter,
+    ReportData,
+    register_letter,
+)
 from app.states import ControlState, Execution
 from db.engine import Database
 from db.models import ReportControl
@@ -219,6 +224,67 @@ def test_a_reply_closes_the_report_control_of_its_sender(
             card(reply_to=letter.number, sender_number="5", sender_date=dt.date(2025, 11, 1)),
             today=TODAY,
         )
+
+
+def test_a_replys_report_form_is_read_into_the_report(registry: Database, tmp_path: Path) -> None:
+    """The filled form attached to a reply gives the report its rows (the same cell checks as
+    «Получен отчет»); a form that cannot be read leaves the reply registered and says why; a
+    report returned to control keeps the earlier reply's number and date in its note."""
+    from openpyxl import Workbook
+
+    from app.services.control.report_control import set_state
+
+    def asking(day: int) -> RegisteredLetter:
+        return register_letter(
+            registry,
+            make_card(
+                addressee=Addressee(recipient="minpromtorg"),
+                date=dt.date(2025, 11, day),
+                report=ReportData(dt.date(2025, 11, 28), ["Мероприятие", "Количество участников"]),
+            ),
+        )
+
+    asked = asking(3)
+    first, number = asked.id, asked.number
+    wb = Workbook()  # the form as a region fills it: a title, the header, the rows
+    ws = wb.active
+    ws["A1"] = "Отчет о мероприятиях"
+    ws["A2"], ws["B2"], ws["C2"] = "№", "Мероприятие", "Количество участников"
+    ws["B3"], ws["C3"] = "Урок качества", "120"
+    ws["B4"], ws["C4"] = "Квиз", 45
+    wb.save(tmp_path / "Отчет Минпромторга.xlsx")
+    reply = register_incoming(
+        registry,
+        card(reply_to=number, files=[tmp_path / "Отчет Минпромторга.xlsx"]),
+        today=TODAY,
+    )
+    assert "строк отчетной формы: 2" in reply.report
+    got = letter_control(registry, first, today=TODAY).recipients[0]
+    assert (got.state, got.rows, got.files) == (ControlState.RECEIVED, 2, 1)
+
+    # reopened: the reply's number and date stay in the note
+    set_state(registry, first, [got.control_id], ControlState.EXPECTED, "строки неполные",
+              today=TODAY)  # fmt: skip
+    got = letter_control(registry, first, today=TODAY).recipients[0]
+    assert got.state == ControlState.EXPECTED and got.reply_number == ""
+    assert got.note == (
+        "прежний ответ № 01-12/345 от 14.11.2025, получен 18.11.2025; "
+        "возвращен на контроль: строки неполные"
+    )
+
+    # a form with a bad cell: the reply is registered, the report received, the rows not
+    asked = asking(4)
+    second, number = asked.id, asked.number
+    ws["C3"] = "много"
+    wb.save(tmp_path / "bad.xlsx")
+    reply = register_incoming(
+        registry,
+        card(reply_to=number, sender_number="01-12/346", files=[tmp_path / "bad.xlsx"]),
+        today=TODAY,
+    )
+    assert "строки отчетной формы не прочитаны" in reply.report and "«много»" in reply.report
+    got = letter_control(registry, second, today=TODAY).recipients[0]
+    assert (got.state, got.rows) == (ControlState.RECEIVED, 0)
 
 
 def test_resolutions_control_and_execution(registry: Database) -> None:

@@ -309,14 +309,18 @@ def _change_state(
         raise UserError(f"Адресат «{name}»: {_label(control)} — нельзя перевести в «{target}»")
     old = control.state
     control.state = state
-    if state == ControlState.EXPECTED:  # undo: the reply data go, the history stays in the audit
+    if state == ControlState.EXPECTED:
+        # undo: the reply data go (the audit keeps them), the note says which reply it was
+        earlier = _earlier_reply(control)
         control.late = False
         control.reply_number = ""
         control.reply_date = None
         control.received_date = None
         control.rows = []
         control.files = []
-        control.note = ""
+        control.note = "; ".join(
+            x for x in (earlier, f"возвращен на контроль: {reason}" if reason else "") if x
+        )
     else:
         control.note = reason
     session.flush()
@@ -330,6 +334,15 @@ def _change_state(
         old_state=old,
         reason=reason,
     )
+
+
+def _earlier_reply(control: ReportControl) -> str:
+    """«прежний ответ № 01-12/345 от 14.11.2025, получен 18.11.2025» of a reply taken back."""
+    if not control.reply_number:
+        return control.note if control.state != ControlState.RECEIVED else ""
+    dated = f" от {date_ru(control.reply_date)}" if control.reply_date else ""
+    received = f", получен {date_ru(control.received_date)}" if control.received_date else ""
+    return f"прежний ответ № {control.reply_number}{dated}{received}"
 
 
 def _close_letter(session: Session, letter: LetterControl, reason: str) -> int:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from app import audit, clock, search_terms
 from app.errors import UserError
 from app.production_calendar import due_date_warning
+from app.report_form import Value, read_filled_form
 from app.services.control.report_control import Reply, receive_in
 from app.services.control.reports import OUTSTANDING, control_in
 from app.services.directory.recipients import organization_and_official
@@ -77,11 +78,43 @@ def register_incoming(
     today = today or clock.today()
     check_card(card, today)
     pages = [count_pages(p) for p in card.files]
+    form = reply_form(db, card) if card.reply_to.strip() else None
     with open_uploads(card.files) as opened:
         sources = [(p.name, source) for p, source in zip(card.files, opened, strict=True)]
         search_terms.ready()  # the dictionary loaded before the lock is taken
         with db.write() as session:
-            return register_in(session, card, sources, pages, today=today, again=again)
+            return register_in(session, card, sources, pages, today=today, again=again, form=form)
+
+
+@dataclass(frozen=True)
+class ReplyForm:
+    """The report form a reply carries, read before the write: its rows, or why not."""
+
+    rows: list[list[Value]]
+    name: str = ""  # the file the rows came from
+    problem: str = ""  # a form that could not be read: the registration goes on, this is said
+
+
+def reply_form(db: Database, card: IncomingCard) -> ReplyForm | None:
+    """The rows of the report form attached to a reply to our letter that asked for a report
+    (the first XLSX among its files whose header is the form's), read with the same cell checks
+    as «Получен отчет»; None when the letter asked for no report or no XLSX is attached."""
+    with db.read() as session:
+        letter = find_letter_in(session, card.reply_to.strip(), year=card.reply_to_year)
+        request = session.scalars(
+            select(ReportRequest).where(ReportRequest.letter_id == letter.id)
+        ).first()
+        columns = list(request.columns) if request is not None else []
+    sheets = [p for p in card.files if p.suffix.lower() == ".xlsx"]
+    if not columns or not sheets:
+        return None
+    problems = []
+    for path in sheets:
+        try:
+            return ReplyForm(read_filled_form(path, columns).rows, path.name)
+        except UserError as exc:
+            problems.append(str(exc))
+    return ReplyForm([], problem="; ".join(problems))
 
 
 def _incoming_journal(session: Session, code: str) -> Journal:
@@ -152,6 +185,7 @@ def register_in(
     *,
     today: dt.date,
     again: bool = False,
+    form: ReplyForm | None = None,
 ) -> RegisteredIncoming:
     """The write part of :func:`register_incoming`, inside an open transaction."""
     check_card(card, today)
@@ -194,7 +228,7 @@ def register_in(
         sender_date=row.sender_date.isoformat() if row.sender_date else "",
         files=[f.name for f in stored],
     )
-    report = _answer_to(session, row, card, stored, today) if card.reply_to.strip() else ""
+    report = _answer_to(session, row, card, stored, today, form) if card.reply_to.strip() else ""
     return RegisteredIncoming(row.id, row.number, row.reg_date, journal.code, report)
 
 
@@ -239,6 +273,7 @@ def _answer_to(
     card: IncomingCard,
     files: list[IncomingFile],
     today: dt.date,
+    form: ReplyForm | None = None,
 ) -> str:
     """Link the reply to our letter; when that letter asked the sender for a report that is
     still awaited, mark it received with this letter's number, date and files."""
@@ -270,11 +305,17 @@ def _answer_to(
         reply_date=row.sender_date or row.reg_date,
         received_date=row.reg_date,
     )
-    receive_in(session, letter.id, control.id, reply, [], [], today)
+    rows = form.rows if form is not None else []
+    receive_in(session, letter.id, control.id, reply, rows, [], today)
     control.incoming_id = row.id
     control.files = [ReportReplyFile(position=i, file_id=f.file_id) for i, f in enumerate(files)]
     session.flush()
-    return f"отчет по письму № {letter.number} отмечен полученным"
+    said = f"отчет по письму № {letter.number} отмечен полученным"
+    if form is not None and form.problem:
+        return f"{said}; строки отчетной формы не прочитаны: {form.problem}"
+    if rows:
+        return f"{said}, строк отчетной формы: {len(rows)} ({form.name if form else ''})"
+    return said
 
 
 # --- corrections ------------------------------------------------------------------------------
