@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.services.incoming.detail import incoming_detail
@@ -207,6 +207,16 @@ def test_register_from_medo_and_email(
     window.incoming_tab.mail_button.click()
     assert seen == [("Petrov <p@example.ru>", "О приеме", ["Текст письма.txt"])]
     assert "№ 5-вх" in window.statusBar().currentMessage()
+    # the bar says the incoming number just issued, not the last outgoing one
+    bar = window.registered_bar
+    assert bar.isVisible() and "входящее <b>№ 5-вх</b>" in bar.text.text()
+    assert not bar.buttons["dispatch"].isVisible()
+    bar.copy_button.click()
+    assert QApplication.clipboard().text() == "5-вх"
+    opened: list[int] = []
+    monkeypatch.setattr(window, "open_incoming", opened.append)
+    bar.buttons["card"].click()
+    assert opened == [incoming_id_by_number(window.db, "5-вх")]
     detail = incoming_detail(window.db, incoming_id_by_number(window.db, "5-вх"))
     assert (detail.sender_number, detail.delivery) == ("12/3", "Электронная почта")
     asked: list[str] = []

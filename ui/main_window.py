@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -41,6 +42,9 @@ from ui.tabs.list_tab import ListTab
 from ui.tabs.recipients_tab import RecipientsTab
 from ui.tabs.registry_tab import RegistryTab
 from ui.tabs.reports_tab import ReportsTab
+
+if TYPE_CHECKING:
+    from app.services.incoming.registration import RegisteredIncoming
 
 APP_TITLE = "Секретариат"
 
@@ -369,9 +373,13 @@ class MainWindow(QMainWindow):
         dialog = IncomingDialog(self.db, self)
         if dialog.exec() != IncomingDialog.DialogCode.Accepted or dialog.result_letter is None:
             return
-        done = dialog.result_letter
+        self._registered_incoming(dialog.result_letter)
+
+    def _registered_incoming(self, done: RegisteredIncoming) -> None:
+        """The number just issued in the bar (not the last outgoing one), with its card."""
         self.hub.letters_changed.emit()
         self.update_control_notice()
+        self.registered_bar.show_incoming(done.id, done.number, done.reg_date, done.report)
         message = f"Входящее зарегистрировано: № {done.number} от {date_ru(done.reg_date)}"
         if done.report:
             message += f"; {done.report}"
@@ -438,11 +446,7 @@ class MainWindow(QMainWindow):
             dialog.prefill(card, known[1] if known else "")
             if dialog.exec() != IncomingDialog.DialogCode.Accepted or not dialog.result_letter:
                 return
-        done = dialog.result_letter
-        self.hub.letters_changed.emit()
-        self.statusBar().showMessage(
-            f"Входящее зарегистрировано: № {done.number} от {date_ru(done.reg_date)}", 15_000
-        )
+        self._registered_incoming(dialog.result_letter)
 
     def open_incoming(self, incoming_id: int) -> None:
         from ui.dialogs.incoming_dialogs import IncomingCardDialog
@@ -499,6 +503,8 @@ class MainWindow(QMainWindow):
         """A button of the bar shown after a registration."""
         if kind == "card":
             self.open_letter(letter_id)
+        elif kind == "incoming_card":
+            self.open_incoming(letter_id)
         elif kind == "dispatch":
             self.open_dispatch(letter_id)
         else:

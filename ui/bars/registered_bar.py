@@ -7,6 +7,9 @@ the next letter, with the next steps one click away.
 
 from __future__ import annotations
 
+import datetime as dt
+import html
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
@@ -15,9 +18,12 @@ from app.services.registry.letters import RegisteredLetter
 from app.text import date_ru
 from ui import palette
 
+OUTGOING_ACTIONS = ("preview", "print", "dispatch")
+
 
 class RegisteredBar(QFrame):
-    """``action_requested(kind, letter_id)``: ``card``, ``preview``, ``print``, ``dispatch``."""
+    """``action_requested(kind, letter_id)``: ``card``, ``preview``, ``print``, ``dispatch`` of
+    an outgoing letter; ``incoming_card`` of an incoming one (whose bar has only its card)."""
 
     action_requested = Signal(str, int)
 
@@ -28,7 +34,9 @@ class RegisteredBar(QFrame):
             "#registered_bar { background: #e9f5ec; border: 1px solid #7cbf8c;"
             " border-radius: 4px; }"
         )
-        self.letter: RegisteredLetter | None = None
+        self.letter: RegisteredLetter | None = None  # the outgoing letter shown
+        self.number = ""  # the number shown, of either kind
+        self._incoming_id: int | None = None
         self.text = QLabel(self)
         self.text.setStyleSheet(f"color: {palette.GOOD}; font-size: 15px;")
         layout = QHBoxLayout(self)
@@ -54,18 +62,36 @@ class RegisteredBar(QFrame):
         self.hide()
 
     def show_letter(self, letter: RegisteredLetter) -> None:
-        self.letter = letter
+        self.letter, self._incoming_id, self.number = letter, None, letter.number
         self.copy_button.setText("Копировать номер")
         self.text.setText(
             f"Зарегистрировано письмо <b>№ {letter.number}</b> от {date_ru(letter.date)}"
         )
+        for kind in OUTGOING_ACTIONS:
+            self.buttons[kind].show()
+        self.show()
+
+    def show_incoming(self, incoming_id: int, number: str, date: dt.date, note: str = "") -> None:
+        """An incoming letter just registered: its number, and its card one click away."""
+        self.letter, self._incoming_id, self.number = None, incoming_id, number
+        self.copy_button.setText("Копировать номер")
+        extra = f"; {html.escape(note)}" if note else ""
+        self.text.setText(
+            f"Зарегистрировано входящее <b>№ {html.escape(number)}</b> от {date_ru(date)}{extra}"
+        )
+        self.text.setWordWrap(bool(note))
+        for kind in OUTGOING_ACTIONS:
+            self.buttons[kind].hide()
         self.show()
 
     def copy_number(self) -> None:
-        if self.letter is not None:
-            QGuiApplication.clipboard().setText(self.letter.number)
+        if self.number:
+            QGuiApplication.clipboard().setText(self.number)
             self.copy_button.setText("Номер скопирован")
 
     def _request(self, kind: str) -> None:
-        if self.letter is not None:
+        if self._incoming_id is not None:
+            if kind == "card":
+                self.action_requested.emit("incoming_card", self._incoming_id)
+        elif self.letter is not None:
             self.action_requested.emit(kind, self.letter.id)
