@@ -154,7 +154,13 @@ def test_twin_letter_asks_first(
 def test_annul_from_the_context_menu(
     window: MainWindow, qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("ошибка в адресате", True))
+    asked: list[str] = []
+
+    def reason(_parent: object, title: str, text: str, *_a: object) -> tuple[str, bool]:
+        asked.append(f"{title}\n{text}")
+        return "ошибка в адресате", True
+
+    monkeypatch.setattr(QInputDialog, "getText", reason)
     tab = window.registry_tab
     tab.table.selectRow(1)
     assert tab.selected_row().number == "710/5"  # type: ignore[union-attr]
@@ -162,6 +168,7 @@ def test_annul_from_the_context_menu(
     [annul] = [a for a in menu.actions() if a.text() == "Аннулировать…"]
     annul.trigger()
     settle(qtbot, window)
+    assert asked[0].startswith("Аннулировать № 710/5\nАннулировать письмо № 710/5 от ")
     assert show_letter(demo_db, "710/5")["registration"]["annul_reason"] == "ошибка в адресате"
     row = next(tab.model.row_at(r) for r in range(tab.model.rowCount())
                if tab.model.row_at(r).number == "710/5")  # fmt: skip

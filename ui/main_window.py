@@ -11,7 +11,6 @@ from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -523,7 +522,13 @@ class MainWindow(QMainWindow):
         run_letter_output(self.db, kind, letter_id, self)
 
     def annul_letter(self, letter_id: int) -> None:
-        reason, ok = QInputDialog.getText(self, APP_TITLE, "Причина аннулирования:")
+        from app.services.registry.letter_cards import letter_card
+        from ui.dialogs.letter_dialog import ask_annul_reason
+
+        view = letter_card(self.db, letter_id)
+        reason, ok = ask_annul_reason(
+            self, view.registration.number, view.card.date, view.card.subject
+        )
         if not ok:
             return
         try:

@@ -1121,7 +1121,12 @@ class LetterDialog(QDialog):
 
     def annul(self) -> None:
         assert self.letter_id is not None
-        reason, ok = QInputDialog.getText(self, TITLE, "Причина аннулирования:")
+        reason, ok = ask_annul_reason(
+            self,
+            self._registration.number,
+            self._view.card.date if self._view else None,
+            self.subject_edit.text(),
+        )
         if not ok:
             return
         try:
@@ -1197,6 +1202,21 @@ class LetterDialog(QDialog):
     @classmethod
     def open_card(cls, db: Database, letter_id: int, parent: QWidget | None = None) -> bool:
         return cls(db, parent, letter_id=letter_id).exec() == QDialog.DialogCode.Accepted
+
+
+def ask_annul_reason(
+    parent: QWidget, number: str, date: dt.date | None, subject: str
+) -> tuple[str, bool]:
+    """«Аннулировать письмо № 1893/5 от 14.11.2025 «О …»?» and the reason: the clerk sees which
+    number goes before giving it."""
+    dated = f" от {date:%d.%m.%Y}" if date else ""
+    about = f"\n«{subject.strip()[:120]}»" if subject.strip() else ""
+    return QInputDialog.getText(
+        parent,
+        f"Аннулировать № {number}",
+        f"Аннулировать письмо № {number}{dated}?{about}\n\nНомер останется в журнале с "
+        "отметкой «аннулирован».\nПричина аннулирования:",
+    )
 
 
 class _FieldError(UserError):
