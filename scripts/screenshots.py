@@ -192,6 +192,7 @@ def _incoming(demo, window, shoot) -> None:  # type: ignore[no-untyped-def]
     dialog = IncomingDialog(demo, window)
     dialog.set_sender("minpromtorg", "Министерство промышленности и торговли Российской Федерации")
     dialog.sender_number_edit.setText("ЕВ-46120/08")
+    dialog.sender_date_edit.setText("01.12.2025")
     dialog.subject_edit.setText("О проведении совещания по итогам Недели качества")
     dialog.delivery_combo.setCurrentIndex(dialog.delivery_combo.findData("МЭДО"))
     dialog.pages_spin.setValue(2)

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from app import clock
 from app.services.incoming.detail import incoming_detail
 from app.services.incoming.lookup import incoming_id_by_number
 from db.engine import Database
@@ -79,11 +80,18 @@ def test_register_with_a_sender_from_the_directory(
     dialog._choose_sender(label)
     assert dialog.sender_note.text() == "из справочника: minpromtorg"
     dialog.sender_number_edit.setText("ЕВ-1/2")
+    assert dialog.sender_date_edit.text() == ""  # not today: the clerk types the letter's date
     dialog.subject_edit.setFocus()
     type_text(dialog.subject_edit, "О проведении совещания")
     dialog.delivery_combo.setCurrentIndex(dialog.delivery_combo.findData("МЭДО"))
     box = dialog.findChild(QDialogButtonBox)
     assert box is not None
+    box.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.result_letter is None and "дату письма отправителя" in dialog.error_label.text()
+    dialog.sender_date_edit.setText("31.02.2025")
+    box.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.result_letter is None and "«31.02.2025»" in dialog.error_label.text()
+    dialog.sender_date_edit.setText(clock.today().strftime("%d.%m.%Y"))
     box.button(QDialogButtonBox.StandardButton.Ok).click()
     assert dialog.result_letter is not None and dialog.result_letter.number == "4-вх"
     detail = incoming_detail(demo_db, dialog.result_letter.id)
@@ -105,7 +113,7 @@ def test_register_with_a_sender_from_the_directory(
     qtbot.addWidget(again)
     again.set_sender("minpromtorg", label)
     again.sender_number_edit.setText("ЕВ-1/2")
-    again.sender_date_edit.setDate(dialog.sender_date_edit.date())
+    again.sender_date_edit.setText(dialog.sender_date_edit.text())
     again.subject_edit.setText("О проведении совещания")
     again.register()
     assert again.result_letter is None and "уже зарегистрировано: № 4-вх" in asked[0]
@@ -200,6 +208,7 @@ def test_register_from_medo_and_email(
         files = [dialog.files_list.item(i).text() for i in range(dialog.files_list.count())]
         seen.append((dialog.sender_edit.text(), dialog.subject_edit.text(), files))
         dialog.sender_number_edit.setText("12/3")
+        dialog.sender_date_edit.setText(clock.today().strftime("%d.%m.%Y"))
         dialog.register()
         return IncomingDialog.DialogCode.Accepted
 

@@ -45,7 +45,7 @@ from app.services.incoming.registration import (
 from app.services.organization.profile import list_journals, list_staff
 from app.services.safety.stored_files import save_stored_file
 from app.states import Execution, LetterStatus
-from app.text import initials_name
+from app.text import initials_name, parse_date_ru
 from db.engine import Database
 from ui import palette
 from ui.read_only import writes
@@ -108,12 +108,14 @@ class IncomingDialog(QDialog):
         theirs = QHBoxLayout()
         self.sender_number_edit = QLineEdit()
         self.sender_number_edit.setPlaceholderText("исходящий номер отправителя")
-        self.sender_date_check = QCheckBox("от")
-        self.sender_date_check.setChecked(True)
-        self.sender_date_edit = _date_edit(today)
-        self.sender_date_check.toggled.connect(self.sender_date_edit.setEnabled)
+        # typed as on the letter, empty until then: a date of today would be a guess
+        self.sender_date_edit = QLineEdit()
+        self.sender_date_edit.setObjectName("sender_date")
+        self.sender_date_edit.setPlaceholderText("дд.мм.гггг")
+        self.sender_date_edit.setAccessibleName("Дата письма отправителя")
+        self.sender_date_edit.setMaximumWidth(110)
         theirs.addWidget(self.sender_number_edit, 1)
-        theirs.addWidget(self.sender_date_check)
+        theirs.addWidget(QLabel("от"))
         theirs.addWidget(self.sender_date_edit)
         form.addRow("Исх. №", theirs)
         self.subject_edit = QLineEdit()
@@ -235,9 +237,9 @@ class IncomingDialog(QDialog):
         self.sender_number_edit.setText(card.sender_number)
         self.pages_spin.setValue(card.pages)
         self.note_edit.setPlainText(card.note)
-        self.sender_date_check.setChecked(card.sender_date is not None)
-        if card.sender_date is not None:
-            self.sender_date_edit.setDate(QDate(card.sender_date))
+        self.sender_date_edit.setText(
+            card.sender_date.strftime("%d.%m.%Y") if card.sender_date is not None else ""
+        )
         for path in card.files:
             item = QListWidgetItem(path.name)
             item.setData(Qt.ItemDataRole.UserRole, str(path))
@@ -253,6 +255,19 @@ class IncomingDialog(QDialog):
             item.setToolTip(name)
             self.files_list.addItem(item)
 
+    def _sender_date(self) -> dt.date | None:
+        typed = self.sender_date_edit.text().strip()
+        if not typed:
+            if self.sender_number_edit.text().strip():
+                raise UserError("Укажите дату письма отправителя (дд.мм.гггг) — она есть на письме")
+            return None
+        try:
+            return parse_date_ru(typed)
+        except ValueError:
+            raise UserError(
+                f"Дата письма отправителя «{typed}»: ожидается дд.мм.гггг, например 05.12.2026"
+            ) from None
+
     def card(self) -> IncomingCard:
         text = self.sender_edit.text().strip()
         return IncomingCard(
@@ -261,9 +276,7 @@ class IncomingDialog(QDialog):
             sender_code=self._sender_code,
             sender_text="" if self._sender_code else text,
             sender_number=self.sender_number_edit.text().strip(),
-            sender_date=_date(self.sender_date_edit)
-            if self.sender_date_check.isChecked()
-            else None,
+            sender_date=self._sender_date(),
             date=_date(self.date_edit),
             delivery=self.delivery_combo.currentData() or "",
             pages=self.pages_spin.value(),
@@ -277,7 +290,11 @@ class IncomingDialog(QDialog):
         )
 
     def register(self) -> None:
-        card = self.card()
+        try:
+            card = self.card()
+        except UserError as exc:
+            self.error_label.setText(str(exc))
+            return
         if self.editing is not None:
             try:
                 update_incoming(self.db, self.editing.id, card, version=self.editing.version)
