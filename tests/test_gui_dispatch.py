@@ -158,6 +158,29 @@ def test_problems_are_named_and_the_others_go(
     assert item(dialog.table, 2, 4).text() == "Отправлено"
 
 
+def test_envelopes_print_on_the_envelope_not_on_a4(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QPageLayout, QPageSize
+    from PySide6.QtPrintSupport import QPrintDialog
+
+    seen: list[tuple[str, QPageSize.PageSizeId, QPageLayout.Orientation]] = []
+
+    def cancel(self: QPrintDialog) -> int:
+        layout = self.printer().pageLayout()
+        seen.append((self.windowTitle(), layout.pageSize().id(), layout.orientation()))
+        return 0
+
+    monkeypatch.setattr(QPrintDialog, "exec", cancel)
+    dialog = DispatchDialog(window.db, letter_id_by_number(window.db, "1961/5"), window, tmp_path)
+    qtbot.addWidget(dialog)
+    dialog.envelope.setCurrentIndex(dialog.envelope.findData("DL"))
+    dialog.print_envelopes()
+    assert seen == [
+        ("Печать конвертов DL", QPageSize.PageSizeId.DLE, QPageLayout.Orientation.Landscape)
+    ]
+
+
 def test_text_addressee_letter_says_why_it_cannot_be_dispatched(
     window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:

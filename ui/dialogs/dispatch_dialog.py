@@ -401,7 +401,7 @@ class DispatchDialog(QDialog):
     def print_envelopes(self) -> None:
         import tempfile
 
-        from ui.dialogs.preview_dialog import print_letter
+        from ui.dialogs.preview_dialog import envelope_printer, print_letter
 
         size = self.envelope.currentData()
         with tempfile.TemporaryDirectory() as scratch:
@@ -410,7 +410,9 @@ class DispatchDialog(QDialog):
             except UserError as exc:
                 self.show_message(message_of(exc), error=True)
                 return
-            print_letter(path.read_bytes(), self)
+            print_letter(
+                path.read_bytes(), self, envelope_printer(size), title=f"Печать конвертов {size}"
+            )
 
     def save_sheet(self, path: str | None = None) -> None:
         if not path:

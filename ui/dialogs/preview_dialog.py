@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QKeySequence, QPageLayout, QPageSize, QPixmap, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QApplication,
@@ -57,11 +57,33 @@ def save_letter_as(db: Database, letter_id: int, number: str, parent: QWidget) -
     return target
 
 
-def print_letter(data: bytes, parent: QWidget, printer: QPrinter | None = None) -> int:
-    """The system print dialog, then every page; 0 when the clerk cancelled."""
+ENVELOPE_PAGES = {  # the envelope sizes of app/exporters/envelope_pdf.py as Qt's page sizes
+    "C4": QPageSize.PageSizeId.EnvelopeC4,
+    "C5": QPageSize.PageSizeId.C5E,
+    "DL": QPageSize.PageSizeId.DLE,
+}
+
+
+def envelope_printer(size: str) -> QPrinter:
+    """A printer set to the envelope, fed landscape as the PDF's pages are laid out."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setPageSize(QPageSize(ENVELOPE_PAGES[size]))
+    printer.setPageOrientation(QPageLayout.Orientation.Landscape)
+    return printer
+
+
+def print_letter(
+    data: bytes,
+    parent: QWidget,
+    printer: QPrinter | None = None,
+    *,
+    title: str = "Печать письма",
+) -> int:
+    """The system print dialog (``title`` says what is printed), then every page; 0 when the
+    clerk cancelled."""
     printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
     dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle("Печать письма")
+    dialog.setWindowTitle(title)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return 0
     try:
