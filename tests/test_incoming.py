@@ -17,7 +17,7 @@ from app.errors import UserError
 from app.registry import open_registry
 from app.services.control.reports import letter_control
 from app.services.incoming.cards import IncomingCard, card_from_json
-from app.services.incoming.detail import incoming_detail
+from app.services.incoming.detail import card_lines, incoming_detail
 from app.services.incoming.listing import (
     IncomingNotice,
     IncomingQuery,
@@ -317,6 +317,9 @@ def test_resolutions_control_and_execution(registry: Database) -> None:
         ("protasov", False),
         ("tabolova", True),
     ]
+    lines = "\n".join(card_lines(detail))
+    assert "поручено М.А. Протасову, срок" in lines
+    assert "поручено А.В. Таболовой (ответственный)" in lines
     # answered by our letter; the other done with a note
     answer = register_letter(registry, make_card(date=dt.date(2025, 11, 19)))
     assert complete_incoming(registry, first.id, reply=answer.number, today=later) == "Дан ответ"

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app import clock
+from app.declension import person_dative
 from app.services.control.reports import recipient_name
 from app.states import Execution, LetterStatus
 from app.text import date_ru, initials_name
@@ -29,6 +30,7 @@ from db.models import (
 class AssignmentLine:
     executor: str
     executor_code: str
+    executor_dative: str  # «поручено М.С. Старчиковой»
     responsible: bool
     task: str
     due: dt.date | None
@@ -143,6 +145,9 @@ def incoming_detail(
                         a.executor.last_name, a.executor.first_name, a.executor.middle_name
                     ),
                     executor_code=a.executor.code,
+                    executor_dative=person_dative(
+                        a.executor.last_name, a.executor.first_name, a.executor.middle_name, ""
+                    ),
                     responsible=a.responsible,
                     task=a.task,
                     due=a.due_date,
@@ -206,7 +211,7 @@ def card_lines(d: IncomingDetail) -> list[str]:
         due = f", срок {date_ru(a.due)}" if a.due else ""
         lead = " (ответственный)" if a.responsible else ""
         task = f": {a.task}" if a.task else ""
-        lines.append(f"  поручено {a.executor}{lead}{due}{task}")
+        lines.append(f"  поручено {a.executor_dative}{lead}{due}{task}")
     if d.reply_to:
         lines.append(
             f"Ответ на наше письмо № {d.reply_to.number} от {date_ru(d.reply_to.reg_date)}"
