@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.errors import UserError
@@ -176,8 +176,8 @@ def test_new_journal_from_settings(db: Database, qtbot: QtBot) -> None:
     assert item(dialog.journal_table, 0, 5).text() == "01-02-12/1"
     with qtbot.waitSignal(dialog.accepted, timeout=2000):
         _save(dialog, qtbot)
-    [journal] = list_journals(db)
-    assert (journal.code, journal.template) == ("01", "01-{case}/{seq}")
+    journals = [(j.code, j.template, j.kind) for j in list_journals(db)]
+    assert journals == [("01", "01-{case}/{seq}", "outgoing"), ("ВХ", "{seq}-вх", "incoming")]
 
 
 def test_a_new_registry_is_offered_ready_journals(db: Database, qtbot: QtBot) -> None:
@@ -186,25 +186,33 @@ def test_a_new_registry_is_offered_ready_journals(db: Database, qtbot: QtBot) ->
     dialog = SettingsDialog(db)
     qtbot.addWidget(dialog)
     dialog.show()
-    assert dialog.journal_table.rowCount() == 1  # one ready to use, not an empty table
+    # ready to use, not an empty table: outgoing and incoming
+    assert dialog.journal_table.rowCount() == 2
     assert [item(dialog.journal_table, 0, c).text() for c in (0, 1, 2, 5)] == [
         "ИСХ", "Исходящие", "{case}/{seq}", "02-12/1",
     ]  # fmt: skip
+    assert [item(dialog.journal_table, 1, c).text() for c in (0, 1, 2, 5)] == [
+        "ВХ", "Входящие", "{seq}-вх", "1-вх",
+    ]  # fmt: skip
+    kind = dialog.journal_table.cellWidget(1, 6)
+    assert isinstance(kind, QComboBox) and kind.currentData() == "incoming"
     assert not dialog.preset_note.isHidden() and "«02-12/315»" in dialog.preset_note.text()
+    assert "«315-вх»" in dialog.preset_note.text()
     labels = [a.text() for a in dialog.preset_button.menu().actions()]
     assert "Исходящие: «315/02-12» — порядковый номер, затем индекс дела" in labels
     dialog.preset_button.menu().actions()[1].trigger()
-    assert [item(dialog.journal_table, 1, c).text() for c in (0, 2)] == ["ИСХ2", "{seq}/{case}"]
-    dialog._remove_selected(dialog.journal_table)  # nothing selected: both stay
-    dialog.journal_table.selectRow(1)
+    assert [item(dialog.journal_table, 2, c).text() for c in (0, 2)] == ["ИСХ2", "{seq}/{case}"]
+    dialog._remove_selected(dialog.journal_table)  # nothing selected: all stay
+    dialog.journal_table.selectRow(2)
     dialog._remove_selected(dialog.journal_table)
     org_name = dialog.findChild(QLineEdit, "org_name")
     assert org_name is not None
     org_name.setText("Министерство финансов Камчатского края")
     with qtbot.waitSignal(dialog.accepted, timeout=2000):
         _save(dialog, qtbot)
-    [journal] = list_journals(db)
+    incoming, journal = list_journals(db)  # in the order of their codes
     assert (journal.code, journal.template) == ("ИСХ", "{case}/{seq}")
+    assert (incoming.code, incoming.kind) == ("ВХ", "incoming")
     with pytest.raises(UserError) as refused:  # no case index: said in the clerk's words
         reserve_number(db, "ИСХ")
     assert str(refused.value) == (

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from app import clock
 from app.errors import UserError
 from app.numbering import EXAMPLE_VALUES, PERIOD_LABELS, PERIODS, format_number, parse_template
-from app.services.organization.journal_presets import PRESETS, JournalPreset
+from app.services.organization.journal_presets import FIRST_JOURNALS, PRESETS, JournalPreset
 from app.services.organization.profile import (
     ORGANIZATION_TEXTS,
     CertificateData,
@@ -419,11 +419,13 @@ class SettingsDialog(QDialog):
         self.preset_note.setWordWrap(True)
         self.preset_note.setStyleSheet(f"color: {palette.DIMMED};")
         self.preset_note.hide()
-        if not self._journals:  # a new registry: a journal ready to use, the clerk may change it
-            self.add_preset(PRESETS[0])
+        if not self._journals:  # a new registry: journals ready to use, the clerk may change them
+            for preset in FIRST_JOURNALS:
+                self.add_preset(preset)
+            offered = "; ".join(f"«{p.label}»" for p in FIRST_JOURNALS)
             self.preset_note.setText(
-                f"Журналов еще не было: предложен «{PRESETS[0].label}». Измените его или "
-                "выберите другой в «Добавить готовый журнал»."
+                f"Журналов еще не было: предложены {offered}. Измените их или выберите другие "
+                "в «Добавить готовый журнал»."
             )
             self.preset_note.show()
         hint = QLabel(

@@ -51,4 +51,14 @@ PRESETS = (
         JournalData("ОБР", "Ответы на обращения граждан", "{seq}-ОГ"),
         "порядковый номер с пометкой «ОГ»",
     ),
+    JournalPreset(
+        JournalData("ВХ", "Входящие", "{seq}-вх", kind="incoming"),
+        "входящие: порядковый номер с пометкой «вх»",
+    ),
+    JournalPreset(
+        JournalData("ОГ", "Обращения граждан", "{seq}-ог", kind="incoming"),
+        "входящие обращения граждан: порядковый номер с пометкой «ог»",
+    ),
 )
+# what a new registry is offered at once: a journal of each kind, both ready to use
+FIRST_JOURNALS = (PRESETS[0], PRESETS[6])
