@@ -80,6 +80,12 @@ class Database:
         return self.engine.url.render_as_string(hide_password=True)
 
     @property
+    def where(self) -> str:
+        """What a clerk reads: the file of an embedded registry, else the server's address."""
+        path = self.sqlite_path
+        return str(path) if path is not None else self.url
+
+    @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 

@@ -16,11 +16,13 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, NoReturn
 
+from app.cli import argparse_ru
 from app.cli.csv_output import csv_out
 from app.cli.letter_args import add_letter_ref, bounded, letter_id_of
 from app.crash import clerk_message
 from app.errors import READ_ONLY_MESSAGE, UserError
 from app.states import LetterStatus
+from app.text import parse_date_ru
 from app.version import __version__
 from db.engine import ReadOnlyDatabaseError
 
@@ -28,31 +30,51 @@ PROG = "secretariat"
 GuiRunner = Callable[[str | None], int]
 
 
+DB_HELP = (
+    "файл базы данных или адрес postgresql+psycopg://… "
+    "(по умолчанию SECRETARIAT_DB или база в папке данных пользователя)"
+)
+
+
 class _Parser(argparse.ArgumentParser):
+    """Every command's parser: errors as one Russian line, and ``--db`` taken after the
+    command as well as before it (``secretariat demo --db X`` as ``secretariat --db X demo``)."""
+
+    def __init__(self, *args: Any, top: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not top:
+            # SUPPRESS: not given here, the value given before the command stays
+            self.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=DB_HELP)
+
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{PROG}: неверные аргументы: {one_line(message)} (справка: {PROG} --help)\n")
 
 
 def _date(value: str) -> dt.date:
+    """A date as a clerk types it (05.12.2026) or as ISO (2026-12-05)."""
     try:
-        return dt.date.fromisoformat(value)
+        return parse_date_ru(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"«{value}» не дата ГГГГ-ММ-ДД") from None
+        raise argparse.ArgumentTypeError(
+            f"«{value}» — не дата (ДД.ММ.ГГГГ или ГГГГ-ММ-ДД)"
+        ) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
+    argparse_ru.install()
     parser = _Parser(
         prog=PROG,
         description="Секретариат: реестр исходящих писем, адресаты, письма на бланке.",
         epilog="Без команды открывается окно программы.",
+        top=True,
     )
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument(
-        "--db",
-        metavar="PATH",
-        help="файл базы данных или адрес postgresql+psycopg://… "
-        "(по умолчанию SECRETARIAT_DB или база в папке данных пользователя)",
+        "--version",
+        action="version",
+        version=f"{PROG} {__version__}",
+        help="показать версию программы и выйти",
     )
+    parser.add_argument("--db", metavar="PATH", help=DB_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     sub.add_parser("gui", help="открыть окно программы (по умолчанию)")

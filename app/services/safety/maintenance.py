@@ -30,7 +30,7 @@ class CheckReport:
 
 def check_database(db: Database) -> CheckReport:
     """Every check that can be made; a damaged file is a problem named, never an error."""
-    report = CheckReport(database=db.url)
+    report = CheckReport(database=db.where)
     try:
         _check(db, report)
     except (SADatabaseError, sqlite3.DatabaseError) as exc:
