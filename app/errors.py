@@ -46,7 +46,17 @@ def damaged_database_message(exc: BaseException) -> str | None:
             f"недостаточно прав в базе данных: {said}; ничего не записано. Права выдает "
             "администратор (secretariat users grant ПОЛЬЗОВАТЕЛЬ reader|registrar|admin)"
         )
+    from db.engine import DatabaseBusyError
+
+    if isinstance(exc, DatabaseBusyError) or isinstance(orig, DatabaseBusyError):
+        waited = max(1, round(getattr(exc, "waited", 0) / 60))
+        return (
+            f"база занята другим рабочим местом дольше {waited} мин; ничего не записано — "
+            "повторите, когда оно закончит (долгий импорт, восстановление)"
+        )
     text = " ".join(str(e).lower() for e in (exc, orig) if e is not None)
+    if "database is locked" in text:
+        return "база занята другим рабочим местом; ничего не записано — повторите через минуту"
     # sqlite3 raises its bare DatabaseError (no subclass) for SQLITE_CORRUPT and SQLITE_NOTADB
     bare = type(orig).__module__ == "sqlite3" and type(orig).__name__ == "DatabaseError"
     if any(marker in text for marker in _FULL):

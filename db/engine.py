@@ -9,7 +9,9 @@ code without these SQLite-only settings.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +22,67 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 15_000
+# A write waits for another clerk's write a step at a time, saying so between steps (the
+# window shows «база занята…»), for as long as a long import may hold the lock; then it gives
+# up with a message, never half done.
+BEGIN_STEP_MS = 250
+BEGIN_WAIT_LIMIT_S = 600.0
+BusyHook = Callable[[float], None]  # seconds waited so far
+_busy_hooks: list[BusyHook] = []
+
+
+class DatabaseBusyError(Exception):
+    """Another connection held the write lock past :data:`BEGIN_WAIT_LIMIT_S`; nothing was
+    written."""
+
+    def __init__(self, waited: float) -> None:
+        super().__init__(f"database is busy: waited {waited:.0f} s for the write lock")
+        self.waited = waited
+
+
+def add_busy_hook(hook: BusyHook) -> None:
+    """``hook(seconds)`` is called as a write waits for the lock (the window's «база
+    занята…», the CLI's line)."""
+    _busy_hooks.append(hook)
+
+
+def remove_busy_hook(hook: BusyHook) -> None:
+    if hook in _busy_hooks:
+        _busy_hooks.remove(hook)
+
+
+@contextmanager
+def on_busy(hook: BusyHook) -> Iterator[None]:
+    """``hook`` called while the block runs."""
+    add_busy_hook(hook)
+    try:
+        yield
+    finally:
+        remove_busy_hook(hook)
+
+
+def _begin_immediate(dbapi_connection: Any) -> None:
+    """``BEGIN IMMEDIATE``, waiting for another writer a step at a time (each step SQLite's own
+    busy wait), the hooks told how long it has been, until the limit."""
+    started = time.monotonic()
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {BEGIN_STEP_MS}")
+        while True:
+            try:
+                cursor.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                waited = time.monotonic() - started
+                if waited >= BEGIN_WAIT_LIMIT_S:
+                    raise DatabaseBusyError(waited) from exc
+                for hook in list(_busy_hooks):
+                    hook(waited)
+    finally:
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.close()
 
 
 def url_for(target: str | Path) -> str:
@@ -55,7 +118,10 @@ def _install_sqlite_pragmas(engine: Engine, *, unjournaled: bool = False) -> Non
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        if mode == "IMMEDIATE":
+            _begin_immediate(conn.connection.dbapi_connection)
+        else:
+            conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 def _is_read_only(engine: Engine) -> bool:

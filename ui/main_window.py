@@ -218,9 +218,12 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self._action("О программе", self.show_about))
 
     def _build_status_bar(self) -> None:
+        from ui.busy import BusyNotice
+
         self.db_label = QLabel(f"База данных: {self._db_display()}")
         self.db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addPermanentWidget(self.db_label)
+        self.busy_notice = BusyNotice(self.statusBar())  # «База занята…» while a write waits
 
     def _db_display(self) -> str:
         path = self.db.sqlite_path

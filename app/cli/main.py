@@ -24,7 +24,7 @@ from app.errors import READ_ONLY_MESSAGE, UserError
 from app.states import LetterStatus
 from app.text import parse_date_ru
 from app.version import __version__
-from db.engine import ReadOnlyDatabaseError
+from db.engine import ReadOnlyDatabaseError, on_busy
 
 PROG = "secretariat"
 GuiRunner = Callable[[str | None], int]
@@ -644,13 +644,21 @@ def main(argv: Sequence[str] | None = None, *, run_gui: GuiRunner | None = None)
         print(f"{PROG}: неверные аргументы: символы не в кодировке UTF-8", file=sys.stderr)
         return 2
     args = build_parser().parse_args(given)
+    said_busy: list[float] = []
+
+    def busy(waited: float) -> None:  # once: the command waits for another workstation
+        if not said_busy:
+            print(f"{PROG}: база занята другим рабочим местом, ожидание…", file=sys.stderr)
+        said_busy.append(waited)
+
     try:
         if args.command in (None, "gui"):
             if run_gui is None:
                 raise UserError("окно программы недоступно в этом режиме запуска")
             return run_gui(args.db)
         handler: Callable[[argparse.Namespace], int] = args.handler
-        return handler(args)
+        with on_busy(busy):
+            return handler(args)
     except UserError as exc:
         print(f"{PROG}: {one_line(str(exc))}", file=sys.stderr)
         return 2
