@@ -53,7 +53,7 @@ def _pages(pdf: bytes) -> list[str]:
     [
         ("№ ____________ от ____________", "на бланке документа"),
         ("от ____________ № ____________", "на бланке документа"),
-        ("", "углового бланка"),
+        ("", "на свободном месте первой страницы"),
     ],
 )
 def test_the_number_is_stamped_and_the_document_kept(
@@ -175,3 +175,99 @@ def test_a_document_goes_to_every_addressee(demo_db: Database, tmp_path: Path) -
     assert len(prepared.pages) == 2
     first, _ = medo_pdf(prepared, prepared.pages[0])
     assert pdfa_problems(first, part=1) == [] and medo_pdf(prepared, prepared.pages[1])[0] == first
+
+
+MM_PX = 100 / 25.4  # the scans below: 100 dpi
+
+
+def _scan(path: Path, lines: list[tuple[float, float, float]]) -> Path:
+    """An A4 scan at 100 dpi with black bars where its lines of text are: (top, left, right) mm."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (827, 1169), 255)
+    draw = ImageDraw.Draw(image)
+    for top, left, right in lines:
+        draw.rectangle((left * MM_PX, top * MM_PX, right * MM_PX, (top + 3.5) * MM_PX), fill=0)
+    image.save(path, dpi=(100, 100))
+    return path
+
+
+def _grey(pdf: bytes) -> object:
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return document[0].render(scale=1.5, grayscale=True).to_pil().convert("L")
+    finally:
+        document.close()
+
+
+LETTERHEAD = [(12.0, 20.0, 90.0), (18.0, 20.0, 90.0), (24.0, 20.0, 90.0)]
+TEXT = [(130.0 + 7 * i, 20.0, 190.0) for i in range(20)]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        LETTERHEAD + TEXT,  # the requisite's place is blank: there
+        LETTERHEAD + [(74.0, 10.0, 200.0), (80.0, 10.0, 200.0)] + TEXT,  # a line through it
+        LETTERHEAD + [(40.0 + 6 * i, 15.0, 60.0) for i in range(12)] + TEXT,  # a column
+    ],
+)
+def test_a_scan_is_stamped_only_where_the_page_is_blank(
+    demo_db: Database, tmp_path: Path, lines: list[tuple[float, float, float]]
+) -> None:
+    """Rendered before and after: every pixel the stamp changed was paper before."""
+    from PIL import ImageChops
+
+    scan = _scan(tmp_path / "скан.png", lines)
+    registered, place = register_with_document(demo_db, make_card(body=""), scan)
+    assert "на свободном месте первой страницы" in place
+    from app.services.registry.letter_files import _document_data
+
+    before = _grey(_document_data(demo_db, scan))
+    after = _grey(preview_pdf(demo_db, registered.id))
+    changed = ImageChops.difference(before, after).point(lambda v: 255 if v > 60 else 0)
+    box = changed.getbbox()
+    assert box is not None  # the stamp is there
+    ink_before = before.crop(box).point(lambda v: 255 if v < 200 else 0)
+    assert ink_before.getbbox() is None, f"the stamp at {box} covers the scan's ink"
+    assert registered.number in _pages(preview_pdf(demo_db, registered.id))[0]
+
+
+def test_a_full_page_gets_a_band_above_its_text(demo_db: Database, tmp_path: Path) -> None:
+    full = [(8.0 + 5 * i, 12.0, 200.0) for i in range(56)]
+    scan = _scan(tmp_path / "скан.png", full)
+    registered, place = register_with_document(demo_db, make_card(body=""), scan)
+    assert "над текстом первой страницы" in place and "уменьшено до 95 %" in place
+    after = _grey(preview_pdf(demo_db, registered.id))
+    band = after.crop((0, 0, after.width, round(14 * 72 / 25.4 * 1.5)))
+    inked = band.point(lambda v: 255 if v < 200 else 0).getbbox()
+    assert inked is not None
+    assert inked[3] - inked[1] < 12 * 1.5  # one line of the stamp, no line of the scan
+    assert registered.number in _pages(preview_pdf(demo_db, registered.id))[0]
+
+
+def test_the_preview_shows_the_stamp_and_issues_no_number(
+    demo_db: Database, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from app.services.registry.letters import preview_number
+
+    card = tmp_path / "card.json"
+    card.write_text(json.dumps({
+        "journal": "ИСХ", "case": "5", "subject": "О представлении сведений",
+        "addressee": {"recipient": "kamchatka-governor"}, "signatory": "protasov",
+    }), encoding="utf-8")  # fmt: skip
+    scan = _scan(tmp_path / "скан.png", LETTERHEAD + TEXT)
+    before = count_letters(demo_db, LetterQuery())
+    expected = preview_number(demo_db, "ИСХ", __import__("app.clock").clock.today(), case="5")
+    out = tmp_path / "просмотр.pdf"
+    argv = ["--db", str(db_path), "letters", "register", str(card), "--document", str(scan)]
+    assert main([*argv, "--preview", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "письмо не зарегистрировано, номер не выдан" in captured.out
+    assert "на свободном месте первой страницы" in captured.err
+    assert expected in _pages(out.read_bytes())[0]
+    assert count_letters(demo_db, LetterQuery()) == before
+    assert main(argv) == 0  # registered: the number the preview showed
+    assert capsys.readouterr().out.strip() == expected

@@ -140,6 +140,12 @@ def _add_letters(sub: Any) -> None:
         metavar="LETTER.pdf",
         help="письмо, подготовленное в другой системе: номер и дата ставятся на него",
     )
+    p.add_argument(
+        "--preview",
+        type=Path,
+        metavar="OUT.pdf",
+        help="только записать документ с номером, который он получит, — не регистрировать",
+    )
     p.set_defaults(handler=_cmd_letters_register)
 
     p = lsub.add_parser(
@@ -332,6 +338,8 @@ def _cmd_letters_register(args: argparse.Namespace) -> int:
 
     card = card_from_json(read_json_file(args.card), Path(args.card).parent)
     db = _open(args)
+    if args.preview is not None:
+        return _preview_document(db, card, args)
     twins = [] if card.number else similar_today(db, card)
     if twins:
         print(
@@ -347,6 +355,25 @@ def _cmd_letters_register(args: argparse.Namespace) -> int:
         print(f"{PROG}: номер и дата поставлены {place}", file=sys.stderr)
         return 0
     print(register_letter(db, card).number)
+    return 0
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    path.write_bytes(data)
+
+
+def _preview_document(db: Any, card: Any, args: argparse.Namespace) -> int:
+    """``--preview OUT.pdf``: the document stamped as it would be now; nothing registered."""
+    from app.exporters.atomic import write_atomically
+    from app.services.registry.letter_files import preview_document
+
+    if args.document is None:
+        raise UserError("--preview показывает документ, подготовленный в другой системе: "
+                        "укажите его ключом --document")  # fmt: skip
+    stamped = preview_document(db, card, args.document)
+    write_atomically(args.preview, lambda tmp: _write_bytes(tmp, stamped.pdf))
+    print(f"{PROG}: номер и дата будут поставлены {stamped.place}", file=sys.stderr)
+    print(f"Просмотр записан: {args.preview} (письмо не зарегистрировано, номер не выдан)")
     return 0
 
 

@@ -1,9 +1,15 @@
-"""The registration number and date stamped on a letter made elsewhere (a PDF).
+"""The registration number and date stamped on a letter made elsewhere (a PDF or a scan).
 
-Where the document left blanks — «№ ____ от ____» or «от ____ № ____» — found in its own text
-(pdfium), the number and the date are written on them with the program's font; with no blanks,
-«№ … от …» goes in the registration requisite's place of an angular letterhead on page 1. The
-document keeps its pages and its text: the stamp is an overlay (pikepdf), nothing is redrawn.
+Only where the page is blank, in this order:
+1. the blanks the document left — «№ ____ от ____» or «от ____ № ____» — found in its own text
+   (pdfium): the number and the date are written on them;
+2. else a blank spot of the letterhead zone of page 1, found on the page as it looks (rendered
+   small, in grey): the registration requisite's place of an angular letterhead first, then
+   the nearest blank strip around it — a scan has no text to ask, only its pixels;
+3. else a band added above the text of page 1: the page's content is shrunk a little to make
+   room, so the stamp never covers a line of the document.
+The document keeps its pages and its text: the stamp is an overlay (pikepdf), nothing is
+redrawn. Page sizes are read before anything is rendered, and the rendering is bounded.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from app.errors import UserError
 
@@ -20,6 +27,14 @@ DATE_BLANK = re.compile(r"(?:^|\s)от\s*" + BLANK)
 STAMP_SIZE = 12.0  # pt
 MM = 72 / 25.4
 REQUISITE_PLACE = (20 * MM, 75 * MM)  # left, from the top: under an angular letterhead
+# where a blank spot is looked for on page 1 (from the left and the top edge, mm): the
+# letterhead's column and below it, down to where a letter's text usually begins
+ZONE_LEFT, ZONE_RIGHT, ZONE_TOP, ZONE_BOTTOM = 12.0, 110.0, 25.0, 115.0
+SCAN_WIDTH_PX = 600  # page 1 rendered at most this wide to look for blank space
+INK = 170  # grey below this (0 black, 255 white) is ink, not paper
+INK_SHARE = 0.002  # a spot with more ink than this share of its pixels is not blank
+PAD = 2 * MM  # blank paper kept around the stamp
+BAND = 14 * MM  # the band added above the text when no blank spot is found
 
 
 @dataclass(frozen=True)
@@ -63,10 +78,68 @@ def _find_blanks(pdf: bytes) -> tuple[int, tuple[float, ...] | None, tuple[float
         document.close()
 
 
+def _blank_spot(
+    pdf: bytes, index: int, size: tuple[float, float], stamp: tuple[float, float]
+) -> tuple[float, float] | None:
+    """(left, top) in pt of a blank place for a ``stamp`` (width, height, pt) in the letterhead
+    zone of the page, the requisite's place first, then by distance from it; None if none."""
+    import pypdfium2 as pdfium
+
+    width = size[0]
+    scale = min(1.0, SCAN_WIDTH_PX / max(width, 1.0))
+    document = pdfium.PdfDocument(pdf)
+    try:
+        bitmap = document[index].render(scale=scale, grayscale=True)
+        image = bitmap.to_pil().convert("L")
+    finally:
+        document.close()
+    ink = image.point(lambda v: 255 if v < INK else 0)  # ink white on black: sums count ink
+
+    def blank(left: float, top: float) -> bool:
+        box = tuple(
+            round(v * scale)
+            for v in (left - PAD, top - PAD, left + stamp[0] + PAD, top + stamp[1] + PAD)
+        )
+        if box[0] < 0 or box[1] < 0 or box[2] > image.width or box[3] > image.height:
+            return False
+        area = ink.crop(box)
+        pixels = max(area.width * area.height, 1)
+        inked = sum(area.histogram()[255:])
+        return inked <= pixels * INK_SHARE
+
+    home = REQUISITE_PLACE
+    candidates = [
+        (x * MM, y * MM)
+        for y in _steps(ZONE_TOP, ZONE_BOTTOM, 2.5)
+        for x in _steps(ZONE_LEFT, ZONE_RIGHT, 5.0)
+        if x * MM + stamp[0] <= min(ZONE_RIGHT * MM + stamp[0], width - 10 * MM)
+    ]
+    candidates.sort(key=lambda c: abs(c[1] - home[1]) + abs(c[0] - home[0]) / 2)
+    return next((c for c in [home, *candidates] if blank(*c)), None)
+
+
+def _steps(low: float, high: float, step: float) -> list[float]:
+    n = int((high - low) / step)
+    return [low + i * step for i in range(n + 1)]
+
+
+def _with_band(document: Any, page: Any, width: float, height: float) -> float:
+    """Shrink page 1's content so that a band of :data:`BAND` is free above it; the factor."""
+    import pikepdf
+
+    factor = (height - BAND) / height
+    dx = width * (1 - factor) / 2
+    shrink = f"q {factor:.5f} 0 0 {factor:.5f} {dx:.3f} 0 cm\n".encode()
+    page.contents_add(pikepdf.Stream(document, shrink), prepend=True)
+    page.contents_add(pikepdf.Stream(document, b"\nQ\n"))
+    return factor
+
+
 def stamp_registration(pdf: bytes, number: str, date: str, font: str | None = None) -> Stamped:
     """The document with its number and date written in; refused with one line when the file is
     not a readable PDF."""
     import pikepdf
+    from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfgen.canvas import Canvas
 
     from app.exporters.fonts import font_family
@@ -94,9 +167,23 @@ def stamp_registration(pdf: bytes, number: str, date: str, font: str | None = No
                 canvas.drawString(number_box[2] - box[0] + 4, number_box[1] - box[1] + 1.5, date)
             place = f"на бланке документа, страница {index + 1}"
         else:
-            left, top = REQUISITE_PLACE
-            canvas.drawString(left, height - top, f"№ {number} от {date}")
-            place = "в месте регистрационного номера углового бланка, страница 1"
+            text = f"№ {number} от {date}"
+            size = (stringWidth(text, family, STAMP_SIZE), STAMP_SIZE * 1.3)
+            spot = _blank_spot(pdf, 0, (width, height), size)
+            if spot is not None:
+                left, top = spot
+                canvas.drawString(left, height - top - STAMP_SIZE, text)
+                place = (
+                    f"на свободном месте первой страницы ({left / MM:.0f} мм от левого края, "
+                    f"{top / MM:.0f} мм от верхнего)"
+                )
+            else:
+                factor = _with_band(document, page, width, height)
+                canvas.drawString(REQUISITE_PLACE[0], height - BAND + 4 * MM, text)
+                place = (
+                    "над текстом первой страницы: свободного места на ней нет, содержимое "
+                    f"страницы уменьшено до {factor * 100:.0f} %"
+                )
         canvas.showPage()
         canvas.save()
         with pikepdf.open(io.BytesIO(overlay.getvalue())) as stamp:

@@ -14,8 +14,9 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app import audit
+from app import audit, clock
 from app.errors import UserError
+from app.exporters.pdf_stamp import Stamped
 from app.field_rules import check_text
 from app.files import safe_file_name
 from app.services.registry.file_store import (
@@ -26,6 +27,7 @@ from app.services.registry.file_store import (
 from app.services.registry.letters import (
     LetterCard,
     RegisteredLetter,
+    refuse_incomplete,
     register_letter,
 )
 from app.services.safety.stored_files import (
@@ -155,17 +157,9 @@ def detach_file(db: Database, letter_id: int, name: str, reason: str) -> None:
 DOCUMENT_TITLE = "Документ письма"
 
 
-def register_with_document(
-    db: Database, card: LetterCard, path: Path, *, today: dt.date | None = None
-) -> tuple[RegisteredLetter, str]:
-    """A letter made elsewhere: the card gives the registration data, the PDF (or the scan of the
-    signed paper, JPEG/PNG/TIFF, made a PDF a page a picture) is the letter. The
-    number and date are stamped on it (``app.exporters.pdf_stamp``) and the stamped PDF is kept
-    as the letter's document, in the same transaction: a PDF that cannot be read or stamped
-    uses no number. Returns the registration and where the number was written."""
-    from io import BytesIO
-
-    from app.exporters.pdf_stamp import stamp_registration
+def _document_data(db: Database, path: Path) -> bytes:
+    """The letter made elsewhere as PDF bytes (a scan made a PDF a page a picture); refused
+    with one line when it is neither, or over the limit."""
     from app.exporters.scan_pdf import image_file_pdf, is_image
 
     path = Path(path)
@@ -184,44 +178,112 @@ def register_with_document(
             "(letters from-docx) — его текст становится текстом письма; здесь — PDF или скан"
         )
     if is_image(path):  # a scan of the signed letter: its pages become the document
-        data = image_file_pdf(data, path.name)
-    elif not data.startswith(b"%PDF-"):
+        return image_file_pdf(data, path.name)
+    if not data.startswith(b"%PDF-"):
         raise UserError(f"{path.name}: это не документ PDF и не скан (JPEG, PNG, TIFF)")
-    place = ""
+    return data
 
-    def keep(session: Session, letter: Letter) -> None:
-        nonlocal place
-        date = date_ru(letter.reg_date)
-        stamped = stamp_registration(data, letter.number, date)
-        place = stamped.place
-        name = f"{safe_file_name(f'Письмо {letter.number} от {date}')}.pdf"
-        stored = store_stream_in(
-            session, name, BytesIO(stamped.pdf), limit=max(limit, len(stamped.pdf))
-        )
-        session.add(
-            LetterFile(
-                letter_id=letter.id,
-                file_id=stored.id,
-                name=name,
-                kind="document",
-                title=DOCUMENT_TITLE,
-                pages=stamped.pages,
-                added_by=audit.os_user(),
+
+def _expected_number(db: Database, card: LetterCard, date: dt.date) -> str:
+    from app.services.registry.letters import correspondent_of, preview_number
+
+    if card.number:
+        return card.number
+    return preview_number(
+        db, card.journal, date, case=card.case, corr=correspondent_of(card.addressee)
+    )
+
+
+def preview_document(
+    db: Database, card: LetterCard, path: Path, *, today: dt.date | None = None
+) -> Stamped:
+    """The letter made elsewhere stamped with the number its registration would get now —
+    nothing registered, no number issued (``letters register … --preview``, the window's look
+    before «Зарегистрировать»)."""
+    from app.exporters.pdf_stamp import stamp_registration
+
+    date = card.date or today or clock.today()
+    data = _document_data(db, path)
+    return stamp_registration(data, _expected_number(db, card, date), date_ru(date))
+
+
+class _NumberMoved(Exception):
+    """Another registration took the number the document was stamped with: stamp again."""
+
+    def __init__(self, number: str) -> None:
+        super().__init__(number)
+        self.number = number
+
+
+STAMP_TRIES = 5
+
+
+def register_with_document(
+    db: Database, card: LetterCard, path: Path, *, today: dt.date | None = None
+) -> tuple[RegisteredLetter, str]:
+    """A letter made elsewhere: the card gives the registration data, the PDF (or the scan of the
+    signed paper, JPEG/PNG/TIFF, made a PDF a page a picture) is the letter. The number and
+    date are stamped on it (``app.exporters.pdf_stamp``) before the write — with the number the
+    registration is expected to get — and the write only stores it: when another clerk took
+    that number meanwhile, the write is undone and the document stamped again with the next.
+    A PDF that cannot be read or stamped uses no number. Returns the registration and where
+    the number was written."""
+    from io import BytesIO
+
+    from app.exporters.pdf_stamp import stamp_registration
+
+    path = Path(path)
+    refuse_incomplete(card, document=True)
+    data = _document_data(db, path)
+    date = card.date or today or clock.today()
+    with db.read() as session:
+        limit = limit_bytes(session)
+    expected = _expected_number(db, card, date)
+    for _try in range(STAMP_TRIES):
+        stamped = stamp_registration(data, expected, date_ru(date))  # the long part, outside
+
+        def keep(
+            session: Session, letter: Letter, stamped: Stamped = stamped, expected: str = expected
+        ) -> None:
+            if letter.number != expected:
+                raise _NumberMoved(letter.number)  # rolls the registration back
+            name = f"{safe_file_name(f'Письмо {letter.number} от {date_ru(letter.reg_date)}')}.pdf"
+            stored = store_stream_in(
+                session, name, BytesIO(stamped.pdf), limit=max(limit, len(stamped.pdf))
             )
-        )
-        audit.record(
-            session,
-            "letter",
-            letter.id,
-            "document_registered",
-            number=letter.number,
-            source=path.name,
-            pages=stamped.pages,
-            sha256=stored.sha256,
-        )
+            session.add(
+                LetterFile(
+                    letter_id=letter.id,
+                    file_id=stored.id,
+                    name=name,
+                    kind="document",
+                    title=DOCUMENT_TITLE,
+                    pages=stamped.pages,
+                    added_by=audit.os_user(),
+                )
+            )
+            audit.record(
+                session,
+                "letter",
+                letter.id,
+                "document_registered",
+                number=letter.number,
+                source=path.name,
+                pages=stamped.pages,
+                sha256=stored.sha256,
+                place=stamped.place,
+            )
 
-    registered = register_letter(db, card, today=today, document=keep)
-    return registered, place
+        try:
+            registered = register_letter(db, card, today=date, document=keep)
+        except _NumberMoved as moved:
+            expected = moved.number
+            continue
+        return registered, stamped.place
+    raise UserError(
+        "Номер для документа не выдан: пока ставился штамп, другие рабочие места заняли "
+        f"номера {STAMP_TRIES} раз подряд; повторите регистрацию"
+    )
 
 
 def letter_document_in(session: Session, letter_id: int) -> bytes:
