@@ -534,6 +534,26 @@ def _editor(demo, window, shoot, out: Path, tmp: Path) -> None:  # type: ignore[
     filled.register()  # refused: the draft's signatory is not among the staff
     shoot(filled, "letter-from-word-new-signatory.png", (1000, 900))
     filled.close()
+    from app.services.registry.letter_files import preview_document
+    from app.services.registry.letters import Addressee, LetterCard
+    from ui.dialogs.preview_dialog import PreviewDialog
+
+    from app.services.output.letter_export import preview_card_pdf
+
+    card = LetterCard(journal="ИСХ", subject="О представлении сведений", case="5",
+                      addressee=Addressee(recipient="kamchatka-governor"), signatory="protasov",
+                      body="Просим представить сведения о мероприятиях Недели качества.")  # fmt: skip
+    signed = tmp / "Подписанное письмо.pdf"  # made elsewhere, its number left blank
+    signed.write_bytes(preview_card_pdf(demo, card))
+    stamped = preview_document(demo, card, signed)
+    look = PreviewDialog(
+        demo, 0, "", window, pdf=stamped.pdf, confirm="Зарегистрировать",
+        note=f"Номер и дата будут поставлены {stamped.place}. Так документ будет "
+        "зарегистрирован и отправлен; номер еще не выдан.",
+    )  # fmt: skip
+    look.setWindowTitle(f"{signed.name} — номер еще не выдан")
+    shoot(look, "document-preview.png", (900, 720))
+    look.close()
     pdf = preview_card_pdf(demo, card_from_json(rich_card()))
     for page, image in enumerate(page_images(pdf, 110), 1):
         if page <= 2:

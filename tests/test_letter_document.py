@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
@@ -125,9 +126,25 @@ def test_cli_register_with_document(
     assert "не указан текст" in capsys.readouterr().err
 
 
-def test_dialog_registers_a_document(qtbot: QtBot, demo_db: Database, tmp_path: Path) -> None:
+def test_dialog_registers_a_document(
+    qtbot: QtBot, demo_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stamped document is shown before the number is issued; «Отмена» issues none."""
+    from PySide6.QtWidgets import QDialog
+
     from tests.test_gui_registry import pick_recipient
     from ui.dialogs.letter_dialog import LetterDialog
+    from ui.dialogs.preview_dialog import PreviewDialog
+
+    seen: list[tuple[str, str]] = []
+    answers = [QDialog.DialogCode.Rejected, QDialog.DialogCode.Accepted]
+
+    def look(self: PreviewDialog) -> int:
+        seen.append((self.note.text(), _pages(self.pdf)[0]))
+        return int(answers.pop(0).value)
+
+    monkeypatch.setattr(PreviewDialog, "exec", look)
+    before = count_letters(demo_db, LetterQuery())
 
     dialog = LetterDialog(demo_db)
     qtbot.addWidget(dialog)
@@ -136,9 +153,14 @@ def test_dialog_registers_a_document(qtbot: QtBot, demo_db: Database, tmp_path: 
     pick_recipient(dialog, "губернатор")
     dialog.subject_edit.setText("О представлении сведений")
     dialog.signatory_combo.setCurrentIndex(dialog.signatory_combo.findData("protasov"))
+    expected = dialog.number_label.text().removeprefix("Будет присвоен номер: ")
+    dialog.register_document(str(foreign_pdf(tmp_path / "письмо.pdf")))
+    assert dialog.result_letter is None and count_letters(demo_db, LetterQuery()) == before
+    assert "на бланке документа, страница 1" in seen[0][0] and expected in seen[0][1]
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
         dialog.register_document(str(foreign_pdf(tmp_path / "письмо.pdf")))
     assert dialog.result_letter is not None and "бланке" in dialog.document_place
+    assert dialog.result_letter.number == expected
     pages = _pages(preview_pdf(demo_db, dialog.result_letter.id))
     assert dialog.result_letter.number in pages[0]
 
@@ -192,7 +214,7 @@ def _scan(path: Path, lines: list[tuple[float, float, float]]) -> Path:
     return path
 
 
-def _grey(pdf: bytes) -> object:
+def _grey(pdf: bytes) -> Any:
     document = pdfium.PdfDocument(pdf)
     try:
         return document[0].render(scale=1.5, grayscale=True).to_pil().convert("L")
@@ -208,7 +230,7 @@ TEXT = [(130.0 + 7 * i, 20.0, 190.0) for i in range(20)]
     "lines",
     [
         LETTERHEAD + TEXT,  # the requisite's place is blank: there
-        LETTERHEAD + [(74.0, 10.0, 200.0), (80.0, 10.0, 200.0)] + TEXT,  # a line through it
+        [*LETTERHEAD, (74.0, 10.0, 200.0), (80.0, 10.0, 200.0), *TEXT],  # a line through it
         LETTERHEAD + [(40.0 + 6 * i, 15.0, 60.0) for i in range(12)] + TEXT,  # a column
     ],
 )

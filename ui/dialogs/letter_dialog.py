@@ -917,7 +917,7 @@ class LetterDialog(QDialog):
             if picked is None:
                 return
             path = str(picked)
-        if not self._confirmed(card):
+        if not self._confirmed(card) or not self._document_looks_right(card, Path(path)):
             return
         try:
             self.result_letter, place = register_with_document(self.db, card, Path(path))
@@ -926,6 +926,28 @@ class LetterDialog(QDialog):
             return
         self.document_place = place
         self.accept()
+
+    def _document_looks_right(self, card: LetterCard, path: Path) -> bool:
+        """The document with the stamp it will get, seen before the number is issued: where
+        the number goes, and «Зарегистрировать» or «Отмена»."""
+        from app.services.registry.letter_files import preview_document
+        from ui.dialogs.preview_dialog import PreviewDialog
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            stamped = preview_document(self.db, card, path)
+        except UserError as exc:
+            self._show_error(exc)
+            return False
+        finally:
+            QApplication.restoreOverrideCursor()
+        look = PreviewDialog(
+            self.db, 0, "", self, pdf=stamped.pdf, confirm="Зарегистрировать",
+            note=f"Номер и дата будут поставлены {stamped.place}. Так документ будет "
+            "зарегистрирован и отправлен; номер еще не выдан.",
+        )  # fmt: skip
+        look.setWindowTitle(f"{path.name} — номер еще не выдан")
+        return look.exec() == QDialog.DialogCode.Accepted
 
     def preview(self) -> None:
         """F3: the letter as it will print, before a number is issued."""

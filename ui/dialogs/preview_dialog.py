@@ -105,7 +105,11 @@ class PreviewDialog(QDialog):
         parent: QWidget | None = None,
         *,
         pdf: bytes | None = None,
+        confirm: str = "",
+        note: str = "",
     ):
+        """``confirm``: the text of a default button that accepts (a document to register,
+        seen with its stamp before the number is issued); ``note`` is said above the pages."""
         super().__init__(parent)
         self.db, self.letter_id, self.number = db, letter_id, number
         self.setWindowTitle(
@@ -154,15 +158,25 @@ class PreviewDialog(QDialog):
             lambda: self.set_zoom(self.zoom - 1),
         )
         self.save_button.setVisible(pdf is None)  # a project is saved as a letter once registered
-        close = QPushButton("Закрыть")
+        close = QPushButton("Отмена" if confirm else "Закрыть")
         close.clicked.connect(self.reject)
         bar = QHBoxLayout()
         for widget in (zoom_out, zoom_in, self.info):
             bar.addWidget(widget)
         bar.addStretch(1)
-        for widget in (self.print_button, self.save_button, close):
-            bar.addWidget(widget)
+        buttons: list[QWidget] = [self.print_button, self.save_button]
+        if confirm:
+            self.confirm_button = QPushButton(confirm)
+            self.confirm_button.setDefault(True)
+            self.confirm_button.clicked.connect(self.accept)
+            buttons.append(self.confirm_button)
+        for button in (*buttons, close):
+            bar.addWidget(button)
         layout = QVBoxLayout(self)
+        self.note = QLabel(note)
+        self.note.setWordWrap(True)
+        self.note.setVisible(bool(note))
+        layout.addWidget(self.note)
         layout.addWidget(scroll, 1)
         layout.addLayout(bar)
         self.page_labels: list[QLabel] = []
