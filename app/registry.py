@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from app.errors import UnusableDatabaseError, UserError
+from app.output_guard import guard_registry
 from app.paths import database_target, default_database, expanded
 from app.word_index import Progress, build, needs_building
 from db.engine import Database, open_database
@@ -65,6 +66,8 @@ def open_registry(
     else:
         read_only = False
     db = open_database(target, read_only=read_only)
+    if db.sqlite_path is not None:
+        guard_registry(db.sqlite_path)  # no export may be written over it
     if not migrate:
         return db
     try:
@@ -161,7 +164,8 @@ def _unusable(target: str, message: str) -> UnusableDatabaseError:
     """The error for a database that cannot be used, naming the latest backup when there is one."""
     if "://" in target:
         return UnusableDatabaseError(message)
-    from app.services.safety.backup import backup_folder, latest_backup
+    from app.paths import backup_folder
+    from app.services.safety.backup import latest_backup
 
     path = expanded(target).resolve()
     latest = latest_backup(backup_folder(path), path)

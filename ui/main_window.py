@@ -615,7 +615,8 @@ class MainWindow(QMainWindow):
         )
 
     def backup_now(self) -> None:
-        from app.services.safety.backup import BACKUP_DIR_SETTING, backup_folder, create_backup
+        from app.paths import BACKUP_DIR_SETTING, backup_folder
+        from app.services.safety.backup import create_backup
 
         try:
             chosen = self.settings.get(BACKUP_DIR_SETTING)

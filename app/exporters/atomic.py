@@ -7,11 +7,14 @@ from pathlib import Path
 
 from app.errors import UserError
 from app.files import replace_atomically
+from app.output_guard import refuse_protected
 
 
 def write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp_path)`` and move the result to ``path``; raise UserError on OS errors."""
+    """Call ``write(tmp_path)`` and move the result to ``path``; raise UserError on OS errors.
+    The registry, its parts, its backups and the program's own files are refused first."""
     path = Path(path)
+    refuse_protected(path)
     if not path.parent.is_dir():
         raise UserError(f"{path}: папка {path.parent} не существует")
     try:
@@ -25,6 +28,8 @@ def move_in(
 ) -> list[Path]:
     """Move files written under ``staging`` to the same places under ``folder``, then call
     ``then`` (e.g. the database record); if anything fails, the files moved are taken out again."""
+    for path in staged:
+        refuse_protected(folder / path.relative_to(staging))
     moved: list[Path] = []
     try:
         for path in staged:

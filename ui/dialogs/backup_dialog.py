@@ -22,11 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import UserError
+from app.paths import BACKUP_DIR_SETTING, backup_folder
 from app.services.safety.backup import (
-    BACKUP_DIR_SETTING,
     BackupInfo,
     Owner,
-    backup_folder,
     check_backup,
     create_backup,
     database_file,

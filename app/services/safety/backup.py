@@ -20,7 +20,6 @@ from pathlib import Path
 
 from app import clock
 from app.errors import UserError
-from app.paths import expanded
 from app.services.safety.restore_guard import (
     MissingLetter,
     NumbersUnknownError,
@@ -33,8 +32,6 @@ from app.services.safety.restore_guard import (
 from db.engine import Database
 from db.schema import HEAD_REVISION
 
-BACKUP_DIR_ENV = "SECRETARIAT_BACKUP_DIR"
-BACKUP_DIR_SETTING = "backup/folder"
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
 KINDS = {"manual": "вручную", "daily": "ежедневная", "exit": "при выходе"}
@@ -65,20 +62,6 @@ class RestoreResult:
     revision: str
     raised: list[RaisedCounter] = field(default_factory=list)  # counters moved up
     missing: list[MissingLetter] = field(default_factory=list)  # letters only the aside has
-
-
-def backup_folder(database: Path, given: str | Path | None = None) -> Path:
-    """Where copies go: the folder given (``--to``), the one chosen in the program (settings),
-    ``SECRETARIAT_BACKUP_DIR``, else ``backups`` beside the database file."""
-    from app.settings import Settings
-
-    configured = given or Settings().get(BACKUP_DIR_SETTING)
-    if configured:
-        return expanded(configured)
-    env = os.environ.get(BACKUP_DIR_ENV, "").strip()
-    if env:
-        return expanded(env)
-    return database.parent / "backups"
 
 
 def database_file(db: Database) -> Path:
