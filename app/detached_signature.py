@@ -195,10 +195,12 @@ def read_signature(data: bytes, name: str = "Подпись") -> DetachedSignatu
 
 def load_signature(path: Path) -> DetachedSignature:
     """A signature file read in bounded memory (the size is looked at before reading)."""
+    from app.files import read_regular
+
     try:
-        if path.stat().st_size > MAX_SIGNATURE:
+        if path.is_file() and path.stat().st_size > MAX_SIGNATURE:
             raise UserError(_too_large(path.name))
-        data = path.read_bytes()
     except OSError as exc:
         raise UserError(f"{path}: не удалось прочитать подпись ({exc.strerror or exc})") from exc
+    data = read_regular(path, MAX_SIGNATURE, "файл подписи")
     return read_signature(data, path.name)

@@ -14,6 +14,7 @@ draft is accounted for in ``Draft.notes``: what it became, or that it was not re
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import UserError
+from app.files import read_regular
 from app.letter_body import (
     BULLET,
     MAX_COLUMNS,
@@ -107,14 +109,9 @@ DROPPED = "бланк и реквизиты (печатает программа
 def _open(path: Path) -> Any:
     """The document, refused with one line when it is not a readable .docx of sane size."""
     name = path.name
+    data = io.BytesIO(read_regular(path, MAX_DRAFT_BYTES, "черновик"))  # a device: refused
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise UserError(f"{name}: файл не открывается ({exc.strerror})") from exc
-    if size > MAX_DRAFT_BYTES:
-        raise UserError(f"{name}: больше 50 МБ — это не черновик письма")
-    try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(data) as archive:
             infos = archive.infolist()
             if sum(i.file_size for i in infos) > MAX_UNPACKED:
                 raise UserError(f"{name}: распакованный документ больше 200 МБ")
@@ -125,7 +122,7 @@ def _open(path: Path) -> Any:
     import docx
 
     try:
-        return docx.Document(str(path))
+        return docx.Document(data)
     except Exception as exc:  # python-docx raises many kinds for a broken part
         raise UserError(f"{name}: не читается как документ Word (.docx)") from exc
 

@@ -6,12 +6,17 @@ stood. OS errors reach the caller unchanged; the temporary file is always remove
 
 from __future__ import annotations
 
+import errno
 import mimetypes
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
+
+from app.errors import UserError
 
 
 def replace_atomically(path: Path, write: Callable[[Path], object]) -> Path:
@@ -73,3 +78,55 @@ def mime_of(name: str) -> str:
         or mimetypes.types_map.get(suffix)
         or ("application/octet-stream")
     )
+
+
+def open_regular(path: Path, *, follow_links: bool = True) -> BinaryIO:
+    """``path`` opened for reading only when it is a regular file: a device (``/dev/zero``), a
+    FIFO (opened without waiting for a writer) or a folder is refused, and with
+    ``follow_links`` false a symbolic link too (a file inside someone else's package)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    if not follow_links:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+        if path.is_symlink():
+            raise UserError(f"{path.name}: это ссылка на другой файл, а не файл — не принят")
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UserError(
+                f"{path.name}: это ссылка на другой файл, а не файл — не принят"
+            ) from None
+        raise
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "это папка", str(path))
+        if not stat.S_ISREG(mode):
+            raise UserError(f"{path}: это не обычный файл (устройство или канал) — не читается")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_regular(path: Path, limit: int, what: str = "файл") -> bytes:
+    """A file named by the clerk (or inside someone's package) read whole, but only a regular
+    file and at most ``limit`` bytes: ``/dev/zero``, a FIFO or a folder is one Russian line,
+    never a read without end."""
+    path = Path(path)
+    try:
+        with open_regular(path) as source:
+            data = source.read(limit + 1)
+    except FileNotFoundError:
+        raise UserError(f"{path}: файл не найден") from None
+    except IsADirectoryError:
+        raise UserError(f"{path}: это папка, а не файл") from None
+    except PermissionError:
+        raise UserError(f"{path}: нет доступа к файлу") from None
+    except OSError as exc:
+        raise UserError(f"{path}: файл не читается ({exc.strerror or exc})") from None
+    if len(data) > limit:
+        raise UserError(f"{path}: {what} больше {limit // 1_000_000} МБ — не читается")
+    return data

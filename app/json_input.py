@@ -42,16 +42,9 @@ def strip_json_comments(text: str) -> str:
 
 
 def read_json_file(path: Path) -> Any:
-    try:
-        if path.stat().st_size > MAX_JSON_BYTES:  # refused before a byte is read
-            raise UserError(
-                f"{path}: файл больше {MAX_JSON_BYTES // 1_000_000} МБ — это не карточка"
-            )
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"{path}: файл не найден") from None
-    except OSError as exc:
-        raise UserError(f"{path}: не удалось прочитать файл ({exc.strerror})") from None
+    from app.files import read_regular
+
+    raw = read_regular(path, MAX_JSON_BYTES, "файл карточки")  # a device or FIFO refused
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

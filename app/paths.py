@@ -98,8 +98,8 @@ def backup_folder(database: Path, given: str | Path | None = None) -> Path:
 
     configured = given or Settings().get(BACKUP_DIR_SETTING)
     if configured:
-        return expanded(configured)
+        return expanded(configured).absolute()  # «--to backups»: in the current folder
     env = os.environ.get(BACKUP_DIR_ENV, "").strip()
     if env:
-        return expanded(env)
-    return database.parent / "backups"
+        return expanded(env).absolute()
+    return database.absolute().parent / "backups"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from sqlalchemy.exc import ArgumentError
+
 from app.errors import UnusableDatabaseError, UserError
 from app.output_guard import guard_registry
 from app.paths import database_target, default_database, expanded
@@ -44,6 +46,23 @@ def _must_read_only(path: Path, requested: bool) -> bool:
     return not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
 
 
+def _engine_for(target: str, read_only: bool) -> Database:
+    """The engine; a driver not installed or an address not understood in one line."""
+    try:
+        return open_database(target, read_only=read_only)
+    except ModuleNotFoundError as exc:  # postgresql+psycopg:// without the driver installed
+        raise UserError(
+            f"Для адреса базы {target.split('://')[0]}:// нужен драйвер «{exc.name}», он не "
+            "установлен; для PostgreSQL: pip install -e .[postgresql] (адрес "
+            "postgresql+psycopg://…)"
+        ) from None
+    except ArgumentError:  # a URL SQLAlchemy does not know
+        raise UserError(
+            f"Адрес базы данных «{target}» не распознан: ожидается путь к файлу или "
+            "postgresql+psycopg://пользователь@сервер/база"
+        ) from None
+
+
 def open_registry(
     cli_value: str | None = None,
     *,
@@ -65,7 +84,7 @@ def open_registry(
             raise UserError(f"{path}: файл базы данных не найден")
     else:
         read_only = False
-    db = open_database(target, read_only=read_only)
+    db = _engine_for(target, read_only)
     if db.sqlite_path is not None:
         guard_registry(db.sqlite_path)  # no export may be written over it
     if not migrate:

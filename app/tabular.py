@@ -20,13 +20,17 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 MAX_COLUMNS = 64  # columns read from a sheet: every import of the program needs fewer than 30
 MAX_ROWS = 1_048_576  # Excel's own limit
 _DELIMITERS = ";,\t"
+MAX_CSV_BYTES = 64_000_000  # a directory of 100,000 recipients is about 30 MB
+SNIFF_CHARS = 4096  # csv.Sniffer's regular expressions are super-linear: a bounded sample
 
 
 def read_rows(path: Path) -> list[list[Any]]:
     """All rows of the first sheet of an XLSX, or of a CSV; trailing empty rows dropped."""
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise UserError(f"{path}: файл не найден")
+    if not path.is_file():
+        raise UserError(f"{path}: это не обычный файл (папка, устройство или канал) — не читается")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         rows = _read_xlsx(path)
     elif path.suffix.lower() in (".csv", ".txt", ".tsv"):
@@ -122,7 +126,7 @@ def decode_text(raw: bytes, path: Path) -> str:
 
 
 def _delimiter(text: str) -> str:
-    sample = "\n".join(text.splitlines()[:50])
+    sample = "\n".join(text[:SNIFF_CHARS].splitlines()[:50])
     try:
         return csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
     except csv.Error:
@@ -133,10 +137,9 @@ def _delimiter(text: str) -> str:
 
 
 def _read_csv(path: Path) -> list[list[Any]]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise UserError(f"{path}: не удалось прочитать файл ({exc.strerror or exc})") from None
+    from app.files import read_regular
+
+    raw = read_regular(path, MAX_CSV_BYTES, "файл CSV")  # refused before 200 MB is in memory
     text = decode_text(raw, path)
     if not text.strip():
         return []

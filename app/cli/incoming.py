@@ -9,6 +9,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from app.cli.letter_args import YEAR, bounded
+
 
 def add_incoming(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
     """Register the ``incoming`` commands; ``date`` parses a date, ``open_db(args)`` opens
@@ -31,7 +33,7 @@ def add_incoming(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
     def numbered(name: str, help_text: str) -> Any:
         p = isub.add_parser(name, help=help_text)
         p.add_argument("number", metavar="NUMBER", help="наш входящий номер")
-        p.add_argument("--year", type=int, help="год регистрации, если номер повторяется")
+        p.add_argument("--year", type=YEAR, help="год регистрации, если номер повторяется")
         p.add_argument("--journal", metavar="CODE", help="журнал, если номер повторяется")
         return p
 
@@ -60,7 +62,7 @@ def add_incoming(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
     p.add_argument("--on-control", action="store_true", help="только на контроле")
     p.add_argument("--overdue", action="store_true", help="только просроченные")
     p.add_argument("--executor", metavar="CODE", help="только порученные сотруднику")
-    p.add_argument("--limit", type=int, default=200)
+    p.add_argument("--limit", type=bounded(1, 1_000_000), default=200)
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     p.set_defaults(handler=_cmd_list)
 
@@ -85,7 +87,7 @@ def add_incoming(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
 
     p = numbered("done", "исполнено: ответ нашим письмом или отметка; снять с контроля")
     p.add_argument("--reply", metavar="OUTGOING", help="номер нашего письма-ответа")
-    p.add_argument("--reply-year", type=int, metavar="YEAR")
+    p.add_argument("--reply-year", type=YEAR, metavar="YEAR")
     p.add_argument("--note", default="", metavar="TEXT")
     p.set_defaults(handler=_cmd_done)
 

@@ -86,6 +86,7 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     folder = _folder(db, args.to)
     if args.list:
         backups = list_backups(folder, Owner.of(database_file(db)))
+        db.dispose()
         for b in backups:
             print(f"{b.path}\t{b.taken:%d.%m.%Y %H:%M:%S}\t{b.kind_label}\t{b.size} байт")
         print(f"Копий в {folder}: {len(backups)}")

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import email.errors
 import email.policy
 from dataclasses import dataclass, field
+from email.header import decode_header, make_header
 from email.message import EmailMessage, MIMEPart
 from email.utils import parseaddr
 from pathlib import Path
@@ -24,6 +26,7 @@ from sqlalchemy import func, select
 
 from app import clock, search_terms
 from app.errors import UserError
+from app.files import read_regular
 from app.services.directory.recipients import organization_and_official
 from app.services.incoming.cards import MAX_FILES, IncomingCard
 from app.services.incoming.lookup import incoming_journal_code
@@ -34,6 +37,7 @@ from db.engine import Database
 from db.models import Recipient
 
 MAX_EML_BYTES = 100_000_000
+MAX_PARTS = 200  # multipart boundaries in one message: a real letter has a handful
 BODY_FILE = "Текст письма.txt"
 BODY_HTML = "Текст письма.html"  # a message with no plain text
 
@@ -58,14 +62,31 @@ def _safe_name(name: str, n: int) -> str:
 
 def read_mail(path: Path, limit: int) -> ReceivedMail:
     """What an .eml file says of its sender and subject, and its attachments."""
+    raw = read_regular(path, MAX_EML_BYTES, "письмо")  # /dev/zero or a FIFO: refused
+    if raw.count(b"boundary=") > MAX_PARTS:  # nesting the parser would follow to its limit
+        raise UserError(f"{path.name}: в письме больше {MAX_PARTS} вложенных частей — не читается")
     try:
-        if path.stat().st_size > MAX_EML_BYTES:
-            raise UserError(f"{path.name}: файл больше 100 МБ — это не письмо")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"{path}: файл не найден") from None
-    except OSError as exc:
-        raise UserError(f"{path.name}: не читается ({exc.strerror or exc})") from None
+        return _read_message(raw, path, limit)
+    except RecursionError:
+        raise UserError(
+            f"{path.name}: части письма вложены слишком глубоко — не читается"
+        ) from None
+
+
+def _header(message: EmailMessage, name: str) -> str:
+    """A header as text; a header the parser stumbles on (a malformed encoded word or address)
+    is taken as it came, its encoded words decoded where they can be."""
+    try:
+        return str(message.get(name, ""))
+    except (AttributeError, TypeError, ValueError, IndexError, LookupError):
+        raw = next((v for k, v in message.raw_items() if k.lower() == name.lower()), "")
+        try:
+            return str(make_header(decode_header(str(raw))))
+        except (ValueError, LookupError, UnicodeError, email.errors.HeaderParseError):
+            return str(raw)
+
+
+def _read_message(raw: bytes, path: Path, limit: int) -> ReceivedMail:
     try:
         message = email.message_from_bytes(raw, policy=email.policy.default)
     except (ValueError, IndexError, LookupError) as exc:  # the parser's own failures
@@ -73,12 +94,12 @@ def read_mail(path: Path, limit: int) -> ReceivedMail:
     assert isinstance(message, EmailMessage)
     if not message.keys():
         raise UserError(f"{path.name}: это не письмо (нет заголовков)")
-    name, address = parseaddr(str(message.get("From", "")))
+    name, address = parseaddr(_header(message, "From"))
     mail = ReceivedMail(
-        uid=str(message.get("Message-ID", "")).strip()[:200],
+        uid=_header(message, "Message-ID").strip()[:200],
         address=address.strip(),
         name=" ".join(name.split()),
-        subject=" ".join(str(message.get("Subject", "")).split()),
+        subject=" ".join(_header(message, "Subject").split()),
     )
     body = message.get_body(preferencelist=("plain", "html"))
     if body is not None:
@@ -89,7 +110,11 @@ def read_mail(path: Path, limit: int) -> ReceivedMail:
     for n, part in enumerate(message.iter_attachments(), start=1):
         if len(mail.files) >= MAX_FILES:
             raise UserError(f"{path.name}: вложений больше {MAX_FILES}")
-        name = _safe_name(part.get_filename() or "", n)
+        try:
+            filename = part.get_filename() or ""
+        except (AttributeError, TypeError, ValueError, IndexError, LookupError):
+            filename = ""
+        name = _safe_name(filename, n)
         mail.files.append((name, _content(part, name, limit)))
     return mail
 

@@ -26,6 +26,7 @@ from sqlalchemy import select
 from app import clock, search_terms
 from app.errors import UserError
 from app.exporters.medo import CONTAINER_NS, DOCUMENT, MESSAGE, PASSPORT
+from app.files import open_regular
 from app.services.incoming.cards import IncomingCard
 from app.services.incoming.lookup import incoming_journal_code
 from app.services.incoming.registration import (
@@ -84,11 +85,13 @@ def _parse(data: bytes, what: str) -> ET.Element:
 
 
 def _read_bounded(path: Path, limit: int) -> bytes:
+    """A file of the package: a regular file, never through a link, at most ``limit`` bytes."""
     try:
-        size = path.stat().st_size
-        if size > limit:
+        with open_regular(path, follow_links=False) as source:
+            data = source.read(limit + 1)
+        if len(data) > limit:
             raise UserError(f"{path.name}: файл больше допустимых {limit // (1024 * 1024)} МБ")
-        return path.read_bytes()
+        return data
     except OSError as exc:
         raise UserError(f"{path.name}: не читается ({exc.strerror or exc})") from None
 
@@ -166,7 +169,10 @@ def _read_container_package(folder: Path, limit: int) -> ReceivedPackage:
         subject="",
     )
     try:
-        with zipfile.ZipFile(zips[0]) as archive:
+        with (
+            open_regular(zips[0], follow_links=False) as container,
+            zipfile.ZipFile(container) as archive,
+        ):
             _read_container(archive, package, limit)
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise UserError(f"{zips[0].name}: контейнер не читается ({exc})") from None
@@ -235,7 +241,7 @@ def _read_old_package(folder: Path, limit: int) -> ReceivedPackage:
     for item in list(files)[:MAX_ENTRIES] if files is not None else []:
         name = _safe_name(_attr(item, "localName"))
         path = folder / name
-        if path.is_file():
+        if path.is_file() or path.is_symlink():  # a link is refused, not passed over silently
             package.files.append((name, _read_bounded(path, limit)))
     return package
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import UserError
+from app.files import read_regular
 from app.json_input import JsonObject, read_json_file
 from app.paths import expanded
 from app.services.organization.profile import (
@@ -31,6 +32,8 @@ from app.services.organization.profile import (
 )
 from app.services.safety.roles import require
 from db.engine import Database
+
+MAX_LOGO_BYTES = 10_000_000  # an emblem is a small picture
 
 
 @dataclass(frozen=True)
@@ -74,9 +77,9 @@ def _organization(data: Any) -> OrganizationData:
     )
     if logo := r.text("logo"):
         try:
-            org.logo = expanded(logo).read_bytes()
-        except OSError as exc:
-            raise UserError(f"organization.logo: файл {logo} не читается ({exc.strerror})") from exc
+            org.logo = read_regular(expanded(logo), MAX_LOGO_BYTES, "логотип")
+        except UserError as exc:
+            raise UserError(f"organization.logo: {exc}") from None
     read_above = ("name", "short_name")
     for key in [k for k, _label in ORGANIZATION_TEXTS if k not in read_above] + [*DISPATCH_TEXTS]:
         setattr(org, key, r.text(key, getattr(org, key)))

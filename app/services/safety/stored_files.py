@@ -18,7 +18,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.errors import UserError
-from app.files import mime_of
+from app.files import mime_of, open_regular
 from db.engine import Database
 from db.models import StoredFile, StoredFileChunk
 
@@ -111,8 +111,10 @@ def store_file_in(session: Session, name: str, content: bytes, mime: str = "") -
 
 def plain_name(name: str) -> str:
     """A file name given by someone else (inside a МЭДО package, an e-mail) as a name only: no
-    folders, nothing that climbs out, at most 250 characters; empty when nothing is left."""
-    base = PurePosixPath(name.replace("\\", "/")).name.strip()
+    folders, nothing that climbs out, no control characters (a NUL PostgreSQL refuses, a line
+    break), at most 250 characters; empty when nothing is left."""
+    visible = "".join(c for c in name if c.isprintable() or c == " ")
+    base = PurePosixPath(visible.replace("\\", "/")).name.strip()
     return "" if base in ("", ".", "..") else base[:250]
 
 
@@ -121,7 +123,7 @@ def open_upload(path: Path) -> Iterator[BinaryIO]:
     """A file the clerk picked, opened for reading; what stops it is one Russian line."""
     path = Path(path)
     try:
-        source = path.open("rb")
+        source = open_regular(path)
     except FileNotFoundError:
         raise UserError(f"Файл не найден: {path}") from None
     except IsADirectoryError:

@@ -1,0 +1,160 @@
+"""What an attacker broke (issue 36): rows 9 and 10 — crashes on hostile input and arguments, an
+old-format МЭДО package that followed a link, devices read as files. Each case is one Russian
+line and exit code 2 (or a result), never an internal error, and nothing half written."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+from app.errors import UserError
+from db.engine import Database
+
+
+def _one_line(capsys: pytest.CaptureFixture[str], code: int, expected: int = 2) -> str:
+    err = capsys.readouterr().err
+    assert code == expected, err
+    lines = err.strip().splitlines()
+    assert lines and "внутренняя ошибка" not in err, err
+    return lines[-1]
+
+
+def _deep_mail(path: Path, depth: int) -> Path:
+    body = "".join(
+        f'Content-Type: multipart/mixed; boundary="b{i}"\r\n\r\n--b{i}\r\n' for i in range(depth)
+    )
+    body += "Content-Type: text/plain\r\n\r\nТекст\r\n"
+    body += "".join(f"--b{i}--\r\n" for i in reversed(range(depth)))
+    path.write_text(f"From: a@b.ru\r\nSubject: x\r\nMIME-Version: 1.0\r\n{body}", "utf-8")
+    return path
+
+
+@pytest.mark.parametrize("depth", [1000, 150])
+def test_a_mail_nested_deep_is_one_line(
+    demo_db: Database, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    depth: int,
+) -> None:  # fmt: skip
+    mail = _deep_mail(tmp_path / "deep.eml", depth)
+    argv = ["--db", str(db_path), "incoming", "import-eml", str(mail), "--number", "1",
+            "--date", "01.12.2025"]  # fmt: skip
+    line = _one_line(capsys, main(argv))
+    assert line.startswith("secretariat: ")
+
+
+def test_a_malformed_sender_header_is_read_as_it_came(
+    demo_db: Database, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mail = tmp_path / "from.eml"
+    mail.write_bytes(b'From: =?utf-8?q?a?= =?utf-8?q?b?= <"a"@[1.2.3.4>\r\nSubject: x\r\n'
+                     b"Message-ID: <2@x>\r\n\r\nText\r\n")  # fmt: skip
+    argv = ["--db", str(db_path), "incoming", "import-eml", str(mail), "--number", "2",
+            "--date", "01.12.2025"]  # fmt: skip
+    assert main(argv) == 0
+    assert "внутренняя ошибка" not in capsys.readouterr().err
+
+
+def test_a_nul_in_an_attachment_name_is_dropped(tmp_path: Path) -> None:
+    from app.services.incoming.eml_import import read_mail
+
+    mail = tmp_path / "nul.eml"
+    mail.write_bytes(
+        b"From: a@b.ru\r\nSubject: x\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n'
+        b"\r\nText\r\n--b\r\nContent-Type: application/pdf\r\n"
+        b'Content-Disposition: attachment; filename="a\x00b\r\n c.pdf"\r\n\r\n%PDF\r\n--b--\r\n'
+    )
+    names = [name for name, _data in read_mail(mail, 10_000_000).files]
+    assert names[1:] and all("\x00" not in n and "\n" not in n for n in names), names
+
+
+def test_relative_backup_folders(
+    demo_db: Database, db_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.chdir(db_path.parent)
+    demo_db.dispose()
+    base = ["--db", db_path.name]
+    assert main([*base, "backup", "--to", "копии"]) == 0
+    assert main([*base, "backup", "--list", "--to", "копии"]) == 0
+    assert "Копий в" in capsys.readouterr().out
+    assert main([*base, "restore", "--latest", "--from-folder", "копии"]) == 0
+    assert "База восстановлена" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["incoming", "show", "1-вх", "--year", "99999999999"],
+        ["incoming", "done", "1-вх", "--reply", "1893/5", "--reply-year", "-5"],
+        ["incoming", "list", "--limit", "-1"],
+    ],
+)
+def test_years_and_counts_are_bounded(
+    demo_db: Database, db_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["--db", str(db_path), *argv])
+    line = _one_line(capsys, int(stop.value.code or 0))
+    assert "нужно целое число от" in line
+
+
+@pytest.mark.parametrize("url", ["postgresql+pg8000://clerk@localhost/registry", "nosuch://x/y"])
+def test_a_database_address_without_its_driver(
+    url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = _one_line(capsys, main(["--db", url, "check"]))
+    assert "драйвер «pg8000»" in line or "не распознан" in line
+
+
+def test_an_old_package_never_follows_a_link(demo_db: Database, tmp_path: Path) -> None:
+    from app.services.incoming.medo_import import import_medo
+    from app.services.incoming.listing import IncomingQuery, count_incoming
+    from tests.test_incoming_medo import OLD
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("пароль администратора", encoding="utf-8")
+    folder = tmp_path / "old"
+    folder.mkdir()
+    (folder / "document.xml").write_text(OLD, encoding="utf-8")
+    (folder / "письмо.pdf").symlink_to(secret)
+    before = count_incoming(demo_db, IncomingQuery())
+    with pytest.raises(UserError, match="письмо.pdf: это ссылка на другой файл"):
+        import_medo(demo_db, folder)
+    assert count_incoming(demo_db, IncomingQuery()) == before
+    # the package's XML itself behind a link is refused the same way
+    (folder / "письмо.pdf").unlink()
+    (folder / "document.xml").rename(tmp_path / "real.xml")
+    (folder / "document.xml").symlink_to(tmp_path / "real.xml")
+    with pytest.raises(UserError, match="document.xml: это ссылка на другой файл"):
+        import_medo(demo_db, folder)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["letters", "register", "/dev/zero"],
+        ["incoming", "register", "/dev/zero"],
+        ["incoming", "import-eml", "/dev/zero"],
+        ["letters", "from-docx", "/dev/zero"],
+        ["setup", "/dev/zero"],
+        ["recipients", "import", "/dev/zero"],
+        ["letters", "attach", "1893/5", "/dev/zero"],
+    ],
+)
+def test_a_device_is_not_read_as_a_file(
+    demo_db: Database, db_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    line = _one_line(capsys, main(["--db", str(db_path), *argv]))
+    assert "не обычный файл" in line
+
+
+def test_a_fifo_is_not_waited_on(
+    demo_db: Database, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fifo = tmp_path / "card.json"
+    os.mkfifo(fifo)
+    line = _one_line(capsys, main(["--db", str(db_path), "letters", "register", str(fifo)]))
+    assert "не обычный файл" in line
