@@ -110,8 +110,8 @@ def test_a_database_address_without_its_driver(
 
 
 def test_an_old_package_never_follows_a_link(demo_db: Database, tmp_path: Path) -> None:
-    from app.services.incoming.medo_import import import_medo
     from app.services.incoming.listing import IncomingQuery, count_incoming
+    from app.services.incoming.medo_import import import_medo
     from tests.test_incoming_medo import OLD
 
     secret = tmp_path / "secret.txt"
