@@ -36,8 +36,10 @@ from app.letter_body import (
     numbered,
     percent,
 )
+from app.text import thousands
 
 MAX_DRAFT_BYTES = 50 * 1024 * 1024  # the file
+MAX_PARAGRAPHS = 20_000  # a letter with its tables has hundreds; more is not a draft
 MAX_UNPACKED = 200 * 1024 * 1024  # all its parts unpacked (a zip bomb stops here)
 RIGHT_INDENT_MM = 60.0  # a paragraph indented this far is in the addressee's column
 HEADING = re.compile(r"^(О|Об|Обо)\s+\S", re.S)
@@ -53,9 +55,12 @@ EXECUTOR_MARK = re.compile(r"^\s*(Исп\.?|Исполнитель\s*:?)\s*", re
 FULL_NAME = re.compile(rf"^({SURNAME})\s+([А-ЯЁ][а-яё]+)\s+([А-ЯЁ][а-яё]+)$")
 PHONE = re.compile(r"^[\s(+]*\d[\d\s()\-–+.,доб]{5,}$")
 EMAIL = re.compile(r"^\S+@\S+\.\S+$")
+# a run of underscores is matched once from its start and never given back (lookbehind,
+# possessive): 100,000 underscores took 252 s with a plain «_{3,}\s*№»
 REQUISITE_LINE = re.compile(
-    r"(№\s*_{2,}|от\s*_{2,}|_{3,}\s*№|^на\s*№|^№\s*\S*\s*от\s|^от\s.*№|«_+»)", re.I
+    r"(№\s*_{2,}|от\s*_{2,}|(?<!_)_{3,}+\s*№|^на\s*№|^№\s*\S*\s*от\s|^от\s.*№|«_++»)", re.I
 )
+SHORT_LINE = 300  # a requisite, a name, a phone is shorter: longer lines are text, not matched
 LETTERHEAD_LINE = re.compile(
     r"(\bИНН\b|\bОГРН\b|\bКПП\b|\bОКПО\b|\bтел\.|\bфакс\b|e-?mail|https?://|www\.|\.ru\b|"
     r"^\d{6},|^\+\s?7|\bул\.|\bд\.\s?\d|\bг\.\s?[А-Я])",
@@ -154,11 +159,20 @@ class _Numbering:
                 levels = abstract.get(ref.get(_w("val"), "") if ref is not None else "", {})
                 for ilvl, fmt in levels.items():
                     self.formats[(num.get(_w("numId"), ""), ilvl)] = fmt
+        self._by_id: dict[str | None, Any] = {}  # python-docx scans every style per lookup
         self.styles: dict[str, tuple[str, int]] = {}
         for style in doc.styles.element.iter(_w("style")):
             num = _num_pr(style.find(_w("pPr")))
             if num is not None:
                 self.styles[style.get(_w("styleId"), "")] = num
+
+    def style_of(self, paragraph: Any) -> Any:
+        """``paragraph.style``, looked up once per style: python-docx walks every style of the
+        document each time (200,000 paragraphs took minutes)."""
+        key = paragraph._p.style
+        if key not in self._by_id:
+            self._by_id[key] = paragraph.style
+        return self._by_id[key]
 
     def kind(self, paragraph: Any) -> tuple[str, int]:
         ppr = paragraph._p.pPr
@@ -171,7 +185,7 @@ class _Numbering:
         if num_id in ("", "0"):
             return "paragraph", 0
         fmt = self.formats.get((num_id, ilvl), "decimal")
-        style = paragraph.style
+        style = self.style_of(paragraph)
         if ilvl == 0 and style is not None and NESTED_STYLE.search(style.name or ""):
             ilvl = 1  # Word's «List Bullet 2»: the second level by its style
         return ("bullet" if fmt in BULLET_FORMATS else "numbered"), min(ilvl, MAX_LEVEL)
@@ -200,8 +214,9 @@ def _num_pr(ppr: Any) -> tuple[str, int] | None:
     return (num_id.get(_w("val"), "") if num_id is not None else "", int(level or 0))
 
 
-def _spans(paragraph: Any) -> tuple[Span, ...]:
-    style_font = paragraph.style.font if paragraph.style is not None else None
+def _spans(paragraph: Any, numbering: _Numbering) -> tuple[Span, ...]:
+    style = numbering.style_of(paragraph)
+    style_font = style.font if style is not None else None
     style_bold = bool(style_font and style_font.bold)
     out: list[Span] = []
     for run in paragraph.runs:
@@ -243,7 +258,9 @@ def _lines(doc: Any, numbering: _Numbering) -> Iterator[Line | tuple[str, Any]]:
         if child.tag == _w("p"):
             paragraph = Paragraph(child, doc._body)
             kind, level = numbering.kind(paragraph)
-            yield Line(paragraph.text, _spans(paragraph), kind, level, _is_right(paragraph))
+            yield Line(
+                paragraph.text, _spans(paragraph, numbering), kind, level, _is_right(paragraph)
+            )
         elif child.tag == _w("tbl"):
             yield ("table", DocxTable(child, doc._body))
 
@@ -305,7 +322,7 @@ def _cell_lines(cell: Any, numbering: _Numbering) -> list[Line]:
     out = []
     for paragraph in cell.paragraphs:
         kind, level = numbering.kind(paragraph)
-        out.append(Line(paragraph.text, _spans(paragraph), kind, level))
+        out.append(Line(paragraph.text, _spans(paragraph, numbering), kind, level))
     return out
 
 
@@ -391,6 +408,12 @@ def _strip(spans: tuple[Span, ...]) -> tuple[Span, ...]:
 
 def read_draft(path: Path) -> Draft:
     doc = _open(path)
+    paragraphs = sum(1 for _p in doc.element.body.iter(_w("p")))
+    if paragraphs > MAX_PARAGRAPHS:
+        raise UserError(
+            f"{path.name}: в документе {thousands(paragraphs)} абзацев — это не черновик письма "
+            f"(письмо — до {thousands(MAX_PARAGRAPHS)})"
+        )
     numbering = _Numbering(doc)
     units: list[Line | Table] = []
     heading_seen = False  # tables before the heading give their cells as lines
@@ -423,7 +446,7 @@ def _signature_or_table(table: Any, numbering: _Numbering) -> Line | Table:
     if len(rows) == 1:
         cells = [" \n".join(line.text for line in _cell_lines(c, numbering)) for c in rows[0]]
         filled = [c.strip() for c in cells if c and c.strip()]
-        if len(filled) >= 1 and NAME_AT_END.search(filled[-1]) and len(filled[-1]) < 60:
+        if len(filled) >= 1 and len(filled[-1]) < 60 and NAME_AT_END.search(filled[-1]):
             position = "\n".join(filled[:-1])
             return Line(f"{position}\t{filled[-1]}", cell=(-1, 0, 0), columns=len(rows[0]))
     built = _body_table(table, numbering)
@@ -504,7 +527,9 @@ def _head_piece(piece: str, unit: Line, draft: Draft) -> str:
     if reply := REPLY_TO.match(piece):
         draft.reply_to_number, draft.reply_to_date = reply.group(1), reply.group(2)
         draft.note("ответ на письмо", piece)
-    elif REQUISITE_LINE.search(piece) or LETTERHEAD_LINE.search(piece):
+    elif len(piece) <= SHORT_LINE and (
+        REQUISITE_LINE.search(piece) or LETTERHEAD_LINE.search(piece)
+    ):
         draft.note(DROPPED, piece)
     elif unit.right:
         draft.note("адресат", piece)
@@ -521,7 +546,7 @@ def _rest(units: list[Line | Table], draft: Draft) -> None:
     i = 0
     while i < len(units) and not _text(units[i]).strip() and isinstance(units[i], Line):
         i += 1
-    if i < len(units) and SALUTATION.match(_text(units[i]).strip()):
+    if i < len(units) and _short(_text(units[i]).strip(), SALUTATION):
         draft.salutation = _text(units[i]).strip()
         draft.note("обращение", draft.salutation)
         i += 1
@@ -595,9 +620,14 @@ def _signature_start(units: list[Line | Table], start: int) -> int:
     return len(units)
 
 
+def _short(text: str, pattern: re.Pattern[str]) -> bool:
+    """``pattern`` at the start of ``text``, only when it is short enough to be that part."""
+    return len(text) <= SHORT_LINE and pattern.match(text) is not None
+
+
 def _signature_name(line: Line) -> str | None:
     text = line.text.rstrip()
-    if EXECUTOR_MARK.match(text):
+    if EXECUTOR_MARK.match(text) or len(text) > SHORT_LINE:
         return None
     match = NAME_AT_END.search(text)
     if match is None:
@@ -643,6 +673,9 @@ def _tail(units: list[Line | Table], draft: Draft) -> None:
 def _executor_line(text: str, draft: Draft) -> None:
     for piece in (p.strip() for p in text.split("\n") if p.strip()):
         bare = EXECUTOR_MARK.sub("", piece).strip()
+        if len(bare) > SHORT_LINE:
+            draft.note(NOT_RECOGNISED, bare[:SHORT_LINE])
+            continue
         if PHONE.match(bare) and not draft.executor_phone:
             draft.executor_phone = bare
             draft.note("телефон исполнителя", bare)
