@@ -158,3 +158,40 @@ def test_a_fifo_is_not_waited_on(
     os.mkfifo(fifo)
     line = _one_line(capsys, main(["--db", str(db_path), "letters", "register", str(fifo)]))
     assert "не обычный файл" in line
+
+
+def test_a_copy_of_a_registry_that_went_its_own_way_is_not_restored_silently(
+    demo_db: Database, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 36 row 5: registry B started as a file copy of A (the same identity); B's copy
+    in a shared folder is not restored over A without --force — A's letter and B's share a
+    number, and the refusal names it."""
+    import shutil
+
+    from app.registry import open_registry
+    from app.services.registry.letters import register_letter
+    from app.services.safety.backup import create_backup
+    from tests.conftest import make_card
+
+    demo_db.dispose()
+    other = tmp_path / "b" / "registry.db"
+    other.parent.mkdir()
+    shutil.copy(db_path, other)
+    a, b = open_registry(str(db_path)), open_registry(str(other))
+    mine = register_letter(a, make_card(subject="О письме реестра А"))
+    theirs = register_letter(b, make_card(subject="О письме реестра Б"))
+    assert mine.number == theirs.number
+    shared = tmp_path / "общая папка копий"
+    create_backup(b, shared)
+    a.dispose()
+    b.dispose()
+    argv = ["--db", str(db_path), "restore", "--latest", "--from-folder", str(shared)]
+    line = _one_line(capsys, main(argv))
+    assert f"№ {mine.number}: в базе" in line and "«О письме реестра А»" in line
+    assert "«О письме реестра Б»" in line and "--force" in line
+    a = open_registry(str(db_path))
+    from app.services.registry.letter_cards import show_letter
+
+    assert show_letter(a, mine.number)["subject"] == "О письме реестра А"  # nothing replaced
+    a.dispose()
+    assert main([*argv, "--force"]) == 0  # said explicitly: it is done

@@ -25,6 +25,7 @@ from app.services.safety.restore_guard import (
     NumbersUnknownError,
     RaisedCounter,
     carry_counters,
+    conflicting_numbers,
     last_numbers,
     missing_letters,
     read_issued,
@@ -319,6 +320,14 @@ def restore_backup(
     identity) is refused unless ``force``.
     """
     revision = check_backup(backup)
+    conflicts = conflicting_numbers(database, backup) if database.exists() and not force else []
+    if conflicts:
+        shown = "; ".join(f"№ {c.number}: в базе {c.here}, в копии {c.there}" for c in conflicts)
+        raise ForeignCopyError(
+            f"{backup.name}: под теми же номерами в копии другие письма ({shown}) — это копия "
+            f"другой базы, не {database.name}; заменить ею эту базу можно только явно "
+            "(--force); ничего не изменено"
+        )
     if not force and is_foreign_copy(database, backup):
         raise ForeignCopyError(
             f"{backup.name}: это копия другой базы данных, не {database.name}; заменить ею "

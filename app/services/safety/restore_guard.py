@@ -332,3 +332,52 @@ def numbers_only_aside(
         except (sqlite3.DatabaseError, ValueError):
             continue  # an unreadable aside file names nothing
     return found
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A number held by one letter in the registry and by another in the copy."""
+
+    number: str
+    here: str  # «14.11.2025 «О поддержке…»» as the registry has it
+    there: str  # as the copy has it
+
+
+def _said(date: Any, subject: Any) -> str:
+    when = dt.date.fromisoformat(str(date)) if date else None
+    about = " ".join(str(subject or "").split())[:60]
+    return f"{when:%d.%m.%Y} «{about}»" if when else f"«{about}»"
+
+
+def conflicting_numbers(database: Path, copy: Path, limit: int = 5) -> list[Conflict]:
+    """Numbers (journal, period, sequence) the registry and the copy give to different letters:
+    another number, another date, or another letter written at another time about something
+    else. A copy of this very registry has none — its letters are these letters, earlier; a
+    copy of another registry (a file copy that went its own way, whatever its identity) has."""
+    found: list[Conflict] = []
+    try:
+        with _connect(database) as con:
+            con.execute("ATTACH DATABASE ? AS copy", (f"{copy.as_uri()}?mode=ro",))
+            tables = _tables(con)
+            copied = {r[0] for r in con.execute("SELECT name FROM copy.sqlite_master")}
+            for table in _numbered_tables(tables & copied):
+                rows = con.execute(
+                    f"SELECT a.number, a.reg_date, a.subject, b.number, b.reg_date, b.subject "
+                    f"FROM {table} a JOIN journal ja ON ja.id = a.journal_id "
+                    f"JOIN copy.journal jb ON jb.code = ja.code "
+                    f"JOIN copy.{table} b ON b.journal_id = jb.id "
+                    "AND b.period_key = a.period_key AND b.seq = a.seq "
+                    "WHERE a.number <> b.number OR a.reg_date <> b.reg_date "
+                    "OR (a.created_at <> b.created_at AND a.subject <> b.subject) "
+                    "LIMIT ?",
+                    (limit - len(found),),
+                )
+                for number, date, subject, _n, their_date, their_subject in rows:
+                    found.append(
+                        Conflict(number, _said(date, subject), _said(their_date, their_subject))
+                    )
+                if len(found) >= limit:
+                    break
+    except (sqlite3.DatabaseError, ValueError):
+        return []  # an unreadable registry is the unreadable case, handled by the caller
+    return found
