@@ -195,3 +195,35 @@ def test_a_copy_of_a_registry_that_went_its_own_way_is_not_restored_silently(
     assert show_letter(a, mine.number)["subject"] == "О письме реестра А"  # nothing replaced
     a.dispose()
     assert main([*argv, "--force"]) == 0  # said explicitly: it is done
+
+
+def test_pages_and_pictures_too_large_to_be_a_letter_are_refused_before_rendering(
+    demo_db: Database, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 36 row 7: a tiny PDF with a 14,400 pt page, a small PNG of 64 megapixels — one
+    line each before anything is rendered or decoded, no number issued."""
+    import io
+    import json
+
+    from PIL import Image
+    from reportlab.pdfgen.canvas import Canvas
+
+    from app.services.registry.letter_list import LetterQuery, count_letters
+
+    huge = io.BytesIO()
+    canvas = Canvas(huge, pagesize=(14_400, 14_400))
+    canvas.drawString(100, 100, "x")
+    canvas.save()
+    (tmp_path / "огромная.pdf").write_bytes(huge.getvalue())
+    Image.new("1", (8000, 8000), 1).save(tmp_path / "скан.png")
+    card = tmp_path / "card.json"
+    card.write_text(json.dumps({
+        "journal": "ИСХ", "case": "5", "subject": "О письме",
+        "addressee": {"recipient": "kamchatka-governor"}, "signatory": "protasov",
+    }), encoding="utf-8")  # fmt: skip
+    before = count_letters(demo_db, LetterQuery())
+    for name, said in (("огромная.pdf", "больше листа A0"), ("скан.png", "мегапикселей")):
+        argv = ["--db", str(db_path), "letters", "register", str(card), "--document",
+                str(tmp_path / name)]  # fmt: skip
+        assert said in _one_line(capsys, main(argv))
+    assert count_letters(demo_db, LetterQuery()) == before

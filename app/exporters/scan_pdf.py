@@ -24,6 +24,11 @@ IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
 DEFAULT_DPI = 200
 RASTER_DPI = 200
 MAX_PAGES = 2000  # a scan of more pages is not a letter
+# a page larger than A0 (841 × 1189 mm) is no letter's page: refused before it is rendered
+MAX_PAGE_PT = 1189 * 72 / 25.4
+# a scanned page above 40 megapixels (A3 at 600 dpi is 35) is refused before it is decoded:
+# a 492 KB PNG of 200 megapixels took 3 GB
+MAX_FRAME_PIXELS = 40_000_000
 
 
 def is_image(path: Path) -> bool:
@@ -35,6 +40,12 @@ def _frames(image: Any) -> Iterator[Any]:
         if index >= MAX_PAGES:
             raise UserError(f"В скане больше {MAX_PAGES} страниц")
         image.seek(index)
+        width, height = image.size
+        if width * height > MAX_FRAME_PIXELS:
+            raise UserError(
+                f"Страница {index + 1} скана — {width} × {height} точек, больше "
+                f"{MAX_FRAME_PIXELS // 1_000_000} мегапикселей: это не скан письма"
+            )
         yield image
 
 
@@ -79,6 +90,34 @@ def image_file_pdf(data: bytes, name: str) -> bytes:
     return out.getvalue()
 
 
+def check_page_sizes(document: Any) -> None:
+    """Every page of a pdfium document at most A0, its count at most :data:`MAX_PAGES`; one
+    line naming the first that is not (read from the page boxes, nothing rendered)."""
+    if len(document) > MAX_PAGES:
+        raise UserError(f"В документе больше {MAX_PAGES} страниц — это не письмо")
+    for index in range(len(document)):
+        width, height = document[index].get_size()
+        if max(width, height) > MAX_PAGE_PT or min(width, height) <= 0:
+            raise UserError(
+                f"Страница {index + 1} документа — {width / 72 * 25.4:.0f} × "
+                f"{height / 72 * 25.4:.0f} мм, больше листа A0: это не страница письма"
+            )
+
+
+def page_sizes_checked(pdf: bytes) -> None:
+    """:func:`check_page_sizes` of a PDF's bytes; a PDF that cannot be read is one line."""
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(pdf)
+    except Exception:  # pdfium raises its own kinds for a broken file
+        raise UserError("Документ не читается как PDF") from None
+    try:
+        check_page_sizes(document)
+    finally:
+        document.close()
+
+
 def raster_pdf(pdf: bytes, dpi: int = RASTER_DPI) -> bytes:
     """The PDF's pages rendered to pictures, a new PDF of those pictures at the same size."""
     import pypdfium2 as pdfium
@@ -88,6 +127,7 @@ def raster_pdf(pdf: bytes, dpi: int = RASTER_DPI) -> bytes:
     canvas = Canvas(out, pageCompression=1, invariant=1)
     document = pdfium.PdfDocument(pdf)
     try:
+        check_page_sizes(document)
         for index in range(len(document)):
             page = document[index]
             bitmap = page.render(scale=dpi / 72, may_draw_forms=True)

@@ -160,7 +160,7 @@ DOCUMENT_TITLE = "Документ письма"
 def _document_data(db: Database, path: Path) -> bytes:
     """The letter made elsewhere as PDF bytes (a scan made a PDF a page a picture); refused
     with one line when it is neither, or over the limit."""
-    from app.exporters.scan_pdf import image_file_pdf, is_image
+    from app.exporters.scan_pdf import image_file_pdf, is_image, page_sizes_checked
 
     path = Path(path)
     with db.read() as session:
@@ -181,6 +181,7 @@ def _document_data(db: Database, path: Path) -> bytes:
         return image_file_pdf(data, path.name)
     if not data.startswith(b"%PDF-"):
         raise UserError(f"{path.name}: это не документ PDF и не скан (JPEG, PNG, TIFF)")
+    page_sizes_checked(data)  # a 14,400 pt page would take gigabytes to render later
     return data
 
 
