@@ -111,22 +111,30 @@ def open_regular(path: Path, *, follow_links: bool = True) -> BinaryIO:
         raise
 
 
-def read_regular(path: Path, limit: int, what: str = "файл") -> bytes:
-    """A file named by the clerk (or inside someone's package) read whole, but only a regular
-    file and at most ``limit`` bytes: ``/dev/zero``, a FIFO or a folder is one Russian line,
-    never a read without end."""
-    path = Path(path)
+def open_for_reading(path: Path) -> BinaryIO:
+    """:func:`open_regular` with what stops it said in one Russian line."""
     try:
-        with open_regular(path) as source:
-            data = source.read(limit + 1)
+        return open_regular(path)
     except FileNotFoundError:
-        raise UserError(f"{path}: файл не найден") from None
+        raise UserError(f"Файл не найден: {path}") from None
     except IsADirectoryError:
         raise UserError(f"{path}: это папка, а не файл") from None
     except PermissionError:
         raise UserError(f"{path}: нет доступа к файлу") from None
     except OSError as exc:
         raise UserError(f"{path}: файл не читается ({exc.strerror or exc})") from None
+
+
+def read_regular(path: Path, limit: int, what: str = "файл") -> bytes:
+    """A file named by the clerk (or inside someone's package) read whole, but only a regular
+    file and at most ``limit`` bytes: ``/dev/zero``, a FIFO or a folder is one Russian line,
+    never a read without end."""
+    path = Path(path)
+    with open_for_reading(path) as source:
+        try:
+            data = source.read(limit + 1)
+        except OSError as exc:
+            raise UserError(f"{path}: файл не читается ({exc.strerror or exc})") from None
     if len(data) > limit:
         raise UserError(f"{path}: {what} больше {limit // 1_000_000} МБ — не читается")
     return data

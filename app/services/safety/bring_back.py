@@ -265,16 +265,7 @@ def _incoming_again(session: Session, entry: _Incoming) -> None:
         )
     session.flush()
     entry.row["id"] = row.id
-    audit.record(
-        session,
-        "incoming",
-        row.id,
-        "brought_back",
-        number=row.number,
-        status=row.status,
-        files=[f.name for f in entry.files],
-        assignments_left_out=left_out,
-    )
+    _brought_back(session, "incoming", row, entry.files, assignments_left_out=left_out)
 
 
 def _letter_by(session: Session, number: tuple[str, str, int] | None) -> Letter | None:
@@ -375,15 +366,16 @@ def _outgoing_files(session: Session, entry: _Outgoing, letter: Letter) -> None:
         )  # fmt: skip
     session.flush()
     entry.id = letter.id
+    _brought_back(session, "letter", letter, entry.files)
+
+
+def _brought_back(
+    session: Session, entity: str, row: Letter | IncomingLetter, files: list[_File], **more: Any
+) -> None:
     audit.record(
-        session,
-        "letter",
-        letter.id,
-        "brought_back",
-        number=letter.number,
-        status=entry.status,
-        files=[f.name for f in entry.files],
-    )
+        session, entity, row.id, "brought_back",
+        number=row.number, status=row.status, files=[f.name for f in files], **more,
+    )  # fmt: skip
 
 
 def _link_answered(session: Session, entry: _Outgoing) -> None:

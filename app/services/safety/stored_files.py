@@ -18,7 +18,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.errors import UserError
-from app.files import mime_of, open_regular
+from app.files import mime_of, open_for_reading
 from db.engine import Database
 from db.models import StoredFile, StoredFileChunk
 
@@ -121,18 +121,7 @@ def plain_name(name: str) -> str:
 @contextmanager
 def open_upload(path: Path) -> Iterator[BinaryIO]:
     """A file the clerk picked, opened for reading; what stops it is one Russian line."""
-    path = Path(path)
-    try:
-        source = open_regular(path)
-    except FileNotFoundError:
-        raise UserError(f"Файл не найден: {path}") from None
-    except IsADirectoryError:
-        raise UserError(f"{path}: это папка, а не файл") from None
-    except PermissionError:
-        raise UserError(f"{path}: нет доступа к файлу") from None
-    except OSError as exc:
-        raise UserError(f"{path}: файл не читается ({exc.strerror or exc})") from None
-    with source:
+    with open_for_reading(Path(path)) as source:
         yield source
 
 
