@@ -194,6 +194,25 @@ def test_hostile_packages_are_refused_with_one_line(receiver: Database, tmp_path
     assert count_incoming(receiver, IncomingQuery()) == 0  # nothing half-registered
 
 
+def test_a_package_of_many_large_files_is_refused_by_their_total(
+    receiver: Database, tmp_path: Path
+) -> None:
+    """Issue 36 row 7: 30 attachments of 49 MB each (1.5 MB zipped) — refused when their sizes
+    together pass 100 MB, before the rest is read (it took 1.6 GB)."""
+    names = [f"a{i}.pdf" for i in range(30)]
+    passport = PASSPORT.replace(
+        b"</c:container>",
+        b"<c:attachments>"
+        + b"".join(f'<c:attachment c:localName="{n}"/>'.encode() for n in names)
+        + b"</c:attachments></c:container>",
+    )
+    entries = {"passport.xml": passport, "document.pdf": b"%PDF-1.4\n%%EOF\n"}
+    entries |= {name: b"\0" * 49_000_000 for name in names}
+    big = _container_package(tmp_path / "big", entries)
+    with pytest.raises(UserError, match="вместе больше 100 МБ"):
+        import_medo(receiver, big, today=TODAY)
+
+
 def test_the_cli(embedded_receiver: Database, package: Path, tmp_path: Path) -> None:
     from tests.test_cli import run
 

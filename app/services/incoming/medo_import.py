@@ -43,6 +43,7 @@ OLD_DOCUMENT = "document.xml"
 MESSAGE_NAMESPACES = ("urn:IEDMS:MESSAGE", "http://www.infpres.com/IEDMS")
 MAX_XML_BYTES = 10_000_000
 MAX_ENTRIES = 500  # files in one container
+MAX_PACKAGE_BYTES = 100_000_000  # its files together (a МЭДО container is sent up to 20 MB)
 MAX_PACKAGES = 10_000  # package folders in one run
 _SKIPPED_IN_CONTAINER = (PASSPORT, "document.sig")  # the signature and stamps stay in МЭДО
 
@@ -190,6 +191,14 @@ def _member(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
     return data
 
 
+def _refuse_total(total: int) -> None:
+    if total > MAX_PACKAGE_BYTES:
+        raise UserError(
+            f"файлы пакета вместе больше {MAX_PACKAGE_BYTES // 1_000_000} МБ — письмо по МЭДО "
+            "не бывает таким; пакет не принят"
+        )
+
+
 def _read_container(archive: zipfile.ZipFile, package: ReceivedPackage, limit: int) -> None:
     names = archive.namelist()
     if len(names) > MAX_ENTRIES:
@@ -215,11 +224,17 @@ def _read_container(archive: zipfile.ZipFile, package: ReceivedPackage, limit: i
     for attachment in _child(passport, "attachments") or []:
         wanted.append(_attr(attachment, "localName"))
     taken: set[str] = set()
+    total = 0
     for name in wanted:
         if not name or name in _SKIPPED_IN_CONTAINER or name not in names or name in taken:
             continue
         taken.add(name)
-        package.files.append((_safe_name(name), _member(archive, name, limit)))
+        total += archive.getinfo(name).file_size  # declared: refused before it is read
+        _refuse_total(total)
+        data = _member(archive, name, limit)
+        total += len(data) - archive.getinfo(name).file_size  # as read: the declared may lie
+        _refuse_total(total)
+        package.files.append((_safe_name(name), data))
 
 
 def _read_old_package(folder: Path, limit: int) -> ReceivedPackage:
@@ -243,6 +258,7 @@ def _read_old_package(folder: Path, limit: int) -> ReceivedPackage:
         path = folder / name
         if path.is_file() or path.is_symlink():  # a link is refused, not passed over silently
             package.files.append((name, _read_bounded(path, limit)))
+            _refuse_total(sum(len(data) for _name, data in package.files))
     return package
 
 
