@@ -86,7 +86,7 @@ def refuse_protected_folder(folder: Path) -> None:
 
 
 def _backups_of(registry: Path) -> Path | None:
-    from app.paths import backup_folder
+    from app.settings import backup_folder
 
     try:
         return _canonical(backup_folder(registry) / "x").parent

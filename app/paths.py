@@ -13,8 +13,6 @@ from pathlib import Path
 
 APP_NAME = "secretariat"
 DB_FILE_NAME = "secretariat.db"
-BACKUP_DIR_ENV = "SECRETARIAT_BACKUP_DIR"
-BACKUP_DIR_SETTING = "backup/folder"
 
 
 def expanded(path: str | Path) -> Path:
@@ -89,17 +87,3 @@ def bundle_data() -> list[tuple[str, str]]:
         (str(root / "resources"), "resources"),
         (str(root / "db" / "migrations"), "db/migrations"),
     ]
-
-
-def backup_folder(database: Path, given: str | Path | None = None) -> Path:
-    """Where copies go: the folder given (``--to``), the one chosen in the program (settings),
-    ``SECRETARIAT_BACKUP_DIR``, else ``backups`` beside the database file."""
-    from app.settings import Settings
-
-    configured = given or Settings().get(BACKUP_DIR_SETTING)
-    if configured:
-        return expanded(configured).absolute()  # «--to backups»: in the current folder
-    env = os.environ.get(BACKUP_DIR_ENV, "").strip()
-    if env:
-        return expanded(env).absolute()
-    return database.absolute().parent / "backups"

@@ -183,8 +183,8 @@ def _unusable(target: str, message: str) -> UnusableDatabaseError:
     """The error for a database that cannot be used, naming the latest backup when there is one."""
     if "://" in target:
         return UnusableDatabaseError(message)
-    from app.paths import backup_folder
     from app.services.safety.backup import latest_backup
+    from app.settings import backup_folder
 
     path = expanded(target).resolve()
     latest = latest_backup(backup_folder(path), path)

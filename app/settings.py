@@ -7,13 +7,17 @@ file is ignored rather than stopping the program.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from app.files import replace_atomically
-from app.paths import config_dir
+from app.paths import config_dir, expanded
 
 SETTINGS_FILE = "settings.json"
+
+BACKUP_DIR_ENV = "SECRETARIAT_BACKUP_DIR"
+BACKUP_DIR_SETTING = "backup/folder"
 
 
 class Settings:
@@ -39,3 +43,15 @@ class Settings:
         text = json.dumps(self._values, ensure_ascii=False, indent=2)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         replace_atomically(self.path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def backup_folder(database: Path, given: str | Path | None = None) -> Path:
+    """Where copies go: the folder given (``--to``), the one chosen in the program (settings),
+    ``SECRETARIAT_BACKUP_DIR``, else ``backups`` beside the database file."""
+    configured = given or Settings().get(BACKUP_DIR_SETTING)
+    if configured:
+        return expanded(configured).absolute()  # «--to backups»: in the current folder
+    env = os.environ.get(BACKUP_DIR_ENV, "").strip()
+    if env:
+        return expanded(env).absolute()
+    return database.absolute().parent / "backups"

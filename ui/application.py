@@ -54,8 +54,8 @@ def _offer_latest_backup(exc: UnusableDatabaseError, title: str) -> bool:
 
 def _automatic_backup(db: Any, kind: str) -> str:
     """The daily or exit backup; an error message, or "" (no message for a server database)."""
-    from app.paths import backup_folder
     from app.services.safety.backup import automatic_backup
+    from app.settings import backup_folder
 
     path = db.sqlite_path
     if path is None or db.read_only:

@@ -615,8 +615,8 @@ class MainWindow(QMainWindow):
         )
 
     def backup_now(self) -> None:
-        from app.paths import BACKUP_DIR_SETTING, backup_folder
         from app.services.safety.backup import create_backup
+        from app.settings import BACKUP_DIR_SETTING, backup_folder
 
         try:
             chosen = self.settings.get(BACKUP_DIR_SETTING)

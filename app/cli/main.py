@@ -16,7 +16,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, NoReturn
 
-from app.cli import argparse_ru
+from app.cli.argparse_ru import install as russian_argparse
 from app.cli.csv_output import csv_out
 from app.cli.letter_args import add_letter_ref, bounded, letter_id_of
 from app.crash import clerk_message
@@ -61,7 +61,7 @@ def _date(value: str) -> dt.date:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    argparse_ru.install()
+    russian_argparse()
     parser = _Parser(
         prog=PROG,
         description="Секретариат: реестр исходящих писем, адресаты, письма на бланке.",

@@ -73,8 +73,8 @@ def add_maintenance(sub: Any, date: Any, open_db: Any) -> None:
 
 
 def _folder(db: Any, given: Path | None) -> Path:
-    from app.paths import backup_folder
     from app.services.safety.backup import database_file
+    from app.settings import backup_folder
 
     return backup_folder(database_file(db), given)
 
@@ -98,9 +98,10 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 
 
 def _cmd_restore(args: argparse.Namespace) -> int:
-    from app.paths import backup_folder, database_target
+    from app.paths import database_target
     from app.services.safety.backup import latest_backup, restore_backup
     from app.services.safety.restore_guard import missing_lines, parse_continue_after
+    from app.settings import backup_folder
 
     target = database_target(args.db)
     if "://" in target:

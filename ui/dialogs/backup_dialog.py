@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import UserError
-from app.paths import BACKUP_DIR_SETTING, backup_folder
 from app.services.safety.backup import (
     BackupInfo,
     Owner,
@@ -32,7 +31,7 @@ from app.services.safety.backup import (
     is_foreign_copy,
     list_backups,
 )
-from app.settings import Settings
+from app.settings import BACKUP_DIR_SETTING, Settings, backup_folder
 from db.engine import Database
 
 TITLE = "Резервные копии"
