@@ -202,5 +202,9 @@ def load_signature(path: Path) -> DetachedSignature:
             raise UserError(_too_large(path.name))
     except OSError as exc:
         raise UserError(f"{path}: не удалось прочитать подпись ({exc.strerror or exc})") from exc
-    data = read_regular(path, MAX_SIGNATURE, "файл подписи")
+    try:
+        data = read_regular(path, MAX_SIGNATURE, "подпись")
+    except UserError as exc:
+        said = str(exc).removeprefix(f"{path}: ")
+        raise UserError(f"{path}: не удалось прочитать подпись ({said})") from None
     return read_signature(data, path.name)

@@ -114,7 +114,7 @@ DROPPED = "бланк и реквизиты (печатает программа
 def _open(path: Path) -> Any:
     """The document, refused with one line when it is not a readable .docx of sane size."""
     name = path.name
-    data = io.BytesIO(read_regular(path, MAX_DRAFT_BYTES, "черновик"))  # a device: refused
+    data = io.BytesIO(read_regular(path, MAX_DRAFT_BYTES, "черновик письма"))  # a device: refused
     try:
         with zipfile.ZipFile(data) as archive:
             infos = archive.infolist()

@@ -125,16 +125,18 @@ def open_for_reading(path: Path) -> BinaryIO:
         raise UserError(f"{path}: файл не читается ({exc.strerror or exc})") from None
 
 
-def read_regular(path: Path, limit: int, what: str = "файл") -> bytes:
+def read_regular(path: Path, limit: int, what: str) -> bytes:
     """A file named by the clerk (or inside someone's package) read whole, but only a regular
     file and at most ``limit`` bytes: ``/dev/zero``, a FIFO or a folder is one Russian line,
     never a read without end."""
     path = Path(path)
+    if not path.exists() and not path.is_symlink():
+        raise UserError(f"{path}: файл не найден")
     with open_for_reading(path) as source:
         try:
             data = source.read(limit + 1)
         except OSError as exc:
             raise UserError(f"{path}: файл не читается ({exc.strerror or exc})") from None
     if len(data) > limit:
-        raise UserError(f"{path}: {what} больше {limit // 1_000_000} МБ — не читается")
+        raise UserError(f"{path}: файл больше {limit // 1_000_000} МБ — это не {what}")
     return data

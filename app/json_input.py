@@ -44,7 +44,7 @@ def strip_json_comments(text: str) -> str:
 def read_json_file(path: Path) -> Any:
     from app.files import read_regular
 
-    raw = read_regular(path, MAX_JSON_BYTES, "файл карточки")  # a device or FIFO refused
+    raw = read_regular(path, MAX_JSON_BYTES, "карточка")  # a device or FIFO refused
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -139,7 +139,9 @@ def _delimiter(text: str) -> str:
 def _read_csv(path: Path) -> list[list[Any]]:
     from app.files import read_regular
 
-    raw = read_regular(path, MAX_CSV_BYTES, "файл CSV")  # refused before 200 MB is in memory
+    raw = read_regular(
+        path, MAX_CSV_BYTES, "таблица для загрузки"
+    )  # refused before 200 MB is in memory
     text = decode_text(raw, path)
     if not text.strip():
         return []
