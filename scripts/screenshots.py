@@ -538,11 +538,14 @@ def _editor(demo, window, shoot, out: Path, tmp: Path) -> None:  # type: ignore[
     from app.services.registry.letters import Addressee, LetterCard
     from ui.dialogs.preview_dialog import PreviewDialog
 
-    from app.services.output.letter_export import preview_card_pdf
-
-    card = LetterCard(journal="ИСХ", subject="О представлении сведений", case="5",
-                      addressee=Addressee(recipient="kamchatka-governor"), signatory="protasov",
-                      body="Просим представить сведения о мероприятиях Недели качества.")  # fmt: skip
+    card = LetterCard(
+        journal="ИСХ",
+        subject="О представлении сведений",
+        case="5",
+        addressee=Addressee(recipient="kamchatka-governor"),
+        signatory="protasov",
+        body="Просим представить сведения о мероприятиях Недели качества.",
+    )
     signed = tmp / "Подписанное письмо.pdf"  # made elsewhere, its number left blank
     signed.write_bytes(preview_card_pdf(demo, card))
     stamped = preview_document(demo, card, signed)
