@@ -53,11 +53,11 @@ PRESETS = (
     ),
     JournalPreset(
         JournalData("ВХ", "Входящие", "{seq}-вх", kind="incoming"),
-        "входящие: порядковый номер с пометкой «вх»",
+        "порядковый номер с пометкой «вх»",
     ),
     JournalPreset(
         JournalData("ОГ", "Обращения граждан", "{seq}-ог", kind="incoming"),
-        "входящие обращения граждан: порядковый номер с пометкой «ог»",
+        "входящие, порядковый номер с пометкой «ог»",
     ),
 )
 # what a new registry is offered at once: a journal of each kind, both ready to use
