@@ -4,7 +4,6 @@ goes through; past the limit it is one Russian line, nothing written — never a
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,25 +17,40 @@ from db.engine import Database
 from tests.conftest import make_card
 
 
+class Holder:
+    """Another workstation's write transaction holding the lock until released — by the
+    waiting side itself once it has said it waits, so the test never races a clock."""
+
+    def __init__(self, path: Path) -> None:
+        self.other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.other.execute("BEGIN IMMEDIATE")
+        self.waits: list[float] = []
+
+    def release_when_waited(self, waited: float) -> None:
+        self.waits.append(waited)
+        if self.other.in_transaction:
+            self.other.commit()
+
+
 @contextmanager
-def held_lock(path: Path, seconds: float) -> Iterator[None]:
-    """Another workstation's write transaction, holding the lock for ``seconds``."""
-    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    other.execute("BEGIN IMMEDIATE")
-    release = threading.Timer(seconds, other.commit)
-    release.start()
+def held_lock(path: Path, *, released_on_wait: bool = True) -> Iterator[Holder]:
+    holder = Holder(path)
+    hook = holder.release_when_waited if released_on_wait else holder.waits.append
+    engine.add_busy_hook(hook)
     try:
-        yield
+        yield holder
     finally:
-        release.join()
-        other.close()
+        engine.remove_busy_hook(hook)
+        if holder.other.in_transaction:
+            holder.other.commit()
+        holder.other.close()
 
 
 def test_the_cli_waits_says_so_and_registers(
     demo_db: Database, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     capsys.readouterr()
-    with held_lock(db_path, 1.2):
+    with held_lock(db_path):
         assert main(["--db", str(db_path), "letters", "reserve", "--journal", "ИСХ",
                      "--case", "5"]) == 0  # fmt: skip
     out, err = capsys.readouterr()
@@ -53,7 +67,7 @@ def test_past_the_limit_nothing_is_written_and_the_clerk_is_told(
     monkeypatch.setattr(engine, "BEGIN_WAIT_LIMIT_S", 0.6)
     before = count_letters(demo_db, LetterQuery())
     capsys.readouterr()
-    with held_lock(db_path, 1.5):
+    with held_lock(db_path, released_on_wait=False):
         code = main(["--db", str(db_path), "letters", "reserve", "--journal", "ИСХ",
                      "--case", "5"])  # fmt: skip
     assert code == 2
@@ -80,7 +94,7 @@ def test_the_window_shows_the_wait_and_registers(
 
     pick_recipient(dialog, "губернатор")
     dialog.signatory_combo.setCurrentIndex(dialog.signatory_combo.findData("protasov"))
-    with held_lock(db_path, 1.0):
+    with held_lock(db_path):
         dialog.register()
     assert dialog.result_letter is not None, dialog.form_error.text()
     assert shown and shown[0].startswith("База занята другим рабочим местом — ожидание записи")
