@@ -8,8 +8,13 @@ A detached signature (``.sig``, ``.p7s``) is a CMS ``SignedData`` without the co
   algorithm: SHA-256/384/512 or GOST R 34.11-2012 «Стрибог» 256/512;
 - the signer's certificate is in the file; its owner, serial number and validity are read out.
 
-What is not checked here: the signature value and the certificate chain (the МЭДО client and
-the recipient's system verify them with the keys of the certification authorities).
+- the signature value over the signed attributes, with the key of that certificate, for RSA
+  (PKCS #1 v1.5, PSS) and ECDSA through ``cryptography``: random bytes, or the signatory's
+  certificate put beside a stranger's signature, are refused.
+
+What is not checked here: the value of a GOST R 34.10-2012 signature (its byte conventions need
+a real КриптоПро signature to be tested against; the МЭДО client and the recipient's system check
+it) and the certificate chain. ``SignerInfo.value_checked`` says which was done.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from app.errors import UserError
 from app.text import thousands
@@ -62,6 +68,7 @@ class SignerInfo:
     valid_from: dt.date
     valid_to: dt.date
     digest: str  # «ГОСТ Р 34.11-2012 (256 бит)»
+    value_checked: bool = False  # the signature value verified with the certificate's key
 
     def valid_on(self, day: dt.date) -> bool:
         return self.valid_from <= day <= self.valid_to
@@ -180,6 +187,7 @@ def read_signature(data: bytes, name: str = "Подпись") -> DetachedSignatu
     cert = _certificate(signed, signer)
     if cert is None:
         raise UserError(f"{name}: в файле подписи нет сертификата подписавшего")
+    value_checked = _check_value(signer, cert, oid, name)
     tbs = cert["tbs_certificate"]  # type: ignore[index]
     validity = tbs["validity"]
     info = SignerInfo(
@@ -189,8 +197,59 @@ def read_signature(data: bytes, name: str = "Подпись") -> DetachedSignatu
         valid_from=validity["not_before"].native.date(),
         valid_to=validity["not_after"].native.date(),
         digest=DIGESTS[oid][0],
+        value_checked=value_checked,
     )
     return DetachedSignature(name, data, oid, declared, info)
+
+
+GOST_KEYS = ("1.2.643.7.1.1.1.1", "1.2.643.7.1.1.1.2", "1.2.643.2.2.19")
+_HASHES = {"sha256": "SHA256", "sha384": "SHA384", "sha512": "SHA512", "sha1": "SHA1"}
+
+
+def _check_value(signer: Any, cert: Any, digest_oid: str, name: str) -> bool:
+    """The signature value over the signed attributes verified with the certificate's key;
+    True when verified, False for a GOST key (not checked here, see the module's note)."""
+    from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+    from cryptography.x509 import load_der_x509_certificate
+
+    key_oid = cert["tbs_certificate"]["subject_public_key_info"]["algorithm"]["algorithm"].dotted
+    if key_oid in GOST_KEYS:
+        return False
+    broken = UserError(
+        f"{name}: значение подписи не сходится с ключом сертификата подписавшего — подпись "
+        "испорчена или подделана"
+    )
+    algorithm = signer["signature_algorithm"]
+    try:
+        hash_name = algorithm.hash_algo
+    except ValueError:  # «rsaEncryption»: the hash is the signer's digest algorithm
+        hash_name = signer["digest_algorithm"]["algorithm"].native
+    if hash_name not in _HASHES:
+        raise UserError(
+            f"{name}: алгоритм подписи {algorithm['algorithm'].native} не поддерживается"
+        )
+    chosen = getattr(hashes, _HASHES[hash_name])()
+    signed_attributes = b"\x31" + signer["signed_attrs"].dump()[1:]  # SET OF, as signed
+    try:
+        key = load_der_x509_certificate(cert.dump()).public_key()
+        value = signer["signature"].native
+        if isinstance(key, rsa.RSAPublicKey):
+            if algorithm.signature_algo == "rsassa_pss":
+                scheme: Any = padding.PSS(padding.MGF1(chosen), padding.PSS.AUTO)
+            else:
+                scheme = padding.PKCS1v15()
+            key.verify(value, signed_attributes, scheme, chosen)
+        elif isinstance(key, ec.EllipticCurvePublicKey):
+            key.verify(value, signed_attributes, ec.ECDSA(chosen))
+        else:
+            raise UserError(f"{name}: ключ сертификата подписавшего не поддерживается")
+    except InvalidSignature:
+        raise broken from None
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        raise broken from None
+    return True
 
 
 def load_signature(path: Path) -> DetachedSignature:

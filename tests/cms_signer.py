@@ -4,7 +4,7 @@ The certificate is self-signed (RSA 2048, made by ``cryptography``); the signatu
 ``SignedData`` without the content, with the signed attributes contentType, signingTime and
 messageDigest, built with asn1crypto — what КриптоАРМ writes to ``document.pdf.sig``. The digest
 of the document is SHA-256 or GOST R 34.11-2012 (Streebog-256, gostcrypto); the signature value
-over the attributes is RSA with SHA-256 either way (the program checks the digest, not the value).
+over the attributes is RSA (or ECDSA P-256) with SHA-256, which the program verifies.
 """
 
 from __future__ import annotations
@@ -29,13 +29,18 @@ def make_signer(
     *,
     valid_from: dt.datetime | None = None,
     days: int = 365,
+    curve: bool = False,
 ) -> SignerKey:
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
     from cryptography.x509.oid import NameOID
 
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    key: Any = (
+        ec.generate_private_key(ec.SECP256R1())
+        if curve
+        else rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    )
     name = x509.Name(
         [
             x509.NameAttribute(NameOID.SURNAME, surname),
@@ -92,7 +97,14 @@ def sign_detached(document: bytes, signer: SignerKey, digest: str = "sha256") ->
             cms.CMSAttribute({"type": "message_digest", "values": [value]}),
         ]
     )
-    signature = signer.key.sign(attributes.dump(), padding.PKCS1v15(), hashes.SHA256())
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    if isinstance(signer.key, ec.EllipticCurvePrivateKey):
+        signature = signer.key.sign(attributes.dump(), ec.ECDSA(hashes.SHA256()))
+        algorithm = "sha256_ecdsa"
+    else:
+        signature = signer.key.sign(attributes.dump(), padding.PKCS1v15(), hashes.SHA256())
+        algorithm = "sha256_rsa"
     signer_info = cms.SignerInfo(
         {
             "version": "v1",
@@ -105,7 +117,7 @@ def sign_detached(document: bytes, signer: SignerKey, digest: str = "sha256") ->
             ),
             "digest_algorithm": algos.DigestAlgorithm({"algorithm": oid}),
             "signed_attrs": attributes,
-            "signature_algorithm": algos.SignedDigestAlgorithm({"algorithm": "sha256_rsa"}),
+            "signature_algorithm": algos.SignedDigestAlgorithm({"algorithm": algorithm}),
             "signature": signature,
         }
     )

@@ -227,3 +227,43 @@ def test_pages_and_pictures_too_large_to_be_a_letter_are_refused_before_renderin
                 str(tmp_path / name)]  # fmt: skip
         assert said in _one_line(capsys, main(argv))
     assert count_letters(demo_db, LetterQuery()) == before
+
+
+def _swap_value(signature: bytes, value: bytes) -> bytes:
+    from asn1crypto import cms
+
+    info = cms.ContentInfo.load(signature)
+    info["content"]["signer_infos"][0]["signature"] = value
+    return info.dump(force=True)
+
+
+def _swap_certificate(signature: bytes, certificate: bytes) -> bytes:
+    from asn1crypto import cms, x509
+
+    info = cms.ContentInfo.load(signature)
+    cert = x509.Certificate.load(certificate)
+    signed = info["content"]
+    signed["certificates"] = [cert]
+    sid = signed["signer_infos"][0]["sid"].chosen
+    sid["issuer"], sid["serial_number"] = cert.issuer, cert.serial_number
+    return info.dump(force=True)
+
+
+@pytest.mark.parametrize("curve", [False, True], ids=["RSA", "ECDSA"])
+def test_a_signature_value_is_checked_with_the_certificates_key(curve: bool) -> None:
+    """Issue 36 row 6 (the value): random bytes in place of the value, or the signatory's
+    certificate beside a stranger's signature, are refused; a true signature passes."""
+    import secrets
+
+    from app.detached_signature import read_signature
+    from tests.cms_signer import make_signer, sign_detached
+
+    document = b"%PDF-1.4 letter"
+    signatory, stranger = make_signer(curve=curve), make_signer("Чужой", "Некто", curve=curve)
+    true = sign_detached(document, signatory)
+    assert read_signature(true).signs(document) and read_signature(true).signer.value_checked
+    random_value = _swap_value(true, secrets.token_bytes(256 if not curve else 72))
+    forged = _swap_certificate(sign_detached(document, stranger), signatory.certificate)
+    for bad in (random_value, forged):
+        with pytest.raises(UserError, match="значение подписи не сходится"):
+            read_signature(bad, "document.sig")
