@@ -48,8 +48,9 @@ def damaged_database_message(exc: BaseException) -> str | None:
         )
     from db.engine import DatabaseBusyError
 
-    if isinstance(exc, DatabaseBusyError) or isinstance(orig, DatabaseBusyError):
-        waited = max(1, round(getattr(exc, "waited", 0) / 60))
+    busy = next((e for e in (exc, orig) if isinstance(e, DatabaseBusyError)), None)
+    if busy is not None:
+        waited = max(1, round(busy.waited / 60))
         return (
             f"база занята другим рабочим местом дольше {waited} мин; ничего не записано — "
             "повторите, когда оно закончит (долгий импорт, восстановление)"

@@ -80,6 +80,9 @@ def mime_of(name: str) -> str:
     )
 
 
+LINK_REFUSED = "{name}: это ссылка на другой файл, а не файл — не принят"
+
+
 def open_regular(path: Path, *, follow_links: bool = True) -> BinaryIO:
     """``path`` opened for reading only when it is a regular file: a device (``/dev/zero``), a
     FIFO (opened without waiting for a writer) or a folder is refused, and with
@@ -87,15 +90,13 @@ def open_regular(path: Path, *, follow_links: bool = True) -> BinaryIO:
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     if not follow_links:
         flags |= getattr(os, "O_NOFOLLOW", 0)
-        if path.is_symlink():
-            raise UserError(f"{path.name}: это ссылка на другой файл, а не файл — не принят")
+    if not follow_links and path.is_symlink():  # also where O_NOFOLLOW does not exist
+        raise UserError(LINK_REFUSED.format(name=path.name))
     try:
         fd = os.open(path, flags)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise UserError(
-                f"{path.name}: это ссылка на другой файл, а не файл — не принят"
-            ) from None
+            raise UserError(LINK_REFUSED.format(name=path.name)) from None
         raise
     try:
         mode = os.fstat(fd).st_mode

@@ -25,12 +25,6 @@ def guard_registry(database: Path) -> None:
         _registries.append(path)
 
 
-def release_registry(database: Path) -> None:
-    path = _canonical(database)
-    if path in _registries:
-        _registries.remove(path)
-
-
 def _canonical(path: Path) -> Path:
     """The path with its folder resolved (the file itself may not exist yet)."""
     path = Path(os.path.expanduser(str(path)))
@@ -76,13 +70,6 @@ def refuse_protected(target: Path) -> None:
                 f"{shown}: это папка файлов самой программы; выберите другую папку "
                 "(ничего не записано)"
             )
-
-
-def refuse_protected_folder(folder: Path) -> None:
-    """A folder that files are written into (a dispatch's, personal copies'): never the
-    backups folder or the program's own; the registry's folder itself is allowed (its files
-    are then checked one by one)."""
-    refuse_protected(Path(folder) / ".")
 
 
 def _backups_of(registry: Path) -> Path | None:

@@ -245,7 +245,7 @@ def test_a_scan_is_stamped_only_where_the_page_is_blank(
     assert "на свободном месте первой страницы" in place
     from app.services.registry.letter_files import _document_data
 
-    before = _grey(_document_data(demo_db, scan))
+    before = _grey(_document_data(demo_db, scan)[0])
     after = _grey(preview_pdf(demo_db, registered.id))
     changed = ImageChops.difference(before, after).point(lambda v: 255 if v > 60 else 0)
     box = changed.getbbox()

@@ -22,7 +22,6 @@ MESSAGES = {
     "positional arguments": "аргументы",
     "options": "ключи",
     "show this help message and exit": "показать эту справку и выйти",
-    "show program's version number and exit": "показать версию программы и выйти",
     "unrecognized arguments: %s": "лишние или неизвестные аргументы: %s",
     "not allowed with argument %s": "нельзя вместе с %s",
     "ignored explicit argument %r": "значение %r не нужно",

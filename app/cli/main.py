@@ -358,10 +358,6 @@ def _cmd_letters_register(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_bytes(path: Path, data: bytes) -> None:
-    path.write_bytes(data)
-
-
 def _preview_document(db: Any, card: Any, args: argparse.Namespace) -> int:
     """``--preview OUT.pdf``: the document stamped as it would be now; nothing registered."""
     from app.exporters.atomic import write_atomically
@@ -371,7 +367,7 @@ def _preview_document(db: Any, card: Any, args: argparse.Namespace) -> int:
         raise UserError("--preview показывает документ, подготовленный в другой системе: "
                         "укажите его ключом --document")  # fmt: skip
     stamped = preview_document(db, card, args.document)
-    write_atomically(args.preview, lambda tmp: _write_bytes(tmp, stamped.pdf))
+    write_atomically(args.preview, lambda tmp: tmp.write_bytes(stamped.pdf))
     print(f"{PROG}: номер и дата будут поставлены {stamped.place}", file=sys.stderr)
     print(f"Просмотр записан: {args.preview} (письмо не зарегистрировано, номер не выдан)")
     return 0
@@ -671,12 +667,13 @@ def main(argv: Sequence[str] | None = None, *, run_gui: GuiRunner | None = None)
         print(f"{PROG}: неверные аргументы: символы не в кодировке UTF-8", file=sys.stderr)
         return 2
     args = build_parser().parse_args(given)
-    said_busy: list[float] = []
+    said_busy = False
 
-    def busy(waited: float) -> None:  # once: the command waits for another workstation
+    def busy(_waited: float) -> None:  # once: the command waits for another workstation
+        nonlocal said_busy
         if not said_busy:
             print(f"{PROG}: база занята другим рабочим местом, ожидание…", file=sys.stderr)
-        said_busy.append(waited)
+            said_busy = True
 
     try:
         if args.command in (None, "gui"):

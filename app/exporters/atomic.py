@@ -10,7 +10,7 @@ from app.files import replace_atomically
 from app.output_guard import refuse_protected
 
 
-def write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
+def write_atomically(path: Path, write: Callable[[Path], object]) -> Path:
     """Call ``write(tmp_path)`` and move the result to ``path``; raise UserError on OS errors.
     The registry, its parts, its backups and the program's own files are refused first."""
     path = Path(path)

@@ -40,7 +40,7 @@ from app.production_calendar import day_off_reason
 from app.services.directory.distribution_lists import list_lists, list_names
 from app.services.directory.recipients import recipient_choices
 from app.services.incoming.detail import IncomingDetail, incoming_detail
-from app.services.organization.profile import list_journals, list_staff
+from app.services.organization.profile import StaffData, list_journals, list_staff
 from app.services.registry.draft_import import UnmatchedPerson
 from app.services.registry.letter_cards import (
     LetterView,
@@ -456,9 +456,7 @@ class LetterDialog(QDialog):
         combo = QComboBox()
         combo.addItem("—", None)
         for person in list_staff(self.db, active_only=True):
-            name = initials_name(person.last_name, person.first_name, person.middle_name)
-            combo.addItem(f"{name}, {person.position.splitlines()[0] if person.position else ''}"
-                          .rstrip(", "), person.code)  # fmt: skip
+            combo.addItem(_staff_label(person), person.code)
         return combo
 
     # --- live behaviour -------------------------------------------------------------------
@@ -571,18 +569,18 @@ class LetterDialog(QDialog):
                         "впишите название приложения",
                     )
                 continue
-            title, *numbers = (p.strip() for p in line.text.split(";"))
+            numbers = [p.strip() for p in line.text.split(";")[1:]]
             if not all(x.isdigit() and int(x) > 0 for x in numbers) or len(numbers) > 2:
                 raise _FieldError("attachments", f"Строка {line.number}: «Название; листов; экз.»")
             sheets, copies = (int(x) for x in [*numbers, "1", "1"][:2])
-            items.append(AttachmentData(title, sheets, copies, line.file))
+            items.append(AttachmentData(line.title, sheets, copies, line.file))
         return items
 
     @property
     def attachment_files(self) -> dict[str, Path]:
         """Title → the file its line holds (the link is the line: retitling keeps it)."""
         return {
-            line.text.split(";")[0].strip(): line.file
+            line.title: line.file
             for line in self.attachments_edit.linked()
             if line.file is not None
         }
@@ -596,7 +594,7 @@ class LetterDialog(QDialog):
             return
         if paths is None:
             paths = open_files(self, "attachments", "Файлы приложений")
-        titles = {line.text.split(";")[0].strip() for line in self.attachments_edit.lines()}
+        titles = {line.title for line in self.attachments_edit.lines()}
         for path in paths:
             if not path.is_file():
                 continue
@@ -1059,7 +1057,6 @@ class LetterDialog(QDialog):
         self.unmatched_row.setVisible(bool(self._unmatched))
 
     def _person_chosen(self, role: str) -> None:
-        self.errors["signatory"].hide()
         if role in self._unmatched and self._combo_of(role).currentData() is not None:
             del self._unmatched[role]
             self._show_unmatched()
@@ -1078,10 +1075,8 @@ class LetterDialog(QDialog):
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.saved is None:
             return
         saved = dialog.saved
-        name = initials_name(saved.last_name, saved.first_name, saved.middle_name)
-        label = f"{name}, {saved.position.splitlines()[0] if saved.position else ''}".rstrip(", ")
         for combo in (self.signatory_combo, self.executor_combo):
-            combo.addItem(label, saved.code)
+            combo.addItem(_staff_label(saved), saved.code)
         combo = self._combo_of(role)
         combo.setCurrentIndex(combo.findData(saved.code))
 
@@ -1224,6 +1219,12 @@ class LetterDialog(QDialog):
     @classmethod
     def open_card(cls, db: Database, letter_id: int, parent: QWidget | None = None) -> bool:
         return cls(db, parent, letter_id=letter_id).exec() == QDialog.DialogCode.Accepted
+
+
+def _staff_label(person: StaffData) -> str:
+    """«М.А. Протасов, Руководитель»: how a person of the staff is offered in a field."""
+    name = initials_name(person.last_name, person.first_name, person.middle_name)
+    return f"{name}, {person.position.splitlines()[0] if person.position else ''}".rstrip(", ")
 
 
 def ask_annul_reason(

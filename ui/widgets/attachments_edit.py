@@ -31,6 +31,11 @@ class AttachmentLine:
     text: str
     file: Path | None
 
+    @property
+    def title(self) -> str:
+        """The title before the first «;» («Название; листов; экз.»)."""
+        return self.text.split(";")[0].strip()
+
 
 class AttachmentsEdit(QPlainTextEdit):
     files_dropped = Signal(list)
@@ -49,14 +54,10 @@ class AttachmentsEdit(QPlainTextEdit):
     # --- what the field holds ------------------------------------------------------------
 
     def lines(self) -> list[AttachmentLine]:
-        out = []
-        block = self.document().begin()
-        n = 0
-        while block.isValid():
-            n += 1
-            out.append(AttachmentLine(n, block.text(), self._files.get(block.userState())))
-            block = block.next()
-        return out
+        return [
+            AttachmentLine(n, block.text(), self._files.get(block.userState()))
+            for n, block in enumerate(self._blocks(), start=1)
+        ]
 
     def linked(self) -> list[AttachmentLine]:
         return [line for line in self.lines() if line.file is not None]
@@ -80,14 +81,6 @@ class AttachmentsEdit(QPlainTextEdit):
             self._lines[key] = text
         finally:
             self._repairing = False
-        self._follow_lines()
-
-    def forget_file(self, path: Path) -> None:
-        """The clerk agreed: the file is no longer an attachment."""
-        for key, file in list(self._files.items()):
-            if file == path:
-                del self._files[key]
-                self._lines.pop(key, None)
         self._follow_lines()
 
     def setPlainText(self, text: str) -> None:
@@ -142,15 +135,14 @@ class AttachmentsEdit(QPlainTextEdit):
                 seen.add(key)
             if len(blocks) < self._count:
                 self._after_merge()
-            gone = []
-            for block in self._blocks():
+            for block in blocks:  # the same blocks: only their states were moved
                 key = block.userState()
                 if key in self._files:
                     self._lines[key] = block.text()
-            for key in set(self._files) - {b.userState() for b in self._blocks()}:
-                gone.append((self._files.pop(key), self._lines.pop(key, "")))
+            held = {b.userState() for b in blocks}
+            gone = [(self._files.pop(k), self._lines.pop(k, "")) for k in set(self._files) - held]
             self._tint()
-            self._count = len(self._blocks())
+            self._count = len(blocks)
         finally:
             self._repairing = False
         for path, line in gone:

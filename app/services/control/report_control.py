@@ -339,7 +339,7 @@ def _change_state(
 def _earlier_reply(control: ReportControl) -> str:
     """«прежний ответ № 01-12/345 от 14.11.2025, получен 18.11.2025» of a reply taken back."""
     if not control.reply_number:
-        return control.note if control.state != ControlState.RECEIVED else ""
+        return ""
     dated = f" от {date_ru(control.reply_date)}" if control.reply_date else ""
     received = f", получен {date_ru(control.received_date)}" if control.received_date else ""
     return f"прежний ответ № {control.reply_number}{dated}{received}"

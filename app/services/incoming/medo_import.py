@@ -229,10 +229,9 @@ def _read_container(archive: zipfile.ZipFile, package: ReceivedPackage, limit: i
         if not name or name in _SKIPPED_IN_CONTAINER or name not in names or name in taken:
             continue
         taken.add(name)
-        total += archive.getinfo(name).file_size  # declared: refused before it is read
-        _refuse_total(total)
+        _refuse_total(total + archive.getinfo(name).file_size)  # declared: before it is read
         data = _member(archive, name, limit)
-        total += len(data) - archive.getinfo(name).file_size  # as read: the declared may lie
+        total += len(data)  # as read: the declared size may lie
         _refuse_total(total)
         package.files.append((_safe_name(name), data))
 
@@ -253,12 +252,15 @@ def _read_old_package(folder: Path, limit: int) -> ReceivedPackage:
         pages=int(pages) if pages.isdigit() and len(pages) < 7 else 0,
     )
     files = _child(root, "files")
+    total = 0
     for item in list(files)[:MAX_ENTRIES] if files is not None else []:
         name = _safe_name(_attr(item, "localName"))
         path = folder / name
         if path.is_file() or path.is_symlink():  # a link is refused, not passed over silently
-            package.files.append((name, _read_bounded(path, limit)))
-            _refuse_total(sum(len(data) for _name, data in package.files))
+            data = _read_bounded(path, limit)
+            total += len(data)
+            _refuse_total(total)
+            package.files.append((name, data))
     return package
 
 

@@ -85,16 +85,25 @@ def _recipient_for(session: Session, lines: list[str]) -> Recipient | None:
 _INITIALS = re.compile(r"([А-ЯЁ])\.\s?(?:([А-ЯЁ])\.)?")
 
 
-def _staff_for(session: Session, written: str) -> Staff | None:
-    """A person of the staff by «И.О. Фамилия», «Фамилия И.О.» or «Фамилия Имя Отчество»."""
+def _written_name(written: str) -> tuple[str, list[str]]:
+    """«И.О. Фамилия», «Фамилия И.О.» or «Фамилия Имя Отчество» as (surname, given names):
+    the names in full when written so, else their initials as letters ("" surname: none)."""
     words = written.replace(".", ". ").split()
     surname = next((w for w in words if len(w) > 2 and not w.endswith(".")), "")
     if not surname:
-        return None
+        return "", []
     rest = written.replace(surname, " ")
     initials = [m.group(1) + (m.group(2) or "") for m in _INITIALS.finditer(rest)]
     full = [w for w in rest.split() if len(w) > 2 and not w.endswith(".")]
-    letters = initials[0] if initials else "".join(w[0] for w in full)
+    return surname, (list(initials[0]) if initials else full)
+
+
+def _staff_for(session: Session, written: str) -> Staff | None:
+    """A person of the staff by «И.О. Фамилия», «Фамилия И.О.» or «Фамилия Имя Отчество»."""
+    surname, given = _written_name(written)
+    if not surname:
+        return None
+    letters = "".join(name[0] for name in given)
     rows = session.scalars(
         select(Staff).where(Staff.active.is_(True), Staff.last_name == surname)
     ).all()
@@ -224,13 +233,8 @@ _LATIN = {
 def staff_suggestion(person: UnmatchedPerson, taken: set[str]) -> StaffData:
     """The staff card «Добавить в сотрудники…» offers for a person the draft names: surname,
     initials, position and phone as written; a code from the surname, free among ``taken``."""
-    words = person.written.replace(".", ". ").split()
-    surname = next((w for w in words if len(w) > 2 and not w.endswith(".")), "")
-    initials = [w[0] for w in words if w.endswith(".") and w[:1].isalpha()]
-    full = [w for w in words if w != surname and not w.endswith(".")]
-    first, middle = [*full, "", ""][:2] if full else [*initials, "", ""][:2]
-    first = first if len(first) > 1 or not first else f"{first}."
-    middle = middle if len(middle) > 1 or not middle else f"{middle}."
+    surname, given = _written_name(person.written)
+    first, middle = (f"{name}." if len(name) == 1 else name for name in [*given, "", ""][:2])
     base = "".join(_LATIN.get(c, c if c.isascii() and c.isalnum() else "") for c in surname.lower())
     code, n = base or "staff", 2
     while code in taken:

@@ -133,7 +133,7 @@ def _only_aside(database: Path, gaps: list[Gap]) -> list[Gap]:
     wanted: list[tuple[str, str, int]] = []
     for gap in gaps:
         if gap.kind in ("missing", UNHELD):
-            for seq in range(gap.seq, max(gap.last_seq, gap.seq) + 1):
+            for seq in range(gap.seq, gap.seq + gap.size):
                 if len(wanted) >= ASIDE_CHECKED:
                     break
                 wanted.append((gap.journal, gap.period, seq))
@@ -146,7 +146,7 @@ def _only_aside(database: Path, gaps: list[Gap]) -> list[Gap]:
             out.append(gap)
             continue
         run: list[int] = []
-        for seq in range(gap.seq, max(gap.last_seq, gap.seq) + 1):
+        for seq in range(gap.seq, gap.seq + gap.size):
             aside = found.get((gap.journal, gap.period, seq))
             if aside is None:
                 run.append(seq)

@@ -157,9 +157,9 @@ def detach_file(db: Database, letter_id: int, name: str, reason: str) -> None:
 DOCUMENT_TITLE = "Документ письма"
 
 
-def _document_data(db: Database, path: Path) -> bytes:
-    """The letter made elsewhere as PDF bytes (a scan made a PDF a page a picture); refused
-    with one line when it is neither, or over the limit."""
+def _document_data(db: Database, path: Path) -> tuple[bytes, int]:
+    """The letter made elsewhere as PDF bytes (a scan made a PDF a page a picture), and the
+    file limit it was read under; refused with one line when it is neither, or over it."""
     from app.exporters.scan_pdf import image_file_pdf, is_image, page_sizes_checked
 
     path = Path(path)
@@ -178,11 +178,11 @@ def _document_data(db: Database, path: Path) -> bytes:
             "(letters from-docx) — его текст становится текстом письма; здесь — PDF или скан"
         )
     if is_image(path):  # a scan of the signed letter: its pages become the document
-        return image_file_pdf(data, path.name)
+        return image_file_pdf(data, path.name), limit
     if not data.startswith(b"%PDF-"):
         raise UserError(f"{path.name}: это не документ PDF и не скан (JPEG, PNG, TIFF)")
     page_sizes_checked(data)  # a 14,400 pt page would take gigabytes to render later
-    return data
+    return data, limit
 
 
 def _expected_number(db: Database, card: LetterCard, date: dt.date) -> str:
@@ -204,7 +204,7 @@ def preview_document(
     from app.exporters.pdf_stamp import stamp_registration
 
     date = card.date or today or clock.today()
-    data = _document_data(db, path)
+    data, _limit = _document_data(db, path)
     return stamp_registration(data, _expected_number(db, card, date), date_ru(date))
 
 
@@ -235,10 +235,8 @@ def register_with_document(
 
     path = Path(path)
     refuse_incomplete(card, document=True)
-    data = _document_data(db, path)
+    data, limit = _document_data(db, path)
     date = card.date or today or clock.today()
-    with db.read() as session:
-        limit = limit_bytes(session)
     expected = _expected_number(db, card, date)
     for _try in range(STAMP_TRIES):
         stamped = stamp_registration(data, expected, date_ru(date))  # the long part, outside

@@ -38,6 +38,7 @@ from db.models import (
     Staff,
 )
 
+Number = tuple[str, str, int]  # journal code, period, sequence: a number in either file
 SPOOL_IN_MEMORY = 4 << 20  # a file's bytes kept in memory before the spool goes to disk
 
 
@@ -60,7 +61,7 @@ class _Outgoing:
     status: str
     reason: str
     files: list[_File] = field(default_factory=list)
-    answered: list[tuple[str, str, int]] = field(default_factory=list)  # incoming it answered
+    answered: list[Number] = field(default_factory=list)  # incoming it answered
     id: int = 0
 
 
@@ -69,8 +70,8 @@ class _Incoming:
     item: MissingLetter
     row: dict[str, Any]
     sender_code: str
-    reply_to: tuple[str, str, int] | None  # our letter it answers: journal, period, seq
-    answered_by: tuple[str, str, int] | None
+    reply_to: Number | None  # our letter it answers: journal, period, seq
+    answered_by: Number | None
     assignments: list[dict[str, Any]] = field(default_factory=list)
     files: list[_File] = field(default_factory=list)
 
@@ -114,23 +115,29 @@ def bring_back(db: Database, aside: Path, numbers: list[str] | None = None) -> l
             for letter in outgoing:
                 _link_answered(session, letter)
     finally:
-        spools = [f.spool for e in incoming for f in e.files]
-        for spool in spools + [f.spool for e in outgoing for f in e.files]:
-            spool.close()
+        for files in [e.files for e in incoming] + [e.files for e in outgoing]:
+            for file in files:
+                file.spool.close()
     return missing
 
 
 # --- reading the kept-aside file ------------------------------------------------------------
 
 
-def _numbered(session: Session, model: Any, item: MissingLetter) -> Any:
+def _by_number(session: Session, model: Any, number: Number | None) -> Any:
+    """The outgoing or incoming row holding ``number`` in this session's file, or None."""
+    if number is None:
+        return None
+    code, key, seq = number
     return session.scalars(
-        select(model).where(
-            model.journal.has(code=item.journal),
-            model.period_key == item.period,
-            model.seq == item.seq,
-        )
-    ).one()
+        select(model).where(model.journal.has(code=code), model.period_key == key, model.seq == seq)
+    ).first()
+
+
+def _numbered(session: Session, model: Any, item: MissingLetter) -> Any:
+    row = _by_number(session, model, (item.journal, item.period, item.seq))
+    assert row is not None  # listed from this very file
+    return row
 
 
 def _spooled(session: Session, file_id: int) -> IO[bytes]:
@@ -174,7 +181,7 @@ def _read_outgoing(session: Session, item: MissingLetter) -> _Outgoing:
     return entry
 
 
-def _number_of(letter: Letter | None) -> tuple[str, str, int] | None:
+def _number_of(letter: Letter | None) -> Number | None:
     if letter is None:
         return None
     return (letter.journal.code, letter.period_key, letter.seq)
@@ -268,17 +275,6 @@ def _incoming_again(session: Session, entry: _Incoming) -> None:
     _brought_back(session, "incoming", row, entry.files, assignments_left_out=left_out)
 
 
-def _letter_by(session: Session, number: tuple[str, str, int] | None) -> Letter | None:
-    if number is None:
-        return None
-    code, key, seq = number
-    return session.scalars(
-        select(Letter).where(
-            Letter.journal.has(code=code), Letter.period_key == key, Letter.seq == seq
-        )
-    ).first()
-
-
 def _link_incoming(session: Session, entry: _Incoming) -> None:
     """The links of an incoming letter brought back: our letter it answers (and that letter's
     report control, when the reply brought the sender's report), and our letter that answered
@@ -287,7 +283,7 @@ def _link_incoming(session: Session, entry: _Incoming) -> None:
 
     row = session.get(IncomingLetter, entry.row["id"])
     assert row is not None
-    asked = _letter_by(session, entry.reply_to)
+    asked = _by_number(session, Letter, entry.reply_to)
     if asked is not None:
         row.reply_to_id = asked.id
         if row.sender_id is not None:
@@ -303,7 +299,7 @@ def _link_incoming(session: Session, entry: _Incoming) -> None:
             ).first()
             if control is not None:
                 control.incoming_id = row.id
-    answer = _letter_by(session, entry.answered_by)
+    answer = _by_number(session, Letter, entry.answered_by)
     if answer is not None:
         row.answered_by_id = answer.id
     session.flush()
@@ -382,14 +378,8 @@ def _link_answered(session: Session, entry: _Outgoing) -> None:
     """An incoming letter our letter brought back had answered is linked to it again."""
     from app.states import Execution
 
-    for code, key, seq in entry.answered:
-        row = session.scalars(
-            select(IncomingLetter).where(
-                IncomingLetter.journal.has(code=code),
-                IncomingLetter.period_key == key,
-                IncomingLetter.seq == seq,
-            )
-        ).first()
+    for number in entry.answered:
+        row = _by_number(session, IncomingLetter, number)
         if row is None or row.answered_by_id is not None:
             continue
         row.answered_by_id = entry.id

@@ -15,6 +15,7 @@ database the program has opened, and it may be of an older schema.
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -295,16 +296,12 @@ def kept_aside_files(database: Path) -> list[Path]:
     try:
         found = [
             p
-            for p in database.parent.glob(f"{glob_escape(database.name)}{ASIDE_MARK}*")
+            for p in database.parent.glob(f"{glob.escape(database.name)}{ASIDE_MARK}*")
             if p.is_file() and not p.name.endswith(("-wal", "-shm"))
         ]
     except OSError:
         return []
     return sorted(found, key=lambda p: p.name, reverse=True)
-
-
-def glob_escape(name: str) -> str:
-    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
 
 
 def numbers_only_aside(
