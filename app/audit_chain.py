@@ -7,20 +7,28 @@ FOR UPDATE``; SQLite's write transactions are serialized already). The lock is h
 last instant of the transaction, so concurrent writers queue for a moment instead of forking the
 chain or failing; their events get consecutive places in commit order.
 
-What it does not do: someone who can write the database and recomputes every hash after a change
-is not caught by the chain alone — `audit verify` prints the head's hash so it can be noted
-outside the database (a paper journal, a message) and compared later.
+On PostgreSQL (migration 0019) the client does not write the audit at all: the events are
+handed to ``secretariat_audit_append``, a function the registry's owner owns, which locks the head,
+chains them with an HMAC-SHA-256 under a key only the owner can read, and records the database
+user itself; registrars and administrators have no right to write the audit's tables. ``audit
+verify`` walks the keyed part through ``secretariat_audit_check`` on the server.
+
+What it does not do: whoever holds the key (the database's owner, a superuser) or, on SQLite,
+whoever can write the file can rebuild the chain after a change; that is caught only against a
+head noted outside the database (``audit head --out``, ``audit verify --against``,
+app/services/safety/audit_anchor.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from db.audit_hash import GENESIS, event_hash
@@ -62,6 +70,9 @@ def chain_pending(session: Session) -> None:
     if not pending:
         return
     session.flush()  # the transaction's own changes first: the head lock is taken last
+    if session.get_bind().dialect.name == "postgresql":
+        _append_on_server(session, pending)
+        return
     head = head_in(session, lock=True)
     seq, prev = head.seq, head.hash
     for item in pending:
@@ -71,6 +82,12 @@ def chain_pending(session: Session) -> None:
         session.add(event)
     head.seq, head.hash = seq, prev
     session.flush()
+
+
+def _append_on_server(session: Session, pending: list[dict[str, Any]]) -> None:
+    events = [{**item, "at": item["at"].isoformat(timespec="microseconds")} for item in pending]
+    payload = json.dumps(events, ensure_ascii=False, default=str)
+    session.execute(text("SELECT secretariat_audit_append(CAST(:e AS jsonb))"), {"e": payload})
 
 
 @dataclass(frozen=True)
@@ -97,15 +114,14 @@ def _name(event: AuditEvent) -> str:
 
 
 @contextmanager
-def _chained(session: Session) -> Iterator[Iterator[AuditEvent]]:
+def _chained(session: Session, before: int = 0) -> Iterator[Iterator[AuditEvent]]:
     """The chained events in order, a batch at a time (a server-side cursor on PostgreSQL,
-    closed even when the walk stops at the first wrong event)."""
-    stmt = (
-        select(AuditEvent)
-        .where(AuditEvent.chain_seq.is_not(None))
-        .order_by(AuditEvent.chain_seq)
-        .execution_options(yield_per=2000)
-    )
+    closed even when the walk stops at the first wrong event); ``before``: only those placed
+    before the keyed part."""
+    stmt = select(AuditEvent).where(AuditEvent.chain_seq.is_not(None))
+    if before:
+        stmt = stmt.where(AuditEvent.chain_seq < before)
+    stmt = stmt.order_by(AuditEvent.chain_seq).execution_options(yield_per=2000)
     result = session.scalars(stmt)
     try:
         yield iter(result)
@@ -114,32 +130,87 @@ def _chained(session: Session) -> Iterator[Iterator[AuditEvent]]:
 
 
 def verify_in(session: Session) -> ChainReport:
-    """Walk the chain from its start: the first event changed, removed or put in out of order."""
-    with _chained(session) as events:
-        return _walk(session, events)
+    """Walk the chain from its start: the first event changed, removed or put in out of order
+    (the keyed part, on PostgreSQL, walked by the server), then compare its end with the head."""
+    head = head_in(session, lock=False)
+    keyed_from = head.keyed_from or 0
+    with _chained(session, before=keyed_from) as events:
+        report = _walk(events)
+    if not report.whole:
+        return report
+    if keyed_from:
+        if report.events != keyed_from - 1:
+            return ChainReport(
+                report.events,
+                report.head,
+                f"после события № {report.events} нет события № {report.events + 1} — оно удалено",
+            )
+        report = _walk_on_server(session, keyed_from, report)
+        if not report.whole:
+            return report
+    return _whole_at_head(session, head, report.events, report.head)
 
 
-def _walk(session: Session, events: Iterator[AuditEvent]) -> ChainReport:
+def _walk_on_server(session: Session, keyed_from: int, before: ChainReport) -> ChainReport:
+    """The keyed links, checked by the server (only it reads the key)."""
+    bad, problem, checked, last = session.execute(
+        text("SELECT * FROM secretariat_audit_check(:s, :p)"),
+        {"s": keyed_from, "p": before.head},
+    ).one()
+    count = before.events + int(checked)
+    if bad is None:
+        return ChainReport(count, str(last), "")
+    if problem == "missing":
+        following = session.scalars(
+            select(AuditEvent).where(AuditEvent.chain_seq > bad).order_by(AuditEvent.chain_seq)
+        ).first()
+        if following is None:  # the tail is gone: the head tells
+            return ChainReport(count, str(last), "")
+        return _missing(count, str(last), bad, following)
+    event = session.scalars(select(AuditEvent).where(AuditEvent.chain_seq == bad)).one()
+    if problem == "order":
+        return _out_of_order(count, str(last), event)
+    return _changed(count, str(last), event)
+
+
+def _missing(count: int, prev: str, expected: int, following: AuditEvent) -> ChainReport:
+    return ChainReport(
+        count,
+        prev,
+        f"после события № {expected - 1} нет события № {expected} — оно удалено "
+        f"(следующее в базе — {_name(following)})",
+        following.id,
+    )
+
+
+def _out_of_order(count: int, prev: str, event: AuditEvent) -> ChainReport:
+    return ChainReport(
+        count,
+        prev,
+        f"{_name(event)} вставлено не по порядку: ссылка на предыдущее событие не совпадает",
+        event.id,
+    )
+
+
+def _changed(count: int, prev: str, event: AuditEvent) -> ChainReport:
+    return ChainReport(count, prev, f"{_name(event)} изменено после записи", event.id)
+
+
+def _walk(events: Iterator[AuditEvent]) -> ChainReport:
     prev, expected, count = GENESIS, 1, 0
     for event in events:
         assert event.chain_seq is not None
         if event.chain_seq != expected:
-            return ChainReport(
-                count,
-                prev,
-                f"после события № {expected - 1} нет события № {expected} — оно удалено "
-                f"(следующее в базе — {_name(event)})",
-                event.id,
-            )
+            return _missing(count, prev, expected, event)
         if event.prev_hash != prev:
-            return ChainReport(
-                count, prev, f"{_name(event)} вставлено не по порядку: ссылка на предыдущее "
-                "событие не совпадает", event.id,
-            )  # fmt: skip
+            return _out_of_order(count, prev, event)
         if hash_of(event, prev) != event.hash:
-            return ChainReport(count, prev, f"{_name(event)} изменено после записи", event.id)
+            return _changed(count, prev, event)
         prev, expected, count = event.hash, expected + 1, count + 1
-    head = head_in(session, lock=False)
+    return ChainReport(count, prev, "")
+
+
+def _whole_at_head(session: Session, head: AuditChain, count: int, prev: str) -> ChainReport:
     if (head.seq, head.hash) != (count, prev):
         return ChainReport(
             count,

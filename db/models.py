@@ -557,6 +557,18 @@ class AuditChain(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
+    # PostgreSQL: the first place chained by the server with the owner's key (0: none yet)
+    keyed_from: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class RegistryRole(Base):
+    """PostgreSQL: the names of this registry's own roles (reader, registrar, admin; db/roles.py),
+    so that a grant in one registry gives nothing in another on the same server."""
+
+    __tablename__ = "registry_role"
+
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name: Mapped[str] = mapped_column(String(63))
 
 
 class AuditMaintenance(Base):

@@ -16,7 +16,7 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 
 from db.engine import Database
 
-HEAD_REVISION = "0018"
+HEAD_REVISION = "0019"
 # tables kept by SQLite itself or by FTS5, not described by the models
 UNMODELLED_PREFIXES = (
     "sqlite_",
@@ -25,6 +25,7 @@ UNMODELLED_PREFIXES = (
     "incoming_letter_words",
     "letter_fts",
     "recipient_fts",
+    "audit_key",  # PostgreSQL only: the audit's key, the owner's alone (migration 0019)
 )
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Copying a registry into a fresh schema (``migrate-to``, db/upgrade_copy.py): these tables the
@@ -32,7 +33,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # its identity and its audit chain's head) ...
 FILLED_BY_MIGRATIONS = ("database_identity", "audit_chain")
 # ... and these the copy leaves to the target: its word index is built from the copied rows
-BUILT_BY_TARGET = ("search_index_state", "search_term")
+BUILT_BY_TARGET = ("search_index_state", "search_term", "registry_role")
 
 
 class SchemaError(Exception):

@@ -12,6 +12,7 @@ import pytest
 if TYPE_CHECKING:
     from app.services.registry.letters import LetterCard
     from db.engine import Database
+    from tests.pg_server import PgServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -153,3 +154,39 @@ def make_card(**fields: object) -> LetterCard:
     }
     base.update(fields)
     return LetterCard(**base)  # type: ignore[arg-type]  # the fields given are the test's choice
+
+
+# PostgreSQL: a throw-away server per test module (tests/pg_server.py)
+@pytest.fixture(scope="module")
+def pg() -> Iterator[PgServer]:
+    from tests.pg_server import start_server
+
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        server = None
+    else:
+        server = start_server()
+    if server is None:
+        if os.environ.get("SECRETARIAT_REQUIRE_PG") == "1":
+            pytest.fail("PostgreSQL or psycopg is not installed, but the test command requires it")
+        pytest.skip("PostgreSQL is not installed here")
+    yield server
+    server.stop()
+
+
+_counter = iter(range(1, 1000))
+
+
+@pytest.fixture
+def pg_url(pg: PgServer) -> str:
+    return pg.create_database(f"registry{next(_counter)}")
+
+
+@pytest.fixture
+def pg_db(pg_url: str) -> Iterator[Database]:
+    from app.registry import open_registry
+
+    db = open_registry(pg_url)
+    yield db
+    db.dispose()

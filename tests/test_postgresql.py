@@ -12,7 +12,6 @@ import datetime as dt
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,44 +20,11 @@ from pytestqt.qtbot import QtBot
 from app.services.registry.letters import LetterCard
 from db.engine import Database
 from tests.conftest import ROOT
-from tests.pg_server import PgServer, start_server
+from tests.pg_server import PgServer
 from tests.test_concurrency import registered_in_parallel, seqs_of
 
 PROCESSES = 8
 EACH = 60
-
-
-@pytest.fixture(scope="module")
-def pg() -> Iterator[PgServer]:
-    try:
-        import psycopg  # noqa: F401
-    except ImportError:
-        server = None
-    else:
-        server = start_server()
-    if server is None:
-        if os.environ.get("SECRETARIAT_REQUIRE_PG") == "1":
-            pytest.fail("PostgreSQL or psycopg is not installed, but the test command requires it")
-        pytest.skip("PostgreSQL is not installed here")
-    yield server
-    server.stop()
-
-
-_counter = iter(range(1, 1000))
-
-
-@pytest.fixture
-def pg_url(pg: PgServer) -> str:
-    return pg.create_database(f"registry{next(_counter)}")
-
-
-@pytest.fixture
-def pg_db(pg_url: str) -> Iterator[Database]:
-    from app.registry import open_registry
-
-    db = open_registry(pg_url)
-    yield db
-    db.dispose()
 
 
 def _card(i: int, subject: str = "О проверке") -> LetterCard:
@@ -387,7 +353,7 @@ def test_roles_are_enforced_by_the_server(
         reader.dispose()
     assert main(["--db", as_reader, "letters", "reserve", "--journal", "РСК"]) == 2
     refused = said[-1][1].strip()
-    assert "недостаточно прав в базе данных: нет права на table" in refused
+    assert "недостаточно прав в базе данных: нет права на function secretariat_next_seq" in refused
     assert len(refused.splitlines()) == 1
     psql = create_engine(as_reader)
     try:

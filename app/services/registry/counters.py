@@ -1,8 +1,10 @@
 """Journal counters: the next sequence number, and the rule that a printed number comes once.
 
 Numbers are issued by ``UPDATE … SET last_seq = last_seq + 1 RETURNING`` inside the write
-transaction. A printed number identifies one letter within its journal and year (within the
-journal, for numbering that never starts again): :func:`printed_in_year` checks it at every
+transaction; on PostgreSQL by the server's ``secretariat_next_seq`` (migration 0019), which does
+the same as the registry's owner and only ever moves a counter forward. A printed number
+identifies one letter within its journal and year (within the journal, for numbering that never
+starts again): :func:`printed_in_year` checks it at every
 registration, :func:`continue_after_printed` moves the counters past what letters carry after a
 change of period or template, a restore or an import.
 """
@@ -11,9 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, text, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.errors import UserError
@@ -29,34 +31,26 @@ def entries_of(journal: Journal) -> type[Letter] | type[IncomingLetter]:
     return IncomingLetter if journal.kind == INCOMING else Letter
 
 
-def _dialect_insert(dialect: str) -> Any:
-    """The upsert-capable insert of the database's dialect (imported when first needed: the
-    PostgreSQL dialect pulls asyncio and asyncpg support, ~60 ms of start-up)."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-
-        return insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return sqlite_insert
-
-
 def next_seq(
     session: Session, journal: Journal, key: str, *, at_least: int = 0, take: bool = True
 ) -> int:
     """Take the next sequence number of a journal period; ``at_least`` moves the counter up
     (to at least that number); ``take=False`` only moves it, issuing nothing."""
     dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":  # the server's function: registrars cannot write the counters
+        seq = session.execute(
+            text("SELECT secretariat_next_seq(:j, :k, :a, :t)"),
+            {"j": journal.id, "k": key, "a": at_least, "t": take},
+        ).scalar_one()
+        return int(seq)
     values = {"journal_id": journal.id, "period_key": key, "last_seq": 0}
-    stmt = (_dialect_insert(dialect)(JournalCounter)).values(**values)
-    if dialect in ("postgresql", "sqlite"):
-        session.execute(stmt.on_conflict_do_nothing())
+    if dialect == "sqlite":
+        session.execute(sqlite_insert(JournalCounter).values(**values).on_conflict_do_nothing())
     elif _counter_missing(session, journal, key):
         session.execute(insert(JournalCounter).values(**values))
     new_value = JournalCounter.last_seq + 1 if take else JournalCounter.last_seq
     if at_least:
-        bigger = func.greatest if dialect == "postgresql" else func.max
-        new_value = bigger(new_value, at_least)
+        new_value = func.max(new_value, at_least)
     seq = session.execute(
         update(JournalCounter)
         .where(JournalCounter.journal_id == journal.id, JournalCounter.period_key == key)

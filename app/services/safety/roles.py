@@ -6,10 +6,12 @@
   organization, or the schema;
 - ``admin`` — everything, and grants the roles (``secretariat users grant|revoke|list``).
 
-The roles are PostgreSQL group roles (``secretariat_reader`` …, made by migration 0015, shared by
-the registries of one server); a workstation connects as its own login user, made a member of
-one of them. The database's owner and superusers are administrators. An embedded SQLite registry
-has one workstation and no roles: everyone is its administrator.
+The roles are PostgreSQL group roles of this registry alone (``secretariat_<database>_reader`` …,
+made by migration 0019, their names in ``registry_role``): a grant in one registry gives nothing in
+another on the same server, and every grant is an event in that registry's audit. A workstation
+connects as its own login user, made a member of one of them. The database's owner and superusers
+are administrators. An embedded SQLite registry has one workstation and no roles: everyone is its
+administrator.
 """
 
 from __future__ import annotations
@@ -17,15 +19,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from app import audit
 from app.errors import UserError
 from db.engine import Database
-from db.roles import ROLE_NAMES
+from db.models import RegistryRole
+from db.roles import ROLES
 
-ROLES = tuple(ROLE_NAMES)  # reader, registrar, admin: each can do what the one before can
 LABELS = {"reader": "чтение", "registrar": "регистратор", "admin": "администратор"}
 RANK = {role: i for i, role in enumerate(ROLES)}
 _USER = re.compile(r"^[a-z_][a-z0-9_.\-]{0,62}$")
@@ -56,14 +58,22 @@ def _role_in(session: Session) -> str:
     ).first()
     if row is not None and row[0]:
         return "admin"
+    names = role_names_in(session)
     for role in reversed(ROLES):
         member = session.execute(
-            text("SELECT pg_has_role(current_user, :name, 'MEMBER')"),
-            {"name": ROLE_NAMES[role]},
+            text("SELECT pg_has_role(current_user, :name, 'MEMBER')"), {"name": names[role]}
         ).scalar()
         if member:
             return role
     return ""
+
+
+def role_names_in(session: Session) -> dict[str, str]:
+    """This registry's own role names (migration 0019)."""
+    names = {r.role: r.name for r in session.scalars(select(RegistryRole))}
+    if set(names) != set(ROLES):
+        raise UserError("В базе нет ролей этого реестра: обновите ее программой от имени владельца")
+    return names
 
 
 def require(db: Database, needed: str, what: str) -> None:
@@ -103,6 +113,7 @@ def grant(db: Database, user: str, role: str) -> None:
     require(db, "admin", "выдавать права")
     user = _check_user(user)
     with db.write() as session:
+        names = role_names_in(session)
         exists = session.execute(
             text("SELECT 1 FROM pg_roles WHERE rolname = :u"), {"u": user}
         ).first()
@@ -113,9 +124,9 @@ def grant(db: Database, user: str, role: str) -> None:
             )
         for other in ROLES:
             if other != role:
-                session.execute(text(f'REVOKE {ROLE_NAMES[other]} FROM "{user}"'))
+                session.execute(text(f'REVOKE {names[other]} FROM "{user}"'))
         option = " WITH ADMIN OPTION" if role == "admin" else ""
-        session.execute(text(f'GRANT {ROLE_NAMES[role]} TO "{user}"{option}'))
+        session.execute(text(f'GRANT {names[role]} TO "{user}"{option}'))
         audit.record(session, "user", None, "role_granted", name=user, role=role)
 
 
@@ -124,8 +135,9 @@ def revoke(db: Database, user: str) -> None:
     require(db, "admin", "отзывать права")
     user = _check_user(user)
     with db.write() as session:
+        names = role_names_in(session)
         for role in ROLES:
-            session.execute(text(f'REVOKE {ROLE_NAMES[role]} FROM "{user}"'))
+            session.execute(text(f'REVOKE {names[role]} FROM "{user}"'))
         audit.record(session, "user", None, "role_revoked", name=user)
 
 
@@ -133,19 +145,20 @@ def list_users(db: Database) -> list[DbUser]:
     _server(db)
     require(db, "admin", "смотреть список пользователей")
     with db.read() as session:
+        names = role_names_in(session)
         rows = session.execute(
             text(
                 "SELECT m.rolname, g.rolname, m.rolcanlogin FROM pg_auth_members a "
                 "JOIN pg_roles g ON g.oid = a.roleid JOIN pg_roles m ON m.oid = a.member "
                 "WHERE g.rolname = ANY(:groups) ORDER BY m.rolname"
             ),
-            {"groups": list(ROLE_NAMES.values())},
+            {"groups": list(names.values())},
         ).all()
-    by_name = {v: k for k, v in ROLE_NAMES.items()}
+    by_name = {v: k for k, v in names.items()}
     best: dict[str, DbUser] = {}
     for member, group, login in rows:
         role = by_name[group]
-        if member in ROLE_NAMES.values():
+        if member in names.values():
             continue  # the groups among themselves
         if member not in best or RANK[role] > RANK[best[member].role]:
             best[member] = DbUser(member, role, bool(login))

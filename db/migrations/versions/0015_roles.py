@@ -22,10 +22,10 @@ def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
         return
-    from db.roles import create_statements, grant_statements
+    from db.roles import LEGACY_NAMES, create_statements, grant_statements
 
     tables = list(sa.inspect(bind).get_table_names())
-    for statement in create_statements() + grant_statements(tables):
+    for statement in create_statements(LEGACY_NAMES) + grant_statements(tables):
         op.execute(statement)
 
 
@@ -33,7 +33,7 @@ def downgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
         return
-    from db.roles import ROLE_NAMES
+    from db.roles import LEGACY_NAMES as ROLE_NAMES
 
     for name in ROLE_NAMES.values():
         op.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {name}")

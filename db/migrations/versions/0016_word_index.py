@@ -59,7 +59,7 @@ def upgrade() -> None:
                 f"CREATE INDEX ix_{table}_search_vector ON {table} USING gin (search_vector)"
             )
     if not sqlite:
-        from db.roles import ROLE_NAMES
+        from db.roles import LEGACY_NAMES as ROLE_NAMES
 
         reader, registrar, admin = ROLE_NAMES.values()
         op.execute(f"GRANT SELECT ON search_index_state TO {reader}, {registrar}")
