@@ -153,3 +153,97 @@ def test_the_audit_window_shows_the_chain(qtbot: QtBot, demo_db: Database, db_pa
     assert "событие № 2" in dialog.chain_label.text()
     assert dialog.chain_label.text().startswith("Цепочка нарушена: ")
     dialog.reject()
+
+
+def _rehash_all(db_path: Path) -> None:
+    """What someone with the file does after a change: every hash computed again by the public
+    rule, the head moved — the chain checks again."""
+    import datetime as dt
+    import json
+
+    from db.audit_hash import GENESIS, event_hash
+
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("INSERT INTO audit_maintenance (reason) VALUES ('перестройка')")
+        rows = conn.execute(
+            "SELECT id, chain_seq, at, os_user, entity, entity_id, action, details "
+            "FROM audit_event WHERE chain_seq IS NOT NULL ORDER BY chain_seq"
+        ).fetchall()
+        prev = GENESIS
+        for event_id, seq, at, user, entity, entity_id, action, details in rows:
+            at_time = dt.datetime.fromisoformat(at)
+            digest = event_hash(prev, seq, at_time, user, entity, entity_id, action,
+                                json.loads(details))  # fmt: skip
+            conn.execute(
+                "UPDATE audit_event SET prev_hash = ?, hash = ? WHERE id = ?",
+                (prev, digest, event_id),
+            )
+            prev = digest
+        conn.execute("UPDATE audit_chain SET seq = ?, hash = ?", (len(rows), prev))
+        conn.execute("DELETE FROM audit_maintenance")
+
+
+def test_an_anchor_outside_the_registry_finds_a_rebuilt_or_cut_chain(
+    demo_db: Database, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``audit head --out`` and ``audit verify --against`` (a head file or a backup copy): a tail
+    cut with the head moved, or an event changed and every hash recomputed, passes ``audit
+    verify`` but not the anchor, which names the first event that differs or is missing."""
+    db = ["--db", str(db_path)]
+    anchor = tmp_path / "отметка.json"
+    assert main([*db, "audit", "head", "--out", str(anchor)]) == 0
+    said = capsys.readouterr().out
+    events = verify_audit(demo_db).events
+    assert f"журнал изменений: {events} событий; последний хеш " in said
+    assert main([*db, "backup", "--to", str(tmp_path / "копии")]) == 0
+    backup = next((tmp_path / "копии").glob("*.db"))
+    capsys.readouterr()
+    for against in (anchor, backup):
+        assert main([*db, "audit", "verify", "--against", str(against)]) == 0
+        assert "совпадает с отметкой" in capsys.readouterr().out
+
+    # an event changed, every hash recomputed: the chain checks, the anchor does not
+    _maintenance(db_path, "UPDATE audit_event SET os_user = 'чужой' WHERE chain_seq = 7")
+    _rehash_all(db_path)
+    assert verify_audit(demo_db).whole
+    for against in (anchor, backup):
+        assert main([*db, "audit", "verify", "--against", str(against)]) == 1
+        assert "цепочка перестроена: событие № 7 не совпадает" in capsys.readouterr().out
+
+
+def test_an_anchor_finds_the_tail_cut(
+    demo_db: Database, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ["--db", str(db_path)]
+    anchor = tmp_path / "head.json"
+    assert main([*db, "audit", "head", "--out", str(anchor)]) == 0
+    events = verify_audit(demo_db).events
+    _maintenance(db_path, f"DELETE FROM audit_event WHERE chain_seq > {events - 3}")
+    with sqlite3.connect(db_path) as conn:
+        last = conn.execute(
+            "SELECT hash FROM audit_event WHERE chain_seq = ?", (events - 3,)
+        ).fetchone()[0]
+        conn.execute("UPDATE audit_chain SET seq = ?, hash = ?", (events - 3, last))
+    capsys.readouterr()
+    assert main([*db, "audit", "verify"]) == 0  # the chain alone cannot tell
+    capsys.readouterr()
+    assert main([*db, "audit", "verify", "--against", str(anchor)]) == 1
+    said = capsys.readouterr().out
+    assert "последние события удалены" in said and f"события № {events - 2}" in said
+
+
+@pytest.mark.parametrize(
+    "content", [b"{}", b"not json", b'{"format": "secretariat-audit-head/1", "events": "x"}']
+)
+def test_a_bad_anchor_is_one_line(
+    demo_db: Database, db_path: Path, tmp_path: Path, content: bytes,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(content)
+    assert main(["--db", str(db_path), "audit", "verify", "--against", str(bad)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "это не отметка журнала изменений" in err and len(err.splitlines()) == 1
+    assert main(["--db", str(db_path), "audit", "verify", "--against", "/dev/zero"]) == 2
+    assert main(["--db", str(db_path), "audit", "head", "--out", str(db_path)]) == 2
+    assert main(["--db", str(db_path), "audit", "--out", str(bad)]) == 2

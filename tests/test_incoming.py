@@ -42,7 +42,6 @@ from app.states import ControlState, Execution
 from db.engine import Database
 from db.models import ReportControl
 from tests.conftest import make_card
-from tests.test_postgresql import pg, pg_url  # noqa: F401  (the server, for the PostgreSQL runs)
 
 TODAY = dt.date(2025, 11, 20)
 INCOMING_JOURNAL = JournalData(

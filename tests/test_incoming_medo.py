@@ -22,7 +22,6 @@ from app.services.organization.profile import get_organization
 from app.services.registry.letters import find_letter_in, letter_id_by_number
 from db.engine import Database
 from tests.test_medo import TODAY, sign_and_send
-from tests.test_postgresql import pg, pg_url  # noqa: F401  (the server, for the PostgreSQL runs)
 
 
 def _receiver(url: str) -> Database:

@@ -34,7 +34,6 @@ from app.services.registry.letters import (
 from app.services.registry.search_index import wanted_of
 from db.engine import Database
 from db.models import Letter
-from tests.test_postgresql import pg, pg_url  # noqa: F401  (the server, for the PostgreSQL runs)
 
 LETTERS = {  # key: (heading, addressee, text)
     "events": (

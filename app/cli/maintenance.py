@@ -54,13 +54,22 @@ def add_maintenance(sub: Any, date: Any, open_db: Any) -> None:
 
     p = sub.add_parser(
         "audit",
-        help="журнал изменений: кто, когда, что (только чтение); audit verify — проверить цепочку",
+        help="журнал изменений: кто, когда, что (только чтение); audit verify — проверить "
+        "цепочку; audit head — отметка ее конца для хранения вне базы",
     )
     p.add_argument(
         "verify",
         nargs="?",
-        choices=["verify"],
-        help="пройти цепочку хешей: 0 — цела, 1 — названо первое измененное или удаленное событие",
+        choices=["verify", "head"],
+        help="verify — пройти цепочку хешей: 0 — цела, 1 — названо первое измененное или "
+        "удаленное событие; head — напечатать (или записать в --out) число событий и хеш",
+    )
+    p.add_argument("--out", type=Path, metavar="FILE", help="head: записать отметку цепочки в файл")
+    p.add_argument(
+        "--against",
+        type=Path,
+        metavar="FILE",
+        help="verify: сверить с отметкой (audit head --out) или с резервной копией базы",
     )
     p.add_argument("--entity", metavar="KIND", help="letter, recipient, journal, control, …")
     p.add_argument("--user", metavar="NAME")
@@ -91,9 +100,13 @@ def _cmd_backup(args: argparse.Namespace) -> int:
             print(f"{b.path}\t{b.taken:%d.%m.%Y %H:%M:%S}\t{b.kind_label}\t{b.size} байт")
         print(f"Копий в {folder}: {len(backups)}")
         return 0
+    from app.services.safety.audit_anchor import read_head
+
     info = create_backup(db, folder)
     db.dispose()
     print(f"Резервная копия создана: {info.path} ({info.size} байт)")
+    # the copy carries the chain: it is an anchor for «audit verify --against COPY»
+    print(f"В копии {read_head(info.path).line}")
     return 0
 
 
@@ -168,10 +181,37 @@ def _cmd_migrate_to(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit_head(args: argparse.Namespace) -> int:
+    from app.services.safety.audit_anchor import audit_head, write_head
+
+    head = audit_head(args.open_db(args))
+    if args.out is not None:
+        print(f"Отметка записана: {write_head(head, args.out)}")
+    print(head.line)
+    return 0
+
+
+def _audit_against(args: argparse.Namespace) -> int:
+    from app.services.safety.audit_anchor import read_head, verify_against
+
+    anchor = read_head(args.against)
+    check = verify_against(args.open_db(args), anchor)
+    print(check.line)
+    return 0 if check.whole else 1
+
+
 def _cmd_audit(args: argparse.Namespace) -> int:
     from app.services.safety.audit_log import AuditQuery, list_audit, verify_audit
 
+    if args.out is not None and args.verify != "head":
+        raise UserError("--out — только для audit head")
+    if args.against is not None and args.verify != "verify":
+        raise UserError("--against — только для audit verify")
+    if args.verify == "head":
+        return _audit_head(args)
     if args.verify:
+        if args.against is not None:
+            return _audit_against(args)
         report = verify_audit(args.open_db(args))
         print(report.line)
         return 0 if report.whole else 1

@@ -12,6 +12,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from app import audit, clock, word_index
+from app.audit_chain import head_in
 from app.errors import UserError
 from app.exporters.table import Table, TableColumn
 from app.field_rules import MAX_TEXT, text_problem
@@ -371,7 +372,20 @@ def _incoming_table(db: Database, date_from: dt.date, date_to: dt.date, journal:
         f"записей: {len(rows)}",
         columns=INCOMING_COLUMNS,
         rows=rows,
+        notes=audit_note(db),
     )
+
+
+def audit_note(db: Database) -> list[str]:
+    """The audit chain's head at the time of printing: the paper journal is an anchor kept
+    outside the registry (app/services/safety/audit_anchor.py)."""
+    with db.read() as session:
+        head = head_in(session, lock=False)
+        count, last = head.seq, head.hash
+    return [
+        f"Журнал изменений на момент печати: событий {count}, хеш последнего {last} "
+        "(сверка: secretariat audit verify)"
+    ]
 
 
 def journal_table(
@@ -420,6 +434,7 @@ def journal_table(
         subtitle=f"с {date_ru(date_from)} по {date_ru(date_to)}{where}; записей: {len(rows)}",
         columns=JOURNAL_COLUMNS,
         rows=rows,
+        notes=audit_note(db),
     )
 
 
