@@ -177,16 +177,23 @@ def test_numbers_read_back(template: str, number: str, parts: dict[str, str]) ->
 def test_journal_export_xlsx_and_pdf(demo_db: Database, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
+    from app.services.safety.audit_log import verify_audit
+
     register_letter(demo_db, card())
     xlsx = export_journal(demo_db, dt.date(2024, 1, 1), dt.date(2025, 12, 31), tmp_path / "j.xlsx")
     ws = load_workbook(xlsx).active
     rows = list(ws.iter_rows(values_only=True))
     assert rows[1][:3] == ("№ п/п", "Дата", "Рег. номер")
-    assert [r[2] for r in rows[2:]] == ["2174-РСК", "710/5", "1893/5", "1894/5"]
+    assert [r[2] for r in rows[2:-2]] == ["2174-РСК", "710/5", "1893/5", "1894/5"]
+    # the audit chain's head at printing: an anchor kept outside the registry
+    head = verify_audit(demo_db)
+    note = f"Журнал изменений на момент печати: событий {head.events}, хеш последнего {head.head}"
+    assert rows[-1][0].startswith(note)
     pdf = export_journal(demo_db, dt.date(2024, 1, 1), dt.date(2025, 12, 31), tmp_path / "j.pdf")
     reader = PdfReader(pdf)
     text = reader.pages[0].extract_text()
     assert "Журнал регистрации исходящих документов" in text and "1893/5" in text
+    assert f"событий {head.events}" in "".join(p.extract_text() for p in reader.pages)
     assert reader.pages[0].mediabox.width > reader.pages[0].mediabox.height  # landscape
     fonts = {name.split("+")[-1] for name in font_names(pdf.read_bytes())}
     assert fonts <= {"LiberationSerif", "LiberationSerif-Bold"}
