@@ -588,6 +588,9 @@ class DatabaseIdentity(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    # the file an embedded registry lives in (migration 0019): opened elsewhere while that file
+    # still holds the same identity, the database is a copy (app/services/safety/identity.py)
+    home: Mapped[str] = mapped_column(String(1000), default="", server_default="")
 
 
 class LetterVersion(Base):

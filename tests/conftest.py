@@ -90,7 +90,7 @@ def demo_copy(folder: Path, target: Path, *, mixed_mailing: bool = False) -> Pat
     shutil.copyfile(_DEMO_TEMPLATES[key], target)
     con = sqlite3.connect(target)
     with con:
-        con.execute("UPDATE database_identity SET id = ?", (str(uuid.uuid4()),))
+        con.execute("UPDATE database_identity SET id = ?, home = ''", (str(uuid.uuid4()),))
     con.close()
     return target
 

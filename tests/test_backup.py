@@ -24,6 +24,7 @@ from app.services.safety.backup import (
     restore_backup,
     to_keep,
 )
+from db.engine import Database
 
 
 def _numbers(path: Path) -> set[str]:
@@ -92,6 +93,18 @@ def test_rotation_keeps_seven_days_four_weeks_and_every_manual_copy() -> None:
     # … and the newest of each of the last 4 weeks: at most 7 + 3 older ones
     assert len(kept) <= 7 + 3 and len({k.isocalendar()[:2] for k in kept}) == 4
     assert manual.path in keep
+
+
+def test_a_copy_never_replaces_another_of_the_same_name(demo_db: Database, tmp_path: Path) -> None:
+    """Two copies named for the same second (two registries' files of one name in a shared
+    folder, or two quick presses): the second moves a second on; nothing is overwritten."""
+    folder = tmp_path / "copies"
+    when = dt.datetime(2026, 11, 21, 9, 0, 0)
+    first = create_backup(demo_db, folder, when=when)
+    second = create_backup(demo_db, folder, when=when)
+    assert first.path != second.path and first.path.exists() and second.path.exists()
+    assert second.taken == when + dt.timedelta(seconds=1)
+    assert not list(folder.glob(".*.tmp"))
 
 
 def test_daily_copy_only_once_a_day(demo_db: object, tmp_path: Path) -> None:

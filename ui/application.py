@@ -181,6 +181,9 @@ def run(db_target: str | None) -> int:
             QThreadPool.globalInstance().waitForDone(30_000)
             db.dispose()
             return int(code)
+        from ui.copy_question import settle_copy
+
+        settle_copy(window, db, APP_TITLE)  # before the first automatic copy is taken
         _schedule(window, db)
         code = app.exec()
         QThreadPool.globalInstance().waitForDone(120_000)  # a daily copy still being written

@@ -83,6 +83,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, metavar="FILE.json")
     p.set_defaults(handler=_cmd_setup)
 
+    p = sub.add_parser(
+        "identity",
+        help="копия ли база другого реестра; new — сделать ее отдельным реестром, moved — "
+        "отметить, что это тот же реестр, перенесенный",
+    )
+    p.add_argument("action", nargs="?", choices=["new", "moved"])
+    p.set_defaults(handler=_cmd_identity)
+
     p = sub.add_parser("check", help="проверить целостность и версию базы данных")
     p.set_defaults(handler=_cmd_check)
 
@@ -260,8 +268,34 @@ def _add_recipient_commands(sub: Any) -> None:
 def _open(args: argparse.Namespace) -> Any:
     from app.cli.progress_line import index_progress
     from app.registry import open_registry
+    from app.services.safety.identity import copy_of, renew_identity
 
-    return open_registry(args.db, progress=index_progress())
+    db = open_registry(args.db, progress=index_progress())
+    copy = copy_of(db)
+    if copy is None or args.command in ("identity", "backup"):  # backup refuses by itself
+        return db
+    if args.command == "setup":  # set up as a registry of its own
+        renew_identity(db)
+        print(f"База {copy.here} — копия реестра {copy.home}: ей дана новая идентичность")
+        return db
+    print(f"secretariat: {copy.line}", file=sys.stderr)
+    return db
+
+
+def _cmd_identity(args: argparse.Namespace) -> int:
+    from app.services.safety.identity import confirm_moved, copy_of, renew_identity
+
+    db = _open(args)
+    if args.action == "new":
+        print(f"Реестру дана новая идентичность: {renew_identity(db)}")
+        return 0
+    if args.action == "moved":
+        confirm_moved(db)
+        print("Отмечено: это тот же реестр, перенесенный сюда")
+        return 0
+    copy = copy_of(db)
+    print(copy.line if copy is not None else "База — не копия другого реестра")
+    return 0
 
 
 def _cmd_setup(args: argparse.Namespace) -> int:

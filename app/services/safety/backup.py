@@ -20,6 +20,7 @@ from pathlib import Path
 
 from app import clock
 from app.errors import UserError
+from app.services.safety.identity import copy_of, database_identity
 from app.services.safety.restore_guard import (
     MissingLetter,
     NumbersUnknownError,
@@ -76,24 +77,6 @@ def database_file(db: Database) -> Path:
     return path
 
 
-def database_identity(path: Path) -> str | None:
-    """The registry identity kept in a database file or copy (migration 0008); None when the
-    file cannot be read or predates identities."""
-    if not path.is_file():
-        return None
-    try:
-        con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error:
-        return None
-    try:
-        row = con.execute("SELECT id FROM database_identity").fetchone()
-    except sqlite3.DatabaseError:
-        return None
-    finally:
-        con.close()
-    return str(row[0]) if row else None
-
-
 @dataclass(frozen=True)
 class Owner:
     """Which registry copies must belong to: its identity (when readable) and file name."""
@@ -135,6 +118,9 @@ def create_backup(
 ) -> BackupInfo:
     """An online copy of the open database in ``folder``; the database itself is not touched."""
     source = database_file(db)
+    copy = copy_of(db)
+    if copy is not None:  # its copies would pass for the other registry's
+        raise UserError(f"Резервная копия не создана: {copy.line}")
     taken = (when or dt.datetime.now()).replace(microsecond=0)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -148,7 +134,7 @@ def create_backup(
         _check_file(tmp)
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        target, taken = _place(tmp, folder, source.stem, taken, kind)
     except (OSError, sqlite3.Error) as exc:
         raise UserError(
             f"Резервная копия не создана: {target} ({_io_message(exc)}); база данных не изменена"
@@ -158,6 +144,28 @@ def create_backup(
     finally:
         tmp.unlink(missing_ok=True)
     return BackupInfo(target, taken, kind, target.stat().st_size)
+
+
+def _place(
+    tmp: Path, folder: Path, stem: str, taken: dt.datetime, kind: str
+) -> tuple[Path, dt.datetime]:
+    """Give the finished copy its name without replacing any file: a copy of the same name
+    (another registry's file of the same name in a shared folder, in the same second) moves
+    this one a second on."""
+    for _ in range(120):
+        target = folder / f"{stem}-{taken:%Y%m%d-%H%M%S}-{kind}.db"
+        try:
+            os.link(tmp, target)  # fails when the name is taken: nothing is overwritten
+            return target, taken
+        except FileExistsError:
+            taken += dt.timedelta(seconds=1)
+        except OSError:  # no hard links here (FAT, some network shares)
+            if target.exists():
+                taken += dt.timedelta(seconds=1)
+                continue
+            os.replace(tmp, target)
+            return target, taken
+    raise OSError(f"в папке {folder} заняты имена копий на две минуты вперед")
 
 
 def _remove_stale_temporaries(folder: Path) -> None:

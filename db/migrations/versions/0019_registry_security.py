@@ -1,6 +1,9 @@
 """A shared registry defends itself (PostgreSQL): roles of its own, numbers issued by the server,
 numbered rows that cannot be deleted or renumbered, and an audit appended by the server with a
-keyed hash. On SQLite only the new table and column are made.
+keyed hash. On SQLite only the new table and columns are made.
+
+- ``database_identity.home``: the file an embedded registry lives in, so that a file copy opened
+  elsewhere is known as a copy (app/services/safety/identity.py);
 
 - ``registry_role``: the names of this registry's reader, registrar and administrator roles
   (db/roles.py); the members of the server-wide roles of 0015 become members of these, and the
@@ -222,6 +225,10 @@ def upgrade() -> None:
         "audit_chain",
         sa.Column("keyed_from", sa.Integer(), nullable=False, server_default="0"),
     )
+    op.add_column(
+        "database_identity",
+        sa.Column("home", sa.String(1000), nullable=False, server_default=""),
+    )
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
         return
@@ -337,5 +344,8 @@ def downgrade() -> None:
         ):
             op.execute(f"DROP FUNCTION IF EXISTS {fn}")
         op.execute("DROP TABLE IF EXISTS audit_key")
-    op.drop_column("audit_chain", "keyed_from")
+    with op.batch_alter_table("database_identity") as batch:
+        batch.drop_column("home")
+    with op.batch_alter_table("audit_chain") as batch:
+        batch.drop_column("keyed_from")
     op.drop_table("registry_role")

@@ -1,0 +1,45 @@
+"""The question asked when the window opens a file copy of another registry (one identity for two
+files): a registry of its own, or the same one moved here (app/services/safety/identity.py)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from app.services.safety.identity import CopyOf, confirm_moved, copy_of, renew_identity
+from db.engine import Database
+
+NEW, MOVED, LATER = "new", "moved", "later"
+
+
+def ask_about_copy(parent: QWidget | None, copy: CopyOf, title: str) -> str:
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        title,
+        f"База {copy.here} — копия реестра {copy.home}: у них одна идентичность, и резервные "
+        "копии одной базы сошли бы за копии другой.\n\n"
+        "Это отдельный реестр или тот же, перенесенный сюда?\n"
+        "Пока это не решено, резервные копии этой базы не создаются.",
+        parent=parent,
+    )
+    box.setObjectName("copyQuestion")
+    new = box.addButton("&Отдельный реестр", QMessageBox.ButtonRole.AcceptRole)
+    moved = box.addButton("&Тот же, перенесен сюда", QMessageBox.ButtonRole.ActionRole)
+    later = box.addButton("Решить &позже", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(new)
+    box.setEscapeButton(later)
+    box.exec()
+    clicked = box.clickedButton()
+    return NEW if clicked is new else MOVED if clicked is moved else LATER
+
+
+def settle_copy(parent: QWidget | None, db: Database, title: str) -> str:
+    """Ask when the open database is an undecided copy, and do what the clerk chose."""
+    copy = copy_of(db)
+    if copy is None:
+        return ""
+    answer = ask_about_copy(parent, copy, title)
+    if answer == NEW:
+        renew_identity(db)
+    elif answer == MOVED:
+        confirm_moved(db)
+    return answer
