@@ -12,6 +12,9 @@ A detached signature (``.sig``, ``.p7s``) is a CMS ``SignedData`` without the co
   (PKCS #1 v1.5, PSS) and ECDSA through ``cryptography``: random bytes, or the signatory's
   certificate put beside a stranger's signature, are refused.
 
+Whether the certificate is the letter's signatory's is ``app/signer_match.py``'s rule, applied
+where the signature meets the letter (services/dispatch/run.py).
+
 What is not checked here: the value of a GOST R 34.10-2012 signature (its byte conventions need
 a real КриптоПро signature to be tested against; the МЭДО client and the recipient's system check
 it) and the certificate chain. ``SignerInfo.value_checked`` says which was done.

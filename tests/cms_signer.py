@@ -30,6 +30,7 @@ def make_signer(
     valid_from: dt.datetime | None = None,
     days: int = 365,
     curve: bool = False,
+    serial: int = 0x01D7A3C4B2E5F60718293A4B5C6D7E8F,  # the demo's Протасов's, in his staff card
 ) -> SignerKey:
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
@@ -55,7 +56,7 @@ def make_signer(
         .subject_name(name)
         .issuer_name(name)
         .public_key(key.public_key())
-        .serial_number(0x01DB5F3A00C2B1E4A9)
+        .serial_number(serial)
         .not_valid_before(start)
         .not_valid_after(start + dt.timedelta(days=days))
         .sign(key, hashes.SHA256())

@@ -65,7 +65,10 @@ def test_medo_refusals_and_receipts(env: dict[str, str], tmp_path: Path) -> None
     result = run("dispatch", "medo", "1961/5", "--out", str(out), env=env)
     assert result.returncode == 0 and "МЭДО: на подпись 1" in result.stdout
     (document,) = (out / "МЭДО" / "На подпись").rglob("document.pdf")
-    signer = make_signer(valid_from=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+    # 1961/5 is signed by Р.А. Чекушов, with no certificate in his card: his name decides
+    signer = make_signer(
+        "Чекушов", "Роман Андреевич", valid_from=dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    )
     wrong = tmp_path / "wrong.sig"
     wrong.write_bytes(sign_detached(b"another file", signer))
     refused = run(
@@ -81,7 +84,7 @@ def test_medo_refusals_and_receipts(env: dict[str, str], tmp_path: Path) -> None
     result = run("dispatch", "medo", "1961/5", "--out", str(out), "--signature", str(good), env=env)
     assert result.returncode == 0, result.stderr
     assert "МЭДО: подготовлено 1" in result.stdout
-    assert "Подпись" in result.stdout and "Протасов Максим Александрович" in result.stdout
+    assert "Подпись" in result.stdout and "Чекушов Роман Андреевич" in result.stdout
     assert "отправьте их в клиенте МЭДО" in result.stdout
     status = json.loads(run("dispatch", "status", "1961/5", "--json", env=env).stdout)
     uid = status["copies"][0]["uid"]
@@ -165,3 +168,33 @@ def test_email_send_with_the_password_from_the_keyring(
         assert memory_keyring == {("Секретариат: SMTP", f"kancelyaria@127.0.0.1:{port}"): "s3cret"}
     finally:
         controller.stop()
+
+
+def test_a_signature_by_someone_else_is_refused_unless_the_clerk_accepts_it(
+    env: dict[str, str], tmp_path: Path, db_path: Path
+) -> None:
+    """A valid signature whose certificate is not the signatory's (issue 36, row 6): refused
+    with the reason; sent with --accept-signer, the decision in the audit under the clerk's
+    name."""
+    import sqlite3
+
+    out = tmp_path / "m"
+    assert run("dispatch", "medo", "1961/5", "--out", str(out), env=env).returncode == 0
+    (document,) = (out / "МЭДО" / "На подпись").rglob("document.pdf")
+    stranger = make_signer("Чужой", "Некто", valid_from=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+    sig = tmp_path / "stranger.sig"
+    sig.write_bytes(sign_detached(document.read_bytes(), stranger))
+    args = ("dispatch", "medo", "1961/5", "--out", str(out), "--signature", str(sig))
+    refused = run(*args, env=env)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "подпись сделана Чужой Некто, а письмо подписывает Р.А. Чекушов" in refused.stderr
+    assert "--accept-signer" in refused.stderr
+    assert "МЭДО: подготовлено" not in refused.stdout
+    accepted = run(*args, "--accept-signer", env=env)
+    assert accepted.returncode == 0, accepted.stderr
+    assert "Подпись не подписанта принята" in accepted.stdout
+    with sqlite3.connect(db_path) as con:
+        (details,) = con.execute(
+            "SELECT details FROM audit_event WHERE action = 'signer_accepted'"
+        ).fetchone()
+    assert "Чужой Некто" in json.loads(details)["reason"]

@@ -41,7 +41,11 @@ def _registry_state(qtbot: QtBot, window: MainWindow, number: str) -> str:
 
 
 def test_send_all_mark_and_see_it_in_the_registry(
-    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot,
+    window: MainWindow,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    questions: list[str],
 ) -> None:
     letter = letter_id_by_number(window.db, "1961/5")
     opened: list[DispatchDialog] = []
@@ -103,6 +107,10 @@ def test_send_all_mark_and_see_it_in_the_registry(
     qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=30_000)
     report = dialog.report.text()
     assert "МЭДО: подготовлено 1" in report and "Протасов Максим Александрович" in report
+    # 1961/5 is Р.А. Чекушов's: the clerk was asked, and said yes (recorded in the audit)
+    assert any(
+        "Сертификат подписи — не подписанта письма" in q and "Р.А. Чекушов" in q for q in questions
+    )
     assert "отправьте их в клиенте МЭДО" in report
     assert item(dialog.table, 0, 4).text() == "Подготовлено"
 

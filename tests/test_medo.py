@@ -55,7 +55,10 @@ def assert_valid_passport(data: bytes) -> None:
 
 @functools.cache
 def _signer() -> SignerKey:
-    return make_signer(valid_from=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+    # 1961/5 is signed by Р.А. Чекушов (no certificate in his card: his name decides)
+    return make_signer(
+        "Чекушов", "Роман Андреевич", valid_from=dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    )
 
 
 @pytest.fixture
@@ -144,7 +147,7 @@ def test_signed_container_passes_the_schema(mailing_db: Any, letter: int, tmp_pa
     )
     assert outcome.prepared == {"МЭДО": 1} and outcome.problems == []
     assert outcome.signed == [
-        "document.pdf.sig: Протасов Максим Александрович, сертификат 1DB5F3A00C2B1E4A9"
+        "document.pdf.sig: Чекушов Роман Андреевич, сертификат 1D7A3C4B2E5F60718293A4B5C6D7E8F"
     ]
     folder, files = _package(tmp_path)
 
@@ -212,7 +215,7 @@ def test_signed_container_passes_the_schema(mailing_db: Any, letter: int, tmp_pa
 
     copy = dispatch_status(mailing_db, letter).copy("minpromtorg")
     assert copy.state == "prepared" and copy.uid == uid
-    assert "Протасов Максим Александрович" in copy.note and "29.11.2026" not in copy.note
+    assert "Чекушов Роман Андреевич" in copy.note and "29.11.2026" not in copy.note
     with mailing_db.read() as session:
         stored = session.get(StoredFile, copy.file_id)
         assert stored is not None and stored.content == (folder / f"{uid}.zip").read_bytes()
@@ -357,7 +360,7 @@ def test_signature_stamp_lies_over_the_letters_own_mark(
         session.add(
             Certificate(
                 staff_id=row.signatory_id,
-                serial="01DB5F3A00C2B1E4A9",
+                serial="01D7A3C4B2E5F60718293A4B5C6D7E8F",
                 owner="Чекушов Роман Александрович",
                 valid_from=dt.date(2025, 1, 1),
                 valid_to=dt.date(2026, 1, 1),

@@ -44,6 +44,12 @@ def add_dispatch(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
             metavar="FILE.sig",
             help="открепленная подпись document.pdf (МЭДО); можно несколько",
         )
+        p.add_argument(
+            "--accept-signer",
+            action="store_true",
+            help="принять подпись, сертификат которой не подписанта письма (решение записывается "
+            "в журнал изменений под вашим именем)",
+        )
 
     p = letter_command("status", "кому, как и когда отправлены копии письма")
     p.add_argument("--json", action="store_true")
@@ -188,6 +194,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             medo_whole=bool(getattr(args, "whole", False)),
             signatures=args.signature,
             again=args.again,
+            accept_signer=bool(getattr(args, "accept_signer", False)),
         )
     for method, count in outcome.prepared.items():
         print(f"{method}: подготовлено {count}")
@@ -202,8 +209,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.out is not None and outcome.files:
         print(f"Файлы: {args.out} ({len(outcome.files)})")
     _print_medo(args, outcome, outcome.prepared.get(MEDO, 0))
+    for line in outcome.accepted_signer:
+        print(f"Подпись не подписанта принята (записано в журнал изменений): {line}")
     for line in outcome.problems:
         print(f"Не отправлено: {line}", file=sys.stderr)
+    if outcome.other_signer:
+        print("Если подпись верна — повторите с --accept-signer", file=sys.stderr)
     if outcome.problems:
         return 2
     if not outcome.copies:

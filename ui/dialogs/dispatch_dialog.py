@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -112,6 +113,7 @@ class DispatchDialog(QDialog):
         self.status: LetterDispatch = dispatch_status(db, letter_id)
         self.background = Background(self)
         self.outcome: Outcome | None = None
+        self._options: tuple[Path, dict[str, Any]] = (Path(), {})
         self.setWindowTitle(f"Отправка письма № {self.status.number}")
         self.header = QLabel()
         self.header.setTextFormat(Qt.TextFormat.RichText)
@@ -332,19 +334,42 @@ class DispatchDialog(QDialog):
             "again": self.again.isChecked(),
             "signatures": [Path(p.strip()) for p in self.signatures.text().split(";") if p.strip()],
         }
+        self._run(Path(folder), options)
+
+    def _run(self, folder: Path, options: dict[str, Any]) -> None:
         self.buttons["send"].setEnabled(False)
         self.show_message("Идет отправка…")
+        self._options = (folder, options)
 
         def work() -> Outcome:
-            return dispatch_letter(self.db, self.letter_id, Path(folder), **options)
+            return dispatch_letter(self.db, self.letter_id, folder, **options)
 
         self.background.run("send", work, self._sent, self._failed)
 
     def _sent(self, outcome: Outcome) -> None:
-        self.outcome = outcome
         self.buttons["send"].setEnabled(True)
+        if outcome.other_signer and self._accept_other_signer(outcome.other_signer):
+            folder, options = self._options
+            self._run(folder, {**options, "accept_signer": True})
+            return
+        self.outcome = outcome
         self.show_message(outcome_text(outcome), error=bool(outcome.problems))
         self.reload()
+
+    def _accept_other_signer(self, reasons: list[str]) -> bool:
+        """A signature by someone other than the signatory: sent only when the clerk says so,
+        under their name in the audit."""
+        answer = QMessageBox.question(
+            self,
+            "Подпись не подписанта письма",
+            "Сертификат подписи — не подписанта письма:\n"
+            + "\n".join(reasons)
+            + "\n\nОтправить с этой подписью под вашу ответственность? Решение будет записано "
+            "в журнал изменений под вашим именем.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _failed(self, error: Exception) -> None:
         self.buttons["send"].setEnabled(True)

@@ -25,7 +25,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import clock
+from app import audit, clock
 from app.detached_signature import DetachedSignature, load_signature
 from app.errors import UserError
 from app.exporters.eml import Mail, build_message, message_size, valid_address
@@ -63,6 +63,7 @@ from app.services.output.letter_export import (
     safe_name,
 )
 from app.services.safety.stored_files import megabytes, stored_pieces
+from app.signer_match import Signatory, signer_mismatch
 from app.states import CopyState
 from app.text import date_ru, full_name, initials_name
 from db.engine import Database
@@ -117,6 +118,7 @@ class _Context:
     executor: tuple[str, str, str]  # name, phone, e-mail
     persons: dict[int, Party]  # addressee id → the party for the МЭДО passport
     attachments: list[Attachment]
+    signatory: Signatory | None = None  # whose certificate a signature must be
 
 
 def _staff_name(staff: Staff | None) -> str:
@@ -173,7 +175,15 @@ def _read(session: Session, letter_id: int) -> _Context:
         suffix = suffix if suffix.isascii() and len(suffix) <= 10 else ""
         title = kept.title or Path(kept.name).stem
         attachments.append(Attachment(f"attachment{n}{suffix}", content, title, kept.name))
-    return _Context(status, org, signer, executor, persons, attachments)
+    signatory = (
+        Signatory(
+            sig.last_name, sig.first_name, sig.middle_name,
+            tuple(c.serial for c in sig.certificates),
+        )
+        if sig
+        else None
+    )  # fmt: skip
+    return _Context(status, org, signer, executor, persons, attachments, signatory)
 
 
 @dataclass
@@ -191,6 +201,9 @@ class Outcome:
     already: list[str] = field(default_factory=list)  # sent before, not sent again
     manual: list[str] = field(default_factory=list)  # courier, fax: marked by hand
     notes: list[str] = field(default_factory=list)  # what the clerk should know, nothing failed
+    # a signature by someone other than the signatory: refused, or accepted by the clerk
+    other_signer: list[str] = field(default_factory=list)
+    accepted_signer: list[str] = field(default_factory=list)
 
     @property
     def copies(self) -> int:
@@ -336,7 +349,11 @@ def _match_signatures(
 
 
 def _medo(
-    run: _Run, copies: list[CopyDispatch], whole: bool, signatures: list[DetachedSignature]
+    run: _Run,
+    copies: list[CopyDispatch],
+    whole: bool,
+    signatures: list[DetachedSignature],
+    accept_signer: bool = False,
 ) -> None:
     ctx = run.ctx
     documents = _within_limit(run, _medo_documents(run, copies, whole))
@@ -366,6 +383,14 @@ def _medo(
             continue
         signature = matched[index]
         info = signature.signer
+        other = signer_mismatch(info.owner, info.serial, ctx.signatory)
+        if other and not accept_signer:
+            run.outcome.other_signer.append(f"{signature.name}: {other}")
+            for c in document.copies:
+                run.problem(c, f"подпись не подписанта письма: {other}")
+            continue
+        if other:
+            run.outcome.accepted_signer.append(f"{signature.name}: {other}")
         status = ctx.status
         page = document.page
         stamp_lines = Stamp(info.serial, info.owner, info.valid_from, info.valid_to).lines
@@ -582,8 +607,11 @@ def dispatch_letter(
     signatures: list[Path] | None = None,
     again: bool = False,
     progress: Progress | None = None,
+    accept_signer: bool = False,
 ) -> Outcome:
-    """Send every chosen copy by its method; see the module's description."""
+    """Send every chosen copy by its method; see the module's description. A signature whose
+    certificate is not the signatory's is refused unless ``accept_signer`` (the clerk's decision,
+    recorded in the audit under their name)."""
     if envelope not in SIZES:
         raise UserError(f"Формат конверта «{envelope}»: допустимо {', '.join(SIZES)}")
     out = Path(out)
@@ -609,7 +637,7 @@ def dispatch_letter(
         total = sum(len(v) for v in by_method.values())
         if progress is not None and not progress(0, total):
             raise ExportCancelled()
-        _medo(run, by_method[MEDO], medo_whole, signed)
+        _medo(run, by_method[MEDO], medo_whole, signed, accept_signer)
         _post(run, by_method[POST], envelope)
         if progress is not None and not progress(total // 2, total):
             raise ExportCancelled()
@@ -659,6 +687,8 @@ def _commit(db: Database, letter_id: int, run: _Run, out: Path) -> list[Path]:
     def record() -> None:
         with db.write() as session:
             record_in(session, letter_id, run.steps)
+            for reason in run.outcome.accepted_signer:
+                audit.record(session, "letter", letter_id, "signer_accepted", reason=reason)
 
     return move_in(run.staged, run.staging, out, record)
 
