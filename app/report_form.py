@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import UserError
-from app.tabular import sheet_rows, unreadable_cell
+from app.tabular import open_workbook, sheet_rows, unreadable_cell
 from app.text import normalize
 
 NUMERIC_PREFIXES = ("количество", "кол-во", "число", "численность", "сумма", "объем", "доля")
@@ -138,15 +138,7 @@ def read_filled_form(path: Path, columns: list[str]) -> FilledForm:
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise UserError(f"{path.name}: отчет читается из файла XLSX")
-    try:
-        from openpyxl import load_workbook
-
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise UserError(f"Файл не найден: {path}") from None
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
-        kind = type(exc).__name__
-        raise UserError(f"{path.name}: не удалось прочитать как XLSX ({kind})") from None
+    wb = open_workbook(path)
     try:
         for ws in wb.worksheets:
             form = _read_sheet(ws, columns)

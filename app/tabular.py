@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,9 @@ MAX_COLUMNS = 64  # columns read from a sheet: every import of the program needs
 MAX_ROWS = 1_048_576  # Excel's own limit
 _DELIMITERS = ";,\t"
 MAX_CSV_BYTES = 64_000_000  # a directory of 100,000 recipients is about 30 MB
+MAX_CELLS = 2_000_000  # filled cells of one table: 100,000 recipients × 15 columns is 1.5 million
+MAX_XLSX_UNPACKED = 512 * 1024 * 1024  # the parts of a workbook, as declared (zip bombs)
+MAX_SHARED_STRINGS = 64 * 1024 * 1024  # openpyxl keeps the whole string table in memory
 SNIFF_CHARS = 4096  # csv.Sniffer's regular expressions are super-linear: a bounded sample
 
 
@@ -46,16 +50,72 @@ def _filled(value: Any) -> bool:
     return value is not None and str(value).strip() != ""
 
 
+def open_workbook(path: Path) -> Any:
+    """A workbook opened read-only, in bounded memory: only a regular file, its parts' unpacked
+    sizes (as the archive declares them — zipfile never unpacks past a declared size) at most
+    :data:`MAX_XLSX_UNPACKED`, the shared strings openpyxl holds whole at most
+    :data:`MAX_SHARED_STRINGS`. UserError otherwise."""
+    import zipfile
+
+    from app.files import open_for_reading
+
+    name = Path(path).name
+    try:
+        with open_for_reading(Path(path)) as source, zipfile.ZipFile(source) as archive:
+            infos = archive.infolist()
+        if sum(i.file_size for i in infos) > MAX_XLSX_UNPACKED:
+            raise UserError(f"{name}: распакованная книга больше {MAX_XLSX_UNPACKED >> 20} МБ")
+        strings = sum(
+            i.file_size for i in infos if i.filename.lower().endswith("sharedstrings.xml")
+        )
+        if strings > MAX_SHARED_STRINGS:
+            raise UserError(
+                f"{name}: таблица строк книги больше {MAX_SHARED_STRINGS >> 20} МБ; разделите файл"
+            )
+        with open_for_reading(Path(path)) as source, zipfile.ZipFile(source) as archive:
+            cells = sum(
+                _cells_in(archive, i) for i in infos if i.filename.startswith("xl/worksheets/")
+            )
+        if cells > MAX_CELLS:
+            raise UserError(
+                f"{name}: в книге больше {thousands(MAX_CELLS)} ячеек; разделите файл на части"
+            )
+        from openpyxl import load_workbook
+
+        return load_workbook(path, read_only=True, data_only=True)
+    except UserError:
+        raise
+    except Exception as exc:  # zipfile and openpyxl raise many kinds for a damaged file
+        raise UserError(f"{name}: не удалось прочитать как XLSX ({type(exc).__name__})") from None
+
+
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+
+
+def _cells_in(archive: Any, info: Any) -> int:
+    """The cell elements of a worksheet part, counted on the bytes as they unpack (a few
+    hundred megabytes a second), before openpyxl builds a Python object of each (tens of
+    thousands a second): a sheet of millions of cells is refused in a second, not a minute."""
+    count, tail = 0, b""
+    with archive.open(info) as part:
+        while chunk := part.read(1 << 20):
+            block = tail + chunk
+            count += len(_CELL.findall(block))
+            tail = block[-32:]
+            count -= len(_CELL.findall(tail))  # counted again with the next block
+            if count > MAX_CELLS:
+                return count
+    return count + len(_CELL.findall(tail))
+
+
 def _read_xlsx(path: Path) -> list[list[Any]]:
     """The first sheet's rows, in memory bounded by what the sheet holds, not by what it
     declares: a 5 KB file declaring ``A1:XFD1048576`` with one far cell made openpyxl pad
     17 billion cells. The declared size is ignored, columns past :data:`MAX_COLUMNS` are not
     read, trailing empty cells are dropped, and empty rows are only counted until a filled row
-    follows them."""
-    from openpyxl import load_workbook
-
+    follows them; at most :data:`MAX_CELLS` filled cells."""
+    wb = open_workbook(path)
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
         try:
             if not wb.worksheets:
                 return []
@@ -88,9 +148,16 @@ def sheet_rows(sheet: Any) -> Iterator[tuple[Any, ...]]:
     return sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
 
 
+def _too_many_cells(path: Path) -> UserError:
+    return UserError(
+        f"{path}: больше {thousands(MAX_CELLS)} заполненных ячеек; разделите файл на части"
+    )
+
+
 def _bounded_rows(path: Path, source: Iterable[tuple[Any, ...]]) -> list[list[Any]]:
     rows: list[list[Any]] = []
     empty = 0  # empty rows seen since the last filled one
+    cells = 0
     for index, row in enumerate(source, 1):
         if index > MAX_ROWS:
             raise UserError(f"{path}: больше {thousands(MAX_ROWS)} строк; разделите файл")
@@ -103,6 +170,9 @@ def _bounded_rows(path: Path, source: Iterable[tuple[Any, ...]]) -> list[list[An
         if not values:
             empty += 1
             continue
+        cells += len(values)
+        if cells > MAX_CELLS:
+            raise _too_many_cells(path)
         rows.extend([] for _ in range(empty))
         empty = 0
         rows.append(values)
@@ -147,7 +217,14 @@ def _read_csv(path: Path) -> list[list[Any]]:
         return []
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
-        return [list(r) for r in reader]
+        rows: list[list[Any]] = []
+        cells = 0
+        for row in reader:
+            cells += len(row)
+            if cells > MAX_CELLS:
+                raise _too_many_cells(path)
+            rows.append(row)
+        return rows
     except csv.Error as exc:
         raise UserError(f"{path}: ошибка разбора CSV ({exc})") from None
 
