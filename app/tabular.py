@@ -86,7 +86,7 @@ def open_workbook(path: Path) -> Any:
     except UserError:
         raise
     except Exception as exc:  # zipfile and openpyxl raise many kinds for a damaged file
-        raise UserError(f"{name}: не удалось прочитать как XLSX ({type(exc).__name__})") from None
+        raise UserError(f"{name}: не удалось прочитать XLSX ({type(exc).__name__})") from None
 
 
 _CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
