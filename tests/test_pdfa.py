@@ -1,7 +1,9 @@
-"""Every PDF the program writes is PDF/A-2b in its structure (no validator runs here: veraPDF
-cannot be installed): XMP identification, an sRGB output intent, every font embedded under a
-subset tag of its own, dates that agree and belong to the document — the same letter gives the
-same bytes. The three writers are covered: letters, table printouts and envelopes."""
+"""Every PDF the program writes is PDF/A-1b, as Apache PDFBox Preflight checks it (issue 37):
+letters (with and without the e-signature mark, lists, appendices, a mailing), МЭДО documents
+(ours, a letter made elsewhere, one whose pages had to become pictures), envelopes, journals, a
+gaps list, a dispatch sheet, the post list. Beside the validator, what it does not look at:
+subset tags of their own, dates that belong to the document — the same letter gives the same
+bytes."""
 
 from __future__ import annotations
 
@@ -20,8 +22,9 @@ from app.services.registry.letters import letter_id_by_number
 from db.engine import Database
 
 
-def pdfa_problems(data: bytes, part: int = 2) -> list[str]:
-    """What in the file falls short of PDF/A-2b's (or 1b's) structure; empty when nothing does."""
+def pdfa_problems(data: bytes, part: int = 1) -> list[str]:
+    """What in the file falls short of PDF/A-1b's structure as this test reads it (the
+    validator's verdict is :func:`tests.validators.preflight`); empty when nothing does."""
     problems: list[str] = []
     with pikepdf.open(io.BytesIO(data)) as pdf:
         if pdf.is_encrypted:
@@ -97,7 +100,7 @@ def test_reportlab_alone_falls_short(demo_db: Database, monkeypatch: pytest.Monk
     monkeypatch.setattr(letter_pdf, "to_pdfa", lambda data, **_: data)
     prepared = prepare(demo_db, letter_id_by_number(demo_db, "710/5"))
     problems = pdfa_problems(render(prepared, "pdf", prepared.pages))
-    assert "no pdfaid 2B in XMP" in problems and "no PDF/A output intent" in problems
+    assert "no pdfaid 1B in XMP" in problems and "no PDF/A output intent" in problems
     assert any(p.startswith("subset tag") for p in problems)
 
 
@@ -118,7 +121,7 @@ def test_pdfa_1_flattens_transparent_images() -> None:
     page.drawImage(ImageReader(io.BytesIO(png.getvalue())), 100, 700, 80, 40, mask="auto")
     page.save()
     assert b"/SMask" in buffer.getvalue()  # what reportlab writes
-    data = to_pdfa(buffer.getvalue(), title="Логотип", created=dt.date(2025, 12, 2), part=1)
+    data = to_pdfa(buffer.getvalue(), title="Логотип", created=dt.date(2025, 12, 2))
     assert data.startswith(b"%PDF-1.4") and b"/ObjStm" not in data
     with pikepdf.open(io.BytesIO(data)) as pdf:
         images = [
@@ -131,3 +134,66 @@ def test_pdfa_1_flattens_transparent_images() -> None:
         assert flat.getpixel((0, 0)) == (255, 255, 255)  # transparent → white
         assert flat.getpixel((20, 10)) == (200, 0, 0)  # the opaque part kept
         assert pdf.open_metadata()["pdfaid:part"] == "1"
+
+
+def _every_kind(tmp_path: Path) -> dict[str, bytes]:
+    """One file of every kind of PDF the program writes, through the commands a clerk runs."""
+    import os
+
+    from reportlab.pdfgen import canvas
+
+    from tests.test_cli import run
+
+    db = tmp_path / "registry.db"
+    env = dict(os.environ, SECRETARIAT_DB=str(db), SECRETARIAT_TODAY="2025-12-03")
+
+    def ok(*args: str) -> None:
+        done = run(*args, env=env)
+        assert done.returncode == 0, (args, done.stderr)
+
+    ok("demo", "--mixed-mailing")
+    out = tmp_path / "out"
+    out.mkdir()
+    ok("dispatch", "all", "1961/5", "--out", str(out / "отправка"))  # МЭДО, post, envelopes
+    for number, name in (("710/5", "letter"), ("1893/5", "letter-mark"), ("2174-РСК", "letter-3")):
+        ok("letters", "export", number, "--out", str(out / f"{name}.pdf"))
+    ok("journal", "export", "--from", "2024-01-01", "--to", "2026-12-31", "--out",
+       str(out / "journal.pdf"))  # fmt: skip
+    ok("journal", "export", "--from", "2024-01-01", "--to", "2026-12-31", "--journal", "ВХ",
+       "--out", str(out / "journal-incoming.pdf"))  # fmt: skip
+    ok("journal", "gaps", "--out", str(out / "gaps.pdf"))
+    ok("dispatch", "sheet", "1893/5", "--out", str(out / "sheet.pdf"))
+    # letters made elsewhere: a clean PDF (converted) and one with a font not embedded (pictures)
+    clean = out / "letter.pdf"
+    plain = tmp_path / "plain.pdf"
+    page = canvas.Canvas(str(plain))
+    page.drawString(72, 720, "Письмо, сделанное в другой программе")  # Helvetica, not embedded
+    page.save()
+    card = tmp_path / "card.json"
+    card.write_text(
+        '{"journal": "РСК", "case": "5", "subject": "О письме из другой программы", '
+        '"addressee": {"recipient": "minpromtorg"}, "body": "Текст.", '
+        '"signatory": "protasov", "executor": "starchikova"}',
+        encoding="utf-8",
+    )
+    for i, document in enumerate((clean, plain)):
+        done = run("letters", "register", str(card), "--document", str(document), env=env)
+        assert done.returncode == 0, done.stderr
+        number = done.stdout.strip().splitlines()[0]
+        ok("letters", "export", number, "--out", str(out / f"elsewhere-{i}.pdf"))
+        ok("dispatch", "medo", number, "--out", str(out / f"medo-elsewhere-{i}"))
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*.pdf"))}
+
+
+def test_every_kind_of_pdf_passes_preflight(tmp_path: Path) -> None:
+    from tests.validators import preflight
+
+    files = _every_kind(tmp_path)
+    kinds = " ".join(files)
+    for kind in ("конверты", "Форма 103", "document.pdf", "journal.pdf", "gaps.pdf", "sheet.pdf",
+                 "elsewhere-0", "elsewhere-1", "medo-elsewhere-1", "letter-mark"):  # fmt: skip
+        assert kind in kinds, kind
+    verdicts = preflight(files, tmp_path / "preflight")
+    failed = {name: errors for name, errors in verdicts.items() if errors}
+    assert failed == {}
+    assert all(pdfa_problems(data) == [] for data in files.values())

@@ -501,9 +501,8 @@ def render_letters_pdf(
     *,
     font: str | None = None,
     progress: Progress | None = None,
-    pdfa_part: int = 2,
 ) -> bytes:
-    """The pages as one PDF/A-2b (``pdfa_part=1``: PDF/A-1b, for МЭДО)."""
+    """The pages as one PDF/A-1b."""
     from reportlab.lib.units import mm
     from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
 
@@ -588,4 +587,4 @@ def render_letters_pdf(
     doc.build(story)
     if progress is not None and not progress(len(pages)):
         raise Cancelled
-    return to_pdfa(buffer.getvalue(), title=doc.title, created=first.date, part=pdfa_part)
+    return to_pdfa(buffer.getvalue(), title=doc.title, created=first.date)

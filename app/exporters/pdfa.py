@@ -1,24 +1,25 @@
 """PDF/A from what ReportLab writes: every PDF of the program passes through :func:`to_pdfa`.
 
-Letters, tables and envelopes are PDF/A-2b; the document a МЭДО container carries is PDF/A-1b
-(what МЭДО asks for): PDF 1.4, no object or cross-reference streams, no transparency (a soft
-mask is flattened onto white).
+Every PDF the program writes — letters, tables, journals, envelopes, the document a МЭДО
+container carries, a letter made elsewhere — is PDF/A-1b: PDF 1.4, no object or cross-reference
+streams, no transparency (a soft mask is flattened onto white). Part 1 is the part a validator here
+can check (Apache PDFBox Preflight, run by the tests over every kind of PDF), and a letter needs
+nothing of part 2.
 
 ReportLab's open-source edition writes no PDF/A. What it lacks is added here with pikepdf:
 
-- XMP metadata identifying the file as PDF/A-2, part 2, conformance B (``pdfaid``), with the
-  title, author, producer and dates the document information dictionary also holds;
-- an sRGB output intent (the ICC profile made by LittleCMS through Pillow, its creation date
-  fixed), so the DeviceRGB and DeviceGray colours the pages use are defined;
+- XMP metadata (``pdfaid`` part 1, conformance B, with the title, author, producer and dates the
+  document information dictionary also holds), written as one ``rdf:Description`` that declares
+  every namespace it uses — PDFBox's xmpbox reads no other form — and not compressed;
+- an sRGB output intent with an ICC profile of version 2 (``resources/icc``: PDF/A-1 refuses the
+  version 4 profile LittleCMS writes), so the DeviceRGB and DeviceGray colours the pages use are
+  defined;
 - distinct subset tags: ReportLab tags every TrueType subset ``AAAAAA+``, so the regular and
   the bold font of a letter carried the same tag;
 - honest dates, the same for the same document: the letter's registration date (or the date
   the printout is for), not the writing time, so the same letter gives the same bytes (a
   detached signature of the file stays valid when it is written again) — the trailer's /ID is
   derived from the content too.
-
-No validator runs here (veraPDF cannot be installed); ``tests/test_pdfa.py`` checks these
-points in the files themselves.
 """
 
 from __future__ import annotations
@@ -32,19 +33,43 @@ import zlib
 from typing import Any
 
 AUTHOR = "Секретариат"
-ICC_DATE = slice(24, 36)  # the profile's creation date in its header
-ICC_ID = slice(84, 100)  # the profile ID (an MD5 over the header with the date): zero = none
 
 
 @functools.cache
 def srgb_profile() -> bytes:
-    """An sRGB IEC 61966-2.1 ICC profile, the same bytes every time."""
-    from PIL import ImageCms
+    """An sRGB IEC 61966-2.1 ICC profile of version 2 (see ``resources/icc/README.txt``)."""
+    from app.paths import resource_path
 
-    data = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
-    data[ICC_DATE] = bytes(12)
-    data[ICC_ID] = bytes(16)
-    return bytes(data)
+    return resource_path("icc", "sRGB-v2.icc").read_bytes()
+
+
+def xmp_packet(*, title: str, author: str, producer: str, when: dt.datetime) -> bytes:
+    """The XMP metadata of a PDF/A-1b file: one description, every namespace declared on it."""
+    from xml.sax.saxutils import escape
+
+    stamp = when.isoformat()
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+        '<rdf:Description rdf:about=""'
+        ' xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"'
+        ' xmlns:dc="http://purl.org/dc/elements/1.1/"'
+        ' xmlns:xmp="http://ns.adobe.com/xap/1.0/"'
+        ' xmlns:pdf="http://ns.adobe.com/pdf/1.3/">\n'
+        "<pdfaid:part>1</pdfaid:part>\n"
+        "<pdfaid:conformance>B</pdfaid:conformance>\n"
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt>'
+        "</dc:title>\n"
+        f"<dc:creator><rdf:Seq><rdf:li>{escape(author)}</rdf:li></rdf:Seq></dc:creator>\n"
+        f"<xmp:CreatorTool>{escape(author)}</xmp:CreatorTool>\n"
+        f"<xmp:CreateDate>{stamp}</xmp:CreateDate>\n"
+        f"<xmp:ModifyDate>{stamp}</xmp:ModifyDate>\n"
+        f"<xmp:MetadataDate>{stamp}</xmp:MetadataDate>\n"
+        f"<pdf:Producer>{escape(producer)}</pdf:Producer>\n"
+        "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n"
+        '<?xpacket end="w"?>'
+    ).encode()
 
 
 def _tag(name: str, index: int) -> str:
@@ -120,13 +145,12 @@ def _flatten_soft_masks(pdf: Any) -> None:
                 del xobject[key]
 
 
-def to_pdfa(data: bytes, *, title: str, created: dt.date, part: int = 2) -> bytes:
-    """The PDF ``data`` as PDF/A-2b (or ``part=1``: PDF/A-1b), dated ``created``."""
+def to_pdfa(data: bytes, *, title: str, created: dt.date) -> bytes:
+    """The PDF ``data`` as PDF/A-1b, dated ``created``."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        if part == 1:
-            _flatten_soft_masks(pdf)
+        _flatten_soft_masks(pdf)
         _distinct_subset_tags(pdf)
         _output_intent(pdf)
         when = dt.datetime.combine(created, dt.time(), tzinfo=dt.UTC)
@@ -140,24 +164,16 @@ def to_pdfa(data: bytes, *, title: str, created: dt.date, part: int = 2) -> byte
         for key in ("/Subject", "/Keywords", "/Trapped"):
             if key in pdf.docinfo:
                 del pdf.docinfo[key]
-        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
-            meta["pdfaid:part"] = str(part)
-            meta["pdfaid:conformance"] = "B"
-            meta["dc:title"] = title
-            meta["dc:creator"] = [AUTHOR]
-            meta["xmp:CreatorTool"] = AUTHOR
-            meta["pdf:Producer"] = producer
-            meta["xmp:CreateDate"] = when.isoformat()
-            meta["xmp:ModifyDate"] = when.isoformat()
-            meta["xmp:MetadataDate"] = when.isoformat()
+        packet = xmp_packet(title=title, author=AUTHOR, producer=producer, when=when)
+        metadata = pikepdf.Stream(pdf, packet)
+        metadata.Type = pikepdf.Name.Metadata
+        metadata.Subtype = pikepdf.Name.XML
+        pdf.Root.Metadata = metadata
         out = io.BytesIO()
-        if part == 1:
-            pdf.save(
-                out,
-                deterministic_id=True,
-                force_version="1.4",
-                object_stream_mode=pikepdf.ObjectStreamMode.disable,
-            )
-        else:
-            pdf.save(out, deterministic_id=True)
+        pdf.save(
+            out,
+            deterministic_id=True,
+            force_version="1.4",
+            object_stream_mode=pikepdf.ObjectStreamMode.disable,
+        )
         return out.getvalue()

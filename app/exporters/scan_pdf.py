@@ -206,4 +206,4 @@ def archival_pdf(pdf: bytes, *, title: str, created: dt.date) -> Archival:
     reason = _obstacles(pdf)
     if reason:
         pdf = raster_pdf(pdf)
-    return Archival(to_pdfa(pdf, title=title, created=created, part=1), reason)
+    return Archival(to_pdfa(pdf, title=title, created=created), reason)

@@ -172,7 +172,7 @@ def prepare(db: Database, letter_id: int, *, per_recipient: bool = False) -> Pre
         return Prepared(letter.number, pages, names, profile.font_file, document, letter.reg_date)
 
 
-def medo_pdf(prepared: Prepared, page: LetterPage) -> tuple[bytes, str]:
+def medo_pdf(prepared: Prepared, page: LetterPage | None) -> tuple[bytes, str]:
     """The document a МЭДО container carries (PDF/A-1b) and, for a document made elsewhere
     whose pages had to become pictures, why (else "")."""
     if prepared.document:
@@ -184,7 +184,8 @@ def medo_pdf(prepared: Prepared, page: LetterPage) -> tuple[bytes, str]:
             created=prepared.date or clock.today(),
         )
         return archival.pdf, archival.rendered
-    return render(prepared, "pdf", [page], pdfa_part=1), ""
+    assert page is not None
+    return render(prepared, "pdf", [page]), ""
 
 
 def render(
@@ -192,25 +193,22 @@ def render(
     fmt: str,
     pages: list[LetterPage],
     progress: Callable[[int], bool] | None = None,
-    *,
-    pdfa_part: int = 2,
 ) -> bytes:
-    """One file's bytes: the given pages in the given format (PDF: PDF/A-2b, or 1b); a letter
-    registered as a document made elsewhere is that document (PDF only)."""
+    """One file's bytes: the given pages in the given format (PDF: PDF/A-1b); a letter
+    registered as a document made elsewhere is that document, made PDF/A-1b as its МЭДО copy
+    is (PDF only)."""
     if prepared.document:
         if fmt != "pdf":
             raise UserError(
                 f"Письмо № {prepared.number} зарегистрировано готовым документом PDF; "
                 "в DOCX его нет — сохраните PDF"
             )
-        return prepared.document
+        return medo_pdf(prepared, pages[0] if pages else None)[0]
     if fmt == "pdf":
         from app.exporters.letter_pdf import Cancelled, render_letters_pdf
 
         try:
-            return render_letters_pdf(
-                pages, font=prepared.font_file or None, progress=progress, pdfa_part=pdfa_part
-            )
+            return render_letters_pdf(pages, font=prepared.font_file or None, progress=progress)
         except Cancelled:
             raise ExportCancelled() from None
     if fmt == "docx":
