@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +137,24 @@ def test_pdfa_1_flattens_transparent_images() -> None:
         assert pdf.open_metadata()["pdfaid:part"] == "1"
 
 
+# a letter with everything a letter can carry: the e-signature mark, lists, attachments, the
+# report form and the distribution list as appendices
+SIGNED_CARD = {
+    "journal": "РСК",
+    "case": "5",
+    "subject": "О представлении сведений",
+    "addressee": {"list": "Высшие органы исполнительной власти субъектов Российской Федерации"},
+    "body": "Просим представить сведения:\n\n- о первом;\n- о втором.\n\n"
+    "1. Пункт один.\n2. Пункт два.",
+    "attachments": [{"title": "Форма отчета", "sheets": 1, "copies": 1}],
+    "signatory": "protasov",
+    "signature": "electronic",
+    "executor": "starchikova",
+    "report": {"due": "2026-01-15", "columns": ["Субъект РФ", "Сведения"], "rows": 2},
+    "appendices": ["report_form", "distribution_list"],
+}
+
+
 def _every_kind(tmp_path: Path) -> dict[str, bytes]:
     """One file of every kind of PDF the program writes, through the commands a clerk runs."""
     import os
@@ -155,8 +174,19 @@ def _every_kind(tmp_path: Path) -> dict[str, bytes]:
     out = tmp_path / "out"
     out.mkdir()
     ok("dispatch", "all", "1961/5", "--out", str(out / "отправка"))  # МЭДО, post, envelopes
-    for number, name in (("710/5", "letter"), ("1893/5", "letter-mark"), ("2174-РСК", "letter-3")):
+    for number, name in (("710/5", "letter"), ("1893/5", "letter-2"), ("2174-РСК", "letter-3")):
         ok("letters", "export", number, "--out", str(out / f"{name}.pdf"))
+    marked = tmp_path / "marked.json"
+    marked.write_text(json.dumps(SIGNED_CARD, ensure_ascii=False), encoding="utf-8")
+    done = run("letters", "register", str(marked), env=env)
+    assert done.returncode == 0, done.stderr
+    ok(
+        "letters",
+        "export",
+        done.stdout.strip().splitlines()[0],
+        "--out",
+        str(out / "letter-mark.pdf"),
+    )
     ok("journal", "export", "--from", "2024-01-01", "--to", "2026-12-31", "--out",
        str(out / "journal.pdf"))  # fmt: skip
     ok("journal", "export", "--from", "2024-01-01", "--to", "2026-12-31", "--journal", "ВХ",
