@@ -223,6 +223,11 @@ def test_every_kind_of_pdf_passes_preflight(tmp_path: Path) -> None:
     for kind in ("конверты", "Форма 103", "document.pdf", "journal.pdf", "gaps.pdf", "sheet.pdf",
                  "elsewhere-0", "elsewhere-1", "medo-elsewhere-1", "letter-mark"):  # fmt: skip
         assert kind in kinds, kind
+    from pypdf import PdfReader
+
+    marked = PdfReader(io.BytesIO(files["letter-mark.pdf"]))
+    text = " ".join(" ".join(page.extract_text() for page in marked.pages).split())
+    assert "ДОКУМЕНТ ПОДПИСАН ЭЛЕКТРОННОЙ ПОДПИСЬЮ" in text and "Субъект РФ" in text
     verdicts = preflight(files, tmp_path / "preflight")
     failed = {name: errors for name, errors in verdicts.items() if errors}
     assert failed == {}
