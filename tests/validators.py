@@ -72,17 +72,21 @@ GMIME_READER = textwrap.dedent(
     from gi.repository import GMime
     GMime.init()
     out = []
+    def walk(part, files):
+        if isinstance(part, GMime.Multipart):
+            for i in range(part.get_count()):
+                walk(part.get_part(i), files)
+        elif isinstance(part, GMime.Part) and part.get_filename():
+            files.append(part.get_filename())
+        return files
     for path in sys.argv[1:]:
-        stream = GMime.StreamFile.new_for_path(path, "r")
+        with open(path, "rb") as source:
+            stream = GMime.StreamMem.new_with_buffer(source.read())
         message = GMime.Parser.new_with_stream(stream).construct_message(None)
-        names = [a.get_name() or "" for a in message.get_to()]
-        names += [a.get_name() or "" for a in message.get_from()]
-        files = []
-        iterator = GMime.PartIter.new(message)
-        while iterator.next():
-            part = iterator.get_current()
-            if isinstance(part, GMime.Part) and part.get_filename():
-                files.append(part.get_filename())
+        to, sender = message.get_to(), message.get_from()
+        names = [to.get_address(i).get_name() or "" for i in range(to.length())]
+        names += [sender.get_address(i).get_name() or "" for i in range(sender.length())]
+        files = walk(message.get_mime_part(), [])
         out.append({"subject": message.get_subject() or "", "names": names, "files": files})
     print(json.dumps(out, ensure_ascii=False))
     """

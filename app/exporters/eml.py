@@ -3,7 +3,6 @@ client, the covering text as plain text, the letter's PDF attached under a safe 
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -31,39 +30,58 @@ class Mail:
     files: tuple[tuple[str, bytes], ...] = ()  # the attachments' files: name, content
 
 
-WORD_BYTES = 45  # UTF-8 bytes in one encoded word: 12 + 60 characters, under RFC 2047's 75
+WORD_CHARS = 66  # one encoded word: «Subject: » or « name="…"» and the word within 78 octets
 # the classic policy: it folds a header at its spaces and leaves encoded words whole; CRLF ends
 # every line, as on the wire
 POLICY = policy.compat32.clone(linesep="\r\n")
 
 
+def _q(text: str) -> str:
+    """The encoded text of a Q encoded word (RFC 2047 §4.2, §5 (3)): only letters, digits and
+    ``!*+-/`` as they are, a space as ``_``, every other byte ``=XX``."""
+    out = []
+    for byte in text.encode():
+        char = chr(byte)
+        if char == " ":
+            out.append("_")
+        elif char.isascii() and (char.isalnum() or char in "!*+-/"):
+            out.append(char)
+        else:
+            out.append(f"={byte:02X}")
+    return "".join(out)
+
+
 def encoded_words(text: str) -> str:
-    """RFC 2047 encoded words of ``text`` (ASCII text as it is). Each space of the text is
-    inside an encoded word, never between two of them: a decoder removes
-    the white space *between* two encoded words (RFC 2047 §6.2), so CPython's folding, which
-    puts the name's space there (gh-144156), made «Луганской Народной» «ЛуганскойНародной»."""
+    """RFC 2047 encoded words of ``text`` (ASCII text as it is), Q-encoded: every reader
+    decodes them the same — GMime stopped at the ``=`` padding a base64 word has mid-header, and
+    cut «Письмо Роскачество от 02.12.2025 № 1961/5» to «Письмо Роскачество от ».
+
+    Each word holds whole characters and at most :data:`WORD_CHARS` characters, so a folded
+    header line stays within 78 octets. Each space of the text is inside an encoded word, never
+    between two of them: a decoder removes the white space *between* two encoded words (RFC 2047
+    §6.2), so CPython's folding, which puts the name's space there (gh-144156), made «Луганской
+    Народной» «ЛуганскойНародной». A word ends after a space of the text where it can."""
     text = " ".join(text.split())
     if text.isascii():
         return text
+    room = WORD_CHARS - len("=?utf-8?q??=")
     pieces: list[str] = []
     current = ""
     for word in re.findall(r"\S+\s*", text):  # each word with the space after it
-        if len((current + word).encode()) <= WORD_BYTES:
+        if len(_q(current + word)) <= room:
             current += word
             continue
         if current:
             pieces.append(current)
-        while len(word.encode()) > WORD_BYTES:  # a word longer than one encoded word
-            cut = max(n for n in range(1, len(word) + 1) if len(word[:n].encode()) <= WORD_BYTES)
-            pieces.append(word[:cut])
-            word = word[cut:]
-        current = word
+            current = ""
+        for char in word:  # a word longer than one encoded word: cut between characters
+            if len(_q(current + char)) > room:
+                pieces.append(current)
+                current = ""
+            current += char
     if current:
         pieces.append(current)
-    # one space between the encoded words: the message's folding breaks the line there, and
-    # a piece ends after a space of the text where it can (a reader that wrongly keeps the
-    # fold's white space shows two spaces, not a space inside a word)
-    return " ".join(f"=?utf-8?b?{base64.b64encode(p.encode()).decode()}?=" for p in pieces)
+    return " ".join(f"=?utf-8?q?{_q(p)}?=" for p in pieces)
 
 
 def _mailbox(name: str, addr: str) -> str:
