@@ -175,6 +175,11 @@ class Page:
     appendix_title_before: float = 8.0  # the appendix's title: after the caption
     appendix_title_after: float = 5.0  # and before the table
 
+    @property
+    def page_number_size(self) -> float:
+        """The page number at the top of pages 2…, in both writers."""
+        return self.small_size + 2
+
 
 @dataclass(frozen=True)
 class LetterPage:

@@ -69,9 +69,12 @@ def test_docx_breaks_pages_where_the_pdf_does(demo_db: Database, tmp_path: Path)
     from tests.test_letter_body import rich_card
 
     rich = register_letter(demo_db, card_from_json(rich_card())).number
+    marked = register_letter(
+        demo_db, card_from_json({**rich_card(), "signature": "electronic"})
+    ).number  # the e-signature mark: a framed nested table
     ours: dict[str, Path] = {}
     documents = []
-    for number in (*FIXTURES, rich):
+    for number in (*FIXTURES, rich, marked):
         prepared = prepare(demo_db, letter_id_by_number(demo_db, number))
         stem = number.replace("/", "-")
         ours[stem] = tmp_path / f"{stem}.pdf"

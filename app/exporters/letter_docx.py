@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from app.exporters.docx_properties import set_properties
 from app.exporters.qr import qr_png
 from app.letter_body import Block, Table
 from app.letter_layout import Appendix, LetterPage, Page
@@ -229,6 +230,7 @@ _TBL_PR_BEFORE_CELL_MAR = (
     "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd",
     "tblLayout",
 )  # fmt: skip
+_TBL_PR_BEFORE_BORDERS = _TBL_PR_BEFORE_CELL_MAR[: _TBL_PR_BEFORE_CELL_MAR.index("tblBorders")]
 _P_PR_BEFORE_FRAME = ("pStyle", "keepNext", "keepLines", "pageBreakBefore")
 
 
@@ -503,8 +505,8 @@ def _inner_borders_off(table: Any) -> None:
         node = OxmlElement(f"w:{side}")
         node.set(_qn("w:val"), "nil")
         borders.append(node)
-    table._tbl.tblPr.append(borders)
     table.style = None
+    _insert_in_order(table._tbl.tblPr, borders, after=_TBL_PR_BEFORE_BORDERS)
 
 
 def _first_section(doc: Any, page: LetterPage) -> None:
@@ -517,6 +519,8 @@ def _first_section(doc: Any, page: LetterPage) -> None:
     header = section.header.paragraphs[0]
     header.style = CENTRED
     _page_field(header)
+    for run in header.runs:  # the size the PDF prints it
+        run.font.size = Pt(page.page.page_number_size)
     footer = section.first_page_footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     # «single»: an exact line height would clip the picture; the body ends qr_gap above it,
@@ -534,9 +538,7 @@ def render_letter_docx(page: LetterPage) -> bytes:
     from docx import Document
 
     doc = Document()
-    doc.core_properties.title = page.title
-    doc.core_properties.author = "Секретариат"
-    doc.core_properties.language = "ru-RU"
+    set_properties(doc, title=page.title, organization=" ".join(page.organization), date=page.date)
     apply_styles(doc, page.page)
     body = doc.element.body
     for child in list(body):

@@ -553,7 +553,7 @@ def render_letters_pdf(
     def page_number(page_w: float, page_h: float) -> Callable[[Any, Any], None]:
         def draw(canvas: Any, d: Any) -> None:
             canvas.saveState()
-            canvas.setFont(family, geo.small_size + 2)
+            canvas.setFont(family, geo.page_number_size)
             canvas.drawCentredString(
                 (geo.left * mm + page_w - geo.right * mm) / 2,
                 page_h - 12 * mm,

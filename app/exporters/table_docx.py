@@ -9,7 +9,9 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from app import clock
 from app.exporters.atomic import write_atomically
+from app.exporters.docx_properties import set_properties
 from app.exporters.letter_docx import (
     CELL,
     CELL_HEAD,
@@ -33,6 +35,7 @@ def render_table_docx(table: Table) -> bytes:
     geo = Page()
     landscape = len(table.columns) > LANDSCAPE_COLUMNS
     doc = Document()
+    set_properties(doc, title=table.title, organization="", date=clock.today())
     apply_styles(doc, geo)
     section_geometry(doc.sections[0], geo, landscape)
     width = (geo.height if landscape else geo.width) - geo.left - geo.right
