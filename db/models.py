@@ -761,6 +761,8 @@ class IncomingFile(Base):
     name: Mapped[str] = mapped_column(String(300))
     pages: Mapped[int] = mapped_column(Integer, default=0)
     added_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    # what the sender called the file (a МЭДО attachment's description; migration 0019)
+    title: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     file: Mapped[StoredFile] = relationship()
 

@@ -297,3 +297,55 @@ def test_hostile_emails(
     done = import_eml(receiver, html, today=TODAY)
     detail = incoming_detail(receiver, done.registered.id, today=TODAY)
     assert [f.name for f in detail.files] == ["Текст письма.html"]
+
+
+def test_a_package_is_read_as_written(
+    embedded_receiver: Database, package: Path, tmp_path: Path
+) -> None:
+    """Issue 37: the letter's pages counted from its document, not the passport's declared
+    count; an attachment's description becomes its title; the package's uid is in
+    ``incoming show --json``."""
+    import json
+    import zipfile
+
+    from lxml import etree
+
+    from app.exporters.medo import CONTAINER_NS, PASSPORT
+    from app.services.registry.file_store import count_pages
+    from tests.test_cli import run
+
+    inbox = tmp_path / "inbox" / package.name
+    shutil.copytree(package, inbox)
+    (container,) = inbox.glob("*.zip")
+    with zipfile.ZipFile(container) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    passport = etree.fromstring(parts[PASSPORT])
+    ns = {"c": CONTAINER_NS}
+    (declared,) = passport.xpath("//c:document/c:pagesQuantity", namespaces=ns)
+    declared.text = "12"  # what a sender's system declared, not what the document holds
+    attachments = passport.find("c:attachments", ns)
+    if attachments is None:
+        attachments = etree.SubElement(passport, f"{{{CONTAINER_NS}}}attachments")
+        passport.find("c:document", ns).addnext(attachments)
+    extra = etree.SubElement(attachments, f"{{{CONTAINER_NS}}}attachment", localName="form.xlsx")
+    etree.SubElement(extra, f"{{{CONTAINER_NS}}}order").text = "9"
+    etree.SubElement(extra, f"{{{CONTAINER_NS}}}description").text = "Форма  отчета\n за 2025 год"
+    parts[PASSPORT] = etree.tostring(passport, xml_declaration=True, encoding="UTF-8")
+    parts["form.xlsx"] = b"PK\x05\x06" + bytes(18)
+    with zipfile.ZipFile(container, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    pages = count_pages(Path("document.pdf"), parts["document.pdf"])
+    assert 0 < pages != 12
+
+    path = embedded_receiver.sqlite_path
+    assert path is not None
+    embedded_receiver.dispose()
+    done = run("incoming", "import-medo", str(inbox), db=path)
+    assert done.returncode == 0, done.stderr
+    shown = run("incoming", "show", "1-вх", "--json", db=path)
+    detail = json.loads(shown.stdout)
+    assert detail["pages"] == pages
+    assert detail["uid"] and detail["uid"] in (inbox / "message.xml").read_text(encoding="utf-8")
+    titles = {f["name"]: f["title"] for f in detail["files"]}
+    assert titles["form.xlsx"] == "Форма отчета за 2025 год"

@@ -377,7 +377,7 @@ class IncomingCardDialog(QDialog):
         self.text.setPlainText("\n".join(card_lines(self.detail)))
         self.files_list.clear()
         for f in self.detail.files:
-            item = QListWidgetItem(f.name)
+            item = QListWidgetItem(f"{f.title} — {f.name}" if f.title else f.name)
             item.setData(Qt.ItemDataRole.UserRole, f.file_id)
             self.files_list.addItem(item)
         finished = self.detail.execution in (Execution.ANSWERED, Execution.DONE)

@@ -44,6 +44,7 @@ class FileLine:
     name: str
     size: int
     pages: int
+    title: str = ""  # what the sender called it (a МЭДО attachment's description)
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class IncomingDetail:
     delivery: str
     pages: int
     note: str
+    uid: str  # the МЭДО package's or the e-mail's identifier ("" when registered by hand)
     execution: str
     done_date: dt.date | None
     done_note: str
@@ -131,6 +133,7 @@ def incoming_detail(
             delivery=row.delivery,
             pages=row.pages,
             note=row.note,
+            uid=row.uid,
             execution=row.execution,
             done_date=row.done_date,
             done_note=row.done_note,
@@ -156,7 +159,7 @@ def incoming_detail(
                 for a in row.assignments
             ],
             files=[
-                FileLine(f.id, f.file_id, f.name, size, f.pages)
+                FileLine(f.id, f.file_id, f.name, size, f.pages, f.title)
                 for f, size in session.execute(
                     select(IncomingFile, StoredFile.size)
                     .join(StoredFile, StoredFile.id == IncomingFile.file_id)
@@ -204,6 +207,8 @@ def card_lines(d: IncomingDetail) -> list[str]:
             "Доставка: "
             + ", ".join(p for p in (d.delivery, f"листов: {d.pages}" if d.pages else "") if p)
         )
+    if d.uid:
+        lines.append(f"Идентификатор сообщения: {d.uid}")
     if d.note:
         lines.append(f"Примечание: {d.note}")
     lines.append(f"Исполнение: {d.execution_label}" + (" — просрочено" if d.overdue else ""))

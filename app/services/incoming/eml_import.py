@@ -30,7 +30,11 @@ from app.files import read_regular
 from app.services.directory.recipients import organization_and_official
 from app.services.incoming.cards import MAX_FILES, IncomingCard
 from app.services.incoming.lookup import incoming_journal_code
-from app.services.incoming.registration import RegisteredIncoming, register_read_in
+from app.services.incoming.registration import (
+    RegisteredIncoming,
+    received_file,
+    register_read_in,
+)
 from app.services.registry.file_store import limit_bytes
 from app.services.safety.stored_files import plain_name
 from db.engine import Database
@@ -177,6 +181,7 @@ def import_eml(
     found = sender_of(db, mail.address)
     known = found[0] if found else ""
     search_terms.ready()
+    files = [received_file(name, data) for name, data in mail.files]  # measured before the write
     with db.write() as session:
         card = IncomingCard(
             journal=code,
@@ -189,6 +194,6 @@ def import_eml(
             delivery="Электронная почта",
             uid=mail.uid,
         )
-        registered = register_read_in(session, card, mail.files, today=today, again=again)
+        registered = register_read_in(session, card, files, today=today, again=again)
     note = "из справочника" if known else "отправитель не найден в справочнике"
     return ImportedMail(registered, note)

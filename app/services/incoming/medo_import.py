@@ -32,6 +32,7 @@ from app.services.incoming.lookup import incoming_journal_code
 from app.services.incoming.registration import (
     DuplicateIncoming,
     RegisteredIncoming,
+    received_file,
     register_read_in,
 )
 from app.services.registry.file_store import limit_bytes
@@ -59,8 +60,10 @@ class ReceivedPackage:
     number: str
     date: dt.date | None
     subject: str
-    pages: int = 0
+    pages: int = 0  # as the passport declares them; the document's own count wins
     files: list[tuple[str, bytes]] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)  # file name → its description
+    document: str = ""  # the name of the letter's own file among them
 
 
 @dataclass(frozen=True)
@@ -221,8 +224,12 @@ def _read_container(archive: zipfile.ZipFile, package: ReceivedPackage, limit: i
     pages = _text(document, "pagesQuantity")
     package.pages = int(pages) if pages.isdigit() and len(pages) < 7 else 0
     wanted = [_attr(document, "localName") or DOCUMENT]
+    package.document = _safe_name(wanted[0])
     for attachment in _child(passport, "attachments") or []:
         wanted.append(_attr(attachment, "localName"))
+        description = " ".join(_text(attachment, "description").split())
+        if description:
+            package.titles[_safe_name(_attr(attachment, "localName"))] = description
     taken: set[str] = set()
     total = 0
     for name in wanted:
@@ -261,6 +268,7 @@ def _read_old_package(folder: Path, limit: int) -> ReceivedPackage:
             total += len(data)
             _refuse_total(total)
             package.files.append((name, data))
+    package.document = package.files[0][0] if package.files else ""  # the letter comes first
     return package
 
 
@@ -304,6 +312,10 @@ def import_medo(
 def _register(
     db: Database, package: ReceivedPackage, journal: str, today: dt.date
 ) -> ImportedPackage:
+    # read and measured before the write: the pages of the document itself, not the count the
+    # passport declares (a 12-page letter came in as «1 лист»)
+    files = [received_file(n, d, package.titles.get(n, "")) for n, d in package.files]
+    counted = next((f.pages for f in files if f.name == package.document), 0)
     with db.write() as session:
         sender = None
         if package.sender_medo_id:
@@ -323,11 +335,11 @@ def _register(
             sender_date=package.date if package.date and package.date <= today else None,
             date=today,
             delivery="МЭДО",
-            pages=package.pages,
+            pages=counted or package.pages,
             uid=package.uid,
         )
         try:
-            registered = register_read_in(session, card, package.files, today=today)
+            registered = register_read_in(session, card, files, today=today)
         except DuplicateIncoming as exc:
             return ImportedPackage(package.folder, None, f"уже зарегистрирован: № {exc.number}")
     where = "из справочника" if card.sender_code else "отправитель не найден в справочнике"

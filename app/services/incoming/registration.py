@@ -186,8 +186,10 @@ def register_in(
     today: dt.date,
     again: bool = False,
     form: ReplyForm | None = None,
+    titles: list[str] | None = None,
 ) -> RegisteredIncoming:
-    """The write part of :func:`register_incoming`, inside an open transaction."""
+    """The write part of :func:`register_incoming`, inside an open transaction; ``titles``:
+    what the sender called each file (a МЭДО attachment's description)."""
     check_card(card, today)
     journal = _incoming_journal(session, card.journal.strip())
     sender, text = _sender(session, card)
@@ -215,7 +217,7 @@ def register_in(
     )
     session.add(row)
     session.flush()
-    stored = _store_files(session, row, sources, pages)
+    stored = _store_files(session, row, sources, pages, titles)
     audit.record(
         session,
         "incoming",
@@ -232,36 +234,62 @@ def register_in(
     return RegisteredIncoming(row.id, row.number, row.reg_date, journal.code, report)
 
 
+@dataclass(frozen=True)
+class ReceivedFile:
+    """A file that came with a letter (in a МЭДО package, an e-mail), read and measured."""
+
+    name: str
+    data: bytes
+    pages: int
+    title: str = ""  # what the sender called it
+
+
+def received_file(name: str, data: bytes, title: str = "") -> ReceivedFile:
+    """The file with its pages counted: done before the write transaction, not inside it."""
+    return ReceivedFile(name, data, count_pages(Path(name), data), title)
+
+
 def register_read_in(
     session: Session,
     card: IncomingCard,
-    files: list[tuple[str, bytes]],
+    files: list[ReceivedFile],
     *,
     today: dt.date,
     again: bool = False,
 ) -> RegisteredIncoming:
-    """:func:`register_in` for a letter whose files are already read (from a МЭДО package, an
-    e-mail): names and contents."""
-    sources: list[tuple[str, BinaryIO]] = [(name, io.BytesIO(data)) for name, data in files]
-    pages = [count_pages(Path(name), data) for name, data in files]
-    return register_in(session, card, sources, pages, today=today, again=again)
+    """:func:`register_in` for a letter whose files are already read and measured."""
+    sources: list[tuple[str, BinaryIO]] = [(f.name, io.BytesIO(f.data)) for f in files]
+    return register_in(
+        session, card, sources, [f.pages for f in files], today=today, again=again,
+        titles=[f.title for f in files],
+    )  # fmt: skip
 
 
 def _store_files(
-    session: Session, row: IncomingLetter, sources: list[tuple[str, BinaryIO]], pages: list[int]
+    session: Session,
+    row: IncomingLetter,
+    sources: list[tuple[str, BinaryIO]],
+    pages: list[int],
+    titles: list[str] | None = None,
 ) -> list[IncomingFile]:
     limit = limit_bytes(session)
     taken = set(
         session.scalars(select(IncomingFile.name).where(IncomingFile.incoming_id == row.id))
     )
     out = []
-    for (name, source), count in zip(sources, pages, strict=True):
+    for (name, source), count, title in zip(
+        sources, pages, titles or [""] * len(sources), strict=True
+    ):
         if upload_size(source) > limit:
             raise UserError(f"{name}: файл больше допустимых {megabytes(limit)}")
         name = free_name(taken, name)
         taken.add(name)
         stored = store_stream_in(session, name, source, limit=limit)
-        out.append(IncomingFile(incoming_id=row.id, file_id=stored.id, name=name, pages=count))
+        out.append(
+            IncomingFile(
+                incoming_id=row.id, file_id=stored.id, name=name, pages=count, title=title[:300]
+            )
+        )
     session.add_all(out)
     session.flush()
     return out

@@ -214,7 +214,7 @@ def _read_incoming(session: Session, item: MissingLetter) -> _Incoming:
             }
         )
     for f in row.files:
-        entry.files.append(_File(f.name, _spooled(session, f.file_id), f.pages))
+        entry.files.append(_File(f.name, _spooled(session, f.file_id), f.pages, title=f.title))
     return entry
 
 
@@ -268,7 +268,13 @@ def _incoming_again(session: Session, entry: _Incoming) -> None:
     for file in entry.files:
         stored = _store(session, file)
         session.add(
-            IncomingFile(incoming_id=row.id, file_id=stored.id, name=file.name, pages=file.pages)
+            IncomingFile(
+                incoming_id=row.id,
+                file_id=stored.id,
+                name=file.name,
+                pages=file.pages,
+                title=file.title,
+            )
         )
     session.flush()
     entry.row["id"] = row.id

@@ -4,6 +4,7 @@ keyed hash. On SQLite only the new table and columns are made.
 
 - ``database_identity.home``: the file an embedded registry lives in, so that a file copy opened
   elsewhere is known as a copy (app/services/safety/identity.py);
+- ``incoming_file.title``: what the sender called a file (a МЭДО attachment's description);
 
 - ``registry_role``: the names of this registry's reader, registrar and administrator roles
   (db/roles.py); the members of the server-wide roles of 0015 become members of these, and the
@@ -229,6 +230,9 @@ def upgrade() -> None:
         "database_identity",
         sa.Column("home", sa.String(1000), nullable=False, server_default=""),
     )
+    op.add_column(
+        "incoming_file", sa.Column("title", sa.String(300), nullable=False, server_default="")
+    )
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
         return
@@ -344,6 +348,8 @@ def downgrade() -> None:
         ):
             op.execute(f"DROP FUNCTION IF EXISTS {fn}")
         op.execute("DROP TABLE IF EXISTS audit_key")
+    with op.batch_alter_table("incoming_file") as batch:
+        batch.drop_column("title")
     with op.batch_alter_table("database_identity") as batch:
         batch.drop_column("home")
     with op.batch_alter_table("audit_chain") as batch:
