@@ -309,6 +309,16 @@ def _safety(demo, window, shoot, tmp: Path, app) -> None:  # type: ignore[no-unt
         app.processEvents()  # the chain's state, checked in the background
     shoot(audit, "audit.png", (1200, 560))
     audit.close()
+    from app.services.safety.identity import CopyOf
+    from ui.copy_question import copy_box
+
+    question = copy_box(
+        window,
+        CopyOf(Path("/srv/kanc/registry.db"), Path("/home/ivanova/Документы/registry.db")),
+        "Секретариат",
+    )
+    shoot(question, "registry-copy-question.png", question.sizeHint().toTuple())
+    question.close()
     os.environ["SECRETARIAT_READ_ONLY"] = "1"
     read_only = open_registry(str(demo.sqlite_path))
     del os.environ["SECRETARIAT_READ_ONLY"]

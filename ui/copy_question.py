@@ -11,7 +11,8 @@ from db.engine import Database
 NEW, MOVED, LATER = "new", "moved", "later"
 
 
-def ask_about_copy(parent: QWidget | None, copy: CopyOf, title: str) -> str:
+def copy_box(parent: QWidget | None, copy: CopyOf, title: str) -> QMessageBox:
+    """The question, its buttons named «new», «moved», «later» (object names)."""
     box = QMessageBox(
         QMessageBox.Icon.Question,
         title,
@@ -25,11 +26,18 @@ def ask_about_copy(parent: QWidget | None, copy: CopyOf, title: str) -> str:
     new = box.addButton("&Отдельный реестр", QMessageBox.ButtonRole.AcceptRole)
     moved = box.addButton("&Тот же, перенесен сюда", QMessageBox.ButtonRole.ActionRole)
     later = box.addButton("Решить &позже", QMessageBox.ButtonRole.RejectRole)
+    for button, name in ((new, NEW), (moved, MOVED), (later, LATER)):
+        button.setObjectName(name)
     box.setDefaultButton(new)
     box.setEscapeButton(later)
+    return box
+
+
+def ask_about_copy(parent: QWidget | None, copy: CopyOf, title: str) -> str:
+    box = copy_box(parent, copy, title)
     box.exec()
     clicked = box.clickedButton()
-    return NEW if clicked is new else MOVED if clicked is moved else LATER
+    return clicked.objectName() if clicked is not None else LATER
 
 
 def settle_copy(parent: QWidget | None, db: Database, title: str) -> str:
