@@ -108,7 +108,9 @@ def test_mime_tools_read_what_python_reads(messages: list[Path]) -> None:
     for path, theirs in zip(messages, read, strict=True):
         ours = _python(path)
         assert theirs["subject"] == ours["subject"], path.name
-        to, sender = ours["names"]  # type: ignore[misc]
+        names = ours["names"]
+        assert isinstance(names, list)
+        to, sender = str(names[0]), str(names[1])
         assert str(theirs["to"]).startswith(str(to) or "<"), (path.name, theirs["to"])
         assert str(theirs["from"]).startswith(str(sender)), (path.name, theirs["from"])
         assert theirs["files"] == ours["files"], path.name
