@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import QDate, QSize, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -73,6 +73,7 @@ from db.engine import Database
 from ui import palette
 from ui.dialogs.draft_keeper import DraftKeeper, restore_form
 from ui.file_dialogs import open_file, open_files
+from ui.fit import open_sized, remember_size, scrolling
 from ui.widgets.attachments_edit import AttachmentsEdit
 from ui.widgets.body_editor import BodyEditor
 from ui.widgets.files_panel import FilesPanel
@@ -135,16 +136,18 @@ class LetterDialog(QDialog):
         self.result_letter: RegisteredLetter | None = None
         self._view: LetterView | None = letter_card(db, letter_id) if letter_id else None
         self.setWindowTitle("Новое письмо" if letter_id is None else "Карточка письма")
-        self.resize(1000, 860)
         self.errors: dict[str, QLabel] = {}
         layout = QVBoxLayout(self)
-        layout.addWidget(self._build_registration())
-        layout.addWidget(self._build_addressee())
-        layout.addWidget(self._build_content(), 1)
+        parts: list[QWidget] = [
+            self._build_registration(), self._build_addressee(), self._build_content()
+        ]  # fmt: skip
         if self.letter_id is not None:
             self.files_panel = FilesPanel(db, self.letter_id)
-            layout.addWidget(self.files_panel)
-        layout.addWidget(self._build_control())
+            parts.append(self.files_panel)
+        parts.append(self._build_control())
+        # the form scrolls on a small screen; the buttons below it are always in sight
+        layout.addWidget(scrolling(*parts), 1)
+        open_sized(self, "letter", QSize(1000, 860))
         self.form_error = _error_label()
         layout.addWidget(self.form_error)
         self.draft_label = QLabel()
@@ -256,7 +259,7 @@ class LetterDialog(QDialog):
         self.subject_edit.setPlaceholderText("О … (обязательно)")
         self.errors["subject"] = _error_label()
         self.body_edit = BodyEditor()
-        self.body_edit.setMinimumHeight(260)
+        self.body_edit.setMinimumHeight(200)
         self.closing_edit = QLineEdit()
         self.closing_edit.setPlaceholderText("например, «С уважением,»")
         self.attachments_edit = AttachmentsEdit()
@@ -799,6 +802,10 @@ class LetterDialog(QDialog):
             self.signatory_combo.currentData(),
             self.executor_combo.currentData(),
         )
+
+    def done(self, result: int) -> None:
+        remember_size(self, "letter")  # for a screen of this size
+        super().done(result)
 
     def reject(self) -> None:
         """Esc, «Отмена» or the window's cross: a changed letter is kept as a draft or thrown

@@ -54,6 +54,7 @@ from app.text import date_ru, parse_date_ru
 from db.engine import Database
 from ui import palette
 from ui.file_dialogs import open_file
+from ui.fit import scrolling
 
 LAYOUT_CHOICES = (("angular", "Угловой"), ("flat", "Продольный"))
 NUMBER_LINE_CHOICES = (
@@ -122,10 +123,15 @@ class SettingsDialog(QDialog):
         self._staff = {s.code: s for s in list_staff(db)}
         self._journals = {j.code: j for j in list_journals(db)}
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(self._build_organization(), "Организация")
-        self.tabs.addTab(self._build_staff(), "Сотрудники")
-        self.tabs.addTab(self._build_journals(), "Журналы регистрации")
-        self.tabs.addTab(self._build_dispatch(), "Отправка почты")
+        # each page scrolls where the screen is lower than the page (1280×720); the dialog's
+        # buttons stay below the pages, in sight
+        for page, title in (
+            (self._build_organization(), "Организация"),
+            (self._build_staff(), "Сотрудники"),
+            (self._build_journals(), "Журналы регистрации"),
+            (self._build_dispatch(), "Отправка почты"),
+        ):
+            self.tabs.addTab(scrolling(page, stretch_last=True), title)
         self.error_label = QLabel(self)
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(f"color: {palette.ERROR}; font-weight: bold;")

@@ -33,6 +33,7 @@ from db.engine import Database
 from ui.dialogs.duplicates_dialog import DuplicatesDialog
 from ui.dialogs.import_dialog import ImportDialog
 from ui.file_dialogs import announce_saved, save_file
+from ui.fit import scrolling
 from ui.read_only import writes
 from ui.tabs.list_tab import ListTab
 from ui.widgets.lists_panel import ListsPanel
@@ -114,7 +115,9 @@ class RecipientsTab(ListTab):
         self.editor = RecipientEditor(self.db)
         self.lists = ListsPanel(self.db)
         self.side = QTabWidget()
-        self.side.addTab(self.editor, "Карточка")
+        # the card scrolls where the window is lower than the card (1366×768)
+        self.side.addTab(scrolling(self.editor, stretch_last=True), "Карточка")
+        self.editor_page = self.side.widget(0)
         self.side.addTab(self.lists, "Списки рассылки")
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
@@ -149,7 +152,7 @@ class RecipientsTab(ListTab):
 
     def new_recipient(self) -> None:
         self.table.clearSelection()
-        self.side.setCurrentWidget(self.editor)
+        self.side.setCurrentWidget(self.editor_page)
         self.editor.clear()
         self.editor.organization_edit.setFocus()
 

@@ -104,7 +104,8 @@ class BodyTextEdit(QTextEdit):
             if self.textCursor().currentList() is not None:
                 self.parent_editor().nest(key == Qt.Key.Key_Tab)
                 return
-            self.focusNextPrevChild(key == Qt.Key.Key_Tab)
+            # QTextEdit's own focusNextPrevChild refuses to move while the text is editable
+            QWidget.focusNextPrevChild(self, key == Qt.Key.Key_Tab)
             return
         super().keyPressEvent(event)
 

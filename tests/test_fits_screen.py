@@ -1,0 +1,243 @@
+"""Every window fits an office monitor (issue 38): the main window and every dialog of the
+program, at 1366×768 and 1280×720 less a 40 px task bar, and at 1920×1080 at 150 % (1280×720
+device-independent pixels less the task bar): the window can be made that small, and then every
+visible button and input lies inside it or inside a scroll area, and the buttons outside any
+scroll area (register, save, cancel) are all in sight.
+
+The dialogs are found in the ``ui`` package itself: a dialog class without a way to open it
+here fails the test, so a new dialog is covered as soon as it is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, QSize
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QApplication,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QTextEdit,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+import ui
+from db.engine import Database
+from tests.conftest import ROOT
+
+SCREENS = {
+    "1366×768": QSize(1366, 768 - 40),
+    "1280×720": QSize(1280, 720 - 40),
+    "1920×1080 at 150 %": QSize(1280, 720 - 27),
+}
+INPUTS = (QAbstractButton, QLineEdit, QComboBox, QDateEdit, QSpinBox, QTextEdit, QPlainTextEdit)
+
+
+def _dialog_classes() -> dict[str, type[QDialog]]:
+    found: dict[str, type[QDialog]] = {}
+    for module in pkgutil.walk_packages(ui.__path__, "ui."):
+        if module.name in {"ui.__main__", "ui.launcher"}:
+            continue
+        loaded = importlib.import_module(module.name)
+        for name, value in vars(loaded).items():
+            if (
+                inspect.isclass(value)
+                and issubclass(value, QDialog)
+                and value.__module__ == module.name
+                and not name.startswith("_")
+            ):
+                found[f"{module.name}.{name}"] = value
+    return found
+
+
+def _number(db: Database, number: str) -> int:
+    from app.services.registry.letters import letter_id_by_number
+
+    return letter_id_by_number(db, number)
+
+
+def _control(db: Database) -> Any:
+    from app.services.control.reports import letter_control
+
+    return letter_control(db, _number(db, "1893/5"), today=dt.date(2025, 12, 3))
+
+
+def _incoming(db: Database) -> Any:
+    from app.services.incoming.detail import incoming_detail
+    from app.services.incoming.listing import IncomingQuery, list_incoming
+
+    row = list_incoming(db, IncomingQuery())[0]
+    return incoming_detail(db, row.id)
+
+
+def _draft(tmp: Path) -> Path:
+    from tests.drafts import governor_in_table
+
+    return governor_in_table(tmp / "draft.docx")
+
+
+# how to open each dialog on the demo registry (db, a folder) — every dialog class of ``ui``
+FACTORIES: dict[str, Callable[[Database, Path], QDialog]] = {
+    "ui.dialogs.audit_dialog.AuditDialog": lambda db, _t: _d("audit_dialog.AuditDialog")(db),
+    "ui.dialogs.backup_dialog.BackupDialog": lambda db, _t: _d("backup_dialog.BackupDialog")(
+        db, __import__("app.settings", fromlist=["Settings"]).Settings()
+    ),
+    "ui.dialogs.control_dialog.ControlDialog": lambda db, _t: _d("control_dialog.ControlDialog")(
+        db, _number(db, "1893/5")
+    ),
+    "ui.dialogs.control_dialogs.ExtendDialog": lambda db, _t: _d("control_dialogs.ExtendDialog")(
+        _control(db), 1
+    ),
+    "ui.dialogs.control_dialogs.RemindDialog": lambda db, _t: _d("control_dialogs.RemindDialog")(
+        _control(db), 1
+    ),
+    "ui.dialogs.dispatch_dialog.DispatchDialog": lambda db, t: _d("dispatch_dialog.DispatchDialog")(
+        db, _number(db, "1893/5"), folder=t
+    ),
+    "ui.dialogs.draft_dialog.DraftDialog": lambda db, t: _d("draft_dialog.DraftDialog")(
+        db, _draft(t), None
+    ),
+    "ui.dialogs.duplicates_dialog.DuplicatesDialog": lambda db, _t: _d(
+        "duplicates_dialog.DuplicatesDialog"
+    )(db),
+    "ui.dialogs.gaps_dialog.GapsDialog": lambda db, _t: _d("gaps_dialog.GapsDialog")(db),
+    "ui.dialogs.import_dialog.ImportDialog": lambda db, _t: _d("import_dialog.ImportDialog")(
+        db,
+        __import__("app.services.directory.recipient_io", fromlist=["x"]).plan_import(
+            db, ROOT / "resources" / "samples" / "regional-executive-bodies.csv"
+        ),
+    ),
+    "ui.dialogs.incoming_dialogs.IncomingDialog": lambda db, _t: _d(
+        "incoming_dialogs.IncomingDialog"
+    )(db),
+    "ui.dialogs.incoming_dialogs.IncomingCardDialog": lambda db, _t: _d(
+        "incoming_dialogs.IncomingCardDialog"
+    )(db, _incoming(db).id),
+    "ui.dialogs.incoming_dialogs.AssignDialog": lambda db, _t: _d("incoming_dialogs.AssignDialog")(
+        db, _incoming(db)
+    ),
+    "ui.dialogs.incoming_dialogs.DoneDialog": lambda db, _t: _d("incoming_dialogs.DoneDialog")(
+        db, _incoming(db)
+    ),
+    "ui.dialogs.journal_import_dialog.JournalImportDialog": lambda db, t: _d(
+        "journal_import_dialog.JournalImportDialog"
+    )(db, _journal_csv(t)),
+    "ui.dialogs.letter_dialog.LetterDialog": lambda db, _t: _d("letter_dialog.LetterDialog")(db),
+    "letter card": lambda db, _t: _d("letter_dialog.LetterDialog")(
+        db, letter_id=_number(db, "1893/5")
+    ),
+    "ui.dialogs.mailing_dialog.MailingDialog": lambda db, t: _d("mailing_dialog.MailingDialog")(
+        db, _number(db, "1893/5"), "1893/5", 85, folder=t
+    ),
+    "ui.dialogs.preview_dialog.PreviewDialog": lambda db, _t: _d("preview_dialog.PreviewDialog")(
+        db, _number(db, "710/5"), "710/5"
+    ),
+    "ui.dialogs.receive_dialog.ReceiveDialog": lambda db, _t: _d("receive_dialog.ReceiveDialog")(
+        db, _control(db), _control(db).recipients[0]
+    ),
+    "ui.dialogs.settings_dialog.SettingsDialog": lambda db, _t: _d(
+        "settings_dialog.SettingsDialog"
+    )(db),
+    "ui.dialogs.staff_dialog.StaffDialog": lambda db, _t: _d("staff_dialog.StaffDialog")(
+        db,
+        __import__("app.services.organization.profile", fromlist=["x"]).StaffData(
+            code="dozhdikov", last_name="Дождиков"
+        ),
+    ),
+    "ui.dialogs.versions_dialog.VersionsDialog": lambda db, _t: _d(
+        "versions_dialog.VersionsDialog"
+    )(db, _number(db, "710/5"), "710/5"),
+    "ui.restore_flow.LastNumbersDialog": lambda _db, _t: _d("LastNumbersDialog", "ui.restore_flow")(
+        {"РСК": 2174, "5": 1894}
+    ),
+}
+
+
+def _d(name: str, package: str = "ui.dialogs") -> Any:
+    module, _, cls = name.rpartition(".")
+    return getattr(importlib.import_module(f"{package}.{module}" if module else package), cls)
+
+
+def _journal_csv(tmp: Path) -> Path:
+    path = tmp / "journal.csv"
+    path.write_text(
+        "Дата;Номер;Адресат;Заголовок\n01.02.2025;15/5;Губернатору;О проверке\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_every_dialog_has_a_way_to_open_it() -> None:
+    missing = sorted(set(_dialog_classes()) - set(FACTORIES))
+    assert missing == [], "dialogs the size test cannot open: add them to FACTORIES"
+
+
+def _scrolled(widget: QWidget) -> bool:
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QAbstractScrollArea):
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def _outside(window: QWidget) -> list[str]:
+    """Visible buttons and inputs not inside the window (nor inside a scroll area of it)."""
+    frame = QRect(QPoint(0, 0), window.size())
+    out = []
+    for widget in window.findChildren(QWidget):
+        if not isinstance(widget, INPUTS) or not widget.isVisible() or _scrolled(widget):
+            continue
+        if widget.window() is not window:
+            continue
+        place = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+        if not frame.contains(place):
+            label = widget.text() if isinstance(widget, QAbstractButton) else ""
+            out.append(f"{type(widget).__name__} «{label or widget.objectName()}» at {place}")
+    return out
+
+
+def _fits(window: QWidget, screen: QSize) -> list[str]:
+    low = window.minimumSizeHint().expandedTo(window.minimumSize())
+    problems = []
+    if low.width() > screen.width() or low.height() > screen.height():
+        problems.append(f"at least {low.width()}×{low.height()}")
+    want = window.size().boundedTo(screen)
+    window.resize(want)
+    QApplication.processEvents()
+    return problems + _outside(window)
+
+
+@pytest.mark.parametrize("name", sorted(FACTORIES))
+def test_every_dialog_fits_each_screen(
+    name: str, qtbot: QtBot, demo_db: Database, tmp_path: Path
+) -> None:
+    dialog = FACTORIES[name](demo_db, tmp_path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    QApplication.processEvents()
+    problems = {size: _fits(dialog, screen) for size, screen in SCREENS.items()}
+    assert {size: p for size, p in problems.items() if p} == {}
+
+
+def test_the_main_window_fits_each_screen(qtbot: QtBot, demo_db: Database) -> None:
+    from tests.test_gui import shown_window
+
+    window = shown_window(qtbot, demo_db)
+    for tab in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(tab)
+        problems = {size: _fits(window, screen) for size, screen in SCREENS.items()}
+        assert {size: p for size, p in problems.items() if p} == {}, window.tabs.tabText(tab)
