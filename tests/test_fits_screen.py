@@ -135,6 +135,9 @@ FACTORIES: dict[str, Callable[[Database, Path], QDialog]] = {
     "ui.dialogs.journal_import_dialog.JournalImportDialog": lambda db, t: _d(
         "journal_import_dialog.JournalImportDialog"
     )(db, _journal_csv(t)),
+    "ui.dialogs.journal_print_dialog.JournalPrintDialog": lambda db, _t: _d(
+        "journal_print_dialog.JournalPrintDialog"
+    )(db, dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
     "ui.dialogs.letter_dialog.LetterDialog": lambda db, _t: _d("letter_dialog.LetterDialog")(db),
     "letter card": lambda db, _t: _d("letter_dialog.LetterDialog")(
         db, letter_id=_number(db, "1893/5")

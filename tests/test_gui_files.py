@@ -72,5 +72,10 @@ def test_the_folder_is_remembered_and_the_file_announced(
         return "", ""
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", cancel)
+    from ui.dialogs.journal_print_dialog import JournalPrintDialog
+
+    monkeypatch.setattr(
+        JournalPrintDialog, "exec", lambda _self: JournalPrintDialog.DialogCode.Accepted
+    )
     window.export_journal()
     assert Path(asked[-1]).parent == documents_folder()

@@ -543,11 +543,21 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Письмо № {number} аннулировано", 15_000)
 
     def export_journal(self) -> None:
+        """The journal and the period asked first (the registry's filter proposes them)."""
         from app.services.registry.journal import export_journal
+        from ui.dialogs.journal_print_dialog import JournalPrintDialog
 
         query = self.registry_tab.make_query()
-        start = query.date_from or dt.date(clock.today().year, 1, 1)
-        end = query.date_to or clock.today()
+        asked = JournalPrintDialog(
+            self.db,
+            query.date_from or dt.date(clock.today().year, 1, 1),
+            query.date_to or clock.today(),
+            query.journal,
+            self,
+        )
+        if asked.exec() != JournalPrintDialog.DialogCode.Accepted:
+            return
+        start, end = asked.period
         chosen = save_file(
             self,
             "journal",
@@ -558,7 +568,7 @@ class MainWindow(QMainWindow):
         if chosen is None:
             return
         try:
-            path = export_journal(self.db, start, end, chosen[0], journal=query.journal)
+            path = export_journal(self.db, start, end, chosen[0], journal=asked.journal)
         except UserError as exc:
             self.show_error(str(exc))
             return
