@@ -15,6 +15,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
+SCREEN = (1366, 728)  # an office monitor, less the task bar
+
+
 def main() -> int:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)
@@ -39,9 +42,10 @@ def main() -> int:
     # nobody is there to answer: «Закрыть без сохранения?» and the like are answered «Да»
     QMessageBox.question = lambda *_a, **_k: QMessageBox.StandardButton.Yes  # type: ignore[method-assign,assignment]
 
-    def shoot(widget, name: str, size: tuple[int, int] = (1280, 720)) -> None:  # type: ignore[no-untyped-def]
+    def shoot(widget, name: str, size: tuple[int, int] = SCREEN) -> None:  # type: ignore[no-untyped-def]
+        """At most what a 1366×768 screen has free (less a 40 px task bar)."""
         widget.show()
-        widget.resize(*size)
+        widget.resize(min(size[0], SCREEN[0]), min(size[1], SCREEN[1]))
         for _ in range(5):
             app.processEvents()
         widget.grab().save(str(out / name))
@@ -231,6 +235,11 @@ def _journal(demo, window, shoot, tmp: Path, app) -> None:  # type: ignore[no-un
     note = "письмо в Минфин России, текст согласуется"
     reserve_number(demo, "ИСХ", date=day, case="5", note=note)
     annul_letter(demo, letter_id_by_number(demo, "710/5"), "ошибка в адресате, направлено повторно")
+    from ui.dialogs.journal_print_dialog import JournalPrintDialog
+
+    printing = JournalPrintDialog(demo, dt.date(2025, 1, 1), dt.date(2025, 12, 31), None, window)
+    shoot(printing, "journal-print.png", printing.sizeHint().toTuple())
+    printing.close()
     gaps = GapsDialog(demo, None, window)
     gaps.background.wait()
     app.processEvents()

@@ -5,7 +5,7 @@ screen size."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QLayout, QScrollArea, QVBoxLayout, QWidget
 
@@ -22,13 +22,26 @@ def scrolling(*parts: QWidget | QLayout, stretch_last: bool = False) -> QScrollA
             column.addWidget(part)
     if not stretch_last:
         column.addStretch(0)
-    area = QScrollArea()
+    area = _VerticalScroll()
     area.setObjectName("form_scroll")
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setWidget(inner)
     area.setMinimumHeight(120)
     return area
+
+
+class _VerticalScroll(QScrollArea):
+    """Scrolls up and down only: as wide as the form needs, so nothing hides to the right."""
+
+    def minimumSizeHint(self) -> QSize:
+        inner = self.widget()
+        hint = super().minimumSizeHint()
+        if inner is None:
+            return hint
+        bar = self.verticalScrollBar().sizeHint().width()
+        return QSize(inner.minimumSizeHint().width() + bar, hint.height())
 
 
 def available() -> QSize:
