@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QTextEdit
+from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QTextEdit
 from pytestqt.qtbot import QtBot
 
 from db.engine import Database
@@ -82,3 +82,27 @@ def test_the_journal_print_asks_for_the_journal_and_the_period(
     text = " ".join(page.extract_text() for page in PdfReader(out).pages)
     assert "Журнал регистрации входящих документов" in " ".join(text.split())
     assert "с 01.01.2020" in " ".join(text.split())
+
+
+def test_every_menu_item_has_a_letter_of_its_own(qtbot: QtBot, demo_db: Database) -> None:
+    from tests.test_gui import shown_window
+    from ui.mnemonics import with_mnemonics
+
+    assert with_mnemonics(["Создать", "Сохранить", "&Выход", "Сервис"]) == [
+        "&Создать",
+        "С&охранить",
+        "&Выход",
+        "С&ервис",
+    ]
+    window = shown_window(qtbot, demo_db)
+    for menu_action in window.menuBar().actions():
+        menu = menu_action.menu()
+        assert isinstance(menu, QMenu) and "&" in menu_action.text()
+        letters = []
+        for action in menu.actions():
+            if action.isSeparator():
+                continue
+            text = action.text()
+            assert "&" in text, text
+            letters.append(text[text.index("&") + 1].lower())
+        assert len(letters) == len(set(letters)), menu_action.text()

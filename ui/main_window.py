@@ -34,6 +34,7 @@ from ui.bars.control_notice_bar import ControlNoticeBar
 from ui.bars.registered_bar import RegisteredBar
 from ui.bars.welcome_banner import WelcomeBanner
 from ui.file_dialogs import announce_saved, open_file, save_file
+from ui.mnemonics import give_mnemonics
 from ui.read_only import WRITES, lock_actions, lock_writes, writes
 from ui.signals import SignalHub
 from ui.tabs.incoming_tab import IncomingTab
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
         self._build_tabs()
         self._build_central()
         self._build_menus()
+        give_mnemonics(self.menuBar())  # every item reachable by Alt and a letter
         self._build_status_bar()
         self.hub.letters_changed.connect(self.registry_tab.refresh)
         self.hub.letters_changed.connect(self.incoming_tab.refresh)
