@@ -44,13 +44,21 @@ STATUSES: tuple[tuple[str | None, str], ...] = (
 SORTABLE = {0: "number", 2: "date", 3: "addressee", 4: "subject", 7: "status"}
 
 
+def _late(row: LetterRow) -> bool:
+    late = row.report_due is not None and row.report_due < clock.today()
+    return late and row.reports_received < row.reports_total
+
+
 def _report(row: LetterRow) -> str:
-    return f"{row.reports_received} из {row.reports_total}" if row.reports_total else ""
+    """«3 из 85», and «просрочено» in words too: colour is never the only sign."""
+    if not row.reports_total:
+        return ""
+    counted = f"{row.reports_received} из {row.reports_total}"
+    return f"{counted}, просрочено" if _late(row) else counted
 
 
 def _report_colour(row: LetterRow) -> str | None:
-    late = row.report_due is not None and row.report_due < clock.today()
-    return OVERDUE if late and row.reports_received < row.reports_total else None
+    return OVERDUE if _late(row) else None
 
 
 def _draft_row(draft: DraftRow) -> LetterRow:
