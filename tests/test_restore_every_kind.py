@@ -184,3 +184,42 @@ def test_an_incoming_reply_and_its_answer_come_back_linked(
         assert detail.answered_by is not None and detail.answered_by.number == answer.number
     finally:
         db.dispose()
+
+
+def test_bring_back_from_an_aside_kept_by_an_older_program(
+    demo_db: Database, db_path: Path, tmp_path: Path
+) -> None:
+    """A copy kept aside before the program was upgraded is read through an upgraded copy of
+    it (the aside itself unchanged): its letters come back with their files."""
+    from alembic import command
+
+    from app.registry import open_registry
+    from app.services.safety.bring_back import bring_back
+    from db.engine import open_database
+    from db.schema import _alembic_config, current_revision
+
+    info = create_backup(demo_db, tmp_path / "copies")
+    memo = tmp_path / "справка.txt"
+    memo.write_text("Справка\n" * 30, encoding="utf-8")
+    kept = register_incoming(demo_db, _incoming_card("88/1", [memo]), today=TODAY)
+    demo_db.dispose()
+    result = restore_backup(db_path, info.path)
+    assert result.kept_aside is not None
+    older = open_database(str(result.kept_aside))
+    with older.engine.connect() as conn:
+        command.downgrade(_alembic_config(conn), "0018")
+        conn.commit()
+    older.dispose()
+    before = result.kept_aside.read_bytes()
+    db = open_registry(str(db_path))
+    try:
+        back = bring_back(db, result.kept_aside)
+        assert [m.number for m in back] == [kept.number]
+        detail = incoming_detail(db, incoming_id_by_number(db, kept.number, year=TODAY.year))
+        assert [f.name for f in detail.files] == ["справка.txt"]
+    finally:
+        db.dispose()
+    assert result.kept_aside.read_bytes() == before  # the aside is only read
+    probe = open_database(str(result.kept_aside), read_only=True)
+    assert current_revision(probe) == "0018"
+    probe.dispose()

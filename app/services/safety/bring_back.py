@@ -15,6 +15,8 @@ named in the audit event.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any, BinaryIO, cast
@@ -80,7 +82,6 @@ def bring_back(db: Database, aside: Path, numbers: list[str] | None = None) -> l
     """Register what the restored database lacks again, from the kept-aside file, under the
     same numbers and dates (one transaction). ``numbers`` limits it to those numbers (an
     incoming number may be written «вх. 4-вх» or «4-вх»)."""
-    from db.engine import open_database
 
     target = db.sqlite_path
     if target is None:
@@ -96,13 +97,9 @@ def bring_back(db: Database, aside: Path, numbers: list[str] | None = None) -> l
         missing = [m for m in missing if m.number in wanted]
     if not missing:
         return []
-    source = open_database(str(aside), read_only=True)  # as it is: no migration
-    try:
-        with source.read() as session:
-            incoming = [_read_incoming(session, m) for m in missing if m.incoming]
-            outgoing = [_read_outgoing(session, m) for m in missing if not m.incoming]
-    finally:
-        source.dispose()
+    with _readable(aside) as source, source.read() as session:
+        incoming = [_read_incoming(session, m) for m in missing if m.incoming]
+        outgoing = [_read_outgoing(session, m) for m in missing if not m.incoming]
     try:
         with db.write() as session:
             for entry in incoming:
@@ -122,6 +119,41 @@ def bring_back(db: Database, aside: Path, numbers: list[str] | None = None) -> l
 
 
 # --- reading the kept-aside file ------------------------------------------------------------
+
+
+@contextmanager
+def _readable(aside: Path) -> Iterator[Database]:
+    """The kept-aside database, read as it is when it is at this program's schema; one from an
+    older program (kept aside before an upgrade) is copied and the copy brought up to date —
+    the aside itself is never changed."""
+    import shutil
+    import sqlite3
+
+    from app.registry import open_registry
+    from db.engine import open_database
+    from db.schema import HEAD_REVISION, current_revision
+
+    source = open_database(str(aside), read_only=True)
+    try:
+        if current_revision(source) == HEAD_REVISION:
+            yield source
+            return
+    finally:
+        source.dispose()
+    folder = tempfile.mkdtemp(prefix="secretariat-aside-")
+    try:
+        copy = Path(folder) / aside.name
+        with sqlite3.connect(f"{aside.resolve().as_uri()}?mode=ro", uri=True) as old:
+            new = sqlite3.connect(copy)
+            old.backup(new)
+            new.close()
+        upgraded = open_registry(str(copy))
+        try:
+            yield upgraded
+        finally:
+            upgraded.dispose()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _by_number(session: Session, model: Any, number: Number | None) -> Any:
