@@ -48,7 +48,12 @@ def test_no_output_may_be_the_registry(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
     monkeypatch.chdir(db_path.parent)
+    assert main(["--db", str(db_path), "identity"]) == 0  # the first open notes the file's home
     demo_db.dispose()
+    import sqlite3
+
+    with sqlite3.connect(db_path) as con:  # that note into the main file, not left in the -wal
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     before = _digest(db_path)
     for argv, out in _outputs(db_path, tmp_path):
         capsys.readouterr()
@@ -57,7 +62,7 @@ def test_no_output_may_be_the_registry(
         assert code == 2, (argv, out, err)
         assert err.count("\n") == 1 and "ничего не записано" in err, err
         assert "реестр" in err or "резервных копий" in err, err
-    assert _digest(db_path) == before
+        assert _digest(db_path) == before, argv
     assert check_database(demo_db).ok
 
 
