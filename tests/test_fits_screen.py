@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, QSize
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractScrollArea,
@@ -244,3 +244,33 @@ def test_the_main_window_fits_each_screen(qtbot: QtBot, demo_db: Database) -> No
         window.tabs.setCurrentIndex(tab)
         problems = {size: _fits(window, screen) for size, screen in SCREENS.items()}
         assert {size: p for size, p in problems.items() if p} == {}, window.tabs.tabText(tab)
+
+
+@pytest.mark.parametrize("name", sorted(FACTORIES))
+def test_no_field_keeps_the_tab_key(
+    name: str, qtbot: QtBot, demo_db: Database, tmp_path: Path
+) -> None:
+    """Tab leaves every multi-line field (the letter's text handles Tab itself: it leaves too,
+    see test_gui_keyboard), and no frame of a scroll area takes a Tab stop."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from ui.widgets.body_editor import BodyTextEdit
+
+    dialog = FACTORIES[name](demo_db, tmp_path)
+    qtbot.addWidget(dialog)
+    trapping = [
+        type(w).__name__ + " " + w.objectName()
+        for w in dialog.findChildren(QWidget)
+        if isinstance(w, QTextEdit | QPlainTextEdit)
+        and not isinstance(w, BodyTextEdit)
+        and not w.isReadOnly()
+        and not w.tabChangesFocus()
+    ]
+    assert trapping == []
+    no_focus = Qt.FocusPolicy.NoFocus
+    framed = [
+        w.objectName()
+        for w in dialog.findChildren(QScrollArea)
+        if w.objectName() == "form_scroll" and w.focusPolicy() != no_focus
+    ]
+    assert framed == []

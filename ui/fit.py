@@ -24,6 +24,7 @@ def scrolling(*parts: QWidget | QLayout, stretch_last: bool = False) -> QScrollA
         column.addStretch(0)
     area = _VerticalScroll()
     area.setObjectName("form_scroll")
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, not to the frame
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

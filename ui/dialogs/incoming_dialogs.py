@@ -136,6 +136,7 @@ class IncomingDialog(QDialog):
         self.reply_edit.setPlaceholderText("номер нашего письма, если это ответ на него")
         form.addRow("Ответ на наш №", self.reply_edit)
         self.note_edit = QPlainTextEdit()
+        self.note_edit.setTabChangesFocus(True)  # Tab moves on, as in every field
         self.note_edit.setMaximumHeight(60)
         form.addRow("Примечание", self.note_edit)
         self.files_list = QListWidget()
@@ -329,6 +330,7 @@ class IncomingCardDialog(QDialog):
         self.incoming_id = incoming_id
         self.resize(760, 560)
         self.text = QPlainTextEdit()
+        self.text.setTabChangesFocus(True)  # Tab moves on, as in every field
         self.text.setReadOnly(True)
         self.text.setObjectName("incoming_card")
         self.files_list = QListWidget()
@@ -508,6 +510,7 @@ class AssignDialog(_ActionDialog):
         form.addRow("Исполнители", self.executors)
         form.addRow("Ответственный", self.responsible_combo)
         self.task_edit = QPlainTextEdit()
+        self.task_edit.setTabChangesFocus(True)  # Tab moves on, as in every field
         self.task_edit.setMaximumHeight(80)
         form.addRow("Поручение", self.task_edit)
         self.due_check = QCheckBox("на контроль со сроком")
@@ -553,6 +556,7 @@ class DoneDialog(_ActionDialog):
         self.reply_edit.setPlaceholderText("номер нашего письма-ответа, если ответ дан письмом")
         form.addRow("Ответ письмом №", self.reply_edit)
         self.note_edit = QPlainTextEdit()
+        self.note_edit.setTabChangesFocus(True)  # Tab moves on, as in every field
         self.note_edit.setMaximumHeight(80)
         form.addRow("Отметка", self.note_edit)
         self._finish_form()

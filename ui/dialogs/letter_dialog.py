@@ -228,6 +228,7 @@ class LetterDialog(QDialog):
         self.list_combo = QComboBox()
         self.list_combo.addItems(list_names(self.db))
         self.text_edit = QPlainTextEdit()
+        self.text_edit.setTabChangesFocus(True)  # Tab moves on, as in every field
         self.text_edit.setMaximumHeight(56)
         self.salutation_edit = QLineEdit()
         self.salutation_edit.setPlaceholderText("по адресату (Уважаемый …! / Уважаемые коллеги!)")

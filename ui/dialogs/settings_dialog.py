@@ -169,6 +169,7 @@ class SettingsDialog(QDialog):
             form.addRow(label, edit)
             if key == "short_name":
                 self.letterhead_edit = QPlainTextEdit("\n".join(org.letterhead))
+                self.letterhead_edit.setTabChangesFocus(True)  # Tab moves on, as in every field
                 self.letterhead_edit.setObjectName("org_letterhead")
                 self.letterhead_edit.setFixedHeight(64)
                 form.addRow("Строки бланка", self.letterhead_edit)
@@ -265,6 +266,7 @@ class SettingsDialog(QDialog):
         self.email_subject_edit = QLineEdit(org.email_subject)
         self.email_subject_edit.setPlaceholderText(DEFAULT_SUBJECT)
         self.email_body_edit = QPlainTextEdit(org.email_body)
+        self.email_body_edit.setTabChangesFocus(True)  # Tab moves on, as in every field
         self.email_body_edit.setPlaceholderText(DEFAULT_BODY)
         self.email_body_edit.setFixedHeight(150)
         fields = QLabel("Поля: " + ", ".join(f"{{{name}}}" for name in TEMPLATE_FIELDS))

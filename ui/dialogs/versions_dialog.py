@@ -54,6 +54,7 @@ class VersionsDialog(QDialog):
         for v in self.versions:
             self.list.addItem(f"{v.saved_at:%d.%m.%Y %H:%M} — {v.reason[:30]}")
         self.text = QPlainTextEdit()
+        self.text.setTabChangesFocus(True)  # Tab moves on, as in every field
         self.text.setReadOnly(True)
         row.addWidget(self.list)
         row.addWidget(self.text, 1)

@@ -44,6 +44,7 @@ class AttachmentsEdit(QPlainTextEdit):
 
     def __init__(self) -> None:
         super().__init__()
+        self.setTabChangesFocus(True)  # one line a piece: Tab moves on to the next field
         self._files: dict[int, Path] = {}  # key (a block's user state) → file
         self._lines: dict[int, str] = {}  # key → its line's last text
         self._next_key = 1

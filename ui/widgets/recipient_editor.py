@@ -203,6 +203,7 @@ class RecipientEditor(QWidget):
         box = QGroupBox("Как будет напечатано")
         form = QFormLayout(box)
         self.lines_edit = QPlainTextEdit()
+        self.lines_edit.setTabChangesFocus(True)  # Tab moves on, as in every field
         self.lines_edit.setObjectName("addressee_preview")
         self.lines_edit.setMaximumHeight(86)
         font = QFont("Liberation Serif")
