@@ -3,11 +3,13 @@ asks for the journal and the period — driven by key events only."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QTextEdit
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from db.engine import Database
@@ -106,3 +108,81 @@ def test_every_menu_item_has_a_letter_of_its_own(qtbot: QtBot, demo_db: Database
             assert "&" in text, text
             letters.append(text[text.index("&") + 1].lower())
         assert len(letters) == len(set(letters)), menu_action.text()
+
+
+def _type(widget: QWidget, text: str) -> None:
+    """Typed as a keyboard types it: a key press and release per character (QTest's own
+    typing knows only ASCII)."""
+    for char in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(
+                widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char)
+            )
+
+
+def _tab_to(qtbot: QtBot, found: Callable[[QWidget], bool], limit: int = 40) -> QWidget:
+    for _ in range(limit):
+        widget = QApplication.focusWidget()
+        assert widget is not None
+        if found(widget):
+            return widget
+        qtbot.keyClick(widget, Qt.Key.Key_Tab)
+    raise AssertionError("not reached by Tab")
+
+
+def test_an_outgoing_letter_from_the_directory_by_keys_only(
+    qtbot: QtBot, demo_db: Database
+) -> None:
+    """Ctrl+N, the addressee found in the directory and picked with ↓ and Enter, the heading
+    and the text typed, Tab between them, Ctrl+Enter registers: no mouse event."""
+    from sqlalchemy import select
+
+    from db.models import Letter
+    from tests.test_gui import shown_window
+    from ui.dialogs.letter_dialog import LetterDialog
+
+    window = shown_window(qtbot, demo_db)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    done: list[str] = []
+
+    def fill() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, LetterDialog):
+            QTimer.singleShot(50, fill)
+            return
+        try:
+            dialog.activateWindow()
+            qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+            search = _tab_to(qtbot, lambda w: w.objectName() == "recipient_search")
+            _type(search, "Камчат")
+            popup = dialog.recipient_picker.completer.popup()
+            qtbot.waitUntil(lambda: popup is not None and popup.isVisible(), timeout=10_000)
+            qtbot.keyClick(popup, Qt.Key.Key_Down)
+            qtbot.keyClick(popup, Qt.Key.Key_Return)
+            qtbot.waitUntil(lambda: dialog.recipient_list.count() == 1)
+            subject = _tab_to(qtbot, lambda w: w is dialog.subject_edit)
+            _type(subject, "О проверке с клавиатуры")
+            qtbot.keyClick(subject, Qt.Key.Key_Tab)
+            body = QApplication.focusWidget()
+            assert isinstance(body, QTextEdit)
+            _type(body, "Текст письма.")
+            if dialog.signatory_combo.currentData() is None:
+                combo = _tab_to(qtbot, lambda w: w is dialog.signatory_combo)
+                qtbot.keyClick(combo, Qt.Key.Key_Down)
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return,
+                           Qt.KeyboardModifier.ControlModifier)  # fmt: skip
+            done.append("sent")
+        finally:
+            if dialog.isVisible():
+                dialog.reject()
+
+    QTimer.singleShot(0, fill)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert done == ["sent"]
+    with demo_db.read() as session:
+        letter = session.scalars(
+            select(Letter).where(Letter.subject == "О проверке с клавиатуры")
+        ).one()
+        assert letter.status == "registered" and "Текст письма." in letter.body
+        assert "Камчат" in letter.addressee_text
