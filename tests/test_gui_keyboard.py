@@ -186,3 +186,32 @@ def test_an_outgoing_letter_from_the_directory_by_keys_only(
         ).one()
         assert letter.status == "registered" and "Текст письма." in letter.body
         assert "Камчат" in letter.addressee_text
+
+
+def test_find_a_letter_and_open_its_card_by_keys_only(qtbot: QtBot, demo_db: Database) -> None:
+    """Ctrl+F, the number typed, Tab to the list, Enter opens the card, Escape closes it."""
+    from tests.test_gui import shown_window
+    from ui.dialogs.letter_dialog import LetterDialog
+
+    window = shown_window(qtbot, demo_db)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    tab = window.registry_tab
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is tab.search_edit
+    _type(tab.search_edit, "1893/5")
+    qtbot.waitUntil(lambda: tab.table.model().rowCount() == 1, timeout=10_000)
+    table = _tab_to(qtbot, lambda w: w is tab.table)  # its current row: the one found
+    opened: list[str] = []
+
+    def look() -> None:
+        card = QApplication.activeModalWidget()
+        if not isinstance(card, LetterDialog):
+            QTimer.singleShot(50, look)
+            return
+        opened.append(card.number_label.text())
+        qtbot.keyClick(card, Qt.Key.Key_Escape)
+
+    QTimer.singleShot(0, look)
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert opened and "1893/5" in opened[0]

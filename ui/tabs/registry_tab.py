@@ -303,9 +303,13 @@ class RegistryTab(ListTab):
         self.row_menu().exec(self.table.viewport().mapToGlobal(pos))
 
     def _open_selected(self) -> None:
+        """Enter opens the selected row, or the current one (Tab into the list selects none)."""
         rows = self.table.selectionModel().selectedRows()
+        current = self.table.currentIndex()
         if rows:
             self._open_row(rows[0].row())
+        elif current.isValid():
+            self._open_row(current.row())
 
     def _open_row(self, index: int) -> None:
         row = self.model.row_at(index)
