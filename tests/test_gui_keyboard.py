@@ -5,14 +5,35 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMenu, QTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from db.engine import Database
+
+
+def when_open(qtbot: QtBot, kind: type[QDialog], act: Callable[[Any], None]) -> None:
+    """Once a modal dialog of ``kind`` is open: made the active window, ``act`` on it, and
+    closed if ``act`` left it open (a failed step never leaves a dialog waiting)."""
+
+    def attempt() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, kind):
+            QTimer.singleShot(50, attempt)  # not open yet
+            return
+        try:
+            dialog.activateWindow()
+            qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+            act(dialog)
+        finally:
+            if dialog.isVisible():
+                dialog.reject()
+
+    QTimer.singleShot(0, attempt)
 
 
 def test_tab_and_shift_tab_leave_the_body_editor(qtbot: QtBot, demo_db: Database) -> None:
@@ -53,20 +74,7 @@ def test_the_journal_print_asks_for_the_journal_and_the_period(
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(out), "PDF (*.pdf)"))
     seen: list[str] = []
 
-    def answer() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, JournalPrintDialog):
-            QTimer.singleShot(50, answer)  # not open yet
-            return
-        try:
-            fill(dialog)
-        finally:
-            if dialog.isVisible():
-                dialog.reject()
-
     def fill(dialog: JournalPrintDialog) -> None:
-        dialog.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
         combo = dialog.journal_combo
         assert QApplication.focusWidget() is combo
         while "входящие" not in combo.currentText():  # the incoming journal, by the keyboard
@@ -77,7 +85,7 @@ def test_the_journal_print_asks_for_the_journal_and_the_period(
         qtbot.keyClicks(start, "01012020")
         qtbot.keyClick(dialog, Qt.Key.Key_Return)
 
-    QTimer.singleShot(0, answer)
+    when_open(qtbot, JournalPrintDialog, fill)
     qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier
                    | Qt.KeyboardModifier.ShiftModifier)  # fmt: skip
     assert seen and out.is_file()
@@ -146,38 +154,28 @@ def test_an_outgoing_letter_from_the_directory_by_keys_only(
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     done: list[str] = []
 
-    def fill() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, LetterDialog):
-            QTimer.singleShot(50, fill)
-            return
-        try:
-            dialog.activateWindow()
-            qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
-            search = _tab_to(qtbot, lambda w: w.objectName() == "recipient_search")
-            _type(search, "Камчат")
-            popup = dialog.recipient_picker.completer.popup()
-            qtbot.waitUntil(lambda: popup is not None and popup.isVisible(), timeout=10_000)
-            qtbot.keyClick(popup, Qt.Key.Key_Down)
-            qtbot.keyClick(popup, Qt.Key.Key_Return)
-            qtbot.waitUntil(lambda: dialog.recipient_list.count() == 1)
-            subject = _tab_to(qtbot, lambda w: w is dialog.subject_edit)
-            _type(subject, "О проверке с клавиатуры")
-            qtbot.keyClick(subject, Qt.Key.Key_Tab)
-            body = QApplication.focusWidget()
-            assert isinstance(body, QTextEdit)
-            _type(body, "Текст письма.")
-            if dialog.signatory_combo.currentData() is None:
-                combo = _tab_to(qtbot, lambda w: w is dialog.signatory_combo)
-                qtbot.keyClick(combo, Qt.Key.Key_Down)
-            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return,
-                           Qt.KeyboardModifier.ControlModifier)  # fmt: skip
-            done.append("sent")
-        finally:
-            if dialog.isVisible():
-                dialog.reject()
+    def fill(dialog: LetterDialog) -> None:
+        search = _tab_to(qtbot, lambda w: w.objectName() == "recipient_search")
+        _type(search, "Камчат")
+        popup = dialog.recipient_picker.completer.popup()
+        qtbot.waitUntil(lambda: popup is not None and popup.isVisible(), timeout=10_000)
+        qtbot.keyClick(popup, Qt.Key.Key_Down)
+        qtbot.keyClick(popup, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: dialog.recipient_list.count() == 1)
+        subject = _tab_to(qtbot, lambda w: w is dialog.subject_edit)
+        _type(subject, "О проверке с клавиатуры")
+        qtbot.keyClick(subject, Qt.Key.Key_Tab)
+        body = QApplication.focusWidget()
+        assert isinstance(body, QTextEdit)
+        _type(body, "Текст письма.")
+        if dialog.signatory_combo.currentData() is None:
+            combo = _tab_to(qtbot, lambda w: w is dialog.signatory_combo)
+            qtbot.keyClick(combo, Qt.Key.Key_Down)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return,
+                       Qt.KeyboardModifier.ControlModifier)  # fmt: skip
+        done.append("sent")
 
-    QTimer.singleShot(0, fill)
+    when_open(qtbot, LetterDialog, fill)
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert done == ["sent"]
     with demo_db.read() as session:
@@ -204,14 +202,10 @@ def test_find_a_letter_and_open_its_card_by_keys_only(qtbot: QtBot, demo_db: Dat
     table = _tab_to(qtbot, lambda w: w is tab.table)  # its current row: the one found
     opened: list[str] = []
 
-    def look() -> None:
-        card = QApplication.activeModalWidget()
-        if not isinstance(card, LetterDialog):
-            QTimer.singleShot(50, look)
-            return
+    def look(card: LetterDialog) -> None:
         opened.append(card.number_label.text())
         qtbot.keyClick(card, Qt.Key.Key_Escape)
 
-    QTimer.singleShot(0, look)
+    when_open(qtbot, LetterDialog, look)
     qtbot.keyClick(table, Qt.Key.Key_Return)
     assert opened and "1893/5" in opened[0]
