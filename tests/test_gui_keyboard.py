@@ -209,3 +209,17 @@ def test_find_a_letter_and_open_its_card_by_keys_only(qtbot: QtBot, demo_db: Dat
     when_open(qtbot, LetterDialog, look)
     qtbot.keyClick(table, Qt.Key.Key_Return)
     assert opened and "1893/5" in opened[0]
+
+
+def test_ctrl_and_a_digit_opens_a_tab_at_its_search(qtbot: QtBot, demo_db: Database) -> None:
+    from tests.test_gui import shown_window
+
+    window = shown_window(qtbot, demo_db)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    for digit, tab in ((Qt.Key.Key_2, window.incoming_tab), (Qt.Key.Key_3, window.recipients_tab),
+                       (Qt.Key.Key_1, window.registry_tab)):  # fmt: skip
+        qtbot.keyClick(window, digit, Qt.KeyboardModifier.ControlModifier)
+        assert window.tabs.currentWidget() is tab
+        assert QApplication.focusWidget() is tab.search_edit
+    assert window.tabs.tabToolTip(1) == "Входящие (Ctrl+2)"

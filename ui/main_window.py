@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QLabel,
@@ -122,6 +122,17 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.incoming_tab, "Входящие")
         self.tabs.addTab(self.recipients_tab, "Адресаты")
         self.tabs.addTab(self.reports_tab, "Контроль отчетов")
+        for index in range(self.tabs.count()):  # Ctrl+1 … Ctrl+4: a tab from anywhere
+            key = QKeySequence(f"Ctrl+{index + 1}")
+            shortcut = QShortcut(key, self)
+            shortcut.activated.connect(lambda i=index: self._to_tab(i))
+            self.tabs.setTabToolTip(index, f"{self.tabs.tabText(index)} ({key.toString()})")
+
+    def _to_tab(self, index: int) -> None:
+        self.tabs.setCurrentIndex(index)
+        tab = self.tabs.currentWidget()
+        if isinstance(tab, ListTab):
+            tab.focus_search()
 
     def _build_central(self) -> None:
         self.notice = ControlNoticeBar()

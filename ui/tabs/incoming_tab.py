@@ -159,10 +159,8 @@ class IncomingTab(ListTab):
             self.open_requested.emit(int(self.model.row_at(row).id))
 
     def selected_id(self) -> int | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return int(self.model.row_at(rows[0].row()).id)
+        index = self.row_index()
+        return None if index is None else int(self.model.row_at(index).id)
 
     def keyPressEvent(self, event: Any) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.table.hasFocus():

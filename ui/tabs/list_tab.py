@@ -184,6 +184,15 @@ class ListTab(QWidget):
             return
         self.count_label.setText(message_of(error))
 
+    def row_index(self) -> int | None:
+        """The row an action is for: the selected one, else the current one (the keyboard
+        brought by Tab into the list selects nothing)."""
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            return rows[0].row()
+        current = self.table.currentIndex()
+        return current.row() if current.isValid() else None
+
     def focus_search(self) -> None:
         self.search_edit.setFocus()
         self.search_edit.selectAll()

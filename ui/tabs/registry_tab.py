@@ -304,12 +304,9 @@ class RegistryTab(ListTab):
 
     def _open_selected(self) -> None:
         """Enter opens the selected row, or the current one (Tab into the list selects none)."""
-        rows = self.table.selectionModel().selectedRows()
-        current = self.table.currentIndex()
-        if rows:
-            self._open_row(rows[0].row())
-        elif current.isValid():
-            self._open_row(current.row())
+        index = self.row_index()
+        if index is not None:
+            self._open_row(index)
 
     def _open_row(self, index: int) -> None:
         row = self.model.row_at(index)
