@@ -157,6 +157,8 @@ class DetachedSignature:
     digest_oid: str
     declared: bytes  # the signed attribute messageDigest
     signer: SignerInfo
+    certificate: bytes = b""  # the signer's certificate, DER
+    others: tuple[bytes, ...] = ()  # the other certificates the file carries (intermediates)
 
     def digest_of(self, document: bytes) -> bytes:
         return DIGESTS[self.digest_oid][1](document)
@@ -202,7 +204,14 @@ def read_signature(data: bytes, name: str = "Подпись") -> DetachedSignatu
         digest=DIGESTS[oid][0],
         value_checked=value_checked,
     )
-    return DetachedSignature(name, data, oid, declared, info)
+    carried = [
+        c.chosen.dump()
+        for c in signed["certificates"] or []  # type: ignore[index]
+        if c.name == "certificate"
+    ]
+    own = cert.dump()  # type: ignore[attr-defined]
+    others = tuple(c for c in carried if c != own)
+    return DetachedSignature(name, data, oid, declared, info, own, others)
 
 
 GOST_KEYS = ("1.2.643.7.1.1.1.1", "1.2.643.7.1.1.1.2", "1.2.643.2.2.19")

@@ -132,3 +132,47 @@ def sign_detached(document: bytes, signer: SignerKey, digest: str = "sha256") ->
         }
     )
     return cms.ContentInfo({"content_type": "signed_data", "content": signed}).dump()
+
+
+def make_authority(name: str = "Тестовый УЦ") -> SignerKey:
+    """A certification authority: a self-signed CA certificate and its key."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    start = dt.datetime.now(dt.UTC) - dt.timedelta(days=400)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(start + dt.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    return SignerKey(key, cert.public_bytes(serialization.Encoding.DER))
+
+
+def issued_by(signer: SignerKey, authority: SignerKey) -> SignerKey:
+    """The signer's key with a certificate the authority issued (same subject and dates)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+
+    own = x509.load_der_x509_certificate(signer.certificate)
+    ca = x509.load_der_x509_certificate(authority.certificate)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(own.subject)
+        .issuer_name(ca.subject)
+        .public_key(signer.key.public_key())
+        .serial_number(own.serial_number)
+        .not_valid_before(own.not_valid_before_utc)
+        .not_valid_after(own.not_valid_after_utc)
+        .sign(authority.key, hashes.SHA256())
+    )
+    return SignerKey(signer.key, cert.public_bytes(serialization.Encoding.DER))

@@ -45,6 +45,13 @@ def add_dispatch(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
             help="открепленная подпись document.pdf (МЭДО); можно несколько",
         )
         p.add_argument(
+            "--ca-folder",
+            type=Path,
+            metavar="DIR",
+            help="папка сертификатов удостоверяющих центров: цепочка сертификата подписи должна "
+            "доходить до одного из них (по умолчанию — из настроек)",
+        )
+        p.add_argument(
             "--accept-signer",
             action="store_true",
             help="принять подпись, сертификат которой не подписанта письма (решение записывается "
@@ -195,6 +202,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             signatures=args.signature,
             again=args.again,
             accept_signer=bool(getattr(args, "accept_signer", False)),
+            authorities=_authorities(args),
         )
     for method, count in outcome.prepared.items():
         print(f"{method}: подготовлено {count}")
@@ -220,6 +228,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if not outcome.copies:
         print("Отправлять некому: все выбранные копии уже отправлены или отмечаются вручную")
     return 0
+
+
+def _authorities(args: argparse.Namespace) -> Path | None:
+    """``--ca-folder``, else the folder Settings name (``signature/ca_folder``), else none."""
+    given = getattr(args, "ca_folder", None)
+    if given is not None:
+        return Path(given)
+    from app.settings import Settings
+
+    saved = Settings().get("signature/ca_folder")
+    return Path(saved) if isinstance(saved, str) and saved else None
 
 
 def _print_medo(args: argparse.Namespace, outcome: Any, prepared: int) -> None:

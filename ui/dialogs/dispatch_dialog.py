@@ -98,6 +98,14 @@ def outcome_text(outcome: Outcome) -> str:
     return "\n".join(lines)
 
 
+def _authorities() -> Path | None:
+    """The certification authorities' folder Settings name (Отправка почты), if any."""
+    from app.settings import Settings
+
+    saved = Settings().get("signature/ca_folder")
+    return Path(saved) if isinstance(saved, str) and saved else None
+
+
 class DispatchDialog(QDialog):
     changed = Signal()
 
@@ -333,6 +341,7 @@ class DispatchDialog(QDialog):
             "envelope": self.envelope.currentData(),
             "again": self.again.isChecked(),
             "signatures": [Path(p.strip()) for p in self.signatures.text().split(";") if p.strip()],
+            "authorities": _authorities(),
         }
         self._run(Path(folder), options)
 

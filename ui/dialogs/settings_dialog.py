@@ -292,6 +292,16 @@ class SettingsDialog(QDialog):
             "Документ и файлы приложений в одном контейнере; предел узла МЭДО уточните у оператора",
         )
         form.addRow("Контейнер МЭДО, не больше", self.medo_max_spin)
+        # this workstation's: the authorities whose certificates a signature's must lead to
+        from app.settings import Settings
+
+        self.ca_folder_edit = QLineEdit(str(Settings().get("signature/ca_folder") or ""))
+        self.ca_folder_edit.setPlaceholderText("не задана: цепочка подписи до УЦ не проверяется")
+        self.ca_folder_edit.setToolTip(
+            "Папка с сертификатами удостоверяющих центров (.cer, .crt, .pem): сертификат "
+            "подписи письма должен быть выдан одним из них"
+        )
+        form.addRow("Папка сертификатов УЦ", self.ca_folder_edit)
         return page
 
     def _collect_dispatch(self, data: OrganizationData) -> None:
@@ -599,6 +609,11 @@ class SettingsDialog(QDialog):
         except UserError as exc:
             self.show_error(str(exc))
             return
+        from app.settings import Settings
+
+        settings = Settings()
+        settings.set("signature/ca_folder", self.ca_folder_edit.text().strip())
+        settings.save()
         super().accept()
 
 

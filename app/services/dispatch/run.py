@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import audit, clock
+from app.cert_chain import ChainCheck, check_chain
 from app.detached_signature import DetachedSignature, load_signature
 from app.errors import UserError
 from app.exporters.eml import Mail, build_message, message_size, valid_address
@@ -348,12 +349,39 @@ def _match_signatures(
     return matched
 
 
+def _signer_refused(
+    run: _Run,
+    document: _MedoDocument,
+    signature: DetachedSignature,
+    accept_signer: bool,
+    authorities: Path | None,
+) -> ChainCheck | None:
+    """The signature's certificate: the signatory's (or accepted by the clerk) and leading to a
+    trusted authority — its chain's verdict; None (the copies refused, the reason said) else."""
+    info = signature.signer
+    other = signer_mismatch(info.owner, info.serial, run.ctx.signatory)
+    if other and not accept_signer:
+        run.outcome.other_signer.append(f"{signature.name}: {other}")
+        for c in document.copies:
+            run.problem(c, f"подпись не подписанта письма: {other}")
+        return None
+    chain = check_chain(signature.certificate, signature.others, authorities, clock.today())
+    if chain.refused:
+        for c in document.copies:
+            run.problem(c, f"подпись {signature.name}: {chain.line}")
+        return None
+    if other:
+        run.outcome.accepted_signer.append(f"{signature.name}: {other}")
+    return chain
+
+
 def _medo(
     run: _Run,
     copies: list[CopyDispatch],
     whole: bool,
     signatures: list[DetachedSignature],
     accept_signer: bool = False,
+    authorities: Path | None = None,
 ) -> None:
     ctx = run.ctx
     documents = _within_limit(run, _medo_documents(run, copies, whole))
@@ -383,14 +411,9 @@ def _medo(
             continue
         signature = matched[index]
         info = signature.signer
-        other = signer_mismatch(info.owner, info.serial, ctx.signatory)
-        if other and not accept_signer:
-            run.outcome.other_signer.append(f"{signature.name}: {other}")
-            for c in document.copies:
-                run.problem(c, f"подпись не подписанта письма: {other}")
+        chain = _signer_refused(run, document, signature, accept_signer, authorities)
+        if chain is None:
             continue
-        if other:
-            run.outcome.accepted_signer.append(f"{signature.name}: {other}")
         status = ctx.status
         page = document.page
         stamp_lines = Stamp(info.serial, info.owner, info.valid_from, info.valid_to).lines
@@ -425,7 +448,7 @@ def _medo(
             run.write(f"{FOLDERS[MEDO]}/{document.folder}/{file_name}", content)
         note = (
             f"{PREPARED_HINT[MEDO]}; подписал {info.owner}, сертификат {info.serial} "
-            f"действителен по {date_ru(info.valid_to)}"
+            f"действителен по {date_ru(info.valid_to)}; {chain.line}"
         )
         for c in document.copies:
             run.steps.append(
@@ -608,10 +631,13 @@ def dispatch_letter(
     again: bool = False,
     progress: Progress | None = None,
     accept_signer: bool = False,
+    authorities: Path | None = None,
 ) -> Outcome:
     """Send every chosen copy by its method; see the module's description. A signature whose
-    certificate is not the signatory's is refused unless ``accept_signer`` (the clerk's decision,
-    recorded in the audit under their name)."""
+    certificate is not the signatory's is refused unless ``accept_signer`` (the clerk's
+    decision, recorded in the audit under their name). ``authorities``: the folder of the
+    certification authorities' certificates the signer's must lead to (None: the chain is not
+    checked, and the copy's card says so)."""
     if envelope not in SIZES:
         raise UserError(f"Формат конверта «{envelope}»: допустимо {', '.join(SIZES)}")
     out = Path(out)
@@ -637,7 +663,7 @@ def dispatch_letter(
         total = sum(len(v) for v in by_method.values())
         if progress is not None and not progress(0, total):
             raise ExportCancelled()
-        _medo(run, by_method[MEDO], medo_whole, signed, accept_signer)
+        _medo(run, by_method[MEDO], medo_whole, signed, accept_signer, authorities)
         _post(run, by_method[POST], envelope)
         if progress is not None and not progress(total // 2, total):
             raise ExportCancelled()

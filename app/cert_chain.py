@@ -1,0 +1,134 @@
+"""Whether a signer's certificate leads to a certification authority the administrator trusts —
+the certificates of those authorities are files in a folder («Папка сертификатов УЦ», Settings →
+Отправка почты).
+
+The chain is built from the signer's certificate up: each issuer found among the certificates the
+signature carries and those in the folder by name, and its signature over the certificate checked
+with its key (RSA and ECDSA through ``cryptography``); the chain is trusted when it reaches a
+certificate of the folder, every link valid on the day. A GOST R 34.10-2012 certificate's
+signature cannot be checked here (see app/detached_signature.py): its chain is said to be
+unchecked, not trusted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+MAX_FILES = 500
+MAX_FILE = 1024 * 1024
+SUFFIXES = {".cer", ".crt", ".pem", ".der"}
+GOST_KEYS = ("1.2.643.7.1.1.1.1", "1.2.643.7.1.1.1.2", "1.2.643.2.2.19")
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    trusted: bool
+    checked: bool  # False: no folder given, or a GOST certificate — nothing was decided
+    line: str  # what the clerk reads on the copy's card
+
+    @property
+    def refused(self) -> bool:
+        return self.checked and not self.trusted
+
+
+def _parse(data: bytes) -> list[Any]:
+    from cryptography import x509
+
+    if b"-----BEGIN CERTIFICATE-----" in data:
+        try:
+            return list(x509.load_pem_x509_certificates(data))
+        except ValueError:
+            return []
+    try:
+        return [x509.load_der_x509_certificate(data)]
+    except ValueError:
+        return []
+
+
+def load_authorities(folder: Path) -> list[Any]:
+    """The certificates in the folder (DER or PEM, several to a file), bounded in count and
+    size; files that are not certificates are passed over."""
+    from app.files import read_regular
+
+    found: list[Any] = []
+    paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES)[:MAX_FILES]
+    for path in paths:
+        try:
+            found.extend(_parse(read_regular(path, MAX_FILE, "Сертификат УЦ")))
+        except Exception:
+            continue
+    return found
+
+
+def _valid(cert: Any, day: dt.date) -> bool:
+    return bool(cert.not_valid_before_utc.date() <= day <= cert.not_valid_after_utc.date())
+
+
+def _issued_by(cert: Any, issuer: Any) -> bool:
+    from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+
+    try:
+        cert.verify_directly_issued_by(issuer)
+    except (InvalidSignature, UnsupportedAlgorithm, ValueError, TypeError):
+        return False
+    return True
+
+
+def _gost(cert: Any) -> bool:
+    return (
+        str(cert.public_key_algorithm_oid.dotted_string) in GOST_KEYS
+        if hasattr(cert, "public_key_algorithm_oid")
+        else False
+    )
+
+
+def check_chain(
+    signer: bytes, carried: Iterable[bytes], folder: Path | None, day: dt.date
+) -> ChainCheck:
+    """The signer's certificate (DER) up to an authority of ``folder``."""
+    from cryptography import x509
+
+    if folder is None:
+        return ChainCheck(
+            False, False, "цепочка до УЦ не проверена: папка сертификатов УЦ не задана"
+        )
+    if not folder.is_dir():
+        return ChainCheck(False, True, f"папка сертификатов УЦ {folder} не найдена")
+    authorities = load_authorities(folder)
+    if not authorities:
+        return ChainCheck(False, True, f"в папке {folder} нет сертификатов УЦ")
+    try:
+        current = x509.load_der_x509_certificate(signer)
+    except ValueError:
+        return ChainCheck(False, True, "сертификат подписавшего не читается")
+    if _gost(current):
+        return ChainCheck(False, False, "цепочка ГОСТ до УЦ программой не проверяется")
+    pool = [*authorities, *(c for d in carried for c in _parse(d))]
+    trusted = {a.public_bytes(_der()) for a in authorities}
+    for _depth in range(8):
+        if not _valid(current, day):
+            return ChainCheck(False, True, f"сертификат {current.subject.rfc4514_string()} "
+                              "недействителен на сегодня")  # fmt: skip
+        if current.public_bytes(_der()) in trusted:
+            return ChainCheck(True, True, "цепочка до УЦ проверена")
+        issuer = next(
+            (c for c in pool if c.subject == current.issuer and _issued_by(current, c)), None
+        )
+        if issuer is None:
+            return ChainCheck(
+                False, True, f"сертификат не выдан удостоверяющим центром из папки {folder}"
+            )
+        if issuer.public_bytes(_der()) == current.public_bytes(_der()):
+            break  # self-signed, not in the folder
+        current = issuer
+    return ChainCheck(False, True, f"сертификат не выдан удостоверяющим центром из папки {folder}")
+
+
+def _der() -> Any:
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return Encoding.DER
