@@ -223,3 +223,78 @@ def test_ctrl_and_a_digit_opens_a_tab_at_its_search(qtbot: QtBot, demo_db: Datab
         assert window.tabs.currentWidget() is tab
         assert QApplication.focusWidget() is tab.search_edit
     assert window.tabs.tabToolTip(1) == "Входящие (Ctrl+2)"
+
+
+def test_an_incoming_letter_registered_and_assigned_by_keys_only(
+    qtbot: QtBot, demo_db: Database
+) -> None:
+    """Ctrl+I: the sender from the directory, their number and date, the heading, Enter; then
+    Ctrl+2 to «Входящие» (its search), the number, Tab and Enter to the card, Tab to «Поручить…»,
+    Space, an executor ticked with ↓ and Space, Enter — no mouse event."""
+    from sqlalchemy import select
+
+    from db.models import IncomingAssignment, IncomingLetter
+    from tests.test_gui import shown_window
+    from ui.dialogs.incoming_dialogs import AssignDialog, IncomingCardDialog, IncomingDialog
+
+    window = shown_window(qtbot, demo_db)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+
+    def register(dialog: IncomingDialog) -> None:
+        sender = _tab_to(qtbot, lambda w: w is dialog.sender_edit)
+        _type(sender, "Камчат")
+        popup = dialog.sender_picker.completer.popup()
+        qtbot.waitUntil(lambda: popup is not None and popup.isVisible(), timeout=10_000)
+        qtbot.keyClick(popup, Qt.Key.Key_Down)
+        qtbot.keyClick(popup, Qt.Key.Key_Return)
+        _type(_tab_to(qtbot, lambda w: w is dialog.sender_number_edit), "01-12/345")
+        _type(_tab_to(qtbot, lambda w: w is dialog.sender_date_edit), "01.12.2025")
+        subject = _tab_to(qtbot, lambda w: w is dialog.subject_edit)
+        _type(subject, "О запросе сведений с клавиатуры")
+        qtbot.keyClick(subject, Qt.Key.Key_Return)
+
+    when_open(qtbot, IncomingDialog, register)
+    qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    with demo_db.read() as session:
+        row = session.scalars(
+            select(IncomingLetter).where(
+                IncomingLetter.subject == "О запросе сведений с клавиатуры"
+            )
+        ).one()
+        number, incoming_id = row.number, row.id
+    assert row.sender_number == "01-12/345"
+
+    tab = window.incoming_tab
+    window.activateWindow()  # back from the dialog (the offscreen platform does not do it)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)  # «Входящие»
+    assert window.tabs.currentWidget() is tab
+    assert QApplication.focusWidget() is tab.search_edit
+    _type(tab.search_edit, number)
+    qtbot.waitUntil(lambda: tab.table.model().rowCount() >= 1, timeout=10_000)
+    table = _tab_to(qtbot, lambda w: w is tab.table)
+    assigned: list[str] = []
+
+    def assign(dialog: AssignDialog) -> None:
+        executors = _tab_to(qtbot, lambda w: w is dialog.executors)
+        qtbot.keyClick(executors, Qt.Key.Key_Down)
+        qtbot.keyClick(executors, Qt.Key.Key_Space)
+        assigned.append(str(dialog.chosen()))
+        qtbot.keyClick(executors, Qt.Key.Key_Return)
+
+    def card(dialog: IncomingCardDialog) -> None:
+        assert dialog.incoming_id == incoming_id
+        button = _tab_to(qtbot, lambda w: w is dialog.assign_button)
+        when_open(qtbot, AssignDialog, assign)
+        qtbot.keyClick(button, Qt.Key.Key_Space)
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+    when_open(qtbot, IncomingCardDialog, card)
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert assigned and assigned[0] != "[]"
+    with demo_db.read() as session:
+        tasks = session.scalars(
+            select(IncomingAssignment).where(IncomingAssignment.incoming_id == incoming_id)
+        ).all()
+        assert len(tasks) == 1

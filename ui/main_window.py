@@ -386,9 +386,13 @@ class MainWindow(QMainWindow):
         from ui.dialogs.incoming_dialogs import IncomingDialog
 
         dialog = IncomingDialog(self.db, self)
-        if dialog.exec() != IncomingDialog.DialogCode.Accepted or dialog.result_letter is None:
-            return
-        self._registered_incoming(dialog.result_letter)
+        accepted = dialog.exec() == IncomingDialog.DialogCode.Accepted
+        done = dialog.result_letter
+        # not left a child of the window for the whole session: left so, the dialog crashed
+        # the program at its exit (a bus error or a segmentation fault once the window went)
+        dialog.deleteLater()
+        if accepted and done is not None:
+            self._registered_incoming(done)
 
     def _registered_incoming(self, done: RegisteredIncoming) -> None:
         """The number just issued in the bar (not the last outgoing one), with its card."""
@@ -459,9 +463,12 @@ class MainWindow(QMainWindow):
             )
             dialog = IncomingDialog(self.db, self)
             dialog.prefill(card, known[1] if known else "")
-            if dialog.exec() != IncomingDialog.DialogCode.Accepted or not dialog.result_letter:
+            accepted = dialog.exec() == IncomingDialog.DialogCode.Accepted
+            done = dialog.result_letter
+            dialog.deleteLater()  # see register_incoming
+            if not accepted or done is None:
                 return
-        self._registered_incoming(dialog.result_letter)
+        self._registered_incoming(done)
 
     def open_incoming(self, incoming_id: int) -> None:
         from ui.dialogs.incoming_dialogs import IncomingCardDialog
@@ -471,6 +478,7 @@ class MainWindow(QMainWindow):
         dialog.changed.connect(self.update_control_notice)
         dialog.reply_requested.connect(self.answer_incoming)
         dialog.exec()
+        dialog.deleteLater()  # see register_incoming
 
     def _registered(self, registered: RegisteredLetter | None) -> None:
         self.hub.letters_changed.emit()  # a draft may have gone even when nothing registered
