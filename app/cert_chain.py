@@ -21,7 +21,6 @@ from typing import Any
 MAX_FILES = 500
 MAX_FILE = 1024 * 1024
 SUFFIXES = {".cer", ".crt", ".pem", ".der"}
-GOST_KEYS = ("1.2.643.7.1.1.1.1", "1.2.643.7.1.1.1.2", "1.2.643.2.2.19")
 
 
 @dataclass(frozen=True)
@@ -49,11 +48,24 @@ def _parse(data: bytes) -> list[Any]:
         return []
 
 
-def load_authorities(folder: Path) -> list[Any]:
+@dataclass(frozen=True)
+class Authorities:
+    """The folder named, read once for a whole dispatch run."""
+
+    folder: Path
+    found: bool  # the folder exists
+    certificates: tuple[Any, ...]
+
+
+def load_authorities(folder: Path | None) -> Authorities | None:
     """The certificates in the folder (DER or PEM, several to a file), bounded in count and
-    size; files that are not certificates are passed over."""
+    size; files that are not certificates are passed over. None: no folder named."""
     from app.files import read_regular
 
+    if folder is None:
+        return None
+    if not folder.is_dir():
+        return Authorities(folder, False, ())
     found: list[Any] = []
     paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES)[:MAX_FILES]
     for path in paths:
@@ -61,7 +73,7 @@ def load_authorities(folder: Path) -> list[Any]:
             found.extend(_parse(read_regular(path, MAX_FILE, "Сертификат УЦ")))
         except Exception:
             continue
-    return found
+    return Authorities(folder, True, tuple(found))
 
 
 def _valid(cert: Any, day: dt.date) -> bool:
@@ -78,34 +90,28 @@ def _issued_by(cert: Any, issuer: Any) -> bool:
     return True
 
 
-def _gost(cert: Any) -> bool:
-    return (
-        str(cert.public_key_algorithm_oid.dotted_string) in GOST_KEYS
-        if hasattr(cert, "public_key_algorithm_oid")
-        else False
-    )
-
-
 def check_chain(
-    signer: bytes, carried: Iterable[bytes], folder: Path | None, day: dt.date
+    signer: bytes, carried: Iterable[bytes], given: Authorities | None, day: dt.date
 ) -> ChainCheck:
-    """The signer's certificate (DER) up to an authority of ``folder``."""
+    """The signer's certificate (DER) up to an authority of the folder given."""
     from cryptography import x509
 
-    if folder is None:
+    from app.detached_signature import GOST_KEYS
+
+    if given is None:
         return ChainCheck(
             False, False, "цепочка до УЦ не проверена: папка сертификатов УЦ не задана"
         )
-    if not folder.is_dir():
+    folder, authorities = given.folder, given.certificates
+    if not given.found:
         return ChainCheck(False, True, f"папка сертификатов УЦ {folder} не найдена")
-    authorities = load_authorities(folder)
     if not authorities:
         return ChainCheck(False, True, f"в папке {folder} нет сертификатов УЦ")
     try:
         current = x509.load_der_x509_certificate(signer)
     except ValueError:
         return ChainCheck(False, True, "сертификат подписавшего не читается")
-    if _gost(current):
+    if current.public_key_algorithm_oid.dotted_string in GOST_KEYS:
         return ChainCheck(False, False, "цепочка ГОСТ до УЦ программой не проверяется")
     pool = [*authorities, *(c for d in carried for c in _parse(d))]
     trusted = {a.public_bytes(_der()) for a in authorities}

@@ -18,6 +18,7 @@ SETTINGS_FILE = "settings.json"
 
 BACKUP_DIR_ENV = "SECRETARIAT_BACKUP_DIR"
 BACKUP_DIR_SETTING = "backup/folder"
+CA_FOLDER_SETTING = "signature/ca_folder"  # this workstation's certification authorities
 
 
 class Settings:
@@ -43,6 +44,12 @@ class Settings:
         text = json.dumps(self._values, ensure_ascii=False, indent=2)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         replace_atomically(self.path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def ca_folder() -> Path | None:
+    """The folder of the certification authorities' certificates Settings name, if any."""
+    saved = Settings().get(CA_FOLDER_SETTING)
+    return Path(saved) if isinstance(saved, str) and saved else None
 
 
 def backup_folder(database: Path, given: str | Path | None = None) -> Path:

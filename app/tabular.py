@@ -63,23 +63,21 @@ def open_workbook(path: Path) -> Any:
     try:
         with open_for_reading(Path(path)) as source, zipfile.ZipFile(source) as archive:
             infos = archive.infolist()
-        if sum(i.file_size for i in infos) > MAX_XLSX_UNPACKED:
-            raise UserError(f"{name}: распакованная книга больше {MAX_XLSX_UNPACKED >> 20} МБ")
-        strings = sum(
-            i.file_size for i in infos if i.filename.lower().endswith("sharedstrings.xml")
-        )
-        if strings > MAX_SHARED_STRINGS:
-            raise UserError(
-                f"{name}: таблица строк книги больше {MAX_SHARED_STRINGS >> 20} МБ; разделите файл"
+            if sum(i.file_size for i in infos) > MAX_XLSX_UNPACKED:
+                raise UserError(f"{name}: распакованная книга больше {MAX_XLSX_UNPACKED >> 20} МБ")
+            strings = sum(
+                i.file_size for i in infos if i.filename.lower().endswith("sharedstrings.xml")
             )
-        with open_for_reading(Path(path)) as source, zipfile.ZipFile(source) as archive:
-            cells = sum(
-                _cells_in(archive, i) for i in infos if i.filename.startswith("xl/worksheets/")
-            )
-        if cells > MAX_CELLS:
-            raise UserError(
-                f"{name}: в книге больше {thousands(MAX_CELLS)} ячеек; разделите файл на части"
-            )
+            if strings > MAX_SHARED_STRINGS:
+                raise UserError(
+                    f"{name}: таблица строк книги больше {MAX_SHARED_STRINGS >> 20} МБ; "
+                    "разделите файл"
+                )
+            sheets = (i for i in infos if i.filename.startswith("xl/worksheets/"))
+            if sum(_cells_in(archive, i) for i in sheets) > MAX_CELLS:
+                raise UserError(
+                    f"{name}: в книге больше {thousands(MAX_CELLS)} ячеек; разделите файл на части"
+                )
         from openpyxl import load_workbook
 
         return load_workbook(path, read_only=True, data_only=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cert_chain import check_chain
+from app.cert_chain import check_chain, load_authorities
 from app.detached_signature import read_signature
 from tests.cms_signer import issued_by, make_authority, make_signer, sign_detached
 from tests.test_cli import run
@@ -33,16 +33,16 @@ def test_the_chain_to_a_trusted_authority(tmp_path: Path) -> None:
     signature = read_signature(sign_detached(b"document", signer))
     trusted = _folder(tmp_path, "trusted", authority.certificate)
     other = _folder(tmp_path, "other", stranger.certificate)
-    ok = check_chain(signature.certificate, signature.others, trusted, TODAY)
+    ok = check_chain(signature.certificate, signature.others, load_authorities(trusted), TODAY)
     assert ok.trusted and ok.line == "цепочка до УЦ проверена"
-    refused = check_chain(signature.certificate, signature.others, other, TODAY)
+    refused = check_chain(signature.certificate, signature.others, load_authorities(other), TODAY)
     assert refused.refused and "не выдан удостоверяющим центром" in refused.line
     unchecked = check_chain(signature.certificate, signature.others, None, TODAY)
     assert not unchecked.refused and "не проверена" in unchecked.line
     self_signed = read_signature(sign_detached(b"document", make_signer()))
-    assert check_chain(self_signed.certificate, (), trusted, TODAY).refused
+    assert check_chain(self_signed.certificate, (), load_authorities(trusted), TODAY).refused
     empty = _folder(tmp_path, "empty")
-    assert check_chain(signature.certificate, (), empty, TODAY).refused
+    assert check_chain(signature.certificate, (), load_authorities(empty), TODAY).refused
 
 
 @pytest.fixture

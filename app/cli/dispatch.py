@@ -231,14 +231,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _authorities(args: argparse.Namespace) -> Path | None:
-    """``--ca-folder``, else the folder Settings name (``signature/ca_folder``), else none."""
-    given = getattr(args, "ca_folder", None)
-    if given is not None:
-        return Path(given)
-    from app.settings import Settings
+    """``--ca-folder``, else the folder Settings name, else none."""
+    from app.settings import ca_folder
 
-    saved = Settings().get("signature/ca_folder")
-    return Path(saved) if isinstance(saved, str) and saved else None
+    given = getattr(args, "ca_folder", None)
+    return Path(given) if given is not None else ca_folder()
 
 
 def _print_medo(args: argparse.Namespace, outcome: Any, prepared: int) -> None:

@@ -49,6 +49,7 @@ from app.services.dispatch.run import Outcome, dispatch_letter, envelopes_pdf
 from app.services.organization.profile import get_organization
 from app.services.output.letter_export import safe_name
 from app.services.registry.letters import DELIVERY_STATE_LABELS
+from app.settings import ca_folder
 from app.states import CopyState
 from app.text import date_ru
 from db.engine import Database
@@ -96,14 +97,6 @@ def outcome_text(outcome: Outcome) -> str:
     lines += outcome.notes
     lines += [f"Не отправлено: {line}" for line in outcome.problems]
     return "\n".join(lines)
-
-
-def _authorities() -> Path | None:
-    """The certification authorities' folder Settings name (Отправка почты), if any."""
-    from app.settings import Settings
-
-    saved = Settings().get("signature/ca_folder")
-    return Path(saved) if isinstance(saved, str) and saved else None
 
 
 class DispatchDialog(QDialog):
@@ -341,7 +334,7 @@ class DispatchDialog(QDialog):
             "envelope": self.envelope.currentData(),
             "again": self.again.isChecked(),
             "signatures": [Path(p.strip()) for p in self.signatures.text().split(";") if p.strip()],
-            "authorities": _authorities(),
+            "authorities": ca_folder(),
         }
         self._run(Path(folder), options)
 

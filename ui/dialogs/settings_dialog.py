@@ -293,9 +293,9 @@ class SettingsDialog(QDialog):
         )
         form.addRow("Контейнер МЭДО, не больше", self.medo_max_spin)
         # this workstation's: the authorities whose certificates a signature's must lead to
-        from app.settings import Settings
+        from app.settings import ca_folder
 
-        self.ca_folder_edit = QLineEdit(str(Settings().get("signature/ca_folder") or ""))
+        self.ca_folder_edit = QLineEdit(str(ca_folder() or ""))
         self.ca_folder_edit.setPlaceholderText("не задана: цепочка подписи до УЦ не проверяется")
         self.ca_folder_edit.setToolTip(
             "Папка с сертификатами удостоверяющих центров (.cer, .crt, .pem): сертификат "
@@ -609,10 +609,10 @@ class SettingsDialog(QDialog):
         except UserError as exc:
             self.show_error(str(exc))
             return
-        from app.settings import Settings
+        from app.settings import CA_FOLDER_SETTING, Settings
 
         settings = Settings()
-        settings.set("signature/ca_folder", self.ca_folder_edit.text().strip())
+        settings.set(CA_FOLDER_SETTING, self.ca_folder_edit.text().strip())
         settings.save()
         super().accept()
 

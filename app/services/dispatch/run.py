@@ -26,7 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import audit, clock
-from app.cert_chain import ChainCheck, check_chain
+from app.cert_chain import Authorities, ChainCheck, check_chain, load_authorities
 from app.detached_signature import DetachedSignature, load_signature
 from app.errors import UserError
 from app.exporters.eml import Mail, build_message, message_size, valid_address
@@ -354,7 +354,7 @@ def _signer_refused(
     document: _MedoDocument,
     signature: DetachedSignature,
     accept_signer: bool,
-    authorities: Path | None,
+    authorities: Authorities | None,
 ) -> ChainCheck | None:
     """The signature's certificate: the signatory's (or accepted by the clerk) and leading to a
     trusted authority — its chain's verdict; None (the copies refused, the reason said) else."""
@@ -381,7 +381,7 @@ def _medo(
     whole: bool,
     signatures: list[DetachedSignature],
     accept_signer: bool = False,
-    authorities: Path | None = None,
+    authorities: Authorities | None = None,
 ) -> None:
     ctx = run.ctx
     documents = _within_limit(run, _medo_documents(run, copies, whole))
@@ -646,6 +646,7 @@ def dispatch_letter(
     if not out.parent.is_dir():
         raise UserError(f"{out}: папка {out.parent} не существует")
     signed = [load_signature(Path(path)) for path in signatures or []]
+    trusted = load_authorities(authorities) if signed else None  # read once for every copy
     with db.read() as session:
         ctx = _read(session, letter_id)
     prepared = prepare(db, letter_id, per_recipient=True)
@@ -663,7 +664,7 @@ def dispatch_letter(
         total = sum(len(v) for v in by_method.values())
         if progress is not None and not progress(0, total):
             raise ExportCancelled()
-        _medo(run, by_method[MEDO], medo_whole, signed, accept_signer, authorities)
+        _medo(run, by_method[MEDO], medo_whole, signed, accept_signer, trusted)
         _post(run, by_method[POST], envelope)
         if progress is not None and not progress(total // 2, total):
             raise ExportCancelled()

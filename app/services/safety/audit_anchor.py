@@ -139,12 +139,11 @@ def verify_against(db: Database, anchor: AuditHead) -> AnchorCheck:
     """The registry's chain whole and beginning with exactly the anchored events."""
     with db.read() as session:
         report = verify_in(session)
-        identity = session.scalars(select(DatabaseIdentity.id)).first() or ""
     if not report.whole:
         return AnchorCheck(False, report.line)
     now = audit_head(db)
     when = anchor.taken.strftime("%d.%m.%Y %H:%M")
-    if anchor.registry and identity and anchor.registry != identity:
+    if anchor.registry and now.registry and anchor.registry != now.registry:
         return AnchorCheck(False, f"отметка от {when} снята с другого реестра ({anchor.registry})")
     for i in range(min(now.events, anchor.events)):
         at = slice(i * MARK, (i + 1) * MARK)

@@ -80,12 +80,17 @@ def copy_of(db: Database) -> CopyOf | None:
         return None
     if home and Path(home) != here and database_identity(Path(home)) == identity:
         return CopyOf(Path(home), here)
-    with db.write() as session:  # first open since 0019, or moved: the home is here now
-        row = session.scalars(select(DatabaseIdentity)).one()
-        row.home = str(here)
-        if home:
-            audit.record(session, "registry", None, "moved", before=home, after=str(here))
+    _home_here(db, here, noted=bool(home))  # first open since 0019, or moved
     return None
+
+
+def _home_here(db: Database, here: Path, *, noted: bool = True) -> None:
+    """The identity's home is this file now; a home noted before moves, in the audit."""
+    with db.write() as session:
+        row = session.scalars(select(DatabaseIdentity)).one()
+        before, row.home = row.home, str(here)
+        if noted:
+            audit.record(session, "registry", None, "moved", before=before, after=str(here))
 
 
 def renew_identity(db: Database) -> str:
@@ -114,7 +119,4 @@ def confirm_moved(db: Database) -> None:
     here = _here(db)
     if here is None:
         raise UserError("Перенос отмечается только для встроенной базы SQLite, открытой на запись")
-    with db.write() as session:
-        row = session.scalars(select(DatabaseIdentity)).one()
-        before, row.home = row.home, str(here)
-        audit.record(session, "registry", None, "moved", before=before, after=str(here))
+    _home_here(db, here)
