@@ -274,3 +274,48 @@ def test_no_field_keeps_the_tab_key(
         if w.objectName() == "form_scroll" and w.focusPolicy() != no_focus
     ]
     assert framed == []
+
+
+def test_sizes_are_remembered_per_screen_size(
+    qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A dialog's size (as it closed) and a splitter's sizes (a moment after a move) come back
+    on a screen of the same size, and not on a smaller one: a size from a big monitor would
+    not fit a laptop."""
+    from PySide6.QtWidgets import QSplitter
+
+    from ui import fit
+    from ui.dialogs.control_dialog import ControlDialog
+
+    def control() -> tuple[ControlDialog, QSplitter]:
+        dialog = ControlDialog(demo_db, _number(demo_db, "1893/5"))
+        qtbot.addWidget(dialog)
+        dialog.show()
+        QApplication.processEvents()
+        splitter = dialog.findChild(QSplitter)
+        assert splitter is not None
+        return dialog, splitter
+
+    monkeypatch.setattr(fit, "available", lambda: QSize(1920, 1040))
+    dialog, splitter = control()
+    assert dialog.size() == QSize(1200, 780)  # as the dialog asks, the first time
+    dialog.resize(1500, 900)
+    QApplication.processEvents()
+    splitter.setSizes([250, 400])
+    splitter.splitterMoved.emit(250, 1)
+    wanted = splitter.sizes()
+    qtbot.waitUntil(lambda: "splitter/control/1920x1040" in _settings())
+    dialog.close()
+    again, again_splitter = control()
+    assert again.size() == QSize(1500, 900)
+    assert again_splitter.sizes() == wanted
+    monkeypatch.setattr(fit, "available", lambda: QSize(1366, 728))
+    small, small_splitter = control()
+    assert small.size() == QSize(1200, 728)  # the dialog's own size, cut to the screen
+    assert small_splitter.sizes() != wanted
+
+
+def _settings() -> dict[str, Any]:
+    from app.settings import Settings
+
+    return Settings()._values

@@ -11,10 +11,13 @@ import os
 import sys
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.errors import UnusableDatabaseError, UserError
 from app.registry import open_registry
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
 
 EXIT_AFTER_ENV = "SECRETARIAT_EXIT_AFTER_MS"  # for smoke runs on machines without a person
 # for the benchmark: print «ready» once the registry shows its first page, then quit (no backups)
@@ -139,6 +142,15 @@ def show_unexpected(
     print(f"secretariat: {message}", file=sys.stderr)
 
 
+def program_icon() -> QIcon:
+    """The program's icon, drawn from SVG at whatever size and scaling the screen asks."""
+    from PySide6.QtGui import QIcon
+
+    from app.paths import resource_path
+
+    return QIcon(str(resource_path("icons", "secretariat.svg")))
+
+
 def run(db_target: str | None) -> int:
     if not _has_display():
         print(
@@ -156,6 +168,8 @@ def run(db_target: str | None) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_TITLE)
+    QApplication.setDesktopFileName("secretariat")  # the .desktop entry's name (Wayland)
+    QApplication.setWindowIcon(program_icon())
     sys.excepthook = show_unexpected
     install_russian(app)
     while True:

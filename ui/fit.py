@@ -1,13 +1,13 @@
 """Windows that fit an office monitor (1366×768, 1280×720, 1920×1080 at 150 %, less a task bar):
 a form scrolls inside its dialog while the dialog's own buttons stay below it, always visible;
-a window opens no larger than the screen's free area, and a dialog's size is remembered per
-screen size."""
+a window opens no larger than the screen's free area, and a dialog's size and a splitter's
+sizes are remembered per screen size."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFrame, QLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLayout, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 
 def scrolling(*parts: QWidget | QLayout, stretch_last: bool = False) -> QScrollArea:
@@ -51,14 +51,18 @@ def available() -> QSize:
     return screen.availableGeometry().size() if screen is not None else QSize(1366, 728)
 
 
-def _key(name: str) -> str:
+def _key_size() -> str:
     size = available()
-    return f"window/{name}/{size.width()}x{size.height()}"
+    return f"{size.width()}x{size.height()}"
+
+
+def _key(name: str) -> str:
+    return f"window/{name}/{_key_size()}"
 
 
 def open_sized(window: QWidget, name: str, wanted: QSize) -> None:
     """The size remembered for this window on a screen of this size, else ``wanted``; never
-    larger than the screen's free area."""
+    larger than the screen's free area. The size it has when it closes is remembered."""
     from app.settings import Settings
 
     room = available()
@@ -71,6 +75,18 @@ def open_sized(window: QWidget, name: str, wanted: QSize) -> None:
     ):
         size = QSize(remembered[0], remembered[1])
     window.resize(min(size.width(), room.width()), min(size.height(), room.height()))
+    window.installEventFilter(_RememberOnHide(window, name))
+
+
+class _RememberOnHide(QObject):
+    def __init__(self, window: QWidget, name: str) -> None:
+        super().__init__(window)
+        self.name = name
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Hide and isinstance(watched, QWidget):
+            remember_size(watched, self.name)
+        return False
 
 
 def remember_size(window: QWidget, name: str) -> None:
@@ -79,3 +95,30 @@ def remember_size(window: QWidget, name: str) -> None:
     settings = Settings()
     settings.set(_key(name), [window.width(), window.height()])
     settings.save()
+
+
+def keep_splitter(splitter: QSplitter, name: str) -> None:
+    """The splitter's sizes as the clerk last left them on a screen of this size (else as
+    set); kept a moment after each move, not at every step of a drag."""
+    from app.settings import Settings
+
+    key = f"splitter/{name}/{_key_size()}"
+    remembered = Settings().get(key)
+    if (
+        isinstance(remembered, list)
+        and len(remembered) == splitter.count()
+        and all(isinstance(v, int) and v >= 0 for v in remembered)
+        and any(remembered)
+    ):
+        splitter.setSizes(remembered)
+    later = QTimer(splitter)
+    later.setSingleShot(True)
+    later.setInterval(400)
+
+    def save() -> None:
+        settings = Settings()
+        settings.set(key, splitter.sizes())
+        settings.save()
+
+    later.timeout.connect(save)
+    splitter.splitterMoved.connect(lambda _pos, _index: later.start())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import QDate, QSize, Qt, QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,6 +34,7 @@ from app.services.safety.audit_log import (
 )
 from db.engine import Database
 from ui import palette
+from ui.fit import open_sized
 
 LIMIT = 1000
 AUTO_CHECK = 20_000  # events the window walks by itself when it opens
@@ -44,23 +45,28 @@ class AuditDialog(QDialog):
         super().__init__(parent)
         self.db = db
         self.setWindowTitle("Журнал изменений")
-        self.resize(1100, 560)
+        open_sized(self, "audit", QSize(1100, 560))
         layout = QVBoxLayout(self)
         filters = QHBoxLayout()
         self.entity_combo = QComboBox()
+        self.entity_combo.setAccessibleName("Какие записи")
         self.entity_combo.addItem("Все записи", "")
         for key, label in ENTITY_LABELS.items():
             self.entity_combo.addItem(label, key)
         self.user_combo = QComboBox()
+        self.user_combo.setAccessibleName("Пользователь")
         self.user_combo.addItem("Все пользователи", "")
         for user in audit_users(db):
             self.user_combo.addItem(user, user)
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("audit_search")
+        self.search_edit.setAccessibleName("Поиск в журнале действий")
         self.search_edit.setPlaceholderText("Номер, код, поле, текст изменения…")
         self.search_edit.setClearButtonEnabled(True)
         self.from_edit = QDateEdit()
         self.to_edit = QDateEdit()
+        self.from_edit.setAccessibleName("Действия с даты")
+        self.to_edit.setAccessibleName("Действия по дату")
         today = QDate.currentDate()
         self.from_edit.setDate(today.addYears(-1))
         self.to_edit.setDate(today)
@@ -77,6 +83,7 @@ class AuditDialog(QDialog):
         layout.addLayout(filters)
         self.table = QTableWidget(0, 4)
         self.table.setObjectName("audit_table")
+        self.table.setAccessibleName("Действия")
         self.table.setHorizontalHeaderLabels(["Когда", "Кто", "Что", "Подробности"])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -33,6 +33,8 @@ from app.services.safety.backup import (
 )
 from app.settings import BACKUP_DIR_SETTING, Settings, backup_folder
 from db.engine import Database
+from ui.fit import open_sized
+from ui.keyboard import buttons_in_order
 
 TITLE = "Резервные копии"
 
@@ -54,7 +56,7 @@ class BackupDialog(QDialog):
         self.foreign = False  # the chosen copy is of another database, and the clerk agreed
         self.database = database_file(db)
         self.setWindowTitle(TITLE)
-        self.resize(760, 420)
+        open_sized(self, "backups", QSize(760, 420))
         layout = QVBoxLayout(self)
         folder_row = QHBoxLayout()
         self.folder_label = QLabel()
@@ -73,6 +75,7 @@ class BackupDialog(QDialog):
         layout.addWidget(note)
         self.table = QTableWidget(0, 3)
         self.table.setObjectName("backup_table")
+        self.table.setAccessibleName("Резервные копии")
         self.table.setHorizontalHeaderLabels(["Создана", "Вид", "Размер"])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -100,6 +103,7 @@ class BackupDialog(QDialog):
             self.restore_button.setEnabled(False)
             other.setEnabled(False)
         layout.addWidget(buttons)
+        buttons_in_order(buttons)
         self.backups: list[BackupInfo] = []
         self.reload()
 

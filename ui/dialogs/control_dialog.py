@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -53,6 +53,8 @@ from ui import palette
 from ui.background import message_of
 from ui.dialogs.control_dialogs import ExtendDialog, RemindDialog
 from ui.file_dialogs import announce_saved, save_file
+from ui.fit import keep_splitter, open_sized
+from ui.keyboard import in_order, key_tip
 from ui.widgets.control_chart import ControlChart
 
 STATUS_COLOURS: dict[str, str] = {
@@ -123,22 +125,26 @@ class ControlDialog(QDialog):
         self._incoming_id: int | None = None  # of the recipient shown below the table
         self.db, self.letter_id = db, letter_id
         self.control: LetterControl | None = None
-        self.resize(1200, 780)
+        open_sized(self, "control", QSize(1200, 780))
         self.header = QLabel(self)
         self.header.setWordWrap(True)
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.counts = QLabel(self)
         self.chart = ControlChart(self)
         self.filter = QComboBox(self)
+        self.filter.setAccessibleName("Показать")
         for key, (title, _test) in FILTERS.items():
             self.filter.addItem(title, key)
         self.filter.currentIndexChanged.connect(self._fill)
         self.table = QTableWidget(0, len(COLUMNS), self)
+        self.table.setAccessibleName("Адресаты и их отчеты")
         self._build_table()
         self.rows = QTableWidget(0, 0, self)
+        self.rows.setAccessibleName("Строки отчета")
         self.rows.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.rows.verticalHeader().setVisible(False)
         self.files = QListWidget(self)
+        self.files.setAccessibleName("Файлы отчета")
         self.files.setMaximumWidth(320)
         self.files.itemDoubleClicked.connect(self._save_file)
         self.detail_title = QLabel(self)
@@ -184,7 +190,7 @@ class ControlDialog(QDialog):
             button.clicked.connect(slot)
             if shortcut:
                 button.setShortcut(QKeySequence(shortcut))
-                button.setToolTip(shortcut)
+                key_tip(button, shortcut)
             self.buttons[key] = button
             bar.addWidget(button)
         self.incoming_button = QPushButton("Открыть входящее", self)
@@ -229,12 +235,16 @@ class ControlDialog(QDialog):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([420, 240])
+        keep_splitter(splitter, "control")
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.status)
+        self.chart.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a picture: nothing to do by keys
+        in_order(self.filter, *self.buttons.values(), self.incoming_button, self.table, self.rows,
+                 self.files)  # fmt: skip
 
     # --- showing ---------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -56,6 +56,7 @@ from db.engine import Database
 from ui import palette
 from ui.background import Background, message_of
 from ui.file_dialogs import announce_saved, start_folder
+from ui.fit import keep_splitter, open_sized
 
 COLUMNS = ("№", "Адресат", "Способ", "Куда", "Состояние", "Когда", "Кто", "Примечание")
 HISTORY = ("Когда", "Кто", "Состояние", "Как", "Файл", "SHA-256", "Примечание")
@@ -120,6 +121,7 @@ class DispatchDialog(QDialog):
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.header.setWordWrap(True)
         self.table = self._table(COLUMNS)
+        self.table.setAccessibleName("Адресаты и способы отправки")
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.itemSelectionChanged.connect(self._fill_history)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -127,14 +129,17 @@ class DispatchDialog(QDialog):
             lambda pos: self._mark_menu().exec(self.table.viewport().mapToGlobal(pos))
         )
         self.history = self._table(HISTORY)
+        self.history.setAccessibleName("История отправки")
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(self.history)
         splitter.setSizes([420, 140])
+        keep_splitter(splitter, "dispatch")
 
         self.folder = QLineEdit(
             str(folder or start_folder("dispatch") / safe_name(f"{self.status.number} отправка"))
         )
+        self.folder.setAccessibleName("Папка для файлов отправки")
         browse = QPushButton("Обзор…")
         browse.clicked.connect(self._browse)
         folder_row = QHBoxLayout()
@@ -160,6 +165,7 @@ class DispatchDialog(QDialog):
             self.smtp.setToolTip("Почтовый сервер не указан: Настройки → Организация")
         self.again = QCheckBox("И тем, кому уже отправлено")
         self.signatures = QLineEdit()
+        self.signatures.setAccessibleName("Файлы открепленной подписи")
         self.signatures.setPlaceholderText(
             "файлы .sig открепленной подписи document.pdf (несколько — через «;»)"
         )
@@ -210,7 +216,7 @@ class DispatchDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.report)
         layout.addLayout(row)
-        self.resize(1100, 720)
+        open_sized(self, "dispatch", QSize(1100, 720))
         self._fill()
 
     @staticmethod

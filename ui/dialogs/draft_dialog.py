@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QApplication,
@@ -23,6 +23,7 @@ from app.services.registry.letters import LetterCard
 from db.engine import Database
 from ui import palette
 from ui.file_dialogs import open_file
+from ui.fit import open_sized
 from ui.widgets.buttons import ok_cancel
 
 TITLE = "Черновик из Word"
@@ -42,7 +43,7 @@ class DraftDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"{TITLE}: {path.name}")
-        self.resize(760, 520)
+        open_sized(self, "draft", QSize(760, 520))
         self.result_card: LetterCard | None = None
         self.unmatched: list[UnmatchedPerson] = []  # its people who are not among the staff
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
@@ -65,6 +66,7 @@ class DraftDialog(QDialog):
         )
         summary.setWordWrap(True)
         self.tree = QTreeWidget()
+        self.tree.setAccessibleName("Прочитано из черновика")
         self.tree.setHeaderLabels(["Что", "Текст черновика"])
         self.tree.setRootIsDecorated(False)
         self.tree.setWordWrap(True)

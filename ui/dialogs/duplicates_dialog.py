@@ -3,7 +3,7 @@ letters and list memberships move to it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from app.errors import UserError
 from app.services.directory.recipients import find_duplicates, merge_recipients
 from db.engine import Database
+from ui.fit import open_sized
 
 TITLE = "Повторяющиеся адресаты"
 
@@ -28,7 +29,7 @@ class DuplicatesDialog(QDialog):
         self.db = db
         self.merged = 0
         self.setWindowTitle(TITLE)
-        self.resize(760, 480)
+        open_sized(self, "duplicates", QSize(760, 480))
         layout = QVBoxLayout(self)
         layout.addWidget(
             QLabel(
@@ -38,6 +39,7 @@ class DuplicatesDialog(QDialog):
             )
         )
         self.tree = QTreeWidget()
+        self.tree.setAccessibleName("Похожие карточки адресатов")
         self.tree.setObjectName("duplicates")
         self.tree.setHeaderLabels(["Адресат", "Код"])
         self.tree.setColumnWidth(0, 560)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -27,6 +27,8 @@ from app.services.registry.journal import Gap, export_gaps, journal_gaps
 from db.engine import Database
 from ui.background import Background, message_of
 from ui.file_dialogs import announce_saved, save_file
+from ui.fit import open_sized
+from ui.keyboard import buttons_in_order, label_for
 from ui.widgets.rows_view import rows_view
 from ui.widgets.table_model import Column
 
@@ -54,10 +56,9 @@ class GapsDialog(QDialog):
         self.status = ""  # the summary of the list shown, before any message about saving
         self.background = Background(self)
         self.setWindowTitle(TITLE)
-        self.resize(900, 560)
+        open_sized(self, "gaps", QSize(900, 560))
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Журнал:"))
         self.journal_combo = QComboBox()
         self.journal_combo.setObjectName("gaps_journal")
         self.journal_combo.addItem("Все журналы", None)
@@ -65,6 +66,7 @@ class GapsDialog(QDialog):
             self.journal_combo.addItem(f"{item.code} — {item.name}", item.code)
         self.journal_combo.setCurrentIndex(max(0, self.journal_combo.findData(journal)))
         self.journal_combo.currentIndexChanged.connect(self.reload)
+        top.addWidget(label_for("Журнал:", self.journal_combo))
         top.addWidget(self.journal_combo, 1)
         layout.addLayout(top)
         self.summary = QLabel()
@@ -72,6 +74,7 @@ class GapsDialog(QDialog):
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.table, self.model = rows_view(self, "gaps_rows", COLUMNS, (70, 65, 120, 320))
+        self.table.setAccessibleName("Пропуски и резервы номеров")
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -87,6 +90,7 @@ class GapsDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        buttons_in_order(buttons)
         self.reload()
 
     def journal_code(self) -> str | None:

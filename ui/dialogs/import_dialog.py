@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDialog,
@@ -22,6 +23,8 @@ from app.errors import UserError
 from app.services.directory.recipient_io import ImportPlan, ImportResult, apply_import, plan_import
 from db.engine import Database
 from ui.file_dialogs import open_file
+from ui.fit import open_sized
+from ui.keyboard import buttons_in_order
 
 TITLE = "Загрузка адресатов"
 ACTIONS = {"add": ("добавить", "#1b7a3a"), "update": ("обновить", "#1f4e9c"),
@@ -34,7 +37,7 @@ class ImportDialog(QDialog):
         self.db, self.plan = db, plan
         self.result_counts: ImportResult | None = None
         self.setWindowTitle(f"{TITLE}: {plan.path.name}")
-        self.resize(980, 620)
+        open_sized(self, "recipients_import", QSize(980, 620))
         layout = QVBoxLayout(self)
         summary = QLabel(f"<b>{plan.path.name}</b>: {plan.summary}")
         summary.setObjectName("import_summary")
@@ -47,6 +50,7 @@ class ImportDialog(QDialog):
         if notes:
             layout.addWidget(QLabel("\n".join(notes), wordWrap=True))
         self.table = QTableWidget(0, 4, self)
+        self.table.setAccessibleName("Строки справочника из файла")
         self.table.setObjectName("import_rows")
         self.table.setHorizontalHeaderLabels(["Строка", "Действие", "Адресат", "Что изменится"])
         self.table.verticalHeader().setVisible(False)
@@ -77,6 +81,7 @@ class ImportDialog(QDialog):
         buttons.accepted.connect(self.apply)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        buttons_in_order(buttons)
 
     def apply(self) -> None:
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -48,6 +48,7 @@ from app.states import Execution, LetterStatus
 from app.text import initials_name, parse_date_ru
 from db.engine import Database
 from ui import palette
+from ui.fit import open_sized
 from ui.read_only import writes
 from ui.widgets.due_date_edit import DueDateEdit
 from ui.widgets.recipient_picker import RecipientPicker
@@ -79,7 +80,7 @@ class IncomingDialog(QDialog):
         self.result_letter: RegisteredIncoming | None = None
         self.uid = ""  # of an e-mail read into the form: the same message is registered once
         self.setWindowTitle("Регистрация входящего письма")
-        self.resize(760, 640)
+        open_sized(self, "incoming", QSize(760, 640))
         today = clock.today()
         form = QFormLayout()
         self.journal_combo = QComboBox()
@@ -91,6 +92,7 @@ class IncomingDialog(QDialog):
         form.addRow("Дата поступления", self.date_edit)
         self.sender_edit = QLineEdit()
         self.sender_edit.setObjectName("sender_search")
+        self.sender_edit.setAccessibleName("Отправитель")
         self.sender_edit.setPlaceholderText(
             "организация или должностное лицо из справочника, либо как написано (гражданин)"
         )
@@ -107,6 +109,7 @@ class IncomingDialog(QDialog):
         form.addRow("Отправитель", sender)
         theirs = QHBoxLayout()
         self.sender_number_edit = QLineEdit()
+        self.sender_number_edit.setAccessibleName("Исходящий номер отправителя")
         self.sender_number_edit.setPlaceholderText("исходящий номер отправителя")
         # typed as on the letter, empty until then: a date of today would be a guess
         self.sender_date_edit = QLineEdit()
@@ -127,6 +130,8 @@ class IncomingDialog(QDialog):
         for delivery in DELIVERIES:
             self.delivery_combo.addItem(delivery, delivery)
         self.pages_spin = QSpinBox()
+        self.delivery_combo.setAccessibleName("Доставка")
+        self.pages_spin.setAccessibleName("Листов")
         self.pages_spin.setRange(0, 100_000)
         how.addWidget(self.delivery_combo, 1)
         how.addWidget(QLabel("листов"))
@@ -140,6 +145,7 @@ class IncomingDialog(QDialog):
         self.note_edit.setMaximumHeight(60)
         form.addRow("Примечание", self.note_edit)
         self.files_list = QListWidget()
+        self.files_list.setAccessibleName("Файлы письма")
         self.files_list.setMaximumHeight(90)
         buttons = QHBoxLayout()
         add = QPushButton("Добавить файлы…")
@@ -328,12 +334,14 @@ class IncomingCardDialog(QDialog):
         super().__init__(parent)
         self.db = db
         self.incoming_id = incoming_id
-        self.resize(760, 560)
+        open_sized(self, "incoming_card", QSize(760, 560))
         self.text = QPlainTextEdit()
+        self.text.setAccessibleName("Карточка входящего письма")
         self.text.setTabChangesFocus(True)  # Tab moves on, as in every field
         self.text.setReadOnly(True)
         self.text.setObjectName("incoming_card")
         self.files_list = QListWidget()
+        self.files_list.setAccessibleName("Файлы письма")
         self.files_list.setMaximumHeight(90)
         self.files_list.itemDoubleClicked.connect(self._save_file)
         row = QHBoxLayout()

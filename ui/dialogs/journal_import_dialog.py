@@ -13,7 +13,7 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -31,6 +31,8 @@ from app.text import date_ru
 from db.engine import Database
 from ui.background import Background, message_of
 from ui.file_dialogs import open_file
+from ui.fit import open_sized
+from ui.keyboard import label_for
 from ui.widgets.rows_view import rows_view
 from ui.widgets.table_model import Column
 
@@ -97,10 +99,9 @@ class JournalImportDialog(QDialog):
         self.writing = False  # the import is being written; the dialog stays open until done
         self.background = Background(self)
         self.setWindowTitle(f"{TITLE}: {path.name}")
-        self.resize(1100, 640)
+        open_sized(self, "journal_import", QSize(1100, 640))
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Загрузить в журнал:"))
         self.journal_combo = QComboBox()
         self.journal_combo.setObjectName("import_journal")
         for item in list_journals(self.db):
@@ -110,6 +111,7 @@ class JournalImportDialog(QDialog):
                 )
         self.journal_combo.setCurrentIndex(max(0, self.journal_combo.findData(journal)))
         self.journal_combo.currentIndexChanged.connect(self.check)
+        top.addWidget(label_for("Загрузить в журнал:", self.journal_combo))
         top.addWidget(self.journal_combo, 1)
         self.recheck_button = QPushButton("Проверить снова")
         self.recheck_button.setToolTip("Прочитать файл еще раз, например после исправления в Excel")
@@ -123,6 +125,7 @@ class JournalImportDialog(QDialog):
         layout.addWidget(self.summary)
         self.rows: list[PreviewLine] = []
         self.table, self.model = rows_view(self, "import_rows", COLUMNS, (55, 85, 80, 210, 230))
+        self.table.setAccessibleName("Строки журнала из файла")
         layout.addWidget(self.table, 1)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.load_button = self.buttons.addButton(

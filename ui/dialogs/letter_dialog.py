@@ -73,7 +73,8 @@ from db.engine import Database
 from ui import palette
 from ui.dialogs.draft_keeper import DraftKeeper, restore_form
 from ui.file_dialogs import open_file, open_files
-from ui.fit import open_sized, remember_size, scrolling
+from ui.fit import open_sized, scrolling
+from ui.keyboard import key_tip, label_for
 from ui.widgets.attachments_edit import AttachmentsEdit
 from ui.widgets.body_editor import BodyEditor
 from ui.widgets.files_panel import FilesPanel
@@ -192,11 +193,11 @@ class LetterDialog(QDialog):
         self.number_label = QLabel()
         self.number_label.setObjectName("number_preview")
         self.number_label.setStyleSheet("font-size: 15px; font-weight: bold;")
-        grid.addWidget(QLabel("Журнал"), 0, 0)
+        grid.addWidget(label_for("Журнал", self.journal_combo), 0, 0)
         grid.addWidget(self.journal_combo, 0, 1)
-        grid.addWidget(QLabel("Дата"), 0, 2)
+        grid.addWidget(label_for("Дата", self.date_edit), 0, 2)
         grid.addWidget(self.date_edit, 0, 3)
-        grid.addWidget(QLabel("Индекс дела"), 0, 4)
+        grid.addWidget(label_for("Индекс дела", self.case_edit), 0, 4)
         grid.addWidget(self.case_edit, 0, 5)
         grid.addWidget(self.number_label, 1, 0, 1, 6)
         self.journal_combo.currentIndexChanged.connect(self._journal_changed)
@@ -215,11 +216,13 @@ class LetterDialog(QDialog):
             self.mode_combo.addItem(label, value)
         self.recipient_edit = QLineEdit()
         self.recipient_edit.setObjectName("recipient_search")
+        self.recipient_edit.setAccessibleName("Найти адресата")
         self.recipient_edit.setPlaceholderText("начните вводить организацию, должность, фамилию")
         self.recipient_picker = RecipientPicker(self.db, self.recipient_edit)
         self.recipient_picker.completer.activated.connect(self._add_recipient)
         self.recipient_list = QListWidget()
         self.recipient_list.setMaximumHeight(84)
+        self.recipient_list.setAccessibleName("Адресаты письма")
         remove = QPushButton("Убрать")
         remove.clicked.connect(
             lambda: [self.recipient_list.takeItem(self.recipient_list.row(i))
@@ -286,7 +289,7 @@ class LetterDialog(QDialog):
             ("Подпись", self.signature_combo),
             ("Исполнитель", self.executor_combo),
         ):
-            people.addWidget(QLabel(label))
+            people.addWidget(label_for(label, widget))
             people.addWidget(widget, 1)
         self.errors["body"] = _error_label()
         self.errors["signatory"] = _error_label()
@@ -301,8 +304,10 @@ class LetterDialog(QDialog):
             form.addRow("", self.spelling_note)
         reply = QHBoxLayout()
         self.reply_number_edit = QLineEdit()
+        self.reply_number_edit.setAccessibleName("На №")
         self.reply_number_edit.setPlaceholderText("номер письма, на которое отвечаем")
         self.reply_date_edit = QLineEdit()
+        self.reply_date_edit.setAccessibleName("Дата письма, на которое отвечаем")
         self.reply_date_edit.setPlaceholderText("дд.мм.гггг")
         self.reply_date_edit.setMaximumWidth(110)
         reply.addWidget(self.reply_number_edit, 1)
@@ -347,10 +352,13 @@ class LetterDialog(QDialog):
         self.report_box = box
         row = QHBoxLayout(box)
         self.due_edit = _date_edit(clock.today() + dt.timedelta(days=14))
+        self.due_edit.setAccessibleName("Срок отчета")
         self.due_weekday = QLabel()
         self.columns_edit = QLineEdit()
+        self.columns_edit.setAccessibleName("Графы отчетной формы")
         self.columns_edit.setPlaceholderText("графы отчетной формы через «;»")
         self.rows_spin = QSpinBox()
+        self.rows_spin.setAccessibleName("Строк в отчетной форме")
         self.rows_spin.setRange(0, 1000)
         self.rows_spin.setValue(2)
         for widget in (
@@ -374,7 +382,7 @@ class LetterDialog(QDialog):
         )
         # Enter in a one-line field must not register (a number would be used up): only the
         # button or Ctrl+Enter does
-        self.register_button.setToolTip("Ctrl+Enter")
+        key_tip(self.register_button, "Ctrl+Return")
         self.register_button.clicked.connect(self.register)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self).activated.connect(self.register)
@@ -395,7 +403,9 @@ class LetterDialog(QDialog):
             self.document_button.clicked.connect(lambda: self.register_document())
             row.addWidget(self.document_button)
             self.preview_button = QPushButton("Просмотр (F3)")
-            self.preview_button.setToolTip("Письмо, как оно будет напечатано; номер и дата — пусто")
+            key_tip(
+                self.preview_button, "F3", "Письмо, как оно будет напечатано; номер и дата — пусто"
+            )
             self.preview_button.clicked.connect(self.preview)
             QShortcut(QKeySequence("F3"), self).activated.connect(self.preview)
             row.addWidget(self.preview_button)
@@ -803,10 +813,6 @@ class LetterDialog(QDialog):
             self.signatory_combo.currentData(),
             self.executor_combo.currentData(),
         )
-
-    def done(self, result: int) -> None:
-        remember_size(self, "letter")  # for a screen of this size
-        super().done(result)
 
     def reject(self) -> None:
         """Esc, «Отмена» or the window's cross: a changed letter is kept as a draft or thrown

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QSize, QThread, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -26,6 +26,7 @@ from app.services.output.letter_export import ExportCancelled, export_letter, sa
 from db.engine import Database
 from ui.background import message_of
 from ui.file_dialogs import start_folder
+from ui.fit import open_sized
 
 KINDS = (
     ("merged", "Один файл PDF со всеми копиями"),
@@ -85,6 +86,7 @@ class MailingDialog(QDialog):
             self.kind.addItem(label, value)
         self.kind.currentIndexChanged.connect(self._suggest_target)
         self.target = QLineEdit()
+        self.target.setAccessibleName("Куда сохранить копии")
         browse = QPushButton("Обзор…")
         browse.clicked.connect(self._browse)
         target_row = QHBoxLayout()
@@ -118,7 +120,7 @@ class MailingDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
-        self.resize(620, 220)
+        open_sized(self, "mailing", QSize(620, 220))
         self._suggest_target()
 
     def _suggest_target(self) -> None:

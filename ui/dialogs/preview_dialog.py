@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QKeySequence, QPageLayout, QPageSize, QPixmap, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -24,6 +24,8 @@ from app.services.output.letter_export import export_letter, preview_pdf, safe_n
 from db.engine import Database
 from ui.background import message_of
 from ui.file_dialogs import announce_saved, save_file
+from ui.fit import open_sized
+from ui.keyboard import key_tip
 from ui.widgets.pdf_pages import page_images, print_pdf
 
 ZOOMS = (60, 75, 90, 110, 130, 160)
@@ -115,7 +117,7 @@ class PreviewDialog(QDialog):
         self.setWindowTitle(
             f"Письмо № {number} — просмотр" if pdf is None else "Проект письма (номер не выдан)"
         )
-        self.resize(900, 1000)
+        open_sized(self, "preview", QSize(900, 1000))
         if pdf is not None:
             self.pdf = pdf
         else:
@@ -138,13 +140,15 @@ class PreviewDialog(QDialog):
         self.info = QLabel()
         self.print_button = QPushButton("Печать…")
         self.print_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Print))
+        key_tip(self.print_button, self.print_button.shortcut())
         self.print_button.clicked.connect(self.print_letter)
         self.save_button = QPushButton("Сохранить как…")
         self.save_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))
+        key_tip(self.save_button, self.save_button.shortcut())
         self.save_button.clicked.connect(self.save_as)
         zoom_out, zoom_in = QPushButton("−"), QPushButton("+")
-        zoom_out.setToolTip("Уменьшить (Ctrl+−)")
-        zoom_in.setToolTip("Увеличить (Ctrl++)")
+        key_tip(zoom_out, QKeySequence(QKeySequence.StandardKey.ZoomOut), "Уменьшить")
+        key_tip(zoom_in, QKeySequence(QKeySequence.StandardKey.ZoomIn), "Увеличить")
         zoom_out.clicked.connect(lambda: self.set_zoom(self.zoom - 1))
         zoom_in.clicked.connect(lambda: self.set_zoom(self.zoom + 1))
         QShortcut(
@@ -192,10 +196,13 @@ class PreviewDialog(QDialog):
         for label in self.page_labels:
             label.deleteLater()
         self.page_labels = []
-        dpi = 96 * ZOOMS[self.zoom] / 100
+        ratio = self.devicePixelRatioF()  # 1.5 at 150 %: drawn for the screen's own pixels
+        dpi = 96 * ZOOMS[self.zoom] / 100 * ratio
         for image in page_images(self.pdf, dpi):
             label = QLabel()
-            label.setPixmap(QPixmap.fromImage(image))
+            pixmap = QPixmap.fromImage(image)
+            pixmap.setDevicePixelRatio(ratio)
+            label.setPixmap(pixmap)
             label.setStyleSheet("background: white; border: 1px solid #5c6168;")
             self.pages_layout.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
             self.page_labels.append(label)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QSize, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -36,6 +36,7 @@ from db.engine import Database
 from ui import palette
 from ui.background import message_of
 from ui.file_dialogs import open_file, open_files
+from ui.fit import open_sized
 from ui.widgets.buttons import ok_cancel
 from ui.widgets.paste_grid import PasteGrid
 
@@ -66,15 +67,19 @@ class ReceiveDialog(QDialog):
         self.db, self.control, self.recipient = db, control, recipient
         self.numeric = [is_numeric(c) for c in control.columns]
         self.setWindowTitle(f"Получение отчета — {recipient.name}")
-        self.resize(980, 620)
+        open_sized(self, "receive", QSize(980, 620))
         today = clock.today()
         self.number_edit = QLineEdit(self)
         self.number_edit.setPlaceholderText("номер, под которым адресат отправил ответ")
         self.reply_date = _date_edit(today)
         self.received_date = _date_edit(today)
+        self.reply_date.setAccessibleName("Дата ответа")
+        self.received_date.setAccessibleName("Дата получения")
         self.files = QListWidget(self)
+        self.files.setAccessibleName("Файлы ответа")
         self.files.setMaximumHeight(80)
         self.table = PasteGrid(0, len(control.columns), self)
+        self.table.setAccessibleName("Строки отчета")
         self.table.new_row = lambda: self.add_row()
         self.table.setHorizontalHeaderLabels([wrap_title(c) for c in control.columns])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

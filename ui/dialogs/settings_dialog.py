@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -54,7 +54,7 @@ from app.text import date_ru, parse_date_ru
 from db.engine import Database
 from ui import palette
 from ui.file_dialogs import open_file
-from ui.fit import scrolling
+from ui.fit import open_sized, scrolling
 
 LAYOUT_CHOICES = (("angular", "Угловой"), ("flat", "Продольный"))
 NUMBER_LINE_CHOICES = (
@@ -118,7 +118,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.db = db
         self.setWindowTitle("Настройки")
-        self.resize(1100, 620)
+        open_sized(self, "settings", QSize(1100, 620))
         self._org = get_organization(db)
         self._staff = {s.code: s for s in list_staff(db)}
         self._journals = {j.code: j for j in list_journals(db)}
@@ -336,6 +336,7 @@ class SettingsDialog(QDialog):
     def _build_staff(self) -> QWidget:
         page = QWidget()
         self.staff_table = QTableWidget(0, len(STAFF_COLUMNS))
+        self.staff_table.setAccessibleName("Сотрудники")
         self.staff_table.setObjectName("staff_table")
         self.staff_table.setHorizontalHeaderLabels([label for _key, label in STAFF_COLUMNS])
         self.staff_table.horizontalHeader().setSectionResizeMode(
@@ -415,6 +416,7 @@ class SettingsDialog(QDialog):
     def _build_journals(self) -> QWidget:
         page = QWidget()
         self.journal_table = QTableWidget(0, len(JOURNAL_COLUMNS))
+        self.journal_table.setAccessibleName("Журналы регистрации")
         self.journal_table.setObjectName("journal_table")
         self.journal_table.setHorizontalHeaderLabels(list(JOURNAL_COLUMNS))
         header = self.journal_table.horizontalHeader()
@@ -481,8 +483,10 @@ class SettingsDialog(QDialog):
         _item(self.journal_table, row, 5).setFlags(Qt.ItemFlag.ItemIsEnabled)
         self.journal_table.blockSignals(False)
         period = _combo(tuple((p, PERIOD_LABELS[p]) for p in PERIODS), journal.period)
+        period.setAccessibleName(f"Нумерация журнала {journal.code} заново")
         self.journal_table.setCellWidget(row, 3, period)
         kind = _combo(JOURNAL_KINDS, journal.kind)
+        kind.setAccessibleName(f"Вид журнала {journal.code}")
         kind.setToolTip("Журнал исходящих писем или входящих (вкладка «Входящие»)")
         self.journal_table.setCellWidget(row, 6, kind)
         self._update_example(self.journal_table.item(row, 2))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
 from app.letter_body import plain_text
 from app.services.registry.letters import EarlierVersion, letter_versions
 from db.engine import Database
+from ui.fit import open_sized
 
 
 def version_text(version: EarlierVersion) -> str:
@@ -45,17 +47,19 @@ class VersionsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Прежние редакции письма № {number}")
-        self.resize(820, 520)
+        open_sized(self, "versions", QSize(820, 520))
         self.versions = letter_versions(db, letter_id)
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
         self.list = QListWidget()
         self.list.setMaximumWidth(260)
+        self.list.setAccessibleName("Редакции письма")
         for v in self.versions:
             self.list.addItem(f"{v.saved_at:%d.%m.%Y %H:%M} — {v.reason[:30]}")
         self.text = QPlainTextEdit()
         self.text.setTabChangesFocus(True)  # Tab moves on, as in every field
         self.text.setReadOnly(True)
+        self.text.setAccessibleName("Текст редакции")
         row.addWidget(self.list)
         row.addWidget(self.text, 1)
         layout.addLayout(row)

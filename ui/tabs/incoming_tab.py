@@ -20,6 +20,7 @@ from app.states import Execution, LetterStatus
 from app.text import date_ru, initials_name
 from db.engine import Database
 from ui import palette
+from ui.keyboard import key_tip
 from ui.read_only import writes
 from ui.tabs.list_tab import ListTab
 from ui.widgets.period_filter import PeriodFilter
@@ -52,6 +53,7 @@ def _colour(row: IncomingRow) -> str | None:
 
 
 class IncomingTab(ListTab):
+    rows_name = "Входящие письма"
     search_placeholder = "Поиск: номер, отправитель, заголовок"
     search_tooltip = (
         "Слова ищутся в любой форме: «мероприятие» найдет «мероприятиях».\n"
@@ -74,15 +76,18 @@ class IncomingTab(ListTab):
     def extra_filters(self) -> list[QWidget]:
         self.period = PeriodFilter(self.refresh)
         self.journal_filter = QComboBox()
+        self.journal_filter.setAccessibleName("Журнал")
         self.journal_filter.currentIndexChanged.connect(self.refresh)
         self.control_filter = QComboBox()
+        self.control_filter.setAccessibleName("Контроль")
         for value, label in CONTROL_FILTERS:
             self.control_filter.addItem(label, value)
         self.control_filter.currentIndexChanged.connect(self.refresh)
         self.executor_filter = QComboBox()
+        self.executor_filter.setAccessibleName("Исполнитель")
         self.executor_filter.currentIndexChanged.connect(self.refresh)
         self.register_button = QPushButton("Зарегистрировать входящее")
-        self.register_button.setToolTip("Ctrl+I")
+        key_tip(self.register_button, "Ctrl+I", "Новое входящее письмо")
         self.register_button.clicked.connect(self.register_requested)
         self.medo_button = QPushButton("Из МЭДО…")
         self.medo_button.setToolTip("Зарегистрировать письма из полученных пакетов МЭДО")

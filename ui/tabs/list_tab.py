@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.services.registry.search_index import MAX_SEARCH_CHARS
 from ui.background import Background, message_of
+from ui.keyboard import in_order
 from ui.widgets.table_model import Column, PagedTableModel
 
 SEARCH_DELAY_MS = 10  # a pasted text is one change; a search running meanwhile makes the next wait
@@ -32,6 +33,7 @@ class ListTab(QWidget):
     """Subclasses give the columns, a query built from the filter widgets, and two service
     calls run with that query: a page of rows and their count."""
 
+    rows_name = ""  # what the table lists, said by a screen reader («Исходящие письма»)
     search_placeholder = ""
     search_tooltip = ""
     count_text = "Найдено: {count}"
@@ -52,6 +54,8 @@ class ListTab(QWidget):
         self._pending = False
         self.model = PagedTableModel(self.columns(), self._fetch_page, self._count)
         self.table = QTableView(self)
+        self.table.setAccessibleName(self.rows_name)
+        self.search_edit.setAccessibleName(f"Поиск: {self.rows_name.lower()}")
         self._build_table()
         self._build_layout()
         self._search_timer = QTimer(self)
@@ -125,12 +129,14 @@ class ListTab(QWidget):
     def _build_layout(self) -> None:
         bar = QHBoxLayout()
         bar.addWidget(self.search_edit, 1)
-        for widget in self.extra_filters():
+        filters = self.extra_filters()
+        for widget in filters:
             bar.addWidget(widget)
         bar.addWidget(self.count_label)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
+        in_order(self.search_edit, *filters, self.table)  # the filters are made after the table
 
     def set_column_widths(self, widths: list[int]) -> None:
         for column, width in enumerate(widths):

@@ -33,7 +33,7 @@ from db.engine import Database
 from ui.dialogs.duplicates_dialog import DuplicatesDialog
 from ui.dialogs.import_dialog import ImportDialog
 from ui.file_dialogs import announce_saved, save_file
-from ui.fit import scrolling
+from ui.fit import keep_splitter, scrolling
 from ui.read_only import writes
 from ui.tabs.list_tab import ListTab
 from ui.widgets.lists_panel import ListsPanel
@@ -44,6 +44,7 @@ TITLE = "Адресаты"
 
 
 class RecipientsTab(ListTab):
+    rows_name = "Адресаты"
     search_placeholder = "Поиск по организации, должности, фамилии, коду, эл. почте"
     search_tooltip = (
         "Слова ищутся в любой форме: «Шапша» найдет и «Шапше», «калужская» — «Калужской»;\n"
@@ -125,6 +126,7 @@ class RecipientsTab(ListTab):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([700, 560])
+        keep_splitter(self.splitter, "recipients")
         layout = QVBoxLayout(self)
         layout.addLayout(toolbar)
         layout.addWidget(self.splitter, 1)

@@ -25,6 +25,7 @@ from app.states import LetterStatus
 from app.text import date_ru
 from db.engine import Database
 from ui import palette
+from ui.keyboard import key_tip
 from ui.read_only import writes
 from ui.tabs.list_tab import ListTab
 from ui.widgets.period_filter import PeriodFilter
@@ -97,6 +98,7 @@ def _delivery(row: LetterRow) -> str:
 
 
 class RegistryTab(ListTab):
+    rows_name = "Исходящие письма"
     search_placeholder = "Поиск по номеру, заголовку, адресату и тексту письма"
     search_tooltip = (
         "Слова ищутся в любой форме: «мероприятие» найдет «мероприятиях», «Шапша» — «Шапше».\n"
@@ -133,13 +135,15 @@ class RegistryTab(ListTab):
         self.period_combo = self.period.combo
         self.from_edit, self.to_edit = self.period.from_edit, self.period.to_edit
         self.journal_filter = QComboBox()
+        self.journal_filter.setAccessibleName("Журнал")
         self.status_filter = QComboBox()
+        self.status_filter.setAccessibleName("Состояние")
         for status, label in STATUSES:
             self.status_filter.addItem(label, status)
         self.journal_filter.currentIndexChanged.connect(self.refresh)
         self.status_filter.currentIndexChanged.connect(self.refresh)
         self.new_button = QPushButton("Новое письмо")
-        self.new_button.setToolTip("Ctrl+N")
+        key_tip(self.new_button, "Ctrl+N", "Новое исходящее письмо")
         self.new_button.clicked.connect(self.new_letter_requested)
         writes(self.new_button)
         return [*self.period.widgets(), self.journal_filter, self.status_filter,

@@ -49,6 +49,7 @@ def _count_column(title: str, field: str, colour: str) -> Column:
 
 
 class ReportsTab(ListTab):
+    rows_name = "Письма на контроле"
     search_placeholder = "Поиск по номеру и заголовку письма"
     count_text = "Писем: {count}"
     open_requested = Signal(int)
@@ -69,9 +70,11 @@ class ReportsTab(ListTab):
 
     def extra_filters(self) -> list[QWidget]:
         self.show_combo = QComboBox()
+        self.show_combo.setAccessibleName("Показать")
         for key, label in OVERVIEW_FILTERS.items():
             self.show_combo.addItem(label, key)
         self.period_combo = QComboBox()
+        self.period_combo.setAccessibleName("Срок")
         for key, label in PERIODS:
             self.period_combo.addItem(label, key)
         self.show_combo.currentIndexChanged.connect(self.refresh)

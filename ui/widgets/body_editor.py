@@ -124,6 +124,7 @@ class BodyEditor(QWidget):
         super().__init__(parent)
         self.edit = BodyTextEdit(self)
         self.edit.setObjectName("body")
+        self.edit.setAccessibleName("Текст письма")
         self.edit.setPlaceholderText(
             "Текст письма. Вставка из Word сохраняет абзацы, списки, таблицы и выделение"
         )

@@ -20,6 +20,7 @@ class DueDateEdit(QWidget):
         self.edit = QDateEdit(QDate(date), self)
         self.edit.setCalendarPopup(True)
         self.edit.setDisplayFormat("dd.MM.yyyy")
+        self.edit.setAccessibleName("Срок")
         self.weekday = QLabel(self)
         self.warning = QLabel(self)
         self.warning.setStyleSheet(f"color: {palette.WARNING};")

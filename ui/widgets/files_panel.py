@@ -45,6 +45,7 @@ class FilesPanel(QGroupBox):
         self.db, self.letter_id = db, letter_id
         self.setAcceptDrops(True)
         self.tree = QTreeWidget()
+        self.tree.setAccessibleName("Файлы письма")
         self.tree.setHeaderLabels(["Файл", "Вид", "Название", "Размер", "Стр."])
         self.tree.setRootIsDecorated(False)
         self.tree.setMaximumHeight(110)

@@ -32,6 +32,7 @@ from app.services.directory.distribution_lists import (
 )
 from app.services.directory.recipients import DELIVERY_METHODS, get_recipient
 from db.engine import Database
+from ui.keyboard import label_for
 from ui.read_only import writes
 
 TITLE = "Списки рассылки"
@@ -53,6 +54,7 @@ class ListsPanel(QWidget):
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.list_combo = QComboBox()
+        self.list_combo.setAccessibleName("Список рассылки")
         self.list_combo.setObjectName("list_combo")
         self.list_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -73,12 +75,14 @@ class ListsPanel(QWidget):
         self.heading_edit = QLineEdit()
         self.heading_edit.setPlaceholderText("Как печатать в письме (по умолчанию — название)")
         self.heading_edit.textEdited.connect(self._touch)
+        self.heading_edit.setAccessibleName("Адресат в письме")
         heading = QHBoxLayout()
         heading.addWidget(QLabel("Адресат в письме:"))
         heading.addWidget(self.heading_edit, 1)
         layout.addLayout(heading)
         self.members = QListWidget()
         self.members.setObjectName("list_members")
+        self.members.setAccessibleName("Адресаты списка")
         self.members.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.members.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.members.model().rowsMoved.connect(self._renumber)
@@ -102,8 +106,8 @@ class ListsPanel(QWidget):
         writes(self.add_button, remove_member, up, down)
         layout.addLayout(row)
         delivery = QHBoxLayout()
-        delivery.addWidget(QLabel("Способ доставки участника:"))
         self.delivery_combo = QComboBox()
+        delivery.addWidget(label_for("Способ доставки участника:", self.delivery_combo))
         self.delivery_combo.addItem("как у адресата", "")
         for method in DELIVERY_METHODS:
             self.delivery_combo.addItem(method, method)

@@ -29,11 +29,14 @@ class PeriodFilter:
     def __init__(self, changed: Callable[[], None]) -> None:
         self._changed = changed
         self.combo = QComboBox()
+        self.combo.setAccessibleName("Период")
         for value, label in PERIODS:
             self.combo.addItem(label, value)
         today = clock.today()
         self.from_edit = QDateEdit(QDate(today.year, 1, 1))
         self.to_edit = QDateEdit(QDate(today.year, today.month, today.day))
+        self.from_edit.setAccessibleName("Период с")
+        self.to_edit.setAccessibleName("Период по")
         for edit in (self.from_edit, self.to_edit):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("dd.MM.yyyy")

@@ -125,6 +125,7 @@ class RecipientEditor(QWidget):
         for edit, hint in ((self.last_edit, "Фамилия"), (self.first_edit, "Имя или инициал"),
                            (self.middle_edit, "Отчество")):  # fmt: skip
             edit.setPlaceholderText(hint)
+            edit.setAccessibleName(hint)
             names.addWidget(edit)
         self.gender_combo = QComboBox()
         for value, label in (("", "по отчеству"), ("m", "мужской"), ("f", "женский")):
@@ -149,6 +150,13 @@ class RecipientEditor(QWidget):
         self.phone_edit = QLineEdit()
         self.code_edit = QLineEdit()
         self.code_edit.setPlaceholderText("присваивается при сохранении")
+        for edit, name in (
+            (self.medo_edit, "Идентификатор МЭДО"),
+            (self.medo_address_edit, "Адрес МЭДО"),
+            (self.postcode_edit, "Почтовый индекс"),
+            (self.address_edit, "Почтовый адрес"),
+        ):
+            edit.setAccessibleName(name)
         address = QHBoxLayout()
         address.addWidget(self.postcode_edit)
         address.addWidget(self.address_edit, 1)
@@ -205,12 +213,14 @@ class RecipientEditor(QWidget):
         self.lines_edit = QPlainTextEdit()
         self.lines_edit.setTabChangesFocus(True)  # Tab moves on, as in every field
         self.lines_edit.setObjectName("addressee_preview")
+        self.lines_edit.setAccessibleName("Адресат, как будет напечатан")
         self.lines_edit.setMaximumHeight(86)
         font = QFont("Liberation Serif")
         font.setPointSize(12)
         self.lines_edit.setFont(font)
         self.salutation_edit = QLineEdit()
         self.salutation_edit.setObjectName("salutation_preview")
+        self.salutation_edit.setAccessibleName("Обращение, как будет напечатано")
         self.salutation_edit.setFont(font)
         self.salutation_edit.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.lines = self._preview_row(form, "Адресат", self.lines_edit)
