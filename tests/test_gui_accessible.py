@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QTextEdit,
@@ -65,9 +66,10 @@ def unnamed(window: QWidget) -> list[str]:
 
 
 def _tab_stops(window: QWidget) -> list[QWidget]:
-    stops, seen = [], set()
+    stops: list[QWidget] = []
+    seen: set[int] = set()
     widget = window.nextInFocusChain()
-    while widget is not window and id(widget) not in seen:
+    while widget is not None and widget is not window and id(widget) not in seen:
         seen.add(id(widget))
         takes_tab = widget.focusPolicy() & Qt.FocusPolicy.TabFocus == Qt.FocusPolicy.TabFocus
         if (
@@ -191,8 +193,8 @@ def test_the_frequent_actions_show_their_keys(qtbot: QtBot, demo_db: Database) -
     window = shown_window(qtbot, demo_db)
     keys = {
         plain(action.text()): _key_text(action.shortcut())
-        for menu in window.menuBar().actions()
-        for action in menu.menu().actions()  # type: ignore[union-attr]
+        for menu in window.menuBar().findChildren(QMenu)
+        for action in menu.actions()
         if not action.shortcut().isEmpty()
     }
     assert keys["Новое письмо"] == "Ctrl+N" and keys["Печать журнала за период"] == "Ctrl+Shift+P"
