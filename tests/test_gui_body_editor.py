@@ -232,3 +232,34 @@ def test_f3_previews_the_letter_with_blank_number_and_issues_none(
     with qtbot.waitSignal(dialog.accepted, timeout=3000):
         qtbot.mouseClick(dialog.register_button, Qt.MouseButton.LeftButton)
     assert dialog.result_letter is not None and dialog.result_letter.number == "1/5"
+
+
+def test_tab_in_a_table_moves_between_cells(qtbot: QtBot) -> None:
+    """In a body table Tab goes to the next cell and Shift+Tab back (Tab in the last cell adds
+    a row), the focus stays in the text, and neither they nor Ctrl+Tab type a tab character."""
+    editor = BodyEditor()
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is editor)
+    editor.edit.setFocus()
+    editor.insert_table(2, 2)
+    type_text(editor.edit, "а")
+    qtbot.keyClick(editor.edit, Qt.Key.Key_Tab)
+    type_text(editor.edit, "б")
+    qtbot.keyClick(editor.edit, Qt.Key.Key_Tab)
+    type_text(editor.edit, "в")
+    qtbot.keyClick(editor.edit, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(editor.edit, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is editor.edit
+    table = editor.edit.textCursor().currentTable()
+    assert table is not None
+    cells = [
+        [table.cellAt(row, column).firstCursorPosition().block().text() for column in range(2)]
+        for row in range(2)
+    ]
+    assert cells == [["а", "б"], ["в", ""]]
+    assert "\t" not in editor.edit.toPlainText()
+    editor.edit.setTextCursor(table.cellAt(1, 1).lastCursorPosition())
+    qtbot.keyClick(editor.edit, Qt.Key.Key_Tab)  # in the last cell: a new row, as in Word
+    assert table.rows() == 3

@@ -97,10 +97,15 @@ class BodyTextEdit(QTextEdit):
         self.setTextCursor(cursor)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Tab and Shift+Tab in a list item change its level; elsewhere Tab leaves the field
-        (a letter has no tab stops: the layout indents)."""
+        """Tab and Shift+Tab in a table go from cell to cell (Tab in the last cell adds a row,
+        as in Word); in a list item they change its level; elsewhere Tab leaves the field (a
+        letter has no tab stops: the layout indents). No Tab types a tab character."""
         key = event.key()
-        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and not self.textCursor().currentTable():
+        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and self.textCursor().currentTable():
+            if not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                self._to_cell(key == Qt.Key.Key_Tab)
+            return
+        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
             if self.textCursor().currentList() is not None:
                 self.parent_editor().nest(key == Qt.Key.Key_Tab)
                 return
@@ -108,6 +113,21 @@ class BodyTextEdit(QTextEdit):
             QWidget.focusNextPrevChild(self, key == Qt.Key.Key_Tab)
             return
         super().keyPressEvent(event)
+
+    def _to_cell(self, forward: bool) -> None:
+        cursor = self.textCursor()
+        table = cursor.currentTable()
+        if table is None:
+            return
+        cell = table.cellAt(cursor)
+        columns = table.columns()
+        index = cell.row() * columns + cell.column() + (1 if forward else -1)
+        if index < 0:
+            return
+        if index >= table.rows() * columns:
+            table.appendRows(1)
+        target = table.cellAt(index // columns, index % columns)
+        self.setTextCursor(target.lastCursorPosition())
 
     def parent_editor(self) -> BodyEditor:
         parent = self.parent()
