@@ -177,3 +177,28 @@ def period_key(date: dt.date, period: str) -> str:
     if period == "never":
         return "*"
     raise UserError(f"Неизвестный период нумерации «{period}»; допустимы: {', '.join(PERIODS)}")
+
+
+def number_pattern(template: Template) -> re.Pattern[str]:
+    """A regex that reads a number made from ``template`` back into its parts."""
+    parts = []
+    for part in template.parts:
+        if isinstance(part, str):
+            parts.append(re.escape(part))
+        else:
+            parts.append(_token_pattern(part))
+    return re.compile("^" + "".join(parts) + "$")
+
+
+def _token_pattern(token: Token) -> str:
+    if token.name == "seq":
+        return rf"(?P<seq>\d{{{max(token.width, 1)},}})"
+    if token.name == "year":
+        return r"(?P<year>\d{4})"
+    if token.name == "yy":
+        return r"(?P<yy>\d{2})"
+    if token.name == "mm":
+        return r"(?P<mm>\d{2})"
+    if token.name == "q":
+        return r"(?P<q>[1-4])"
+    return rf"(?P<{token.name}>.+?)"

@@ -66,6 +66,13 @@ class ControlState(StrEnum):
         return _CONTROL[self]
 
 
+# a recipient's report that no longer waits (received, taken off, not needed), and those still
+# waited for: one rule for the control view, the journal list and the overdue notice
+OUTSTANDING = (ControlState.EXPECTED, ControlState.REMINDED)
+DONE_STATES = (ControlState.RECEIVED, ControlState.CLOSED, ControlState.EXCUSED)
+OFF_CONTROL = (ControlState.EXCUSED, ControlState.CLOSED)  # no report is waited for
+
+
 class ControlStatus(StrEnum):
     """A recipient's report as the clerk sees it on a day: the stored state, with «overdue» and
     «received in time / late» worked out from the dates."""

@@ -54,8 +54,8 @@ def import_figures(count: int, positions: list[str], names: list[list[str]]) -> 
     import csv
     import tempfile
 
-    from app.registry import open_registry
     from app.services.directory.recipient_io import apply_import, plan_import
+    from app.services.safety.opening import open_registry
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "recipients.csv"

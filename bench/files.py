@@ -40,11 +40,11 @@ def _child(way: str, folder: Path, source: Path) -> dict[str, Any]:
     os.environ["SECRETARIAT_CONFIG_DIR"] = str(folder / "config")
     from sqlalchemy import select
 
-    from app.registry import open_registry
     from app.services.demo import load_demo
     from app.services.organization.profile import get_organization, save_organization
     from app.services.registry.letter_files import attach_file, save_letter_file
     from app.services.registry.letters import letter_id_by_number
+    from app.services.safety.opening import open_registry
     from db.models import StoredFile
 
     db = open_registry(str(folder / "bench.db"))

@@ -74,7 +74,7 @@ def keystrokes(db_path: str, queries: list[str]) -> dict[str, Any]:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from app.registry import open_registry
+    from app.services.safety.opening import open_registry
     from ui.application import peak_memory_mb
     from ui.main_window import MainWindow
 

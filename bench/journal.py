@@ -17,9 +17,11 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from app.registry import open_registry
+from app.services.journal.excel_import import apply_import, preview_import
+from app.services.journal.gaps import journal_gaps
+from app.services.journal.printouts import export_journal
 from app.services.organization.profile import JournalData, save_journal
-from app.services.registry.journal import apply_import, export_journal, journal_gaps, preview_import
+from app.services.safety.opening import open_registry
 from bench.data import year_with_most_letters
 from bench.timing import stats, timed
 

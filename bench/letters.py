@@ -57,10 +57,10 @@ def run(repeat: int, with_libreoffice: bool) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="bench-letters-"))
     os.environ["SECRETARIAT_DATA_DIR"] = str(tmp / "data")
     os.environ["SECRETARIAT_CONFIG_DIR"] = str(tmp / "config")
-    from app.registry import open_registry
     from app.services.demo import load_demo
     from app.services.output.letter_export import export_letter, prepare, render
     from app.services.registry.letters import letter_id_by_number
+    from app.services.safety.opening import open_registry
 
     db = open_registry(str(tmp / "bench.db"))
     load_demo(db)

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.progress_line import ProgressLine
-from app.registry import open_registry
 from app.search_terms import parse_search, tsquery
 from app.services.safety.migrate import migrate_to
+from app.services.safety.opening import open_registry
 from bench.search_timing import time_searches
 from tests.pg_server import start_server
 

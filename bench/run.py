@@ -25,7 +25,6 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.registry import open_registry
 from app.search_terms import fts5_query, parse_search
 from app.services.demo import load_demo
 from app.services.directory.recipients import (
@@ -37,6 +36,7 @@ from app.services.incoming.listing import IncomingQuery, count_incoming, list_in
 from app.services.organization.profile import JournalData, list_journals, save_journal
 from app.services.registry.letter_list import COUNT_CAP, count_letters, list_letters
 from app.services.registry.letters import Addressee, LetterCard, register_letter
+from app.services.safety.opening import open_registry
 from bench import gui, journal, letters, postgres
 from bench.data import generate_incoming, generate_letters, generate_recipients
 from bench.search_timing import time_searches

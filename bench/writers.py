@@ -20,8 +20,8 @@ from typing import Any
 
 
 def _register(url: str, n: int, start_at: float, queue: Any) -> None:
-    from app.registry import open_registry
     from app.services.registry.letters import Addressee, LetterCard, register_letter
+    from app.services.safety.opening import open_registry
 
     db = open_registry(url)
     time.sleep(max(0.0, start_at - time.time()))
@@ -63,8 +63,8 @@ def writers(url: str, processes: int, each: int) -> dict[str, Any]:
 
 
 def _demo(url: str) -> None:
-    from app.registry import open_registry
     from app.services.demo import load_demo
+    from app.services.safety.opening import open_registry
 
     db = open_registry(url)
     load_demo(db)

@@ -28,8 +28,8 @@ def main() -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from app.registry import open_registry
     from app.services.demo import load_demo
+    from app.services.safety.opening import open_registry
     from ui.dialogs.letter_dialog import LetterDialog
     from ui.dialogs.settings_dialog import SettingsDialog
     from ui.main_window import MainWindow
@@ -187,7 +187,7 @@ def main() -> int:
 
 def _incoming(demo, window, shoot) -> None:  # type: ignore[no-untyped-def]
     """The card of an incoming letter on control, and the registration dialog."""
-    from app.services.incoming.lookup import incoming_id_by_number
+    from app.services.links.replies import incoming_id_by_number
     from ui.dialogs.incoming_dialogs import IncomingCardDialog, IncomingDialog
 
     card = IncomingCardDialog(demo, incoming_id_by_number(demo, "1-вх"), window)
@@ -291,9 +291,9 @@ def _safety(demo, window, shoot, tmp: Path, app) -> None:  # type: ignore[no-unt
     """Backups, the audit viewer, and the window on a read-only database."""
     import datetime as dt
 
-    from app.registry import open_registry
     from app.services.directory.recipients import get_recipient, list_recipients, save_recipient
     from app.services.safety.backup import create_backup
+    from app.services.safety.opening import open_registry
     from ui.dialogs.audit_dialog import AuditDialog
     from ui.dialogs.backup_dialog import BackupDialog
     from ui.main_window import MainWindow

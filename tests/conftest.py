@@ -51,7 +51,7 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def db(db_path: Path) -> Iterator[Database]:
-    from app.registry import open_registry
+    from app.services.safety.opening import open_registry
 
     database = open_registry(str(db_path))
     yield database
@@ -75,8 +75,8 @@ def demo_copy(folder: Path, target: Path, *, mixed_mailing: bool = False) -> Pat
     import sqlite3
     import uuid
 
-    from app.registry import open_registry
     from app.services.demo import load_demo
+    from app.services.safety.opening import open_registry
 
     key = (mixed_mailing, os.environ.get("SECRETARIAT_TODAY", ""))
     if key not in _DEMO_TEMPLATES:
@@ -96,7 +96,7 @@ def demo_copy(folder: Path, target: Path, *, mixed_mailing: bool = False) -> Pat
 
 
 def _open(path: Path) -> Iterator[Database]:
-    from app.registry import open_registry
+    from app.services.safety.opening import open_registry
 
     database = open_registry(str(path))
     yield database
@@ -185,7 +185,7 @@ def pg_url(pg: PgServer) -> str:
 
 @pytest.fixture
 def pg_db(pg_url: str) -> Iterator[Database]:
-    from app.registry import open_registry
+    from app.services.safety.opening import open_registry
 
     db = open_registry(pg_url)
     yield db

@@ -1,4 +1,5 @@
-"""Imports go one way: ui → app → db. The domain never needs Qt widgets."""
+"""Imports go one way: ui → app → db. The domain never needs Qt widgets. Inside
+``app/services`` the packages stand in layers, each importing only from the layers below."""
 
 from __future__ import annotations
 
@@ -58,7 +59,8 @@ def test_cli_does_not_load_qt() -> None:
     import sys
 
     code = (
-        "import sys, app.cli, app.services.organization.setup, app.services.demo, app.registry;"
+        "import sys, app.cli, app.services.organization.setup, app.services.demo,"
+        " app.services.safety.opening;"
         " print(sorted(m for m in sys.modules if m.startswith('PySide6')))"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
@@ -131,3 +133,55 @@ def test_no_import_cycles() -> None:
 def test_cycle_finder_sees_a_cycle() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert cycles(graph) == [["a", "b", "c"]]
+
+
+# app/services, lowest first: a package imports only from the layers below its own
+SERVICE_LAYERS: list[set[str]] = [
+    {"access", "files", "links", "numbers", "search"},  # the shared floor
+    {"directory"},
+    {"organization"},
+    {"registry"},
+    {"control", "safety"},
+    {"incoming", "output"},
+    {"dispatch", "journal"},
+    {"demo"},
+]
+
+
+def upward_imports(root: Path, layers: list[set[str]]) -> list[str]:
+    """Imports (inside functions too) of a service package from its own layer or above; a
+    package in no layer is named too, so a new one is placed before it is used."""
+    level = {name: n for n, names in enumerate(layers) for name in names}
+    found = []
+    for path in sorted((root / "app" / "services").rglob("*.py")):
+        if path.name == "__init__.py" and path.parent == root / "app" / "services":
+            continue
+        here = path.relative_to(root / "app" / "services").parts[0].removesuffix(".py")
+        if here not in level:
+            found.append(f"{here}: in no layer")
+            continue
+        for name in imported_modules(path):
+            if not name.startswith("app.services."):
+                continue
+            there = name.split(".")[2]
+            if there != here and level.get(there, len(layers)) >= level[here]:
+                found.append(f"{path.relative_to(root)}: imports app.services.{there}")
+    return sorted(set(found))
+
+
+def test_service_packages_stand_in_layers() -> None:
+    assert upward_imports(ROOT, SERVICE_LAYERS) == []
+
+
+def test_layers_check_sees_an_upward_import(tmp_path: Path) -> None:
+    services = tmp_path / "app" / "services"
+    (services / "numbers").mkdir(parents=True)
+    (services / "numbers" / "counters.py").write_text(
+        "def f():\n    from app.services.registry.letters import x\n"
+    )
+    (services / "newcomer").mkdir()
+    (services / "newcomer" / "a.py").write_text("")
+    assert upward_imports(tmp_path, SERVICE_LAYERS) == [
+        "app/services/numbers/counters.py: imports app.services.registry",
+        "newcomer: in no layer",
+    ]

@@ -168,9 +168,9 @@ def test_a_copy_of_a_registry_that_went_its_own_way_is_not_restored_silently(
     number, and the refusal names it."""
     import shutil
 
-    from app.registry import open_registry
     from app.services.registry.letters import register_letter
     from app.services.safety.backup import create_backup
+    from app.services.safety.opening import open_registry
     from tests.conftest import make_card
 
     demo_db.dispose()

@@ -12,7 +12,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app.cli import main
-from app.services.safety.audit_log import verify_audit
+from app.services.access.audit_log import verify_audit
 from db.engine import Database
 
 
@@ -114,9 +114,9 @@ def test_cli_audit_verify(
 def test_an_existing_registry_is_chained_at_the_upgrade(db_path: Path) -> None:
     from alembic import command
 
-    from app.registry import open_registry
+    from app.services.access.audit_log import AuditQuery, list_audit
     from app.services.demo import load_demo
-    from app.services.safety.audit_log import AuditQuery, list_audit
+    from app.services.safety.opening import open_registry
     from db.engine import open_database
     from db.schema import _alembic_config, upgrade
 

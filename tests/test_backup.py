@@ -12,7 +12,6 @@ import pytest
 
 from app.cli import main
 from app.errors import UserError
-from app.registry import open_registry
 from app.services.registry.letter_list import list_letters
 from app.services.registry.letters import Addressee, LetterCard, register_letter
 from app.services.safety import backup
@@ -24,6 +23,7 @@ from app.services.safety.backup import (
     restore_backup,
     to_keep,
 )
+from app.services.safety.opening import open_registry
 from db.engine import Database
 
 
@@ -188,9 +188,9 @@ def test_a_letters_files_come_back_with_the_copy(
     checksum came with it); one attached after the copy is gone with the rest of that day."""
     import os
 
+    from app.services.files.stored_files import CHUNK
     from app.services.registry.letter_files import attach_file, letter_files, save_letter_file
     from app.services.registry.letters import letter_id_by_number
-    from app.services.safety.stored_files import CHUNK
 
     letter = letter_id_by_number(demo_db, "710/5")  # type: ignore[arg-type]
     scan = tmp_path / "скан.bin"

@@ -13,11 +13,11 @@ import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from app.registry import open_registry
 from app.services.demo import load_demo
 from app.services.registry.letter_list import list_letters
 from app.services.registry.letters import Addressee, LetterCard, register_letter
 from app.services.safety.maintenance import check_database
+from app.services.safety.opening import open_registry
 
 PROCESSES = 4
 EACH = 250
@@ -85,7 +85,7 @@ def test_killed_process_loses_nothing_it_reported(db_path: Path) -> None:
     _demo(db_path)
     ctx = multiprocessing.get_context("forkserver")
     # a fork, not a start
-    ctx.set_forkserver_preload(["app.registry", "app.services.registry.letters"])
+    ctx.set_forkserver_preload(["app.services.safety.opening", "app.services.registry.letters"])
     reported: list[str] = []
     rng = random.Random(20251121)
     for kill in range(1, KILLS + 1):

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from app import clock
 from app.services.incoming.detail import incoming_detail
-from app.services.incoming.lookup import incoming_id_by_number
+from app.services.links.replies import incoming_id_by_number
 from db.engine import Database
 from tests.test_gui import settle, shown_window, type_text
 from ui import file_dialogs

@@ -10,10 +10,10 @@ import pytest
 from PySide6.QtWidgets import QComboBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app.registry import open_registry
 from app.services.demo import load_demo
 from app.services.organization.profile import list_journals
 from app.services.safety.backup import create_backup
+from app.services.safety.opening import open_registry
 from db.engine import Database
 from tests.qt_items import item
 from tests.test_gui import _save, shown_window

@@ -19,7 +19,7 @@ import json, sys
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication, QLabel
 app = QApplication([])
-from app.registry import open_registry
+from app.services.safety.opening import open_registry
 from app.services.registry.letters import letter_id_by_number
 from ui.application import program_icon
 from ui.dialogs.preview_dialog import PreviewDialog

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.cli import main
-from app.registry import open_registry
+from app.services.safety.opening import open_registry
 from db.engine import Database
 from tests.conftest import DATA
 

@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import select
 
 from app.errors import UserError
-from app.registry import open_registry
 from app.services.control.reports import letter_control
 from app.services.incoming.cards import IncomingCard, card_from_json
 from app.services.incoming.detail import card_lines, incoming_detail
@@ -38,6 +37,7 @@ from app.services.registry.letters import (
     ReportData,
     register_letter,
 )
+from app.services.safety.opening import open_registry
 from app.states import ControlState, Execution
 from db.engine import Database
 from db.models import ReportControl
@@ -430,7 +430,8 @@ def test_a_json_card_names_its_problems(tmp_path: Path) -> None:
 def test_gaps_and_export_of_an_incoming_journal(registry: Database, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    from app.services.registry.journal import export_journal, journal_gaps
+    from app.services.journal.gaps import journal_gaps
+    from app.services.journal.printouts import export_journal
 
     register_incoming(registry, card(), today=TODAY)
     moved = JournalData(**{**INCOMING_JOURNAL.__dict__, "next_seq": 5})
@@ -524,7 +525,7 @@ def test_a_card_is_corrected_and_a_mistaken_registration_annulled(
 ) -> None:
     from app.errors import ConflictError
     from app.services.incoming.registration import annul_incoming, update_incoming
-    from app.services.registry.journal import journal_gaps
+    from app.services.journal.gaps import journal_gaps
 
     first = register_incoming(registry, card(), today=TODAY)
     read = incoming_detail(registry, first.id, today=TODAY)

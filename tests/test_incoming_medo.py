@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from app.errors import UserError
-from app.registry import open_registry
 from app.services.directory.recipients import RecipientData, save_recipient
 from app.services.incoming.detail import incoming_detail
 from app.services.incoming.medo_import import import_medo
 from app.services.organization.profile import get_organization
 from app.services.registry.letters import find_letter_in, letter_id_by_number
+from app.services.safety.opening import open_registry
 from db.engine import Database
 from tests.test_medo import TODAY, sign_and_send
 
@@ -311,7 +311,7 @@ def test_a_package_is_read_as_written(
     from lxml import etree
 
     from app.exporters.medo import CONTAINER_NS, PASSPORT
-    from app.services.registry.file_store import count_pages
+    from app.services.files.file_store import count_pages
     from tests.test_cli import run
 
     inbox = tmp_path / "inbox" / package.name

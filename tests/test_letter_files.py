@@ -17,6 +17,7 @@ from sqlalchemy import func, select, update
 
 from app.cli import main
 from app.errors import UserError
+from app.services.files.stored_files import CHUNK
 from app.services.organization.profile import get_organization, save_organization
 from app.services.output.letter_export import preview_pdf
 from app.services.registry.letter_files import (
@@ -27,7 +28,6 @@ from app.services.registry.letter_files import (
 )
 from app.services.registry.letter_list import LetterQuery, list_letters
 from app.services.registry.letters import letter_id_by_number
-from app.services.safety.stored_files import CHUNK
 from db.engine import Database
 from db.models import AuditEvent, StoredFile, StoredFileChunk
 

@@ -129,7 +129,7 @@ def test_numbers_have_an_upper_bound(demo_db: Database, seq: int) -> None:
 
 
 def test_hostile_import_number_is_rejected(demo_db: Database, tmp_path: Path) -> None:
-    from app.services.registry.journal import preview_import
+    from app.services.journal.excel_import import preview_import
 
     path = tmp_path / "j.csv"
     path.write_text(
@@ -148,8 +148,8 @@ def test_hostile_import_number_is_rejected(demo_db: Database, tmp_path: Path) ->
 def test_restore_never_issues_a_number_twice_and_brings_letters_back(
     demo_db: Database, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from app.registry import open_registry
     from app.services.safety.backup import create_backup, restore_backup
+    from app.services.safety.opening import open_registry
 
     _journal(demo_db, "ТСТ")
     assert _register(demo_db, "ТСТ", OCT) == "1-ИСХ"
@@ -192,7 +192,7 @@ def test_restore_never_issues_a_number_twice_and_brings_letters_back(
 def test_restore_over_an_unreadable_database_asks_for_the_last_numbers(
     demo_db: Database, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from app.registry import open_registry
+    from app.services.safety.opening import open_registry
 
     _journal(demo_db, "ТСТ")
     _register(demo_db, "ТСТ", OCT)
@@ -225,7 +225,6 @@ def test_copies_of_two_registries_in_one_folder_never_mix(
     import os
     import sqlite3
 
-    from app.registry import open_registry
     from app.services.safety.backup import (
         ForeignCopyError,
         Owner,
@@ -235,6 +234,7 @@ def test_copies_of_two_registries_in_one_folder_never_mix(
         list_backups,
         restore_backup,
     )
+    from app.services.safety.opening import open_registry
 
     folder = tmp_path / "shared-copies"
     # the same file name in two folders: only the identity tells them apart
@@ -448,6 +448,7 @@ def test_a_sent_letter_changes_only_with_a_reason_and_keeps_its_previous_text(
 ) -> None:
     from dataclasses import replace
 
+    from app.services.access.audit_log import AuditQuery, list_audit
     from app.services.dispatch.record import dispatch_status, mark
     from app.services.registry.letter_cards import letter_card
     from app.services.registry.letters import (
@@ -456,7 +457,6 @@ def test_a_sent_letter_changes_only_with_a_reason_and_keeps_its_previous_text(
         register_letter,
         update_letter,
     )
-    from app.services.safety.audit_log import AuditQuery, list_audit
 
     body = (
         "Просим представить сведения о проведенных мероприятиях до 1 декабря. "

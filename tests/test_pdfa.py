@@ -17,8 +17,8 @@ import pikepdf
 import pytest
 
 from app.exporters.envelope_pdf import EnvelopeAddress, render_envelopes
+from app.services.journal.printouts import export_journal
 from app.services.output.letter_export import prepare, render
-from app.services.registry.journal import export_journal
 from app.services.registry.letters import letter_id_by_number
 from db.engine import Database
 

@@ -23,14 +23,14 @@ _users = iter(range(1, 1000))
 
 def _login(pg: PgServer, pg_url: str, role: str) -> tuple[str, str]:
     """A new server login made a member of this registry's ``role`` through the program."""
-    from app.services.safety.roles import grant
+    from app.services.access.roles import grant
 
     name = f"{role[:5]}{next(_users)}x"
     owner = create_engine(pg_url)
     with owner.begin() as conn:
         conn.execute(text(f"CREATE ROLE {name} LOGIN"))
     owner.dispose()
-    from app.registry import open_registry
+    from app.services.safety.opening import open_registry
 
     db = open_registry(pg_url)
     grant(db, name, role)
@@ -56,9 +56,9 @@ def test_a_registrar_cannot_issue_a_number_twice(
 ) -> None:
     """The repro: register, DELETE the letter, move the counter back, register again — each step
     refused by the server; setval too; a numbered row cannot be renumbered or made up."""
-    from app.registry import open_registry
     from app.services.demo import load_demo
     from app.services.registry.letters import register_letter
+    from app.services.safety.opening import open_registry
 
     load_demo(pg_db)
     _name, url = _login(pg, pg_url, "registrar")
@@ -140,9 +140,9 @@ def test_the_server_chains_the_audit_with_the_owners_key(
     """Every event is linked by an HMAC-SHA-256 under the owner's key (checked here with Python's
     own hmac); the database user is the server's, not what the client says; a chain rebuilt by
     someone without the key — re-hashed with the public rule — is found."""
+    from app.services.access.audit_log import verify_audit
     from app.services.demo import load_demo
     from app.services.registry.letters import register_letter
-    from app.services.safety.audit_log import verify_audit
     from db.audit_hash import event_hash
 
     load_demo(pg_db)
@@ -189,9 +189,9 @@ def test_roles_belong_to_one_registry(pg: PgServer, psql: list[Engine]) -> None:
     """Admin in registry A is nothing in registry B on the same server; the grant is an event in
     A's audit."""
     from app.errors import UserError
-    from app.registry import open_registry
-    from app.services.safety.audit_log import verify_audit
-    from app.services.safety.roles import current_role
+    from app.services.access.audit_log import verify_audit
+    from app.services.access.roles import current_role
+    from app.services.safety.opening import open_registry
 
     url_a = pg.create_database(f"regsec_a{next(_users)}")
     url_b = pg.create_database(f"regsec_b{next(_users)}")
@@ -224,9 +224,9 @@ def test_roles_belong_to_one_registry(pg: PgServer, psql: list[Engine]) -> None:
 def test_members_of_the_server_wide_roles_move_to_the_registrys_own(pg: PgServer) -> None:
     """A registry made before migration 0019: whoever had the server-wide role keeps it in this
     registry only; the server-wide role keeps no right here; the move is in the audit."""
-    from app.registry import open_registry
-    from app.services.safety.audit_log import verify_audit
-    from app.services.safety.roles import current_role
+    from app.services.access.audit_log import verify_audit
+    from app.services.access.roles import current_role
+    from app.services.safety.opening import open_registry
     from db import schema
     from db.engine import open_database
 

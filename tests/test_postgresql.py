@@ -88,9 +88,9 @@ def test_russian_search_folds_case_and_yo(pg_db: Database) -> None:
 
 def test_conflict_and_audit_name_the_database_user(pg_db: object, pg: PgServer) -> None:
     from app.errors import ConflictError
+    from app.services.access.audit_log import AuditQuery, list_audit
     from app.services.demo import load_demo
     from app.services.directory.recipients import get_recipient, list_recipients, save_recipient
-    from app.services.safety.audit_log import AuditQuery, list_audit
 
     load_demo(pg_db)  # type: ignore[arg-type]
     code = list_recipients(pg_db, "")[0].code  # type: ignore[arg-type]
@@ -108,9 +108,9 @@ def test_conflict_and_audit_name_the_database_user(pg_db: object, pg: PgServer) 
 def test_migrate_to_copies_everything_and_numbering_goes_on(
     db_path: Path, pg_url: str, tmp_path: Path
 ) -> None:
-    from app.registry import open_registry
     from app.services.demo import load_demo
     from app.services.registry.letters import register_letter
+    from app.services.safety.opening import open_registry
 
     sqlite_db = open_registry(str(db_path))
     load_demo(sqlite_db, mixed_mailing=True)
@@ -121,7 +121,7 @@ def test_migrate_to_copies_everything_and_numbering_goes_on(
     scan = tmp_path / "скан.bin"
     scan.write_bytes(os.urandom(2 * 1024 * 1024 + 17))  # three pieces
     attach_file(sqlite_db, letter_id_by_number(sqlite_db, "710/5"), scan, kind="scan")
-    from app.services.safety.audit_log import verify_audit
+    from app.services.access.audit_log import verify_audit
 
     source_events = verify_audit(sqlite_db).events
     sqlite_db.dispose()
@@ -172,7 +172,7 @@ def test_searches_are_bounded_on_the_server(pg_db: Database) -> None:
 
     from app.errors import UserError
     from app.services.registry.letter_list import LetterQuery, list_letters
-    from app.services.registry.search_index import SEARCH_TIMEOUT_MS, search_session
+    from app.services.search.search_index import SEARCH_TIMEOUT_MS, search_session
 
     with search_session(pg_db) as session:
         shown = session.execute(text("SHOW statement_timeout")).scalar_one()
@@ -230,9 +230,9 @@ def test_migrate_to_of_a_value_too_long_for_the_server_is_one_short_line(
     from sqlalchemy import text
 
     from app.errors import UserError
-    from app.registry import open_registry
     from app.services.demo import load_demo
     from app.services.safety.migrate import migrate_to
+    from app.services.safety.opening import open_registry
 
     sqlite_db = open_registry(str(db_path))
     load_demo(sqlite_db)
@@ -267,8 +267,8 @@ def test_the_audit_chain_on_the_server(pg_db: Database, pg_url: str) -> None:
     from sqlalchemy import create_engine, text
     from sqlalchemy.exc import DBAPIError
 
+    from app.services.access.audit_log import verify_audit
     from app.services.demo import load_demo
-    from app.services.safety.audit_log import verify_audit
 
     load_demo(pg_db)
     registered_in_parallel(pg_url, PROCESSES, 10)
@@ -314,11 +314,11 @@ def test_roles_are_enforced_by_the_server(
 
     said: list[tuple[str, str]] = []
     from app.errors import UserError
-    from app.registry import open_registry
+    from app.services.access.roles import current_role
     from app.services.demo import load_demo
     from app.services.organization.profile import list_journals, save_journal
     from app.services.registry.letter_list import LetterQuery, count_letters
-    from app.services.safety.roles import current_role
+    from app.services.safety.opening import open_registry
     from tests.test_gui import shown_window
 
     load_demo(pg_db)
@@ -395,6 +395,6 @@ def test_roles_are_enforced_by_the_server(
     assert main(["--db", as_reader, "letters", "list"]) == 2
     assert "недостаточно прав в базе данных" in said[-1][1]
     owner.dispose()
-    from app.services.safety.audit_log import verify_audit
+    from app.services.access.audit_log import verify_audit
 
     assert verify_audit(pg_db).whole

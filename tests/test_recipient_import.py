@@ -154,8 +154,8 @@ def test_update_is_shown_with_fields(db, tmp_path) -> None:
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_round_trip_is_lossless(demo_db, db_path, tmp_path, suffix) -> None:
-    from app.registry import open_registry
     from app.services.directory.recipients import RecipientData, save_recipient
+    from app.services.safety.opening import open_registry
 
     save_recipient(
         demo_db,

@@ -13,16 +13,11 @@ from sqlalchemy import select
 
 from app.errors import ConflictError, UserError
 from app.json_input import strip_json_comments
-from app.numbering import parse_template
-from app.services.registry.counters import next_seq
-from app.services.registry.journal import (
-    apply_import,
-    export_gaps,
-    export_journal,
-    journal_gaps,
-    number_pattern,
-    preview_import,
-)
+from app.numbering import number_pattern, parse_template
+from app.services.journal.excel_import import apply_import, preview_import
+from app.services.journal.gaps import export_gaps, journal_gaps
+from app.services.journal.printouts import export_journal
+from app.services.numbers.counters import next_seq
 from app.services.registry.letter_cards import card_from_json, letter_card, show_letter
 from app.services.registry.letter_list import LetterQuery, count_letters, list_letters
 from app.services.registry.letters import (
@@ -177,7 +172,7 @@ def test_numbers_read_back(template: str, number: str, parts: dict[str, str]) ->
 def test_journal_export_xlsx_and_pdf(demo_db: Database, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    from app.services.safety.audit_log import verify_audit
+    from app.services.access.audit_log import verify_audit
 
     register_letter(demo_db, card())
     xlsx = export_journal(demo_db, dt.date(2024, 1, 1), dt.date(2025, 12, 31), tmp_path / "j.xlsx")

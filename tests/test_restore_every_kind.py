@@ -16,13 +16,13 @@ from app.cli import main
 from app.errors import UserError
 from app.services.incoming.cards import IncomingCard
 from app.services.incoming.detail import incoming_detail
-from app.services.incoming.lookup import incoming_id_by_number
 from app.services.incoming.registration import (
     annul_incoming,
     assign_incoming,
     register_incoming,
 )
-from app.services.registry.journal import journal_gaps
+from app.services.journal.gaps import journal_gaps
+from app.services.links.replies import incoming_id_by_number
 from app.services.registry.letters import annul_letter, register_letter, reserve_number
 from app.services.safety.backup import create_backup, restore_backup
 from app.services.safety.maintenance import check_database
@@ -67,7 +67,7 @@ def _sha(path: Path) -> str:
 def test_every_numbered_kind_comes_back_after_a_restore(
     demo_db: Database, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from app.registry import open_registry
+    from app.services.safety.opening import open_registry
 
     info = create_backup(demo_db, tmp_path / "copies")
     skipped_before = [g for g in journal_gaps(demo_db) if g.kind == "missing"]
@@ -163,9 +163,9 @@ def test_every_numbered_kind_comes_back_after_a_restore(
 def test_an_incoming_reply_and_its_answer_come_back_linked(
     demo_db: Database, db_path: Path, tmp_path: Path
 ) -> None:
-    from app.registry import open_registry
     from app.services.incoming.registration import complete_incoming
     from app.services.safety.bring_back import bring_back
+    from app.services.safety.opening import open_registry
 
     info = create_backup(demo_db, tmp_path / "copies")
     received = register_incoming(demo_db, _incoming_card("88/1", []), today=TODAY)
@@ -193,8 +193,8 @@ def test_bring_back_from_an_aside_kept_by_an_older_program(
     it (the aside itself unchanged): its letters come back with their files."""
     from alembic import command
 
-    from app.registry import open_registry
     from app.services.safety.bring_back import bring_back
+    from app.services.safety.opening import open_registry
     from db.engine import open_database
     from db.schema import _alembic_config, current_revision
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import inspect
 
 from app.errors import UserError
-from app.registry import open_registry
+from app.services.safety.opening import open_registry
 from db.engine import Database
 from db.models import Base
 from db.schema import (
@@ -59,7 +59,7 @@ def test_reopening_a_current_database_does_not_load_alembic(db_path: Path) -> No
 
     open_registry(str(db_path)).dispose()
     code = (
-        "import sys; from app.registry import open_registry;"
+        "import sys; from app.services.safety.opening import open_registry;"
         f" open_registry({str(db_path)!r});"
         " print('alembic' in sys.modules)"
     )

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.registry import open_registry
 from app.services.directory.recipients import (
     RecipientData,
     count_recipients,
@@ -31,7 +30,8 @@ from app.services.registry.letters import (
     register_letter,
     update_letter,
 )
-from app.services.registry.search_index import wanted_of
+from app.services.safety.opening import open_registry
+from app.services.search.search_index import wanted_of
 from db.engine import Database
 from db.models import Letter
 
@@ -353,9 +353,9 @@ def test_an_embedded_registry_is_upgraded_by_copy(tmp_path: Path) -> None:
     old file replaced; nothing of the old index or of the copy is left behind."""
     from alembic import command
 
+    from app.services.access.audit_log import verify_audit
     from app.services.demo import load_demo
     from app.services.registry.letters import register_letter
-    from app.services.safety.audit_log import verify_audit
     from db.schema import HEAD_REVISION, _alembic_config, schema_state
     from tests.conftest import make_card
 

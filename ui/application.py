@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from app.errors import UnusableDatabaseError, UserError
-from app.registry import open_registry
+from app.services.safety.opening import open_registry
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QIcon

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 
 from app import clock, search_terms
 from app.errors import READ_ONLY_MESSAGE, UserError
+from app.services.access.roles import current_role
 from app.services.organization.profile import get_organization
 from app.services.registry.letters import Addressee, RegisteredLetter, annul_letter
 from app.services.safety.backup import database_file
-from app.services.safety.roles import current_role
 from app.settings import Settings
 from app.text import date_ru
 from app.version import __version__
@@ -273,7 +273,7 @@ class MainWindow(QMainWindow):
     def _limit_to_role(self) -> None:
         """On a shared server: a reader's window writes nothing, a registrar's changes no
         set-up; each disabled action says which role it needs (the server refuses anyway)."""
-        from app.services.safety.roles import LABELS
+        from app.services.access.roles import LABELS
 
         role = self.role
         have = f"ваша роль — «{LABELS[role]}»" if role else "у вас нет роли в этой базе"
@@ -565,7 +565,7 @@ class MainWindow(QMainWindow):
 
     def export_journal(self) -> None:
         """The journal and the period asked first (the registry's filter proposes them)."""
-        from app.services.registry.journal import export_journal
+        from app.services.journal.printouts import export_journal
         from ui.dialogs.journal_print_dialog import JournalPrintDialog
 
         query = self.registry_tab.make_query()

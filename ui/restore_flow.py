@@ -94,7 +94,7 @@ def result_text(result: RestoreResult) -> str:
 
 def show_result(parent: QWidget | None, result: RestoreResult, database: Path) -> None:
     """What the restore did; when the copy lacks letters, one «Да» registers them again."""
-    from app.registry import open_registry
+    from app.services.safety.opening import open_registry
 
     title = "Восстановление"
     text = result_text(result)

@@ -93,7 +93,7 @@ def add_incoming(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
 
 
 def _id(args: argparse.Namespace, db: Any) -> int:
-    from app.services.incoming.lookup import incoming_id_by_number
+    from app.services.links.replies import incoming_id_by_number
 
     return incoming_id_by_number(db, args.number, year=args.year, journal=args.journal)
 

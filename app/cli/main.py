@@ -267,8 +267,8 @@ def _add_recipient_commands(sub: Any) -> None:
 
 def _open(args: argparse.Namespace) -> Any:
     from app.cli.progress_line import index_progress
-    from app.registry import open_registry
     from app.services.safety.identity import copy_of, renew_identity
+    from app.services.safety.opening import open_registry
 
     db = open_registry(args.db, progress=index_progress())
     copy = copy_of(db)
@@ -477,7 +477,7 @@ def _cmd_letters_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_journal_gaps(args: argparse.Namespace) -> int:
-    from app.services.registry.journal import export_gaps, journal_gaps
+    from app.services.journal.gaps import export_gaps, journal_gaps
 
     if args.out is not None:
         print(f"Список записан: {export_gaps(_open(args), args.out, journal=args.journal)}")
@@ -521,7 +521,7 @@ def _cmd_letters_report_form(args: argparse.Namespace) -> int:
 
 
 def _cmd_journal_export(args: argparse.Namespace) -> int:
-    from app.services.registry.journal import export_journal
+    from app.services.journal.printouts import export_journal
 
     out = export_journal(_open(args), args.date_from, args.date_to, args.out, journal=args.journal)
     print(f"Журнал записан: {out}")
@@ -529,7 +529,7 @@ def _cmd_journal_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_journal_import(args: argparse.Namespace) -> int:
-    from app.services.registry.journal import apply_import, preview_import
+    from app.services.journal.excel_import import apply_import, preview_import
 
     db = _open(args)
     preview = preview_import(db, args.file, args.journal)

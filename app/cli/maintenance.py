@@ -201,7 +201,7 @@ def _audit_against(args: argparse.Namespace) -> int:
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
-    from app.services.safety.audit_log import AuditQuery, list_audit, verify_audit
+    from app.services.access.audit_log import AuditQuery, list_audit, verify_audit
 
     if args.out is not None and args.verify != "head":
         raise UserError("--out — только для audit head")

@@ -8,7 +8,7 @@ from typing import Any
 
 
 def add_user_commands(sub: Any, parser_class: Any, open_db: Any) -> None:
-    from app.services.safety.roles import ROLES
+    from app.services.access.roles import ROLES
 
     users = sub.add_parser("users", help="роли пользователей общей базы PostgreSQL (администратор)")
     usub = users.add_subparsers(
@@ -27,7 +27,7 @@ def add_user_commands(sub: Any, parser_class: Any, open_db: Any) -> None:
 
 
 def _cmd_grant(args: argparse.Namespace) -> int:
-    from app.services.safety.roles import LABELS, grant
+    from app.services.access.roles import LABELS, grant
 
     grant(args.open_db(args), args.user, args.role)
     print(f"{args.user}: роль «{LABELS[args.role]}»")
@@ -35,7 +35,7 @@ def _cmd_grant(args: argparse.Namespace) -> int:
 
 
 def _cmd_revoke(args: argparse.Namespace) -> int:
-    from app.services.safety.roles import revoke
+    from app.services.access.roles import revoke
 
     revoke(args.open_db(args), args.user)
     print(f"{args.user}: роли отозваны")
@@ -43,7 +43,7 @@ def _cmd_revoke(args: argparse.Namespace) -> int:
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    from app.services.safety.roles import LABELS, list_users
+    from app.services.access.roles import LABELS, list_users
 
     users = list_users(args.open_db(args))
     if args.json:

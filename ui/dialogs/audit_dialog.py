@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.safety.audit_log import (
+from app.services.access.audit_log import (
     ENTITY_LABELS,
     AuditQuery,
     audit_users,

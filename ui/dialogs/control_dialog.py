@@ -44,8 +44,8 @@ from app.services.control.reports import (
     letter_control,
     reply_detail,
 )
+from app.services.files.stored_files import save_stored_file
 from app.services.output.letter_export import safe_name
-from app.services.safety.stored_files import save_stored_file
 from app.states import ControlState, ControlStatus
 from app.text import WEEKDAYS_FULL, date_ru, wrap_title
 from db.engine import Database

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import UserError
+from app.services.journal.gaps import Gap, export_gaps, journal_gaps
 from app.services.organization.profile import list_journals
-from app.services.registry.journal import Gap, export_gaps, journal_gaps
 from db.engine import Database
 from ui.background import Background, message_of
 from ui.file_dialogs import announce_saved, save_file

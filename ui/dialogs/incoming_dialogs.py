@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from app import clock
 from app.errors import UserError
+from app.services.files.stored_files import save_stored_file
 from app.services.incoming.cards import DELIVERIES, IncomingCard
 from app.services.incoming.detail import IncomingDetail, card_lines, incoming_detail
 from app.services.incoming.registration import (
@@ -43,7 +44,6 @@ from app.services.incoming.registration import (
     update_incoming,
 )
 from app.services.organization.profile import list_journals, list_staff
-from app.services.safety.stored_files import save_stored_file
 from app.states import Execution, LetterStatus
 from app.text import initials_name, parse_date_ru
 from db.engine import Database

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.journal.excel_import import ImportPreview, apply_import, preview_import
 from app.services.organization.profile import list_journals
-from app.services.registry.journal import ImportPreview, apply_import, preview_import
 from app.text import date_ru
 from db.engine import Database
 from ui.background import Background, message_of

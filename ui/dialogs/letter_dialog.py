@@ -602,7 +602,7 @@ class LetterDialog(QDialog):
     def add_attachment_files(self, paths: list[Path] | None = None) -> None:
         """Attachments from files: a line «title; pages; 1» each, holding its file, kept at
         registration."""
-        from app.services.registry.file_store import count_pages
+        from app.services.files.file_store import count_pages
 
         if self.letter_id is not None:
             return

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.registry.search_index import MAX_SEARCH_CHARS
+from app.services.search.search_index import MAX_SEARCH_CHARS
 from ui.background import Background, message_of
 from ui.keyboard import in_order
 from ui.widgets.table_model import Column, PagedTableModel

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import UserError
+from app.services.files.stored_files import megabytes
 from app.services.registry.letter_files import (
     KINDS,
     LetterFileRow,
@@ -30,7 +31,6 @@ from app.services.registry.letter_files import (
     letter_files,
     save_letter_file,
 )
-from app.services.safety.stored_files import megabytes
 from db.engine import Database
 from ui.file_dialogs import announce_saved, open_files, save_file
 

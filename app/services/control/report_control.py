@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from app import audit, clock
 from app.errors import UserError
 from app.report_form import Value, clean_rows, read_filled_form
-from app.services.control.reports import OUTSTANDING, STATE_LABELS, LetterControl, control_in
-from app.services.safety.audit_log import refuse_stale
-from app.services.safety.stored_files import read_upload, store_file_in
-from app.states import ControlState
+from app.services.access.audit_log import refuse_stale
+from app.services.control.reports import STATE_LABELS, LetterControl, control_in
+from app.services.files.stored_files import read_upload, store_file_in
+from app.states import OUTSTANDING, ControlState
 from app.text import date_ru
 from db.engine import Database
 from db.models import ReportControl, ReportDueChange, ReportReplyFile, ReportRequest, ReportRow

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from app import audit, clock
 from app.errors import UserError
-from app.services.control.reports import OUTSTANDING, LetterControl, RecipientControl, control_in
+from app.services.control.reports import LetterControl, RecipientControl, control_in
 from app.services.registry.letters import Addressee, LetterCard, register_in
-from app.states import ControlState
+from app.states import OUTSTANDING, ControlState
 from app.text import date_ru, date_words_ru
 from db.engine import Database
 from db.models import Letter, LetterAddressee, Recipient, ReportControl, ReportDueChange

@@ -16,7 +16,14 @@ from sqlalchemy.orm import Session, selectinload
 
 from app import clock
 from app.errors import UserError
-from app.states import ControlState, ControlStatus, LetterStatus, labels
+from app.states import (
+    OFF_CONTROL,
+    OUTSTANDING,
+    ControlState,
+    ControlStatus,
+    LetterStatus,
+    labels,
+)
 from app.text import plural
 from db.engine import Database
 from db.models import (
@@ -31,9 +38,6 @@ from db.models import (
 )
 from db.sql import counts_by
 
-OUTSTANDING = (ControlState.EXPECTED, ControlState.REMINDED)
-DONE_STATES = (ControlState.RECEIVED, ControlState.CLOSED, ControlState.EXCUSED)
-OFF_CONTROL = (ControlState.EXCUSED, ControlState.CLOSED)  # no report is waited for
 STATE_LABELS = labels(ControlState, ControlStatus)
 SOON_DAYS = 7  # «срок в ближайшие 7 дней» in the overview
 NOTICE_DAYS = 3  # the notice at program start

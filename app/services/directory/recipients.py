@@ -17,8 +17,8 @@ from app import audit, declension, search_terms
 from app.errors import UserError
 from app.exporters.medo import valid_address as valid_medo_address
 from app.field_rules import problems_of
-from app.services.registry.search_index import capped_count, search_session, wanted_of
-from app.services.safety.audit_log import refuse_stale
+from app.services.access.audit_log import refuse_stale
+from app.services.search.search_index import capped_count, search_session, wanted_of
 from app.text import full_name, normalize
 from app.word_index import RECIPIENTS, count_capped, matches
 from db.engine import Database

@@ -18,7 +18,7 @@ from app import audit, clock
 from app.errors import UserError
 from app.exporters.table import Table, TableColumn
 from app.services.control.reports import recipient_name
-from app.services.safety.stored_files import store_file_in
+from app.services.files.stored_files import store_file_in
 from app.states import CopyState, DeliveryState, labels
 from app.text import date_ru
 from db.engine import Database

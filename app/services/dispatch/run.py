@@ -54,6 +54,7 @@ from app.services.dispatch.record import (
     dispatch_in,
     record_in,
 )
+from app.services.files.stored_files import megabytes, stored_pieces
 from app.services.organization.profile import OrganizationData, org_to_data, organization_in
 from app.services.output.letter_export import (
     ExportCancelled,
@@ -63,7 +64,6 @@ from app.services.output.letter_export import (
     render,
     safe_name,
 )
-from app.services.safety.stored_files import megabytes, stored_pieces
 from app.signer_match import Signatory, signer_mismatch
 from app.states import CopyState
 from app.text import date_ru, full_name, initials_name

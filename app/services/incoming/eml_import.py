@@ -28,15 +28,15 @@ from app import clock, search_terms
 from app.errors import UserError
 from app.files import read_regular
 from app.services.directory.recipients import organization_and_official
+from app.services.files.stored_files import plain_name
 from app.services.incoming.cards import MAX_FILES, IncomingCard
-from app.services.incoming.lookup import incoming_journal_code
 from app.services.incoming.registration import (
     RegisteredIncoming,
     received_file,
     register_read_in,
 )
-from app.services.registry.file_store import limit_bytes
-from app.services.safety.stored_files import plain_name
+from app.services.links.replies import incoming_journal_code
+from app.services.organization.profile import limit_bytes
 from db.engine import Database
 from db.models import Recipient
 

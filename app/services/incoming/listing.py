@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, and_, exists, false, func, select
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.services.registry.search_index import (
+from app.services.search.search_index import (
     capped_count,
     newest_first,
     search_session,

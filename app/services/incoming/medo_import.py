@@ -27,16 +27,16 @@ from app import clock, search_terms
 from app.errors import UserError
 from app.exporters.medo import CONTAINER_NS, DOCUMENT, MESSAGE, PASSPORT
 from app.files import open_regular
+from app.services.files.stored_files import plain_name
 from app.services.incoming.cards import IncomingCard
-from app.services.incoming.lookup import incoming_journal_code
 from app.services.incoming.registration import (
     DuplicateIncoming,
     RegisteredIncoming,
     received_file,
     register_read_in,
 )
-from app.services.registry.file_store import limit_bytes
-from app.services.safety.stored_files import plain_name
+from app.services.links.replies import incoming_journal_code
+from app.services.organization.profile import limit_bytes
 from db.engine import Database
 from db.models import Recipient
 

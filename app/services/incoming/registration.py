@@ -1,7 +1,7 @@
 """Registering incoming letters and carrying out what they ask.
 
 An incoming letter takes a number of an incoming journal by the same counters as an outgoing
-one (``app/services/registry/counters.py``): issued once, through crashes, restores and set-up
+one (``app/services/numbers/counters.py``): issued once, through crashes, restores and set-up
 changes. A reply to one of our letters that asked its recipients for a report marks that
 sender's report received, in the same transaction, and the two stay linked. Resolutions give
 the letter to executors with a due date; it is then on control until answered or done.
@@ -22,17 +22,18 @@ from app import audit, clock, search_terms
 from app.errors import UserError
 from app.production_calendar import due_date_warning
 from app.report_form import Value, read_filled_form
+from app.services.access.audit_log import refuse_stale
 from app.services.control.report_control import Reply, receive_in
-from app.services.control.reports import OUTSTANDING, control_in
+from app.services.control.reports import control_in
 from app.services.directory.recipients import organization_and_official
+from app.services.files.file_store import count_pages, free_name
+from app.services.files.stored_files import megabytes, open_uploads, store_stream_in, upload_size
 from app.services.incoming.cards import MAX_FILES, IncomingCard, check_card
-from app.services.incoming.lookup import mark_answered
-from app.services.registry.counters import INCOMING, issue_number
-from app.services.registry.file_store import count_pages, free_name, limit_bytes
+from app.services.links.replies import mark_answered
+from app.services.numbers.counters import INCOMING, issue_number
+from app.services.organization.profile import limit_bytes
 from app.services.registry.letters import find_letter_in
-from app.services.safety.audit_log import refuse_stale
-from app.services.safety.stored_files import megabytes, open_uploads, store_stream_in, upload_size
-from app.states import Execution, LetterStatus
+from app.states import OUTSTANDING, Execution, LetterStatus
 from app.text import date_ru
 from db.engine import Database
 from db.models import (

@@ -12,9 +12,9 @@ from app import audit, clock
 from app.errors import UserError
 from app.field_rules import MAX_TEXT, problems_of, refuse, text_problem
 from app.numbering import MAX_SEQ, PERIODS, check_period_fits, parse_template, period_key
-from app.services.registry.counters import JOURNAL_KINDS, continue_after_printed, entries_of
-from app.services.safety.audit_log import refuse_stale
-from app.services.safety.roles import require
+from app.services.access.audit_log import refuse_stale
+from app.services.access.roles import require
+from app.services.numbers.counters import JOURNAL_KINDS, continue_after_printed, entries_of
 from db.engine import Database
 from db.models import (
     Certificate,
@@ -299,7 +299,7 @@ def save_organization_in(session: Session, data: OrganizationData) -> Organizati
 
 
 def _store_logo(session: Session, content: bytes) -> int:
-    from app.services.safety.stored_files import store_file_in
+    from app.services.files.stored_files import store_file_in
 
     mime = next((m for sig, m in LOGO_SIGNATURES.items() if content.startswith(sig)), None)
     if mime is None:
@@ -536,3 +536,10 @@ def delete_journal_in(session: Session, code: str) -> None:
 def delete_journal(db: Database, code: str) -> None:
     with db.write() as session:
         delete_journal_in(session, code)
+
+
+def limit_bytes(session: Session) -> int:
+    """The largest file a letter may hold («Файл письма, не больше», Настройки → Отправка почты)."""
+    row = session.scalars(select(Organization).order_by(Organization.id).limit(1)).first()
+    mb = (org_to_data(row) if row is not None else OrganizationData(name="")).max_file_mb
+    return max(1, mb) * 1024 * 1024

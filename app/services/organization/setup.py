@@ -16,6 +16,7 @@ from app.errors import UserError
 from app.files import read_regular
 from app.json_input import JsonObject, read_json_file
 from app.paths import expanded
+from app.services.access.roles import require
 from app.services.organization.profile import (
     DISPATCH_TEXTS,
     ORGANIZATION_TEXTS,
@@ -30,7 +31,6 @@ from app.services.organization.profile import (
     save_organization_in,
     save_staff_in,
 )
-from app.services.safety.roles import require
 from db.engine import Database
 
 MAX_LOGO_BYTES = 10_000_000  # an emblem is a small picture

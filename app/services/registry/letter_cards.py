@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.errors import UserError
 from app.json_input import JsonObject
 from app.letter_body import card_body, card_value
-from app.services.registry.file_store import count_pages
+from app.services.files.file_store import count_pages
 from app.services.registry.letters import (
     SENT_STATES,
     Addressee,

@@ -19,23 +19,20 @@ from app.errors import UserError
 from app.exporters.pdf_stamp import Stamped
 from app.field_rules import check_text
 from app.files import safe_file_name
-from app.services.registry.file_store import (
-    count_pages,
-    limit_bytes,
-    store_letter_file_in,
-)
-from app.services.registry.letters import (
-    LetterCard,
-    RegisteredLetter,
-    refuse_incomplete,
-    register_letter,
-)
-from app.services.safety.stored_files import (
+from app.services.files.file_store import count_pages, store_letter_file_in
+from app.services.files.stored_files import (
     megabytes,
     open_upload,
     save_stored_file,
     store_stream_in,
     upload_size,
+)
+from app.services.organization.profile import limit_bytes
+from app.services.registry.letters import (
+    LetterCard,
+    RegisteredLetter,
+    refuse_incomplete,
+    register_letter,
 )
 from app.text import date_ru
 from db.engine import Database
@@ -85,8 +82,9 @@ def attach_file(
         with open_upload(path) as source, db.write() as session:
             letter = _letter(session, letter_id)
             row, stored = store_letter_file_in(
-                session, letter, path.name, source, kind=kind, title=title, pages=pages
-            )
+                session, letter, path.name, source,
+                kind=kind, title=title, pages=pages, limit=limit_bytes(session),
+            )  # fmt: skip
             return _row(row, stored)
     except OSError as exc:  # a read that fails half way
         raise UserError(f"{path}: файл не читается ({exc.strerror or exc})") from None
@@ -287,7 +285,7 @@ def register_with_document(
 
 def letter_document_in(session: Session, letter_id: int) -> bytes:
     """The letter's own PDF when it was registered as a document made elsewhere, else b""."""
-    from app.services.safety.stored_files import stored_pieces
+    from app.services.files.stored_files import stored_pieces
 
     stored = session.scalars(
         select(StoredFile)

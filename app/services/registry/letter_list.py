@@ -11,13 +11,13 @@ from sqlalchemy import ColumnElement, and_, case, false, func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.search_terms import Wanted
-from app.services.control.reports import DONE_STATES
-from app.services.registry.search_index import (
+from app.services.search.search_index import (
     capped_count,
     newest_first,
     search_session,
     wanted_of,
 )
+from app.states import DONE_STATES
 from app.text import initials_name
 from app.word_index import LETTERS, count_capped, matches
 from db.engine import Database

@@ -23,11 +23,12 @@ from app.field_rules import MAX_BODY, MAX_TEXT, check_text, problems_of, refuse,
 from app.letter_body import plain_text
 from app.letter_layout import BY_LIST
 from app.numbering import format_number, parse_template, period_key
-from app.services.incoming.lookup import find_incoming_in, mark_answered
-from app.services.registry.counters import INCOMING, issue_number
-from app.services.registry.file_store import count_pages, store_letter_file_in
-from app.services.safety.audit_log import refuse_stale
-from app.services.safety.stored_files import open_uploads
+from app.services.access.audit_log import refuse_stale
+from app.services.files.file_store import count_pages, store_letter_file_in
+from app.services.files.stored_files import open_uploads
+from app.services.links.replies import find_incoming_in, mark_answered
+from app.services.numbers.counters import INCOMING, issue_number
+from app.services.organization.profile import limit_bytes
 from app.states import ControlState, CopyState, DeliveryState, LetterStatus, labels
 from app.text import date_ru
 from db.engine import Database
@@ -453,10 +454,11 @@ def register_letter(
             registered = register_in(session, card, today=today, seq=seq)
             letter = session.get(Letter, registered.id)
             assert letter is not None
+            limit = limit_bytes(session)
             for (title, path), source, count in zip(files, sources, pages, strict=True):
                 store_letter_file_in(
                     session, letter, path.name, source,
-                    kind="attachment", title=title, pages=count,
+                    kind="attachment", title=title, pages=count, limit=limit,
                 )  # fmt: skip
             if document is not None:
                 document(session, letter)

@@ -129,7 +129,7 @@ def _readable(aside: Path) -> Iterator[Database]:
     import shutil
     import sqlite3
 
-    from app.registry import open_registry
+    from app.services.safety.opening import open_registry
     from db.engine import open_database
     from db.schema import HEAD_REVISION, current_revision
 
@@ -173,7 +173,7 @@ def _numbered(session: Session, model: Any, item: MissingLetter) -> Any:
 
 
 def _spooled(session: Session, file_id: int) -> IO[bytes]:
-    from app.services.safety.stored_files import stored_pieces
+    from app.services.files.stored_files import stored_pieces
     from db.models import StoredFile
 
     stored = session.get(StoredFile, file_id)
@@ -254,7 +254,7 @@ def _read_incoming(session: Session, item: MissingLetter) -> _Incoming:
 
 
 def _store(session: Session, file: _File) -> Any:
-    from app.services.safety.stored_files import store_stream_in
+    from app.services.files.stored_files import store_stream_in
 
     file.spool.seek(0)
     return store_stream_in(session, file.name, cast(BinaryIO, file.spool), limit=1 << 62)
@@ -268,7 +268,7 @@ def _journal(session: Session, code: str) -> Journal:
 
 
 def _incoming_again(session: Session, entry: _Incoming) -> None:
-    from app.services.registry.counters import issue_number
+    from app.services.numbers.counters import issue_number
 
     item = entry.item
     journal = _journal(session, item.journal)

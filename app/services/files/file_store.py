@@ -14,18 +14,10 @@ from sqlalchemy.orm import Session
 
 from app import audit
 from app.errors import UserError
-from app.services.organization.profile import OrganizationData, org_to_data
-from app.services.safety.stored_files import megabytes, store_stream_in, upload_size
-from db.models import Letter, LetterFile, Organization, StoredFile
+from app.services.files.stored_files import megabytes, store_stream_in, upload_size
+from db.models import Letter, LetterFile, StoredFile
 
 PAGED_SUFFIXES = (".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg")
-
-
-def limit_bytes(session: Session) -> int:
-    """The largest file a letter may hold («Файл письма, не больше», Настройки → Отправка почты)."""
-    row = session.scalars(select(Organization).order_by(Organization.id).limit(1)).first()
-    mb = (org_to_data(row) if row is not None else OrganizationData(name="")).max_file_mb
-    return max(1, mb) * 1024 * 1024
 
 
 def count_pages(path: Path, content: bytes | None = None) -> int:
@@ -78,9 +70,10 @@ def store_letter_file_in(
     kind: str,
     title: str,
     pages: int,
+    limit: int,
 ) -> tuple[LetterFile, StoredFile]:
-    """The file read from ``source`` kept with the letter; refused beyond the limit."""
-    limit = limit_bytes(session)
+    """The file read from ``source`` kept with the letter; refused beyond ``limit`` bytes (the
+    organization's, ``organization.profile.limit_bytes``)."""
     if upload_size(source) > limit:
         raise UserError(f"{name}: файл больше допустимых {megabytes(limit)}")
     name = _free_name(session, letter.id, name)

@@ -1,0 +1,1 @@
+"""Stored files: the content-addressed store and a letter's files in it."""

@@ -1,0 +1,2 @@
+"""Links between the two directions of the registry: an outgoing letter answering an incoming
+one."""

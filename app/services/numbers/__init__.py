@@ -1,0 +1,1 @@
+"""Registration numbers: the journals' counters, issued once."""

@@ -1,0 +1,1 @@
+"""The word index searched by the journals and the directory."""
