@@ -3,8 +3,8 @@
 Rows are written with plain ``sqlite3`` in batches (the services would take hours for a million
 letters), but they are the rows the services write: one ``letter_addressee`` per addressee as
 printed, report requests with a control per addressee, journal counters that continue after the
-highest number, and each row's terms in the word index (``app/word_index.py``, the same terms
-the program computes).
+highest number, and each row's terms in the word index (``app/storage/word_index.py``, the same
+terms the program computes).
 
 Shape, per 1,000,000 letters over 30 years (1990–2019, clear of the demo's 2024–2025):
 - journal ИСХ ``{seq}/{case}`` (85 %) and РСК ``{seq}-РСК`` (15 %), ≈33,000 letters a year;
@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from app.word_index import INCOMING, LETTERS, RECIPIENTS
+from app.storage.word_index import INCOMING, LETTERS, RECIPIENTS
 
 FIRST_YEAR, YEARS = 1990, 30
 WORDS = (  # noqa: SIM905

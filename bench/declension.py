@@ -12,8 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-from app import declension
-from app.declension_corpus import decline, read_corpus
+from app.rules import declension
+from app.rules.declension_corpus import decline, read_corpus
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "declension_corpus.tsv"
 

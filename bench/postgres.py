@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.progress_line import ProgressLine
-from app.search_terms import parse_search, tsquery
+from app.rules.search_terms import parse_search, tsquery
 from app.services.safety.migrate import migrate_to
 from app.services.safety.opening import open_registry
 from bench.search_timing import time_searches

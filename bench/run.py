@@ -25,7 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.search_terms import fts5_query, parse_search
+from app.rules.search_terms import fts5_query, parse_search
 from app.services.demo import load_demo
 from app.services.directory.recipients import (
     recipient_choices,

@@ -3,7 +3,7 @@
 The schema is shaped for the complete program (registry, directory, letters, dispatch, report
 control) so that later work adds columns and behaviour instead of rewriting tables. Letters and
 recipients are found by word forms through a word index the program fills with its own terms
-(``app/search_terms.py``): FTS5 tables beside the rows on SQLite, a ``tsvector`` column on
+(``app/rules/search_terms.py``): FTS5 tables beside the rows on SQLite, a ``tsvector`` column on
 PostgreSQL (:class:`SearchVector`).
 """
 
@@ -542,7 +542,7 @@ class AuditEvent(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     action: Mapped[str] = mapped_column(String(50))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    # the hash chain (app/audit_chain.py): the place in commit order, the previous event's
+    # the hash chain (app/storage/audit_chain.py): the place in commit order, the previous event's
     # hash and this one's; None/"" only for a row written around the program
     chain_seq: Mapped[int | None] = mapped_column(Integer, nullable=True, unique=True)
     prev_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
@@ -785,7 +785,7 @@ class SearchTerm(Base):
 
 class SearchIndexState(Base):
     """How far the word index of one kind of row is built, and under which terms
-    (``app.search_terms.terms_version``). A build covers the rows that existed when it began
+    (``app.rules.search_terms.terms_version``). A build covers the rows that existed when it began
     (ids up to ``build_end``) and has done those up to ``indexed_upto``; rows written since are
     indexed as they are written."""
 

@@ -185,3 +185,34 @@ def test_layers_check_sees_an_upward_import(tmp_path: Path) -> None:
         "app/services/numbers/counters.py: imports app.services.registry",
         "newcomer: in no layer",
     ]
+
+
+# what each kind of module in app/ may not import (inside functions neither)
+KIND_FORBIDS = {
+    "rules": ("sqlalchemy", "db", "app.storage", "app.services", "app.exporters", "app.cli"),
+    "support": ("app.rules", "app.storage", "app.services", "app.exporters", "app.cli"),
+    "storage": ("app.services", "app.exporters", "app.cli"),
+}
+
+
+def kind_violations(root: Path) -> list[str]:
+    found = []
+    for kind, forbidden in KIND_FORBIDS.items():
+        for path in sorted((root / "app" / kind).rglob("*.py")):
+            for name in sorted(imported_modules(path)):
+                if any(name == bad or name.startswith(bad + ".") for bad in forbidden):
+                    found.append(f"{path.relative_to(root)}: imports {name}")
+    return found
+
+
+def test_rules_need_no_storage_and_support_needs_no_rules() -> None:
+    """``app/rules`` run without a database; ``app/support`` under everything."""
+    assert kind_violations(ROOT) == []
+    loose = sorted(p.name for p in (ROOT / "app").glob("*.py"))
+    assert loose == ["__init__.py", "__main__.py", "version.py"]  # the rest sits by its kind
+
+
+def test_kind_check_sees_a_rule_with_storage(tmp_path: Path) -> None:
+    (tmp_path / "app" / "rules").mkdir(parents=True)
+    (tmp_path / "app" / "rules" / "r.py").write_text("def f():\n    from db.models import Letter\n")
+    assert "app/rules/r.py: imports db.models" in kind_violations(tmp_path)

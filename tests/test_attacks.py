@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from app.errors import UserError
+from app.support.errors import UserError
 from db.engine import Database
 
 
@@ -255,7 +255,7 @@ def test_a_signature_value_is_checked_with_the_certificates_key(curve: bool) -> 
     certificate beside a stranger's signature, are refused; a true signature passes."""
     import secrets
 
-    from app.detached_signature import read_signature
+    from app.rules.detached_signature import read_signature
     from tests.cms_signer import make_signer, sign_detached
 
     document = b"%PDF-1.4 letter"

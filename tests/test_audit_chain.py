@@ -90,7 +90,7 @@ def test_an_event_written_around_the_program_is_named(demo_db: Database, db_path
 
 
 def test_events_of_a_rolled_back_transaction_leave_no_trace(demo_db: Database) -> None:
-    from app import audit
+    from app.storage import audit
 
     before = verify_audit(demo_db).events
     with pytest.raises(RuntimeError), demo_db.write() as session:

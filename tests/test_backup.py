@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from app.errors import UserError
 from app.services.registry.letter_list import list_letters
 from app.services.registry.letters import Addressee, LetterCard, register_letter
 from app.services.safety import backup
@@ -24,6 +23,7 @@ from app.services.safety.backup import (
     to_keep,
 )
 from app.services.safety.opening import open_registry
+from app.support.errors import UserError
 from db.engine import Database
 
 

@@ -17,14 +17,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from app.errors import UserError
-from app.files import safe_file_name
-from app.json_input import read_json_file
-from app.report_form import clean_rows, read_filled_form
+from app.rules.report_form import clean_rows, read_filled_form
 from app.services.journal.excel_import import apply_import, preview_import
 from app.services.organization.setup import apply_setup, parse_setup
 from app.services.registry.letter_cards import card_from_json
 from app.services.registry.letters import register_letter
+from app.support.errors import UserError
+from app.support.files import safe_file_name
+from app.support.json_input import read_json_file
 from db.models import AuditEvent, Journal, Letter, Organization, Staff
 from tests.conftest import DATA
 

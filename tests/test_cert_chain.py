@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from app.cert_chain import check_chain, load_authorities
-from app.detached_signature import read_signature
+from app.rules.cert_chain import check_chain, load_authorities
+from app.rules.detached_signature import read_signature
 from tests.cms_signer import issued_by, make_authority, make_signer, sign_detached
 from tests.test_cli import run
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from app.cli import main
-from app.json_input import read_json_file
+from app.support.json_input import read_json_file
 from db.models import AuditEvent, Journal, JournalCounter, Letter, Recipient, Staff
 from tests.conftest import DATA
 from tests.test_bad_input import CHANGES, JSON, _mutate

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app import declension
-from app.declension_corpus import Case, decline, read_corpus
+from app.rules import declension
+from app.rules.declension_corpus import Case, decline, read_corpus
 from tests.conftest import DATA
 
 CORPUS = read_corpus(DATA / "declension_corpus.tsv")
@@ -18,7 +18,7 @@ def test_corpus_is_large_enough() -> None:
 
 def test_corpus_has_the_head_of_every_region() -> None:
     """Each of the 89 regions of the sample directory has its head's title in the corpus."""
-    from app.paths import resource_path
+    from app.support.paths import resource_path
 
     lines = resource_path("samples", "regional-executive-bodies.csv").read_text("utf-8-sig")
     regions = [line.split(";")[1] for line in lines.splitlines()[1:]]

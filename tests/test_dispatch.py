@@ -23,7 +23,6 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from app.errors import UserError
 from app.services.dispatch.post_list import export_post_list
 from app.services.dispatch.record import (
     apply_receipt,
@@ -33,6 +32,7 @@ from app.services.dispatch.record import (
 )
 from app.services.dispatch.run import dispatch_letter, envelopes_pdf
 from app.services.registry.letters import letter_id_by_number
+from app.support.errors import UserError
 from db.models import AuditEvent, DispatchEvent, Letter, Recipient, StoredFile
 
 C = "{urn:IEDMS:CONTAINER}"

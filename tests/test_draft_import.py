@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from app.docx_draft import read_draft
-from app.errors import UserError
-from app.letter_body import Block, Table, blocks_of
+from app.rules.docx_draft import read_draft
+from app.rules.letter_body import Block, Table, blocks_of
 from app.services.registry.draft_import import card_from_draft
 from app.services.registry.letters import register_letter
+from app.support.errors import UserError
 from db.engine import Database
 from tests.drafts import governor_in_table, indented_unknown, report_request_tabbed
 

@@ -93,7 +93,7 @@ def _draft(tmp: Path) -> Path:
 FACTORIES: dict[str, Callable[[Database, Path], QDialog]] = {
     "ui.dialogs.audit_dialog.AuditDialog": lambda db, _t: _d("audit_dialog.AuditDialog")(db),
     "ui.dialogs.backup_dialog.BackupDialog": lambda db, _t: _d("backup_dialog.BackupDialog")(
-        db, __import__("app.settings", fromlist=["Settings"]).Settings()
+        db, __import__("app.support.settings", fromlist=["Settings"]).Settings()
     ),
     "ui.dialogs.control_dialog.ControlDialog": lambda db, _t: _d("control_dialog.ControlDialog")(
         db, _number(db, "1893/5")
@@ -316,6 +316,6 @@ def test_sizes_are_remembered_per_screen_size(
 
 
 def _settings() -> dict[str, Any]:
-    from app.settings import Settings
+    from app.support.settings import Settings
 
     return Settings()._values

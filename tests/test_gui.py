@@ -10,9 +10,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.errors import UserError
 from app.services.organization.profile import get_organization, list_journals, list_staff
-from app.settings import Settings
+from app.support.errors import UserError
+from app.support.settings import Settings
 from db.engine import Database
 from tests.qt_items import item
 from ui.dialogs.settings_dialog import SettingsDialog

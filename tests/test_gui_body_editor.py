@@ -12,7 +12,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app.letter_body import Block, Table, blocks_of, to_json
+from app.rules.letter_body import Block, Table, blocks_of, to_json
 from db.engine import Database
 from tests.test_gui import type_text
 from tests.test_gui_registry import pick_recipient

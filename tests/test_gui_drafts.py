@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app.letter_body import Table, blocks_of
+from app.rules.letter_body import Table, blocks_of
 from app.services.registry.drafts import left_by_a_crash, list_drafts
 from app.services.registry.letter_list import LetterQuery, count_letters
 from db.engine import Database

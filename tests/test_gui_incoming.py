@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app import clock
 from app.services.incoming.detail import incoming_detail
 from app.services.links.replies import incoming_id_by_number
+from app.support import clock
 from db.engine import Database
 from tests.test_gui import settle, shown_window, type_text
 from ui import file_dialogs

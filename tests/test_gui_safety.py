@@ -11,13 +11,13 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app.errors import UnusableDatabaseError
 from app.services.demo import load_demo
 from app.services.directory.recipients import get_recipient, list_recipients, save_recipient
 from app.services.registry.letter_list import list_letters
 from app.services.registry.letters import Addressee, LetterCard, register_letter
 from app.services.safety.backup import create_backup, list_backups
 from app.services.safety.opening import open_registry
+from app.support.errors import UnusableDatabaseError
 from tests.conftest import ROOT
 from tests.qt_items import item
 from tests.test_gui import shown_window

@@ -66,7 +66,7 @@ def test_preview_and_icon_are_drawn_for_the_screen_pixels(demo_db: Database) -> 
 
 
 def test_the_icon_file_is_in_the_bundle() -> None:
-    from app.paths import bundle_data, resource_path
+    from app.support.paths import bundle_data, resource_path
 
     assert resource_path("icons", "secretariat.svg").is_file()
     assert any(Path(source).name == "resources" for source, _ in bundle_data())

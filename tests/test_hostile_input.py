@@ -14,7 +14,7 @@ import pytest
 from openpyxl import Workbook
 
 from app.cli import main
-from app.errors import UserError
+from app.support.errors import UserError
 from db.engine import Database
 from tests.conftest import make_card
 
@@ -119,7 +119,7 @@ def _form(tmp_path: Path, row: bytes) -> Path:
     ],
 )
 def test_malformed_report_form_cells(tmp_path: Path, row: bytes, fragment: str) -> None:
-    from app.report_form import read_filled_form
+    from app.rules.report_form import read_filled_form
 
     with pytest.raises(UserError, match=fragment):
         read_filled_form(_form(tmp_path, row), ["Адресат", "Количество"])

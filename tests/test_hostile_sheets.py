@@ -53,12 +53,12 @@ CHILD = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))  # a runaway fails fast, not the machine
 from pathlib import Path
-from app.errors import UserError
+from app.support.errors import UserError
 from app.services.safety.opening import open_registry
 from app.services.demo import load_demo
 from app.services.journal.excel_import import preview_import
 from app.services.directory.recipient_io import plan_import
-from app.report_form import read_filled_form
+from app.rules.report_form import read_filled_form
 
 db = open_registry(sys.argv[1])
 load_demo(db)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.errors import UserError
+from app.rules.states import ControlState, Execution
 from app.services.control.reports import letter_control
 from app.services.incoming.cards import IncomingCard, card_from_json
 from app.services.incoming.detail import card_lines, incoming_detail
@@ -38,7 +38,7 @@ from app.services.registry.letters import (
     register_letter,
 )
 from app.services.safety.opening import open_registry
-from app.states import ControlState, Execution
+from app.support.errors import UserError
 from db.engine import Database
 from db.models import ReportControl
 from tests.conftest import make_card
@@ -523,9 +523,9 @@ def _card_json() -> dict[str, object]:
 def test_a_card_is_corrected_and_a_mistaken_registration_annulled(
     registry: Database, tmp_path: Path
 ) -> None:
-    from app.errors import ConflictError
     from app.services.incoming.registration import annul_incoming, update_incoming
     from app.services.journal.gaps import journal_gaps
+    from app.support.errors import ConflictError
 
     first = register_incoming(registry, card(), today=TODAY)
     read = incoming_detail(registry, first.id, today=TODAY)

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import UserError
 from app.services.directory.recipients import RecipientData, save_recipient
 from app.services.incoming.detail import incoming_detail
 from app.services.incoming.medo_import import import_medo
 from app.services.organization.profile import get_organization
 from app.services.registry.letters import find_letter_in, letter_id_by_number
 from app.services.safety.opening import open_registry
+from app.support.errors import UserError
 from db.engine import Database
 from tests.test_medo import TODAY, sign_and_send
 

@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 
 from app.cli import main
-from app.errors import UserError
-from app.letter_body import (
+from app.rules.letter_body import (
     Block,
     Table,
     blocks_of,
@@ -26,6 +25,7 @@ from app.services.output.letter_export import prepare, render
 from app.services.registry.letter_cards import card_from_json, letter_card, view_to_json
 from app.services.registry.letter_list import LetterQuery, list_letters
 from app.services.registry.letters import register_letter
+from app.support.errors import UserError
 from db.engine import Database
 
 RICH: list[dict[str, Any]] = [

@@ -14,11 +14,11 @@ from pytestqt.qtbot import QtBot
 from reportlab.pdfgen.canvas import Canvas
 
 from app.cli import main
-from app.errors import UserError
 from app.exporters.fonts import font_family
 from app.services.output.letter_export import export_letter, preview_pdf
 from app.services.registry.letter_files import letter_files, register_with_document
 from app.services.registry.letter_list import LetterQuery, count_letters
+from app.support.errors import UserError
 from db.engine import Database
 from tests.conftest import make_card
 
@@ -282,7 +282,9 @@ def test_the_preview_shows_the_stamp_and_issues_no_number(
     }), encoding="utf-8")  # fmt: skip
     scan = _scan(tmp_path / "скан.png", LETTERHEAD + TEXT)
     before = count_letters(demo_db, LetterQuery())
-    expected = preview_number(demo_db, "ИСХ", __import__("app.clock").clock.today(), case="5")
+    expected = preview_number(
+        demo_db, "ИСХ", __import__("app.support.clock", fromlist=["today"]).today(), case="5"
+    )
     out = tmp_path / "просмотр.pdf"
     argv = ["--db", str(db_path), "letters", "register", str(card), "--document", str(scan)]
     assert main([*argv, "--preview", str(out)]) == 0

@@ -218,8 +218,8 @@ def test_personalised_copies_merged_and_separate(demo_db: Any, tmp_path: Path) -
 
 
 def test_cancelled_or_failed_mailing_leaves_no_file(demo_db: Any, tmp_path: Path) -> None:
-    from app.errors import UserError
     from app.services.output.letter_export import ExportCancelled, export_letter
+    from app.support.errors import UserError
 
     lid = letter_id(demo_db, "1893/5")
     folder = tmp_path / "copies"
@@ -251,8 +251,8 @@ def test_full_disk_during_export_leaves_no_partial_file(
 ) -> None:
     import errno
 
-    from app.errors import UserError
     from app.services.output.letter_export import export_letter
+    from app.support.errors import UserError
 
     real = Path.write_bytes
 
@@ -270,9 +270,9 @@ def test_full_disk_during_export_leaves_no_partial_file(
 def test_text_addressee_has_no_personal_copies_and_reserved_is_not_exported(
     demo_db: Any, tmp_path: Path
 ) -> None:
-    from app.errors import UserError
     from app.services.output.letter_export import export_letter
     from app.services.registry.letters import reserve_number
+    from app.support.errors import UserError
 
     with pytest.raises(UserError, match="персональные копии делать не для кого"):
         export_letter(demo_db, letter_id(demo_db, "2174-РСК"), "pdf", tmp_path, per_recipient=True)
@@ -377,8 +377,8 @@ def test_golden_diff_names_the_line(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_date_in_words_and_the_organizations_own_font(demo_db: Any, tmp_path: Path) -> None:
     import shutil
 
-    from app.errors import UserError
     from app.services.organization.profile import get_organization, save_organization
+    from app.support.errors import UserError
 
     font = tmp_path / "fonts" / "OrgSerif-Regular.ttf"
     font.parent.mkdir()
@@ -403,8 +403,8 @@ def test_emblem_on_the_letterhead(demo_db: Any, tmp_path: Path) -> None:
     from PIL import Image
     from pypdf import PdfReader
 
-    from app.errors import UserError
     from app.services.organization.profile import get_organization, save_organization
+    from app.support.errors import UserError
 
     emblem = tmp_path / "emblem.png"
     Image.new("RGB", (120, 140), (180, 20, 20)).save(emblem)

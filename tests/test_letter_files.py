@@ -16,7 +16,6 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select, update
 
 from app.cli import main
-from app.errors import UserError
 from app.services.files.stored_files import CHUNK
 from app.services.organization.profile import get_organization, save_organization
 from app.services.output.letter_export import preview_pdf
@@ -28,6 +27,7 @@ from app.services.registry.letter_files import (
 )
 from app.services.registry.letter_list import LetterQuery, list_letters
 from app.services.registry.letters import letter_id_by_number
+from app.support.errors import UserError
 from db.engine import Database
 from db.models import AuditEvent, StoredFile, StoredFileChunk
 

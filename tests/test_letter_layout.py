@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from app.letter_body import parse_markup as parse_body
-from app.letter_layout import (
+from app.rules.letter_body import parse_markup as parse_body
+from app.rules.letter_layout import (
     NBSP,
     Copy,
     Letterhead,

@@ -22,10 +22,10 @@ from lxml import etree
 from PIL import Image
 from sqlalchemy import select
 
-from app.errors import UserError
 from app.services.dispatch.record import dispatch_status, mark
 from app.services.dispatch.run import dispatch_letter
 from app.services.registry.letters import letter_id_by_number
+from app.support.errors import UserError
 from db.models import Recipient, StoredFile
 from tests.cms_signer import SignerKey, make_signer, sign_detached
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.errors import UserError
-from app.numbering import format_number, parse_template, period_key
+from app.rules.numbering import format_number, parse_template, period_key
+from app.support.errors import UserError
 
 D = dt.date(2025, 4, 29)
 

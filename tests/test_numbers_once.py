@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import select, text
 
 from app.cli import main
-from app.errors import UserError
 from app.services.organization.profile import JournalData, list_journals, save_journal
 from app.services.registry.letters import reserve_number
 from app.services.safety.maintenance import check_database
+from app.support.errors import UserError
 from db.engine import Database
 from db.models import Letter
 from tests.conftest import make_card

@@ -188,10 +188,10 @@ def test_the_server_chains_the_audit_with_the_owners_key(
 def test_roles_belong_to_one_registry(pg: PgServer, psql: list[Engine]) -> None:
     """Admin in registry A is nothing in registry B on the same server; the grant is an event in
     A's audit."""
-    from app.errors import UserError
     from app.services.access.audit_log import verify_audit
     from app.services.access.roles import current_role
     from app.services.safety.opening import open_registry
+    from app.support.errors import UserError
 
     url_a = pg.create_database(f"regsec_a{next(_users)}")
     url_b = pg.create_database(f"regsec_b{next(_users)}")

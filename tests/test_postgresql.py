@@ -87,10 +87,10 @@ def test_russian_search_folds_case_and_yo(pg_db: Database) -> None:
 
 
 def test_conflict_and_audit_name_the_database_user(pg_db: object, pg: PgServer) -> None:
-    from app.errors import ConflictError
     from app.services.access.audit_log import AuditQuery, list_audit
     from app.services.demo import load_demo
     from app.services.directory.recipients import get_recipient, list_recipients, save_recipient
+    from app.support.errors import ConflictError
 
     load_demo(pg_db)  # type: ignore[arg-type]
     code = list_recipients(pg_db, "")[0].code  # type: ignore[arg-type]
@@ -170,9 +170,9 @@ def test_searches_are_bounded_on_the_server(pg_db: Database) -> None:
     before it reaches the server."""
     from sqlalchemy import text
 
-    from app.errors import UserError
     from app.services.registry.letter_list import LetterQuery, list_letters
     from app.services.search.search_index import SEARCH_TIMEOUT_MS, search_session
+    from app.support.errors import UserError
 
     with search_session(pg_db) as session:
         shown = session.execute(text("SHOW statement_timeout")).scalar_one()
@@ -186,9 +186,9 @@ def test_two_clerks_filling_one_reservation(pg_db: Database) -> None:
     clear message — never a StaleDataError."""
     import threading
 
-    from app.errors import UserError
     from app.services.demo import load_demo
     from app.services.registry.letters import register_letter, reserve_number
+    from app.support.errors import UserError
 
     load_demo(pg_db)
     for attempt in range(5):
@@ -229,10 +229,10 @@ def test_migrate_to_of_a_value_too_long_for_the_server_is_one_short_line(
     PostgreSQL refuses it; the message names the reason in one line, not 22 KB of SQL."""
     from sqlalchemy import text
 
-    from app.errors import UserError
     from app.services.demo import load_demo
     from app.services.safety.migrate import migrate_to
     from app.services.safety.opening import open_registry
+    from app.support.errors import UserError
 
     sqlite_db = open_registry(str(db_path))
     load_demo(sqlite_db)
@@ -313,12 +313,12 @@ def test_roles_are_enforced_by_the_server(
         return done.returncode
 
     said: list[tuple[str, str]] = []
-    from app.errors import UserError
     from app.services.access.roles import current_role
     from app.services.demo import load_demo
     from app.services.organization.profile import list_journals, save_journal
     from app.services.registry.letter_list import LetterQuery, count_letters
     from app.services.safety.opening import open_registry
+    from app.support.errors import UserError
     from tests.test_gui import shown_window
 
     load_demo(pg_db)

@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from app.errors import UserError
 from app.services.directory.distribution_lists import list_members
 from app.services.directory.recipient_io import apply_import, export_recipients, plan_import
 from app.services.directory.recipients import get_recipient, list_recipients
+from app.support.errors import UserError
 from db.models import AuditEvent, Recipient
 from tests.conftest import ROOT
 
@@ -178,7 +178,7 @@ def test_round_trip_is_lossless(demo_db, db_path, tmp_path, suffix) -> None:
     fresh = open_registry(str(tmp_path / "fresh.db"))
     apply_import(fresh, plan_import(fresh, tmp_path / f"out{suffix}"))
     export_recipients(fresh, tmp_path / f"again{suffix}")
-    from app.tabular import read_rows
+    from app.support.tabular import read_rows
 
     assert read_rows(tmp_path / f"out{suffix}") == read_rows(tmp_path / f"again{suffix}")
     detail = get_recipient(fresh, "=cmd")

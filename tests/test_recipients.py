@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from app.errors import UserError
 from app.services.directory.distribution_lists import list_members, set_members
 from app.services.directory.recipients import (
     RecipientData,
@@ -15,6 +14,7 @@ from app.services.directory.recipients import (
     save_recipient,
 )
 from app.services.registry.letters import Addressee, register_letter
+from app.support.errors import UserError
 from db.models import LetterAddressee, Recipient, RecipientOfficialHistory
 from tests.conftest import make_card
 

@@ -11,9 +11,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from app.errors import ConflictError, UserError
-from app.json_input import strip_json_comments
-from app.numbering import number_pattern, parse_template
+from app.rules.numbering import number_pattern, parse_template
 from app.services.journal.excel_import import apply_import, preview_import
 from app.services.journal.gaps import export_gaps, journal_gaps
 from app.services.journal.printouts import export_journal
@@ -30,6 +28,8 @@ from app.services.registry.letters import (
     similar_today,
     update_letter,
 )
+from app.support.errors import ConflictError, UserError
+from app.support.json_input import strip_json_comments
 from db.engine import Database
 from db.models import AuditEvent, Journal, Letter
 from tests.conftest import DATA, make_card

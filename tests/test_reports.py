@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from app.errors import UserError
-from app.report_form import FormErrors, is_numeric, parse_number
+from app.rules.report_form import FormErrors, is_numeric, parse_number
 from app.services.control.report_control import Reply, extend_due, receive_reply, set_state
 from app.services.control.reports import (
     control_notice,
@@ -21,6 +20,7 @@ from app.services.control.reports import (
     list_controls,
     overdue_reports,
 )
+from app.support.errors import UserError
 from db.models import AuditEvent, Letter, ReportControl, ReportDueChange, ReportRow, StoredFile
 
 D = dt.date
@@ -341,14 +341,14 @@ def test_summary_totals_and_missing(demo_db: Any, letter_id: int, tmp_path: Path
     ],
 )
 def test_production_calendar(day: dt.date, warning: str) -> None:
-    from app.production_calendar import due_date_warning
+    from app.rules.production_calendar import due_date_warning
 
     assert (warning in due_date_warning(day)) and (bool(warning) == bool(due_date_warning(day)))
 
 
 def test_extensions_are_counted_in_words() -> None:
     from app.services.control.reports import DueChange, extension_note
-    from app.text import plural
+    from app.support.text import plural
 
     def change(recipient: str) -> DueChange:
         day = dt.date(2026, 12, 1)

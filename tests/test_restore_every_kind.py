@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import select
 
 from app.cli import main
-from app.errors import UserError
 from app.services.incoming.cards import IncomingCard
 from app.services.incoming.detail import incoming_detail
 from app.services.incoming.registration import (
@@ -26,6 +25,7 @@ from app.services.links.replies import incoming_id_by_number
 from app.services.registry.letters import annul_letter, register_letter, reserve_number
 from app.services.safety.backup import create_backup, restore_backup
 from app.services.safety.maintenance import check_database
+from app.support.errors import UserError
 from db.engine import Database
 from db.models import IncomingFile, IncomingLetter, Letter, LetterFile, StoredFile
 from tests.conftest import make_card

@@ -14,10 +14,10 @@ import pytest
 from PIL import Image
 from reportlab.pdfgen.canvas import Canvas
 
-from app.errors import UserError
 from app.exporters.scan_pdf import archival_pdf, image_file_pdf
 from app.services.output.letter_export import medo_pdf, prepare, preview_pdf
 from app.services.registry.letter_files import letter_files, register_with_document
+from app.support.errors import UserError
 from db.engine import Database
 from tests.conftest import make_card
 from tests.test_letter_document import foreign_pdf

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
-from app.errors import UserError
 from app.services.safety.opening import open_registry
+from app.support.errors import UserError
 from db.engine import Database
 from db.models import Base
 from db.schema import (
@@ -129,10 +129,11 @@ def test_upgrade_from_0001_indexes_existing_letters(db_path: Path) -> None:
 
 
 def test_state_checks_follow_the_state_families() -> None:
-    """The values migration 0011 allows in each state column are the family's in app/states.py."""
+    """The values migration 0011 allows in each state column are the family's in
+    app/rules/states.py."""
     import importlib
 
-    from app.states import ControlState, CopyState, DeliveryState, LetterStatus
+    from app.rules.states import ControlState, CopyState, DeliveryState, LetterStatus
 
     checks = importlib.import_module("db.migrations.versions.0011_state_checks")
     families = {

@@ -9,8 +9,7 @@ import random
 import pytest
 from sqlalchemy import update
 
-from app import word_index
-from app.search_terms import Wanted, parse_search
+from app.rules.search_terms import Wanted, parse_search
 from app.services.directory import recipients
 from app.services.directory.recipients import (
     RecipientData,
@@ -22,7 +21,8 @@ from app.services.directory.recipients import (
 from app.services.registry import letter_list
 from app.services.registry.letter_list import LetterQuery, count_letters, list_letters
 from app.services.registry.letters import register_letter
-from app.word_index import RECIPIENTS
+from app.storage import word_index
+from app.storage.word_index import RECIPIENTS
 from db.engine import Database
 from db.models import Letter, Recipient
 from tests.conftest import make_card

@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from app.errors import ConflictError, UserError
 from app.services.control.reports import list_controls
 from app.services.directory.recipients import count_recipients, list_recipients
 from app.services.organization.profile import (
@@ -27,6 +26,7 @@ from app.services.registry.letters import (
     register_letter,
 )
 from app.services.safety.maintenance import check_database
+from app.support.errors import ConflictError, UserError
 from db.engine import Database
 from db.models import LetterAddressee, Recipient
 from tests.conftest import make_card

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.errors import UserError
-from app.json_input import strip_json_comments
 from app.services.organization.profile import get_organization, list_journals, list_staff
 from app.services.organization.setup import setup_from_file
+from app.support.errors import UserError
+from app.support.json_input import strip_json_comments
 from db.engine import Database
 from db.models import AuditEvent, Certificate, Journal, Staff
 from tests.conftest import DATA

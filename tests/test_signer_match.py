@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.signer_match import Signatory, signer_mismatch
+from app.rules.signer_match import Signatory, signer_mismatch
 
 PROTASOV = Signatory("Протасов", "Максим", "Александрович", ())
 

@@ -12,7 +12,7 @@ from PySide6.QtGui import QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
-from app.spelling import Speller, dictionary_dir, user_words_file
+from app.rules.spelling import Speller, dictionary_dir, user_words_file
 from db.engine import Database
 from ui.dialogs.letter_dialog import LetterDialog
 from ui.widgets.spelling import add_spelling_actions
@@ -42,7 +42,7 @@ def test_words_forms_abbreviations_and_the_clerks_own_words() -> None:
 def test_missing_dictionary_turns_the_check_off_with_a_note(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr("app.spelling.DICTIONARY_DIRS", ())
+    monkeypatch.setattr("app.rules.spelling.DICTIONARY_DIRS", ())
     monkeypatch.setenv("SECRETARIAT_DICTIONARY_DIR", str(tmp_path))
     speller = Speller()
     assert not speller.available and "hunspell-ru" in speller.note

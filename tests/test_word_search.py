@@ -162,7 +162,7 @@ def test_an_unfinished_word_is_completed_from_the_known_terms(
     """The terms of every indexed letter are kept (a new one's at once), an unfinished word is
     completed from them; a word that begins too many terms is left to the index's prefix
     search, with the same answers."""
-    from app import word_index
+    from app.storage import word_index
     from db.models import SearchTerm
 
     card = LetterCard(
@@ -403,8 +403,8 @@ def test_a_failed_copy_leaves_the_registry_as_it_was(
 ) -> None:
     from alembic import command
 
-    from app.errors import UserError
     from app.services.demo import load_demo
+    from app.support.errors import UserError
     from db import upgrade_copy
     from db.schema import _alembic_config, schema_state
 

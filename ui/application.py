@@ -13,8 +13,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from app.errors import UnusableDatabaseError, UserError
 from app.services.safety.opening import open_registry
+from app.support.errors import UnusableDatabaseError, UserError
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QIcon
@@ -58,7 +58,7 @@ def _offer_latest_backup(exc: UnusableDatabaseError, title: str) -> bool:
 def _automatic_backup(db: Any, kind: str) -> str:
     """The daily or exit backup; an error message, or "" (no message for a server database)."""
     from app.services.safety.backup import automatic_backup
-    from app.settings import backup_folder
+    from app.support.settings import backup_folder
 
     path = db.sqlite_path
     if path is None or db.read_only:
@@ -121,7 +121,7 @@ def show_unexpected(
     traceback on a terminal nobody watches."""
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from app.crash import clerk_message, write_crash_log
+    from app.support.crash import clerk_message, write_crash_log
     from ui.background import sentence
 
     if issubclass(kind, KeyboardInterrupt):
@@ -146,7 +146,7 @@ def program_icon() -> QIcon:
     """The program's icon, drawn from SVG at whatever size and scaling the screen asks."""
     from PySide6.QtGui import QIcon
 
-    from app.paths import resource_path
+    from app.support.paths import resource_path
 
     return QIcon(str(resource_path("icons", "secretariat.svg")))
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from app.crash import clerk_message
-from app.errors import READ_ONLY_MESSAGE
+from app.support.crash import clerk_message
+from app.support.errors import READ_ONLY_MESSAGE
 from db.engine import ReadOnlyDatabaseError
 
 

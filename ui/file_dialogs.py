@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.settings import Settings
+from app.support.settings import Settings
 
 FOLDERS_SETTING = "file_folders"  # kind → the folder last used for it
 SAVED_SECONDS = 20

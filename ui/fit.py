@@ -63,7 +63,7 @@ def _key(name: str) -> str:
 def open_sized(window: QWidget, name: str, wanted: QSize) -> None:
     """The size remembered for this window on a screen of this size, else ``wanted``; never
     larger than the screen's free area. The size it has when it closes is remembered."""
-    from app.settings import Settings
+    from app.support.settings import Settings
 
     room = available()
     remembered = Settings().get(_key(name))
@@ -90,7 +90,7 @@ class _RememberOnHide(QObject):
 
 
 def remember_size(window: QWidget, name: str) -> None:
-    from app.settings import Settings
+    from app.support.settings import Settings
 
     settings = Settings()
     settings.set(_key(name), [window.width(), window.height()])
@@ -100,7 +100,7 @@ def remember_size(window: QWidget, name: str) -> None:
 def keep_splitter(splitter: QSplitter, name: str) -> None:
     """The splitter's sizes as the clerk last left them on a screen of this size (else as
     set); kept a moment after each move, not at every step of a drag."""
-    from app.settings import Settings
+    from app.support.settings import Settings
 
     key = f"splitter/{name}/{_key_size()}"
     remembered = Settings().get(key)

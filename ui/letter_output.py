@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from app.errors import UserError
 from app.services.output.letter_export import copy_count, preview_pdf
 from app.services.registry.letter_cards import letter_card
+from app.support.errors import UserError
 from db.engine import Database
 from ui.background import message_of
 

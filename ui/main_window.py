@@ -19,14 +19,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import clock, search_terms
-from app.errors import READ_ONLY_MESSAGE, UserError
+from app.rules import search_terms
 from app.services.access.roles import current_role
 from app.services.organization.profile import get_organization
 from app.services.registry.letters import Addressee, RegisteredLetter, annul_letter
 from app.services.safety.backup import database_file
-from app.settings import Settings
-from app.text import date_ru
+from app.support import clock
+from app.support.errors import READ_ONLY_MESSAGE, UserError
+from app.support.settings import Settings
+from app.support.text import date_ru
 from app.version import __version__
 from db.engine import Database
 from ui.background import message_of
@@ -647,7 +648,7 @@ class MainWindow(QMainWindow):
 
     def backup_now(self) -> None:
         from app.services.safety.backup import create_backup
-        from app.settings import BACKUP_DIR_SETTING, backup_folder
+        from app.support.settings import BACKUP_DIR_SETTING, backup_folder
 
         try:
             chosen = self.settings.get(BACKUP_DIR_SETTING)

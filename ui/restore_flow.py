@@ -15,11 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import UserError
-from app.numbering import MAX_SEQ
+from app.rules.numbering import MAX_SEQ
 from app.services.safety.backup import RestoreResult, restore_backup
 from app.services.safety.bring_back import bring_back
 from app.services.safety.restore_guard import NumbersUnknownError, missing_lines
+from app.support.errors import UserError
 from ui.widgets.buttons import ok_cancel
 
 MISSING_SHOWN = 15  # letters named in the message; the rest are counted

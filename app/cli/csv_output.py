@@ -11,7 +11,7 @@ from typing import Any
 def csv_out(header: list[str], rows: Iterable[list[Any]]) -> None:
     """CSV on standard output, each text cell guarded as the file exports guard it: a cell
     starting with = + - @ opens in Excel as text, never runs as a formula."""
-    from app.tabular import guard_formula
+    from app.support.tabular import guard_formula
 
     writer = csv.writer(sys.stdout, delimiter=";")
     writer.writerow(header)

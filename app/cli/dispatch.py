@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.letter_args import add_letter_command, letter_of
-from app.errors import UserError
-from app.states import CopyState
-from app.text import date_ru
+from app.rules.states import CopyState
+from app.support.errors import UserError
+from app.support.text import date_ru
 
 SEND_NOTE = (
     "Контейнеры МЭДО с подписью готовы: отправьте их в клиенте МЭДО организации; "
@@ -232,7 +232,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _authorities(args: argparse.Namespace) -> Path | None:
     """``--ca-folder``, else the folder Settings name, else none."""
-    from app.settings import ca_folder
+    from app.support.settings import ca_folder
 
     given = getattr(args, "ca_folder", None)
     return Path(given) if given is not None else ca_folder()
@@ -264,8 +264,8 @@ def _cmd_envelopes(args: argparse.Namespace) -> int:
 
 
 def _cmd_post_list(args: argparse.Namespace) -> int:
-    from app import clock
     from app.services.dispatch.post_list import export_post_list
+    from app.support import clock
 
     day = args.date or clock.today()
     out = export_post_list(args.open_db(args), day, args.out)

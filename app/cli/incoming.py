@@ -99,9 +99,9 @@ def _id(args: argparse.Namespace, db: Any) -> int:
 
 
 def _cmd_register(args: argparse.Namespace) -> int:
-    from app.json_input import read_json_file
     from app.services.incoming.cards import card_from_json
     from app.services.incoming.registration import DuplicateIncoming, register_incoming
+    from app.support.json_input import read_json_file
 
     card = card_from_json(read_json_file(args.card), args.card.parent)
     db = args.open_db(args)
@@ -171,8 +171,8 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 def _cmd_list(args: argparse.Namespace) -> int:
     from app.cli.csv_output import csv_out
+    from app.rules.states import Execution, LetterStatus
     from app.services.incoming.listing import IncomingQuery, list_incoming
-    from app.states import Execution, LetterStatus
 
     query = IncomingQuery(
         search=args.search,
@@ -227,9 +227,9 @@ def _cmd_assign(args: argparse.Namespace) -> int:
 
 
 def _cmd_edit(args: argparse.Namespace) -> int:
-    from app.json_input import read_json_file
     from app.services.incoming.cards import card_from_json
     from app.services.incoming.registration import update_incoming
+    from app.support.json_input import read_json_file
 
     data = read_json_file(args.card)
     if isinstance(data, dict):

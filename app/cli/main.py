@@ -19,10 +19,10 @@ from typing import Any, NoReturn
 from app.cli.argparse_ru import install as russian_argparse
 from app.cli.csv_output import csv_out
 from app.cli.letter_args import add_letter_ref, bounded, letter_id_of
-from app.crash import clerk_message
-from app.errors import READ_ONLY_MESSAGE, UserError
-from app.states import LetterStatus
-from app.text import parse_date_ru
+from app.rules.states import LetterStatus
+from app.support.crash import clerk_message
+from app.support.errors import READ_ONLY_MESSAGE, UserError
+from app.support.text import parse_date_ru
 from app.version import __version__
 from db.engine import ReadOnlyDatabaseError, on_busy
 
@@ -326,8 +326,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from app import clock
     from app.services.demo import load_demo
+    from app.support import clock
 
     result = load_demo(_open(args), mixed_mailing=args.mixed_mailing, today=clock.today())
     print(
@@ -366,9 +366,9 @@ def _cmd_letters_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_letters_register(args: argparse.Namespace) -> int:
-    from app.json_input import read_json_file
     from app.services.registry.letter_cards import card_from_json
     from app.services.registry.letters import register_letter, similar_today
+    from app.support.json_input import read_json_file
 
     card = card_from_json(read_json_file(args.card), Path(args.card).parent)
     db = _open(args)
@@ -394,8 +394,8 @@ def _cmd_letters_register(args: argparse.Namespace) -> int:
 
 def _preview_document(db: Any, card: Any, args: argparse.Namespace) -> int:
     """``--preview OUT.pdf``: the document stamped as it would be now; nothing registered."""
-    from app.exporters.atomic import write_atomically
     from app.services.registry.letter_files import preview_document
+    from app.support.atomic import write_atomically
 
     if args.document is None:
         raise UserError("--preview показывает документ, подготовленный в другой системе: "
@@ -409,9 +409,9 @@ def _preview_document(db: Any, card: Any, args: argparse.Namespace) -> int:
 
 def _cmd_letters_from_docx(args: argparse.Namespace) -> int:
     """The card JSON on stdout (or in --out); what was recognised, and what not, on stderr."""
-    from app.exporters.atomic import write_atomically
     from app.services.registry.draft_import import card_from_draft
     from app.services.registry.letter_cards import letter_card_json
+    from app.support.atomic import write_atomically
 
     result = card_from_draft(_open(args), args.draft, args.journal)
     text = json.dumps(letter_card_json(result.card), ensure_ascii=False, indent=2) + "\n"
@@ -643,7 +643,7 @@ def _cmd_recipients_show(args: argparse.Namespace) -> int:
 
 
 def _gender_label(gender: str, last: str, first: str, middle: str) -> str:
-    from app.declension import gender_from_names
+    from app.rules.declension import gender_from_names
     from app.services.directory.recipients import GENDER_LABELS
 
     if gender:
@@ -679,7 +679,7 @@ def _cmd_lists_export(args: argparse.Namespace) -> int:
 
 
 def _report_crash() -> None:
-    from app.crash import write_crash_log
+    from app.support.crash import write_crash_log
 
     log = write_crash_log(*sys.exc_info())
     where = f"; подробности в {log}" if log else ""

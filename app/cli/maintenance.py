@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.letter_args import bounded
-from app.errors import UserError
-from app.paths import expanded
+from app.support.errors import UserError
+from app.support.paths import expanded
 
 
 def add_maintenance(sub: Any, date: Any, open_db: Any) -> None:
@@ -83,7 +83,7 @@ def add_maintenance(sub: Any, date: Any, open_db: Any) -> None:
 
 def _folder(db: Any, given: Path | None) -> Path:
     from app.services.safety.backup import database_file
-    from app.settings import backup_folder
+    from app.support.settings import backup_folder
 
     return backup_folder(database_file(db), given)
 
@@ -111,10 +111,10 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 
 
 def _cmd_restore(args: argparse.Namespace) -> int:
-    from app.paths import database_target
     from app.services.safety.backup import latest_backup, restore_backup
     from app.services.safety.restore_guard import missing_lines, parse_continue_after
-    from app.settings import backup_folder
+    from app.support.paths import database_target
+    from app.support.settings import backup_folder
 
     target = database_target(args.db)
     if "://" in target:

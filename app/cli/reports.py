@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.letter_args import add_letter_command, bounded, letter_of
-from app.states import ControlState
-from app.text import date_ru
+from app.rules.states import ControlState
+from app.support.text import date_ru
 
 TARGET_STATES = {"close": ControlState.CLOSED, "excuse": ControlState.EXCUSED}
 
@@ -104,7 +104,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    from app.production_calendar import due_date_warning
+    from app.rules.production_calendar import due_date_warning
     from app.services.control.reports import letter_control
 
     db, letter_id = letter_of(args)
@@ -198,7 +198,7 @@ def _cmd_extend(args: argparse.Namespace) -> int:
     from app.services.control.report_control import extend_due
 
     db, letter_id = letter_of(args)
-    from app.production_calendar import due_date_warning
+    from app.rules.production_calendar import due_date_warning
 
     moved = extend_due(db, letter_id, args.due, args.reason, recipient=args.recipient)
     print(f"Срок продлен до {date_ru(args.due, weekday=True)}; адресатов: {moved}")

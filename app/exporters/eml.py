@@ -13,7 +13,7 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, make_msgid
 
-from app.files import mime_of
+from app.support.files import mime_of
 
 
 @dataclass(frozen=True)

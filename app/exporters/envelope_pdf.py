@@ -14,8 +14,8 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from app import clock
 from app.exporters.pdfa import to_pdfa
+from app.support import clock
 
 MM = 72 / 25.4
 SIZES = {  # width × height, mm, landscape as it goes through the printer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from app.paths import resource_path
+from app.support.paths import resource_path
 
 SERIF = "LiberationSerif"
 FACES = {
@@ -53,7 +53,7 @@ def font_family(regular: str | None = None) -> str:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    from app.errors import UserError
+    from app.support.errors import UserError
 
     path = Path(regular)
     if not path.is_file():

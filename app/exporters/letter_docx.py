@@ -1,4 +1,5 @@
-"""Letters to DOCX with python-docx: renders :class:`app.letter_layout.LetterPage` and nothing else.
+"""Letters to DOCX with python-docx: renders :class:`app.rules.letter_layout.LetterPage` and
+nothing else.
 
 An ordinary editable document: named paragraph styles carry the type (Times New Roman in all four
 font slots, Russian language), the letterhead and signature are borderless tables, page numbers
@@ -13,9 +14,9 @@ from typing import Any
 
 from app.exporters.docx_properties import set_properties
 from app.exporters.qr import qr_png
-from app.letter_body import Block, Table
-from app.letter_layout import Appendix, LetterPage, Page
-from app.text import xml_safe
+from app.rules.letter_body import Block, Table
+from app.rules.letter_layout import Appendix, LetterPage, Page
+from app.support.text import xml_safe
 
 FONT = "Times New Roman"
 TEXT, REQUISITE, CENTRED, ORGANIZATION, REFERENCE = (

@@ -1,4 +1,5 @@
-"""Letters to PDF with reportlab: renders :class:`app.letter_layout.LetterPage` and nothing else.
+"""Letters to PDF with reportlab: renders :class:`app.rules.letter_layout.LetterPage` and
+nothing else.
 
 Imported only when a letter is written (reportlab is not paid for at start-up).
 
@@ -19,8 +20,8 @@ from reportlab.platypus import Flowable
 from app.exporters.fonts import font_family
 from app.exporters.pdfa import to_pdfa
 from app.exporters.qr import qr_runs
-from app.letter_body import Block, Table
-from app.letter_layout import Appendix, LetterPage, Page, Signature
+from app.rules.letter_body import Block, Table
+from app.rules.letter_layout import Appendix, LetterPage, Page, Signature
 
 Progress = Callable[[int], bool]  # copies done → False to cancel
 

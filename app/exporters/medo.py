@@ -31,7 +31,7 @@ import zipfile
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
-from app.text import xml_safe
+from app.support.text import xml_safe
 
 CONTAINER_NS = "urn:IEDMS:CONTAINER"
 MESSAGE_NS = "urn:IEDMS:MESSAGE"

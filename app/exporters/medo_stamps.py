@@ -18,7 +18,7 @@ import math
 from dataclasses import dataclass
 
 from app.exporters.medo import REGISTRATION_STAMP, SIGNATURE_STAMP, Placement, StampImage
-from app.paths import resource_path
+from app.support.paths import resource_path
 
 MM = 72 / 25.4  # PDF points per millimetre
 DPI = 300

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from app.errors import UserError
+from app.support.errors import UserError
 
 BLANK = r"(_{3,})"
 NUMBER_BLANK = re.compile(r"№\s*" + BLANK)

@@ -6,11 +6,11 @@ import io
 from pathlib import Path
 from typing import Any
 
-from app import clock
-from app.exporters.atomic import write_atomically
 from app.exporters.fonts import SERIF, register_fonts
 from app.exporters.pdfa import to_pdfa
 from app.exporters.table import Table, cell_text
+from app.support import clock
+from app.support.atomic import write_atomically
 
 FONT_SIZE = 9
 PADDING = 3  # points around the text of a cell (the table's default top and bottom too)

@@ -38,7 +38,7 @@ AUTHOR = "Секретариат"
 @functools.cache
 def srgb_profile() -> bytes:
     """An sRGB IEC 61966-2.1 ICC profile of version 2 (see ``resources/icc/README.txt``)."""
-    from app.paths import resource_path
+    from app.support.paths import resource_path
 
     return resource_path("icc", "sRGB-v2.icc").read_bytes()
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from app import clock
-from app.exporters.atomic import write_atomically
 from app.exporters.docx_properties import set_properties
 from app.exporters.letter_docx import (
     CELL,
@@ -24,7 +22,9 @@ from app.exporters.letter_docx import (
     section_geometry,
 )
 from app.exporters.table import Table, cell_text
-from app.letter_layout import LANDSCAPE_COLUMNS, Page
+from app.rules.letter_layout import LANDSCAPE_COLUMNS, Page
+from app.support import clock
+from app.support.atomic import write_atomically
 
 
 def render_table_docx(table: Table) -> bytes:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.errors import UserError
 from app.exporters.table import Table
+from app.support.errors import UserError
 
 SUFFIXES = (".xlsx", ".pdf", ".docx")
 

@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from app.exporters.atomic import write_atomically
 from app.exporters.table import Table
-from app.text import xml_safe
+from app.support.atomic import write_atomically
+from app.support.text import xml_safe
 
 EXCEL_WIDTH_PER_UNIT = 1.0
 

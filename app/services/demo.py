@@ -13,8 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from app.errors import UserError
-from app.paths import resource_path
+from app.rules.states import CopyState
 from app.services.directory.recipient_io import apply_import_in, plan_import_in
 from app.services.directory.recipients import RecipientData, save_recipient_in
 from app.services.organization.profile import save_journal_in, save_organization_in, save_staff_in
@@ -26,7 +25,8 @@ from app.services.registry.letters import (
     ReportData,
     register_in,
 )
-from app.states import CopyState
+from app.support.errors import UserError
+from app.support.paths import resource_path
 from db.engine import Database
 from db.models import Letter, Organization, Recipient
 
@@ -187,7 +187,7 @@ def _dispatched(session: Any, letter_id: int, item: dict[str, Any]) -> None:
 
 def _replies(session: Any, letter_id: int, replies: list[dict[str, Any]]) -> None:
     """The replies that came in for a demo letter, registered as a clerk would."""
-    from app.report_form import clean_rows
+    from app.rules.report_form import clean_rows
     from app.services.control.report_control import Reply, receive_in
     from app.services.control.reports import control_in
 

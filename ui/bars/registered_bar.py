@@ -15,7 +15,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from app.services.registry.letters import RegisteredLetter
-from app.text import date_ru
+from app.support.text import date_ru
 from ui import palette
 
 OUTGOING_ACTIONS = ("preview", "print", "dispatch")

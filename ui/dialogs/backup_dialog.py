@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import UserError
 from app.services.safety.backup import (
     BackupInfo,
     Owner,
@@ -31,7 +30,8 @@ from app.services.safety.backup import (
     is_foreign_copy,
     list_backups,
 )
-from app.settings import BACKUP_DIR_SETTING, Settings, backup_folder
+from app.support.errors import UserError
+from app.support.settings import BACKUP_DIR_SETTING, Settings, backup_folder
 from db.engine import Database
 from ui.fit import open_sized
 from ui.keyboard import buttons_in_order

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import UserError
 from app.exporters.table import cell_text
-from app.production_calendar import due_date_warning
+from app.rules.production_calendar import due_date_warning
+from app.rules.states import ControlState, ControlStatus
 from app.services.control.report_control import extend_due, set_state
 from app.services.control.report_reminders import remind
 from app.services.control.report_summary import export_summary
@@ -46,8 +46,8 @@ from app.services.control.reports import (
 )
 from app.services.files.stored_files import save_stored_file
 from app.services.output.letter_export import safe_name
-from app.states import ControlState, ControlStatus
-from app.text import WEEKDAYS_FULL, date_ru, wrap_title
+from app.support.errors import UserError
+from app.support.text import WEEKDAYS_FULL, date_ru, wrap_title
 from db.engine import Database
 from ui import palette
 from ui.background import message_of

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import clock
 from app.services.control.reports import LetterControl
+from app.support import clock
 from ui.widgets.buttons import ok_cancel
 from ui.widgets.due_date_edit import DueDateEdit
 

@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import UserError
 from app.exporters.envelope_pdf import SIZES
+from app.rules.states import CopyState
 from app.services.dispatch.record import (
     COPY_STATES,
     EMAIL,
@@ -49,9 +49,9 @@ from app.services.dispatch.run import Outcome, dispatch_letter, envelopes_pdf
 from app.services.organization.profile import get_organization
 from app.services.output.letter_export import safe_name
 from app.services.registry.letters import DELIVERY_STATE_LABELS
-from app.settings import ca_folder
-from app.states import CopyState
-from app.text import date_ru
+from app.support.errors import UserError
+from app.support.settings import ca_folder
+from app.support.text import date_ru
 from db.engine import Database
 from ui import palette
 from ui.background import Background, message_of
@@ -466,8 +466,8 @@ class DispatchDialog(QDialog):
         announce_saved(out, "Лист рассылки записан")
 
     def save_post_list(self, path: str | None = None) -> None:
-        from app import clock
         from app.services.dispatch.post_list import export_post_list
+        from app.support import clock
 
         day = clock.today()
         if not path:

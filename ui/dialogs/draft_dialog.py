@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import UserError
 from app.services.registry.draft_import import DraftCard, UnmatchedPerson, card_from_draft
 from app.services.registry.letters import LetterCard
+from app.support.errors import UserError
 from db.engine import Database
 from ui import palette
 from ui.file_dialogs import open_file

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QSpinBox,
 )
 
-from app.errors import UserError
 from app.services.registry.drafts import DraftSummary, discard_draft, save_draft
+from app.support.errors import UserError
 from db.engine import Database
 from ui.widgets.attachments_edit import AttachmentsEdit
 from ui.widgets.body_editor import BodyEditor

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import UserError
 from app.services.directory.recipients import find_duplicates, merge_recipients
+from app.support.errors import UserError
 from db.engine import Database
 from ui.fit import open_sized
 

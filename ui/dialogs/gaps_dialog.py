@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import UserError
 from app.services.journal.gaps import Gap, export_gaps, journal_gaps
 from app.services.organization.profile import list_journals
+from app.support.errors import UserError
 from db.engine import Database
 from ui.background import Background, message_of
 from ui.file_dialogs import announce_saved, save_file

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import UserError
 from app.services.directory.recipient_io import ImportPlan, ImportResult, apply_import, plan_import
+from app.support.errors import UserError
 from db.engine import Database
 from ui.file_dialogs import open_file
 from ui.fit import open_sized

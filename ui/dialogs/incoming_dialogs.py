@@ -28,8 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import clock
-from app.errors import UserError
+from app.rules.states import Execution, LetterStatus
 from app.services.files.stored_files import save_stored_file
 from app.services.incoming.cards import DELIVERIES, IncomingCard
 from app.services.incoming.detail import IncomingDetail, card_lines, incoming_detail
@@ -44,8 +43,9 @@ from app.services.incoming.registration import (
     update_incoming,
 )
 from app.services.organization.profile import list_journals, list_staff
-from app.states import Execution, LetterStatus
-from app.text import initials_name, parse_date_ru
+from app.support import clock
+from app.support.errors import UserError
+from app.support.text import initials_name, parse_date_ru
 from db.engine import Database
 from ui import palette
 from ui.fit import open_sized

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.services.journal.excel_import import ImportPreview, apply_import, preview_import
 from app.services.organization.profile import list_journals
-from app.text import date_ru
+from app.support.text import date_ru
 from db.engine import Database
 from ui.background import Background, message_of
 from ui.file_dialogs import open_file

@@ -34,9 +34,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import clock
-from app.errors import UserError
-from app.production_calendar import day_off_reason
+from app.rules.production_calendar import day_off_reason
+from app.rules.spelling import speller
+from app.rules.states import LetterStatus
 from app.services.directory.distribution_lists import list_lists, list_names
 from app.services.directory.recipients import recipient_choices
 from app.services.incoming.detail import IncomingDetail, incoming_detail
@@ -66,9 +66,9 @@ from app.services.registry.letters import (
     update_letter,
 )
 from app.services.registry.recent import last_case, recent_people
-from app.spelling import speller
-from app.states import LetterStatus
-from app.text import WEEKDAYS, initials_name
+from app.support import clock
+from app.support.errors import UserError
+from app.support.text import WEEKDAYS, initials_name
 from db.engine import Database
 from ui import palette
 from ui.dialogs.draft_keeper import DraftKeeper, restore_form
@@ -1176,7 +1176,7 @@ class LetterDialog(QDialog):
             return
         date_text, _, reason = text.partition(";")
         try:
-            from app.text import parse_date_ru
+            from app.support.text import parse_date_ru
 
             try:
                 date = parse_date_ru(date_text)

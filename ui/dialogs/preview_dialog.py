@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import UserError
 from app.services.output.letter_export import export_letter, preview_pdf, safe_name
+from app.support.errors import UserError
 from db.engine import Database
 from ui.background import message_of
 from ui.file_dialogs import announce_saved, save_file

@@ -25,13 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import clock
-from app.errors import UserError
 from app.exporters.table import cell_text
-from app.report_form import FormErrors, clean_value, is_numeric, read_filled_form
+from app.rules.report_form import FormErrors, clean_value, is_numeric, read_filled_form
 from app.services.control.report_control import Reply, receive_reply
 from app.services.control.reports import LetterControl, RecipientControl
-from app.text import wrap_title
+from app.support import clock
+from app.support.errors import UserError
+from app.support.text import wrap_title
 from db.engine import Database
 from ui import palette
 from ui.background import message_of

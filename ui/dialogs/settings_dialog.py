@@ -35,9 +35,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import clock
-from app.errors import UserError
-from app.numbering import EXAMPLE_VALUES, PERIOD_LABELS, PERIODS, format_number, parse_template
+from app.rules.numbering import (
+    EXAMPLE_VALUES,
+    PERIOD_LABELS,
+    PERIODS,
+    format_number,
+    parse_template,
+)
 from app.services.organization.journal_presets import FIRST_JOURNALS, PRESETS, JournalPreset
 from app.services.organization.profile import (
     ORGANIZATION_TEXTS,
@@ -50,7 +54,9 @@ from app.services.organization.profile import (
     list_staff,
 )
 from app.services.organization.setup import SetupData, apply_setup
-from app.text import date_ru, parse_date_ru
+from app.support import clock
+from app.support.errors import UserError
+from app.support.text import date_ru, parse_date_ru
 from db.engine import Database
 from ui import palette
 from ui.file_dialogs import open_file
@@ -293,7 +299,7 @@ class SettingsDialog(QDialog):
         )
         form.addRow("Контейнер МЭДО, не больше", self.medo_max_spin)
         # this workstation's: the authorities whose certificates a signature's must lead to
-        from app.settings import ca_folder
+        from app.support.settings import ca_folder
 
         self.ca_folder_edit = QLineEdit(str(ca_folder() or ""))
         self.ca_folder_edit.setPlaceholderText("не задана: цепочка подписи до УЦ не проверяется")
@@ -613,7 +619,7 @@ class SettingsDialog(QDialog):
         except UserError as exc:
             self.show_error(str(exc))
             return
-        from app.settings import CA_FOLDER_SETTING, Settings
+        from app.support.settings import CA_FOLDER_SETTING, Settings
 
         settings = Settings()
         settings.set(CA_FOLDER_SETTING, self.ca_folder_edit.text().strip())

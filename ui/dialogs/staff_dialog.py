@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import UserError
 from app.services.organization.profile import StaffData, save_staff
+from app.support.errors import UserError
 from db.engine import Database
 from ui import palette
 from ui.widgets.buttons import ok_cancel

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.letter_body import plain_text
+from app.rules.letter_body import plain_text
 from app.services.registry.letters import EarlierVersion, letter_versions
 from db.engine import Database
 from ui.fit import open_sized

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QPushButton, QWidget
 
-from app import clock
+from app.rules.states import Execution, LetterStatus
 from app.services.incoming.listing import (
     COUNT_CAP,
     IncomingQuery,
@@ -16,8 +16,8 @@ from app.services.incoming.listing import (
     list_incoming,
 )
 from app.services.organization.profile import list_journals, list_staff
-from app.states import Execution, LetterStatus
-from app.text import date_ru, initials_name
+from app.support import clock
+from app.support.text import date_ru, initials_name
 from db.engine import Database
 from ui import palette
 from ui.keyboard import key_tip

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import UserError
 from app.services.directory.recipient_io import export_recipients
 from app.services.directory.recipients import (
     RECIPIENT_COUNT_CAP,
@@ -29,6 +28,7 @@ from app.services.directory.recipients import (
     list_recipients,
     search_recipients,
 )
+from app.support.errors import UserError
 from db.engine import Database
 from ui.dialogs.duplicates_dialog import DuplicatesDialog
 from ui.dialogs.import_dialog import ImportDialog

@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QComboBox, QMenu, QPushButton, QWidget
 
-from app import clock
+from app.rules.states import LetterStatus
 from app.services.organization.profile import list_journals
 from app.services.registry.drafts import DRAFT_STATUS, DraftRow, list_drafts
 from app.services.registry.letter_list import (
@@ -21,8 +21,8 @@ from app.services.registry.letter_list import (
     search_letters,
 )
 from app.services.registry.letters import DELIVERY_STATE_LABELS, STATUS_LABELS
-from app.states import LetterStatus
-from app.text import date_ru
+from app.support import clock
+from app.support.text import date_ru
 from db.engine import Database
 from ui import palette
 from ui.keyboard import key_tip

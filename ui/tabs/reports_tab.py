@@ -9,10 +9,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QWidget
 
-from app import clock
-from app.periods import period_range
+from app.rules.periods import period_range
 from app.services.control.reports import OVERVIEW_FILTERS, ControlRow, list_controls
-from app.text import date_ru, normalize
+from app.support import clock
+from app.support.text import date_ru, normalize
 from db.engine import Database
 from ui import palette
 from ui.tabs.list_tab import ListTab

@@ -1,6 +1,6 @@
 """The letter body editor: a QTextEdit with a small toolbar, the usual keys and a clean paste.
 
-What the editor holds is read back through :func:`app.body_html.blocks_from_html` — the same
+What the editor holds is read back through :func:`app.rules.body_html.blocks_from_html` — the same
 reader a paste goes through — so the body kept is exactly the paragraphs, runs, lists and tables
 the clerk sees; fonts, sizes and colours never enter (a paste is converted to blocks first and
 inserted as plain structure).
@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.body_html import blocks_from_html, blocks_from_plain, html_of
-from app.errors import UserError
-from app.letter_body import Block, Item, blocks_of, has_text, stored
+from app.rules.body_html import blocks_from_html, blocks_from_plain, html_of
+from app.rules.letter_body import Block, Item, blocks_of, has_text, stored
+from app.support.errors import UserError
 from ui.widgets.buttons import ok_cancel
 from ui.widgets.spelling import SpellHighlighter, spelling_menu
 

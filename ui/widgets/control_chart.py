@@ -9,8 +9,8 @@ from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
+from app.rules.states import OFF_CONTROL
 from app.services.control.reports import LetterControl
-from app.states import OFF_CONTROL
 from ui import palette
 
 RECEIVED = palette.GOOD

@@ -7,8 +7,8 @@ import datetime as dt
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from app.production_calendar import due_date_warning
-from app.text import WEEKDAYS_FULL
+from app.rules.production_calendar import due_date_warning
+from app.support.text import WEEKDAYS_FULL
 from ui import palette
 
 

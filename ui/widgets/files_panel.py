@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import UserError
 from app.services.files.stored_files import megabytes
 from app.services.registry.letter_files import (
     KINDS,
@@ -31,6 +30,7 @@ from app.services.registry.letter_files import (
     letter_files,
     save_letter_file,
 )
+from app.support.errors import UserError
 from db.engine import Database
 from ui.file_dialogs import announce_saved, open_files, save_file
 

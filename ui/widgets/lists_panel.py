@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import UserError
 from app.services.directory.distribution_lists import (
     delete_list,
     list_lists,
@@ -31,6 +30,7 @@ from app.services.directory.distribution_lists import (
     set_members,
 )
 from app.services.directory.recipients import DELIVERY_METHODS, get_recipient
+from app.support.errors import UserError
 from db.engine import Database
 from ui.keyboard import label_for
 from ui.read_only import writes

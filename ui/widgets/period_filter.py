@@ -9,8 +9,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QWidget
 
-from app import clock
-from app.periods import period_range
+from app.rules.periods import period_range
+from app.support import clock
 
 PERIODS = (
     ("all", "За все время"),

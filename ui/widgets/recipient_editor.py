@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import UserError
 from app.services.directory.recipients import (
     DELIVERY_METHODS,
     RecipientData,
@@ -33,6 +32,7 @@ from app.services.directory.recipients import (
     get_recipient,
     save_recipient,
 )
+from app.support.errors import UserError
 from db.engine import Database
 from ui import palette
 from ui.read_only import writes

@@ -1,5 +1,5 @@
 """Spell checking in a text field: a red wavy underline under a misspelled word, suggestions and
-«Добавить в словарь» at the top of the field's context menu (app.spelling does the checking).
+«Добавить в словарь» at the top of the field's context menu (app.rules.spelling does the checking).
 
 The underline is the highlighter's, not the text's: it never reaches the letter (toHtml() and
 the body blocks do not see it)."""
@@ -20,7 +20,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit
 
-from app.spelling import Speller, speller
+from app.rules.spelling import Speller, speller
 
 
 class SpellHighlighter(QSyntaxHighlighter):

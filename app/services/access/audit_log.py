@@ -1,6 +1,6 @@
 """Reading the audit record: the viewer, ``secretariat audit`` and the «what changed» in conflicts.
 
-The program only appends audit events (``app.audit.record``); nothing here or anywhere else
+The program only appends audit events (``app.storage.audit.record``); nothing here or anywhere else
 edits or deletes them.
 """
 
@@ -14,12 +14,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import clock
-from app.audit_chain import ChainReport, head_in, verify_in
-from app.errors import ConflictError
-from app.field_rules import FIELD_LABELS
-from app.states import CopyState, labels
-from app.text import normalize
+from app.rules.field_rules import FIELD_LABELS
+from app.rules.states import CopyState, labels
+from app.storage.audit_chain import ChainReport, head_in, verify_in
+from app.support import clock
+from app.support.errors import ConflictError
+from app.support.text import normalize
 from db.engine import Database
 from db.models import AuditEvent
 
@@ -255,7 +255,7 @@ def refuse_stale(session: Session, entity: str, row: Any, read: int, what: str) 
 
 
 def verify_audit(db: Database) -> ChainReport:
-    """Walk the audit's hash chain (``app.audit_chain``): whole, or the first event changed,
+    """Walk the audit's hash chain (``app.storage.audit_chain``): whole, or the first event changed,
     removed or put in out of order."""
     with db.read() as session:
         return verify_in(session)

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from app import audit
-from app.errors import UserError
+from app.storage import audit
+from app.support.errors import UserError
 from db.engine import Database
 from db.models import RegistryRole
 from db.roles import ROLES

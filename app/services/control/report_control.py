@@ -13,14 +13,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import audit, clock
-from app.errors import UserError
-from app.report_form import Value, clean_rows, read_filled_form
+from app.rules.report_form import Value, clean_rows, read_filled_form
+from app.rules.states import OUTSTANDING, ControlState
 from app.services.access.audit_log import refuse_stale
 from app.services.control.reports import STATE_LABELS, LetterControl, control_in
 from app.services.files.stored_files import read_upload, store_file_in
-from app.states import OUTSTANDING, ControlState
-from app.text import date_ru
+from app.storage import audit
+from app.support import clock
+from app.support.errors import UserError
+from app.support.text import date_ru
 from db.engine import Database
 from db.models import ReportControl, ReportDueChange, ReportReplyFile, ReportRequest, ReportRow
 

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from app import audit, clock
-from app.errors import UserError
+from app.rules.states import OUTSTANDING, ControlState
 from app.services.control.reports import LetterControl, RecipientControl, control_in
 from app.services.registry.letters import Addressee, LetterCard, register_in
-from app.states import OUTSTANDING, ControlState
-from app.text import date_ru, date_words_ru
+from app.storage import audit
+from app.support import clock
+from app.support.errors import UserError
+from app.support.text import date_ru, date_words_ru
 from db.engine import Database
 from db.models import Letter, LetterAddressee, Recipient, ReportControl, ReportDueChange
 

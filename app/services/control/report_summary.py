@@ -10,12 +10,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app import clock
 from app.exporters.table import Table, TableColumn
-from app.report_form import Value, is_numeric
+from app.rules.report_form import Value, is_numeric
+from app.rules.states import OFF_CONTROL, OUTSTANDING, ControlState
 from app.services.control.reports import LetterControl, control_in
-from app.states import OFF_CONTROL, OUTSTANDING, ControlState
-from app.text import date_ru
+from app.support import clock
+from app.support.text import date_ru
 from db.engine import Database
 from db.models import ReportRow
 

@@ -14,9 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from app import clock
-from app.errors import UserError
-from app.states import (
+from app.rules.states import (
     OFF_CONTROL,
     OUTSTANDING,
     ControlState,
@@ -24,7 +22,9 @@ from app.states import (
     LetterStatus,
     labels,
 )
-from app.text import plural
+from app.support import clock
+from app.support.errors import UserError
+from app.support.text import plural
 from db.engine import Database
 from db.models import (
     IncomingLetter,

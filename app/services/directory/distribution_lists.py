@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app import audit
-from app.errors import UserError
 from app.services.directory.recipients import DELIVERY_METHODS
+from app.storage import audit
+from app.support.errors import UserError
 from db.engine import Database
 from db.models import DistributionList, DistributionListMember
 

@@ -14,8 +14,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import audit
-from app.errors import UserError
 from app.exporters.table import Table, TableColumn
 from app.exporters.xlsx import write_table_xlsx
 from app.services.directory.recipients import (
@@ -28,8 +26,10 @@ from app.services.directory.recipients import (
     planned_values,
     stage_recipient_in,
 )
-from app.tabular import cell_text, read_rows, write_csv
-from app.text import thousands
+from app.storage import audit
+from app.support.errors import UserError
+from app.support.tabular import cell_text, read_rows, write_csv
+from app.support.text import thousands
 from db.engine import Database
 from db.models import DistributionList, Recipient
 

@@ -1,9 +1,9 @@
 """The recipient directory: organizations and their officials, with the printed addressee lines.
 
 The addressee lines (dative) and the salutation are derived from the names (see
-:mod:`app.declension`) and stored; a clerk may edit either, and an edit is marked so that no later
-derivation overwrites it. Replacing the official of a post keeps the previous one in history;
-letters keep what they printed in their own rows.
+:mod:`app.rules.declension`) and stored; a clerk may edit either, and an edit is marked so that
+no later derivation overwrites it. Replacing the official of a post keeps the previous one in
+history; letters keep what they printed in their own rows.
 """
 
 from __future__ import annotations
@@ -13,14 +13,15 @@ from dataclasses import dataclass, field, fields
 from sqlalchemy import ColumnElement, and_, delete, false, func, select, update
 from sqlalchemy.orm import Session
 
-from app import audit, declension, search_terms
-from app.errors import UserError
 from app.exporters.medo import valid_address as valid_medo_address
-from app.field_rules import problems_of
+from app.rules import declension, search_terms
 from app.services.access.audit_log import refuse_stale
 from app.services.search.search_index import capped_count, search_session, wanted_of
-from app.text import full_name, normalize
-from app.word_index import RECIPIENTS, count_capped, matches
+from app.storage import audit
+from app.storage.field_limits import problems_of
+from app.storage.word_index import RECIPIENTS, count_capped, matches
+from app.support.errors import UserError
+from app.support.text import full_name, normalize
 from db.engine import Database
 from db.models import (
     DistributionList,

@@ -9,13 +9,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.errors import UserError
 from app.exporters.table import Table, TableColumn
+from app.rules.states import CopyState
 from app.services.control.reports import recipient_name
 from app.services.dispatch.record import POST
 from app.services.organization.profile import org_to_data, organization_in
-from app.states import CopyState
-from app.text import date_ru
+from app.support.errors import UserError
+from app.support.text import date_ru
 from db.engine import Database
 from db.models import Letter, LetterAddressee
 

@@ -14,13 +14,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import audit, clock
-from app.errors import UserError
 from app.exporters.table import Table, TableColumn
+from app.rules.states import CopyState, DeliveryState, labels
 from app.services.control.reports import recipient_name
 from app.services.files.stored_files import store_file_in
-from app.states import CopyState, DeliveryState, labels
-from app.text import date_ru
+from app.storage import audit
+from app.support import clock
+from app.support.errors import UserError
+from app.support.text import date_ru
 from db.engine import Database
 from db.models import DispatchEvent, Letter, LetterAddressee
 

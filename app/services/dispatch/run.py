@@ -25,10 +25,6 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import audit, clock
-from app.cert_chain import Authorities, ChainCheck, check_chain, load_authorities
-from app.detached_signature import DetachedSignature, load_signature
-from app.errors import UserError
 from app.exporters.eml import Mail, build_message, message_size, valid_address
 from app.exporters.envelope_pdf import SIZES, EnvelopeAddress, render_envelopes
 from app.exporters.medo import (
@@ -42,7 +38,11 @@ from app.exporters.medo import (
 )
 from app.exporters.medo import valid_address as valid_medo_address
 from app.exporters.medo_stamps import registration_stamp, signature_stamp
-from app.letter_layout import LetterPage, Stamp
+from app.rules.cert_chain import Authorities, ChainCheck, check_chain, load_authorities
+from app.rules.detached_signature import DetachedSignature, load_signature
+from app.rules.letter_layout import LetterPage, Stamp
+from app.rules.signer_match import Signatory, signer_mismatch
+from app.rules.states import CopyState
 from app.services.dispatch.record import (
     EMAIL,
     MEDO,
@@ -64,9 +64,10 @@ from app.services.output.letter_export import (
     render,
     safe_name,
 )
-from app.signer_match import Signatory, signer_mismatch
-from app.states import CopyState
-from app.text import date_ru, full_name, initials_name
+from app.storage import audit
+from app.support import clock
+from app.support.errors import UserError
+from app.support.text import date_ru, full_name, initials_name
 from db.engine import Database
 from db.models import Letter, LetterFile, Staff, StoredFile
 
@@ -709,7 +710,7 @@ def _choose(
 
 def _commit(db: Database, letter_id: int, run: _Run, out: Path) -> list[Path]:
     """Move the staged files in, then record the steps; a failure takes the files back out."""
-    from app.exporters.atomic import move_in
+    from app.support.atomic import move_in
 
     def record() -> None:
         with db.write() as session:
@@ -729,7 +730,7 @@ def _with_common(db: Database, letter_id: int, prepared: Prepared) -> Prepared:
 
 def envelopes_pdf(db: Database, letter_id: int, size: str, out: Path) -> tuple[Path, int]:
     """The envelopes of a letter's postal copies, for the printer; no state changes."""
-    from app.exporters.atomic import write_atomically
+    from app.support.atomic import write_atomically
 
     if size not in SIZES:
         raise UserError(f"Формат конверта «{size}»: допустимо {', '.join(SIZES)}")

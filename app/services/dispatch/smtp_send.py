@@ -11,7 +11,7 @@ import ssl
 from dataclasses import dataclass
 from email.message import Message
 
-from app.errors import UserError
+from app.support.errors import UserError
 
 SECURITY = ("starttls", "ssl", "none")
 KEYRING_SERVICE = "Секретариат: SMTP"

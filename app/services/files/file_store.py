@@ -12,9 +12,9 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import audit
-from app.errors import UserError
 from app.services.files.stored_files import megabytes, store_stream_in, upload_size
+from app.storage import audit
+from app.support.errors import UserError
 from db.models import Letter, LetterFile, StoredFile
 
 PAGED_SUFFIXES = (".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg")

@@ -17,8 +17,8 @@ from typing import BinaryIO
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from app.errors import UserError
-from app.files import mime_of, open_for_reading
+from app.support.errors import UserError
+from app.support.files import mime_of, open_for_reading
 from db.engine import Database
 from db.models import StoredFile, StoredFileChunk
 
@@ -74,7 +74,7 @@ def stored_pieces(session: Session, stored: StoredFile) -> Iterator[bytes]:
 def save_stored_file(db: Database, file_id: int, out: Path) -> Path:
     """Write a stored file out (atomically, a piece at a time); its SHA-256 is checked on the
     way and a damaged file leaves nothing behind."""
-    from app.exporters.atomic import write_atomically
+    from app.support.atomic import write_atomically
 
     def write(tmp: Path) -> None:
         with db.read() as session:

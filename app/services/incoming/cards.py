@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.errors import UserError
-from app.field_rules import problems_of, refuse
-from app.json_input import JsonObject
-from app.text import date_ru
+from app.rules.field_rules import refuse
+from app.storage.field_limits import problems_of
+from app.support.errors import UserError
+from app.support.json_input import JsonObject
+from app.support.text import date_ru
 from db.models import IncomingLetter
 
 # how a letter came (the card's ``delivery``)

@@ -10,11 +10,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app import clock
-from app.declension import person_dative
+from app.rules.declension import person_dative
+from app.rules.states import Execution, LetterStatus
 from app.services.control.reports import recipient_name
-from app.states import Execution, LetterStatus
-from app.text import date_ru, initials_name
+from app.support import clock
+from app.support.text import date_ru, initials_name
 from db.engine import Database
 from db.models import (
     IncomingFile,

@@ -24,9 +24,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from app import clock, search_terms
-from app.errors import UserError
-from app.files import read_regular
+from app.rules import search_terms
 from app.services.directory.recipients import organization_and_official
 from app.services.files.stored_files import plain_name
 from app.services.incoming.cards import MAX_FILES, IncomingCard
@@ -37,6 +35,9 @@ from app.services.incoming.registration import (
 )
 from app.services.links.replies import incoming_journal_code
 from app.services.organization.profile import limit_bytes
+from app.support import clock
+from app.support.errors import UserError
+from app.support.files import read_regular
 from db.engine import Database
 from db.models import Recipient
 

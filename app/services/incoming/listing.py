@@ -10,16 +10,16 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, exists, false, func, select
 from sqlalchemy.orm import Session
 
-from app import clock
+from app.rules.states import Execution
 from app.services.search.search_index import (
     capped_count,
     newest_first,
     search_session,
     wanted_of,
 )
-from app.states import Execution
-from app.text import initials_name
-from app.word_index import INCOMING, count_capped, matches
+from app.storage.word_index import INCOMING, count_capped, matches
+from app.support import clock
+from app.support.text import initials_name
 from db.engine import Database
 from db.models import IncomingAssignment, IncomingFile, IncomingLetter, Journal, Staff
 from db.sql import counts_by, one_of

@@ -23,10 +23,8 @@ from xml.etree import ElementTree as ET
 
 from sqlalchemy import select
 
-from app import clock, search_terms
-from app.errors import UserError
 from app.exporters.medo import CONTAINER_NS, DOCUMENT, MESSAGE, PASSPORT
-from app.files import open_regular
+from app.rules import search_terms
 from app.services.files.stored_files import plain_name
 from app.services.incoming.cards import IncomingCard
 from app.services.incoming.registration import (
@@ -37,6 +35,9 @@ from app.services.incoming.registration import (
 )
 from app.services.links.replies import incoming_journal_code
 from app.services.organization.profile import limit_bytes
+from app.support import clock
+from app.support.errors import UserError
+from app.support.files import open_regular
 from db.engine import Database
 from db.models import Recipient
 

@@ -18,10 +18,10 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import audit, clock, search_terms
-from app.errors import UserError
-from app.production_calendar import due_date_warning
-from app.report_form import Value, read_filled_form
+from app.rules import search_terms
+from app.rules.production_calendar import due_date_warning
+from app.rules.report_form import Value, read_filled_form
+from app.rules.states import OUTSTANDING, Execution, LetterStatus
 from app.services.access.audit_log import refuse_stale
 from app.services.control.report_control import Reply, receive_in
 from app.services.control.reports import control_in
@@ -33,8 +33,10 @@ from app.services.links.replies import mark_answered
 from app.services.numbers.counters import INCOMING, issue_number
 from app.services.organization.profile import limit_bytes
 from app.services.registry.letters import find_letter_in
-from app.states import OUTSTANDING, Execution, LetterStatus
-from app.text import date_ru
+from app.storage import audit
+from app.support import clock
+from app.support.errors import UserError
+from app.support.text import date_ru
 from db.engine import Database
 from db.models import (
     IncomingAssignment,

@@ -12,14 +12,14 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from app import audit, word_index
-from app.errors import UserError
-from app.field_rules import MAX_TEXT, text_problem
-from app.numbering import MAX_SEQ, number_pattern, parse_template, period_key, quarter
+from app.rules.field_rules import MAX_TEXT, text_problem
+from app.rules.numbering import MAX_SEQ, number_pattern, parse_template, period_key, quarter
+from app.rules.states import LetterStatus
 from app.services.numbers.counters import INCOMING, next_seq
-from app.states import LetterStatus
-from app.tabular import read_rows
-from app.text import date_ru, parse_date_ru
+from app.storage import audit, word_index
+from app.support.errors import UserError
+from app.support.tabular import read_rows
+from app.support.text import date_ru, parse_date_ru
 from db.engine import Database
 from db.models import Journal, JournalCounter, Letter, Staff
 
@@ -191,7 +191,7 @@ def _staff_id(
     return None
 
 
-_CHECKED_CELLS = (  # cell, label, length, multi-line (app.field_rules)
+_CHECKED_CELLS = (  # cell, label, length, multi-line (app.rules.field_rules)
     ("number", "номер", 100, False),
     ("subject", "заголовок", MAX_TEXT, False),
     ("addressee", "адресат", MAX_TEXT, True),

@@ -9,12 +9,12 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from app import clock
-from app.errors import UserError
 from app.exporters.table import Table, TableColumn
+from app.rules.states import LetterStatus
 from app.services.numbers.counters import INCOMING
-from app.states import LetterStatus
-from app.text import date_ru
+from app.support import clock
+from app.support.errors import UserError
+from app.support.text import date_ru
 from db.engine import Database
 from db.models import IncomingLetter, Journal, JournalCounter, Letter
 

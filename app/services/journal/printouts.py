@@ -8,14 +8,14 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app.audit_chain import head_in
-from app.errors import UserError
 from app.exporters.table import Table, TableColumn
+from app.rules.states import LetterStatus
 from app.services.numbers.counters import INCOMING
 from app.services.registry.letter_list import LetterQuery, LetterRow, list_letters
 from app.services.registry.letters import DELIVERY_STATE_LABELS, STATUS_LABELS
-from app.states import LetterStatus
-from app.text import date_ru
+from app.storage.audit_chain import head_in
+from app.support.errors import UserError
+from app.support.text import date_ru
 from db.engine import Database
 from db.models import Journal
 
@@ -62,8 +62,8 @@ INCOMING_COLUMNS = [
 
 def _incoming_table(db: Database, date_from: dt.date, date_to: dt.date, journal: str) -> Table:
     """The journal of incoming letters for a period, oldest first."""
+    from app.rules.states import Execution
     from app.services.incoming.listing import IncomingQuery, list_incoming
-    from app.states import Execution
 
     query = IncomingQuery(date_from=date_from, date_to=date_to, journal=journal, oldest_first=True)
     rows: list[list[str]] = []

@@ -8,10 +8,10 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import audit
-from app.errors import UserError
-from app.states import Execution
-from app.text import date_ru
+from app.rules.states import Execution
+from app.storage import audit
+from app.support.errors import UserError
+from app.support.text import date_ru
 from db.engine import Database
 from db.models import IncomingLetter, Journal, Letter
 

@@ -18,8 +18,8 @@ from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from app.errors import UserError
-from app.numbering import check_seq, format_number, parse_template, period_key
+from app.rules.numbering import check_seq, format_number, parse_template, period_key
+from app.support.errors import UserError
 from db.models import IncomingLetter, Journal, JournalCounter, Letter
 
 INCOMING = "incoming"  # a journal's kind; any other is outgoing

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.numbering import EXAMPLE_VALUES, format_number, parse_template
+from app.rules.numbering import EXAMPLE_VALUES, format_number, parse_template
 from app.services.organization.profile import JournalData
 
 

@@ -8,13 +8,15 @@ from dataclasses import dataclass, field, fields
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app import audit, clock
-from app.errors import UserError
-from app.field_rules import MAX_TEXT, problems_of, refuse, text_problem
-from app.numbering import MAX_SEQ, PERIODS, check_period_fits, parse_template, period_key
+from app.rules.field_rules import MAX_TEXT, refuse, text_problem
+from app.rules.numbering import MAX_SEQ, PERIODS, check_period_fits, parse_template, period_key
 from app.services.access.audit_log import refuse_stale
 from app.services.access.roles import require
 from app.services.numbers.counters import JOURNAL_KINDS, continue_after_printed, entries_of
+from app.storage import audit
+from app.storage.field_limits import problems_of
+from app.support import clock
+from app.support.errors import UserError
 from db.engine import Database
 from db.models import (
     Certificate,

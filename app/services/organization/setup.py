@@ -12,10 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.errors import UserError
-from app.files import read_regular
-from app.json_input import JsonObject, read_json_file
-from app.paths import expanded
 from app.services.access.roles import require
 from app.services.organization.profile import (
     DISPATCH_TEXTS,
@@ -31,6 +27,10 @@ from app.services.organization.profile import (
     save_organization_in,
     save_staff_in,
 )
+from app.support.errors import UserError
+from app.support.files import read_regular
+from app.support.json_input import JsonObject, read_json_file
+from app.support.paths import expanded
 from db.engine import Database
 
 MAX_LOGO_BYTES = 10_000_000  # an emblem is a small picture

@@ -17,14 +17,14 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import clock
-from app.errors import UserError
-from app.files import safe_file_name
-from app.letter_layout import Copy, Letterhead, LetterPage, LetterSource, Person, build_page
+from app.rules.letter_layout import Copy, Letterhead, LetterPage, LetterSource, Person, build_page
+from app.rules.states import LetterStatus
 from app.services.organization.profile import org_to_data, organization_in
 from app.services.registry.letter_files import letter_document_in
 from app.services.registry.letters import LetterCard, preview_row_in
-from app.states import LetterStatus
+from app.support import clock
+from app.support.errors import UserError
+from app.support.files import safe_file_name
 from db.engine import Database
 from db.models import DistributionList, Letter, Staff, StoredFile
 
@@ -280,7 +280,7 @@ def export_letter(
 
     ``out`` is the file for a single letter or a merged mailing, the folder for separate copies.
     """
-    from app.exporters.atomic import write_atomically
+    from app.support.atomic import write_atomically
 
     fmt = _check_format(fmt)
     if merge and fmt != "pdf":
@@ -319,7 +319,7 @@ def _write_folder(
         staging = Path(tempfile.mkdtemp(prefix=".export-", dir=folder))
     except OSError as exc:
         raise UserError(f"{folder}: не удалось записать файлы ({exc.strerror or exc})") from exc
-    from app.exporters.atomic import move_in
+    from app.support.atomic import move_in
 
     try:
         for i, (page, name) in enumerate(zip(prepared.pages, prepared.names, strict=True)):
@@ -339,7 +339,7 @@ def export_report_form(db: Database, letter_id: int, out: Path) -> Path:
     """The report form of the letter as an XLSX the recipients fill in (header in row 2)."""
     from app.exporters.table import Table, TableColumn
     from app.exporters.xlsx import write_table_xlsx
-    from app.letter_layout import appendices_of
+    from app.rules.letter_layout import appendices_of
 
     with db.read() as session:
         _letter, source, _profile = _load(session, letter_id)

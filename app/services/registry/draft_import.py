@@ -1,4 +1,4 @@
-"""A Word draft made into a letter card: the parts read by :mod:`app.docx_draft`, the names
+"""A Word draft made into a letter card: the parts read by :mod:`app.rules.docx_draft`, the names
 matched to the directory and the staff. Nothing is registered here: the clerk sees what was
 recognised, corrects the card and registers it."""
 
@@ -12,14 +12,14 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.docx_draft import NOT_RECOGNISED, Draft, read_draft
-from app.errors import UserError
-from app.letter_body import has_text, stored
-from app.search_terms import Wanted, text_terms
+from app.rules.docx_draft import NOT_RECOGNISED, Draft, read_draft
+from app.rules.letter_body import has_text, stored
+from app.rules.search_terms import Wanted, text_terms
 from app.services.organization.profile import StaffData
 from app.services.registry.letters import Addressee, AttachmentData, LetterCard
-from app.text import initials_name, normalize
-from app.word_index import RECIPIENTS, matches
+from app.storage.word_index import RECIPIENTS, matches
+from app.support.errors import UserError
+from app.support.text import initials_name, normalize
 from db.engine import Database
 from db.models import Journal, Recipient, Staff
 

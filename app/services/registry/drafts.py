@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
-from app import audit
-from app.errors import UserError
-from app.field_rules import MAX_BODY
-from app.text import normalize
+from app.rules.field_rules import MAX_BODY
+from app.storage import audit
+from app.support.errors import UserError
+from app.support.text import normalize
 from db.engine import Database
 from db.models import LetterDraft
 

@@ -11,9 +11,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.errors import UserError
-from app.json_input import JsonObject
-from app.letter_body import card_body, card_value
+from app.rules.letter_body import card_body, card_value
+from app.rules.states import LetterStatus
 from app.services.files.file_store import count_pages
 from app.services.registry.letters import (
     SENT_STATES,
@@ -24,7 +23,8 @@ from app.services.registry.letters import (
     check_card,
     find_letter_in,
 )
-from app.states import LetterStatus
+from app.support.errors import UserError
+from app.support.json_input import JsonObject
 from db.engine import Database
 from db.models import DistributionList, Letter, Recipient
 

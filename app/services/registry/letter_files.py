@@ -14,11 +14,8 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app import audit, clock
-from app.errors import UserError
 from app.exporters.pdf_stamp import Stamped
-from app.field_rules import check_text
-from app.files import safe_file_name
+from app.rules.field_rules import check_text
 from app.services.files.file_store import count_pages, store_letter_file_in
 from app.services.files.stored_files import (
     megabytes,
@@ -34,7 +31,11 @@ from app.services.registry.letters import (
     refuse_incomplete,
     register_letter,
 )
-from app.text import date_ru
+from app.storage import audit
+from app.support import clock
+from app.support.errors import UserError
+from app.support.files import safe_file_name
+from app.support.text import date_ru
 from db.engine import Database
 from db.models import Letter, LetterFile, StoredFile
 

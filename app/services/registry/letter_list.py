@@ -10,16 +10,16 @@ from functools import lru_cache
 from sqlalchemy import ColumnElement, and_, case, false, func, select
 from sqlalchemy.orm import Session, aliased
 
-from app.search_terms import Wanted
+from app.rules.search_terms import Wanted
+from app.rules.states import DONE_STATES
 from app.services.search.search_index import (
     capped_count,
     newest_first,
     search_session,
     wanted_of,
 )
-from app.states import DONE_STATES
-from app.text import initials_name
-from app.word_index import LETTERS, count_capped, matches
+from app.storage.word_index import LETTERS, count_capped, matches
+from app.support.text import initials_name
 from db.engine import Database
 from db.models import (
     Journal,
@@ -105,7 +105,7 @@ def _search(
     query: LetterQuery, session: Session, *, indexed: bool = True, by_number: bool = True
 ) -> list[ColumnElement[bool]]:
     """Every word (in any of its forms) and every quoted phrase must be in the letter: its
-    number, heading, addressee or text; the last word may be unfinished (app/search_terms.py).
+    number, heading, addressee or text; the last word may be unfinished (app/rules/search_terms.py).
 
     ``indexed`` false: the caller has already taken the ids from the index (SQLite). A search
     of one or two characters matches the number's start.

@@ -16,21 +16,24 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import audit, clock, search_terms
-from app.declension import salutation_or_collective
-from app.errors import UserError
-from app.field_rules import MAX_BODY, MAX_TEXT, check_text, problems_of, refuse, text_problem
-from app.letter_body import plain_text
-from app.letter_layout import BY_LIST
-from app.numbering import format_number, parse_template, period_key
+from app.rules import search_terms
+from app.rules.declension import salutation_or_collective
+from app.rules.field_rules import MAX_BODY, MAX_TEXT, check_text, refuse, text_problem
+from app.rules.letter_body import plain_text
+from app.rules.letter_layout import BY_LIST
+from app.rules.numbering import format_number, parse_template, period_key
+from app.rules.states import ControlState, CopyState, DeliveryState, LetterStatus, labels
 from app.services.access.audit_log import refuse_stale
 from app.services.files.file_store import count_pages, store_letter_file_in
 from app.services.files.stored_files import open_uploads
 from app.services.links.replies import find_incoming_in, mark_answered
 from app.services.numbers.counters import INCOMING, issue_number
 from app.services.organization.profile import limit_bytes
-from app.states import ControlState, CopyState, DeliveryState, LetterStatus, labels
-from app.text import date_ru
+from app.storage import audit
+from app.storage.field_limits import problems_of
+from app.support import clock
+from app.support.errors import UserError
+from app.support.text import date_ru
 from db.engine import Database
 from db.models import (
     DistributionList,
@@ -99,7 +102,7 @@ class LetterCard:
     number: str | None = None  # a reserved number to register into
     case: str = ""
     salutation: str | None = None
-    body: str = ""  # as stored: light markup or a rich body (app.letter_body)
+    body: str = ""  # as stored: light markup or a rich body (app.rules.letter_body)
     closing: str | None = None
     reply_to_number: str = ""
     reply_to_date: dt.date | None = None
@@ -303,7 +306,7 @@ _CARD_LIMITS = {  # card fields that are not columns of the letter under the sam
 
 
 def check_card(card: LetterCard) -> None:
-    """Characters and lengths of everything the card gives (``app.field_rules``): a CR/LF in
+    """Characters and lengths of everything the card gives (``app.rules.field_rules``): a CR/LF in
     a case index would become part of the number and of every file that carries it."""
     problems = problems_of(card, Letter, multiline=("body",), extra_limits=_CARD_LIMITS)
     spec = card.addressee

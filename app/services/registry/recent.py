@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from app import audit
+from app.storage import audit
 from db.engine import Database
 from db.models import Journal, Letter, Staff
 

@@ -23,10 +23,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app.audit_chain import head_in, verify_in
-from app.errors import UserError
-from app.exporters.atomic import write_atomically
-from app.files import read_regular
+from app.storage.audit_chain import head_in, verify_in
+from app.support.atomic import write_atomically
+from app.support.errors import UserError
+from app.support.files import read_regular
 from db.engine import Database
 from db.models import AuditEvent, DatabaseIdentity
 

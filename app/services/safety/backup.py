@@ -18,8 +18,6 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app import clock
-from app.errors import UserError
 from app.services.safety.identity import copy_of, database_identity
 from app.services.safety.restore_guard import (
     MissingLetter,
@@ -31,6 +29,8 @@ from app.services.safety.restore_guard import (
     missing_letters,
     read_issued,
 )
+from app.support import clock
+from app.support.errors import UserError
 from db.engine import Database
 from db.schema import HEAD_REVISION
 

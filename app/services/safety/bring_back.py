@@ -24,10 +24,10 @@ from typing import IO, Any, BinaryIO, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import audit
-from app.errors import UserError
+from app.rules.states import LetterStatus
 from app.services.safety.restore_guard import MissingLetter, missing_letters
-from app.states import LetterStatus
+from app.storage import audit
+from app.support.errors import UserError
 from db.engine import Database
 from db.models import (
     IncomingAssignment,
@@ -414,7 +414,7 @@ def _brought_back(
 
 def _link_answered(session: Session, entry: _Outgoing) -> None:
     """An incoming letter our letter brought back had answered is linked to it again."""
-    from app.states import Execution
+    from app.rules.states import Execution
 
     for number in entry.answered:
         row = _by_number(session, IncomingLetter, number)

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app import audit
-from app.errors import UserError
+from app.storage import audit
+from app.support.errors import UserError
 from db.engine import Database
 from db.models import DatabaseIdentity
 

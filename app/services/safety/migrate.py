@@ -15,8 +15,8 @@ from sqlalchemy import Integer, Table, func, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from app import word_index
-from app.errors import UserError
+from app.storage import word_index
+from app.support.errors import UserError
 from db.engine import Database, open_database
 from db.models import Base, JournalCounter
 from db.schema import (

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from sqlalchemy.exc import ArgumentError
 
-from app.errors import UnusableDatabaseError, UserError
-from app.output_guard import guard_registry
-from app.paths import database_target, default_database, expanded
-from app.word_index import Progress, build, needs_building
+from app.storage.word_index import Progress, build, needs_building
+from app.support.errors import UnusableDatabaseError, UserError
+from app.support.output_guard import guard_registry
+from app.support.paths import database_target, default_database, expanded
 from db.engine import Database, open_database
 from db.schema import (
     HEAD_REVISION,
@@ -71,7 +71,7 @@ def open_registry(
     progress: Progress | None = None,
 ) -> Database:
     """Open the database given by ``--db``/``SECRETARIAT_DB``/default and bring its schema up,
-    then its word index (built after a migration with ``progress``, see app/word_index.py).
+    then its word index (built after a migration with ``progress``, see app/storage/word_index.py).
 
     A database that cannot be written is opened read-only (``Database.read_only``); it must
     then already be at the program's schema, since it cannot be migrated."""
@@ -184,7 +184,7 @@ def _unusable(target: str, message: str) -> UnusableDatabaseError:
     if "://" in target:
         return UnusableDatabaseError(message)
     from app.services.safety.backup import latest_backup
-    from app.settings import backup_folder
+    from app.support.settings import backup_folder
 
     path = expanded(target).resolve()
     latest = latest_backup(backup_folder(path), path)

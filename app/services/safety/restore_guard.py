@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.errors import UserError
-from app.numbering import MAX_SEQ, period_key
-from app.states import LetterStatus
+from app.rules.numbering import MAX_SEQ, period_key
+from app.rules.states import LetterStatus
+from app.support.errors import UserError
 
 PeriodKey = tuple[str, str]  # (journal code, period key)
 

@@ -12,10 +12,10 @@ from sqlalchemy import ColumnElement, Select, func, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from app.errors import UserError
-from app.search_terms import Wanted, parse_search
-from app.text import normalize
-from app.word_index import Indexed, among, newest_ids
+from app.rules.search_terms import Wanted, parse_search
+from app.storage.word_index import Indexed, among, newest_ids
+from app.support.errors import UserError
+from app.support.text import normalize
 from db.engine import Database
 from db.sql import one_of
 

@@ -1,8 +1,8 @@
 """The state columns accept only their family's values: a CHECK constraint on PostgreSQL.
 
 The values are written out here (a migration is a snapshot; ``tests/test_schema.py`` checks they
-still equal ``app/states.py``). SQLite is left without: adding a CHECK there rebuilds the table,
-and ``letter`` and ``recipient`` cannot be dropped while other tables refer to them.
+still equal ``app/rules/states.py``). SQLite is left without: adding a CHECK there rebuilds the
+table, and ``letter`` and ``recipient`` cannot be dropped while other tables refer to them.
 
 Revision ID: 0011
 Revises: 0010

@@ -5,7 +5,7 @@ SQLite: the FTS5 trigram tables ``letter_fts`` and ``recipient_fts`` and their t
 to contentless FTS5 tables ``letter_words`` and ``recipient_words`` (they keep the index, not a
 copy of the text). PostgreSQL: the ``pg_trgm`` indexes give way to a ``tsvector`` column with a
 GIN index. Both are filled by the program, not by this script: the terms are lemmas computed in
-Python (``app/search_terms.py``), and the program builds the index after migrating, with a
+Python (``app/rules/search_terms.py``), and the program builds the index after migrating, with a
 progress line, a batch per transaction (``app/services/registry/word_index.py``). The table
 ``search_index_state`` says how far it got and under which terms.
 

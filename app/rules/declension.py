@@ -15,8 +15,8 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from app.morphology import analyzer
-from app.text import initials_name
+from app.rules.morphology import analyzer
+from app.support.text import initials_name
 
 if TYPE_CHECKING:
     from pymorphy3 import MorphAnalyzer

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from app import declension
+from app.rules import declension
 
 
 @dataclass(frozen=True)

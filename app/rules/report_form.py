@@ -16,9 +16,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from app.errors import UserError
-from app.tabular import open_workbook, sheet_rows, unreadable_cell
-from app.text import normalize
+from app.support.errors import UserError
+from app.support.tabular import open_workbook, sheet_rows, unreadable_cell
+from app.support.text import normalize
 
 NUMERIC_PREFIXES = ("количество", "кол-во", "число", "численность", "сумма", "объем", "доля")
 NUMERIC_UNITS = re.compile(r",\s*(чел|ед|шт|руб|тыс|млн|%)\.?\s*$|\((чел|ед|шт|руб)\.?\)\s*$")

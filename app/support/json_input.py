@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from app.errors import UserError
+from app.support.errors import UserError
 
 MAX_JSON_BYTES = 50_000_000  # a card with a 200,000-character body is well under 2 MB
 MAX_INTEGER = 2_147_483_647  # what every integer column holds, in SQLite and PostgreSQL
@@ -42,7 +42,7 @@ def strip_json_comments(text: str) -> str:
 
 
 def read_json_file(path: Path) -> Any:
-    from app.files import read_regular
+    from app.support.files import read_regular
 
     raw = read_regular(path, MAX_JSON_BYTES, "карточка")  # a device or FIFO refused
     try:

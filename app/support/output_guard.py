@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from app.errors import UserError
+from app.support.errors import UserError
+from app.support.paths import source_root
 
 _SIDE_FILES = ("-wal", "-shm", "-journal")
 _registries: list[Path] = []  # the embedded databases open in this process
@@ -35,7 +36,7 @@ def _canonical(path: Path) -> Path:
 
 
 def _program_folders() -> list[Path]:
-    root = Path(__file__).resolve().parent.parent
+    root = source_root()
     return [root / name for name in ("app", "ui", "db", "resources")]
 
 
@@ -73,7 +74,7 @@ def refuse_protected(target: Path) -> None:
 
 
 def _backups_of(registry: Path) -> Path | None:
-    from app.settings import backup_folder
+    from app.support.settings import backup_folder
 
     try:
         return _canonical(backup_folder(registry) / "x").parent

@@ -12,7 +12,7 @@ A detached signature (``.sig``, ``.p7s``) is a CMS ``SignedData`` without the co
   (PKCS #1 v1.5, PSS) and ECDSA through ``cryptography``: random bytes, or the signatory's
   certificate put beside a stranger's signature, are refused.
 
-Whether the certificate is the letter's signatory's is ``app/signer_match.py``'s rule, applied
+Whether the certificate is the letter's signatory's is ``app/rules/signer_match.py``'s rule, applied
 where the signature meets the letter (services/dispatch/run.py).
 
 What is not checked here: the value of a GOST R 34.10-2012 signature (its byte conventions need
@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.errors import UserError
-from app.text import thousands
+from app.support.errors import UserError
+from app.support.text import thousands
 
 MAX_SIGNATURE = 1024 * 1024  # a signature with its certificates is a few kilobytes
 
@@ -266,7 +266,7 @@ def _check_value(signer: Any, cert: Any, digest_oid: str, name: str) -> bool:
 
 def load_signature(path: Path) -> DetachedSignature:
     """A signature file read in bounded memory (the size is looked at before reading)."""
-    from app.files import read_regular
+    from app.support.files import read_regular
 
     try:
         if path.is_file() and path.stat().st_size > MAX_SIGNATURE:

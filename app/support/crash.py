@@ -8,14 +8,14 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
-from app.errors import UserError, damaged_database_message, os_error_message
+from app.support.errors import UserError, damaged_database_message, os_error_message
 
 
 def write_crash_log(
     kind: type[BaseException], error: BaseException, trace: TracebackType | None
 ) -> Path | None:
     """Append the traceback to ``crash.log``; its path, or None when it cannot be written."""
-    from app.paths import data_dir
+    from app.support.paths import data_dir
     from app.version import __version__
 
     log = data_dir() / "crash.log"

@@ -1,5 +1,5 @@
 """HTML in and out of the letter body: what Word, LibreOffice or a browser put on the clipboard,
-and what the body editor (a QTextEdit) holds, read as :mod:`app.letter_body` blocks.
+and what the body editor (a QTextEdit) holds, read as :mod:`app.rules.letter_body` blocks.
 
 Only the structure is kept — paragraphs, line breaks, bold/italic/underline, lists (Word's
 ``mso-list`` paragraphs as well as ``ul``/``ol``), tables (column widths, header rows, cells of
@@ -15,8 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from app.errors import UserError
-from app.letter_body import (
+from app.rules.letter_body import (
     BULLET,
     MAX_COLUMNS,
     MAX_LEVEL,
@@ -29,6 +28,7 @@ from app.letter_body import (
     numbered,
     percent,
 )
+from app.support.errors import UserError
 
 MAX_HTML = 20_000_000  # characters of clipboard HTML (Word's for 70 pages is about 2 MB)
 BLOCK_TAGS = {

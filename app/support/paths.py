@@ -21,7 +21,7 @@ def expanded(path: str | Path) -> Path:
     try:
         return Path(path).expanduser()
     except RuntimeError:
-        from app.errors import UserError
+        from app.support.errors import UserError
 
         raise UserError(f"{path}: домашняя папка «{str(path).split('/')[0]}» не найдена") from None
 
@@ -63,12 +63,15 @@ def database_target(cli_value: str | None = None) -> str:
     return str(default_database())
 
 
+_CHECKOUT = Path(__file__).resolve().parents[2]  # app/support/paths.py → the folder of app/
+
+
 def source_root() -> Path:
     """The folder holding ``resources/`` (and the packages), from source or from a bundle."""
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle)
-    return Path(__file__).resolve().parent.parent
+    return _CHECKOUT
 
 
 def resource_path(*parts: str) -> Path:
@@ -82,8 +85,7 @@ def bundle_data() -> list[tuple[str, str]]:
     ``resources/`` is found again through :func:`resource_path`; the migration scripts through
     ``db.schema.MIGRATIONS_DIR``, which sits beside the (frozen) ``db`` package.
     """
-    root = Path(__file__).resolve().parent.parent
     return [
-        (str(root / "resources"), "resources"),
-        (str(root / "db" / "migrations"), "db/migrations"),
+        (str(_CHECKOUT / "resources"), "resources"),
+        (str(_CHECKOUT / "db" / "migrations"), "db/migrations"),
     ]

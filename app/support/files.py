@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from app.errors import UserError
+from app.support.errors import UserError
 
 
 def replace_atomically(path: Path, write: Callable[[Path], object]) -> Path:

@@ -22,9 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.errors import UserError
-from app.files import read_regular
-from app.letter_body import (
+from app.rules.letter_body import (
     BULLET,
     MAX_COLUMNS,
     MAX_LEVEL,
@@ -36,7 +34,9 @@ from app.letter_body import (
     numbered,
     percent,
 )
-from app.text import thousands
+from app.support.errors import UserError
+from app.support.files import read_regular
+from app.support.text import thousands
 
 MAX_DRAFT_BYTES = 50 * 1024 * 1024  # the file
 MAX_PARAGRAPHS = 20_000  # a letter with its tables has hundreds; more is not a draft

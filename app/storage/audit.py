@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-import app.word_index  # noqa: F401  (its session hooks index every write of letters, recipients)
-from app.audit_chain import PENDING, chain_pending
+import app.storage.word_index  # noqa: F401  (its session hooks index every write of letters, recipients)
+from app.storage.audit_chain import PENDING, chain_pending
 
 
 @cache
@@ -29,7 +29,8 @@ def record(
     user = getattr(bind, "url", None) and bind.url.username  # type: ignore[union-attr]
     if bind.dialect.name != "sqlite" and user:
         details.setdefault("db_user", user)  # who, on a shared server
-    # written at the end of the chain just before the transaction commits (app/audit_chain.py)
+    # written at the end of the chain just before the transaction commits
+    # (app/storage/audit_chain.py)
     session.info.setdefault(PENDING, []).append(
         {
             "at": dt.datetime.now(dt.UTC).replace(tzinfo=None),

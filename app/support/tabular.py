@@ -14,8 +14,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from app.errors import UserError
-from app.text import thousands
+from app.support.errors import UserError
+from app.support.text import thousands
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 MAX_COLUMNS = 64  # columns read from a sheet: every import of the program needs fewer than 30
@@ -57,7 +57,7 @@ def open_workbook(path: Path) -> Any:
     :data:`MAX_SHARED_STRINGS`. UserError otherwise."""
     import zipfile
 
-    from app.files import open_for_reading
+    from app.support.files import open_for_reading
 
     name = Path(path).name
     try:
@@ -205,7 +205,7 @@ def _delimiter(text: str) -> str:
 
 
 def _read_csv(path: Path) -> list[list[Any]]:
-    from app.files import read_regular
+    from app.support.files import read_regular
 
     raw = read_regular(
         path, MAX_CSV_BYTES, "таблица для загрузки"
@@ -253,7 +253,7 @@ def guard_formula(text: str) -> str:
 
 def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
     """UTF-8 with BOM and ``;`` (what Russian Excel opens directly); atomically."""
-    from app.exporters.atomic import write_atomically
+    from app.support.atomic import write_atomically
 
     def write(tmp: Path) -> None:
         with tmp.open("w", encoding="utf-8-sig", newline="") as fh:

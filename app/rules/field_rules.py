@@ -17,15 +17,10 @@ Settings — all through the services' ``validate``/``problems`` that call :func
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from collections.abc import Iterable
-from typing import Any
 
-from sqlalchemy import String
-
-from app.errors import UserError
-from app.text import thousands
+from app.support.errors import UserError
+from app.support.text import thousands
 
 MAX_BODY = 200_000  # characters of a letter body: about 70 pages at 14 pt
 MAX_TEXT = 20_000  # any other text column: a heading, an addressee as printed, a note
@@ -110,45 +105,6 @@ def check_text(value: str, label: str, *, limit: int, multiline: bool = False) -
     problem = text_problem(value, label, limit=limit, multiline=multiline)
     if problem:
         raise UserError(problem)
-
-
-def column_limit(model: type, name: str) -> int | None:
-    """The length the model's column holds; :data:`MAX_TEXT` for unbounded text; None when
-    the model has no such text column."""
-    table = getattr(model, "__table__", None)
-    if table is None or name not in table.c:
-        return None
-    column_type = table.c[name].type
-    if isinstance(column_type, String) and column_type.length:
-        return int(column_type.length)
-    return MAX_TEXT if isinstance(column_type, String) else None
-
-
-def problems_of(
-    data: Any,
-    model: type,
-    *,
-    multiline: Iterable[str] = (),
-    labels: dict[str, str] | None = None,
-    extra_limits: dict[str, int] | None = None,
-) -> list[str]:
-    """Problems of every text field of the dataclass ``data`` that its model stores (or that
-    ``extra_limits`` bounds): characters and length, named in Russian."""
-    names = labels or {}
-    many = set(multiline)
-    found: list[str] = []
-    for f in dataclasses.fields(data):
-        value = getattr(data, f.name)
-        if not isinstance(value, str):
-            continue
-        limit = (extra_limits or {}).get(f.name) or column_limit(model, f.name)
-        if limit is None:
-            continue
-        label = names.get(f.name) or FIELD_LABELS.get(f.name) or f.name
-        problem = text_problem(value, label, limit=limit, multiline=f.name in many)
-        if problem:
-            found.append(problem)
-    return found
 
 
 def refuse(problems: list[str], who: str) -> None:

@@ -11,8 +11,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from app.files import replace_atomically
-from app.paths import config_dir, expanded
+from app.support.files import replace_atomically
+from app.support.paths import config_dir, expanded
 
 SETTINGS_FILE = "settings.json"
 

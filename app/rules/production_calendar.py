@@ -11,7 +11,7 @@ import datetime as dt
 from functools import cache
 from typing import Any
 
-from app.text import WEEKDAYS_FULL
+from app.support.text import WEEKDAYS_FULL
 
 
 @cache

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from app.paths import data_dir
+from app.support.paths import data_dir
 
 LANGUAGE = "ru_RU"
 DICTIONARY_DIRS = (

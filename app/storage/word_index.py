@@ -2,8 +2,8 @@
 write, built after a migration (or a change of terms) with progress, and asked by the registry
 and the directory.
 
-The index holds the terms of :mod:`app.search_terms` (lemmas), computed here in Python for both
-databases, so SQLite and PostgreSQL give the same answers:
+The index holds the terms of :mod:`app.rules.search_terms` (lemmas), computed here in Python for
+both databases, so SQLite and PostgreSQL give the same answers:
 
 - SQLite: contentless FTS5 tables ``letter_words`` and ``recipient_words`` (the index only, no
   copy of the text; rowid = the row's id). A contentless table forgets a row only when told its
@@ -38,8 +38,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import Session
 
-from app.letter_body import plain_text
-from app.search_terms import Wanted, fts5_query, terms_version, text_terms, tsquery, tsvector
+from app.rules.letter_body import plain_text
+from app.rules.search_terms import Wanted, fts5_query, terms_version, text_terms, tsquery, tsvector
 from db.engine import Database
 from db.models import IncomingLetter, Letter, Recipient, SearchIndexState, SearchTerm
 

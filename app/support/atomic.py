@@ -1,13 +1,14 @@
-"""Exports go through :func:`app.files.replace_atomically`; OS errors become clerk messages."""
+"""Exports go through :func:`app.support.files.replace_atomically`; OS errors become clerk
+messages."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
-from app.errors import UserError
-from app.files import replace_atomically
-from app.output_guard import refuse_protected
+from app.support.errors import UserError
+from app.support.files import replace_atomically
+from app.support.output_guard import refuse_protected
 
 
 def write_atomically(path: Path, write: Callable[[Path], object]) -> Path:

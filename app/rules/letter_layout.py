@@ -12,9 +12,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from app.declension import salutation_or_collective
-from app.letter_body import Item, blocks_of, plain_text
-from app.text import MONTHS_GENITIVE, date_ru, full_name, initials_name
+from app.rules.declension import salutation_or_collective
+from app.rules.letter_body import Item, blocks_of, plain_text
+from app.support.text import MONTHS_GENITIVE, date_ru, full_name, initials_name
 
 NBSP = "\u00a0"
 BY_LIST = "По списку рассылки"  # the addressee of a letter to more than four
@@ -52,7 +52,7 @@ class LetterSource:
     number: str
     date: dt.date
     subject: str
-    body: str = ""  # as stored: light markup or a rich body (app.letter_body)
+    body: str = ""  # as stored: light markup or a rich body (app.rules.letter_body)
     closing: str = ""
     addressee_text: str = ""  # as printed: blocks separated by a blank line
     salutation: str = ""
@@ -193,7 +193,7 @@ class LetterPage:
     addressee: tuple[tuple[str, ...], ...]  # blocks, one under another
     heading: str
     salutation: str
-    body: tuple[Item, ...]  # paragraphs, list items, tables (app.letter_body)
+    body: tuple[Item, ...]  # paragraphs, list items, tables (app.rules.letter_body)
     closing: str
     attachment: tuple[str, ...]
     signature: Signature | None

@@ -6,7 +6,7 @@ The chain is built from the signer's certificate up: each issuer found among the
 signature carries and those in the folder by name, and its signature over the certificate checked
 with its key (RSA and ECDSA through ``cryptography``); the chain is trusted when it reaches a
 certificate of the folder, every link valid on the day. A GOST R 34.10-2012 certificate's
-signature cannot be checked here (see app/detached_signature.py): its chain is said to be
+signature cannot be checked here (see app/rules/detached_signature.py): its chain is said to be
 unchecked, not trusted.
 """
 
@@ -60,7 +60,7 @@ class Authorities:
 def load_authorities(folder: Path | None) -> Authorities | None:
     """The certificates in the folder (DER or PEM, several to a file), bounded in count and
     size; files that are not certificates are passed over. None: no folder named."""
-    from app.files import read_regular
+    from app.support.files import read_regular
 
     if folder is None:
         return None
@@ -96,7 +96,7 @@ def check_chain(
     """The signer's certificate (DER) up to an authority of the folder given."""
     from cryptography import x509
 
-    from app.detached_signature import GOST_KEYS
+    from app.rules.detached_signature import GOST_KEYS
 
     if given is None:
         return ChainCheck(

@@ -15,8 +15,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from app.errors import UserError
-from app.text import thousands
+from app.support.errors import UserError
+from app.support.text import thousands
 
 PERIODS = ("year", "quarter", "month", "never")
 PERIOD_LABELS = {"year": "год", "quarter": "квартал", "month": "месяц", "never": "без сброса"}

@@ -20,8 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from app.errors import UserError
-from app.field_rules import MAX_BODY, text_problem
+from app.rules.field_rules import MAX_BODY, text_problem
+from app.support.errors import UserError
 
 BULLET = re.compile(r"^\s*[-–—•]\s+(.*)$")
 NUMBERED = re.compile(r"^\s*(\d{1,3}[.)])\s+(.*)$")

@@ -22,8 +22,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from app.morphology import analyzer, dictionary_version
-from app.text import normalize
+from app.rules.morphology import analyzer, dictionary_version
+from app.support.text import normalize
 
 RULES_VERSION = "2"
 WORD = re.compile(r"[^\W_]+")  # letters and digits; anything else separates words
@@ -84,7 +84,8 @@ class Wanted:
 
     terms: tuple[str, ...]
     typed: str = ""
-    # the indexed terms that begin with ``typed``, when the index was asked (app/word_index.py):
+    # the indexed terms that begin with ``typed``, when the index was asked
+    # (app/storage/word_index.py):
     # each is then looked up as a whole term instead of the index's prefix search
     completions: tuple[str, ...] | None = None
 
