@@ -174,6 +174,19 @@ class Database:
             yield session
 
     @contextmanager
+    def scratch(self) -> Iterator[Session]:
+        """A write session whose work is always rolled back: what a write would make, seen
+        and thrown away (the preview of a card not yet registered)."""
+        if self.read_only:
+            raise ReadOnlyDatabaseError(self.url)
+        with self.write_sessions() as session:
+            session.begin()
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    @contextmanager
     def read(self) -> Iterator[Session]:
         with self.read_sessions() as session, session.begin():
             yield session

@@ -216,3 +216,15 @@ def test_kind_check_sees_a_rule_with_storage(tmp_path: Path) -> None:
     (tmp_path / "app" / "rules").mkdir(parents=True)
     (tmp_path / "app" / "rules" / "r.py").write_text("def f():\n    from db.models import Letter\n")
     assert "app/rules/r.py: imports db.models" in kind_violations(tmp_path)
+
+
+def test_every_database_is_opened_with_its_hooks() -> None:
+    """Only ``app/storage/hooks.py`` calls ``open_database``: every other opening goes through
+    ``open_store``, which attaches the word index and the audit chain to that database."""
+    callers = sorted(
+        str(path.relative_to(ROOT))
+        for package in ("app", "ui")
+        for path in (ROOT / package).rglob("*.py")
+        if "open_database(" in path.read_text(encoding="utf-8")
+    )
+    assert callers == ["app/storage/hooks.py"]

@@ -117,10 +117,10 @@ def test_an_existing_registry_is_chained_at_the_upgrade(db_path: Path) -> None:
     from app.services.access.audit_log import AuditQuery, list_audit
     from app.services.demo import load_demo
     from app.services.safety.opening import open_registry
-    from db.engine import open_database
+    from app.storage.hooks import open_store
     from db.schema import _alembic_config, upgrade
 
-    old = open_database(str(db_path))
+    old = open_store(str(db_path))
     upgrade(old)
     load_demo(old)
     with old.engine.connect() as conn:  # back to a registry of the release before the chain

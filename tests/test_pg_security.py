@@ -227,11 +227,11 @@ def test_members_of_the_server_wide_roles_move_to_the_registrys_own(pg: PgServer
     from app.services.access.audit_log import verify_audit
     from app.services.access.roles import current_role
     from app.services.safety.opening import open_registry
+    from app.storage.hooks import open_store
     from db import schema
-    from db.engine import open_database
 
     url = pg.create_database(f"regsec_old{next(_users)}")
-    old = open_database(url)
+    old = open_store(url)
     schema.upgrade(old, "0018")
     old.dispose()
     name = f"olduser{next(_users)}"

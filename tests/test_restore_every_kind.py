@@ -195,7 +195,7 @@ def test_bring_back_from_an_aside_kept_by_an_older_program(
 
     from app.services.safety.bring_back import bring_back
     from app.services.safety.opening import open_registry
-    from db.engine import open_database
+    from app.storage.hooks import open_store
     from db.schema import _alembic_config, current_revision
 
     info = create_backup(demo_db, tmp_path / "copies")
@@ -205,7 +205,7 @@ def test_bring_back_from_an_aside_kept_by_an_older_program(
     demo_db.dispose()
     result = restore_backup(db_path, info.path)
     assert result.kept_aside is not None
-    older = open_database(str(result.kept_aside))
+    older = open_store(str(result.kept_aside))
     with older.engine.connect() as conn:
         command.downgrade(_alembic_config(conn), "0018")
         conn.commit()
@@ -220,6 +220,6 @@ def test_bring_back_from_an_aside_kept_by_an_older_program(
     finally:
         db.dispose()
     assert result.kept_aside.read_bytes() == before  # the aside is only read
-    probe = open_database(str(result.kept_aside), read_only=True)
+    probe = open_store(str(result.kept_aside), read_only=True)
     assert current_revision(probe) == "0018"
     probe.dispose()

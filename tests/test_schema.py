@@ -108,10 +108,10 @@ def test_upgrade_from_0001_indexes_existing_letters(db_path: Path) -> None:
 
     from app.services.demo import load_demo
     from app.services.registry.letter_list import LetterQuery, count_letters
-    from db.engine import open_database
+    from app.storage.hooks import open_store
     from db.schema import _alembic_config, upgrade
 
-    old = open_database(str(db_path))
+    old = open_store(str(db_path))
     upgrade(old)
     load_demo(old)
     with old.engine.connect() as conn:  # back to a registry written by the first release

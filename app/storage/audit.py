@@ -7,10 +7,8 @@ import getpass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-import app.storage.word_index  # noqa: F401  (its session hooks index every write of letters, recipients)
 from app.storage.audit_chain import PENDING, chain_pending
 
 
@@ -43,13 +41,11 @@ def record(
     )
 
 
-@event.listens_for(Session, "before_commit")
-def _chain_before_commit(session: Session) -> None:
+def chain_before_commit(session: Session) -> None:
     chain_pending(session)
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session: Session) -> None:
+def forget_after_rollback(session: Session) -> None:
     session.info.pop(PENDING, None)
 
 

@@ -29,7 +29,6 @@ from sqlalchemy import (
     cast,
     column,
     delete,
-    event,
     func,
     inspect,
     select,
@@ -268,8 +267,7 @@ def _changed(obj: Any, spec: Indexed) -> bool:
     return any(state.attrs[f].history.has_changes() for f in spec.fields)
 
 
-@event.listens_for(Session, "before_flush")
-def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+def before_flush(session: Session, _context: Any, _instances: Any) -> None:
     session.info.pop(_PENDING, None)
     fresh: list[tuple[Indexed, Any]] = []
     stale: dict[Indexed, list[int]] = {}
@@ -298,8 +296,7 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     session.info[_PENDING] = pending
 
 
-@event.listens_for(Session, "after_flush")
-def _after_flush(session: Session, _context: Any) -> None:
+def after_flush(session: Session, _context: Any) -> None:
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return
@@ -309,8 +306,7 @@ def _after_flush(session: Session, _context: Any) -> None:
         _write(session, spec, rows, vectors=vectors)
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session: Session) -> None:
+def forget_after_rollback(session: Session) -> None:
     session.info.pop(_PENDING, None)
 
 

@@ -237,23 +237,14 @@ def preview_pdf(db: Database, letter_id: int) -> bytes:
     return render(prepared, "pdf", prepared.pages)
 
 
-class _Discard(Exception):
-    def __init__(self, source: LetterSource, profile: Profile) -> None:
-        super().__init__()
-        self.source, self.profile = source, profile
-
-
 def preview_card_pdf(db: Database, card: LetterCard) -> bytes:
     """The letter a card describes as it will print, before a number is issued: the number and
     the date blank. The card is put on a letter row inside a transaction that is rolled back,
     so the preview goes through exactly the path a registered letter takes."""
-    try:
-        with db.write() as session:
-            letter = preview_row_in(session, card)
-            source = replace(letter_source(session, letter), unregistered=True)
-            raise _Discard(source, letter_profile(session))
-    except _Discard as kept:
-        source, profile = kept.source, kept.profile
+    with db.scratch() as session:
+        letter = preview_row_in(session, card)
+        source = replace(letter_source(session, letter), unregistered=True)
+        profile = letter_profile(session)
     page = build_page(source, profile.head, initials_first=profile.initials_first)
     prepared = Prepared("", [page], ["проект"], profile.font_file)
     return render(prepared, "pdf", prepared.pages)

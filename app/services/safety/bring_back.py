@@ -130,10 +130,10 @@ def _readable(aside: Path) -> Iterator[Database]:
     import sqlite3
 
     from app.services.safety.opening import open_registry
-    from db.engine import open_database
+    from app.storage.hooks import open_store
     from db.schema import HEAD_REVISION, current_revision
 
-    source = open_database(str(aside), read_only=True)
+    source = open_store(str(aside), read_only=True)
     try:
         if current_revision(source) == HEAD_REVISION:
             yield source

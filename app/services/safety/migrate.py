@@ -16,8 +16,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.storage import word_index
+from app.storage.hooks import open_store
 from app.support.errors import UserError
-from db.engine import Database, open_database
+from db.engine import Database
 from db.models import Base, JournalCounter
 from db.schema import (
     BUILT_BY_TARGET,
@@ -62,7 +63,7 @@ def migrate_to(
     if not url.startswith(("postgresql", "postgres")):
         raise UserError(f"{url}: нужен адрес вида postgresql+psycopg://пользователь@сервер/база")
     try:
-        target = open_database(url)
+        target = open_store(url)
     except (SQLAlchemyError, ImportError, ValueError) as exc:
         raise UserError(f"Адрес базы не понят: {exc}") from exc
     report = MigrationReport(target=target.url)

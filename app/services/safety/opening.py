@@ -7,11 +7,12 @@ from pathlib import Path
 
 from sqlalchemy.exc import ArgumentError
 
+from app.storage.hooks import open_store
 from app.storage.word_index import Progress, build, needs_building
 from app.support.errors import UnusableDatabaseError, UserError
 from app.support.output_guard import guard_registry
 from app.support.paths import database_target, default_database, expanded
-from db.engine import Database, open_database
+from db.engine import Database
 from db.schema import (
     HEAD_REVISION,
     ForeignDatabaseError,
@@ -49,7 +50,7 @@ def _must_read_only(path: Path, requested: bool) -> bool:
 def _engine_for(target: str, read_only: bool) -> Database:
     """The engine; a driver not installed or an address not understood in one line."""
     try:
-        return open_database(target, read_only=read_only)
+        return open_store(target, read_only=read_only)
     except ModuleNotFoundError as exc:  # postgresql+psycopg:// without the driver installed
         raise UserError(
             f"Для адреса базы {target.split('://')[0]}:// нужен драйвер «{exc.name}», он не "
@@ -156,7 +157,7 @@ def _upgrade_by_copy(db: Database, target: str, before: str, progress: Progress 
     if progress is not None:
         progress("копирование писем и справочников в файл новой версии", 0, 0)
     upgrade_by_copy(path, upgrade, lambda new: build(new, progress))
-    return open_database(target)
+    return open_store(target)
 
 
 def _compact(db: Database, progress: Progress | None) -> None:
