@@ -357,3 +357,14 @@ def test_counter_survives_in_the_file(demo_db: Database, db_path: Path) -> None:
             "SELECT last_seq FROM journal_counter c JOIN journal j ON j.id = c.journal_id "
             "WHERE j.code = 'ИСХ' AND c.period_key = '2025'"
         ).fetchone() == (1894,)
+
+
+def test_an_attachment_beyond_the_bounds_is_refused_by_the_service(demo_db: Database) -> None:
+    """The same bounds as a typed line and a JSON card, for a card from anywhere (a Word draft's
+    «Приложение: на 20 000 л.»): nothing registered."""
+    from app.services.registry.letters import AttachmentData
+
+    before = count_letters(demo_db, LetterQuery())
+    with pytest.raises(UserError, match="приложение 1: листов — от 1 до 10 000"):
+        register_letter(demo_db, card(attachments=[AttachmentData("Альбом", 20_000, 1)]))
+    assert count_letters(demo_db, LetterQuery()) == before

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.rules.attachment_lines import LineError, line_of, read_line
 from app.rules.production_calendar import day_off_reason
 from app.rules.spelling import speller
 from app.rules.states import LetterStatus
@@ -583,11 +584,12 @@ class LetterDialog(QDialog):
                         "впишите название приложения",
                     )
                 continue
-            numbers = [p.strip() for p in line.text.split(";")[1:]]
-            if not all(x.isdigit() and int(x) > 0 for x in numbers) or len(numbers) > 2:
-                raise _FieldError("attachments", f"Строка {line.number}: «Название; листов; экз.»")
-            sheets, copies = (int(x) for x in [*numbers, "1", "1"][:2])
-            items.append(AttachmentData(line.title, sheets, copies, line.file))
+            try:
+                read = read_line(line.text)
+            except LineError as exc:
+                raise _FieldError("attachments", f"Строка {line.number}: {exc}") from None
+            if read is not None:
+                items.append(AttachmentData(read.title, read.sheets, read.copies, line.file))
         return items
 
     @property
@@ -617,7 +619,7 @@ class LetterDialog(QDialog):
             while title in titles:
                 title, n = f"{stem} ({n})", n + 1
             titles.add(title)
-            self.attachments_edit.add_file_line(f"{title}; {count_pages(path) or 1}; 1", path)
+            self.attachments_edit.add_file_line(line_of(title, count_pages(path) or 1), path)
 
     def _show_attachment_files(self) -> None:
         """Each file with its line: «строка 1 → План.pdf»."""
@@ -1004,7 +1006,7 @@ class LetterDialog(QDialog):
             card.reply_to_date.strftime("%d.%m.%Y") if card.reply_to_date else ""
         )
         self.attachments_edit.setPlainText(
-            "\n".join(f"{a.title}; {a.sheets}; {a.copies}" for a in card.attachments)
+            "\n".join(line_of(a.title, a.sheets, a.copies) for a in card.attachments)
         )
 
     def show_card(self, card: LetterCard, unmatched: list[UnmatchedPerson] | None = None) -> None:

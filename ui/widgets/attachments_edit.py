@@ -18,6 +18,8 @@ from PySide6.QtCore import QMimeData, Signal
 from PySide6.QtGui import QColor, QTextBlock, QTextCursor, QTextFormat
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 
+from app.rules.attachment_lines import title_of
+
 LINKED_TINT = "#eef4ff"  # a line that holds a file
 
 
@@ -34,7 +36,7 @@ class AttachmentLine:
     @property
     def title(self) -> str:
         """The title before the first «;» («Название; листов; экз.»)."""
-        return self.text.split(";")[0].strip()
+        return title_of(self.text)
 
 
 class AttachmentsEdit(QPlainTextEdit):

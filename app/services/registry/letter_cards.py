@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.rules.attachment_lines import bounds_problem
 from app.rules.letter_body import card_body, card_value
 from app.rules.states import LetterStatus
 from app.services.files.file_store import count_pages
@@ -74,10 +75,10 @@ def _attachments(items: list[Any], folder: Path | None) -> list[AttachmentData]:
             file = Path(name) if folder is None else folder / name
         pages = count_pages(file) if file is not None else 0
         sheets, copies = r.integer("sheets", pages or 1), r.integer("copies", 1)
-        if sheets is None or copies is None or not (1 <= sheets <= 10_000 and 1 <= copies <= 1_000):
-            raise UserError(
-                f"attachments[{i}]: листов — от 1 до 10 000, экземпляров — от 1 до 1 000"
-            )
+        if sheets is None or copies is None:
+            raise UserError(f"attachments[{i}]: {bounds_problem(0, 0)}")
+        if problem := bounds_problem(sheets, copies):
+            raise UserError(f"attachments[{i}]: {problem}")
         out.append(AttachmentData(r.text("title", None), sheets, copies, file))
     return out
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.rules import search_terms
+from app.rules.attachment_lines import bounds_problem
 from app.rules.declension import salutation_or_collective
 from app.rules.field_rules import MAX_BODY, MAX_TEXT, check_text, refuse, text_problem
 from app.rules.letter_body import plain_text
@@ -320,6 +321,8 @@ def check_card(card: LetterCard) -> None:
     for n, item in enumerate(card.attachments, 1):
         if p := text_problem(item.title, f"приложение {n}", limit=500):
             problems.append(p)
+        if p := bounds_problem(item.sheets, item.copies):
+            problems.append(f"приложение {n}: {p}")
     refuse(problems, "Карточка письма")
 
 
