@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 # Named constraints keep Alembic batch migrations (which recreate tables on SQLite) deterministic.
@@ -263,23 +263,11 @@ class DistributionListMember(Base):
     recipient: Mapped[Recipient] = relationship()
 
 
-class Letter(Base):
-    """An outgoing letter: a reserved, registered, annulled or cancelled number in a journal."""
-
-    __tablename__ = "letter"
-    __table_args__ = (
-        UniqueConstraint("journal_id", "period_key", "seq"),
-        Index("ix_letter_reg_date_id", "reg_date", "id"),
-        # the few numbers without a registered letter, for ``journal gaps`` (migration 0007)
-        Index(
-            "ix_letter_not_registered",
-            "journal_id",
-            "period_key",
-            "seq",
-            sqlite_where=text("status <> 'registered'"),
-            postgresql_where=text("status <> 'registered'"),
-        ),
-    )
+class Numbered:
+    """What an outgoing and an incoming letter share: a number of a journal — its period and
+    sequence, printed as ``number`` on ``reg_date`` — in a ``status`` (registered, reserved,
+    cancelled, annulled). With :func:`numbered_table_args`: one row per number of a journal's
+    period, and the indexes the journal's pages and its gaps read."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     journal_id: Mapped[int] = mapped_column(ForeignKey("journal.id"))
@@ -288,6 +276,34 @@ class Letter(Base):
     number: Mapped[str] = mapped_column(String(100), index=True)
     reg_date: Mapped[dt.date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="registered")
+
+    @declared_attr
+    def journal(cls) -> Mapped[Journal]:
+        return relationship()
+
+
+def numbered_table_args(table: str) -> tuple[Any, ...]:
+    return (
+        UniqueConstraint("journal_id", "period_key", "seq"),
+        Index(f"ix_{table}_reg_date_id", "reg_date", "id"),
+        # the few numbers without a registered letter, for ``journal gaps``
+        Index(
+            f"ix_{table}_not_registered",
+            "journal_id",
+            "period_key",
+            "seq",
+            sqlite_where=text("status <> 'registered'"),
+            postgresql_where=text("status <> 'registered'"),
+        ),
+    )
+
+
+class Letter(Numbered, Base):
+    """An outgoing letter: a reserved, registered, annulled or cancelled number in a journal."""
+
+    __tablename__ = "letter"
+    __table_args__ = numbered_table_args("letter")  # the not-registered index: migration 0007
+
     case_index: Mapped[str] = mapped_column(String(50), default="")
     department: Mapped[str] = mapped_column(String(50), default="")
     correspondent: Mapped[str] = mapped_column(String(64), default="")
@@ -314,7 +330,6 @@ class Letter(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow, onupdate=_utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    journal: Mapped[Journal] = relationship()
     signatory: Mapped[Staff | None] = relationship(foreign_keys=[signatory_id])
     executor: Mapped[Staff | None] = relationship(foreign_keys=[executor_id])
     addressees: Mapped[list[LetterAddressee]] = relationship(
@@ -660,35 +675,18 @@ class LetterFile(Base):
     file: Mapped[StoredFile] = relationship()
 
 
-class IncomingLetter(Base):
+class IncomingLetter(Numbered, Base):
     """A letter received, registered under a number of an incoming journal: who sent it under
     which number and date, what it is about, how it came; whom it was given to (its
     assignments), what answered it (migration 0018)."""
 
     __tablename__ = "incoming_letter"
     __table_args__ = (
-        UniqueConstraint("journal_id", "period_key", "seq"),
-        Index("ix_incoming_letter_reg_date_id", "reg_date", "id"),
+        *numbered_table_args("incoming_letter"),  # ``reg_date``: the day it was received
         # the duplicate check: the same sender's number and date registered before
         Index("ix_incoming_letter_sender_number", "sender_number", "sender_date"),
-        # the few numbers without a registered letter, for ``journal gaps``
-        Index(
-            "ix_incoming_letter_not_registered",
-            "journal_id",
-            "period_key",
-            "seq",
-            sqlite_where=text("status <> 'registered'"),
-            postgresql_where=text("status <> 'registered'"),
-        ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    journal_id: Mapped[int] = mapped_column(ForeignKey("journal.id"))
-    period_key: Mapped[str] = mapped_column(String(10))
-    seq: Mapped[int] = mapped_column(Integer)
-    number: Mapped[str] = mapped_column(String(100), index=True)
-    reg_date: Mapped[dt.date] = mapped_column(Date)  # received
-    status: Mapped[str] = mapped_column(String(20), default="registered")
     sender_id: Mapped[int | None] = mapped_column(
         ForeignKey("recipient.id"), nullable=True, index=True
     )
@@ -716,7 +714,6 @@ class IncomingLetter(Base):
     created_by: Mapped[str] = mapped_column(String(100), default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    journal: Mapped[Journal] = relationship()
     sender: Mapped[Recipient | None] = relationship()
     assignments: Mapped[list[IncomingAssignment]] = relationship(
         cascade="all, delete-orphan", order_by="IncomingAssignment.position"

@@ -62,3 +62,24 @@ def test_a_scratch_transaction_leaves_nothing(tmp_path: Path) -> None:
             assert session.scalar(select(func.count()).select_from(Recipient)) == 0
     finally:
         db.dispose()
+
+
+def test_every_database_opened_in_a_long_run_gets_its_hooks() -> None:
+    """SQLAlchemy's ``event.contains`` keys targets by id(): a new session factory at the id
+    of a collected one looked hooked already, and 24 of 300 databases opened in one process
+    went without the index and the chain (found when a test worker's registries stopped
+    finding words). Whether a factory is hooked is now kept by the program itself."""
+    import gc
+
+    from app.storage import word_index
+
+    unhooked = 0
+    for n in range(300):
+        db = open_store("sqlite://")
+        with db.write_sessions() as session:
+            unhooked += word_index.before_flush not in list(session.dispatch.before_flush)
+        db.dispose()
+        del db
+        if n % 20 == 0:
+            gc.collect()
+    assert unhooked == 0

@@ -5,10 +5,12 @@ calls ``db.engine.open_database``)."""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.storage import audit, word_index
 from db.engine import Database, open_database
@@ -24,13 +26,20 @@ LISTENERS: tuple[tuple[str, Callable[..., Any]], ...] = (
 )
 
 
+# the session factories with the hooks on: kept here, not asked of SQLAlchemy's registry, which
+# keys its targets by id() and so may take a new factory for a collected one of the same id
+_ATTACHED: weakref.WeakSet[sessionmaker[Session]] = weakref.WeakSet()
+
+
 def attach(db: Database) -> Database:
     """The hooks on the sessions of ``db`` (both factories: nothing written escapes them);
     attaching twice changes nothing."""
     for sessions in (db.write_sessions, db.read_sessions):
+        if sessions in _ATTACHED:
+            continue
         for name, listener in LISTENERS:
-            if not event.contains(sessions, name, listener):
-                event.listen(sessions, name, listener)
+            event.listen(sessions, name, listener)
+        _ATTACHED.add(sessions)
     return db
 
 

@@ -3,19 +3,16 @@ marking it answered."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.rules.states import Execution
+from app.services.numbers.finding import find_numbered_in
 from app.storage import audit
 from app.support.errors import UserError
 from app.support.text import date_ru
 from db.engine import Database
 from db.models import IncomingLetter, Journal, Letter
-
-MAX_CANDIDATES = 5  # letters named when a number is ambiguous
 
 
 def find_incoming_in(
@@ -23,25 +20,7 @@ def find_incoming_in(
 ) -> IncomingLetter:
     """The incoming letter with our number; numbers restart each period, so a year may be
     needed."""
-    stmt = select(IncomingLetter).where(IncomingLetter.number == number.strip())
-    if year is not None:
-        stmt = stmt.where(
-            IncomingLetter.reg_date >= dt.date(year, 1, 1),
-            IncomingLetter.reg_date <= dt.date(year, 12, 31),
-        )
-    if journal:
-        stmt = stmt.where(IncomingLetter.journal.has(Journal.code == journal))
-    found = session.scalars(stmt.order_by(IncomingLetter.reg_date).limit(MAX_CANDIDATES + 1)).all()
-    if not found:
-        raise UserError(f"Входящее № {number} не найдено")
-    if len(found) > 1:
-        shown = "; ".join(
-            f"{date_ru(x.reg_date)}, журнал {x.journal.code}" for x in found[:MAX_CANDIDATES]
-        )
-        raise UserError(
-            f"Номер {number} встречается несколько раз ({shown}); укажите --year или --journal"
-        )
-    return found[0]
+    return find_numbered_in(session, IncomingLetter, number, year=year, journal=journal)
 
 
 def incoming_id_by_number(

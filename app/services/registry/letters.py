@@ -29,6 +29,7 @@ from app.services.files.file_store import count_pages, store_letter_file_in
 from app.services.files.stored_files import open_uploads
 from app.services.links.replies import find_incoming_in, mark_answered
 from app.services.numbers.counters import INCOMING, issue_number
+from app.services.numbers.finding import find_numbered_in
 from app.services.organization.profile import limit_bytes
 from app.storage import audit
 from app.storage.field_limits import problems_of
@@ -535,30 +536,7 @@ def find_letter_in(
     session: Session, number: str, *, year: int | None = None, journal: str | None = None
 ) -> Letter:
     """The letter with a number; numbers restart each period, so a year may be needed."""
-    stmt = select(Letter).where(Letter.number == number)
-    if year is not None:
-        stmt = stmt.where(
-            Letter.reg_date >= dt.date(year, 1, 1), Letter.reg_date <= dt.date(year, 12, 31)
-        )
-    if journal:
-        stmt = stmt.where(Letter.journal.has(Journal.code == journal))
-    found = session.scalars(stmt.order_by(Letter.reg_date).limit(MAX_CANDIDATES + 1)).all()
-    if not found:
-        raise UserError(f"Письмо № {number} не найдено")
-    if len(found) > 1:
-        shown = "; ".join(
-            f"{date_ru(x.reg_date)}, журнал {x.journal.code}, «{x.subject[:40]}»"
-            for x in found[:MAX_CANDIDATES]
-        )
-        more = " и другие" if len(found) > MAX_CANDIDATES else ""
-        raise UserError(
-            f"Номер {number} встречается несколько раз ({shown}{more}); "
-            "укажите --year или --journal"
-        )
-    return found[0]
-
-
-MAX_CANDIDATES = 5  # letters named when a number is ambiguous
+    return find_numbered_in(session, Letter, number, year=year, journal=journal)
 
 
 def letter_id_by_number(
