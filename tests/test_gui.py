@@ -243,6 +243,6 @@ def test_window_remembers_geometry_and_tab(db: Database, qtbot: QtBot, tmp_path:
 def test_demo_into_filled_database_is_refused(
     window: MainWindow, no_modal_boxes: list[str]
 ) -> None:
-    window.load_demo_data()
-    window.load_demo_data()
+    window.house_desk.load_demo_data()
+    window.house_desk.load_demo_data()
     assert no_modal_boxes and "только в пустую базу" in no_modal_boxes[-1]

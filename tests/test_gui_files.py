@@ -77,5 +77,5 @@ def test_the_folder_is_remembered_and_the_file_announced(
     monkeypatch.setattr(
         JournalPrintDialog, "exec", lambda _self: JournalPrintDialog.DialogCode.Accepted
     )
-    window.export_journal()
+    window.journal_desk.export_journal()
     assert Path(asked[-1]).parent == documents_folder()

@@ -223,7 +223,7 @@ def test_register_from_medo_and_email(
     bar.copy_button.click()
     assert QApplication.clipboard().text() == "5-вх"
     opened: list[int] = []
-    monkeypatch.setattr(window, "open_incoming", opened.append)
+    monkeypatch.setattr(window.incoming_desk, "open_incoming", opened.append)
     bar.buttons["card"].click()
     assert opened == [incoming_id_by_number(window.db, "5-вх")]
     detail = incoming_detail(window.db, incoming_id_by_number(window.db, "5-вх"))

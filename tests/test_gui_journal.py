@@ -77,7 +77,7 @@ def test_import_shows_rejected_rows_then_loads_the_fixed_file(
         return int(self.result())
 
     monkeypatch.setattr(JournalImportDialog, "exec", drive)
-    win.import_journal(path)
+    win.journal_desk.import_journal(path)
     settle(qtbot, win)
     assert shown and shown[0].journal_combo.currentData() == "ИСХ"
     assert count_letters(demo_db, LetterQuery(search="курской")) == 1

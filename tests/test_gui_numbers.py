@@ -65,7 +65,7 @@ def test_a_copy_of_another_database_is_restored_only_after_a_warning(
     qtbot.addWidget(dialog)
     dialog._confirm(foreign.path)
     assert "ДРУГОЙ базы данных" in asked[0] and dialog.foreign
-    window.restore_from(foreign.path, force=dialog.foreign)
+    window.house_desk.restore_from(foreign.path, force=dialog.foreign)
     assert window.reopen_requested
 
 

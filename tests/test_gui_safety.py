@@ -113,7 +113,7 @@ def test_backup_dialog_creates_and_restores(
     dialog.table.selectRow(0)
     dialog.restore_button.click()  # confirmed (question → Yes)
     assert dialog.chosen == list_backups(tmp_path / "copies")[0].path
-    window.restore_from(dialog.chosen)  # «Вернуть эти письма…?» → Yes
+    window.house_desk.restore_from(dialog.chosen)  # «Вернуть эти письма…?» → Yes
     assert window.reopen_requested
     assert any(later in text and "Вернуть" not in text for text in boxes)
     db = open_registry(str(db_path))

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
@@ -23,8 +21,6 @@ from app.rules import search_terms
 from app.services.access.roles import current_role
 from app.services.organization.profile import get_organization
 from app.services.registry.letters import Addressee, RegisteredLetter, annul_letter
-from app.services.safety.backup import database_file
-from app.support import clock
 from app.support.errors import READ_ONLY_MESSAGE, UserError
 from app.support.settings import Settings
 from app.support.text import date_ru
@@ -34,7 +30,9 @@ from ui.background import message_of
 from ui.bars.control_notice_bar import ControlNoticeBar
 from ui.bars.registered_bar import RegisteredBar
 from ui.bars.welcome_banner import WelcomeBanner
-from ui.file_dialogs import announce_saved, open_file, save_file
+from ui.desks.house_desk import HouseDesk
+from ui.desks.incoming_desk import IncomingDesk
+from ui.desks.journal_desk import JournalDesk
 from ui.mnemonics import give_mnemonics
 from ui.read_only import WRITES, lock_actions, lock_writes, writes
 from ui.signals import SignalHub
@@ -45,7 +43,7 @@ from ui.tabs.registry_tab import RegistryTab
 from ui.tabs.reports_tab import ReportsTab
 
 if TYPE_CHECKING:
-    from app.services.incoming.registration import RegisteredIncoming
+    pass
 
 APP_TITLE = "Секретариат"
 
@@ -58,6 +56,9 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.reopen_requested = False  # set after a restore: the window is built again
         self.hub = SignalHub(self)
+        self.incoming_desk = IncomingDesk(self)
+        self.journal_desk = JournalDesk(self)
+        self.house_desk = HouseDesk(self)
         self.setWindowTitle(APP_TITLE)
         self.resize(1280, 760)
         self._build_tabs()
@@ -72,17 +73,17 @@ class MainWindow(QMainWindow):
         self.hub.profile_changed.connect(self._update_profile_view)
         self.hub.profile_changed.connect(self.registry_tab.reload_journals)
         self.hub.profile_changed.connect(self.incoming_tab.reload_journals)
-        self.incoming_tab.register_requested.connect(self.register_incoming)
-        self.incoming_tab.medo_requested.connect(self.import_incoming_medo)
-        self.incoming_tab.mail_requested.connect(self.import_incoming_mail)
-        self.incoming_tab.open_requested.connect(self.open_incoming)
+        self.incoming_tab.register_requested.connect(self.incoming_desk.register_incoming)
+        self.incoming_tab.medo_requested.connect(self.incoming_desk.import_incoming_medo)
+        self.incoming_tab.mail_requested.connect(self.incoming_desk.import_incoming_mail)
+        self.incoming_tab.open_requested.connect(self.incoming_desk.open_incoming)
         self.hub.profile_changed.connect(self.recipients_tab.reload_profile)
         self.registry_tab.new_letter_requested.connect(self.new_letter)
         self.registry_tab.open_requested.connect(self.open_letter)
         self.registry_tab.draft_requested.connect(self.open_draft)
         self.registry_tab.annul_requested.connect(self.annul_letter)
         self.registry_tab.letter_requested.connect(self.letter_output)
-        self.registry_tab.export_requested.connect(self.export_journal)
+        self.registry_tab.export_requested.connect(self.journal_desk.export_journal)
         self.recipients_tab.letter_to_recipient_requested.connect(
             lambda code: self.new_letter(Addressee(recipient=code))
         )
@@ -141,8 +142,8 @@ class MainWindow(QMainWindow):
         self.notice.incoming_requested.connect(self.show_overdue_incoming)
         self.welcome = WelcomeBanner()
         self.welcome.fill_requested.connect(self.open_settings)
-        self.welcome.demo_requested.connect(self.load_demo_data)
-        self.welcome.setup_file_requested.connect(self.load_setup_file)
+        self.welcome.demo_requested.connect(self.house_desk.load_demo_data)
+        self.welcome.setup_file_requested.connect(self.house_desk.load_setup_file)
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
@@ -184,30 +185,36 @@ class MainWindow(QMainWindow):
         self.new_letter_action = self._action("Новое письмо…", self.new_letter, "Ctrl+N")
         file_menu.addAction(self.new_letter_action)
         self.new_incoming_action = self._action(
-            "Зарегистрировать входящее…", self.register_incoming, "Ctrl+I"
+            "Зарегистрировать входящее…", self.incoming_desk.register_incoming, "Ctrl+I"
         )
         file_menu.addAction(self.new_incoming_action)
         file_menu.addAction(
-            self._action("Печать журнала за период…", self.export_journal, "Ctrl+Shift+P")
+            self._action(
+                "Печать журнала за период…", self.journal_desk.export_journal, "Ctrl+Shift+P"
+            )
         )
-        file_menu.addAction(self._action("Пропуски в нумерации…", self.show_gaps, "Ctrl+Shift+G"))
+        file_menu.addAction(
+            self._action("Пропуски в нумерации…", self.journal_desk.show_gaps, "Ctrl+Shift+G")
+        )
         file_menu.addSeparator()
         import_action = self._action(
             "Загрузить адресатов (CSV, XLSX)…", self.recipients_tab.import_file
         )
         journal_import_action = self._action(
-            "Загрузить журнал из Excel (XLSX, CSV)…", self.import_journal
+            "Загрузить журнал из Excel (XLSX, CSV)…", self.journal_desk.import_journal
         )
-        setup_action = self._action("Загрузить файл настройки…", self.load_setup_file)
+        setup_action = self._action("Загрузить файл настройки…", self.house_desk.load_setup_file)
         file_menu.addAction(import_action)
         file_menu.addAction(journal_import_action)
         file_menu.addAction(setup_action)
         file_menu.addSeparator()
         self.backup_action = self._action(
-            "Создать резервную копию", self.backup_now, "Ctrl+Shift+B"
+            "Создать резервную копию", self.house_desk.backup_now, "Ctrl+Shift+B"
         )
         file_menu.addAction(self.backup_action)
-        file_menu.addAction(self._action("Резервные копии и восстановление…", self.open_backups))
+        file_menu.addAction(
+            self._action("Резервные копии и восстановление…", self.house_desk.open_backups)
+        )
         file_menu.addSeparator()
         file_menu.addAction(self._action("Выход", self.close, QKeySequence.StandardKey.Quit))
         edit_menu = bar.addMenu("&Правка")
@@ -216,9 +223,15 @@ class MainWindow(QMainWindow):
         service_menu = bar.addMenu("&Сервис")
         self.settings_action = self._action("Настройки…", self.open_settings, "Ctrl+,")
         service_menu.addAction(self.settings_action)
-        service_menu.addAction(self._action("Проверить базу данных", self.check_database))
-        service_menu.addAction(self._action("Журнал изменений…", self.open_audit, "Ctrl+Shift+J"))
-        self.demo_action = self._action("Загрузить демонстрационные данные", self.load_demo_data)
+        service_menu.addAction(
+            self._action("Проверить базу данных", self.house_desk.check_database)
+        )
+        service_menu.addAction(
+            self._action("Журнал изменений…", self.house_desk.open_audit, "Ctrl+Shift+J")
+        )
+        self.demo_action = self._action(
+            "Загрузить демонстрационные данные", self.house_desk.load_demo_data
+        )
         service_menu.addAction(self.demo_action)
         writes(
             self.new_letter_action, self.new_incoming_action, import_action,
@@ -345,7 +358,7 @@ class MainWindow(QMainWindow):
         dialog.mailing_requested.connect(
             lambda reminder_id: self.letter_output("mailing", reminder_id)
         )
-        dialog.incoming_requested.connect(self.open_incoming)
+        dialog.incoming_requested.connect(self.incoming_desk.open_incoming)
         dialog.exec()
         self.update_control_notice()
 
@@ -382,104 +395,6 @@ class MainWindow(QMainWindow):
         from ui.dialogs.letter_dialog import LetterDialog
 
         self._registered(LetterDialog.register_new(self.db, self, answering=incoming_id))
-
-    def register_incoming(self) -> None:
-        from ui.dialogs.incoming_dialogs import IncomingDialog
-
-        dialog = IncomingDialog(self.db, self)
-        accepted = dialog.exec() == IncomingDialog.DialogCode.Accepted
-        done = dialog.result_letter
-        # not left a child of the window for the whole session: left so, the dialog crashed
-        # the program at its exit (a bus error or a segmentation fault once the window went)
-        dialog.deleteLater()
-        if accepted and done is not None:
-            self._registered_incoming(done)
-
-    def _registered_incoming(self, done: RegisteredIncoming) -> None:
-        """The number just issued in the bar (not the last outgoing one), with its card."""
-        self.hub.letters_changed.emit()
-        self.update_control_notice()
-        self.registered_bar.show_incoming(done.id, done.number, done.reg_date, done.report)
-        message = f"Входящее зарегистрировано: № {done.number} от {date_ru(done.reg_date)}"
-        if done.report:
-            message += f"; {done.report}"
-        self.statusBar().showMessage(message, 15_000)
-
-    def import_incoming_medo(self) -> None:
-        """«Из МЭДО…»: the packages of a folder registered; what was skipped, and why, said."""
-        from app.services.incoming.medo_import import import_medo
-        from ui.file_dialogs import choose_folder
-
-        folder = choose_folder(self, "medo-inbox", "Папка с полученными пакетами МЭДО")
-        if folder is None:
-            return
-        try:
-            done = import_medo(self.db, folder)
-        except UserError as exc:
-            self.show_error(str(exc))
-            return
-        self.hub.letters_changed.emit()
-        new = [d.registered.number for d in done if d.registered is not None]
-        skipped = [f"{d.folder.name}: {d.note}" for d in done if d.registered is None]
-        lines = [f"Зарегистрировано из МЭДО: {len(new)}" + (f" ({', '.join(new)})" if new else "")]
-        if skipped:
-            lines.append("Пропущено — " + "; ".join(skipped))
-        QMessageBox.information(self, APP_TITLE, "\n".join(lines))
-
-    def import_incoming_mail(self) -> None:
-        """«Из e-mail…»: the registration form filled from an .eml (sender, subject, text and
-        attachments as files); the clerk adds the sender's number and date, which an e-mail
-        does not carry, and registers."""
-        import tempfile
-
-        from app.services.incoming.cards import IncomingCard
-        from app.services.incoming.eml_import import mail_limit, read_mail, sender_of
-        from ui.dialogs.incoming_dialogs import IncomingDialog
-        from ui.file_dialogs import open_file
-
-        path = open_file(self, "eml-inbox", "Письмо e-mail", "Письма (*.eml);;Все файлы (*)")
-        if path is None:
-            return
-        try:
-            mail = read_mail(path, mail_limit(self.db))
-        except UserError as exc:
-            self.show_error(str(exc))
-            return
-        with tempfile.TemporaryDirectory(prefix="secretariat-eml-") as folder:
-            files = []
-            for n, (name, content) in enumerate(mail.files):
-                place = Path(folder) / str(n)
-                place.mkdir()
-                (place / name).write_bytes(content)
-                files.append(place / name)
-            known = sender_of(self.db, mail.address)
-            card = IncomingCard(
-                journal="",
-                subject=mail.subject,
-                sender_code=known[0] if known else "",
-                sender_text="" if known else mail.sender,
-                delivery="Электронная почта",
-                files=files,
-                uid=mail.uid,
-            )
-            dialog = IncomingDialog(self.db, self)
-            dialog.prefill(card, known[1] if known else "")
-            accepted = dialog.exec() == IncomingDialog.DialogCode.Accepted
-            done = dialog.result_letter
-            dialog.deleteLater()  # see register_incoming
-            if not accepted or done is None:
-                return
-        self._registered_incoming(done)
-
-    def open_incoming(self, incoming_id: int) -> None:
-        from ui.dialogs.incoming_dialogs import IncomingCardDialog
-
-        dialog = IncomingCardDialog(self.db, incoming_id, self)
-        dialog.changed.connect(self.hub.letters_changed)
-        dialog.changed.connect(self.update_control_notice)
-        dialog.reply_requested.connect(self.answer_incoming)
-        dialog.exec()
-        dialog.deleteLater()  # see register_incoming
 
     def _registered(self, registered: RegisteredLetter | None) -> None:
         self.hub.letters_changed.emit()  # a draft may have gone even when nothing registered
@@ -528,7 +443,7 @@ class MainWindow(QMainWindow):
         if kind == "card":
             self.open_letter(letter_id)
         elif kind == "incoming_card":
-            self.open_incoming(letter_id)
+            self.incoming_desk.open_incoming(letter_id)
         elif kind == "dispatch":
             self.open_dispatch(letter_id)
         else:
@@ -563,142 +478,6 @@ class MainWindow(QMainWindow):
             return
         self.hub.letters_changed.emit()
         self.statusBar().showMessage(f"Письмо № {number} аннулировано", 15_000)
-
-    def export_journal(self) -> None:
-        """The journal and the period asked first (the registry's filter proposes them)."""
-        from app.services.journal.printouts import export_journal
-        from ui.dialogs.journal_print_dialog import JournalPrintDialog
-
-        query = self.registry_tab.make_query()
-        asked = JournalPrintDialog(
-            self.db,
-            query.date_from or dt.date(clock.today().year, 1, 1),
-            query.date_to or clock.today(),
-            query.journal,
-            self,
-        )
-        if asked.exec() != JournalPrintDialog.DialogCode.Accepted:
-            return
-        start, end = asked.period
-        chosen = save_file(
-            self,
-            "journal",
-            "Журнал регистрации",
-            f"журнал-{start:%Y-%m-%d}-{end:%Y-%m-%d}.pdf",
-            "PDF (*.pdf);;Excel (*.xlsx)",
-        )
-        if chosen is None:
-            return
-        try:
-            path = export_journal(self.db, start, end, chosen[0], journal=asked.journal)
-        except UserError as exc:
-            self.show_error(str(exc))
-            return
-        announce_saved(path, "Журнал записан")
-
-    def import_journal(self, path: Path | None = None) -> None:
-        """An Excel journal brought in with its numbers, after a check the clerk confirms."""
-        from ui.dialogs.journal_import_dialog import JournalImportDialog
-
-        journal = self.registry_tab.make_query().journal
-        loaded = JournalImportDialog.run(self.db, self, path if isinstance(path, Path) else None,
-                                         journal)  # fmt: skip
-        if loaded:
-            self.hub.letters_changed.emit()
-            self.statusBar().showMessage(f"Из журнала загружено писем: {loaded}", 15_000)
-
-    def show_gaps(self) -> None:
-        from ui.dialogs.gaps_dialog import GapsDialog
-
-        dialog = GapsDialog(self.db, self.registry_tab.make_query().journal, self)
-        dialog.open_requested.connect(self.open_letter)
-        dialog.exec()
-
-    def load_demo_data(self) -> None:
-        from app.services.demo import load_demo
-
-        try:
-            result = load_demo(self.db, today=clock.today())
-        except UserError as exc:
-            self.show_error(str(exc))
-            return
-        self.hub.everything_changed()
-        self.statusBar().showMessage(
-            f"Загружены демонстрационные данные: писем — {result.letters}, "
-            f"входящих — {result.incoming}, адресатов — {result.recipients}",
-            10_000,
-        )
-
-    def load_setup_file(self) -> None:
-        from app.services.organization.setup import setup_from_file
-
-        name = open_file(self, "setup", "Файл настройки", "Файл настройки (*.json);;Все файлы (*)")
-        if name is None:
-            return
-        try:
-            result = setup_from_file(self.db, name)
-        except UserError as exc:
-            self.show_error(str(exc))
-            return
-        self.hub.everything_changed()
-        self.statusBar().showMessage(
-            f"Настройка загружена: сотрудников — {result.staff}, журналов — {result.journals}",
-            10_000,
-        )
-
-    def backup_now(self) -> None:
-        from app.services.safety.backup import create_backup
-        from app.support.settings import BACKUP_DIR_SETTING, backup_folder
-
-        try:
-            chosen = self.settings.get(BACKUP_DIR_SETTING)
-            folder = backup_folder(database_file(self.db), chosen)
-            info = create_backup(self.db, folder)
-        except UserError as exc:
-            self.show_error(str(exc))
-            return
-        self.statusBar().showMessage(f"Резервная копия создана: {info.path}", 15_000)
-
-    def open_backups(self) -> None:
-        from ui.dialogs.backup_dialog import BackupDialog
-
-        try:
-            dialog = BackupDialog(self.db, self.settings, self)
-        except UserError as exc:
-            self.show_error(str(exc))
-            return
-        if dialog.exec() and dialog.chosen is not None:
-            self.restore_from(dialog.chosen, force=dialog.foreign)
-
-    def restore_from(self, backup: Path, *, force: bool = False) -> None:
-        """Close the database, put the checked copy in its place, and build the window again."""
-        from ui.restore_flow import restore_asking, show_result
-
-        database = database_file(self.db)
-        self.db.dispose()
-        # refused: nothing was replaced, the engine reconnects on next use
-        result = restore_asking(self, database, backup, force=force)
-        if result is None:
-            return
-        self.reopen_requested = True
-        show_result(self, result, database)
-        self.close()
-
-    def open_audit(self) -> None:
-        from ui.dialogs.audit_dialog import AuditDialog
-
-        AuditDialog(self.db, self).exec()
-
-    def check_database(self) -> None:
-        from app.services.safety.maintenance import check_database
-
-        report = check_database(self.db)
-        if report.ok:
-            QMessageBox.information(
-                self, APP_TITLE, f"База данных в порядке.\nВерсия схемы: {report.schema}"
-            )
-        else:
-            self.show_error("Найдены ошибки:\n" + "\n".join(report.problems))
 
     def show_about(self) -> None:
         QMessageBox.about(

@@ -1,0 +1,113 @@
+"""Keeping the registry: backups and restores, the audit record, the database check, the
+demo data and the set-up file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (
+    QMessageBox,
+)
+
+from app.services.safety.backup import database_file
+from app.support import clock
+from app.support.errors import UserError
+from ui import file_dialogs
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+
+class HouseDesk:
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+
+    def load_demo_data(self) -> None:
+        from app.services.demo import load_demo
+
+        try:
+            result = load_demo(self.window.db, today=clock.today())
+        except UserError as exc:
+            self.window.show_error(str(exc))
+            return
+        self.window.hub.everything_changed()
+        self.window.statusBar().showMessage(
+            f"Загружены демонстрационные данные: писем — {result.letters}, "
+            f"входящих — {result.incoming}, адресатов — {result.recipients}",
+            10_000,
+        )
+
+    def load_setup_file(self) -> None:
+        from app.services.organization.setup import setup_from_file
+
+        name = file_dialogs.open_file(
+            self.window, "setup", "Файл настройки", "Файл настройки (*.json);;Все файлы (*)"
+        )
+        if name is None:
+            return
+        try:
+            result = setup_from_file(self.window.db, name)
+        except UserError as exc:
+            self.window.show_error(str(exc))
+            return
+        self.window.hub.everything_changed()
+        self.window.statusBar().showMessage(
+            f"Настройка загружена: сотрудников — {result.staff}, журналов — {result.journals}",
+            10_000,
+        )
+
+    def backup_now(self) -> None:
+        from app.services.safety.backup import create_backup
+        from app.support.settings import BACKUP_DIR_SETTING, backup_folder
+
+        try:
+            chosen = self.window.settings.get(BACKUP_DIR_SETTING)
+            folder = backup_folder(database_file(self.window.db), chosen)
+            info = create_backup(self.window.db, folder)
+        except UserError as exc:
+            self.window.show_error(str(exc))
+            return
+        self.window.statusBar().showMessage(f"Резервная копия создана: {info.path}", 15_000)
+
+    def open_backups(self) -> None:
+        from ui.dialogs.backup_dialog import BackupDialog
+
+        try:
+            dialog = BackupDialog(self.window.db, self.window.settings, self.window)
+        except UserError as exc:
+            self.window.show_error(str(exc))
+            return
+        if dialog.exec() and dialog.chosen is not None:
+            self.restore_from(dialog.chosen, force=dialog.foreign)
+
+    def restore_from(self, backup: Path, *, force: bool = False) -> None:
+        """Close the database, put the checked copy in its place, and build the window again."""
+        from ui.restore_flow import restore_asking, show_result
+
+        database = database_file(self.window.db)
+        self.window.db.dispose()
+        # refused: nothing was replaced, the engine reconnects on next use
+        result = restore_asking(self.window, database, backup, force=force)
+        if result is None:
+            return
+        self.window.reopen_requested = True
+        show_result(self.window, result, database)
+        self.window.close()
+
+    def open_audit(self) -> None:
+        from ui.dialogs.audit_dialog import AuditDialog
+
+        AuditDialog(self.window.db, self.window).exec()
+
+    def check_database(self) -> None:
+        from app.services.safety.maintenance import check_database
+        from ui.main_window import APP_TITLE
+
+        report = check_database(self.window.db)
+        if report.ok:
+            QMessageBox.information(
+                self.window, APP_TITLE, f"База данных в порядке.\nВерсия схемы: {report.schema}"
+            )
+        else:
+            self.window.show_error("Найдены ошибки:\n" + "\n".join(report.problems))

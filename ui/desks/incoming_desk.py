@@ -1,0 +1,126 @@
+"""The incoming desk: an incoming letter registered by hand, from МЭДО packages or from an
+e-mail, and its card opened."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (
+    QMessageBox,
+)
+
+from app.support.errors import UserError
+from app.support.text import date_ru
+from ui import file_dialogs
+
+if TYPE_CHECKING:
+    from app.services.incoming.registration import RegisteredIncoming
+    from ui.main_window import MainWindow
+
+
+class IncomingDesk:
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+
+    def register_incoming(self) -> None:
+        from ui.dialogs.incoming_dialogs import IncomingDialog
+
+        dialog = IncomingDialog(self.window.db, self.window)
+        accepted = dialog.exec() == IncomingDialog.DialogCode.Accepted
+        done = dialog.result_letter
+        # not left a child of the window for the whole session: left so, the dialog crashed
+        # the program at its exit (a bus error or a segmentation fault once the window went)
+        dialog.deleteLater()
+        if accepted and done is not None:
+            self._registered_incoming(done)
+
+    def _registered_incoming(self, done: RegisteredIncoming) -> None:
+        """The number just issued in the bar (not the last outgoing one), with its card."""
+        self.window.hub.letters_changed.emit()
+        self.window.update_control_notice()
+        self.window.registered_bar.show_incoming(done.id, done.number, done.reg_date, done.report)
+        message = f"Входящее зарегистрировано: № {done.number} от {date_ru(done.reg_date)}"
+        if done.report:
+            message += f"; {done.report}"
+        self.window.statusBar().showMessage(message, 15_000)
+
+    def import_incoming_medo(self) -> None:
+        """«Из МЭДО…»: the packages of a folder registered; what was skipped, and why, said."""
+        from app.services.incoming.medo_import import import_medo
+
+        folder = file_dialogs.choose_folder(
+            self.window, "medo-inbox", "Папка с полученными пакетами МЭДО"
+        )
+        if folder is None:
+            return
+        try:
+            done = import_medo(self.window.db, folder)
+        except UserError as exc:
+            self.window.show_error(str(exc))
+            return
+        self.window.hub.letters_changed.emit()
+        new = [d.registered.number for d in done if d.registered is not None]
+        skipped = [f"{d.folder.name}: {d.note}" for d in done if d.registered is None]
+        lines = [f"Зарегистрировано из МЭДО: {len(new)}" + (f" ({', '.join(new)})" if new else "")]
+        if skipped:
+            lines.append("Пропущено — " + "; ".join(skipped))
+        from ui.main_window import APP_TITLE
+
+        QMessageBox.information(self.window, APP_TITLE, "\n".join(lines))
+
+    def import_incoming_mail(self) -> None:
+        """«Из e-mail…»: the registration form filled from an .eml (sender, subject, text and
+        attachments as files); the clerk adds the sender's number and date, which an e-mail
+        does not carry, and registers."""
+        import tempfile
+
+        from app.services.incoming.cards import IncomingCard
+        from app.services.incoming.eml_import import mail_limit, read_mail, sender_of
+        from ui.dialogs.incoming_dialogs import IncomingDialog
+
+        path = file_dialogs.open_file(
+            self.window, "eml-inbox", "Письмо e-mail", "Письма (*.eml);;Все файлы (*)"
+        )
+        if path is None:
+            return
+        try:
+            mail = read_mail(path, mail_limit(self.window.db))
+        except UserError as exc:
+            self.window.show_error(str(exc))
+            return
+        with tempfile.TemporaryDirectory(prefix="secretariat-eml-") as folder:
+            files = []
+            for n, (name, content) in enumerate(mail.files):
+                place = Path(folder) / str(n)
+                place.mkdir()
+                (place / name).write_bytes(content)
+                files.append(place / name)
+            known = sender_of(self.window.db, mail.address)
+            card = IncomingCard(
+                journal="",
+                subject=mail.subject,
+                sender_code=known[0] if known else "",
+                sender_text="" if known else mail.sender,
+                delivery="Электронная почта",
+                files=files,
+                uid=mail.uid,
+            )
+            dialog = IncomingDialog(self.window.db, self.window)
+            dialog.prefill(card, known[1] if known else "")
+            accepted = dialog.exec() == IncomingDialog.DialogCode.Accepted
+            done = dialog.result_letter
+            dialog.deleteLater()  # see register_incoming
+            if not accepted or done is None:
+                return
+        self._registered_incoming(done)
+
+    def open_incoming(self, incoming_id: int) -> None:
+        from ui.dialogs.incoming_dialogs import IncomingCardDialog
+
+        dialog = IncomingCardDialog(self.window.db, incoming_id, self.window)
+        dialog.changed.connect(self.window.hub.letters_changed)
+        dialog.changed.connect(self.window.update_control_notice)
+        dialog.reply_requested.connect(self.window.answer_incoming)
+        dialog.exec()
+        dialog.deleteLater()  # see register_incoming

@@ -1,0 +1,71 @@
+"""The journal as a whole: printed for a period, loaded from Excel, its gaps."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.support import clock
+from app.support.errors import UserError
+from ui import file_dialogs
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+
+class JournalDesk:
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+
+    def export_journal(self) -> None:
+        """The journal and the period asked first (the registry's filter proposes them)."""
+        from app.services.journal.printouts import export_journal
+        from ui.dialogs.journal_print_dialog import JournalPrintDialog
+
+        query = self.window.registry_tab.make_query()
+        asked = JournalPrintDialog(
+            self.window.db,
+            query.date_from or dt.date(clock.today().year, 1, 1),
+            query.date_to or clock.today(),
+            query.journal,
+            self.window,
+        )
+        if asked.exec() != JournalPrintDialog.DialogCode.Accepted:
+            return
+        start, end = asked.period
+        chosen = file_dialogs.save_file(
+            self.window,
+            "journal",
+            "Журнал регистрации",
+            f"журнал-{start:%Y-%m-%d}-{end:%Y-%m-%d}.pdf",
+            "PDF (*.pdf);;Excel (*.xlsx)",
+        )
+        if chosen is None:
+            return
+        try:
+            path = export_journal(self.window.db, start, end, chosen[0], journal=asked.journal)
+        except UserError as exc:
+            self.window.show_error(str(exc))
+            return
+        file_dialogs.announce_saved(path, "Журнал записан")
+
+    def import_journal(self, path: Path | None = None) -> None:
+        """An Excel journal brought in with its numbers, after a check the clerk confirms."""
+        from ui.dialogs.journal_import_dialog import JournalImportDialog
+
+        journal = self.window.registry_tab.make_query().journal
+        given = path if isinstance(path, Path) else None
+        loaded = JournalImportDialog.run(self.window.db, self.window, given, journal)
+        if loaded:
+            self.window.hub.letters_changed.emit()
+            self.window.statusBar().showMessage(f"Из журнала загружено писем: {loaded}", 15_000)
+
+    def show_gaps(self) -> None:
+        from ui.dialogs.gaps_dialog import GapsDialog
+
+        dialog = GapsDialog(
+            self.window.db, self.window.registry_tab.make_query().journal, self.window
+        )
+        dialog.open_requested.connect(self.window.open_letter)
+        dialog.exec()
