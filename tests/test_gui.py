@@ -16,6 +16,7 @@ from app.support.settings import Settings
 from db.engine import Database
 from tests.qt_items import item
 from ui.dialogs.settings_dialog import SettingsDialog
+from ui.dialogs.settings_tables import remove_selected
 from ui.main_window import MainWindow
 
 
@@ -170,7 +171,7 @@ def test_new_journal_from_settings(db: Database, qtbot: QtBot) -> None:
     org_name = dialog.findChild(QLineEdit, "org_name")
     assert org_name is not None
     org_name.setText("Министерство финансов Камчатского края")
-    dialog._new_journal_row()
+    dialog.journals.new_row()
     for column, text in enumerate(("01", "Исходящие", "01-{case}/{seq}")):
         item(dialog.journal_table, 0, column).setText(text)
     assert item(dialog.journal_table, 0, 5).text() == "01-02-12/1"
@@ -196,15 +197,18 @@ def test_a_new_registry_is_offered_ready_journals(db: Database, qtbot: QtBot) ->
     ]  # fmt: skip
     kind = dialog.journal_table.cellWidget(1, 6)
     assert isinstance(kind, QComboBox) and kind.currentData() == "incoming"
-    assert not dialog.preset_note.isHidden() and "«02-12/315»" in dialog.preset_note.text()
-    assert "«315-вх»" in dialog.preset_note.text()
+    assert (
+        not dialog.journals.preset_note.isHidden()
+        and "«02-12/315»" in dialog.journals.preset_note.text()
+    )
+    assert "«315-вх»" in dialog.journals.preset_note.text()
     labels = [a.text() for a in dialog.preset_button.menu().actions()]
     assert "Исходящие: «315/02-12» — порядковый номер, затем индекс дела" in labels
     dialog.preset_button.menu().actions()[1].trigger()
     assert [item(dialog.journal_table, 2, c).text() for c in (0, 2)] == ["ИСХ2", "{seq}/{case}"]
-    dialog._remove_selected(dialog.journal_table)  # nothing selected: all stay
+    remove_selected(dialog.journal_table)  # nothing selected: all stay
     dialog.journal_table.selectRow(2)
-    dialog._remove_selected(dialog.journal_table)
+    remove_selected(dialog.journal_table)
     org_name = dialog.findChild(QLineEdit, "org_name")
     assert org_name is not None
     org_name.setText("Министерство финансов Камчатского края")

@@ -27,7 +27,7 @@ def test_settings_refuse_a_quarter_journal_without_the_quarter_in_its_number(
     dialog = SettingsDialog(demo_db)
     qtbot.addWidget(dialog)
     dialog.show()
-    dialog._new_journal_row()
+    dialog.journals.new_row()
     row = dialog.journal_table.rowCount() - 1
     for column, text in enumerate(("ВН", "Внутренние", "{seq}-ВН")):
         item(dialog.journal_table, row, column).setText(text)

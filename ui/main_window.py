@@ -30,6 +30,7 @@ from ui.background import message_of
 from ui.bars.control_notice_bar import ControlNoticeBar
 from ui.bars.registered_bar import RegisteredBar
 from ui.bars.welcome_banner import WelcomeBanner
+from ui.desks import APP_TITLE
 from ui.desks.house_desk import HouseDesk
 from ui.desks.incoming_desk import IncomingDesk
 from ui.desks.journal_desk import JournalDesk
@@ -45,8 +46,6 @@ from ui.tabs.reports_tab import ReportsTab
 if TYPE_CHECKING:
     pass
 
-APP_TITLE = "Секретариат"
-
 
 class MainWindow(QMainWindow):
     def __init__(self, db: Database, settings: Settings | None = None) -> None:
@@ -56,9 +55,9 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.reopen_requested = False  # set after a restore: the window is built again
         self.hub = SignalHub(self)
-        self.incoming_desk = IncomingDesk(self)
-        self.journal_desk = JournalDesk(self)
-        self.house_desk = HouseDesk(self)
+        self.incoming_desk = IncomingDesk(self, self)
+        self.journal_desk = JournalDesk(self, self)
+        self.house_desk = HouseDesk(self, self)
         self.setWindowTitle(APP_TITLE)
         self.resize(1280, 760)
         self._build_tabs()

@@ -4,24 +4,22 @@ demo data and the set-up file."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QMessageBox,
+    QWidget,
 )
 
 from app.services.safety.backup import database_file
 from app.support import clock
 from app.support.errors import UserError
 from ui import file_dialogs
-
-if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+from ui.desks import APP_TITLE, Window
 
 
 class HouseDesk:
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
+    def __init__(self, window: Window, parent: QWidget) -> None:
+        self.window, self.parent = window, parent
 
     def load_demo_data(self) -> None:
         from app.services.demo import load_demo
@@ -42,7 +40,7 @@ class HouseDesk:
         from app.services.organization.setup import setup_from_file
 
         name = file_dialogs.open_file(
-            self.window, "setup", "Файл настройки", "Файл настройки (*.json);;Все файлы (*)"
+            self.parent, "setup", "Файл настройки", "Файл настройки (*.json);;Все файлы (*)"
         )
         if name is None:
             return
@@ -74,7 +72,7 @@ class HouseDesk:
         from ui.dialogs.backup_dialog import BackupDialog
 
         try:
-            dialog = BackupDialog(self.window.db, self.window.settings, self.window)
+            dialog = BackupDialog(self.window.db, self.window.settings, self.parent)
         except UserError as exc:
             self.window.show_error(str(exc))
             return
@@ -88,26 +86,25 @@ class HouseDesk:
         database = database_file(self.window.db)
         self.window.db.dispose()
         # refused: nothing was replaced, the engine reconnects on next use
-        result = restore_asking(self.window, database, backup, force=force)
+        result = restore_asking(self.parent, database, backup, force=force)
         if result is None:
             return
         self.window.reopen_requested = True
-        show_result(self.window, result, database)
+        show_result(self.parent, result, database)
         self.window.close()
 
     def open_audit(self) -> None:
         from ui.dialogs.audit_dialog import AuditDialog
 
-        AuditDialog(self.window.db, self.window).exec()
+        AuditDialog(self.window.db, self.parent).exec()
 
     def check_database(self) -> None:
         from app.services.safety.maintenance import check_database
-        from ui.main_window import APP_TITLE
 
         report = check_database(self.window.db)
         if report.ok:
             QMessageBox.information(
-                self.window, APP_TITLE, f"База данных в порядке.\nВерсия схемы: {report.schema}"
+                self.parent, APP_TITLE, f"База данных в порядке.\nВерсия схемы: {report.schema}"
             )
         else:
             self.window.show_error("Найдены ошибки:\n" + "\n".join(report.problems))

@@ -8,25 +8,26 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QMessageBox,
+    QWidget,
 )
 
 from app.support.errors import UserError
 from app.support.text import date_ru
 from ui import file_dialogs
+from ui.desks import APP_TITLE, Window
 
 if TYPE_CHECKING:
     from app.services.incoming.registration import RegisteredIncoming
-    from ui.main_window import MainWindow
 
 
 class IncomingDesk:
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
+    def __init__(self, window: Window, parent: QWidget) -> None:
+        self.window, self.parent = window, parent
 
     def register_incoming(self) -> None:
         from ui.dialogs.incoming_dialogs import IncomingDialog
 
-        dialog = IncomingDialog(self.window.db, self.window)
+        dialog = IncomingDialog(self.window.db, self.parent)
         accepted = dialog.exec() == IncomingDialog.DialogCode.Accepted
         done = dialog.result_letter
         # not left a child of the window for the whole session: left so, the dialog crashed
@@ -50,7 +51,7 @@ class IncomingDesk:
         from app.services.incoming.medo_import import import_medo
 
         folder = file_dialogs.choose_folder(
-            self.window, "medo-inbox", "Папка с полученными пакетами МЭДО"
+            self.parent, "medo-inbox", "Папка с полученными пакетами МЭДО"
         )
         if folder is None:
             return
@@ -65,9 +66,7 @@ class IncomingDesk:
         lines = [f"Зарегистрировано из МЭДО: {len(new)}" + (f" ({', '.join(new)})" if new else "")]
         if skipped:
             lines.append("Пропущено — " + "; ".join(skipped))
-        from ui.main_window import APP_TITLE
-
-        QMessageBox.information(self.window, APP_TITLE, "\n".join(lines))
+        QMessageBox.information(self.parent, APP_TITLE, "\n".join(lines))
 
     def import_incoming_mail(self) -> None:
         """«Из e-mail…»: the registration form filled from an .eml (sender, subject, text and
@@ -80,7 +79,7 @@ class IncomingDesk:
         from ui.dialogs.incoming_dialogs import IncomingDialog
 
         path = file_dialogs.open_file(
-            self.window, "eml-inbox", "Письмо e-mail", "Письма (*.eml);;Все файлы (*)"
+            self.parent, "eml-inbox", "Письмо e-mail", "Письма (*.eml);;Все файлы (*)"
         )
         if path is None:
             return
@@ -106,7 +105,7 @@ class IncomingDesk:
                 files=files,
                 uid=mail.uid,
             )
-            dialog = IncomingDialog(self.window.db, self.window)
+            dialog = IncomingDialog(self.window.db, self.parent)
             dialog.prefill(card, known[1] if known else "")
             accepted = dialog.exec() == IncomingDialog.DialogCode.Accepted
             done = dialog.result_letter
@@ -118,7 +117,7 @@ class IncomingDesk:
     def open_incoming(self, incoming_id: int) -> None:
         from ui.dialogs.incoming_dialogs import IncomingCardDialog
 
-        dialog = IncomingCardDialog(self.window.db, incoming_id, self.window)
+        dialog = IncomingCardDialog(self.window.db, incoming_id, self.parent)
         dialog.changed.connect(self.window.hub.letters_changed)
         dialog.changed.connect(self.window.update_control_notice)
         dialog.reply_requested.connect(self.window.answer_incoming)

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QWidget
 
 from app.support import clock
 from app.support.errors import UserError
 from ui import file_dialogs
-
-if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+from ui.desks import Window
 
 
 class JournalDesk:
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
+    def __init__(self, window: Window, parent: QWidget) -> None:
+        self.window, self.parent = window, parent
 
     def export_journal(self) -> None:
         """The journal and the period asked first (the registry's filter proposes them)."""
@@ -29,13 +28,13 @@ class JournalDesk:
             query.date_from or dt.date(clock.today().year, 1, 1),
             query.date_to or clock.today(),
             query.journal,
-            self.window,
+            self.parent,
         )
         if asked.exec() != JournalPrintDialog.DialogCode.Accepted:
             return
         start, end = asked.period
         chosen = file_dialogs.save_file(
-            self.window,
+            self.parent,
             "journal",
             "Журнал регистрации",
             f"журнал-{start:%Y-%m-%d}-{end:%Y-%m-%d}.pdf",
@@ -56,7 +55,7 @@ class JournalDesk:
 
         journal = self.window.registry_tab.make_query().journal
         given = path if isinstance(path, Path) else None
-        loaded = JournalImportDialog.run(self.window.db, self.window, given, journal)
+        loaded = JournalImportDialog.run(self.window.db, self.parent, given, journal)
         if loaded:
             self.window.hub.letters_changed.emit()
             self.window.statusBar().showMessage(f"Из журнала загружено писем: {loaded}", 15_000)
@@ -64,8 +63,7 @@ class JournalDesk:
     def show_gaps(self) -> None:
         from ui.dialogs.gaps_dialog import GapsDialog
 
-        dialog = GapsDialog(
-            self.window.db, self.window.registry_tab.make_query().journal, self.window
-        )
+        journal = self.window.registry_tab.make_query().journal
+        dialog = GapsDialog(self.window.db, journal, self.parent)
         dialog.open_requested.connect(self.window.open_letter)
         dialog.exec()

@@ -8,45 +8,30 @@ the database as it was.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMenu,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app.rules.numbering import (
-    EXAMPLE_VALUES,
-    PERIOD_LABELS,
-    PERIODS,
-    format_number,
-    parse_template,
-)
-from app.services.organization.journal_presets import FIRST_JOURNALS, PRESETS, JournalPreset
 from app.services.organization.profile import (
     ORGANIZATION_TEXTS,
     CertificateData,
-    JournalData,
     OrganizationData,
     StaffData,
     get_organization,
@@ -54,11 +39,12 @@ from app.services.organization.profile import (
     list_staff,
 )
 from app.services.organization.setup import SetupData, apply_setup
-from app.support import clock
 from app.support.errors import UserError
 from app.support.text import date_ru, parse_date_ru
 from db.engine import Database
 from ui import palette
+from ui.dialogs.settings_journals import JournalsPage
+from ui.dialogs.settings_tables import cell, combo, item, row_of_empty_cells, table_page
 from ui.file_dialogs import open_file
 from ui.fit import open_sized, scrolling
 
@@ -82,41 +68,6 @@ STAFF_COLUMNS = (
     ("cert_from", "Действует с"),
     ("cert_to", "Действует по"),
 )
-JOURNAL_COLUMNS = (
-    "Код*", "Наименование*", "Шаблон номера*", "Период", "Следующий №", "Пример", "Письма",
-)  # fmt: skip
-JOURNAL_KINDS = (("outgoing", "исходящие"), ("incoming", "входящие"))
-VALID = palette.GOOD
-INVALID = palette.ERROR
-
-
-def _combo(choices: tuple[tuple[str, str], ...], current: str) -> QComboBox:
-    box = QComboBox()
-    for value, label in choices:
-        box.addItem(label, value)
-    box.setCurrentIndex(max(0, box.findData(current)))
-    return box
-
-
-def _item(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
-    item = table.item(row, column)
-    if item is None:
-        item = QTableWidgetItem("")
-        table.setItem(row, column, item)
-    return item
-
-
-def _cell(table: QTableWidget, row: int, column: int) -> str:
-    item = table.item(row, column)
-    return item.text().strip() if item is not None else ""
-
-
-def _row_of_empty_cells(table: QTableWidget, count: int) -> int:
-    row = table.rowCount()
-    table.insertRow(row)
-    for column in range(count):
-        table.setItem(row, column, QTableWidgetItem(""))
-    return row
 
 
 class SettingsDialog(QDialog):
@@ -128,13 +79,16 @@ class SettingsDialog(QDialog):
         self._org = get_organization(db)
         self._staff = {s.code: s for s in list_staff(db)}
         self._journals = {j.code: j for j in list_journals(db)}
+        self.journals = JournalsPage(self._journals)
+        self.journal_table = self.journals.table  # as the tests and the screenshots reach it
+        self.preset_button = self.journals.preset_button
         self.tabs = QTabWidget(self)
         # each page scrolls where the screen is lower than the page (1280×720); the dialog's
         # buttons stay below the pages, in sight
         for page, title in (
             (self._build_organization(), "Организация"),
             (self._build_staff(), "Сотрудники"),
-            (self._build_journals(), "Журналы регистрации"),
+            (self.journals, "Журналы регистрации"),
             (self._build_dispatch(), "Отправка почты"),
         ):
             self.tabs.addTab(scrolling(page, stretch_last=True), title)
@@ -179,8 +133,8 @@ class SettingsDialog(QDialog):
                 self.letterhead_edit.setObjectName("org_letterhead")
                 self.letterhead_edit.setFixedHeight(64)
                 form.addRow("Строки бланка", self.letterhead_edit)
-        self.layout_combo = _combo(LAYOUT_CHOICES, org.layout)
-        self.number_line_combo = _combo(NUMBER_LINE_CHOICES, org.number_line)
+        self.layout_combo = combo(LAYOUT_CHOICES, org.layout)
+        self.number_line_combo = combo(NUMBER_LINE_CHOICES, org.number_line)
         self.reply_line_check = QCheckBox("Печатать «на № ___ от ___», если письмо не ответ")
         self.reply_line_check.setChecked(org.reply_line)
         self.initials_check = QCheckBox("Инициалы перед фамилией (В.В. Солодову)")
@@ -259,7 +213,7 @@ class SettingsDialog(QDialog):
         self.smtp_port_spin = QSpinBox()
         self.smtp_port_spin.setRange(1, 65535)
         self.smtp_port_spin.setValue(org.smtp_port)
-        self.smtp_security_combo = _combo(
+        self.smtp_security_combo = combo(
             (("starttls", "STARTTLS (порт 587)"), ("ssl", "SSL/TLS (порт 465)"), ("none", "Нет")),
             org.smtp_security,
         )
@@ -351,7 +305,7 @@ class SettingsDialog(QDialog):
         self.staff_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         for person in self._staff.values():
             self._add_staff_row(person)
-        return self._table_page(page, self.staff_table, self._new_staff_row, "сотрудника")
+        return table_page(page, self.staff_table, self._new_staff_row, "сотрудника")
 
     def _add_staff_row(self, person: StaffData) -> None:
         cert = person.certificate
@@ -373,15 +327,15 @@ class SettingsDialog(QDialog):
             self.staff_table.setItem(row, column, QTableWidgetItem(values[key]))
 
     def _new_staff_row(self) -> None:
-        row = _row_of_empty_cells(self.staff_table, len(STAFF_COLUMNS))
+        row = row_of_empty_cells(self.staff_table, len(STAFF_COLUMNS))
         self.staff_table.setCurrentCell(row, 0)
-        self.staff_table.editItem(_item(self.staff_table, row, 0))
+        self.staff_table.editItem(item(self.staff_table, row, 0))
 
     def _collect_staff(self) -> list[StaffData]:
         people: list[StaffData] = []
         for row in range(self.staff_table.rowCount()):
             values = {
-                key: _cell(self.staff_table, row, column)
+                key: cell(self.staff_table, row, column)
                 for column, (key, _label) in enumerate(STAFF_COLUMNS)
             }
             if not any(values.values()):
@@ -419,183 +373,12 @@ class SettingsDialog(QDialog):
 
     # --- journals -------------------------------------------------------------------------
 
-    def _build_journals(self) -> QWidget:
-        page = QWidget()
-        self.journal_table = QTableWidget(0, len(JOURNAL_COLUMNS))
-        self.journal_table.setAccessibleName("Журналы регистрации")
-        self.journal_table.setObjectName("journal_table")
-        self.journal_table.setHorizontalHeaderLabels(list(JOURNAL_COLUMNS))
-        header = self.journal_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.journal_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        for journal in self._journals.values():
-            self._add_journal_row(journal)
-        self.journal_table.itemChanged.connect(self._update_example)
-        self.preset_button = QToolButton()
-        self.preset_button.setText("Добавить готовый журнал")
-        self.preset_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(self.preset_button)
-        for preset in PRESETS:
-            action = menu.addAction(preset.label)
-            action.setData(PRESETS.index(preset))
-        menu.triggered.connect(lambda action: self.add_preset(PRESETS[action.data()]))
-        self.preset_button.setMenu(menu)
-        self.preset_note = QLabel()
-        self.preset_note.setWordWrap(True)
-        self.preset_note.setStyleSheet(f"color: {palette.DIMMED};")
-        self.preset_note.hide()
-        if not self._journals:  # a new registry: journals ready to use, the clerk may change them
-            for preset in FIRST_JOURNALS:
-                self.add_preset(preset)
-            offered = "; ".join(f"«{p.label}»" for p in FIRST_JOURNALS)
-            self.preset_note.setText(
-                f"Журналов еще не было: предложены {offered}. Измените их или выберите другие "
-                "в «Добавить готовый журнал»."
-            )
-            self.preset_note.show()
-        hint = QLabel(
-            "Шаблон: текст и элементы {seq} (порядковый номер, {seq:4} — с нулями), {year}, "
-            "{yy}, {mm} (месяц), {q} (квартал), {case} (индекс дела), {dept} (подразделение), "
-            "{corr} (код корреспондента). Ровно один {seq}. Номер не повторяется в течение "
-            "года: при нумерации по месяцам или кварталам в шаблоне нужен {mm} или {q}."
-        )
-        hint.setWordWrap(True)
-        return self._table_page(
-            page,
-            self.journal_table,
-            self._new_journal_row,
-            "журнал",
-            hint,
-            note=self.preset_note,
-            extra=self.preset_button,
-        )
-
-    def add_preset(self, preset: JournalPreset) -> None:
-        """A ready journal as a new row; its code made unique among the rows."""
-        taken = {_cell(self.journal_table, r, 0) for r in range(self.journal_table.rowCount())}
-        code, n = preset.journal.code, 2
-        while code in taken:
-            code, n = f"{preset.journal.code}{n}", n + 1
-        self._add_journal_row(replace(preset.journal, code=code, next_seq=1))
-
-    def _add_journal_row(self, journal: JournalData) -> None:
-        row = _row_of_empty_cells(self.journal_table, len(JOURNAL_COLUMNS))
-        self.journal_table.blockSignals(True)
-        for column, text in enumerate(
-            (journal.code, journal.name, journal.template, "", str(journal.next_seq or 1), "")
-        ):
-            _item(self.journal_table, row, column).setText(text)
-        _item(self.journal_table, row, 5).setFlags(Qt.ItemFlag.ItemIsEnabled)
-        self.journal_table.blockSignals(False)
-        period = _combo(tuple((p, PERIOD_LABELS[p]) for p in PERIODS), journal.period)
-        period.setAccessibleName(f"Нумерация журнала {journal.code} заново")
-        self.journal_table.setCellWidget(row, 3, period)
-        kind = _combo(JOURNAL_KINDS, journal.kind)
-        kind.setAccessibleName(f"Вид журнала {journal.code}")
-        kind.setToolTip("Журнал исходящих писем или входящих (вкладка «Входящие»)")
-        self.journal_table.setCellWidget(row, 6, kind)
-        self._update_example(self.journal_table.item(row, 2))
-
-    def _new_journal_row(self) -> None:
-        self._add_journal_row(JournalData(code="", name="", template="{seq}", next_seq=1))
-        row = self.journal_table.rowCount() - 1
-        self.journal_table.setCurrentCell(row, 0)
-        self.journal_table.editItem(_item(self.journal_table, row, 0))
-
-    def _update_example(self, item: QTableWidgetItem | None) -> None:
-        if item is None or item.column() not in (2, 4):
-            return
-        row = item.row()
-        example = self.journal_table.item(row, 5)
-        if example is None:
-            return
-        valid = False
-        try:
-            template = parse_template(_cell(self.journal_table, row, 2))
-            seq = int(_cell(self.journal_table, row, 4) or "1")
-            text = format_number(template, seq, clock.today(), **EXAMPLE_VALUES)
-            valid = True
-        except UserError as exc:
-            text = str(exc)
-        except ValueError:
-            text = "следующий номер — не число"
-        self.journal_table.blockSignals(True)
-        example.setText(text)
-        example.setForeground(QColor(VALID if valid else INVALID))
-        self.journal_table.blockSignals(False)
-
-    def _collect_journals(self) -> list[JournalData]:
-        journals: list[JournalData] = []
-        for row in range(self.journal_table.rowCount()):
-            code, name, template = (_cell(self.journal_table, row, c) for c in range(3))
-            next_text = _cell(self.journal_table, row, 4)
-            if not (code or name) and template in ("", "{seq}"):
-                continue
-            if not next_text.isdigit():
-                raise UserError(f"Журнал «{code}»: следующий номер «{next_text}» — не число")
-            old = self._journals.get(code)
-            period_box = self.journal_table.cellWidget(row, 3)
-            kind_box = self.journal_table.cellWidget(row, 6)
-            assert isinstance(period_box, QComboBox) and isinstance(kind_box, QComboBox)
-            next_seq = int(next_text)
-            journal = JournalData(
-                code=code,
-                name=name,
-                template=template,
-                period=period_box.currentData(),
-                department=old.department if old else "",
-                # only a changed number moves the counter (and a backward move is refused)
-                next_seq=None if old and old.next_seq == next_seq else next_seq,
-                version=old.version if old else 0,
-                kind=kind_box.currentData(),
-            )
-            journal.validate()
-            journals.append(journal)
-        return journals
-
     # --- shared ---------------------------------------------------------------------------
-
-    def _table_page(
-        self,
-        page: QWidget,
-        table: QTableWidget,
-        add: object,
-        what: str,
-        hint: QLabel | None = None,
-        *,
-        note: QLabel | None = None,
-        extra: QWidget | None = None,
-    ) -> QWidget:
-        add_button = QPushButton(f"Добавить {what}")
-        remove_button = QPushButton("Удалить выбранное")
-        add_button.clicked.connect(add)
-        remove_button.clicked.connect(lambda: self._remove_selected(table))
-        buttons = QHBoxLayout()
-        buttons.addWidget(add_button)
-        if extra is not None:
-            buttons.addWidget(extra)
-        buttons.addWidget(remove_button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(page)
-        if note is not None:
-            layout.addWidget(note)
-        layout.addWidget(table, 1)
-        if hint is not None:
-            layout.addWidget(hint)
-        layout.addLayout(buttons)
-        return page
-
-    @staticmethod
-    def _remove_selected(table: QTableWidget) -> None:
-        rows = sorted({index.row() for index in table.selectedIndexes()}, reverse=True)
-        for row in rows:
-            table.removeRow(row)
 
     def collect(self) -> SetupData:
         """Everything the dialog holds, validated; raises UserError naming the problem."""
         staff = self._collect_staff()
-        journals = self._collect_journals()
+        journals = self.journals.collect()
         setup = SetupData(
             organization=self._collect_organization(),
             staff=staff,
