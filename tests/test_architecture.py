@@ -229,3 +229,14 @@ def test_every_database_is_opened_with_its_hooks() -> None:
         if "open_database(" in path.read_text(encoding="utf-8")
     )
     assert callers == ["app/storage/hooks.py"]
+
+
+def test_no_ui_module_is_over_600_lines() -> None:
+    """A window too big to read is carved (the letter dialog into its form, the mapping of the
+    form to a card, and its commands; the main window into desks)."""
+    long = {
+        str(path.relative_to(ROOT)): lines
+        for path in (ROOT / "ui").rglob("*.py")
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 600
+    }
+    assert long == {}

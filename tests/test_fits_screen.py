@@ -60,7 +60,13 @@ def _dialog_classes() -> dict[str, type[QDialog]]:
                 and not name.startswith("_")
             ):
                 found[f"{module.name}.{name}"] = value
-    return found
+    # a dialog's parts in a class of their own (the letter form, its mapping) open as the
+    # dialog made of them
+    return {
+        name: cls
+        for name, cls in found.items()
+        if not any(other is not cls and issubclass(other, cls) for other in found.values())
+    }
 
 
 def _number(db: Database, number: str) -> int:

@@ -28,7 +28,7 @@ from ui.widgets.heading_edit import HeadingEdit
 
 
 class LetterForm(Protocol):
-    """What of the letter dialog a draft keeps (ui.dialogs.letter_dialog.LetterForm)."""
+    """What of the letter dialog a draft keeps (ui.dialogs.letter_form.LetterForm)."""
 
     db: Database
     letter_id: int | None
