@@ -19,7 +19,7 @@ from app.rules.search_terms import parse_search, tsquery
 from app.services.safety.migrate import migrate_to
 from app.services.safety.opening import open_registry
 from bench.search_timing import time_searches
-from tests.pg_server import start_server
+from tests.support.pg_server import start_server
 
 DATABASE = "bench"
 

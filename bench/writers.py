@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     _demo(sqlite_url)
     results["SQLite"] = writers(sqlite_url, args.processes, args.each)
     if not args.no_postgresql:
-        from tests.pg_server import start_server
+        from tests.support.pg_server import start_server
 
         server = start_server()
         if server is not None:

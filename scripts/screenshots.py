@@ -361,7 +361,7 @@ def _dispatch(demo, window, shoot, tmp: Path, out: Path) -> None:  # type: ignor
     dialog.table.selectRow(0)
     shoot(dialog, "dispatch.png", (1180, 720))
     # the signatory signs document.pdf in their own tool; the clerk gives the signature back
-    from tests.cms_signer import make_signer, sign_detached
+    from tests.support.cms_signer import make_signer, sign_detached
 
     folder = tmp / "Отправка 1961-5" / "МЭДО"
     document = next((folder / "На подпись").rglob("document.pdf"))
@@ -518,8 +518,8 @@ def _editor(demo, window, shoot, out: Path, tmp: Path) -> None:  # type: ignore[
 
     from app.services.output.letter_export import preview_card_pdf
     from app.services.registry.letter_cards import card_from_json
-    from tests.drafts import report_request_tabbed
-    from tests.test_letter_body import rich_card
+    from tests.support.builders import rich_card
+    from tests.support.drafts import report_request_tabbed
     from ui.dialogs.draft_dialog import DraftDialog
     from ui.dialogs.letter_dialog import LetterDialog
     from ui.widgets.pdf_pages import page_images

@@ -1,47 +1,77 @@
-"""Every test runs on its own temporary database and settings, never the user's."""
+"""Every test runs on its own temporary database and settings, never the user's.
+
+This conftest imports no Qt: the rules, services, CLI, formats, PostgreSQL and house tests run
+without a display library (``-p no:pytestqt``, as scripts/test.sh runs them) and a test that
+pulls Qt in fails here. The Qt fixtures are in ``tests/gui/conftest.py``."""
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import os
+import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.support.registries import Fresh, demo_copy, empty_copy, point_profile
+
 if TYPE_CHECKING:
-    from app.services.registry.letters import LetterCard
     from db.engine import Database
-    from tests.pg_server import PgServer
+    from tests.support.pg_server import PgServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parent / "data"
+QT_FREE = "PySide6"  # the display library: not imported by a test outside tests/gui
+
+
+def _qt_loaded(config: pytest.Config) -> bool:
+    return config.pluginmanager.has_plugin("pytest-qt")
+
+
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    # pyproject's pytest-qt settings stay known (--strict-config) in the run without pytest-qt
+    if not pluginmanager.has_plugin("pytest-qt"):
+        for name in ("qt_api", "qt_log_level_fail"):
+            parser.addini(name, "pytest-qt's, unused in a run without it")
+        parser.addini("qt_log_ignore", "pytest-qt's, unused in a run without it", type="linelist")
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Without pytest-qt (``-p no:pytest-qt``) the GUI tests are left out, not failed."""
+    if not _qt_loaded(config) and collection_path == Path(__file__).parent / "gui":
+        return True
+    return None
+
+
+@pytest.fixture(autouse=True)
+def no_display_library(request: pytest.FixtureRequest) -> Iterator[None]:
+    """In the run without pytest-qt, a test that imports Qt fails, naming itself: the rules,
+    services and command line work without a display library."""
+    if _qt_loaded(request.config) or QT_FREE in sys.modules:
+        yield
+        return
+    yield
+    if QT_FREE in sys.modules:
+        pytest.fail(f"{request.node.nodeid} imported {QT_FREE} outside tests/gui", pytrace=False)
 
 
 @pytest.fixture(autouse=True)
 def isolated_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("SECRETARIAT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("SECRETARIAT_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("SECRETARIAT_DB", str(tmp_path / "registry.db"))
+    point_profile(monkeypatch, tmp_path)
     return tmp_path
 
 
-@pytest.fixture(autouse=True)
-def questions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """No question box ever waits for a person in a test: each is recorded and answered «Да»
-    (a test that needs another answer patches ``QMessageBox.question`` itself)."""
-    from PySide6.QtWidgets import QMessageBox
+@pytest.fixture
+def program_date(monkeypatch: pytest.MonkeyPatch) -> dt.date:
+    """The program's today set to the demo's day (03.12.2025): its certificates are valid then."""
+    from tests.support.medo import TODAY
 
-    asked: list[str] = []
-
-    def answer(_parent: object, _title: str, text: str, *_a: object, **_k: object) -> object:
-        asked.append(text)
-        return QMessageBox.StandardButton.Yes
-
-    monkeypatch.setattr(QMessageBox, "question", answer)
-    return asked
+    monkeypatch.setenv("SECRETARIAT_TODAY", TODAY.isoformat())
+    return TODAY
 
 
 @pytest.fixture
@@ -50,49 +80,14 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
-    from app.services.safety.opening import open_registry
-
-    database = open_registry(str(db_path))
-    yield database
-    database.dispose()
-
-
-# The demo registry is built once per session (and per program date, which its records carry)
-# and copied for each test: building it takes a second, copying the file a hundredth of that.
-_DEMO_TEMPLATES: dict[tuple[bool, str], Path] = {}
+def db(db_path: Path, demo_templates: Path) -> Iterator[Database]:
+    """An empty registry (migrated, nothing set up): a copy of the session's template."""
+    yield from _open(empty_copy(demo_templates, db_path))
 
 
 @pytest.fixture(scope="session")
 def demo_templates(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("demo-templates")
-
-
-def demo_copy(folder: Path, target: Path, *, mixed_mailing: bool = False) -> Path:
-    """A fresh demo registry at ``target``: a copy of the session's template, with an identity
-    of its own (as if ``secretariat demo`` had made it there)."""
-    import shutil
-    import sqlite3
-    import uuid
-
-    from app.services.demo import load_demo
-    from app.services.safety.opening import open_registry
-
-    key = (mixed_mailing, os.environ.get("SECRETARIAT_TODAY", ""))
-    if key not in _DEMO_TEMPLATES:
-        path = folder / f"demo-{len(_DEMO_TEMPLATES)}.db"
-        database = open_registry(str(path))
-        load_demo(database, mixed_mailing=mixed_mailing)
-        database.dispose()
-        with sqlite3.connect(path) as con:  # everything into the main file, nothing in -wal
-            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        _DEMO_TEMPLATES[key] = path
-    shutil.copyfile(_DEMO_TEMPLATES[key], target)
-    con = sqlite3.connect(target)
-    with con:
-        con.execute("UPDATE database_identity SET id = ?, home = ''", (str(uuid.uuid4()),))
-    con.close()
-    return target
 
 
 def _open(path: Path) -> Iterator[Database]:
@@ -106,6 +101,35 @@ def _open(path: Path) -> Iterator[Database]:
 @pytest.fixture
 def demo_db(db_path: Path, demo_templates: Path) -> Iterator[Database]:
     yield from _open(demo_copy(demo_templates, db_path))
+
+
+@pytest.fixture
+def fresh(demo_templates: Path, tmp_path: Path) -> Fresh:
+    """A registry of its own for each example of a property test, so that no example starts from
+    what the one before it wrote: ``with fresh() as db`` — the demo; ``fresh(demo=False)`` — an
+    empty one; ``fresh(path=…)`` — at that path (where the command line looks), replacing the
+    previous example's file."""
+    from app.services.safety.opening import open_registry
+
+    count = itertools.count()
+
+    @contextmanager
+    def make(*, demo: bool = True, path: Path | None = None) -> Iterator[Database]:
+        target = path or tmp_path / f"example-{next(count)}.db"
+        for old in (
+            target,
+            target.with_name(target.name + "-wal"),
+            target.with_name(target.name + "-shm"),
+        ):
+            old.unlink(missing_ok=True)
+        copy = demo_copy if demo else empty_copy
+        database = open_registry(str(copy(demo_templates, target)))
+        try:
+            yield database
+        finally:
+            database.dispose()
+
+    return make
 
 
 @pytest.fixture
@@ -140,26 +164,10 @@ def memory_keyring() -> Iterator[dict[tuple[str, str], str]]:
     keyring.set_keyring(previous)
 
 
-def make_card(**fields: object) -> LetterCard:
-    """A letter card to the Kamchatka governor in journal ИСХ; ``fields`` override the defaults."""
-    from app.services.registry.letters import Addressee, LetterCard
-
-    base: dict[str, object] = {
-        "journal": "ИСХ",
-        "subject": "О поддержке Конкурса «Лидер качества»",
-        "addressee": Addressee(recipient="kamchatka-governor"),
-        "case": "5",
-        "signatory": "protasov",
-        "body": "Просим поддержать проведение Конкурса.",
-    }
-    base.update(fields)
-    return LetterCard(**base)  # type: ignore[arg-type]  # the fields given are the test's choice
-
-
 # PostgreSQL: a throw-away server per test module (tests/pg_server.py)
 @pytest.fixture(scope="module")
 def pg() -> Iterator[PgServer]:
-    from tests.pg_server import start_server
+    from tests.support.pg_server import start_server
 
     try:
         import psycopg  # noqa: F401
@@ -175,12 +183,11 @@ def pg() -> Iterator[PgServer]:
     server.stop()
 
 
-_counter = iter(range(1, 1000))
-
-
 @pytest.fixture
 def pg_url(pg: PgServer) -> str:
-    return pg.create_database(f"registry{next(_counter)}")
+    from tests.support.registries import new_pg_database
+
+    return new_pg_database(pg)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import contextlib
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from app.support.crash import clerk_message
@@ -55,12 +56,17 @@ class Background(QObject):
     ) -> None:
         generation = self._generation.get(key, 0) + 1
         self._generation[key] = generation
-        relay = _Relay(self)  # destroyed with this object, so a late result is dropped
+        # the relay has no parent: it lives until its job has reported, even when the widget that
+        # asked is closed meanwhile (a relay deleted with the widget while the worker thread was
+        # emitting on it crashed the process); a late result is dropped below instead
+        relay = _Relay()
         self._relays.add(relay)
 
         def finished(result: Any, error: Exception | None) -> None:
             self._relays.discard(relay)
             relay.deleteLater()
+            if not shiboken6.isValid(self):
+                return  # the widget that asked is gone
             if self._generation.get(key) != generation:
                 return  # a newer request superseded this one
             if error is None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.rules import search_terms
+from app.rules.changes import Changed
 from app.services.access.roles import current_role
 from app.services.organization.profile import get_organization
 from app.services.registry.letters import Addressee, RegisteredLetter, annul_letter
@@ -35,6 +36,7 @@ from ui.desks.house_desk import HouseDesk
 from ui.desks.incoming_desk import IncomingDesk
 from ui.desks.journal_desk import JournalDesk
 from ui.mnemonics import give_mnemonics
+from ui.operation import attempt
 from ui.read_only import WRITES, lock_actions, lock_writes, writes
 from ui.signals import SignalHub
 from ui.tabs.incoming_tab import IncomingTab
@@ -379,7 +381,7 @@ class MainWindow(QMainWindow):
         from ui.dialogs.settings_dialog import SettingsDialog
 
         if SettingsDialog.edit(self.db, self):
-            self.hub.everything_changed()
+            self.hub.announce(Changed.EVERYTHING)
 
     def new_letter(self, addressee: Addressee | None = None) -> None:
         from ui.dialogs.letter_dialog import LetterDialog
@@ -396,7 +398,7 @@ class MainWindow(QMainWindow):
         self._registered(LetterDialog.register_new(self.db, self, answering=incoming_id))
 
     def _registered(self, registered: RegisteredLetter | None) -> None:
-        self.hub.letters_changed.emit()  # a draft may have gone even when nothing registered
+        self.hub.announce(Changed.LETTERS)  # a draft may have gone even when nothing registered
         if registered is None:
             return
         self.registered_bar.show_letter(registered)
@@ -412,7 +414,7 @@ class MainWindow(QMainWindow):
             dialog = LetterDialog(self.db, self, draft_id=draft_id)
         except UserError as exc:
             self.show_error(str(exc))
-            self.hub.letters_changed.emit()
+            self.hub.announce(Changed.LETTERS)  # the draft that could not open may have gone
             return
         dialog.finished.connect(lambda _result: self._registered(dialog.result_letter))
         dialog.open()
@@ -452,7 +454,7 @@ class MainWindow(QMainWindow):
         from ui.dialogs.letter_dialog import LetterDialog
 
         if LetterDialog.open_card(self.db, letter_id, self):
-            self.hub.letters_changed.emit()
+            self.hub.announce(Changed.LETTERS)
 
     def letter_output(self, kind: str, letter_id: int) -> None:
         """Preview, print, save or personalise a registered letter (from the registry)."""
@@ -470,13 +472,12 @@ class MainWindow(QMainWindow):
         )
         if not ok:
             return
-        try:
-            number = annul_letter(self.db, letter_id, reason)
-        except UserError as exc:
-            self.show_error(str(exc))
-            return
-        self.hub.letters_changed.emit()
-        self.statusBar().showMessage(f"Письмо № {number} аннулировано", 15_000)
+        attempt(
+            self,
+            lambda: annul_letter(self.db, letter_id, reason),
+            changed=Changed.LETTERS,
+            said=lambda number: f"Письмо № {number} аннулировано",
+        )
 
     def show_about(self) -> None:
         QMessageBox.about(

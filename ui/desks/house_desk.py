@@ -10,11 +10,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.rules.changes import Changed
 from app.services.safety.backup import database_file
 from app.support import clock
 from app.support.errors import UserError
 from ui import file_dialogs
 from ui.desks import APP_TITLE, Window
+from ui.operation import attempt
 
 
 class HouseDesk:
@@ -24,16 +26,14 @@ class HouseDesk:
     def load_demo_data(self) -> None:
         from app.services.demo import load_demo
 
-        try:
-            result = load_demo(self.window.db, today=clock.today())
-        except UserError as exc:
-            self.window.show_error(str(exc))
-            return
-        self.window.hub.everything_changed()
-        self.window.statusBar().showMessage(
-            f"Загружены демонстрационные данные: писем — {result.letters}, "
-            f"входящих — {result.incoming}, адресатов — {result.recipients}",
-            10_000,
+        attempt(
+            self.window,
+            lambda: load_demo(self.window.db, today=clock.today()),
+            changed=Changed.EVERYTHING,
+            said=lambda result: (
+                f"Загружены демонстрационные данные: писем — {result.letters}, "
+                f"входящих — {result.incoming}, адресатов — {result.recipients}"
+            ),
         )
 
     def load_setup_file(self) -> None:
@@ -44,29 +44,25 @@ class HouseDesk:
         )
         if name is None:
             return
-        try:
-            result = setup_from_file(self.window.db, name)
-        except UserError as exc:
-            self.window.show_error(str(exc))
-            return
-        self.window.hub.everything_changed()
-        self.window.statusBar().showMessage(
-            f"Настройка загружена: сотрудников — {result.staff}, журналов — {result.journals}",
-            10_000,
+        attempt(
+            self.window,
+            lambda: setup_from_file(self.window.db, name),
+            changed=Changed.EVERYTHING,
+            said=lambda result: (
+                f"Настройка загружена: сотрудников — {result.staff}, журналов — {result.journals}"
+            ),
         )
 
     def backup_now(self) -> None:
         from app.services.safety.backup import create_backup
         from app.support.settings import BACKUP_DIR_SETTING, backup_folder
 
-        try:
+        def back_up() -> Path:
             chosen = self.window.settings.get(BACKUP_DIR_SETTING)
             folder = backup_folder(database_file(self.window.db), chosen)
-            info = create_backup(self.window.db, folder)
-        except UserError as exc:
-            self.window.show_error(str(exc))
-            return
-        self.window.statusBar().showMessage(f"Резервная копия создана: {info.path}", 15_000)
+            return create_backup(self.window.db, folder).path
+
+        attempt(self.window, back_up, said=lambda path: f"Резервная копия создана: {path}")
 
     def open_backups(self) -> None:
         from ui.dialogs.backup_dialog import BackupDialog

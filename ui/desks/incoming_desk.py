@@ -11,10 +11,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.support.errors import UserError
+from app.rules.changes import Changed
 from app.support.text import date_ru
 from ui import file_dialogs
 from ui.desks import APP_TITLE, Window
+from ui.operation import attempt
 
 if TYPE_CHECKING:
     from app.services.incoming.registration import RegisteredIncoming
@@ -38,7 +39,7 @@ class IncomingDesk:
 
     def _registered_incoming(self, done: RegisteredIncoming) -> None:
         """The number just issued in the bar (not the last outgoing one), with its card."""
-        self.window.hub.letters_changed.emit()
+        self.window.hub.announce(Changed.LETTERS)
         self.window.update_control_notice()
         self.window.registered_bar.show_incoming(done.id, done.number, done.reg_date, done.report)
         message = f"Входящее зарегистрировано: № {done.number} от {date_ru(done.reg_date)}"
@@ -55,12 +56,11 @@ class IncomingDesk:
         )
         if folder is None:
             return
-        try:
-            done = import_medo(self.window.db, folder)
-        except UserError as exc:
-            self.window.show_error(str(exc))
+        done = attempt(
+            self.window, lambda: import_medo(self.window.db, folder), changed=Changed.LETTERS
+        )
+        if done is None:
             return
-        self.window.hub.letters_changed.emit()
         new = [d.registered.number for d in done if d.registered is not None]
         skipped = [f"{d.folder.name}: {d.note}" for d in done if d.registered is None]
         lines = [f"Зарегистрировано из МЭДО: {len(new)}" + (f" ({', '.join(new)})" if new else "")]
@@ -83,10 +83,8 @@ class IncomingDesk:
         )
         if path is None:
             return
-        try:
-            mail = read_mail(path, mail_limit(self.window.db))
-        except UserError as exc:
-            self.window.show_error(str(exc))
+        mail = attempt(self.window, lambda: read_mail(path, mail_limit(self.window.db)))
+        if mail is None:
             return
         with tempfile.TemporaryDirectory(prefix="secretariat-eml-") as folder:
             files = []

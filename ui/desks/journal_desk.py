@@ -7,10 +7,11 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
+from app.rules.changes import Changed
 from app.support import clock
-from app.support.errors import UserError
 from ui import file_dialogs
 from ui.desks import Window
+from ui.operation import SAID_FOR_MS, attempt
 
 
 class JournalDesk:
@@ -42,12 +43,12 @@ class JournalDesk:
         )
         if chosen is None:
             return
-        try:
-            path = export_journal(self.window.db, start, end, chosen[0], journal=asked.journal)
-        except UserError as exc:
-            self.window.show_error(str(exc))
-            return
-        file_dialogs.announce_saved(path, "Журнал записан")
+        path = attempt(
+            self.window,
+            lambda: export_journal(self.window.db, start, end, chosen[0], journal=asked.journal),
+        )
+        if path is not None:
+            file_dialogs.announce_saved(path, "Журнал записан")
 
     def import_journal(self, path: Path | None = None) -> None:
         """An Excel journal brought in with its numbers, after a check the clerk confirms."""
@@ -57,8 +58,10 @@ class JournalDesk:
         given = path if isinstance(path, Path) else None
         loaded = JournalImportDialog.run(self.window.db, self.parent, given, journal)
         if loaded:
-            self.window.hub.letters_changed.emit()
-            self.window.statusBar().showMessage(f"Из журнала загружено писем: {loaded}", 15_000)
+            self.window.hub.announce(Changed.LETTERS)
+            self.window.statusBar().showMessage(
+                f"Из журнала загружено писем: {loaded}", SAID_FOR_MS
+            )
 
     def show_gaps(self) -> None:
         from ui.dialogs.gaps_dialog import GapsDialog

@@ -45,7 +45,7 @@ from app.services.registry.letters import (
 from app.support.errors import UserError
 from db.engine import Database
 from ui import palette
-from ui.dialogs.draft_keeper import DraftKeeper, restore_form
+from ui.dialogs.draft_keeper import DraftKeeper
 from ui.dialogs.letter_form import (
     LARGE_MAILING,
     TITLE,
@@ -119,7 +119,7 @@ class LetterDialog(LetterMapping):
         self.keeper = DraftKeeper(self, draft_id)
         if form is not None:
             self.keeper.opened_form = form
-            restore_form(self, form)
+            self.restore_state(form)
             self._update_number()
             self.keeper.saved_as = self.keeper.opened_as = self._snapshot()  # as kept
             self.draft_label.setText("Открыт черновик")

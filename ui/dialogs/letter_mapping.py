@@ -5,8 +5,9 @@ through here, not through the widgets)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -21,6 +22,7 @@ from app.rules.states import LetterStatus
 from app.services.directory.recipients import recipient_choices
 from app.services.organization.profile import list_staff
 from app.services.registry.draft_import import UnmatchedPerson
+from app.services.registry.drafts import DraftSummary
 from app.services.registry.letter_cards import (
     PrintedAddressee,
     Registration,
@@ -32,6 +34,7 @@ from app.services.registry.letters import (
     ReportData,
     missing_requisites,
 )
+from app.support.errors import UserError
 from ui import palette
 from ui.dialogs.letter_form import (
     ERROR_STYLE,
@@ -317,3 +320,106 @@ class LetterMapping(LetterForm):
         choices = [c for c in recipient_choices(self.db, code) if c.code == code]
         lines = choices[0].label.rsplit(" — ", 1)[0] if choices else code
         return [PrintedAddressee(lines, "", "")]
+
+    # the form as a draft keeps it: everything typed or chosen, complete or not, as JSON values
+
+    def form_state(self) -> dict[str, Any]:
+        """Everything the clerk typed or chose, as JSON values."""
+        return {
+            "journal": self.journal_combo.currentData(),
+            "date": self.date_edit.date().toString("yyyy-MM-dd"),
+            "case": self.case_edit.text(),
+            "mode": self.mode_combo.currentData(),
+            "recipients": [
+                [
+                    self.recipient_list.item(i).text(),
+                    self.recipient_list.item(i).data(Qt.ItemDataRole.UserRole),
+                ]
+                for i in range(self.recipient_list.count())
+            ],
+            "list": self.list_combo.currentText(),
+            "text": self.text_edit.toPlainText(),
+            "salutation": self.salutation_edit.text(),
+            "subject": self.subject_edit.text(),
+            "body": self.body_edit.body(),
+            "closing": self.closing_edit.text(),
+            "reply_number": self.reply_number_edit.text(),
+            "reply_date": self.reply_date_edit.text(),
+            "attachments": self.attachments_edit.toPlainText(),
+            "signatory": self.signatory_combo.currentData(),
+            "signature": self.signature_combo.currentData(),
+            "executor": self.executor_combo.currentData(),
+            "report": {
+                "on": self.report_box.isChecked(),
+                "due": self.due_edit.date().toString("yyyy-MM-dd"),
+                "columns": self.columns_edit.text(),
+                "rows": self.rows_spin.value(),
+            },
+        }
+
+    @staticmethod
+    def _kept_text(form: dict[str, Any], key: str) -> str:
+        value = form.get(key, "")
+        return value if isinstance(value, str) else ""
+
+    @staticmethod
+    def _choose(combo: QComboBox, value: object) -> None:
+        index = combo.findData(value)
+        if index >= 0:
+            combo.setCurrentIndex(index)
+
+    def restore_state(self, form: dict[str, Any]) -> None:
+        """Put a kept form back (values of another shape are skipped, never trusted)."""
+        if self.letter_id is None:
+            self._choose(self.journal_combo, form.get("journal"))
+            date = QDate.fromString(self._kept_text(form, "date"), "yyyy-MM-dd")
+            if date.isValid():
+                self.date_edit.setDate(date)
+            self.case_edit.setText(self._kept_text(form, "case"))
+        self._choose(self.mode_combo, form.get("mode"))
+        self.recipient_list.clear()
+        for item in form.get("recipients", []):
+            if isinstance(item, list) and len(item) == 2 and all(isinstance(v, str) for v in item):
+                self.recipient_list.addItem(item[0])
+                self.recipient_list.item(self.recipient_list.count() - 1).setData(
+                    Qt.ItemDataRole.UserRole, item[1]
+                )
+        self.list_combo.setCurrentText(self._kept_text(form, "list"))
+        self.text_edit.setPlainText(self._kept_text(form, "text"))
+        self.salutation_edit.setText(self._kept_text(form, "salutation"))
+        self.subject_edit.setText(self._kept_text(form, "subject"))
+        try:
+            self.body_edit.set_body(self._kept_text(form, "body"))
+        except UserError:
+            self.body_edit.set_body("")
+        self.closing_edit.setText(self._kept_text(form, "closing"))
+        self.reply_number_edit.setText(self._kept_text(form, "reply_number"))
+        self.reply_date_edit.setText(self._kept_text(form, "reply_date"))
+        self.attachments_edit.setPlainText(self._kept_text(form, "attachments"))
+        self._choose(self.signatory_combo, form.get("signatory"))
+        self._choose(self.signature_combo, form.get("signature"))
+        self._choose(self.executor_combo, form.get("executor"))
+        report = form.get("report")
+        if isinstance(report, dict):
+            self.report_box.setChecked(bool(report.get("on")))
+            due = QDate.fromString(str(report.get("due", "")), "yyyy-MM-dd")
+            if due.isValid():
+                self.due_edit.setDate(due)
+            self.columns_edit.setText(str(report.get("columns", "")))
+            rows = report.get("rows")
+            if isinstance(rows, int):
+                self.rows_spin.setValue(rows)
+
+    def draft_summary(self) -> DraftSummary:
+        addressee = (
+            self.text_edit.toPlainText()
+            or ", ".join(
+                self.recipient_list.item(i).text() for i in range(self.recipient_list.count())
+            )
+            or self.list_combo.currentText()
+        )
+        return DraftSummary(
+            self.journal_combo.currentData() or "",
+            self.subject_edit.text(),
+            " ".join(addressee.split()),
+        )

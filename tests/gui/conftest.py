@@ -1,0 +1,31 @@
+"""The GUI tests: the real widgets on Qt's offscreen platform, driven by pytest-qt."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def questions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """No question box ever waits for a person in a test: each is recorded and answered «Да»
+    (a test that needs another answer patches ``QMessageBox.question`` itself)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    asked: list[str] = []
+
+    def answer(_parent: object, _title: str, text: str, *_a: object, **_k: object) -> object:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    return asked
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> object:
+    """Work a test left running in the thread pool ends before its widgets and its database are
+    torn down (a check still reading a disposed database, a relay of a closed dialog)."""
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(30_000)
+    return (yield)

@@ -1,0 +1,317 @@
+"""The «Входящие» tab driven through its widgets: the demo's incoming letters, search and
+filters, registration with a sender from the directory and the duplicate question, the card
+with a resolution and its execution, and «Ответить»."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from app.services.incoming.detail import incoming_detail
+from app.services.links.replies import incoming_id_by_number
+from app.support import clock
+from db.engine import Database
+from tests.gui.driving import settle, shown_window, type_text
+from ui import file_dialogs
+from ui.dialogs.incoming_dialogs import (
+    AssignDialog,
+    DoneDialog,
+    IncomingCardDialog,
+    IncomingDialog,
+)
+from ui.dialogs.letter_dialog import LetterDialog
+from ui.main_window import MainWindow
+
+DEMO_DAY = "2025-12-05"  # the day the demo's dates were written for
+
+
+@pytest.fixture
+def window(qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> MainWindow:
+    monkeypatch.setenv("SECRETARIAT_TODAY", DEMO_DAY)
+    win = shown_window(qtbot, demo_db)
+    win.tabs.setCurrentWidget(win.incoming_tab)
+    return win
+
+
+def _numbers(window: MainWindow) -> list[str]:
+    tab = window.incoming_tab
+    return [tab.model.row_at(r).number for r in range(tab.model.rowCount())]
+
+
+def test_the_tab_searches_and_filters(window: MainWindow, qtbot: QtBot) -> None:
+    tab = window.incoming_tab
+    assert _numbers(window) == ["3-вх", "2-вх", "1-вх"]
+    assert tab.count_label.text() == "Входящих: 3"
+    tab.search_edit.setFocus()
+    type_text(tab.search_edit, "жюри конкурса")
+    qtbot.waitUntil(lambda: _numbers(window) == ["3-вх"], timeout=5000)
+    tab.search_edit.clear()
+    qtbot.waitUntil(lambda: len(_numbers(window)) == 3, timeout=5000)
+    tab.control_filter.setCurrentIndex(tab.control_filter.findData("overdue"))
+    qtbot.waitUntil(lambda: _numbers(window) == ["2-вх"], timeout=5000)
+    overdue = tab.model.index(0, 7)
+    assert tab.model.data(overdue) == "Просрочено"
+    assert tab.model.data(overdue, Qt.ItemDataRole.ForegroundRole) is not None
+    tab.control_filter.setCurrentIndex(0)
+    tab.executor_filter.setCurrentIndex(tab.executor_filter.findData("tabolova"))
+    qtbot.waitUntil(lambda: _numbers(window) == ["1-вх"], timeout=5000)
+    assert "входящих с просроченным сроком исполнения: 1" in window.notice.text.text()
+    assert window.notice.incoming_button.isVisibleTo(window.notice)
+    tab.executor_filter.setCurrentIndex(0)
+    window.tabs.setCurrentWidget(window.registry_tab)
+    window.notice.incoming_button.click()
+    assert window.tabs.currentWidget() is tab
+    qtbot.waitUntil(lambda: _numbers(window) == ["2-вх"], timeout=5000)
+
+
+def test_register_with_a_sender_from_the_directory(
+    window: MainWindow, qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dialog = IncomingDialog(demo_db, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.sender_edit.setFocus()
+    type_text(dialog.sender_edit, "промышленности")
+    label = next(text for text in dialog._choices if "minpromtorg" in text)
+    dialog._choose_sender(label)
+    assert dialog.sender_note.text() == "из справочника: minpromtorg"
+    dialog.sender_number_edit.setText("ЕВ-1/2")
+    assert dialog.sender_date_edit.text() == ""  # not today: the clerk types the letter's date
+    dialog.subject_edit.setFocus()
+    type_text(dialog.subject_edit, "О проведении совещания")
+    dialog.delivery_combo.setCurrentIndex(dialog.delivery_combo.findData("МЭДО"))
+    box = dialog.findChild(QDialogButtonBox)
+    assert box is not None
+    box.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.result_letter is None and "дату письма отправителя" in dialog.error_label.text()
+    dialog.sender_date_edit.setText("31.02.2025")
+    box.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.result_letter is None and "«31.02.2025»" in dialog.error_label.text()
+    dialog.sender_date_edit.setText(clock.today().strftime("%d.%m.%Y"))
+    box.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.result_letter is not None and dialog.result_letter.number == "4-вх"
+    detail = incoming_detail(demo_db, dialog.result_letter.id)
+    assert (detail.sender_code, detail.sender_number, detail.delivery) == (
+        "minpromtorg",
+        "ЕВ-1/2",
+        "МЭДО",
+    )
+    # the same letter again: asked, and not registered unless confirmed
+    asked: list[str] = []
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+
+    def question(_parent: object, _title: str, text: str, *_args: object) -> object:
+        asked.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    again = IncomingDialog(demo_db, window)
+    qtbot.addWidget(again)
+    again.set_sender("minpromtorg", label)
+    again.sender_number_edit.setText("ЕВ-1/2")
+    again.sender_date_edit.setText(dialog.sender_date_edit.text())
+    again.subject_edit.setText("О проведении совещания")
+    again.register()
+    assert again.result_letter is None and "уже зарегистрировано: № 4-вх" in asked[0]
+    again.register()
+    assert again.result_letter is not None and again.result_letter.number == "5-вх"
+
+
+def test_the_card_resolution_and_execution(
+    window: MainWindow, qtbot: QtBot, demo_db: Database
+) -> None:
+    incoming_id = incoming_id_by_number(demo_db, "3-вх")
+    card = IncomingCardDialog(demo_db, incoming_id, window)
+    qtbot.addWidget(card)
+    text = card.text.toPlainText()
+    assert "Отправитель: Правительство Камчатского края" in text
+    assert "Исполнение: Исполнено" in text and "Кандидатура включена" in text
+    assert not card.done_button.isEnabled()
+    fresh = IncomingCardDialog(demo_db, incoming_id_by_number(demo_db, "1-вх"), window)
+    qtbot.addWidget(fresh)
+    assign = AssignDialog(demo_db, fresh.detail, fresh)
+    qtbot.addWidget(assign)
+    _ok(assign)  # nobody chosen: said in the form, the form stays
+    assert assign.error_label.text() == "Укажите исполнителя" and not assign.result()
+    for row in range(assign.executors.count()):
+        item = assign.executors.item(row)
+        if item.data(Qt.ItemDataRole.UserRole) == "protasov":
+            item.setCheckState(Qt.CheckState.Checked)
+    assign.task_edit.setPlainText("Проверить предложения")
+    _ok(assign)
+    assert assign.error_label.text() == "" and assign.result() == QDialog.DialogCode.Accepted
+    fresh.reload()
+    assert "поручено М.А. Протасову" in fresh.text.toPlainText()
+    done = DoneDialog(demo_db, fresh.detail, fresh)
+    qtbot.addWidget(done)
+    done.note_edit.setPlainText("Предложения направлены")
+    _ok(done)
+    fresh.reload()
+    assert "Исполнение: Исполнено" in fresh.text.toPlainText()
+    assert not fresh.done_button.isEnabled()
+
+
+def _ok(dialog: QDialog) -> None:
+    box = dialog.findChild(QDialogButtonBox)
+    assert box is not None
+    box.button(QDialogButtonBox.StandardButton.Ok).click()
+
+
+def test_reply_opens_an_outgoing_letter_with_their_number(
+    window: MainWindow, qtbot: QtBot, demo_db: Database
+) -> None:
+    incoming_id = incoming_id_by_number(demo_db, "1-вх")
+    dialog = LetterDialog(demo_db, window, answering=incoming_id)
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == "Ответ на входящее № 1-вх"
+    assert dialog.reply_number_edit.text() == "ЕВ-45871/08"
+    assert dialog.reply_date_edit.text() == "19.11.2025"
+    assert dialog.recipient_codes() == ["minpromtorg"]
+    dialog.subject_edit.setText("О предложениях в план мероприятий")
+    dialog.body_edit.setPlainText("Направляем предложения.")
+    dialog.signatory_combo.setCurrentIndex(dialog.signatory_combo.findData("protasov"))
+    card = dialog.collect()
+    assert (card.reply_to_incoming, card.reply_to_incoming_year) == ("1-вх", 2025)
+    settle(qtbot, window)
+
+
+def test_register_from_medo_and_email(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """«Из МЭДО…» registers the packages of a folder and says what it did; «Из e-mail…»
+    registers a message and opens its card."""
+    from tests.support.medo import OLD_PASSPORT
+
+    folder = tmp_path / "inbox" / "p1"
+    folder.mkdir(parents=True)
+    (folder / "document.xml").write_text(OLD_PASSPORT, encoding="utf-8")
+    (folder / "письмо.pdf").write_bytes(b"%PDF-1.4 old")
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a: said.append(text))
+    monkeypatch.setattr(file_dialogs, "choose_folder", lambda *_a: tmp_path / "inbox")
+    window.incoming_tab.medo_button.click()
+    assert said == ["Зарегистрировано из МЭДО: 1 (4-вх)"]
+    qtbot.waitUntil(lambda: "4-вх" in _numbers(window), timeout=5000)
+    window.incoming_tab.medo_button.click()
+    assert said[-1].startswith("Зарегистрировано из МЭДО: 0\nПропущено — p1: уже")
+    mail = tmp_path / "m.eml"
+    mail.write_bytes(b"From: Petrov <p@example.ru>\r\nSubject: =?utf-8?b?0J4g0L/RgNC40LXQvNC1?=\r\n"
+                     b"Message-ID: <1@example.ru>\r\n\r\nText\r\n")  # fmt: skip
+    monkeypatch.setattr(file_dialogs, "open_file", lambda *_a: mail)
+    seen: list[tuple[str, str, list[str]]] = []
+
+    def complete(dialog: IncomingDialog) -> int:  # the clerk adds the number the mail lacks
+        files = [dialog.files_list.item(i).text() for i in range(dialog.files_list.count())]
+        seen.append((dialog.sender_edit.text(), dialog.subject_edit.text(), files))
+        dialog.sender_number_edit.setText("12/3")
+        dialog.sender_date_edit.setText(clock.today().strftime("%d.%m.%Y"))
+        dialog.register()
+        return IncomingDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(IncomingDialog, "exec", complete)
+    window.incoming_tab.mail_button.click()
+    assert seen == [("Petrov <p@example.ru>", "О приеме", ["Текст письма.txt"])]
+    assert "№ 5-вх" in window.statusBar().currentMessage()
+    # the bar says the incoming number just issued, not the last outgoing one
+    bar = window.registered_bar
+    assert bar.isVisible() and "входящее <b>№ 5-вх</b>" in bar.text.text()
+    assert not bar.buttons["dispatch"].isVisible()
+    bar.copy_button.click()
+    assert QApplication.clipboard().text() == "5-вх"
+    opened: list[int] = []
+    monkeypatch.setattr(window.incoming_desk, "open_incoming", opened.append)
+    bar.buttons["card"].click()
+    assert opened == [incoming_id_by_number(window.db, "5-вх")]
+    detail = incoming_detail(window.db, incoming_id_by_number(window.db, "5-вх"))
+    assert (detail.sender_number, detail.delivery) == ("12/3", "Электронная почта")
+    asked: list[str] = []
+
+    def no(_parent: object, _title: str, text: str, *_args: object) -> object:
+        asked.append(text)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", no)
+    window.incoming_tab.mail_button.click()  # the same message: asked, not registered again
+    assert asked and "уже зарегистрировано: № 5-вх" in asked[0]
+
+
+def test_the_control_card_opens_the_incoming_letter(
+    window: MainWindow, qtbot: QtBot, demo_db: Database
+) -> None:
+    import datetime as dt
+
+    from app.services.incoming.cards import IncomingCard
+    from app.services.incoming.registration import register_incoming
+    from app.services.registry.letters import Addressee, ReportData, register_letter
+    from tests.support.builders import make_card
+    from ui.dialogs.control_dialog import ControlDialog
+
+    day = dt.date(2025, 12, 1)
+    letter = register_letter(
+        demo_db,
+        make_card(
+            addressee=Addressee(recipient="minpromtorg"),
+            date=day,
+            report=ReportData(dt.date(2025, 12, 20), ["Показатель"]),
+        ),
+    )
+    reply = register_incoming(
+        demo_db,
+        IncomingCard(
+            journal="ВХ", subject="Об отчете", sender_code="minpromtorg", sender_number="7",
+            sender_date=dt.date(2025, 12, 3), date=dt.date(2025, 12, 4), reply_to=letter.number,
+        ),
+        today=dt.date(2025, 12, 5),
+    )  # fmt: skip
+    dialog = ControlDialog(demo_db, letter.id, window)
+    qtbot.addWidget(dialog)
+    dialog.table.selectRow(0)
+    assert dialog.incoming_button.isEnabled()
+    assert f"входящее № {reply.number}" in dialog.detail_title.text()
+    with qtbot.waitSignal(dialog.incoming_requested) as opened:
+        dialog.incoming_button.click()
+    assert opened.args == [reply.id]
+
+
+def test_the_card_corrects_and_annuls(
+    window: MainWindow,
+    qtbot: QtBot,
+    demo_db: Database,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    card = IncomingCardDialog(demo_db, incoming_id_by_number(demo_db, "2-вх"), window)
+    qtbot.addWidget(card)
+    card.changed.connect(window.hub.letters_changed)  # as the window opens it
+
+    def correct(dialog: IncomingDialog) -> int:
+        assert dialog.windowTitle() == "Исправление входящего № 2-вх"
+        assert not dialog.journal_combo.isEnabled() and not dialog.date_edit.isEnabled()
+        assert dialog.sender_edit.text() == "Петрова Анна Сергеевна, г. Курск"
+        dialog.subject_edit.setText("Обращение о сроках конкурса")
+        dialog.register()
+        return int(dialog.result())
+
+    monkeypatch.setattr(IncomingDialog, "exec", correct)
+    card.edit_button.click()
+    assert "Заголовок: Обращение о сроках конкурса" in card.text.toPlainText()
+    scan = tmp_path / "скан.pdf"
+    scan.write_bytes(b"%PDF-1.4 scan")
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *_a, **_k: ([str(scan)], ""))
+    card.attach_button.click()
+    assert [card.files_list.item(i).text() for i in range(card.files_list.count())] == ["скан.pdf"]
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("Ошибочная регистрация", True))
+    card.annul_button.click()
+    assert "АННУЛИРОВАН: Ошибочная регистрация" in card.text.toPlainText()
+    assert not card.assign_button.isEnabled() and not card.edit_button.isEnabled()
+    settle(qtbot, window)
+    tab = window.incoming_tab
+    qtbot.waitUntil(lambda: "Аннулировано" in [
+        tab.model.data(tab.model.index(r, 7)) for r in range(tab.model.rowCount())
+    ], timeout=5000)  # fmt: skip

@@ -1,0 +1,106 @@
+"""``setup``: the documented example, idempotence, and all-or-nothing on bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app.services.organization.profile import get_organization, list_journals, list_staff
+from app.services.organization.setup import setup_from_file
+from app.support.errors import UserError
+from app.support.json_input import strip_json_comments
+from db.engine import Database
+from db.models import AuditEvent, Certificate, Journal, Staff
+from tests.support.places import DATA
+
+EXAMPLE = DATA / "setup-example.json"
+
+
+def test_documented_example_loads(db: Database) -> None:
+    result = setup_from_file(db, EXAMPLE)
+    assert (result.organization, result.staff, result.journals) == (True, 1, 1)
+    org = get_organization(db)
+    assert org is not None
+    assert org.name == "Автономная некоммерческая организация «Российская система качества»"
+    assert org.letterhead == ["РОСКАЧЕСТВО"]
+    assert org.website == "http://roskachestvo.gov.ru"  # '//' inside a string is not a comment
+    assert (org.layout, org.number_line, org.reply_line, org.font_size) == (
+        "angular",
+        "number_first",
+        True,
+        14,
+    )
+    [person] = list_staff(db)
+    assert (person.code, person.last_name, person.position) == (
+        "protasov",
+        "Протасов",
+        "Руководитель",
+    )
+    assert person.certificate is not None and person.certificate.serial == "00ABC2..."
+    [journal] = list_journals(db)
+    assert (journal.code, journal.template, journal.period, journal.next_seq) == (
+        "ИСХ",
+        "{seq}/{case}",
+        "year",
+        1,
+    )
+
+
+def test_setup_is_idempotent(db: Database) -> None:
+    setup_from_file(db, EXAMPLE)
+    setup_from_file(db, EXAMPLE)
+    with db.read() as s:
+        assert s.scalar(select(func.count(Staff.id))) == 1
+        assert s.scalar(select(func.count(Journal.id))) == 1
+        assert s.scalar(select(func.count(Certificate.id))) == 1
+        assert (s.scalar(select(func.count(AuditEvent.id))) or 0) > 0
+
+
+def _write(tmp_path: Path, data: object) -> Path:
+    path = tmp_path / "setup.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda d: d["organization"].pop("name"), r"organization\.name: обязательное поле"),
+        (lambda d: d["journals"][0].update(template="{case}"), r"journals\[0\].*ровно один"),
+        (lambda d: d["journals"][0].update(period="week"), r"journals\[0\].*период"),
+        (lambda d: d["staff"][0]["certificate"].update(valid_to="31.12.2024"), "не дата"),
+        (lambda d: d["organization"].update(font_size=20), "Размер шрифта"),
+        (lambda d: d["staff"].append(dict(d["staff"][0])), "код повторяется"),
+        (lambda d: d["organization"].update(reply_line="да"), "true или false"),
+    ],
+)
+def test_bad_input_is_named_and_nothing_is_written(
+    db: Database, tmp_path: Path, mutate: object, message: str
+) -> None:
+    data = json.loads(strip_json_comments(EXAMPLE.read_text(encoding="utf-8")))
+    data["journals"].insert(0, {"code": "ВН", "name": "Внутренние", "template": "{seq}"})
+    mutate(data)  # type: ignore[operator]
+    with pytest.raises(UserError, match=message):
+        setup_from_file(db, _write(tmp_path, data))
+    assert get_organization(db) is None
+    assert list_journals(db) == []
+
+
+def test_invalid_json_names_line(db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text('{\n  "organization": {\n    "name": "X",,\n  }\n}', encoding="utf-8")
+    with pytest.raises(UserError, match="строке 3"):
+        setup_from_file(db, path)
+
+
+def test_next_moves_forward_only(db: Database, tmp_path: Path) -> None:
+    data = json.loads(strip_json_comments(EXAMPLE.read_text(encoding="utf-8")))
+    data["journals"][0]["next"] = 345
+    setup_from_file(db, _write(tmp_path, data))
+    assert list_journals(db)[0].next_seq == 345
+    data["journals"][0]["next"] = 1  # re-running an older file does not move the counter back
+    setup_from_file(db, _write(tmp_path, data))
+    assert list_journals(db)[0].next_seq == 345
