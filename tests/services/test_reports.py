@@ -205,8 +205,9 @@ def test_extensions_keep_the_history(demo_db: Any, letter_id: int) -> None:
         recipient="region-30",
         today=AFTER,
     )
+    overdue = letter_control(demo_db, letter_id, today=AFTER).overdue
     moved = extend_due(demo_db, letter_id, D(2025, 12, 15), "по просьбе субъектов", today=AFTER)
-    assert moved == 81  # 82 overdue, one of them already has a later date of its own
+    assert moved == overdue > 0  # every overdue one; region-30 has a later date of its own already
     control = letter_control(demo_db, letter_id, today=AFTER)
     assert control.due == D(2025, 12, 15) and control.overdue == 0
     assert control.recipient("region-30").due == D(2025, 12, 20)
