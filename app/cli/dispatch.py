@@ -105,7 +105,11 @@ def add_dispatch(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
     p.add_argument("--note", default="", help="что сообщил оператор или получатель")
     p.set_defaults(handler=_cmd_mark)
 
-    p = dsub.add_parser("receipt", help="квитанция МЭДО (XML): доставлено или ошибка")
+    p = dsub.add_parser(
+        "receipt",
+        help="квитанция или уведомление МЭДО (XML): доставлено, ошибка, "
+        "зарегистрировано у адресата, отказано",
+    )
     p.add_argument("files", type=Path, nargs="+", metavar="FILE.xml")
     p.set_defaults(handler=_cmd_receipt)
 

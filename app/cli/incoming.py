@@ -40,6 +40,12 @@ def add_incoming(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
     p = isub.add_parser("import-medo", help="зарегистрировать входящие из пакетов МЭДО")
     p.add_argument("folder", type=Path, metavar="DIR", help="папка пакета или папка пакетов")
     p.add_argument("--journal", metavar="CODE", help="журнал входящих (если их несколько)")
+    p.add_argument(
+        "--notify-to",
+        type=Path,
+        metavar="DIR",
+        help="исходящая папка клиента МЭДО: туда — уведомления отправителям о регистрации",
+    )
     p.set_defaults(handler=_cmd_import_medo)
 
     p = isub.add_parser("import-eml", help="зарегистрировать входящее из письма e-mail (.eml)")
@@ -125,7 +131,9 @@ def _refused_twice(exc: Exception) -> int:
 def _cmd_import_medo(args: argparse.Namespace) -> int:
     from app.services.incoming.medo_import import import_medo
 
-    done = import_medo(args.open_db(args), args.folder, journal=args.journal)
+    done = import_medo(
+        args.open_db(args), args.folder, journal=args.journal, notify_to=args.notify_to
+    )
     for item in done:
         if item.registered is None:
             print(f"{item.folder.name}: пропущен — {item.note}")

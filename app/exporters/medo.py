@@ -141,12 +141,12 @@ def ini_value(value: str) -> str:
     return _NOT_ONE_LINE.sub(" ", value).strip()
 
 
-def _one_line(value: str, limit: int = 511) -> str:
+def one_line(value: str, limit: int = 511) -> str:
     """A schema ``stringValue``: one line, 1..511 characters."""
     return (" ".join(xml_safe(value).split()) or "—")[:limit]
 
 
-def _sub(
+def sub_element(
     parent: ET.Element, ns: str, tag: str, text: str | None = None, **attrs: str
 ) -> ET.Element:
     element = ET.SubElement(
@@ -158,22 +158,22 @@ def _sub(
 
 
 def _c(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    return _sub(parent, CONTAINER_NS, tag, text, **attrs)
+    return sub_element(parent, CONTAINER_NS, tag, text, **attrs)
 
 
 def _organization(parent: ET.Element, party: Party) -> None:
     org = _c(parent, "organization")
     if party.medo_id.strip():
-        org.set(f"{{{CONTAINER_NS}}}id", _one_line(party.medo_id, 127))
-    _c(org, "title", _one_line(party.title))
+        org.set(f"{{{CONTAINER_NS}}}id", one_line(party.medo_id, 127))
+    _c(org, "title", one_line(party.title))
 
 
 def _person(parent: ET.Element, tag: str, party: Party, *, phone: bool = False) -> None:
     person = _c(parent, tag)
-    _c(person, "post", _one_line(party.post))
-    _c(person, "name", _one_line(party.name))
+    _c(person, "post", one_line(party.post))
+    _c(person, "name", one_line(party.name))
     if phone:
-        _c(person, "phone", _one_line(party.phone))
+        _c(person, "phone", one_line(party.phone))
 
 
 def _stamp(parent: ET.Element, tag: str, stamp: StampImage) -> None:
@@ -188,7 +188,7 @@ def _stamp(parent: ET.Element, tag: str, stamp: StampImage) -> None:
     _c(dimension, "h", str(stamp.place.h))
 
 
-def _xml(root: ET.Element) -> bytes:
+def xml_bytes(root: ET.Element) -> bytes:
     """UTF-8 with the declaration the requirements spell out, letter for letter."""
     ET.indent(root)
     return XML_DECLARATION + ET.tostring(root, encoding="unicode").encode("utf-8") + b"\n"
@@ -201,7 +201,7 @@ def passport_xml(letter: MedoLetter) -> bytes:
         {f"{{{CONTAINER_NS}}}uid": letter.uid, f"{{{CONTAINER_NS}}}version": "1.0"},
     )
     requisites = _c(root, "requisites")
-    _c(requisites, "documentKind", _one_line(letter.kind))
+    _c(requisites, "documentKind", one_line(letter.kind))
     _c(requisites, "annotation", xml_safe(letter.annotation)[:4000])
     author = _c(_c(root, "authors"), "author")
     _organization(author, letter.author)
@@ -229,13 +229,13 @@ def passport_xml(letter: MedoLetter) -> bytes:
             attachment = _c(attachments, "attachment", localName=item.file_name)
             _c(attachment, "order", str(order))
             _c(attachment, "description", xml_safe(item.description)[:4000])
-    return _xml(root)
+    return xml_bytes(root)
 
 
 def communication_xml(letter: MedoLetter) -> bytes:
     ET.register_namespace("xdms", MESSAGE_NS)
     root = ET.Element(f"{{{MESSAGE_NS}}}communication", {f"{{{MESSAGE_NS}}}version": VERSION})
-    header = _sub(
+    header = sub_element(
         root,
         MESSAGE_NS,
         "header",
@@ -243,11 +243,11 @@ def communication_xml(letter: MedoLetter) -> bytes:
         uid=letter.uid,
         created=letter.created.isoformat(timespec="seconds"),
     )
-    source = _sub(header, MESSAGE_NS, "source", uid=letter.author.medo_id)
-    _sub(source, MESSAGE_NS, "organization", letter.author.title)
-    container = _sub(root, MESSAGE_NS, "container")
-    _sub(container, MESSAGE_NS, "body", letter.zip_name)
-    return _xml(root)
+    source = sub_element(header, MESSAGE_NS, "source", uid=letter.author.medo_id)
+    sub_element(source, MESSAGE_NS, "organization", letter.author.title)
+    container = sub_element(root, MESSAGE_NS, "container")
+    sub_element(container, MESSAGE_NS, "body", letter.zip_name)
+    return xml_bytes(root)
 
 
 def envelope_ini(letter: MedoLetter) -> bytes:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.exporters.table import Table, TableColumn
+from app.rules.medo_answers import MedoAnswer, read_answer
 from app.rules.states import CopyState, DeliveryState, labels
 from app.services.control.reports import recipient_name
 from app.services.files.stored_files import store_file_in
@@ -353,8 +354,6 @@ def export_dispatch_sheet(db: Database, letter_id: int, out: Path) -> Path:
 
 # --- МЭДО receipts ------------------------------------------------------------------------
 
-MESSAGE_NAMESPACES = ("urn:IEDMS:MESSAGE", "http://www.infpres.com/IEDMS")
-
 
 @dataclass(frozen=True)
 class ReceiptResult:
@@ -364,80 +363,44 @@ class ReceiptResult:
     note: str
 
 
-def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
-
-
 MAX_RECEIPT_BYTES = 10_000_000
 
 
-def _parse_receipt(path: Path) -> tuple[str, str, bool, str, dt.datetime | None]:
-    """(acknowledged uid, sender's МЭДО id, accepted, error text, time) of a МЭДО receipt."""
-    from xml.etree import ElementTree as ET
-
+def _parse_answer(path: Path) -> MedoAnswer:
     try:
         if path.stat().st_size > MAX_RECEIPT_BYTES:
             raise UserError(f"{path.name}: файл больше 10 МБ — это не квитанция МЭДО")
-        root = ET.parse(path).getroot()
-    except (OSError, ET.ParseError) as exc:
-        raise UserError(f"{path.name}: не читается как квитанция МЭДО (XML): {exc}") from exc
-    except (LookupError, ValueError, UnicodeError) as exc:  # an encoding expat does not know
-        raise UserError(
-            f"{path.name}: квитанция в неизвестной кодировке ({type(exc).__name__}); "
-            "ожидается UTF-8 или Windows-1251"
-        ) from exc
-    ns = root.tag.partition("}")[0].lstrip("{")
-    if _local(root.tag) != "communication" or ns not in MESSAGE_NAMESPACES:
-        raise UserError(f"{path.name}: это не сообщение МЭДО (communication)")
-
-    def attr(element: ET.Element, name: str) -> str:
-        return element.get(f"{{{ns}}}{name}", element.get(name, ""))
-
-    header = root.find(f"{{{ns}}}header")
-    ack = root.find(f"{{{ns}}}acknowledgment")
-    if header is None or ack is None:
-        raise UserError(f"{path.name}: в сообщении нет квитанции (acknowledgment)")
-    source = header.find(f"{{{ns}}}source")
-    accepted = (ack.findtext(f"{{{ns}}}accepted") or "").strip().lower() == "true"
-    errors = [
-        (e.text or "").strip()
-        for e in ack.iter()
-        if _local(e.tag) in ("errorText", "error", "comment") and (e.text or "").strip()
-    ]
-    when = None
-    if text := (ack.findtext(f"{{{ns}}}time") or "").strip():
-        try:
-            when = dt.datetime.fromisoformat(text).replace(tzinfo=None)
-        except ValueError:
-            when = None
-    return (
-        attr(ack, "uid"),
-        attr(source, "uid") if source is not None else "",
-        accepted,
-        ("; ".join(errors)),
-        when,
-    )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"{path.name}: не читается: {exc.strerror or exc}") from exc
+    return read_answer(data, path.name)
 
 
 def apply_receipt(db: Database, path: Path) -> ReceiptResult:
-    """A receipt from the МЭДО client: the copy it answers becomes «Доставлено» or «Ошибка»."""
-    uid, source, accepted, errors, when = _parse_receipt(Path(path))
-    if not uid:
+    """A receipt or a notification from the МЭДО client about a copy we sent: a receipt makes it
+    «Доставлено» or «Ошибка»; the receiver's «Зарегистрирован» shows its number and date,
+    «Отказано в регистрации» its reason; other events go to the copy's history."""
+    answer = _parse_answer(Path(path))
+    if not answer.uid:
         raise UserError(f"{Path(path).name}: в квитанции нет идентификатора сообщения")
     with db.write() as session:
         rows = list(
-            session.scalars(select(LetterAddressee).where(LetterAddressee.dispatch_uid == uid))
+            session.scalars(
+                select(LetterAddressee).where(LetterAddressee.dispatch_uid == answer.uid)
+            )
         )
-        if len(rows) > 1:  # one container for the whole mailing: the receipt's sender tells whom
-            rows = [r for r in rows if r.recipient is not None and r.recipient.medo_id == source]
+        if len(rows) > 1:  # one container for the whole mailing: the answer's sender tells whom
+            rows = [
+                r for r in rows if r.recipient is not None and r.recipient.medo_id == answer.source
+            ]
         if len(rows) != 1:
             raise UserError(
-                f"{Path(path).name}: квитанция на сообщение {uid}, которое не найдено среди "
+                f"{Path(path).name}: квитанция на сообщение {answer.uid}, которое не найдено среди "
                 "отправленных копий"
             )
         row = rows[0]
-        state = CopyState.DELIVERED if accepted else CopyState.ERROR
-        note = "квитанция МЭДО: доставлено" if accepted else f"квитанция МЭДО: {errors or 'отказ'}"
-        record_in(session, row.letter_id, [Step(row.id, state, "receipt", note=note, at=when)])
+        state = answer.state or row.dispatch_state
+        step = Step(row.id, state, "receipt", note=answer.note, at=answer.time)
+        record_in(session, row.letter_id, [step])
         letter = row.letter
-        return ReceiptResult(letter.number, recipient_name(row, row.recipient), state, note)
+        return ReceiptResult(letter.number, recipient_name(row, row.recipient), state, answer.note)

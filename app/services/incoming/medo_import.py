@@ -290,15 +290,29 @@ def package_folders(place: Path) -> list[Path]:
 
 
 def import_medo(
-    db: Database, place: Path, *, journal: str | None = None, today: dt.date | None = None
+    db: Database,
+    place: Path,
+    *,
+    journal: str | None = None,
+    today: dt.date | None = None,
+    notify_to: Path | None = None,
 ) -> list[ImportedPackage]:
     """Register the letters of the МЭДО packages at ``place`` (one package folder, or a folder
     of them), each in its own transaction; a package registered before is skipped. A package
-    that cannot be read stops the run with its folder's name; those before it stay registered."""
+    that cannot be read stops the run with its folder's name; those before it stay registered.
+    With ``notify_to``, each sender is told our number: a «Зарегистрирован» notification package
+    is written there after its letter is registered (a notification that cannot be written is
+    said in the package's note; the letter stays registered)."""
+    from app.services.incoming import medo_notify
+
     today = today or clock.today()
     with db.read() as session:
         code = incoming_journal_code(session, journal)
         limit = limit_bytes(session)
+    if notify_to is not None:
+        medo_notify.our_side(db)  # refused before anything is registered, not after
+        if not Path(notify_to).is_dir():
+            raise UserError(f"{notify_to}: папки для уведомлений МЭДО нет")
     search_terms.ready()
     out = []
     for folder in package_folders(place):
@@ -306,8 +320,25 @@ def import_medo(
             package = read_package(folder, limit)
         except UserError as exc:
             raise UserError(f"{folder.name}: {exc}") from None
-        out.append(_register(db, package, code, today))
+        done = _register(db, package, code, today)
+        if notify_to is not None and done.registered is not None:
+            done = _notified(db, done, Path(notify_to))
+        out.append(done)
     return out
+
+
+def _notified(db: Database, done: ImportedPackage, folder: Path) -> ImportedPackage:
+    from dataclasses import replace
+
+    from app.services.incoming import medo_notify
+
+    assert done.registered is not None
+    try:
+        note = medo_notify.accepted_notice(db, done.registered.id)
+        medo_notify.write_notification(note, folder)
+    except UserError as exc:
+        return replace(done, note=f"{done.note}; {exc}")
+    return replace(done, note=f"{done.note}; отправителю записано уведомление о регистрации")
 
 
 def _register(

@@ -1,0 +1,128 @@
+"""МЭДО notifications a receiver sends back about a document it got: «Зарегистрирован» with its
+own number and date (``documentAccepted``), «Отказано в регистрации» with a reason
+(``documentRefused``). The message schema is the IEDMS ``communication`` (namespace
+``urn:IEDMS:MESSAGE``; ``tests/schemas/medo/communication_2.6_ns_urnIEDMSMESSAGE_adapted.xsd``):
+a header of type «Уведомление» and a ``notification`` whose ``uid`` is the document's (the uid of
+the package that brought it).
+
+A notification package is a folder of two files, as the МЭДО client sends it: ``message.xml``
+and ``envelope.ini`` (the sender's МЭДО mail address, when the directory knows it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass
+from xml.etree import ElementTree as ET
+
+from app.exporters.medo import (
+    ENVELOPE,
+    MESSAGE,
+    MESSAGE_NS,
+    VERSION,
+    ini_value,
+    one_line,
+    sub_element,
+    valid_address,
+    xml_bytes,
+)
+from app.rules.medo_refusals import refusal_of
+
+GUID = re.compile(r"[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}")
+MAX_NUMBER = 31  # the schema's documentNumber
+ACCEPTED = "Зарегистрирован"
+REFUSED = "Отказано в регистрации"
+
+
+def is_guid(value: str) -> bool:
+    return GUID.fullmatch(value.strip()) is not None
+
+
+@dataclass(frozen=True)
+class Notification:
+    """What one notification says: about which document (its uid), from whom (our organization
+    and its МЭДО id, a GUID), to whom (the sender, and its МЭДО mail address if known), and the
+    event: accepted under ``number``/``date``, or refused for ``reason``."""
+
+    document_uid: str
+    source_title: str
+    source_medo_id: str
+    time: dt.datetime
+    destination_title: str = ""
+    destination_medo_id: str = ""
+    destination_address: str = ""
+    number: str = ""
+    date: dt.date | None = None
+    reason: str = ""  # set: a refusal
+
+    @property
+    def kind(self) -> str:
+        return REFUSED if self.reason else ACCEPTED
+
+
+def notification_xml(note: Notification, *, message_uid: str | None = None) -> bytes:
+    if not is_guid(note.document_uid):
+        raise ValueError(f"the document's uid is not a GUID: {note.document_uid!r}")
+    if not is_guid(note.source_medo_id):
+        raise ValueError(f"our МЭДО id is not a GUID: {note.source_medo_id!r}")
+    ET.register_namespace("xdms", MESSAGE_NS)
+    root = ET.Element(f"{{{MESSAGE_NS}}}communication", {f"{{{MESSAGE_NS}}}version": VERSION})
+    header = sub_element(
+        root,
+        MESSAGE_NS,
+        "header",
+        type="Уведомление",
+        uid=message_uid or str(uuid.uuid4()),
+        created=note.time.isoformat(timespec="seconds"),
+    )
+    source = sub_element(header, MESSAGE_NS, "source", uid=note.source_medo_id.strip())
+    sub_element(source, MESSAGE_NS, "organization", one_line(note.source_title))
+    notification = sub_element(
+        root, MESSAGE_NS, "notification", type=note.kind, uid=note.document_uid.strip()
+    )
+    if note.reason:
+        reason, comment = refusal_of(note.reason)
+        event = sub_element(notification, MESSAGE_NS, "documentRefused")
+        sub_element(event, MESSAGE_NS, "time", note.time.isoformat(timespec="seconds"))
+        sub_element(event, MESSAGE_NS, "reason", reason)
+    else:
+        if not note.number.strip():
+            raise ValueError("an accepted document needs our number")
+        comment = ""
+        event = sub_element(notification, MESSAGE_NS, "documentAccepted")
+        sub_element(event, MESSAGE_NS, "time", note.time.isoformat(timespec="seconds"))
+        num = sub_element(event, MESSAGE_NS, "num")
+        sub_element(num, MESSAGE_NS, "number", " ".join(note.number.split())[:MAX_NUMBER])
+        if note.date is not None:
+            sub_element(num, MESSAGE_NS, "date", note.date.isoformat())
+    if comment:
+        sub_element(notification, MESSAGE_NS, "comment", comment[:2047])
+    if is_guid(note.destination_medo_id):
+        index = sub_element(root, MESSAGE_NS, "deliveryIndex")
+        destination = sub_element(index, MESSAGE_NS, "destination")
+        partner = sub_element(destination, MESSAGE_NS, "destination", uid=note.destination_medo_id)
+        sub_element(partner, MESSAGE_NS, "organization", one_line(note.destination_title))
+    return xml_bytes(root)
+
+
+def envelope_ini(note: Notification) -> bytes:
+    lines = [
+        "[ПИСЬМО КП ПС СЗИ]",
+        f"ТЕМА=Уведомление МЭДО: {note.kind}",
+        "АВТООТПРАВКА=1",
+        "ШИФРОВАНИЕ=0",
+        "ЭЦП=0",
+        f"ДАТА={note.time:%d.%m.%Y %H:%M:%S}",
+        "[АДРЕСАТЫ]",
+    ]
+    if valid_address(note.destination_address):
+        lines.append(f"0={ini_value(note.destination_address)}")
+    lines += ["[ФАЙЛЫ]", f"0={MESSAGE}"]
+    return ("\r\n".join(lines) + "\r\n").encode("cp1251", errors="replace")
+
+
+def notification_package(note: Notification) -> dict[str, bytes]:
+    """The files of one notification package, by name."""
+    return {ENVELOPE: envelope_ini(note), MESSAGE: notification_xml(note)}
