@@ -60,6 +60,23 @@ def add_incoming(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_cmd_show)
 
+    p = numbered("stamp", "документ входящего с отметкой о поступлении (копия в PDF)")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    p.set_defaults(handler=_cmd_stamp)
+
+    p = isub.add_parser("label", help="отметки о поступлении этикетками для бумажных подлинников")
+    p.add_argument("numbers", nargs="+", metavar="NUMBER", help="наши входящие номера")
+    p.add_argument("--year", type=YEAR, help="год регистрации, если номер повторяется")
+    p.add_argument("--journal", metavar="CODE", help="журнал, если номер повторяется")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    p.add_argument(
+        "--size",
+        choices=("58x40", "A4-24"),
+        default="58x40",
+        help="58x40 — этикетка 58×40 мм на страницу; A4-24 — лист A4 на 24 этикетки",
+    )
+    p.set_defaults(handler=_cmd_label)
+
     p = isub.add_parser("list", help="журнал входящих, новые первыми")
     p.add_argument("--search", default="", help="слова в любой форме, номера, отправитель")
     p.add_argument("--from", dest="date_from", type=date, metavar="DATE")
@@ -174,6 +191,28 @@ def _cmd_show(args: argparse.Namespace) -> int:
         return 0
     for line in card_lines(detail):
         print(line)
+    return 0
+
+
+def _cmd_stamp(args: argparse.Namespace) -> int:
+    from app.services.incoming.marks import export_stamped
+
+    db = args.open_db(args)
+    path, place = export_stamped(db, _id(args, db), args.out)
+    print(f"{path}\tотметка — {place}")
+    return 0
+
+
+def _cmd_label(args: argparse.Namespace) -> int:
+    from app.services.incoming.marks import export_labels
+    from app.services.links.replies import incoming_id_by_number
+
+    db = args.open_db(args)
+    ids = [
+        incoming_id_by_number(db, number, year=args.year, journal=args.journal)
+        for number in args.numbers
+    ]
+    print(export_labels(db, ids, args.out, args.size))
     return 0
 
 

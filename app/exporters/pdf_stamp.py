@@ -83,9 +83,30 @@ def _blank_spot(
 ) -> tuple[float, float] | None:
     """(left, top) in pt of a blank place for a ``stamp`` (width, height, pt) in the letterhead
     zone of the page, the requisite's place first, then by distance from it; None if none."""
+    width = size[0]
+    home = REQUISITE_PLACE
+    candidates = [
+        (x * MM, y * MM)
+        for y in steps(ZONE_TOP, ZONE_BOTTOM, 2.5)
+        for x in steps(ZONE_LEFT, ZONE_RIGHT, 5.0)
+        if x * MM + stamp[0] <= min(ZONE_RIGHT * MM + stamp[0], width - 10 * MM)
+    ]
+    candidates.sort(key=lambda c: abs(c[1] - home[1]) + abs(c[0] - home[0]) / 2)
+    return blank_place(pdf, index, width, stamp, [home, *candidates])
+
+
+def blank_place(
+    pdf: bytes,
+    index: int,
+    width: float,
+    stamp: tuple[float, float],
+    candidates: list[tuple[float, float]],
+) -> tuple[float, float] | None:
+    """The first of ``candidates`` ((left, top) in pt from the page's top-left corner) where a
+    ``stamp`` (width, height, pt) with :data:`PAD` around it covers no ink on page ``index``, as
+    the page looks (rendered small, in grey: a scan has no text to ask); None if none is."""
     import pypdfium2 as pdfium
 
-    width = size[0]
     scale = min(1.0, SCAN_WIDTH_PX / max(width, 1.0))
     document = pdfium.PdfDocument(pdf)
     try:
@@ -107,29 +128,31 @@ def _blank_spot(
         inked = sum(area.histogram()[255:])
         return inked <= pixels * INK_SHARE
 
-    home = REQUISITE_PLACE
-    candidates = [
-        (x * MM, y * MM)
-        for y in _steps(ZONE_TOP, ZONE_BOTTOM, 2.5)
-        for x in _steps(ZONE_LEFT, ZONE_RIGHT, 5.0)
-        if x * MM + stamp[0] <= min(ZONE_RIGHT * MM + stamp[0], width - 10 * MM)
-    ]
-    candidates.sort(key=lambda c: abs(c[1] - home[1]) + abs(c[0] - home[0]) / 2)
-    return next((c for c in [home, *candidates] if blank(*c)), None)
+    return next((c for c in candidates if blank(*c)), None)
 
 
-def _steps(low: float, high: float, step: float) -> list[float]:
+def steps(low: float, high: float, step: float) -> list[float]:
     n = int((high - low) / step)
     return [low + i * step for i in range(n + 1)]
 
 
-def _with_band(document: Any, page: Any, width: float, height: float) -> float:
-    """Shrink page 1's content so that a band of :data:`BAND` is free above it; the factor."""
+def with_band(
+    document: Any,
+    page: Any,
+    width: float,
+    height: float,
+    band: float = BAND,
+    *,
+    below: bool = False,
+) -> float:
+    """Shrink the page's content so that a band of ``band`` pt is free above it (or below it);
+    the factor. Nothing of the page is redrawn: its content is wrapped in a transformation."""
     import pikepdf
 
-    factor = (height - BAND) / height
+    factor = (height - band) / height
     dx = width * (1 - factor) / 2
-    shrink = f"q {factor:.5f} 0 0 {factor:.5f} {dx:.3f} 0 cm\n".encode()
+    dy = band if below else 0.0
+    shrink = f"q {factor:.5f} 0 0 {factor:.5f} {dx:.3f} {dy:.3f} cm\n".encode()
     page.contents_add(pikepdf.Stream(document, shrink), prepend=True)
     page.contents_add(pikepdf.Stream(document, b"\nQ\n"))
     return factor
@@ -178,7 +201,7 @@ def stamp_registration(pdf: bytes, number: str, date: str, font: str | None = No
                     f"{top / MM:.0f} мм от верхнего)"
                 )
             else:
-                factor = _with_band(document, page, width, height)
+                factor = with_band(document, page, width, height)
                 canvas.drawString(REQUISITE_PLACE[0], height - BAND + 4 * MM, text)
                 place = (
                     "над текстом первой страницы: свободного места на ней нет, содержимое "

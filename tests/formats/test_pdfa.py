@@ -166,6 +166,7 @@ def _every_kind(tmp_path: Path) -> dict[str, bytes]:
         number = done.stdout.strip().splitlines()[0]
         ok("letters", "export", number, "--out", str(out / f"elsewhere-{i}.pdf"))
         ok("dispatch", "medo", number, "--out", str(out / f"medo-elsewhere-{i}"))
+    ok("incoming", "label", "1-вх", "2-вх", "--size", "A4-24", "--out", str(out / "labels.pdf"))
     return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*.pdf"))}
 
 
@@ -175,7 +176,8 @@ def test_every_kind_of_pdf_passes_preflight(tmp_path: Path) -> None:
     files = _every_kind(tmp_path)
     kinds = " ".join(files)
     for kind in ("конверты", "Форма 103", "document.pdf", "journal.pdf", "gaps.pdf", "sheet.pdf",
-                 "elsewhere-0", "elsewhere-1", "medo-elsewhere-1", "letter-mark"):  # fmt: skip
+                 "elsewhere-0", "elsewhere-1", "medo-elsewhere-1", "letter-mark",
+                 "labels"):  # fmt: skip
         assert kind in kinds, kind
     from pypdf import PdfReader
 
