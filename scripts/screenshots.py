@@ -108,7 +108,7 @@ def main() -> int:
     assert building.dialog is not None
     shoot(building.dialog, "index-progress.png", (560, 170))
     building.close()
-    _incoming(demo, window, shoot)
+    _incoming(demo, window, shoot, out)
     window.tabs.setCurrentWidget(window.recipients_tab)
     window.recipients_tab.side.setCurrentIndex(1)
     shoot(window, "recipients-lists.png")
@@ -185,12 +185,34 @@ def main() -> int:
     return 0
 
 
-def _incoming(demo, window, shoot) -> None:  # type: ignore[no-untyped-def]
+def _stamped_page(demo, incoming_id: int, out: Path) -> None:  # type: ignore[no-untyped-def]
+    """Letter 1893/5 come back as the incoming 1-вх's document: page 1 with the mark."""
+    import pypdfium2 as pdfium
+
+    from app.services.incoming.marks import stamped_document
+    from app.services.incoming.registration import attach_to_incoming
+    from app.services.output.letter_export import preview_pdf
+    from app.services.registry.letters import letter_id_by_number
+
+    tmp = Path(tempfile.mkdtemp(prefix="secretariat-mark-")) / "document.pdf"
+    tmp.write_bytes(preview_pdf(demo, letter_id_by_number(demo, "1893/5")))
+    attach_to_incoming(demo, incoming_id, [tmp])
+    document = pdfium.PdfDocument(stamped_document(demo, incoming_id).pdf)
+    try:
+        document[0].render(scale=1.3).to_pil().save(str(out / "incoming-stamped-page1.png"))
+    finally:
+        document.close()
+    print(out / "incoming-stamped-page1.png")
+
+
+def _incoming(demo, window, shoot, out: Path) -> None:  # type: ignore[no-untyped-def]
     """The card of an incoming letter on control, and the registration dialog."""
     from app.services.links.replies import incoming_id_by_number
     from ui.dialogs.incoming_dialogs import IncomingCardDialog, IncomingDialog
 
-    card = IncomingCardDialog(demo, incoming_id_by_number(demo, "1-вх"), window)
+    first = incoming_id_by_number(demo, "1-вх")
+    _stamped_page(demo, first, out)
+    card = IncomingCardDialog(demo, first, window)
     shoot(card, "incoming-card.png", (760, 460))
     card.close()
     dialog = IncomingDialog(demo, window)

@@ -315,3 +315,42 @@ def test_the_card_corrects_and_annuls(
     qtbot.waitUntil(lambda: "Аннулировано" in [
         tab.model.data(tab.model.index(r, 7)) for r in range(tab.model.rowCount())
     ], timeout=5000)  # fmt: skip
+
+
+def test_the_card_saves_the_document_with_the_mark_and_a_label(
+    demo_db: Database, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """«Отметка…» on the card: the document with the mark and the label, written off the
+    window's thread; a letter without a PDF is told so in a message, not a traceback."""
+    from app.services.incoming.registration import attach_to_incoming
+    from app.services.output.letter_export import preview_pdf
+    from app.services.registry.letters import letter_id_by_number
+    from tests.support.pdf_facts import page_lines
+
+    letter = tmp_path / "letter.pdf"
+    letter.write_bytes(preview_pdf(demo_db, letter_id_by_number(demo_db, "710/5")))
+    first = incoming_id_by_number(demo_db, "1-вх")
+    attach_to_incoming(demo_db, first, [letter])
+    targets = iter([tmp_path / "stamped.pdf", tmp_path / "label.pdf", tmp_path / "none.pdf"])
+    monkeypatch.setattr(file_dialogs, "save_file", lambda *_a: (next(targets), "PDF (*.pdf)"))
+    dialog = IncomingCardDialog(demo_db, first)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    stamped, label_58, _a4 = dialog.mark_button.menu().actions()
+    stamped.trigger()
+    qtbot.waitUntil(lambda: dialog.mark_button.isEnabled(), timeout=20_000)
+    assert "Вх. № 1-вх" in page_lines((tmp_path / "stamped.pdf").read_bytes())[0]
+    assert "внизу справа" in dialog.mark_button.toolTip()
+    label_58.trigger()
+    qtbot.waitUntil(lambda: (tmp_path / "label.pdf").exists(), timeout=20_000)
+    qtbot.waitUntil(lambda: dialog.mark_button.isEnabled(), timeout=20_000)
+    assert "Вх. № 1-вх" in page_lines((tmp_path / "label.pdf").read_bytes())[0]
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *_a: shown.append(text))
+    other = IncomingCardDialog(demo_db, incoming_id_by_number(demo_db, "2-вх"))
+    qtbot.addWidget(other)
+    other.mark_button.menu().actions()[0].trigger()
+    qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
+    assert "нет документа PDF" in shown[0]
+    assert not (tmp_path / "none.pdf").exists()

@@ -48,6 +48,7 @@ from app.support.errors import UserError
 from app.support.text import initials_name, parse_date_ru
 from db.engine import Database
 from ui import palette
+from ui.dialogs.incoming_mark_menu import MarkButton
 from ui.fit import open_sized
 from ui.read_only import writes
 from ui.widgets.due_date_edit import DueDateEdit
@@ -361,6 +362,7 @@ class IncomingCardDialog(QDialog):
         writes(self.attach_button)
         save = QPushButton("Сохранить файл…")
         save.clicked.connect(lambda: self._save_file(self.files_list.currentItem()))
+        self.mark_button = MarkButton(db, incoming_id, "")  # parented in the row: Tab order
         close = QPushButton("Закрыть")
         close.clicked.connect(self.accept)
         buttons = (
@@ -372,6 +374,7 @@ class IncomingCardDialog(QDialog):
             row.addWidget(button)
         row.addWidget(self.attach_button)
         row.addWidget(save)
+        row.addWidget(self.mark_button)
         row.addStretch(1)
         row.addWidget(close)
         layout = QVBoxLayout(self)
@@ -384,6 +387,7 @@ class IncomingCardDialog(QDialog):
     def reload(self) -> None:
         self.detail: IncomingDetail = incoming_detail(self.db, self.incoming_id)
         self.setWindowTitle(f"Входящее № {self.detail.number}")
+        self.mark_button.number = self.detail.number
         self.text.setPlainText("\n".join(card_lines(self.detail)))
         self.files_list.clear()
         for f in self.detail.files:
