@@ -744,6 +744,41 @@ class IncomingAssignment(Base):
     executor: Mapped[Staff] = relationship()
 
 
+class Arrival(Base):
+    """A МЭДО package or an e-mail read from the exchange folder or the mailbox, waiting for the
+    clerk: nothing is registered and no number used until the clerk registers it (migration
+    0020). The package itself is kept as it came (``package_file_id``: the folder's files as a
+    ZIP, or the message as .eml); what was read from it is kept beside it for the queue."""
+
+    __tablename__ = "arrival"
+    __table_args__ = (UniqueConstraint("channel", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(10))  # "medo" or "email"
+    key: Mapped[str] = mapped_column(String(300))  # the package's uid, the Message-ID, a digest
+    source: Mapped[str] = mapped_column(String(500), default="")  # the folder or file it was
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    state: Mapped[str] = mapped_column(String(20), default="waiting", index=True)
+    problem: Mapped[str] = mapped_column(Text, default="")  # why it cannot be read
+    sender_title: Mapped[str] = mapped_column(Text, default="")
+    sender_medo_id: Mapped[str] = mapped_column(String(100), default="")
+    sender_address: Mapped[str] = mapped_column(String(300), default="")  # the e-mail's From
+    sender_number: Mapped[str] = mapped_column(String(100), default="")
+    sender_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    subject: Mapped[str] = mapped_column(Text, default="")
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    files: Mapped[str] = mapped_column(Text, default="")  # the names of its files, one a line
+    package_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"), nullable=True)
+    incoming_id: Mapped[int | None] = mapped_column(
+        ForeignKey("incoming_letter.id", ondelete="SET NULL"), nullable=True
+    )
+    reason: Mapped[str] = mapped_column(Text, default="")  # why refused
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    decided_by: Mapped[str] = mapped_column(String(100), default="")
+
+    package: Mapped[StoredFile | None] = relationship()
+
+
 class IncomingFile(Base):
     """A file of an incoming letter: the document, an attachment."""
 

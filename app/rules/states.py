@@ -104,6 +104,26 @@ class Execution(StrEnum):
         return _EXECUTION[self]
 
 
+class ArrivalState(StrEnum):
+    """What became of a МЭДО package or an e-mail that arrived (``app.services.arrivals``):
+    it waits for the clerk until registered or refused; one that cannot be read says why."""
+
+    WAITING = "waiting"
+    REGISTERED = "registered"
+    REFUSED = "refused"
+    UNREADABLE = "unreadable"
+
+    @property
+    def label(self) -> str:
+        return _ARRIVAL[self]
+
+
+_ARRIVAL = {
+    ArrivalState.WAITING: "Ждет регистрации",
+    ArrivalState.REGISTERED: "Зарегистрировано",
+    ArrivalState.REFUSED: "Отказано",
+    ArrivalState.UNREADABLE: "Не читается",
+}
 _EXECUTION = {
     Execution.NONE: "Без контроля",
     Execution.ON_CONTROL: "На контроле",

@@ -7,7 +7,6 @@ ours out, theirs in, the notification back."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import shutil
 from pathlib import Path
 
@@ -32,26 +31,12 @@ from app.services.safety.opening import open_registry
 from app.support.errors import UserError
 from db.engine import Database
 from tests.support.cli import assert_user_error, run
-from tests.support.medo import TODAY, sign_and_send
-from tests.support.places import SCHEMAS
+from tests.support.medo import TODAY, assert_valid_message, sign_and_send
 
 pytestmark = pytest.mark.usefixtures("program_date")  # the demo's day: its certificates are valid
 
 THEIR_MEDO_ID = "0b6a4c1e-2f3d-4e5a-8b7c-9d0e1f2a3b4c"
 WHEN = dt.datetime(2025, 12, 3, 11, 30)
-
-
-@functools.cache
-def _schema() -> etree.XMLSchema:
-    path = SCHEMAS / "medo" / "communication_2.6_ns_urnIEDMSMESSAGE_adapted.xsd"
-    return etree.XMLSchema(etree.parse(str(path)))
-
-
-def assert_valid_message(data: bytes) -> None:
-    schema = _schema()
-    document = etree.fromstring(data)
-    assert schema.validate(document), schema.error_log
-    assert data.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n')
 
 
 @pytest.fixture

@@ -144,7 +144,7 @@ SERVICE_LAYERS: list[set[str]] = [
     {"registry"},
     {"control", "safety"},
     {"incoming", "output"},
-    {"dispatch", "journal"},
+    {"arrivals", "dispatch", "journal"},
     {"demo"},
 ]
 

@@ -92,3 +92,16 @@ def sign_document(document: Path, digest: str = "sha256", signer: SignerKey | No
 
 
 SIGN_FOLDER = "МЭДО/На подпись"
+
+
+@functools.cache
+def message_schema() -> etree.XMLSchema:
+    path = SCHEMAS / "medo" / "communication_2.6_ns_urnIEDMSMESSAGE_adapted.xsd"
+    return etree.XMLSchema(etree.parse(str(path)))
+
+
+def assert_valid_message(data: bytes) -> None:
+    schema = message_schema()
+    document = etree.fromstring(data)
+    assert schema.validate(document), schema.error_log
+    assert data.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n')

@@ -68,6 +68,11 @@ def _safe_name(name: str, n: int) -> str:
 def read_mail(path: Path, limit: int) -> ReceivedMail:
     """What an .eml file says of its sender and subject, and its attachments."""
     raw = read_regular(path, MAX_EML_BYTES, "письмо")  # /dev/zero or a FIFO: refused
+    return mail_of(raw, path, limit)
+
+
+def mail_of(raw: bytes, path: Path, limit: int) -> ReceivedMail:
+    """The same, of a message's bytes (``path`` names it in the messages)."""
     if raw.count(b"boundary=") > MAX_PARTS:  # nesting the parser would follow to its limit
         raise UserError(f"{path.name}: в письме больше {MAX_PARTS} вложенных частей — не читается")
     try:
@@ -156,6 +161,29 @@ def mail_limit(db: Database) -> int:
         return limit_bytes(session)
 
 
+def mail_card(
+    mail: ReceivedMail,
+    known: str,
+    journal: str,
+    today: dt.date,
+    sender_number: str = "",
+    sender_date: dt.date | None = None,
+) -> IncomingCard:
+    """The card of an e-mail's letter: the sender from the directory (``known``, its code) or
+    as the message names them; its number and date only as the clerk gives them."""
+    return IncomingCard(
+        journal=journal,
+        subject=mail.subject or "(без темы)",
+        sender_code=known,
+        sender_text="" if known else mail.sender or "Отправитель e-mail",
+        sender_number=sender_number.strip(),
+        sender_date=sender_date,
+        date=today,
+        delivery="Электронная почта",
+        uid=mail.uid,
+    )
+
+
 @dataclass(frozen=True)
 class ImportedMail:
     registered: RegisteredIncoming
@@ -183,18 +211,8 @@ def import_eml(
     known = found[0] if found else ""
     search_terms.ready()
     files = [received_file(name, data) for name, data in mail.files]  # measured before the write
+    card = mail_card(mail, known, code, today, sender_number, sender_date)
     with db.write() as session:
-        card = IncomingCard(
-            journal=code,
-            subject=mail.subject or "(без темы)",
-            sender_code=known,
-            sender_text="" if known else mail.sender or "Отправитель e-mail",
-            sender_number=sender_number.strip(),
-            sender_date=sender_date,
-            date=today,
-            delivery="Электронная почта",
-            uid=mail.uid,
-        )
         registered = register_read_in(session, card, files, today=today, again=again)
     note = "из справочника" if known else "отправитель не найден в справочнике"
     return ImportedMail(registered, note)

@@ -22,6 +22,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.exporters.medo import CONTAINER_NS, DOCUMENT, MESSAGE, PASSPORT
 from app.rules import search_terms
@@ -29,6 +30,7 @@ from app.services.files.stored_files import plain_name
 from app.services.incoming.cards import IncomingCard
 from app.services.incoming.registration import (
     DuplicateIncoming,
+    ReceivedFile,
     RegisteredIncoming,
     received_file,
     register_read_in,
@@ -346,33 +348,48 @@ def _register(
 ) -> ImportedPackage:
     # read and measured before the write: the pages of the document itself, not the count the
     # passport declares (a 12-page letter came in as «1 лист»)
-    files = [received_file(n, d, package.titles.get(n, "")) for n, d in package.files]
-    counted = next((f.pages for f in files if f.name == package.document), 0)
+    files = package_files(package)
     with db.write() as session:
-        sender = None
-        if package.sender_medo_id:
-            sender = session.scalars(
-                select(Recipient).where(
-                    Recipient.medo_id == package.sender_medo_id, Recipient.active.is_(True)
-                )
-            ).first()
-        card = IncomingCard(
-            journal=journal,
-            subject=package.subject or "(без заголовка в пакете МЭДО)",
-            sender_code=sender.code or "" if sender else "",
-            sender_text=""
-            if sender and sender.code
-            else package.sender_title or "Отправитель МЭДО",
-            sender_number=package.number,
-            sender_date=package.date if package.date and package.date <= today else None,
-            date=today,
-            delivery="МЭДО",
-            pages=counted or package.pages,
-            uid=package.uid,
-        )
         try:
-            registered = register_read_in(session, card, files, today=today)
+            registered, card = register_package_in(session, package, files, journal, today)
         except DuplicateIncoming as exc:
             return ImportedPackage(package.folder, None, f"уже зарегистрирован: № {exc.number}")
     where = "из справочника" if card.sender_code else "отправитель не найден в справочнике"
     return ImportedPackage(package.folder, registered, where)
+
+
+def package_files(package: ReceivedPackage) -> list[ReceivedFile]:
+    """The package's files read and measured (pages counted), before any write."""
+    return [received_file(n, d, package.titles.get(n, "")) for n, d in package.files]
+
+
+def register_package_in(
+    session: Session,
+    package: ReceivedPackage,
+    files: list[ReceivedFile],
+    journal: str,
+    today: dt.date,
+) -> tuple[RegisteredIncoming, IncomingCard]:
+    """The write part: the letter of a package registered inside an open transaction (the
+    sender found by its МЭДО id); :class:`DuplicateIncoming` when registered before."""
+    counted = next((f.pages for f in files if f.name == package.document), 0)
+    sender = None
+    if package.sender_medo_id:
+        sender = session.scalars(
+            select(Recipient).where(
+                Recipient.medo_id == package.sender_medo_id, Recipient.active.is_(True)
+            )
+        ).first()
+    card = IncomingCard(
+        journal=journal,
+        subject=package.subject or "(без заголовка в пакете МЭДО)",
+        sender_code=sender.code or "" if sender else "",
+        sender_text="" if sender and sender.code else package.sender_title or "Отправитель МЭДО",
+        sender_number=package.number,
+        sender_date=package.date if package.date and package.date <= today else None,
+        date=today,
+        delivery="МЭДО",
+        pages=counted or package.pages,
+        uid=package.uid,
+    )
+    return register_read_in(session, card, files, today=today), card

@@ -1,0 +1,260 @@
+"""What the МЭДО client and the mail brought, read into the review queue
+(``secretariat arrivals fetch [--medo DIR] [--eml FILE…]``): nothing is registered and no number
+used. Each arrival is stored in its own transaction, after everything of it was read:
+
+- a МЭДО package folder is kept as it came (its files as a ZIP) with what it says of the letter,
+  and moved aside into «Принятые» in the exchange folder only after it is stored — a package the
+  program failed to store stays where it was, for the next fetch;
+- an .eml file is kept as it is (the file given stays where it is);
+- the same package (its uid) or message (its Message-ID) twice is one arrival;
+- a package or a message that cannot be read is an arrival «не читается» with the reason — never
+  a crash of the fetch, never a lost neighbour.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.rules.states import ArrivalState
+from app.services.access.roles import require
+from app.services.files.stored_files import store_file_in
+from app.services.incoming.eml_import import MAX_EML_BYTES, mail_of
+from app.services.incoming.medo_import import (
+    MAX_PACKAGE_BYTES,
+    MAX_PACKAGES,
+    MESSAGE,
+    OLD_DOCUMENT,
+    read_package,
+)
+from app.services.organization.profile import limit_bytes
+from app.storage import audit
+from app.support.errors import UserError
+from app.support.files import read_regular
+from db.engine import Database
+from db.models import Arrival
+
+ASIDE = "Принятые"  # where a stored package folder goes, inside the exchange folder
+MEDO, EMAIL = "medo", "email"
+MAX_PACKAGE_FILES = 600  # files in one package folder (a container holds up to 500)
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One source read: the arrival it became (new, or the one it was before), and a note."""
+
+    source: str
+    arrival_id: int
+    new: bool
+    state: ArrivalState
+    note: str
+
+
+@dataclass
+class _Read:
+    channel: str
+    key: str
+    source: str
+    package: bytes | None  # as it came: the folder's files zipped, the message's bytes
+    state: ArrivalState = ArrivalState.WAITING
+    problem: str = ""
+    sender_title: str = ""
+    sender_medo_id: str = ""
+    sender_address: str = ""
+    sender_number: str = ""
+    sender_date: object = None
+    subject: str = ""
+    pages: int = 0
+    files: list[str] = field(default_factory=list)
+
+
+def _is_package(folder: Path) -> bool:
+    return (folder / MESSAGE).is_file() or (folder / OLD_DOCUMENT).is_file()
+
+
+def package_folders(place: Path) -> list[Path]:
+    """The package folders in an exchange folder (or the folder itself when it is one); an
+    empty exchange folder is no error."""
+    if not place.is_dir():
+        raise UserError(f"{place}: папка не найдена")
+    if _is_package(place):
+        return [place]
+    found = sorted(
+        p for p in place.iterdir() if p.is_dir() and not p.is_symlink() and _is_package(p)
+    )
+    return found[:MAX_PACKAGES]
+
+
+def _zipped(folder: Path) -> bytes:
+    """The package folder's own files (regular files directly in it), as a ZIP; bounded."""
+    buffer = io.BytesIO()
+    total = 0
+    entries = sorted(p for p in folder.iterdir() if p.is_file() and not p.is_symlink())
+    if len(entries) > MAX_PACKAGE_FILES:
+        raise UserError(f"в папке пакета больше {MAX_PACKAGE_FILES} файлов")
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in entries:
+            data = read_regular(path, MAX_PACKAGE_BYTES - total, "файл пакета")
+            total += len(data)
+            archive.writestr(path.name, data)
+    return buffer.getvalue()
+
+
+def unpacked(package: bytes, name: str, into: Path) -> Path:
+    """A stored package back as a folder ``into/name`` (names as names, never as paths)."""
+    folder = into / (Path(name).name or "package")
+    folder.mkdir()
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        for info in archive.infolist()[:MAX_PACKAGE_FILES]:
+            member = Path(info.filename).name
+            if member and not info.is_dir():
+                (folder / member).write_bytes(archive.read(info))
+    return folder
+
+
+def _read_medo(folder: Path, limit: int) -> _Read:
+    try:
+        raw = _zipped(folder)
+    except (UserError, OSError) as exc:
+        problem = str(exc) if isinstance(exc, UserError) else (exc.strerror or str(exc))
+        digest = hashlib.sha256(folder.name.encode()).hexdigest()
+        return _Read(MEDO, f"unreadable:{digest}", folder.name, None, ArrivalState.UNREADABLE,
+                     f"пакет не сохранить: {problem}")  # fmt: skip
+    digest = hashlib.sha256(raw).hexdigest()
+    try:
+        with tempfile.TemporaryDirectory(prefix="secretariat-arrival-") as tmp:
+            package = read_package(unpacked(raw, folder.name, Path(tmp)), limit)
+    except UserError as exc:
+        return _Read(MEDO, f"unreadable:{digest}", folder.name, raw, ArrivalState.UNREADABLE,
+                     str(exc))  # fmt: skip
+    return _Read(
+        MEDO,
+        package.uid or f"sha256:{digest}",
+        folder.name,
+        raw,
+        sender_title=package.sender_title,
+        sender_medo_id=package.sender_medo_id,
+        sender_number=package.number,
+        sender_date=package.date,
+        subject=package.subject,
+        pages=package.pages,
+        files=[name for name, _data in package.files],
+    )
+
+
+def _read_eml(path: Path, limit: int) -> _Read:
+    try:
+        raw = read_regular(path, MAX_EML_BYTES, "письмо")
+    except UserError as exc:
+        digest = hashlib.sha256(str(path).encode()).hexdigest()
+        return _Read(EMAIL, f"unreadable:{digest}", path.name, None, ArrivalState.UNREADABLE,
+                     str(exc))  # fmt: skip
+    digest = hashlib.sha256(raw).hexdigest()
+    try:
+        mail = mail_of(raw, path, limit)
+    except UserError as exc:
+        return _Read(EMAIL, f"unreadable:{digest}", path.name, raw, ArrivalState.UNREADABLE,
+                     str(exc))  # fmt: skip
+    return _Read(
+        EMAIL,
+        mail.uid or f"sha256:{digest}",
+        path.name,
+        raw,
+        sender_title=mail.sender,
+        sender_address=mail.address,
+        subject=mail.subject,
+        files=[name for name, _data in mail.files],
+    )
+
+
+def _store(db: Database, read: _Read) -> Fetched:
+    """One arrival, in its own transaction; the same key again is the arrival there was."""
+    with db.read() as session:
+        known = session.scalars(
+            select(Arrival).where(Arrival.channel == read.channel, Arrival.key == read.key)
+        ).first()
+        if known is not None:
+            state = ArrivalState(known.state)
+            return Fetched(read.source, known.id, False, state, f"уже в очереди ({state.label})")
+    try:
+        with db.write() as session:
+            stored = None
+            if read.package is not None:
+                suffix = ".zip" if read.channel == MEDO else ".eml"
+                stored = store_file_in(session, f"{read.source}{suffix}", read.package)
+            row = Arrival(
+                channel=read.channel,
+                key=read.key[:300],
+                source=read.source[:500],
+                state=read.state,
+                problem=read.problem,
+                sender_title=read.sender_title,
+                sender_medo_id=read.sender_medo_id[:100],
+                sender_address=read.sender_address[:300],
+                sender_number=read.sender_number[:100],
+                sender_date=read.sender_date,
+                subject=read.subject,
+                pages=read.pages,
+                files="\n".join(read.files),
+                package_file_id=stored.id if stored is not None else None,
+            )
+            session.add(row)
+            session.flush()
+            audit.record(session, "arrival", row.id, "arrived", source=read.source,
+                         channel=read.channel, state=str(read.state))  # fmt: skip
+            arrival_id = row.id
+    except IntegrityError:  # another workstation stored the same package a moment before
+        with db.read() as session:
+            other = session.scalars(
+                select(Arrival).where(Arrival.channel == read.channel, Arrival.key == read.key)
+            ).one()
+            return Fetched(read.source, other.id, False, ArrivalState(other.state), "уже в очереди")
+    note = read.problem if read.state == ArrivalState.UNREADABLE else "в очереди"
+    return Fetched(read.source, arrival_id, True, read.state, note)
+
+
+def _move_aside(folder: Path, exchange: Path) -> str:
+    """The stored package out of the exchange folder's way; "" or why it stayed."""
+    aside = exchange / ASIDE
+    target = aside / folder.name
+    n = 1
+    while target.exists():
+        n += 1
+        target = aside / f"{folder.name} ({n})"
+    try:
+        aside.mkdir(exist_ok=True)
+        shutil.move(str(folder), str(target))
+    except OSError as exc:
+        return f"; папка пакета не перенесена в «{ASIDE}»: {exc.strerror or exc}"
+    return ""
+
+
+def fetch_arrivals(
+    db: Database, medo: list[Path] | None = None, eml: list[Path] | None = None
+) -> list[Fetched]:
+    """Read the МЭДО exchange folders and the .eml files into the queue."""
+    require(db, "registrar", "прием поступлений")
+    with db.read() as session:
+        limit = limit_bytes(session)
+    out: list[Fetched] = []
+    for exchange in medo or []:
+        exchange = Path(exchange)
+        for folder in package_folders(exchange):
+            done = _store(db, _read_medo(folder, limit))
+            if folder != exchange:  # a package given as itself stays where the clerk put it
+                moved = _move_aside(folder, exchange)
+                if moved:
+                    done = Fetched(done.source, done.arrival_id, done.new, done.state,
+                                   done.note + moved)  # fmt: skip
+            out.append(done)
+    for path in eml or []:
+        out.append(_store(db, _read_eml(Path(path), limit)))
+    return out
