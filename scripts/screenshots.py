@@ -205,6 +205,41 @@ def _stamped_page(demo, incoming_id: int, out: Path) -> None:  # type: ignore[no
     print(out / "incoming-stamped-page1.png")
 
 
+def _arrivals(demo, window, shoot) -> None:  # type: ignore[no-untyped-def]
+    """«Поступившие»: a letter with its PDF and an appeal by e-mail, a broken МЭДО package."""
+    from email.message import EmailMessage
+
+    from app.services.arrivals.fetch import fetch_arrivals
+    from app.services.output.letter_export import preview_pdf
+    from app.services.registry.letters import letter_id_by_number
+    from ui.dialogs.arrivals_dialog import ArrivalsDialog
+
+    tmp = Path(tempfile.mkdtemp(prefix="secretariat-arrivals-"))
+    letter = EmailMessage()
+    letter["From"] = "Министерство промышленности Курской области <minprom@kursk.example>"
+    letter["Subject"] = "О проведении Недели качества и Дня качества в 2025 году"
+    letter["Message-ID"] = "<week@kursk.example>"
+    letter.set_content("Направляем письмо № 1893/5 от 28.10.2025.")
+    pdf = preview_pdf(demo, letter_id_by_number(demo, "1893/5"))
+    letter.add_attachment(pdf, maintype="application", subtype="pdf", filename="письмо.pdf")
+    (tmp / "week.eml").write_bytes(bytes(letter))
+    appeal = EmailMessage()
+    appeal["From"] = "Иван Петров <petrov@example.org>"
+    appeal["Subject"] = "Обращение по поводу участия в конкурсе «Лидер качества»"
+    appeal["Message-ID"] = "<appeal@example.org>"
+    appeal.set_content("Прошу разъяснить порядок участия.")
+    (tmp / "appeal.eml").write_bytes(bytes(appeal))
+    broken = tmp / "medo-in" / "package-1"
+    broken.mkdir(parents=True)
+    (broken / "message.xml").write_text("<communication>", encoding="utf-8")
+    fetch_arrivals(demo, [tmp / "medo-in"], [tmp / "appeal.eml", tmp / "week.eml"])
+    dialog = ArrivalsDialog(demo, window)
+    dialog.show()
+    dialog.background.wait()
+    shoot(dialog, "arrivals.png", (1150, 640))
+    dialog.close()
+
+
 def _incoming(demo, window, shoot, out: Path) -> None:  # type: ignore[no-untyped-def]
     """The card of an incoming letter on control, and the registration dialog."""
     from app.services.links.replies import incoming_id_by_number
@@ -215,6 +250,7 @@ def _incoming(demo, window, shoot, out: Path) -> None:  # type: ignore[no-untype
     card = IncomingCardDialog(demo, first, window)
     shoot(card, "incoming-card.png", (760, 460))
     card.close()
+    _arrivals(demo, window, shoot)
     dialog = IncomingDialog(demo, window)
     dialog.set_sender("minpromtorg", "Министерство промышленности и торговли Российской Федерации")
     dialog.sender_number_edit.setText("ЕВ-46120/08")

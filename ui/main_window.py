@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.incoming_tab.register_requested.connect(self.incoming_desk.register_incoming)
         self.incoming_tab.medo_requested.connect(self.incoming_desk.import_incoming_medo)
         self.incoming_tab.mail_requested.connect(self.incoming_desk.import_incoming_mail)
+        self.incoming_tab.arrivals_requested.connect(self.incoming_desk.open_arrivals)
         self.incoming_tab.open_requested.connect(self.incoming_desk.open_incoming)
         self.hub.profile_changed.connect(self.recipients_tab.reload_profile)
         self.registry_tab.new_letter_requested.connect(self.new_letter)
@@ -189,6 +190,11 @@ class MainWindow(QMainWindow):
             "Зарегистрировать входящее…", self.incoming_desk.register_incoming, "Ctrl+I"
         )
         file_menu.addAction(self.new_incoming_action)
+        file_menu.addAction(
+            self._action(
+                "Поступившие (МЭДО, e-mail)…", self.incoming_desk.open_arrivals, "Ctrl+Shift+I"
+            )
+        )
         file_menu.addAction(
             self._action(
                 "Печать журнала за период…", self.journal_desk.export_journal, "Ctrl+Shift+P"

@@ -125,3 +125,27 @@ def test_an_encoded_word_holds_whole_characters_and_no_padding() -> None:
             assert not raw.endswith("=")  # a byte never cut after its «=»
         decoded = str(email.header.make_header(email.header.decode_header(encoded_words(text))))
         assert decoded == " ".join(text.split())
+
+
+def test_a_name_split_inside_a_word_is_read_whole_as_gmime_reads_it(tmp_path: Path) -> None:
+    """Python's own mailer (and others) split a long name into encoded words in the middle of a
+    word; RFC 2047 says the space between two encoded words is no text. The standard library's
+    address parser kept it («промышленн ости»); what the program reads is what GMime reads."""
+    from email.message import EmailMessage
+
+    from app.services.incoming.eml_import import mail_of
+
+    message = EmailMessage()
+    message["From"] = "Министерство промышленности Курской области <minprom@kursk.example>"
+    message["To"] = "Автономная некоммерческая организация «Российская система качества» <a@b.ru>"
+    message["Subject"] = "О проведении Недели качества"
+    message.set_content("Текст.")
+    raw = bytes(message)
+    assert b"\n =?utf-8?b?" in raw  # the name is folded into two encoded words
+    path = tmp_path / "split.eml"
+    path.write_bytes(raw)
+    mail = mail_of(raw, path, 10**6)
+    assert mail.name == "Министерство промышленности Курской области"
+    (theirs,) = gmime_read([path])
+    names = theirs["names"]
+    assert isinstance(names, list) and names[1] == mail.name

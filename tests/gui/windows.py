@@ -66,6 +66,9 @@ def _draft(tmp: Path) -> Path:
 
 # how to open each dialog on the demo registry (db, a folder) — every dialog class of ``ui``
 FACTORIES: dict[str, Callable[[Database, Path], QDialog]] = {
+    "ui.dialogs.arrivals_dialog.ArrivalsDialog": lambda db, t: _d("arrivals_dialog.ArrivalsDialog")(
+        _with_arrivals(db, t)
+    ),
     "ui.dialogs.audit_dialog.AuditDialog": lambda db, _t: _d("audit_dialog.AuditDialog")(db),
     "ui.dialogs.backup_dialog.BackupDialog": lambda db, _t: _d("backup_dialog.BackupDialog")(
         db, __import__("app.support.settings", fromlist=["Settings"]).Settings()
@@ -142,6 +145,22 @@ FACTORIES: dict[str, Callable[[Database, Path], QDialog]] = {
         {"РСК": 2174, "5": 1894}
     ),
 }
+
+
+def _with_arrivals(db: Database, tmp: Path) -> Database:
+    """Two e-mails waiting in the queue, one of them unreadable."""
+    from app.services.arrivals.fetch import fetch_arrivals
+
+    good = tmp / "appeal.eml"
+    good.write_bytes(
+        "From: Иван Петров <petrov@example.org>\nSubject: Обращение по поводу конкурса\n"
+        "Message-ID: <a@example.org>\nContent-Type: text/plain; charset=utf-8\n\n"
+        "Прошу разъяснить порядок участия.\n".encode()
+    )
+    bad = tmp / "empty.eml"
+    bad.write_bytes(b"")
+    fetch_arrivals(db, [], [good, bad])
+    return db
 
 
 def _d(name: str, package: str = "ui.dialogs") -> Any:

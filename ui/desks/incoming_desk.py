@@ -47,6 +47,17 @@ class IncomingDesk:
             message += f"; {done.report}"
         self.window.statusBar().showMessage(message, 15_000)
 
+    def open_arrivals(self) -> None:
+        """«Поступившие»: the queue of what МЭДО and the mail brought."""
+        from ui.dialogs.arrivals_dialog import ArrivalsDialog
+
+        dialog = ArrivalsDialog(self.window.db, self.parent)
+        dialog.registered.connect(self._registered_incoming)
+        dialog.changed.connect(lambda: self.window.hub.announce(Changed.LETTERS))
+        dialog.exec()
+        dialog.deleteLater()  # see register_incoming
+        self.window.hub.announce(Changed.LETTERS)
+
     def import_incoming_medo(self) -> None:
         """«Из МЭДО…»: the packages of a folder registered; what was skipped, and why, said."""
         from app.services.incoming.medo_import import import_medo

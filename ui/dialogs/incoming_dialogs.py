@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QSize, Qt, Signal
@@ -79,6 +80,8 @@ class IncomingDialog(QDialog):
         self.db = db
         self.editing = editing  # a registered letter's card being corrected
         self.result_letter: RegisteredIncoming | None = None
+        # how the card is registered (an arrival's card: with the arrival); None: as typed
+        self.registrar: Callable[[IncomingCard, bool], RegisteredIncoming] | None = None
         self.uid = ""  # of an e-mail read into the form: the same message is registered once
         self.setWindowTitle("Регистрация входящего письма")
         open_sized(self, "incoming", QSize(760, 640))
@@ -311,14 +314,17 @@ class IncomingDialog(QDialog):
                 return
             self.accept()
             return
+        registrar = self.registrar or (
+            lambda card, again: register_incoming(self.db, card, again=again)
+        )
         try:
             try:
-                self.result_letter = register_incoming(self.db, card)
+                self.result_letter = registrar(card, False)
             except DuplicateIncoming as exc:
                 answer = QMessageBox.question(self, TITLE, str(exc))
                 if answer != QMessageBox.StandardButton.Yes:
                     return
-                self.result_letter = register_incoming(self.db, card, again=True)
+                self.result_letter = registrar(card, True)
         except UserError as exc:
             self.error_label.setText(str(exc))
             return

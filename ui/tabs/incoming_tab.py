@@ -64,6 +64,7 @@ class IncomingTab(ListTab):
     register_requested = Signal()
     medo_requested = Signal()
     mail_requested = Signal()
+    arrivals_requested = Signal()
     open_requested = Signal(int)
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
@@ -71,6 +72,7 @@ class IncomingTab(ListTab):
         super().__init__(parent)
         self.set_column_widths([60, 82, 250, 150, 280, 105, 82, 165, 45])
         self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
+        self.refreshed.connect(self.count_arrivals)
         self.reload_journals()
 
     def extra_filters(self) -> list[QWidget]:
@@ -86,6 +88,12 @@ class IncomingTab(ListTab):
         self.executor_filter = QComboBox()
         self.executor_filter.setAccessibleName("Исполнитель")
         self.executor_filter.currentIndexChanged.connect(self.refresh)
+        self.arrivals_button = QPushButton("Поступившие")
+        self.arrivals_button.setToolTip(
+            "Пакеты МЭДО и письма e-mail, ждущие регистрации: посмотреть, зарегистрировать, "
+            "отклонить"
+        )
+        self.arrivals_button.clicked.connect(self.arrivals_requested)
         self.register_button = QPushButton("Зарегистрировать входящее")
         key_tip(self.register_button, "Ctrl+I", "Новое входящее письмо")
         self.register_button.clicked.connect(self.register_requested)
@@ -97,8 +105,18 @@ class IncomingTab(ListTab):
         self.mail_button.clicked.connect(self.mail_requested)
         writes(self.register_button, self.medo_button, self.mail_button)
         return [*self.period.widgets(), self.journal_filter, self.control_filter,
-                self.executor_filter, self.register_button, self.medo_button,
-                self.mail_button]  # fmt: skip
+                self.executor_filter, self.arrivals_button, self.register_button,
+                self.medo_button, self.mail_button]  # fmt: skip
+
+    def count_arrivals(self) -> None:
+        """«Поступившие (3)»: how many wait for registration, in bold when any do."""
+        from app.services.arrivals.queue import count_waiting
+
+        waiting = count_waiting(self.db)
+        self.arrivals_button.setText(f"Поступившие ({waiting})" if waiting else "Поступившие")
+        font = self.arrivals_button.font()
+        font.setBold(waiting > 0)
+        self.arrivals_button.setFont(font)
 
     def reload_journals(self) -> None:
         """The incoming journals and the staff, as the set-up has them now."""

@@ -150,7 +150,7 @@ def count_waiting(db: Database) -> int:
         )
 
 
-def _row(session: Session, arrival_id: int) -> Arrival:
+def arrival_row(session: Session, arrival_id: int) -> Arrival:
     row = session.get(Arrival, arrival_id)
     if row is None:
         raise UserError(f"Поступление {arrival_id} не найдено")
@@ -159,7 +159,7 @@ def _row(session: Session, arrival_id: int) -> Arrival:
 
 def arrival_detail(db: Database, arrival_id: int) -> ArrivalDetail:
     with db.read() as session:
-        row = _row(session, arrival_id)
+        row = arrival_row(session, arrival_id)
         return ArrivalDetail(
             line=_line(session, row),
             key=row.key,
@@ -173,13 +173,13 @@ def arrival_detail(db: Database, arrival_id: int) -> ArrivalDetail:
 def arrival_package(db: Database, arrival_id: int) -> tuple[str, str, bytes]:
     """(channel, source, bytes) of the package as it came."""
     with db.read() as session:
-        row = _row(session, arrival_id)
+        row = arrival_row(session, arrival_id)
         if row.package is None:
             raise UserError(f"Поступление {arrival_id}: пакет не сохранен — {row.problem}")
         return row.channel, row.source, b"".join(stored_pieces(session, row.package))
 
 
-def _waiting(row: Arrival) -> None:
+def check_waiting(row: Arrival) -> None:
     state = ArrivalState(row.state)
     if state == ArrivalState.UNREADABLE:
         raise UserError(f"Поступление {row.id} не читается ({row.problem}): его можно отклонить")
@@ -214,7 +214,7 @@ def register_arrival(
         if not Path(notify_to).is_dir():
             raise UserError(f"{notify_to}: папки для уведомлений МЭДО нет")
     with db.read() as session:
-        _waiting(_row(session, arrival_id))
+        check_waiting(arrival_row(session, arrival_id))
         code = incoming_journal_code(session, journal)
         limit = limit_bytes(session)
     channel, source, raw = arrival_package(db, arrival_id)
@@ -230,8 +230,8 @@ def register_arrival(
         card = mail_card(mail, found[0] if found else "", code, today)
         files = [received_file(name, data) for name, data in mail.files]
     with db.write() as session:
-        row = _row(session, arrival_id)
-        _waiting(row)  # decided meanwhile at another workstation
+        row = arrival_row(session, arrival_id)
+        check_waiting(row)  # decided meanwhile at another workstation
         try:
             if channel == MEDO:
                 registered, _card = register_package_in(session, package, files, code, today)
@@ -248,7 +248,7 @@ def register_arrival(
             )  # fmt: skip
         row.state = ArrivalState.REGISTERED
         row.incoming_id = registered.id
-        row.decided_at = clock.now()
+        row.decided_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         row.decided_by = audit.os_user()
         audit.record(session, "arrival", row.id, "registered", number=registered.number)
     note = f"зарегистрировано: № {registered.number} от {date_ru(registered.reg_date)}"
@@ -270,14 +270,14 @@ def refuse_arrival(
         if not Path(notify_to).is_dir():
             raise UserError(f"{notify_to}: папки для уведомлений МЭДО нет")
     with db.write() as session:
-        row = _row(session, arrival_id)
+        row = arrival_row(session, arrival_id)
         if ArrivalState(row.state) not in (ArrivalState.WAITING, ArrivalState.UNREADABLE):
             raise UserError(
                 f"Поступление {row.id} уже рассмотрено: {ArrivalState(row.state).label.lower()}"
             )
         row.state = ArrivalState.REFUSED
         row.reason = reason
-        row.decided_at = clock.now()
+        row.decided_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         row.decided_by = audit.os_user()
         audit.record(session, "arrival", row.id, "refused", reason=reason)
         channel, key, title, medo_id = row.channel, row.key, row.sender_title, row.sender_medo_id

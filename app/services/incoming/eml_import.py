@@ -96,6 +96,24 @@ def _header(message: EmailMessage, name: str) -> str:
             return str(raw)
 
 
+def _sender(message: EmailMessage) -> tuple[str, str]:
+    """The sender's display name and address. The address is parsed before anything is decoded
+    (a decoded name may hold «,» or «<»), then the name's encoded words are decoded as RFC 2047
+    says: the space between two adjacent encoded words is not text — a mailer that splits a
+    word across two of them («промышленн» + «ости») must not get a space in it (the standard
+    library's address parser keeps one)."""
+    raw = next((str(v) for k, v in message.raw_items() if k.lower() == "from"), "")
+    name, address = parseaddr(raw)
+    if name and "=?" in name:
+        try:
+            name = str(make_header(decode_header(name)))
+        except (ValueError, LookupError, UnicodeError, email.errors.HeaderParseError):
+            name = parseaddr(_header(message, "From"))[0]
+    if not address:
+        name, address = parseaddr(_header(message, "From"))
+    return name, address
+
+
 def _read_message(raw: bytes, path: Path, limit: int) -> ReceivedMail:
     try:
         message = email.message_from_bytes(raw, policy=email.policy.default)
@@ -104,7 +122,7 @@ def _read_message(raw: bytes, path: Path, limit: int) -> ReceivedMail:
     assert isinstance(message, EmailMessage)
     if not message.keys():
         raise UserError(f"{path.name}: это не письмо (нет заголовков)")
-    name, address = parseaddr(_header(message, "From"))
+    name, address = _sender(message)
     mail = ReceivedMail(
         uid=_header(message, "Message-ID").strip()[:200],
         address=address.strip(),
