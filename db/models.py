@@ -768,6 +768,7 @@ class Arrival(Base):
     subject: Mapped[str] = mapped_column(Text, default="")
     pages: Mapped[int] = mapped_column(Integer, default=0)
     files: Mapped[str] = mapped_column(Text, default="")  # the names of its files, one a line
+    signature: Mapped[str] = mapped_column(Text, default="")  # the detached signature's check
     package_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"), nullable=True)
     incoming_id: Mapped[int | None] = mapped_column(
         ForeignKey("incoming_letter.id", ondelete="SET NULL"), nullable=True

@@ -136,6 +136,8 @@ def _cmd_show(args: argparse.Namespace) -> int:
         when = f" от {date_ru(line.sender_date)}" if line.sender_date else ""
         print(f"Исходящий отправителя: № {line.sender_number or '—'}{when}")
     print(f"Заголовок: {line.subject or '—'}")
+    if line.signature:
+        print(line.signature)
     if line.registered_as:
         print(f"Уже зарегистрировано: № {line.registered_as}")
     if line.note:

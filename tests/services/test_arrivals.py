@@ -228,3 +228,42 @@ def test_the_command_line(receiver: Database, sent: dict[str, Path], tmp_path: P
                       "уже рассмотрено")  # fmt: skip
     assert_user_error(run("arrivals", "show", "999", db=path), "не найдено")
     assert_user_error(run("arrivals", "refuse", "1", "--reason", "  ", db=path), "причину")
+
+
+def test_a_signature_that_does_not_sign_the_document_is_shown_before_registration(
+    receiver: Database, sent: dict[str, Path], tmp_path: Path
+) -> None:
+    """The package's detached signature is checked against its document as it came: a document
+    changed on the way is said in the queue, before the clerk registers anything."""
+    import io
+    import zipfile
+
+    inbox = tmp_path / "medo-in"
+    good = inbox / "good"
+    shutil.copytree(sent["package"], good)
+    changed = inbox / "changed"
+    shutil.copytree(sent["package"], changed)
+    (container,) = changed.glob("*.zip")
+    with zipfile.ZipFile(container) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    members["document.pdf"] = members["document.pdf"].replace(b"%%EOF", b"% changed\n%%EOF")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    container.write_bytes(buffer.getvalue())
+    # another uid, so that it is another arrival (as a forged copy would be)
+    message = changed / "message.xml"
+    message.write_text(
+        message.read_text(encoding="utf-8").replace(
+            container.stem, "11111111-2222-4333-8444-555555555555"
+        ),
+        encoding="utf-8",
+    )
+    container.rename(changed / "11111111-2222-4333-8444-555555555555.zip")
+    fetch_arrivals(receiver, [inbox])
+    lines = {line.source: line for line in list_arrivals(receiver)}
+    assert lines["good"].signature.startswith("Подпись: ") and not lines["good"].signature_fails
+    assert "не изменен" in lines["good"].signature
+    assert lines["changed"].signature.startswith("Подпись НЕ соответствует документу")
+    assert lines["changed"].signature_fails

@@ -86,7 +86,8 @@ def test_a_package_sent_by_one_registry_is_registered_by_another(
     assert detail.subject == sent_subject
     assert detail.delivery == "МЭДО" and detail.subject
     names = [f.name for f in detail.files]
-    assert names[0] == "document.pdf" and "document.sig" not in names
+    assert names == ["document.pdf", "document.sig"]  # the signature kept with the document
+    assert detail.signature.startswith("Подпись: ") and "не изменен" in detail.signature
     assert detail.pages >= 1
     # the same package again is skipped, not registered twice
     (again,) = import_medo(receiver, inbox, today=TODAY)
@@ -327,3 +328,30 @@ def test_a_package_is_read_as_written(
     assert detail["uid"] and detail["uid"] in (inbox / "message.xml").read_text(encoding="utf-8")
     titles = {f["name"]: f["title"] for f in detail["files"]}
     assert titles["form.xlsx"] == "Форма отчета за 2025 год"
+
+
+def test_raw_8bit_headers_are_read_not_crashed_on(receiver: Database, tmp_path: Path) -> None:
+    """Headers in raw UTF-8 (RFC 6532) or raw Windows-1251, not encoded words: the parser keeps
+    their bytes as surrogates, which the database refused with a traceback; now they are text."""
+    from app.services.incoming.eml_import import import_eml
+
+    utf8 = tmp_path / "utf8.eml"
+    utf8.write_bytes(
+        "From: Иван Петров <petrov@example.org>\nSubject: Обращение по поводу конкурса\n"
+        "Message-ID: <u8@example.org>\nContent-Type: text/plain; charset=utf-8\n\nПрошу.\n".encode()
+    )
+    cp1251 = tmp_path / "cp1251.eml"
+    cp1251.write_bytes(
+        "From: Сидоров <s@example.org>\nSubject: Запрос\nMessage-ID: <w@example.org>\n\nx\n".encode(
+            "cp1251"
+        )
+    )
+    first = import_eml(receiver, utf8, today=TODAY)
+    second = import_eml(receiver, cp1251, today=TODAY)
+    one = incoming_detail(receiver, first.registered.id, today=TODAY)
+    two = incoming_detail(receiver, second.registered.id, today=TODAY)
+    assert (one.subject, one.sender) == (
+        "Обращение по поводу конкурса",
+        "Иван Петров <petrov@example.org>",
+    )
+    assert (two.subject, two.sender) == ("Запрос", "Сидоров <s@example.org>")

@@ -183,6 +183,9 @@ class ArrivalsDialog(QDialog):
         if line.registered_as:
             parts.append(f"<span style='color:{palette.ERROR}'>Это письмо уже зарегистрировано: "
                          f"№ {line.registered_as}</span>")  # fmt: skip
+        if line.signature:
+            colour = palette.ERROR if line.signature_fails else "inherit"
+            parts.append(f"<span style='color:{colour}'>{line.signature}</span>")
         if line.note:
             parts.append(f"<span style='color:{palette.ERROR}'>{line.note}</span>")
         self.info.setText("<br>".join(parts))

@@ -24,6 +24,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.rules.signature_check import check_signature
 from app.rules.states import ArrivalState
 from app.services.access.roles import require
 from app.services.files.stored_files import store_file_in
@@ -33,10 +34,12 @@ from app.services.incoming.medo_import import (
     MAX_PACKAGES,
     MESSAGE,
     OLD_DOCUMENT,
+    ReceivedPackage,
     read_package,
 )
 from app.services.organization.profile import limit_bytes
 from app.storage import audit
+from app.support import clock
 from app.support.errors import UserError
 from app.support.files import read_regular
 from db.engine import Database
@@ -74,6 +77,7 @@ class _Read:
     subject: str = ""
     pages: int = 0
     files: list[str] = field(default_factory=list)
+    signature: str = ""  # the detached signature checked against the document, in a line
 
 
 def _is_package(folder: Path) -> bool:
@@ -147,7 +151,19 @@ def _read_medo(folder: Path, limit: int) -> _Read:
         subject=package.subject,
         pages=package.pages,
         files=[name for name, _data in package.files],
+        signature=_signature_line(package),
     )
+
+
+def _signature_line(package: ReceivedPackage) -> str:
+    """The package's signature checked against its document, as the queue says it."""
+    files = dict(package.files)
+    if not package.signature or package.signature not in files:
+        return "Подписи документа в пакете нет"
+    document = files.get(package.document)
+    if document is None:
+        return "Документа, к которому подпись, в пакете нет"
+    return check_signature(document, files[package.signature], clock.today()).line
 
 
 def _read_eml(path: Path, limit: int) -> _Read:
@@ -204,6 +220,7 @@ def _store(db: Database, read: _Read) -> Fetched:
                 subject=read.subject,
                 pages=read.pages,
                 files="\n".join(read.files),
+                signature=read.signature,
                 package_file_id=stored.id if stored is not None else None,
             )
             session.add(row)

@@ -58,6 +58,11 @@ class ArrivalLine:
     source: str
     registered_as: str  # our number when it (or the same letter) is registered already
     note: str  # why it cannot be read, why refused
+    signature: str = ""  # a МЭДО package's signature checked against its document
+
+    @property
+    def signature_fails(self) -> bool:
+        return bool(self.signature) and not self.signature.startswith("Подпись: ")
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -73,6 +78,7 @@ class ArrivalLine:
             "source": self.source,
             "registered_as": self.registered_as,
             "note": self.note,
+            "signature": self.signature,
         }
 
 
@@ -123,6 +129,7 @@ def _line(session: Session, row: Arrival) -> ArrivalLine:
         source=row.source,
         registered_as=_registered_as(session, row),
         note=note,
+        signature=row.signature,
     )
 
 

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.rules.declension import person_dative
 from app.rules.states import Execution, LetterStatus
@@ -80,6 +81,7 @@ class IncomingDetail:
     report: str = ""  # «отчет адресата … по письму № … получен»
     assignments: list[AssignmentLine] = field(default_factory=list)
     files: list[FileLine] = field(default_factory=list)
+    signature: str = ""  # the document's detached signature checked against it ("" : none came)
 
     @property
     def execution_label(self) -> str:
@@ -168,6 +170,7 @@ def incoming_detail(
                 )
             ],
         )
+        detail.signature = _signature(session, detail.files, today)
         control = session.scalars(
             select(ReportControl).where(ReportControl.incoming_id == row.id).limit(1)
         ).first()
@@ -182,6 +185,23 @@ def incoming_detail(
                 f"{date_ru(letter.reg_date)} отмечен полученным"
             )
         return detail
+
+
+def _signature(session: Session, files: list[FileLine], today: dt.date) -> str:
+    """A МЭДО document's signature, kept with it, checked against it again (as stored now)."""
+    from app.rules.signature_check import check_signature
+    from app.services.files.stored_files import stored_pieces
+
+    signature = next((f for f in files if f.name.lower().endswith(".sig")), None)
+    document = next((f for f in files if f.name.lower().endswith(".pdf")), None)
+    if signature is None or document is None:
+        return ""
+
+    def content(line: FileLine) -> bytes:
+        stored = session.get(StoredFile, line.file_id)
+        return b"".join(stored_pieces(session, stored)) if stored is not None else b""
+
+    return check_signature(content(document), content(signature), today).line
 
 
 def card_lines(d: IncomingDetail) -> list[str]:
@@ -231,6 +251,8 @@ def card_lines(d: IncomingDetail) -> list[str]:
         lines.append(
             f"Исполнено {date_ru(d.done_date)}" + (f": {d.done_note}" if d.done_note else "")
         )
+    if d.signature:
+        lines.append(d.signature)
     for f in d.files:
         pages = f", листов: {f.pages}" if f.pages else ""
         size = f"{f.size:,}".replace(",", "\u00a0")

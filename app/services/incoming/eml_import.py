@@ -62,7 +62,18 @@ class ReceivedMail:
 
 
 def _safe_name(name: str, n: int) -> str:
-    return plain_name(name or "") or f"вложение-{n}"
+    return plain_name(_text(name or "")) or f"вложение-{n}"
+
+
+def _text(value: str) -> str:
+    """A header's text as the parser leaves it, made whole: 8-bit bytes in a header (the parser
+    keeps them as surrogates, which no database takes) are UTF-8 as RFC 6532 allows, or else
+    Windows-1251 as old Russian mailers wrote them; a byte neither knows becomes «�»."""
+    raw = value.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1251", "replace")
 
 
 def read_mail(path: Path, limit: int) -> ReceivedMail:
@@ -84,16 +95,20 @@ def mail_of(raw: bytes, path: Path, limit: int) -> ReceivedMail:
 
 
 def _header(message: EmailMessage, name: str) -> str:
-    """A header as text; a header the parser stumbles on (a malformed encoded word or address)
-    is taken as it came, its encoded words decoded where they can be."""
-    try:
-        return str(message.get(name, ""))
-    except (AttributeError, TypeError, ValueError, IndexError, LookupError):
-        raw = next((v for k, v in message.raw_items() if k.lower() == name.lower()), "")
+    """A header as text. One with 8-bit bytes in it (raw UTF-8 or Windows-1251, not encoded
+    words), or one the parser stumbles on (a malformed encoded word or address), is taken as it
+    came, its bytes made text and its encoded words decoded where they can be."""
+    raw = str(next((v for k, v in message.raw_items() if k.lower() == name.lower()), ""))
+    if raw.isascii():
         try:
-            return str(make_header(decode_header(str(raw))))
-        except (ValueError, LookupError, UnicodeError, email.errors.HeaderParseError):
-            return str(raw)
+            return str(message.get(name, ""))
+        except (AttributeError, TypeError, ValueError, IndexError, LookupError):
+            pass
+    raw = _text(raw)
+    try:
+        return str(make_header(decode_header(raw)))
+    except (ValueError, LookupError, UnicodeError, email.errors.HeaderParseError):
+        return raw
 
 
 def _sender(message: EmailMessage) -> tuple[str, str]:
@@ -102,7 +117,7 @@ def _sender(message: EmailMessage) -> tuple[str, str]:
     says: the space between two adjacent encoded words is not text — a mailer that splits a
     word across two of them («промышленн» + «ости») must not get a space in it (the standard
     library's address parser keeps one)."""
-    raw = next((str(v) for k, v in message.raw_items() if k.lower() == "from"), "")
+    raw = _text(next((str(v) for k, v in message.raw_items() if k.lower() == "from"), ""))
     name, address = parseaddr(raw)
     if name and "=?" in name:
         try:

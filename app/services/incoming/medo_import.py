@@ -24,7 +24,7 @@ from xml.etree import ElementTree as ET
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.exporters.medo import CONTAINER_NS, DOCUMENT, MESSAGE, PASSPORT
+from app.exporters.medo import CONTAINER_NS, DOCUMENT, MESSAGE, PASSPORT, SIGNATURE
 from app.rules import search_terms
 from app.services.files.stored_files import plain_name
 from app.services.incoming.cards import IncomingCard
@@ -49,7 +49,8 @@ MAX_XML_BYTES = 10_000_000
 MAX_ENTRIES = 500  # files in one container
 MAX_PACKAGE_BYTES = 100_000_000  # its files together (a МЭДО container is sent up to 20 MB)
 MAX_PACKAGES = 10_000  # package folders in one run
-_SKIPPED_IN_CONTAINER = (PASSPORT, "document.sig")  # the signature and stamps stay in МЭДО
+_SKIPPED_IN_CONTAINER = (PASSPORT,)  # the passport and the stamps' pictures stay in МЭДО
+MAX_SIGNATURE_BYTES = 1_000_000  # a detached signature with its certificates is a few KB
 
 
 @dataclass
@@ -67,6 +68,7 @@ class ReceivedPackage:
     files: list[tuple[str, bytes]] = field(default_factory=list)
     titles: dict[str, str] = field(default_factory=dict)  # file name → its description
     document: str = ""  # the name of the letter's own file among them
+    signature: str = ""  # the name of the document's detached signature among them
 
 
 @dataclass(frozen=True)
@@ -228,6 +230,12 @@ def _read_container(archive: zipfile.ZipFile, package: ReceivedPackage, limit: i
     package.pages = int(pages) if pages.isdigit() and len(pages) < 7 else 0
     wanted = [_attr(document, "localName") or DOCUMENT]
     package.document = _safe_name(wanted[0])
+    signed = _child(_child(author, "sign"), "documentSignature")
+    signature = _attr(signed, "localName") or SIGNATURE
+    if signature in names and archive.getinfo(signature).file_size <= MAX_SIGNATURE_BYTES:
+        wanted.append(signature)  # kept with the document, checked against it
+        package.signature = _safe_name(signature)
+        package.titles[package.signature] = "Электронная подпись документа"
     for attachment in _child(passport, "attachments") or []:
         wanted.append(_attr(attachment, "localName"))
         description = " ".join(_text(attachment, "description").split())

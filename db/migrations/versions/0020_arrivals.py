@@ -39,6 +39,7 @@ def upgrade() -> None:
         sa.Column("subject", sa.Text(), nullable=False),
         sa.Column("pages", sa.Integer(), nullable=False),
         sa.Column("files", sa.Text(), nullable=False),
+        sa.Column("signature", sa.Text(), nullable=False),
         sa.Column(
             "package_file_id",
             sa.Integer(),
