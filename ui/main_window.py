@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         self.incoming_tab.medo_requested.connect(self.incoming_desk.import_incoming_medo)
         self.incoming_tab.mail_requested.connect(self.incoming_desk.import_incoming_mail)
         self.incoming_tab.arrivals_requested.connect(self.incoming_desk.open_arrivals)
+        self.incoming_desk.watch_exchange()
         self.incoming_tab.open_requested.connect(self.incoming_desk.open_incoming)
         self.hub.profile_changed.connect(self.recipients_tab.reload_profile)
         self.registry_tab.new_letter_requested.connect(self.new_letter)

@@ -80,11 +80,20 @@ def add_arrivals(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
     from app.services.arrivals.fetch import fetch_arrivals
+    from app.services.arrivals.queue import exchange_folders
     from app.support.errors import UserError
 
-    if not args.medo and not args.eml:
-        raise UserError("Укажите, откуда брать: --medo ПАПКА и/или --eml ФАЙЛ…")
-    done = fetch_arrivals(args.open_db(args), args.medo, args.eml)
+    db = args.open_db(args)
+    medo = args.medo
+    if not medo and not args.eml:
+        inbox, _outbox = exchange_folders(db)
+        if inbox is None:
+            raise UserError(
+                "Укажите, откуда брать: --medo ПАПКА и/или --eml ФАЙЛ… — или папку входящих МЭДО "
+                "в настройках (файл настройки: exchange.medo_in)"
+            )
+        medo = [inbox]
+    done = fetch_arrivals(db, medo, args.eml)
     for item in done:
         print(f"{item.arrival_id}\t{item.state.label}\t{item.source}\t{item.note}")
     new = sum(1 for item in done if item.new)
@@ -150,9 +159,10 @@ def _cmd_show(args: argparse.Namespace) -> int:
 def _cmd_register(args: argparse.Namespace) -> int:
     from app.services.arrivals.queue import register_arrival
 
+    db = args.open_db(args)
     done = register_arrival(
-        args.open_db(args), args.id, journal=args.journal, executors=args.executor,
-        due=args.due, task=args.task, notify_to=args.notify_to,
+        db, args.id, journal=args.journal, executors=args.executor, due=args.due,
+        task=args.task, notify_to=_notify_to(args, db),
     )  # fmt: skip
     assert done.registered is not None
     print(f"{done.registered.number}\t{done.note}")
@@ -162,6 +172,14 @@ def _cmd_register(args: argparse.Namespace) -> int:
 def _cmd_refuse(args: argparse.Namespace) -> int:
     from app.services.arrivals.queue import refuse_arrival
 
-    done = refuse_arrival(args.open_db(args), args.id, args.reason, notify_to=args.notify_to)
+    db = args.open_db(args)
+    done = refuse_arrival(db, args.id, args.reason, notify_to=_notify_to(args, db))
     print(done.note)
     return 0
+
+
+def _notify_to(args: argparse.Namespace, db: Any) -> Path | None:
+    """``--notify-to``, else the МЭДО outgoing folder the set-up names (exchange.medo_out)."""
+    from app.services.arrivals.queue import exchange_folders
+
+    return args.notify_to or exchange_folders(db)[1]

@@ -17,14 +17,13 @@ from app.services.arrivals.queue import list_arrivals
 from app.services.incoming.detail import incoming_detail
 from app.services.organization.profile import get_organization, save_organization
 from app.services.registry.letters import letter_id_by_number
-from app.support.settings import Settings
 from db.engine import Database
 from tests.gui.driving import shown_window
 from tests.gui.qt_items import item
 from tests.support.medo import assert_valid_message, sign_and_send
 from tests.support.registries import Fresh
 from ui import file_dialogs
-from ui.dialogs.arrivals_dialog import NOTIFY_FOLDER, ArrivalsDialog
+from ui.dialogs.arrivals_dialog import ArrivalsDialog
 from ui.dialogs.incoming_dialogs import IncomingDialog
 
 pytestmark = pytest.mark.usefixtures("program_date")  # the demo's day: its certificates are valid
@@ -61,16 +60,13 @@ def test_the_queue_from_fetch_to_registration_and_refusal(
 
     outbox = tmp_path / "medo-out"
     outbox.mkdir()
-    settings = Settings()
-    settings.set(NOTIFY_FOLDER, str(outbox))
-    settings.save()
     said: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *_a: said.append(text))
     monkeypatch.setattr(file_dialogs, "choose_folder", lambda *_a: inbox)
     with fresh(path=tmp_path / "receiver.db") as receiver:
         org = get_organization(receiver)
         assert org is not None
-        save_organization(receiver, replace(org, medo_id=THEIR_MEDO_ID))
+        save_organization(receiver, replace(org, medo_id=THEIR_MEDO_ID, medo_outbox=str(outbox)))
         window = shown_window(qtbot, receiver)
         tab = window.incoming_tab
         assert tab.arrivals_button.text() == "Поступившие"
@@ -125,4 +121,27 @@ def test_the_queue_from_fetch_to_registration_and_refusal(
         states = sorted(a.state for a in list_arrivals(receiver, everything=True))
         assert states == sorted([ArrivalState.REGISTERED, ArrivalState.REFUSED])
         dialog.close()
+        window.close()
+
+
+def test_the_window_reads_the_medo_inbox_the_set_up_names(
+    fresh: Fresh, inbox: Path, tmp_path: Path, qtbot: QtBot
+) -> None:
+    """While the window is open the МЭДО inbox is read into «Поступившие» on a timer, off the
+    window's thread; the tab counts what waits and the status bar says what came."""
+    from dataclasses import replace
+
+    with fresh(path=tmp_path / "receiver.db") as receiver:
+        org = get_organization(receiver)
+        assert org is not None
+        save_organization(receiver, replace(org, medo_inbox=str(inbox)))
+        window = shown_window(qtbot, receiver)
+        desk = window.incoming_desk
+        assert desk.exchange_timer.isActive() and desk.exchange_timer.interval() == 5 * 60_000
+        desk.fetch_exchange()  # what the timer does
+        qtbot.waitUntil(
+            lambda: window.incoming_tab.arrivals_button.text() == "Поступившие (2)", timeout=20_000
+        )
+        assert "Поступило по МЭДО: 2" in window.statusBar().currentMessage()
+        assert [p.name for p in inbox.iterdir()] == ["Принятые"]
         window.close()

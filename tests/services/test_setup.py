@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app.services.organization.profile import get_organization, list_journals, list_staff
 from app.services.organization.setup import setup_from_file
 from app.support.errors import UserError
-from app.support.json_input import strip_json_comments
+from app.support.json_input import read_json_file, strip_json_comments
 from db.engine import Database
 from db.models import AuditEvent, Certificate, Journal, Staff
 from tests.support.places import DATA
@@ -104,3 +104,19 @@ def test_next_moves_forward_only(db: Database, tmp_path: Path) -> None:
     data["journals"][0]["next"] = 1  # re-running an older file does not move the counter back
     setup_from_file(db, _write(tmp_path, data))
     assert list_journals(db)[0].next_seq == 345
+
+
+def test_the_exchange_folders_of_the_medo_client(db: Database, tmp_path: Path) -> None:
+    """``"exchange"``: the МЭДО client's folders, with the organization or on their own."""
+    from app.services.arrivals.queue import exchange_folders
+    from app.services.organization.setup import apply_setup, parse_setup
+
+    apply_setup(db, parse_setup(read_json_file(EXAMPLE)))
+    assert exchange_folders(db) == (None, None)
+    setup = parse_setup(
+        {"exchange": {"medo_in": str(tmp_path / "in"), "medo_out": str(tmp_path / "out")}}
+    )
+    apply_setup(db, setup)
+    assert exchange_folders(db) == (tmp_path / "in", tmp_path / "out")
+    org = get_organization(db)
+    assert org is not None and org.name  # the rest of the organization stays

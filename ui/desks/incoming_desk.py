@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QMessageBox,
     QWidget,
@@ -14,16 +15,56 @@ from PySide6.QtWidgets import (
 from app.rules.changes import Changed
 from app.support.text import date_ru
 from ui import file_dialogs
+from ui.background import Background, message_of
 from ui.desks import APP_TITLE, Window
 from ui.operation import attempt
 
 if TYPE_CHECKING:
+    from app.services.arrivals.fetch import Fetched
     from app.services.incoming.registration import RegisteredIncoming
+
+
+FETCH_EVERY_MS = 5 * 60_000  # the МЭДО inbox read into «Поступившие» while the window is open
+FIRST_FETCH_MS = 15_000  # not during start-up
 
 
 class IncomingDesk:
     def __init__(self, window: Window, parent: QWidget) -> None:
         self.window, self.parent = window, parent
+        self.background = Background(parent)
+        self.exchange_timer = QTimer(parent)
+        self.exchange_timer.setInterval(FETCH_EVERY_MS)
+        self.exchange_timer.timeout.connect(self.fetch_exchange)
+
+    def watch_exchange(self) -> None:
+        """While the window is open, the МЭДО inbox the set-up names is read into «Поступившие»
+        every few minutes, off the window's thread (nothing is registered)."""
+        self.exchange_timer.start()
+        QTimer.singleShot(FIRST_FETCH_MS, self.fetch_exchange)
+
+    def fetch_exchange(self) -> None:
+        from app.services.arrivals.fetch import fetch_arrivals
+        from app.services.arrivals.queue import exchange_folders
+
+        db = self.window.db
+        if db.read_only or self.background.is_busy():
+            return
+        inbox = exchange_folders(db)[0]
+        if inbox is None or not inbox.is_dir():
+            return
+        self.background.run(
+            "exchange", lambda: fetch_arrivals(db, [inbox]), self._fetched, self._fetch_failed
+        )
+
+    def _fetched(self, done: list[Fetched]) -> None:
+        new = sum(1 for item in done if item.new)
+        if new:
+            self.window.hub.announce(Changed.LETTERS)
+            self.window.statusBar().showMessage(f"Поступило по МЭДО: {new} — «Поступившие»", 30_000)
+
+    def _fetch_failed(self, error: Exception) -> None:
+        # said in the status bar, not in a box every few minutes
+        self.window.statusBar().showMessage(f"Папка МЭДО не прочитана: {message_of(error)}", 30_000)
 
     def register_incoming(self) -> None:
         from ui.dialogs.incoming_dialogs import IncomingDialog

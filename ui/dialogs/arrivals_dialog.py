@@ -1,7 +1,7 @@
 """«Поступившие»: what the МЭДО client and the mail brought, waiting for the clerk. Nothing here
 is registered until the clerk registers it: the card opens prefilled from the package or the
 message, to be corrected first; a refusal takes a reason. A МЭДО sender is told either way when
-this workstation has a folder for МЭДО notifications (the МЭДО client's outgoing folder)."""
+the set-up names the МЭДО client's outgoing folder (Настройки → Отправка)."""
 
 from __future__ import annotations
 
@@ -29,11 +29,15 @@ from PySide6.QtWidgets import (
 from app.rules.medo_refusals import REASONS
 from app.rules.states import ArrivalState
 from app.services.arrivals.fetch import fetch_arrivals
-from app.services.arrivals.queue import ArrivalLine, list_arrivals, refuse_arrival
+from app.services.arrivals.queue import (
+    ArrivalLine,
+    exchange_folders,
+    list_arrivals,
+    refuse_arrival,
+)
 from app.services.arrivals.review import arrival_card, arrival_document, register_arrival_card
 from app.services.incoming.registration import RegisteredIncoming
 from app.support.errors import UserError
-from app.support.settings import Settings
 from app.support.text import date_ru
 from db.engine import Database
 from ui import file_dialogs, palette
@@ -43,7 +47,6 @@ from ui.keyboard import key_tip
 from ui.read_only import writes
 
 TITLE = "Поступившие"
-NOTIFY_FOLDER = "medo/outbox"  # this workstation's setting: where МЭДО notifications go
 COLUMNS = ("Получено", "Канал", "Состояние", "Отправитель", "Исх. № и дата", "Заголовок")
 
 
@@ -62,7 +65,6 @@ class ArrivalsDialog(QDialog):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
-        self.settings = Settings()
         self.setWindowTitle(TITLE)
         open_sized(self, "arrivals", QSize(1150, 640))
         self.background = Background(self)
@@ -101,30 +103,28 @@ class ArrivalsDialog(QDialog):
         self.splitter.setStretchFactor(1, 2)
         keep_splitter(self.splitter, "arrivals")
 
-        self.fetch_button = QPushButton("Получить из МЭДО…")
-        self.fetch_button.setToolTip("Прочитать пакеты из папки входящих клиента МЭДО в очередь")
+        self.fetch_button = QPushButton("Получить из МЭДО")
+        self.fetch_button.setToolTip(
+            "Прочитать пакеты из папки входящих клиента МЭДО (Настройки → Отправка) в очередь"
+        )
         self.fetch_button.clicked.connect(self.fetch_medo)
         self.mail_button = QPushButton("Из e-mail…")
         self.mail_button.setToolTip("Прочитать письма .eml в очередь")
         self.mail_button.clicked.connect(self.fetch_mail)
         self.register_button = QPushButton("Зарегистрировать…")
-        key_tip(self.register_button, "Enter", "Карточка заполнена из поступления — проверьте")
         self.register_button.clicked.connect(self.register_selected)
         self.refuse_button = QPushButton("Отклонить…")
         self.refuse_button.clicked.connect(self.refuse_selected)
-        self.notify_button = QPushButton("Папка уведомлений МЭДО…")
-        self.notify_button.clicked.connect(self.choose_notify_folder)
         close = QPushButton("Закрыть")
         close.clicked.connect(self.accept)
         writes(self.fetch_button, self.mail_button, self.register_button, self.refuse_button)
         row = QHBoxLayout()
         for button in (self.fetch_button, self.mail_button, self.register_button,
-                       self.refuse_button, self.notify_button):  # fmt: skip
+                       self.refuse_button):  # fmt: skip
             row.addWidget(button)
         row.addStretch(1)
         row.addWidget(close)
-        for button in (self.fetch_button, self.mail_button, self.refuse_button,
-                       self.notify_button, close):  # fmt: skip
+        for button in (self.fetch_button, self.mail_button, self.refuse_button, close):
             button.setAutoDefault(False)
         self.register_button.setDefault(True)  # Enter on the queue: register the one chosen
         layout = QVBoxLayout(self)
@@ -214,7 +214,11 @@ class ArrivalsDialog(QDialog):
     # what the clerk does
 
     def fetch_medo(self) -> None:
-        folder = file_dialogs.choose_folder(self, "medo-inbox", "Папка входящих пакетов МЭДО")
+        """From the folder the set-up names; asked when it names none."""
+        inbox, _outbox = exchange_folders(self.db)
+        folder = inbox or file_dialogs.choose_folder(
+            self, "medo-inbox", "Папка входящих пакетов МЭДО"
+        )
         if folder is not None:
             self._fetch([folder], [])
 
@@ -241,25 +245,19 @@ class ArrivalsDialog(QDialog):
         QMessageBox.information(self, TITLE, said)
 
     def _notify_folder(self) -> Path | None:
-        chosen = self.settings.get(NOTIFY_FOLDER)
-        return Path(chosen) if chosen and Path(chosen).is_dir() else None
+        return exchange_folders(self.db)[1]
 
     def _update_notify_tip(self) -> None:
         folder = self._notify_folder()
-        self.notify_button.setToolTip(
-            f"Уведомления отправителям МЭДО пишутся в {folder}"
+        said = (
+            f"отправителю МЭДО — уведомление в {folder}"
             if folder
-            else "Папка не выбрана: отправители МЭДО не получат уведомлений"
+            else "исходящая папка МЭДО не задана (Настройки → Отправка): без уведомления"
         )
-
-    def choose_notify_folder(self) -> None:
-        folder = file_dialogs.choose_folder(
-            self, "medo-outbox", "Исходящая папка клиента МЭДО (для уведомлений)"
+        key_tip(
+            self.register_button, "Enter", f"Карточка заполнена из поступления — проверьте; {said}"
         )
-        if folder is not None:
-            self.settings.set(NOTIFY_FOLDER, str(folder))
-            self.settings.save()
-            self._update_notify_tip()
+        self.refuse_button.setToolTip(f"С причиной; {said}")
 
     def register_selected(self) -> None:
         from ui.dialogs.incoming_dialogs import IncomingDialog

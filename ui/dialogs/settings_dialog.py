@@ -252,6 +252,21 @@ class SettingsDialog(QDialog):
             "Документ и файлы приложений в одном контейнере; предел узла МЭДО уточните у оператора",
         )
         form.addRow("Контейнер МЭДО, не больше", self.medo_max_spin)
+        self.medo_inbox_edit = QLineEdit(org.medo_inbox)
+        self.medo_inbox_edit.setPlaceholderText("не задана: пакеты МЭДО — кнопкой «Получить»")
+        self.medo_inbox_edit.setToolTip(
+            "Папка входящих пакетов клиента МЭДО: пока программа открыта, пакеты из нее читаются "
+            "в «Поступившие» каждые 5 минут (ничего не регистрируя)"
+        )
+        form.addRow("Папка входящих МЭДО", self.medo_inbox_edit)
+        self.medo_outbox_edit = QLineEdit(org.medo_outbox)
+        self.medo_outbox_edit.setPlaceholderText(
+            "не задана: отправители МЭДО не получат уведомлений"
+        )
+        self.medo_outbox_edit.setToolTip(
+            "Исходящая папка клиента МЭДО: туда — уведомления отправителям о регистрации и отказе"
+        )
+        form.addRow("Папка исходящих МЭДО", self.medo_outbox_edit)
         # this workstation's: the authorities whose certificates a signature's must lead to
         from app.support.settings import ca_folder
 
@@ -277,6 +292,8 @@ class SettingsDialog(QDialog):
         data.max_file_mb = self.max_file_spin.value()
         data.email_max_mb = self.email_max_spin.value()
         data.medo_max_mb = self.medo_max_spin.value()
+        data.medo_inbox = self.medo_inbox_edit.text().strip()
+        data.medo_outbox = self.medo_outbox_edit.text().strip()
         check_template(data.email_subject, "Тема письма")
         check_template(data.email_body, "Сопроводительный текст")
 

@@ -94,6 +94,10 @@ class OrganizationData:
     # the channels' own limits: a letter with its attachments' files larger is not sent that way
     email_max_mb: int = 25  # what common mail servers accept in one message (encoded)
     medo_max_mb: int = 20  # a МЭДО container's document and attachments together
+    # the МЭДО client's exchange folders: packages come into the first (read into «Поступившие»),
+    # notifications to senders go into the second ("" : not set; setup file: "exchange")
+    medo_inbox: str = ""
+    medo_outbox: str = ""
     logo: bytes = b""  # a new emblem image (PNG/JPEG) to store; b"" keeps the current one
     version: int = 0  # 0: not read from the database
 
@@ -217,6 +221,8 @@ _ORG_EXTRA_LIMITS = {  # fields kept in the row's ``extra`` JSON: no column says
     "smtp_login": 200,
     "email_subject": 500,
     "email_body": MAX_TEXT,
+    "medo_inbox": 500,
+    "medo_outbox": 500,
 }
 
 SETTINGS = "изменять настройки (организация, сотрудники, журналы)"
@@ -234,6 +240,8 @@ _ORG_EXTRA = (  # kept in the row's ``extra`` JSON
     "max_file_mb",
     "email_max_mb",
     "medo_max_mb",
+    "medo_inbox",
+    "medo_outbox",
 )
 _ORG_DEFAULTS = OrganizationData(name="")
 _ORG_FIELDS = [

@@ -23,6 +23,8 @@ from app.services.organization.profile import (
     StaffData,
     delete_journal_in,
     delete_staff_in,
+    org_to_data,
+    organization_in,
     save_journal_in,
     save_organization_in,
     save_staff_in,
@@ -50,6 +52,7 @@ class SetupData:
     journals: list[JournalData]
     remove_staff: list[str] = field(default_factory=list)
     remove_journals: list[str] = field(default_factory=list)
+    exchange: dict[str, str] | None = None  # "exchange": the МЭДО client's folders
 
     def check_unique_codes(self) -> None:
         for what, codes in (
@@ -142,8 +145,19 @@ def parse_setup(data: Any) -> SetupData:
     staff = [_staff(item, i) for i, item in enumerate(root.items("staff"))]
     journals = [_journal(item, i) for i, item in enumerate(root.items("journals"))]
     setup = SetupData(org, staff, journals)
+    if "exchange" in data:
+        setup.exchange = _exchange(data["exchange"])
+        if setup.organization is not None:
+            for key, value in setup.exchange.items():
+                setattr(setup.organization, key, value)
     setup.check_unique_codes()
     return setup
+
+
+def _exchange(data: Any) -> dict[str, str]:
+    """``"exchange": {"medo_in": "…", "medo_out": "…"}``: the МЭДО client's folders."""
+    r = JsonObject(data, "exchange")
+    return {"medo_inbox": r.text("medo_in"), "medo_outbox": r.text("medo_out")}
 
 
 def apply_setup(
@@ -167,6 +181,11 @@ def apply_setup(
             delete_journal_in(session, code)
         if setup.organization is not None:
             save_organization_in(session, setup.organization)
+        elif setup.exchange is not None:
+            current = org_to_data(organization_in(session))
+            for key, value in setup.exchange.items():
+                setattr(current, key, value)
+            save_organization_in(session, current)
         for person in setup.staff:
             save_staff_in(session, person)
         for journal in setup.journals:
