@@ -22,6 +22,7 @@ from app.services.safety.opening import open_registry
 from app.support.errors import UserError
 from db.engine import Database
 from tests.support.medo import OLD_PASSPORT, TODAY, sign_and_send
+from tests.support.pdf_facts import page_lines
 
 
 def _receiver(url: str) -> Database:
@@ -86,7 +87,19 @@ def test_a_package_sent_by_one_registry_is_registered_by_another(
     assert detail.subject == sent_subject
     assert detail.delivery == "МЭДО" and detail.subject
     names = [f.name for f in detail.files]
-    assert names == ["document.pdf", "document.sig"]  # the signature kept with the document
+    # the signature kept with the document; a copy with the registration mark beside them
+    assert names == ["document.pdf", "document.sig", "document-с-отметкой.pdf"]
+    assert "копия с отметкой о поступлении сохранена" in done.note
+    stamped = next(f for f in detail.files if f.name == "document-с-отметкой.pdf")
+    with receiver.read() as session:
+        from app.services.files.stored_files import stored_pieces
+        from db.models import StoredFile
+
+        kept = session.get(StoredFile, stamped.file_id)
+        assert kept is not None
+        data = b"".join(stored_pieces(session, kept))
+    assert "Вх. № 1-вх" in " ".join(page_lines(data)[0].split())
+    # the original is untouched: its signature still signs it
     assert detail.signature.startswith("Подпись: ") and "не изменен" in detail.signature
     assert detail.pages >= 1
     # the same package again is skipped, not registered twice

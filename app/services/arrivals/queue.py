@@ -25,6 +25,7 @@ from app.services.arrivals.fetch import EMAIL, MEDO, unpacked
 from app.services.files.stored_files import stored_pieces
 from app.services.incoming import medo_notify
 from app.services.incoming.eml_import import mail_card, mail_of, sender_of
+from app.services.incoming.marks import keep_stamped_copy
 from app.services.incoming.medo_import import package_files, read_package, register_package_in
 from app.services.incoming.registration import (
     DuplicateIncoming,
@@ -273,6 +274,7 @@ def register_arrival(
         row.decided_by = audit.os_user()
         audit.record(session, "arrival", row.id, "registered", number=registered.number)
     note = f"зарегистрировано: № {registered.number} от {date_ru(registered.reg_date)}"
+    note += "; " + keep_stamped_copy(db, registered.id)
     if notify_to is not None and channel == MEDO:
         note += _notify(lambda: medo_notify.accepted_notice(db, registered.id), notify_to)
     return Decided(arrival_id, registered, note)

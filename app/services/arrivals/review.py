@@ -17,6 +17,7 @@ from app.services.arrivals.queue import arrival_package, arrival_row, check_wait
 from app.services.files.stored_files import open_uploads
 from app.services.incoming.cards import IncomingCard, check_card
 from app.services.incoming.eml_import import ReceivedMail, mail_card, mail_of, sender_of
+from app.services.incoming.marks import keep_stamped_copy
 from app.services.incoming.medo_import import ReceivedPackage, read_package
 from app.services.incoming.registration import (
     RegisteredIncoming,
@@ -133,4 +134,5 @@ def register_arrival_card(
             row.decided_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
             row.decided_by = audit.os_user()
             audit.record(session, "arrival", row.id, "registered", number=registered.number)
-            return registered
+    keep_stamped_copy(db, registered.id)  # after the registration, in a write of its own
+    return registered

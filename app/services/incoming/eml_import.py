@@ -248,4 +248,8 @@ def import_eml(
     with db.write() as session:
         registered = register_read_in(session, card, files, today=today, again=again)
     note = "из справочника" if known else "отправитель не найден в справочнике"
+    if any(f.name.lower().endswith(".pdf") for f in files):
+        from app.services.incoming.marks import keep_stamped_copy
+
+        note += "; " + keep_stamped_copy(db, registered.id)
     return ImportedMail(registered, note)

@@ -56,7 +56,7 @@ def _time_of(letter: IncomingLetter) -> dt.time | None:
 
 
 def _document(db: Database, incoming_id: int) -> tuple[str, bytes]:
-    """The letter's document: its first PDF file."""
+    """The letter's document: its first PDF file (the original, not a copy stamped since)."""
     with db.read() as session:
         letter = session.get(IncomingLetter, incoming_id)
         if letter is None:
@@ -95,3 +95,30 @@ def export_labels(db: Database, incoming_ids: list[int], out: Path, size: str) -
     marks = [mark_of(db, i) for i in incoming_ids]
     data = labels_pdf(marks, size)
     return write_atomically(Path(out), lambda tmp: tmp.write_bytes(data))
+
+
+STAMPED_TITLE = "Копия с отметкой о поступлении"
+
+
+def keep_stamped_copy(db: Database, incoming_id: int) -> str:
+    """After registration: the document's copy with the mark kept beside the untouched original,
+    as a file of its own («…-с-отметкой.pdf»). Stamped before the write; a letter whose document
+    cannot be stamped stays registered, and the note says why there is no copy."""
+    import io
+
+    from app.services.incoming.registration import registered_in, store_files_in
+    from app.storage import audit
+
+    try:
+        name, _data = _document(db, incoming_id)
+        stamped = stamped_document(db, incoming_id)
+    except UserError as exc:
+        return f"копия с отметкой не сделана: {exc}"
+    copy_name = f"{Path(name).stem}-с-отметкой.pdf"
+    with db.write() as session:
+        row = registered_in(session, incoming_id)
+        kept = store_files_in(
+            session, row, [(copy_name, io.BytesIO(stamped.pdf))], [stamped.pages], [STAMPED_TITLE]
+        )
+        audit.record(session, "incoming", row.id, "stamped", number=row.number, file=kept[0].name)
+    return f"копия с отметкой о поступлении сохранена ({kept[0].name})"

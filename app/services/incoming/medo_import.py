@@ -362,7 +362,10 @@ def _register(
             registered, card = register_package_in(session, package, files, journal, today)
         except DuplicateIncoming as exc:
             return ImportedPackage(package.folder, None, f"уже зарегистрирован: № {exc.number}")
+    from app.services.incoming.marks import keep_stamped_copy
+
     where = "из справочника" if card.sender_code else "отправитель не найден в справочнике"
+    where += "; " + keep_stamped_copy(db, registered.id)
     return ImportedPackage(package.folder, registered, where)
 
 

@@ -220,7 +220,7 @@ def register_in(
     )
     session.add(row)
     session.flush()
-    stored = _store_files(session, row, sources, pages, titles)
+    stored = store_files_in(session, row, sources, pages, titles)
     audit.record(
         session,
         "incoming",
@@ -268,7 +268,7 @@ def register_read_in(
     )  # fmt: skip
 
 
-def _store_files(
+def store_files_in(
     session: Session,
     row: IncomingLetter,
     sources: list[tuple[str, BinaryIO]],
@@ -365,7 +365,7 @@ def update_incoming(
     is issued once); ``version``: the card as the clerk read it (0: not compared)."""
     today = today or clock.today()
     with db.write() as session:
-        row = _registered(session, incoming_id)
+        row = registered_in(session, incoming_id)
         refuse_stale(session, "incoming", row, version, f"Входящее № {row.number}")
         card.journal, card.date = row.journal.code, row.reg_date
         check_card(card, today)
@@ -395,8 +395,8 @@ def attach_to_incoming(db: Database, incoming_id: int, files: list[Path]) -> lis
     with open_uploads(files) as opened:
         sources = [(p.name, source) for p, source in zip(files, opened, strict=True)]
         with db.write() as session:
-            row = _registered(session, incoming_id)
-            stored = _store_files(session, row, sources, pages)
+            row = registered_in(session, incoming_id)
+            stored = store_files_in(session, row, sources, pages)
             names = [f.name for f in stored]
             audit.record(
                 session, "incoming", row.id, "file_attached", number=row.number, files=names
@@ -412,7 +412,7 @@ def annul_incoming(db: Database, incoming_id: int, reason: str, *, version: int 
     if len(reason) > MAX_NOTE:
         raise UserError("Причина аннулирования длиннее 20 000 знаков")
     with db.write() as session:
-        row = _registered(session, incoming_id)
+        row = registered_in(session, incoming_id)
         refuse_stale(session, "incoming", row, version, f"Входящее № {row.number}")
         row.status = LetterStatus.ANNULLED
         row.execution = Execution.NONE
@@ -464,7 +464,7 @@ def assign_in(
     """The write part of :func:`assign_incoming`, inside an open transaction."""
     codes = [c.strip() for c in executors if c.strip()]
     _check_assignment(codes, responsible, due, task, today)
-    row = _registered(session, incoming_id)
+    row = registered_in(session, incoming_id)
     staff = [_executor(session, code) for code in codes]
     lead = responsible or codes[0]
     for earlier in row.assignments:
@@ -514,7 +514,7 @@ def _check_assignment(
         raise UserError("Текст поручения длиннее 20 000 знаков")
 
 
-def _registered(session: Session, incoming_id: int) -> IncomingLetter:
+def registered_in(session: Session, incoming_id: int) -> IncomingLetter:
     row = session.get(IncomingLetter, incoming_id)
     if row is None:
         raise UserError("Входящее письмо не найдено")
@@ -562,7 +562,7 @@ def complete_in(
     """The write part of :func:`complete_incoming`, inside an open transaction."""
     if len(note) > MAX_NOTE:
         raise UserError("Отметка об исполнении длиннее 20 000 знаков")
-    row = _registered(session, incoming_id)
+    row = registered_in(session, incoming_id)
     row.done_note = note.strip()
     if reply:
         mark_answered(session, row, find_letter_in(session, reply.strip(), year=reply_year))
