@@ -251,20 +251,31 @@ def communication_xml(letter: MedoLetter) -> bytes:
 
 
 def envelope_ini(letter: MedoLetter) -> bytes:
+    return envelope(
+        f"ЭСД МЭДО (№ {ini_value(letter.number)} от {letter.date:%d.%m.%Y})",
+        letter.created,
+        [party.address for party in letter.addressees],
+        [MESSAGE, letter.zip_name],
+        signed=True,
+    )
+
+
+def envelope(
+    subject: str, created: dt.datetime, addresses: list[str], files: list[str], *, signed: bool
+) -> bytes:
+    """The transport envelope of a package: Windows-1251, CRLF, one value a line."""
     lines = [
         "[ПИСЬМО КП ПС СЗИ]",
-        f"ТЕМА=ЭСД МЭДО (№ {ini_value(letter.number)} от {letter.date:%d.%m.%Y})",
+        f"ТЕМА={ini_value(subject)}",
         "АВТООТПРАВКА=1",
         "ШИФРОВАНИЕ=0",
-        "ЭЦП=1",
-        "ДОСТАВЛЕНО=1",
-        "ПРОЧТЕНО=1",
-        f"ДАТА={letter.created:%d.%m.%Y %H:%M:%S}",
+        f"ЭЦП={1 if signed else 0}",
+        *(["ДОСТАВЛЕНО=1", "ПРОЧТЕНО=1"] if signed else []),
+        f"ДАТА={created:%d.%m.%Y %H:%M:%S}",
         "[АДРЕСАТЫ]",
-        *(f"{i}={ini_value(party.address)}" for i, party in enumerate(letter.addressees)),
+        *(f"{i}={ini_value(address)}" for i, address in enumerate(addresses)),
         "[ФАЙЛЫ]",
-        f"0={MESSAGE}",
-        f"1={ini_value(letter.zip_name)}",
+        *(f"{i}={ini_value(name)}" for i, name in enumerate(files)),
     ]
     return ("\r\n".join(lines) + "\r\n").encode("cp1251", errors="replace")
 

@@ -22,7 +22,7 @@ from app.exporters.medo import (
     MESSAGE,
     MESSAGE_NS,
     VERSION,
-    ini_value,
+    envelope,
     one_line,
     sub_element,
     valid_address,
@@ -108,19 +108,8 @@ def notification_xml(note: Notification, *, message_uid: str | None = None) -> b
 
 
 def envelope_ini(note: Notification) -> bytes:
-    lines = [
-        "[ПИСЬМО КП ПС СЗИ]",
-        f"ТЕМА=Уведомление МЭДО: {note.kind}",
-        "АВТООТПРАВКА=1",
-        "ШИФРОВАНИЕ=0",
-        "ЭЦП=0",
-        f"ДАТА={note.time:%d.%m.%Y %H:%M:%S}",
-        "[АДРЕСАТЫ]",
-    ]
-    if valid_address(note.destination_address):
-        lines.append(f"0={ini_value(note.destination_address)}")
-    lines += ["[ФАЙЛЫ]", f"0={MESSAGE}"]
-    return ("\r\n".join(lines) + "\r\n").encode("cp1251", errors="replace")
+    to = [note.destination_address] if valid_address(note.destination_address) else []
+    return envelope(f"Уведомление МЭДО: {note.kind}", note.time, to, [MESSAGE], signed=False)
 
 
 def notification_package(note: Notification) -> dict[str, bytes]:

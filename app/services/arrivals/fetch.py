@@ -80,6 +80,13 @@ class _Read:
     signature: str = ""  # the detached signature checked against the document, in a line
 
 
+def _unreadable(channel: str, source: str, raw: bytes | None, problem: str) -> _Read:
+    """An arrival that cannot be read: kept (as it came, when it could be kept) with the reason;
+    the same bytes again are the same arrival."""
+    digest = hashlib.sha256(raw if raw is not None else source.encode()).hexdigest()
+    return _Read(channel, f"unreadable:{digest}", source, raw, ArrivalState.UNREADABLE, problem)
+
+
 def _is_package(folder: Path) -> bool:
     return (folder / MESSAGE).is_file() or (folder / OLD_DOCUMENT).is_file()
 
@@ -129,16 +136,13 @@ def _read_medo(folder: Path, limit: int) -> _Read:
         raw = _zipped(folder)
     except (UserError, OSError) as exc:
         problem = str(exc) if isinstance(exc, UserError) else (exc.strerror or str(exc))
-        digest = hashlib.sha256(folder.name.encode()).hexdigest()
-        return _Read(MEDO, f"unreadable:{digest}", folder.name, None, ArrivalState.UNREADABLE,
-                     f"пакет не сохранить: {problem}")  # fmt: skip
+        return _unreadable(MEDO, folder.name, None, f"пакет не сохранить: {problem}")
     digest = hashlib.sha256(raw).hexdigest()
     try:
         with tempfile.TemporaryDirectory(prefix="secretariat-arrival-") as tmp:
             package = read_package(unpacked(raw, folder.name, Path(tmp)), limit)
     except UserError as exc:
-        return _Read(MEDO, f"unreadable:{digest}", folder.name, raw, ArrivalState.UNREADABLE,
-                     str(exc))  # fmt: skip
+        return _unreadable(MEDO, folder.name, raw, str(exc))
     return _Read(
         MEDO,
         package.uid or f"sha256:{digest}",
@@ -177,8 +181,7 @@ def _read_eml(path: Path, limit: int) -> _Read:
     try:
         mail = mail_of(raw, path, limit)
     except UserError as exc:
-        return _Read(EMAIL, f"unreadable:{digest}", path.name, raw, ArrivalState.UNREADABLE,
-                     str(exc))  # fmt: skip
+        return _unreadable(EMAIL, path.name, raw, str(exc))
     return _Read(
         EMAIL,
         mail.uid or f"sha256:{digest}",
