@@ -42,33 +42,47 @@ pytestmark = pytest.mark.usefixtures("program_date")  # the demo's day: its cert
 THEIR_MEDO_ID = "0b6a4c1e-2f3d-4e5a-8b7c-9d0e1f2a3b4c"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def receiver(
-    request: pytest.FixtureRequest, tmp_path: Path, mailing_db: Database
-) -> Iterator[Database]:
+def _receiver(
+    request: pytest.FixtureRequest, backend: str, folder: Path, ours: Database
+) -> Database:
     """Another registry: the demo's set-up under a МЭДО id of its own, us in its directory (by
     МЭДО id and e-mail), no incoming letters."""
     from dataclasses import replace
 
     from app.services.demo import load_demo
 
-    folder = tmp_path / "receiver"
     folder.mkdir()
-    db = open_backend(request, request.param, folder)
+    db = open_backend(request, backend, folder)
     load_demo(db, incoming=False)
     org = get_organization(db)
-    ours = get_organization(mailing_db)
-    assert org is not None and ours is not None
+    sender = get_organization(ours)
+    assert org is not None and sender is not None
     save_organization(db, replace(org, medo_id=THEIR_MEDO_ID))
     save_recipient(
         db,
         RecipientData(
-            code="roskachestvo", organization=ours.name, medo_id=ours.medo_id,
-            email=ours.mail_from,
+            code="roskachestvo", organization=sender.name, medo_id=sender.medo_id,
+            email=sender.mail_from,
         ),
     )  # fmt: skip
+    return db
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def receiver(
+    request: pytest.FixtureRequest, tmp_path: Path, mailing_db: Database
+) -> Iterator[Database]:
+    db = _receiver(request, request.param, tmp_path / "receiver", mailing_db)
     yield db
     db.dispose()
+
+
+@pytest.fixture
+def embedded_receiver(request: pytest.FixtureRequest, tmp_path: Path, mailing_db: Database) -> Path:
+    """The same on SQLite, closed: the command line opens it by its path."""
+    db = _receiver(request, "sqlite", tmp_path / "receiver", mailing_db)
+    db.dispose()
+    return tmp_path / "receiver" / "registry.db"
 
 
 @pytest.fixture
@@ -197,11 +211,8 @@ def test_an_arrival_of_a_letter_registered_before_says_so(
     assert _count(receiver) == 1
 
 
-def test_the_command_line(receiver: Database, sent: dict[str, Path], tmp_path: Path) -> None:
-    if receiver.engine.dialect.name != "sqlite":
-        pytest.skip("the command line on the embedded registry")
-    path = Path(str(receiver.engine.url.database))
-    receiver.dispose()
+def test_the_command_line(embedded_receiver: Path, sent: dict[str, Path], tmp_path: Path) -> None:
+    path = embedded_receiver
     inbox = _exchange(tmp_path, sent)
     assert_user_error(run("arrivals", "fetch", db=path), "откуда брать")
     result = run("arrivals", "fetch", "--medo", str(inbox), db=path)
