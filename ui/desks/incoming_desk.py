@@ -43,12 +43,15 @@ class IncomingDesk:
         QTimer.singleShot(FIRST_FETCH_MS, self.fetch_exchange)
 
     def fetch_exchange(self) -> None:
+        from app.services.access.roles import RANK, current_role
         from app.services.arrivals.fetch import fetch_arrivals
         from app.services.arrivals.queue import exchange_folders
 
         db = self.window.db
         if db.read_only or self.background.is_busy():
             return
+        if RANK.get(current_role(db), -1) < RANK["registrar"]:
+            return  # a reader's window does not take packages out of the exchange folder
         inbox = exchange_folders(db)[0]
         if inbox is None or not inbox.is_dir():
             return
