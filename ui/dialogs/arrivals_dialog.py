@@ -1,7 +1,7 @@
 """«Поступившие»: what the МЭДО client and the mail brought, waiting for the clerk. Nothing here
 is registered until the clerk registers it: the card opens prefilled from the package or the
 message, to be corrected first; a refusal takes a reason. A МЭДО sender is told either way when
-the set-up names the МЭДО client's outgoing folder (Настройки → Отправка)."""
+the set-up names the МЭДО client's outgoing folder (Настройки → Отправка почты)."""
 
 from __future__ import annotations
 
@@ -105,7 +105,7 @@ class ArrivalsDialog(QDialog):
 
         self.fetch_button = QPushButton("Получить из МЭДО")
         self.fetch_button.setToolTip(
-            "Прочитать пакеты из папки входящих клиента МЭДО (Настройки → Отправка) в очередь"
+            "Прочитать пакеты из папки входящих клиента МЭДО (Настройки → Отправка почты) в очередь"
         )
         self.fetch_button.clicked.connect(self.fetch_medo)
         self.mail_button = QPushButton("Из e-mail…")
@@ -252,7 +252,7 @@ class ArrivalsDialog(QDialog):
         said = (
             f"отправителю МЭДО — уведомление в {folder}"
             if folder
-            else "исходящая папка МЭДО не задана (Настройки → Отправка): без уведомления"
+            else "исходящая папка МЭДО не задана (Настройки → Отправка почты): без уведомления"
         )
         key_tip(
             self.register_button, "Enter", f"Карточка заполнена из поступления — проверьте; {said}"
