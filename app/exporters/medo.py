@@ -232,19 +232,26 @@ def passport_xml(letter: MedoLetter) -> bytes:
     return xml_bytes(root)
 
 
-def communication_xml(letter: MedoLetter) -> bytes:
+def communication(
+    kind: str, uid: str, created: dt.datetime, source_id: str, source_title: str
+) -> ET.Element:
+    """A message's ``communication`` with its header: what kind, its uid, when, from whom."""
     ET.register_namespace("xdms", MESSAGE_NS)
     root = ET.Element(f"{{{MESSAGE_NS}}}communication", {f"{{{MESSAGE_NS}}}version": VERSION})
     header = sub_element(
-        root,
-        MESSAGE_NS,
-        "header",
-        type="Транспортный контейнер",
-        uid=letter.uid,
-        created=letter.created.isoformat(timespec="seconds"),
-    )
-    source = sub_element(header, MESSAGE_NS, "source", uid=letter.author.medo_id)
-    sub_element(source, MESSAGE_NS, "organization", letter.author.title)
+        root, MESSAGE_NS, "header", type=kind, uid=uid,
+        created=created.isoformat(timespec="seconds"),
+    )  # fmt: skip
+    source = sub_element(header, MESSAGE_NS, "source", uid=source_id)
+    sub_element(source, MESSAGE_NS, "organization", source_title)
+    return root
+
+
+def communication_xml(letter: MedoLetter) -> bytes:
+    root = communication(
+        "Транспортный контейнер", letter.uid, letter.created, letter.author.medo_id,
+        letter.author.title,
+    )  # fmt: skip
     container = sub_element(root, MESSAGE_NS, "container")
     sub_element(container, MESSAGE_NS, "body", letter.zip_name)
     return xml_bytes(root)

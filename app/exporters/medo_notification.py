@@ -15,13 +15,12 @@ import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass
-from xml.etree import ElementTree as ET
 
 from app.exporters.medo import (
     ENVELOPE,
     MESSAGE,
     MESSAGE_NS,
-    VERSION,
+    communication,
     envelope,
     one_line,
     sub_element,
@@ -67,18 +66,10 @@ def notification_xml(note: Notification, *, message_uid: str | None = None) -> b
         raise ValueError(f"the document's uid is not a GUID: {note.document_uid!r}")
     if not is_guid(note.source_medo_id):
         raise ValueError(f"our МЭДО id is not a GUID: {note.source_medo_id!r}")
-    ET.register_namespace("xdms", MESSAGE_NS)
-    root = ET.Element(f"{{{MESSAGE_NS}}}communication", {f"{{{MESSAGE_NS}}}version": VERSION})
-    header = sub_element(
-        root,
-        MESSAGE_NS,
-        "header",
-        type="Уведомление",
-        uid=message_uid or str(uuid.uuid4()),
-        created=note.time.isoformat(timespec="seconds"),
-    )
-    source = sub_element(header, MESSAGE_NS, "source", uid=note.source_medo_id.strip())
-    sub_element(source, MESSAGE_NS, "organization", one_line(note.source_title))
+    root = communication(
+        "Уведомление", message_uid or str(uuid.uuid4()), note.time, note.source_medo_id.strip(),
+        one_line(note.source_title),
+    )  # fmt: skip
     notification = sub_element(
         root, MESSAGE_NS, "notification", type=note.kind, uid=note.document_uid.strip()
     )
