@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from app.exporters.medo import CONTAINER_NS, DOCUMENT, MESSAGE, PASSPORT, SIGNATURE
 from app.rules import search_terms
+from app.rules.medo_xml import attr, child, date_of, local, text
 from app.services.files.stored_files import plain_name
 from app.services.incoming.cards import IncomingCard
 from app.services.incoming.registration import (
@@ -78,10 +79,6 @@ class ImportedPackage:
     note: str  # why skipped, or where the sender came from
 
 
-def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
-
-
 def _parse(data: bytes, what: str) -> ET.Element:
     if len(data) > MAX_XML_BYTES:
         raise UserError(f"{what}: больше 10 МБ — это не файл МЭДО")
@@ -105,34 +102,6 @@ def _read_bounded(path: Path, limit: int) -> bytes:
         raise UserError(f"{path.name}: не читается ({exc.strerror or exc})") from None
 
 
-def _child(element: ET.Element | None, name: str) -> ET.Element | None:
-    if element is None:
-        return None
-    return next((c for c in element if _local(c.tag) == name), None)
-
-
-def _text(element: ET.Element | None, *path: str) -> str:
-    for name in path:
-        element = _child(element, name)
-    return " ".join((element.text or "").split()) if element is not None else ""
-
-
-def _attr(element: ET.Element | None, name: str) -> str:
-    if element is None:
-        return ""
-    for key, value in element.attrib.items():
-        if _local(key) == name:
-            return value.strip()
-    return ""
-
-
-def _date(text: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text.strip()[:10]) if text.strip() else None
-    except ValueError:
-        return None
-
-
 def _safe_name(name: str) -> str:
     """A name from the package as a file name only (:func:`plain_name`)."""
     base = plain_name(name)
@@ -153,9 +122,9 @@ def read_package(folder: Path, limit: int) -> ReceivedPackage:
 def _communication(data: bytes, what: str) -> tuple[ET.Element, ET.Element]:
     root = _parse(data, what)
     ns = root.tag.partition("}")[0].lstrip("{")
-    if _local(root.tag) != "communication" or ns not in MESSAGE_NAMESPACES:
+    if local(root.tag) != "communication" or ns not in MESSAGE_NAMESPACES:
         raise UserError(f"{what}: это не сообщение МЭДО (communication)")
-    header = _child(root, "header")
+    header = child(root, "header")
     if header is None:
         raise UserError(f"{what}: в сообщении нет заголовка (header)")
     return root, header
@@ -163,16 +132,16 @@ def _communication(data: bytes, what: str) -> tuple[ET.Element, ET.Element]:
 
 def _read_container_package(folder: Path, limit: int) -> ReceivedPackage:
     root, header = _communication(_read_bounded(folder / MESSAGE, MAX_XML_BYTES), MESSAGE)
-    source = _child(header, "source")
-    body = _text(root, "container", "body")
+    source = child(header, "source")
+    body = text(root, "container", "body")
     zips = [folder / _safe_name(body)] if body else sorted(folder.glob("*.zip"))
     if not zips or not zips[0].is_file():
         raise UserError(f"{folder.name}: нет транспортного контейнера (.zip)")
     package = ReceivedPackage(
         folder=folder,
-        uid=_attr(header, "uid"),
-        sender_medo_id=_attr(source, "uid"),
-        sender_title=_text(source, "organization"),
+        uid=attr(header, "uid"),
+        sender_medo_id=attr(source, "uid"),
+        sender_title=text(source, "organization"),
         number="",
         date=None,
         subject="",
@@ -214,33 +183,33 @@ def _read_container(archive: zipfile.ZipFile, package: ReceivedPackage, limit: i
     if PASSPORT not in names:
         raise UserError(f"в контейнере нет {PASSPORT}")
     passport = _parse(_member(archive, PASSPORT, MAX_XML_BYTES), PASSPORT)
-    if _local(passport.tag) != "container" or passport.tag.partition("}")[0][1:] != CONTAINER_NS:
+    if local(passport.tag) != "container" or passport.tag.partition("}")[0][1:] != CONTAINER_NS:
         raise UserError(f"{PASSPORT}: это не паспорт транспортного контейнера МЭДО")
-    package.uid = package.uid or _attr(passport, "uid")
-    requisites = _child(passport, "requisites")
-    package.subject = _text(requisites, "annotation") or _text(requisites, "documentKind")
-    author = _child(_child(passport, "authors"), "author")
-    organization = _child(author, "organization")
-    package.sender_medo_id = _attr(organization, "id") or package.sender_medo_id
-    package.sender_title = _text(organization, "title") or package.sender_title
-    package.number = _text(author, "registration", "number")
-    package.date = _date(_text(author, "registration", "date"))
-    document = _child(passport, "document")
-    pages = _text(document, "pagesQuantity")
+    package.uid = package.uid or attr(passport, "uid")
+    requisites = child(passport, "requisites")
+    package.subject = text(requisites, "annotation") or text(requisites, "documentKind")
+    author = child(child(passport, "authors"), "author")
+    organization = child(author, "organization")
+    package.sender_medo_id = attr(organization, "id") or package.sender_medo_id
+    package.sender_title = text(organization, "title") or package.sender_title
+    package.number = text(author, "registration", "number")
+    package.date = date_of(text(author, "registration", "date"))
+    document = child(passport, "document")
+    pages = text(document, "pagesQuantity")
     package.pages = int(pages) if pages.isdigit() and len(pages) < 7 else 0
-    wanted = [_attr(document, "localName") or DOCUMENT]
+    wanted = [attr(document, "localName") or DOCUMENT]
     package.document = _safe_name(wanted[0])
-    signed = _child(_child(author, "sign"), "documentSignature")
-    signature = _attr(signed, "localName") or SIGNATURE
+    signed = child(child(author, "sign"), "documentSignature")
+    signature = attr(signed, "localName") or SIGNATURE
     if signature in names and archive.getinfo(signature).file_size <= MAX_SIGNATURE_BYTES:
         wanted.append(signature)  # kept with the document, checked against it
         package.signature = _safe_name(signature)
         package.titles[package.signature] = "Электронная подпись документа"
-    for attachment in _child(passport, "attachments") or []:
-        wanted.append(_attr(attachment, "localName"))
-        description = " ".join(_text(attachment, "description").split())
+    for attachment in child(passport, "attachments") or []:
+        wanted.append(attr(attachment, "localName"))
+        description = " ".join(text(attachment, "description").split())
         if description:
-            package.titles[_safe_name(_attr(attachment, "localName"))] = description
+            package.titles[_safe_name(attr(attachment, "localName"))] = description
     taken: set[str] = set()
     total = 0
     for name in wanted:
@@ -256,23 +225,23 @@ def _read_container(archive: zipfile.ZipFile, package: ReceivedPackage, limit: i
 
 def _read_old_package(folder: Path, limit: int) -> ReceivedPackage:
     root, header = _communication(_read_bounded(folder / OLD_DOCUMENT, MAX_XML_BYTES), OLD_DOCUMENT)
-    source = _child(header, "source")
-    document = _child(root, "document")
-    pages = _text(document, "pages")
+    source = child(header, "source")
+    document = child(root, "document")
+    pages = text(document, "pages")
     package = ReceivedPackage(
         folder=folder,
-        uid=_attr(header, "uid"),
-        sender_medo_id=_attr(source, "uid"),
-        sender_title=_text(source, "organization"),
-        number=_text(document, "num", "number"),
-        date=_date(_text(document, "num", "date")),
-        subject=_text(document, "annotation") or _text(document, "kind"),
+        uid=attr(header, "uid"),
+        sender_medo_id=attr(source, "uid"),
+        sender_title=text(source, "organization"),
+        number=text(document, "num", "number"),
+        date=date_of(text(document, "num", "date")),
+        subject=text(document, "annotation") or text(document, "kind"),
         pages=int(pages) if pages.isdigit() and len(pages) < 7 else 0,
     )
-    files = _child(root, "files")
+    files = child(root, "files")
     total = 0
     for item in list(files)[:MAX_ENTRIES] if files is not None else []:
-        name = _safe_name(_attr(item, "localName"))
+        name = _safe_name(attr(item, "localName"))
         path = folder / name
         if path.is_file() or path.is_symlink():  # a link is refused, not passed over silently
             data = _read_bounded(path, limit)
