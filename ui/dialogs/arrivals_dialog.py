@@ -291,10 +291,11 @@ class ArrivalsDialog(QDialog):
         folder = self._notify_folder()
         if folder is None or line.channel != "МЭДО":
             return
-        try:
-            medo_notify.write_notification(medo_notify.accepted_notice(self.db, done.id), folder)
-        except UserError as exc:
-            QMessageBox.warning(self, TITLE, f"Письмо зарегистрировано, но {exc}")
+        written, said = medo_notify.notify(
+            lambda: medo_notify.accepted_notice(self.db, done.id), folder
+        )
+        if not written:
+            QMessageBox.warning(self, TITLE, f"Письмо зарегистрировано, но {said}")
 
     def refuse_selected(self) -> None:
         line = self.selected()

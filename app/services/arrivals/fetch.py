@@ -31,10 +31,8 @@ from app.services.files.stored_files import store_file_in
 from app.services.incoming.eml_import import MAX_EML_BYTES, mail_of
 from app.services.incoming.medo_import import (
     MAX_PACKAGE_BYTES,
-    MAX_PACKAGES,
-    MESSAGE,
-    OLD_DOCUMENT,
     ReceivedPackage,
+    package_folders_in,
     read_package,
 )
 from app.services.organization.profile import limit_bytes
@@ -87,21 +85,10 @@ def _unreadable(channel: str, source: str, raw: bytes | None, problem: str) -> _
     return _Read(channel, f"unreadable:{digest}", source, raw, ArrivalState.UNREADABLE, problem)
 
 
-def _is_package(folder: Path) -> bool:
-    return (folder / MESSAGE).is_file() or (folder / OLD_DOCUMENT).is_file()
-
-
 def package_folders(place: Path) -> list[Path]:
-    """The package folders in an exchange folder (or the folder itself when it is one); an
-    empty exchange folder is no error."""
-    if not place.is_dir():
-        raise UserError(f"{place}: папка не найдена")
-    if _is_package(place):
-        return [place]
-    found = sorted(
-        p for p in place.iterdir() if p.is_dir() and not p.is_symlink() and _is_package(p)
-    )
-    return found[:MAX_PACKAGES]
+    """The package folders in an exchange folder (or the folder itself when it is one), links
+    left alone; an empty exchange folder is no error."""
+    return [p for p in package_folders_in(place) if p == place or not p.is_symlink()]
 
 
 def _zipped(folder: Path) -> bytes:

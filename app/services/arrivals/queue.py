@@ -10,23 +10,26 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from app.exporters.medo_notification import Notification
 from app.rules import search_terms
 from app.rules.states import ArrivalState, LetterStatus
 from app.services.access.roles import require
 from app.services.arrivals.fetch import EMAIL, MEDO, unpacked
 from app.services.files.stored_files import stored_pieces
 from app.services.incoming import medo_notify
-from app.services.incoming.eml_import import mail_card, mail_of, sender_of
+from app.services.incoming.eml_import import ReceivedMail, mail_card, mail_of, sender_of
 from app.services.incoming.marks import keep_stamped_copy
-from app.services.incoming.medo_import import package_files, read_package, register_package_in
+from app.services.incoming.medo_import import (
+    ReceivedPackage,
+    package_files,
+    read_package,
+    register_package_in,
+)
 from app.services.incoming.registration import (
     DuplicateIncoming,
     RegisteredIncoming,
@@ -201,6 +204,28 @@ def arrival_package(db: Database, arrival_id: int) -> tuple[str, str, bytes]:
         return row.channel, row.source, b"".join(stored_pieces(session, row.package))
 
 
+def read_arrival(
+    db: Database, arrival_id: int, limit: int
+) -> tuple[list[tuple[str, bytes]], ReceivedPackage | ReceivedMail]:
+    """What arrived read again from the package kept as it came: its files by name, and the
+    package or the message; ``limit``: the largest file a letter may hold."""
+    channel, source, raw = arrival_package(db, arrival_id)
+    if channel == MEDO:
+        with tempfile.TemporaryDirectory(prefix="secretariat-arrival-") as tmp:
+            package = read_package(unpacked(raw, source, Path(tmp)), limit)
+        return package.files, package
+    mail = mail_of(raw, Path(source), limit)
+    return mail.files, mail
+
+
+def decide_in(session: Session, row: Arrival, state: ArrivalState, **details: object) -> None:
+    """The clerk's decision on an arrival, with who and when, in the audit."""
+    row.state = state
+    row.decided_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    row.decided_by = audit.os_user()
+    audit.record(session, "arrival", row.id, str(state), **details)
+
+
 def check_waiting(row: Arrival) -> None:
     state = ArrivalState(row.state)
     if state == ArrivalState.UNREADABLE:
@@ -232,31 +257,26 @@ def register_arrival(
     require(db, "registrar", "регистрация входящих")
     today = today or clock.today()
     if notify_to is not None:
-        medo_notify.our_side(db)
-        if not Path(notify_to).is_dir():
-            raise UserError(f"{notify_to}: папки для уведомлений МЭДО нет")
+        medo_notify.check_notify_folder(db, notify_to)
     with db.read() as session:
         check_waiting(arrival_row(session, arrival_id))
         code = incoming_journal_code(session, journal)
         limit = limit_bytes(session)
-    channel, source, raw = arrival_package(db, arrival_id)
+    contents, read = read_arrival(db, arrival_id, limit)
     search_terms.ready()
     # read and measured before the write
-    if channel == MEDO:
-        with tempfile.TemporaryDirectory(prefix="secretariat-arrival-") as tmp:
-            package = read_package(unpacked(raw, source, Path(tmp)), limit)
-        files = package_files(package)
+    if isinstance(read, ReceivedPackage):
+        files = package_files(read)
     else:
-        mail = mail_of(raw, Path(source), limit)
-        found = sender_of(db, mail.address)
-        card = mail_card(mail, found[0] if found else "", code, today)
-        files = [received_file(name, data) for name, data in mail.files]
+        found = sender_of(db, read.address)
+        card = mail_card(read, found[0] if found else "", code, today)
+        files = [received_file(name, data) for name, data in contents]
     with db.write() as session:
         row = arrival_row(session, arrival_id)
         check_waiting(row)  # decided meanwhile at another workstation
         try:
-            if channel == MEDO:
-                registered, _card = register_package_in(session, package, files, code, today)
+            if isinstance(read, ReceivedPackage):
+                registered, _card = register_package_in(session, read, files, code, today)
             else:
                 registered = register_read_in(session, card, files, today=today)
         except DuplicateIncoming as exc:
@@ -268,15 +288,15 @@ def register_arrival(
                 session, registered.id, executors, due=due, task=task, responsible=None,
                 today=today,
             )  # fmt: skip
-        row.state = ArrivalState.REGISTERED
         row.incoming_id = registered.id
-        row.decided_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        row.decided_by = audit.os_user()
-        audit.record(session, "arrival", row.id, "registered", number=registered.number)
+        decide_in(session, row, ArrivalState.REGISTERED, number=registered.number)
     note = f"зарегистрировано: № {registered.number} от {date_ru(registered.reg_date)}"
     note += "; " + keep_stamped_copy(db, registered.id)
-    if notify_to is not None and channel == MEDO:
-        note += _notify(lambda: medo_notify.accepted_notice(db, registered.id), notify_to)
+    if notify_to is not None and isinstance(read, ReceivedPackage):
+        _written, said = medo_notify.notify(
+            lambda: medo_notify.accepted_notice(db, registered.id), notify_to
+        )
+        note += f"; {said}"
     return Decided(arrival_id, registered, note)
 
 
@@ -289,35 +309,23 @@ def refuse_arrival(
     if not reason:
         raise UserError("Укажите причину отказа")
     if notify_to is not None:
-        medo_notify.our_side(db)
-        if not Path(notify_to).is_dir():
-            raise UserError(f"{notify_to}: папки для уведомлений МЭДО нет")
+        medo_notify.check_notify_folder(db, notify_to)
     with db.write() as session:
         row = arrival_row(session, arrival_id)
         if ArrivalState(row.state) not in (ArrivalState.WAITING, ArrivalState.UNREADABLE):
             raise UserError(
                 f"Поступление {row.id} уже рассмотрено: {ArrivalState(row.state).label.lower()}"
             )
-        row.state = ArrivalState.REFUSED
         row.reason = reason
-        row.decided_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        row.decided_by = audit.os_user()
-        audit.record(session, "arrival", row.id, "refused", reason=reason)
+        decide_in(session, row, ArrivalState.REFUSED, reason=reason)
         channel, key, title, medo_id = row.channel, row.key, row.sender_title, row.sender_medo_id
     note = f"отклонено: {reason}"
     if notify_to is not None and channel == MEDO:
-        note += _notify(
+        _written, said = medo_notify.notify(
             lambda: medo_notify.refused_notice(
                 db, key, reason, sender_title=title, sender_medo_id=medo_id
             ),
             notify_to,
         )
+        note += f"; {said}"
     return Decided(arrival_id, None, note)
-
-
-def _notify(notice: Callable[[], Notification], folder: Path) -> str:
-    try:
-        medo_notify.write_notification(notice(), Path(folder))
-    except UserError as exc:
-        return f"; {exc}"
-    return "; отправителю записано уведомление"

@@ -6,19 +6,17 @@ transaction."""
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from pathlib import Path
 
 from app.rules import search_terms
 from app.rules.states import ArrivalState
 from app.services.access.roles import require
-from app.services.arrivals.fetch import MEDO, unpacked
-from app.services.arrivals.queue import arrival_package, arrival_row, check_waiting
+from app.services.arrivals.queue import arrival_row, check_waiting, decide_in, read_arrival
 from app.services.files.stored_files import open_uploads
 from app.services.incoming.cards import IncomingCard, check_card
-from app.services.incoming.eml_import import ReceivedMail, mail_card, mail_of, sender_of
+from app.services.incoming.eml_import import mail_card, sender_of
 from app.services.incoming.marks import keep_stamped_copy
-from app.services.incoming.medo_import import ReceivedPackage, read_package
+from app.services.incoming.medo_import import ReceivedPackage, package_card
 from app.services.incoming.registration import (
     RegisteredIncoming,
     count_pages,
@@ -27,31 +25,16 @@ from app.services.incoming.registration import (
 )
 from app.services.links.replies import incoming_journal_code
 from app.services.organization.profile import limit_bytes
-from app.storage import audit
 from app.support import clock
 from db.engine import Database
-from db.models import Recipient
-
-
-def _contents(
-    db: Database, arrival_id: int
-) -> tuple[list[tuple[str, bytes]], ReceivedPackage | ReceivedMail]:
-    """(its files by name, what was read: the package or the message)."""
-    with db.read() as session:
-        limit = limit_bytes(session)
-    channel, source, raw = arrival_package(db, arrival_id)
-    if channel == MEDO:
-        with tempfile.TemporaryDirectory(prefix="secretariat-arrival-") as tmp:
-            package = read_package(unpacked(raw, source, Path(tmp)), limit)
-        return package.files, package
-    mail = mail_of(raw, Path(source), limit)
-    return mail.files, mail
 
 
 def arrival_document(db: Database, arrival_id: int) -> tuple[str, bytes] | None:
     """The letter's own document for the preview: a package's document, a message's first
     PDF; None when there is none."""
-    files, read = _contents(db, arrival_id)
+    with db.read() as session:
+        limit = limit_bytes(session)
+    files, read = read_arrival(db, arrival_id, limit)
     if isinstance(read, ReceivedPackage) and read.document:
         found = next((data for name, data in files if name == read.document), None)
         if found is not None:
@@ -68,7 +51,8 @@ def arrival_card(
     with db.read() as session:
         check_waiting(arrival_row(session, arrival_id))
         code = incoming_journal_code(session, None)
-    files, read = _contents(db, arrival_id)
+        limit = limit_bytes(session)
+    files, read = read_arrival(db, arrival_id, limit)
     paths = []
     for n, (name, data) in enumerate(files):
         place = folder / str(n)
@@ -76,29 +60,10 @@ def arrival_card(
         (place / name).write_bytes(data)
         paths.append(place / name)
     if isinstance(read, ReceivedPackage):
-        with db.read() as session:
-            sender = None
-            if read.sender_medo_id:
-                sender = (
-                    session.query(Recipient)
-                    .filter(Recipient.medo_id == read.sender_medo_id, Recipient.active.is_(True))
-                    .first()
-                )
-            known = (sender.code or "") if sender is not None else ""
+        with db.read() as session:  # the pages as the passport declares them: the clerk checks
+            card, sender = package_card(session, read, [], code, today)
             label = sender.organization if sender is not None else ""
-        card = IncomingCard(
-            journal=code,
-            subject=read.subject or "(без заголовка в пакете МЭДО)",
-            sender_code=known,
-            sender_text="" if known else read.sender_title or "Отправитель МЭДО",
-            sender_number=read.number,
-            sender_date=read.date if read.date and read.date <= today else None,
-            date=today,
-            delivery="МЭДО",
-            pages=read.pages,
-            files=paths,
-            uid=read.uid,
-        )
+        card.files = paths
         return card, label
     found = sender_of(db, read.address)
     card = mail_card(read, found[0] if found else "", code, today)
@@ -129,10 +94,7 @@ def register_arrival_card(
             registered = register_in(
                 session, card, sources, pages, today=today, again=again, form=form
             )
-            row.state = ArrivalState.REGISTERED
             row.incoming_id = registered.id
-            row.decided_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-            row.decided_by = audit.os_user()
-            audit.record(session, "arrival", row.id, "registered", number=registered.number)
+            decide_in(session, row, ArrivalState.REGISTERED, number=registered.number)
     keep_stamped_copy(db, registered.id)  # after the registration, in a write of its own
     return registered

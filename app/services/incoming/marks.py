@@ -73,10 +73,15 @@ def _document(db: Database, incoming_id: int) -> tuple[str, bytes]:
 
 def stamped_document(db: Database, incoming_id: int) -> Stamped:
     """A copy of the letter's document with the mark; the stored original stays as it came."""
+    return _stamped(db, incoming_id)[1]
+
+
+def _stamped(db: Database, incoming_id: int) -> tuple[str, Stamped]:
+    """The document's name and its stamped copy (the document read once)."""
     mark = mark_of(db, incoming_id)
     name, data = _document(db, incoming_id)
     try:
-        return stamp_incoming(data, mark)
+        return name, stamp_incoming(data, mark)
     except UserError as exc:
         raise UserError(f"{name}: {exc}") from None
 
@@ -110,8 +115,7 @@ def keep_stamped_copy(db: Database, incoming_id: int) -> str:
     from app.storage import audit
 
     try:
-        name, _data = _document(db, incoming_id)
-        stamped = stamped_document(db, incoming_id)
+        name, stamped = _stamped(db, incoming_id)
     except UserError as exc:
         return f"копия с отметкой не сделана: {exc}"
     copy_name = f"{Path(name).stem}-с-отметкой.pdf"

@@ -252,20 +252,26 @@ def _read_old_package(folder: Path, limit: int) -> ReceivedPackage:
     return package
 
 
-def package_folders(place: Path) -> list[Path]:
-    """The package folders at ``place``: itself when it is one, else its subfolders that are."""
+def is_package(folder: Path) -> bool:
+    return (folder / MESSAGE).is_file() or (folder / OLD_DOCUMENT).is_file()
+
+
+def package_folders_in(place: Path) -> list[Path]:
+    """The package folders at ``place``: itself when it is one, else its subfolders that are
+    (none is no error here)."""
     if not place.is_dir():
         raise UserError(f"{place}: папка не найдена")
-    if (place / MESSAGE).is_file() or (place / OLD_DOCUMENT).is_file():
+    if is_package(place):
         return [place]
-    found = sorted(
-        p
-        for p in place.iterdir()
-        if p.is_dir() and ((p / MESSAGE).is_file() or (p / OLD_DOCUMENT).is_file())
-    )
+    return sorted(p for p in place.iterdir() if p.is_dir() and is_package(p))[:MAX_PACKAGES]
+
+
+def package_folders(place: Path) -> list[Path]:
+    """The package folders at ``place``: itself when it is one, else its subfolders that are."""
+    found = package_folders_in(place)
     if not found:
         raise UserError(f"{place}: в папке нет пакетов МЭДО (message.xml или document.xml)")
-    return found[:MAX_PACKAGES]
+    return found
 
 
 def import_medo(
@@ -289,9 +295,7 @@ def import_medo(
         code = incoming_journal_code(session, journal)
         limit = limit_bytes(session)
     if notify_to is not None:
-        medo_notify.our_side(db)  # refused before anything is registered, not after
-        if not Path(notify_to).is_dir():
-            raise UserError(f"{notify_to}: папки для уведомлений МЭДО нет")
+        medo_notify.check_notify_folder(db, notify_to)  # before anything is registered
     search_terms.ready()
     out = []
     for folder in package_folders(place):
@@ -311,13 +315,12 @@ def _notified(db: Database, done: ImportedPackage, folder: Path) -> ImportedPack
 
     from app.services.incoming import medo_notify
 
-    assert done.registered is not None
-    try:
-        note = medo_notify.accepted_notice(db, done.registered.id)
-        medo_notify.write_notification(note, folder)
-    except UserError as exc:
-        return replace(done, note=f"{done.note}; {exc}")
-    return replace(done, note=f"{done.note}; отправителю записано уведомление о регистрации")
+    registered = done.registered
+    assert registered is not None
+    _written, said = medo_notify.notify(
+        lambda: medo_notify.accepted_notice(db, registered.id), folder
+    )
+    return replace(done, note=f"{done.note}; {said}")
 
 
 def _register(
@@ -352,6 +355,20 @@ def register_package_in(
 ) -> tuple[RegisteredIncoming, IncomingCard]:
     """The write part: the letter of a package registered inside an open transaction (the
     sender found by its МЭДО id); :class:`DuplicateIncoming` when registered before."""
+    card, _sender = package_card(session, package, files, journal, today)
+    return register_read_in(session, card, files, today=today), card
+
+
+def package_card(
+    session: Session,
+    package: ReceivedPackage,
+    files: list[ReceivedFile],
+    journal: str,
+    today: dt.date,
+) -> tuple[IncomingCard, Recipient | None]:
+    """The card of a package's letter, and the directory's recipient with the sender's МЭДО id
+    (None: not there, the sender is written as the package names it). The pages are those of
+    the document among ``files`` when they were counted, else as the passport declares them."""
     counted = next((f.pages for f in files if f.name == package.document), 0)
     sender = None
     if package.sender_medo_id:
@@ -372,4 +389,4 @@ def register_package_in(
         pages=counted or package.pages,
         uid=package.uid,
     )
-    return register_read_in(session, card, files, today=today), card
+    return card, sender

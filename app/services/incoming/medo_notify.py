@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from app.exporters.medo_notification import (
@@ -110,3 +111,25 @@ def write_notification(note: Notification, folder: Path) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
         raise UserError(f"{folder}: уведомление МЭДО не записано: {exc.strerror or exc}") from exc
     return target
+
+
+def check_notify_folder(db: Database, folder: Path) -> None:
+    """Before anything is registered or refused: a notification can be written there (our
+    МЭДО id is set, the folder is there)."""
+    our_side(db)
+    if not Path(folder).is_dir():
+        raise UserError(f"{folder}: папки для уведомлений МЭДО нет")
+
+
+def notify(make: Callable[[], Notification], folder: Path) -> tuple[bool, str]:
+    """Write the notification ``make`` gives, after the decision is stored: whether it was
+    written, and what came of it in words (one that cannot be written is said; the decision
+    stays)."""
+    try:
+        note = make()
+        write_notification(note, Path(folder))
+    except UserError as exc:
+        return False, str(exc)
+    return True, "отправителю записано уведомление " + (
+        "об отказе" if note.reason else "о регистрации"
+    )
