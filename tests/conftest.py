@@ -21,6 +21,7 @@ from tests.support.registries import Fresh, demo_copy, empty_copy, point_profile
 
 if TYPE_CHECKING:
     from db.engine import Database
+    from tests.support.imap_server import ImapServer, Mailbox
     from tests.support.pg_server import PgServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -162,6 +163,25 @@ def memory_keyring() -> Iterator[dict[tuple[str, str], str]]:
     keyring.set_keyring(Memory())
     yield saved
     keyring.set_keyring(previous)
+
+
+# Dovecot: a throw-away IMAP server per worker (tests/support/imap_server.py), a mailbox per test
+@pytest.fixture(scope="session")
+def imap_server() -> Iterator[ImapServer]:
+    from tests.support.imap_server import start_server
+
+    server = start_server()
+    if server is None:
+        if os.environ.get("SECRETARIAT_REQUIRE_IMAP") == "1":
+            pytest.fail("Dovecot is not installed, but the test command requires it")
+        pytest.skip("Dovecot (dovecot-imapd) is not installed here")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mailbox(imap_server: ImapServer) -> Mailbox:
+    return imap_server.new_mailbox()
 
 
 # PostgreSQL: a throw-away server per test module (tests/pg_server.py)

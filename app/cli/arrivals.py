@@ -23,7 +23,9 @@ def add_arrivals(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
     arrival_id = bounded(1, 2**31 - 1)
 
     p = asub.add_parser(
-        "fetch", help="прочитать пакеты МЭДО и письма в очередь (ничего не регистрируя)"
+        "fetch",
+        help="прочитать пакеты МЭДО и письма в очередь (ничего не регистрируя); без --medo и "
+        "--eml — папку входящих МЭДО и почтовый ящик из настроек",
     )
     p.add_argument(
         "--medo",
@@ -35,6 +37,12 @@ def add_arrivals(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
     )
     p.add_argument("--eml", type=Path, nargs="+", default=[], metavar="FILE.eml")
     p.set_defaults(handler=_cmd_fetch)
+
+    p = asub.add_parser(
+        "imap-password",
+        help="сохранить пароль почтового ящика (IMAP) в хранилище паролей ОС",
+    )
+    p.set_defaults(handler=_cmd_imap_password)
 
     p = asub.add_parser("list", help="очередь: ждут регистрации и не читаются")
     p.add_argument("--all", action="store_true", help="и рассмотренные")
@@ -79,25 +87,44 @@ def add_arrivals(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
-    from app.services.arrivals.fetch import fetch_arrivals
-    from app.services.arrivals.queue import exchange_folders
+    from app.services.arrivals.fetch import Fetched, fetch_arrivals, fetch_configured
     from app.support.errors import UserError
 
     db = args.open_db(args)
-    medo = args.medo
-    if not medo and not args.eml:
-        inbox, _outbox = exchange_folders(db)
-        if inbox is None:
+    problems: list[str] = []
+    done: list[Fetched]
+    if args.medo or args.eml:
+        done = fetch_arrivals(db, args.medo, args.eml)
+    else:
+        configured = fetch_configured(db)
+        if not configured.sources:
             raise UserError(
                 "Укажите, откуда брать: --medo ПАПКА и/или --eml ФАЙЛ… — или папку входящих МЭДО "
-                "в настройках (файл настройки: exchange.medo_in)"
+                "и почтовый ящик в настройках (файл настройки: exchange.medo_in, exchange.mailbox)"
             )
-        medo = [inbox]
-    done = fetch_arrivals(db, medo, args.eml)
+        done, problems = configured.items, configured.problems
     for item in done:
         print(f"{item.arrival_id}\t{item.state.label}\t{item.source}\t{item.note}")
     new = sum(1 for item in done if item.new)
     print(f"Новых в очереди: {new}, уже были: {len(done) - new}")
+    if problems:  # what was read is in the queue; what was not, said, and the exit code is 2
+        raise UserError("; ".join(problems))
+    return 0
+
+
+def _cmd_imap_password(args: argparse.Namespace) -> int:
+    from app.cli.dispatch import read_password
+    from app.services.arrivals.sources import mailbox_settings
+    from app.services.organization.mail_servers import store_password
+    from app.support.errors import UserError
+
+    server = mailbox_settings(args.open_db(args))
+    if server is None:
+        raise UserError(
+            "Почтовый ящик (IMAP) не указан: Настройки → Обмен (файл настройки: exchange.mailbox)"
+        )
+    store_password(server, read_password(f"Пароль {server.login} на {server.host}: "))
+    print(f"Пароль для {server.login} на {server.host} сохранен в хранилище паролей ОС")
     return 0
 
 
@@ -180,6 +207,6 @@ def _cmd_refuse(args: argparse.Namespace) -> int:
 
 def _notify_to(args: argparse.Namespace, db: Any) -> Path | None:
     """``--notify-to``, else the МЭДО outgoing folder the set-up names (exchange.medo_out)."""
-    from app.services.arrivals.queue import exchange_folders
+    from app.services.arrivals.sources import exchange_folders
 
     return args.notify_to or exchange_folders(db)[1]

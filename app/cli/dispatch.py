@@ -312,22 +312,28 @@ def _cmd_sheet(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_smtp_password(args: argparse.Namespace) -> int:
+def read_password(prompt: str) -> str:
+    """A password from the terminal (not echoed) or the first line of the standard input."""
     import getpass
 
-    from app.services.dispatch.smtp_send import SmtpSettings, store_password
+    if sys.stdin.isatty():
+        password = getpass.getpass(prompt)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise UserError("Пароль пустой; ничего не сохранено")
+    return password
+
+
+def _cmd_smtp_password(args: argparse.Namespace) -> int:
+    from app.services.dispatch.smtp_send import SmtpSettings
+    from app.services.organization.mail_servers import store_password
     from app.services.organization.profile import get_organization
 
     org = get_organization(args.open_db(args))
     if org is None:
         raise UserError("Сведения об организации не заполнены")
     settings = SmtpSettings(org.smtp_host, org.smtp_port, org.smtp_security, org.smtp_login)
-    if sys.stdin.isatty():
-        password = getpass.getpass(f"Пароль {org.smtp_login} на {org.smtp_host}: ")
-    else:
-        password = sys.stdin.readline().rstrip("\r\n")
-    if not password:
-        raise UserError("Пароль пустой; ничего не сохранено")
-    store_password(settings, password)
+    store_password(settings, read_password(f"Пароль {org.smtp_login} на {org.smtp_host}: "))
     print(f"Пароль для {org.smtp_login} на {org.smtp_host} сохранен в хранилище паролей ОС")
     return 0

@@ -6,6 +6,7 @@ sender told in a notification; the «Входящие» tab says how many wait."
 from __future__ import annotations
 
 import shutil
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.rules.states import ArrivalState
+from app.services.arrivals.imap_mailbox import STORED
 from app.services.arrivals.queue import list_arrivals
 from app.services.incoming.detail import incoming_detail
 from app.services.organization.profile import get_organization, save_organization
@@ -20,6 +22,7 @@ from app.services.registry.letters import letter_id_by_number
 from db.engine import Database
 from tests.gui.driving import shown_window
 from tests.gui.qt_items import item
+from tests.support.imap_server import Mailbox
 from tests.support.medo import assert_valid_message, sign_and_send
 from tests.support.registries import Fresh
 from ui import file_dialogs
@@ -74,7 +77,7 @@ def test_the_queue_from_fetch_to_registration_and_refusal(
         qtbot.addWidget(dialog)
         dialog.show()
         assert dialog.table.rowCount() == 0
-        dialog.fetch_button.click()
+        dialog.fetch_button.click()  # nothing set up: a МЭДО folder is asked for
         assert said == ["Новых в очереди: 2, уже были: 0"]
         assert dialog.table.rowCount() == 2 and "ждут регистрации — 2" in dialog.windowTitle()
         tab.count_arrivals()
@@ -124,24 +127,89 @@ def test_the_queue_from_fetch_to_registration_and_refusal(
         window.close()
 
 
-def test_the_window_reads_the_medo_inbox_the_set_up_names(
-    fresh: Fresh, inbox: Path, tmp_path: Path, qtbot: QtBot
+def test_the_window_reads_the_medo_inbox_and_the_mailbox_the_set_up_names(
+    fresh: Fresh,
+    inbox: Path,
+    tmp_path: Path,
+    qtbot: QtBot,
+    mailbox: Mailbox,
+    memory_keyring: dict[tuple[str, str], str],
 ) -> None:
-    """While the window is open the МЭДО inbox is read into «Поступившие» on a timer, off the
-    window's thread; the tab counts what waits and the status bar says what came."""
+    """While the window is open the МЭДО inbox and the mailbox (Dovecot on loopback) are read
+    into «Поступившие» on a timer, off the window's thread; the tab counts what waits and the
+    status bar says what came."""
     from dataclasses import replace
 
+    server = mailbox.settings()
+    memory_keyring[("Секретариат: IMAP", server.account)] = mailbox.password
+    mailbox.deliver(_appeal())
     with fresh(path=tmp_path / "receiver.db") as receiver:
         org = get_organization(receiver)
         assert org is not None
-        save_organization(receiver, replace(org, medo_inbox=str(inbox)))
+        save_organization(receiver, replace(
+            org, medo_inbox=str(inbox), imap_host=server.host, imap_port=server.port,
+            imap_security="none", imap_login=server.login,
+        ))  # fmt: skip
         window = shown_window(qtbot, receiver)
         desk = window.incoming_desk
         assert desk.exchange_timer.isActive() and desk.exchange_timer.interval() == 5 * 60_000
         desk.fetch_exchange()  # what the timer does
         qtbot.waitUntil(
-            lambda: window.incoming_tab.arrivals_button.text() == "Поступившие (2)", timeout=20_000
+            lambda: window.incoming_tab.arrivals_button.text() == "Поступившие (3)", timeout=20_000
         )
-        assert "Поступило по МЭДО: 2" in window.statusBar().currentMessage()
+        assert "Поступило новых: 3" in window.statusBar().currentMessage()
         assert [p.name for p in inbox.iterdir()] == ["Принятые"]
+        assert all(STORED in flags for flags in mailbox.look().values())
         window.close()
+
+
+def _appeal() -> bytes:
+    message = EmailMessage()
+    message["From"] = "Иван Петров <petrov@example.org>"
+    message["To"] = "office@example.ru"
+    message["Subject"] = "Обращение по поводу участия в конкурсе"
+    message["Message-ID"] = "<appeal-gui@example.org>"
+    message.set_content("Прошу разъяснить порядок участия.")
+    return bytes(message)
+
+
+def test_the_exchange_settings_and_the_mailbox_check(
+    fresh: Fresh,
+    tmp_path: Path,
+    qtbot: QtBot,
+    mailbox: Mailbox,
+    memory_keyring: dict[tuple[str, str], str],
+) -> None:
+    """«Настройки → Обмен»: the МЭДО folders and the mailbox typed in, «Проверить ящик» logs in
+    (off the window's thread) and counts the new messages; saved, the password goes to the OS
+    keyring, never into the registry."""
+    from ui.dialogs.settings_dialog import SettingsDialog
+
+    mailbox.deliver(_appeal())
+    with fresh(path=tmp_path / "registry.db") as db:
+        dialog = SettingsDialog(db)
+        qtbot.addWidget(dialog)
+        page = dialog.exchange
+        tab = next(n for n in range(dialog.tabs.count()) if dialog.tabs.tabText(n) == "Обмен")
+        assert dialog.tabs.widget(tab).isAncestorOf(page)
+        page.medo_inbox_edit.setText(str(tmp_path / "in"))
+        page.notify_executor_check.setChecked(True)
+        page.imap_host_edit.setText("127.0.0.1")
+        page.imap_port_spin.setValue(mailbox.server.port)
+        page.imap_security_combo.setCurrentIndex(page.imap_security_combo.findData("none"))
+        page.imap_login_edit.setText(mailbox.login)
+        page.imap_done_edit.setText("Принятые")
+        page.check_button.click()  # no password typed, none kept
+        assert "Пароль IMAP" in page.check_label.text()
+        page.imap_password_edit.setText(mailbox.password)
+        page.check_button.click()
+        qtbot.waitUntil(lambda: "новых писем: 1" in page.check_label.text(), timeout=20_000)
+        dialog.accept()
+        assert dialog.result() == SettingsDialog.DialogCode.Accepted, dialog.error_label.text()
+        org = get_organization(db)
+        assert org is not None and org.imap_login == mailbox.login
+        assert org.medo_notify_executor and org.imap_done_folder == "Принятые"
+        assert memory_keyring[("Секретариат: IMAP", mailbox.settings().account)] == (
+            mailbox.password
+        )
+        assert mailbox.password not in str(org)

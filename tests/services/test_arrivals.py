@@ -17,7 +17,8 @@ from lxml import etree
 from sqlalchemy import func, select
 
 from app.rules.states import ArrivalState, Execution
-from app.services.arrivals.fetch import ASIDE, fetch_arrivals
+from app.services.arrivals.fetch import ASIDE, fetch_arrivals, fetch_mailbox
+from app.services.arrivals.imap_mailbox import STORED
 from app.services.arrivals.queue import (
     arrival_detail,
     count_waiting,
@@ -34,6 +35,7 @@ from app.support.errors import UserError
 from db.engine import Database
 from db.models import IncomingLetter
 from tests.support.cli import assert_user_error, run
+from tests.support.imap_server import Mailbox
 from tests.support.medo import TODAY, assert_valid_message, sign_and_send
 from tests.support.registries import open_backend
 
@@ -136,11 +138,17 @@ def _count(db: Database) -> int:
 
 
 def test_arrivals_wait_then_are_registered_or_refused(
-    receiver: Database, sent: dict[str, Path], tmp_path: Path
+    receiver: Database, sent: dict[str, Path], tmp_path: Path, mailbox: Mailbox
 ) -> None:
+    """The issue's «done when»: from an empty exchange folder and mailbox (Dovecot on loopback),
+    МЭДО packages and e-mails arrive, wait, are registered or refused, the senders told."""
     inbox = _exchange(tmp_path, sent)
-    mails = [sent["eml"], _other_mail(tmp_path / "appeal.eml")]
-    fetched = fetch_arrivals(receiver, [inbox], mails)
+    for mail in (sent["eml"], _other_mail(tmp_path / "appeal.eml")):
+        mailbox.deliver(mail.read_bytes())
+    fetched = fetch_arrivals(receiver, [inbox])
+    by_mail, problem = fetch_mailbox(receiver, mailbox.settings(), mailbox.password)
+    assert problem == "" and all(STORED in flags for flags in mailbox.look().values())
+    fetched += by_mail
     assert [f.new for f in fetched] == [True, True, False, True, True, True]
     assert fetched[2].arrival_id == fetched[0].arrival_id  # the same package: one arrival
     assert fetched[3].state == ArrivalState.UNREADABLE and fetched[3].note

@@ -108,7 +108,7 @@ def test_next_moves_forward_only(db: Database, tmp_path: Path) -> None:
 
 def test_the_exchange_folders_of_the_medo_client(db: Database, tmp_path: Path) -> None:
     """``"exchange"``: the МЭДО client's folders, with the organization or on their own."""
-    from app.services.arrivals.queue import exchange_folders
+    from app.services.arrivals.sources import exchange_folders
     from app.services.organization.setup import apply_setup, parse_setup
 
     apply_setup(db, parse_setup(read_json_file(EXAMPLE)))

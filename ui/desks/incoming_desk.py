@@ -20,11 +20,11 @@ from ui.desks import APP_TITLE, Window
 from ui.operation import attempt
 
 if TYPE_CHECKING:
-    from app.services.arrivals.fetch import Fetched
+    from app.services.arrivals.fetch import FetchRun
     from app.services.incoming.registration import RegisteredIncoming
 
 
-FETCH_EVERY_MS = 5 * 60_000  # the МЭДО inbox read into «Поступившие» while the window is open
+FETCH_EVERY_MS = 5 * 60_000  # the МЭДО inbox and the mailbox read into «Поступившие» meanwhile
 FIRST_FETCH_MS = 15_000  # not during start-up
 
 
@@ -44,30 +44,27 @@ class IncomingDesk:
 
     def fetch_exchange(self) -> None:
         from app.services.access.roles import RANK, current_role
-        from app.services.arrivals.fetch import fetch_arrivals
-        from app.services.arrivals.queue import exchange_folders
+        from app.services.arrivals.fetch import fetch_configured
 
         db = self.window.db
         if db.read_only or self.background.is_busy():
             return
         if RANK.get(current_role(db), -1) < RANK["registrar"]:
             return  # a reader's window does not take packages out of the exchange folder
-        inbox = exchange_folders(db)[0]
-        if inbox is None or not inbox.is_dir():
-            return
-        self.background.run(
-            "exchange", lambda: fetch_arrivals(db, [inbox]), self._fetched, self._fetch_failed
-        )
+        self.background.run("exchange", lambda: fetch_configured(db), self._fetched,
+                            self._fetch_failed)  # fmt: skip
 
-    def _fetched(self, done: list[Fetched]) -> None:
-        new = sum(1 for item in done if item.new)
-        if new:
+    def _fetched(self, run: FetchRun) -> None:
+        if run.new:
             self.window.hub.announce(Changed.LETTERS)
-            self.window.statusBar().showMessage(f"Поступило по МЭДО: {new} — «Поступившие»", 30_000)
+            self.window.statusBar().showMessage(
+                f"Поступило новых: {run.new} — «Поступившие»", 30_000
+            )
+        elif run.problems:  # said in the status bar, not in a box every few minutes
+            self.window.statusBar().showMessage("Не получено: " + "; ".join(run.problems), 30_000)
 
     def _fetch_failed(self, error: Exception) -> None:
-        # said in the status bar, not in a box every few minutes
-        self.window.statusBar().showMessage(f"Папка МЭДО не прочитана: {message_of(error)}", 30_000)
+        self.window.statusBar().showMessage(f"Поступления не получены: {message_of(error)}", 30_000)
 
     def register_incoming(self) -> None:
         from ui.dialogs.incoming_dialogs import IncomingDialog

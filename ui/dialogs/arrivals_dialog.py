@@ -1,7 +1,8 @@
 """«Поступившие»: what the МЭДО client and the mail brought, waiting for the clerk. Nothing here
 is registered until the clerk registers it: the card opens prefilled from the package or the
 message, to be corrected first; a refusal takes a reason. A МЭДО sender is told either way when
-the set-up names the МЭДО client's outgoing folder (Настройки → Отправка почты)."""
+the set-up names the МЭДО client's outgoing folder (Настройки → Обмен). «Получить» reads the
+МЭДО inbox and the mailbox the set-up names, off the window's thread."""
 
 from __future__ import annotations
 
@@ -28,14 +29,14 @@ from PySide6.QtWidgets import (
 
 from app.rules.medo_refusals import REASONS
 from app.rules.states import ArrivalState
-from app.services.arrivals.fetch import fetch_arrivals
+from app.services.arrivals.fetch import Fetched, FetchRun, fetch_arrivals
 from app.services.arrivals.queue import (
     ArrivalLine,
-    exchange_folders,
     list_arrivals,
     refuse_arrival,
 )
 from app.services.arrivals.review import arrival_card, arrival_document, register_arrival_card
+from app.services.arrivals.sources import exchange_folders, mailbox_settings
 from app.services.incoming.registration import RegisteredIncoming
 from app.support.errors import UserError
 from app.support.text import date_ru
@@ -103,13 +104,14 @@ class ArrivalsDialog(QDialog):
         self.splitter.setStretchFactor(1, 2)
         keep_splitter(self.splitter, "arrivals")
 
-        self.fetch_button = QPushButton("Получить из МЭДО")
+        self.fetch_button = QPushButton("Получить")
         self.fetch_button.setToolTip(
-            "Прочитать пакеты из папки входящих клиента МЭДО (Настройки → Отправка почты) в очередь"
+            "Прочитать в очередь пакеты из папки входящих МЭДО и письма из почтового ящика "
+            "(Настройки → Обмен); если они не заданы — выбрать папку с пакетами МЭДО"
         )
-        self.fetch_button.clicked.connect(self.fetch_medo)
-        self.mail_button = QPushButton("Из e-mail…")
-        self.mail_button.setToolTip("Прочитать письма .eml в очередь")
+        self.fetch_button.clicked.connect(self.fetch_configured)
+        self.mail_button = QPushButton("Файлы .eml…")
+        self.mail_button.setToolTip("Прочитать в очередь письма, сохраненные файлами .eml")
         self.mail_button.clicked.connect(self.fetch_mail)
         self.register_button = QPushButton("Зарегистрировать…")
         self.register_button.clicked.connect(self.register_selected)
@@ -213,14 +215,34 @@ class ArrivalsDialog(QDialog):
 
     # what the clerk does
 
-    def fetch_medo(self) -> None:
-        """From the folder the set-up names; asked when it names none."""
+    def fetch_configured(self) -> None:
+        """The МЭДО inbox and the mailbox the set-up names, off the window's thread; a МЭДО
+        folder asked for when the set-up names neither."""
+        from app.services.arrivals.fetch import fetch_configured
+
         inbox, _outbox = exchange_folders(self.db)
-        folder = inbox or file_dialogs.choose_folder(
-            self, "medo-inbox", "Папка входящих пакетов МЭДО"
-        )
-        if folder is not None:
-            self._fetch([folder], [])
+        if inbox is None and mailbox_settings(self.db) is None:
+            folder = file_dialogs.choose_folder(self, "medo-inbox", "Папка входящих пакетов МЭДО")
+            if folder is not None:
+                self._fetch([folder], [])
+            return
+        self.fetch_button.setEnabled(False)
+        self.fetch_button.setText("Получение…")
+        db = self.db
+        self.background.run("fetch", lambda: fetch_configured(db), self._fetched,
+                            self._fetch_failed)  # fmt: skip
+
+    def _fetched(self, run: FetchRun) -> None:
+        self._fetch_done()
+        self._said(run.items, run.problems)
+
+    def _fetch_failed(self, error: Exception) -> None:
+        self._fetch_done()
+        QMessageBox.warning(self, TITLE, message_of(error))
+
+    def _fetch_done(self) -> None:
+        self.fetch_button.setText("Получить")
+        self.fetch_button.setEnabled(True)
 
     def fetch_mail(self) -> None:
         chosen = file_dialogs.open_files(
@@ -235,6 +257,9 @@ class ArrivalsDialog(QDialog):
         except UserError as exc:
             QMessageBox.warning(self, TITLE, str(exc))
             return
+        self._said(done, [])
+
+    def _said(self, done: list[Fetched], problems: list[str]) -> None:
         new = sum(1 for item in done if item.new)
         broken = sum(1 for item in done if item.new and item.state == ArrivalState.UNREADABLE)
         said = f"Новых в очереди: {new}, уже были: {len(done) - new}"
@@ -242,7 +267,10 @@ class ArrivalsDialog(QDialog):
             said += f"; не читаются: {broken}"
         self.reload()
         self.changed.emit()
-        QMessageBox.information(self, TITLE, said)
+        if problems:
+            QMessageBox.warning(self, TITLE, said + "\n\nНе получено:\n" + "\n".join(problems))
+        else:
+            QMessageBox.information(self, TITLE, said)
 
     def _notify_folder(self) -> Path | None:
         return exchange_folders(self.db)[1]
@@ -252,7 +280,7 @@ class ArrivalsDialog(QDialog):
         said = (
             f"отправителю МЭДО — уведомление в {folder}"
             if folder
-            else "исходящая папка МЭДО не задана (Настройки → Отправка почты): без уведомления"
+            else "исходящая папка МЭДО не задана (Настройки → Обмен): без уведомления"
         )
         key_tip(
             self.register_button, "Enter", f"Карточка заполнена из поступления — проверьте; {said}"

@@ -43,6 +43,7 @@ from app.support.errors import UserError
 from app.support.text import date_ru, parse_date_ru
 from db.engine import Database
 from ui import palette
+from ui.dialogs.settings_exchange import ExchangePage
 from ui.dialogs.settings_journals import JournalsPage
 from ui.dialogs.settings_tables import cell, combo, item, row_of_empty_cells, table_page
 from ui.file_dialogs import open_file
@@ -82,6 +83,7 @@ class SettingsDialog(QDialog):
         self.journals = JournalsPage(self._journals)
         self.journal_table = self.journals.table  # as the tests and the screenshots reach it
         self.preset_button = self.journals.preset_button
+        self.exchange = ExchangePage(self._org or OrganizationData(name=""))
         self.tabs = QTabWidget(self)
         # each page scrolls where the screen is lower than the page (1280×720); the dialog's
         # buttons stay below the pages, in sight
@@ -90,6 +92,7 @@ class SettingsDialog(QDialog):
             (self._build_staff(), "Сотрудники"),
             (self.journals, "Журналы регистрации"),
             (self._build_dispatch(), "Отправка почты"),
+            (self.exchange, "Обмен"),
         ):
             self.tabs.addTab(scrolling(page, stretch_last=True), title)
         self.error_label = QLabel(self)
@@ -190,6 +193,7 @@ class SettingsDialog(QDialog):
         for key, _label in ORG_TEXT_FIELDS[1:]:
             setattr(data, key, self.org_edits[key].text().strip())
         self._collect_dispatch(data)
+        self.exchange.collect(data)
         data.validate()
         return data
 
@@ -252,21 +256,6 @@ class SettingsDialog(QDialog):
             "Документ и файлы приложений в одном контейнере; предел узла МЭДО уточните у оператора",
         )
         form.addRow("Контейнер МЭДО, не больше", self.medo_max_spin)
-        self.medo_inbox_edit = QLineEdit(org.medo_inbox)
-        self.medo_inbox_edit.setPlaceholderText("не задана: пакеты МЭДО — кнопкой «Получить»")
-        self.medo_inbox_edit.setToolTip(
-            "Папка входящих пакетов клиента МЭДО: пока программа открыта, пакеты из нее читаются "
-            "в «Поступившие» каждые 5 минут (ничего не регистрируя)"
-        )
-        form.addRow("Папка входящих МЭДО", self.medo_inbox_edit)
-        self.medo_outbox_edit = QLineEdit(org.medo_outbox)
-        self.medo_outbox_edit.setPlaceholderText(
-            "не задана: отправители МЭДО не получат уведомлений"
-        )
-        self.medo_outbox_edit.setToolTip(
-            "Исходящая папка клиента МЭДО: туда — уведомления отправителям о регистрации и отказе"
-        )
-        form.addRow("Папка исходящих МЭДО", self.medo_outbox_edit)
         # this workstation's: the authorities whose certificates a signature's must lead to
         from app.support.settings import ca_folder
 
@@ -292,13 +281,12 @@ class SettingsDialog(QDialog):
         data.max_file_mb = self.max_file_spin.value()
         data.email_max_mb = self.email_max_spin.value()
         data.medo_max_mb = self.medo_max_spin.value()
-        data.medo_inbox = self.medo_inbox_edit.text().strip()
-        data.medo_outbox = self.medo_outbox_edit.text().strip()
         check_template(data.email_subject, "Тема письма")
         check_template(data.email_body, "Сопроводительный текст")
 
     def _store_smtp_password(self, data: OrganizationData) -> None:
-        from app.services.dispatch.smtp_send import SmtpSettings, store_password
+        from app.services.dispatch.smtp_send import SmtpSettings
+        from app.services.organization.mail_servers import store_password
 
         password = self.smtp_password_edit.text()
         if password:
@@ -416,6 +404,7 @@ class SettingsDialog(QDialog):
             apply_setup(self.db, setup, next_forward_only=False)
             assert setup.organization is not None
             self._store_smtp_password(setup.organization)
+            self.exchange.store_password()
         except UserError as exc:
             self.show_error(str(exc))
             return

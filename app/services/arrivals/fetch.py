@@ -1,11 +1,14 @@
 """What the МЭДО client and the mail brought, read into the review queue
-(``secretariat arrivals fetch [--medo DIR] [--eml FILE…]``): nothing is registered and no number
+(``secretariat arrivals fetch [--medo DIR] [--eml FILE…]``; with neither, the МЭДО inbox and the
+mailbox the set-up names): nothing is registered and no number
 used. Each arrival is stored in its own transaction, after everything of it was read:
 
 - a МЭДО package folder is kept as it came (its files as a ZIP) with what it says of the letter,
   and moved aside into «Принятые» in the exchange folder only after it is stored — a package the
   program failed to store stays where it was, for the next fetch;
 - an .eml file is kept as it is (the file given stays where it is);
+- a message of the mailbox (IMAP, ``imap_mailbox``) is kept as it came, and marked or moved on
+  the server only after it is stored;
 - the same package (its uid) or message (its Message-ID) twice is one arrival;
 - a package or a message that cannot be read is an arrival «не читается» with the reason — never
   a crash of the fetch, never a lost neighbour.
@@ -27,6 +30,8 @@ from sqlalchemy.exc import IntegrityError
 from app.rules.signature_check import check_signature
 from app.rules.states import ArrivalState
 from app.services.access.roles import require
+from app.services.arrivals.imap_mailbox import ImapSettings, MailboxMessage, read_mailbox
+from app.services.arrivals.sources import exchange_folders, mailbox_settings
 from app.services.files.stored_files import store_file_in
 from app.services.incoming.eml_import import MAX_EML_BYTES, mail_of
 from app.services.incoming.medo_import import (
@@ -35,6 +40,7 @@ from app.services.incoming.medo_import import (
     package_folders_in,
     read_package,
 )
+from app.services.organization.mail_servers import stored_password
 from app.services.organization.profile import limit_bytes
 from app.storage import audit
 from app.support import clock
@@ -164,15 +170,20 @@ def _read_eml(path: Path, limit: int) -> _Read:
         digest = hashlib.sha256(str(path).encode()).hexdigest()
         return _Read(EMAIL, f"unreadable:{digest}", path.name, None, ArrivalState.UNREADABLE,
                      str(exc))  # fmt: skip
+    return _read_mail(raw, path.name, limit)
+
+
+def _read_mail(raw: bytes, name: str, limit: int) -> _Read:
+    """A message's bytes (a file's, or the mailbox's): what it says of the letter."""
     digest = hashlib.sha256(raw).hexdigest()
     try:
-        mail = mail_of(raw, path, limit)
+        mail = mail_of(raw, Path(name), limit)
     except UserError as exc:
-        return _unreadable(EMAIL, path.name, raw, str(exc))
+        return _unreadable(EMAIL, name, raw, str(exc))
     return _Read(
         EMAIL,
         mail.uid or f"sha256:{digest}",
-        path.name,
+        name,
         raw,
         sender_title=mail.sender,
         sender_address=mail.address,
@@ -265,3 +276,63 @@ def fetch_arrivals(
     for path in eml or []:
         out.append(_store(db, _read_eml(Path(path), limit)))
     return out
+
+
+def fetch_mailbox(
+    db: Database, server: ImapSettings, password: str | None = None
+) -> tuple[list[Fetched], str]:
+    """The mailbox's new messages into the queue, each marked (or moved) on the server only
+    after it was stored: what was read, and "" or why the fetch stopped early. The password is
+    the one kept in the OS keyring unless given."""
+    require(db, "registrar", "прием поступлений")
+    with db.read() as session:
+        limit = limit_bytes(session)
+    secret = stored_password(server) if password is None else password
+
+    def keep(message: MailboxMessage) -> Fetched:
+        if message.raw is None:
+            return _store(db, _unreadable(EMAIL, message.source, None, message.problem))
+        return _store(db, _read_mail(message.raw, message.source, limit))
+
+    return read_mailbox(server, secret, keep, max_bytes=MAX_EML_BYTES)
+
+
+@dataclass(frozen=True)
+class FetchRun:
+    """One fetch of everything the set-up names: what arrived, and what could not be read
+    (a folder missing, a mailbox that did not answer), one line each."""
+
+    items: list[Fetched]
+    problems: list[str]
+    sources: int  # how many places were read (0: the set-up names none)
+
+    @property
+    def new(self) -> int:
+        return sum(1 for item in self.items if item.new)
+
+
+def fetch_configured(db: Database) -> FetchRun:
+    """The МЭДО inbox and the mailbox the set-up names, each on its own: one that fails is
+    said, the other is still read."""
+    require(db, "registrar", "прием поступлений")
+    items: list[Fetched] = []
+    problems: list[str] = []
+    sources = 0
+    inbox = exchange_folders(db)[0]
+    if inbox is not None:
+        sources += 1
+        if inbox.is_dir():
+            items += fetch_arrivals(db, [inbox])
+        else:
+            problems.append(f"папки входящих МЭДО {inbox} нет")
+    server = mailbox_settings(db)
+    if server is not None:
+        sources += 1
+        try:
+            fetched, problem = fetch_mailbox(db, server)
+        except UserError as exc:
+            fetched, problem = [], str(exc)
+        items += fetched
+        if problem:
+            problems.append(problem)
+    return FetchRun(items, problems, sources)

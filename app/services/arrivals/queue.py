@@ -96,20 +96,6 @@ class ArrivalDetail:
     files: list[str] = field(default_factory=list)
 
 
-def exchange_folders(db: Database) -> tuple[Path | None, Path | None]:
-    """The МЭДО client's incoming and outgoing folders as the set-up names them (None: not
-    named)."""
-    from app.services.organization.profile import get_organization
-    from app.support.paths import expanded
-
-    org = get_organization(db)
-    if org is None:
-        return None, None
-    inbox = expanded(org.medo_inbox) if org.medo_inbox.strip() else None
-    outbox = expanded(org.medo_outbox) if org.medo_outbox.strip() else None
-    return inbox, outbox
-
-
 def _registered_as(session: Session, row: Arrival) -> str:
     """Our number of the letter this arrival brought, or of the same letter registered before
     (by its МЭДО uid or Message-ID, or by the sender's number and date)."""

@@ -542,7 +542,8 @@ def _email(run: _Run, copies: list[CopyDispatch], send: bool, password: str | No
             )
             run.count(run.outcome.prepared, EMAIL)
         return
-    from app.services.dispatch.smtp_send import SmtpSettings, send_messages, stored_password
+    from app.services.dispatch.smtp_send import SmtpSettings, send_messages
+    from app.services.organization.mail_servers import stored_password
 
     settings = SmtpSettings(org.smtp_host, org.smtp_port, org.smtp_security, org.smtp_login)
     settings.validate()

@@ -1,6 +1,7 @@
 """Sending e-mails through the organization's SMTP server. The password lives in the operating
-system's keyring (``keyring``), never in the database or a plain file. One connection serves a
-mailing; each recipient gets a result of its own, so one refused address does not stop the rest.
+system's keyring (``organization.mail_servers``), never in the database or a plain file. One
+connection serves a mailing; each recipient gets a result of its own, so one refused address does
+not stop the rest.
 """
 
 from __future__ import annotations
@@ -10,81 +11,24 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from email.message import Message
+from typing import ClassVar
 
+from app.services.organization.mail_servers import MailServer
 from app.support.errors import UserError
 
-SECURITY = ("starttls", "ssl", "none")
 KEYRING_SERVICE = "Секретариат: SMTP"
 TIMEOUT = 30
 
 
 @dataclass(frozen=True)
-class SmtpSettings:
-    host: str
+class SmtpSettings(MailServer):
     port: int = 587
     security: str = "starttls"
-    login: str = ""
 
-    def validate(self) -> None:
-        if not self.host.strip():
-            raise UserError(
-                "Почтовый сервер (SMTP) не указан: Настройки → Организация → Отправка почты"
-            )
-        if self.security not in SECURITY:
-            raise UserError(f"Защита соединения «{self.security}»: допустимо starttls, ssl, none")
-        if not 0 < self.port < 65536:
-            raise UserError(f"Порт SMTP {self.port}: допустимо от 1 до 65535")
-
-    @property
-    def account(self) -> str:
-        return f"{self.login}@{self.host}:{self.port}"
-
-
-NO_KEYRING = (
-    "Хранилище паролей ОС недоступно, пароль SMTP хранить негде (нужны Secret Service или "
-    "KWallet в Linux, Диспетчер учетных данных в Windows)"
-)
-
-
-def _keyring() -> object:
-    import keyring
-    from keyring.backends.fail import Keyring as NoKeyring
-
-    if isinstance(keyring.get_keyring(), NoKeyring):
-        raise UserError(NO_KEYRING)
-    return keyring
-
-
-def stored_password(settings: SmtpSettings) -> str:
-    """The password kept in the OS keyring; "" when the server needs no login."""
-    if not settings.login:
-        return ""
-    from keyring.errors import KeyringError
-
-    keyring = _keyring()
-    try:
-        password = keyring.get_password(KEYRING_SERVICE, settings.account)  # type: ignore[attr-defined]
-    except KeyringError as exc:
-        raise UserError(f"{NO_KEYRING}: {exc}") from exc
-    if password is None:
-        raise UserError(
-            f"Пароль для {settings.login} на {settings.host} не сохранен: "
-            "Настройки → Организация → Отправка почты (или secretariat dispatch smtp-password)"
-        )
-    return str(password)
-
-
-def store_password(settings: SmtpSettings, password: str) -> None:
-    from keyring.errors import KeyringError
-
-    settings.validate()
-    if not settings.login:
-        raise UserError("Укажите логин для почтового сервера: пароль хранится для логина")
-    keyring = _keyring()
-    try:
-        keyring.set_password(KEYRING_SERVICE, settings.account, password)  # type: ignore[attr-defined]
-    except KeyringError as exc:
-        raise UserError(f"Не удалось сохранить пароль в хранилище ОС: {exc}") from exc
+    kind: ClassVar[str] = "SMTP"
+    keyring_service: ClassVar[str] = KEYRING_SERVICE
+    where: ClassVar[str] = "Настройки → Организация → Отправка почты"
+    password_command: ClassVar[str] = "dispatch smtp-password"
 
 
 def _connect(settings: SmtpSettings, password: str) -> smtplib.SMTP:

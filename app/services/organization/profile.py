@@ -13,6 +13,7 @@ from app.rules.numbering import MAX_SEQ, PERIODS, check_period_fits, parse_templ
 from app.services.access.audit_log import refuse_stale
 from app.services.access.roles import require
 from app.services.numbers.counters import JOURNAL_KINDS, continue_after_printed, entries_of
+from app.services.organization.mail_servers import check_connection
 from app.storage import audit
 from app.storage.field_limits import problems_of
 from app.support import clock
@@ -98,6 +99,17 @@ class OrganizationData:
     # notifications to senders go into the second ("" : not set; setup file: "exchange")
     medo_inbox: str = ""
     medo_outbox: str = ""
+    # a МЭДО sender is also told who executes its document (``executorAssigned``)
+    medo_notify_executor: bool = False
+    # the mailbox letters arrive in (IMAP; the password in the OS keyring): read into
+    # «Поступившие» from ``imap_folder``, a stored message moved into ``imap_done_folder`` ("" :
+    # it stays, marked); ``imap_host`` "" : no mailbox
+    imap_host: str = ""
+    imap_port: int = 993
+    imap_security: str = "ssl"
+    imap_login: str = ""
+    imap_folder: str = "INBOX"
+    imap_done_folder: str = ""
     logo: bytes = b""  # a new emblem image (PNG/JPEG) to store; b"" keeps the current one
     version: int = 0  # 0: not read from the database
 
@@ -121,12 +133,10 @@ class OrganizationData:
             raise UserError(f"Размер шрифта {self.font_size}: допустимо от 12 до 14 пт")
         if self.font_file and not self.font_file.lower().endswith((".ttf", ".otf")):
             raise UserError(f"Шрифт «{self.font_file}»: укажите файл TTF")
-        if self.smtp_security not in ("starttls", "ssl", "none"):
-            raise UserError(
-                f"Защита соединения SMTP «{self.smtp_security}»: допустимо starttls, ssl или none"
-            )
-        if not 0 < self.smtp_port < 65536:
-            raise UserError(f"Порт SMTP {self.smtp_port}: допустимо от 1 до 65535")
+        check_connection("SMTP", self.smtp_security, self.smtp_port)
+        check_connection("IMAP", self.imap_security, self.imap_port)
+        if self.imap_host.strip() and not self.imap_folder.strip():
+            raise UserError("Папка почтового ящика, откуда брать письма, не указана")
         problems = problems_of(
             self,
             Organization,
@@ -223,6 +233,11 @@ _ORG_EXTRA_LIMITS = {  # fields kept in the row's ``extra`` JSON: no column says
     "email_body": MAX_TEXT,
     "medo_inbox": 500,
     "medo_outbox": 500,
+    "imap_host": 200,
+    "imap_security": 20,
+    "imap_login": 200,
+    "imap_folder": 200,
+    "imap_done_folder": 200,
 }
 
 SETTINGS = "изменять настройки (организация, сотрудники, журналы)"
@@ -242,6 +257,13 @@ _ORG_EXTRA = (  # kept in the row's ``extra`` JSON
     "medo_max_mb",
     "medo_inbox",
     "medo_outbox",
+    "medo_notify_executor",
+    "imap_host",
+    "imap_port",
+    "imap_security",
+    "imap_login",
+    "imap_folder",
+    "imap_done_folder",
 )
 _ORG_DEFAULTS = OrganizationData(name="")
 _ORG_FIELDS = [

@@ -52,7 +52,7 @@ class SetupData:
     journals: list[JournalData]
     remove_staff: list[str] = field(default_factory=list)
     remove_journals: list[str] = field(default_factory=list)
-    exchange: dict[str, str] | None = None  # "exchange": the МЭДО client's folders
+    exchange: dict[str, object] | None = None  # "exchange": МЭДО folders, the mailbox
 
     def check_unique_codes(self) -> None:
         for what, codes in (
@@ -154,10 +154,27 @@ def parse_setup(data: Any) -> SetupData:
     return setup
 
 
-def _exchange(data: Any) -> dict[str, str]:
-    """``"exchange": {"medo_in": "…", "medo_out": "…"}``: the МЭДО client's folders."""
+def _exchange(data: Any) -> dict[str, object]:
+    """``"exchange": {"medo_in": "…", "medo_out": "…", "notify_executor": false, "mailbox":
+    {"host", "port", "security", "login", "folder", "done_folder"}}``: the МЭДО client's folders
+    and the mailbox letters arrive in (its password goes to the OS keyring: ``secretariat
+    arrivals imap-password``). What the file does not name stays as it was."""
     r = JsonObject(data, "exchange")
-    return {"medo_inbox": r.text("medo_in"), "medo_outbox": r.text("medo_out")}
+    found: dict[str, object] = {}
+    for key, name in (("medo_in", "medo_inbox"), ("medo_out", "medo_outbox")):
+        if key in r.data:
+            found[name] = r.text(key)
+    if "notify_executor" in r.data:
+        found["medo_notify_executor"] = r.flag("notify_executor", False)
+    if "mailbox" in r.data:
+        box = JsonObject(r.data["mailbox"], "exchange.mailbox")
+        found["imap_host"] = box.text("host", None)
+        found["imap_port"] = box.integer("port", 993)
+        found["imap_security"] = box.text("security", "ssl")
+        found["imap_login"] = box.text("login")
+        found["imap_folder"] = box.text("folder", "INBOX")
+        found["imap_done_folder"] = box.text("done_folder")
+    return found
 
 
 def apply_setup(

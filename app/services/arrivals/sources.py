@@ -1,0 +1,36 @@
+"""Where arrivals come from, as the set-up names them: the МЭДО client's exchange folders and
+the mailbox letters arrive in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.services.arrivals.imap_mailbox import ImapSettings
+from db.engine import Database
+
+
+def exchange_folders(db: Database) -> tuple[Path | None, Path | None]:
+    """The МЭДО client's incoming and outgoing folders as the set-up names them (None: not
+    named)."""
+    from app.services.organization.profile import get_organization
+    from app.support.paths import expanded
+
+    org = get_organization(db)
+    if org is None:
+        return None, None
+    inbox = expanded(org.medo_inbox) if org.medo_inbox.strip() else None
+    outbox = expanded(org.medo_outbox) if org.medo_outbox.strip() else None
+    return inbox, outbox
+
+
+def mailbox_settings(db: Database) -> ImapSettings | None:
+    """The mailbox letters arrive in, as the set-up names it (None: not named)."""
+    from app.services.organization.profile import get_organization
+
+    org = get_organization(db)
+    if org is None or not org.imap_host.strip():
+        return None
+    return ImapSettings(
+        org.imap_host.strip(), org.imap_port, org.imap_security, org.imap_login,
+        folder=org.imap_folder.strip() or "INBOX", done_folder=org.imap_done_folder.strip(),
+    )  # fmt: skip
