@@ -94,6 +94,13 @@ def add_incoming(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
     p.add_argument("--responsible", metavar="CODE", help="ответственный (по умолчанию первый)")
     p.add_argument("--due", type=date, metavar="DATE", help="срок исполнения")
     p.add_argument("--task", default="", metavar="TEXT")
+    p.add_argument(
+        "--notify-to",
+        type=Path,
+        metavar="DIR",
+        help="исходящая папка клиента МЭДО: туда — уведомление отправителю о назначении "
+        "исполнителя (без параметра — если так задано в настройках, в папку из настроек)",
+    )
     p.set_defaults(handler=_cmd_assign)
 
     p = numbered("edit", "исправить карточку входящего (номер и дата поступления остаются)")
@@ -256,12 +263,16 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_assign(args: argparse.Namespace) -> int:
+    from app.services.incoming.medo_notify import check_notify_folder, tell_assigned
     from app.services.incoming.registration import assign_incoming
 
     db = args.open_db(args)
+    letter_id = _id(args, db)
+    if args.notify_to is not None:
+        check_notify_folder(db, args.notify_to)
     assigned = assign_incoming(
         db,
-        _id(args, db),
+        letter_id,
         args.executor,
         due=args.due,
         task=args.task,
@@ -270,6 +281,11 @@ def _cmd_assign(args: argparse.Namespace) -> int:
     for warning in assigned.warnings:
         print(f"secretariat: внимание: {warning}", file=sys.stderr)
     print(f"Входящее № {assigned.number}: поручено")
+    written, said = tell_assigned(db, letter_id, args.notify_to, asked=args.notify_to is not None)
+    if said and written:
+        print(said)
+    elif said:
+        print(f"secretariat: внимание: {said}", file=sys.stderr)
     return 0
 
 

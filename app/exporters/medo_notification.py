@@ -1,6 +1,9 @@
 """МЭДО notifications a receiver sends back about a document it got: «Зарегистрирован» with its
 own number and date (``documentAccepted``), «Отказано в регистрации» with a reason
-(``documentRefused``). The message schema is the IEDMS ``communication`` (namespace
+(``documentRefused``), «Назначен исполнитель» with who gave the letter to whom
+(``executorAssigned``: the secretary — the head or deputy who gave it, the executor's manager, the
+executor; each an ``addressee`` whose parts are all optional). The message schema is the IEDMS
+``communication`` (namespace
 ``urn:IEDMS:MESSAGE``; ``tests/schemas/medo/communication_2.6_ns_urnIEDMSMESSAGE_adapted.xsd``):
 a header of type «Уведомление» and a ``notification`` whose ``uid`` is the document's (the uid of
 the package that brought it).
@@ -14,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 from app.exporters.medo import (
@@ -33,6 +37,17 @@ GUID = re.compile(r"[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-
 MAX_NUMBER = 31  # the schema's documentNumber
 ACCEPTED = "Зарегистрирован"
 REFUSED = "Отказано в регистрации"
+ASSIGNED = "Назначен исполнитель"
+
+
+@dataclass(frozen=True)
+class Person:
+    """Somebody of ours in an ``executorAssigned``: any part may be empty."""
+
+    organization: str = ""
+    name: str = ""
+    department: str = ""
+    post: str = ""
 
 
 def is_guid(value: str) -> bool:
@@ -55,10 +70,16 @@ class Notification:
     number: str = ""
     date: dt.date | None = None
     reason: str = ""  # set: a refusal
+    # set: an executor assigned — who gave it (secretary), the executor's manager, the executor
+    executor: Person | None = None
+    secretary: Person | None = None
+    manager: Person | None = None
 
     @property
     def kind(self) -> str:
-        return REFUSED if self.reason else ACCEPTED
+        if self.reason:
+            return REFUSED
+        return ASSIGNED if self.executor is not None else ACCEPTED
 
 
 def notification_xml(note: Notification, *, message_uid: str | None = None) -> bytes:
@@ -73,7 +94,19 @@ def notification_xml(note: Notification, *, message_uid: str | None = None) -> b
     notification = sub_element(
         root, MESSAGE_NS, "notification", type=note.kind, uid=note.document_uid.strip()
     )
-    if note.reason:
+    comment = ""
+    if note.executor is not None:
+        event = sub_element(notification, MESSAGE_NS, "executorAssigned")
+        sub_element(event, MESSAGE_NS, "time", note.time.isoformat(timespec="seconds"))
+        empty = Person(organization=note.source_title)
+        people = (
+            ("secretary", note.secretary or empty),
+            ("manager", note.manager or empty),
+            ("executor", note.executor),
+        )
+        for tag, person in people:
+            _person(sub_element(event, MESSAGE_NS, tag), person)
+    elif note.reason:
         reason, comment = refusal_of(note.reason)
         event = sub_element(notification, MESSAGE_NS, "documentRefused")
         sub_element(event, MESSAGE_NS, "time", note.time.isoformat(timespec="seconds"))
@@ -81,7 +114,6 @@ def notification_xml(note: Notification, *, message_uid: str | None = None) -> b
     else:
         if not note.number.strip():
             raise ValueError("an accepted document needs our number")
-        comment = ""
         event = sub_element(notification, MESSAGE_NS, "documentAccepted")
         sub_element(event, MESSAGE_NS, "time", note.time.isoformat(timespec="seconds"))
         num = sub_element(event, MESSAGE_NS, "num")
@@ -96,6 +128,18 @@ def notification_xml(note: Notification, *, message_uid: str | None = None) -> b
         partner = sub_element(destination, MESSAGE_NS, "destination", uid=note.destination_medo_id)
         sub_element(partner, MESSAGE_NS, "organization", one_line(note.destination_title))
     return xml_bytes(root)
+
+
+def _person(element: ET.Element, person: Person) -> None:
+    """An ``addressee``: its parts in the schema's order, the empty ones left out."""
+    for tag, value in (
+        ("organization", person.organization),
+        ("person", person.name),
+        ("department", person.department),
+        ("post", person.post),
+    ):
+        if value.strip():
+            sub_element(element, MESSAGE_NS, tag, one_line(value))
 
 
 def envelope_ini(note: Notification) -> bytes:

@@ -91,6 +91,13 @@ def _notification(notice: ET.Element, source: str) -> MedoAnswer:
         why = "; ".join(x for x in (text(event, "reason"), comment) if x)
         note = f"Отказано в регистрации: {why or 'причина не указана'}"
         return MedoAnswer(uid, source, CopyState.ERROR, note, when)
+    if kind == "executorAssigned":
+        who = ", ".join(
+            x for x in (text(event, "executor", "person"), text(event, "executor", "department"))
+            if x
+        )
+        note = f"У адресата назначен исполнитель: {who or 'не указан'}"
+        return MedoAnswer(uid, source, None, note, when)
     what = attr(notice, "type") or kind or "событие"
     note = f"Уведомление МЭДО: {what}" + (f" ({comment})" if comment else "")
     return MedoAnswer(uid, source, None, note, when)

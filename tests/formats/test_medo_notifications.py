@@ -23,6 +23,7 @@ from app.services.incoming.medo_import import import_medo
 from app.services.incoming.medo_notify import (
     accepted_notice,
     refused_notice,
+    tell_assigned,
     write_notification,
 )
 from app.services.organization.profile import get_organization, save_organization
@@ -244,3 +245,63 @@ def test_the_command_line_registers_and_notifies(
     assert "уведомление о регистрации" in result.stdout
     (notice,) = list(outbox.iterdir())
     assert_valid_message((notice / "message.xml").read_bytes())
+
+
+def test_the_executor_assigned_goes_back_to_the_sender(
+    mailing_db: Database, receiver: Database, sent: tuple[int, Path], tmp_path: Path
+) -> None:
+    """With «Сообщать отправителю, кому поручено исполнение» set, giving the letter to executors
+    writes an ``executorAssigned`` (valid against the schema) into the МЭДО client's outgoing
+    folder; at the sender it goes to the copy's history, the copy's state unchanged."""
+    from dataclasses import replace
+
+    from app.services.incoming.registration import assign_incoming
+
+    letter, package = sent
+    inbox, outbox = tmp_path / "inbox", tmp_path / "outbox"
+    outbox.mkdir()
+    shutil.copytree(package, inbox / package.name)
+    (done,) = import_medo(receiver, inbox, today=TODAY)
+    assert done.registered is not None
+    incoming = done.registered.id
+    assign_incoming(receiver, incoming, ["tabolova"], due=None, task="Ответить", today=TODAY)
+    assert tell_assigned(receiver, incoming) == (False, "")  # not asked for: nothing written
+    org = get_organization(receiver)
+    assert org is not None
+    org = save_organization(receiver, replace(org, medo_notify_executor=True))
+    assert tell_assigned(receiver, incoming)[1].startswith("исходящая папка МЭДО не задана")
+    save_organization(receiver, replace(org, medo_outbox=str(outbox)))
+    written, said = tell_assigned(receiver, incoming)
+    assert written and said == "отправителю записано уведомление о назначении исполнителя"
+    (notice,) = outbox.iterdir()
+    message = (notice / "message.xml").read_bytes()
+    assert_valid_message(message)
+    ns = {"x": "urn:IEDMS:MESSAGE"}
+    root = etree.fromstring(message)
+    assert root.find("x:notification", ns).get("{urn:IEDMS:MESSAGE}type") == "Назначен исполнитель"
+    event = root.find("x:notification/x:executorAssigned", ns)
+    assert event.findtext("x:executor/x:person", namespaces=ns).startswith("Таболова")
+    assert event.findtext("x:secretary/x:organization", namespaces=ns) == (
+        "Министерство-получатель"
+    )
+    state_before = _copy_to_them(mailing_db, letter)[0]
+    result = apply_receipt(mailing_db, notice / "message.xml")
+    assert result.note.startswith("У адресата назначен исполнитель: Таболова")
+    assert _copy_to_them(mailing_db, letter)[0] == state_before
+    assert result.note in [s.note for s in dispatch_status(mailing_db, letter).history]
+
+    # the command line: asked for by --notify-to, into the folder given
+    other = tmp_path / "other"
+    other.mkdir()
+    receiver_path = tmp_path / "receiver.db"
+    receiver.dispose()
+    assign = ("incoming", "assign", done.registered.number, "--executor", "tabolova")
+    cli = run(*assign, "--notify-to", str(other), db=receiver_path)
+    assert cli.returncode == 0, cli.stderr
+    assert "уведомление о назначении исполнителя" in cli.stdout
+    (cli_notice,) = other.iterdir()
+    assert_valid_message((cli_notice / "message.xml").read_bytes())
+    nowhere = str(tmp_path / "nowhere")
+    assert_user_error(
+        run(*assign, "--notify-to", nowhere, db=receiver_path), "папки для уведомлений МЭДО нет"
+    )

@@ -10,6 +10,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -27,7 +28,7 @@ from tests.support.medo import assert_valid_message, sign_and_send
 from tests.support.registries import Fresh
 from ui import file_dialogs
 from ui.dialogs.arrivals_dialog import ArrivalsDialog
-from ui.dialogs.incoming_dialogs import IncomingDialog
+from ui.dialogs.incoming_dialogs import AssignDialog, IncomingDialog
 
 pytestmark = pytest.mark.usefixtures("program_date")  # the demo's day: its certificates are valid
 
@@ -114,13 +115,26 @@ def test_the_queue_from_fetch_to_registration_and_refusal(
         assert_valid_message((notice / "message.xml").read_bytes())
         assert dialog.table.rowCount() == 1
 
+        # given to an executor on the card: the sender told who executes it (a setting)
+        org = get_organization(receiver)
+        assert org is not None
+        save_organization(receiver, replace(org, medo_notify_executor=True))
+        assign = AssignDialog(receiver, detail, window)
+        qtbot.addWidget(assign)
+        assign.executors.item(0).setCheckState(Qt.CheckState.Checked)
+        assign.save()
+        assert assign.told[0], assign.told[1]
+        (told,) = [p for p in outbox.iterdir() if p != notice]
+        assert b"executorAssigned" in (told / "message.xml").read_bytes()
+        assert_valid_message((told / "message.xml").read_bytes())
+
         # refused with a reason of the schema's list: the sender told
         monkeypatch.setattr(
             QInputDialog, "getItem", lambda *_a, **_k: ("Документ неверно адресован", True)
         )
         dialog.refuse_button.click()
         assert dialog.table.rowCount() == 0 and "Очередь пуста" in dialog.info.text()
-        assert len(list(outbox.iterdir())) == 2
+        assert len(list(outbox.iterdir())) == 3
         states = sorted(a.state for a in list_arrivals(receiver, everything=True))
         assert states == sorted([ArrivalState.REGISTERED, ArrivalState.REFUSED])
         dialog.close()
@@ -191,7 +205,8 @@ def test_the_exchange_settings_and_the_mailbox_check(
         qtbot.addWidget(dialog)
         page = dialog.exchange
         tab = next(n for n in range(dialog.tabs.count()) if dialog.tabs.tabText(n) == "Обмен")
-        assert dialog.tabs.widget(tab).isAncestorOf(page)
+        widget = dialog.tabs.widget(tab)
+        assert widget is not None and widget.isAncestorOf(page)
         page.medo_inbox_edit.setText(str(tmp_path / "in"))
         page.notify_executor_check.setChecked(True)
         page.imap_host_edit.setText("127.0.0.1")

@@ -33,6 +33,7 @@ from app.rules.states import Execution, LetterStatus
 from app.services.files.stored_files import save_stored_file
 from app.services.incoming.cards import DELIVERIES, IncomingCard
 from app.services.incoming.detail import IncomingDetail, card_lines, incoming_detail
+from app.services.incoming.medo_notify import tell_assigned
 from app.services.incoming.registration import (
     DuplicateIncoming,
     RegisteredIncoming,
@@ -411,9 +412,13 @@ class IncomingCardDialog(QDialog):
             button.setEnabled(writable)
 
     def _assign(self) -> None:
-        if AssignDialog(self.db, self.detail, self).exec() == QDialog.DialogCode.Accepted:
+        dialog = AssignDialog(self.db, self.detail, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
             self.reload()
             self.changed.emit()
+            written, said = dialog.told
+            if said and not written:  # the assignment stands; the notification did not go
+                QMessageBox.warning(self, self.windowTitle(), f"Поручено, но {said}")
 
     def _done(self) -> None:
         if DoneDialog(self.db, self.detail, self).exec() == QDialog.DialogCode.Accepted:
@@ -512,6 +517,7 @@ class AssignDialog(_ActionDialog):
 
     def __init__(self, db: Database, detail: IncomingDetail, parent: QWidget | None = None) -> None:
         super().__init__(db, detail, f"Поручение по входящему № {detail.number}", parent)
+        self.told: tuple[bool, str] = (False, "")
         form = self.form
         self.executors = QListWidget()
         self.executors.setMaximumHeight(140)
@@ -562,6 +568,8 @@ class AssignDialog(_ActionDialog):
             task=self.task_edit.toPlainText(),
             responsible=responsible if responsible in chosen else None,
         )
+        # the МЭДО sender told who executes it, when the settings ask for it
+        self.told = tell_assigned(self.db, self.detail.id)
 
 
 class DoneDialog(_ActionDialog):

@@ -283,6 +283,9 @@ def register_arrival(
             lambda: medo_notify.accepted_notice(db, registered.id), notify_to
         )
         note += f"; {said}"
+    if executors and isinstance(read, ReceivedPackage):
+        _written, said = medo_notify.tell_assigned(db, registered.id, notify_to)
+        note += f"; {said}" if said else ""
     return Decided(arrival_id, registered, note)
 
 

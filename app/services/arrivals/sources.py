@@ -13,14 +13,9 @@ def exchange_folders(db: Database) -> tuple[Path | None, Path | None]:
     """The МЭДО client's incoming and outgoing folders as the set-up names them (None: not
     named)."""
     from app.services.organization.profile import get_organization
-    from app.support.paths import expanded
 
     org = get_organization(db)
-    if org is None:
-        return None, None
-    inbox = expanded(org.medo_inbox) if org.medo_inbox.strip() else None
-    outbox = expanded(org.medo_outbox) if org.medo_outbox.strip() else None
-    return inbox, outbox
+    return (None, None) if org is None else org.medo_folders
 
 
 def mailbox_settings(db: Database) -> ImapSettings | None:

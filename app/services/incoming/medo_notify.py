@@ -15,7 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.exporters.medo_notification import (
+    ASSIGNED,
+    REFUSED,
     Notification,
+    Person,
     is_guid,
     notification_package,
 )
@@ -62,6 +65,59 @@ def accepted_notice(
             number=letter.number,
             date=letter.reg_date,
         )
+
+
+def assigned_notice(
+    db: Database, incoming_id: int, *, now: dt.datetime | None = None
+) -> Notification:
+    """«Назначен исполнитель»: who answers for the letter that came by МЭДО (the responsible
+    executor, with their department), given by our organization."""
+    title, medo_id = our_side(db)
+    with db.read() as session:
+        letter = session.get(IncomingLetter, incoming_id)
+        if letter is None:
+            raise UserError(f"Входящее письмо {incoming_id} не найдено")
+        if not is_guid(letter.uid):
+            raise UserError(
+                f"Входящее № {letter.number} пришло не по МЭДО: уведомлять о нем некуда"
+            )
+        lead = next((a for a in letter.assignments if a.responsible), None)
+        if lead is None:
+            raise UserError(f"Входящее № {letter.number}: исполнитель не назначен")
+        staff = lead.executor
+        name = " ".join(p for p in (staff.last_name, staff.first_name, staff.middle_name) if p)
+        sender = letter.sender
+        return Notification(
+            document_uid=letter.uid,
+            source_title=title,
+            source_medo_id=medo_id,
+            time=now or clock.now(),
+            destination_title=(sender.organization if sender else "") or letter.sender_text,
+            destination_medo_id=sender.medo_id if sender else "",
+            destination_address=sender.medo_address if sender else "",
+            executor=Person(title, name, staff.department, staff.position),
+            manager=Person(title, department=staff.department),
+        )
+
+
+def tell_assigned(
+    db: Database, incoming_id: int, folder: Path | None = None, *, asked: bool = False
+) -> tuple[bool, str]:
+    """After executors were given a letter that came by МЭДО: its sender told who executes it —
+    when ``asked`` or the settings ask for it — into ``folder`` or the МЭДО client's outgoing
+    folder. Whether it was written, and what came of it in words ("" : nothing to tell)."""
+    org = get_organization(db)
+    if not asked and (org is None or not org.medo_notify_executor):
+        return False, ""
+    folder = folder or (org.medo_folders[1] if org is not None else None)
+    if folder is None:
+        return False, "исходящая папка МЭДО не задана: уведомление об исполнителе не записано"
+    with db.read() as session:
+        letter = session.get(IncomingLetter, incoming_id)
+        if letter is None or not is_guid(letter.uid):
+            said = "письмо пришло не по МЭДО: уведомлять об исполнителе некуда"
+            return False, said if asked else ""
+    return notify(lambda: assigned_notice(db, incoming_id), folder)
 
 
 def refused_notice(
@@ -130,6 +186,7 @@ def notify(make: Callable[[], Notification], folder: Path) -> tuple[bool, str]:
         write_notification(note, Path(folder))
     except UserError as exc:
         return False, str(exc)
-    return True, "отправителю записано уведомление " + (
-        "об отказе" if note.reason else "о регистрации"
-    )
+    return True, "отправителю записано уведомление " + {
+        REFUSED: "об отказе",
+        ASSIGNED: "о назначении исполнителя",
+    }.get(note.kind, "о регистрации")

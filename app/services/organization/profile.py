@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,6 +19,7 @@ from app.storage import audit
 from app.storage.field_limits import problems_of
 from app.support import clock
 from app.support.errors import UserError
+from app.support.paths import expanded
 from db.engine import Database
 from db.models import (
     Certificate,
@@ -112,6 +114,14 @@ class OrganizationData:
     imap_done_folder: str = ""
     logo: bytes = b""  # a new emblem image (PNG/JPEG) to store; b"" keeps the current one
     version: int = 0  # 0: not read from the database
+
+    @property
+    def medo_folders(self) -> tuple[Path | None, Path | None]:
+        """The МЭДО client's incoming and outgoing folders (None: not named)."""
+        return (
+            expanded(self.medo_inbox) if self.medo_inbox.strip() else None,
+            expanded(self.medo_outbox) if self.medo_outbox.strip() else None,
+        )
 
     def validate(self) -> None:
         if not self.name.strip():
