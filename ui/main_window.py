@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
         self.incoming_tab.arrivals_requested.connect(self.incoming_desk.open_arrivals)
         self.incoming_desk.watch_exchange()
         self.incoming_tab.open_requested.connect(self.incoming_desk.open_incoming)
+        self.incoming_tab.labels_requested.connect(self.incoming_desk.print_labels)
         self.hub.profile_changed.connect(self.recipients_tab.reload_profile)
         self.registry_tab.new_letter_requested.connect(self.new_letter)
         self.registry_tab.open_requested.connect(self.open_letter)

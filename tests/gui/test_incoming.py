@@ -354,3 +354,41 @@ def test_the_card_saves_the_document_with_the_mark_and_a_label(
     qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
     assert "нет документа PDF" in shown[0]
     assert not (tmp_path / "none.pdf").exists()
+
+
+def test_labels_for_several_letters_chosen_in_the_list(
+    demo_db: Database, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Letters chosen with Shift in «Входящие», their marks printed as labels for the paper
+    originals at once: the list's context menu, one PDF, a label each."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    from tests.support.pdf_facts import page_lines
+
+    target = tmp_path / "labels.pdf"
+    monkeypatch.setattr(file_dialogs, "save_file", lambda *_a: (target, "PDF (*.pdf)"))
+    window = shown_window(qtbot, demo_db)
+    window.tabs.setCurrentWidget(window.incoming_tab)
+    tab = window.incoming_tab
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: tab.model.rowCount() >= 3, timeout=5000)
+    tab.table.setFocus()
+    tab.table.selectRow(0)
+    qtbot.keyClick(tab.table, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(tab.table, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    chosen = tab.selected_ids()
+    assert len(chosen) == 3
+    numbers = [tab.model.row_at(r).number for r in range(3)]
+    menu = tab.row_menu()
+    labels = [a for a in menu.actions() if a.text().startswith("Этикетки отметки 58×40")]
+    assert labels and labels[0].text().endswith("(3)…")
+    labels[0].trigger()
+    qtbot.waitUntil(target.exists, timeout=20_000)
+    text = " ".join(page_lines(target.read_bytes()))  # 58×40: a label a page
+    assert all(f"Вх. № {number}" in text for number in numbers), text
+    tab.table.selectionModel().select(
+        tab.model.index(0, 0),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    assert tab.selected_ids() == [chosen[0]]
+    window.close()

@@ -120,3 +120,25 @@ def test_the_exchange_folders_of_the_medo_client(db: Database, tmp_path: Path) -
     assert exchange_folders(db) == (tmp_path / "in", tmp_path / "out")
     org = get_organization(db)
     assert org is not None and org.name  # the rest of the organization stays
+    # the mailbox and the executor notice: what the file names changes, the rest stays
+    apply_setup(db, parse_setup({"exchange": {"notify_executor": True, "mailbox": {
+        "host": "imap.example.ru", "login": "office", "done_folder": "Принятые",
+    }}}))  # fmt: skip
+    from app.services.arrivals.sources import mailbox_settings
+
+    org = get_organization(db)
+    assert org is not None and org.medo_notify_executor
+    assert exchange_folders(db) == (tmp_path / "in", tmp_path / "out")
+    server = mailbox_settings(db)
+    assert server is not None and (server.host, server.port, server.security) == (
+        "imap.example.ru", 993, "ssl",
+    )  # fmt: skip
+    assert (server.folder, server.done_folder, server.login) == ("INBOX", "Принятые", "office")
+    for bad, said in (
+        ({"mailbox": {"login": "x"}}, "exchange.mailbox.host: обязательное поле"),
+        ({"mailbox": {"host": "h", "port": 0}}, "Порт IMAP 0"),
+        ({"mailbox": {"host": "h", "security": "tls"}}, "Защита соединения IMAP «tls»"),
+        ({"notify_executor": "да"}, "exchange.notify_executor: ожидается true или false"),
+    ):
+        with pytest.raises(UserError, match=said):
+            apply_setup(db, parse_setup({"exchange": bad}))

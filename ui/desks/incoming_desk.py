@@ -66,6 +66,28 @@ class IncomingDesk:
     def _fetch_failed(self, error: Exception) -> None:
         self.window.statusBar().showMessage(f"Поступления не получены: {message_of(error)}", 30_000)
 
+    def print_labels(self, incoming_ids: list[int], size: str) -> None:
+        """The registration marks of the letters chosen, as labels for their paper originals
+        (one PDF), made off the window's thread."""
+        from app.services.incoming.marks import export_labels
+
+        name = "этикетки-отметок.pdf" if len(incoming_ids) > 1 else "этикетка-отметки.pdf"
+        chosen = file_dialogs.save_file(
+            self.parent, "incoming-mark", "Этикетки отметки о поступлении", name, "PDF (*.pdf)"
+        )
+        if chosen is None:
+            return
+        db, target = self.window.db, chosen[0]
+        self.background.run(
+            "labels",
+            lambda: export_labels(db, incoming_ids, target, size),
+            lambda path: file_dialogs.announce_saved(path, f"Этикеток: {len(incoming_ids)}"),
+            self._labels_failed,
+        )
+
+    def _labels_failed(self, error: Exception) -> None:
+        QMessageBox.warning(self.parent, APP_TITLE, message_of(error))
+
     def register_incoming(self) -> None:
         from ui.dialogs.incoming_dialogs import IncomingDialog
 

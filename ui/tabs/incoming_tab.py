@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QPushButton, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QMenu, QPushButton, QWidget
 
 from app.rules.states import Execution, LetterStatus
 from app.services.incoming.listing import (
@@ -66,12 +67,19 @@ class IncomingTab(ListTab):
     mail_requested = Signal()
     arrivals_requested = Signal()
     open_requested = Signal(int)
+    labels_requested = Signal(list, str)  # incoming ids, "58x40" | "A4-24"
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         self.db = db
         super().__init__(parent)
         self.set_column_widths([60, 82, 250, 150, 280, 105, 82, 165, 45])
         self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
+        # several letters chosen (Shift, Ctrl) get their registration marks as labels at once
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(
+            lambda pos: self.row_menu().exec(self.table.viewport().mapToGlobal(pos))
+        )
         self.refreshed.connect(self.count_arrivals)
         self.reload_journals()
 
@@ -180,6 +188,28 @@ class IncomingTab(ListTab):
     def _open_row(self, row: int) -> None:
         if 0 <= row < self.model.rowCount():
             self.open_requested.emit(int(self.model.row_at(row).id))
+
+    def selected_ids(self) -> list[int]:
+        """The letters chosen, in the list's order (the current one when none is)."""
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        if not rows:
+            current = self.row_index()
+            rows = [] if current is None else [current]
+        return [int(self.model.row_at(row).id) for row in rows]
+
+    def row_menu(self) -> QMenu:
+        """What the chosen letters' context menu (right button, the menu key) offers."""
+        chosen = self.selected_ids()
+        menu = QMenu(self)
+        menu.addAction("Открыть карточку", lambda: self.open_requested.emit(chosen[0]))
+        menu.addSeparator()
+        count = f" ({len(chosen)})" if len(chosen) > 1 else ""
+        for size, label in (("58x40", "Этикетки отметки 58×40 мм"),
+                            ("A4-24", "Этикетки отметки на листе A4")):  # fmt: skip
+            menu.addAction(f"{label}{count}…", partial(self.labels_requested.emit, chosen, size))
+        for action in menu.actions():
+            action.setEnabled(bool(chosen))
+        return menu
 
     def selected_id(self) -> int | None:
         index = self.row_index()
