@@ -125,6 +125,18 @@ def main() -> int:
         dialog.tabs.setCurrentIndex(index)
         shoot(dialog, name, (1100, 620))
         dialog.close()
+    dialog = SettingsDialog(demo, window)  # «Обмен», as an office fills it in (not saved)
+    page = dialog.exchange
+    page.medo_inbox_edit.setText("/srv/medo/in")
+    page.medo_outbox_edit.setText("/srv/medo/out")
+    page.notify_executor_check.setChecked(True)
+    page.imap_host_edit.setText("mail.roskachestvo.gov.ru")
+    page.imap_login_edit.setText("kanc")
+    page.imap_done_edit.setText("Принятые")
+    page.check_label.setText("Вход выполнен; в папке «INBOX» новых писем: 4")
+    dialog.tabs.setCurrentIndex(dialog.tabs.count() - 1)
+    shoot(dialog, "settings-exchange.png", (1100, 620))
+    dialog.close()
     from app.services.directory.recipient_io import plan_import
     from ui.dialogs.import_dialog import ImportDialog
 
