@@ -93,7 +93,8 @@ def _notification(notice: ET.Element, source: str) -> MedoAnswer:
         return MedoAnswer(uid, source, CopyState.ERROR, note, when)
     if kind == "executorAssigned":
         who = ", ".join(
-            x for x in (text(event, "executor", "person"), text(event, "executor", "department"))
+            x
+            for x in (text(event, "executor", "person"), text(event, "executor", "department"))
             if x
         )
         note = f"У адресата назначен исполнитель: {who or 'не указан'}"

@@ -6,7 +6,6 @@ sender told in a notification; the «Входящие» tab says how many wait."
 from __future__ import annotations
 
 import shutil
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,7 @@ from app.services.registry.letters import letter_id_by_number
 from db.engine import Database
 from tests.gui.driving import shown_window
 from tests.gui.qt_items import item
+from tests.support.builders import an_appeal
 from tests.support.imap_server import Mailbox
 from tests.support.medo import assert_valid_message, sign_and_send
 from tests.support.registries import Fresh
@@ -156,7 +156,7 @@ def test_the_window_reads_the_medo_inbox_and_the_mailbox_the_set_up_names(
 
     server = mailbox.settings()
     memory_keyring[("Секретариат: IMAP", server.account)] = mailbox.password
-    mailbox.deliver(_appeal())
+    mailbox.deliver(an_appeal())
     with fresh(path=tmp_path / "receiver.db") as receiver:
         org = get_organization(receiver)
         assert org is not None
@@ -177,16 +177,6 @@ def test_the_window_reads_the_medo_inbox_and_the_mailbox_the_set_up_names(
         window.close()
 
 
-def _appeal() -> bytes:
-    message = EmailMessage()
-    message["From"] = "Иван Петров <petrov@example.org>"
-    message["To"] = "office@example.ru"
-    message["Subject"] = "Обращение по поводу участия в конкурсе"
-    message["Message-ID"] = "<appeal-gui@example.org>"
-    message.set_content("Прошу разъяснить порядок участия.")
-    return bytes(message)
-
-
 def test_the_exchange_settings_and_the_mailbox_check(
     fresh: Fresh,
     tmp_path: Path,
@@ -199,7 +189,7 @@ def test_the_exchange_settings_and_the_mailbox_check(
     keyring, never into the registry."""
     from ui.dialogs.settings_dialog import SettingsDialog
 
-    mailbox.deliver(_appeal())
+    mailbox.deliver(an_appeal())
     with fresh(path=tmp_path / "registry.db") as db:
         dialog = SettingsDialog(db)
         qtbot.addWidget(dialog)

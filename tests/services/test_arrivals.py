@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from collections.abc import Iterator
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -34,6 +33,7 @@ from app.services.registry.letters import letter_id_by_number
 from app.support.errors import UserError
 from db.engine import Database
 from db.models import IncomingLetter
+from tests.support.builders import an_appeal
 from tests.support.cli import assert_user_error, run
 from tests.support.imap_server import Mailbox
 from tests.support.medo import TODAY, assert_valid_message, sign_and_send
@@ -107,17 +107,6 @@ def sent(mailing_db: Database, tmp_path: Path) -> dict[str, Path]:
     return {"package": package, "second": second, "eml": eml}
 
 
-def _other_mail(path: Path) -> Path:
-    message = EmailMessage()
-    message["From"] = "Иван Петров <petrov@example.org>"
-    message["To"] = "office@example.ru"
-    message["Subject"] = "Обращение по поводу участия в конкурсе"
-    message["Message-ID"] = "<appeal-1@example.org>"
-    message.set_content("Прошу разъяснить порядок участия.")
-    path.write_bytes(bytes(message))
-    return path
-
-
 def _exchange(tmp_path: Path, sent: dict[str, Path]) -> Path:
     """The МЭДО client's incoming folder: two packages, the first again under another name,
     and a broken one."""
@@ -143,8 +132,8 @@ def test_arrivals_wait_then_are_registered_or_refused(
     """The issue's «done when»: from an empty exchange folder and mailbox (Dovecot on loopback),
     МЭДО packages and e-mails arrive, wait, are registered or refused, the senders told."""
     inbox = _exchange(tmp_path, sent)
-    for mail in (sent["eml"], _other_mail(tmp_path / "appeal.eml")):
-        mailbox.deliver(mail.read_bytes())
+    for mail in (sent["eml"].read_bytes(), an_appeal()):
+        mailbox.deliver(mail)
     fetched = fetch_arrivals(receiver, [inbox])
     by_mail, problem = fetch_mailbox(receiver, mailbox.settings(), mailbox.password)
     assert problem == "" and all(STORED in flags for flags in mailbox.look().values())

@@ -190,3 +190,16 @@ def one_letter(db: Database, subject: str = "О проверке") -> str:
         body="Текст письма.",
     )
     return register_letter(db, card).number
+
+
+def an_appeal(message_id: str = "<appeal-1@example.org>") -> bytes:
+    """A citizen's appeal by e-mail, as it arrives: no number of the sender's, no attachment."""
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"] = "Иван Петров <petrov@example.org>"
+    message["To"] = "office@example.ru"
+    message["Subject"] = "Обращение по поводу участия в конкурсе"
+    message["Message-ID"] = message_id
+    message.set_content("Прошу разъяснить порядок участия.")
+    return bytes(message)

@@ -40,10 +40,14 @@ def our_side(db: Database) -> tuple[str, str]:
     return org.name, org.medo_id.strip()
 
 
-def accepted_notice(
-    db: Database, incoming_id: int, *, now: dt.datetime | None = None
+def _about(
+    db: Database,
+    incoming_id: int,
+    now: dt.datetime | None,
+    event: Callable[[IncomingLetter, str], dict[str, object]],
 ) -> Notification:
-    """«Зарегистрирован»: our number and date of the incoming letter that came by МЭДО."""
+    """A notification about the incoming letter that came by МЭДО: from us to its sender, the
+    event's own parts from ``event(letter, our_title)``."""
     title, medo_id = our_side(db)
     with db.read() as session:
         letter = session.get(IncomingLetter, incoming_id)
@@ -62,9 +66,17 @@ def accepted_notice(
             destination_title=(sender.organization if sender else "") or letter.sender_text,
             destination_medo_id=sender.medo_id if sender else "",
             destination_address=sender.medo_address if sender else "",
-            number=letter.number,
-            date=letter.reg_date,
+            **event(letter, title),  # type: ignore[arg-type]
         )
+
+
+def accepted_notice(
+    db: Database, incoming_id: int, *, now: dt.datetime | None = None
+) -> Notification:
+    """«Зарегистрирован»: our number and date of the incoming letter that came by МЭДО."""
+    return _about(db, incoming_id, now, lambda letter, _title: {
+        "number": letter.number, "date": letter.reg_date,
+    })  # fmt: skip
 
 
 def assigned_notice(
@@ -72,32 +84,19 @@ def assigned_notice(
 ) -> Notification:
     """«Назначен исполнитель»: who answers for the letter that came by МЭДО (the responsible
     executor, with their department), given by our organization."""
-    title, medo_id = our_side(db)
-    with db.read() as session:
-        letter = session.get(IncomingLetter, incoming_id)
-        if letter is None:
-            raise UserError(f"Входящее письмо {incoming_id} не найдено")
-        if not is_guid(letter.uid):
-            raise UserError(
-                f"Входящее № {letter.number} пришло не по МЭДО: уведомлять о нем некуда"
-            )
+
+    def executor(letter: IncomingLetter, title: str) -> dict[str, object]:
         lead = next((a for a in letter.assignments if a.responsible), None)
         if lead is None:
             raise UserError(f"Входящее № {letter.number}: исполнитель не назначен")
         staff = lead.executor
         name = " ".join(p for p in (staff.last_name, staff.first_name, staff.middle_name) if p)
-        sender = letter.sender
-        return Notification(
-            document_uid=letter.uid,
-            source_title=title,
-            source_medo_id=medo_id,
-            time=now or clock.now(),
-            destination_title=(sender.organization if sender else "") or letter.sender_text,
-            destination_medo_id=sender.medo_id if sender else "",
-            destination_address=sender.medo_address if sender else "",
-            executor=Person(title, name, staff.department, staff.position),
-            manager=Person(title, department=staff.department),
-        )
+        return {
+            "executor": Person(title, name, staff.department, staff.position),
+            "manager": Person(title, department=staff.department),
+        }
+
+    return _about(db, incoming_id, now, executor)
 
 
 def tell_assigned(
