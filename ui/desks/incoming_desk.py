@@ -40,16 +40,25 @@ class IncomingDesk:
         """While the window is open, the МЭДО inbox the set-up names is read into «Поступившие»
         every few minutes, off the window's thread (nothing is registered)."""
         self.exchange_timer.start()
-        QTimer.singleShot(FIRST_FETCH_MS, self.fetch_exchange)
+        # a timer of the window's, not a free single shot: it goes with the window
+        first = QTimer(self.parent)
+        first.setSingleShot(True)
+        first.timeout.connect(self.fetch_exchange)
+        first.start(FIRST_FETCH_MS)
 
     def fetch_exchange(self) -> None:
         from app.services.access.roles import RANK, current_role
         from app.services.arrivals.fetch import fetch_configured
 
         db = self.window.db
-        if db.read_only or self.background.is_busy():
+        if db.read_only or self.background.is_busy() or not self.parent.isVisible():
+            return  # a closed window reads nothing
+        try:
+            role = current_role(db)
+        except Exception as exc:  # the server gone a moment: said, tried again next time
+            self._fetch_failed(exc)
             return
-        if RANK.get(current_role(db), -1) < RANK["registrar"]:
+        if RANK.get(role, -1) < RANK["registrar"]:
             return  # a reader's window does not take packages out of the exchange folder
         self.background.run("exchange", lambda: fetch_configured(db), self._fetched,
                             self._fetch_failed)  # fmt: skip
