@@ -725,23 +725,96 @@ class IncomingLetter(Numbered, Base):
     __mapper_args__ = {"version_id_col": version}
 
 
-class IncomingAssignment(Base):
-    """A resolution: an executor given the incoming letter with a task and a due date."""
+class Resolution(Base):
+    """A resolution (the requisite «резолюция»): who wrote it (the head or a deputy; none when
+    the clerk gave the letter to executors without one), its text and date, on control or not,
+    and the executors it names — each an assignment with a term of its own. A deputy's
+    resolution to their people names the resolution it follows (``parent_id``). Taken off control
+    only by its author, or the clerk on the author's behalf, with the day and who (migration
+    0021)."""
 
-    __tablename__ = "incoming_assignment"
+    __tablename__ = "resolution"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incoming_id: Mapped[int] = mapped_column(
         ForeignKey("incoming_letter.id", ondelete="CASCADE"), index=True
     )
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("resolution.id"), nullable=True, index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True, index=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    day: Mapped[dt.date] = mapped_column(Date)
+    on_control: Mapped[bool] = mapped_column(Boolean, default=True)
+    off_control_day: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    off_control_by: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+
+    author: Mapped[Staff | None] = relationship()
+    assignments: Mapped[list[IncomingAssignment]] = relationship(
+        back_populates="resolution", order_by="IncomingAssignment.position"
+    )
+
+
+class IncomingAssignment(Base):
+    """An executor given the incoming letter: the task, their own term (``due_date``, the one in
+    force; ``first_due``, the one first set — extensions are in the events), responsible or a
+    co-executor, and their part done (the day, a note, our reply letter)."""
+
+    __tablename__ = "incoming_assignment"
+    # the control view and the discipline report: open tasks by their term, tasks by term
+    __table_args__ = (Index("ix_incoming_assignment_open", "done_date", "due_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incoming_id: Mapped[int] = mapped_column(
+        ForeignKey("incoming_letter.id", ondelete="CASCADE"), index=True
+    )
+    resolution_id: Mapped[int | None] = mapped_column(
+        ForeignKey("resolution.id", ondelete="CASCADE"), nullable=True, index=True
+    )
     position: Mapped[int] = mapped_column(Integer, default=0)
     executor_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
     responsible: Mapped[bool] = mapped_column(Boolean, default=False)
     task: Mapped[str] = mapped_column(Text, default="")
-    due_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    due_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True, index=True)
+    first_due: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     assigned_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    done_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    done_note: Mapped[str] = mapped_column(Text, default="")
+    reply_id: Mapped[int | None] = mapped_column(ForeignKey("letter.id"), nullable=True)
 
     executor: Mapped[Staff] = relationship()
+    resolution: Mapped[Resolution | None] = relationship(back_populates="assignments")
+    events: Mapped[list[TaskEvent]] = relationship(
+        cascade="all, delete-orphan", order_by="TaskEvent.id"
+    )
+
+
+class TaskEvent(Base):
+    """What happened to an executor's task, appended and never changed: a progress note (with a
+    file), a term extended (the old and new term, by the resolution's author, with a reason),
+    the part done, taken off control."""
+
+    __tablename__ = "task_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("incoming_assignment.id", ondelete="CASCADE"), index=True
+    )
+    # progress | extended | done | off_control | reminded
+    kind: Mapped[str] = mapped_column(String(20))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    day: Mapped[dt.date] = mapped_column(Date)
+    by_user: Mapped[str] = mapped_column(String(100), default="")  # the program's user
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    old_due: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    new_due: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"), nullable=True)
+
+    person: Mapped[Staff | None] = relationship()
+    file: Mapped[StoredFile | None] = relationship()
 
 
 class Arrival(Base):

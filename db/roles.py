@@ -13,6 +13,7 @@ Registrars and administrators write the rows of their work, but nothing the prog
 - no write on ``journal_counter``, and no ``setval`` on sequences (USAGE only): numbers are issued
   by ``secretariat_next_seq``, a SECURITY DEFINER function owned by the registry's owner, which
   only moves a counter forward;
+- no change or deletion of a task's history (``task_event``): appended only;
 - no write on the audit: events are appended by ``secretariat_audit_append`` (the server computes
   each event's keyed hash with a key only the owner can read).
 """
@@ -40,6 +41,7 @@ ADMIN_ONLY = frozenset(
 # written only through the server's functions (SECURITY DEFINER) or by the owner
 SERVER_ONLY = frozenset({"audit_event", "audit_chain", "journal_counter", "audit_key"})
 NO_DELETE = frozenset({"letter", "incoming_letter"})  # numbered rows
+APPEND_ONLY = frozenset({"task_event"})  # history: appended, never changed nor deleted
 # the functions a role may call
 FUNCTIONS = {
     "secretariat_next_seq(integer, text, integer, boolean)": ("registrar", "admin"),
@@ -99,6 +101,8 @@ def grant_statements(tables: list[str], names: dict[str, str] | None = None) -> 
         if table in SERVER_ONLY:
             continue
         rights = "INSERT, UPDATE" if table in NO_DELETE else "INSERT, UPDATE, DELETE"
+        if table in APPEND_ONLY:
+            rights = "INSERT"
         if table not in ADMIN_ONLY:
             out.append(f'GRANT {rights} ON "{table}" TO {registrar}')
         if table != "alembic_version":

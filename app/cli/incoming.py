@@ -9,6 +9,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from app.cli.execution import add_task_commands, done_part
 from app.cli.letter_args import YEAR, bounded
 
 
@@ -115,7 +116,14 @@ def add_incoming(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
     p.add_argument("--reason", required=True, metavar="TEXT")
     p.set_defaults(handler=_cmd_annul)
 
+    add_task_commands(numbered, date)
+
     p = numbered("done", "исполнено: ответ нашим письмом или отметка; снять с контроля")
+    p.add_argument(
+        "--executor",
+        metavar="CODE",
+        help="исполнена часть этого исполнителя (без — письмо в целом)",
+    )
     p.add_argument("--reply", metavar="OUTGOING", help="номер нашего письма-ответа")
     p.add_argument("--reply-year", type=YEAR, metavar="YEAR")
     p.add_argument("--note", default="", metavar="TEXT")
@@ -264,7 +272,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 def _cmd_assign(args: argparse.Namespace) -> int:
     from app.services.incoming.medo_notify import check_notify_folder, tell_assigned
-    from app.services.incoming.registration import assign_incoming
+    from app.services.incoming.resolutions import assign_incoming
 
     db = args.open_db(args)
     letter_id = _id(args, db)
@@ -326,6 +334,8 @@ def _cmd_done(args: argparse.Namespace) -> int:
     from app.services.incoming.registration import complete_incoming
 
     db = args.open_db(args)
+    if args.executor:
+        return done_part(args, db)
     label = complete_incoming(
         db, _id(args, db), reply=args.reply, reply_year=args.reply_year, note=args.note
     )

@@ -113,6 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli.arrivals import add_arrivals
 
     add_arrivals(sub, _Parser, _date, _open)
+    from app.cli.execution import add_control
+
+    add_control(sub, _Parser, _date, _open)
     from app.cli.dispatch import add_dispatch
 
     add_dispatch(sub, _Parser, _date, _open)

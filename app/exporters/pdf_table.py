@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 from pathlib import Path
 from typing import Any
 
@@ -126,9 +127,7 @@ def write_table_pdf(table: Table, path: Path) -> Path:
         grid.setStyle(TableStyle(style))
         story.append(grid)
         start += count
-    if table.notes:
-        story.append(Spacer(1, 4 * mm))
-        story += [para(note, cell) for note in table.notes]
+    story += _after_table(table, para, (cell, title), page_w - 2 * margins, frame)
 
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -149,3 +148,62 @@ def write_table_pdf(table: Table, path: Path) -> Path:
         tmp.write_bytes(content)
 
     return write_atomically(path, write)
+
+
+def _after_table(
+    table: Table, para: Any, styles: tuple[Any, Any], width: float, height: float
+) -> list[Any]:
+    """The notes under the table, and its chart on a page of its own."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import PageBreak, Spacer
+
+    cell, title = styles
+    out: list[Any] = []
+    if table.notes:
+        out.append(Spacer(1, 4 * mm))
+        out += [para(note, cell) for note in table.notes]
+    if table.chart is not None and table.rows:
+        out += [PageBreak(), para(table.chart.title, title), Spacer(1, 4 * mm)]
+        out.append(_bar_chart(table, width, height - 30 * mm))
+    return out
+
+
+def _bar_chart(table: Table, width: float, height: float) -> Any:
+    """Horizontal bars, one per row (its label on the left) made of its series, a legend."""
+    from reportlab.graphics.charts.barcharts import HorizontalBarChart
+    from reportlab.graphics.charts.legends import Legend
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib import colors
+
+    chart_of = table.chart
+    assert chart_of is not None
+    rows = list(reversed(table.rows))  # the first row on top
+    palette = [colors.HexColor(c) for c in ("#2e7d32", "#c62828", "#f9a825", "#1565c0")]
+    drawing = Drawing(width, height)
+    chart = HorizontalBarChart()
+    chart.x, chart.y = 150, 40
+    chart.width, chart.height = width - 170, height - 60
+    chart.data = [[float(row[i] or 0) for row in rows] for i in chart_of.series]
+    chart.categoryAxis.style = "stacked"  # a bar per row, its parts side by side
+    chart.categoryAxis.categoryNames = [cell_text(row[chart_of.labels])[:30] for row in rows]
+    chart.categoryAxis.labels.fontName = SERIF
+    chart.categoryAxis.labels.fontSize = FONT_SIZE
+    chart.valueAxis.labels.fontName = SERIF
+    chart.valueAxis.valueMin = 0
+    highest = max((sum(parts) for parts in zip(*chart.data, strict=True)), default=0)
+    chart.valueAxis.valueStep = max(1, math.ceil(highest / 10))  # counts: whole numbers
+    chart.valueAxis.labelTextFormat = "%d"
+    for n in range(len(chart_of.series)):
+        chart.bars[n].fillColor = palette[n % len(palette)]
+    legend = Legend()
+    legend.x, legend.y = 150, 20
+    legend.fontName = SERIF
+    legend.alignment = "right"
+    legend.columnMaximum = 1
+    legend.colorNamePairs = [
+        (palette[n % len(palette)], table.columns[i].title) for n, i in enumerate(chart_of.series)
+    ]
+    legend.deltax = 120
+    drawing.add(chart)
+    drawing.add(legend)
+    return drawing

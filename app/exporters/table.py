@@ -14,6 +14,16 @@ class TableColumn:
     numeric: bool = False  # right-aligned; numbers stay numbers in XLSX
 
 
+@dataclass(frozen=True)
+class TableChart:
+    """A bar chart of the table's own rows: one bar per row, labelled by the column ``labels``,
+    made of the columns of ``series`` (numeric columns, parts of one whole)."""
+
+    title: str
+    labels: int
+    series: tuple[int, ...]
+
+
 @dataclass
 class Table:
     title: str
@@ -22,6 +32,7 @@ class Table:
     subtitle: str = ""
     totals: list[Any] | None = None  # a bold last row («Итого»)
     notes: list[str] = field(default_factory=list)  # paragraphs after the table
+    chart: TableChart | None = None  # after the table: on the same sheet, on a page of its own
 
 
 def cell_text(value: Any) -> str:

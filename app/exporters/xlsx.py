@@ -53,9 +53,33 @@ def write_table_xlsx(table: Table, path: Path, *, title_row: bool = True) -> Pat
             ws.append([])
             for note in table.notes:
                 ws.append([_text_cell(ws, note)])
+        if table.chart is not None and table.rows:
+            _add_chart(ws, table, first_row=3 if title_row else 2)
         wb.save(tmp)
 
     return write_atomically(path, write)
+
+
+def _add_chart(ws: Any, table: Table, first_row: int) -> None:
+    """A bar chart of the rows (not the totals) beside the table, its data the cells."""
+    from openpyxl.chart import BarChart, Reference
+
+    chart_of = table.chart
+    assert chart_of is not None
+    last = first_row + len(table.rows) - 1
+    chart = BarChart()
+    chart.type = "bar"  # horizontal: long names read
+    chart.grouping = "stacked"  # a bar per row, made of its series
+    chart.overlap = 100
+    chart.title = chart_of.title
+    chart.height = max(7.5, 0.6 * len(table.rows) + 3)
+    chart.width = 18
+    for column in chart_of.series:
+        data = Reference(ws, min_col=column + 1, min_row=first_row - 1, max_row=last)
+        chart.add_data(data, titles_from_data=True)
+    labels = Reference(ws, min_col=chart_of.labels + 1, min_row=first_row, max_row=last)
+    chart.set_categories(labels)
+    ws.add_chart(chart, f"{_column_letter(len(table.columns) + 2)}{first_row - 1}")
 
 
 def sheet_title(text: str) -> str:

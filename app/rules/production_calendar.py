@@ -38,3 +38,20 @@ def due_date_warning(date: dt.date) -> str:
     """A warning to show beside a due date, or an empty string."""
     reason = day_off_reason(date)
     return f"Срок приходится на нерабочий день: {reason}" if reason else ""
+
+
+MAX_WORKING_DAYS = 3660  # a term set in days: ten years of working days is more than any
+
+
+def add_working_days(start: dt.date, days: int) -> dt.date:
+    """The day ``days`` working days after ``start`` (a term «в течение 10 рабочих дней» from
+    the resolution's date): weekends, holidays and moved days off skipped, Saturdays made
+    working by decree counted."""
+    if not 0 < days <= MAX_WORKING_DAYS:
+        raise ValueError(f"working days out of range: {days}")
+    day = start
+    while days:
+        day += dt.timedelta(days=1)
+        if day_off_reason(day) is None:
+            days -= 1
+    return day

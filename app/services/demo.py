@@ -139,8 +139,9 @@ def load_demo(
 def _incoming(session: Any, item: dict[str, Any]) -> None:
     """A letter received, registered (and given to executors, or done) as a clerk would."""
     from app.services.incoming.cards import card_from_json
-    from app.services.incoming.registration import assign_in, complete_in
+    from app.services.incoming.registration import complete_in
     from app.services.incoming.registration import register_in as register_incoming_in
+    from app.services.incoming.resolutions import assign_in
 
     card = card_from_json(item)
     received = card.date or dt.date.today()

@@ -255,7 +255,7 @@ def test_the_executor_assigned_goes_back_to_the_sender(
     folder; at the sender it goes to the copy's history, the copy's state unchanged."""
     from dataclasses import replace
 
-    from app.services.incoming.registration import assign_incoming
+    from app.services.incoming.resolutions import assign_incoming
 
     letter, package = sent
     inbox, outbox = tmp_path / "inbox", tmp_path / "outbox"

@@ -144,7 +144,7 @@ SERVICE_LAYERS: list[set[str]] = [
     {"registry"},
     {"control", "safety"},
     {"incoming", "output"},
-    {"arrivals", "dispatch", "journal"},
+    {"arrivals", "dispatch", "execution", "journal"},
     {"demo"},
 ]
 

@@ -26,10 +26,10 @@ from app.services.incoming.listing import (
 )
 from app.services.incoming.registration import (
     DuplicateIncoming,
-    assign_incoming,
     complete_incoming,
     register_incoming,
 )
+from app.services.incoming.resolutions import assign_incoming
 from app.services.organization.profile import JournalData, save_journal
 from app.services.registry.letters import (
     Addressee,

@@ -17,9 +17,9 @@ from app.services.incoming.cards import IncomingCard
 from app.services.incoming.detail import incoming_detail
 from app.services.incoming.registration import (
     annul_incoming,
-    assign_incoming,
     register_incoming,
 )
+from app.services.incoming.resolutions import assign_incoming
 from app.services.journal.gaps import journal_gaps
 from app.services.links.replies import incoming_id_by_number
 from app.services.registry.letters import annul_letter, register_letter, reserve_number

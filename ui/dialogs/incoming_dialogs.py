@@ -38,12 +38,12 @@ from app.services.incoming.registration import (
     DuplicateIncoming,
     RegisteredIncoming,
     annul_incoming,
-    assign_incoming,
     attach_to_incoming,
     complete_incoming,
     register_incoming,
     update_incoming,
 )
+from app.services.incoming.resolutions import assign_incoming
 from app.services.organization.profile import list_journals, list_staff
 from app.support import clock
 from app.support.errors import UserError

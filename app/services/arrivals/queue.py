@@ -33,10 +33,10 @@ from app.services.incoming.medo_import import (
 from app.services.incoming.registration import (
     DuplicateIncoming,
     RegisteredIncoming,
-    assign_in,
     received_file,
     register_read_in,
 )
+from app.services.incoming.resolutions import assign_in
 from app.services.links.replies import incoming_journal_code
 from app.services.organization.profile import limit_bytes
 from app.storage import audit

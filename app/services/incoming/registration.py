@@ -19,7 +19,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.rules import search_terms
-from app.rules.production_calendar import due_date_warning
 from app.rules.report_form import Value, read_filled_form
 from app.rules.states import OUTSTANDING, Execution, LetterStatus
 from app.services.access.audit_log import refuse_stale
@@ -29,7 +28,7 @@ from app.services.directory.recipients import organization_and_official
 from app.services.files.file_store import count_pages, free_name
 from app.services.files.stored_files import megabytes, open_uploads, store_stream_in, upload_size
 from app.services.incoming.cards import MAX_FILES, IncomingCard, check_card
-from app.services.links.replies import mark_answered
+from app.services.links.replies import close_tasks_in, mark_answered
 from app.services.numbers.counters import INCOMING, issue_number
 from app.services.organization.profile import limit_bytes
 from app.services.registry.letters import find_letter_in
@@ -39,7 +38,6 @@ from app.support.errors import UserError
 from app.support.text import date_ru
 from db.engine import Database
 from db.models import (
-    IncomingAssignment,
     IncomingFile,
     IncomingLetter,
     Journal,
@@ -424,96 +422,6 @@ def annul_incoming(db: Database, incoming_id: int, reason: str, *, version: int 
 # --- resolutions and execution ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Assigned:
-    number: str
-    warnings: list[str]  # the production calendar's, on the due date
-
-
-def assign_incoming(
-    db: Database,
-    incoming_id: int,
-    executors: list[str],
-    *,
-    due: dt.date | None,
-    task: str,
-    responsible: str | None = None,
-    today: dt.date | None = None,
-) -> Assigned:
-    """Give the letter to executors (staff codes) with a task and a due date; one of them
-    answers for it (``responsible``, or the first named). With a due date the letter is on
-    control."""
-    today = today or clock.today()
-    with db.write() as session:
-        return assign_in(
-            session, incoming_id, executors, due=due, task=task, responsible=responsible,
-            today=today,
-        )  # fmt: skip
-
-
-def assign_in(
-    session: Session,
-    incoming_id: int,
-    executors: list[str],
-    *,
-    due: dt.date | None,
-    task: str,
-    responsible: str | None,
-    today: dt.date,
-) -> Assigned:
-    """The write part of :func:`assign_incoming`, inside an open transaction."""
-    codes = [c.strip() for c in executors if c.strip()]
-    _check_assignment(codes, responsible, due, task, today)
-    row = registered_in(session, incoming_id)
-    staff = [_executor(session, code) for code in codes]
-    lead = responsible or codes[0]
-    for earlier in row.assignments:
-        earlier.responsible = False
-    start = len(row.assignments)
-    for i, person in enumerate(staff):
-        row.assignments.append(
-            IncomingAssignment(
-                position=start + i,
-                executor_id=person.id,
-                responsible=person.code == lead,
-                task=task.strip(),
-                due_date=due,
-            )
-        )
-    if due is not None:
-        row.execution = Execution.ON_CONTROL
-        row.done_date = None
-    session.flush()
-    audit.record(
-        session,
-        "incoming",
-        row.id,
-        "assigned",
-        number=row.number,
-        executors=codes,
-        responsible=lead,
-        due=due.isoformat() if due else "",
-        task=task.strip(),
-    )
-    warning = due_date_warning(due) if due else ""
-    return Assigned(row.number, [warning] if warning else [])
-
-
-def _check_assignment(
-    codes: list[str], responsible: str | None, due: dt.date | None, task: str, today: dt.date
-) -> None:
-    if not codes:
-        raise UserError("Укажите исполнителя")
-    if len(set(codes)) != len(codes):
-        raise UserError("Исполнитель назван дважды")
-    if responsible is not None and responsible not in codes:
-        raise UserError(f"Ответственный «{responsible}» не среди исполнителей")
-    if due is not None and due < today:
-        raise UserError(f"Срок {date_ru(due)} уже прошел")
-    if len(task) > MAX_NOTE:
-        raise UserError("Текст поручения длиннее 20 000 знаков")
-
-
 def registered_in(session: Session, incoming_id: int) -> IncomingLetter:
     row = session.get(IncomingLetter, incoming_id)
     if row is None:
@@ -523,7 +431,8 @@ def registered_in(session: Session, incoming_id: int) -> IncomingLetter:
     return row
 
 
-def _executor(session: Session, code: str) -> Staff:
+def executor_in(session: Session, code: str) -> Staff:
+    """An active member of the staff by their code."""
     person = session.scalars(select(Staff).where(Staff.code == code)).first()
     if person is None:
         raise UserError(f"Сотрудник с кодом «{code}» не найден")
@@ -569,6 +478,7 @@ def complete_in(
         return Execution.ANSWERED.label
     row.execution = Execution.DONE
     row.done_date = today
+    close_tasks_in(session, row, today)
     session.flush()
     audit.record(session, "incoming", row.id, "done", number=row.number, note=row.done_note)
     return Execution.DONE.label

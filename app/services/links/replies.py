@@ -1,7 +1,9 @@
 """Finding an incoming letter by our number (the CLI, an outgoing letter answering it), and
-marking it answered."""
+marking it answered (every executor's task still open done with it)."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,7 +14,7 @@ from app.storage import audit
 from app.support.errors import UserError
 from app.support.text import date_ru
 from db.engine import Database
-from db.models import IncomingLetter, Journal, Letter
+from db.models import IncomingLetter, Journal, Letter, TaskEvent
 
 
 def find_incoming_in(
@@ -41,10 +43,25 @@ def mark_answered(session: Session, incoming: IncomingLetter, letter: Letter) ->
     incoming.answered_by_id = letter.id
     incoming.execution = Execution.ANSWERED
     incoming.done_date = letter.reg_date
+    close_tasks_in(session, incoming, letter.reg_date, reply=letter)
     session.flush()
     audit.record(
         session, "incoming", incoming.id, "answered", number=incoming.number, reply=letter.number
     )
+
+
+def close_tasks_in(
+    session: Session, incoming: IncomingLetter, day: dt.date, *, reply: Letter | None = None
+) -> None:
+    """The letter done as a whole (answered, or done otherwise): every executor's task still
+    open is done that day, each with an event in its history."""
+    for task in incoming.assignments:
+        if task.done_date is not None:
+            continue
+        task.done_date = day
+        task.reply_id = reply.id if reply is not None else None
+        note = f"ответ № {reply.number}" if reply is not None else "исполнено письмо в целом"
+        task.events.append(TaskEvent(kind="done", day=day, by_user=audit.os_user(), note=note))
 
 
 def incoming_journal_code(session: Session, given: str | None) -> str:

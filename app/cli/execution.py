@@ -1,0 +1,188 @@
+"""Execution control from the command line: ``incoming resolve / progress / extend`` (and ``done
+--executor``) on a letter, and ``secretariat control …`` over everything with a term."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from app.cli.letter_args import bounded
+
+
+def add_task_commands(numbered: Any, date: Any) -> None:
+    """``incoming resolve``, ``progress`` and ``extend``; ``numbered(name, help)`` makes a
+    command that names a letter by our number."""
+    p = numbered("resolve", "резолюция: автор, текст, исполнители, у каждого свой срок")
+    p.add_argument("--author", required=True, metavar="CODE", help="автор резолюции (сотрудник)")
+    p.add_argument("--text", default="", metavar="TEXT", help="текст резолюции")
+    p.add_argument(
+        "--executor",
+        action="append",
+        required=True,
+        metavar="CODE[:DATE]",
+        help="исполнитель и его срок: КОД, КОД:20.12.2026 или КОД:+10 (рабочих дней)",
+    )
+    p.add_argument("--responsible", metavar="CODE", help="ответственный (по умолчанию первый)")
+    p.add_argument("--parent", type=bounded(1, 2**31 - 1), metavar="ID",
+                   help="резолюция, которую исполняет эта (подчиненная резолюция)")  # fmt: skip
+    p.add_argument(
+        "--date", type=date, metavar="DATE", help="дата резолюции (по умолчанию сегодня)"
+    )
+    p.add_argument("--no-control", action="store_true", help="без отметки «Контроль»")
+    p.set_defaults(handler=_cmd_resolve)
+
+    p = numbered("progress", "ход исполнения: отметка исполнителя, файл")
+    p.add_argument("--executor", required=True, metavar="CODE")
+    p.add_argument("--note", default="", metavar="TEXT")
+    p.add_argument("--file", type=Path, metavar="FILE")
+    p.set_defaults(handler=_cmd_progress)
+
+    p = numbered("extend", "новый срок исполнителю — только автором резолюции, с причиной")
+    p.add_argument("--executor", required=True, metavar="CODE")
+    p.add_argument("--due", type=date, required=True, metavar="DATE")
+    p.add_argument("--by", required=True, metavar="CODE", help="автор резолюции")
+    p.add_argument("--reason", required=True, metavar="TEXT")
+    p.set_defaults(handler=_cmd_extend)
+
+
+def add_control(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
+    control = sub.add_parser(
+        "control", help="контроль исполнения: поручения по входящим и отчеты по нашим письмам"
+    )
+    csub = control.add_subparsers(
+        dest="control_command", metavar="COMMAND", required=True, parser_class=parser_class
+    )
+    control.set_defaults(open_db=open_db)
+
+    p = csub.add_parser("list", help="все, у чего есть срок, ближайший первым")
+    p.add_argument("--executor", metavar="CODE")
+    p.add_argument("--author", metavar="CODE", help="автор резолюции или подписант письма")
+    p.add_argument("--department", metavar="NAME")
+    p.add_argument("--due-within", type=bounded(0, 3660), metavar="DAYS",
+                   help="срок в ближайшие N дней (и просроченные)")  # fmt: skip
+    p.add_argument("--overdue", action="store_true", help="только просроченные")
+    p.add_argument("--done-late", action="store_true", help="исполненные с нарушением срока")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.set_defaults(handler=_cmd_list)
+
+    p = csub.add_parser(
+        "discipline", help="сводка по исполнительской дисциплине за период (поручения по входящим)"
+    )
+    p.add_argument("--from", dest="date_from", type=date, required=True, metavar="DATE")
+    p.add_argument("--to", dest="date_to", type=date, required=True, metavar="DATE")
+    p.add_argument("--by", choices=("executor", "department"), default="executor")
+    p.add_argument("--out", type=Path, metavar="FILE.xlsx|FILE.pdf")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_cmd_discipline)
+
+
+def _incoming_id(args: argparse.Namespace, db: Any) -> int:
+    from app.services.links.replies import incoming_id_by_number
+
+    return incoming_id_by_number(db, args.number, year=args.year, journal=args.journal)
+
+
+def _cmd_resolve(args: argparse.Namespace) -> int:
+    from app.rules.executor_terms import parse_executor_term
+    from app.services.incoming.resolutions import ResolutionData, resolve_incoming
+
+    terms = [parse_executor_term(text) for text in args.executor]
+    db = args.open_db(args)
+    data = ResolutionData(
+        terms, text=args.text, author=args.author, responsible=args.responsible,
+        parent=args.parent, on_control=not args.no_control, day=args.date,
+    )  # fmt: skip
+    done = resolve_incoming(db, _incoming_id(args, db), data)
+    for warning in done.warnings:
+        print(f"secretariat: внимание: {warning}", file=sys.stderr)
+    print(f"{done.resolution_id}\tВходящее № {done.number}: резолюция записана")
+    return 0
+
+
+def _cmd_progress(args: argparse.Namespace) -> int:
+    from app.services.incoming.tasks import add_progress
+
+    db = args.open_db(args)
+    number = add_progress(db, _incoming_id(args, db), args.executor, args.note, file=args.file)
+    print(f"Входящее № {number}: отметка о ходе исполнения записана")
+    return 0
+
+
+def _cmd_extend(args: argparse.Namespace) -> int:
+    from app.services.incoming.tasks import extend_term
+    from app.support.text import date_ru
+
+    db = args.open_db(args)
+    warnings = extend_term(
+        db, _incoming_id(args, db), args.executor, args.due, by=args.by, reason=args.reason
+    )
+    for warning in warnings:
+        print(f"secretariat: внимание: {warning}", file=sys.stderr)
+    print(f"Входящее № {args.number}: срок {args.executor} — {date_ru(args.due)}")
+    return 0
+
+
+def done_part(args: argparse.Namespace, db: Any) -> int:
+    """``incoming done NUMBER --executor КОД``: one executor's part."""
+    from app.services.incoming.tasks import complete_task
+
+    done = complete_task(
+        db, _incoming_id(args, db), args.executor, reply=args.reply, reply_year=args.reply_year,
+        note=args.note,
+    )  # fmt: skip
+    tail = "; все исполнители отчитались — письмо исполнено" if done.letter_done else ""
+    print(f"Входящее № {done.number}: {args.executor} — исполнено{tail}")
+    return 0
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from app.cli.csv_output import csv_out
+    from app.services.execution.control_view import KIND_LABELS, ControlQuery, control_items
+    from app.support import clock
+    from app.support.text import date_ru
+
+    today = clock.today()
+    show = "overdue" if args.overdue else "done_late" if args.done_late else "open"
+    query = ControlQuery(
+        executor=args.executor, author=args.author, department=args.department,
+        due_within=args.due_within, show=show, today=today,
+    )  # fmt: skip
+    items = control_items(args.open_db(args), query)
+    if args.format == "json":
+        print(json.dumps([i.as_json(today) for i in items], ensure_ascii=False, indent=2))
+        return 0
+    rows = [
+        [KIND_LABELS[i.kind], i.number, date_ru(i.reg_date), i.counterpart[:60], i.subject[:80],
+         i.executor_name, i.author_name, date_ru(i.due), i.state(today)]
+        for i in items
+    ]  # fmt: skip
+    if args.format == "csv":
+        header = ["Вид", "Номер", "Дата", "Корреспондент", "Заголовок", "Исполнитель", "Автор",
+                  "Срок", "Состояние"]  # fmt: skip
+        csv_out(header, rows)
+        return 0
+    for row in rows:
+        print("\t".join(row))
+    print(f"Всего: {len(items)}")
+    return 0
+
+
+def _cmd_discipline(args: argparse.Namespace) -> int:
+    from app.services.execution.discipline_report import discipline_rows, export_discipline
+
+    db = args.open_db(args)
+    if args.out is not None:
+        written = export_discipline(db, args.date_from, args.date_to, args.out, by=args.by)
+        print(f"Сводка: {written}")
+    rows = discipline_rows(db, args.date_from, args.date_to, by=args.by)
+    if args.json:
+        print(json.dumps([r.as_json() for r in rows if r.executor], ensure_ascii=False,
+                         indent=2))  # fmt: skip
+    elif args.out is None:
+        for r in rows:
+            print(f"{r.name}\t{r.assigned}\t{r.on_time}\t{r.late}\t{r.avg_days_late}\t"
+                  f"{r.outstanding}\t{r.overdue}")  # fmt: skip
+    return 0
