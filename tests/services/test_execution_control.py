@@ -19,7 +19,7 @@ from app.rules.executor_terms import ExecutorTerm, parse_executor_term
 from app.rules.production_calendar import add_working_days
 from app.services.execution.control_view import INCOMING, REPORT, ControlQuery, control_items
 from app.services.execution.discipline_report import discipline_rows, export_discipline
-from app.services.incoming.detail import incoming_detail
+from app.services.incoming.detail import card_lines, incoming_detail
 from app.services.incoming.resolutions import ResolutionData, resolve_incoming
 from app.services.incoming.tasks import add_progress, complete_task, extend_term
 from app.services.links.replies import incoming_id_by_number
@@ -113,6 +113,19 @@ def test_the_discipline_report_of_a_month_of_work(office: Database, tmp_path: Pa
     # the history: the old term kept, who changed it and why; the note with its file
     detail = incoming_detail(office, letter, today=REPORT_DAY)
     assert detail.execution == "on_control"
+    tree = "\n".join(card_lines(detail))  # the card: the resolutions as a tree
+    assert f"  Резолюция {head} (М.А.\xa0Протасов, 03.12.2025, контроль): Подготовить" in tree
+    assert (
+        f"\n    Резолюция {deputy} (Р.А.\xa0Чекушов, 03.12.2025, контроль) к резолюции {head}"
+        in tree
+    )
+    assert "А.В.\xa0Таболова — срок 27.01.2026 (первый срок 20.01.2026) — просрочено" in tree
+    assert "исполнено 19.01.2026, опоздание 4 дн.: С опозданием" in tree
+    assert (
+        "ход исполнения М.С.\xa0Старчикова: Запрошены сведения у подразделений [справка.docx]"
+        in tree
+    )
+    assert "срок 20.01.2026 → 27.01.2026, изменил М.А.\xa0Протасов: Запрос доп" in tree
     with office.read() as session:
         events = session.query(TaskEvent).order_by(TaskEvent.id).all()
         kinds = [(e.kind, e.person.code if e.person else "") for e in events]

@@ -329,8 +329,8 @@ def test_resolutions_control_and_execution(registry: Database) -> None:
         ("tabolova", True),
     ]
     lines = "\n".join(card_lines(detail))
-    assert "поручено М.А. Протасову, срок" in lines
-    assert "поручено А.В. Таболовой (ответственный)" in lines
+    assert "М.А.\xa0Протасов — срок" in lines
+    assert "А.В.\xa0Таболова (ответственный)" in lines and "Поручение " in lines
     # answered by our letter; the other done with a note
     answer = register_letter(registry, make_card(date=dt.date(2025, 11, 19)))
     assert complete_incoming(registry, first.id, reply=answer.number, today=later) == "Дан ответ"

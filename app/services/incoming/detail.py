@@ -18,13 +18,40 @@ from app.support import clock
 from app.support.text import date_ru, initials_name
 from db.engine import Database
 from db.models import (
+    IncomingAssignment,
     IncomingFile,
     IncomingLetter,
     Letter,
     LetterAddressee,
     ReportControl,
+    Resolution,
+    Staff,
     StoredFile,
 )
+
+
+@dataclass(frozen=True)
+class TaskEventLine:
+    kind: str  # progress | extended | done | off_control | reminded
+    day: dt.date
+    person: str  # who: the executor who reported, the author who changed the term
+    note: str
+    old_due: dt.date | None = None
+    new_due: dt.date | None = None
+    file_id: int | None = None
+    file_name: str = ""
+
+    def text(self) -> str:
+        who = f" {self.person}" if self.person else ""
+        file = f" [{self.file_name}]" if self.file_name else ""
+        note = f": {self.note}" if self.note else ""
+        if self.kind == "extended":
+            old = date_ru(self.old_due) if self.old_due else "без срока"
+            new = date_ru(self.new_due) if self.new_due else ""
+            return f"{date_ru(self.day)} срок {old} → {new}, изменил{who}{note}"
+        label = {"progress": "ход исполнения", "done": "исполнено", "reminded": "напоминание",
+                 "off_control": "снято с контроля"}.get(self.kind, self.kind)  # fmt: skip
+        return f"{date_ru(self.day)} {label}{who}{note}{file}"
 
 
 @dataclass(frozen=True)
@@ -36,6 +63,47 @@ class AssignmentLine:
     task: str
     due: dt.date | None
     overdue: bool
+    id: int = 0
+    resolution_id: int | None = None
+    first_due: dt.date | None = None
+    done_date: dt.date | None = None
+    done_note: str = ""
+    events: list[TaskEventLine] = field(default_factory=list)
+
+    def line(self) -> str:
+        """«Р.А. Чекушов (ответственный) — срок 15.01.2026 — исполнено 15.01.2026: …»."""
+        parts = [self.executor + (" (ответственный)" if self.responsible else "")]
+        if self.due:
+            moved = f" (первый срок {date_ru(self.first_due)})" if (
+                self.first_due and self.first_due != self.due) else ""  # fmt: skip
+            parts.append(f"срок {date_ru(self.due)}{moved}")
+        if self.done_date:
+            late = (self.done_date - self.due).days if self.due else 0
+            tail = f", опоздание {late} дн." if late > 0 else ""
+            note = f": {self.done_note}" if self.done_note else ""
+            parts.append(f"исполнено {date_ru(self.done_date)}{tail}{note}")
+        elif self.overdue:
+            parts.append("просрочено")
+        return " — ".join(parts)
+
+
+@dataclass(frozen=True)
+class ResolutionLine:
+    id: int
+    parent_id: int | None
+    author: str  # «М.А. Протасов»; "" : given by the clerk without a resolution's author
+    author_code: str
+    day: dt.date
+    text: str
+    on_control: bool
+
+    def line(self) -> str:
+        control = ", контроль" if self.on_control else ""
+        parent = f" к резолюции {self.parent_id}" if self.parent_id else ""
+        text = f": {self.text}" if self.text else ""
+        if not self.author:  # given by the clerk (``incoming assign``)
+            return f"Поручение {self.id} ({date_ru(self.day)}{control}){text}"
+        return f"Резолюция {self.id} ({self.author}, {date_ru(self.day)}{control}){parent}{text}"
 
 
 @dataclass(frozen=True)
@@ -80,6 +148,7 @@ class IncomingDetail:
     answered_by: LinkedLetter | None = None
     report: str = ""  # «отчет адресата … по письму № … получен»
     assignments: list[AssignmentLine] = field(default_factory=list)
+    resolutions: list[ResolutionLine] = field(default_factory=list)
     files: list[FileLine] = field(default_factory=list)
     signature: str = ""  # the document's detached signature checked against it ("" : none came)
 
@@ -105,6 +174,47 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+def _short(person: Staff | None) -> str:
+    if person is None:
+        return ""
+    return initials_name(person.last_name, person.first_name, person.middle_name)
+
+
+def _assignment(a: IncomingAssignment, on_control: bool, today: dt.date) -> AssignmentLine:
+    return AssignmentLine(
+        executor=_short(a.executor),
+        executor_code=a.executor.code,
+        executor_dative=person_dative(
+            a.executor.last_name, a.executor.first_name, a.executor.middle_name, ""
+        ),
+        responsible=a.responsible,
+        task=a.task,
+        due=a.due_date,
+        overdue=on_control
+        and a.done_date is None
+        and a.due_date is not None
+        and a.due_date < today,
+        id=a.id,
+        resolution_id=a.resolution_id,
+        first_due=a.first_due,
+        done_date=a.done_date,
+        done_note=a.done_note,
+        events=[
+            TaskEventLine(
+                e.kind,
+                e.day,
+                _short(e.person),
+                e.note,
+                e.old_due,
+                e.new_due,
+                e.file_id,
+                e.file.name if e.file is not None else "",
+            )
+            for e in a.events
+        ],
+    )
 
 
 def _linked(letter: Letter | None) -> LinkedLetter | None:
@@ -144,21 +254,22 @@ def incoming_detail(
             answered_by=_linked(
                 session.get(Letter, row.answered_by_id) if row.answered_by_id else None
             ),
-            assignments=[
-                AssignmentLine(
-                    executor=initials_name(
-                        a.executor.last_name, a.executor.first_name, a.executor.middle_name
-                    ),
-                    executor_code=a.executor.code,
-                    executor_dative=person_dative(
-                        a.executor.last_name, a.executor.first_name, a.executor.middle_name, ""
-                    ),
-                    responsible=a.responsible,
-                    task=a.task,
-                    due=a.due_date,
-                    overdue=on_control and a.due_date is not None and a.due_date < today,
+            assignments=[_assignment(a, on_control, today) for a in row.assignments],
+            resolutions=[
+                ResolutionLine(
+                    r.id,
+                    r.parent_id,
+                    _short(r.author),
+                    r.author.code if r.author else "",
+                    r.day,
+                    r.text,
+                    r.on_control,
                 )
-                for a in row.assignments
+                for r in session.scalars(
+                    select(Resolution)
+                    .where(Resolution.incoming_id == row.id)
+                    .order_by(Resolution.id)
+                )
             ],
             files=[
                 FileLine(f.id, f.file_id, f.name, size, f.pages, f.title)
@@ -232,11 +343,7 @@ def card_lines(d: IncomingDetail) -> list[str]:
     if d.note:
         lines.append(f"Примечание: {d.note}")
     lines.append(f"Исполнение: {d.execution_label}" + (" — просрочено" if d.overdue else ""))
-    for a in d.assignments:
-        due = f", срок {date_ru(a.due)}" if a.due else ""
-        lead = " (ответственный)" if a.responsible else ""
-        task = f": {a.task}" if a.task else ""
-        lines.append(f"  поручено {a.executor_dative}{lead}{due}{task}")
+    lines += resolution_tree(d)
     if d.reply_to:
         lines.append(
             f"Ответ на наше письмо № {d.reply_to.number} от {date_ru(d.reply_to.reg_date)}"
@@ -257,4 +364,33 @@ def card_lines(d: IncomingDetail) -> list[str]:
         pages = f", листов: {f.pages}" if f.pages else ""
         size = f"{f.size:,}".replace(",", "\u00a0")
         lines.append(f"  файл: {f.name} ({size} байт{pages})")
+    return lines
+
+
+def resolution_tree(d: IncomingDetail) -> list[str]:
+    """The resolutions as a tree — each with its executors, their terms, what they reported —
+    a deputy's under the resolution it follows; then what was given without a resolution."""
+    lines: list[str] = []
+    by_resolution: dict[int | None, list[AssignmentLine]] = {}
+    for a in d.assignments:
+        by_resolution.setdefault(a.resolution_id, []).append(a)
+
+    def tasks(items: list[AssignmentLine], indent: str) -> None:
+        for a in items:
+            lines.append(f"{indent}{a.line()}")
+            lines.extend(f"{indent}    {e.text()}" for e in a.events if e.kind != "done")
+
+    def branch(parent: int | None, indent: str) -> None:
+        for r in d.resolutions:
+            if r.parent_id == parent:
+                lines.append(f"{indent}{r.line()}")
+                tasks(by_resolution.get(r.id, []), indent + "  ")
+                branch(r.id, indent + "  ")
+
+    branch(None, "  ")
+    for a in by_resolution.get(None, []):
+        due = f", срок {date_ru(a.due)}" if a.due else ""
+        lead = " (ответственный)" if a.responsible else ""
+        task = f": {a.task}" if a.task else ""
+        lines.append(f"  поручено {a.executor_dative}{lead}{due}{task}")
     return lines
