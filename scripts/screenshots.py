@@ -259,8 +259,20 @@ def _incoming(demo, window, shoot, out: Path) -> None:  # type: ignore[no-untype
 
     first = incoming_id_by_number(demo, "1-вх")
     _stamped_page(demo, first, out)
+    _resolutions(demo, first)
     card = IncomingCardDialog(demo, first, window)
-    shoot(card, "incoming-card.png", (760, 460))
+    shoot(card, "incoming-card.png", (760, 560))
+    from ui.dialogs.resolution_dialogs import ResolutionDialog
+
+    form = ResolutionDialog(demo, card.detail, card)
+    form.author_combo.setCurrentIndex(form.author_combo.findData("protasov"))
+    form.text_edit.setPlainText("Подготовить предложения в план мероприятий к совещанию")
+    form.table.removeRow(0)
+    for code, term in (("chekushov", "+10"), ("starchikova", "26.12.2025"),
+                       ("tabolova", "26.12.2025")):  # fmt: skip
+        form.add_executor(code, term)
+    shoot(form, "incoming-resolution.png", (720, 560))
+    form.close()
     card.close()
     _arrivals(demo, window, shoot)
     dialog = IncomingDialog(demo, window)
@@ -273,6 +285,27 @@ def _incoming(demo, window, shoot, out: Path) -> None:  # type: ignore[no-untype
     dialog.reply_edit.setText("1893/5")
     shoot(dialog, "incoming-register.png", (760, 600))
     dialog.close()
+
+
+def _resolutions(demo, incoming_id: int) -> None:  # type: ignore[no-untyped-def]
+    """The head's resolution on the letter, the deputy's to their person, a progress note."""
+    import datetime as dt
+
+    from app.rules.executor_terms import ExecutorTerm
+    from app.services.incoming.resolutions import ResolutionData, resolve_incoming
+    from app.services.incoming.tasks import add_progress
+
+    head = resolve_incoming(demo, incoming_id, ResolutionData(
+        [ExecutorTerm("chekushov", dt.date(2025, 12, 17)),
+         ExecutorTerm("tabolova", dt.date(2025, 12, 19))],
+        text="Подготовить предложения в план мероприятий", author="protasov",
+        responsible="chekushov",
+    ))  # fmt: skip
+    resolve_incoming(demo, incoming_id, ResolutionData(
+        [ExecutorTerm("starchikova", dt.date(2025, 12, 15))], text="Свести сведения отделов",
+        author="chekushov", parent=head.resolution_id,
+    ))  # fmt: skip
+    add_progress(demo, incoming_id, "starchikova", "Запрошены сведения у отделов")
 
 
 def _journal(demo, window, shoot, tmp: Path, app) -> None:  # type: ignore[no-untyped-def]

@@ -9,7 +9,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -28,7 +27,8 @@ from tests.support.medo import assert_valid_message, sign_and_send
 from tests.support.registries import Fresh
 from ui import file_dialogs
 from ui.dialogs.arrivals_dialog import ArrivalsDialog
-from ui.dialogs.incoming_dialogs import AssignDialog, IncomingDialog
+from ui.dialogs.incoming_dialogs import IncomingDialog
+from ui.dialogs.resolution_dialogs import ResolutionDialog
 
 pytestmark = pytest.mark.usefixtures("program_date")  # the demo's day: its certificates are valid
 
@@ -119,10 +119,9 @@ def test_the_queue_from_fetch_to_registration_and_refusal(
         org = get_organization(receiver)
         assert org is not None
         save_organization(receiver, replace(org, medo_notify_executor=True))
-        assign = AssignDialog(receiver, detail, window)
+        assign = ResolutionDialog(receiver, detail, window)
         qtbot.addWidget(assign)
-        assign.executors.item(0).setCheckState(Qt.CheckState.Checked)
-        assign.save()
+        assign.save()  # the first of the staff, no term
         assert assign.told[0], assign.told[1]
         (told,) = [p for p in outbox.iterdir() if p != notice]
         assert b"executorAssigned" in (told / "message.xml").read_bytes()

@@ -4,11 +4,18 @@ with a resolution and its execution, and «Ответить»."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QMessageBox,
+    QRadioButton,
+)
 from pytestqt.qtbot import QtBot
 
 from app.services.incoming.detail import incoming_detail
@@ -18,12 +25,12 @@ from db.engine import Database
 from tests.gui.driving import settle, shown_window, type_text
 from ui import file_dialogs
 from ui.dialogs.incoming_dialogs import (
-    AssignDialog,
     DoneDialog,
     IncomingCardDialog,
     IncomingDialog,
 )
 from ui.dialogs.letter_dialog import LetterDialog
+from ui.dialogs.resolution_dialogs import ExtendDialog, ProgressDialog, ResolutionDialog
 from ui.main_window import MainWindow
 
 DEMO_DAY = "2025-12-05"  # the day the demo's dates were written for
@@ -133,27 +140,61 @@ def test_the_card_resolution_and_execution(
     assert not card.done_button.isEnabled()
     fresh = IncomingCardDialog(demo_db, incoming_id_by_number(demo_db, "1-вх"), window)
     qtbot.addWidget(fresh)
-    assign = AssignDialog(demo_db, fresh.detail, fresh)
-    qtbot.addWidget(assign)
-    _ok(assign)  # nobody chosen: said in the form, the form stays
-    assert assign.error_label.text() == "Укажите исполнителя" and not assign.result()
-    for row in range(assign.executors.count()):
-        item = assign.executors.item(row)
-        if item.data(Qt.ItemDataRole.UserRole) == "protasov":
-            item.setCheckState(Qt.CheckState.Checked)
-    assign.task_edit.setPlainText("Проверить предложения")
-    _ok(assign)
-    assert assign.error_label.text() == "" and assign.result() == QDialog.DialogCode.Accepted
+    resolution = ResolutionDialog(demo_db, fresh.detail, fresh)
+    qtbot.addWidget(resolution)
+    resolution.table.removeRow(0)
+    _ok(resolution)  # nobody named: said in the form, the form stays
+    assert resolution.error_label.text() == "Укажите исполнителя" and not resolution.result()
+    resolution.author_combo.setCurrentIndex(resolution.author_combo.findData("protasov"))
+    resolution.text_edit.setPlainText("Проверить предложения")
+    resolution.add_executor("chekushov", "+5")
+    resolution.add_executor("tabolova", "31.12.2025")
+    lead = resolution.table.cellWidget(1, 2)
+    assert isinstance(lead, QRadioButton)
+    lead.setChecked(True)  # Таболова answers for it; Чекушов no longer
+    assert [r[2] for r in resolution.rows()] == [False, True]
+    _ok(resolution)
+    assert resolution.error_label.text() == "", resolution.error_label.text()
+    assert resolution.result() == QDialog.DialogCode.Accepted
     fresh.reload()
     # (the text box gives a no-break space back as a space)
-    assert "М.А. Протасов (ответственный) — срок" in fresh.text.toPlainText()
+    text = fresh.text.toPlainText()
+    assert "Резолюция" in text and "(М.А. Протасов, " in text and "Проверить предложения" in text
+    assert "Р.А. Чекушов — срок 12.12.2025" in text  # five working days from 05.12
+    assert "А.В. Таболова (ответственный) — срок 31.12.2025" in text
+
+    progress = ProgressDialog(demo_db, fresh.detail, fresh)
+    qtbot.addWidget(progress)
+    progress.executor_combo.setCurrentIndex(progress.executor_combo.findData("chekushov"))
+    progress.note_edit.setPlainText("Запрошены сведения")
+    _ok(progress)
+    extend = ExtendDialog(demo_db, fresh.detail, fresh)
+    qtbot.addWidget(extend)
+    extend.executor_combo.setCurrentIndex(extend.executor_combo.findData("chekushov"))
+    assert extend.by_combo.currentData() == "protasov"  # the resolution's author, filled in
+    extend.due_edit.set_date(dt.date(2025, 12, 19))
+    _ok(extend)  # no reason: said, the form stays
+    assert "причину" in extend.error_label.text()
+    extend.reason_edit.setText("Ждем сведения")
+    _ok(extend)
+    assert extend.result() == QDialog.DialogCode.Accepted
+    fresh.reload()
+    text = fresh.text.toPlainText()
+    assert "срок 19.12.2025 (первый срок 12.12.2025)" in text and "Запрошены сведения" in text
+
+    part = DoneDialog(demo_db, fresh.detail, fresh)
+    qtbot.addWidget(part)
+    part.part_combo.setCurrentIndex(part.part_combo.findData("chekushov"))
+    _ok(part)
+    fresh.reload()
+    assert "Исполнение: На контроле" in fresh.text.toPlainText()
     done = DoneDialog(demo_db, fresh.detail, fresh)
     qtbot.addWidget(done)
     done.note_edit.setPlainText("Предложения направлены")
     _ok(done)
     fresh.reload()
     assert "Исполнение: Исполнено" in fresh.text.toPlainText()
-    assert not fresh.done_button.isEnabled()
+    assert not fresh.done_button.isEnabled() and not fresh.execution_button.isEnabled()
 
 
 def _ok(dialog: QDialog) -> None:

@@ -229,13 +229,15 @@ def test_an_incoming_letter_registered_and_assigned_by_keys_only(
     qtbot: QtBot, demo_db: Database
 ) -> None:
     """Ctrl+I: the sender from the directory, their number and date, the heading, Enter; then
-    Ctrl+2 to «Входящие» (its search), the number, Tab and Enter to the card, Tab to «Поручить…»,
-    Space, an executor ticked with ↓ and Space, Enter — no mouse event."""
+    Ctrl+2 to «Входящие» (its search), the number, Tab and Enter to the card, Tab to
+    «Резолюция…», Space, the author chosen with ↓, Tab to the first executor's term, «+5», Enter —
+    no mouse event."""
     from sqlalchemy import select
 
     from db.models import IncomingAssignment, IncomingLetter
     from tests.gui.driving import shown_window
-    from ui.dialogs.incoming_dialogs import AssignDialog, IncomingCardDialog, IncomingDialog
+    from ui.dialogs.incoming_dialogs import IncomingCardDialog, IncomingDialog
+    from ui.dialogs.resolution_dialogs import ResolutionDialog
 
     window = shown_window(qtbot, demo_db)
     window.activateWindow()
@@ -280,23 +282,24 @@ def test_an_incoming_letter_registered_and_assigned_by_keys_only(
     table = _tab_to(qtbot, lambda w: w is tab.table)
     assigned: list[str] = []
 
-    def assign(dialog: AssignDialog) -> None:
-        executors = _tab_to(qtbot, lambda w: w is dialog.executors)
-        qtbot.keyClick(executors, Qt.Key.Key_Down)
-        qtbot.keyClick(executors, Qt.Key.Key_Space)
-        assigned.append(str(dialog.chosen()))
-        qtbot.keyClick(executors, Qt.Key.Key_Return)
+    def assign(dialog: ResolutionDialog) -> None:
+        author = _tab_to(qtbot, lambda w: w is dialog.author_combo)
+        qtbot.keyClick(author, Qt.Key.Key_Down)  # the first of the staff
+        term = _tab_to(qtbot, lambda w: w is dialog.table.cellWidget(0, 1))
+        _type(term, "+5")
+        assigned.append(dialog.rows()[0][0])
+        qtbot.keyClick(term, Qt.Key.Key_Return)
 
     def card(dialog: IncomingCardDialog) -> None:
         assert dialog.incoming_id == incoming_id
         button = _tab_to(qtbot, lambda w: w is dialog.assign_button)
-        when_open(qtbot, AssignDialog, assign)
+        when_open(qtbot, ResolutionDialog, assign)
         qtbot.keyClick(button, Qt.Key.Key_Space)
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
 
     when_open(qtbot, IncomingCardDialog, card)
     qtbot.keyClick(table, Qt.Key.Key_Return)
-    assert assigned and assigned[0] != "[]"
+    assert assigned and assigned[0]
     with demo_db.read() as session:
         tasks = session.scalars(
             select(IncomingAssignment).where(IncomingAssignment.incoming_id == incoming_id)

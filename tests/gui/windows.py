@@ -104,9 +104,15 @@ FACTORIES: dict[str, Callable[[Database, Path], QDialog]] = {
     "ui.dialogs.incoming_dialogs.IncomingCardDialog": lambda db, _t: _d(
         "incoming_dialogs.IncomingCardDialog"
     )(db, _incoming(db).id),
-    "ui.dialogs.incoming_dialogs.AssignDialog": lambda db, _t: _d("incoming_dialogs.AssignDialog")(
-        db, _incoming(db)
-    ),
+    "ui.dialogs.resolution_dialogs.ResolutionDialog": lambda db, _t: _d(
+        "resolution_dialogs.ResolutionDialog"
+    )(db, _incoming(db)),
+    "ui.dialogs.resolution_dialogs.ProgressDialog": lambda db, _t: _d(
+        "resolution_dialogs.ProgressDialog"
+    )(db, _incoming(db)),
+    "ui.dialogs.resolution_dialogs.ExtendDialog": lambda db, _t: _d(
+        "resolution_dialogs.ExtendDialog"
+    )(db, _incoming(db)),
     "ui.dialogs.incoming_dialogs.DoneDialog": lambda db, _t: _d("incoming_dialogs.DoneDialog")(
         db, _incoming(db)
     ),

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, QSize, Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -33,7 +33,6 @@ from app.rules.states import Execution, LetterStatus
 from app.services.files.stored_files import save_stored_file
 from app.services.incoming.cards import DELIVERIES, IncomingCard
 from app.services.incoming.detail import IncomingDetail, card_lines, incoming_detail
-from app.services.incoming.medo_notify import tell_assigned
 from app.services.incoming.registration import (
     DuplicateIncoming,
     RegisteredIncoming,
@@ -43,17 +42,22 @@ from app.services.incoming.registration import (
     register_incoming,
     update_incoming,
 )
-from app.services.incoming.resolutions import assign_incoming
-from app.services.organization.profile import list_journals, list_staff
+from app.services.incoming.tasks import complete_task
+from app.services.organization.profile import list_journals
 from app.support import clock
 from app.support.errors import UserError
-from app.support.text import initials_name, parse_date_ru
+from app.support.text import parse_date_ru
 from db.engine import Database
 from ui import palette
 from ui.dialogs.incoming_mark_menu import MarkButton
+from ui.dialogs.resolution_dialogs import (
+    ExtendDialog,
+    ProgressDialog,
+    ResolutionDialog,
+    part_choice,
+)
 from ui.fit import open_sized
 from ui.read_only import writes
-from ui.widgets.due_date_edit import DueDateEdit
 from ui.widgets.recipient_picker import RecipientPicker
 
 TITLE = "Входящее письмо"
@@ -353,8 +357,16 @@ class IncomingCardDialog(QDialog):
         self.files_list.setMaximumHeight(90)
         self.files_list.itemDoubleClicked.connect(self._save_file)
         row = QHBoxLayout()
-        self.assign_button = QPushButton("Поручить…")
+        self.assign_button = QPushButton("Резолюция…")
+        self.assign_button.setToolTip(
+            "Резолюция: автор, текст, исполнители — у каждого свой срок, ответственный, контроль"
+        )
         self.assign_button.clicked.connect(self._assign)
+        self.execution_button = QPushButton("Ход исполнения")
+        execution = QMenu(self.execution_button)
+        execution.addAction("Отметка исполнителя…", lambda: self._task(ProgressDialog))
+        execution.addAction("Изменить срок…", lambda: self._task(ExtendDialog))
+        self.execution_button.setMenu(execution)
         self.done_button = QPushButton("Исполнено…")
         self.done_button.clicked.connect(self._done)
         self.edit_button = QPushButton("Изменить…")
@@ -373,8 +385,8 @@ class IncomingCardDialog(QDialog):
         close = QPushButton("Закрыть")
         close.clicked.connect(self.accept)
         buttons = (
-            self.assign_button, self.done_button, self.reply_button, self.edit_button,
-            self.annul_button,
+            self.assign_button, self.execution_button, self.done_button, self.reply_button,
+            self.edit_button, self.annul_button,
         )  # fmt: skip
         for button in buttons:
             writes(button)
@@ -405,6 +417,9 @@ class IncomingCardDialog(QDialog):
         annulled = self.detail.status == LetterStatus.ANNULLED
         writable = not self.db.read_only and not annulled
         self.done_button.setEnabled(writable and not finished)
+        self.execution_button.setEnabled(
+            writable and any(a.done_date is None for a in self.detail.assignments)
+        )
         for button in (
             self.assign_button, self.reply_button, self.edit_button, self.annul_button,
             self.attach_button,
@@ -412,13 +427,23 @@ class IncomingCardDialog(QDialog):
             button.setEnabled(writable)
 
     def _assign(self) -> None:
-        dialog = AssignDialog(self.db, self.detail, self)
+        dialog = ResolutionDialog(self.db, self.detail, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.reload()
             self.changed.emit()
             written, said = dialog.told
-            if said and not written:  # the assignment stands; the notification did not go
-                QMessageBox.warning(self, self.windowTitle(), f"Поручено, но {said}")
+            if said and not written:  # the resolution stands; the notification did not go
+                QMessageBox.warning(self, self.windowTitle(), f"Резолюция записана, но {said}")
+            if dialog.warnings:
+                QMessageBox.information(self, self.windowTitle(), "\n".join(dialog.warnings))
+
+    def _task(self, kind: type[ProgressDialog] | type[ExtendDialog]) -> None:
+        dialog = kind(self.db, self.detail, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.reload()
+            self.changed.emit()
+            if dialog.warnings:
+                QMessageBox.information(self, self.windowTitle(), "\n".join(dialog.warnings))
 
     def _done(self) -> None:
         if DoneDialog(self.db, self.detail, self).exec() == QDialog.DialogCode.Accepted:
@@ -512,72 +537,14 @@ class _ActionDialog(QDialog):
         raise NotImplementedError
 
 
-class AssignDialog(_ActionDialog):
-    """«Поручить»: executors (one responsible), a task and a due date."""
-
-    def __init__(self, db: Database, detail: IncomingDetail, parent: QWidget | None = None) -> None:
-        super().__init__(db, detail, f"Поручение по входящему № {detail.number}", parent)
-        self.told: tuple[bool, str] = (False, "")
-        form = self.form
-        self.executors = QListWidget()
-        self.executors.setMaximumHeight(140)
-        self.responsible_combo = QComboBox()
-        for person in list_staff(db, active_only=True):
-            name = initials_name(person.last_name, person.first_name, person.middle_name)
-            item = QListWidgetItem(name)
-            item.setData(Qt.ItemDataRole.UserRole, person.code)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.executors.addItem(item)
-            self.responsible_combo.addItem(name, person.code)
-        self.executors.itemChanged.connect(self._checked)
-        form.addRow("Исполнители", self.executors)
-        form.addRow("Ответственный", self.responsible_combo)
-        self.task_edit = QPlainTextEdit()
-        self.task_edit.setTabChangesFocus(True)  # Tab moves on, as in every field
-        self.task_edit.setMaximumHeight(80)
-        form.addRow("Поручение", self.task_edit)
-        self.due_check = QCheckBox("на контроль со сроком")
-        self.due_check.setChecked(True)
-        self.due_edit = DueDateEdit(clock.today() + dt.timedelta(days=10))
-        self.due_check.toggled.connect(self.due_edit.setEnabled)
-        form.addRow(self.due_check, self.due_edit)
-        self._finish_form()
-
-    def _checked(self, item: QListWidgetItem) -> None:
-        if item.checkState() == Qt.CheckState.Checked and not self.chosen()[1:]:
-            self.responsible_combo.setCurrentIndex(self.responsible_combo.findData(item.data(
-                Qt.ItemDataRole.UserRole
-            )))  # fmt: skip
-
-    def chosen(self) -> list[str]:
-        return [
-            str(self.executors.item(i).data(Qt.ItemDataRole.UserRole))
-            for i in range(self.executors.count())
-            if self.executors.item(i).checkState() == Qt.CheckState.Checked
-        ]
-
-    def save(self) -> None:
-        chosen = self.chosen()
-        responsible = self.responsible_combo.currentData()
-        assign_incoming(
-            self.db,
-            self.detail.id,
-            chosen,
-            due=self.due_edit.date() if self.due_check.isChecked() else None,
-            task=self.task_edit.toPlainText(),
-            responsible=responsible if responsible in chosen else None,
-        )
-        # the МЭДО sender told who executes it, when the settings ask for it
-        self.told = tell_assigned(self.db, self.detail.id)
-
-
 class DoneDialog(_ActionDialog):
     """«Исполнено»: answered by our letter, or done otherwise with a note."""
 
     def __init__(self, db: Database, detail: IncomingDetail, parent: QWidget | None = None) -> None:
         super().__init__(db, detail, f"Исполнение входящего № {detail.number}", parent)
         form = self.form
+        self.part_combo = part_choice(detail)
+        form.addRow("Исполнено", self.part_combo)
         self.reply_edit = QLineEdit()
         self.reply_edit.setPlaceholderText("номер нашего письма-ответа, если ответ дан письмом")
         form.addRow("Ответ письмом №", self.reply_edit)
@@ -588,9 +555,10 @@ class DoneDialog(_ActionDialog):
         self._finish_form()
 
     def save(self) -> None:
-        complete_incoming(
-            self.db,
-            self.detail.id,
-            reply=self.reply_edit.text().strip() or None,
-            note=self.note_edit.toPlainText(),
-        )
+        reply = self.reply_edit.text().strip() or None
+        part = self.part_combo.currentData()
+        if part is not None:  # one executor's part; the letter when every part is done
+            complete_task(self.db, self.detail.id, part, reply=reply,
+                          note=self.note_edit.toPlainText())  # fmt: skip
+            return
+        complete_incoming(self.db, self.detail.id, reply=reply, note=self.note_edit.toPlainText())
