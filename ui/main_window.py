@@ -39,6 +39,7 @@ from ui.mnemonics import give_mnemonics
 from ui.operation import attempt
 from ui.read_only import WRITES, lock_actions, lock_writes, writes
 from ui.signals import SignalHub
+from ui.tabs.execution_tab import ExecutionTab
 from ui.tabs.incoming_tab import IncomingTab
 from ui.tabs.list_tab import ListTab
 from ui.tabs.recipients_tab import RecipientsTab
@@ -70,6 +71,11 @@ class MainWindow(QMainWindow):
         self.hub.letters_changed.connect(self.registry_tab.refresh)
         self.hub.letters_changed.connect(self.incoming_tab.refresh)
         self.hub.letters_changed.connect(self.reports_tab.refresh)
+        self.hub.letters_changed.connect(self.execution_tab.refresh)
+        self.hub.profile_changed.connect(self.execution_tab.reload_staff)
+        self.execution_tab.incoming_requested.connect(self.incoming_desk.open_incoming)
+        self.execution_tab.letter_requested.connect(self.open_control)
+        self.execution_tab.discipline_requested.connect(self.open_discipline)
         self.hub.recipients_changed.connect(self.recipients_tab.refresh)
         self.hub.profile_changed.connect(self._update_profile_view)
         self.hub.profile_changed.connect(self.registry_tab.reload_journals)
@@ -124,11 +130,13 @@ class MainWindow(QMainWindow):
         self.incoming_tab = IncomingTab(self.db)
         self.recipients_tab = RecipientsTab(self.db)
         self.reports_tab = ReportsTab(self.db)
+        self.execution_tab = ExecutionTab(self.db)
         self.tabs.addTab(self.registry_tab, "Реестр исходящих")
         self.tabs.addTab(self.incoming_tab, "Входящие")
         self.tabs.addTab(self.recipients_tab, "Адресаты")
         self.tabs.addTab(self.reports_tab, "Контроль отчетов")
-        for index in range(self.tabs.count()):  # Ctrl+1 … Ctrl+4: a tab from anywhere
+        self.tabs.addTab(self.execution_tab, "Контроль исполнения")
+        for index in range(self.tabs.count()):  # Ctrl+1 … Ctrl+5: a tab from anywhere
             key = QKeySequence(f"Ctrl+{index + 1}")
             shortcut = QShortcut(key, self)
             shortcut.activated.connect(lambda i=index: self._to_tab(i))
@@ -142,8 +150,7 @@ class MainWindow(QMainWindow):
 
     def _build_central(self) -> None:
         self.notice = ControlNoticeBar()
-        self.notice.open_requested.connect(self.show_reports)
-        self.notice.incoming_requested.connect(self.show_overdue_incoming)
+        self.notice.open_requested.connect(self.show_overdue)
         self.welcome = WelcomeBanner()
         self.welcome.fill_requested.connect(self.open_settings)
         self.welcome.demo_requested.connect(self.house_desk.load_demo_data)
@@ -336,25 +343,25 @@ class MainWindow(QMainWindow):
         self.current_list_tab().focus_search()
 
     def update_control_notice(self) -> None:
-        """At start: a notice when reports are overdue or due within three days."""
-        from app.services.control.reports import control_notice
-        from app.services.incoming.listing import incoming_notice
+        """At start: one notice of what is overdue or due within three days — our tasks on
+        incoming letters and the reports owed to us."""
+        from app.services.execution.control_view import execution_notice
 
         try:
-            reports = control_notice(self.db).text
-            late = incoming_notice(self.db).overdue
-            incoming = f"входящих с просроченным сроком исполнения: {late}" if late else ""
-            text = "; ".join(t for t in (reports, incoming) if t)
-            self.notice.show_notice(
-                text[:1].upper() + text[1:], reports=bool(reports), incoming=bool(late)
-            )
+            self.notice.show_notice(execution_notice(self.db).text)
         except UserError:
             self.notice.show_notice("")
 
-    def show_overdue_incoming(self) -> None:
-        tab = self.incoming_tab
-        self.tabs.setCurrentWidget(tab)
-        tab.control_filter.setCurrentIndex(tab.control_filter.findData("overdue"))
+    def show_overdue(self) -> None:
+        self.tabs.setCurrentWidget(self.execution_tab)
+        self.execution_tab.show_overdue()
+
+    def open_discipline(self) -> None:
+        from ui.dialogs.discipline_dialog import DisciplineDialog
+
+        dialog = DisciplineDialog(self.db, self)
+        dialog.exec()
+        dialog.deleteLater()
 
     def show_reports(self) -> None:
         self.tabs.setCurrentWidget(self.reports_tab)

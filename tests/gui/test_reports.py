@@ -49,7 +49,7 @@ def card(qtbot: QtBot, window: MainWindow) -> ControlDialog:
 
 def test_notice_at_start_and_overview(window: MainWindow) -> None:
     assert window.notice.isVisible()
-    assert "просрочено отчетов: 82" in window.notice.text.text()
+    assert "отчетов адресатов — 82" in window.notice.text.text()
     assert overview(window) == (7, 82, 89)
     assert window.reports_tab.count_label.text() == "Писем: 1"
 

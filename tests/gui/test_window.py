@@ -49,7 +49,9 @@ def test_first_start_offers_setup_and_demo(window: MainWindow, qtbot: QtBot) -> 
 
 def test_tabs_and_menus(window: MainWindow) -> None:
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert titles == ["Реестр исходящих", "Входящие", "Адресаты", "Контроль отчетов"]
+    assert titles == [
+        "Реестр исходящих", "Входящие", "Адресаты", "Контроль отчетов", "Контроль исполнения",
+    ]  # fmt: skip
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert menus == ["Файл", "Правка", "Сервис", "Справка"]
 

@@ -82,6 +82,9 @@ FACTORIES: dict[str, Callable[[Database, Path], QDialog]] = {
     "ui.dialogs.control_dialogs.RemindDialog": lambda db, _t: _d("control_dialogs.RemindDialog")(
         _control(db), 1
     ),
+    "ui.dialogs.discipline_dialog.DisciplineDialog": lambda db, _t: _d(
+        "discipline_dialog.DisciplineDialog"
+    )(db),
     "ui.dialogs.dispatch_dialog.DispatchDialog": lambda db, t: _d("dispatch_dialog.DispatchDialog")(
         db, letter_id_by_number(db, "1893/5"), folder=t
     ),

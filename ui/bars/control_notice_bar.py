@@ -7,8 +7,10 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 
 class ControlNoticeBar(QFrame):
+    """One notice at start for everything with a term: our overdue tasks, the reports owed to
+    us, what comes due soon; its button opens «Контроль исполнения» on what is overdue."""
+
     open_requested = Signal()
-    incoming_requested = Signal()  # the overdue incoming letters
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -19,22 +21,16 @@ class ControlNoticeBar(QFrame):
         )
         self.text = QLabel(self)
         self.text.setWordWrap(True)
-        self.open_button = QPushButton("Открыть «Контроль отчетов»", self)
+        self.open_button = QPushButton("Открыть «Контроль исполнения»", self)
         self.open_button.clicked.connect(self.open_requested)
-        self.incoming_button = QPushButton("Открыть просроченные входящие", self)
-        self.incoming_button.clicked.connect(self.incoming_requested)
         self.hide_button = QPushButton("Скрыть", self)
         self.hide_button.clicked.connect(self.hide)
         layout = QHBoxLayout(self)
         layout.addWidget(self.text, 1)
         layout.addWidget(self.open_button)
-        layout.addWidget(self.incoming_button)
         layout.addWidget(self.hide_button)
         self.hide()
 
-    def show_notice(self, text: str, *, reports: bool = True, incoming: bool = False) -> None:
-        """``reports``/``incoming``: which part the text speaks of, and so which button shows."""
+    def show_notice(self, text: str) -> None:
         self.text.setText(f"<b>{text}</b>" if text else "")
-        self.open_button.setVisible(reports)
-        self.incoming_button.setVisible(incoming)
         self.setVisible(bool(text))

@@ -257,3 +257,41 @@ def _report_item(
         done=control.received_date if control.state not in OUTSTANDING else None,
         responsible=False,
     )
+
+
+NOTICE_DAYS = 3  # «срок в ближайшие 3 дня» in the notice at start
+
+
+@dataclass(frozen=True)
+class ExecutionNotice:
+    """What the program says at start, one notice for both sides: what is overdue — our tasks,
+    the reports owed to us — and what comes due within three days."""
+
+    tasks_overdue: int
+    reports_overdue: int
+    soon: int
+
+    @property
+    def text(self) -> str:
+        late = [
+            f"поручений по входящим — {self.tasks_overdue}" if self.tasks_overdue else "",
+            f"отчетов адресатов — {self.reports_overdue}" if self.reports_overdue else "",
+        ]
+        parts = []
+        if any(late):
+            parts.append("Просрочено: " + ", ".join(p for p in late if p))
+        if self.soon:
+            parts.append(f"срок в ближайшие {NOTICE_DAYS} дня: {self.soon}")
+        text = "; ".join(parts)
+        return text[:1].upper() + text[1:]
+
+
+def execution_notice(db: Database, *, today: dt.date | None = None) -> ExecutionNotice:
+    today = today or clock.today()
+    items = control_items(db, ControlQuery(due_within=NOTICE_DAYS, today=today))
+    late = [i for i in items if i.overdue(today)]
+    return ExecutionNotice(
+        tasks_overdue=sum(1 for i in late if i.kind == INCOMING),
+        reports_overdue=sum(1 for i in late if i.kind == REPORT),
+        soon=len(items) - len(late),
+    )

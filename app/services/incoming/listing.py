@@ -249,7 +249,9 @@ def incoming_notice(db: Database, *, today: dt.date | None = None) -> IncomingNo
             session.scalar(
                 select(func.count(func.distinct(IncomingAssignment.incoming_id)))
                 .join(IncomingLetter, IncomingLetter.id == IncomingAssignment.incoming_id)
-                .where(on, IncomingAssignment.due_date < today)
+                .where(
+                    on, IncomingAssignment.due_date < today, IncomingAssignment.done_date.is_(None)
+                )
             )
             or 0
         )
