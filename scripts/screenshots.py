@@ -109,6 +109,7 @@ def main() -> int:
     shoot(building.dialog, "index-progress.png", (560, 170))
     building.close()
     _incoming(demo, window, shoot, out)
+    _execution(demo, window, shoot)
     window.tabs.setCurrentWidget(window.recipients_tab)
     window.recipients_tab.side.setCurrentIndex(1)
     shoot(window, "recipients-lists.png")
@@ -306,6 +307,34 @@ def _resolutions(demo, incoming_id: int) -> None:  # type: ignore[no-untyped-def
         author="chekushov", parent=head.resolution_id,
     ))  # fmt: skip
     add_progress(demo, incoming_id, "starchikova", "Запрошены сведения у отделов")
+
+
+def _execution(demo, window, shoot) -> None:  # type: ignore[no-untyped-def]
+    """«Контроль исполнения»: the list, the week, the month; the discipline report."""
+    import datetime as dt
+
+    from ui.dialogs.discipline_dialog import DisciplineDialog
+
+    tab = window.execution_tab
+    window.tabs.setCurrentWidget(tab)
+    tab.show_combo.setCurrentIndex(tab.show_combo.findData("all"))
+    tab.background.wait()
+    shoot(window, "execution.png")
+    tab.view_combo.setCurrentIndex(1)
+    tab.forward_button.click()
+    tab.forward_button.click()  # the week of the resolutions' terms
+    tab.background.wait()
+    shoot(window, "execution-week.png")
+    tab.view_combo.setCurrentIndex(2)
+    tab.background.wait()
+    shoot(window, "execution-month.png")
+    tab.view_combo.setCurrentIndex(0)
+    dialog = DisciplineDialog(demo, window)
+    dialog.from_edit.setDate(dt.date(2025, 11, 1))
+    dialog.to_edit.setDate(dt.date(2025, 12, 31))
+    dialog.background.wait()
+    shoot(dialog, "discipline.png", (900, 420))
+    dialog.close()
 
 
 def _journal(demo, window, shoot, tmp: Path, app) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QSize
+from PySide6.QtCore import QDate, QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,8 +34,11 @@ from ui.background import Background, message_of
 from ui.fit import open_sized
 
 TITLE = "Сводка по исполнительской дисциплине"
-COLUMNS = ("", "Поручено", "В срок", "С нарушением срока", "Среднее опоздание, дн.",
-           "Не исполнено", "Из них просрочено")  # fmt: skip
+COLUMNS = ("", "Поручено", "В срок", "С нарушением", "Опоздание, дн. (ср.)", "Не исполнено",
+           "Просрочено")  # fmt: skip
+
+
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 def last_month(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -77,7 +80,9 @@ class DisciplineDialog(QDialog):
         self.table.setAccessibleName(TITLE)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.said = QLabel()
         self.said.setWordWrap(True)
         xlsx = QPushButton("Сохранить XLSX…")
@@ -124,7 +129,12 @@ class DisciplineDialog(QDialog):
             cells = (row.name, row.assigned, row.on_time, row.late, row.avg_days_late,
                      row.outstanding, row.overdue)  # fmt: skip
             for c, value in enumerate(cells):
-                item = QTableWidgetItem(str(value).replace(".", ","))
+                text = str(value).replace(".", ",") if isinstance(value, float) else str(value)
+                item = QTableWidgetItem(text)
+                if c:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                 if not row.executor:
                     item.setFont(bold)
                 self.table.setItem(r, c, item)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -35,7 +36,7 @@ from app.services.execution.control_view import (
 )
 from app.services.organization.profile import list_staff
 from app.support import clock
-from app.support.text import WEEKDAYS_FULL, date_ru, initials_name
+from app.support.text import date_ru, initials_name
 from db.engine import Database
 from ui import palette
 from ui.background import Background, message_of
@@ -48,6 +49,7 @@ WITHIN = (("", "Любой срок"), ("7", "Срок в ближайшие 7 �
 COLUMNS = ("Вид", "Номер", "Дата", "Корреспондент", "Заголовок", "Исполнитель", "Автор",
            "Срок", "Состояние")  # fmt: skip
 VIEWS = ("Список", "Неделя", "Месяц")
+WEEKDAYS = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
 MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
           "октябрь", "ноябрь", "декабрь")  # fmt: skip
 SHOWN = 2000  # rows in the list: the rest are said to be there
@@ -86,6 +88,9 @@ class ExecutionTab(QWidget):
         for box in (self.show_combo, self.kind_combo, self.within_combo, self.executor_combo,
                     self.author_combo, self.department_combo):  # fmt: skip
             box.currentIndexChanged.connect(self.refresh)
+            # as wide as what they say, not stretched across the window
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            box.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.view_combo = _combo("Вид просмотра", tuple((v, v) for v in VIEWS))
         self.view_combo.currentIndexChanged.connect(self._view_changed)
         self.back_button = QPushButton("◀")
@@ -96,6 +101,8 @@ class ExecutionTab(QWidget):
         self.forward_button = QPushButton("▶")
         self.forward_button.setAccessibleName("Позже")
         self.forward_button.clicked.connect(lambda: self._move(1))
+        for arrow in (self.back_button, self.forward_button):
+            arrow.setMaximumWidth(36)
         self.discipline_button = QPushButton("Сводка по дисциплине…")
         self.discipline_button.clicked.connect(self.discipline_requested)
         self.period_label = QLabel()
@@ -116,6 +123,8 @@ class ExecutionTab(QWidget):
         self.calendar.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.calendar.verticalHeader().hide()
         self.calendar.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # the weeks share the height of the tab, as on a wall calendar
+        self.calendar.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.calendar.setWordWrap(True)
         self.calendar.doubleClicked.connect(
             lambda index: self._open_day(index.row(), index.column())
@@ -237,7 +246,7 @@ class ExecutionTab(QWidget):
         for i in items:
             by_day.setdefault(i.due, []).append(i)
         self.calendar.setRowCount(days // 7)
-        self.calendar.setHorizontalHeaderLabels([w[:2].upper() for w in WEEKDAYS_FULL])
+        self.calendar.setHorizontalHeaderLabels(list(WEEKDAYS))
         week = self.view_combo.currentText() == "Неделя"
         for n in range(days):
             day = start + dt.timedelta(days=n)
@@ -260,9 +269,6 @@ class ExecutionTab(QWidget):
             if day == today:
                 item.setBackground(QColor("#fff4d6"))
             self.calendar.setItem(n // 7, n % 7, item)
-        self.calendar.resizeRowsToContents()
-        if week:
-            self.calendar.setRowHeight(0, max(self.calendar.rowHeight(0), 300))
 
     def _view_changed(self) -> None:
         listing = self.view_combo.currentText() == "Список"
