@@ -96,6 +96,7 @@ class ListTab(QWidget):
         return self.count(self._query)
 
     def _build_table(self) -> None:
+        self.model.setParent(self.table)  # deleted with its view, never before it (rows_view)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -15,6 +15,9 @@ def rows_view(
     model = PagedTableModel(columns, lambda offset, limit: [], lambda: 0)
     view = QTableView(parent)
     view.setObjectName(name)
+    # the model goes with its view: a model left to Python's collector was deleted while the
+    # view waited for its deferred deletion, and the view's destructor then crashed
+    model.setParent(view)
     view.setModel(model)
     view.verticalHeader().setVisible(False)
     view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
