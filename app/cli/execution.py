@@ -69,6 +69,15 @@ def add_control(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
     p.set_defaults(handler=_cmd_list)
 
     p = csub.add_parser(
+        "remind", help="напоминания исполнителям: срок в ближайшие 3 дня или прошел"
+    )
+    p.add_argument(
+        "--send", action="store_true", help="отправить исполнителям по e-mail (сервер из настроек)"
+    )
+    p.add_argument("--out", type=Path, metavar="DIR", help="папка для списка к печати (PDF)")
+    p.set_defaults(handler=_cmd_remind)
+
+    p = csub.add_parser(
         "discipline", help="сводка по исполнительской дисциплине за период (поручения по входящим)"
     )
     p.add_argument("--from", dest="date_from", type=date, required=True, metavar="DATE")
@@ -167,6 +176,39 @@ def _cmd_list(args: argparse.Namespace) -> int:
     for row in rows:
         print("\t".join(row))
     print(f"Всего: {len(items)}")
+    return 0
+
+
+def _cmd_remind(args: argparse.Namespace) -> int:
+    from app.services.execution.reminders import due_reminders, send_reminders, write_reminder_list
+    from app.support import clock
+    from app.support.errors import UserError
+    from app.support.text import date_ru
+
+    db = args.open_db(args)
+    if args.out is not None:
+        print(f"Список: {write_reminder_list(db, args.out)}")
+    if args.send:
+        done = send_reminders(db)
+        for line in done.sent:
+            print(f"отправлено\t{line}")
+        for line in done.not_sent:
+            print(f"не отправлено\t{line}")
+        if done.already:
+            print(f"Уже напомнено сегодня: {done.already}")
+        print(f"Писем отправлено: {len(done.sent)}")
+        if done.not_sent and not done.sent:
+            raise UserError("Ни одно напоминание не отправлено: " + "; ".join(done.not_sent))
+        return 0
+    if args.out is None:
+        today = clock.today()
+        reminders, already = due_reminders(db)
+        for r in reminders:
+            for i in r.items:
+                print(f"{r.name}\t{i.number}\t{i.subject[:70]}\t{date_ru(i.due)}\t"
+                      f"{i.state(today)}")  # fmt: skip
+        if already:
+            print(f"Уже напомнено сегодня: {already}")
     return 0
 
 

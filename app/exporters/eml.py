@@ -104,6 +104,8 @@ def build_message(mail: Mail) -> Message:
     text = MIMEText(mail.body, "plain", "utf-8", policy=POLICY)
     message.attach(text)
     for name, content in ((mail.attachment_name, mail.attachment), *mail.files):
+        if not name:
+            continue  # a message without the letter attached (a reminder)
         main, sub = mime_of(name).split("/", 1)
         part = MIMEBase(main, sub, policy=POLICY)
         part.set_payload(content)

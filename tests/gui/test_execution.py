@@ -136,3 +136,32 @@ def test_the_discipline_report_in_the_window(
     dialog.save(".xlsx")
     qtbot.waitUntil(target.exists, timeout=10_000)
     qtbot.waitUntil(lambda: dialog.said.text().startswith("Записано"), timeout=10_000)
+
+
+def test_the_reminders_list_from_the_tab(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """«Напоминания → Список к печати»: the PDF of whose term is near or passed, off the
+    window's thread; «Отправить» without the mail server's password says so in a box, nothing
+    marked."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.support.pdf_facts import page_lines
+
+    tab = window.execution_tab
+    monkeypatch.setattr(file_dialogs, "choose_folder", lambda *_a: tmp_path)
+    list_action, send_action = tab.remind_button.menu().actions()
+    list_action.trigger()
+    target = tmp_path / f"напоминания-{DAY}.pdf"
+    qtbot.waitUntil(target.exists, timeout=10_000)
+    assert "2-вх" in " ".join(page_lines(target.read_bytes()))
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *_a: said.append(text))
+    send_action.trigger()
+    qtbot.waitUntil(lambda: bool(said), timeout=10_000)
+    assert "пароль" in said[0]  # the demo names a server; no keyring holds its password here
+    assert tab.remind_button.isEnabled()
+    from db.models import TaskEvent
+
+    with window.db.read() as session:
+        assert session.query(TaskEvent).filter_by(kind="reminded").count() == 0

@@ -144,7 +144,8 @@ SERVICE_LAYERS: list[set[str]] = [
     {"registry"},
     {"control", "safety"},
     {"incoming", "output"},
-    {"arrivals", "dispatch", "execution", "journal"},
+    {"arrivals", "dispatch", "journal"},
+    {"execution"},  # over incoming tasks and outgoing reports; reminders by the dispatch's mail
     {"demo"},
 ]
 

@@ -315,3 +315,61 @@ def test_the_report_files_say_what_the_window_says(office: Database, tmp_path: P
     pages = page_lines(pdf.read_bytes())
     assert "Сводка по исполнительской дисциплине" in pages[0] and "Итого 4 2 1 4 1 1" in pages[0]
     assert "Исполнено в срок и с нарушением срока" in pages[-1]
+
+
+def test_reminders_are_printed_or_mailed_once_a_day(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Executors whose term is within three days or passed: a list to print, or one e-mail each
+    through a real SMTP server on loopback — and not again the same day."""
+    from aiosmtpd.controller import Controller
+
+    from app.services.execution.reminders import due_reminders, send_reminders
+    from app.services.organization.profile import get_organization, save_organization
+    from app.services.safety.opening import open_registry
+    from tests.support.pdf_facts import page_lines
+    from tests.support.smtp import SmtpHandler, free_port
+
+    path = tmp_path / "registry.db"
+    db = open_registry(str(path))
+    _staffed(db)
+    for person in list_staff(db):
+        if person.code in ("starchikova", "tabolova"):
+            save_staff(db, replace(person, email=f"{person.code}@example.ru"))
+    handler = SmtpHandler()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        org = get_organization(db)
+        assert org is not None
+        save_organization(db, replace(org, smtp_host="127.0.0.1", smtp_port=port,
+                                      smtp_security="none", smtp_login="",
+                                      mail_from="kanc@example.ru"))  # fmt: skip
+        # the demo on 08.12.2025: 2-вх (Старчикова, 28.11) overdue, 1-вх (Таболова and
+        # Старчикова, 09.12) due tomorrow
+        day = dt.date(2025, 12, 8)
+        reminders, _ = due_reminders(db, today=day)
+        assert {r.executor: len(r.items) for r in reminders} == {"starchikova": 2, "tabolova": 1}
+        done = send_reminders(db, today=day)
+        assert len(done.sent) == 2 and done.not_sent == [] and done.already == 0
+        to = sorted(str(m["To"]).split("<")[-1].rstrip(">") for m in handler.messages)
+        assert to == ["starchikova@example.ru", "tabolova@example.ru"]
+        body = next(m for m in handler.messages if "starchikova" in str(m["To"]))
+        text = body.get_body(("plain",)).get_content()
+        assert "входящее № 2-вх" in text and "просрочено" in text
+        again = send_reminders(db, today=day)  # the same day: nobody twice
+        assert again.sent == [] and again.already == 3 and len(handler.messages) == 2
+        assert len(send_reminders(db, today=day + dt.timedelta(days=1)).sent) == 2  # next day
+        db.dispose()
+        env = {**__import__("os").environ, "SECRETARIAT_TODAY": "2025-12-10"}
+        listed = run("control", "remind", "--out", str(tmp_path), db=path, env=env)
+        assert listed.returncode == 0, listed.stderr
+        pdf = tmp_path / "напоминания-2025-12-10.pdf"
+        assert "2-вх" in " ".join(page_lines(pdf.read_bytes()))
+        sent = run("control", "remind", "--send", db=path, env=env)
+        assert sent.returncode == 0 and "Писем отправлено: 2" in sent.stdout, sent.stderr
+        assert_user_error(run("control", "remind", "--out", str(tmp_path / "нет"), db=path,
+                              env=env), "папки нет")  # fmt: skip
+    finally:
+        controller.stop()

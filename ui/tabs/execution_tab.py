@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
+    QMessageBox,
     QPushButton,
     QSizePolicy,
     QStackedWidget,
@@ -38,8 +40,9 @@ from app.services.organization.profile import list_staff
 from app.support import clock
 from app.support.text import date_ru, initials_name
 from db.engine import Database
-from ui import palette
+from ui import file_dialogs, palette
 from ui.background import Background, message_of
+from ui.read_only import writes
 
 SHOW = (("open", "На контроле"), ("overdue", "Просроченные"),
         ("done_late", "Исполненные с нарушением срока"), ("all", "Все"))  # fmt: skip
@@ -105,6 +108,16 @@ class ExecutionTab(QWidget):
             arrow.setMaximumWidth(36)
         self.discipline_button = QPushButton("Сводка по дисциплине…")
         self.discipline_button.clicked.connect(self.discipline_requested)
+        self.remind_button = QPushButton("Напоминания")
+        self.remind_button.setToolTip(
+            "Исполнителям, у кого срок в ближайшие 3 дня или прошел: список к печати или e-mail "
+            "(не чаще раза в день)"
+        )
+        remind = QMenu(self.remind_button)
+        remind.addAction("Список к печати (PDF)…", self.print_reminders)
+        remind.addAction("Отправить исполнителям по e-mail", self.send_reminders)
+        self.remind_button.setMenu(remind)
+        writes(self.remind_button)
         self.period_label = QLabel()
         self.count_label = QLabel()
 
@@ -145,6 +158,7 @@ class ExecutionTab(QWidget):
             views.addWidget(part)
         views.addStretch(1)
         views.addWidget(self.count_label)
+        views.addWidget(self.remind_button)
         views.addWidget(self.discipline_button)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
@@ -335,6 +349,39 @@ class ExecutionTab(QWidget):
             item = self.items[row]
             signal = self.incoming_requested if item.kind == INCOMING else self.letter_requested
             signal.emit(item.ref_id)
+
+    def print_reminders(self) -> None:
+        from app.services.execution.reminders import write_reminder_list
+
+        folder = file_dialogs.choose_folder(self, "reminders", "Папка для списка напоминаний")
+        if folder is None:
+            return
+        db = self.db
+        self.background.run("remind", lambda: write_reminder_list(db, folder),
+                            lambda path: file_dialogs.announce_saved(path, "Список напоминаний"),
+                            self._remind_failed)  # fmt: skip
+
+    def send_reminders(self) -> None:
+        from app.services.execution.reminders import send_reminders
+
+        db = self.db
+        self.remind_button.setEnabled(False)
+        self.background.run("remind", lambda: send_reminders(db), self._reminded,
+                            self._remind_failed)  # fmt: skip
+
+    def _reminded(self, done: Any) -> None:
+        self.remind_button.setEnabled(True)
+        lines = [f"Писем отправлено: {len(done.sent)}", *done.sent]
+        if done.already:
+            lines.append(f"Уже напомнено сегодня: {done.already}")
+        if done.not_sent:
+            lines += ["", "Не отправлено:", *done.not_sent]
+        QMessageBox.information(self, "Напоминания", "\n".join(lines))
+        self.refresh()
+
+    def _remind_failed(self, error: Exception) -> None:
+        self.remind_button.setEnabled(True)
+        QMessageBox.warning(self, "Напоминания", message_of(error))
 
     def keyPressEvent(self, event: Any) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
