@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 
 from app.rules.executor_terms import ExecutorTerm
@@ -17,6 +17,7 @@ from app.services.incoming.tasks import complete_task
 from app.services.links.replies import incoming_id_by_number
 from db.engine import Database
 from tests.gui.driving import shown_window
+from tests.gui.qt_items import item
 from ui import file_dialogs
 from ui.dialogs.discipline_dialog import DisciplineDialog
 from ui.main_window import MainWindow
@@ -42,14 +43,14 @@ def window(qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> 
 def _rows(window: MainWindow) -> list[tuple[str, str, str]]:
     table = window.execution_tab.table
     return [
-        (table.item(r, 1).text(), table.item(r, 5).text(), table.item(r, 7).text())
+        (item(table, r, 1).text(), item(table, r, 5).text(), item(table, r, 7).text())
         for r in range(table.rowCount())
     ]
 
 
 def _cell(window: MainWindow, row: int, column: int) -> str:
-    item = window.execution_tab.calendar.item(row, column)
-    return item.text() if item is not None else ""
+    cell = window.execution_tab.calendar.item(row, column)
+    return cell.text() if cell is not None else ""
 
 
 def _loaded(qtbot: QtBot, window: MainWindow) -> None:
@@ -67,7 +68,7 @@ def test_the_view_filters_and_opens_a_card(
     rows = _rows(window)
     assert ("1-вх", "Р.А. Чекушов (отв.)", "10.12.2025") in [(n, e.replace("\xa0", " "), d)
                                                      for n, e, d in rows]  # fmt: skip
-    assert "Отчет" in {tab.table.item(r, 0).text() for r in range(tab.table.rowCount())}
+    assert "Отчет" in {item(tab.table, r, 0).text() for r in range(tab.table.rowCount())}
     # our tasks only, by the head's resolutions
     tab.kind_combo.setCurrentIndex(tab.kind_combo.findData("incoming"))
     tab.author_combo.setCurrentIndex(tab.author_combo.findData("protasov"))
@@ -77,7 +78,7 @@ def test_the_view_filters_and_opens_a_card(
     qtbot.waitUntil(lambda: tab.table.rowCount() == 0, timeout=10_000)
     tab.show_combo.setCurrentIndex(tab.show_combo.findData("all"))
     qtbot.waitUntil(lambda: tab.table.rowCount() == 2, timeout=10_000)
-    states = {tab.table.item(r, 8).text() for r in range(2)}
+    states = {item(tab.table, r, 8).text() for r in range(2)}
     assert states == {"осталось 7 дн.", "исполнено в срок"}
     # Enter on a row: the incoming letter's card
     opened: list[int] = []
@@ -115,21 +116,26 @@ def test_the_calendar_of_the_week_and_the_month(window: MainWindow, qtbot: QtBot
     qtbot.waitUntil(lambda: tab.period_label.text() == "", timeout=5000)
 
 
+def _header(dialog: DisciplineDialog) -> str:
+    header = dialog.table.horizontalHeaderItem(0)
+    return header.text() if header is not None else ""
+
+
 def test_the_discipline_report_in_the_window(
     window: MainWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     dialog = DisciplineDialog(window.db, window)
     qtbot.addWidget(dialog)
-    dialog.from_edit.setDate(dt.date(2025, 12, 1))
-    dialog.to_edit.setDate(dt.date(2025, 12, 31))
+    dialog.from_edit.setDate(QDate(2025, 12, 1))
+    dialog.to_edit.setDate(QDate(2025, 12, 31))
     qtbot.waitUntil(lambda: dialog.table.rowCount() > 0 and not dialog.said.text(), timeout=10_000)
-    rows = {dialog.table.item(r, 0).text(): r for r in range(dialog.table.rowCount())}
+    rows = {item(dialog.table, r, 0).text(): r for r in range(dialog.table.rowCount())}
     starchikova = next(r for name, r in rows.items() if "Старчикова" in name)
     # the demo's task of 09.12 is outstanding; the head's of 17.12 done on time
-    assert [dialog.table.item(starchikova, c).text() for c in (1, 2, 5)] == ["2", "1", "1"]
-    assert dialog.table.item(dialog.table.rowCount() - 1, 0).text() == "Итого"
+    assert [item(dialog.table, starchikova, c).text() for c in (1, 2, 5)] == ["2", "1", "1"]
+    assert item(dialog.table, dialog.table.rowCount() - 1, 0).text() == "Итого"
     dialog.by_combo.setCurrentIndex(1)
-    qtbot.waitUntil(lambda: dialog.table.horizontalHeaderItem(0).text() == "Подразделение",
+    qtbot.waitUntil(lambda: _header(dialog) == "Подразделение",
                     timeout=10_000)  # fmt: skip
     target = tmp_path / "сводка.xlsx"
     monkeypatch.setattr(file_dialogs, "save_file", lambda *_a: (target, "Excel (*.xlsx)"))

@@ -23,14 +23,16 @@ from app.services.links.replies import incoming_id_by_number
 from app.support import clock
 from db.engine import Database
 from tests.gui.driving import settle, shown_window, type_text
+from tests.gui.qt_items import item
 from ui import file_dialogs
-from ui.dialogs.incoming_dialogs import (
-    DoneDialog,
-    IncomingCardDialog,
-    IncomingDialog,
-)
+from ui.dialogs.incoming_dialogs import IncomingCardDialog, IncomingDialog
 from ui.dialogs.letter_dialog import LetterDialog
-from ui.dialogs.resolution_dialogs import ExtendDialog, ProgressDialog, ResolutionDialog
+from ui.dialogs.resolution_dialogs import (
+    DoneDialog,
+    ExtendDialog,
+    ProgressDialog,
+    ResolutionDialog,
+)
 from ui.main_window import MainWindow
 
 DEMO_DAY = "2025-12-05"  # the day the demo's dates were written for
@@ -76,8 +78,8 @@ def test_the_tab_searches_and_filters(window: MainWindow, qtbot: QtBot) -> None:
     assert window.tabs.currentWidget() is control
     assert control.show_combo.currentData() == "overdue"
     qtbot.waitUntil(lambda: control.table.rowCount() > 0, timeout=5000)
-    kinds = {control.table.item(r, 0).text() for r in range(control.table.rowCount())}
-    numbers = {control.table.item(r, 1).text() for r in range(control.table.rowCount())}
+    kinds = {item(control.table, r, 0).text() for r in range(control.table.rowCount())}
+    numbers = {item(control.table, r, 1).text() for r in range(control.table.rowCount())}
     assert "2-вх" in numbers and kinds == {"Входящее", "Отчет"}
 
 

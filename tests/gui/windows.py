@@ -116,7 +116,7 @@ FACTORIES: dict[str, Callable[[Database, Path], QDialog]] = {
     "ui.dialogs.resolution_dialogs.ExtendDialog": lambda db, _t: _d(
         "resolution_dialogs.ExtendDialog"
     )(db, _incoming(db)),
-    "ui.dialogs.incoming_dialogs.DoneDialog": lambda db, _t: _d("incoming_dialogs.DoneDialog")(
+    "ui.dialogs.resolution_dialogs.DoneDialog": lambda db, _t: _d("resolution_dialogs.DoneDialog")(
         db, _incoming(db)
     ),
     "ui.dialogs.journal_import_dialog.JournalImportDialog": lambda db, t: _d(

@@ -310,7 +310,7 @@ def test_the_report_files_say_what_the_window_says(office: Database, tmp_path: P
     values = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
     assert ["А.В.\xa0Таболова", 1, 0, 0, 0, 1, 1] in values
     assert ["Итого", 4, 2, 1, 4, 1, 1] in values
-    assert len(sheet._charts) == 1  # type: ignore[attr-defined]
+    assert len(sheet._charts) == 1
     pdf = export_discipline(office, *JAN, tmp_path / "d.pdf", today=REPORT_DAY)
     pages = page_lines(pdf.read_bytes())
     assert "Сводка по исполнительской дисциплине" in pages[0] and "Итого 4 2 1 4 1 1" in pages[0]

@@ -38,11 +38,9 @@ from app.services.incoming.registration import (
     RegisteredIncoming,
     annul_incoming,
     attach_to_incoming,
-    complete_incoming,
     register_incoming,
     update_incoming,
 )
-from app.services.incoming.tasks import complete_task
 from app.services.organization.profile import list_journals
 from app.support import clock
 from app.support.errors import UserError
@@ -51,10 +49,10 @@ from db.engine import Database
 from ui import palette
 from ui.dialogs.incoming_mark_menu import MarkButton
 from ui.dialogs.resolution_dialogs import (
+    DoneDialog,
     ExtendDialog,
     ProgressDialog,
     ResolutionDialog,
-    part_choice,
 )
 from ui.fit import open_sized
 from ui.read_only import writes
@@ -497,68 +495,3 @@ class IncomingCardDialog(QDialog):
             save_stored_file(self.db, file_id, Path(target))
         except UserError as exc:
             QMessageBox.warning(self, TITLE, str(exc))
-
-
-class _ActionDialog(QDialog):
-    """A small form that does one thing to an incoming letter: its fields, a red line for
-    what the service refused, OK and Cancel."""
-
-    def __init__(
-        self, db: Database, detail: IncomingDetail, title: str, parent: QWidget | None
-    ) -> None:
-        super().__init__(parent)
-        self.db = db
-        self.detail = detail
-        self.setWindowTitle(title)
-        self.form = QFormLayout(self)
-        self.error_label = QLabel()
-        self.error_label.setStyleSheet(f"color: {palette.ERROR};")
-        self.error_label.setWordWrap(True)
-
-    def _finish_form(self) -> None:
-        self.form.addRow(self.error_label)
-        box = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        box.accepted.connect(self._save)
-        box.rejected.connect(self.reject)
-        self.form.addRow(box)
-
-    def _save(self) -> None:
-        self.error_label.clear()
-        try:
-            self.save()
-        except UserError as exc:
-            self.error_label.setText(str(exc))
-            return
-        self.accept()
-
-    def save(self) -> None:
-        raise NotImplementedError
-
-
-class DoneDialog(_ActionDialog):
-    """«Исполнено»: answered by our letter, or done otherwise with a note."""
-
-    def __init__(self, db: Database, detail: IncomingDetail, parent: QWidget | None = None) -> None:
-        super().__init__(db, detail, f"Исполнение входящего № {detail.number}", parent)
-        form = self.form
-        self.part_combo = part_choice(detail)
-        form.addRow("Исполнено", self.part_combo)
-        self.reply_edit = QLineEdit()
-        self.reply_edit.setPlaceholderText("номер нашего письма-ответа, если ответ дан письмом")
-        form.addRow("Ответ письмом №", self.reply_edit)
-        self.note_edit = QPlainTextEdit()
-        self.note_edit.setTabChangesFocus(True)  # Tab moves on, as in every field
-        self.note_edit.setMaximumHeight(80)
-        form.addRow("Отметка", self.note_edit)
-        self._finish_form()
-
-    def save(self) -> None:
-        reply = self.reply_edit.text().strip() or None
-        part = self.part_combo.currentData()
-        if part is not None:  # one executor's part; the letter when every part is done
-            complete_task(self.db, self.detail.id, part, reply=reply,
-                          note=self.note_edit.toPlainText())  # fmt: skip
-            return
-        complete_incoming(self.db, self.detail.id, reply=reply, note=self.note_edit.toPlainText())

@@ -1,7 +1,8 @@
 """What is done to an incoming letter's execution from its card: the resolution (author, text,
 date, executors each with a term of their own — a date or working days — one responsible, the
 «Контроль» mark, the resolution it follows), an executor's progress note with a file, a term
-changed by the resolution's author with a reason, an executor's part done."""
+changed by the resolution's author with a reason, an executor's part done or the letter as a
+whole («Исполнено…»)."""
 
 from __future__ import annotations
 
@@ -32,8 +33,9 @@ from PySide6.QtWidgets import (
 from app.rules.executor_terms import parse_executor_term
 from app.services.incoming.detail import IncomingDetail
 from app.services.incoming.medo_notify import tell_assigned
+from app.services.incoming.registration import complete_incoming
 from app.services.incoming.resolutions import ResolutionData, resolve_incoming
-from app.services.incoming.tasks import add_progress, extend_term
+from app.services.incoming.tasks import add_progress, complete_task, extend_term
 from app.services.organization.profile import list_staff
 from app.support import clock
 from app.support.errors import UserError
@@ -313,3 +315,30 @@ def part_choice(detail: IncomingDetail) -> QComboBox:
             seen.add(a.executor_code)
             combo.addItem(f"Часть: {a.executor}", a.executor_code)
     return combo
+
+
+class DoneDialog(_TaskDialog):
+    """«Исполнено»: answered by our letter, or done otherwise with a note."""
+
+    def __init__(self, db: Database, detail: IncomingDetail, parent: QWidget | None = None) -> None:
+        super().__init__(db, detail, f"Исполнение входящего № {detail.number}", parent)
+        form = self.form
+        self.part_combo = part_choice(detail)
+        form.addRow("Исполнено", self.part_combo)
+        self.reply_edit = QLineEdit()
+        self.reply_edit.setPlaceholderText("номер нашего письма-ответа, если ответ дан письмом")
+        form.addRow("Ответ письмом №", self.reply_edit)
+        self.note_edit = QPlainTextEdit()
+        self.note_edit.setTabChangesFocus(True)  # Tab moves on, as in every field
+        self.note_edit.setMaximumHeight(80)
+        form.addRow("Отметка", self.note_edit)
+        self.finish()
+
+    def save(self) -> None:
+        reply = self.reply_edit.text().strip() or None
+        part = self.part_combo.currentData()
+        if part is not None:  # one executor's part; the letter when every part is done
+            complete_task(self.db, self.detail.id, part, reply=reply,
+                          note=self.note_edit.toPlainText())  # fmt: skip
+            return
+        complete_incoming(self.db, self.detail.id, reply=reply, note=self.note_edit.toPlainText())

@@ -141,9 +141,7 @@ def downgrade() -> None:
         batch.drop_index("ix_incoming_assignment_due_date")
         batch.drop_index("ix_incoming_assignment_resolution_id")
         batch.drop_constraint("fk_incoming_assignment_reply_id_letter", type_="foreignkey")
-        batch.drop_constraint(
-            "fk_incoming_assignment_resolution_id_resolution", type_="foreignkey"
-        )
+        batch.drop_constraint("fk_incoming_assignment_resolution_id_resolution", type_="foreignkey")
         for column in ("reply_id", "done_note", "done_date", "first_due", "resolution_id"):
             batch.drop_column(column)
     op.drop_table("resolution")
