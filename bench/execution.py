@@ -68,8 +68,10 @@ def run(db_path: Path, repeat: int) -> dict[str, Any]:
 
     tasks, generated = generate_tasks(db_path)
     conn = sqlite3.connect(db_path)
-    last = dt.date.fromisoformat(conn.execute("SELECT max(due_date) FROM incoming_assignment")
-                                 .fetchone()[0])  # fmt: skip
+    # the generated tasks' last year (the demo's own few come later)
+    last = dt.date.fromisoformat(conn.execute(
+        "SELECT max(due_date) FROM incoming_assignment WHERE task = ?", (TASK,)
+    ).fetchone()[0])  # fmt: skip
     year = (last - dt.timedelta(days=365), last)
     db = open_registry(str(db_path))
     today = last - dt.timedelta(days=20)
@@ -91,8 +93,13 @@ def run(db_path: Path, repeat: int) -> dict[str, Any]:
             (year[0].isoformat(), year[1].isoformat()),
         ).fetchall()
 
+    in_year = conn.execute(
+        "SELECT count(*) FROM incoming_assignment WHERE due_date BETWEEN ? AND ?",
+        (year[0].isoformat(), year[1].isoformat()),
+    ).fetchone()[0]
     result = {
         "tasks": tasks,
+        "tasks_in_year": in_year,
         "generate_s": generated,
         "open": len(control_items(db, first_page)),
         "first_page": stats(timed(lambda: control_items(db, first_page, limit=100), repeat)),
