@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QThreadPool
 from pytestqt.qtbot import QtBot
 
 from db.engine import Database
@@ -64,6 +65,7 @@ def test_roles_are_enforced_by_the_server(
         )
         window.close()
     finally:
+        QThreadPool.globalInstance().waitForDone(30_000)  # nothing reads the registry still
         reader.dispose()
     assert main(["--db", as_reader, "letters", "reserve", "--journal", "РСК"]) == 2
     refused = said[-1][1].strip()
@@ -90,6 +92,7 @@ def test_roles_are_enforced_by_the_server(
         assert window.settings_action.toolTip().startswith("Нужна роль «администратор»")
         window.close()
     finally:
+        QThreadPool.globalInstance().waitForDone(30_000)
         registrar.dispose()
     assert main(["--db", as_registrar, "users", "grant", reader_name, "admin"]) == 2
     assert "может только администратор" in said[-1][1]
