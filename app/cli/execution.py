@@ -40,6 +40,17 @@ def add_task_commands(numbered: Any, date: Any) -> None:
     p.add_argument("--file", type=Path, metavar="FILE")
     p.set_defaults(handler=_cmd_progress)
 
+    p = numbered("resolution-sheet", "лист резолюции для подписи (PDF)")
+    p.add_argument("--resolution", type=bounded(1, 2**31 - 1), metavar="ID",
+                   help="какая резолюция (по умолчанию последняя)")  # fmt: skip
+    p.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    p.set_defaults(handler=_cmd_sheet)
+
+    p = numbered("off-control", "снять резолюцию с контроля — автором резолюции")
+    p.add_argument("--resolution", type=bounded(1, 2**31 - 1), required=True, metavar="ID")
+    p.add_argument("--by", required=True, metavar="CODE", help="автор резолюции")
+    p.set_defaults(handler=_cmd_off_control)
+
     p = numbered("extend", "новый срок исполнителю — только автором резолюции, с причиной")
     p.add_argument("--executor", required=True, metavar="CODE")
     p.add_argument("--due", type=date, required=True, metavar="DATE")
@@ -108,6 +119,26 @@ def _cmd_resolve(args: argparse.Namespace) -> int:
     for warning in done.warnings:
         print(f"secretariat: внимание: {warning}", file=sys.stderr)
     print(f"{done.resolution_id}\tВходящее № {done.number}: резолюция записана")
+    return 0
+
+
+def _cmd_sheet(args: argparse.Namespace) -> int:
+    from app.services.incoming.resolutions import export_resolution_sheet
+
+    db = args.open_db(args)
+    written = export_resolution_sheet(
+        db, _incoming_id(args, db), args.out, resolution_id=args.resolution
+    )
+    print(f"Лист резолюции: {written}")
+    return 0
+
+
+def _cmd_off_control(args: argparse.Namespace) -> int:
+    from app.services.incoming.resolutions import take_off_control
+
+    db = args.open_db(args)
+    number = take_off_control(db, _incoming_id(args, db), args.resolution, by=args.by)
+    print(f"Входящее № {number}: резолюция {args.resolution} снята с контроля")
     return 0
 
 

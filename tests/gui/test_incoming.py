@@ -137,7 +137,11 @@ def test_register_with_a_sender_from_the_directory(
 
 
 def test_the_card_resolution_and_execution(
-    window: MainWindow, qtbot: QtBot, demo_db: Database
+    window: MainWindow,
+    qtbot: QtBot,
+    demo_db: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     incoming_id = incoming_id_by_number(demo_db, "3-вх")
     card = IncomingCardDialog(demo_db, incoming_id, window)
@@ -189,6 +193,13 @@ def test_the_card_resolution_and_execution(
     fresh.reload()
     text = fresh.text.toPlainText()
     assert "срок 19.12.2025 (первый срок 12.12.2025)" in text and "Запрошены сведения" in text
+
+    # the sheet to sign, from the card's menu
+    sheet = tmp_path / "лист.pdf"
+    monkeypatch.setattr(file_dialogs, "save_file", lambda *_a: (sheet, "PDF (*.pdf)"))
+    menu = fresh.execution_button.menu()
+    next(a for a in menu.actions() if a.text().startswith("Лист резолюции")).trigger()
+    assert sheet.read_bytes().startswith(b"%PDF")
 
     part = DoneDialog(demo_db, fresh.detail, fresh)
     qtbot.addWidget(part)

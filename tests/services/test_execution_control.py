@@ -373,3 +373,34 @@ def test_reminders_are_printed_or_mailed_once_a_day(
                               env=env), "папки нет")  # fmt: skip
     finally:
         controller.stop()
+
+
+def test_the_resolution_sheet_and_taking_off_control(office: Database, tmp_path: Path) -> None:
+    """The sheet a head signs says what the resolution says; only its author takes it off
+    control, and the letter leaves control when no resolution on control has an open task."""
+    from app.services.incoming.resolutions import export_resolution_sheet, take_off_control
+    from tests.support.pdf_facts import page_lines
+
+    letter, head, deputy = _the_month_of_work(office, tmp_path)
+    sheet = export_resolution_sheet(office, letter, tmp_path / "лист.pdf", resolution_id=head)
+    text = " ".join(page_lines(sheet.read_bytes())).replace("\xa0", " ")
+    for said in ("РЕЗОЛЮЦИЯ", "Вх. № 1-вх", "Подготовить предложения к совещанию",
+                 "Р.А. Чекушов (отв.)", "срок 27.01.2026", "КОНТРОЛЬ", "М.А. Протасов",
+                 "03.12.2025"):  # fmt: skip
+        assert said in text, said
+    sub = export_resolution_sheet(office, letter, tmp_path / "sub.pdf", resolution_id=deputy)
+    assert "к резолюции от 03.12.2025" in " ".join(page_lines(sub.read_bytes()))
+    with pytest.raises(UserError, match="пишется в"):
+        export_resolution_sheet(office, letter, tmp_path / "лист.docx")
+    with pytest.raises(UserError, match="только автор резолюции"):
+        take_off_control(office, letter, head, by="chekushov", today=REPORT_DAY)
+    take_off_control(office, letter, head, by="protasov", today=REPORT_DAY)
+    with pytest.raises(UserError, match="уже не на контроле"):
+        take_off_control(office, letter, head, by="protasov", today=REPORT_DAY)
+    # Таболова's open task is off control now: not in the view, nor in the report's «overdue»
+    items = control_items(office, ControlQuery(kinds=(INCOMING,), today=REPORT_DAY))
+    assert ("1-вх", "tabolova", dt.date(2026, 1, 27)) not in [
+        (i.number, i.executor, i.due) for i in items
+    ]
+    detail = incoming_detail(office, letter, today=REPORT_DAY)
+    assert detail.execution == "on_control"  # the demo's own tasks on 1-вх are still open

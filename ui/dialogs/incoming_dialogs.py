@@ -46,7 +46,7 @@ from app.support import clock
 from app.support.errors import UserError
 from app.support.text import parse_date_ru
 from db.engine import Database
-from ui import palette
+from ui import file_dialogs, palette
 from ui.dialogs.incoming_mark_menu import MarkButton
 from ui.dialogs.resolution_dialogs import (
     DoneDialog,
@@ -364,6 +364,9 @@ class IncomingCardDialog(QDialog):
         execution = QMenu(self.execution_button)
         execution.addAction("Отметка исполнителя…", lambda: self._task(ProgressDialog))
         execution.addAction("Изменить срок…", lambda: self._task(ExtendDialog))
+        execution.addSeparator()
+        execution.addAction("Лист резолюции (PDF)…", self._sheet)
+        execution.addAction("Снять резолюцию с контроля…", self._off_control)
         self.execution_button.setMenu(execution)
         self.done_button = QPushButton("Исполнено…")
         self.done_button.clicked.connect(self._done)
@@ -434,6 +437,47 @@ class IncomingCardDialog(QDialog):
                 QMessageBox.warning(self, self.windowTitle(), f"Резолюция записана, но {said}")
             if dialog.warnings:
                 QMessageBox.information(self, self.windowTitle(), "\n".join(dialog.warnings))
+
+    def _sheet(self) -> None:
+        """The sheet of the latest resolution, for the head to sign."""
+        from app.services.incoming.resolutions import export_resolution_sheet
+
+        name = f"резолюция-вх-{self.detail.number}.pdf".replace("/", "-")
+        chosen = file_dialogs.save_file(self, "resolution-sheet", "Лист резолюции", name,
+                                        "PDF (*.pdf)")  # fmt: skip
+        if chosen is None:
+            return
+        try:
+            path = export_resolution_sheet(self.db, self.detail.id, chosen[0])
+        except UserError as exc:
+            QMessageBox.warning(self, self.windowTitle(), str(exc))
+            return
+        file_dialogs.announce_saved(path, "Лист резолюции")
+
+    def _off_control(self) -> None:
+        """A resolution off control, on its author's word (the clerk presses it for them)."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from app.services.incoming.resolutions import take_off_control
+
+        ours = [r for r in self.detail.resolutions if r.on_control and r.author_code]
+        if not ours:
+            QMessageBox.information(self, self.windowTitle(), "Резолюций на контроле нет")
+            return
+        labels = [r.line()[:100] for r in ours]
+        chosen, ok = QInputDialog.getItem(
+            self, self.windowTitle(), "Снять с контроля по слову автора:", labels, 0, False
+        )
+        if not ok:
+            return
+        resolution = ours[labels.index(chosen)]
+        try:
+            take_off_control(self.db, self.detail.id, resolution.id, by=resolution.author_code)
+        except UserError as exc:
+            QMessageBox.warning(self, self.windowTitle(), str(exc))
+            return
+        self.reload()
+        self.changed.emit()
 
     def _task(self, kind: type[ProgressDialog] | type[ExtendDialog]) -> None:
         dialog = kind(self.db, self.detail, self)

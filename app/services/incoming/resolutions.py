@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.rules.executor_terms import ExecutorTerm
@@ -24,7 +26,7 @@ from app.support import clock
 from app.support.errors import UserError
 from app.support.text import date_ru, initials_name
 from db.engine import Database
-from db.models import IncomingAssignment, IncomingLetter, Resolution, Staff
+from db.models import IncomingAssignment, IncomingLetter, Resolution, Staff, TaskEvent
 
 
 @dataclass(frozen=True)
@@ -199,3 +201,96 @@ def _term_of(resolution: Resolution, person: Staff) -> dt.date | None:
 
 def _name(person: Staff) -> str:
     return initials_name(person.last_name, person.first_name, person.middle_name)
+
+
+def _resolution_of(
+    session: Session, letter: IncomingLetter, resolution_id: int | None
+) -> Resolution:
+    """The resolution named, or the letter's latest."""
+    found = [r for r in session.scalars(
+        select(Resolution).where(Resolution.incoming_id == letter.id).order_by(Resolution.id)
+    )]  # fmt: skip
+    if resolution_id is not None:
+        found = [r for r in found if r.id == resolution_id]
+    if not found:
+        raise UserError(
+            f"У входящего № {letter.number} нет резолюции"
+            + (f" {resolution_id}" if resolution_id is not None else "")
+        )
+    return found[-1]
+
+
+def export_resolution_sheet(
+    db: Database, incoming_id: int, out: Path, *, resolution_id: int | None = None
+) -> Path:
+    """The resolution sheet to sign (PDF/A), written whole or not at all."""
+    from app.exporters.resolution_sheet import ResolutionSheet, SheetLine, resolution_sheet_pdf
+    from app.services.organization.profile import get_organization
+    from app.support.atomic import write_atomically
+
+    if Path(out).suffix.lower() != ".pdf":
+        raise UserError(f"{Path(out).name}: лист резолюции пишется в .pdf")
+    org = get_organization(db)
+    with db.read() as session:
+        letter = registered_in(session, incoming_id)
+        resolution = _resolution_of(session, letter, resolution_id)
+        theirs = " ".join(p for p in (
+            f"№ {letter.sender_number}" if letter.sender_number else "",
+            f"от {date_ru(letter.sender_date)}" if letter.sender_date else "",
+        ) if p)  # fmt: skip
+        parent = resolution.parent_id and session.get(Resolution, resolution.parent_id)
+        author = resolution.author
+        sheet = ResolutionSheet(
+            organization=(org.name if org else ""),
+            letter=f"Вх. № {letter.number} от {date_ru(letter.reg_date)}",
+            sender=", ".join(p for p in (letter.sender_text, theirs) if p),
+            subject=letter.subject,
+            executors=[
+                SheetLine(_name(a.executor), a.due_date, a.responsible)
+                for a in resolution.assignments
+            ],
+            text=resolution.text,
+            on_control=resolution.on_control,
+            author_post=(author.position.split("\n")[0] if author else ""),
+            author_name=_name(author) if author else "",
+            day=resolution.day,
+            parent=(f"к резолюции от {date_ru(parent.day)}" if parent else ""),
+        )
+    data = resolution_sheet_pdf(sheet)
+    return write_atomically(Path(out), lambda tmp: tmp.write_bytes(data))
+
+
+def take_off_control(
+    db: Database, incoming_id: int, resolution_id: int, *, by: str, today: dt.date | None = None
+) -> str:
+    """The resolution off control — by its author (the clerk names them; who pressed it is in
+    the audit): its open tasks say so in their history; the letter is off control when no
+    other resolution on control has an open task."""
+    today = today or clock.today()
+    with db.write() as session:
+        letter = registered_in(session, incoming_id)
+        resolution = _resolution_of(session, letter, resolution_id)
+        person = executor_in(session, by)
+        if resolution.author_id not in (None, person.id):
+            assert resolution.author is not None
+            raise UserError(
+                f"С контроля снимает только автор резолюции — {_name(resolution.author)}"
+            )
+        if not resolution.on_control:
+            raise UserError(f"Резолюция {resolution.id} уже не на контроле")
+        resolution.on_control = False
+        resolution.off_control_day = today
+        resolution.off_control_by = _name(person)
+        for task in resolution.assignments:
+            if task.done_date is None:
+                event = TaskEvent(kind="off_control", day=today, by_user=audit.os_user())
+                event.person_id = person.id
+                task.events.append(event)
+        others = [a for a in letter.assignments if a.done_date is None and a.due_date is not None
+                  and a.resolution is not None and a.resolution.on_control]  # fmt: skip
+        if not others and letter.execution == Execution.ON_CONTROL:
+            letter.execution = Execution.NONE
+        session.flush()
+        audit.record(session, "incoming", letter.id, "off_control", number=letter.number,
+                     resolution=resolution.id, by=by)  # fmt: skip
+        return letter.number
