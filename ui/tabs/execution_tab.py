@@ -43,6 +43,7 @@ from db.engine import Database
 from ui import file_dialogs, palette
 from ui.background import Background, message_of
 from ui.read_only import writes
+from ui.widgets.filter_choices import refill
 
 SHOW = (("open", "На контроле"), ("overdue", "Просроченные"),
         ("done_late", "Исполненные с нарушением срока"), ("all", "Все"))  # fmt: skip
@@ -172,19 +173,9 @@ class ExecutionTab(QWidget):
         staff = list_staff(self.db)
         people = [(s.code, initials_name(s.last_name, s.first_name, s.middle_name)) for s in staff]
         departments = sorted({s.department for s in staff if s.department})
-        for box, first, items in (
-            (self.executor_combo, "Все исполнители", people),
-            (self.author_combo, "Все авторы", people),
-            (self.department_combo, "Все подразделения", [(d, d) for d in departments]),
-        ):
-            current = box.currentData()
-            box.blockSignals(True)
-            box.clear()
-            box.addItem(first, None)
-            for value, label in items:
-                box.addItem(label, value)
-            box.setCurrentIndex(max(0, box.findData(current)))
-            box.blockSignals(False)
+        refill(self.executor_combo, "Все исполнители", people)
+        refill(self.author_combo, "Все авторы", people)
+        refill(self.department_combo, "Все подразделения", [(d, d) for d in departments])
 
     def query(self) -> ControlQuery:
         today = clock.today()

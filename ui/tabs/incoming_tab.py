@@ -24,6 +24,7 @@ from ui import palette
 from ui.keyboard import key_tip
 from ui.read_only import writes
 from ui.tabs.list_tab import ListTab
+from ui.widgets.filter_choices import refill
 from ui.widgets.period_filter import PeriodFilter
 from ui.widgets.table_model import Column
 
@@ -143,14 +144,7 @@ class IncomingTab(ListTab):
                 ],
             ),
         ):
-            current = combo.currentData()
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItem(first, None)
-            for value, label in items:
-                combo.addItem(label, value)
-            combo.setCurrentIndex(max(0, combo.findData(current)))
-            combo.blockSignals(False)
+            refill(combo, first, items)
 
     def make_query(self) -> IncomingQuery:
         start, end = self.period.dates()
