@@ -284,6 +284,22 @@ def test_the_executor_assigned_goes_back_to_the_sender(
     assert event.findtext("x:secretary/x:organization", namespaces=ns) == (
         "Министерство-получатель"
     )
+    # a head's resolution: the notice names its author as the one who gave it
+    from app.rules.executor_terms import ExecutorTerm
+    from app.services.incoming.resolutions import ResolutionData, resolve_incoming
+
+    resolve_incoming(receiver, incoming, ResolutionData(
+        [ExecutorTerm("starchikova")], author="protasov"), today=TODAY)  # fmt: skip
+    by_head = tmp_path / "by-head"
+    by_head.mkdir()
+    assert tell_assigned(receiver, incoming, by_head)[0]
+    (head_notice,) = by_head.iterdir()
+    head_xml = (head_notice / "message.xml").read_bytes()
+    assert_valid_message(head_xml)
+    assigned = etree.fromstring(head_xml).find("x:notification/x:executorAssigned", ns)
+    assert assigned.findtext("x:secretary/x:person", namespaces=ns).startswith("Протасов")
+    assert assigned.findtext("x:executor/x:person", namespaces=ns).startswith("Старчикова")
+
     state_before = _copy_to_them(mailing_db, letter)[0]
     result = apply_receipt(mailing_db, notice / "message.xml")
     assert result.note.startswith("У адресата назначен исполнитель: Таболова")

@@ -26,7 +26,7 @@ from app.services.organization.profile import get_organization
 from app.support import clock
 from app.support.errors import UserError
 from db.engine import Database
-from db.models import IncomingLetter
+from db.models import IncomingLetter, Staff
 
 
 def our_side(db: Database) -> tuple[str, str]:
@@ -90,13 +90,25 @@ def assigned_notice(
         if lead is None:
             raise UserError(f"Входящее № {letter.number}: исполнитель не назначен")
         staff = lead.executor
-        name = " ".join(p for p in (staff.last_name, staff.first_name, staff.middle_name) if p)
+        author = lead.resolution.author if lead.resolution is not None else None
         return {
-            "executor": Person(title, name, staff.department, staff.position),
+            "executor": Person(title, _full(staff), staff.department, staff.position),
             "manager": Person(title, department=staff.department),
+            # who gave it: the resolution's author (the head or a deputy), else the organization
+            "secretary": Person(
+                title, _full(author), author.department, author.position.split("\n")[0]
+            )
+            if author
+            else None,
         }
 
     return _about(db, incoming_id, now, executor)
+
+
+def _full(person: Staff | None) -> str:
+    if person is None:
+        return ""
+    return " ".join(p for p in (person.last_name, person.first_name, person.middle_name) if p)
 
 
 def tell_assigned(
