@@ -265,7 +265,9 @@ def main(argv: list[str] | None = None) -> int:
         results["first_page"] = bench_first_page(db_path, args.repeat)
         results["search"] = bench_search(db_path, args.repeat)
     if "postgres" in args.only:
-        results["postgres"] = postgres.run(db_path, QUERIES + WORD_FORM_QUERIES, args.repeat)
+        results["postgres"] = postgres.run(
+            db_path, QUERIES + WORD_FORM_QUERIES, args.repeat, keep=args.db is not None
+        )
     if "recipients" in args.only:
         results["recipient_search"] = bench_recipients(db_path, args.repeat)
     if "journal" in args.only:
