@@ -326,14 +326,14 @@ def read_password(prompt: str) -> str:
 
 
 def _cmd_smtp_password(args: argparse.Namespace) -> int:
-    from app.services.dispatch.smtp_send import SmtpSettings
+    from app.services.dispatch.smtp_send import smtp_settings
     from app.services.organization.mail_servers import store_password
     from app.services.organization.profile import get_organization
 
     org = get_organization(args.open_db(args))
     if org is None:
         raise UserError("Сведения об организации не заполнены")
-    settings = SmtpSettings(org.smtp_host, org.smtp_port, org.smtp_security, org.smtp_login)
+    settings = smtp_settings(org)
     store_password(settings, read_password(f"Пароль {org.smtp_login} на {org.smtp_host}: "))
     print(f"Пароль для {org.smtp_login} на {org.smtp_host} сохранен в хранилище паролей ОС")
     return 0

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.cli.letter_args import bounded
+from app.cli.letter_args import bounded, incoming_id_of
 
 
 def add_task_commands(numbered: Any, date: Any) -> None:
@@ -99,12 +99,6 @@ def add_control(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
     p.set_defaults(handler=_cmd_discipline)
 
 
-def _incoming_id(args: argparse.Namespace, db: Any) -> int:
-    from app.services.links.replies import incoming_id_by_number
-
-    return incoming_id_by_number(db, args.number, year=args.year, journal=args.journal)
-
-
 def _cmd_resolve(args: argparse.Namespace) -> int:
     from app.rules.executor_terms import parse_executor_term
     from app.services.incoming.resolutions import ResolutionData, resolve_incoming
@@ -115,7 +109,7 @@ def _cmd_resolve(args: argparse.Namespace) -> int:
         terms, text=args.text, author=args.author, responsible=args.responsible,
         parent=args.parent, on_control=not args.no_control, day=args.date,
     )  # fmt: skip
-    done = resolve_incoming(db, _incoming_id(args, db), data)
+    done = resolve_incoming(db, incoming_id_of(db, args), data)
     for warning in done.warnings:
         print(f"secretariat: внимание: {warning}", file=sys.stderr)
     print(f"{done.resolution_id}\tВходящее № {done.number}: резолюция записана")
@@ -127,7 +121,7 @@ def _cmd_sheet(args: argparse.Namespace) -> int:
 
     db = args.open_db(args)
     written = export_resolution_sheet(
-        db, _incoming_id(args, db), args.out, resolution_id=args.resolution
+        db, incoming_id_of(db, args), args.out, resolution_id=args.resolution
     )
     print(f"Лист резолюции: {written}")
     return 0
@@ -137,7 +131,7 @@ def _cmd_off_control(args: argparse.Namespace) -> int:
     from app.services.incoming.resolutions import take_off_control
 
     db = args.open_db(args)
-    number = take_off_control(db, _incoming_id(args, db), args.resolution, by=args.by)
+    number = take_off_control(db, incoming_id_of(db, args), args.resolution, by=args.by)
     print(f"Входящее № {number}: резолюция {args.resolution} снята с контроля")
     return 0
 
@@ -146,7 +140,7 @@ def _cmd_progress(args: argparse.Namespace) -> int:
     from app.services.incoming.tasks import add_progress
 
     db = args.open_db(args)
-    number = add_progress(db, _incoming_id(args, db), args.executor, args.note, file=args.file)
+    number = add_progress(db, incoming_id_of(db, args), args.executor, args.note, file=args.file)
     print(f"Входящее № {number}: отметка о ходе исполнения записана")
     return 0
 
@@ -157,7 +151,7 @@ def _cmd_extend(args: argparse.Namespace) -> int:
 
     db = args.open_db(args)
     warnings = extend_term(
-        db, _incoming_id(args, db), args.executor, args.due, by=args.by, reason=args.reason
+        db, incoming_id_of(db, args), args.executor, args.due, by=args.by, reason=args.reason
     )
     for warning in warnings:
         print(f"secretariat: внимание: {warning}", file=sys.stderr)
@@ -170,7 +164,7 @@ def done_part(args: argparse.Namespace, db: Any) -> int:
     from app.services.incoming.tasks import complete_task
 
     done = complete_task(
-        db, _incoming_id(args, db), args.executor, reply=args.reply, reply_year=args.reply_year,
+        db, incoming_id_of(db, args), args.executor, reply=args.reply, reply_year=args.reply_year,
         note=args.note,
     )  # fmt: skip
     tail = "; все исполнители отчитались — письмо исполнено" if done.letter_done else ""

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.execution import add_task_commands, done_part
-from app.cli.letter_args import YEAR, bounded
+from app.cli.letter_args import YEAR, bounded, incoming_id_of
 
 
 def add_incoming(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
@@ -130,12 +130,6 @@ def add_incoming(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
     p.set_defaults(handler=_cmd_done)
 
 
-def _id(args: argparse.Namespace, db: Any) -> int:
-    from app.services.links.replies import incoming_id_by_number
-
-    return incoming_id_by_number(db, args.number, year=args.year, journal=args.journal)
-
-
 def _cmd_register(args: argparse.Namespace) -> int:
     from app.services.incoming.cards import card_from_json
     from app.services.incoming.registration import DuplicateIncoming, register_incoming
@@ -200,7 +194,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
     from app.services.incoming.detail import card_lines, incoming_detail
 
     db = args.open_db(args)
-    detail = incoming_detail(db, _id(args, db))
+    detail = incoming_detail(db, incoming_id_of(db, args))
     if args.json:
         print(json.dumps(detail.as_json(), ensure_ascii=False, indent=2))
         return 0
@@ -213,7 +207,7 @@ def _cmd_stamp(args: argparse.Namespace) -> int:
     from app.services.incoming.marks import export_stamped
 
     db = args.open_db(args)
-    path, place = export_stamped(db, _id(args, db), args.out)
+    path, place = export_stamped(db, incoming_id_of(db, args), args.out)
     print(f"{path}\tотметка — {place}")
     return 0
 
@@ -275,7 +269,7 @@ def _cmd_assign(args: argparse.Namespace) -> int:
     from app.services.incoming.resolutions import assign_incoming
 
     db = args.open_db(args)
-    letter_id = _id(args, db)
+    letter_id = incoming_id_of(db, args)
     if args.notify_to is not None:
         check_notify_folder(db, args.notify_to)
     assigned = assign_incoming(
@@ -307,7 +301,7 @@ def _cmd_edit(args: argparse.Namespace) -> int:
         data.setdefault("journal", "-")  # the letter's own journal is kept
     card = card_from_json(data, args.card.parent)
     db = args.open_db(args)
-    update_incoming(db, _id(args, db), card)
+    update_incoming(db, incoming_id_of(db, args), card)
     print(f"Входящее № {args.number}: исправлено")
     return 0
 
@@ -316,7 +310,7 @@ def _cmd_attach(args: argparse.Namespace) -> int:
     from app.services.incoming.registration import attach_to_incoming
 
     db = args.open_db(args)
-    for name in attach_to_incoming(db, _id(args, db), args.files):
+    for name in attach_to_incoming(db, incoming_id_of(db, args), args.files):
         print(name)
     return 0
 
@@ -325,7 +319,7 @@ def _cmd_annul(args: argparse.Namespace) -> int:
     from app.services.incoming.registration import annul_incoming
 
     db = args.open_db(args)
-    annul_incoming(db, _id(args, db), args.reason)
+    annul_incoming(db, incoming_id_of(db, args), args.reason)
     print(f"Входящее № {args.number}: аннулировано")
     return 0
 
@@ -337,7 +331,7 @@ def _cmd_done(args: argparse.Namespace) -> int:
     if args.executor:
         return done_part(args, db)
     label = complete_incoming(
-        db, _id(args, db), reply=args.reply, reply_year=args.reply_year, note=args.note
+        db, incoming_id_of(db, args), reply=args.reply, reply_year=args.reply_year, note=args.note
     )
     print(f"Входящее № {args.number}: {label.lower()}")
     return 0

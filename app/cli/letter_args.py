@@ -49,3 +49,10 @@ def letter_id_of(db: Any, args: argparse.Namespace) -> int:
     from app.services.registry.letters import letter_id_by_number
 
     return letter_id_by_number(db, args.number, year=args.year, journal=args.journal)
+
+
+def incoming_id_of(db: Any, args: argparse.Namespace) -> int:
+    """The incoming letter ``args.number`` names (``--year``, ``--journal`` if it repeats)."""
+    from app.services.links.replies import incoming_id_by_number
+
+    return incoming_id_by_number(db, args.number, year=args.year, journal=args.journal)

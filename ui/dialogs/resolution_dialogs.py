@@ -304,26 +304,17 @@ class ExtendDialog(_TaskDialog):
                                     reason=self.reason_edit.text())  # fmt: skip
 
 
-def part_choice(detail: IncomingDetail) -> QComboBox:
-    """«Чья часть»: the letter as a whole, or one executor's open part."""
-    combo = QComboBox()
-    combo.setAccessibleName("Чья часть исполнена")
-    combo.addItem("Письмо в целом", None)
-    seen: set[str] = set()
-    for a in detail.assignments:
-        if a.done_date is None and a.executor_code not in seen:
-            seen.add(a.executor_code)
-            combo.addItem(f"Часть: {a.executor}", a.executor_code)
-    return combo
-
-
 class DoneDialog(_TaskDialog):
     """«Исполнено»: answered by our letter, or done otherwise with a note."""
 
     def __init__(self, db: Database, detail: IncomingDetail, parent: QWidget | None = None) -> None:
         super().__init__(db, detail, f"Исполнение входящего № {detail.number}", parent)
         form = self.form
-        self.part_combo = part_choice(detail)
+        # «Чья часть»: one executor's open part, or the letter as a whole (first)
+        self.part_combo = self.executors()
+        self.part_combo.setAccessibleName("Чья часть исполнена")
+        self.part_combo.insertItem(0, "Письмо в целом", None)
+        self.part_combo.setCurrentIndex(0)
         form.addRow("Исполнено", self.part_combo)
         self.reply_edit = QLineEdit()
         self.reply_edit.setPlaceholderText("номер нашего письма-ответа, если ответ дан письмом")

@@ -285,15 +285,12 @@ class SettingsDialog(QDialog):
         check_template(data.email_body, "Сопроводительный текст")
 
     def _store_smtp_password(self, data: OrganizationData) -> None:
-        from app.services.dispatch.smtp_send import SmtpSettings
+        from app.services.dispatch.smtp_send import smtp_settings
         from app.services.organization.mail_servers import store_password
 
         password = self.smtp_password_edit.text()
         if password:
-            settings = SmtpSettings(
-                data.smtp_host, data.smtp_port, data.smtp_security, data.smtp_login
-            )
-            store_password(settings, password)
+            store_password(smtp_settings(data), password)
             self.smtp_password_edit.clear()
 
     # --- staff ----------------------------------------------------------------------------

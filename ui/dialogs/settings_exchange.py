@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.arrivals.imap_mailbox import ImapSettings, check_mailbox
+from app.services.arrivals.imap_mailbox import ImapSettings, check_mailbox, imap_settings
 from app.services.organization.mail_servers import store_password, stored_password
 from app.services.organization.profile import OrganizationData
 from app.support.errors import UserError
@@ -118,10 +118,7 @@ class ExchangePage(QWidget):
     def _server(self) -> ImapSettings:
         data = OrganizationData(name="")
         self.collect(data)
-        return ImapSettings(
-            data.imap_host, data.imap_port, data.imap_security, data.imap_login,
-            folder=data.imap_folder, done_folder=data.imap_done_folder,
-        )  # fmt: skip
+        return imap_settings(data)
 
     def store_password(self) -> None:
         """The password typed, into the OS keyring (after the settings were saved)."""

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
 from app.services.organization.mail_servers import MailServer
+from app.services.organization.profile import OrganizationData
 from app.support.errors import UserError
 
 KEYRING_SERVICE = "Секретариат: IMAP"
@@ -53,6 +54,14 @@ class ImapSettings(MailServer):
     @property
     def mailbox(self) -> str:
         return f"{self.login or 'ящик'}@{self.host}/{self.folder}"
+
+
+def imap_settings(org: OrganizationData) -> ImapSettings:
+    """The mailbox as «Настройки → Обмен» names it."""
+    return ImapSettings(
+        org.imap_host.strip(), org.imap_port, org.imap_security, org.imap_login,
+        folder=org.imap_folder.strip() or "INBOX", done_folder=org.imap_done_folder.strip(),
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.services.arrivals.imap_mailbox import ImapSettings
+from app.services.arrivals.imap_mailbox import ImapSettings, imap_settings
 from db.engine import Database
 
 
@@ -25,7 +25,4 @@ def mailbox_settings(db: Database) -> ImapSettings | None:
     org = get_organization(db)
     if org is None or not org.imap_host.strip():
         return None
-    return ImapSettings(
-        org.imap_host.strip(), org.imap_port, org.imap_security, org.imap_login,
-        folder=org.imap_folder.strip() or "INBOX", done_folder=org.imap_done_folder.strip(),
-    )  # fmt: skip
+    return imap_settings(org)

@@ -542,10 +542,10 @@ def _email(run: _Run, copies: list[CopyDispatch], send: bool, password: str | No
             )
             run.count(run.outcome.prepared, EMAIL)
         return
-    from app.services.dispatch.smtp_send import SmtpSettings, send_messages
+    from app.services.dispatch.smtp_send import send_messages, smtp_settings
     from app.services.organization.mail_servers import stored_password
 
-    settings = SmtpSettings(org.smtp_host, org.smtp_port, org.smtp_security, org.smtp_login)
+    settings = smtp_settings(org)
     settings.validate()
     secret = stored_password(settings) if password is None else password
     results = send_messages(settings, secret, {k: m for k, (_c, m) in messages.items()})

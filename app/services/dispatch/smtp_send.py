@@ -14,6 +14,7 @@ from email.message import Message
 from typing import ClassVar
 
 from app.services.organization.mail_servers import MailServer
+from app.services.organization.profile import OrganizationData
 from app.support.errors import UserError
 
 KEYRING_SERVICE = "Секретариат: SMTP"
@@ -29,6 +30,11 @@ class SmtpSettings(MailServer):
     keyring_service: ClassVar[str] = KEYRING_SERVICE
     where: ClassVar[str] = "Настройки → Организация → Отправка почты"
     password_command: ClassVar[str] = "dispatch smtp-password"
+
+
+def smtp_settings(org: OrganizationData) -> SmtpSettings:
+    """The organization's SMTP server, as «Настройки → Отправка почты» names it."""
+    return SmtpSettings(org.smtp_host, org.smtp_port, org.smtp_security, org.smtp_login)
 
 
 def _connect(settings: SmtpSettings, password: str) -> smtplib.SMTP:

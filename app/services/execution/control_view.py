@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session, aliased
 
 from app.rules.states import OUTSTANDING, LetterStatus
 from app.services.control.reports import recipient_name
+from app.services.organization.profile import staff_name
 from app.support import clock
-from app.support.text import initials_name
 from db.engine import Database
 from db.models import (
     IncomingAssignment,
@@ -66,6 +66,7 @@ class ControlItem:
     due: dt.date
     done: dt.date | None
     responsible: bool
+    task_id: int = 0  # the executor's task (an incoming one); 0 for a report
 
     def state(self, today: dt.date) -> str:
         if self.done is not None:
@@ -97,12 +98,6 @@ class ControlItem:
             "responsible": self.responsible,
             "state": self.state(today),
         }
-
-
-def _name(person: Staff | None) -> str:
-    if person is None:
-        return ""
-    return initials_name(person.last_name, person.first_name, person.middle_name)
 
 
 def control_items(
@@ -175,13 +170,14 @@ def _task_item(
         subject=letter.subject,
         counterpart=letter.sender_text,
         executor=person.code,
-        executor_name=_name(person),
+        executor_name=staff_name(person),
         department=person.department,
         author=writer.code if writer else "",
-        author_name=_name(writer),
+        author_name=staff_name(writer),
         due=task.due_date,
         done=task.done_date,
         responsible=task.responsible,
+        task_id=task.id,
     )
 
 
@@ -249,10 +245,10 @@ def _report_item(
         subject=letter.subject,
         counterpart=recipient_name(addressee, recipient),
         executor=person.code if person else "",
-        executor_name=_name(person),
+        executor_name=staff_name(person),
         department=person.department if person else "",
         author=writer.code if writer else "",
-        author_name=_name(writer),
+        author_name=staff_name(writer),
         due=term,
         done=control.received_date if control.state not in OUTSTANDING else None,
         responsible=False,

@@ -21,7 +21,7 @@ from app.support import clock
 from app.support.errors import UserError
 from app.support.text import date_ru
 from db.engine import Database
-from db.models import IncomingAssignment, IncomingLetter, Staff, TaskEvent
+from db.models import IncomingAssignment, Staff, TaskEvent
 
 REMIND_DAYS = 3  # a term within three days, or passed
 
@@ -47,20 +47,18 @@ def due_reminders(db: Database, *, today: dt.date | None = None) -> tuple[list[R
     today = today or clock.today()
     items = control_items(db, ControlQuery(due_within=REMIND_DAYS, kinds=(INCOMING,), today=today))
     with db.read() as session:
-        reminded = {
-            (incoming, code)
-            for incoming, code in session.execute(
-                select(IncomingAssignment.incoming_id, Staff.code)
-                .join(TaskEvent, TaskEvent.assignment_id == IncomingAssignment.id)
-                .join(Staff, Staff.id == IncomingAssignment.executor_id)
-                .where(TaskEvent.kind == "reminded", TaskEvent.day == today)
+        reminded = set(
+            session.scalars(
+                select(TaskEvent.assignment_id).where(
+                    TaskEvent.kind == "reminded", TaskEvent.day == today
+                )
             )
-        }
+        )
         emails = {code: email for code, email in session.execute(select(Staff.code, Staff.email))}
     out: dict[str, Reminder] = {}
     left_out = 0
     for item in items:
-        if (item.ref_id, item.executor) in reminded:
+        if item.task_id in reminded:
             left_out += 1
             continue
         who = out.setdefault(
@@ -124,14 +122,14 @@ def send_reminders(
 ) -> Reminded:
     """One e-mail per executor with an address; the tasks of those the server took marked as
     reminded today, in one transaction after the sending."""
-    from app.services.dispatch.smtp_send import SmtpSettings, send_messages
+    from app.services.dispatch.smtp_send import send_messages, smtp_settings
     from app.services.organization.mail_servers import stored_password
 
     today = today or clock.today()
     org = get_organization(db)
     if org is None:
         raise UserError("Сведения об организации не заполнены")
-    settings = SmtpSettings(org.smtp_host, org.smtp_port, org.smtp_security, org.smtp_login)
+    settings = smtp_settings(org)
     settings.validate()
     sender = org.mail_from or org.email
     if not valid_address(sender):
@@ -179,20 +177,12 @@ def _mark_reminded(db: Database, reminders: list[Reminder], today: dt.date) -> N
     with db.write() as session:
         for r in reminders:
             for item in r.items:
-                task = session.scalars(
-                    select(IncomingAssignment)
-                    .join(Staff, Staff.id == IncomingAssignment.executor_id)
-                    .join(IncomingLetter, IncomingLetter.id == IncomingAssignment.incoming_id)
-                    .where(
-                        IncomingAssignment.incoming_id == item.ref_id,
-                        Staff.code == r.executor,
-                        IncomingAssignment.done_date.is_(None),
-                    )
-                ).first()
-                if task is not None:
-                    event = TaskEvent(kind="reminded", day=today, by_user=audit.os_user())
-                    event.note = r.email
-                    task.events.append(event)
-                    session.flush()
-                    audit.record(session, "incoming", item.ref_id, "reminded",
-                                 executor=r.executor, email=r.email)  # fmt: skip
+                task = session.get(IncomingAssignment, item.task_id)
+                if task is None or task.done_date is not None:
+                    continue  # done meanwhile at another workstation
+                event = TaskEvent(kind="reminded", day=today, by_user=audit.os_user())
+                event.note = r.email
+                task.events.append(event)
+                session.flush()
+                audit.record(session, "incoming", item.ref_id, "reminded",
+                             executor=r.executor, email=r.email)  # fmt: skip

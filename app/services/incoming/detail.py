@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 from app.rules.declension import person_dative
 from app.rules.states import Execution, LetterStatus
 from app.services.control.reports import recipient_name
+from app.services.organization.profile import staff_name
 from app.support import clock
-from app.support.text import date_ru, initials_name
+from app.support.text import date_ru
 from db.engine import Database
 from db.models import (
     IncomingAssignment,
@@ -25,7 +26,6 @@ from db.models import (
     LetterAddressee,
     ReportControl,
     Resolution,
-    Staff,
     StoredFile,
 )
 
@@ -176,15 +176,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _short(person: Staff | None) -> str:
-    if person is None:
-        return ""
-    return initials_name(person.last_name, person.first_name, person.middle_name)
-
-
 def _assignment(a: IncomingAssignment, on_control: bool, today: dt.date) -> AssignmentLine:
     return AssignmentLine(
-        executor=_short(a.executor),
+        executor=staff_name(a.executor),
         executor_code=a.executor.code,
         executor_dative=person_dative(
             a.executor.last_name, a.executor.first_name, a.executor.middle_name, ""
@@ -205,7 +199,7 @@ def _assignment(a: IncomingAssignment, on_control: bool, today: dt.date) -> Assi
             TaskEventLine(
                 e.kind,
                 e.day,
-                _short(e.person),
+                staff_name(e.person),
                 e.note,
                 e.old_due,
                 e.new_due,
@@ -259,7 +253,7 @@ def incoming_detail(
                 ResolutionLine(
                     r.id,
                     r.parent_id,
-                    _short(r.author),
+                    staff_name(r.author),
                     r.author.code if r.author else "",
                     r.day,
                     r.text,

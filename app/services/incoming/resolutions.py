@@ -21,10 +21,11 @@ from app.rules.executor_terms import ExecutorTerm
 from app.rules.production_calendar import due_date_warning
 from app.rules.states import Execution
 from app.services.incoming.registration import MAX_NOTE, executor_in, registered_in
+from app.services.organization.profile import staff_name
 from app.storage import audit
 from app.support import clock
 from app.support.errors import UserError
-from app.support.text import date_ru, initials_name
+from app.support.text import date_ru
 from db.engine import Database
 from db.models import IncomingAssignment, IncomingLetter, Resolution, Staff, TaskEvent
 
@@ -111,17 +112,17 @@ def resolve_in(
     for term, person in zip(data.executors, staff, strict=True):
         due = term.due_from(day)
         if due is not None and due < today:
-            raise UserError(f"{_name(person)}: срок {date_ru(due)} уже прошел")
+            raise UserError(f"{staff_name(person)}: срок {date_ru(due)} уже прошел")
         if due is not None and (warning := due_date_warning(due)):
-            warnings.append(f"{_name(person)}: {warning}")
+            warnings.append(f"{staff_name(person)}: {warning}")
         dues.append(due)
     if parent is not None and author is not None:
         own = _term_of(parent, author)
-        late = [f"{_name(p)} — {date_ru(d)}" for p, d in zip(staff, dues, strict=True)
+        late = [f"{staff_name(p)} — {date_ru(d)}" for p, d in zip(staff, dues, strict=True)
                 if own is not None and d is not None and d > own]  # fmt: skip
         if late:
             warnings.append(
-                f"Срок позже срока {_name(author)} по резолюции, которую эта исполняет "
+                f"Срок позже срока {staff_name(author)} по резолюции, которую эта исполняет "
                 f"({date_ru(own)}): " + ", ".join(late)
             )
     if parent is None:  # a new head resolution names the one who answers for the letter
@@ -189,8 +190,8 @@ def _parent(
         raise UserError(f"У входящего № {letter.number} нет резолюции {parent_id}")
     if author is not None and all(a.executor_id != author.id for a in parent.assignments):
         raise UserError(
-            f"{_name(author)} не исполнитель резолюции {parent_id}: подчиненную резолюцию пишет "
-            "тот, кому поручено"
+            f"{staff_name(author)} не исполнитель резолюции {parent_id}: подчиненную резолюцию "
+            "пишет тот, кому поручено"
         )
     return parent
 
@@ -199,8 +200,15 @@ def _term_of(resolution: Resolution, person: Staff) -> dt.date | None:
     return next((a.due_date for a in resolution.assignments if a.executor_id == person.id), None)
 
 
-def _name(person: Staff) -> str:
-    return initials_name(person.last_name, person.first_name, person.middle_name)
+def check_author(resolution: Resolution | None, person: Staff, what: str) -> None:
+    """What only the resolution's author does (for a task the clerk gave without an author,
+    anyone the clerk names): «Срок меняет только автор резолюции — …, а не …»."""
+    if resolution is None or resolution.author is None or resolution.author_id == person.id:
+        return
+    raise UserError(
+        f"{what} только автор резолюции — {staff_name(resolution.author)}, "
+        f"а не {staff_name(person)}"
+    )
 
 
 def _resolution_of(
@@ -246,13 +254,13 @@ def export_resolution_sheet(
             sender=", ".join(p for p in (letter.sender_text, theirs) if p),
             subject=letter.subject,
             executors=[
-                SheetLine(_name(a.executor), a.due_date, a.responsible)
+                SheetLine(staff_name(a.executor), a.due_date, a.responsible)
                 for a in resolution.assignments
             ],
             text=resolution.text,
             on_control=resolution.on_control,
             author_post=(author.position.split("\n")[0] if author else ""),
-            author_name=_name(author) if author else "",
+            author_name=staff_name(author) if author else "",
             day=resolution.day,
             parent=(f"к резолюции от {date_ru(parent.day)}" if parent else ""),
         )
@@ -271,16 +279,12 @@ def take_off_control(
         letter = registered_in(session, incoming_id)
         resolution = _resolution_of(session, letter, resolution_id)
         person = executor_in(session, by)
-        if resolution.author_id not in (None, person.id):
-            assert resolution.author is not None
-            raise UserError(
-                f"С контроля снимает только автор резолюции — {_name(resolution.author)}"
-            )
+        check_author(resolution, person, "С контроля снимает")
         if not resolution.on_control:
             raise UserError(f"Резолюция {resolution.id} уже не на контроле")
         resolution.on_control = False
         resolution.off_control_day = today
-        resolution.off_control_by = _name(person)
+        resolution.off_control_by = staff_name(person)
         for task in resolution.assignments:
             if task.done_date is None:
                 event = TaskEvent(kind="off_control", day=today, by_user=audit.os_user())

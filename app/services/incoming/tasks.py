@@ -21,17 +21,18 @@ from sqlalchemy.orm import Session
 from app.rules.production_calendar import due_date_warning
 from app.rules.states import Execution
 from app.services.files.stored_files import store_file_in
-from app.services.incoming.registration import MAX_NOTE, executor_in, registered_in
-from app.services.links.replies import close_tasks_in, mark_answered
-from app.services.organization.profile import limit_bytes
+from app.services.incoming.registration import MAX_NOTE, complete_in, executor_in, registered_in
+from app.services.incoming.resolutions import check_author
+from app.services.links.replies import mark_answered
+from app.services.organization.profile import limit_bytes, staff_name
 from app.services.registry.letters import find_letter_in
 from app.storage import audit
 from app.support import clock
 from app.support.errors import UserError
 from app.support.files import read_regular
-from app.support.text import date_ru, initials_name
+from app.support.text import date_ru
 from db.engine import Database
-from db.models import IncomingAssignment, IncomingLetter, Staff, TaskEvent
+from db.models import IncomingAssignment, IncomingLetter, TaskEvent
 
 
 @dataclass(frozen=True)
@@ -40,10 +41,6 @@ class TaskDone:
     executor: str
     letter_done: bool  # every part done: the letter is off control
     warnings: list[str]
-
-
-def _name(person: Staff) -> str:
-    return initials_name(person.last_name, person.first_name, person.middle_name)
 
 
 def _note(text: str, what: str) -> str:
@@ -58,7 +55,7 @@ def task_in(session: Session, letter: IncomingLetter, code: str) -> IncomingAssi
     person = executor_in(session, code)
     mine = [a for a in letter.assignments if a.executor_id == person.id]
     if not mine:
-        raise UserError(f"{_name(person)} не среди исполнителей входящего № {letter.number}")
+        raise UserError(f"{staff_name(person)} не среди исполнителей входящего № {letter.number}")
     open_ = [a for a in mine if a.done_date is None]
     return (open_ or mine)[-1]
 
@@ -122,15 +119,9 @@ def extend_term(
         letter = registered_in(session, incoming_id)
         task = task_in(session, letter, executor)
         if task.done_date is not None:
-            raise UserError(f"{_name(task.executor)}: поручение уже исполнено")
+            raise UserError(f"{staff_name(task.executor)}: поручение уже исполнено")
         author = executor_in(session, by)
-        resolution = task.resolution
-        if resolution is not None and resolution.author_id not in (None, author.id):
-            assert resolution.author is not None
-            raise UserError(
-                f"Срок меняет только автор резолюции — {_name(resolution.author)}, "
-                f"а не {_name(author)}"
-            )
+        check_author(task.resolution, author, "Срок меняет")
         old = task.due_date
         if old == due:
             raise UserError(f"Срок и так {date_ru(due)}")
@@ -166,7 +157,7 @@ def complete_task(
         task = task_in(session, letter, executor)
         if task.done_date is not None:
             raise UserError(
-                f"{_name(task.executor)}: поручение исполнено {date_ru(task.done_date)}"
+                f"{staff_name(task.executor)}: поручение исполнено {date_ru(task.done_date)}"
             )
         answer = find_letter_in(session, reply.strip(), year=reply_year) if reply else None
         task.done_date = today
@@ -180,12 +171,6 @@ def complete_task(
         if finished and letter.execution in (Execution.NONE, Execution.ON_CONTROL):
             if answer is not None:
                 mark_answered(session, letter, answer)
-            else:
-                letter.execution = Execution.DONE
-                letter.done_date = today
-                letter.done_note = note
-                close_tasks_in(session, letter, today)
-                session.flush()
-                audit.record(session, "incoming", letter.id, "done", number=letter.number,
-                             note=note)  # fmt: skip
+            else:  # the letter done as a whole, as «Исполнено» of the letter does it
+                complete_in(session, letter.id, reply=None, reply_year=None, note=note, today=today)
         return TaskDone(letter.number, executor, finished, [])

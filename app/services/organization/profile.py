@@ -20,6 +20,7 @@ from app.storage.field_limits import problems_of
 from app.support import clock
 from app.support.errors import UserError
 from app.support.paths import expanded
+from app.support.text import initials_name
 from db.engine import Database
 from db.models import (
     Certificate,
@@ -367,6 +368,13 @@ def _staff_to_data(row: Staff) -> StaffData:
         data.certificate = CertificateData(cert.serial, cert.valid_from, cert.valid_to, cert.owner)
     data.version = row.version
     return data
+
+
+def staff_name(person: Staff | None) -> str:
+    """A member of the staff as printed: «М.А. Протасов» ("" for nobody)."""
+    if person is None:
+        return ""
+    return initials_name(person.last_name, person.first_name, person.middle_name)
 
 
 def list_staff(db: Database, *, active_only: bool = False) -> list[StaffData]:
