@@ -324,6 +324,12 @@ class Letter(Numbered, Base):
     appendices: Mapped[list[Any]] = mapped_column(default=list)
     delivery_state: Mapped[str] = mapped_column(String(20), default="not_sent")
     annul_reason: Mapped[str] = mapped_column(Text, default="")
+    # the case it is filed to («В дело № …», migration 0022), the day and who
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("case_file.id"), nullable=True, index=True
+    )
+    filed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    filed_by: Mapped[str] = mapped_column(String(100), default="", server_default="")
     search_vector: Mapped[str | None] = mapped_column(SearchVector, nullable=True, deferred=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
     created_by: Mapped[str] = mapped_column(String(100), default="")
@@ -709,6 +715,12 @@ class IncomingLetter(Numbered, Base):
     done_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     done_note: Mapped[str] = mapped_column(Text, default="")
     uid: Mapped[str] = mapped_column(String(200), default="", index=True)  # МЭДО / Message-ID
+    # the case it is filed to («В дело № …», migration 0022), the day and who
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("case_file.id"), nullable=True, index=True
+    )
+    filed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    filed_by: Mapped[str] = mapped_column(String(100), default="", server_default="")
     search_vector: Mapped[str | None] = mapped_column(SearchVector, nullable=True, deferred=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
     created_by: Mapped[str] = mapped_column(String(100), default="")
@@ -901,3 +913,68 @@ class SearchIndexState(Base):
     terms_version: Mapped[str] = mapped_column(String(200), default="")
     indexed_upto: Mapped[int] = mapped_column(Integer, default=0)
     build_end: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class NomenclatureSection(Base):
+    """A section of a year's nomenclature of cases: a department (or a group of cases), in the
+    order the form prints them (migration 0022)."""
+
+    __tablename__ = "nomenclature_section"
+    __table_args__ = (UniqueConstraint("year", "title"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(300))
+
+
+class CaseFile(Base):
+    """A case (дело) of a year's nomenclature: its index, title, volumes, retention period with
+    the article of the typical list; closed with its date range and sheets; destroyed by an act
+    (its letters keep their rows, the case keeps the act). ``retention``: see
+    ``app/rules/retention.py`` (migration 0022)."""
+
+    __tablename__ = "case_file"
+    __table_args__ = (UniqueConstraint("year", "case_index"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    section_id: Mapped[int | None] = mapped_column(
+        ForeignKey("nomenclature_section.id"), nullable=True, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    case_index: Mapped[str] = mapped_column(String(50))
+    title: Mapped[str] = mapped_column(Text, default="")
+    volumes: Mapped[int] = mapped_column(Integer, default=1)
+    retention: Mapped[str] = mapped_column(String(20), default="")  # permanent|years|until_needed
+    retention_years: Mapped[int] = mapped_column(Integer, default=0)
+    epk: Mapped[bool] = mapped_column(Boolean, default=False)
+    article: Mapped[str] = mapped_column(String(50), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    closed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    date_from: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    date_to: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    sheets: Mapped[int] = mapped_column(Integer, default=0)
+    act_id: Mapped[int | None] = mapped_column(
+        ForeignKey("destruction_act.id"), nullable=True, index=True
+    )
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    section: Mapped[NomenclatureSection | None] = relationship()
+    act: Mapped[DestructionAct | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class DestructionAct(Base):
+    """An act of selection for destruction (акт о выделении к уничтожению): its number, the day
+    it was made and the day whose periods it counts (migration 0022)."""
+
+    __tablename__ = "destruction_act"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    created_by: Mapped[str] = mapped_column(String(100), default="")

@@ -16,7 +16,7 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 
 from db.engine import Database
 
-HEAD_REVISION = "0021"
+HEAD_REVISION = "0022"
 # tables kept by SQLite itself or by FTS5, not described by the models
 UNMODELLED_PREFIXES = (
     "sqlite_",

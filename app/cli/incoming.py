@@ -127,7 +127,14 @@ def add_incoming(sub: Any, parser_class: type, date: Any, open_db: Any) -> None:
     p.add_argument("--reply", metavar="OUTGOING", help="номер нашего письма-ответа")
     p.add_argument("--reply-year", type=YEAR, metavar="YEAR")
     p.add_argument("--note", default="", metavar="TEXT")
+    p.add_argument("--case", default="", metavar="INDEX", help="подшить в дело с этим индексом")
     p.set_defaults(handler=_cmd_done)
+
+    p = numbered("file", "подшить в дело номенклатуры («В дело № …»)")
+    p.add_argument("--case", required=True, metavar="INDEX", help="индекс дела")
+    p.add_argument("--case-year", type=YEAR, metavar="YEAR",
+                   help="год номенклатуры (по умолчанию год исполнения)")  # fmt: skip
+    p.set_defaults(handler=_cmd_file)
 
 
 def _cmd_register(args: argparse.Namespace) -> int:
@@ -331,7 +338,22 @@ def _cmd_done(args: argparse.Namespace) -> int:
     if args.executor:
         return done_part(args, db)
     label = complete_incoming(
-        db, incoming_id_of(db, args), reply=args.reply, reply_year=args.reply_year, note=args.note
+        db,
+        incoming_id_of(db, args),
+        reply=args.reply,
+        reply_year=args.reply_year,
+        note=args.note,
+        case=args.case,
     )
-    print(f"Входящее № {args.number}: {label.lower()}")
+    filed = f"; в дело № {args.case.strip()}" if args.case.strip() else ""
+    print(f"Входящее № {args.number}: {label.lower()}{filed}")
+    return 0
+
+
+def _cmd_file(args: argparse.Namespace) -> int:
+    from app.services.cases.filing import file_incoming
+
+    db = args.open_db(args)
+    case = file_incoming(db, incoming_id_of(db, args), args.case, year=args.case_year)
+    print(f"Входящее № {args.number}: в дело № {case.index} ({case.year}) «{case.title}»")
     return 0

@@ -24,9 +24,15 @@ def add_file_commands(lsub: Any, open_db: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_cmd_files, open_db=open_db)
 
-    p = add_letter_command(lsub, "file", "сохранить файл письма (контрольная сумма проверяется)")
-    p.add_argument("name", metavar="NAME", help="имя файла, как в «letters files»")
-    p.add_argument("--out", type=Path, required=True, metavar="PATH")
+    p = add_letter_command(
+        lsub,
+        "file",
+        "сохранить файл письма (NAME --out PATH; контрольная сумма проверяется) или подшить "
+        "письмо в дело (--case INDEX)",
+    )
+    p.add_argument("name", nargs="?", metavar="NAME", help="имя файла, как в «letters files»")
+    p.add_argument("--out", type=Path, metavar="PATH")
+    p.add_argument("--case", metavar="INDEX", help="подшить в дело номенклатуры с этим индексом")
     p.set_defaults(handler=_cmd_file, open_db=open_db)
 
     p = add_letter_command(lsub, "detach", "удалить файл письма (с причиной, в журнал изменений)")
@@ -80,6 +86,19 @@ def _cmd_files(args: argparse.Namespace) -> int:
 
 
 def _cmd_file(args: argparse.Namespace) -> int:
+    from app.support.errors import UserError
+
+    if args.case is not None:
+        if args.name or args.out:
+            raise UserError("letters file: либо --case INDEX (в дело), либо NAME --out PATH")
+        from app.services.cases.filing import file_letter
+
+        db, letter_id = letter_of(args)
+        case = file_letter(db, letter_id, args.case)
+        print(f"Письмо № {args.number}: в дело № {case.index} ({case.year}) «{case.title}»")
+        return 0
+    if not args.name or args.out is None:
+        raise UserError("letters file: нужно NAME --out PATH (сохранить файл) или --case INDEX")
     from app.services.registry.letter_files import save_letter_file
 
     db, letter_id = letter_of(args)

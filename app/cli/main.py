@@ -116,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli.execution import add_control
 
     add_control(sub, _Parser, _date, _open)
+    from app.cli.cases import add_cases
+
+    add_cases(sub, _Parser, _date, _open)
     from app.cli.dispatch import add_dispatch
 
     add_dispatch(sub, _Parser, _date, _open)

@@ -54,6 +54,21 @@ def cell_lines(row: list[Any], widths: list[float], font: str) -> list[str]:
     ]
 
 
+def body_lines(table: Table, widths: list[float], bold: str) -> tuple[list[list[str]], set[int]]:
+    """The rows as lines, and the indexes of the section headings among them (a heading is
+    one cell across the table)."""
+    rows: list[list[str]] = []
+    headings: set[int] = set()
+    for heading, row in table.body():
+        if heading is None:
+            rows.append(cell_lines(row, widths, SERIF))
+        else:
+            headings.add(len(rows))
+            line = cell_lines([heading], [sum(widths)], bold)[0]
+            rows.append([line, *([""] * (len(widths) - 1))])
+    return rows, headings
+
+
 def write_table_pdf(table: Table, path: Path) -> Path:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
@@ -83,7 +98,7 @@ def write_table_pdf(table: Table, path: Path) -> Path:
 
     bold = f"{SERIF}-Bold"
     header = cell_lines([c.title for c in table.columns], widths, bold)
-    rows = [cell_lines(row, widths, SERIF) for row in table.rows]
+    rows, headings = body_lines(table, widths, bold)
     if table.totals is not None:
         rows.append(cell_lines(table.totals, widths, bold))
     numeric = [i for i, c in enumerate(table.columns) if c.numeric]
@@ -121,6 +136,8 @@ def write_table_pdf(table: Table, path: Path) -> Path:
             story.append(PageBreak())
         chunk = [header, *rows[start : start + count]]
         style = [*commands]
+        for at in sorted(h - start + 1 for h in headings if start <= h < start + count):
+            style += [("SPAN", (0, at), (-1, at)), ("FONTNAME", (0, at), (-1, at), bold)]
         if table.totals is not None and start + count == len(rows):
             style.append(("FONTNAME", (0, -1), (-1, -1), bold))
         grid = LongTable(chunk, colWidths=widths, repeatRows=1)

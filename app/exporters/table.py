@@ -33,6 +33,20 @@ class Table:
     totals: list[Any] | None = None  # a bold last row («Итого»)
     notes: list[str] = field(default_factory=list)  # paragraphs after the table
     chart: TableChart | None = None  # after the table: on the same sheet, on a page of its own
+    # a heading across the table before the row of that index (a nomenclature's sections)
+    sections: dict[int, str] = field(default_factory=dict)
+
+    def body(self) -> list[tuple[str | None, list[Any]]]:
+        """The rows in order, each section heading before its row: (heading, []) or
+        (None, row)."""
+        out: list[tuple[str | None, list[Any]]] = []
+        for n, row in enumerate(self.rows):
+            if n in self.sections:
+                out.append((self.sections[n], []))
+            out.append((None, row))
+        if len(self.rows) in self.sections:
+            out.append((self.sections[len(self.rows)], []))
+        return out
 
 
 def cell_text(value: Any) -> str:

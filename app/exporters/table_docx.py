@@ -46,13 +46,17 @@ def render_table_docx(table: Table) -> bytes:
         add_para(doc, table.subtitle, CENTRED).paragraph_format.space_after = Pt(10)
     total = sum(c.width for c in table.columns)
     widths = [width * c.width / total for c in table.columns]
-    rows = [*table.rows, *([table.totals] if table.totals is not None else [])]
-    grid = fixed_table(doc, 1 + len(rows), widths, borders=True)
+    body = [*table.body(), *([(None, table.totals)] if table.totals is not None else [])]
+    grid = fixed_table(doc, 1 + len(body), widths, borders=True)
     repeat_header(grid.rows[0])
     for cell, column in zip(grid.rows[0].cells, table.columns, strict=True):
         add_para(cell, column.title, CELL_HEAD, first=True)
-    for n, (row, values) in enumerate(zip(grid.rows[1:], rows, strict=True)):
-        bold = table.totals is not None and n == len(rows) - 1
+    for n, (row, (heading, values)) in enumerate(zip(grid.rows[1:], body, strict=True)):
+        if heading is not None:
+            merged = row.cells[0].merge(row.cells[-1])
+            add_para(merged, heading, CELL_HEAD, first=True)
+            continue
+        bold = table.totals is not None and n == len(body) - 1
         for cell, column, value in zip(row.cells, table.columns, values, strict=False):
             para = add_para(cell, cell_text(value), CELL, first=True)
             if column.numeric:

@@ -40,8 +40,13 @@ def write_table_xlsx(table: Table, path: Path, *, title_row: bool = True) -> Pat
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             header.append(cell)
         ws.append(header)
-        for row in table.rows:
-            ws.append([_text_cell(ws, v) for v in row])
+        for heading, row in table.body():
+            if heading is not None:
+                cell = WriteOnlyCell(ws, value=xml_safe(heading))
+                cell.font = Font(bold=True)
+                ws.append([cell])
+            else:
+                ws.append([_text_cell(ws, v) for v in row])
         if table.totals is not None:
             totals = []
             for value in table.totals:

@@ -28,7 +28,7 @@ from app.services.registry.letters import (
 from app.support.errors import UserError
 from app.support.paths import resource_path
 from db.engine import Database
-from db.models import Letter, Organization, Recipient
+from db.models import IncomingLetter, Letter, Organization, Recipient
 
 
 @dataclass(frozen=True)
@@ -117,11 +117,10 @@ def load_demo(
         for name in data["recipient_files"]:  # the same sample files a clerk can import
             apply_import_in(session, plan_import_in(session, resource_path(name)))
         _contacts(session, data.get("demo_contacts", {}))
+        for year in _years(data, incoming):  # before the letters: filed as they are registered
+            _nomenclature(session, data["nomenclature"], year)
         for item in data["letters"]:
-            registered = register_in(session, _card(item), seq=item.get("seq"))
-            _replies(session, registered.id, item.get("replies", []))
-            if "dispatch" in item:
-                _dispatched(session, registered.id, item["dispatch"])
+            _letter(session, item)
         letters = len(data["letters"])
         received = data.get("incoming", []) if incoming else []
         for item in received:
@@ -156,6 +155,47 @@ def _incoming(session: Any, item: dict[str, Any]) -> None:
     if "done" in item:
         note = item["done"]["note"]
         complete_in(session, done.id, reply=None, reply_year=None, note=note, today=received)
+    if "file" in item:
+        _file(session, IncomingLetter, done.id, item["file"])
+
+
+def _letter(session: Any, item: dict[str, Any]) -> None:
+    """An outgoing demo letter: registered, filed, its replies in, its copies sent."""
+    registered = register_in(session, _card(item), seq=item.get("seq"))
+    if "file" in item:
+        _file(session, Letter, registered.id, item["file"])
+    _replies(session, registered.id, item.get("replies", []))
+    if "dispatch" in item:
+        _dispatched(session, registered.id, item["dispatch"])
+
+
+def _years(data: dict[str, Any], incoming: bool) -> list[int]:
+    """The years the demo's letters of both kinds are registered in."""
+    items = [*data["letters"], *(data.get("incoming", []) if incoming else [])]
+    return sorted({dt.date.fromisoformat(i.get("date") or i["received"]).year for i in items})
+
+
+def _nomenclature(session: Any, book: dict[str, Any], year: int) -> None:
+    from app.rules.retention import parse_retention
+    from app.services.cases.nomenclature import CaseData, save_case_in
+
+    for section in book["sections"]:
+        for case in section["cases"]:
+            data = CaseData(
+                case["index"], case["title"], section["title"], case.get("volumes", 1),
+                parse_retention(case["retention"]), case.get("article", ""), case.get("note", ""),
+            )  # fmt: skip
+            save_case_in(session, year, data)
+
+
+def _file(session: Any, model: Any, row_id: int, index: str) -> None:
+    """A demo letter filed to its case as the clerk would, on its own day."""
+    from app.services.cases.nomenclature import find_case_in
+
+    row = session.get(model, row_id)
+    row.case_id = find_case_in(session, index, row.reg_date.year).id
+    row.filed_on = row.reg_date
+    row.filed_by = "demo"
 
 
 def _contacts(session: Any, contacts: dict[str, Any]) -> None:

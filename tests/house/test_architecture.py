@@ -141,6 +141,7 @@ SERVICE_LAYERS: list[set[str]] = [
     {"links"},  # an incoming letter found by its number, answered by an outgoing one
     {"directory"},
     {"organization"},
+    {"cases"},  # the nomenclature of cases; letters filed to them, the year's end
     {"registry"},
     {"control", "safety"},
     {"incoming", "output"},

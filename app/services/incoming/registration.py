@@ -22,6 +22,7 @@ from app.rules import search_terms
 from app.rules.report_form import Value, read_filled_form
 from app.rules.states import OUTSTANDING, Execution, LetterStatus
 from app.services.access.audit_log import refuse_stale
+from app.services.cases.filing import file_incoming_in
 from app.services.control.report_control import Reply, receive_in
 from app.services.control.reports import control_in
 from app.services.directory.recipients import organization_and_official
@@ -448,15 +449,20 @@ def complete_incoming(
     reply: str | None = None,
     reply_year: int | None = None,
     note: str = "",
+    case: str = "",
     today: dt.date | None = None,
 ) -> str:
     """The letter executed: answered by our outgoing letter ``reply``, or done otherwise (a
-    note says how); it is taken off control. The state's label."""
+    note says how); it is taken off control, and filed to the case ``case`` when one is given
+    (in the same transaction). The state's label."""
     today = today or clock.today()
     with db.write() as session:
-        return complete_in(
+        label = complete_in(
             session, incoming_id, reply=reply, reply_year=reply_year, note=note, today=today
         )
+        if case.strip():
+            file_incoming_in(session, incoming_id, case)
+        return label
 
 
 def complete_in(

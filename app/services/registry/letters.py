@@ -25,6 +25,7 @@ from app.rules.letter_layout import BY_LIST
 from app.rules.numbering import format_number, parse_template, period_key
 from app.rules.states import ControlState, CopyState, DeliveryState, LetterStatus, labels
 from app.services.access.audit_log import refuse_stale
+from app.services.cases.filing import case_for_number_in
 from app.services.files.file_store import count_pages, store_letter_file_in
 from app.services.files.stored_files import open_uploads
 from app.services.links.replies import find_incoming_in, mark_answered
@@ -281,6 +282,7 @@ def _new_number(
 ) -> Letter:
     """A letter row holding a freshly issued number (status still to be set); see
     :func:`issue_number`."""
+    filed = case_for_number_in(session, case, date)  # a typo of a case index is refused here
     issued = issue_number(session, journal, date, case=case, corr=corr, seq=seq, reuse=reuse)
     return Letter(
         journal_id=journal.id,
@@ -293,6 +295,9 @@ def _new_number(
         department=journal.department,
         correspondent=corr,
         created_by=audit.os_user(),
+        case_id=filed.id if filed is not None else None,
+        filed_on=date if filed is not None else None,
+        filed_by=audit.os_user() if filed is not None else "",
     )
 
 
