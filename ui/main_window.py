@@ -239,6 +239,8 @@ class MainWindow(QMainWindow):
         service_menu = bar.addMenu("&Сервис")
         self.settings_action = self._action("Настройки…", self.open_settings, "Ctrl+,")
         service_menu.addAction(self.settings_action)
+        self.nomenclature_action = self._action("Номенклатура дел…", self.open_nomenclature)
+        service_menu.addAction(self.nomenclature_action)
         service_menu.addAction(
             self._action("Проверить базу данных", self.house_desk.check_database)
         )
@@ -252,6 +254,7 @@ class MainWindow(QMainWindow):
         writes(
             self.new_letter_action, self.new_incoming_action, import_action,
             journal_import_action, setup_action, self.settings_action, self.demo_action,
+            self.nomenclature_action,
         )  # fmt: skip
         self.admin_actions = [journal_import_action, setup_action, self.settings_action]
         self.admin_actions.append(self.demo_action)
@@ -397,6 +400,12 @@ class MainWindow(QMainWindow):
 
         if SettingsDialog.edit(self.db, self):
             self.hub.announce(Changed.EVERYTHING)
+
+    def open_nomenclature(self) -> None:
+        from ui.dialogs.nomenclature_page import NomenclatureDialog
+
+        NomenclatureDialog(self.db, self).exec()
+        self.hub.announce(Changed.LETTERS)
 
     def new_letter(self, addressee: Addressee | None = None) -> None:
         from ui.dialogs.letter_dialog import LetterDialog

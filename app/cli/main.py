@@ -482,6 +482,8 @@ def _cmd_letters_show(args: argparse.Namespace) -> int:
             print("Адресат: " + item["lines"].replace("\n", " / ") + f" ({item['delivery']})")
     print(f"Заголовок: {card['subject']}")
     print(f"Подписал: {card['signatory'] or '—'}; исполнитель: {card['executor'] or '—'}")
+    if reg["filed"]:
+        print(reg["filed"])
     return 0
 
 

@@ -135,6 +135,20 @@ FACTORIES: dict[str, Callable[[Database, Path], QDialog]] = {
     "ui.dialogs.preview_dialog.PreviewDialog": lambda db, _t: _d("preview_dialog.PreviewDialog")(
         db, letter_id_by_number(db, "710/5"), "710/5"
     ),
+    "ui.dialogs.nomenclature_page.NomenclatureDialog": lambda db, _t: _d(
+        "nomenclature_page.NomenclatureDialog"
+    )(db),
+    "ui.dialogs.nomenclature_page.CaseDialog": lambda db, _t: _d("nomenclature_page.CaseDialog")(
+        db,
+        2025,
+        __import__("app.services.cases.nomenclature", fromlist=["x"])
+        .nomenclature(db, 2025)
+        .cases[2],
+        ["01. Руководство", "02. Отдел качества"],
+    ),
+    "ui.dialogs.file_to_case.FileToCaseDialog": lambda db, _t: _d("file_to_case.FileToCaseDialog")(
+        db, incoming=True, row_id=_incoming(db).id, number="3-вх", year=2025, proposed="5"
+    ),
     "ui.dialogs.receive_dialog.ReceiveDialog": lambda db, _t: _d("receive_dialog.ReceiveDialog")(
         db, _control(db), _control(db).recipients[0]
     ),

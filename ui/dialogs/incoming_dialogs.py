@@ -367,6 +367,8 @@ class IncomingCardDialog(QDialog):
         execution.addSeparator()
         execution.addAction("Лист резолюции (PDF)…", self._sheet)
         execution.addAction("Снять резолюцию с контроля…", self._off_control)
+        execution.addSeparator()
+        self.file_action = execution.addAction("В дело…", self._file_to_case)
         self.execution_button.setMenu(execution)
         self.done_button = QPushButton("Исполнено…")
         self.done_button.clicked.connect(self._done)
@@ -486,6 +488,19 @@ class IncomingCardDialog(QDialog):
             self.changed.emit()
             if dialog.warnings:
                 QMessageBox.information(self, self.windowTitle(), "\n".join(dialog.warnings))
+
+    def _file_to_case(self) -> None:
+        from app.services.cases.filing import proposed_case
+        from ui.dialogs.file_to_case import FileToCaseDialog
+
+        d = self.detail
+        dialog = FileToCaseDialog(
+            self.db, incoming=True, row_id=d.id, number=d.number,
+            year=(d.done_date or d.reg_date).year, proposed=proposed_case(self.db, d.id),
+            parent=self,
+        )  # fmt: skip
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.reload()
 
     def _done(self) -> None:
         if DoneDialog(self.db, self.detail, self).exec() == QDialog.DialogCode.Accepted:

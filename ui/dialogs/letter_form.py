@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from app.rules.attachment_lines import line_of
 from app.rules.production_calendar import day_off_reason
 from app.rules.spelling import speller
+from app.services.cases.filing import case_title
 from app.services.directory.distribution_lists import list_names
 from app.services.incoming.detail import IncomingDetail
 from app.services.organization.profile import StaffData, list_journals, list_staff
@@ -53,6 +54,7 @@ from ui.file_dialogs import open_files
 from ui.keyboard import label_for
 from ui.widgets.attachments_edit import AttachmentsEdit
 from ui.widgets.body_editor import BodyEditor
+from ui.widgets.case_choice import case_completer
 from ui.widgets.heading_edit import HeadingEdit
 from ui.widgets.recipient_picker import RecipientPicker
 
@@ -136,6 +138,7 @@ class LetterForm(QDialog):
         self.date_edit = date_edit(clock.today())
         self.case_edit = QLineEdit()
         self.case_edit.setPlaceholderText("по номенклатуре дел")
+        self.case_edit.setCompleter(case_completer(self.db, clock.today().year, self.case_edit))
         self.number_label = QLabel()
         self.number_label.setObjectName("number_preview")
         self.number_label.setStyleSheet("font-size: 15px; font-weight: bold;")
@@ -372,7 +375,9 @@ class LetterForm(QDialog):
                 self.db, code, to_date(self.date_edit.date()), case=self.case_edit.text().strip(),
                 corr=corr,
             )  # fmt: skip
-            self.number_label.setText(f"Будет присвоен номер: {number}")
+            title = case_title(self.db, self.case_edit.text(), to_date(self.date_edit.date()))
+            filed = f" · в дело: {title}" if title else ""
+            self.number_label.setText(f"Будет присвоен номер: {number}{filed}")
             self.number_label.setStyleSheet("font-size: 15px; font-weight: bold;")
         except UserError as exc:
             self.number_label.setText(str(exc))

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.rules.executor_terms import parse_executor_term
+from app.services.cases.filing import proposed_case
 from app.services.incoming.detail import IncomingDetail
 from app.services.incoming.medo_notify import tell_assigned
 from app.services.incoming.registration import complete_incoming
@@ -43,6 +44,7 @@ from app.support.text import date_ru, initials_name
 from db.engine import Database
 from ui import file_dialogs, palette
 from ui.fit import open_sized
+from ui.widgets.case_choice import case_combo
 from ui.widgets.due_date_edit import DueDateEdit
 
 NO_AUTHOR = "— без автора (поручение канцелярии)"
@@ -323,6 +325,13 @@ class DoneDialog(_TaskDialog):
         self.note_edit.setTabChangesFocus(True)  # Tab moves on, as in every field
         self.note_edit.setMaximumHeight(80)
         form.addRow("Отметка", self.note_edit)
+        # «В дело»: the case proposed from our reply or the executor's department
+        self.case_box = case_combo(db, clock.today().year, proposed_case(db, detail.id))
+        self.case_box.setToolTip("Дело номенклатуры, в которое подшивается письмо в целом")
+        form.addRow("В дело №", self.case_box)
+        self.part_combo.currentIndexChanged.connect(
+            lambda: self.case_box.setEnabled(self.part_combo.currentData() is None)
+        )
         self.finish()
 
     def save(self) -> None:
@@ -332,4 +341,5 @@ class DoneDialog(_TaskDialog):
             complete_task(self.db, self.detail.id, part, reply=reply,
                           note=self.note_edit.toPlainText())  # fmt: skip
             return
-        complete_incoming(self.db, self.detail.id, reply=reply, note=self.note_edit.toPlainText())
+        complete_incoming(self.db, self.detail.id, reply=reply, note=self.note_edit.toPlainText(),
+                          case=self.case_box.currentData() or "")  # fmt: skip

@@ -43,6 +43,7 @@ from app.support.errors import UserError
 from app.support.text import date_ru, parse_date_ru
 from db.engine import Database
 from ui import palette
+from ui.dialogs.nomenclature_page import NomenclaturePage
 from ui.dialogs.settings_exchange import ExchangePage
 from ui.dialogs.settings_journals import JournalsPage
 from ui.dialogs.settings_tables import cell, combo, item, row_of_empty_cells, table_page
@@ -95,6 +96,8 @@ class SettingsDialog(QDialog):
             (self.exchange, "Обмен"),
         ):
             self.tabs.addTab(scrolling(page, stretch_last=True), title)
+        self.nomenclature = NomenclaturePage(db)  # written at once, not by «Сохранить»
+        self.tabs.addTab(self.nomenclature, "Номенклатура дел")
         self.error_label = QLabel(self)
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(f"color: {palette.ERROR}; font-weight: bold;")

@@ -266,7 +266,8 @@ class RegistryTab(ListTab):
         self.dispatch_action = self._row_action(
             "Отправка: МЭДО, e-mail, почта…", "Ctrl+D", self._dispatch_selected
         )
-        writes(self.annul_action, self.dispatch_action)
+        self.file_action = self._row_action("В дело…", "Ctrl+Shift+F", self._file_selected)
+        writes(self.annul_action, self.dispatch_action, self.file_action)
         self.export_action = QAction("Печать журнала за период…", self)
         self.export_action.triggered.connect(self.export_requested)
 
@@ -295,6 +296,8 @@ class RegistryTab(ListTab):
             action.setEnabled(row is not None and row.status == LetterStatus.REGISTERED)
         menu.addAction(self.dispatch_action)
         self.dispatch_action.setEnabled(row is not None and row.status == LetterStatus.REGISTERED)
+        menu.addAction(self.file_action)
+        self.file_action.setEnabled(row is not None and row.status == LetterStatus.REGISTERED)
         menu.addAction(self.control_action)
         self.control_action.setEnabled(
             row is not None and row.status == LetterStatus.REGISTERED and bool(row.reports_total)
@@ -323,6 +326,23 @@ class RegistryTab(ListTab):
         row = self.selected_row()
         if row is not None and row.status == LetterStatus.REGISTERED:
             self.letter_requested.emit(kind, row.id)
+
+    def _file_selected(self) -> None:
+        from ui.dialogs.file_to_case import FileToCaseDialog
+
+        row = self.selected_row()
+        if row is None or row.status != LetterStatus.REGISTERED:
+            return
+        dialog = FileToCaseDialog(
+            self.db, incoming=False, row_id=row.id, number=row.number, year=row.reg_date.year,
+            proposed=self.filed_index(row.id), parent=self,
+        )  # fmt: skip
+        dialog.exec()
+
+    def filed_index(self, letter_id: int) -> str:
+        from app.services.cases.filing import filed_index
+
+        return filed_index(self.db, letter_id)
 
     def _control_selected(self) -> None:
         row = self.selected_row()

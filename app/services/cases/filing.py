@@ -65,6 +65,26 @@ def case_for_number_in(session: Session, index: str, date: dt.date) -> CaseFile 
     return row
 
 
+def case_title(db: Database, index: str, date: dt.date) -> str:
+    """What the letter form shows beside a new number: the title of the case its index names
+    («» when the index is empty or the year has no nomenclature); refused as registration
+    would refuse it."""
+    with db.read() as session:
+        row = case_for_number_in(session, index, date)
+        return row.title if row is not None else ""
+
+
+def open_indexes(db: Database, year: int) -> list[tuple[str, str]]:
+    """The year's open cases as (index, title), in the nomenclature's order."""
+    with db.read() as session:
+        rows = session.execute(
+            select(CaseFile.case_index, CaseFile.title)
+            .where(CaseFile.year == year, CaseFile.closed_on.is_(None), CaseFile.act_id.is_(None))
+            .order_by(CaseFile.section_id, CaseFile.position)
+        ).all()
+        return [(str(i), str(t)) for i, t in rows]
+
+
 def _refuse_closed(row: CaseFile) -> None:
     if row.act_id is not None:
         raise UserError(f"Дело «{row.case_index}» ({row.year}) уничтожено; в него не подшить")
@@ -73,6 +93,19 @@ def _refuse_closed(row: CaseFile) -> None:
             f"Дело «{row.case_index}» ({row.year}) закрыто {row.closed_on:%d.%m.%Y}; "
             "в него больше не подшивают документы"
         )
+
+
+def filing_mark_in(session: Session, case_id: int | None, filed_on: dt.date | None) -> str:
+    """The requisite «отметка о направлении документа в дело» as the cards show it: «В дело
+    № 5 (2025), 03.11.2025», and the act when the case was destroyed; "" when not filed."""
+    case = session.get(CaseFile, case_id) if case_id is not None else None
+    if case is None:
+        return ""
+    day = f", {filed_on:%d.%m.%Y}" if filed_on else ""
+    mark = f"В дело № {case.case_index} ({case.year}){day}"
+    if case.act is not None:
+        mark += f"; дело уничтожено — акт № {case.act.number} от {case.act.day:%d.%m.%Y}"
+    return mark
 
 
 def _file_row(session: Session, row: Letter | IncomingLetter, case: CaseFile, what: str) -> None:
@@ -135,6 +168,14 @@ def file_incoming_in(
 
 def incoming_year(row: IncomingLetter) -> int:
     return (row.done_date or row.reg_date).year
+
+
+def filed_index(db: Database, letter_id: int) -> str:
+    """The index of the case our letter is filed to ("" when none)."""
+    with db.read() as session:
+        row = session.get(Letter, letter_id)
+        case = session.get(CaseFile, row.case_id) if row and row.case_id else None
+        return case.case_index if case is not None else ""
 
 
 def proposed_case(db: Database, incoming_id: int) -> str:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.rules.declension import person_dative
 from app.rules.states import Execution, LetterStatus
+from app.services.cases.filing import filing_mark_in
 from app.services.control.reports import recipient_name
 from app.services.organization.profile import staff_name
 from app.support import clock
@@ -151,6 +152,7 @@ class IncomingDetail:
     resolutions: list[ResolutionLine] = field(default_factory=list)
     files: list[FileLine] = field(default_factory=list)
     signature: str = ""  # the document's detached signature checked against it ("" : none came)
+    filed: str = ""  # «В дело № 5 (2025), 03.11.2025» (app/services/cases/filing.py)
 
     @property
     def execution_label(self) -> str:
@@ -249,6 +251,7 @@ def incoming_detail(
                 session.get(Letter, row.answered_by_id) if row.answered_by_id else None
             ),
             assignments=[_assignment(a, on_control, today) for a in row.assignments],
+            filed=filing_mark_in(session, row.case_id, row.filed_on),
             resolutions=[
                 ResolutionLine(
                     r.id,
@@ -337,6 +340,8 @@ def card_lines(d: IncomingDetail) -> list[str]:
     if d.note:
         lines.append(f"Примечание: {d.note}")
     lines.append(f"Исполнение: {d.execution_label}" + (" — просрочено" if d.overdue else ""))
+    if d.filed:
+        lines.append(d.filed)
     lines += resolution_tree(d)
     if d.reply_to:
         lines.append(

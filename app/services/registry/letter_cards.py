@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.rules.attachment_lines import bounds_problem
 from app.rules.letter_body import card_body, card_value
 from app.rules.states import LetterStatus
+from app.services.cases.filing import filing_mark_in
 from app.services.files.file_store import count_pages
 from app.services.registry.letters import (
     SENT_STATES,
@@ -141,6 +142,7 @@ class Registration:
     version: int  # the card's version, for the optimistic lock of an edit
     sent_copies: int
     earlier_versions: int
+    filed: str = ""  # «В дело № 5 (2025), 03.11.2025» (app/services/cases/filing.py)
 
 
 @dataclass(frozen=True)
@@ -207,6 +209,7 @@ def view_in(session: Session, letter: Letter) -> LetterView:
         version=letter.version,
         sent_copies=sum(1 for row in letter.addressees if row.dispatch_state in SENT_STATES),
         earlier_versions=len(letter.versions),
+        filed=filing_mark_in(session, letter.case_id, letter.filed_on),
     )
     return LetterView(card, registration)
 

@@ -1,0 +1,85 @@
+"""«В дело…»: a letter of either kind filed to a case of the nomenclature (the requisite
+«отметка о направлении документа в дело»)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QSpinBox,
+    QWidget,
+)
+
+from app.services.cases.filing import file_incoming, file_letter
+from app.support.errors import UserError
+from db.engine import Database
+from ui import palette
+from ui.widgets.case_choice import case_combo
+
+
+class FileToCaseDialog(QDialog):
+    """The case chosen from the year's open cases (the proposed one first chosen)."""
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        incoming: bool,
+        row_id: int,
+        number: str,
+        year: int,
+        proposed: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.db, self.incoming, self.row_id = db, incoming, row_id
+        what = "Входящее" if incoming else "Письмо"
+        self.setWindowTitle(f"{what} № {number} — в дело")
+        self.year_spin = QSpinBox()
+        self.year_spin.setRange(1990, 2200)
+        self.year_spin.setValue(year)
+        self.year_spin.setAccessibleName("Год номенклатуры")
+        self.case_box = case_combo(db, year, proposed)
+        self.year_spin.valueChanged.connect(self._year_changed)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet(f"color: {palette.ERROR};")
+        form = QFormLayout(self)
+        form.addRow("Номенклатура года", self.year_spin)
+        form.addRow("В дело №", self.case_box)
+        form.addRow(self.error_label)
+        box = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        box.button(QDialogButtonBox.StandardButton.Ok).setText("Подшить")
+        box.button(QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
+        box.accepted.connect(self.accept)
+        box.rejected.connect(self.reject)
+        form.addRow(box)
+        self.resize(620, self.sizeHint().height())
+
+    def _year_changed(self, year: int) -> None:
+        chosen = self.case_box.currentData()
+        fresh = case_combo(self.db, year, chosen or "")
+        self.case_box.clear()
+        for n in range(fresh.count()):
+            self.case_box.addItem(fresh.itemText(n), fresh.itemData(n))
+        self.case_box.setCurrentIndex(max(0, self.case_box.findData(chosen)))
+
+    def accept(self) -> None:
+        index = self.case_box.currentData()
+        if not index:
+            self.error_label.setText("Выберите дело")
+            return
+        year = self.year_spin.value()
+        try:
+            if self.incoming:
+                file_incoming(self.db, self.row_id, index, year=year)
+            else:
+                file_letter(self.db, self.row_id, index, year=year)
+        except UserError as exc:
+            self.error_label.setText(str(exc))
+            return
+        super().accept()
