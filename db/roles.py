@@ -13,7 +13,8 @@ Registrars and administrators write the rows of their work, but nothing the prog
 - no write on ``journal_counter``, and no ``setval`` on sequences (USAGE only): numbers are issued
   by ``secretariat_next_seq``, a SECURITY DEFINER function owned by the registry's owner, which
   only moves a counter forward;
-- no change or deletion of a task's history (``task_event``): appended only;
+- no change or deletion of a task's history (``task_event``) nor of a destruction act
+  (``destruction_act``): appended only; a case in an act keeps its row and its mark (a trigger);
 - no write on the audit: events are appended by ``secretariat_audit_append`` (the server computes
   each event's keyed hash with a key only the owner can read).
 """
@@ -41,7 +42,8 @@ ADMIN_ONLY = frozenset(
 # written only through the server's functions (SECURITY DEFINER) or by the owner
 SERVER_ONLY = frozenset({"audit_event", "audit_chain", "journal_counter", "audit_key"})
 NO_DELETE = frozenset({"letter", "incoming_letter"})  # numbered rows
-APPEND_ONLY = frozenset({"task_event"})  # history: appended, never changed nor deleted
+# history: appended, never changed nor deleted (a task's events, the destruction acts)
+APPEND_ONLY = frozenset({"task_event", "destruction_act"})
 # the functions a role may call
 FUNCTIONS = {
     "secretariat_next_seq(integer, text, integer, boolean)": ("registrar", "admin"),

@@ -194,8 +194,47 @@ def main() -> int:
     _dispatch(demo, window, shoot, tmp, out)
     _safety(demo, window, shoot, tmp, app)
     _journal(demo, window, shoot, tmp, app)
+    _cases(demo, window, shoot, tmp, out)
     window.close()
     return 0
+
+
+def _cases(demo, window, shoot, tmp: Path, out: Path) -> None:  # type: ignore[no-untyped-def]
+    """The nomenclature of cases: the page in the settings with case 5 chosen, the form as
+    printed, the internal inventory of case 5, the year's inventory of permanent storage."""
+    import pypdfium2
+
+    from app.exporters.table_file import write_table
+    from app.services.cases.filing import case_contents, close_case, file_incoming
+    from app.services.cases.year_end import export_inventory, export_nomenclature
+    from app.services.links.replies import incoming_id_by_number
+    from ui.dialogs.settings_dialog import SettingsDialog
+
+    file_incoming(demo, incoming_id_by_number(demo, "3-вх"), "5")
+    for index in ("01-01", "01-02", "03-01"):
+        close_case(demo, index, 2025)
+    dialog = SettingsDialog(demo, window)
+    dialog.tabs.setCurrentIndex(dialog.tabs.count() - 1)
+    page = dialog.nomenclature
+    page.case_table.selectRow([c.index for c in page.cases].index("5"))
+    shoot(dialog, "nomenclature.png", (1100, 620))
+    dialog.close()
+
+    def first_page(pdf: Path, png: str) -> None:
+        document = pypdfium2.PdfDocument(str(pdf))
+        document[0].render(scale=1.3).to_pil().save(str(out / png))
+        document.close()
+        print(out / png)
+
+    export_nomenclature(demo, 2025, tmp / "nomenclature.pdf")
+    first_page(tmp / "nomenclature.pdf", "nomenclature-form-page1.png")
+    from app.services.cases.filing import internal_inventory
+
+    case, documents = case_contents(demo, "5", 2025)
+    write_table(internal_inventory(case, documents), tmp / "inner.pdf", "внутренняя опись")
+    first_page(tmp / "inner.pdf", "case-inventory-page1.png")
+    export_inventory(demo, 2025, "permanent", tmp / "permanent.pdf")
+    first_page(tmp / "permanent.pdf", "inventory-permanent-page1.png")
 
 
 def _stamped_page(demo, incoming_id: int, out: Path) -> None:  # type: ignore[no-untyped-def]

@@ -85,3 +85,7 @@ def test_tables_are_valid(demo_db: Database, tmp_path: Path) -> None:
     )
     assert docx_errors(render_table_docx(wide)) == []
     assert docx_errors(render_table_docx(dataclasses.replace(wide, notes=["Примечание"]))) == []
+    from app.services.cases.year_end import nomenclature_table
+
+    book = nomenclature_table(demo_db, 2025)  # sections as rows across the table (merged cells)
+    assert book.sections and docx_errors(render_table_docx(book)) == []

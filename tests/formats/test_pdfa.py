@@ -167,6 +167,9 @@ def _every_kind(tmp_path: Path) -> dict[str, bytes]:
         ok("letters", "export", number, "--out", str(out / f"elsewhere-{i}.pdf"))
         ok("dispatch", "medo", number, "--out", str(out / f"medo-elsewhere-{i}"))
     ok("incoming", "label", "1-вх", "2-вх", "--size", "A4-24", "--out", str(out / "labels.pdf"))
+    ok("cases", "export", "--year", "2025", "--out", str(out / "nomenclature.pdf"))  # sections
+    ok("cases", "show", "5", "--year", "2025", "--out", str(out / "case-inventory.pdf"))
+    ok("cases", "destruction-act", "--as-of", "2030-01-01", "--out", str(out / "act.pdf"))
     return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*.pdf"))}
 
 
@@ -177,7 +180,7 @@ def test_every_kind_of_pdf_passes_preflight(tmp_path: Path) -> None:
     kinds = " ".join(files)
     for kind in ("конверты", "Форма 103", "document.pdf", "journal.pdf", "gaps.pdf", "sheet.pdf",
                  "elsewhere-0", "elsewhere-1", "medo-elsewhere-1", "letter-mark",
-                 "labels"):  # fmt: skip
+                 "labels", "nomenclature", "case-inventory", "act.pdf"):  # fmt: skip
         assert kind in kinds, kind
     from pypdf import PdfReader
 

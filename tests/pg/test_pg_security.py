@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -261,3 +262,46 @@ def test_members_of_the_server_wide_roles_move_to_the_registrys_own(pg: PgServer
         assert verify_audit(mine).whole
     finally:
         mine.dispose()
+
+
+def test_cases_on_the_server(
+    pg_db: Database, pg_url: str, pg: PgServer, psql: list[Engine], tmp_path: Path
+) -> None:
+    """Issue 42 on a shared registry: a registrar files, closes and makes a destruction act
+    through the program; in psql the act cannot be changed or deleted, a case in it keeps its
+    row and its mark; a reader changes nothing."""
+    import datetime as dt
+
+    from app.services.cases.filing import case_contents, close_case, file_incoming
+    from app.services.cases.year_end import make_destruction_act
+    from app.services.demo import load_demo
+    from app.services.links.replies import incoming_id_by_number
+    from app.services.safety.opening import open_registry
+
+    load_demo(pg_db)
+    _name, url = _login(pg, pg_url, "registrar")
+    registrar = open_registry(url)
+    try:
+        file_incoming(registrar, incoming_id_by_number(registrar, "3-вх"), "5")
+        closed = close_case(registrar, "5", 2025)
+        assert closed.date_from is not None and closed.documents == 3
+        number, count, _path = make_destruction_act(
+            registrar, dt.date(2030, 1, 1), tmp_path / "act.xlsx"
+        )
+        assert (number, count) == (1, 4)
+        _case, documents = case_contents(registrar, "7", 2024)
+        assert [d.number for d in documents] == ["2174-РСК"]
+    finally:
+        registrar.dispose()
+    sql = create_engine(url)
+    psql.append(sql)
+    _refused(sql, "UPDATE destruction_act SET number = 2")
+    _refused(sql, "DELETE FROM destruction_act")
+    _refused(sql, "UPDATE case_file SET act_id = NULL WHERE act_id IS NOT NULL", "не меняется")
+    _refused(sql, "DELETE FROM case_file WHERE act_id IS NOT NULL", "не удаляется")
+    _refused(sql, "UPDATE case_file SET retention = 'forever'", "check constraint")
+    _reader, reader_url = _login(pg, pg_url, "reader")
+    reader = create_engine(reader_url)
+    psql.append(reader)
+    _refused(reader, "UPDATE case_file SET title = 'x'")
+    _refused(reader, "UPDATE letter SET case_id = NULL")

@@ -117,6 +117,10 @@ class NomenclaturePage(QWidget):
         self.case_table.itemSelectionChanged.connect(self._show_documents)
         self.case_table.doubleClicked.connect(lambda _index: self.edit_case())
         self.document_table = _table(DOCUMENT_COLUMNS, "Документы дела", 3)
+        header = self.document_table.horizontalHeader()
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(4, 320)  # a mailing list's addressees would take the whole row
+        self.document_table.setWordWrap(False)
         self.document_label = QLabel("Документы дела")
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)

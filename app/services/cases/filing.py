@@ -238,6 +238,14 @@ def _outgoing_sheets(session: Session, ids: list[int]) -> dict[int, int]:
     return {i: max(1, int(scans.get(i) or 0)) + int(extra.get(i) or 0) for i in ids}
 
 
+def _short(text: str, limit: int = 120) -> str:
+    """A correspondent for a line of the inventory: the words that fit, then «…»."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;—- ") + "…"
+
+
 def documents_in(session: Session, case_id: int) -> list[FiledDocument]:
     """The case's documents, oldest first (by date, then number)."""
     letters = list(
@@ -253,7 +261,7 @@ def documents_in(session: Session, case_id: int) -> list[FiledDocument]:
             r.number,
             r.reg_date,
             r.subject,
-            " ".join(r.addressee_text.split())[:200],
+            _short(r.addressee_text),
             sheets.get(r.id, 1),
             r.filed_on,
         )
@@ -272,7 +280,7 @@ def documents_in(session: Session, case_id: int) -> list[FiledDocument]:
                 r.number,
                 r.reg_date,
                 r.subject,
-                " ".join(sender.split())[:200],
+                _short(sender),
                 pages,
                 r.filed_on,
             )

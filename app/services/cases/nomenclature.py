@@ -285,6 +285,8 @@ def delete_case(db: Database, year: int, index: str) -> None:
     """Remove a case no letter is filed to."""
     with db.write() as session:
         row = find_case_in(session, index, year)
+        if row.act_id is not None:
+            raise UserError(f"Дело «{row.case_index}» внесено в акт; запись о нем не удаляется")
         if n := _filed_count(session, row.id):
             raise UserError(f"В деле «{row.case_index}» документов: {n}; такое дело не удалить")
         audit.record(session, "case", row.id, "deleted", year=year, index=row.case_index)

@@ -21,6 +21,28 @@ depends_on = None
 
 RETENTION_KINDS = ("", "permanent", "years", "until_needed")
 
+# a case put in a destruction act stays as the act left it: its row is not deleted, its mark
+# not moved or taken away (the acts themselves are appended only: ``db/roles.py``)
+CASE_GUARD = """
+CREATE OR REPLACE FUNCTION secretariat_case_in_act() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        IF OLD.act_id IS NOT NULL THEN
+            RAISE EXCEPTION 'дело % (% год) внесено в акт о выделении к уничтожению: запись о нем '
+                'не удаляется', OLD.case_index, OLD.year USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        RETURN OLD;
+    END IF;
+    IF OLD.act_id IS NOT NULL AND (NEW.act_id IS DISTINCT FROM OLD.act_id
+            OR NEW.case_index IS DISTINCT FROM OLD.case_index OR NEW.year <> OLD.year) THEN
+        RAISE EXCEPTION 'дело % (% год) внесено в акт о выделении к уничтожению: отметка об акте '
+            'не меняется', OLD.case_index, OLD.year USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql
+"""
+
 
 def upgrade() -> None:
     op.create_table(
@@ -97,6 +119,11 @@ def upgrade() -> None:
     op.create_check_constraint(
         op.f("ck_case_file_retention"), "case_file", f"retention IN ({allowed})"
     )
+    op.execute(CASE_GUARD)
+    op.execute(
+        "CREATE TRIGGER case_file_in_act BEFORE UPDATE OR DELETE ON case_file "
+        "FOR EACH ROW EXECUTE FUNCTION secretariat_case_in_act()"
+    )
     from db.roles import grant_statements
 
     rows = bind.execute(sa.text("SELECT role, name FROM registry_role")).all()
@@ -109,6 +136,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS case_file_in_act ON case_file")
+        op.execute("DROP FUNCTION IF EXISTS secretariat_case_in_act()")
     for table in ("incoming_letter", "letter"):
         with op.batch_alter_table(table) as batch:
             batch.drop_index(f"ix_{table}_case_id")
