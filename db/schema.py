@@ -129,6 +129,16 @@ def ensure_schema(db: Database) -> SchemaState:
 
 
 def upgrade(db: Database, revision: str = "head") -> None:
+    _migrate(db, "upgrade", revision)
+
+
+def downgrade(db: Database, revision: str) -> None:
+    """Back to an older revision (the tests make registries of older releases so), with the
+    same care for cascades as :func:`upgrade`."""
+    _migrate(db, "downgrade", revision)
+
+
+def _migrate(db: Database, direction: str, revision: str) -> None:
     from alembic import command
 
     with db.engine.connect() as conn:
@@ -139,7 +149,7 @@ def upgrade(db: Database, revision: str = "head") -> None:
             # set on the raw connection before Alembic begins one.
             raw.execute("PRAGMA foreign_keys = OFF")
         try:
-            command.upgrade(_alembic_config(conn), revision)
+            getattr(command, direction)(_alembic_config(conn), revision)
             if raw is not None:
                 broken = raw.execute("PRAGMA foreign_key_check").fetchall()
                 if broken:

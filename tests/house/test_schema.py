@@ -104,20 +104,16 @@ def test_foreign_keys_back_on_after_migration(db: Database) -> None:
 
 
 def test_upgrade_from_0001_indexes_existing_letters(db_path: Path) -> None:
-    from alembic import command
 
     from app.services.demo import load_demo
     from app.services.registry.letter_list import LetterQuery, count_letters
     from app.storage.hooks import open_store
-    from db.schema import _alembic_config, upgrade
+    from db.schema import downgrade, upgrade
 
     old = open_store(str(db_path))
     upgrade(old)
     load_demo(old)
-    with old.engine.connect() as conn:  # back to a registry written by the first release
-        conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
-        command.downgrade(_alembic_config(conn), "0001")
-        conn.commit()
+    downgrade(old, "0001")  # back to a registry written by the first release
     assert schema_state(old).current == "0001"
     old.dispose()
     db = open_registry(str(db_path))

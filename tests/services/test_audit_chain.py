@@ -96,21 +96,17 @@ def test_cli_audit_verify(
 
 
 def test_an_existing_registry_is_chained_at_the_upgrade(db_path: Path) -> None:
-    from alembic import command
 
     from app.services.access.audit_log import AuditQuery, list_audit
     from app.services.demo import load_demo
     from app.services.safety.opening import open_registry
     from app.storage.hooks import open_store
-    from db.schema import _alembic_config, upgrade
+    from db.schema import downgrade, upgrade
 
     old = open_store(str(db_path))
     upgrade(old)
     load_demo(old)
-    with old.engine.connect() as conn:  # back to a registry of the release before the chain
-        conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
-        command.downgrade(_alembic_config(conn), "0013")
-        conn.commit()
+    downgrade(old, "0013")  # back to a registry of the release before the chain
     old.dispose()
     with sqlite3.connect(db_path) as conn:
         events = conn.execute("SELECT count(*) FROM audit_event").fetchone()[0]

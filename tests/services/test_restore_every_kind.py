@@ -191,12 +191,11 @@ def test_bring_back_from_an_aside_kept_by_an_older_program(
 ) -> None:
     """A copy kept aside before the program was upgraded is read through an upgraded copy of
     it (the aside itself unchanged): its letters come back with their files."""
-    from alembic import command
 
     from app.services.safety.bring_back import bring_back
     from app.services.safety.opening import open_registry
     from app.storage.hooks import open_store
-    from db.schema import _alembic_config, current_revision
+    from db.schema import current_revision, downgrade
 
     info = create_backup(demo_db, tmp_path / "copies")
     memo = tmp_path / "справка.txt"
@@ -206,9 +205,7 @@ def test_bring_back_from_an_aside_kept_by_an_older_program(
     result = restore_backup(db_path, info.path)
     assert result.kept_aside is not None
     older = open_store(str(result.kept_aside))
-    with older.engine.connect() as conn:
-        command.downgrade(_alembic_config(conn), "0018")
-        conn.commit()
+    downgrade(older, "0018")
     older.dispose()
     before = result.kept_aside.read_bytes()
     db = open_registry(str(db_path))

@@ -205,15 +205,12 @@ def test_an_unfinished_word_is_completed_from_the_known_terms(
 def test_the_known_terms_are_filled_from_an_index_built_before_them(registry: Database) -> None:
     """Migration 0017 takes the terms of the index as it stands (FTS5's vocabulary, or
     PostgreSQL's ``ts_stat``): a registry indexed before it completes words at once."""
-    from alembic import command
 
     from db.models import SearchTerm
-    from db.schema import _alembic_config
+    from db.schema import downgrade
 
     url = registry.engine.url
-    with registry.engine.connect() as conn:
-        command.downgrade(_alembic_config(conn), "0016")
-        conn.commit()
+    downgrade(registry, "0016")
     registry.dispose()
     db = open_registry(url.render_as_string(hide_password=False))
     try:
@@ -351,12 +348,11 @@ def test_an_embedded_registry_is_upgraded_by_copy(tmp_path: Path) -> None:
     """A registry of the version before the word index: copied into a new file at the current
     schema (identity, audit chain, files, numbers kept), its word index built on the way, the
     old file replaced; nothing of the old index or of the copy is left behind."""
-    from alembic import command
 
     from app.services.access.audit_log import verify_audit
     from app.services.demo import load_demo
     from app.services.registry.letters import register_letter
-    from db.schema import HEAD_REVISION, _alembic_config, schema_state
+    from db.schema import HEAD_REVISION, downgrade, schema_state
     from tests.support.builders import make_card
 
     path = tmp_path / "before.db"
@@ -366,9 +362,7 @@ def test_an_embedded_registry_is_upgraded_by_copy(tmp_path: Path) -> None:
     events = verify_audit(db).events
     with db.engine.connect() as conn:
         identity = conn.exec_driver_sql("SELECT id FROM database_identity").scalar()
-        conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
-        command.downgrade(_alembic_config(conn), "0015")
-        conn.commit()
+    downgrade(db, "0015")
     db.dispose()
     with sqlite3.connect(path) as conn:
         assert "search_norm" in {r[1] for r in conn.execute("PRAGMA table_info(letter)")}
@@ -401,20 +395,16 @@ def test_an_embedded_registry_is_upgraded_by_copy(tmp_path: Path) -> None:
 def test_a_failed_copy_leaves_the_registry_as_it_was(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from alembic import command
 
     from app.services.demo import load_demo
     from app.support.errors import UserError
     from db import upgrade_copy
-    from db.schema import _alembic_config, schema_state
+    from db.schema import downgrade, schema_state
 
     path = tmp_path / "kept.db"
     db = open_registry(str(path))
     load_demo(db)
-    with db.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
-        command.downgrade(_alembic_config(conn), "0015")
-        conn.commit()
+    downgrade(db, "0015")
     db.dispose()
     before = path.read_bytes()
 
