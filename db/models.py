@@ -304,7 +304,8 @@ class Letter(Numbered, Base):
     __tablename__ = "letter"
     __table_args__ = numbered_table_args("letter")  # the not-registered index: migration 0007
 
-    case_index: Mapped[str] = mapped_column(String(50), default="")
+    # indexed (migration 0022): the letters of a case's index filed to it, the draft's indexes
+    case_index: Mapped[str] = mapped_column(String(50), default="", index=True)
     department: Mapped[str] = mapped_column(String(50), default="")
     correspondent: Mapped[str] = mapped_column(String(64), default="")
     subject: Mapped[str] = mapped_column(Text, default="")

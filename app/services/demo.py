@@ -185,7 +185,7 @@ def _nomenclature(session: Any, book: dict[str, Any], year: int) -> None:
                 case["index"], case["title"], section["title"], case.get("volumes", 1),
                 parse_retention(case["retention"]), case.get("article", ""), case.get("note", ""),
             )  # fmt: skip
-            save_case_in(session, year, data)
+            save_case_in(session, year, data, file_letters=False)
 
 
 def _file(session: Any, model: Any, row_id: int, index: str) -> None:

@@ -130,7 +130,7 @@ def test_settings_refuse_bad_template_and_date(demo_db: Database, qtbot: QtBot) 
         for r in range(dialog.staff_table.rowCount())
         if item(dialog.staff_table, r, 0).text() == "protasov"
     )
-    item(dialog.staff_table, row, 9).setText("31.02.2026")
+    item(dialog.staff_table, row, 10).setText("31.02.2026")
     save_settings(dialog, qtbot)
     assert "не дата" in dialog.error_label.text()
 

@@ -382,3 +382,21 @@ def test_a_letter_moves_between_open_cases_only(demo_db: Database) -> None:
     close_case(demo_db, "7", 2025)
     with pytest.raises(UserError, match="закрыто"):
         file_letter(demo_db, letter_id, "5")
+
+
+def test_proposal_from_the_executors_department(demo_db: Database) -> None:
+    """No reply filed anywhere: the first open case of the section named like the responsible
+    executor's department is proposed."""
+    from dataclasses import replace
+
+    from app.services.organization.profile import list_staff, save_staff
+
+    person = next(p for p in list_staff(demo_db) if p.code == "tabolova")
+    save_staff(demo_db, replace(person, department="Общий отдел"))
+    incoming = _incoming_id(demo_db, "2-вх")
+    assigned = run("incoming", "assign", "2-вх", "--executor", "tabolova", "--due", "2099-12-21",
+                   db=where(demo_db))  # fmt: skip
+    assert assigned.returncode == 0, assigned.stderr
+    assert proposed_case(demo_db, incoming) == "03-01"
+    close_case(demo_db, "03-01", 2025)
+    assert proposed_case(demo_db, incoming) == "03-02"

@@ -138,7 +138,8 @@ class LetterForm(QDialog):
         self.date_edit = date_edit(clock.today())
         self.case_edit = QLineEdit()
         self.case_edit.setPlaceholderText("по номенклатуре дел")
-        self.case_edit.setCompleter(case_completer(self.db, clock.today().year, self.case_edit))
+        self._cases_year = clock.today().year  # the year whose cases the completer offers
+        self.case_edit.setCompleter(case_completer(self.db, self._cases_year, self.case_edit))
         self.number_label = QLabel()
         self.number_label.setObjectName("number_preview")
         self.number_label.setStyleSheet("font-size: 15px; font-weight: bold;")
@@ -375,7 +376,11 @@ class LetterForm(QDialog):
                 self.db, code, to_date(self.date_edit.date()), case=self.case_edit.text().strip(),
                 corr=corr,
             )  # fmt: skip
-            title = case_title(self.db, self.case_edit.text(), to_date(self.date_edit.date()))
+            day = to_date(self.date_edit.date())
+            if day.year != self._cases_year:  # the cases of the number's year are offered
+                self._cases_year = day.year
+                self.case_edit.setCompleter(case_completer(self.db, day.year, self.case_edit))
+            title = case_title(self.db, self.case_edit.text(), day)
             filed = f" · в дело: {title}" if title else ""
             self.number_label.setText(f"Будет присвоен номер: {number}{filed}")
             self.number_label.setStyleSheet("font-size: 15px; font-weight: bold;")

@@ -231,10 +231,16 @@ def _apply(session: Session, row: CaseFile, data: CaseData) -> None:
 
 
 def save_case_in(
-    session: Session, year: int, data: CaseData, *, case_id: int | None = None
+    session: Session,
+    year: int,
+    data: CaseData,
+    *,
+    case_id: int | None = None,
+    file_letters: bool = True,
 ) -> CaseFile:
     """Add a case (``case_id`` None) or change one; the year's letters of its index that are
-    filed nowhere are filed to it."""
+    filed nowhere are filed to it (``file_letters`` false: the caller files once for many
+    cases, :func:`file_by_index_in`)."""
     refuse(data.problems(), f"Дело «{data.index.strip()[:50]}»")
     clash = session.scalars(
         select(CaseFile).where(CaseFile.year == year, CaseFile.case_index == data.index.strip())
@@ -267,7 +273,8 @@ def save_case_in(
         session.flush()
         if changes:
             audit.record(session, "case", row.id, "changed", year=year, changes=changes)
-    file_by_index_in(session, year)
+    if file_letters:
+        file_by_index_in(session, year, row.case_index)
     return row
 
 
@@ -317,33 +324,34 @@ def section_in_exists(session: Session, year: int, title: str) -> bool:
     )
 
 
-def file_by_index_in(session: Session, year: int) -> int:
-    """File the year's letters (both kinds) whose case index names a case of the year and that
-    are filed nowhere; the day filed is the day of registration. Returns how many."""
-    cases = dict(
-        session.execute(
-            select(CaseFile.case_index, CaseFile.id).where(
-                CaseFile.year == year, CaseFile.closed_on.is_(None), CaseFile.act_id.is_(None)
-            )
-        ).all()
+def file_by_index_in(session: Session, year: int, index: str | None = None) -> int:
+    """File the year's outgoing letters whose number's case index names an open case of the
+    year (only ``index``, when given) and that are filed nowhere; the day filed is the day of
+    registration. One statement over the year's letters. Returns how many."""
+    open_cases = select(CaseFile.id).where(
+        CaseFile.year == year,
+        CaseFile.case_index == Letter.case_index,
+        CaseFile.closed_on.is_(None),
+        CaseFile.act_id.is_(None),
     )
-    if not cases:
-        return 0
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    done = 0
-    for index, case_id in cases.items():
-        result = session.execute(
-            update(Letter)
-            .where(
-                Letter.case_index == index,
-                Letter.case_id.is_(None),
-                Letter.status == "registered",
-                Letter.reg_date.between(start, end),
-            )
-            .values(case_id=case_id, filed_on=Letter.reg_date, filed_by=audit.os_user())
-            .execution_options(synchronize_session=False)
+    chosen = [Letter.case_index == index] if index is not None else [Letter.case_index != ""]
+    result = session.execute(
+        update(Letter)
+        .where(
+            *chosen,
+            Letter.case_id.is_(None),
+            Letter.status == "registered",
+            Letter.reg_date.between(dt.date(year, 1, 1), dt.date(year, 12, 31)),
+            open_cases.exists(),
         )
-        done += int(getattr(result, "rowcount", 0) or 0)
+        .values(
+            case_id=open_cases.scalar_subquery(),
+            filed_on=Letter.reg_date,
+            filed_by=audit.os_user(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    done = int(getattr(result, "rowcount", 0) or 0)
     if done:
         audit.record(session, "case", None, "filed_by_index", year=year, letters=done)
     return done
@@ -371,8 +379,9 @@ def copy_year(db: Database, source: int, target: int) -> tuple[int, int]:
             if exists is not None:
                 kept += 1
                 continue
-            save_case_in(session, target, replace(case.data()))
+            save_case_in(session, target, replace(case.data()), file_letters=False)
             added += 1
+        file_by_index_in(session, target)
         audit.record(
             session, "nomenclature", None, "copied", source=source, target=target, added=added
         )
@@ -392,7 +401,9 @@ def draft_from_letters(db: Database, year: int) -> list[str]:
                 session,
                 year,
                 CaseData(index, "", retention=Retention(UNSET), note="заполнить: заголовок и срок"),
+                file_letters=False,
             )
+        file_by_index_in(session, year)
         return added
 
 

@@ -15,7 +15,12 @@ from typing import Any
 from sqlalchemy import select
 
 from app.rules.retention import parse_retention, split_article
-from app.services.cases.nomenclature import CaseData, save_case_in, section_in
+from app.services.cases.nomenclature import (
+    CaseData,
+    file_by_index_in,
+    save_case_in,
+    section_in,
+)
 from app.storage import audit
 from app.support.errors import UserError
 from app.support.tabular import cell_text, read_rows
@@ -206,10 +211,12 @@ def apply_nomenclature(db: Database, plan: NomenclaturePlan) -> tuple[int, int]:
                 continue
             try:
                 save_case_in(
-                    session, plan.year, planned.data, case_id=existing.get(planned.data.index)
-                )
+                    session, plan.year, planned.data, case_id=existing.get(planned.data.index),
+                    file_letters=False,
+                )  # fmt: skip
             except UserError as exc:
                 raise UserError(f"{plan.path}, строка {planned.line}: {exc}") from None
+        file_by_index_in(session, plan.year)
         audit.record(
             session,
             "nomenclature",

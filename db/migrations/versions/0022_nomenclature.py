@@ -112,6 +112,7 @@ def upgrade() -> None:
                 f"fk_{table}_case_id_case_file", "case_file", ["case_id"], ["id"]
             )
             batch.create_index(f"ix_{table}_case_id", ["case_id"])
+    op.create_index(op.f("ix_letter_case_index"), "letter", ["case_index"])
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
         return
@@ -139,6 +140,7 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS case_file_in_act ON case_file")
         op.execute("DROP FUNCTION IF EXISTS secretariat_case_in_act()")
+    op.drop_index(op.f("ix_letter_case_index"), "letter")
     for table in ("incoming_letter", "letter"):
         with op.batch_alter_table(table) as batch:
             batch.drop_index(f"ix_{table}_case_id")
