@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import Any
 
 ROLES = ("reader", "registrar", "admin")  # each can do what the one before can
 LEGACY_NAMES = {role: f"secretariat_{role}" for role in ROLES}  # migrations 0015–0018
@@ -110,3 +111,15 @@ def grant_statements(tables: list[str], names: dict[str, str] | None = None) -> 
         if table != "alembic_version":
             out.append(f'GRANT {rights} ON "{table}" TO {admin}')
     return out
+
+
+def registry_grant_statements(bind: Any, tables: list[str]) -> list[str]:
+    """A migration's new tables granted to this registry's roles (named in ``registry_role``);
+    nothing when the registry has none yet."""
+    from sqlalchemy import text
+
+    rows = bind.execute(text("SELECT role, name FROM registry_role")).all()
+    names: dict[str, str] = {str(role): str(name) for role, name in rows}
+    if set(names) != set(ROLES):
+        return []
+    return grant_statements(tables, {role: names[role] for role in ROLES})

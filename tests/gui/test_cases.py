@@ -20,7 +20,7 @@ from db.engine import Database
 from db.models import CaseFile, IncomingLetter, Letter
 from tests.gui.driving import type_text
 from tests.gui.qt_items import item
-from tests.services.test_cases import CLEAN_ROWS, form_file
+from tests.support.nomenclature import CLEAN_ROWS, form_file
 from tests.support.pdf_facts import page_lines
 from ui import file_dialogs
 from ui.dialogs.file_to_case import FileToCaseDialog

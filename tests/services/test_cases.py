@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from sqlalchemy import delete, select, update
 
 from app.rules.retention import (
@@ -41,45 +41,13 @@ from app.support.errors import UserError
 from db.engine import Database
 from db.models import AuditEvent, CaseFile, IncomingLetter, Letter
 from tests.support.cli import assert_user_error, run
+from tests.support.nomenclature import CLEAN_ROWS, form_file
 from tests.support.pdf_facts import page_lines
-
-FORM_HEADER = [
-    "Индекс дела",
-    "Заголовок дела (тома, части)",
-    "Кол-во дел (томов, частей)",
-    "Срок хранения дела (тома, части) и № статей по перечню",
-    "Примечание",
-]
-CLEAN_ROWS: list[list[Any]] = [
-    ["01. Руководство"],
-    ["01-01", "Приказы по основной деятельности", 1, "Постоянно\nст. 19а", None],
-    ["01-02", "Протоколы совещаний", 2, "постоянно, ст. 18д", None],
-    ["02. Канцелярия"],
-    ["02-01", "Переписка с министерствами", 1, "5 лет ЭПК ст. 32", None],
-    ["02-02", "Личные дела", 1, "50 лет ЭПК ст. 444б", None],
-    ["02-03", "Копии для сведения", 1, "ДМН", "рассылка"],
-]
 
 
 def where(db: Database) -> Path:
     """The registry's file, for the command line."""
     return Path(str(db.engine.url.database))
-
-
-def form_file(path: Path, rows: list[list[Any]]) -> Path:
-    """The nomenclature as a secretariat keeps it: a title above, the form's header, the row of
-    column numbers, sections as rows of their own."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(["Номенклатура дел на 2026 год"])
-    sheet.append([])
-    sheet.append(FORM_HEADER)
-    sheet.append([1, 2, 3, 4, 5])
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
-    return path
 
 
 @pytest.mark.parametrize(
@@ -400,3 +368,17 @@ def test_proposal_from_the_executors_department(demo_db: Database) -> None:
     assert proposed_case(demo_db, incoming) == "03-01"
     close_case(demo_db, "03-01", 2025)
     assert proposed_case(demo_db, incoming) == "03-02"
+
+
+def test_a_number_brought_back_is_never_refused_for_its_case(demo_db: Database) -> None:
+    """A restore brings a letter back under its own number: an index the year's nomenclature
+    lacks (the letter was registered before it) leaves it unfiled, not lost."""
+    from app.services.registry.letter_cards import card_from_json
+    from app.services.registry.letters import register_in
+
+    card = card_from_json(json_card(case="99"))
+    with demo_db.write() as session:
+        back = register_in(session, card, seq=5000, reuse=True)
+    assert back.number == "5000/99"
+    with demo_db.read() as session:
+        assert session.get(Letter, back.id).case_id is None  # type: ignore[union-attr]

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QSpinBox,
     QWidget,
 )
@@ -15,7 +13,7 @@ from PySide6.QtWidgets import (
 from app.services.cases.filing import file_incoming, file_letter
 from app.support.errors import UserError
 from db.engine import Database
-from ui import palette
+from ui.widgets.buttons import ok_cancel, refusal_label
 from ui.widgets.case_choice import case_combo
 
 
@@ -43,21 +41,12 @@ class FileToCaseDialog(QDialog):
         self.year_spin.setAccessibleName("Год номенклатуры")
         self.case_box = case_combo(db, year, proposed)
         self.year_spin.valueChanged.connect(self._year_changed)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(f"color: {palette.ERROR};")
+        self.error_label = refusal_label()
         form = QFormLayout(self)
         form.addRow("Номенклатура года", self.year_spin)
         form.addRow("В дело №", self.case_box)
         form.addRow(self.error_label)
-        box = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        box.button(QDialogButtonBox.StandardButton.Ok).setText("Подшить")
-        box.button(QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
-        box.accepted.connect(self.accept)
-        box.rejected.connect(self.reject)
-        form.addRow(box)
+        form.addRow(ok_cancel(self, "Подшить"))
         self.resize(620, self.sizeHint().height())
 
     def _year_changed(self, year: int) -> None:
@@ -72,6 +61,7 @@ class FileToCaseDialog(QDialog):
         index = self.case_box.currentData()
         if not index:
             self.error_label.setText("Выберите дело")
+            self.error_label.show()
             return
         year = self.year_spin.value()
         try:
@@ -81,5 +71,6 @@ class FileToCaseDialog(QDialog):
                 file_letter(self.db, self.row_id, index, year=year)
         except UserError as exc:
             self.error_label.setText(str(exc))
+            self.error_label.show()
             return
         super().accept()

@@ -51,6 +51,7 @@ from db.engine import Database
 from ui import file_dialogs, palette
 from ui.file_dialogs import announce_saved
 from ui.fit import open_sized
+from ui.widgets.buttons import ok_cancel, refusal_label
 
 CASE_COLUMNS = ("Индекс", "Заголовок дела", "Раздел", "Томов", "Срок хранения", "Док.", "Состояние")
 DOCUMENT_COLUMNS = ("Вид", "Номер", "Дата", "Заголовок", "Корреспондент", "Листов")
@@ -436,17 +437,8 @@ class CaseDialog(QDialog):
         form.addRow("Срок хранения*", self.period_combo)
         form.addRow("Статья перечня", self.article_edit)
         form.addRow("Примечание", self.note_edit)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(f"color: {palette.ERROR}; font-weight: bold;")
-        self.error_label.hide()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("Сохранить")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        self.error_label = refusal_label()
+        buttons = ok_cancel(self, "Сохранить")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error_label)

@@ -42,13 +42,13 @@ from app.services.organization.setup import SetupData, apply_setup
 from app.support.errors import UserError
 from app.support.text import date_ru, parse_date_ru
 from db.engine import Database
-from ui import palette
 from ui.dialogs.nomenclature_page import NomenclaturePage
 from ui.dialogs.settings_exchange import ExchangePage
 from ui.dialogs.settings_journals import JournalsPage
 from ui.dialogs.settings_tables import cell, combo, item, row_of_empty_cells, table_page
 from ui.file_dialogs import open_file
 from ui.fit import open_sized, scrolling
+from ui.widgets.buttons import refusal_label
 
 LAYOUT_CHOICES = (("angular", "Угловой"), ("flat", "Продольный"))
 NUMBER_LINE_CHOICES = (
@@ -99,10 +99,7 @@ class SettingsDialog(QDialog):
             self.tabs.addTab(scrolling(page, stretch_last=True), title)
         self.nomenclature = NomenclaturePage(db)  # written at once, not by «Сохранить»
         self.tabs.addTab(self.nomenclature, "Номенклатура дел")
-        self.error_label = QLabel(self)
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(f"color: {palette.ERROR}; font-weight: bold;")
-        self.error_label.hide()
+        self.error_label = refusal_label(self)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )

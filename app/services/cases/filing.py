@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.exporters.table import Table, TableColumn
 from app.services.cases.nomenclature import (
+    SIGNATURES,
     CaseView,
     case_view,
     document_counts,
@@ -53,13 +54,21 @@ class FiledDocument:
     filed_on: dt.date | None
 
 
-def case_for_number_in(session: Session, index: str, date: dt.date) -> CaseFile | None:
+def case_for_number_in(
+    session: Session, index: str, date: dt.date, *, strict: bool = True
+) -> CaseFile | None:
     """The case a new outgoing number names: None for no index or a year without a
     nomenclature (free text, as before); refused for an index the nomenclature lacks, or a case
-    closed or destroyed."""
+    closed or destroyed. Not ``strict`` (a number brought back after a restore, as it was):
+    None instead of a refusal — the number is never lost for want of a case."""
     index = index.strip()
     if not index or not has_nomenclature_in(session, date.year):
         return None
+    if not strict:
+        row = session.scalars(
+            select(CaseFile).where(CaseFile.year == date.year, CaseFile.case_index == index)
+        ).first()
+        return row if row is not None and row.closed_on is None and row.act_id is None else None
     row = find_case_in(session, index, date.year)
     _refuse_closed(row)
     return row
@@ -374,7 +383,6 @@ def internal_inventory(case: CaseView, documents: list[FiledDocument]) -> Table:
         notes=[
             f"Итого {len(documents)} документов. Листов документов: {total}.",
             "Количество листов внутренней описи: 1.",
-            "Должность ______________  Подпись ______________  Расшифровка подписи "
-            "______________  Дата ______________",
+            *SIGNATURES,
         ],
     )

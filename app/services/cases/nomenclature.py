@@ -22,6 +22,10 @@ from db.engine import Database
 from db.models import CaseFile, IncomingLetter, Letter, NomenclatureSection
 
 MAX_VOLUMES = 999
+SIGNATURES = (  # under every form of the nomenclature, the inventories and the act
+    "Должность ______________   Подпись ______________   Расшифровка подписи ______________",
+    "Дата ______________",
+)
 
 
 @dataclass(frozen=True)

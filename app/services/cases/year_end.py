@@ -18,6 +18,7 @@ from app.exporters.table import Table, TableColumn
 from app.exporters.table_file import check_suffix, write_table
 from app.rules.retention import INVENTORY_OVER, YEARS
 from app.services.cases.nomenclature import (
+    SIGNATURES,
     CaseView,
     case_view,
     nomenclature_in,
@@ -31,10 +32,6 @@ from db.engine import Database
 from db.models import CaseFile, DestructionAct, Organization
 
 STORAGES = {"permanent": "постоянного хранения", "temporary": "временного (свыше 10 лет) хранения"}
-SIGNATURES = (
-    "Должность ______________   Подпись ______________   Расшифровка подписи ______________",
-    "Дата ______________",
-)
 
 
 def _organization(session: Session) -> str:

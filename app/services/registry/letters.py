@@ -282,7 +282,8 @@ def _new_number(
 ) -> Letter:
     """A letter row holding a freshly issued number (status still to be set); see
     :func:`issue_number`."""
-    filed = case_for_number_in(session, case, date)  # a typo of a case index is refused here
+    # a typo of a case index is refused here; a number brought back keeps its index as it was
+    filed = case_for_number_in(session, case, date, strict=not reuse)
     issued = issue_number(session, journal, date, case=case, corr=corr, seq=seq, reuse=reuse)
     return Letter(
         journal_id=journal.id,

@@ -67,14 +67,10 @@ def upgrade() -> None:
         return
     allowed = ", ".join(f"'{v}'" for v in ARRIVAL_STATE)
     op.create_check_constraint(op.f("ck_arrival_state"), "arrival", f"state IN ({allowed})")
-    from db.roles import grant_statements
+    from db.roles import registry_grant_statements
 
-    rows = bind.execute(sa.text("SELECT role, name FROM registry_role")).all()
-    names: dict[str, str] = {str(role): str(name) for role, name in rows}
-    if set(names) == {"reader", "registrar", "admin"}:
-        ordered = {role: names[role] for role in ("reader", "registrar", "admin")}
-        for statement in grant_statements(["arrival"], ordered):
-            op.execute(statement)
+    for statement in registry_grant_statements(bind, ["arrival"]):
+        op.execute(statement)
 
 
 def downgrade() -> None:

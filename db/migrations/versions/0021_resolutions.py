@@ -124,14 +124,10 @@ def upgrade() -> None:
         return
     allowed = ", ".join(f"'{v}'" for v in EVENT_KINDS)
     op.create_check_constraint(op.f("ck_task_event_kind"), "task_event", f"kind IN ({allowed})")
-    from db.roles import grant_statements
+    from db.roles import registry_grant_statements
 
-    rows = bind.execute(sa.text("SELECT role, name FROM registry_role")).all()
-    names: dict[str, str] = {str(role): str(name) for role, name in rows}
-    if set(names) == {"reader", "registrar", "admin"}:
-        ordered = {role: names[role] for role in ("reader", "registrar", "admin")}
-        for statement in grant_statements(["resolution", "task_event"], ordered):
-            op.execute(statement)
+    for statement in registry_grant_statements(bind, ["resolution", "task_event"]):
+        op.execute(statement)
 
 
 def downgrade() -> None:

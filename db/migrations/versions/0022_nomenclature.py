@@ -125,15 +125,12 @@ def upgrade() -> None:
         "CREATE TRIGGER case_file_in_act BEFORE UPDATE OR DELETE ON case_file "
         "FOR EACH ROW EXECUTE FUNCTION secretariat_case_in_act()"
     )
-    from db.roles import grant_statements
+    from db.roles import registry_grant_statements
 
-    rows = bind.execute(sa.text("SELECT role, name FROM registry_role")).all()
-    names: dict[str, str] = {str(role): str(name) for role, name in rows}
-    if set(names) == {"reader", "registrar", "admin"}:
-        ordered = {role: names[role] for role in ("reader", "registrar", "admin")}
-        tables = ["nomenclature_section", "case_file", "destruction_act"]
-        for statement in grant_statements(tables, ordered):
-            op.execute(statement)
+    for statement in registry_grant_statements(
+        bind, ["nomenclature_section", "case_file", "destruction_act"]
+    ):
+        op.execute(statement)
 
 
 def downgrade() -> None:
