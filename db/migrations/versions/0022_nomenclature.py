@@ -101,19 +101,27 @@ def upgrade() -> None:
     )
     for column in ("year", "section_id", "act_id"):
         op.create_index(op.f(f"ix_case_file_{column}"), "case_file", [column])
-    for table in ("letter", "incoming_letter"):
-        with op.batch_alter_table(table) as batch:
-            batch.add_column(sa.Column("case_id", sa.Integer(), nullable=True))
-            batch.add_column(sa.Column("filed_on", sa.Date(), nullable=True))
-            batch.add_column(
-                sa.Column("filed_by", sa.String(100), nullable=False, server_default="")
-            )
-            batch.create_foreign_key(
-                f"fk_{table}_case_id_case_file", "case_file", ["case_id"], ["id"]
-            )
-            batch.create_index(f"ix_{table}_case_id", ["case_id"])
-    op.create_index(op.f("ix_letter_case_index"), "letter", ["case_index"])
     bind = op.get_bind()
+    for table in ("letter", "incoming_letter"):
+        if bind.dialect.name == "sqlite":
+            # in place: a batch would copy every row of a million letters into a new table
+            op.execute(
+                f"ALTER TABLE {table} ADD COLUMN case_id INTEGER "
+                f"CONSTRAINT fk_{table}_case_id_case_file REFERENCES case_file (id)"
+            )
+            op.execute(f"ALTER TABLE {table} ADD COLUMN filed_on DATE")
+            op.execute(f"ALTER TABLE {table} ADD COLUMN filed_by VARCHAR(100) DEFAULT '' NOT NULL")
+        else:
+            op.add_column(table, sa.Column("case_id", sa.Integer(), nullable=True))
+            op.add_column(table, sa.Column("filed_on", sa.Date(), nullable=True))
+            op.add_column(
+                table, sa.Column("filed_by", sa.String(100), nullable=False, server_default="")
+            )
+            op.create_foreign_key(
+                f"fk_{table}_case_id_case_file", table, "case_file", ["case_id"], ["id"]
+            )
+        op.create_index(f"ix_{table}_case_id", table, ["case_id"])
+    op.create_index(op.f("ix_letter_case_index"), "letter", ["case_index"])
     if bind.dialect.name != "postgresql":
         return
     allowed = ", ".join(f"'{v}'" for v in RETENTION_KINDS)
@@ -141,7 +149,8 @@ def downgrade() -> None:
     for table in ("incoming_letter", "letter"):
         with op.batch_alter_table(table) as batch:
             batch.drop_index(f"ix_{table}_case_id")
-            batch.drop_constraint(f"fk_{table}_case_id_case_file", type_="foreignkey")
+            if op.get_bind().dialect.name != "sqlite":  # there the column takes it along
+                batch.drop_constraint(f"fk_{table}_case_id_case_file", type_="foreignkey")
             for column in ("filed_by", "filed_on", "case_id"):
                 batch.drop_column(column)
     op.drop_table("case_file")
