@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import delete, update
 
@@ -162,3 +162,29 @@ def test_the_letter_form_names_the_case(qtbot: QtBot, demo_db: Database, day_202
     assert completer is not None and completer.model().rowCount() == len(
         [c for c in nomenclature(demo_db, 2025).cases if c.closed_on is None]
     )
+
+
+def test_the_act_from_the_page(
+    qtbot: QtBot, demo_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On 02.01.2030 the demo's cases of 2024 kept 5 years have run out: the clerk is asked
+    (the cases named), the act is written and the cases show it."""
+    monkeypatch.setenv("SECRETARIAT_TODAY", "2030-01-02")
+    page = NomenclaturePage(demo_db)
+    qtbot.addWidget(page)
+    page.year_spin.setValue(2024)
+    out = tmp_path / "act.pdf"
+    monkeypatch.setattr(file_dialogs, "save_file", lambda *_a: (out, "PDF (*.pdf)"))
+    asked: list[str] = []
+    monkeypatch.setattr(
+        "PySide6.QtWidgets.QMessageBox.question",
+        lambda _p, _t, text, *_a: asked.append(text) or QMessageBox.StandardButton.Yes,
+    )
+    page.make_act()
+    assert "Сроки хранения истекли у дел: 4" in asked[0]
+    text = "\n".join(page_lines(out.read_bytes()))
+    assert "Акт № 1 от 02.01.2030" in text
+    states = {item(page.case_table, r, 0).text(): item(page.case_table, r, 6).text()
+              for r in range(page.case_table.rowCount())}  # fmt: skip
+    assert states["7"] == "уничтожено, акт № 1 от 02.01.2030"
+    assert states["01-01"] == "открыто"

@@ -382,3 +382,18 @@ def test_a_number_brought_back_is_never_refused_for_its_case(demo_db: Database) 
     assert back.number == "5000/99"
     with demo_db.read() as session:
         assert session.get(Letter, back.id).case_id is None  # type: ignore[union-attr]
+
+
+def test_letters_file_saves_a_file_or_files_the_letter(demo_db: Database, tmp_path: Path) -> None:
+    """``letters file`` keeps saving a letter's file (NAME --out) and files the letter to a case
+    with --case; both at once or neither is one line, exit code 2."""
+    filed = run("letters", "file", "710/5", "--case", "7", db=where(demo_db))
+    assert filed.returncode == 0, filed.stderr
+    assert "в дело № 7 (2025)" in filed.stdout
+    shown = run("letters", "show", "710/5", db=where(demo_db))
+    assert "В дело № 7 (2025)" in shown.stdout
+    both = run("letters", "file", "710/5", "x.pdf", "--out", str(tmp_path / "x"), "--case", "7",
+               db=where(demo_db))  # fmt: skip
+    assert_user_error(both, "либо --case INDEX (в дело), либо NAME --out PATH")
+    neither = run("letters", "file", "710/5", db=where(demo_db))
+    assert_user_error(neither, "нужно NAME --out PATH")

@@ -392,7 +392,7 @@ class NomenclaturePage(QWidget):
         result = self._do(lambda: make_destruction_act(self.db, today, path))
         if result is not None:
             announce_saved(result[2], f"Акт № {result[0]}")
-            self.refresh()
+        self.refresh()  # an act recorded whose file failed marks its cases all the same
 
 
 class CaseDialog(QDialog):

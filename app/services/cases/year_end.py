@@ -238,7 +238,14 @@ def make_destruction_act(
             cases=[f"{r.case_index} ({r.year})" for r in rows],
         )
         table = _act_table(act, [case_view(r) for r in rows], _organization(session))
-    return number, len(rows), write_table(table, out, "акт о выделении к уничтожению")
+    try:
+        path = write_table(table, out, "акт о выделении к уничтожению")
+    except UserError as exc:
+        raise UserError(
+            f"Акт № {number} составлен и записан в реестр, но файл не записан ({exc}); "
+            f"напечатайте его снова: cases destruction-act --act {number} --out ФАЙЛ"
+        ) from None
+    return number, len(rows), path
 
 
 def export_act(db: Database, number: int, out: Path) -> Path:
