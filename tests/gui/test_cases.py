@@ -176,10 +176,12 @@ def test_the_act_from_the_page(
     out = tmp_path / "act.pdf"
     monkeypatch.setattr(file_dialogs, "save_file", lambda *_a: (out, "PDF (*.pdf)"))
     asked: list[str] = []
-    monkeypatch.setattr(
-        "PySide6.QtWidgets.QMessageBox.question",
-        lambda _p, _t, text, *_a: asked.append(text) or QMessageBox.StandardButton.Yes,
-    )
+
+    def answer(_parent: object, _title: str, text: str, *_a: object) -> object:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
     page.make_act()
     assert "Сроки хранения истекли у дел: 4" in asked[0]
     text = "\n".join(page_lines(out.read_bytes()))
