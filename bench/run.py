@@ -224,6 +224,7 @@ SECTIONS = (
     "letters",
     "journal",
     "postgres",
+    "concurrency",
 )
 
 
@@ -241,6 +242,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS))
     parser.add_argument("--no-libreoffice", action="store_true")
+    parser.add_argument("--clerks-seconds", type=float, default=60, help="concurrency: how long")
+    parser.add_argument(
+        "--pace", type=float, default=0.5, help="concurrency: a clerk's mean pause, seconds"
+    )
     parser.add_argument("--out", type=Path, default=Path("bench/results/latest.json"))
     args = parser.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="secretariat-bench-"))
@@ -285,6 +290,12 @@ def main(argv: list[str] | None = None) -> int:
         from bench import execution
 
         results["execution"] = execution.run(db_path, args.repeat)
+    if "concurrency" in args.only:  # last: it starts the PostgreSQL server on its own
+        from bench import concurrency
+
+        results["concurrency"] = concurrency.run(
+            db_path, seconds=args.clerks_seconds, pace=args.pace
+        )
     _print(results)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -295,6 +306,26 @@ def main(argv: list[str] | None = None) -> int:
 
 def _ms(stats: dict[str, float]) -> str:
     return f"{stats['median_ms']:,.0f} ms (p95 {stats['p95_ms']:,.0f})"
+
+
+def _concurrency_rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    rows: list[tuple[str, str, str, str]] = []
+    for name, label in (
+        ("postgresql", "20 clerks on PostgreSQL"),
+        ("sqlite", "4 clerks on SQLite"),
+    ):
+        c = r.get(name, {})
+        if "registration" in c:
+            reg, found = c["registration"], c["search"]
+            rows.append((f"{label}: registration p50/p95/p99",
+                         f"{reg['p50_ms']:,.0f}/{reg['p95_ms']:,.0f}/{reg['p99_ms']:,.0f} ms",
+                         f"{c['registrations_per_s']:,} reg/s, lock waits {c['lock_waits']}",
+                         "p95 < 100 ms"))  # fmt: skip
+            rows.append((f"{label}: search p50/p95/p99",
+                         f"{found['p50_ms']:,.0f}/{found['p95_ms']:,.0f}/{found['p99_ms']:,.0f} ms",
+                         f"duplicates {c['duplicates']}, gaps {c['gaps']}, errors {c['errors']}",
+                         "p95 < 100 ms, 0 duplicates"))  # fmt: skip
+    return rows
 
 
 def _rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
@@ -316,6 +347,7 @@ def _rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         rows.append(("recipient search, directory tab", _ms(rs["tab"]),
                      f"bare SQL {_ms(rs['raw_sql'])}", "< 20 ms (p95 < 100)"))  # fmt: skip
         rows.append(("recipient search, picker (30)", _ms(rs["picker"]), "", "median < 20 ms"))
+    rows += _concurrency_rows(r.get("concurrency", {}))
     if "registration" in r:
         g = r["registration"]
         rows.append(("registration, 1 process", f"{g['one_process_per_s']:,.0f}/s", "", "≥ 200/s"))

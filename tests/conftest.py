@@ -145,10 +145,13 @@ def memory_keyring() -> Iterator[dict[tuple[str, str], str]]:
     import keyring
     from keyring.backend import KeyringBackend
 
+    # the backend in use is asked for first: keyring registers every KeyringBackend subclass
+    # and would otherwise choose this one as «the OS keyring» and keep it after the test
+    previous = keyring.get_keyring()
     saved: dict[tuple[str, str], str] = {}
 
     class Memory(KeyringBackend):
-        priority = 1
+        priority = -1  # never chosen by keyring on its own, only set here
 
         def get_password(self, service: str, username: str) -> str | None:
             return saved.get((service, username))
@@ -159,7 +162,6 @@ def memory_keyring() -> Iterator[dict[tuple[str, str], str]]:
         def delete_password(self, service: str, username: str) -> None:
             saved.pop((service, username), None)
 
-    previous = keyring.get_keyring()
     keyring.set_keyring(Memory())
     yield saved
     keyring.set_keyring(previous)

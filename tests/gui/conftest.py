@@ -21,6 +21,24 @@ def questions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return asked
 
 
+@pytest.fixture(autouse=True)
+def told(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """No message box waits for a person either: «information», «warning» and «critical» are
+    recorded and closed at once — a box nobody expected ends its test instead of hanging the
+    suite (a test that checks a box patches it itself)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+
+    def close(_parent: object, _title: str, text: str, *_a: object, **_k: object) -> object:
+        shown.append(text)
+        return QMessageBox.StandardButton.Ok
+
+    for name in ("information", "warning", "critical"):
+        monkeypatch.setattr(QMessageBox, name, close)
+    return shown
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item) -> object:
     """Work a test left running in the thread pool ends before its widgets and its database are
