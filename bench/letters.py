@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,7 @@ def run(repeat: int, with_libreoffice: bool) -> dict[str, Any]:
         max(3, repeat // 2),
     )
     results["merged PDF size, KB"] = round(merged.stat().st_size / 1024)
+    results["body length"] = body_lengths(db, max(3, repeat // 3))
     if with_libreoffice:
         lo = _libreoffice(docx_dir, tmp / "lo")
         results["LibreOffice, 89 DOCX → PDF in one call"] = lo
@@ -101,6 +103,53 @@ def run(repeat: int, with_libreoffice: bool) -> dict[str, Any]:
             results["LibreOffice route / ours (merged PDF)"] = round(lo["ms"] / ours, 1)
     shutil.rmtree(tmp, ignore_errors=True)
     return results
+
+
+BODY_SIZES = (10_000, 100_000, 200_000)  # 200,000: the longest body a card takes (MAX_BODY)
+
+
+def body_lengths(db: Any, repeat: int) -> dict[str, Any]:
+    """A letter's PDF and DOCX against the length of its body: the time per 10,000 characters
+    should stay the same from the shortest to the longest (linear), and the memory the render
+    takes at its peak (tracemalloc) grow no faster than the text."""
+    import tracemalloc
+
+    from app.rules.field_rules import MAX_BODY
+    from app.services.output.letter_export import prepare, render
+    from app.services.registry.letters import Addressee, LetterCard, register_letter
+
+    assert max(BODY_SIZES) <= MAX_BODY
+    paragraph = (
+        "Роскачество в целях реализации задач, поставленных Президентом Российской Федерации, "
+        "проводит ежегодный Всероссийский конкурс «Лидер качества» и просит поддержать "
+        "информационную кампанию конкурса в средствах массовой информации региона. "
+    ) * 3
+    out: dict[str, Any] = {}
+    for size in BODY_SIZES:
+        body = "\n\n".join([paragraph] * (size // len(paragraph) + 1))[:size]
+        card = LetterCard(journal="РСК", subject="О конкурсе «Лидер качества»", body=body,
+                          addressee=Addressee(recipient="kamchatka-governor"),
+                          signatory="protasov")  # fmt: skip
+        prepared = prepare(db, register_letter(db, card).id)
+        row: dict[str, Any] = {}
+        for kind in ("pdf", "docx"):
+            timing = _time(partial(render, prepared, kind, prepared.pages), repeat)
+            tracemalloc.start()
+            render(prepared, kind, prepared.pages)
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            row[kind] = {
+                "median_ms": timing["median_ms"],
+                "ms_per_10k_chars": round(timing["median_ms"] * 10_000 / size, 1),
+                "peak_mb": round(peak / 2**20, 1),
+            }
+        out[f"{size:,} characters"] = row
+    first, last = (out[f"{n:,} characters"] for n in (BODY_SIZES[0], BODY_SIZES[-1]))
+    out["ratio of ms per 10k chars, longest / shortest"] = {
+        kind: round(last[kind]["ms_per_10k_chars"] / first[kind]["ms_per_10k_chars"], 2)
+        for kind in ("pdf", "docx")
+    }
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -114,8 +163,10 @@ def main(argv: list[str] | None = None) -> int:
     for key, value in results.items():
         if isinstance(value, dict) and "median_ms" in value:
             shown = f"{value['median_ms']:>9.1f} ms median, p95 {value['p95_ms']:.1f} ms"
-        elif isinstance(value, dict):
+        elif isinstance(value, dict) and "ms" in value:
             shown = f"{value['ms']:>9} ms ({value['pdfs']} PDF of {value['files']} DOCX)"
+        elif isinstance(value, dict):
+            shown = json.dumps(value, ensure_ascii=False)
         else:
             shown = f"{value!s:>9}"
         print(f"{key:<{width}}  {shown}")

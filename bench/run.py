@@ -328,6 +328,27 @@ def _concurrency_rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+def _letter_rows(lf: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    rows: list[tuple[str, str, str, str]] = []
+    merged = next(k for k in lf if k.endswith("merged PDF"))
+    lo = lf.get("LibreOffice, 89 DOCX → PDF in one call")
+    rows.append(("one letter to PDF", _ms(lf["one letter to PDF (render)"]), "", "< 50 ms"))
+    rows.append(("one letter to DOCX", _ms(lf["one letter to DOCX (render)"]), "", "< 100 ms"))
+    rows.append(
+        (merged, _ms(lf[merged]),
+         f"LibreOffice {lo['ms']:,} ms, ×{lf.get('LibreOffice route / ours (merged PDF)')}"
+         if lo else "LibreOffice not run", "< 1,500 ms, ≥ 10×")
+    )  # fmt: skip
+    body = lf.get("body length", {})
+    for size, row in body.items():
+        if "pdf" in row and "median_ms" in row["pdf"]:
+            rows.append((f"letter of {size} → PDF / DOCX",
+                         f"{row['pdf']['median_ms']:,.0f} / {row['docx']['median_ms']:,.0f} ms",
+                         f"per 10k chars {row['pdf']['ms_per_10k_chars']} / "
+                         f"{row['docx']['ms_per_10k_chars']} ms", "linear"))  # fmt: skip
+    return rows
+
+
 def _rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     """(figure, ours, compared with, target) for every section that ran."""
     rows = _window_rows(r) if "window" in r else []
@@ -354,16 +375,7 @@ def _rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         rows.append(("registration, 4 processes", f"{g['four_processes_per_s']:,.0f}/s",
                      f"errors {g['four_processes_errors']}", "no errors"))  # fmt: skip
     if "letter_files" in r:
-        lf = r["letter_files"]
-        merged = next(k for k in lf if k.endswith("merged PDF"))
-        lo = lf.get("LibreOffice, 89 DOCX → PDF in one call")
-        rows.append(("one letter to PDF", _ms(lf["one letter to PDF (render)"]), "", "< 50 ms"))
-        rows.append(("one letter to DOCX", _ms(lf["one letter to DOCX (render)"]), "", "< 100 ms"))
-        rows.append(
-            (merged, _ms(lf[merged]),
-             f"LibreOffice {lo['ms']:,} ms, ×{lf.get('LibreOffice route / ours (merged PDF)')}"
-             if lo else "LibreOffice not run", "< 1,500 ms, ≥ 10×")
-        )  # fmt: skip
+        rows += _letter_rows(r["letter_files"])
     if "journal_export" in r:
         j = r["journal_export"]
         rows.append((f"journal {j['year']}, {j['rows']:,} rows → XLSX", f"{j['xlsx']['s']} s",
