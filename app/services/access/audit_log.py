@@ -35,6 +35,9 @@ ENTITY_LABELS = {
     "report_control": "Контроль отчета",
     "audit": "Журнал изменений",
     "user": "Пользователь базы",
+    "nomenclature": "Номенклатура дел",
+    "case": "Дело",
+    "destruction_act": "Акт о выделении к уничтожению",
 }
 ACTION_LABELS = {
     "registered": "зарегистрировано",
@@ -67,6 +70,14 @@ ACTION_LABELS = {
     "file_attached": "файл прикреплен",
     "file_removed": "файл удален",
     "document_registered": "зарегистрировано готовым документом",
+    "added": "добавлено",
+    "changed": "изменено",
+    "copied": "перенесена на следующий год",
+    "filed": "подшито в дело",
+    "filed_by_index": "письма подшиты по индексу дела",
+    "case_closed": "дело закрыто",
+    "reopened": "дело открыто снова",
+    "destroyed": "дела выделены к уничтожению",
 }
 _SUMMARY_KEYS = {
     "number": "№",
@@ -79,6 +90,9 @@ _SUMMARY_KEYS = {
     "rows": "строк",
     "events": "событий до начала цепочки",
     "role": "роль",
+    "index": "индекс",
+    "case": "в дело",
+    "year": "год",
 }
 
 

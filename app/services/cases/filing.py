@@ -324,7 +324,7 @@ def close_case(
             session,
             "case",
             row.id,
-            "closed",
+            "case_closed",
             year=year,
             index=row.case_index,
             documents=len(documents),
