@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from app.rules.declension import person_dative
 from app.rules.states import Execution, LetterStatus
-from app.services.cases.filing import filing_mark_in
 from app.services.control.reports import recipient_name
 from app.services.organization.profile import staff_name
 from app.support import clock
@@ -223,6 +222,8 @@ def incoming_detail(
     db: Database, incoming_id: int, *, today: dt.date | None = None
 ) -> IncomingDetail:
     today = today or clock.today()
+    from app.services.cases.filing import filing_mark_in  # a card opened, not at start-up
+
     with db.read() as session:
         row = session.get(IncomingLetter, incoming_id)
         assert row is not None

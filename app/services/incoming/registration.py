@@ -22,7 +22,6 @@ from app.rules import search_terms
 from app.rules.report_form import Value, read_filled_form
 from app.rules.states import OUTSTANDING, Execution, LetterStatus
 from app.services.access.audit_log import refuse_stale
-from app.services.cases.filing import file_incoming_in
 from app.services.control.report_control import Reply, receive_in
 from app.services.control.reports import control_in
 from app.services.directory.recipients import organization_and_official
@@ -461,6 +460,8 @@ def complete_incoming(
             session, incoming_id, reply=reply, reply_year=reply_year, note=note, today=today
         )
         if case.strip():
+            from app.services.cases.filing import file_incoming_in
+
             file_incoming_in(session, incoming_id, case)
         return label
 

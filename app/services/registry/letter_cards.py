@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from app.rules.attachment_lines import bounds_problem
 from app.rules.letter_body import card_body, card_value
 from app.rules.states import LetterStatus
-from app.services.cases.filing import filing_mark_in
 from app.services.files.file_store import count_pages
 from app.services.registry.letters import (
     SENT_STATES,
@@ -175,6 +174,8 @@ def _iso(date: dt.date | None) -> str | None:
 
 
 def view_in(session: Session, letter: Letter) -> LetterView:
+    from app.services.cases.filing import filing_mark_in  # a card opened, not at start-up
+
     report = letter.report
     card = LetterCard(
         journal=letter.journal.code,

@@ -25,7 +25,6 @@ from app.rules.letter_layout import BY_LIST
 from app.rules.numbering import format_number, parse_template, period_key
 from app.rules.states import ControlState, CopyState, DeliveryState, LetterStatus, labels
 from app.services.access.audit_log import refuse_stale
-from app.services.cases.filing import case_for_number_in
 from app.services.files.file_store import count_pages, store_letter_file_in
 from app.services.files.stored_files import open_uploads
 from app.services.links.replies import find_incoming_in, mark_answered
@@ -283,6 +282,8 @@ def _new_number(
     """A letter row holding a freshly issued number (status still to be set); see
     :func:`issue_number`."""
     # a typo of a case index is refused here; a number brought back keeps its index as it was
+    from app.services.cases.filing import case_for_number_in  # not at start-up (bench)
+
     filed = case_for_number_in(session, case, date, strict=not reuse)
     issued = issue_number(session, journal, date, case=case, corr=corr, seq=seq, reuse=reuse)
     return Letter(
