@@ -181,8 +181,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
             f"Крайние даты: {case.date_from or '—'} – {case.date_to or '—'}; листов: {case.sheets}"
         )
     for d in documents:
-        kind = "исх." if d.kind == "outgoing" else "вх."
-        print(f"{kind} № {d.number}\t{d.date:%d.%m.%Y}\t{d.title[:80]}\tлистов: {d.sheets}")
+        print(f"{d.kind_label} № {d.number}\t{d.date:%d.%m.%Y}\t{d.title[:80]}\tлистов: {d.sheets}")
     print(f"Документов: {len(documents)}")
     return 0
 

@@ -355,5 +355,5 @@ def _cmd_file(args: argparse.Namespace) -> int:
 
     db = args.open_db(args)
     case = file_incoming(db, incoming_id_of(db, args), args.case, year=args.case_year)
-    print(f"Входящее № {args.number}: в дело № {case.index} ({case.year}) «{case.title}»")
+    print(f"Входящее № {args.number}: в дело {case.named}")
     return 0

@@ -95,7 +95,7 @@ def _cmd_file(args: argparse.Namespace) -> int:
 
         db, letter_id = letter_of(args)
         case = file_letter(db, letter_id, args.case)
-        print(f"Письмо № {args.number}: в дело № {case.index} ({case.year}) «{case.title}»")
+        print(f"Письмо № {args.number}: в дело {case.named}")
         return 0
     if not args.name or args.out is None:
         raise UserError("letters file: нужно NAME --out PATH (сохранить файл) или --case INDEX")

@@ -23,7 +23,6 @@ PERMANENT = "permanent"
 YEARS = "years"
 UNTIL_NEEDED = "until_needed"
 UNSET = ""  # a draft case made from an index found in letters: the period is still to be given
-KINDS = (PERMANENT, YEARS, UNTIL_NEEDED, UNSET)
 MAX_YEARS = 100
 INVENTORY_OVER = 10  # temporary cases of more years than this have an inventory of their own
 
@@ -88,10 +87,10 @@ def parse_retention(text: str) -> Retention:
     raw = " ".join(text.split()).casefold().replace("ё", "е")
     if not raw:
         return Retention()
-    epk = bool(_EPK.search(raw)) and "эпк" in raw
+    epk = _EPK.search(raw) is not None
     bare = _EPK.sub(" ", raw).strip().rstrip(",;")
     if _PERMANENT.match(bare):
-        return Retention(PERMANENT, epk=False)
+        return Retention(PERMANENT)
     if _UNTIL_NEEDED.match(bare):
         return Retention(UNTIL_NEEDED)
     found = _YEARS.match(bare)

@@ -190,12 +190,12 @@ def _nomenclature(session: Any, book: dict[str, Any], year: int) -> None:
 
 def _file(session: Any, model: Any, row_id: int, index: str) -> None:
     """A demo letter filed to its case as the clerk would, on its own day."""
-    from app.services.cases.nomenclature import find_case_in
+    from app.services.cases.filing import file_incoming_in, file_letter_in
 
+    filing = file_letter_in if model is Letter else file_incoming_in
+    filing(session, row_id, index)
     row = session.get(model, row_id)
-    row.case_id = find_case_in(session, index, row.reg_date.year).id
     row.filed_on = row.reg_date
-    row.filed_by = "demo"
 
 
 def _contacts(session: Any, contacts: dict[str, Any]) -> None:

@@ -11,13 +11,19 @@ from app.support.files import replace_atomically
 from app.support.output_guard import refuse_protected
 
 
+def check_writable(path: Path) -> None:
+    """What :func:`write_atomically` refuses before it writes, for a caller that records
+    something first: the registry and the program's own files, a folder that is not there."""
+    refuse_protected(path)
+    if not path.parent.is_dir():
+        raise UserError(f"{path}: папка {path.parent} не существует")
+
+
 def write_atomically(path: Path, write: Callable[[Path], object]) -> Path:
     """Call ``write(tmp_path)`` and move the result to ``path``; raise UserError on OS errors.
     The registry, its parts, its backups and the program's own files are refused first."""
     path = Path(path)
-    refuse_protected(path)
-    if not path.parent.is_dir():
-        raise UserError(f"{path}: папка {path.parent} не существует")
+    check_writable(path)
     try:
         return replace_atomically(path, write)
     except OSError as exc:

@@ -14,7 +14,7 @@ from app.services.cases.filing import file_incoming, file_letter
 from app.support.errors import UserError
 from db.engine import Database
 from ui.widgets.buttons import ok_cancel, refusal_label
-from ui.widgets.case_choice import case_combo
+from ui.widgets.case_choice import case_combo, fill_cases
 
 
 class FileToCaseDialog(QDialog):
@@ -50,12 +50,7 @@ class FileToCaseDialog(QDialog):
         self.resize(620, self.sizeHint().height())
 
     def _year_changed(self, year: int) -> None:
-        chosen = self.case_box.currentData()
-        fresh = case_combo(self.db, year, chosen or "")
-        self.case_box.clear()
-        for n in range(fresh.count()):
-            self.case_box.addItem(fresh.itemText(n), fresh.itemData(n))
-        self.case_box.setCurrentIndex(max(0, self.case_box.findData(chosen)))
+        fill_cases(self.case_box, self.db, year, self.case_box.currentData() or "")
 
     def accept(self) -> None:
         index = self.case_box.currentData()

@@ -220,7 +220,7 @@ class NomenclaturePage(QWidget):
         _fill(
             self.document_table,
             [
-                ["исх." if d.kind == "outgoing" else "вх.", d.number, f"{d.date:%d.%m.%Y}",
+                [d.kind_label, d.number, f"{d.date:%d.%m.%Y}",
                  d.title, d.correspondent, str(d.sheets)]
                 for d in documents
             ],

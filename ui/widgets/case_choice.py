@@ -31,8 +31,14 @@ def case_combo(db: Database, year: int, proposed: str = "") -> QComboBox:
     """The year's open cases to choose from, «(не подшивать)» first; ``proposed`` chosen."""
     box = QComboBox()
     box.setAccessibleName("Дело номенклатуры")
+    fill_cases(box, db, year, proposed)
+    return box
+
+
+def fill_cases(box: QComboBox, db: Database, year: int, chosen: str = "") -> None:
+    """The box's choices made the cases of ``year``; ``chosen`` kept when that year has it."""
+    box.clear()
     box.addItem("(не подшивать)", "")
     for index, title in open_indexes(db, year):
         box.addItem(f"{index} — {title}", index)
-    box.setCurrentIndex(max(0, box.findData(proposed)))
-    return box
+    box.setCurrentIndex(max(0, box.findData(chosen)))

@@ -18,12 +18,15 @@ from sqlalchemy.orm import Session
 
 from app.exporters.table import Table, TableColumn
 from app.services.cases.nomenclature import (
+    OPEN,
     SIGNATURES,
     CaseView,
+    case_by_index_in,
     case_view,
-    document_counts,
+    filed_count,
     find_case_in,
     has_nomenclature_in,
+    is_open,
 )
 from app.storage import audit
 from app.support import clock
@@ -53,6 +56,10 @@ class FiledDocument:
     sheets: int
     filed_on: dt.date | None
 
+    @property
+    def kind_label(self) -> str:
+        return "исх." if self.kind == OUTGOING else "вх."
+
 
 def case_for_number_in(
     session: Session, index: str, date: dt.date, *, strict: bool = True
@@ -65,10 +72,8 @@ def case_for_number_in(
     if not index or not has_nomenclature_in(session, date.year):
         return None
     if not strict:
-        row = session.scalars(
-            select(CaseFile).where(CaseFile.year == date.year, CaseFile.case_index == index)
-        ).first()
-        return row if row is not None and row.closed_on is None and row.act_id is None else None
+        row = case_by_index_in(session, index, date.year)
+        return row if row is not None and is_open(row) else None
     row = find_case_in(session, index, date.year)
     _refuse_closed(row)
     return row
@@ -88,7 +93,7 @@ def open_indexes(db: Database, year: int) -> list[tuple[str, str]]:
     with db.read() as session:
         rows = session.execute(
             select(CaseFile.case_index, CaseFile.title)
-            .where(CaseFile.year == year, CaseFile.closed_on.is_(None), CaseFile.act_id.is_(None))
+            .where(CaseFile.year == year, *OPEN)
             .order_by(CaseFile.section_id, CaseFile.position)
         ).all()
         return [(str(i), str(t)) for i, t in rows]
@@ -144,13 +149,20 @@ def _file_row(session: Session, row: Letter | IncomingLetter, case: CaseFile, wh
 def file_letter(db: Database, letter_id: int, index: str, *, year: int | None = None) -> CaseView:
     """File our letter to the case ``index`` of ``year`` (its registration year by default)."""
     with db.write() as session:
-        row = session.get(Letter, letter_id)
-        if row is None:
-            raise UserError("Письмо не найдено")
-        case = find_case_in(session, index, year or row.reg_date.year)
-        _file_row(session, row, case, "Письмо")
-        session.flush()
-        return case_view(case, document_counts(session, [case.id]).get(case.id, 0))
+        case = file_letter_in(session, letter_id, index, year=year)
+        return case_view(case, filed_count(session, case.id))
+
+
+def file_letter_in(
+    session: Session, letter_id: int, index: str, *, year: int | None = None
+) -> CaseFile:
+    row = session.get(Letter, letter_id)
+    if row is None:
+        raise UserError("Письмо не найдено")
+    case = find_case_in(session, index, year or row.reg_date.year)
+    _file_row(session, row, case, "Письмо")
+    session.flush()
+    return case
 
 
 def file_incoming(
@@ -160,7 +172,7 @@ def file_incoming(
     done in, or received in while it is not done)."""
     with db.write() as session:
         case = file_incoming_in(session, incoming_id, index, year=year)
-        return case_view(case, document_counts(session, [case.id]).get(case.id, 0))
+        return case_view(case, filed_count(session, case.id))
 
 
 def file_incoming_in(
@@ -203,24 +215,24 @@ def proposed_case(db: Database, incoming_id: int) -> str:
             reply = session.get(Letter, reply_id) if reply_id else None
             if reply is not None and reply.case_id is not None:
                 case = session.get(CaseFile, reply.case_id)
-                if case is not None and case.year == year and case.closed_on is None:
+                if case is not None and case.year == year and is_open(case):
                     return case.case_index
         return _department_case(session, row, year)
 
 
 def _department_case(session: Session, row: IncomingLetter, year: int) -> str:
+    found = session.execute(
+        select(CaseFile.case_index, NomenclatureSection.title)
+        .join(NomenclatureSection, CaseFile.section_id == NomenclatureSection.id)
+        .where(CaseFile.year == year, *OPEN)
+        .order_by(NomenclatureSection.position, CaseFile.position)
+    ).all()
     responsible = sorted(row.assignments, key=lambda a: (not a.responsible, a.position))
     for assignment in responsible:
         person = session.get(Staff, assignment.executor_id)
         department = (person.department if person is not None else "").strip().casefold()
         if not department:
             continue
-        found = session.execute(
-            select(CaseFile.case_index, NomenclatureSection.title)
-            .join(NomenclatureSection, CaseFile.section_id == NomenclatureSection.id)
-            .where(CaseFile.year == year, CaseFile.closed_on.is_(None), CaseFile.act_id.is_(None))
-            .order_by(NomenclatureSection.position, CaseFile.position)
-        ).all()
         for index, title in found:
             if department in str(title).casefold():
                 return str(index)
@@ -345,7 +357,7 @@ def reopen_case(db: Database, index: str, year: int) -> CaseView:
         row.closed_on = None
         audit.record(session, "case", row.id, "reopened", year=year, index=row.case_index)
         session.flush()
-        return case_view(row, document_counts(session, [row.id]).get(row.id, 0))
+        return case_view(row, filed_count(session, row.id))
 
 
 def internal_inventory(case: CaseView, documents: list[FiledDocument]) -> Table:
@@ -355,11 +367,10 @@ def internal_inventory(case: CaseView, documents: list[FiledDocument]) -> Table:
     first = 1
     for n, d in enumerate(documents, 1):
         last = first + d.sheets - 1
-        kind = "исх." if d.kind == OUTGOING else "вх."
         rows.append(
             [
                 n,
-                f"{kind} № {d.number}",
+                f"{d.kind_label} № {d.number}",
                 f"{d.date:%d.%m.%Y}",
                 d.title,
                 f"{first}–{last}" if last > first else str(first),

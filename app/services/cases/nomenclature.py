@@ -40,6 +40,18 @@ class CaseData:
     article: str = ""
     note: str = ""
 
+    def clean(self) -> CaseData:
+        """As stored: the index, article and texts without the spaces around them, the
+        section's title with single spaces."""
+        return replace(
+            self,
+            index=self.index.strip(),
+            title=self.title.strip(),
+            section=" ".join(self.section.split()),
+            article=self.article.strip(),
+            note=self.note.strip(),
+        )
+
     def problems(self) -> list[str]:
         found = []
         if not self.index.strip():
@@ -82,6 +94,11 @@ class CaseView:
     @property
     def period(self) -> str:
         return period_with_article(self.retention, self.article)
+
+    @property
+    def named(self) -> str:
+        """«№ 5 (2025) «Переписка …»», as a line that says where a letter went."""
+        return f"№ {self.index} ({self.year}) «{self.title}»"
 
     @property
     def state(self) -> str:
@@ -182,16 +199,22 @@ def nomenclature_in(session: Session, year: int) -> Nomenclature:
     )
 
 
-def years(db: Database) -> list[int]:
-    """The years that have a nomenclature, the latest first."""
-    with db.read() as session:
-        return sorted(set(session.scalars(select(CaseFile.year).distinct())), reverse=True)
+# a case that still takes documents: not closed, not in a destruction act (SQL, and the row)
+OPEN = (CaseFile.closed_on.is_(None), CaseFile.act_id.is_(None))
+
+
+def is_open(row: CaseFile) -> bool:
+    return row.closed_on is None and row.act_id is None
+
+
+def case_by_index_in(session: Session, index: str, year: int) -> CaseFile | None:
+    return session.scalars(
+        select(CaseFile).where(CaseFile.year == year, CaseFile.case_index == index.strip())
+    ).first()
 
 
 def find_case_in(session: Session, index: str, year: int) -> CaseFile:
-    row = session.scalars(
-        select(CaseFile).where(CaseFile.year == year, CaseFile.case_index == index.strip())
-    ).first()
+    row = case_by_index_in(session, index, year)
     if row is None:
         raise UserError(f"Дела «{index.strip()}» нет в номенклатуре {year} года")
     return row
@@ -222,16 +245,17 @@ def section_in(session: Session, year: int, title: str) -> NomenclatureSection |
 
 
 def _apply(session: Session, row: CaseFile, data: CaseData) -> None:
+    data = data.clean()
     section = section_in(session, row.year, data.section)
     row.section_id = section.id if section is not None else None
-    row.case_index = data.index.strip()
-    row.title = data.title.strip()
+    row.case_index = data.index
+    row.title = data.title
     row.volumes = data.volumes
     row.retention = data.retention.kind
     row.retention_years = data.retention.years
     row.epk = data.retention.epk
-    row.article = data.article.strip()
-    row.note = data.note.strip()
+    row.article = data.article
+    row.note = data.note
 
 
 def save_case_in(
@@ -246,9 +270,7 @@ def save_case_in(
     filed nowhere are filed to it (``file_letters`` false: the caller files once for many
     cases, :func:`file_by_index_in`)."""
     refuse(data.problems(), f"Дело «{data.index.strip()[:50]}»")
-    clash = session.scalars(
-        select(CaseFile).where(CaseFile.year == year, CaseFile.case_index == data.index.strip())
-    ).first()
+    clash = case_by_index_in(session, data.index, year)
     if clash is not None and clash.id != case_id:
         raise UserError(
             f"Дело с индексом «{data.index.strip()}» уже есть в номенклатуре {year} года"
@@ -267,7 +289,7 @@ def save_case_in(
         row = found
         if row.act_id is not None:
             raise UserError(f"Дело «{row.case_index}» уничтожено по акту; его не изменить")
-        if data.index.strip() != row.case_index and _filed_count(session, row.id):
+        if data.index.strip() != row.case_index and filed_count(session, row.id):
             raise UserError(
                 f"В деле «{row.case_index}» уже есть документы; индекс дела не меняется "
                 "(номера писем его несут)"
@@ -285,10 +307,11 @@ def save_case_in(
 def save_case(db: Database, year: int, data: CaseData, *, case_id: int | None = None) -> CaseView:
     with db.write() as session:
         row = save_case_in(session, year, data, case_id=case_id)
-        return case_view(row, _filed_count(session, row.id))
+        return case_view(row, filed_count(session, row.id))
 
 
-def _filed_count(session: Session, case_id: int) -> int:
+def filed_count(session: Session, case_id: int) -> int:
+    """The documents filed to one case (:func:`document_counts`)."""
     return document_counts(session, [case_id]).get(case_id, 0)
 
 
@@ -298,34 +321,10 @@ def delete_case(db: Database, year: int, index: str) -> None:
         row = find_case_in(session, index, year)
         if row.act_id is not None:
             raise UserError(f"Дело «{row.case_index}» внесено в акт; запись о нем не удаляется")
-        if n := _filed_count(session, row.id):
+        if n := filed_count(session, row.id):
             raise UserError(f"В деле «{row.case_index}» документов: {n}; такое дело не удалить")
         audit.record(session, "case", row.id, "deleted", year=year, index=row.case_index)
         session.delete(row)
-
-
-def rename_section(db: Database, year: int, old: str, new: str) -> None:
-    new = " ".join(new.split())
-    with db.write() as session:
-        row = section_in(session, year, old)
-        if row is None or not new:
-            raise UserError("Название раздела не указано")
-        if p := text_problem(new, "раздел", limit=300):
-            raise UserError(p)
-        if new != row.title and section_in_exists(session, year, new):
-            raise UserError(f"Раздел «{new}» уже есть в номенклатуре {year} года")
-        row.title = new
-
-
-def section_in_exists(session: Session, year: int, title: str) -> bool:
-    return (
-        session.scalar(
-            select(NomenclatureSection.id).where(
-                NomenclatureSection.year == year, NomenclatureSection.title == title
-            )
-        )
-        is not None
-    )
 
 
 def file_by_index_in(session: Session, year: int, index: str | None = None) -> int:
@@ -333,10 +332,7 @@ def file_by_index_in(session: Session, year: int, index: str | None = None) -> i
     year (only ``index``, when given) and that are filed nowhere; the day filed is the day of
     registration. One statement over the year's letters. Returns how many."""
     open_cases = select(CaseFile.id).where(
-        CaseFile.year == year,
-        CaseFile.case_index == Letter.case_index,
-        CaseFile.closed_on.is_(None),
-        CaseFile.act_id.is_(None),
+        CaseFile.year == year, CaseFile.case_index == Letter.case_index, *OPEN
     )
     chosen = [Letter.case_index == index] if index is not None else [Letter.case_index != ""]
     result = session.execute(
@@ -375,15 +371,10 @@ def copy_year(db: Database, source: int, target: int) -> tuple[int, int]:
             section_in(session, target, title)
         added = kept = 0
         for case in book.cases:
-            exists = session.scalar(
-                select(CaseFile.id).where(
-                    CaseFile.year == target, CaseFile.case_index == case.index
-                )
-            )
-            if exists is not None:
+            if case_by_index_in(session, case.index, target) is not None:
                 kept += 1
                 continue
-            save_case_in(session, target, replace(case.data()), file_letters=False)
+            save_case_in(session, target, case.data(), file_letters=False)
             added += 1
         file_by_index_in(session, target)
         audit.record(
@@ -397,9 +388,7 @@ def draft_from_letters(db: Database, year: int) -> list[str]:
     each index not in it yet (its title and period to be completed), the letters filed to it.
     Nothing is renumbered. Returns the indexes added."""
     with db.write() as session:
-        indexes = used_indexes_in(session, year)
-        known = set(session.scalars(select(CaseFile.case_index).where(CaseFile.year == year)))
-        added = [i for i in indexes if i not in known]
+        added = _missing_indexes_in(session, year)
         for index in added:
             save_case_in(
                 session,
@@ -428,5 +417,9 @@ def used_indexes_in(session: Session, year: int) -> list[str]:
 def indexes_without_cases(db: Database, year: int) -> list[str]:
     """Indexes on the year's letters that the year's nomenclature does not have (the draft)."""
     with db.read() as session:
-        known = set(session.scalars(select(CaseFile.case_index).where(CaseFile.year == year)))
-        return [i for i in used_indexes_in(session, year) if i not in known]
+        return _missing_indexes_in(session, year)
+
+
+def _missing_indexes_in(session: Session, year: int) -> list[str]:
+    known = set(session.scalars(select(CaseFile.case_index).where(CaseFile.year == year)))
+    return [i for i in used_indexes_in(session, year) if i not in known]

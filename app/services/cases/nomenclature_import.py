@@ -17,6 +17,7 @@ from sqlalchemy import select
 from app.rules.retention import parse_retention, split_article
 from app.services.cases.nomenclature import (
     CaseData,
+    case_view,
     file_by_index_in,
     save_case_in,
     section_in,
@@ -175,17 +176,7 @@ def _case(get: Any, section: str) -> tuple[CaseData, list[str]]:
 def _action(row: CaseFile | None, data: CaseData) -> str:
     if row is None:
         return "add"
-    same = (
-        row.title == data.title.strip()
-        and row.volumes == data.volumes
-        and row.retention == data.retention.kind
-        and row.retention_years == data.retention.years
-        and row.epk == data.retention.epk
-        and row.article == data.article.strip()
-        and row.note == data.note.strip()
-        and (row.section.title if row.section is not None else "") == data.section
-    )
-    return "same" if same else "update"
+    return "same" if case_view(row).data() == data.clean() else "update"
 
 
 def apply_nomenclature(db: Database, plan: NomenclaturePlan) -> tuple[int, int]:

@@ -26,8 +26,8 @@ from app.services.cases.nomenclature import (
 )
 from app.storage import audit
 from app.support import clock
+from app.support.atomic import check_writable
 from app.support.errors import UserError
-from app.support.output_guard import refuse_protected
 from db.engine import Database
 from db.models import CaseFile, DestructionAct, Organization
 
@@ -212,9 +212,7 @@ def make_destruction_act(
     checked before anything is recorded; if the file still fails, the act stays recorded and is
     printed again with :func:`export_act`."""
     check_suffix(out, "акт о выделении к уничтожению")
-    refuse_protected(out)
-    if not Path(out).parent.is_dir():
-        raise UserError(f"{out}: папка {Path(out).parent} не существует")
+    check_writable(Path(out))
     with db.write() as session:
         rows = _run_out(session, as_of)
         if not rows:
