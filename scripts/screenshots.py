@@ -6,6 +6,7 @@ Works on throw-away databases and settings; never touches the user's profile.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 import tempfile
@@ -235,6 +236,10 @@ def _cases(demo, window, shoot, tmp: Path, out: Path) -> None:  # type: ignore[n
     first_page(tmp / "inner.pdf", "case-inventory-page1.png")
     export_inventory(demo, 2025, "permanent", tmp / "permanent.pdf")
     first_page(tmp / "permanent.pdf", "inventory-permanent-page1.png")
+    from app.services.journal.printouts import export_journal
+
+    export_journal(demo, dt.date(2024, 1, 1), dt.date(2025, 12, 31), tmp / "journal.pdf")
+    first_page(tmp / "journal.pdf", "journal-page1.png")
 
 
 def _stamped_page(demo, incoming_id: int, out: Path) -> None:  # type: ignore[no-untyped-def]

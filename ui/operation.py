@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from app.rules.changes import Changed
 from app.support.errors import UserError
+from app.support.progress import Cancelled
 
 if TYPE_CHECKING:
     from ui.desks import Window
@@ -26,9 +27,13 @@ def attempt(
     changed: Changed = Changed.NOTHING,
     said: Callable[[T], str] | None = None,
 ) -> T | None:
-    """``work()``, and then the refresh and the word; ``None`` when it was refused."""
+    """``work()``, and then the refresh and the word; ``None`` when it was refused (or
+    stopped by the clerk: that is said in the status bar, not as an error)."""
     try:
         result = work()
+    except Cancelled as exc:  # the clerk stopped it: said, not shown as an error
+        window.statusBar().showMessage(str(exc), SAID_FOR_MS)
+        return None
     except UserError as exc:
         window.show_error(str(exc))
         return None

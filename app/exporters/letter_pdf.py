@@ -22,12 +22,9 @@ from app.exporters.pdfa import to_pdfa
 from app.exporters.qr import qr_runs
 from app.rules.letter_body import Block, Table
 from app.rules.letter_layout import Appendix, LetterPage, Page, Signature
+from app.support.progress import Cancelled
 
 Progress = Callable[[int], bool]  # copies done → False to cancel
-
-
-class Cancelled(Exception):
-    """The clerk cancelled a mailing; nothing was written."""
 
 
 def _escape(text: str) -> str:

@@ -8,19 +8,21 @@ from typing import Any
 
 from app.exporters.table import Table
 from app.support.atomic import write_atomically
+from app.support.progress import Cancelled, Progress, check_progress
 from app.support.text import xml_safe
 
 EXCEL_WIDTH_PER_UNIT = 1.0
+PROGRESS_EVERY = 1000  # rows between two progress reports
 
 
-def write_table_xlsx(table: Table, path: Path, *, title_row: bool = True) -> Path:
+def write_table_xlsx(
+    table: Table, path: Path, *, title_row: bool = True, progress: Progress | None = None
+) -> Path:
     """The table on one sheet; without ``title_row`` the header is row 1 (a file to re-import).
 
     Text is always stored as text: a value starting with ``=`` is not turned into a formula.
     """
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
 
     def write(tmp: Path) -> None:
         wb = Workbook(write_only=True)
@@ -30,30 +32,21 @@ def write_table_xlsx(table: Table, path: Path, *, title_row: bool = True) -> Pat
             ws.column_dimensions[letter].width = column.width * EXCEL_WIDTH_PER_UNIT
         ws.freeze_panes = "A3" if title_row else "A2"
         if title_row:
-            title = WriteOnlyCell(ws, value=table.title)
-            title.font = Font(bold=True, size=13)
-            ws.append([title])
-        header = []
-        for column in table.columns:
-            cell = WriteOnlyCell(ws, value=column.title)
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            header.append(cell)
-        ws.append(header)
-        for heading, row in table.body():
+            ws.append(_bold_cells(ws, [table.title], size=13))
+        ws.append(_bold_cells(ws, [c.title for c in table.columns], wrap=True))
+        body = table.body()
+        for n, (heading, row) in enumerate(body):
+            # stopped: the rows end here, and the sheet is closed before Cancelled is raised
+            # (openpyxl's streamed sheet cannot be left in the middle)
+            if progress is not None and n % PROGRESS_EVERY == 0 and not progress(n, len(body)):
+                wb.save(tmp)
+                raise Cancelled()
             if heading is not None:
-                cell = WriteOnlyCell(ws, value=xml_safe(heading))
-                cell.font = Font(bold=True)
-                ws.append([cell])
+                ws.append(_bold_cells(ws, [xml_safe(heading)]))
             else:
                 ws.append([_text_cell(ws, v) for v in row])
         if table.totals is not None:
-            totals = []
-            for value in table.totals:
-                cell = WriteOnlyCell(ws, value=value)
-                cell.font = Font(bold=True)
-                totals.append(cell)
-            ws.append(totals)
+            ws.append(_bold_cells(ws, table.totals))
         if table.notes:
             ws.append([])
             for note in table.notes:
@@ -61,8 +54,27 @@ def write_table_xlsx(table: Table, path: Path, *, title_row: bool = True) -> Pat
         if table.chart is not None and table.rows:
             _add_chart(ws, table, first_row=3 if title_row else 2)
         wb.save(tmp)
+        if progress is not None:
+            check_progress(progress, len(body), len(body))
 
     return write_atomically(path, write)
+
+
+def _bold_cells(
+    ws: Any, values: list[Any], *, size: int | None = None, wrap: bool = False
+) -> list[Any]:
+    """A title, the header or the totals: bold cells, the header wrapped at the top."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(ws, value=value)
+        cell.font = Font(bold=True, size=size)
+        if wrap:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cells.append(cell)
+    return cells
 
 
 def _add_chart(ws: Any, table: Table, first_row: int) -> None:

@@ -206,6 +206,29 @@ def test_journal_pdf_repeats_the_header_on_every_page(demo_db: Database, tmp_pat
     assert pages[1].extract_text().lstrip().startswith("2")  # page number on page 2
 
 
+def test_journal_export_tells_progress_and_stops(demo_db: Database, tmp_path: Path) -> None:
+    """Reading the rows is the first quarter, the file the rest; stopped at any point, nothing
+    is written."""
+    from app.support.progress import Cancelled
+
+    for suffix in ("pdf", "xlsx"):
+        told: list[tuple[int, int]] = []
+        out = tmp_path / f"j.{suffix}"
+        export_journal(
+            demo_db, DAY.replace(month=1, day=1), DAY, out,
+            progress=lambda done, total, seen=told: seen.append((done, total)) is None,
+        )  # fmt: skip
+        assert told[0] == (0, 1000) and told[-1] == (1000, 1000)
+        assert [d for d, _ in told] == sorted(d for d, _ in told)
+        for stop_at in {done for done, _ in told}:
+            with pytest.raises(Cancelled):
+                export_journal(
+                    demo_db, DAY.replace(month=1, day=1), DAY, tmp_path / f"stopped.{suffix}",
+                    progress=lambda done, _total, at=stop_at: done < at,
+                )  # fmt: skip
+    assert not list(tmp_path.glob("stopped*")) and not list(tmp_path.glob(".*.tmp"))
+
+
 def test_export_into_missing_folder_leaves_nothing(demo_db: Database, tmp_path: Path) -> None:
     with pytest.raises(UserError, match="не существует"):
         export_journal(demo_db, DAY, DAY, tmp_path / "no" / "j.xlsx")

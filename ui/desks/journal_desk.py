@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.rules.changes import Changed
 from app.support import clock
+from app.support.progress import Progress
 from ui import file_dialogs
 from ui.desks import Window
 from ui.operation import SAID_FOR_MS, attempt
@@ -43,9 +44,18 @@ class JournalDesk:
         )
         if chosen is None:
             return
+        from ui.long_job import run_long
+
+        def write(progress: Progress) -> Path:
+            return export_journal(
+                self.window.db, start, end, chosen[0], journal=asked.journal, progress=progress
+            )
+
         path = attempt(
             self.window,
-            lambda: export_journal(self.window.db, start, end, chosen[0], journal=asked.journal),
+            lambda: run_long(
+                self.parent, "Печать журнала", f"Журнал записывается в {chosen[0].name}…", write
+            ),
         )
         if path is not None:
             file_dialogs.announce_saved(path, "Журнал записан")

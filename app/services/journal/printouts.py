@@ -11,10 +11,11 @@ from sqlalchemy import select
 from app.exporters.table import Table, TableColumn
 from app.rules.states import LetterStatus
 from app.services.numbers.counters import INCOMING
-from app.services.registry.letter_list import LetterQuery, LetterRow, list_letters
+from app.services.registry.letter_list import LetterQuery, LetterRow, count_letters, list_letters
 from app.services.registry.letters import DELIVERY_STATE_LABELS, STATUS_LABELS
 from app.storage.audit_chain import head_in
 from app.support.errors import UserError
+from app.support.progress import SCALE, Progress, check_progress, part
 from app.support.text import date_ru
 from db.engine import Database
 from db.models import Journal
@@ -31,6 +32,7 @@ JOURNAL_COLUMNS = [
     TableColumn("Отметка о контроле", 18),
 ]
 BATCH = 5000
+READING = 250  # of the progress's SCALE: reading the rows; the file is the rest
 
 
 def _control_mark(row: LetterRow) -> str:
@@ -60,15 +62,20 @@ INCOMING_COLUMNS = [
 ]
 
 
-def _incoming_table(db: Database, date_from: dt.date, date_to: dt.date, journal: str) -> Table:
+def _incoming_table(
+    db: Database, date_from: dt.date, date_to: dt.date, journal: str, progress: Progress | None
+) -> Table:
     """The journal of incoming letters for a period, oldest first."""
     from app.rules.states import Execution
-    from app.services.incoming.listing import IncomingQuery, list_incoming
+    from app.services.incoming.listing import IncomingQuery, count_incoming, list_incoming
 
     query = IncomingQuery(date_from=date_from, date_to=date_to, journal=journal, oldest_first=True)
+    total = count_incoming(db, query) if progress is not None else 0
     rows: list[list[str]] = []
     offset = 0
     while True:
+        if progress is not None:
+            check_progress(progress, offset, total)
         page = list_incoming(db, query, offset=offset, limit=BATCH)
         for row in page:
             theirs = " от ".join(
@@ -115,10 +122,15 @@ def audit_note(db: Database) -> list[str]:
 
 
 def journal_table(
-    db: Database, date_from: dt.date, date_to: dt.date, *, journal: str | None = None
+    db: Database,
+    date_from: dt.date,
+    date_to: dt.date,
+    *,
+    journal: str | None = None,
+    progress: Progress | None = None,
 ) -> Table:
     """The journal of a period: of the outgoing letters (all outgoing journals, or one), or of
-    an incoming journal."""
+    an incoming journal; ``progress`` is told as its rows are read."""
     if date_to < date_from:
         raise UserError("Конец периода раньше начала")
     if journal:
@@ -127,13 +139,16 @@ def journal_table(
         if kind is None:
             raise UserError(f"Журнал с кодом «{journal}» не найден")
         if kind == INCOMING:
-            return _incoming_table(db, date_from, date_to, journal)
+            return _incoming_table(db, date_from, date_to, journal, progress)
     query = LetterQuery(
         date_from=date_from, date_to=date_to, journal=journal, sort="date", descending=False
     )
+    total = count_letters(db, query) if progress is not None else 0
     rows: list[list[str]] = []
     offset = 0
     while True:
+        if progress is not None:
+            check_progress(progress, offset, total)
         page = list_letters(db, query, offset=offset, limit=BATCH)
         for row in page:
             rows.append(
@@ -171,9 +186,18 @@ def export_journal(
     out: Path,
     *,
     journal: str | None = None,
+    progress: Progress | None = None,
 ) -> Path:
+    """The journal of a period to ``out`` (XLSX or PDF). ``progress`` (done, total) is told
+    throughout — the rows read, then the file written — and stops the work when it says so
+    (``Cancelled``: nothing written)."""
     from app.exporters.table_file import check_suffix, write_table
 
     check_suffix(out, "журнал", (".xlsx", ".pdf"))
-    table = journal_table(db, date_from, date_to, journal=journal)
-    return write_table(table, out, "журнал", (".xlsx", ".pdf"))
+    table = journal_table(
+        db, date_from, date_to, journal=journal, progress=part(progress, 0, READING)
+    )
+    written = write_table(table, out, "журнал", (".xlsx", ".pdf"), part(progress, READING, SCALE))
+    if progress is not None:
+        check_progress(progress, SCALE, SCALE)
+    return written

@@ -25,14 +25,14 @@ from app.services.registry.letters import LetterCard, preview_row_in
 from app.support import clock
 from app.support.errors import UserError
 from app.support.files import safe_file_name
+from app.support.progress import Cancelled, Progress
 from db.engine import Database
 from db.models import DistributionList, Letter, Staff, StoredFile
 
 FORMATS = ("pdf", "docx")
-Progress = Callable[[int, int], bool]  # (done, total) → False to cancel
 
 
-class ExportCancelled(UserError):
+class ExportCancelled(Cancelled):
     def __init__(self) -> None:
         super().__init__("Выгрузка отменена; файлы не записаны")
 
@@ -205,11 +205,13 @@ def render(
             )
         return medo_pdf(prepared, pages[0] if pages else None)[0]
     if fmt == "pdf":
-        from app.exporters.letter_pdf import Cancelled, render_letters_pdf
+        from app.exporters.letter_pdf import render_letters_pdf
 
         try:
             return render_letters_pdf(pages, font=prepared.font_file or None, progress=progress)
-        except Cancelled:
+        except Cancelled as exc:
+            if isinstance(exc, ExportCancelled):
+                raise
             raise ExportCancelled() from None
     if fmt == "docx":
         from app.exporters.letter_docx import render_letters_docx
