@@ -13,7 +13,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from app.services.safety.opening import open_registry
 from app.support.errors import UnusableDatabaseError, UserError
 
 if TYPE_CHECKING:
@@ -172,24 +171,33 @@ def run(db_target: str | None) -> int:
     QApplication.setWindowIcon(program_icon())
     sys.excepthook = show_unexpected
     install_russian(app)
+    probe = bool(os.environ.get(STARTUP_PROBE_ENV))
     while True:
+        window = MainWindow()  # the frame first, painted before the registry is opened
+        window.show()
+        QApplication.processEvents()  # mapped and painted
+        if probe:
+            print("frame", flush=True)
+        from app.services.safety.opening import open_registry
+
         progress = IndexProgress(APP_TITLE)
         try:
             db = open_registry(db_target, progress=progress)
         except UnusableDatabaseError as exc:
+            window.close()
             print(f"secretariat: {exc}", file=sys.stderr)
             if _offer_latest_backup(exc, APP_TITLE):
                 continue
             return 2
         except UserError as exc:
+            window.close()
             QMessageBox.critical(None, APP_TITLE, str(exc))
             print(f"secretariat: {exc}", file=sys.stderr)
             return 2
         finally:
             progress.close()
-        window = MainWindow(db)
-        window.show()
-        if os.environ.get(STARTUP_PROBE_ENV):
+        window.build(db)
+        if probe:
             _probe_startup(window, app)
             code = app.exec()
             QThreadPool.globalInstance().waitForDone(30_000)

@@ -17,52 +17,60 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.rules import search_terms
 from app.rules.changes import Changed
-from app.services.access.roles import current_role
-from app.services.organization.profile import get_organization
-from app.services.registry.letters import Addressee, RegisteredLetter, annul_letter
 from app.support.errors import READ_ONLY_MESSAGE, UserError
 from app.support.settings import Settings
 from app.support.text import date_ru
 from app.version import __version__
-from db.engine import Database
-from ui.background import message_of
-from ui.bars.control_notice_bar import ControlNoticeBar
-from ui.bars.registered_bar import RegisteredBar
-from ui.bars.welcome_banner import WelcomeBanner
 from ui.desks import APP_TITLE
-from ui.desks.house_desk import HouseDesk
-from ui.desks.incoming_desk import IncomingDesk
-from ui.desks.journal_desk import JournalDesk
-from ui.mnemonics import give_mnemonics
-from ui.operation import attempt
-from ui.read_only import WRITES, lock_actions, lock_writes, writes
-from ui.signals import SignalHub
-from ui.tabs.execution_tab import ExecutionTab
-from ui.tabs.incoming_tab import IncomingTab
-from ui.tabs.list_tab import ListTab
-from ui.tabs.recipients_tab import RecipientsTab
-from ui.tabs.registry_tab import RegistryTab
-from ui.tabs.reports_tab import ReportsTab
 
 if TYPE_CHECKING:
-    pass
+    from app.services.registry.letters import Addressee, RegisteredLetter
+    from db.engine import Database
+    from ui.tabs.list_tab import ListTab
+
+# What the frame needs is imported above; the tabs, the desks and the services (the ORM with
+# them) are imported by ``build``, after the frame is painted (docs/architecture.md, start-up).
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database, settings: Settings | None = None) -> None:
+    def __init__(self, db: Database | None = None, settings: Settings | None = None) -> None:
+        """The frame: title, size and place; with ``db``, the whole window (``build``). At
+        start the frame is shown and painted first, and built when the registry is open."""
         super().__init__()
-        self.db = db
-        self.role = "admin" if db.read_only else current_role(db)  # reader|registrar|admin|""
         self.settings = settings or Settings()
         self.reopen_requested = False  # set after a restore: the window is built again
+        self.started = False  # the tab in front has shown its first page, the rest follows
+        self.setWindowTitle(APP_TITLE)
+        self.resize(1280, 760)
+        geometry = self.settings.get("main_window/geometry")
+        if isinstance(geometry, str):
+            self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
+        self.built = False
+        opening = QLabel("Открывается база данных…")
+        opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        opening.setEnabled(False)  # grey: nothing to do here yet
+        self.setCentralWidget(opening)
+        if db is not None:
+            self.build(db)
+
+    def build(self, db: Database) -> None:
+        """The tabs, the menus, the bars and their wiring, on the open registry; the tab in
+        front asks for its first page, and the rest follows it (``_after_first_page``)."""
+        from app.services.access.roles import current_role
+        from ui.desks.house_desk import HouseDesk
+        from ui.desks.incoming_desk import IncomingDesk
+        from ui.desks.journal_desk import JournalDesk
+        from ui.mnemonics import give_mnemonics
+        from ui.signals import SignalHub
+
+        self.db = db
+        self.built = True
+        self.role = "admin" if db.read_only else current_role(db)  # reader|registrar|admin|""
         self.hub = SignalHub(self)
         self.incoming_desk = IncomingDesk(self, self)
         self.journal_desk = JournalDesk(self, self)
         self.house_desk = HouseDesk(self, self)
-        self.setWindowTitle(APP_TITLE)
-        self.resize(1280, 760)
         self._build_tabs()
         self._build_central()
         self._build_menus()
@@ -94,18 +102,15 @@ class MainWindow(QMainWindow):
         self.registry_tab.annul_requested.connect(self.annul_letter)
         self.registry_tab.letter_requested.connect(self.letter_output)
         self.registry_tab.export_requested.connect(self.journal_desk.export_journal)
-        self.recipients_tab.letter_to_recipient_requested.connect(
-            lambda code: self.new_letter(Addressee(recipient=code))
-        )
-        self.recipients_tab.letter_to_list_requested.connect(
-            lambda name: self.new_letter(Addressee(list=name))
-        )
+        self.recipients_tab.letter_to_recipient_requested.connect(self._letter_to_recipient)
+        self.recipients_tab.letter_to_list_requested.connect(self._letter_to_list)
         self.reports_tab.open_requested.connect(self.open_control)
         self.registry_tab.control_requested.connect(self.open_control)
         self.registry_tab.dispatch_requested.connect(self.open_dispatch)
-        self.hub.everything_changed()
-        self._restore_state()
-        self.update_control_notice()
+        tab = self.settings.get("main_window/tab", 0)
+        if isinstance(tab, int) and 0 <= tab < self.tabs.count():
+            self.tabs.setCurrentIndex(tab)
+        self._update_profile_view()
         if db.read_only:
             self._enter_read_only()
         else:
@@ -113,17 +118,58 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(
             0, self, self.offer_drafts
         )  # after the window is shown; not after it is gone
-        self.registry_tab.refreshed.connect(self._load_dictionary)
+        self._first = self._first_tab()
+        self._first.refreshed.connect(self._after_first_page)
+        self._first.refresh()
 
-    def _load_dictionary(self) -> None:
-        """The dictionary of word forms (0.2 s) loaded while the clerk looks at the first
-        page, not when the first word is typed into a search."""
-        self.registry_tab.refreshed.disconnect(self._load_dictionary)
-        self.registry_tab.background.run("dictionary", search_terms.ready, lambda _done: None)
+    def _letter_to_recipient(self, code: str) -> None:
+        from app.services.registry.letters import Addressee
+
+        self.new_letter(Addressee(recipient=code))
+
+    def _letter_to_list(self, name: str) -> None:
+        from app.services.registry.letters import Addressee
+
+        self.new_letter(Addressee(list=name))
+
+    def _first_tab(self) -> ListTab:
+        from ui.tabs.list_tab import ListTab
+
+        tab = self.tabs.currentWidget()
+        return tab if isinstance(tab, ListTab) else self.registry_tab
+
+    def _after_first_page(self) -> None:
+        """The tab in front first, alone; then the other tabs, the notice of terms and the
+        dictionary of word forms (0.2 s) — while the clerk looks at the first page, not when
+        the first word is typed into a search."""
+        from app.rules import search_terms
+        from app.services.execution.control_view import execution_notice
+
+        first = self._first
+        first.refreshed.disconnect(self._after_first_page)
+        self.started = True
+        for tab in (self.registry_tab, self.incoming_tab, self.recipients_tab, self.reports_tab):
+            if tab is not first:
+                tab.refresh()
+        self.execution_tab.refresh()
+        db, background = self.db, self.registry_tab.background
+        background.run(
+            "notice",
+            lambda: execution_notice(db).text,
+            self.notice.show_notice,
+            lambda _error: self.notice.show_notice(""),
+        )
+        background.run("dictionary", search_terms.ready, lambda _done: None)
 
     # --- building -------------------------------------------------------------------------
 
     def _build_tabs(self) -> None:
+        from ui.tabs.execution_tab import ExecutionTab
+        from ui.tabs.incoming_tab import IncomingTab
+        from ui.tabs.recipients_tab import RecipientsTab
+        from ui.tabs.registry_tab import RegistryTab
+        from ui.tabs.reports_tab import ReportsTab
+
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.registry_tab = RegistryTab(self.db)
@@ -143,12 +189,18 @@ class MainWindow(QMainWindow):
             self.tabs.setTabToolTip(index, f"{self.tabs.tabText(index)} ({key.toString()})")
 
     def _to_tab(self, index: int) -> None:
+        from ui.tabs.list_tab import ListTab
+
         self.tabs.setCurrentIndex(index)
         tab = self.tabs.currentWidget()
         if isinstance(tab, ListTab):
             tab.focus_search()
 
     def _build_central(self) -> None:
+        from ui.bars.control_notice_bar import ControlNoticeBar
+        from ui.bars.registered_bar import RegisteredBar
+        from ui.bars.welcome_banner import WelcomeBanner
+
         self.notice = ControlNoticeBar()
         self.notice.open_requested.connect(self.show_overdue)
         self.welcome = WelcomeBanner()
@@ -191,6 +243,8 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
+        from ui.read_only import writes
+
         bar = self.menuBar()
         file_menu = bar.addMenu("&Файл")
         self.new_letter_action = self._action("Новое письмо…", self.new_letter, "Ctrl+N")
@@ -277,18 +331,11 @@ class MainWindow(QMainWindow):
 
     # --- state ----------------------------------------------------------------------------
 
-    def _restore_state(self) -> None:
-        geometry = self.settings.get("main_window/geometry")
-        if isinstance(geometry, str):
-            self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
-        tab = self.settings.get("main_window/tab", 0)
-        if isinstance(tab, int) and 0 <= tab < self.tabs.count():
-            self.tabs.setCurrentIndex(tab)
-
     def save_state(self) -> None:
         geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
         self.settings.set("main_window/geometry", geometry)
-        self.settings.set("main_window/tab", self.tabs.currentIndex())
+        if self.built:
+            self.settings.set("main_window/tab", self.tabs.currentIndex())
         # losing the window position is no reason to stop the clerk from closing
         with contextlib.suppress(OSError):
             self.settings.save()
@@ -298,6 +345,8 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def _enter_read_only(self) -> None:
+        from ui.read_only import lock_writes
+
         self.read_only_banner.show()
         self.welcome.setVisible(False)
         lock_writes(self)
@@ -307,6 +356,7 @@ class MainWindow(QMainWindow):
         """On a shared server: a reader's window writes nothing, a registrar's changes no
         set-up; each disabled action says which role it needs (the server refuses anyway)."""
         from app.services.access.roles import LABELS
+        from ui.read_only import WRITES, lock_actions, lock_writes
 
         role = self.role
         have = f"ваша роль — «{LABELS[role]}»" if role else "у вас нет роли в этой базе"
@@ -329,6 +379,8 @@ class MainWindow(QMainWindow):
             lock_actions(self.admin_actions, f"Нужна роль «{LABELS['admin']}»; {have}")
 
     def _update_profile_view(self) -> None:
+        from app.services.organization.profile import get_organization
+
         org = get_organization(self.db)
         self.welcome.setVisible(org is None and not self.db.read_only and self.role == "admin")
         self.demo_action.setEnabled(org is None and self.role == "admin")
@@ -338,6 +390,8 @@ class MainWindow(QMainWindow):
     # --- actions --------------------------------------------------------------------------
 
     def current_list_tab(self) -> ListTab:
+        from ui.tabs.list_tab import ListTab
+
         tab = self.tabs.currentWidget()
         assert isinstance(tab, ListTab)
         return tab
@@ -382,6 +436,7 @@ class MainWindow(QMainWindow):
         self.update_control_notice()
 
     def open_dispatch(self, letter_id: int) -> None:
+        from ui.background import message_of
         from ui.dialogs.dispatch_dialog import DispatchDialog
 
         try:
@@ -408,6 +463,7 @@ class MainWindow(QMainWindow):
         self.hub.announce(Changed.LETTERS)
 
     def new_letter(self, addressee: Addressee | None = None) -> None:
+        from app.services.registry.letters import Addressee
         from ui.dialogs.letter_dialog import LetterDialog
 
         registered = LetterDialog.register_new(
@@ -488,7 +544,9 @@ class MainWindow(QMainWindow):
 
     def annul_letter(self, letter_id: int) -> None:
         from app.services.registry.letter_cards import letter_card
+        from app.services.registry.letters import annul_letter
         from ui.dialogs.letter_dialog import ask_annul_reason
+        from ui.operation import attempt
 
         view = letter_card(self.db, letter_id)
         reason, ok = ask_annul_reason(

@@ -23,7 +23,9 @@ def settle(qtbot: QtBot, window: MainWindow) -> None:
     """Wait until every tab has shown the result of its background refresh."""
     tabs = (window.registry_tab, window.incoming_tab, window.recipients_tab, window.reports_tab,
             window.execution_tab)  # fmt: skip
-    qtbot.waitUntil(lambda: not any(t.background.is_busy() for t in tabs), timeout=5000)
+    qtbot.waitUntil(
+        lambda: window.started and not any(t.background.is_busy() for t in tabs), timeout=5000
+    )
 
 
 def type_text(widget: QWidget, text: str) -> None:

@@ -67,6 +67,21 @@ def test_cli_does_not_load_qt() -> None:
     assert out.stdout.strip() == "[]", out.stderr
 
 
+def test_the_frame_is_painted_before_the_orm_is_loaded() -> None:
+    """The window's start (launcher, application, the frame of the main window) imports no
+    database layer: the frame is painted first, and ``build`` imports the rest."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, ui.launcher, ui.application, ui.main_window;"
+        " print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'db', 'app'}),"
+        " sorted(m for m in sys.modules if m.startswith(('app.services', 'app.cli'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.stdout.strip() == "['app'] []", out.stderr
+
+
 def test_the_repository_stands_alone() -> None:
     """Nothing the program runs or is tested with cites a folder outside the repository."""
     outside = ("shared/docs", "shared/examples", "shared/standards", "../shared")

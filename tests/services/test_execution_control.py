@@ -17,7 +17,15 @@ import pytest
 from app.rules.discipline import TaskFact, discipline
 from app.rules.executor_terms import ExecutorTerm, parse_executor_term
 from app.rules.production_calendar import add_working_days
-from app.services.execution.control_view import INCOMING, REPORT, ControlQuery, control_items
+from app.services.execution.control_view import (
+    INCOMING,
+    NOTICE_DAYS,
+    REPORT,
+    ControlQuery,
+    ExecutionNotice,
+    control_items,
+    execution_notice,
+)
 from app.services.execution.discipline_report import discipline_rows, export_discipline
 from app.services.incoming.detail import card_lines, incoming_detail
 from app.services.incoming.resolutions import ResolutionData, resolve_incoming
@@ -164,6 +172,16 @@ def test_the_control_view_over_tasks_and_reports(office: Database, tmp_path: Pat
     assert ("tabolova", dt.date(2026, 1, 27)) in [(i.executor, i.due) for i in week]
     assert not {"ivanova", "chekushov"} & {i.executor for i in week}
     assert max(i.due for i in week) <= dt.date(2026, 1, 29)
+    # the notice at start counts in the database what the view lists
+    for today in (DAY, dt.date(2026, 1, 14), dt.date(2026, 1, 22), REPORT_DAY):
+        items = control_items(office, ControlQuery(due_within=NOTICE_DAYS, today=today))
+        late = [i for i in items if i.overdue(today)]
+        assert execution_notice(office, today=today) == ExecutionNotice(
+            tasks_overdue=sum(1 for i in late if i.kind == INCOMING),
+            reports_overdue=sum(1 for i in late if i.kind == REPORT),
+            soon=len(items) - len(late),
+        )
+    assert execution_notice(office, today=REPORT_DAY).tasks_overdue > 0
 
 
 def test_resolutions_refuse_what_a_head_would_not_sign(office: Database) -> None:

@@ -213,18 +213,24 @@ def test_journal_export_tells_progress_and_stops(demo_db: Database, tmp_path: Pa
 
     for suffix in ("pdf", "xlsx"):
         told: list[tuple[int, int]] = []
+
+        def tell(done: int, total: int, seen: list[tuple[int, int]] = told) -> bool:
+            seen.append((done, total))
+            return True
+
         out = tmp_path / f"j.{suffix}"
-        export_journal(
-            demo_db, DAY.replace(month=1, day=1), DAY, out,
-            progress=lambda done, total, seen=told: seen.append((done, total)) is None,
-        )  # fmt: skip
+        export_journal(demo_db, DAY.replace(month=1, day=1), DAY, out, progress=tell)
         assert told[0] == (0, 1000) and told[-1] == (1000, 1000)
         assert [d for d, _ in told] == sorted(d for d, _ in told)
         for stop_at in {done for done, _ in told}:
+
+            def stop(done: int, _total: int, at: int = stop_at) -> bool:
+                return done < at
+
             with pytest.raises(Cancelled):
                 export_journal(
                     demo_db, DAY.replace(month=1, day=1), DAY, tmp_path / f"stopped.{suffix}",
-                    progress=lambda done, _total, at=stop_at: done < at,
+                    progress=stop,
                 )  # fmt: skip
     assert not list(tmp_path.glob("stopped*")) and not list(tmp_path.glob(".*.tmp"))
 

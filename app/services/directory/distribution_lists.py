@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from app.services.directory.recipients import DELIVERY_METHODS
 from app.storage import audit
@@ -67,6 +67,12 @@ def _get(session: Session, name: str) -> DistributionList:
 def list_members(db: Database, name: str) -> list[MemberRow]:
     with db.read() as session:
         dlist = _get(session, name)
+        members = session.scalars(  # with their recipients: one statement, not one each
+            select(DistributionListMember)
+            .where(DistributionListMember.list_id == dlist.id)
+            .options(joinedload(DistributionListMember.recipient))
+            .order_by(DistributionListMember.position, DistributionListMember.id)
+        )
         return [
             MemberRow(
                 recipient_id=m.recipient_id,
@@ -80,7 +86,7 @@ def list_members(db: Database, name: str) -> list[MemberRow]:
                 email=m.recipient.email,
                 medo_id=m.recipient.medo_id,
             )
-            for m in dlist.members
+            for m in members
         ]
 
 

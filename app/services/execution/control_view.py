@@ -8,10 +8,11 @@ For a report, the executor is our letter's executor and the author its signatory
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app.rules.states import OUTSTANDING, LetterStatus
@@ -127,11 +128,17 @@ def _window(query: ControlQuery, today: dt.date) -> tuple[dt.date | None, dt.dat
     return start, end
 
 
-def _tasks(session: Session, query: ControlQuery, today: dt.date, limit: int) -> list[ControlItem]:
+Columns = Callable[[Any], list[Any]]  # the statement's columns, given its «due» expression
+
+
+def _task_statement(query: ControlQuery, today: dt.date, columns: Columns) -> Any:
+    """Our tasks on incoming letters that ``query`` asks for, as a statement of ``columns``
+    (the items, or their counts): one set of conditions for the list and for the notice."""
     executor = aliased(Staff)
     author = aliased(Staff)
     stmt = (
-        select(IncomingAssignment, IncomingLetter, executor, author)
+        select(*columns((IncomingAssignment.due_date, executor, author)))
+        .select_from(IncomingAssignment)
         .join(IncomingLetter, IncomingLetter.id == IncomingAssignment.incoming_id)
         .join(executor, executor.id == IncomingAssignment.executor_id)
         .outerjoin(Resolution, Resolution.id == IncomingAssignment.resolution_id)
@@ -154,6 +161,15 @@ def _tasks(session: Session, query: ControlQuery, today: dt.date, limit: int) ->
         stmt = stmt.where(author.code == query.author)
     if query.department:
         stmt = stmt.where(executor.department == query.department)
+    return stmt
+
+
+def _tasks(session: Session, query: ControlQuery, today: dt.date, limit: int) -> list[ControlItem]:
+    def entities(of: Any) -> list[Any]:
+        _due, executor, author = of
+        return [IncomingAssignment, IncomingLetter, executor, author]
+
+    stmt = _task_statement(query, today, entities)
     stmt = stmt.order_by(IncomingAssignment.due_date, IncomingAssignment.id).limit(limit)
     return [_task_item(*row) for row in session.execute(stmt)]
 
@@ -191,14 +207,14 @@ def _done_filter(stmt: Any, query: ControlQuery, done: Any, due: Any) -> Any:
     return stmt
 
 
-def _reports(
-    session: Session, query: ControlQuery, today: dt.date, limit: int
-) -> list[ControlItem]:
+def _report_statement(query: ControlQuery, today: dt.date, columns: Columns) -> Any:
+    """The reports owed to us that ``query`` asks for, as a statement of ``columns``."""
     executor = aliased(Staff)
     signatory = aliased(Staff)
     due = func.coalesce(ReportControl.due_date, ReportRequest.due_date)
     stmt = (
-        select(Letter, LetterAddressee, Recipient, ReportControl, due, executor, signatory)
+        select(*columns((due, executor, signatory)))
+        .select_from(Letter)
         .join(ReportRequest, ReportRequest.letter_id == Letter.id)
         .join(LetterAddressee, LetterAddressee.letter_id == Letter.id)
         .join(ReportControl, ReportControl.addressee_id == LetterAddressee.id)
@@ -224,8 +240,19 @@ def _reports(
         stmt = stmt.where(signatory.code == query.author)
     if query.department:
         stmt = stmt.where(executor.department == query.department)
-    stmt = stmt.order_by(due, Letter.id, LetterAddressee.position).limit(limit)
-    return [_report_item(*row) for row in session.execute(stmt)]
+    return stmt
+
+
+def _reports(
+    session: Session, query: ControlQuery, today: dt.date, limit: int
+) -> list[ControlItem]:
+    def entities(of: Any) -> list[Any]:
+        due, executor, signatory = of
+        return [Letter, LetterAddressee, Recipient, ReportControl, due, executor, signatory]
+
+    stmt = _report_statement(query, today, entities)
+    stmt = stmt.order_by(stmt.selected_columns[4], Letter.id, LetterAddressee.position)
+    return [_report_item(*row) for row in session.execute(stmt.limit(limit))]
 
 
 def _report_item(
@@ -283,11 +310,20 @@ class ExecutionNotice:
 
 
 def execution_notice(db: Database, *, today: dt.date | None = None) -> ExecutionNotice:
+    """Counted by the database (the control view's conditions, no rows read): the notice is
+    computed at every start, where a registry keeps thousands of open tasks."""
     today = today or clock.today()
-    items = control_items(db, ControlQuery(due_within=NOTICE_DAYS, today=today))
-    late = [i for i in items if i.overdue(today)]
+    query = ControlQuery(due_within=NOTICE_DAYS, today=today)
+
+    def counts(of: Any) -> list[Any]:
+        due = of[0]
+        return [func.count(), func.coalesce(func.sum(case((due < today, 1), else_=0)), 0)]
+
+    with db.read() as session:
+        tasks, tasks_late = session.execute(_task_statement(query, today, counts)).one()
+        reports, reports_late = session.execute(_report_statement(query, today, counts)).one()
     return ExecutionNotice(
-        tasks_overdue=sum(1 for i in late if i.kind == INCOMING),
-        reports_overdue=sum(1 for i in late if i.kind == REPORT),
-        soon=len(items) - len(late),
+        tasks_overdue=int(tasks_late),
+        reports_overdue=int(reports_late),
+        soon=int(tasks) + int(reports) - int(tasks_late) - int(reports_late),
     )
