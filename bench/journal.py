@@ -26,6 +26,7 @@ from bench.data import year_with_most_letters
 from bench.timing import stats, timed
 
 IMPORT_JOURNAL = "БЕНЧ-ИМПОРТ"
+IMPORT_TEMPLATE = "{seq}/{case}-П"  # not ИСХ's «{seq}/{case}»: two journals' numbers never match
 
 
 def export(db_path: Path) -> dict[str, Any]:
@@ -67,7 +68,7 @@ def _excel_journal(path: Path, rows: int, year: int) -> None:
     first = dt.datetime(year, 1, 9)
     for i in range(1, rows + 1):
         sheet.append([
-            i, first + dt.timedelta(days=i * 350 // rows), f"{i}/{i % 40 + 1:02d}",
+            i, first + dt.timedelta(days=i * 350 // rows), f"{i}/{i % 40 + 1:02d}-П",
             f"Губернатору области № {i % 89 + 1}", f"О представлении сведений за период {i}",
             "Иванова",
         ])  # fmt: skip
@@ -81,7 +82,7 @@ def import_year(db_path: Path) -> dict[str, Any]:
     path = folder / "journal.xlsx"
     _excel_journal(path, rows, year)
     db = open_registry(str(db_path))
-    save_journal(db, JournalData(IMPORT_JOURNAL, "Перенос из Excel", "{seq}/{case}"))
+    save_journal(db, JournalData(IMPORT_JOURNAL, "Перенос из Excel", IMPORT_TEMPLATE))
     try:
         start = time.perf_counter()
         preview = preview_import(db, path, IMPORT_JOURNAL)
@@ -104,7 +105,8 @@ def import_year(db_path: Path) -> dict[str, Any]:
 
 
 def _remove_journal(db_path: Path) -> None:
-    """Take the run's letters out with plain SQL (the program never deletes a letter)."""
+    """Take the run's letters and journal out with plain SQL (the program never deletes a
+    letter)."""
     conn = sqlite3.connect(db_path)
     with conn:
         (journal_id,) = conn.execute(
@@ -112,7 +114,6 @@ def _remove_journal(db_path: Path) -> None:
         ).fetchone()
         for table in ("letter", "journal_counter"):
             conn.execute(f"DELETE FROM {table} WHERE journal_id = ?", (journal_id,))
-        conn.execute("DELETE FROM audit_event WHERE entity = 'journal' AND entity_id = ?",
-                     (journal_id,))  # fmt: skip
+        # its audit events stay: the chain is append-only (a trigger refuses the delete)
         conn.execute("DELETE FROM journal WHERE id = ?", (journal_id,))
     conn.close()

@@ -415,6 +415,15 @@ def _journal(demo, window, shoot, tmp: Path, app) -> None:  # type: ignore[no-un
 
     printing = JournalPrintDialog(demo, dt.date(2025, 1, 1), dt.date(2025, 12, 31), None, window)
     shoot(printing, "journal-print.png", printing.sizeHint().toTuple())
+    from ui.long_job import progress_dialog
+
+    writing = progress_dialog(
+        window, "Печать журнала", "Журнал записывается в журнал-2025-01-01-2025-12-31.pdf…"
+    )
+    writing.setMaximum(1000)
+    writing.setValue(430)
+    shoot(writing, "journal-progress.png", writing.sizeHint().toTuple())
+    writing.close()
     printing.close()
     gaps = GapsDialog(demo, None, window)
     gaps.background.wait()

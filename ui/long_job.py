@@ -42,9 +42,8 @@ class _Worker(QThread):
         self.done.emit(result, error)
 
 
-def run_long(parent: QWidget | None, title: str, label: str, work: Callable[[Progress], T]) -> T:
-    """``work(progress)`` off the window's thread, with a progress dialog; its result, or its
-    error raised here (``Cancelled`` when the clerk stopped it)."""
+def progress_dialog(parent: QWidget | None, title: str, label: str) -> QProgressDialog:
+    """The bar and «Отмена», shown when the work has taken ``SHOWN_AFTER_MS``."""
     dialog = QProgressDialog(label, "Отмена", 0, 0, parent)
     dialog.setObjectName("long_job")
     dialog.setWindowTitle(title)
@@ -53,6 +52,13 @@ def run_long(parent: QWidget | None, title: str, label: str, work: Callable[[Pro
     dialog.setAutoReset(False)
     dialog.setAutoClose(False)
     dialog.setMinimumWidth(420)
+    return dialog
+
+
+def run_long(parent: QWidget | None, title: str, label: str, work: Callable[[Progress], T]) -> T:
+    """``work(progress)`` off the window's thread, with a progress dialog; its result, or its
+    error raised here (``Cancelled`` when the clerk stopped it)."""
+    dialog = progress_dialog(parent, title, label)
     worker = _Worker(work)
     outcome: list[Any] = []
     loop = QEventLoop()
