@@ -125,9 +125,11 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli.maintenance import add_maintenance
 
     add_maintenance(sub, _date, _open)
+    from app.cli.server import add_server_commands
     from app.cli.users import add_user_commands
 
     add_user_commands(sub, _Parser, _open)
+    add_server_commands(sub, _Parser)
     return parser
 
 

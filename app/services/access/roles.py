@@ -88,7 +88,7 @@ def require(db: Database, needed: str, what: str) -> None:
     )
 
 
-def _check_user(name: str) -> str:
+def check_user(name: str) -> str:
     if not _USER.match(name):
         raise UserError(
             f"Пользователь базы «{name}»: латинские строчные буквы, цифры, «_», «.», «-»; "
@@ -108,32 +108,42 @@ def _server(db: Database) -> None:
 def grant(db: Database, user: str, role: str) -> None:
     """Make the server's login user a member of exactly this role (the others revoked)."""
     _server(db)
+    require(db, "admin", "выдавать права")
+    with db.write() as session:
+        grant_in(session, user, role)
+
+
+def missing_users(session: Session, users: list[str]) -> list[str]:
+    """Those of ``users`` the server has no login for (checked before any grant is made)."""
+    found = set(
+        session.scalars(text("SELECT rolname FROM pg_roles WHERE rolname = ANY(:u)"), {"u": users})
+    )
+    return [u for u in users if u not in found]
+
+
+def grant_in(session: Session, user: str, role: str) -> None:
+    """``grant`` inside the caller's transaction (several users granted at once, or none)."""
     if role not in ROLES:
         raise UserError(f"Роль «{role}»: допустимо {', '.join(ROLES)}")
-    require(db, "admin", "выдавать права")
-    user = _check_user(user)
-    with db.write() as session:
-        names = role_names_in(session)
-        exists = session.execute(
-            text("SELECT 1 FROM pg_roles WHERE rolname = :u"), {"u": user}
-        ).first()
-        if exists is None:
-            raise UserError(
-                f"На сервере нет пользователя «{user}»; его создает администратор сервера "
-                f"(CREATE ROLE {user} LOGIN PASSWORD '…')"
-            )
-        for other in ROLES:
-            if other != role:
-                session.execute(text(f'REVOKE {names[other]} FROM "{user}"'))
-        option = " WITH ADMIN OPTION" if role == "admin" else ""
-        session.execute(text(f'GRANT {names[role]} TO "{user}"{option}'))
-        audit.record(session, "user", None, "role_granted", name=user, role=role)
+    user = check_user(user)
+    names = role_names_in(session)
+    if missing_users(session, [user]):
+        raise UserError(
+            f"На сервере нет пользователя «{user}»; его создает администратор сервера "
+            f"(CREATE ROLE {user} LOGIN PASSWORD '…')"
+        )
+    for other in ROLES:
+        if other != role:
+            session.execute(text(f'REVOKE {names[other]} FROM "{user}"'))
+    option = " WITH ADMIN OPTION" if role == "admin" else ""
+    session.execute(text(f'GRANT {names[role]} TO "{user}"{option}'))
+    audit.record(session, "user", None, "role_granted", name=user, role=role)
 
 
 def revoke(db: Database, user: str) -> None:
     _server(db)
     require(db, "admin", "отзывать права")
-    user = _check_user(user)
+    user = check_user(user)
     with db.write() as session:
         names = role_names_in(session)
         for role in ROLES:
