@@ -15,8 +15,8 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 
 from db.engine import Database
+from db.revision import HEAD_REVISION  # the program's schema, kept apart for the start-up
 
-HEAD_REVISION = "0022"
 # tables kept by SQLite itself or by FTS5, not described by the models
 UNMODELLED_PREFIXES = (
     "sqlite_",

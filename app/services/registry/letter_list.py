@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
 
 from sqlalchemy import ColumnElement, and_, case, false, func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.rules.search_terms import Wanted
 from app.rules.states import DONE_STATES
+from app.services.registry.letter_rows import LetterRow, letter_rows
 from app.services.search.search_index import (
     capped_count,
     newest_first,
@@ -19,7 +19,6 @@ from app.services.search.search_index import (
     wanted_of,
 )
 from app.storage.word_index import LETTERS, count_capped, matches
-from app.support.text import initials_name
 from db.engine import Database
 from db.models import (
     Journal,
@@ -33,27 +32,6 @@ from db.models import (
 from db.sql import counts_by, one_of
 
 SORT_KEYS = ("date", "number", "addressee", "subject", "status")
-
-
-@dataclass(frozen=True)
-class LetterRow:
-    """One line of the registry table."""
-
-    id: int
-    journal: str
-    number: str
-    reg_date: dt.date
-    status: str
-    addressee: str
-    subject: str
-    signatory: str
-    executor: str
-    delivery_state: str
-    report_due: dt.date | None
-    reports_received: int
-    reports_total: int
-    annul_reason: str = ""
-    files: int = 0  # the letter's own files (the paper-clip column)
 
 
 @dataclass
@@ -285,40 +263,9 @@ def _rows(
         by_id = {r[0]: r for r in found}
         found = [by_id[i] for i in keep if i in by_id]
     ids = [r[0] for r in found]
-    progress = _report_progress(session, ids)
-    files = counts_by(session, LetterFile.letter_id, ids)
-    rows = []
-    for r in found:
-        due, got, total = progress.get(r[0], (None, 0, 0))
-        rows.append(
-            LetterRow(
-                id=r[0],
-                journal=r[1],
-                number=r[2],
-                reg_date=r[3],
-                status=r[4],
-                addressee=_one_line(r[5]),
-                subject=r[6],
-                signatory=_initials(r[7], r[8], r[9]),
-                executor=_initials(r[10], r[11], r[12]),
-                delivery_state=r[13],
-                report_due=due,
-                reports_received=got,
-                reports_total=total,
-                annul_reason=r[14],
-                files=files.get(r[0], 0),
-            )
-        )
-    return rows
-
-
-@lru_cache(maxsize=1_024)  # a page names a handful of signatories and executors
-def _initials(last: str | None, first: str | None, middle: str | None) -> str:
-    return initials_name(last, first or "", middle or "") if last is not None else ""
-
-
-def _one_line(addressee: str) -> str:
-    return addressee.replace("\n\n", "; ").replace("\n", " ")
+    return letter_rows(
+        found, _report_progress(session, ids), counts_by(session, LetterFile.letter_id, ids)
+    )
 
 
 def _report_progress(session: Session, ids: list[int]) -> dict[int, tuple[dt.date, int, int]]:
