@@ -73,6 +73,14 @@ def main() -> int:
 
     demo = open_registry(str(tmp / "demo.db"))
     load_demo(demo, mixed_mailing=True)
+    from app.services.registry.first_page import read_first_page
+
+    page = read_first_page(tmp / "demo.db", limit=200, cap=1000)
+    assert page is not None
+    starting = MainWindow()  # the frame at start, the first page painted before the window
+    starting.show_first_page(page)
+    shoot(starting, "start-first-page.png")
+    starting.close()
     window = MainWindow(demo)
     tabs = (window.registry_tab, window.incoming_tab, window.recipients_tab, window.reports_tab)
     for tab in tabs:

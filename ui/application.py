@@ -150,6 +150,35 @@ def program_icon() -> QIcon:
     return QIcon(str(resource_path("icons", "secretariat.svg")))
 
 
+def _paint_first_page(window: Any, db_target: str | None, probe: bool) -> None:
+    """The registry's first page read with plain sqlite3 and painted in the frame, before the
+    ORM and the window's modules are imported (an embedded registry at the program's schema
+    whose tab in front is the registry; otherwise the window waits for its full start)."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.support.errors import UserError
+    from app.support.paths import database_target, expanded
+
+    try:
+        target = database_target(db_target)
+        if "://" in target or not window.opens_on_registry():
+            return
+        path = expanded(target)
+    except UserError:
+        return  # said by the full start, a moment later
+    from app.services.registry.first_page import read_first_page
+    from app.services.registry.letter_rows import COUNT_CAP
+    from ui.widgets.table_model import PAGE_SIZE
+
+    page = read_first_page(path, limit=PAGE_SIZE, cap=COUNT_CAP)
+    if page is None:
+        return
+    window.show_first_page(page)
+    QApplication.processEvents()
+    if probe:
+        print(f"page rows={len(page.rows)}", flush=True)
+
+
 def run(db_target: str | None) -> int:
     if not _has_display():
         print(
@@ -178,6 +207,7 @@ def run(db_target: str | None) -> int:
         QApplication.processEvents()  # mapped and painted
         if probe:
             print("frame", flush=True)
+        _paint_first_page(window, db_target, probe)
         from app.services.safety.opening import open_registry
 
         progress = IndexProgress(APP_TITLE)

@@ -25,6 +25,7 @@ from app.version import __version__
 from ui.desks import APP_TITLE
 
 if TYPE_CHECKING:
+    from app.services.registry.first_page import FirstPage
     from app.services.registry.letters import Addressee, RegisteredLetter
     from db.engine import Database
     from ui.tabs.list_tab import ListTab
@@ -47,12 +48,25 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, str):
             self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
         self.built = False
+        self.first_page: FirstPage | None = None  # painted at start, before ``build``
         opening = QLabel("Открывается база данных…")
         opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
         opening.setEnabled(False)  # grey: nothing to do here yet
         self.setCentralWidget(opening)
         if db is not None:
             self.build(db)
+
+    def opens_on_registry(self) -> bool:
+        """The registry is the tab in front at start (the tab the clerk left open)."""
+        tab = self.settings.get("main_window/tab", 0)
+        return not isinstance(tab, int) or tab == 0
+
+    def show_first_page(self, page: FirstPage) -> None:
+        """The registry's first page in the frame, read before the window is built."""
+        from ui.first_page_view import FirstPageView
+
+        self.first_page = page
+        self.setCentralWidget(FirstPageView(page))
 
     def build(self, db: Database) -> None:
         """The tabs, the menus, the bars and their wiring, on the open registry; the tab in
@@ -119,6 +133,8 @@ class MainWindow(QMainWindow):
             0, self, self.offer_drafts
         )  # after the window is shown; not after it is gone
         self._first = self._first_tab()
+        if self.first_page is not None and self._first is self.registry_tab:
+            self.registry_tab.show_rows(self.first_page.rows, self.first_page.count)
         self._first.refreshed.connect(self._after_first_page)
         self._first.refresh()
 

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pytestqt.qtbot import QtBot
+
 from db.engine import Database
 from tests.support.places import ROOT
 from ui.launcher import NOT_THE_WINDOW, window_target
@@ -22,6 +24,8 @@ def test_the_window_is_asked_for_without_the_command_line() -> None:
 
 
 def test_the_frame_is_painted_then_the_first_page(demo_db: Database, tmp_path: Path) -> None:
+    """A real start: the frame, then the registry's first page read with plain sqlite3 and
+    painted in it, then the window built with its registry showing the same page."""
     path = demo_db.sqlite_path
     assert path is not None
     demo_db.dispose()
@@ -38,5 +42,35 @@ def test_the_frame_is_painted_then_the_first_page(demo_db: Database, tmp_path: P
     lines = out.stdout.splitlines()
     assert out.returncode == 0, out.stderr
     assert lines[0] == "frame", out.stdout
-    fields = dict(part.split("=") for part in lines[1].split()[1:])
-    assert lines[1].startswith("ready ") and int(fields["rows"]) > 0, out.stdout
+    assert lines[1] == "page rows=3", out.stdout  # read without the ORM, painted in the frame
+    fields = dict(part.split("=") for part in lines[2].split()[1:])
+    assert lines[2].startswith("ready ") and int(fields["rows"]) == 3, out.stdout
+
+
+def test_the_window_takes_over_the_page_painted_at_start(qtbot: QtBot, demo_db: Database) -> None:
+    """The rows painted in the frame are in the registry's tab as soon as it is built; what is
+    painted is the registry's own columns, and the tab's refresh brings the same rows."""
+    from app.services.registry.first_page import read_first_page
+    from tests.gui.driving import settle
+    from ui.first_page_view import FirstPageView
+    from ui.main_window import MainWindow
+
+    assert demo_db.sqlite_path is not None
+    page = read_first_page(demo_db.sqlite_path, limit=200, cap=1000)
+    assert page is not None
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show_first_page(page)
+    window.show()
+    painted = window.centralWidget()
+    assert isinstance(painted, FirstPageView)
+    model = painted.model
+    shown = [[model.data(model.index(r, c)) for c in range(3)] for r in range(model.rowCount())]
+    assert ["1893/5", "", "28.10.2025"] in shown
+    assert [row[0] for row in shown] == [row.number for row in page.rows]
+    window.build(demo_db)
+    tab = window.registry_tab
+    assert [tab.model.row_at(r) for r in range(tab.model.rowCount())] == page.rows
+    settle(qtbot, window)
+    assert [tab.model.row_at(r) for r in range(tab.model.rowCount())] == page.rows
+    assert tab.count_label.text() == f"Писем: {len(page.rows)}"

@@ -10,9 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
@@ -24,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.services.search.search_index import MAX_SEARCH_CHARS
 from ui.background import Background, message_of
 from ui.keyboard import in_order
+from ui.widgets.rows_table import count_message, rows_table
 from ui.widgets.table_model import Column, PagedTableModel
 
 SEARCH_DELAY_MS = 10  # a pasted text is one change; a search running meanwhile makes the next wait
@@ -96,19 +95,8 @@ class ListTab(QWidget):
         return self.count(self._query)
 
     def _build_table(self) -> None:
-        self.model.setParent(self.table)  # deleted with its view, never before it (rows_view)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(26)
+        rows_table(self.table, self.model)
         header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
 
@@ -172,10 +160,16 @@ class ListTab(QWidget):
         return True
 
     def count_message(self, query: Any, total: int, exact: bool) -> str:
-        if exact:
-            return self.count_text.format(count=total)
-        bound = f"{self.count_cap or total:,}".replace(",", "\u00a0")
-        return self.count_text.format(count=f"более {bound}")
+        return count_message(self.count_text, total, exact, self.count_cap)
+
+    def show_rows(self, rows: list[Any], total: int) -> None:
+        """Rows read elsewhere shown at once (the first page painted at start), before the
+        tab's own first refresh brings them again."""
+        capped = self.count_cap is not None and total > self.count_cap
+        self.model.set_rows(rows, total, at_least=capped)
+        self.count_label.setText(
+            self.count_message(self.make_query(), self.model.total, not capped)
+        )
 
     def _show(self, result: tuple[Any, list[Any], int]) -> None:
         if self._next():

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QMenu, QPushButton, QWidget
 
 from app.rules.states import LetterStatus
 from app.services.organization.profile import list_journals
-from app.services.registry.drafts import DRAFT_STATUS, DraftRow, list_drafts
+from app.services.registry.drafts import DraftRow, list_drafts
 from app.services.registry.letter_list import (
     COUNT_CAP,
     LetterQuery,
@@ -20,20 +20,22 @@ from app.services.registry.letter_list import (
     only_number_start,
     search_letters,
 )
-from app.services.registry.letters import DELIVERY_STATE_LABELS, STATUS_LABELS
-from app.support import clock
-from app.support.text import date_ru
+from app.services.registry.letter_rows import DRAFT_STATUS
 from db.engine import Database
-from ui import palette
 from ui.keyboard import key_tip
 from ui.read_only import writes
 from ui.tabs.list_tab import ListTab
+from ui.tabs.registry_columns import (
+    COUNT_TEXT,
+    ROWS_NAME,
+    SEARCH_PLACEHOLDER,
+    SORTED_BY,
+    WIDTHS,
+    registry_columns,
+)
 from ui.widgets.period_filter import PeriodFilter
 from ui.widgets.table_model import Column
 
-OVERDUE = palette.ERROR
-RESERVED = palette.RESERVED
-DIMMED = palette.DIMMED
 STATUSES: tuple[tuple[str | None, str], ...] = (
     (None, "Все состояния"),
     (LetterStatus.REGISTERED, "Зарегистрированные"),
@@ -43,23 +45,6 @@ STATUSES: tuple[tuple[str | None, str], ...] = (
     (DRAFT_STATUS, "Черновики"),
 )
 SORTABLE = {0: "number", 2: "date", 3: "addressee", 4: "subject", 7: "status"}
-
-
-def _late(row: LetterRow) -> bool:
-    late = row.report_due is not None and row.report_due < clock.today()
-    return late and row.reports_received < row.reports_total
-
-
-def _report(row: LetterRow) -> str:
-    """«3 из 85», and «просрочено» in words too: colour is never the only sign."""
-    if not row.reports_total:
-        return ""
-    counted = f"{row.reports_received} из {row.reports_total}"
-    return f"{counted}, просрочено" if _late(row) else counted
-
-
-def _report_colour(row: LetterRow) -> str | None:
-    return OVERDUE if _late(row) else None
 
 
 def _draft_row(draft: DraftRow) -> LetterRow:
@@ -82,31 +67,16 @@ def _draft_row(draft: DraftRow) -> LetterRow:
     )
 
 
-def _status_colour(row: LetterRow) -> str | None:
-    if row.status == DRAFT_STATUS:
-        return RESERVED
-    if row.status == LetterStatus.RESERVED:
-        return RESERVED
-    return DIMMED if row.status in (LetterStatus.ANNULLED, LetterStatus.CANCELLED) else None
-
-
-def _delivery(row: LetterRow) -> str:
-    if row.status != LetterStatus.REGISTERED:
-        reason = f": {row.annul_reason}" if row.annul_reason else ""
-        return STATUS_LABELS.get(row.status, "Черновик") + reason
-    return DELIVERY_STATE_LABELS.get(row.delivery_state, row.delivery_state)
-
-
 class RegistryTab(ListTab):
-    rows_name = "Исходящие письма"
-    search_placeholder = "Поиск по номеру, заголовку, адресату и тексту письма"
+    rows_name = ROWS_NAME
+    search_placeholder = SEARCH_PLACEHOLDER
     search_tooltip = (
         "Слова ищутся в любой форме: «мероприятие» найдет «мероприятиях», «Шапша» — «Шапше».\n"
         'Слова в кавычках — фраза: «"проведенное мероприятие"» найдет их только рядом.\n'
         "Номера, коды и даты — как написаны: 1893/5, -РСК, 28.10.2025; "
         "одна-две цифры — начало номера."
     )
-    count_text = "Писем: {count}"
+    count_text = COUNT_TEXT
     count_cap = COUNT_CAP
     new_letter_requested = Signal()
     open_requested = Signal(int)
@@ -120,7 +90,7 @@ class RegistryTab(ListTab):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         self.db = db
         super().__init__(parent)
-        self.set_column_widths([80, 52, 88, 250, 320, 105, 115, 135, 115])
+        self.set_column_widths(WIDTHS)
         self._setup_sorting()
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._row_menu)
@@ -164,7 +134,7 @@ class RegistryTab(ListTab):
         header = self.table.horizontalHeader()
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
-        header.setSortIndicator(2, Qt.SortOrder.DescendingOrder)
+        header.setSortIndicator(SORTED_BY, Qt.SortOrder.DescendingOrder)
         header.sortIndicatorChanged.connect(self.refresh)
 
     def make_query(self) -> LetterQuery:
@@ -183,23 +153,7 @@ class RegistryTab(ListTab):
     # --- rows -----------------------------------------------------------------------------
 
     def columns(self) -> list[Column]:
-        struck = lambda r: r.status == LetterStatus.ANNULLED  # noqa: E731
-        return [
-            Column("Номер", lambda r: r.number, foreground=_status_colour, struck_out=struck),
-            Column("Файлы", lambda r: str(r.files) if r.files else ""),
-            Column("Дата", lambda r: date_ru(r.reg_date), foreground=_status_colour),
-            Column("Адресат", lambda r: r.addressee, foreground=_status_colour),
-            Column("Заголовок", lambda r: r.subject, foreground=_status_colour),
-            Column("Подписал", lambda r: r.signatory),
-            Column("Исполнитель", lambda r: r.executor),
-            Column("Доставка / состояние", _delivery, foreground=_status_colour),
-            Column(
-                "Срок отчета",
-                lambda r: date_ru(r.report_due, weekday=True),
-                foreground=_report_colour,
-            ),
-            Column("Отчеты", _report, foreground=_report_colour),
-        ]
+        return registry_columns()
 
     def fetch(self, query: Any, offset: int, limit: int) -> list[Any]:
         if query.status == DRAFT_STATUS:

@@ -13,6 +13,9 @@ Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 
 
+PAGE_SIZE = 200  # rows fetched at a time (the first page at start too)
+
+
 @dataclass(frozen=True)
 class Column:
     title: str
@@ -32,7 +35,7 @@ class PagedTableModel(QAbstractTableModel):
         fetch: Callable[[int, int], list[Any]],
         count: Callable[[], int],
         *,
-        page_size: int = 200,
+        page_size: int = PAGE_SIZE,
     ) -> None:
         super().__init__()
         self._columns = columns

@@ -22,7 +22,6 @@ from db.engine import Database
 from db.models import LetterDraft
 
 MAX_FORM = MAX_BODY * 2  # characters of a draft's form as JSON: the body and the rest
-DRAFT_STATUS = "draft"  # the registry's filter «Черновики»
 
 
 @dataclass(frozen=True)

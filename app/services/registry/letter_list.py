@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app.rules.search_terms import Wanted
 from app.rules.states import DONE_STATES
-from app.services.registry.letter_rows import LetterRow, letter_rows
+from app.services.registry.letter_rows import COUNT_CAP, LetterRow, letter_rows
 from app.services.search.search_index import (
     capped_count,
     newest_first,
@@ -45,7 +45,6 @@ class LetterQuery:
     descending: bool = True
 
 
-COUNT_CAP = 1_000  # beyond this the count says «более 1 000»: counting every match costs
 SCAN_CHUNK = 400  # index matches examined per step when the newest are wanted first
 OUT_OF_ORDER_LIMIT = 2_000  # letters dated later than their registration order allows
 

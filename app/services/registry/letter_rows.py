@@ -14,6 +14,9 @@ from typing import Any
 
 from app.support.text import initials_name
 
+COUNT_CAP = 1_000  # beyond this the count says «более 1 000»: counting every match costs
+DRAFT_STATUS = "draft"  # the registry's filter «Черновики»: drafts shown as lines
+
 
 @dataclass(frozen=True)
 class LetterRow:
