@@ -409,7 +409,9 @@ def _window_rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     return [
         ("cold start to the frame painted", _ms(w["frame"]),
          f"import PySide6.QtWidgets {_ms(w['floor_import_pyside6'])}", "< 300 ms"),
-        ("cold start to the first page", _ms(w["ours"]), f"imports, ms: {imports}", "< 500 ms"),
+        ("cold start to the first page painted", _ms(w["first_page"]),
+         "read with sqlite3, before the ORM", "< 500 ms"),
+        ("cold start to the window built", _ms(w["ours"]), f"imports, ms: {imports}", "—"),
         ("keystroke to updated table", _ms(t["keystroke"]),
          f"max {t['keystroke_max_ms']:,.0f} ms", "< 100 ms"),
     ]  # fmt: skip

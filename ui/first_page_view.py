@@ -14,10 +14,8 @@ from app.services.registry.first_page import FirstPage
 from app.services.registry.letter_rows import COUNT_CAP
 from ui.tabs.registry_columns import (
     COUNT_TEXT,
-    ROWS_NAME,
     SEARCH_PLACEHOLDER,
-    SORTED_BY,
-    WIDTHS,
+    dress_registry,
     registry_columns,
 )
 from ui.widgets.rows_table import count_message, rows_table
@@ -36,13 +34,8 @@ class FirstPageView(QWidget):
         self.model = PagedTableModel(registry_columns(), lambda _o, _n: [], lambda: page.count)
         self.model.set_rows(page.rows, page.count, at_least=capped)
         self.table = rows_table(QTableView(self), self.model)
-        self.table.setAccessibleName(ROWS_NAME)
+        dress_registry(self.table)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # looked at; worked in a moment later
-        header = self.table.horizontalHeader()
-        header.setSortIndicatorShown(True)
-        header.setSortIndicator(SORTED_BY, Qt.SortOrder.DescendingOrder)
-        for column, width in enumerate(WIDTHS):
-            self.table.setColumnWidth(column, width)
         bar = QHBoxLayout()
         bar.addWidget(search, 1)
         bar.addWidget(self.count_label)

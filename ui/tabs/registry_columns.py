@@ -3,6 +3,9 @@ modules and the ORM are imported) shows the letters as the tab shows them."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableView
+
 from app.rules.states import DeliveryState, LetterStatus, labels
 from app.services.registry.letter_rows import DRAFT_STATUS, LetterRow
 from app.support import clock
@@ -73,3 +76,13 @@ def registry_columns() -> list[Column]:
         ),
         Column("Отчеты", _report, foreground=_report_colour),
     ]
+
+
+def dress_registry(table: QTableView) -> None:
+    """The registry's table as the clerk knows it: its name, its column widths, newest first."""
+    table.setAccessibleName(ROWS_NAME)
+    header = table.horizontalHeader()
+    header.setSortIndicatorShown(True)
+    header.setSortIndicator(SORTED_BY, Qt.SortOrder.DescendingOrder)
+    for column, width in enumerate(WIDTHS):
+        table.setColumnWidth(column, width)

@@ -29,8 +29,7 @@ from ui.tabs.registry_columns import (
     COUNT_TEXT,
     ROWS_NAME,
     SEARCH_PLACEHOLDER,
-    SORTED_BY,
-    WIDTHS,
+    dress_registry,
     registry_columns,
 )
 from ui.widgets.period_filter import PeriodFilter
@@ -90,7 +89,6 @@ class RegistryTab(ListTab):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         self.db = db
         super().__init__(parent)
-        self.set_column_widths(WIDTHS)
         self._setup_sorting()
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._row_menu)
@@ -131,10 +129,9 @@ class RegistryTab(ListTab):
         self.journal_filter.blockSignals(False)
 
     def _setup_sorting(self) -> None:
+        dress_registry(self.table)
         header = self.table.horizontalHeader()
         header.setSectionsClickable(True)
-        header.setSortIndicatorShown(True)
-        header.setSortIndicator(SORTED_BY, Qt.SortOrder.DescendingOrder)
         header.sortIndicatorChanged.connect(self.refresh)
 
     def make_query(self) -> LetterQuery:
