@@ -200,6 +200,9 @@ def run(db_target: str | None) -> int:
     QApplication.setWindowIcon(program_icon())
     sys.excepthook = show_unexpected
     install_russian(app)
+    from ui.collector import MainThreadCollector
+
+    MainThreadCollector(app)  # cycles freed on this thread only: Qt objects die where they live
     probe = bool(os.environ.get(STARTUP_PROBE_ENV))
     while True:
         window = MainWindow()  # the frame first, painted before the registry is opened

@@ -83,6 +83,11 @@ def run_long(parent: QWidget | None, title: str, label: str, work: Callable[[Pro
     if not outcome:
         loop.exec()
     worker.wait()
+    # no cycle left between the closures and the Qt objects: all are freed here, on this
+    # thread, when this function returns (ui/collector.py)
+    worker.progressed.disconnect(progressed)
+    worker.done.disconnect(finished)
+    dialog.canceled.disconnect(stop)
     dialog.close()
     dialog.deleteLater()
     result, error = outcome

@@ -2,7 +2,26 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+
 import pytest
+
+
+@pytest.fixture(autouse=True, scope="session")
+def collected_on_the_main_thread() -> Iterator[None]:
+    """As the program does (``ui/collector.py``): no automatic cycle collection, which could run
+    in a background search and delete a previous test's widgets off the window's thread; the
+    test's garbage is collected here, on the main thread, after each test."""
+    gc.disable()
+    yield
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def garbage_collected_after() -> Iterator[None]:
+    yield
+    gc.collect()
 
 
 @pytest.fixture(autouse=True)

@@ -74,3 +74,29 @@ def test_the_window_takes_over_the_page_painted_at_start(qtbot: QtBot, demo_db: 
     settle(qtbot, window)
     assert [tab.model.row_at(r) for r in range(tab.model.rowCount())] == page.rows
     assert tab.count_label.text() == f"Писем: {len(page.rows)}"
+
+
+def test_cycles_are_collected_on_the_windows_thread(qtbot: QtBot) -> None:
+    """The program switches the automatic collector off and collects on the window's thread
+    (a widget freed by a collection in a background search crashed the process)."""
+    import gc
+    import weakref
+
+    from PySide6.QtCore import QObject
+
+    from ui.collector import MainThreadCollector
+
+    class Cycle:
+        def __init__(self) -> None:
+            self.me = self
+
+    owner = QObject()
+    collector = MainThreadCollector(owner)
+    assert not gc.isenabled()
+    garbage = Cycle()
+    gone = weakref.ref(garbage)
+    del garbage
+    assert gone() is not None  # nothing collects it by itself…
+    qtbot.waitUntil(lambda: gone() is None, timeout=3000)  # …until the timer does
+    assert collector.ticks >= 1
+    owner.deleteLater()
