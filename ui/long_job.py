@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QEventLoop, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -89,7 +90,11 @@ def run_long(parent: QWidget | None, title: str, label: str, work: Callable[[Pro
     worker.done.disconnect(finished)
     dialog.canceled.disconnect(stop)
     dialog.close()
-    dialog.deleteLater()
+    # the dialog deleted now, not later: a deferred delete posted outside an event loop waits
+    # for the next outer loop, and meanwhile the dialog's own timer could show it again over
+    # the next long job (one Esc then went to the stale dialog). The finished thread is freed
+    # with this function's references (shiboken6.delete of it crashed the interpreter at exit).
+    shiboken6.delete(dialog)
     result, error = outcome
     if error is not None:
         raise error
