@@ -56,10 +56,14 @@ class MainWindow(QMainWindow):
         if db is not None:
             self.build(db)
 
+    def _saved_tab(self) -> int:
+        """The tab the clerk left in front (0, the registry, when none is remembered)."""
+        tab = self.settings.get("main_window/tab", 0)
+        return tab if isinstance(tab, int) and tab >= 0 else 0
+
     def opens_on_registry(self) -> bool:
         """The registry is the tab in front at start (the tab the clerk left open)."""
-        tab = self.settings.get("main_window/tab", 0)
-        return not isinstance(tab, int) or tab == 0
+        return self._saved_tab() == 0
 
     def show_first_page(self, page: FirstPage) -> None:
         """The registry's first page in the frame, read before the window is built."""
@@ -121,9 +125,8 @@ class MainWindow(QMainWindow):
         self.reports_tab.open_requested.connect(self.open_control)
         self.registry_tab.control_requested.connect(self.open_control)
         self.registry_tab.dispatch_requested.connect(self.open_dispatch)
-        tab = self.settings.get("main_window/tab", 0)
-        if isinstance(tab, int) and 0 <= tab < self.tabs.count():
-            self.tabs.setCurrentIndex(tab)
+        if self._saved_tab() < self.tabs.count():
+            self.tabs.setCurrentIndex(self._saved_tab())
         self._update_profile_view()
         if db.read_only:
             self._enter_read_only()

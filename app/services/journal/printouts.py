@@ -4,7 +4,9 @@ the audit chain's head as a note."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import select
 
@@ -32,6 +34,7 @@ JOURNAL_COLUMNS = [
     TableColumn("Отметка о контроле", 18),
 ]
 BATCH = 5000
+T = TypeVar("T")
 READING = 250  # of the progress's SCALE: reading the rows; the file is the rest
 
 
@@ -62,6 +65,23 @@ INCOMING_COLUMNS = [
 ]
 
 
+def _read_all(
+    fetch: Callable[[int], list[T]], count: Callable[[], int], progress: Progress | None
+) -> Iterator[T]:
+    """Every row of a listing, read :data:`BATCH` at a time from ``fetch(offset)``;
+    ``progress`` told how many of ``count()`` are read (counted only when someone asks)."""
+    total = count() if progress is not None else 0
+    offset = 0
+    while True:
+        if progress is not None:
+            check_progress(progress, offset, total)
+        page = fetch(offset)
+        yield from page
+        if len(page) < BATCH:
+            return
+        offset += BATCH
+
+
 def _incoming_table(
     db: Database, date_from: dt.date, date_to: dt.date, journal: str, progress: Progress | None
 ) -> Table:
@@ -70,35 +90,28 @@ def _incoming_table(
     from app.services.incoming.listing import IncomingQuery, count_incoming, list_incoming
 
     query = IncomingQuery(date_from=date_from, date_to=date_to, journal=journal, oldest_first=True)
-    total = count_incoming(db, query) if progress is not None else 0
     rows: list[list[str]] = []
-    offset = 0
-    while True:
-        if progress is not None:
-            check_progress(progress, offset, total)
-        page = list_incoming(db, query, offset=offset, limit=BATCH)
-        for row in page:
-            theirs = " от ".join(
-                p
-                for p in (row.sender_number, date_ru(row.sender_date) if row.sender_date else "")
-                if p
-            )
-            rows.append(
-                [
-                    str(len(rows) + 1),
-                    date_ru(row.reg_date),
-                    row.number,
-                    row.sender,
-                    theirs,
-                    row.subject,
-                    row.executor,
-                    date_ru(row.due) if row.due else "",
-                    Execution(row.execution).label if row.execution != Execution.NONE else "",
-                ]
-            )
-        if len(page) < BATCH:
-            break
-        offset += BATCH
+    for row in _read_all(
+        lambda at: list_incoming(db, query, offset=at, limit=BATCH),
+        lambda: count_incoming(db, query),
+        progress,
+    ):
+        theirs = " от ".join(
+            p for p in (row.sender_number, date_ru(row.sender_date) if row.sender_date else "") if p
+        )
+        rows.append(
+            [
+                str(len(rows) + 1),
+                date_ru(row.reg_date),
+                row.number,
+                row.sender,
+                theirs,
+                row.subject,
+                row.executor,
+                date_ru(row.due) if row.due else "",
+                Execution(row.execution).label if row.execution != Execution.NONE else "",
+            ]
+        )
     return Table(
         title="Журнал регистрации входящих документов",
         subtitle=f"с {date_ru(date_from)} по {date_ru(date_to)}, журнал «{journal}»; "
@@ -143,32 +156,27 @@ def journal_table(
     query = LetterQuery(
         date_from=date_from, date_to=date_to, journal=journal, sort="date", descending=False
     )
-    total = count_letters(db, query) if progress is not None else 0
     rows: list[list[str]] = []
-    offset = 0
-    while True:
-        if progress is not None:
-            check_progress(progress, offset, total)
-        page = list_letters(db, query, offset=offset, limit=BATCH)
-        for row in page:
-            rows.append(
-                [
-                    str(len(rows) + 1),
-                    date_ru(row.reg_date),
-                    row.number,
-                    row.addressee,
-                    _subject_mark(row),
-                    row.signatory,
-                    row.executor,
-                    DELIVERY_STATE_LABELS.get(row.delivery_state, "")
-                    if row.status == LetterStatus.REGISTERED
-                    else "",
-                    _control_mark(row),
-                ]
-            )
-        if len(page) < BATCH:
-            break
-        offset += BATCH
+    for row in _read_all(
+        lambda at: list_letters(db, query, offset=at, limit=BATCH),
+        lambda: count_letters(db, query),
+        progress,
+    ):
+        rows.append(
+            [
+                str(len(rows) + 1),
+                date_ru(row.reg_date),
+                row.number,
+                row.addressee,
+                _subject_mark(row),
+                row.signatory,
+                row.executor,
+                DELIVERY_STATE_LABELS.get(row.delivery_state, "")
+                if row.status == LetterStatus.REGISTERED
+                else "",
+                _control_mark(row),
+            ]
+        )
     where = f", журнал «{journal}»" if journal else ""
     return Table(
         title="Журнал регистрации исходящих документов",

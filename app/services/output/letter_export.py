@@ -209,9 +209,7 @@ def render(
 
         try:
             return render_letters_pdf(pages, font=prepared.font_file or None, progress=progress)
-        except Cancelled as exc:
-            if isinstance(exc, ExportCancelled):
-                raise
+        except Cancelled:
             raise ExportCancelled() from None
     if fmt == "docx":
         from app.exporters.letter_docx import render_letters_docx
