@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 15_000
+CONNECT_TIMEOUT_S = 10  # PostgreSQL: how long a workstation waits for the server to answer
 # A write waits for another clerk's write a step at a time, saying so between steps (the
 # window shows «база занята…»), for as long as a long import may hold the lock; then it gives
 # up with a message, never half done.
@@ -214,7 +215,9 @@ def open_database(
         _install_sqlite_pragmas(engine, unjournaled=unjournaled)
         reader: Engine = engine.execution_options(sqlite_begin="DEFERRED")
     else:
-        engine = create_engine(url, echo=echo, pool_pre_ping=True)
+        # a server out of reach is said in seconds, not after the system's TCP retries
+        waits = {} if "connect_timeout" in url.query else {"connect_timeout": CONNECT_TIMEOUT_S}
+        engine = create_engine(url, echo=echo, pool_pre_ping=True, connect_args=waits)
         reader = engine
     return Database(
         engine=engine,

@@ -521,6 +521,7 @@ def _safety(demo, window, shoot, tmp: Path, app) -> None:  # type: ignore[no-unt
     )
     shoot(question, "registry-copy-question.png", question.sizeHint().toTuple())
     question.close()
+    _connection(window, shoot, tmp)
     os.environ["SECRETARIAT_READ_ONLY"] = "1"
     read_only = open_registry(str(demo.sqlite_path))
     del os.environ["SECRETARIAT_READ_ONLY"]
@@ -531,6 +532,26 @@ def _safety(demo, window, shoot, tmp: Path, app) -> None:  # type: ignore[no-unt
     shoot(viewer, "read-only.png")
     viewer.close()
     read_only.dispose()
+
+
+def _connection(window, shoot, tmp: Path) -> None:  # type: ignore[no-untyped-def]
+    """«Подключение к базе…» on a workstation the administrator pointed at a server."""
+    from ui.dialogs.connection_dialog import ConnectionDialog
+
+    conf = tmp / "secretariat.conf"
+    conf.write_text("SECRETARIAT_DB=postgresql+psycopg://kanc-srv/secretariat\n", encoding="utf-8")
+    saved = {name: os.environ.pop(name, None) for name in ("SECRETARIAT_DB",)}
+    os.environ["SECRETARIAT_SYSTEM_CONFIG"] = str(conf)
+    dialog = ConnectionDialog("/home/ivanova/.local/share/secretariat/secretariat.db", window)
+    dialog.server.setChecked(True)
+    dialog.host.setText("kanc-srv")
+    dialog.user.setText("ivanova")
+    shoot(dialog, "connection.png", (640, 420))
+    dialog.close()
+    del os.environ["SECRETARIAT_SYSTEM_CONFIG"]
+    for name, value in saved.items():
+        if value is not None:
+            os.environ[name] = value
 
 
 def _dispatch(demo, window, shoot, tmp: Path, out: Path) -> None:  # type: ignore[no-untyped-def]

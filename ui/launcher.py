@@ -17,6 +17,8 @@ def window_target(argv: Sequence[str]) -> object:
     rest = list(argv)
     if rest[:1] == ["gui"]:
         rest = rest[1:]
+        if len(rest) == 1 and rest[0] and not rest[0].startswith("-"):
+            return rest[0]  # «gui FILE.db»: the menu entry's double click on a registry
     if not rest:
         return None
     if len(rest) == 2 and rest[0] == "--db" and rest[1] and not rest[1].startswith("-"):

@@ -304,6 +304,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(
             self._action("Резервные копии и восстановление…", self.house_desk.open_backups)
         )
+        file_menu.addAction(self._action("Подключение к базе…", self.house_desk.choose_connection))
         file_menu.addSeparator()
         file_menu.addAction(self._action("Выход", self.close, QKeySequence.StandardKey.Quit))
         edit_menu = bar.addMenu("&Правка")

@@ -77,7 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", metavar="PATH", help=DB_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    sub.add_parser("gui", help="открыть окно программы (по умолчанию)")
+    p = sub.add_parser("gui", help="открыть окно программы (по умолчанию)")
+    p.add_argument("registry", nargs="?", default=None, metavar="FILE.db",
+                   help="файл реестра (как --db): так его открывает двойной щелчок")  # fmt: skip
 
     p = sub.add_parser("setup", help="загрузить организацию, сотрудников и журналы из JSON")
     p.add_argument("file", type=Path, metavar="FILE.json")
@@ -726,7 +728,7 @@ def main(argv: Sequence[str] | None = None, *, run_gui: GuiRunner | None = None)
         if args.command in (None, "gui"):
             if run_gui is None:
                 raise UserError("окно программы недоступно в этом режиме запуска")
-            return run_gui(args.db)
+            return run_gui(getattr(args, "registry", None) or args.db)
         handler: Callable[[argparse.Namespace], int] = args.handler
         with on_busy(busy):
             return handler(args)

@@ -31,7 +31,11 @@ def add_server_commands(sub: Any, parser_class: Any) -> None:
     p = ssub.add_parser(
         "check", help="что видит рабочее место: сервер, схема, роль, права, задержка"
     )
-    p.add_argument("url", metavar="URL", help=URL_HELP)
+    p.add_argument(
+        "url", metavar="URL", nargs="?", default=None,
+        help=URL_HELP + " (по умолчанию — база этого рабочего места: --db, SECRETARIAT_DB, "
+        "выбор в программе, /etc/secretariat/secretariat.conf)",
+    )  # fmt: skip
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_cmd_check)
 
@@ -53,10 +57,28 @@ def _cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _workstation_server(args: argparse.Namespace) -> str:
+    """The URL asked for, else the server this workstation is set to open."""
+    if args.url:
+        return str(args.url)
+    from app.support.errors import UserError
+    from app.support.paths import database_choice
+
+    choice = database_choice(args.db)
+    if "://" not in choice.target:
+        raise UserError(
+            f"Рабочее место открывает встроенную базу {choice.target} ({choice.told}); "
+            "укажите адрес сервера: secretariat server check URL"
+        )
+    if not args.json:
+        print(f"Адрес: {choice.target} ({choice.told})")
+    return choice.target
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     from app.services.safety.server_setup import check_server, role_label
 
-    seen = check_server(args.url)
+    seen = check_server(_workstation_server(args))
     if args.json:
         print(json.dumps({**asdict(seen), "usable": seen.usable}, ensure_ascii=False))
         return 0 if seen.usable else 1

@@ -34,6 +34,14 @@ _DAMAGE = ("malformed", "not a database", "disk i/o error", "corrupt", "vtable c
 _FULL = ("database or disk is full", "no space left")
 
 
+def database_reason(exc: BaseException) -> str:
+    """The server's own first line, not the statement with its parameters (a copy of a row
+    with a 10 MB text printed 22 KB)."""
+    orig = getattr(exc, "orig", None) or exc
+    first = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    return first[:300]
+
+
 def damaged_database_message(exc: BaseException) -> str | None:
     """A clerk's message for a database error that is no bug of the program (a damaged file,
     a full disk), or None. Nothing was written: the transaction was rolled back."""

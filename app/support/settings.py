@@ -19,6 +19,7 @@ SETTINGS_FILE = "settings.json"
 BACKUP_DIR_ENV = "SECRETARIAT_BACKUP_DIR"
 BACKUP_DIR_SETTING = "backup/folder"
 CA_FOLDER_SETTING = "signature/ca_folder"  # this workstation's certification authorities
+DATABASE_SETTING = "connection/database"  # the registry this workstation opens, as chosen
 
 
 class Settings:
@@ -44,6 +45,19 @@ class Settings:
         text = json.dumps(self._values, ensure_ascii=False, indent=2)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         replace_atomically(self.path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def chosen_database() -> str | None:
+    """The database chosen in «Файл → Подключение к базе», if any (app.support.paths)."""
+    saved = Settings().get(DATABASE_SETTING)
+    return saved.strip() if isinstance(saved, str) and saved.strip() else None
+
+
+def choose_database(target: str | None) -> None:
+    """Remember the database this workstation opens; None forgets the choice."""
+    settings = Settings()
+    settings.set(DATABASE_SETTING, target or None)
+    settings.save()
 
 
 def ca_folder() -> Path | None:

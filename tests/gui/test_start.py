@@ -18,8 +18,12 @@ from ui.launcher import NOT_THE_WINDOW, window_target
 def test_the_window_is_asked_for_without_the_command_line() -> None:
     assert window_target([]) is None and window_target(["gui"]) is None
     assert window_target(["--db", "reg.db"]) == "reg.db" == window_target(["gui", "--db=reg.db"])
+    assert (
+        window_target(["gui", "/home/me/secretariat.db"]) == "/home/me/secretariat.db"
+    )  # .desktop
     for argv in (["letters", "list"], ["--db"], ["--db", "--help"], ["--db="], ["--version"],
-                 ["gui", "--help"], ["--db", "a.db", "letters"]):  # fmt: skip
+                 ["gui", "--help"], ["--db", "a.db", "letters"], ["reg.db"],
+                 ["gui", "a.db", "b.db"]):  # fmt: skip
         assert window_target(argv) is NOT_THE_WINDOW, argv
 
 

@@ -73,6 +73,9 @@ FACTORIES: dict[str, Callable[[Database, Path], QDialog]] = {
     "ui.dialogs.backup_dialog.BackupDialog": lambda db, _t: _d("backup_dialog.BackupDialog")(
         db, __import__("app.support.settings", fromlist=["Settings"]).Settings()
     ),
+    "ui.dialogs.connection_dialog.ConnectionDialog": lambda db, _t: _d(
+        "connection_dialog.ConnectionDialog"
+    )(db.where),
     "ui.dialogs.control_dialog.ControlDialog": lambda db, _t: _d("control_dialog.ControlDialog")(
         db, letter_id_by_number(db, "1893/5")
     ),

@@ -4,32 +4,18 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.support.places import ROOT
+from tests.support.bundle import built_bundle
 
 
 @pytest.mark.slow
-def test_bundle_runs_version_check_and_demo(tmp_path: Path) -> None:
-    pytest.importorskip("PyInstaller")
-    build = subprocess.run(
-        [
-            sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
-            "--distpath", str(tmp_path / "dist"), "--workpath", str(tmp_path / "build"),
-            str(ROOT / "build.spec"),
-        ],
-        cwd=ROOT, capture_output=True, text=True, timeout=1200,
-    )  # fmt: skip
-    assert build.returncode == 0, build.stderr[-3000:]
-    exe = (
-        tmp_path
-        / "dist"
-        / "secretariat"
-        / ("secretariat.exe" if os.name == "nt" else "secretariat")
-    )
+def test_bundle_runs_version_check_and_demo(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    exe = built_bundle(tmp_path_factory) / "secretariat"
     assert exe.exists()
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -5,6 +5,8 @@ their rights; ``server check`` says what each of them sees. On a throw-away serv
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -36,7 +38,7 @@ def _tables(pg_url: str) -> set[str]:
 
 
 def test_one_command_makes_the_registry_for_a_registrar_and_a_reader(
-    pg: PgServer, pg_url: str
+    pg: PgServer, pg_url: str, tmp_path: Path
 ) -> None:
     from app.services.access.roles import current_role, list_users
     from app.services.registry.letters import register_letter
@@ -98,6 +100,15 @@ def test_one_command_makes_the_registry_for_a_registrar_and_a_reader(
     assert nobody.returncode == 1
     assert "Не готово: у пользователя нет роли в этой базе" in nobody.stdout
     assert registered.number  # the registrar's letter stands
+
+    # the workstation's line in /etc/secretariat/secretariat.conf: «server check» with no address
+    conf = tmp_path / "secretariat.conf"
+    conf.write_text(f"SECRETARIAT_DB={as_registrar}\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "SECRETARIAT_DB"}
+    workstation = run("server", "check", env=env | {"SECRETARIAT_SYSTEM_CONFIG": str(conf)})
+    assert workstation.returncode == 0, workstation.stderr
+    assert f"Адрес: {as_registrar} (файл {conf})" in workstation.stdout
+    assert "Пользователь: srv_reg, роль: регистратор" in workstation.stdout
 
 
 def test_a_file_is_not_a_server(tmp_path: object) -> None:

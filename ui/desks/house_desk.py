@@ -64,6 +64,20 @@ class HouseDesk:
 
         attempt(self.window, back_up, said=lambda path: f"Резервная копия создана: {path}")
 
+    def choose_connection(self) -> None:
+        """«Подключение к базе…»: kept for the next start (the open registry stays open)."""
+        from ui.dialogs.connection_dialog import ConnectionDialog
+
+        dialog = ConnectionDialog(self.window.db.where, self.parent)
+        if dialog.exec() != ConnectionDialog.DialogCode.Accepted:
+            return
+        where = dialog.chosen or "как настроено на компьютере"
+        QMessageBox.information(
+            self.parent,
+            APP_TITLE,
+            f"Подключение сохранено: {where}.\nПрограмма откроет эту базу при следующем запуске.",
+        )
+
     def open_backups(self) -> None:
         from ui.dialogs.backup_dialog import BackupDialog
 

@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.storage import word_index
 from app.storage.hooks import open_store
-from app.support.errors import UserError
+from app.support.errors import UserError, database_reason
 from db.engine import Database
 from db.models import Base, JournalCounter
 from db.schema import (
@@ -88,7 +88,7 @@ def migrate_to(
     except SQLAlchemyError as exc:
         target.dispose()
         raise UserError(
-            f"Перенос не выполнен, в {target.url} ничего не записано: {_reason(exc)}"
+            f"Перенос не выполнен, в {target.url} ничего не записано: {database_reason(exc)}"
         ) from exc
     except BaseException:
         target.dispose()
@@ -97,20 +97,12 @@ def migrate_to(
         word_index.build(target, progress)
     except SQLAlchemyError as exc:
         raise UserError(
-            f"Письма перенесены, но поисковый указатель не построен ({_reason(exc)}); "
+            f"Письма перенесены, но поисковый указатель не построен ({database_reason(exc)}); "
             "он будет построен при первом открытии базы"
         ) from exc
     finally:
         target.dispose()
     return report
-
-
-def _reason(exc: SQLAlchemyError) -> str:
-    """The server's own first line, not the statement with its parameters (a copy of a row
-    with a 10 MB text printed 22 KB)."""
-    orig = getattr(exc, "orig", None) or exc
-    first = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
-    return first[:300]
 
 
 def _prepare(target: Database) -> None:

@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass, field
 
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from app.services.access.roles import (
     LABELS,
@@ -19,7 +20,7 @@ from app.services.access.roles import (
     missing_users,
     require,
 )
-from app.support.errors import UserError
+from app.support.errors import UserError, database_reason
 from db.engine import Database
 
 USER_PLACEHOLDER = "ПОЛЬЗОВАТЕЛЬ"
@@ -124,8 +125,13 @@ def check_server(url: str) -> ServerCheck:
     started = time.perf_counter()
     db = open_registry(url, migrate=False)
     try:
-        with db.read() as session:
-            session.execute(text("SELECT 1"))
+        try:
+            with db.read() as session:
+                session.execute(text("SELECT 1"))
+        except OperationalError as exc:  # no server there, a wrong password, no such database
+            raise UserError(
+                f"{db.url}: не удалось подключиться к серверу — {database_reason(exc)}"
+            ) from None
         connect_ms = (time.perf_counter() - started) * 1000
         trips = []
         with db.read() as session:
