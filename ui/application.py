@@ -156,7 +156,8 @@ def _paint_first_page(window: Any, db_target: str | None, probe: bool) -> None:
     whose tab in front is the registry; otherwise the window waits for its full start)."""
     from PySide6.QtWidgets import QApplication
 
-    from app.support.paths import database_target, expanded
+    from app.support.connection import database_target
+    from app.support.paths import expanded
 
     try:
         target = database_target(db_target)

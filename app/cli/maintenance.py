@@ -113,7 +113,7 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 def _cmd_restore(args: argparse.Namespace) -> int:
     from app.services.safety.backup import latest_backup, restore_backup
     from app.services.safety.restore_guard import missing_lines, parse_continue_after
-    from app.support.paths import database_target
+    from app.support.connection import database_target
     from app.support.settings import backup_folder
 
     target = database_target(args.db)

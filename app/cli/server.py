@@ -61,8 +61,8 @@ def _workstation_server(args: argparse.Namespace) -> str:
     """The URL asked for, else the server this workstation is set to open."""
     if args.url:
         return str(args.url)
+    from app.support.connection import database_choice
     from app.support.errors import UserError
-    from app.support.paths import database_choice
 
     choice = database_choice(args.db)
     if "://" not in choice.target:

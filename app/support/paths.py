@@ -4,17 +4,14 @@ Environment variables override every location, so tests and portable installs ne
 user's real profile: ``SECRETARIAT_DB`` (database path or URL), ``SECRETARIAT_DATA_DIR`` and
 ``SECRETARIAT_CONFIG_DIR``.
 
-The database a workstation opens comes from the first of (:func:`database_choice`): ``--db``,
-``SECRETARIAT_DB``, the connection chosen in the program (the user's settings), the system-wide
-``/etc/secretariat/secretariat.conf`` the package installs, the user's embedded registry.
+The system-wide ``/etc/secretariat/secretariat.conf`` the package installs is read here
+(:func:`system_setting`); which database a workstation opens is ``app.support.connection``'s.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 
 APP_NAME = "secretariat"
@@ -63,27 +60,6 @@ def default_database() -> Path:
     return data_dir() / DB_FILE_NAME
 
 
-class DatabaseSource(Enum):
-    """Where the database a workstation opens was named; the value is said to the clerk."""
-
-    COMMAND_LINE = "ключ --db"
-    ENVIRONMENT = "переменная окружения SECRETARIAT_DB"
-    CHOSEN = "выбрано в программе («Файл → Подключение к базе»)"
-    SYSTEM = "файл {path}"
-    DEFAULT = "встроенная база пользователя"
-
-
-@dataclass(frozen=True)
-class DatabaseChoice:
-    target: str
-    source: DatabaseSource
-
-    @property
-    def told(self) -> str:
-        """The source in the clerk's words."""
-        return self.source.value.format(path=system_config_path())
-
-
 def system_config_path() -> Path:
     override = os.environ.get(SYSTEM_CONFIG_ENV, "").strip()
     return Path(override) if override else SYSTEM_CONFIG
@@ -106,29 +82,6 @@ def system_setting(name: str) -> str | None:
                 value = value[1:-1]
             found = value.strip() or None  # the last line wins, as in a shell
     return found
-
-
-def database_choice(cli_value: str | None = None) -> DatabaseChoice:
-    """The database to open and where it was named (the module's docstring gives the order)."""
-    if cli_value:
-        return DatabaseChoice(cli_value, DatabaseSource.COMMAND_LINE)
-    env = os.environ.get(DATABASE_ENV, "").strip()
-    if env:
-        return DatabaseChoice(env, DatabaseSource.ENVIRONMENT)
-    from app.support.settings import chosen_database  # settings.py imports this module
-
-    chosen = chosen_database()
-    if chosen:
-        return DatabaseChoice(chosen, DatabaseSource.CHOSEN)
-    system = system_setting(DATABASE_ENV)
-    if system:
-        return DatabaseChoice(system, DatabaseSource.SYSTEM)
-    return DatabaseChoice(str(default_database()), DatabaseSource.DEFAULT)
-
-
-def database_target(cli_value: str | None = None) -> str:
-    """The database to open (:func:`database_choice`)."""
-    return database_choice(cli_value).target
 
 
 _CHECKOUT = Path(__file__).resolve().parents[2]  # app/support/paths.py → the folder of app/

@@ -9,13 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from app.support.paths import (
-    SYSTEM_CONFIG_ENV,
-    DatabaseSource,
-    database_choice,
-    default_database,
-    system_setting,
-)
+from app.support.connection import DatabaseSource, database_choice
+from app.support.paths import SYSTEM_CONFIG_ENV, default_database, system_setting
 from app.support.settings import choose_database, chosen_database
 from tests.support.cli import assert_user_error, run
 

@@ -10,7 +10,8 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.support.paths import SYSTEM_CONFIG_ENV, DatabaseSource, database_choice
+from app.support.connection import DatabaseSource, database_choice
+from app.support.paths import SYSTEM_CONFIG_ENV
 from app.support.settings import chosen_database
 from ui.dialogs.connection_dialog import ConnectionDialog, server_parts, server_url
 

@@ -26,11 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.support.connection import DatabaseSource, database_choice
 from app.support.errors import UserError
 from app.support.paths import (
     DATABASE_ENV,
-    DatabaseSource,
-    database_choice,
     default_database,
     system_config_path,
     system_setting,

@@ -9,9 +9,10 @@ from sqlalchemy.exc import ArgumentError
 
 from app.storage.hooks import open_store
 from app.storage.word_index import Progress, build, needs_building
+from app.support.connection import database_target
 from app.support.errors import UnusableDatabaseError, UserError
 from app.support.output_guard import guard_registry
-from app.support.paths import database_target, default_database, expanded
+from app.support.paths import default_database, expanded
 from db.engine import Database
 from db.schema import (
     HEAD_REVISION,
