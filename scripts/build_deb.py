@@ -21,6 +21,7 @@ import gzip
 import hashlib
 import importlib.metadata as metadata
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -188,6 +189,26 @@ def write_copyright(target: Path, bundle: Path) -> None:
     target.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def glibc_needed(bundle: Path) -> str:
+    """The newest glibc symbol version any file of the bundle asks for: the oldest libc6 the
+    package can run on (the builder's, in practice: PyInstaller copies its libpython and
+    libraries), put in ``Depends`` so that apt refuses an older system instead of installing a
+    program that cannot start."""
+    newest = (2, 17)
+    for path in bundle.rglob("*"):
+        if not path.is_file() or path.is_symlink():
+            continue
+        with path.open("rb") as handle:
+            if handle.read(4) != b"\x7fELF":
+                continue
+        dump = subprocess.run(
+            ["objdump", "-T", str(path)], capture_output=True, text=True, check=False
+        ).stdout
+        for found in re.findall(r"GLIBC_(\d+)\.(\d+)", dump):
+            newest = max(newest, (int(found[0]), int(found[1])))
+    return f"{newest[0]}.{newest[1]}"
+
+
 def _installed_size_kib(tree: Path) -> int:
     total = sum(p.lstat().st_size for p in tree.rglob("*") if not p.is_dir())
     return (total + 1023) // 1024
@@ -220,8 +241,10 @@ def stage_package(bundle: Path, stage: Path, version: str) -> None:
     (stage / CONFFILE).parent.mkdir(parents=True)
     shutil.copyfile(PACKAGING / "secretariat.conf", stage / CONFFILE)
     control = (PACKAGING / "control.in").read_text(encoding="utf-8")
-    control = control.replace("@VERSION@", version).replace(
-        "@INSTALLED_SIZE@", str(_installed_size_kib(stage))
+    control = (
+        control.replace("@VERSION@", version)
+        .replace("@INSTALLED_SIZE@", str(_installed_size_kib(stage)))
+        .replace("@GLIBC@", glibc_needed(bundle))
     )
     debian = stage / "DEBIAN"
     debian.mkdir()

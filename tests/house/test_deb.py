@@ -51,6 +51,11 @@ def _build_deb(bundle: Path, out: Path, version: str) -> Path:
     assert made.returncode == 0, made.stderr[-3000:]
     deb = Path(made.stdout.strip().splitlines()[-1])
     assert deb.name == f"secretariat_{version}_amd64.deb"
+    fields = subprocess.run(
+        ["dpkg-deb", "--field", str(deb), "Version", "Depends"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert f"Version: {version}" in fields and "libc6 (>= 2." in fields and "@" not in fields
     return deb
 
 
