@@ -273,7 +273,7 @@ class Numbered:
     journal_id: Mapped[int] = mapped_column(ForeignKey("journal.id"))
     period_key: Mapped[str] = mapped_column(String(10))
     seq: Mapped[int] = mapped_column(Integer)
-    number: Mapped[str] = mapped_column(String(100), index=True)
+    number: Mapped[str] = mapped_column(String(100))  # indexed with its journal (below)
     reg_date: Mapped[dt.date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="registered")
 
@@ -286,6 +286,9 @@ def numbered_table_args(table: str) -> tuple[Any, ...]:
     return (
         UniqueConstraint("journal_id", "period_key", "seq"),
         Index(f"ix_{table}_reg_date_id", "reg_date", "id"),
+        # a number and its journal (migration 0023): the lookup by number, and PostgreSQL's
+        # check that a number stands on one row of its journal, in one index
+        Index(f"ix_{table}_number", "number", "journal_id"),
         # the few numbers without a registered letter, for ``journal gaps``
         Index(
             f"ix_{table}_not_registered",

@@ -2,4 +2,4 @@
 two equal). Apart from ``db.schema`` so that the window's start can compare it without importing
 SQLAlchemy."""
 
-HEAD_REVISION = "0022"
+HEAD_REVISION = "0023"
