@@ -8,11 +8,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
 from app.support.connection import DatabaseSource, database_choice
 from app.support.paths import SYSTEM_CONFIG_ENV
 from app.support.settings import chosen_database
+from db.engine import Database
+from tests.gui.driving import shown_window
 from ui.dialogs.connection_dialog import ConnectionDialog, server_parts, server_url
 
 
@@ -82,3 +85,28 @@ def test_an_address_given_outside_the_program_is_said_to_come_first(qtbot: QtBot
     texts = " ".join(label.text() for label in dialog.findChildren(type(dialog.verdict)))
     assert "переменная окружения SECRETARIAT_DB" in texts
     assert "важнее выбора здесь" in texts
+
+
+def test_the_file_menu_opens_it_and_says_when_it_takes_effect(
+    qtbot: QtBot, db: Database, told: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = shown_window(qtbot, db)
+    file_menu = window.menuBar().actions()[0].menu()
+    assert isinstance(file_menu, QMenu)
+    action = next(
+        a for a in file_menu.actions() if a.text().replace("&", "") == "Подключение к базе…"
+    )
+    opened: list[str] = []
+
+    def kept(dialog: ConnectionDialog) -> int:
+        opened.append(dialog.windowTitle())
+        dialog.chosen = "/srv/kanc/secretariat.db"
+        return ConnectionDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ConnectionDialog, "exec", kept)
+    action.trigger()
+    assert opened == ["Подключение к базе"]
+    assert told == [
+        "Подключение сохранено: /srv/kanc/secretariat.db.\n"
+        "Программа откроет эту базу при следующем запуске."
+    ]
