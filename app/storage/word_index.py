@@ -255,6 +255,14 @@ def _forget(session: Session, spec: Indexed, ids: list[int]) -> None:
         session.execute(text(forget), params)
 
 
+def index_deleted(session: Session, spec: Indexed, ids: list[int]) -> None:
+    """Take rows that a bulk DELETE is about to remove out of the index (the session hooks do
+    not see a bulk DELETE). SQLite only: on PostgreSQL the index is the row's own column."""
+    if _sqlite(session):
+        for start in range(0, len(ids), 500):
+            _forget(session, spec, ids[start : start + 500])
+
+
 def index_inserted(
     session: Session, spec: Indexed, rows: list[tuple[int, Mapping[str, Any]]]
 ) -> None:
