@@ -37,6 +37,11 @@ def test_a_server_line_made_and_read_back() -> None:
         "srv", "reg", "a",
     )  # fmt: skip
     assert server_parts("/home/me/secretariat.db") is None
+    # names in Cyrillic come back as typed, so that saving the dialog again does not quote twice
+    named = server_url("srv", "реестр", "иванова")
+    shown = server_parts(named)
+    assert shown == ("srv", "реестр", "иванова")
+    assert server_url(*shown) == named
 
 
 def test_an_embedded_file_chosen_with_the_keyboard(qtbot: QtBot, no_env: Path) -> None:

@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from app.support.connection import DatabaseSource, database_choice
 from app.support.errors import UserError
@@ -52,15 +54,19 @@ def server_url(host: str, database: str, user: str) -> str:
 
 
 def server_parts(url: str) -> tuple[str, str, str] | None:
-    """(server, database, user) of a connection line this dialog can show, else None."""
+    """(server, database, user) of a connection line this dialog can show, else None. Read by
+    SQLAlchemy's own parser, which takes back the quoting :func:`server_url` put in (a database
+    or user named in Cyrillic); a password in the line is not shown, nor kept by the dialog."""
     if not url.startswith(SERVER_PREFIX):
         return None
-    rest = url[len(SERVER_PREFIX) :]
-    where, _, database = rest.partition("/")
-    user, at, host = where.rpartition("@")
-    if at and ":" in user:  # a password in the line: not shown, not kept by this dialog
-        user = user.split(":", 1)[0]
-    return host, database.split("?", 1)[0], user
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    host = parsed.host or ""
+    if parsed.port is not None:
+        host = f"{host}:{parsed.port}"
+    return host, parsed.database or "", parsed.username or ""
 
 
 class ConnectionDialog(QDialog):
