@@ -24,6 +24,7 @@ from app.services.organization.profile import JournalData, save_journal
 from app.services.safety.opening import open_registry
 from bench.data import year_with_most_letters
 from bench.timing import stats, timed
+from db.engine import Database
 
 IMPORT_JOURNAL = "БЕНЧ-ИМПОРТ"
 IMPORT_TEMPLATE = "{seq}/{case}-П"  # not ИСХ's «{seq}/{case}»: two journals' numbers never match
@@ -91,7 +92,7 @@ def import_year(db_path: Path) -> dict[str, Any]:
         loaded = apply_import(db, preview)
         written = time.perf_counter() - start
     finally:
-        _remove_journal(db_path)
+        _remove_journal(db, db_path)
         db.dispose()
         shutil.rmtree(folder, ignore_errors=True)
     return {
@@ -104,7 +105,7 @@ def import_year(db_path: Path) -> dict[str, Any]:
     }
 
 
-def _remove_journal(db_path: Path) -> None:
+def _remove_journal(db: Database, db_path: Path) -> None:
     """Take the run's letters and journal out with plain SQL (the program never deletes a
     letter), their words out of the index first: left there, every later search newest first
     walked through them (33,334 of them in the bench's million-letter registry)."""
@@ -113,14 +114,10 @@ def _remove_journal(db_path: Path) -> None:
     from app.storage.word_index import LETTERS, index_deleted
     from db.models import Journal, Letter
 
-    db = open_registry(str(db_path))
-    try:
-        with db.write() as session:
-            journal = select(Journal.id).where(Journal.code == IMPORT_JOURNAL).scalar_subquery()
-            ids = list(session.scalars(select(Letter.id).where(Letter.journal_id == journal)))
-            index_deleted(session, LETTERS, ids)
-    finally:
-        db.dispose()
+    with db.write() as session:
+        journal = select(Journal.id).where(Journal.code == IMPORT_JOURNAL).scalar_subquery()
+        ids = list(session.scalars(select(Letter.id).where(Letter.journal_id == journal)))
+        index_deleted(session, LETTERS, ids)
     conn = sqlite3.connect(db_path)
     with conn:
         (journal_id,) = conn.execute(

@@ -172,9 +172,11 @@ def _sparse_number_start(session: Session, query: LetterQuery) -> bool:
     return capped_count(session, ids, COUNT_CAP) <= COUNT_CAP
 
 
-def _few_word_matches(session: Session, query: LetterQuery) -> list[int] | None:
-    """PostgreSQL, a search by words that at most :data:`COUNT_CAP` letters match: their ids,
-    read with the word index; None when more match.
+def _few_word_matches(
+    session: Session, query: LetterQuery, where: ColumnElement[bool]
+) -> list[int] | None:
+    """PostgreSQL, a search by words (``where``: its filters) that at most :data:`COUNT_CAP`
+    letters match: their ids, read with the word index; None when more match.
 
     Asked for a page in date order, the server walks the date index from the newest letter and
     tests each against the words, expecting matches to come often. For a word few letters hold
@@ -183,7 +185,6 @@ def _few_word_matches(session: Session, query: LetterQuery) -> list[int] | None:
     among them."""
     if not _by_words(query) or not _wanted(query):
         return None
-    where = and_(True, *_filters(query, session))
     ids = list(session.scalars(select(Letter.id).where(where).limit(COUNT_CAP + 1)))
     return ids if len(ids) <= COUNT_CAP else None
 
@@ -206,12 +207,10 @@ def list_letters(
         if ids is not None:
             page = ids[offset : offset + limit]
             return _rows(session, one_of(Letter.id, page), keep=page)
-        few = None if db.is_sqlite else _few_word_matches(session, query)
-        if few is not None:
-            return _rows(
-                session, one_of(Letter.id, few), order=_order(query), offset=offset, limit=limit
-            )
         where = and_(True, *_filters(query, session, by_number=by_number))
+        few = None if db.is_sqlite else _few_word_matches(session, query, where)
+        if few is not None:
+            where = one_of(Letter.id, few)
         return _rows(session, where, order=_order(query), offset=offset, limit=limit)
 
 
