@@ -4,10 +4,9 @@ the certificates of those authorities are files in a folder («Папка сер
 
 The chain is built from the signer's certificate up: each issuer found among the certificates the
 signature carries and those in the folder by name, and its signature over the certificate checked
-with its key (RSA and ECDSA through ``cryptography``); the chain is trusted when it reaches a
-certificate of the folder, every link valid on the day. A GOST R 34.10-2012 certificate's
-signature cannot be checked here (see app/rules/detached_signature.py): its chain is said to be
-unchecked, not trusted.
+with its key (RSA and ECDSA through ``cryptography``, GOST R 34.10-2012 through
+app/rules/gost_signature.py); the chain is trusted when it reaches a certificate of the folder,
+every link valid on the day.
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ SUFFIXES = {".cer", ".crt", ".pem", ".der"}
 @dataclass(frozen=True)
 class ChainCheck:
     trusted: bool
-    checked: bool  # False: no folder given, or a GOST certificate — nothing was decided
+    checked: bool  # False: no folder given — nothing was decided
     line: str  # what the clerk reads on the copy's card
 
     @property
@@ -80,9 +79,31 @@ def _valid(cert: Any, day: dt.date) -> bool:
     return bool(cert.not_valid_before_utc.date() <= day <= cert.not_valid_after_utc.date())
 
 
+def _gost_issued_by(cert: Any, issuer: Any) -> bool:
+    from asn1crypto import x509
+
+    from app.rules import gost_signature
+
+    expected = gost_signature.SIGNATURE_KEYS.get(cert.signature_algorithm_oid.dotted_string)
+    try:
+        spki = x509.Certificate.load(issuer.public_bytes(_der()))["tbs_certificate"][
+            "subject_public_key_info"
+        ].dump()
+        key = gost_signature.gost_key(spki)
+    except ValueError:  # UnsupportedKey too
+        return False
+    if key.algorithm != expected:
+        return False
+    return gost_signature.verify(key, cert.tbs_certificate_bytes, cert.signature)
+
+
 def _issued_by(cert: Any, issuer: Any) -> bool:
     from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 
+    from app.rules.gost_signature import GOST_KEYS
+
+    if issuer.public_key_algorithm_oid.dotted_string in GOST_KEYS:
+        return _gost_issued_by(cert, issuer)
     try:
         cert.verify_directly_issued_by(issuer)
     except (InvalidSignature, UnsupportedAlgorithm, ValueError, TypeError):
@@ -95,8 +116,6 @@ def check_chain(
 ) -> ChainCheck:
     """The signer's certificate (DER) up to an authority of the folder given."""
     from cryptography import x509
-
-    from app.rules.detached_signature import GOST_KEYS
 
     if given is None:
         return ChainCheck(
@@ -111,8 +130,6 @@ def check_chain(
         current = x509.load_der_x509_certificate(signer)
     except ValueError:
         return ChainCheck(False, True, "сертификат подписавшего не читается")
-    if current.public_key_algorithm_oid.dotted_string in GOST_KEYS:
-        return ChainCheck(False, False, "цепочка ГОСТ до УЦ программой не проверяется")
     pool = [*authorities, *(c for d in carried for c in _parse(d))]
     trusted = {a.public_bytes(_der()) for a in authorities}
     for _depth in range(8):

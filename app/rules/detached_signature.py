@@ -8,16 +8,18 @@ A detached signature (``.sig``, ``.p7s``) is a CMS ``SignedData`` without the co
   algorithm: SHA-256/384/512 or GOST R 34.11-2012 «Стрибог» 256/512;
 - the signer's certificate is in the file; its owner, serial number and validity are read out.
 
-- the signature value over the signed attributes, with the key of that certificate, for RSA
-  (PKCS #1 v1.5, PSS) and ECDSA through ``cryptography``: random bytes, or the signatory's
-  certificate put beside a stranger's signature, are refused.
+- the signature value over the signed attributes, with the key of that certificate: GOST R
+  34.10-2012 (256 and 512 bits) through ``gostcrypto`` in the byte conventions of CMS
+  (app/rules/gost_signature.py, checked against TC 26's examples and a certificate КриптоПро CSP
+  signed), RSA (PKCS #1 v1.5, PSS) and ECDSA through ``cryptography``: random bytes, or the
+  signatory's certificate put beside a stranger's signature, are refused.
 
 Whether the certificate is the letter's signatory's is ``app/rules/signer_match.py``'s rule, applied
 where the signature meets the letter (services/dispatch/run.py).
 
-What is not checked here: the value of a GOST R 34.10-2012 signature (its byte conventions need
-a real КриптоПро signature to be tested against; the МЭДО client and the recipient's system check
-it) and the certificate chain. ``SignerInfo.value_checked`` says which was done.
+The certificate chain is app/rules/cert_chain.py's. A signature without signed attributes (the
+value over the document itself) is refused: КриптоАРМ, КриптоПро and the МЭДО client always
+write them.
 """
 
 from __future__ import annotations
@@ -71,7 +73,6 @@ class SignerInfo:
     valid_from: dt.date
     valid_to: dt.date
     digest: str  # «ГОСТ Р 34.11-2012 (256 бит)»
-    value_checked: bool = False  # the signature value verified with the certificate's key
 
     def valid_on(self, day: dt.date) -> bool:
         return self.valid_from <= day <= self.valid_to
@@ -105,12 +106,35 @@ def _signed_data(data: bytes, name: str) -> object:
         if info["content_type"].native != "signed_data":
             raise UserError(f"{name}: это не подпись CMS (SignedData)")
         signed = info["content"]
-        _ = signed.native  # parse the whole structure now, not half-way through the check
+        _parse_whole(signed)  # now, not half-way through the check
     except UserError:
         raise
     except Exception:  # asn1crypto raises ValueError, TypeError, … on damaged DER
         raise UserError(f"{name}: файл подписи поврежден или это не подпись CMS") from None
     return signed
+
+
+_TBS_FIELDS = ("version", "serial_number", "signature", "issuer", "validity", "subject",
+               "issuer_unique_id", "subject_unique_id", "extensions")  # fmt: skip
+
+
+def _parse_whole(signed: Any) -> None:
+    """Every part of the SignedData parsed, so that damage shows here. A certificate's key is
+    read by gost_signature's own schema: asn1crypto's fails on a GOST key."""
+    from app.rules.gost_signature import key_algorithm
+
+    for field in ("version", "digest_algorithms", "encap_content_info", "crls", "signer_infos"):
+        _ = signed[field].native
+    for choice in signed["certificates"] or []:
+        if choice.name != "certificate":
+            _ = choice.native
+            continue
+        cert = choice.chosen
+        _ = cert["signature_algorithm"].native, cert["signature_value"].native
+        tbs = cert["tbs_certificate"]
+        for field in _TBS_FIELDS:
+            _ = tbs[field].native
+        key_algorithm(tbs["subject_public_key_info"].dump())
 
 
 def _certificate(signed: object, signer: object) -> object:
@@ -192,7 +216,7 @@ def read_signature(data: bytes, name: str = "Подпись") -> DetachedSignatu
     cert = _certificate(signed, signer)
     if cert is None:
         raise UserError(f"{name}: в файле подписи нет сертификата подписавшего")
-    value_checked = _check_value(signer, cert, oid, name)
+    _check_value(signer, cert, oid, name)
     tbs = cert["tbs_certificate"]  # type: ignore[index]
     validity = tbs["validity"]
     info = SignerInfo(
@@ -202,7 +226,6 @@ def read_signature(data: bytes, name: str = "Подпись") -> DetachedSignatu
         valid_from=validity["not_before"].native.date(),
         valid_to=validity["not_after"].native.date(),
         digest=DIGESTS[oid][0],
-        value_checked=value_checked,
     )
     carried = [
         c.chosen.dump()
@@ -214,25 +237,55 @@ def read_signature(data: bytes, name: str = "Подпись") -> DetachedSignatu
     return DetachedSignature(name, data, oid, declared, info, own, others)
 
 
-GOST_KEYS = ("1.2.643.7.1.1.1.1", "1.2.643.7.1.1.1.2", "1.2.643.2.2.19")
 _HASHES = {"sha256": "SHA256", "sha384": "SHA384", "sha512": "SHA512", "sha1": "SHA1"}
 
 
-def _check_value(signer: Any, cert: Any, digest_oid: str, name: str) -> bool:
+class ForgedSignature(UserError):
+    """The signature reads, but its value is not the certificate's key's over what it signs."""
+
+
+def _broken(name: str) -> UserError:
+    return ForgedSignature(
+        f"{name}: значение подписи не сходится с ключом сертификата подписавшего — подпись "
+        "испорчена или подделана"
+    )
+
+
+def _check_value(signer: Any, cert: Any, digest_oid: str, name: str) -> None:
     """The signature value over the signed attributes verified with the certificate's key;
-    True when verified, False for a GOST key (not checked here, see the module's note)."""
+    UserError when it does not verify or the key is of a kind not checked."""
+    from app.rules import gost_signature
+
+    spki = cert["tbs_certificate"]["subject_public_key_info"].dump()
+    signed_attributes = b"\x31" + signer["signed_attrs"].dump()[1:]  # SET OF, as signed
+    value = signer["signature"].native
+    if gost_signature.key_algorithm(spki) in gost_signature.GOST_KEYS:
+        try:
+            key = gost_signature.gost_key(spki)
+        except gost_signature.UnsupportedKey as exc:
+            raise UserError(f"{name}: {exc}") from None
+        except ValueError:
+            raise UserError(f"{name}: ключ сертификата подписавшего поврежден") from None
+        if digest_oid != key.digest_oid:
+            raise UserError(
+                f"{name}: хэш {DIGESTS[digest_oid][0]} не подходит к ключу ГОСТ Р 34.10-2012 "
+                f"({key.size * 8} бит)"
+            )
+        if not gost_signature.verify(key, signed_attributes, value):
+            raise _broken(name)
+        return
+    _check_foreign_value(signer, cert, signed_attributes, value, name)
+
+
+def _check_foreign_value(
+    signer: Any, cert: Any, signed_attributes: bytes, value: bytes, name: str
+) -> None:
+    """RSA and ECDSA through ``cryptography``."""
     from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
     from cryptography.x509 import load_der_x509_certificate
 
-    key_oid = cert["tbs_certificate"]["subject_public_key_info"]["algorithm"]["algorithm"].dotted
-    if key_oid in GOST_KEYS:
-        return False
-    broken = UserError(
-        f"{name}: значение подписи не сходится с ключом сертификата подписавшего — подпись "
-        "испорчена или подделана"
-    )
     algorithm = signer["signature_algorithm"]
     try:
         hash_name = algorithm.hash_algo
@@ -243,10 +296,8 @@ def _check_value(signer: Any, cert: Any, digest_oid: str, name: str) -> bool:
             f"{name}: алгоритм подписи {algorithm['algorithm'].native} не поддерживается"
         )
     chosen = getattr(hashes, _HASHES[hash_name])()
-    signed_attributes = b"\x31" + signer["signed_attrs"].dump()[1:]  # SET OF, as signed
     try:
         key = load_der_x509_certificate(cert.dump()).public_key()
-        value = signer["signature"].native
         if isinstance(key, rsa.RSAPublicKey):
             if algorithm.signature_algo == "rsassa_pss":
                 scheme: Any = padding.PSS(padding.MGF1(chosen), padding.PSS.AUTO)
@@ -257,11 +308,8 @@ def _check_value(signer: Any, cert: Any, digest_oid: str, name: str) -> bool:
             key.verify(value, signed_attributes, ec.ECDSA(chosen))
         else:
             raise UserError(f"{name}: ключ сертификата подписавшего не поддерживается")
-    except InvalidSignature:
-        raise broken from None
-    except (ValueError, TypeError, UnsupportedAlgorithm):
-        raise broken from None
-    return True
+    except (InvalidSignature, ValueError, TypeError, UnsupportedAlgorithm):
+        raise _broken(name) from None
 
 
 def load_signature(path: Path) -> DetachedSignature:

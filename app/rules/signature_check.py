@@ -1,14 +1,15 @@
 """A document that came with a detached signature, checked as an outgoing one is: the signature
 read, the document's digest against the one it signed, whose certificate, for what dates — and
-said in one line for the card and the queue. What was not checked is said too: a ГОСТ signature's
-value needs a certified crypto provider the program does not have (issue 36)."""
+said in one line for the card and the queue. The signature value is checked with the certificate's
+key (GOST R 34.10-2012, RSA, ECDSA) when the signature is read: one that does not verify is said
+not to be readable, with the reason."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from app.rules.detached_signature import read_signature
+from app.rules.detached_signature import ForgedSignature, read_signature
 from app.support.errors import UserError
 from app.support.text import date_ru
 
@@ -20,10 +21,13 @@ class SignatureCheck:
 
 
 def check_signature(
-    document: bytes, signature: bytes, today: dt.date, name: str = "Подпись"
+    document: bytes, signature: bytes, today: dt.date, name: str = "файл подписи"
 ) -> SignatureCheck:
+    """``name``: the signature file's, for the reason a signature is refused."""
     try:
         read = read_signature(signature, name)
+    except ForgedSignature as exc:
+        return SignatureCheck(False, f"Подпись НЕДЕЙСТВИТЕЛЬНА: {exc}")
     except UserError as exc:
         return SignatureCheck(False, f"Подпись не читается: {exc}")
     info = read.signer
@@ -36,13 +40,8 @@ def check_signature(
     when = f"действителен с {date_ru(info.valid_from)} по {date_ru(info.valid_to)}"
     if not info.valid_on(today):
         when += " — на сегодня недействителен"
-    value = (
-        "значение подписи проверено"
-        if info.value_checked
-        else "значение подписи ГОСТ не проверено (нужно средство электронной подписи)"
-    )
     return SignatureCheck(
         True,
         f"Подпись: {info.owner}, сертификат № {info.serial}, {when}; документ после подписания "
-        f"не изменен ({info.digest}); {value}",
+        f"не изменен ({info.digest}); значение подписи проверено",
     )

@@ -14,6 +14,7 @@ from app.rules.cert_chain import check_chain, load_authorities
 from app.rules.detached_signature import read_signature
 from tests.support.cli import run
 from tests.support.cms_signer import issued_by, make_authority, make_signer, sign_detached
+from tests.support.gost_signer import make_gost_authority, make_gost_signer
 
 TODAY = dt.date.today()
 
@@ -52,27 +53,41 @@ def env(db_path: Path) -> dict[str, str]:
     return env
 
 
+@pytest.mark.parametrize("kind", ["RSA", "GOST"])
 def test_dispatch_checks_the_chain_when_the_folder_is_given(
-    env: dict[str, str], tmp_path: Path
+    env: dict[str, str], tmp_path: Path, kind: str
 ) -> None:
+    """With a GOST key, the signature value and each link of the chain are GOST R 34.10-2012."""
     out = tmp_path / "m"
     assert run("dispatch", "medo", "1961/5", "--out", str(out), env=env).returncode == 0
     (document,) = (out / "МЭДО" / "На подпись").rglob("document.pdf")
-    authority = make_authority()
-    signer = issued_by(
-        make_signer(
-            "Чекушов", "Роман Андреевич", valid_from=dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
-        ),
-        authority,
-    )
+    start = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    if kind == "GOST":
+        gost_authority = make_gost_authority(valid_from=start)
+        authority_der = gost_authority.certificate
+        signer = make_gost_signer(
+            "Чекушов", "Роман Андреевич", authority=gost_authority, valid_from=start
+        )
+        stranger = make_gost_authority("Чужой УЦ", valid_from=start).certificate
+    else:
+        authority = make_authority()
+        authority_der = authority.certificate
+        signer = issued_by(make_signer("Чекушов", "Роман Андреевич", valid_from=start), authority)
+        stranger = make_authority("Чужой УЦ").certificate
     sig = tmp_path / "document.pdf.sig"
     sig.write_bytes(sign_detached(document.read_bytes(), signer))
     base = ("dispatch", "medo", "1961/5", "--out", str(out), "--signature", str(sig))
-    wrong = _folder(tmp_path, "wrong", make_authority("Чужой УЦ").certificate)
+    forged = bytearray(sig.read_bytes())
+    forged[-3] ^= 0x01  # the last bytes are the signature value's
+    bad = tmp_path / "forged.sig"
+    bad.write_bytes(bytes(forged))
+    refused = run("dispatch", "medo", "1961/5", "--out", str(out), "--signature", str(bad), env=env)
+    assert refused.returncode == 2 and "значение подписи не сходится" in refused.stderr
+    wrong = _folder(tmp_path, "wrong", stranger)
     refused = run(*base, "--ca-folder", str(wrong), env=env)
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
     assert "сертификат не выдан удостоверяющим центром из папки" in refused.stderr
-    trusted = _folder(tmp_path, "trusted", authority.certificate)
+    trusted = _folder(tmp_path, "trusted", authority_der)
     done = run(*base, "--ca-folder", str(trusted), env=env)
     assert done.returncode == 0, done.stderr
     status = run("dispatch", "status", "1961/5", env=env).stdout

@@ -192,10 +192,17 @@ def _word_box(pdf: bytes, text: str) -> tuple[float, float, float, float]:
     )
 
 
-def test_streebog_signature_is_accepted(mailing_db: Any, letter: int, tmp_path: Path):
+@pytest.mark.parametrize("bits", [256, 512])
+def test_a_gost_signature_is_accepted(mailing_db: Any, letter: int, tmp_path: Path, bits: int):
+    """As КриптоПро signs: GOST R 34.10-2012 with Streebog of the key's size; its value checked."""
+    from tests.support.gost_signer import make_gost_signer
+
     dispatch_letter(mailing_db, letter, tmp_path, methods=("МЭДО",))
     (document,) = documents_to_sign(tmp_path)
-    signature = sign_document(document, digest="streebog")
+    signer = make_gost_signer(
+        "Чекушов", "Роман Андреевич", bits=bits, valid_from=dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    )
+    signature = sign_document(document, signer=signer)
     outcome = dispatch_letter(
         mailing_db, letter, tmp_path, methods=("МЭДО",), signatures=[signature]
     )

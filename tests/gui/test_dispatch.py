@@ -15,7 +15,8 @@ from app.services.registry.letters import letter_id_by_number
 from db.engine import Database
 from tests.gui.driving import settle, shown_window
 from tests.gui.qt_items import item
-from tests.support.cms_signer import make_signer, sign_detached
+from tests.support.cms_signer import sign_detached
+from tests.support.gost_signer import make_gost_signer
 from ui.dialogs.dispatch_dialog import DispatchDialog
 from ui.main_window import MainWindow
 
@@ -86,7 +87,7 @@ def test_send_all_mark_and_see_it_in_the_registry(
 
     # the signatory signs document.pdf; the clerk gives the signature back in the dialog
     (document,) = (tmp_path / "отправка" / "МЭДО" / "На подпись").rglob("document.pdf")
-    signer = make_signer(valid_from=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+    signer = make_gost_signer(valid_from=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))  # as КриптоПро
     wrong = tmp_path / "wrong.sig"
     wrong.write_bytes(sign_detached(b"another file", signer))
     dialog.signatures.setText(str(wrong))

@@ -229,12 +229,23 @@ def test_pages_and_pictures_too_large_to_be_a_letter_are_refused_before_renderin
     assert count_letters(demo_db, LetterQuery()) == before
 
 
+def _resigned(info: object) -> bytes:
+    """The ContentInfo dumped again after a change inside its SignedData (no forced dump of the
+    certificates: asn1crypto's key schema fails on a GOST key)."""
+    from asn1crypto import cms
+
+    signed = info["content"]  # type: ignore[index]
+    return cms.ContentInfo({"content_type": "signed_data", "content": signed}).dump()
+
+
 def _swap_value(signature: bytes, value: bytes) -> bytes:
     from asn1crypto import cms
 
     info = cms.ContentInfo.load(signature)
-    info["content"]["signer_infos"][0]["signature"] = value
-    return info.dump(force=True)
+    signer = info["content"]["signer_infos"][0]
+    signer["signature"] = value
+    info["content"]["signer_infos"] = [signer]
+    return _resigned(info)
 
 
 def _swap_certificate(signature: bytes, certificate: bytes) -> bytes:
@@ -244,26 +255,41 @@ def _swap_certificate(signature: bytes, certificate: bytes) -> bytes:
     cert = x509.Certificate.load(certificate)
     signed = info["content"]
     signed["certificates"] = [cert]
-    sid = signed["signer_infos"][0]["sid"].chosen
-    sid["issuer"], sid["serial_number"] = cert.issuer, cert.serial_number
-    return info.dump(force=True)
+    signer = signed["signer_infos"][0]
+    signer["sid"] = cms.SignerIdentifier(
+        {
+            "issuer_and_serial_number": cms.IssuerAndSerialNumber(
+                {"issuer": cert.issuer, "serial_number": cert.serial_number}
+            )
+        }
+    )
+    signed["signer_infos"] = [signer]
+    return _resigned(info)
 
 
-@pytest.mark.parametrize("curve", [False, True], ids=["RSA", "ECDSA"])
-def test_a_signature_value_is_checked_with_the_certificates_key(curve: bool) -> None:
+@pytest.mark.parametrize("kind", ["RSA", "ECDSA", "GOST-256", "GOST-512"])
+def test_a_signature_value_is_checked_with_the_certificates_key(kind: str) -> None:
     """Issue 36 row 6 (the value): random bytes in place of the value, or the signatory's
     certificate beside a stranger's signature, are refused; a true signature passes."""
     import secrets
 
-    from app.rules.detached_signature import read_signature
-    from tests.support.cms_signer import make_signer, sign_detached
+    from app.rules.detached_signature import ForgedSignature, read_signature
+    from tests.support.cms_signer import SignerKey, make_signer, sign_detached
+    from tests.support.gost_signer import make_gost_signer
+
+    def signer(surname: str, given: str) -> SignerKey:
+        if kind.startswith("GOST"):
+            return make_gost_signer(surname, given, bits=int(kind[-3:]))
+        return make_signer(surname, given, curve=kind == "ECDSA")
 
     document = b"%PDF-1.4 letter"
-    signatory, stranger = make_signer(curve=curve), make_signer("Чужой", "Некто", curve=curve)
+    signatory = signer("Протасов", "Максим Александрович")
+    stranger = signer("Чужой", "Некто")
     true = sign_detached(document, signatory)
-    assert read_signature(true).signs(document) and read_signature(true).signer.value_checked
-    random_value = _swap_value(true, secrets.token_bytes(256 if not curve else 72))
+    assert read_signature(true).signs(document)
+    size = {"RSA": 256, "ECDSA": 72, "GOST-256": 64, "GOST-512": 128}[kind]
+    random_value = _swap_value(true, secrets.token_bytes(size))
     forged = _swap_certificate(sign_detached(document, stranger), signatory.certificate)
     for bad in (random_value, forged):
-        with pytest.raises(UserError, match="значение подписи не сходится"):
+        with pytest.raises(ForgedSignature, match="значение подписи не сходится"):
             read_signature(bad, "document.sig")

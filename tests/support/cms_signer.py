@@ -4,7 +4,9 @@ The certificate is self-signed (RSA 2048, made by ``cryptography``); the signatu
 ``SignedData`` without the content, with the signed attributes contentType, signingTime and
 messageDigest, built with asn1crypto — what КриптоАРМ writes to ``document.pdf.sig``. The digest
 of the document is SHA-256 or GOST R 34.11-2012 (Streebog-256, gostcrypto); the signature value
-over the attributes is RSA (or ECDSA P-256) with SHA-256, which the program verifies.
+over the attributes is RSA (or ECDSA P-256) with SHA-256, or GOST R 34.10-2012 with the key of
+tests/support/gost_signer.py (then the digest is Streebog of the key's size), which the program
+verifies.
 """
 
 from __future__ import annotations
@@ -70,13 +72,18 @@ def sign_detached(document: bytes, signer: SignerKey, digest: str = "sha256") ->
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import padding
 
-    if digest == "sha256":
+    from app.rules.gost_signature import STREEBOG, streebog
+    from tests.support.gost_signer import GostPrivateKey
+
+    gost = isinstance(signer.key, GostPrivateKey)
+    if gost:
+        oid = STREEBOG[signer.key.algorithm]
+        value = streebog(oid, document)
+    elif digest == "sha256":
         oid, value = "sha256", hashlib.sha256(document).digest()
     else:
-        import gostcrypto
-
         oid = STREEBOG_256
-        value = bytes(gostcrypto.gosthash.new("streebog256", data=document).digest())
+        value = streebog(oid, document)
     cert = x509.Certificate.load(signer.certificate)
     attributes = cms.CMSAttributes(
         [
@@ -100,7 +107,10 @@ def sign_detached(document: bytes, signer: SignerKey, digest: str = "sha256") ->
     )
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    if isinstance(signer.key, ec.EllipticCurvePrivateKey):
+    if gost:  # the key's own algorithm in signatureAlgorithm, as КриптоПро writes it
+        signature = signer.key.sign(attributes.dump())
+        algorithm = signer.key.algorithm
+    elif isinstance(signer.key, ec.EllipticCurvePrivateKey):
         signature = signer.key.sign(attributes.dump(), ec.ECDSA(hashes.SHA256()))
         algorithm = "sha256_ecdsa"
     else:

@@ -160,7 +160,8 @@ def _signature_line(package: ReceivedPackage) -> str:
     document = files.get(package.document)
     if document is None:
         return "Документа, к которому подпись, в пакете нет"
-    return check_signature(document, files[package.signature], clock.today()).line
+    signature = files[package.signature]
+    return check_signature(document, signature, clock.today(), package.signature).line
 
 
 def _read_eml(path: Path, limit: int) -> _Read:

@@ -310,7 +310,7 @@ def _signature(session: Session, files: list[FileLine], today: dt.date) -> str:
         stored = session.get(StoredFile, line.file_id)
         return b"".join(stored_pieces(session, stored)) if stored is not None else b""
 
-    return check_signature(content(document), content(signature), today).line
+    return check_signature(content(document), content(signature), today, signature.name).line
 
 
 def card_lines(d: IncomingDetail) -> list[str]:
