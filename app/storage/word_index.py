@@ -16,6 +16,7 @@ transaction; bulk inserts (the Excel journal) call :func:`index_inserted`.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -157,6 +158,51 @@ def matches(
         key = spec.model.id + 0 if walk else spec.model.id
         return key.in_(ids.bindparams(q=fts5_query(wanted)).columns(rowid))
     return spec.model.search_vector.op("@@")(cast(tsquery(wanted), TSQUERY))
+
+
+COMMON_TTL_S = 600.0  # the server's statistics of the index, read again after this long
+_COMMON: dict[tuple[str, str], tuple[float, dict[str, float]]] = {}
+
+
+def _common_terms(session: Session, spec: Indexed) -> dict[str, float]:
+    """PostgreSQL: the index's most common terms with the rows each is estimated to be in, from
+    the statistics ``ANALYZE`` keeps (``pg_stats.most_common_elems``); read once a few minutes
+    per process, not per search."""
+    key = (session.get_bind().url.render_as_string(hide_password=True), spec.name)
+    now = time.monotonic()
+    cached = _COMMON.get(key)
+    if cached is not None and now - cached[0] < COMMON_TTL_S:
+        return cached[1]
+    row = session.execute(
+        text(
+            "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, "
+            "(SELECT reltuples FROM pg_class WHERE oid = to_regclass(:table)) "
+            "FROM pg_stats s WHERE s.schemaname = current_schema() AND s.tablename = :table "
+            "AND s.attname = 'search_vector'"
+        ),
+        {"table": spec.name},
+    ).first()
+    common: dict[str, float] = {}
+    if row is not None and row[0] and row[1] and row[2]:
+        rows = max(float(row[2]), 0.0)
+        common = {term: float(freq) * rows for term, freq in zip(row[0], row[1], strict=False)}
+    _COMMON[key] = (now, common)
+    return common
+
+
+def surely_many(session: Session, spec: Indexed, wanted: list[Wanted], at_least: int) -> bool:
+    """PostgreSQL: whether the server's statistics show that a search of one word matches at
+    least ``at_least`` rows — a word of the index's most common terms. Then a page in date order
+    finds its rows among the newest at once, and nothing needs to be counted first. Said only
+    where the statistics bound the count from below: one word (a phrase, or several words, may
+    hold common terms and match few rows); unknown or rarer words are not said to be many."""
+    wanted = completed(session, spec, wanted)
+    if len(wanted) != 1 or _sqlite(session):
+        return False
+    common = _common_terms(session, spec)
+    # a prefix ('губерн':*) matches the term itself, so the term's count bounds it from below
+    single = [terms[0] for terms, _prefix in wanted[0].alternatives() if len(terms) == 1]
+    return max((common.get(term, 0.0) for term in single), default=0.0) >= at_least
 
 
 def newest_ids(

@@ -144,6 +144,11 @@ def test_migrate_to_copies_everything_and_numbering_goes_on(
         from app.services.safety.maintenance import check_database
 
         assert check_database(pg_db).ok
+        with pg_db.engine.connect() as conn:  # the move gathered the planner's statistics
+            analyzed = conn.exec_driver_sql(
+                "SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'letter'"
+            ).scalar_one()
+        assert analyzed is not None
         moved = verify_audit(pg_db)  # the chain came over whole, and goes on on the server
         assert moved.whole, moved.problem
         assert moved.events == source_events + 1  # and the registration after the move
@@ -165,6 +170,34 @@ def test_searches_are_bounded_on_the_server(pg_db: Database) -> None:
     assert shown == f"{SEARCH_TIMEOUT_MS // 1000}s"
     with pytest.raises(UserError, match="длиннее 200 знаков"):
         list_letters(pg_db, LetterQuery(search="отчет " * 40))
+
+
+def test_a_common_word_is_known_from_the_servers_statistics(pg_db: Database) -> None:
+    """A one-word search the statistics put in many letters skips the probe for few matches;
+    a rare word, a phrase of common words and a word before ANALYZE do not — and the page is
+    the same either way."""
+    from app.services.demo import load_demo
+    from app.services.registry.letter_list import LetterQuery, list_letters
+    from app.services.registry.letters import register_letter
+    from app.services.search.search_index import search_session, wanted_of
+    from app.storage import word_index
+
+    load_demo(pg_db)
+    for i in range(120):
+        subject = "О квитировании сведений" + (" редкость" if i == 7 else "")
+        register_letter(pg_db, numbered_card(i, subject=subject))
+    with pg_db.engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
+
+    def many(search: str, at_least: int = 100) -> bool:
+        with search_session(pg_db) as session:
+            return word_index.surely_many(session, word_index.LETTERS, wanted_of(search), at_least)
+
+    assert many("квитированию") and many("квитирование")  # word forms: the lemma is counted
+    assert not many("квитированию", at_least=10_000)
+    assert not many("редкость") and not many("квитирование сведений") and not many("1893")
+    page = [r.number for r in list_letters(pg_db, LetterQuery(search="квитированию"))]
+    assert len(page) == 120 and page == sorted(page, key=lambda n: -int(n.split("-")[0]))
 
 
 def test_two_clerks_filling_one_reservation(pg_db: Database) -> None:

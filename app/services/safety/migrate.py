@@ -100,9 +100,22 @@ def migrate_to(
             f"Письма перенесены, но поисковый указатель не построен ({database_reason(exc)}); "
             "он будет построен при первом открытии базы"
         ) from exc
+    else:
+        _analyze(target)
     finally:
         target.dispose()
     return report
+
+
+def _analyze(target: Database) -> None:
+    """The server's statistics of the tables just filled: without them the planner guessed
+    (a search's page read every match and sorted them, a report's progress scanned every
+    addressee) until autovacuum came round — minutes after a move of a large registry."""
+    try:
+        with target.engine.begin() as connection:
+            connection.execute(text("ANALYZE"))
+    except SQLAlchemyError:
+        pass  # autovacuum gathers them later; the move itself is done
 
 
 def _prepare(target: Database) -> None:
