@@ -5,15 +5,58 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, func, select
+from sqlalchemy import (
+    ARRAY,
+    BindParameter,
+    Boolean,
+    ColumnElement,
+    Integer,
+    any_,
+    bindparam,
+    func,
+    select,
+)
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.visitors import InternalTraversal
+
+
+class _OneOf(ColumnElement[bool]):
+    """``column IN (values)``: on SQLite an expanding list parameter, on PostgreSQL
+    ``column = ANY(%(ids)s::INTEGER[])`` — one parameter, so the statement's text is the same
+    for every page and the driver does not parse 200 placeholders each time (half the client's
+    time of a search on the server went there)."""
+
+    inherit_cache = True
+    type = Boolean()
+    _traverse_internals = [  # noqa: RUF012 - SQLAlchemy's own protocol
+        ("column", InternalTraversal.dp_clauseelement),
+        ("listed", InternalTraversal.dp_clauseelement),
+        ("array", InternalTraversal.dp_clauseelement),
+    ]
+
+    def __init__(self, column: Any, values: list[int]) -> None:
+        self.column = column
+        self.listed: BindParameter[list[int]] = bindparam(None, values, expanding=True)
+        self.array: BindParameter[Any] = bindparam(None, values, type_=ARRAY(Integer))
+
+
+@compiles(_OneOf)
+def _listed(element: _OneOf, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.column.in_(element.listed), **kw)
+
+
+@compiles(_OneOf, "postgresql")
+def _as_array(element: _OneOf, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.column == any_(element.array), **kw)
 
 
 def one_of(column: Any, values: Sequence[int]) -> ColumnElement[bool]:
     """``column IN (values)`` as one list parameter: a list of literals is coerced value by
     value each time the statement is built (1.6 ms for the 400 ids of a page of search
     results, against 0.07), and keeps the statement from the compiled cache."""
-    return column.in_(bindparam(None, list(values), expanding=True))
+    return _OneOf(column, list(values))
 
 
 def counts_by(session: Session, column: Any, ids: Sequence[int]) -> dict[int, int]:

@@ -168,7 +168,7 @@ def _common_terms(session: Session, spec: Indexed) -> dict[str, float]:
     """PostgreSQL: the index's most common terms with the rows each is estimated to be in, from
     the statistics ``ANALYZE`` keeps (``pg_stats.most_common_elems``); read once a few minutes
     per process, not per search."""
-    key = (session.get_bind().url.render_as_string(hide_password=True), spec.name)
+    key = (session.get_bind().engine.url.render_as_string(hide_password=True), spec.name)
     now = time.monotonic()
     cached = _COMMON.get(key)
     if cached is not None and now - cached[0] < COMMON_TTL_S:
