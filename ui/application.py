@@ -211,6 +211,9 @@ def run(db_target: str | None) -> int:
         if probe:
             print("frame", flush=True)
         _paint_first_page(window, db_target, probe)
+        from ui.answering_import import import_answering
+
+        import_answering(["app.services.safety.opening"])  # the window painting meanwhile
         from app.services.safety.opening import open_registry
 
         progress = IndexProgress(APP_TITLE)
