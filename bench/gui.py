@@ -44,7 +44,7 @@ def cold_start(db: Path, repeat: int) -> dict[str, Any]:
     floor is the bare PySide6 import. Then one launch more with ``-X importtime``: what is
     imported before the window is built."""
     env = _env(db)
-    ours, frames, pages, floor, peaks = [], [], [], [], []
+    ours, frames, pages, floor, peaks, stalls = [], [], [], [], [], []
     subprocess.run(  # once untimed: the modules compiled and cached, as after the first start
         [sys.executable, "-m", "ui.launcher", "--db", str(db)],
         env={**env, "SECRETARIAT_STARTUP_PROBE": "1"},
@@ -79,6 +79,7 @@ def cold_start(db: Path, repeat: int) -> dict[str, Any]:
         ours.append(said["ready"])
         fields = dict(part.split("=") for part in line.split()[1:])
         peaks.append(float(fields["peak_mb"]))
+        stalls.append(float(fields["stall_ms"]))
         start = time.perf_counter()
         subprocess.run([sys.executable, "-c", "import PySide6.QtWidgets"], env=env, check=True)
         floor.append((time.perf_counter() - start) * 1000)
@@ -88,6 +89,8 @@ def cold_start(db: Path, repeat: int) -> dict[str, Any]:
         "first_page": stats(pages),  # the first page painted (in the frame, before the window)
         "floor_import_pyside6": stats(floor),
         "peak_mb_at_first_page": max(peaks),
+        # the longest the window's thread went without handling events, frame → window built
+        "longest_stall": stats(stalls),
         "imports_ms": import_profile(db),
     }
 

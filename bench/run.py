@@ -412,6 +412,8 @@ def _window_rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         ("cold start to the first page painted", _ms(w["first_page"]),
          "read with sqlite3, before the ORM", "< 500 ms"),
         ("cold start to the window built", _ms(w["ours"]), f"imports, ms: {imports}", "—"),
+        ("longest the window did not handle events, frame → built", _ms(w["longest_stall"]),
+         "a 10 ms timer's longest gap", "—"),
         ("keystroke to updated table", _ms(t["keystroke"]),
          f"max {t['keystroke_max_ms']:,.0f} ms", "< 100 ms"),
     ]  # fmt: skip

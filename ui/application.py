@@ -21,6 +21,20 @@ if TYPE_CHECKING:
 EXIT_AFTER_ENV = "SECRETARIAT_EXIT_AFTER_MS"  # for smoke runs on machines without a person
 # for the benchmark: print «ready» once the registry shows its first page, then quit (no backups)
 STARTUP_PROBE_ENV = "SECRETARIAT_STARTUP_PROBE"
+# imported on a worker thread at start-up while the window paints (ui/answering_import.py): the
+# database layer and the services the window's tabs build on (no Qt in them). A module missing
+# here is imported by the tab itself, on the window's thread, as before
+WINDOW_SERVICES = (
+    "app.services.safety.opening",
+    "app.services.registry.letter_list",
+    "app.services.registry.letters",
+    "app.services.directory.recipients",
+    "app.services.directory.recipient_io",
+    "app.services.control.reports",
+    "app.services.execution.control_view",
+    "app.services.incoming.listing",
+    "app.services.safety.backup",
+)
 DAILY_BACKUP_DELAY_MS = 5_000
 
 
@@ -80,12 +94,41 @@ def peak_memory_mb() -> float:
     return 0.0
 
 
-def _probe_startup(window: Any, app: Any) -> None:
+class _StallMeter:
+    """The start-up probe's measure of how long the window's thread went without handling its
+    events: a timer every 10 ms, and the longest gap between its ticks."""
+
+    def __init__(self) -> None:
+        import time
+
+        from PySide6.QtCore import QTimer
+
+        self._clock = time.perf_counter
+        self._last = self._clock()
+        self.longest_ms = 0.0
+        self._timer = QTimer()
+        self._timer.setInterval(10)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start()
+
+    def _tick(self) -> None:
+        now = self._clock()
+        self.longest_ms = max(self.longest_ms, (now - self._last) * 1000)
+        self._last = now
+
+    def stop(self) -> float:
+        self._tick()
+        self._timer.stop()
+        return self.longest_ms
+
+
+def _probe_startup(window: Any, app: Any, stalls: _StallMeter | None) -> None:
     def shown() -> None:
         window.registry_tab.refreshed.disconnect(shown)
         window.repaint()  # the first page painted, not only fetched
         rows = window.registry_tab.model.rowCount()
-        print(f"ready rows={rows} peak_mb={peak_memory_mb():.1f}", flush=True)
+        stall = stalls.stop() if stalls is not None else 0.0
+        print(f"ready rows={rows} peak_mb={peak_memory_mb():.1f} stall_ms={stall:.0f}", flush=True)
         app.quit()
 
     window.registry_tab.refreshed.connect(shown)
@@ -208,12 +251,13 @@ def run(db_target: str | None) -> int:
         window = MainWindow()  # the frame first, painted before the registry is opened
         window.show()
         QApplication.processEvents()  # mapped and painted
+        stalls = _StallMeter() if probe else None  # from the frame painted to the window built
         if probe:
             print("frame", flush=True)
         _paint_first_page(window, db_target, probe)
         from ui.answering_import import import_answering
 
-        import_answering(["app.services.safety.opening"])  # the window painting meanwhile
+        import_answering(WINDOW_SERVICES)  # the window painting meanwhile
         from app.services.safety.opening import open_registry
 
         progress = IndexProgress(APP_TITLE)
@@ -234,7 +278,7 @@ def run(db_target: str | None) -> int:
             progress.close()
         window.build(db)
         if probe:
-            _probe_startup(window, app)
+            _probe_startup(window, app, stalls)
             code = app.exec()
             QThreadPool.globalInstance().waitForDone(30_000)
             db.dispose()
