@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     any_,
     bindparam,
+    false,
     func,
     select,
 )
@@ -55,8 +56,11 @@ def _as_array(element: _OneOf, compiler: SQLCompiler, **kw: Any) -> str:
 def one_of(column: Any, values: Sequence[int]) -> ColumnElement[bool]:
     """``column IN (values)`` as one list parameter: a list of literals is coerced value by
     value each time the statement is built (1.6 ms for the 400 ids of a page of search
-    results, against 0.07), and keeps the statement from the compiled cache."""
-    return _OneOf(column, list(values))
+    results, against 0.07), and keeps the statement from the compiled cache. No values: false,
+    which both databases decide before reading a row — an empty ``IN`` made SQLite read every
+    letter (0.9 s at a million for a search that found none)."""
+    listed = list(values)
+    return _OneOf(column, listed) if listed else false()
 
 
 def counts_by(session: Session, column: Any, ids: Sequence[int]) -> dict[int, int]:
