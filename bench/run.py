@@ -124,6 +124,8 @@ def _card(i: int) -> LetterCard:
         journal="РСК",
         subject=f"О проверке {i}",
         addressee=Addressee(text="Руководителям организаций (по списку)"),
+        body="Прошу представить сведения о ходе проверки.",  # a card needs its text and signatory
+        signatory="protasov",
     )
 
 
