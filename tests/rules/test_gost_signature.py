@@ -160,3 +160,16 @@ def test_the_cards_line_says_the_value_was_checked_or_forged() -> None:
     checked = check_signature(document, forged, TODAY)
     assert not checked.signs
     assert checked.line.startswith("Подпись НЕДЕЙСТВИТЕЛЬНА: ")
+
+
+def test_a_signature_carrying_certificates_as_cryptopro_issues_them_is_read() -> None:
+    """The certificates of a real КриптоПро chain (ИНН and ОГРН in the name, the sign-tool
+    extensions) carried in the file are read, not taken for damage."""
+    document = b"%PDF-1.4 letter"
+    info = cms.ContentInfo.load(sign_detached(document, make_gost_signer()))
+    signed = info["content"]
+    real = _certificate("cryptopro-test-ca-2018.cer")
+    signed["certificates"] = [*signed["certificates"], real]
+    carried = cms.ContentInfo({"content_type": "signed_data", "content": signed}).dump()
+    read = read_signature(carried, "document.pdf.sig")
+    assert read.signs(document) and read.others == (real.dump(),)
