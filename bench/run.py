@@ -298,9 +298,9 @@ def main(argv: list[str] | None = None) -> int:
         results["concurrency"] = concurrency.run(
             db_path, seconds=args.clerks_seconds, pace=args.pace
         )
-    _print(results)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)  # first: the figures kept whatever the table
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    _print(results)
     if not args.db:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
@@ -342,8 +342,8 @@ def _letter_rows(lf: dict[str, Any]) -> list[tuple[str, str, str, str]]:
          if lo else "LibreOffice not run", "< 1,500 ms, ≥ 10×")
     )  # fmt: skip
     body = lf.get("body length", {})
-    for size, row in body.items():
-        if "pdf" in row and "median_ms" in row["pdf"]:
+    for size, row in body.items():  # the sizes, and beside them the ratios (numbers)
+        if isinstance(row, dict) and "median_ms" in row.get("pdf", {}):
             rows.append((f"letter of {size} → PDF / DOCX",
                          f"{row['pdf']['median_ms']:,.0f} / {row['docx']['median_ms']:,.0f} ms",
                          f"per 10k chars {row['pdf']['ms_per_10k_chars']} / "
