@@ -343,7 +343,7 @@ def _letter_rows(lf: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     )  # fmt: skip
     body = lf.get("body length", {})
     for size, row in body.items():  # the sizes, and beside them the ratios (numbers)
-        if isinstance(row, dict) and "median_ms" in row.get("pdf", {}):
+        if isinstance(row.get("pdf"), dict):
             rows.append((f"letter of {size} → PDF / DOCX",
                          f"{row['pdf']['median_ms']:,.0f} / {row['docx']['median_ms']:,.0f} ms",
                          f"per 10k chars {row['pdf']['ms_per_10k_chars']} / "
