@@ -27,7 +27,7 @@ from app.services.safety.backup import create_backup, restore_backup
 from app.services.safety.maintenance import check_database
 from app.support.errors import UserError
 from db.engine import Database
-from db.models import IncomingFile, IncomingLetter, Letter, LetterFile, StoredFile
+from db.models import CaseFile, IncomingFile, IncomingLetter, Letter, LetterFile, StoredFile
 from tests.support.builders import make_card
 
 TODAY = dt.date.today()
@@ -220,3 +220,53 @@ def test_bring_back_from_an_aside_kept_by_an_older_program(
     probe = open_store(str(result.kept_aside), read_only=True)
     assert current_revision(probe) == "0018"
     probe.dispose()
+
+
+def test_brought_back_to_their_cases_by_index_and_year(
+    demo_db: Database, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Letters filed after the copy come back filed to the case of the same index and year when
+    the restored nomenclature has it; a case set up after the copy is not in it: the letter comes
+    back unfiled and the list says why. (The kept-aside case id was copied as it was: a case
+    the copy lacked made the whole bring-back fail on its foreign key, «внутренняя ошибка».)"""
+    from app.services.cases.filing import file_incoming, file_letter
+    from app.services.cases.nomenclature import copy_year
+    from app.services.safety.opening import open_registry
+
+    info = create_backup(demo_db, tmp_path / "copies")
+    in_old_case = register_incoming(demo_db, _incoming_card("77/1", []), today=TODAY)
+    file_incoming(demo_db, in_old_case.id, "5", year=2025)
+    copy_year(demo_db, 2025, TODAY.year)  # the next year's cases, set up after the copy
+    in_new_case = register_incoming(demo_db, _incoming_card("77/2", []), today=TODAY)
+    file_incoming(demo_db, in_new_case.id, "5", year=TODAY.year)
+    ours = register_letter(demo_db, make_card(date=TODAY), today=TODAY)
+    file_letter(demo_db, ours.id, "02-03", year=2025)
+    demo_db.dispose()
+
+    result = restore_backup(db_path, info.path)
+    assert result.kept_aside is not None
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "bring-back", str(result.kept_aside)]) == 0
+    out = capsys.readouterr().out
+    assert "Писем возвращено: 3" in out
+    assert f"не подшито: дела 5 ({TODAY.year}) нет в восстановленной номенклатуре" in out
+    db = open_registry(str(db_path))
+    try:
+        from app.services.cases.nomenclature import case_by_index_in
+
+        with db.read() as session:
+
+            def case_of(model: Any, number: str) -> tuple[str, int] | None:
+                row = session.scalars(
+                    select(model).where(model.number == number, model.reg_date == TODAY)
+                ).one()
+                case = session.get(CaseFile, row.case_id) if row.case_id else None
+                return (case.case_index, case.year) if case else None
+
+            assert case_of(IncomingLetter, in_old_case.number) == ("5", 2025)
+            assert case_of(IncomingLetter, in_new_case.number) is None
+            assert case_of(Letter, ours.number) == ("02-03", 2025)
+            assert case_by_index_in(session, "5", TODAY.year) is None
+        assert check_database(db).ok
+    finally:
+        db.dispose()

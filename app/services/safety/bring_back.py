@@ -9,11 +9,15 @@ kept-aside file before that transaction (spooled), so the lock is held only for 
 
 A recipient or employee the restored directory does not know is kept as printed (an outgoing
 addressee, an incoming sender); a resolution whose executor is not in the staff is left out and
-named in the audit event.
+named in the audit event. A letter filed to a case comes back filed to the case of the same index
+and year, when the restored nomenclature has it open; otherwise it comes back unfiled, and the
+list of letters brought back says why (a case is never taken by its id: the ids of the two files
+need not match, and a case set up after the copy is not in it).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +34,7 @@ from app.storage import audit
 from app.support.errors import UserError
 from db.engine import Database
 from db.models import (
+    CaseFile,
     IncomingAssignment,
     IncomingFile,
     IncomingLetter,
@@ -41,6 +46,7 @@ from db.models import (
 )
 
 Number = tuple[str, str, int]  # journal code, period, sequence: a number in either file
+_FILING = ("case_id", "filed_on", "filed_by")
 SPOOL_IN_MEMORY = 4 << 20  # a file's bytes kept in memory before the spool goes to disk
 
 
@@ -56,15 +62,27 @@ class _File:
     added_by: str = ""
 
 
+@dataclass(frozen=True)
+class _Filed:
+    """The case a row was filed to in the kept-aside file, by what names it in either file."""
+
+    index: str
+    year: int
+    on: dt.date | None
+    by: str
+
+
 @dataclass
 class _Outgoing:
     item: MissingLetter
     card: dict[str, Any]
     status: str
     reason: str
+    filed: _Filed | None = None
     files: list[_File] = field(default_factory=list)
     answered: list[Number] = field(default_factory=list)  # incoming it answered
     id: int = 0
+    unfiled: str = ""
 
 
 @dataclass
@@ -74,8 +92,10 @@ class _Incoming:
     sender_code: str
     reply_to: Number | None  # our letter it answers: journal, period, seq
     answered_by: Number | None
+    filed: _Filed | None = None
     assignments: list[dict[str, Any]] = field(default_factory=list)
     files: list[_File] = field(default_factory=list)
+    unfiled: str = ""
 
 
 def bring_back(db: Database, aside: Path, numbers: list[str] | None = None) -> list[MissingLetter]:
@@ -115,7 +135,9 @@ def bring_back(db: Database, aside: Path, numbers: list[str] | None = None) -> l
         for files in [e.files for e in incoming] + [e.files for e in outgoing]:
             for file in files:
                 file.spool.close()
-    return missing
+    entries: list[_Incoming | _Outgoing] = [*incoming, *outgoing]
+    unfiled = {id(e.item): e.unfiled for e in entries if e.unfiled}
+    return [replace(m, unfiled=unfiled[id(m)]) if id(m) in unfiled else m for m in missing]
 
 
 # --- reading the kept-aside file ------------------------------------------------------------
@@ -190,7 +212,13 @@ def _read_outgoing(session: Session, item: MissingLetter) -> _Outgoing:
     from app.services.registry.letter_cards import card_to_json
 
     letter = _numbered(session, Letter, item)
-    entry = _Outgoing(item, card_to_json(session, letter), letter.status, letter.annul_reason)
+    entry = _Outgoing(
+        item,
+        card_to_json(session, letter),
+        letter.status,
+        letter.annul_reason,
+        filed=_filed(session, letter),
+    )
     for row in session.scalars(
         select(LetterFile).where(LetterFile.letter_id == letter.id).order_by(LetterFile.id)
     ):
@@ -213,6 +241,11 @@ def _read_outgoing(session: Session, item: MissingLetter) -> _Outgoing:
     return entry
 
 
+def _filed(session: Session, row: Letter | IncomingLetter) -> _Filed | None:
+    case = session.get(CaseFile, row.case_id) if row.case_id else None
+    return _Filed(case.case_index, case.year, row.filed_on, row.filed_by) if case else None
+
+
 def _number_of(letter: Letter | None) -> Number | None:
     if letter is None:
         return None
@@ -225,7 +258,7 @@ def _read_incoming(session: Session, item: MissingLetter) -> _Incoming:
         c.key: getattr(row, c.key)
         for c in IncomingLetter.__table__.columns
         if c.key not in ("id", "journal_id", "sender_id", "reply_to_id", "answered_by_id")
-        and c.key not in ("search_vector", "version")
+        and c.key not in ("search_vector", "version", *_FILING)
     }
     entry = _Incoming(
         item,
@@ -233,6 +266,7 @@ def _read_incoming(session: Session, item: MissingLetter) -> _Incoming:
         row.sender.code if row.sender is not None else "",
         _number_of(session.get(Letter, row.reply_to_id) if row.reply_to_id else None),
         _number_of(session.get(Letter, row.answered_by_id) if row.answered_by_id else None),
+        filed=_filed(session, row),
     )
     for a in row.assignments:
         entry.assignments.append(
@@ -282,6 +316,7 @@ def _incoming_again(session: Session, entry: _Incoming) -> None:
     row.journal_id, row.journal = journal.id, journal
     row.period_key, row.seq, row.number = issued.period_key, issued.seq, issued.number
     row.sender_id = sender.id if sender is not None else None
+    entry.unfiled = _refile(session, row, entry.filed)
     session.add(row)
     session.flush()
     left_out = []
@@ -310,7 +345,10 @@ def _incoming_again(session: Session, entry: _Incoming) -> None:
         )
     session.flush()
     entry.row["id"] = row.id
-    _brought_back(session, "incoming", row, entry.files, assignments_left_out=left_out)
+    _brought_back(
+        session, "incoming", row, entry.files, assignments_left_out=left_out,
+        **_case_left_out(entry.unfiled),
+    )  # fmt: skip
 
 
 def _link_incoming(session: Session, entry: _Incoming) -> None:
@@ -389,7 +427,26 @@ def _outgoing_again(session: Session, entry: _Outgoing) -> None:
     _outgoing_files(session, entry, letter)
 
 
+def _refile(session: Session, row: Letter | IncomingLetter, filed: _Filed | None) -> str:
+    """The row filed as it was in the kept-aside file: to the case of the same index and year,
+    when the restored nomenclature has it open. "" when so (or when it was not filed); else why
+    it stays unfiled."""
+    from app.services.cases.nomenclature import case_by_index_in, is_open
+
+    row.case_id, row.filed_on, row.filed_by = None, None, ""
+    if filed is None:
+        return ""
+    case = case_by_index_in(session, filed.index, filed.year)
+    if case is None:
+        return f"дела {filed.index} ({filed.year}) нет в восстановленной номенклатуре"
+    if not is_open(case):
+        return f"дело {filed.index} ({filed.year}) закрыто"
+    row.case_id, row.filed_on, row.filed_by = case.id, filed.on, filed.by
+    return ""
+
+
 def _outgoing_files(session: Session, entry: _Outgoing, letter: Letter) -> None:
+    entry.unfiled = _refile(session, letter, entry.filed)
     for file in entry.files:
         stored = _store(session, file)
         session.add(
@@ -400,7 +457,11 @@ def _outgoing_files(session: Session, entry: _Outgoing, letter: Letter) -> None:
         )  # fmt: skip
     session.flush()
     entry.id = letter.id
-    _brought_back(session, "letter", letter, entry.files)
+    _brought_back(session, "letter", letter, entry.files, **_case_left_out(entry.unfiled))
+
+
+def _case_left_out(why: str) -> dict[str, str]:
+    return {"case_left_out": why} if why else {}
 
 
 def _brought_back(

@@ -86,6 +86,8 @@ class MissingLetter:
     addressee: str  # an outgoing letter's addressee, an incoming letter's sender
     status: str
     table: str = OUTGOING_TABLE
+    # brought back, but not into the case it was filed to there: why (bring_back says it)
+    unfiled: str = ""
 
     @property
     def incoming(self) -> bool:
@@ -97,7 +99,8 @@ class MissingLetter:
         kind = "вх. № " if self.incoming else ""
         status = _STATUS_WORDS.get(self.status, "")
         mark = f" [{status}]" if status else ""
-        return f"{kind}{self.number} от {self.date:%d.%m.%Y}{mark} — {self.subject} — {other}"
+        line = f"{kind}{self.number} от {self.date:%d.%m.%Y}{mark} — {self.subject} — {other}"
+        return f"{line} (не подшито: {self.unfiled})" if self.unfiled else line
 
 
 def by_journal(missing: list[MissingLetter]) -> list[tuple[str, list[MissingLetter]]]:
