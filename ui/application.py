@@ -258,6 +258,8 @@ def run(db_target: str | None) -> int:
         from ui.answering_import import import_answering
 
         import_answering(WINDOW_SERVICES)  # the window painting meanwhile
+        if not window.isVisible():  # closed by the clerk meanwhile: nothing left to open
+            return 0
         from app.services.safety.opening import open_registry
 
         progress = IndexProgress(APP_TITLE)

@@ -41,3 +41,30 @@ def test_an_import_error_reaches_the_caller(
     name = _module(tmp_path, "broken_layer", "raise ImportError('нет модуля')\n", monkeypatch)
     with pytest.raises(ImportError, match="нет модуля"):
         import_answering([name])
+
+
+def test_a_window_closed_while_the_layer_imports_ends_the_start(
+    qtbot: QtBot, demo_db: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clerk may close the window while it still paints only its first page: the start ends
+    there (exit 0) instead of opening the registry behind a closed window."""
+    from PySide6.QtWidgets import QApplication
+
+    import ui.answering_import
+    from ui import application
+    from ui.main_window import MainWindow
+
+    def closed_meanwhile(names: list[str]) -> None:
+        import_answering(names)
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, MainWindow):
+                widget.close()
+
+    monkeypatch.setattr(ui.answering_import, "import_answering", closed_meanwhile)
+    opened: list[str] = []
+    monkeypatch.setattr(
+        "app.services.safety.opening.open_registry", lambda *a, **k: opened.append("opened")
+    )
+    path = demo_db.sqlite_path  # type: ignore[attr-defined]
+    assert application.run(str(path)) == 0
+    assert opened == []
