@@ -251,9 +251,11 @@ def _cases(demo, window, shoot, tmp: Path, out: Path) -> None:  # type: ignore[n
 
 
 def _stamped_page(demo, incoming_id: int, out: Path) -> None:  # type: ignore[no-untyped-def]
-    """Letter 1893/5 come back as the incoming 1-вх's document: page 1 with the mark."""
+    """Letter 1893/5 come back as the incoming 1-вх's document, filed: page 1 with the receipt
+    mark and «В дело»."""
     import pypdfium2 as pdfium
 
+    from app.services.cases.filing import file_incoming
     from app.services.incoming.marks import stamped_document
     from app.services.incoming.registration import attach_to_incoming
     from app.services.output.letter_export import preview_pdf
@@ -262,6 +264,7 @@ def _stamped_page(demo, incoming_id: int, out: Path) -> None:  # type: ignore[no
     tmp = Path(tempfile.mkdtemp(prefix="secretariat-mark-")) / "document.pdf"
     tmp.write_bytes(preview_pdf(demo, letter_id_by_number(demo, "1893/5")))
     attach_to_incoming(demo, incoming_id, [tmp])
+    file_incoming(demo, incoming_id, "02-03", year=2025)
     document = pdfium.PdfDocument(stamped_document(demo, incoming_id).pdf)
     try:
         document[0].render(scale=1.3).to_pil().save(str(out / "incoming-stamped-page1.png"))

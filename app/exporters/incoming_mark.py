@@ -2,9 +2,11 @@
 
 On the document: a framed block of the mark's lines in the lower right of the first page, on a
 blank place of the page as it looks (rendered small, in grey — never over the document's own
-text or a scan's ink), the lowest and rightmost one first; when the page has no room, a band is
-added below its content (the content is shrunk a little, nothing is redrawn). The original is
-never touched: the mark is an overlay on a copy (pikepdf).
+text or a scan's ink), the lowest and rightmost one first. A filed letter's «В дело» block goes
+in the lower left the same way (ГОСТ Р 7.0.97, п. 5.26), never reaching the right block's half.
+When the page has no room for either, a band is added below its content (the content is shrunk a
+little, nothing is redrawn) and both go in it. The original is never touched: the marks are an
+overlay on a copy (pikepdf).
 
 As labels, for a paper original: one mark a label, 58×40 mm (a label printer's roll, a page a
 label) or A4 with 24 labels (3 × 8 of 70×37 mm); PDF/A-1b, as every PDF the program makes. The
@@ -18,7 +20,7 @@ from typing import Any
 
 from app.exporters.pdf_stamp import MM, Stamped, blank_place, steps, with_band
 from app.exporters.pdfa import to_pdfa
-from app.rules.incoming_mark import IncomingMark
+from app.rules.incoming_mark import FiledMark, IncomingMark
 from app.support.errors import UserError
 
 FONT_SIZE = 9.0  # pt
@@ -30,7 +32,9 @@ LABEL_SIZES = {"58x40": (58 * MM, 40 * MM), "A4-24": (70 * MM, 37 * MM)}
 A4 = (210 * MM, 297 * MM)
 
 
-def _block(mark: IncomingMark, family: str, size: float = FONT_SIZE) -> tuple[float, float]:
+def _block(
+    mark: IncomingMark | FiledMark, family: str, size: float = FONT_SIZE
+) -> tuple[float, float]:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     lines = mark.lines()
@@ -39,7 +43,12 @@ def _block(mark: IncomingMark, family: str, size: float = FONT_SIZE) -> tuple[fl
 
 
 def _draw(
-    canvas: Any, mark: IncomingMark, family: str, left: float, bottom: float, size: float
+    canvas: Any,
+    mark: IncomingMark | FiledMark,
+    family: str,
+    left: float,
+    bottom: float,
+    size: float,
 ) -> None:
     """The framed block with its lower-left corner at (left, bottom), in PDF coordinates."""
     width, height = _block(mark, family, size)
@@ -62,9 +71,21 @@ def _candidates(
     return [(x, y) for y in reversed(tops) for x in reversed(lefts)]
 
 
-def stamp_incoming(pdf: bytes, mark: IncomingMark, font: str | None = None) -> Stamped:
-    """A copy of the document with the mark on its first page; refused with one line when the
-    file is not a readable PDF."""
+def _left_candidates(
+    width: float, height: float, stamp: tuple[float, float]
+) -> list[tuple[float, float]]:
+    """The same for the «В дело» block in the lower left, lowest first, then leftmost; its right
+    edge stays left of where the receipt mark's places begin."""
+    lefts = steps(MARGIN, width / 2 - 20 * MM - stamp[0], 2.5 * MM)
+    tops = steps(height * 0.45, height - MARGIN - stamp[1], 2.5 * MM)
+    return [(x, y) for y in reversed(tops) for x in lefts]
+
+
+def stamp_incoming(
+    pdf: bytes, mark: IncomingMark, font: str | None = None, filed: FiledMark | None = None
+) -> Stamped:
+    """A copy of the document with the mark (and, for a filed letter, its «В дело») on its
+    first page; refused with one line when the file is not a readable PDF."""
     import pikepdf
     from reportlab.pdfgen.canvas import Canvas
 
@@ -82,23 +103,35 @@ def stamp_incoming(pdf: bytes, mark: IncomingMark, font: str | None = None) -> S
         box = [float(v) for v in page.mediabox]
         width, height = box[2] - box[0], box[3] - box[1]
         stamp = _block(mark, family)
+        case = _block(filed, family) if filed is not None else None
         try:
             spot = blank_place(pdf, 0, width, stamp, _candidates(width, height, stamp))
+            case_spot = (
+                blank_place(pdf, 0, width, case, _left_candidates(width, height, case))
+                if case is not None and spot is not None
+                else None
+            )
         except Exception as exc:  # pdfium could not render what pikepdf opened
             raise UserError("Документ не читается как PDF") from exc
         overlay = io.BytesIO()
         canvas = Canvas(overlay, pagesize=(width, height))
-        if spot is not None:
+        if spot is not None and (case is None or case_spot is not None):
             left, top = spot
             _draw(canvas, mark, family, left, height - top - stamp[1], FONT_SIZE)
             place = (
                 f"на свободном месте первой страницы внизу справа ({left / MM:.0f} мм от левого "
                 f"края, {(height - top - stamp[1]) / MM:.0f} мм от нижнего)"
             )
+            if filed is not None and case is not None and case_spot is not None:
+                _draw(canvas, filed, family, case_spot[0], height - case_spot[1] - case[1],
+                      FONT_SIZE)  # fmt: skip
+                place += "; «В дело» — внизу слева"
         else:
             factor = with_band(document, page, width, height, BAND, below=True)
             left = width - MARGIN - stamp[0]
             _draw(canvas, mark, family, left, (BAND - stamp[1]) / 2, FONT_SIZE)
+            if filed is not None and case is not None:
+                _draw(canvas, filed, family, MARGIN, (BAND - case[1]) / 2, FONT_SIZE)
             place = (
                 "под текстом первой страницы: свободного места на ней нет, содержимое страницы "
                 f"уменьшено до {factor * 100:.0f} %"

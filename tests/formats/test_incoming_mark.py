@@ -15,7 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from app.exporters.incoming_mark import labels_pdf, stamp_incoming
 from app.exporters.pdf_stamp import MM
-from app.rules.incoming_mark import IncomingMark
+from app.rules.incoming_mark import FiledMark, IncomingMark
 from app.services.incoming.marks import export_labels, export_stamped, mark_of
 from app.services.incoming.registration import attach_to_incoming
 from app.services.links.replies import incoming_id_by_number
@@ -48,7 +48,9 @@ def _char_boxes(pdf: bytes) -> list[tuple[float, float, float, float]]:
         document.close()
 
 
-def _mark_box(stamped: bytes, mark: IncomingMark = MARK) -> tuple[float, float, float, float]:
+def _mark_box(
+    stamped: bytes, mark: IncomingMark | FiledMark = MARK
+) -> tuple[float, float, float, float]:
     """Where the mark's lines are on page 1 of the stamped copy (their characters' boxes)."""
     document = pdfium.PdfDocument(stamped)
     try:
@@ -101,6 +103,28 @@ def test_the_mark_goes_on_blank_paper_at_the_lower_right(demo_db: Database) -> N
     assert len(page_lines(stamped.pdf)) == len(page_lines(original))
 
 
+FILED = FiledMark("02-03", dt.date(2025, 12, 5))
+
+
+def test_a_filed_letters_case_goes_on_blank_paper_at_the_lower_left(demo_db: Database) -> None:
+    """«В дело № …» and the date (ГОСТ Р 7.0.97, п. 5.26) in the lower left of page 1, on blank
+    paper, apart from the receipt mark in the lower right."""
+    original = preview_pdf(demo_db, letter_id_by_number(demo_db, "1893/5"))
+    stamped = stamp_incoming(original, MARK, filed=FILED)
+    assert "внизу справа" in stamped.place and "«В дело» — внизу слева" in stamped.place
+    assert FILED.lines() == ["В дело № 02-03", "05.12.2025"]
+    case, receipt = _mark_box(stamped.pdf, FILED), _mark_box(stamped.pdf)
+    document = pdfium.PdfDocument(original)
+    width, height = document[0].get_size()
+    document.close()
+    assert case[2] < width / 2 and case[3] < height / 2  # the lower left quarter
+    assert receipt[0] > width / 2 and not _overlaps(case, receipt)
+    assert not any(_overlaps(case, c) for c in _char_boxes(original))
+    assert _ink_in(original, case) == 0
+    plain = stamp_incoming(original, MARK)
+    assert "В дело" not in page_lines(plain.pdf)[0] and "В дело" not in plain.place
+
+
 def test_a_page_without_room_gets_a_band_below(tmp_path: Path) -> None:
     path = tmp_path / "full.pdf"
     canvas = Canvas(str(path), pagesize=(595, 842))
@@ -117,6 +141,13 @@ def test_a_page_without_room_gets_a_band_below(tmp_path: Path) -> None:
     box = _mark_box(stamped.pdf)
     lines = [b for b in _char_boxes(stamped.pdf) if not _overlaps(b, box)]
     assert box[3] < min(b[1] for b in lines)  # the mark is below every line of the document
+    filed = stamp_incoming(original, MARK, filed=FILED)  # both in the band, apart
+    case, receipt = _mark_box(filed.pdf, FILED), _mark_box(filed.pdf)
+    rest = [
+        b for b in _char_boxes(filed.pdf) if not _overlaps(b, case) and not _overlaps(b, receipt)
+    ]
+    assert not _overlaps(case, receipt) and case[2] < receipt[0]
+    assert max(case[3], receipt[3]) < min(b[1] for b in rest)
 
 
 def test_a_broken_pdf_is_one_line() -> None:
@@ -171,6 +202,14 @@ def test_the_stamped_copy_from_the_registry(demo_db: Database, tmp_path: Path) -
     assert mark.organization and mark.delivery == "МЭДО"
     labels = export_labels(demo_db, [incoming], tmp_path / "labels.pdf", "58x40")
     assert "Вх. № 1-вх" in page_lines(labels.read_bytes())[0]
+    assert "В дело" not in " ".join(page_lines(out.read_bytes())[0].split())
+    from app.services.cases.filing import file_incoming
+
+    file_incoming(demo_db, incoming, "5", year=2025)  # filed: its case is on the copy too
+    out, place = export_stamped(demo_db, incoming, tmp_path / "filed.pdf")
+    assert "«В дело» — внизу слева" in place
+    assert "В дело № 5" in " ".join(page_lines(out.read_bytes())[0].split())
+    assert "В дело" not in page_lines(labels.read_bytes())[0]  # a label is the receipt alone
 
 
 def test_the_command_line(demo_db: Database, db_path: Path, tmp_path: Path) -> None:

@@ -10,14 +10,14 @@ from pathlib import Path
 
 from app.exporters.incoming_mark import labels_pdf, stamp_incoming
 from app.exporters.pdf_stamp import Stamped
-from app.rules.incoming_mark import IncomingMark
+from app.rules.incoming_mark import FiledMark, IncomingMark
 from app.services.files.stored_files import stored_pieces
 from app.services.organization.profile import get_organization
 from app.support import clock
 from app.support.atomic import write_atomically
 from app.support.errors import UserError
 from db.engine import Database
-from db.models import IncomingLetter
+from db.models import CaseFile, IncomingLetter
 
 MAX_LABELS = 2_400  # a hundred A4 sheets
 
@@ -42,6 +42,14 @@ def mark_of(db: Database, incoming_id: int) -> IncomingMark:
             time=_time_of(letter),
             delivery=letter.delivery,
         )
+
+
+def filed_mark_of(db: Database, incoming_id: int) -> FiledMark | None:
+    """The «В дело» mark of a filed letter; None while it is not filed."""
+    with db.read() as session:
+        letter = session.get(IncomingLetter, incoming_id)
+        case = session.get(CaseFile, letter.case_id) if letter and letter.case_id else None
+        return FiledMark(case.case_index, letter.filed_on) if case and letter else None
 
 
 def _time_of(letter: IncomingLetter) -> dt.time | None:
@@ -79,9 +87,10 @@ def stamped_document(db: Database, incoming_id: int) -> Stamped:
 def _stamped(db: Database, incoming_id: int) -> tuple[str, Stamped]:
     """The document's name and its stamped copy (the document read once)."""
     mark = mark_of(db, incoming_id)
+    filed = filed_mark_of(db, incoming_id)
     name, data = _document(db, incoming_id)
     try:
-        return name, stamp_incoming(data, mark)
+        return name, stamp_incoming(data, mark, filed=filed)
     except UserError as exc:
         raise UserError(f"{name}: {exc}") from None
 
