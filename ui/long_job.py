@@ -80,6 +80,9 @@ def run_long(parent: QWidget | None, title: str, label: str, work: Callable[[Pro
     worker.progressed.connect(progressed)
     worker.done.connect(finished)
     dialog.canceled.connect(stop)
+    # Esc reaches the dialog as its Cancel shortcut only while its window is the active one;
+    # otherwise QDialog's own Esc rejects it — hidden, and the work went on to write its file
+    dialog.rejected.connect(stop)
     worker.start()
     if not outcome:
         loop.exec()
@@ -89,6 +92,7 @@ def run_long(parent: QWidget | None, title: str, label: str, work: Callable[[Pro
     worker.progressed.disconnect(progressed)
     worker.done.disconnect(finished)
     dialog.canceled.disconnect(stop)
+    dialog.rejected.disconnect(stop)
     dialog.close()
     # the dialog deleted now, not later: a deferred delete posted outside an event loop waits
     # for the next outer loop, and meanwhile the dialog's own timer could show it again over
