@@ -40,11 +40,11 @@ from app.support.text import thousands
 MAX_SIGNATURE = 1024 * 1024  # a signature with its certificates is a few kilobytes
 
 
-def _streebog(name: str) -> Callable[[bytes], bytes]:
+def _streebog(oid: str) -> Callable[[bytes], bytes]:
     def digest(data: bytes) -> bytes:
-        import gostcrypto
+        from app.rules.gost_signature import streebog
 
-        return bytes(gostcrypto.gosthash.new(name, data=data).digest())
+        return streebog(oid, data)
 
     return digest
 
@@ -57,8 +57,8 @@ DIGESTS: dict[str, tuple[str, Callable[[bytes], bytes]]] = {
     "2.16.840.1.101.3.4.2.1": ("SHA-256", _hashlib("sha256")),
     "2.16.840.1.101.3.4.2.2": ("SHA-384", _hashlib("sha384")),
     "2.16.840.1.101.3.4.2.3": ("SHA-512", _hashlib("sha512")),
-    "1.2.643.7.1.1.2.2": ("ГОСТ Р 34.11-2012 (256 бит)", _streebog("streebog256")),
-    "1.2.643.7.1.1.2.3": ("ГОСТ Р 34.11-2012 (512 бит)", _streebog("streebog512")),
+    "1.2.643.7.1.1.2.2": ("ГОСТ Р 34.11-2012 (256 бит)", _streebog("1.2.643.7.1.1.2.2")),
+    "1.2.643.7.1.1.2.3": ("ГОСТ Р 34.11-2012 (512 бит)", _streebog("1.2.643.7.1.1.2.3")),
 }
 _PEM_LINE = re.compile(rb"^-----[A-Z0-9 ]+-----\s*$", re.MULTILINE)
 
