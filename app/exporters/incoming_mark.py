@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from app.exporters.pdf_stamp import MM, Stamped, blank_place, steps, with_band
+from app.exporters.pdf_stamp import MM, Stamped, page_ink, steps, with_band
 from app.exporters.pdfa import to_pdfa
 from app.rules.incoming_mark import FiledMark, IncomingMark
 from app.support.errors import UserError
@@ -105,9 +105,10 @@ def stamp_incoming(
         stamp = _block(mark, family)
         case = _block(filed, family) if filed is not None else None
         try:
-            spot = blank_place(pdf, 0, width, stamp, _candidates(width, height, stamp))
+            looks = page_ink(pdf, 0, width)  # rendered once for both marks
+            spot = looks.first_blank(stamp, _candidates(width, height, stamp))
             case_spot = (
-                blank_place(pdf, 0, width, case, _left_candidates(width, height, case))
+                looks.first_blank(case, _left_candidates(width, height, case))
                 if case is not None and spot is not None
                 else None
             )

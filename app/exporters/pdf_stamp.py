@@ -95,16 +95,37 @@ def _blank_spot(
     return blank_place(pdf, index, width, stamp, [home, *candidates])
 
 
-def blank_place(
-    pdf: bytes,
-    index: int,
-    width: float,
-    stamp: tuple[float, float],
-    candidates: list[tuple[float, float]],
-) -> tuple[float, float] | None:
-    """The first of ``candidates`` ((left, top) in pt from the page's top-left corner) where a
-    ``stamp`` (width, height, pt) with :data:`PAD` around it covers no ink on page ``index``, as
-    the page looks (rendered small, in grey: a scan has no text to ask); None if none is."""
+@dataclass(frozen=True)
+class PageInk:
+    """A page as it looks, rendered once (small, in grey: a scan has no text to ask), to find
+    blank places on it for one stamp or several."""
+
+    ink: Any  # PIL image: ink white on black, so that sums count ink
+    scale: float  # pixels per pt
+
+    def first_blank(
+        self, stamp: tuple[float, float], candidates: list[tuple[float, float]]
+    ) -> tuple[float, float] | None:
+        """The first of ``candidates`` ((left, top) in pt from the page's top-left corner)
+        where a ``stamp`` (width, height, pt) with :data:`PAD` around it covers no ink."""
+
+        def blank(left: float, top: float) -> bool:
+            box = tuple(
+                round(v * self.scale)
+                for v in (left - PAD, top - PAD, left + stamp[0] + PAD, top + stamp[1] + PAD)
+            )
+            if box[0] < 0 or box[1] < 0 or box[2] > self.ink.width or box[3] > self.ink.height:
+                return False
+            area = self.ink.crop(box)
+            pixels = max(area.width * area.height, 1)
+            inked = sum(area.histogram()[255:])
+            return inked <= pixels * INK_SHARE
+
+        return next((c for c in candidates if blank(*c)), None)
+
+
+def page_ink(pdf: bytes, index: int, width: float) -> PageInk:
+    """Page ``index`` rendered for :meth:`PageInk.first_blank`."""
     import pypdfium2 as pdfium
 
     scale = min(1.0, SCAN_WIDTH_PX / max(width, 1.0))
@@ -114,21 +135,19 @@ def blank_place(
         image = bitmap.to_pil().convert("L")
     finally:
         document.close()
-    ink = image.point(lambda v: 255 if v < INK else 0)  # ink white on black: sums count ink
+    return PageInk(image.point(lambda v: 255 if v < INK else 0), scale)
 
-    def blank(left: float, top: float) -> bool:
-        box = tuple(
-            round(v * scale)
-            for v in (left - PAD, top - PAD, left + stamp[0] + PAD, top + stamp[1] + PAD)
-        )
-        if box[0] < 0 or box[1] < 0 or box[2] > image.width or box[3] > image.height:
-            return False
-        area = ink.crop(box)
-        pixels = max(area.width * area.height, 1)
-        inked = sum(area.histogram()[255:])
-        return inked <= pixels * INK_SHARE
 
-    return next((c for c in candidates if blank(*c)), None)
+def blank_place(
+    pdf: bytes,
+    index: int,
+    width: float,
+    stamp: tuple[float, float],
+    candidates: list[tuple[float, float]],
+) -> tuple[float, float] | None:
+    """The first of ``candidates`` where a ``stamp`` covers no ink on page ``index``, as the page
+    looks (:class:`PageInk`); None if none is."""
+    return page_ink(pdf, index, width).first_blank(stamp, candidates)
 
 
 def steps(low: float, high: float, step: float) -> list[float]:
