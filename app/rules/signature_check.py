@@ -1,8 +1,8 @@
 """A document that came with a detached signature, checked as an outgoing one is: the signature
 read, the document's digest against the one it signed, whose certificate, for what dates — and
 said in one line for the card and the queue. The signature value is checked with the certificate's
-key (GOST R 34.10-2012, RSA, ECDSA) when the signature is read: one that does not verify is said
-not to be readable, with the reason."""
+key (GOST R 34.10-2012, RSA, ECDSA) when the signature is read: one that does not verify is
+«НЕДЕЙСТВИТЕЛЬНА», with the reason; one that cannot be read is said so."""
 
 from __future__ import annotations
 
