@@ -16,8 +16,6 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-STREEBOG_256 = "1.2.643.7.1.1.2.2"
-
 
 @dataclass(frozen=True)
 class SignerKey:
@@ -72,7 +70,7 @@ def sign_detached(document: bytes, signer: SignerKey, digest: str = "sha256") ->
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import padding
 
-    from app.rules.gost_signature import STREEBOG, streebog
+    from app.rules.gost_signature import KEY_256, STREEBOG, streebog
     from tests.support.gost_signer import GostPrivateKey
 
     gost = isinstance(signer.key, GostPrivateKey)
@@ -81,8 +79,8 @@ def sign_detached(document: bytes, signer: SignerKey, digest: str = "sha256") ->
         value = streebog(oid, document)
     elif digest == "sha256":
         oid, value = "sha256", hashlib.sha256(document).digest()
-    else:
-        oid = STREEBOG_256
+    else:  # Streebog-256 under a foreign key
+        oid = STREEBOG[KEY_256]
         value = streebog(oid, document)
     cert = x509.Certificate.load(signer.certificate)
     attributes = cms.CMSAttributes(
